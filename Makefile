@@ -1,0 +1,59 @@
+# Every developer verb of Shenbao.  Needs only Python 3.11 and pip; uv is installed on first use.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+RUN := $(UV) run --frozen
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install messages-compile migrate demo serve test lint fmt typecheck messages bench clean
+
+help:
+	@echo "make demo   - install, migrate, load the seed calls and demo data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - ruff, mypy, import contracts, makemigrations --check, the pytest suite"
+	@echo "make lint | fmt | typecheck | messages | bench | clean"
+
+install:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check "uv>=0.6"
+	$(UV) sync --frozen --quiet
+	$(RUN) python scripts/compile_messages.py
+
+migrate: install
+	$(RUN) python manage.py migrate --noinput
+
+demo: migrate
+	$(RUN) python manage.py load_demo
+	@echo ""
+	@echo "Shenbao is starting on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(RUN) python manage.py runserver $(HOST):$(PORT)
+
+serve: install
+	$(RUN) python manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(RUN) ruff check src tests bench scripts
+	$(RUN) ruff format --check src tests bench scripts
+	$(RUN) lint-imports
+
+typecheck: install
+	$(RUN) mypy
+
+fmt: install
+	$(RUN) ruff check --fix src tests bench scripts
+	$(RUN) ruff format src tests bench scripts
+
+test: lint typecheck
+	$(RUN) python manage.py makemigrations --check --dry-run
+	$(RUN) pytest $(PYTEST_ARGS)
+
+# Needs GNU gettext (xgettext): refreshes locale/zh_Hans/LC_MESSAGES/django.po from the sources.
+messages: install
+	$(RUN) python manage.py makemessages --locale zh_Hans --ignore ".venv/*" --ignore "tests/*" --no-obsolete
+	$(RUN) python scripts/compile_messages.py
+
+bench: install
+	$(RUN) python bench/run.py
+
+clean:
+	rm -rf .venv var db.sqlite3 .pytest_cache .mypy_cache .ruff_cache
+	find locale -name '*.mo' -delete

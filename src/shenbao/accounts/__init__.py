@@ -1,0 +1,1 @@
+"""Accounts: users (e-mail log-in), person profiles, organisations and memberships."""

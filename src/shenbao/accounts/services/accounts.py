@@ -1,0 +1,87 @@
+"""Writes for accounts and organisations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
+from shenbao.accounts.models import Membership, Organisation, Person, PreviousAward, User
+from shenbao.core.audit import log_action
+
+
+@transaction.atomic
+def register_user(
+    *,
+    email: str,
+    password: str | None,
+    name: str,
+    language: str = "zh-hans",
+    actor: Any = None,
+    birth_date: dt.date | None = None,
+    position: Position = Position.OTHER,
+    employment_type: EmploymentType = EmploymentType.FULL_TIME,
+    title: str = "",
+    in_station_postdoc: bool = False,
+    overseas_employment: bool = False,
+    expertise_keywords: list[str] | None = None,
+) -> User:
+    """A user account with its person profile."""
+    user = User.objects.create_user(email=email, password=password, display_name=name, language=language)
+    Person.objects.create(
+        user=user,
+        name=name,
+        birth_date=birth_date,
+        position=position.value,
+        employment_type=employment_type.value,
+        title=title,
+        in_station_postdoc=in_station_postdoc,
+        overseas_employment=overseas_employment,
+        expertise_keywords=list(expertise_keywords or []),
+    )
+    log_action(action="shenbao.user.created", obj=user, actor=actor, data={"email": user.email})
+    return user
+
+
+@transaction.atomic
+def create_organisation(
+    *,
+    name: dict[str, str],
+    type: OrgType,
+    country: str = "CN",
+    legal_person: bool = True,
+    registered_on: dt.date | None = None,
+    credit_code: str = "",
+    actor: Any = None,
+) -> Organisation:
+    org = Organisation(
+        name=name,
+        type=type.value,
+        country=country,
+        legal_person=legal_person,
+        registered_on=registered_on,
+        credit_code=credit_code,
+    )
+    org.full_clean()
+    org.save()
+    log_action(action="shenbao.organisation.created", obj=org, actor=actor, data={"name": name, "type": type.value})
+    return org
+
+
+def add_membership(
+    *,
+    user: User,
+    organisation: Organisation,
+    role: MembershipRole = MembershipRole.MEMBER,
+    start_date: dt.date | None = None,
+    department: str = "",
+) -> Membership:
+    return Membership.objects.create(
+        user=user, organisation=organisation, role=role.value, start_date=start_date, department=department
+    )
+
+
+def add_previous_award(*, person: Person, code: str, name: str, year: int | None = None) -> PreviousAward:
+    return PreviousAward.objects.create(person=person, code=code, name=name, year=year)

@@ -1,0 +1,1 @@
+"""Calls: programs, calls, directions and the rest of a call definition, stored for querying."""

@@ -1,0 +1,357 @@
+"""Eligibility criteria as typed rule configurations.
+
+Each rule kind is a small model with its parameters.  The evaluation engine (the
+``eligibility`` app) reads these; this module only says what a rule *is*.  The
+catalogue covers every rule of the four seed programs (DESIGN §5); ``cel`` holds an
+expression for anything the typed kinds cannot say, and ``human_check`` is a rule
+that staff decide with the text in front of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Literal, get_args
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from shenbao.accounts.enums import OrgType, Position
+from shenbao.calls.definition.base import Code, Country, Strict
+from shenbao.core.text import I18nText
+
+
+class TeamRole(StrEnum):
+    PI = "pi"
+    FACULTY = "faculty"
+    STUDENT = "student"
+    ENTERPRISE_EXPERT = "enterprise_expert"
+    MEMBER = "member"
+
+
+class Party(StrEnum):
+    """Whose facts a rule looks at."""
+
+    APPLICANT = "applicant"  # the PI / the person who applies
+    LEAD_ORGANISATION = "lead_organisation"
+    CHINESE_SIDE = "chinese_side"
+    FOREIGN_PARTNER = "foreign_partner"
+    BOTH_SIDES = "both_sides"
+
+
+class Level(StrEnum):
+    MUST = "must"  # failing blocks submission
+    WARN = "warn"  # failing warns (e.g. "recommended: 1 application")
+    REVIEW = "review"  # a human decides at the formal check
+
+
+class _Rule(Strict):
+    kind: str
+
+
+class BirthDateRule(_Rule):
+    kind: Literal["birth_date"]
+    on_or_after: dt.date | None = None
+    before: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _bound(self) -> BirthDateRule:
+        if self.on_or_after is None and self.before is None:
+            raise PydanticCustomError("rule_needs_bound", "give on_or_after or before")
+        return self
+
+
+class PositionRule(_Rule):
+    """Employment: position, full-time, the employer's type and country, postdoc exclusion."""
+
+    kind: Literal["position"]
+    positions: list[Position] = Field(min_length=1)
+    full_time: bool = False
+    employer_org_types: list[OrgType] = Field(default_factory=list)
+    employer_countries: list[Country] = Field(default_factory=list)
+    exclude_in_station_postdoc: bool = False
+
+
+class PreviousAwardRule(_Rule):
+    kind: Literal["previous_award"]
+    award: str = Field(min_length=1, description="award code as kept in profiles, e.g. xiaomi_young_scholar")
+    award_name: I18nText
+
+
+class NoOverseasEmploymentRule(_Rule):
+    kind: Literal["no_overseas_employment"]
+
+
+class DeclarationRule(_Rule):
+    """A statement the applicant must confirm (signs the NDA, real name, …)."""
+
+    kind: Literal["declaration"]
+    statement: I18nText
+
+
+class NegativeEventRule(_Rule):
+    """No serious negative event (重大负面事件) within the given years."""
+
+    kind: Literal["negative_event"]
+    years: int = Field(ge=1, le=20)
+
+
+class OrgTypeRule(_Rule):
+    kind: Literal["organisation_type"]
+    party: Party = Party.LEAD_ORGANISATION
+    types: list[OrgType] = Field(min_length=1)
+
+
+class PartnerParticipationRule(_Rule):
+    """Each named side must include an organisation of the given types (1.3: enterprises)."""
+
+    kind: Literal["participation"]
+    party: Party = Party.BOTH_SIDES
+    types: list[OrgType] = Field(min_length=1)
+
+
+class PartnerRegistrationRule(_Rule):
+    """Foreign partner registered abroad ≥ N years, with legal personality."""
+
+    kind: Literal["partner_registration"]
+    min_years: int = Field(ge=0, le=100)
+    legal_person: bool = True
+    registered_in: list[Country] = Field(default_factory=list, description="empty = anywhere outside China")
+    org_types: list[OrgType] = Field(default_factory=list)
+
+
+class PartnerCountryRule(_Rule):
+    kind: Literal["partner_country"]
+    countries: list[Country] = Field(min_length=1)
+    min_distinct: int = Field(default=1, ge=1, description="at least this many distinct countries from the list")
+    regions: I18nText | None = Field(default=None, description="how the call names the list, e.g. 阿拉伯国家")
+
+
+class PartnerOrganisationRule(_Rule):
+    """Partner only from a named network (2.9: Russian Academy of Sciences institutes)."""
+
+    kind: Literal["partner_organisation"]
+    network: str = Field(min_length=1)
+    network_name: I18nText
+
+
+class PartnerAffiliationRule(_Rule):
+    """Partner researchers' affiliation proof must be valid until at least a date (2.4, CNR)."""
+
+    kind: Literal["partner_affiliation"]
+    network: str = Field(min_length=1)
+    network_name: I18nText
+    valid_until_at_least: dt.date
+
+
+class ApplicationsPerApplicantRule(_Rule):
+    kind: Literal["applications_per_applicant"]
+    max: int = Field(ge=1)
+    recommended: int | None = Field(default=None, ge=1)
+    scope: Literal["call", "direction", "program"] = "call"
+
+    @model_validator(mode="after")
+    def _order(self) -> ApplicationsPerApplicantRule:
+        if self.recommended is not None and self.recommended > self.max:
+            raise PydanticCustomError(
+                "recommended_above_max", "recommended must not exceed max", {"recommended": self.recommended, "max": self.max}
+            )
+        return self
+
+
+class UniquePartnerCountryRule(_Rule):
+    """At most N projects per partner country within the direction (1.5, 1.6)."""
+
+    kind: Literal["per_partner_country"]
+    max: int = Field(default=1, ge=1)
+
+
+class ExclusiveDirectionsRule(_Rule):
+    """A partner country may apply through only one of the listed directions."""
+
+    kind: Literal["exclusive_directions"]
+    directions: list[Code] = Field(min_length=2)
+    countries: list[Country] = Field(min_length=1)
+
+
+class NamePatternRule(_Rule):
+    kind: Literal["name_pattern"]
+    pattern: str = Field(min_length=1, description="regular expression the project name must match in full")
+    template: I18nText = Field(description="the pattern as the call states it")
+    examples: list[str] = Field(default_factory=list)
+
+    @field_validator("pattern")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise PydanticCustomError("regex_invalid", "not a valid regular expression: {error}", {"error": str(exc)}) from exc
+        return value
+
+    @model_validator(mode="after")
+    def _examples_match(self) -> NamePatternRule:
+        for example in self.examples:
+            if not re.fullmatch(self.pattern, example):
+                raise PydanticCustomError("example_mismatch", "example does not match the pattern", {"value": example})
+        return self
+
+
+class DurationRule(_Rule):
+    """The application's duration within the direction's bounds (in months)."""
+
+    kind: Literal["duration"]
+    min_months: int | None = Field(default=None, ge=1)
+    max_months: int | None = Field(default=None, ge=1)
+    in_principle: bool = False
+
+
+class MatchingFundsRule(_Rule):
+    kind: Literal["matching_funds"]
+    party: Party = Party.CHINESE_SIDE
+    funder_types: list[OrgType] = Field(default_factory=list)
+    min_ratio: float = Field(gt=0, description="matching funds ≥ ratio × government grant")
+
+
+class RequiredDocumentRule(_Rule):
+    kind: Literal["required_document"]
+    document: Code
+
+
+class TeamCompositionRule(_Rule):
+    kind: Literal["team_composition"]
+    required_roles: list[TeamRole] = Field(min_length=1)
+    presenter_roles: list[TeamRole] = Field(default_factory=list)
+    max_members: int | None = Field(default=None, ge=1)
+
+
+class BilateralSubmissionRule(_Rule):
+    """Both sides apply to their own agencies; listed fields must match the partner's submission."""
+
+    kind: Literal["bilateral_submission"]
+    partner_agency: I18nText | None = None
+    must_match: list[
+        Literal["english_title", "title", "field", "partner_organisations", "pi", "duration", "lead_organisation"]
+    ] = Field(default_factory=list)
+    native_language: bool = False
+
+
+class ExternalProgrammeRule(_Rule):
+    """Participation in another programme (2.3: Horizon Europe 2023/2024 associated partner)."""
+
+    kind: Literal["external_programme"]
+    programme: str = Field(min_length=1)
+    programme_name: I18nText
+    call_years: list[int] = Field(default_factory=list)
+    role: str | None = None
+    one_chinese_application_per_project: bool = False
+    budget_not_above_external: bool = False
+
+
+class TrlRule(_Rule):
+    kind: Literal["trl"]
+    max: int = Field(ge=1, le=9)
+
+
+class FieldChoiceRule(_Rule):
+    """Choose exactly N of the direction's fields and cover it fully (2.9)."""
+
+    kind: Literal["field_choice"]
+    exactly: int = Field(default=1, ge=1)
+    cover_all_content: bool = False
+
+
+class SubtopicsRule(_Rule):
+    kind: Literal["subtopics"]
+    max: int = Field(ge=0)
+
+
+class LanguageRule(_Rule):
+    """Languages allowed for the entry (seed 004: domestic zh, foreign zh or en)."""
+
+    kind: Literal["entry_language"]
+    domestic: list[Literal["zh-hans", "en"]] = Field(min_length=1)
+    foreign: list[Literal["zh-hans", "en"]] = Field(min_length=1)
+
+
+class NominationRule(_Rule):
+    """How an entry may come in: self-nomination and/or recommendation."""
+
+    kind: Literal["nomination"]
+    routes: list[Literal["self", "expert_recommendation", "institution_recommendation"]] = Field(min_length=1)
+    max_entries_per_organisation: int | None = Field(default=None, ge=1)
+
+
+class HumanCheckRule(_Rule):
+    """A condition staff decide at the formal check, with the call's wording."""
+
+    kind: Literal["human_check"]
+    question: I18nText
+
+
+class CelRule(_Rule):
+    kind: Literal["cel"]
+    expression: str = Field(min_length=1)
+    message: I18nText
+
+
+class AnyOfRule(_Rule):
+    kind: Literal["any_of"]
+    rules: list[Rule] = Field(min_length=2)
+
+
+class AllOfRule(_Rule):
+    kind: Literal["all_of"]
+    rules: list[Rule] = Field(min_length=2)
+
+
+Rule = Annotated[
+    BirthDateRule
+    | PositionRule
+    | PreviousAwardRule
+    | NoOverseasEmploymentRule
+    | DeclarationRule
+    | NegativeEventRule
+    | OrgTypeRule
+    | PartnerParticipationRule
+    | PartnerRegistrationRule
+    | PartnerCountryRule
+    | PartnerOrganisationRule
+    | PartnerAffiliationRule
+    | ApplicationsPerApplicantRule
+    | UniquePartnerCountryRule
+    | ExclusiveDirectionsRule
+    | NamePatternRule
+    | DurationRule
+    | MatchingFundsRule
+    | RequiredDocumentRule
+    | TeamCompositionRule
+    | BilateralSubmissionRule
+    | ExternalProgrammeRule
+    | TrlRule
+    | FieldChoiceRule
+    | SubtopicsRule
+    | LanguageRule
+    | NominationRule
+    | HumanCheckRule
+    | CelRule
+    | AnyOfRule
+    | AllOfRule,
+    Field(discriminator="kind"),
+]
+
+AnyOfRule.model_rebuild()
+AllOfRule.model_rebuild()
+
+RULE_KINDS: tuple[str, ...] = tuple(get_args(model.model_fields["kind"].annotation)[0] for model in get_args(get_args(Rule)[0]))
+
+
+class Criterion(Strict):
+    """One eligibility criterion (申报条件): the call's wording plus its typed rule."""
+
+    code: Code
+    text: I18nText = Field(description="the criterion in the call's own words")
+    rule: Rule
+    level: Level = Level.MUST
+    directions: list[Code] = Field(default_factory=list, description="empty = the whole call")

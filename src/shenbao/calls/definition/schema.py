@@ -1,0 +1,646 @@
+"""The call definition document (DESIGN §6.1), validated with pydantic.
+
+A definition describes one call of one program: its timeline, directions with
+quotas, budgets and durations, eligibility criteria, required documents, the
+application form, review stages, selection rules, agreement terms and KPI templates.
+Cross-references (a criterion naming a direction, a rule naming a document, a stage
+advancing to another) are checked here, so a loaded definition is consistent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from enum import StrEnum
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from shenbao.accounts.enums import OrgType
+from shenbao.calls.definition.base import Code, Country, Money, Quantity, Strict
+from shenbao.calls.definition.criteria import (
+    AllOfRule,
+    AnyOfRule,
+    Criterion,
+    ExclusiveDirectionsRule,
+    RequiredDocumentRule,
+    Rule,
+)
+from shenbao.core.text import I18nText
+
+SCHEMA_VERSION = 1
+
+
+class ProgramKind(StrEnum):
+    TOPIC_CHALLENGE = "topic_challenge"
+    COMPETITION = "competition"
+    GOVERNMENT_GRANT = "government_grant"
+    AWARD_COLLECTION = "award_collection"
+
+
+class ProgramDef(Strict):
+    code: Code
+    name: I18nText
+    kind: ProgramKind
+    funder: I18nText
+    organisers: list[I18nText] = Field(default_factory=list)
+    website: str | None = None
+    description: I18nText | None = None
+
+
+class TimelineKind(StrEnum):
+    OPENS = "opens"
+    DEADLINE = "deadline"
+    REVIEW = "review"
+    STAGE = "stage"  # e.g. track contests finish by …
+    FINALS = "finals"
+    RESULTS = "results"
+    AGREEMENT_DEADLINE = "agreement_deadline"
+    PUBLISHED = "published"
+    OTHER = "other"
+
+
+class Precision(StrEnum):
+    """How precisely the document states a time ("December 2023" is a month)."""
+
+    MINUTE = "minute"
+    DAY = "day"
+    MONTH = "month"
+
+
+class TimelineItem(Strict):
+    """A typed point or window of the call's timeline, in the call's time zone.
+
+    ``at``/``start``/``end`` are local times without offset; ``"24:00"`` of a day is
+    written as the next day's ``00:00`` (DESIGN §4), and ``end_of_day`` says a
+    date-only deadline means the end of that day.
+    """
+
+    kind: TimelineKind
+    label: I18nText | None = None
+    at: dt.datetime | None = None
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    precision: Precision = Precision.MINUTE
+    stage: Code | None = None
+    note: I18nText | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> TimelineItem:
+        has_point = self.at is not None
+        has_window = self.start is not None or self.end is not None
+        if has_point == has_window:
+            raise PydanticCustomError("timeline_shape", "give either at, or start and/or end")
+        for value in (self.at, self.start, self.end):
+            if value is not None and value.tzinfo is not None:
+                raise PydanticCustomError("timeline_offset", "write local times without an offset; the call's timezone applies")
+        if self.start and self.end and self.start > self.end:
+            raise PydanticCustomError("window_order", "start must not be after end")
+        if self.kind == TimelineKind.DEADLINE and self.at is None:
+            raise PydanticCustomError("deadline_point", "a deadline is a point in time: give at")
+        return self
+
+
+class Category(Strict):
+    code: Code
+    name: I18nText
+    description: I18nText | None = None
+
+
+class Budget(Strict):
+    total: Money | None = None
+    per_project: Money | None = None
+    per_project_note: I18nText | None = None
+
+
+class Duration(Strict):
+    """Project duration in years or months, with a qualifier (2年, 不超过3年, 一般为3年, 2~3年)."""
+
+    unit: Literal["years", "months"] = "years"
+    qualifier: Literal["exact", "at_most", "at_least", "range"] = "exact"
+    value: float | None = Field(default=None, gt=0)
+    min: float | None = Field(default=None, gt=0)
+    max: float | None = Field(default=None, gt=0)
+    in_principle: bool = False
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Duration:
+        if self.qualifier == "range":
+            if self.min is None or self.max is None:
+                raise PydanticCustomError("range_needs_bounds", "a range needs both min and max")
+            if self.min > self.max:
+                raise PydanticCustomError("range_order", "min must not be greater than max", {"min": self.min, "max": self.max})
+        elif self.value is None:
+            raise PydanticCustomError("quantity_needs_value", "this qualifier needs a value", {"qualifier": self.qualifier})
+        return self
+
+    def _months(self, value: float | None) -> int | None:
+        if value is None:
+            return None
+        return round(value * 12) if self.unit == "years" else round(value)
+
+    @property
+    def min_months(self) -> int | None:
+        if self.qualifier == "range":
+            return self._months(self.min)
+        if self.qualifier in ("exact", "at_least"):
+            return self._months(self.value)
+        return None
+
+    @property
+    def max_months(self) -> int | None:
+        if self.qualifier == "range":
+            return self._months(self.max)
+        if self.qualifier in ("exact", "at_most"):
+            return self._months(self.value)
+        return None
+
+
+class Partner(Strict):
+    """Who the Chinese side works with in a direction."""
+
+    countries: list[Country] = Field(default_factory=list)
+    organisations: I18nText | None = None
+    agency: I18nText | None = Field(default=None, description="the partner side's funding agency")
+
+
+class Requirement(Strict):
+    """One requirement of a direction in the call's words, linked to the rules and KPIs that check it."""
+
+    text: I18nText
+    criteria: list[Code] = Field(default_factory=list)
+    kpis: list[Code] = Field(default_factory=list)
+
+
+class DirectionDetail(Strict):
+    """A labelled text block of a direction (seed 001: 聚焦场景, 考察能力, 比赛目标)."""
+
+    label: I18nText
+    text: I18nText
+
+
+class Direction(Strict):
+    """A funded line inside the call: 指南方向 / 课题 / 赛项 / 榜单."""
+
+    code: Code
+    title: I18nText
+    category: Code | None = None
+    example: bool = Field(default=False, description="synthetic content for demos, shown as 示例")
+    basis: I18nText | None = Field(default=None, description="合作协议 or 外交承诺 the direction rests on")
+    basis_kind: Literal["agreement", "commitment"] = "agreement"
+    partner: Partner | None = None
+    fields: list[I18nText] = Field(default_factory=list, description="领域方向")
+    quota: Quantity | None = None
+    budget: Budget | None = None
+    duration: Duration | None = None
+    host_organisation: I18nText | None = None
+    details: list[DirectionDetail] = Field(default_factory=list)
+    description: I18nText | None = None
+    requirements: list[Requirement] = Field(default_factory=list)
+    kpis: list[Code] = Field(default_factory=list)
+
+
+class DocumentType(StrEnum):
+    APPLICATION_FORM = "application_form"  # 申报表 (Word)
+    PROPOSAL = "proposal"
+    GOVERNMENT_ENDORSEMENT = "government_endorsement"
+    JOINT_LAB_PLAN = "joint_lab_plan"
+    CO_CONSTRUCTION_AGREEMENT = "co_construction_agreement"
+    IP_AGREEMENT = "ip_agreement"
+    COOPERATION_AGREEMENT = "cooperation_agreement"
+    EXTERNAL_PROGRAMME_STATUS = "external_programme_status"
+    AFFILIATION_PROOF = "affiliation_proof"
+    SUPPORTING_MEDIA = "supporting_media"
+    SUPPORTING_MATERIAL = "supporting_material"
+    OTHER = "other"
+
+
+class FileFormat(StrEnum):
+    DOCX = "docx"
+    DOC = "doc"
+    PDF = "pdf"
+    XLSX = "xlsx"
+    JPG = "jpg"
+    PNG = "png"
+    MP3 = "mp3"
+    MP4 = "mp4"
+    ZIP = "zip"
+
+
+class RequiredDocument(Strict):
+    code: Code
+    name: I18nText
+    type: DocumentType
+    required: bool = True
+    directions: list[Code] = Field(default_factory=list, description="empty = the whole call")
+    formats: list[FileFormat] = Field(default_factory=lambda: [FileFormat.PDF])
+    max_size_mb: int = Field(default=20, ge=1, le=2048)
+    share_link_over_mb: int | None = Field(default=None, ge=1, description="larger files are given as share links")
+    multiple: bool = False
+    issuer: I18nText | None = Field(default=None, description="who must sign or stamp it")
+    signed_before: dt.date | None = None
+    one_application_per_document: bool = False
+    template: I18nText | None = None
+    note: I18nText | None = None
+
+    @model_validator(mode="after")
+    def _share(self) -> RequiredDocument:
+        if self.share_link_over_mb is not None and self.share_link_over_mb > self.max_size_mb:
+            raise PydanticCustomError(
+                "share_link_threshold",
+                "share_link_over_mb must not exceed max_size_mb",
+                {"share": self.share_link_over_mb, "max": self.max_size_mb},
+            )
+        return self
+
+
+class FieldType(StrEnum):
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    NUMBER = "number"
+    MONEY = "money"
+    DATE = "date"
+    EMAIL = "email"
+    URL = "url"
+    BOOLEAN = "boolean"
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    COUNTRY = "country"
+    DIRECTION_FIELD = "direction_field"  # one of the chosen direction's 领域方向
+
+
+class Choice(Strict):
+    value: Code
+    label: I18nText
+
+
+class FormField(Strict):
+    code: Code
+    label: I18nText
+    type: FieldType
+    required: bool = False
+    help: I18nText | None = None
+    choices: list[Choice] = Field(default_factory=list)
+    max_length: int | None = Field(default=None, ge=1)
+    min_value: float | None = None
+    max_value: float | None = None
+    directions: list[Code] = Field(default_factory=list, description="empty = every direction")
+    section: I18nText | None = None
+
+    @model_validator(mode="after")
+    def _choices(self) -> FormField:
+        if self.type in (FieldType.CHOICE, FieldType.MULTI_CHOICE) and not self.choices:
+            raise PydanticCustomError("choices_missing", "a choice field needs choices")
+        if self.type not in (FieldType.CHOICE, FieldType.MULTI_CHOICE) and self.choices:
+            raise PydanticCustomError("choices_unexpected", "only choice fields have choices", {"type": self.type.value})
+        dupes = [c for c, n in Counter(c.value for c in self.choices).items() if n > 1]
+        if dupes:
+            raise PydanticCustomError("duplicate_code", "duplicate code", {"value": ", ".join(dupes)})
+        return self
+
+
+class StageKind(StrEnum):
+    FORMAL_CHECK = "formal_check"  # 形式审查
+    SCREENING = "screening"  # 初审
+    EXPERT_REVIEW = "expert_review"  # 函评 / 会评 / 终审
+    PANEL = "panel"  # 评委会
+    LIVE_JUDGING = "live_judging"  # 现场演示、答辩、评委亮分
+
+
+class ReviewCriterion(Strict):
+    code: Code
+    name: I18nText
+    description: I18nText | None = None
+    weight: float = Field(default=1, gt=0)
+    scale_min: int = 0
+    scale_max: int = Field(default=10, ge=1)
+
+    @model_validator(mode="after")
+    def _scale(self) -> ReviewCriterion:
+        if self.scale_min >= self.scale_max:
+            raise PydanticCustomError(
+                "scale_order", "scale_min must be below scale_max", {"min": self.scale_min, "max": self.scale_max}
+            )
+        return self
+
+
+class Visibility(StrEnum):
+    NEVER = "never"
+    AFTER_OWN = "after_own"
+    ALWAYS = "always"
+
+
+class Advancement(Strict):
+    """Who moves on to the next stage."""
+
+    to_stage: Code
+    rule: Literal["top_n", "prize_tier", "shortlist", "passed"]
+    n: int | None = Field(default=None, ge=1)
+    tier: Code | None = None
+    per_direction: bool = True
+
+    @model_validator(mode="after")
+    def _params(self) -> Advancement:
+        if self.rule == "top_n" and self.n is None:
+            raise PydanticCustomError("advancement_needs_n", "top_n needs n")
+        if self.rule == "prize_tier" and self.tier is None:
+            raise PydanticCustomError("advancement_needs_tier", "prize_tier needs tier")
+        return self
+
+
+class ReviewStage(Strict):
+    code: Code
+    name: I18nText
+    kind: StageKind
+    description: I18nText | None = None
+    per_direction: bool = True
+    reviewers_per_application: int | None = Field(default=None, ge=1)
+    criteria: list[ReviewCriterion] = Field(default_factory=list)
+    reviewers_see_other_reviews: Visibility = Visibility.NEVER
+    applicant_identity_hidden: bool = False
+    comments_visible_to_applicant: bool = False
+    chair_sign_off: bool = False
+    live: bool = False
+    contact_with_applicants: bool = False
+    aggregation: Literal["mean", "median", "trimmed_mean", "calibrated"] = "mean"
+    advancement: Advancement | None = None
+
+    @model_validator(mode="after")
+    def _criteria(self) -> ReviewStage:
+        dupes = [c for c, n in Counter(c.code for c in self.criteria).items() if n > 1]
+        if dupes:
+            raise PydanticCustomError("duplicate_code", "duplicate code", {"value": ", ".join(dupes)})
+        if self.kind != StageKind.FORMAL_CHECK and self.kind != StageKind.SCREENING and not self.criteria:
+            raise PydanticCustomError("stage_needs_criteria", "a scoring stage needs criteria", {"kind": self.kind.value})
+        return self
+
+
+class PrizeTier(Strict):
+    code: Code
+    name: I18nText
+    count: int | None = Field(default=None, ge=1)
+    prize: I18nText | None = None
+    amount: Money | None = None
+
+
+class Cap(Strict):
+    """A cap on awards: per partner country or per institution, within some directions."""
+
+    kind: Literal["per_partner_country", "per_institution"]
+    max: int = Field(ge=1)
+    directions: list[Code] = Field(default_factory=list)
+    in_principle: bool = False
+
+
+class Exclusivity(Strict):
+    """Awards in these directions exclude each other for the same key (e.g. partner country)."""
+
+    key: Literal["partner_country", "applicant", "lead_organisation"]
+    directions: list[Code] = Field(min_length=2)
+    countries: list[Country] = Field(default_factory=list)
+
+
+class SelectionRules(Strict):
+    mode: Literal["ranked", "prize_tiers", "shortlist"] = "ranked"
+    per_direction: bool = True
+    several_winners_per_direction: bool = True
+    award_amount: Literal["requested", "fixed", "none"] = "requested"
+    fixed_amount: Money | None = None
+    prize_tiers: list[PrizeTier] = Field(default_factory=list)
+    caps: list[Cap] = Field(default_factory=list)
+    exclusivity: list[Exclusivity] = Field(default_factory=list)
+    organisation_awards: list[I18nText] = Field(default_factory=list)
+    public_notice_days: int | None = Field(default=None, ge=1)
+    reserve_list: bool = True
+    note: I18nText | None = None
+
+    @model_validator(mode="after")
+    def _amount(self) -> SelectionRules:
+        if self.award_amount == "fixed" and self.fixed_amount is None:
+            raise PydanticCustomError("fixed_amount_missing", "award_amount fixed needs fixed_amount")
+        if self.mode == "prize_tiers" and not self.prize_tiers:
+            raise PydanticCustomError("prize_tiers_missing", "mode prize_tiers needs prize_tiers")
+        return self
+
+
+AgreementParty = Literal["funder", "pi", "institution", "partner"]
+Language = Literal["zh-hans", "en"]
+
+
+def _default_parties() -> list[AgreementParty]:
+    return ["funder", "pi", "institution"]
+
+
+def _default_languages() -> list[Language]:
+    return ["zh-hans"]
+
+
+class WorkingDayDeadline(Strict):
+    working_days: int | None = Field(default=None, ge=1)
+    calendar_days: int | None = Field(default=None, ge=1)
+    from_event: Literal["results_published", "award_decided", "notice_ended"] = "results_published"
+    calendar: Literal["CN"] = "CN"
+
+    @model_validator(mode="after")
+    def _one(self) -> WorkingDayDeadline:
+        if (self.working_days is None) == (self.calendar_days is None):
+            raise PydanticCustomError("deadline_one_count", "give exactly one of working_days or calendar_days")
+        return self
+
+
+class AgreementTerms(Strict):
+    required: bool = True
+    deadline: WorkingDayDeadline | None = None
+    forfeit_when_missed: bool = True
+    offer_to_reserve: bool = False
+    grantee_change_allowed: bool = True
+    parties: list[AgreementParty] = Field(default_factory=_default_parties)
+    nda: bool = False
+    ip_ownership: I18nText | None = None
+    outputs_to_funder_library: bool = False
+    project_duration: Duration | None = None
+    notes: list[I18nText] = Field(default_factory=list)
+
+
+class KpiTemplate(Strict):
+    """A target that becomes a project obligation (考核指标)."""
+
+    code: Code
+    name: I18nText
+    comparator: Literal[">=", ">", "<=", "=", "<"] = ">="
+    target: float = Field(ge=0)
+    unit: I18nText
+    per: Literal["project", "each_side", "each_country"] = "project"
+    conditions: I18nText | None = None
+    exemption: I18nText | None = None
+
+
+class StatedTotals(Strict):
+    """Totals as the document states them, reconciled against the directions."""
+
+    directions: int | None = Field(default=None, ge=0)
+    partners: int | None = Field(default=None, ge=0)
+    projects: Quantity | None = None
+    budget: Money | None = None
+
+
+class Contact(Strict):
+    """Organisation-level contact only: no personal phone numbers or e-mail addresses."""
+
+    organisation: I18nText
+    email: str | None = None
+    address: I18nText | None = None
+    role: I18nText | None = None
+
+
+class CallStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    OPEN = "open"
+    CLOSED = "closed"
+    IN_REVIEW = "in_review"
+    DECIDED = "decided"
+    ARCHIVED = "archived"
+
+
+class CallDef(Strict):
+    code: Code
+    title: I18nText
+    year: int = Field(ge=2000, le=2100)
+    batch: int | None = Field(default=None, ge=1)
+    reference: str | None = Field(default=None, description="document number, e.g. 中小企通〔2023〕49号")
+    example: bool = Field(default=False, description="synthetic call for demos")
+    status: CallStatus = CallStatus.PUBLISHED
+    published_on: dt.date | None = None
+    summary: I18nText | None = None
+    timezone: str = "Asia/Shanghai"
+    currency: str = "CNY"
+    direction_label: I18nText
+    source_document: str | None = None
+    application_languages: list[Language] = Field(default_factory=_default_languages)
+    fees: bool = False
+    benefits: list[I18nText] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise PydanticCustomError("timezone_unknown", "unknown time zone", {"value": value}) from exc
+        return value
+
+
+class CallDefinition(Strict):
+    schema_version: Literal[1] = 1
+    program: ProgramDef
+    call: CallDef
+    timeline: list[TimelineItem] = Field(min_length=1)
+    stated_totals: StatedTotals | None = None
+    categories: list[Category] = Field(default_factory=list)
+    fields: list[I18nText] = Field(default_factory=list, description="call-wide sectors, e.g. seed 004's 9 industries")
+    directions: list[Direction] = Field(default_factory=list)
+    budget: Budget | None = None
+    duration: Duration | None = None
+    eligibility: list[Criterion] = Field(default_factory=list)
+    required_documents: list[RequiredDocument] = Field(default_factory=list)
+    form: list[FormField] = Field(default_factory=list)
+    review_stages: list[ReviewStage] = Field(default_factory=list)
+    selection: SelectionRules = Field(default_factory=SelectionRules)
+    agreement: AgreementTerms | None = None
+    kpi_templates: list[KpiTemplate] = Field(default_factory=list)
+    lead_organisation_types: list[OrgType] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _references(self) -> CallDefinition:
+        _unique("categories", [c.code for c in self.categories])
+        _unique("directions", [d.code for d in self.directions])
+        _unique("eligibility", [c.code for c in self.eligibility])
+        _unique("required_documents", [d.code for d in self.required_documents])
+        _unique("form", [f.code for f in self.form])
+        _unique("review_stages", [s.code for s in self.review_stages])
+        _unique("kpi_templates", [k.code for k in self.kpi_templates])
+        _unique("selection.prize_tiers", [t.code for t in self.selection.prize_tiers])
+
+        categories = {c.code for c in self.categories}
+        directions = {d.code for d in self.directions}
+        criteria = {c.code for c in self.eligibility}
+        documents = {d.code for d in self.required_documents}
+        stages = {s.code for s in self.review_stages}
+        kpis = {k.code for k in self.kpi_templates}
+        tiers = {t.code for t in self.selection.prize_tiers}
+
+        if not any(item.kind == TimelineKind.DEADLINE for item in self.timeline):
+            raise PydanticCustomError("deadline_missing", "the timeline needs a deadline item")
+        for i, item in enumerate(self.timeline):
+            if item.stage is not None:
+                _known(f"timeline.{i}.stage", item.stage, stages)
+        for i, d in enumerate(self.directions):
+            if d.category is not None:
+                _known(f"directions.{i}.category", d.category, categories)
+            for j, req in enumerate(d.requirements):
+                for code in req.criteria:
+                    _known(f"directions.{i}.requirements.{j}.criteria", code, criteria)
+                for code in req.kpis:
+                    _known(f"directions.{i}.requirements.{j}.kpis", code, kpis)
+            for code in d.kpis:
+                _known(f"directions.{i}.kpis", code, kpis)
+        if categories and self.directions and any(d.category is None for d in self.directions):
+            missing = next(i for i, d in enumerate(self.directions) if d.category is None)
+            raise PydanticCustomError(
+                "category_missing", "the call has categories: every direction needs one", {"path": f"directions.{missing}"}
+            )
+        for i, c in enumerate(self.eligibility):
+            for code in c.directions:
+                _known(f"eligibility.{i}.directions", code, directions)
+            for rule in _walk(c.rule):
+                if isinstance(rule, RequiredDocumentRule):
+                    _known(f"eligibility.{i}.rule.document", rule.document, documents)
+                if isinstance(rule, ExclusiveDirectionsRule):
+                    for code in rule.directions:
+                        _known(f"eligibility.{i}.rule.directions", code, directions)
+        for i, doc in enumerate(self.required_documents):
+            for code in doc.directions:
+                _known(f"required_documents.{i}.directions", code, directions)
+        for i, f in enumerate(self.form):
+            for code in f.directions:
+                _known(f"form.{i}.directions", code, directions)
+        for i, s in enumerate(self.review_stages):
+            if s.advancement is not None:
+                _known(f"review_stages.{i}.advancement.to_stage", s.advancement.to_stage, stages)
+                if s.advancement.to_stage == s.code:
+                    raise PydanticCustomError(
+                        "advancement_self", "a stage cannot advance to itself", {"path": f"review_stages.{i}"}
+                    )
+                if s.advancement.tier is not None:
+                    _known(f"review_stages.{i}.advancement.tier", s.advancement.tier, tiers)
+        for i, cap in enumerate(self.selection.caps):
+            for code in cap.directions:
+                _known(f"selection.caps.{i}.directions", code, directions)
+        for i, ex in enumerate(self.selection.exclusivity):
+            for code in ex.directions:
+                _known(f"selection.exclusivity.{i}.directions", code, directions)
+        return self
+
+
+def _walk(rule: Rule) -> list[Rule]:
+    if isinstance(rule, (AnyOfRule, AllOfRule)):
+        out: list[Rule] = [rule]
+        for inner in rule.rules:
+            out.extend(_walk(inner))
+        return out
+    return [rule]
+
+
+def _unique(path: str, codes: list[str]) -> None:
+    dupes = sorted(code for code, n in Counter(codes).items() if n > 1)
+    if dupes:
+        raise PydanticCustomError("duplicate_code", "duplicate code", {"value": ", ".join(dupes), "path": path})
+
+
+def _known(path: str, code: str, known: set[str]) -> None:
+    if code not in known:
+        raise PydanticCustomError("unknown_reference", "refers to an unknown code", {"value": code, "path": path})

@@ -1,0 +1,65 @@
+"""Reads for the public pages: which calls a visitor sees and in what phase."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from shenbao.calls.enums import CallStatus, Phase
+from shenbao.calls.models import Call, Direction, Program
+
+PUBLIC_STATUSES = (
+    CallStatus.PUBLISHED,
+    CallStatus.OPEN,
+    CallStatus.CLOSED,
+    CallStatus.IN_REVIEW,
+    CallStatus.DECIDED,
+    CallStatus.ARCHIVED,
+)
+
+
+def public_calls() -> QuerySet[Call]:
+    return Call.objects.filter(status__in=PUBLIC_STATUSES).select_related("program")
+
+
+def call_phase(call: Call, now: dt.datetime | None = None) -> Phase:
+    """Upcoming before it opens, open until the deadline, closed after (or once staff closed it)."""
+    now = now or timezone.now()
+    if call.status in (CallStatus.CLOSED, CallStatus.IN_REVIEW, CallStatus.DECIDED, CallStatus.ARCHIVED):
+        return Phase.CLOSED
+    if now >= call.deadline:
+        return Phase.CLOSED
+    if call.opens_at is not None and now < call.opens_at:
+        return Phase.UPCOMING
+    return Phase.OPEN
+
+
+def programs_with_public_calls() -> list[Program]:
+    """Programs and their public calls, in two queries whatever the number of calls."""
+    calls = public_calls().order_by("-deadline", "code")
+    return list(
+        Program.objects.filter(calls__status__in=PUBLIC_STATUSES)
+        .distinct()
+        .order_by("code")
+        .prefetch_related(Prefetch("calls", queryset=calls, to_attr="public_calls"))
+    )
+
+
+def get_public_call(code: str) -> Call | None:
+    """A published call by code with its parts, or None (drafts are not public)."""
+    return (
+        public_calls()
+        .prefetch_related(
+            "timeline",
+            "categories",
+            Prefetch("directions", queryset=Direction.objects.select_related("category")),
+            "criteria",
+            "documents",
+            "stages__criteria",
+            "kpi_templates",
+        )
+        .filter(code=code)
+        .first()
+    )

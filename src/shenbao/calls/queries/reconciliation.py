@@ -1,0 +1,24 @@
+"""The reconciliation line of a call: its directions against the totals the document states."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shenbao.calls.definition.load import ReconciliationLine, parse_definition, reconcile
+from shenbao.calls.models import Call
+
+
+@dataclass(frozen=True)
+class ReconciliationSummary:
+    lines: list[ReconciliationLine]
+
+    @property
+    def matches(self) -> bool:
+        return bool(self.lines) and all(line.matches for line in self.lines)
+
+    def line(self, measure: str) -> ReconciliationLine | None:
+        return next((line for line in self.lines if line.measure == measure), None)
+
+
+def reconciliation_summary(call: Call) -> ReconciliationSummary:
+    return ReconciliationSummary(reconcile(parse_definition(call.definition)))

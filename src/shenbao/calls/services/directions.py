@@ -1,0 +1,84 @@
+"""Import a direction list (topics, tracks, lists) into a call's definition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from shenbao.calls.definition.load import DefinitionInvalid, parse_definition
+from shenbao.calls.definition.schema import Direction as DirectionDef
+from shenbao.calls.definition.tables import RowProblem, rows_to_directions
+from shenbao.calls.models import Call
+from shenbao.calls.services.definitions import LoadResult, load_call_definition
+
+
+@dataclass(frozen=True)
+class DirectionImportPlan:
+    added: list[str]
+    updated: list[str]
+    unchanged: list[str]
+    removed: list[str]
+    problems: list[RowProblem]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class DirectionImportInvalid(Exception):
+    def __init__(self, problems: list[RowProblem], definition_errors: Any = None) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+        self.definition_errors = definition_errors or []
+
+
+def _merge(call: Call, new: list[DirectionDef], replace: bool) -> tuple[dict[str, Any], DirectionImportPlan]:
+    data = dict(call.definition)
+    old = {d["code"]: d for d in data.get("directions", [])}
+    incoming = {d.code: d.model_dump(mode="json", by_alias=True, exclude_defaults=True) for d in new}
+    added = [c for c in incoming if c not in old]
+    updated = [c for c in incoming if c in old and old[c] != incoming[c]]
+    unchanged = [c for c in incoming if c in old and old[c] == incoming[c]]
+    removed = [c for c in old if c not in incoming] if replace else []
+    if replace:
+        merged = list(incoming.values())
+    else:
+        merged = [incoming.get(code, d) for code, d in old.items()] + [incoming[c] for c in added]
+    data["directions"] = merged
+    return data, DirectionImportPlan(added, updated, unchanged, removed, [])
+
+
+def plan_direction_import(
+    *, call: Call, rows: list[dict[str, str]], example: bool = False, replace: bool = False
+) -> DirectionImportPlan:
+    """A dry run: what the import would add, change and remove, and every row's problems."""
+    directions, problems = rows_to_directions(rows, example=example)
+    if problems:
+        return DirectionImportPlan([], [], [], [], problems)
+    data, plan = _merge(call, directions, replace)
+    try:
+        parse_definition(data)
+    except DefinitionInvalid as exc:
+        return DirectionImportPlan(
+            [], [], [], [], [RowProblem(0, e.path, e.type, str(e.context.get("value", ""))) for e in exc.errors]
+        )
+    return plan
+
+
+@transaction.atomic
+def import_directions(
+    *, call: Call, rows: list[dict[str, str]], actor: Any = None, example: bool = False, replace: bool = False, source: str = ""
+) -> tuple[DirectionImportPlan, LoadResult]:
+    """Merge the rows into the call's definition and load it; nothing is written if any row is wrong."""
+    directions, problems = rows_to_directions(rows, example=example)
+    if problems:
+        raise DirectionImportInvalid(problems)
+    data, plan = _merge(call, directions, replace)
+    try:
+        definition = parse_definition(data)
+    except DefinitionInvalid as exc:
+        raise DirectionImportInvalid([], exc.errors) from exc
+    result = load_call_definition(definition=definition, actor=actor, source=f"import_directions:{source}"[:200])
+    return plan, result

@@ -1,0 +1,1 @@
+"""Management commands: thin wrappers over services."""

@@ -1,0 +1,128 @@
+"""Demo data: the four seed calls, a synthetic topic list, an example open call and demo log-ins.
+
+Everything synthetic is marked as an example (示例) where users see it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
+from shenbao.accounts.models import User
+from shenbao.accounts.services.accounts import add_membership, add_previous_award, create_organisation, register_user
+from shenbao.calls.definition.load import parse_definition, parse_file
+from shenbao.calls.definition.tables import read_rows
+from shenbao.calls.definitions import SEED_000_TOPICS_EXAMPLE, SEED_FILES
+from shenbao.calls.enums import ProgramRoleKind
+from shenbao.calls.models import Call, Program, ProgramRole
+from shenbao.calls.services.definitions import load_call_definition
+from shenbao.calls.services.directions import import_directions
+
+DEMO_PASSWORD = "shenbao-demo"  # noqa: S105 - a published demo log-in, never used outside the demo
+EXAMPLE_CALL_CODE = "xiaomi-jbgs-example-open"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+
+
+DEMO_LOGINS = (
+    DemoLogin("admin@example.com", "administrator / 系统管理员"),
+    DemoLogin("officer@example.com", "program officer of every program / 项目主管"),
+    DemoLogin("applicant@example.com", "applicant / 申请人"),
+    DemoLogin("reviewer@example.com", "reviewer / 评审专家"),
+)
+
+
+def _example_open_call(seed_000: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """A copy of seed 000 moved into the future so the demo has an open call with a countdown."""
+    data = dict(seed_000)
+    call = dict(data["call"])
+    call["code"] = EXAMPLE_CALL_CODE
+    call["example"] = True
+    call["title"] = {
+        "zh-hans": "【示例】小米揭榜挂帅科研专项（演示用开放征集）",
+        "en": "[Example] Xiaomi Topic Challenge (demo open call)",
+    }
+    call["summary"] = {
+        "zh-hans": "演示数据：按种子 000 的规则生成的开放征集，日期已移到当前时间之后，仅供试用。",
+        "en": "Demo data: an open call with the rules of seed 000, its dates moved into the future, for trying the product.",
+    }
+    call.pop("published_on", None)
+    data["call"] = call
+    today = timezone.localtime(now).date()
+    opens = dt.datetime.combine(today - dt.timedelta(days=7), dt.time(9, 0))
+    deadline = dt.datetime.combine(today + dt.timedelta(days=31), dt.time(0, 0))
+    data["timeline"] = [
+        {"kind": "opens", "at": opens.isoformat()},
+        {"kind": "deadline", "at": deadline.isoformat()},
+    ]
+    return data
+
+
+@transaction.atomic
+def load_demo(now: dt.datetime | None = None) -> list[str]:
+    """Load (or refresh) the demo; running it twice leaves one copy of everything."""
+    now = now or timezone.now()
+    log: list[str] = []
+    for seed, path in SEED_FILES.items():
+        result = load_call_definition(definition=parse_file(path), source=path.name)
+        log.append(f"seed {seed}: {result.call.code} ({'loaded' if result.changed else 'unchanged'})")
+    xiaomi = Call.objects.get(code="xiaomi-jbgs-2025")
+    _, result = import_directions(
+        call=xiaomi, rows=read_rows(SEED_000_TOPICS_EXAMPLE), example=True, source=SEED_000_TOPICS_EXAMPLE.name
+    )
+    log.append(f"seed 000 topics (example): {xiaomi.directions.count()} topics")
+    xiaomi.refresh_from_db()
+    example = load_call_definition(definition=parse_definition(_example_open_call(xiaomi.definition, now)), source="demo")
+    log.append(f"example open call: {example.call.code}")
+    _demo_people()
+    return log
+
+
+def _demo_people() -> None:
+    if User.objects.filter(email="admin@example.com").exists():
+        return
+    admin = User.objects.create_superuser(
+        email="admin@example.com", password=DEMO_PASSWORD, display_name="Demo Admin / 演示管理员"
+    )
+    officer = register_user(
+        email="officer@example.com", password=DEMO_PASSWORD, name="示例项目主管", language="zh-hans", actor=admin
+    )
+    for program in Program.objects.all():
+        ProgramRole.objects.get_or_create(program=program, user=officer, role=ProgramRoleKind.PROGRAM_OFFICER)
+    university = create_organisation(
+        name={"zh-hans": "示例大学", "en": "Example University"}, type=OrgType.UNIVERSITY, actor=admin
+    )
+    applicant = register_user(
+        email="applicant@example.com",
+        password=DEMO_PASSWORD,
+        name="示例申请人",
+        birth_date=dt.date(1988, 6, 1),
+        position=Position.FACULTY,
+        employment_type=EmploymentType.FULL_TIME,
+        title="副教授 / Associate professor",
+        expertise_keywords=["计算机视觉", "computer vision"],
+        actor=admin,
+    )
+    add_membership(user=applicant, organisation=university, role=MembershipRole.MEMBER, start_date=dt.date(2018, 9, 1))
+    add_previous_award(person=applicant.person, code="example_award", name="示例奖项 / Example award", year=2022)
+    reviewer = register_user(
+        email="reviewer@example.com",
+        password=DEMO_PASSWORD,
+        name="示例评审专家",
+        position=Position.RESEARCHER,
+        expertise_keywords=["人工智能", "artificial intelligence"],
+        actor=admin,
+    )
+    institute = create_organisation(
+        name={"zh-hans": "示例研究院", "en": "Example Research Institute"}, type=OrgType.RESEARCH_INSTITUTE, actor=admin
+    )
+    add_membership(user=reviewer, organisation=institute, start_date=dt.date(2010, 1, 1))

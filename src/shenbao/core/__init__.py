@@ -1,0 +1,1 @@
+"""Shared kernel: audit log, domain errors, bilingual text, time helpers."""

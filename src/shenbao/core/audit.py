@@ -1,0 +1,53 @@
+"""``log_action``: the one way to write an audit entry, and how entries read for humans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.core.models import AuditEntry
+
+#: Human-readable descriptions of action codes, in one place (pretix logging.rst).
+ACTION_LABELS: dict[str, Any] = {
+    "shenbao.call.created": _("The call was created from a definition."),
+    "shenbao.call.definition_updated": _("The call definition was updated."),
+    "shenbao.call.status_changed": _("The call's status changed."),
+    "shenbao.call.directions_imported": _("A direction list was imported."),
+    "shenbao.program.created": _("The program was created."),
+    "shenbao.program.updated": _("The program was updated."),
+    "shenbao.organisation.created": _("The organisation was created."),
+    "shenbao.user.created": _("The user account was created."),
+    "shenbao.program_role.granted": _("A program role was granted."),
+    "shenbao.program_role.revoked": _("A program role was revoked."),
+}
+
+
+def log_action(
+    *,
+    action: str,
+    obj: models.Model,
+    actor: Any = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Record that ``actor`` did ``action`` to ``obj``.  Call it inside the service's transaction."""
+    if not action.startswith("shenbao.") or action.count(".") < 2:
+        raise ValueError(f"action codes are dotted and start with 'shenbao.': {action!r}")
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        data=data or {},
+    )
+
+
+def describe(entry: AuditEntry) -> str:
+    """The entry as a sentence in the active language."""
+    label = ACTION_LABELS.get(entry.action)
+    return str(label) if label is not None else entry.action

@@ -1,0 +1,3 @@
+from shenbao.core.models.audit import AuditEntry
+
+__all__ = ["AuditEntry"]

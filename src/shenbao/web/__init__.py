@@ -1,0 +1,1 @@
+"""The server-rendered UI, split by audience (public/, applicant/, reviewer/, staff/)."""

@@ -1,0 +1,103 @@
+"""How numbers, quotas, durations and times read on the pages, in the active language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from shenbao.core.text import normalise_language
+from shenbao.core.timeutil import BEIJING, end_of_day_label
+
+
+def _zh() -> bool:
+    return normalise_language(get_language()) == "zh-hans"
+
+
+def number(value: float | Decimal | int | None) -> str:
+    if value is None:
+        return ""
+    f = float(value)
+    return f"{int(f):,}" if f.is_integer() else f"{f:,.2f}".rstrip("0").rstrip(".")
+
+
+def money(yuan: int | None) -> str:
+    """1080万元 in Chinese; CNY 10,800,000 in English."""
+    if yuan is None:
+        return ""
+    if _zh():
+        if yuan >= 10_000 and yuan % 100 == 0:
+            return _("%(amount)s 万元") % {"amount": number(yuan / 10_000)}
+        return _("%(amount)s 元") % {"amount": number(yuan)}
+    return _("CNY %(amount)s") % {"amount": number(yuan)}
+
+
+def quota(qualifier: str, value: Any, minimum: Any = None, maximum: Any = None, in_principle: bool = False) -> str:
+    if not qualifier:
+        return ""
+    n, lo, hi = number(value), number(minimum), number(maximum)
+    texts = {
+        "exact": _("%(n)s") % {"n": n},
+        "at_most": _("at most %(n)s") % {"n": n},
+        "at_least": _("at least %(n)s") % {"n": n},
+        "about": _("about %(n)s") % {"n": n},
+        "range": _("%(min)s–%(max)s") % {"min": lo, "max": hi},
+        "unspecified": _("several, not fixed"),
+    }
+    text = texts.get(qualifier, n)
+    if in_principle:
+        text = _("%(text)s (in principle)") % {"text": text}
+    return text
+
+
+def duration(data: dict[str, Any] | None) -> str:
+    """A direction's duration definition as a phrase: "2 years", "at most 3 years", "generally 3 years"."""
+    if not data:
+        return ""
+    unit = data.get("unit", "years")
+    qualifier = data.get("qualifier", "exact")
+    principle = bool(data.get("in_principle"))
+    value = number(data.get("value"))
+    lo, hi = number(data.get("min")), number(data.get("max"))
+    if unit == "years":
+        forms = {
+            "exact": _("generally %(n)s years") if principle else _("%(n)s years"),
+            "at_most": _("in principle at most %(n)s years") if principle else _("at most %(n)s years"),
+            "at_least": _("at least %(n)s years"),
+            "range": _("generally %(min)s–%(max)s years") if principle else _("%(min)s–%(max)s years"),
+        }
+    else:
+        forms = {
+            "exact": _("generally %(n)s months") if principle else _("%(n)s months"),
+            "at_most": _("in principle at most %(n)s months") if principle else _("at most %(n)s months"),
+            "at_least": _("at least %(n)s months"),
+            "range": _("generally %(min)s–%(max)s months") if principle else _("%(min)s–%(max)s months"),
+        }
+    return forms[qualifier] % {"n": value, "min": lo, "max": hi}
+
+
+def moment(value: dt.datetime | None, timezone: str, precision: str = "minute", *, end: bool = False) -> str:
+    """A time of the call in its own zone; a deadline at midnight reads as "24:00" of the day before."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(timezone))
+    if precision == "month":
+        if end and local.day == 1 and local.hour == 0 and local.minute == 0:
+            local = local - dt.timedelta(days=1)
+        return _("%(year)s-%(month)02d") % {"year": local.year, "month": local.month}
+    if precision == "day":
+        day = local.date()
+        if end and local.hour == 0 and local.minute == 0:
+            day = day - dt.timedelta(days=1)
+        return day.isoformat()
+    day, clock = end_of_day_label(local)
+    return f"{day.isoformat()} {clock}"
+
+
+def beijing(value: dt.datetime) -> str:
+    day, clock = end_of_day_label(value.astimezone(BEIJING))
+    return _("%(time)s Beijing time") % {"time": f"{day.isoformat()} {clock}"}

@@ -1,0 +1,63 @@
+"""Public pages: the program and call list, and a call's page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from shenbao.calls.enums import Phase
+from shenbao.calls.queries.public import call_phase, get_public_call, programs_with_public_calls
+from shenbao.calls.queries.reconciliation import reconciliation_summary
+
+
+def call_list(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    programs = programs_with_public_calls()
+    rows = []
+    for program in programs:
+        for call in program.public_calls:  # type: ignore[attr-defined]
+            rows.append({"program": program, "call": call, "phase": call_phase(call, now)})
+    order = {Phase.OPEN: 0, Phase.UPCOMING: 1, Phase.CLOSED: 2}
+    rows.sort(key=lambda r: (order[r["phase"]], -r["call"].deadline.timestamp()))
+    return render(request, "web/public/call_list.html", {"rows": rows, "now": now})
+
+
+def call_detail(request: HttpRequest, code: str) -> HttpResponse:
+    call = get_public_call(code)
+    if call is None or not request.user.has_perm("calls.view_call", call):
+        raise Http404(_("No such call."))
+    directions = list(call.directions.all())
+    categories = list(call.categories.all())
+    groups: list[dict[str, Any]] = []
+    if categories:
+        for category in categories:
+            groups.append({"category": category, "directions": [d for d in directions if d.category_id == category.pk]})
+    else:
+        groups.append({"category": None, "directions": directions})
+    definition = call.definition
+    context = {
+        "call": call,
+        "program": call.program,
+        "phase": call_phase(call),
+        "groups": groups,
+        "direction_count": len(directions),
+        "timeline": list(call.timeline.all()),
+        "criteria": list(call.criteria.all()),
+        "documents": list(call.documents.all()),
+        "stages": list(call.stages.all()),
+        "kpis": list(call.kpi_templates.all()),
+        "reconciliation": reconciliation_summary(call),
+        "call_fields": definition.get("fields", []),
+        "selection": definition.get("selection", {}),
+        "agreement": definition.get("agreement", {}),
+        "call_duration": definition.get("duration"),
+        "call_budget": definition.get("budget", {}),
+        "benefits": definition["call"].get("benefits", []),
+        "contacts": definition["call"].get("contacts", []),
+        "direction_codes_by_criterion": {c.code: c.directions for c in call.criteria.all()},
+    }
+    return render(request, "web/public/call_detail.html", context)

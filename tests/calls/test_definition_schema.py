@@ -1,0 +1,176 @@
+"""The call-definition schema: what it accepts, what it refuses, and where it says the problem is."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from shenbao.calls.definition.load import (
+    DefinitionInvalid,
+    content_hash,
+    parse_definition,
+    parse_text,
+    reconcile,
+    to_data,
+    to_yaml,
+)
+
+MINIMAL: dict[str, Any] = {
+    "program": {"code": "p", "name": {"zh-hans": "项目", "en": "Program"}, "kind": "government_grant", "funder": "科技部"},
+    "call": {"code": "c-2025", "title": "指南", "year": 2025, "direction_label": {"zh-hans": "指南方向", "en": "Direction"}},
+    "timeline": [{"kind": "deadline", "at": "2025-04-01T00:00"}],
+    "stated_totals": {"directions": 2, "projects": {"qualifier": "about", "value": 8}, "budget": {"amount_wan": 1500}},
+    "directions": [
+        {"code": "1.1", "title": "甲", "quota": {"qualifier": "exact", "value": 6}, "budget": {"total": {"amount_wan": 1080}}},
+        {"code": "1.2", "title": "乙", "quota": {"qualifier": "at_most", "value": 2}, "budget": {"total": {"amount": 4_200_000}}},
+    ],
+}
+
+
+def minimal(**changes: Any) -> dict[str, Any]:
+    data = copy.deepcopy(MINIMAL)
+    data.update(changes)
+    return data
+
+
+def errors_of(data: Any) -> list[tuple[str, str]]:
+    with pytest.raises(DefinitionInvalid) as info:
+        parse_definition(data)
+    return [(e.path, e.type) for e in info.value.errors]
+
+
+def test_minimal_definition_parses_with_defaults() -> None:
+    definition = parse_definition(minimal())
+    assert definition.call.timezone == "Asia/Shanghai"
+    assert definition.call.title.get("en") == "指南"  # falls back to the only language
+    assert definition.directions[0].budget is not None
+    assert definition.directions[0].budget.total is not None
+    assert definition.directions[0].budget.total.yuan == 10_800_000
+
+
+def test_unknown_key_is_refused_with_its_path() -> None:
+    data = minimal()
+    data["directions"][1]["quoat"] = {"value": 3}
+    assert errors_of(data) == [("directions.1.quoat", "extra_forbidden")]
+
+
+def test_wrong_type_names_the_nested_field() -> None:
+    data = minimal()
+    data["directions"][0]["quota"]["value"] = "six"
+    assert errors_of(data) == [("directions.0.quota.value", "float_parsing")]
+
+
+def test_unknown_country_code_is_refused() -> None:
+    data = minimal()
+    data["directions"][0]["partner"] = {"countries": ["NZ", "XX"]}
+    assert errors_of(data) == [("directions.0.partner.countries.1", "country_unknown")]
+
+
+def test_country_group_must_be_known() -> None:
+    data = minimal()
+    data["directions"][0]["partner"] = {"countries": ["@arab_states", "@nordic"]}
+    assert errors_of(data) == [("directions.0.partner.countries.1", "country_group_unknown")]
+
+
+def test_duplicate_direction_codes_are_refused() -> None:
+    data = minimal()
+    data["directions"][1]["code"] = "1.1"
+    assert errors_of(data) == [("directions", "duplicate_code")]
+
+
+def test_reference_to_unknown_direction_names_the_path() -> None:
+    data = minimal(
+        eligibility=[
+            {"code": "lead", "text": "牵头单位须为企业", "rule": {"kind": "organisation_type", "types": ["enterprise"]}, "directions": ["1.9"]}
+        ]
+    )
+    with pytest.raises(DefinitionInvalid) as info:
+        parse_definition(data)
+    (error,) = info.value.errors
+    assert (error.path, error.type, error.context["value"]) == ("eligibility.0.directions", "unknown_reference", "1.9")
+
+
+def test_rule_of_unknown_kind_lists_the_known_kinds() -> None:
+    data = minimal(eligibility=[{"code": "x", "text": "?", "rule": {"kind": "astrology"}}])
+    with pytest.raises(DefinitionInvalid) as info:
+        parse_definition(data)
+    (error,) = info.value.errors
+    assert (error.path, error.type) == ("eligibility.0.rule", "union_tag_invalid")
+    assert "birth_date" in error.context["expected_tags"]
+
+
+def test_rule_parameters_are_validated() -> None:
+    data = minimal(
+        eligibility=[{"code": "n", "text": "名称", "rule": {"kind": "name_pattern", "pattern": "中埃(.+联合实验室", "template": "中埃+领域"}}]
+    )
+    assert errors_of(data) == [("eligibility.0.rule.name_pattern.pattern", "regex_invalid")]
+
+
+def test_timeline_needs_a_deadline() -> None:
+    assert errors_of(minimal(timeline=[{"kind": "opens", "at": "2025-03-01T00:00"}])) == [("", "deadline_missing")]
+
+
+def test_timeline_times_are_local_without_offset() -> None:
+    assert errors_of(minimal(timeline=[{"kind": "deadline", "at": "2025-04-01T00:00+08:00"}])) == [("timeline.0", "timeline_offset")]
+
+
+def test_quota_range_must_be_ordered() -> None:
+    data = minimal()
+    data["directions"][0]["quota"] = {"qualifier": "range", "min": 20, "max": 8}
+    assert errors_of(data) == [("directions.0.quota", "range_order")]
+
+
+def test_money_takes_exactly_one_amount() -> None:
+    data = minimal()
+    data["directions"][0]["budget"] = {"total": {"amount": 1, "amount_wan": 1}}
+    assert errors_of(data) == [("directions.0.budget.total", "money_one_amount")]
+
+
+def test_empty_bilingual_text_is_refused() -> None:
+    data = minimal()
+    data["directions"][0]["title"] = {"zh-hans": " ", "en": ""}
+    assert errors_of(data) == [("directions.0.title", "i18n_empty")]
+
+
+def test_syntax_error_reports_the_line() -> None:
+    with pytest.raises(DefinitionInvalid) as info:
+        parse_text("program:\n  code: p\n call: [", source="bad.yaml")
+    (error,) = info.value.errors
+    assert error.type == "syntax"
+    assert error.context["line"] == 3
+
+
+def test_top_level_must_be_a_mapping() -> None:
+    assert errors_of(["not", "a", "mapping"]) == [("", "not_a_mapping")]
+
+
+def test_every_error_is_reported_at_once() -> None:
+    data = minimal()
+    del data["call"]["title"]
+    data["directions"][0]["quota"]["qualifier"] = "roughly"
+    assert errors_of(data) == [("call.title", "missing"), ("directions.0.quota.qualifier", "enum")]
+
+
+def test_reconciliation_matches_when_parts_add_up() -> None:
+    lines = {line.measure: line for line in reconcile(parse_definition(minimal()))}
+    assert (lines["directions"].stated, lines["directions"].summed, lines["directions"].matches) == (2, 2, True)
+    assert (lines["projects"].stated, lines["projects"].summed, lines["projects"].matches) == (8, 8, True)
+    assert (lines["budget_yuan"].stated, lines["budget_yuan"].summed, lines["budget_yuan"].matches) == (15_000_000, 15_000_000, True)
+
+
+def test_reconciliation_reports_difference_and_missing_parts() -> None:
+    data = minimal()
+    del data["directions"][1]["budget"]
+    data["directions"][0]["quota"]["value"] = 5
+    lines = {line.measure: line for line in reconcile(parse_definition(data))}
+    assert (lines["projects"].summed, lines["projects"].difference, lines["projects"].matches) == (7, -1, False)
+    assert (lines["budget_yuan"].summed, lines["budget_yuan"].missing, lines["budget_yuan"].matches) == (10_800_000, ("1.2",), False)
+
+
+def test_yaml_round_trip_keeps_the_content_hash() -> None:
+    definition = parse_definition(minimal())
+    again = parse_text(to_yaml(definition))
+    assert to_data(again) == to_data(definition)
+    assert content_hash(again) == content_hash(definition)

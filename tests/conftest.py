@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import yaml
+
+from shenbao.calls.definition.load import parse_file
+from shenbao.calls.definitions import SEED_FILES
+from shenbao.calls.models import Call
+from shenbao.calls.services.definitions import load_call_definition
+
+
+@pytest.fixture(autouse=True)
+def _chinese_by_default(settings: Any) -> None:
+    settings.LANGUAGE_CODE = "zh-hans"
+
+
+def seed_data(seed: str) -> dict[str, Any]:
+    """A seed definition as plain data, to change in a test."""
+    return copy.deepcopy(yaml.safe_load(SEED_FILES[seed].read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def load_seed(db: Any) -> Callable[[str], Call]:
+    def _load(seed: str) -> Call:
+        return load_call_definition(definition=parse_file(SEED_FILES[seed]), source=SEED_FILES[seed].name).call
+
+    return _load
+
+
+@pytest.fixture
+def seed_calls(load_seed: Callable[[str], Call]) -> dict[str, Call]:
+    return {seed: load_seed(seed) for seed in SEED_FILES}
