@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +14,13 @@ from shenbao.calls.definition.load import parse_file
 from shenbao.calls.definitions import SEED_FILES
 from shenbao.calls.models import Call
 from shenbao.calls.services.definitions import load_call_definition
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the message catalogues so tests see the current translations."""
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "compile_messages.py")], check=True, capture_output=True)
 
 
 @pytest.fixture(autouse=True)

@@ -118,6 +118,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Serve app static files straight from the apps, so the demo needs no collectstatic step.
+WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("SHENBAO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
 

@@ -115,8 +115,12 @@ def _territories(language: str) -> dict[str, str]:
     return dict(locale.territories)
 
 
+# CLDR also names regions and placeholders that are not countries.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "ZZ", "XA", "XB"})
+
+
 def is_country_code(code: str) -> bool:
-    return len(code) == 2 and code.isupper() and code in _territories("en")
+    return len(code) == 2 and code.isupper() and code not in _NOT_COUNTRIES and code in _territories("en")
 
 
 def country_name(code: str, language: str | None = None) -> str:

@@ -192,6 +192,7 @@ class Direction(Strict):
     basis_kind: Literal["agreement", "commitment"] = "agreement"
     partner: Partner | None = None
     fields: list[I18nText] = Field(default_factory=list, description="领域方向")
+    fields_open: bool = Field(default=False, description="不限领域: any field may apply")
     quota: Quantity | None = None
     budget: Budget | None = None
     duration: Duration | None = None

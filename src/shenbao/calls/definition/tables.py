@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -69,7 +70,7 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 
         try:
             workbook = load_workbook(path, read_only=True, data_only=True)
-        except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
             raise TableUnreadable("xlsx_invalid", str(exc)) from exc
         sheet = workbook.worksheets[0]
         values = list(sheet.iter_rows(values_only=True))

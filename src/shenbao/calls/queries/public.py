@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -47,10 +48,10 @@ def programs_with_public_calls() -> list[Program]:
     )
 
 
-def get_public_call(code: str) -> Call | None:
-    """A published call by code with its parts, or None (drafts are not public)."""
-    return (
-        public_calls()
+def get_call_for_viewing(user: Any, code: str) -> Call | None:
+    """The call with its parts if ``user`` may see it (published, or staff of its program), else None."""
+    call = (
+        Call.objects.select_related("program")
         .prefetch_related(
             "timeline",
             "categories",
@@ -63,3 +64,6 @@ def get_public_call(code: str) -> Call | None:
         .filter(code=code)
         .first()
     )
+    if call is None or not user.has_perm("calls.view_call", call):
+        return None
+    return call

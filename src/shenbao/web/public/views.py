@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shenbao.calls.enums import Phase
-from shenbao.calls.queries.public import call_phase, get_public_call, programs_with_public_calls
+from shenbao.calls.queries.public import call_phase, get_call_for_viewing, programs_with_public_calls
 from shenbao.calls.queries.reconciliation import reconciliation_summary
 
 
@@ -27,8 +27,8 @@ def call_list(request: HttpRequest) -> HttpResponse:
 
 
 def call_detail(request: HttpRequest, code: str) -> HttpResponse:
-    call = get_public_call(code)
-    if call is None or not request.user.has_perm("calls.view_call", call):
+    call = get_call_for_viewing(request.user, code)
+    if call is None:
         raise Http404(_("No such call."))
     directions = list(call.directions.all())
     categories = list(call.categories.all())

@@ -1,0 +1,110 @@
+"""Loading a definition into the database: create, update, idempotence, audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from shenbao.calls.definition.load import parse_definition
+from shenbao.calls.models import Call, CallDefinitionVersion, Direction, EligibilityCriterion, ReviewCriterion, ReviewStage, TimelineItem
+from shenbao.calls.services.definitions import load_call_definition
+from shenbao.core.models import AuditEntry
+from tests.conftest import seed_data
+
+pytestmark = pytest.mark.django_db
+
+
+def load(data: dict[str, Any]) -> Any:
+    return load_call_definition(definition=parse_definition(data), source="test")
+
+
+def test_first_load_creates_call_program_parts_and_audit() -> None:
+    result = load(seed_data("003"))
+    call = result.call
+    assert (result.created, result.changed, result.version) == (True, True, 1)
+    assert call.program.code == "most-intl-stic"
+    assert call.directions.count() == 19
+    assert call.criteria.count() == 79
+    assert TimelineItem.objects.filter(call=call).count() == 1
+    assert ReviewStage.objects.filter(call=call).count() == 2
+    assert CallDefinitionVersion.objects.filter(call=call).count() == 1
+    assert list(AuditEntry.objects.values_list("action", flat=True).order_by("id")) == [
+        "shenbao.program.created",
+        "shenbao.call.created",
+    ]
+
+
+def test_loading_the_same_definition_twice_changes_nothing() -> None:
+    first = load(seed_data("004"))
+    call = Call.objects.get(pk=first.call.pk)
+    updated_at = call.updated_at
+    audit_count = AuditEntry.objects.count()
+    direction_ids = list(Direction.objects.filter(call=call).values_list("id", flat=True))
+
+    second = load(seed_data("004"))
+
+    assert (second.created, second.changed, second.version) == (False, False, 1)
+    call.refresh_from_db()
+    assert call.updated_at == updated_at
+    assert AuditEntry.objects.count() == audit_count
+    assert CallDefinitionVersion.objects.filter(call=call).count() == 1
+    assert list(Direction.objects.filter(call=call).values_list("id", flat=True)) == direction_ids
+
+
+def test_changed_definition_is_a_new_version_keeping_part_identities() -> None:
+    load(seed_data("004"))
+    call = Call.objects.get(code="thepaper-kcxf-2025")
+    kept = Direction.objects.get(call=call, code="enterprise-pioneer-engine")
+    data = seed_data("004")
+    data["directions"][0]["title"]["en"] = "Pioneer Engine Brand of the Year"
+    dropped = data["directions"].pop()["code"]
+    data["directions"] = list(reversed(data["directions"]))
+
+    result = load(data)
+
+    assert (result.created, result.changed, result.version) == (False, True, 2)
+    call.refresh_from_db()
+    assert call.version == 2
+    codes = list(call.directions.values_list("code", flat=True))
+    assert codes == [d["code"] for d in data["directions"]]
+    assert dropped not in codes
+    updated = Direction.objects.get(call=call, code="enterprise-pioneer-engine")
+    assert updated.pk == kept.pk
+    assert updated.title["en"] == "Pioneer Engine Brand of the Year"
+    assert CallDefinitionVersion.objects.filter(call=call).count() == 2
+    entry = AuditEntry.objects.filter(action="shenbao.call.definition_updated").get()
+    assert entry.data["version"] == 2
+
+
+def test_review_criteria_follow_their_stage() -> None:
+    load(seed_data("000"))
+    data = seed_data("000")
+    data["review_stages"][0]["criteria"][0]["weight"] = 2
+    data["review_stages"][0]["criteria"].pop()
+    load(data)
+    stage = ReviewStage.objects.get(call__code="xiaomi-jbgs-2025")
+    assert list(ReviewCriterion.objects.filter(stage=stage).values_list("code", "weight")) == [
+        ("innovation-feasibility", 2),
+        ("plan-and-output-value", 1),
+    ]
+
+
+def test_call_cannot_move_to_another_program() -> None:
+    load(seed_data("004"))
+    data = seed_data("004")
+    data["program"]["code"] = "another-program"
+    with pytest.raises(ValueError, match="belongs to program"):
+        load(data)
+    assert Call.objects.get(code="thepaper-kcxf-2025").program.code == "thepaper-kcxf"
+
+
+def test_failed_load_leaves_the_previous_version_intact() -> None:
+    load(seed_data("004"))
+    data = seed_data("004")
+    data["program"]["code"] = "another-program"
+    with pytest.raises(ValueError, match="belongs to program"):
+        load(data)
+    call = Call.objects.get(code="thepaper-kcxf-2025")
+    assert call.version == 1
+    assert EligibilityCriterion.objects.filter(call=call).count() == 10
