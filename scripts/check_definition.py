@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from shenbao.calls.definition.load import DefinitionInvalid, parse_file, reconcile  # noqa: E402
+from shenbao.calls.definition.load import DefinitionInvalid, parse_file, reconcile
 
 status = 0
 for name in sys.argv[1:]:
@@ -19,5 +19,7 @@ for name in sys.argv[1:]:
         continue
     print(f"{name}: OK, {len(definition.directions)} directions, {len(definition.eligibility)} criteria")
     for line in reconcile(definition):
-        print(f"  {line.measure}: stated {line.stated}, summed {line.summed}, missing {list(line.missing)}, matches={line.matches}")
+        print(
+            f"  {line.measure}: stated {line.stated}, summed {line.summed}, missing {list(line.missing)}, matches={line.matches}"
+        )
 sys.exit(status)

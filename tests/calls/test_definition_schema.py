@@ -83,7 +83,12 @@ def test_duplicate_direction_codes_are_refused() -> None:
 def test_reference_to_unknown_direction_names_the_path() -> None:
     data = minimal(
         eligibility=[
-            {"code": "lead", "text": "牵头单位须为企业", "rule": {"kind": "organisation_type", "types": ["enterprise"]}, "directions": ["1.9"]}
+            {
+                "code": "lead",
+                "text": "牵头单位须为企业",
+                "rule": {"kind": "organisation_type", "types": ["enterprise"]},
+                "directions": ["1.9"],
+            }
         ]
     )
     with pytest.raises(DefinitionInvalid) as info:
@@ -103,7 +108,13 @@ def test_rule_of_unknown_kind_lists_the_known_kinds() -> None:
 
 def test_rule_parameters_are_validated() -> None:
     data = minimal(
-        eligibility=[{"code": "n", "text": "名称", "rule": {"kind": "name_pattern", "pattern": "中埃(.+联合实验室", "template": "中埃+领域"}}]
+        eligibility=[
+            {
+                "code": "n",
+                "text": "名称",
+                "rule": {"kind": "name_pattern", "pattern": "中埃(.+联合实验室", "template": "中埃+领域"},
+            }
+        ]
     )
     assert errors_of(data) == [("eligibility.0.rule.name_pattern.pattern", "regex_invalid")]
 
@@ -113,7 +124,9 @@ def test_timeline_needs_a_deadline() -> None:
 
 
 def test_timeline_times_are_local_without_offset() -> None:
-    assert errors_of(minimal(timeline=[{"kind": "deadline", "at": "2025-04-01T00:00+08:00"}])) == [("timeline.0", "timeline_offset")]
+    assert errors_of(minimal(timeline=[{"kind": "deadline", "at": "2025-04-01T00:00+08:00"}])) == [
+        ("timeline.0", "timeline_offset")
+    ]
 
 
 def test_quota_range_must_be_ordered() -> None:
@@ -157,7 +170,11 @@ def test_reconciliation_matches_when_parts_add_up() -> None:
     lines = {line.measure: line for line in reconcile(parse_definition(minimal()))}
     assert (lines["directions"].stated, lines["directions"].summed, lines["directions"].matches) == (2, 2, True)
     assert (lines["projects"].stated, lines["projects"].summed, lines["projects"].matches) == (8, 8, True)
-    assert (lines["budget_yuan"].stated, lines["budget_yuan"].summed, lines["budget_yuan"].matches) == (15_000_000, 15_000_000, True)
+    assert (lines["budget_yuan"].stated, lines["budget_yuan"].summed, lines["budget_yuan"].matches) == (
+        15_000_000,
+        15_000_000,
+        True,
+    )
 
 
 def test_reconciliation_reports_difference_and_missing_parts() -> None:
@@ -166,7 +183,11 @@ def test_reconciliation_reports_difference_and_missing_parts() -> None:
     data["directions"][0]["quota"]["value"] = 5
     lines = {line.measure: line for line in reconcile(parse_definition(data))}
     assert (lines["projects"].summed, lines["projects"].difference, lines["projects"].matches) == (7, -1, False)
-    assert (lines["budget_yuan"].summed, lines["budget_yuan"].missing, lines["budget_yuan"].matches) == (10_800_000, ("1.2",), False)
+    assert (lines["budget_yuan"].summed, lines["budget_yuan"].missing, lines["budget_yuan"].matches) == (
+        10_800_000,
+        ("1.2",),
+        False,
+    )
 
 
 def test_yaml_round_trip_keeps_the_content_hash() -> None:

@@ -7,7 +7,15 @@ from typing import Any
 import pytest
 
 from shenbao.calls.definition.load import parse_definition
-from shenbao.calls.models import Call, CallDefinitionVersion, Direction, EligibilityCriterion, ReviewCriterion, ReviewStage, TimelineItem
+from shenbao.calls.models import (
+    Call,
+    CallDefinitionVersion,
+    Direction,
+    EligibilityCriterion,
+    ReviewCriterion,
+    ReviewStage,
+    TimelineItem,
+)
 from shenbao.calls.services.definitions import load_call_definition
 from shenbao.core.models import AuditEntry
 from tests.conftest import seed_data

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from shenbao.calls.enums import CallStatus as DbCallStatus
 from shenbao.calls.definition.schema import CallStatus as SchemaCallStatus
+from shenbao.calls.enums import CallStatus as DbCallStatus
 from shenbao.core.audit import describe, log_action
 from shenbao.core.countries import country_name, expand_countries
 from shenbao.core.models import AuditEntry
@@ -41,7 +41,7 @@ def test_audit_entry_reads_in_both_languages() -> None:
     with translation.override("en"):
         assert describe(entry) == "The user account was created."
     with translation.override("zh-hans"):
-        assert describe(entry) == "已创建用户账号。"
+        assert describe(entry) == "用户账号已创建。"
 
 
 def test_i18n_text_falls_back_to_the_other_language() -> None:

@@ -78,6 +78,9 @@ def test_seed_003_call_page_shows_directions_and_reconciliation(client: Client, 
     assert 'data-matches="true"' in html
     assert "指南方向：19 个，项目：176 个，经费：34,890 万元 — 与公布的总数一致" in visible(html)
     assert "1,080 万元" in html
+    assert '<dt>拟支持项目数</dt><dd class="stated-projects">约 176</dd>' in html
+    assert '<dt>总预算</dt><dd class="stated-budget">34,890 万元</dd>' in html
+    assert "<dt>执行期限</dt><dd>一般为 2~3 年</dd>" in html
     assert "约 10" in html  # 2.3: 10个左右
     assert "不超过 30" in html  # 1.7
     assert "新西兰" in html  # partner country names in Chinese

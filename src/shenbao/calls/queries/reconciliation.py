@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shenbao.calls.definition.load import ReconciliationLine, parse_definition, reconcile
-from shenbao.calls.models import Call
+from shenbao.calls.definition.load import ReconciliationLine, reconcile
+from shenbao.calls.definition.schema import CallDefinition
 
 
 @dataclass(frozen=True)
@@ -20,5 +20,5 @@ class ReconciliationSummary:
         return next((line for line in self.lines if line.measure == measure), None)
 
 
-def reconciliation_summary(call: Call) -> ReconciliationSummary:
-    return ReconciliationSummary(reconcile(parse_definition(call.definition)))
+def reconciliation_summary(definition: CallDefinition) -> ReconciliationSummary:
+    return ReconciliationSummary(reconcile(definition))

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import models, transaction
 
-from shenbao.calls.definition.load import content_hash, parse_definition, to_data
+from shenbao.calls.definition.load import content_hash, to_data
 from shenbao.calls.definition.schema import CallDefinition, TimelineKind
 from shenbao.calls.definition.schema import Direction as DirectionDef
 from shenbao.calls.models import (
@@ -305,8 +305,3 @@ def _sync_parts(call: Call, definition: CallDefinition) -> None:
             for i, k in enumerate(definition.kpi_templates)
         ],
     )
-
-
-def current_definition(call: Call) -> CallDefinition:
-    """The call's stored definition, validated again (it was valid when stored)."""
-    return parse_definition(call.definition)

@@ -10,8 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shenbao.calls.enums import Phase
+from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.public import call_phase, get_call_for_viewing, programs_with_public_calls
 from shenbao.calls.queries.reconciliation import reconciliation_summary
+from shenbao.web import present
 
 
 def call_list(request: HttpRequest) -> HttpResponse:
@@ -39,6 +41,12 @@ def call_detail(request: HttpRequest, code: str) -> HttpResponse:
     else:
         groups.append({"category": None, "directions": directions})
     definition = call.definition
+    parsed = current_definition(call)
+    stated = parsed.stated_totals
+    stated_projects = ""
+    if stated is not None and stated.projects is not None:
+        p = stated.projects
+        stated_projects = present.quota(p.qualifier.value, p.value, p.min, p.max, p.in_principle)
     context = {
         "call": call,
         "program": call.program,
@@ -50,14 +58,14 @@ def call_detail(request: HttpRequest, code: str) -> HttpResponse:
         "documents": list(call.documents.all()),
         "stages": list(call.stages.all()),
         "kpis": list(call.kpi_templates.all()),
-        "reconciliation": reconciliation_summary(call),
+        "reconciliation": reconciliation_summary(parsed),
         "call_fields": definition.get("fields", []),
         "selection": definition.get("selection", {}),
         "agreement": definition.get("agreement", {}),
         "call_duration": definition.get("duration"),
-        "call_budget": definition.get("budget", {}),
+        "stated_projects": stated_projects,
+        "stated_budget_yuan": stated.budget.yuan if stated is not None and stated.budget is not None else None,
         "benefits": definition["call"].get("benefits", []),
         "contacts": definition["call"].get("contacts", []),
-        "direction_codes_by_criterion": {c.code: c.directions for c in call.criteria.all()},
     }
     return render(request, "web/public/call_detail.html", context)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from shenbao.calls.definition.load import to_data, to_yaml
 from shenbao.calls.models import Call
-from shenbao.calls.services.definitions import current_definition
+from shenbao.calls.queries.definitions import current_definition
 
 
 class Command(BaseCommand):
