@@ -39,7 +39,8 @@ class DefinitionInvalid(Exception):
 def read_document(text: str, *, source: str = "<text>") -> Any:
     """YAML (a superset of JSON) to plain data; syntax errors become a DefinitionError."""
     try:
-        return yaml.safe_load(text)
+        # The C loader (libyaml) when present: same results, several times faster.
+        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

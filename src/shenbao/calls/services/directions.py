@@ -34,8 +34,11 @@ class DirectionImportInvalid(Exception):
         self.definition_errors = definition_errors or []
 
 
-def _merge(call: Call, new: list[DirectionDef], replace: bool) -> tuple[dict[str, Any], DirectionImportPlan]:
-    data = dict(call.definition)
+def merge_directions(
+    data: dict[str, Any], new: list[DirectionDef], *, replace: bool = False
+) -> tuple[dict[str, Any], DirectionImportPlan]:
+    """Definition data with ``new`` directions merged in by code (or replacing all, with ``replace``)."""
+    data = dict(data)
     old = {d["code"]: d for d in data.get("directions", [])}
     incoming = {d.code: d.model_dump(mode="json", by_alias=True, exclude_defaults=True) for d in new}
     added = [c for c in incoming if c not in old]
@@ -57,7 +60,7 @@ def plan_direction_import(
     directions, problems = rows_to_directions(rows, example=example)
     if problems:
         return DirectionImportPlan([], [], [], [], problems)
-    data, plan = _merge(call, directions, replace)
+    data, plan = merge_directions(call.definition, directions, replace=replace)
     try:
         parse_definition(data)
     except DefinitionInvalid as exc:
@@ -75,7 +78,7 @@ def import_directions(
     directions, problems = rows_to_directions(rows, example=example)
     if problems:
         raise DirectionImportInvalid(problems)
-    data, plan = _merge(call, directions, replace)
+    data, plan = merge_directions(call.definition, directions, replace=replace)
     try:
         definition = parse_definition(data)
     except DefinitionInvalid as exc:

@@ -1,0 +1,30 @@
+"""docs/workflows.md, generated from the declared transition tables (CONVENTIONS: workflows.md)."""
+
+from __future__ import annotations
+
+from shenbao.calls.transitions import CALL_TRANSITIONS
+
+TABLES: dict[str, dict[str, frozenset[str]]] = {"Call": CALL_TRANSITIONS}
+
+HEADER = """# Workflows
+
+Generated from the transition tables by `python manage.py write_workflows`; do not edit by hand.
+Each lifecycle changes state through one service function that checks this table, saves the
+state, writes an audit entry and queues notifications (CONVENTIONS rule 3).
+"""
+
+
+def workflows_markdown() -> str:
+    parts = [HEADER]
+    for name, table in TABLES.items():
+        lines = [f"\n## {name}\n", "```mermaid", "stateDiagram-v2"]
+        first = next(iter(table))
+        lines.append(f"    [*] --> {first}")
+        for source, targets in table.items():
+            for target in sorted(targets):
+                lines.append(f"    {source} --> {target}")
+            if not targets:
+                lines.append(f"    {source} --> [*]")
+        lines.append("```")
+        parts.append("\n".join(lines) + "\n")
+    return "".join(parts)

@@ -1,0 +1,68 @@
+"""The demo as a visitor and a program officer meet it: load it (twice), browse, log in."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from shenbao.accounts.models import User
+from shenbao.calls.models import Call, CallDefinitionVersion
+from shenbao.cli.demo import DEMO_PASSWORD, EXAMPLE_CALL_CODE
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo() -> str:
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_loads_the_seeds_and_is_idempotent(client: Client) -> None:
+    first = load_demo()
+    assert "seed 003: most-intl-2025-2 (loaded)" in first
+    assert "seed 000 topics (example): 50 topics" in first
+    assert "officer@example.com" in first and DEMO_PASSWORD in first
+    counts = (Call.objects.count(), CallDefinitionVersion.objects.count(), User.objects.count())
+    second = load_demo()
+    assert "seed 003: most-intl-2025-2 (unchanged)" in second
+    assert (Call.objects.count(), CallDefinitionVersion.objects.count(), User.objects.count()) == counts
+    assert Call.objects.count() == 5
+    example = Call.objects.get(code=EXAMPLE_CALL_CODE)
+    assert example.example is True
+    assert example.directions.count() == 50
+
+
+def test_visitor_finds_the_open_example_call_and_its_topics(client: Client) -> None:
+    load_demo()
+    listing = client.get("/").content.decode()
+    assert f'data-call="{EXAMPLE_CALL_CODE}"' in listing
+    assert listing.count("phase-open") == 1
+    page = client.get(f"/calls/{EXAMPLE_CALL_CODE}/").content.decode()
+    assert page.count("data-direction=") == 50
+    assert "示例" in page
+    assert 'class="countdown"' in page
+
+
+def test_program_officer_logs_in_and_sees_admin_link_only_when_staff(client: Client) -> None:
+    load_demo()
+    response = client.post("/accounts/login/", {"username": "officer@example.com", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    page = client.get("/").content.decode()
+    assert "退出" in page
+    assert "/admin/" not in page  # program officers are not administrators
+    client.logout()
+    client.post("/accounts/login/", {"username": "admin@example.com", "password": DEMO_PASSWORD})
+    assert "/admin/" in client.get("/").content.decode()
+    assert client.get("/admin/calls/call/").status_code == 200
+
+
+def test_wrong_password_is_refused_with_a_translated_message(client: Client, settings: Any) -> None:
+    load_demo()
+    response = client.post("/accounts/login/", {"username": "officer@example.com", "password": "nope"})
+    assert response.status_code == 200
+    assert "请输入一个正确的电子邮箱和密码。" in response.content.decode()
