@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,7 +17,7 @@ PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)\w|\{\{\s*\w+\s*\}\}")
 
 
-def _catalog():  # type: ignore[no-untyped-def]
+def _catalog() -> Catalog:
     with PO.open("rb") as handle:
         return read_po(handle)
 
@@ -40,7 +42,7 @@ def test_catalogue_is_up_to_date_with_the_sources(tmp_path: Path) -> None:
     shutil.copy(ROOT / "manage.py", tmp_path / "manage.py")
     before = {m.id for m in _catalog() if m.id}
     subprocess.run(
-        ["python", "manage.py", "makemessages", "--locale", "zh_Hans", "--no-obsolete"],
+        [sys.executable, "manage.py", "makemessages", "--locale", "zh_Hans", "--no-obsolete"],
         cwd=tmp_path,
         check=True,
         capture_output=True,
