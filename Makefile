@@ -14,7 +14,7 @@ help:
 	@echo "make lint | fmt | typecheck | messages | bench | clean"
 
 install:
-	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check "uv>=0.6"
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check "uv>=0.6" || $(PYTHON) -m pip install --user --quiet --disable-pip-version-check "uv>=0.6"
 	$(UV) sync --frozen --quiet
 	$(RUN) python scripts/compile_messages.py
 

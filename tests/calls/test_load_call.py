@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from shenbao.calls.definition.load import parse_definition
+from shenbao.calls.definition.load import DefinitionInvalid, parse_definition
 from shenbao.calls.models import (
     Call,
     CallDefinitionVersion,
@@ -116,3 +116,30 @@ def test_failed_load_leaves_the_previous_version_intact() -> None:
     call = Call.objects.get(code="thepaper-kcxf-2025")
     assert call.version == 1
     assert EligibilityCriterion.objects.filter(call=call).count() == 10
+
+
+def test_timeline_item_may_have_its_own_time_zone() -> None:
+    data = seed_data("003")
+    data["timeline"].append(
+        {
+            "kind": "other",
+            "label": {"zh-hans": "欧方截止", "en": "EU-side deadline"},
+            "at": "2025-06-15T17:00",
+            "timezone": "Europe/Brussels",
+        }
+    )
+    call = load(data).call
+    item = call.timeline.get(kind="other")
+    assert item.timezone == "Europe/Brussels"
+    assert item.at is not None
+    assert item.at.isoformat() == "2025-06-15T15:00:00+00:00"
+    deadline = call.timeline.get(kind="deadline")
+    assert (deadline.timezone, deadline.at.isoformat() if deadline.at else None) == ("Asia/Shanghai", "2025-06-29T16:00:00+00:00")
+
+
+def test_unknown_item_time_zone_is_refused() -> None:
+    data = seed_data("003")
+    data["timeline"][0]["timezone"] = "Mars/Olympus"
+    with pytest.raises(DefinitionInvalid) as info:
+        parse_definition(data)
+    assert [(e.path, e.type) for e in info.value.errors] == [("timeline.0.timezone", "timezone_unknown")]

@@ -5,8 +5,20 @@ import datetime as dt
 import pytest
 from django.utils import translation
 
-from shenbao.calls.definition.schema import CallStatus as SchemaCallStatus
-from shenbao.calls.enums import CallStatus as DbCallStatus
+from shenbao.calls.enums import (
+    CALL_STATUS_LABELS,
+    PRECISION_LABELS,
+    PROGRAM_KIND_LABELS,
+    QUALIFIER_LABELS,
+    STAGE_KIND_LABELS,
+    TIMELINE_KIND_LABELS,
+    CallStatus,
+    Precision,
+    ProgramKind,
+    Qualifier,
+    StageKind,
+    TimelineKind,
+)
 from shenbao.core.audit import describe, log_action
 from shenbao.core.countries import country_name, expand_countries
 from shenbao.core.models import AuditEntry
@@ -64,5 +76,15 @@ def test_country_names_and_groups() -> None:
     assert expand_countries(["NZ", "@arab_african_states"])[:3] == ["DJ", "DZ", "EG"]
 
 
-def test_schema_and_database_call_statuses_agree() -> None:
-    assert [s.value for s in SchemaCallStatus] == [s.value for s in DbCallStatus]
+def test_every_enum_value_has_a_translated_label() -> None:
+    for labels, enum in (
+        (CALL_STATUS_LABELS, CallStatus),
+        (PROGRAM_KIND_LABELS, ProgramKind),
+        (TIMELINE_KIND_LABELS, TimelineKind),
+        (PRECISION_LABELS, Precision),
+        (QUALIFIER_LABELS, Qualifier),
+        (STAGE_KIND_LABELS, StageKind),
+    ):
+        assert list(labels) == list(enum)
+    with translation.override("zh-hans"):
+        assert str(CALL_STATUS_LABELS[CallStatus.IN_REVIEW]) != "In review"

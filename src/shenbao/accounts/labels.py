@@ -1,13 +1,12 @@
 """Translated labels for the account enums, as Django choices."""
 
-from collections.abc import Mapping
-from enum import StrEnum
-from typing import TypeVar
-
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
+from shenbao.core.choices import choices
+
+__all__ = ["EMPLOYMENT_LABELS", "MEMBERSHIP_ROLE_LABELS", "ORG_TYPE_LABELS", "POSITION_LABELS", "choices"]
 
 ORG_TYPE_LABELS: dict[OrgType, Promise] = {
     OrgType.UNIVERSITY: _("University"),
@@ -41,10 +40,3 @@ MEMBERSHIP_ROLE_LABELS: dict[MembershipRole, Promise] = {
     MembershipRole.MEMBER: _("Member"),
     MembershipRole.OFFICER: _("Institution officer"),
 }
-
-
-E = TypeVar("E", bound=StrEnum)
-
-
-def choices(labels: Mapping[E, Promise]) -> list[tuple[str, Promise]]:
-    return [(key.value, label) for key, label in labels.items()]

@@ -1,17 +1,89 @@
-"""Choices of the calls app, with translated labels."""
+"""Choices of the calls app.
+
+Values shared with the call-definition schema are defined once, as plain enums in
+``calls.definition``; this module adds their translated labels.  Phase and program roles
+exist only here.
+"""
+
+from __future__ import annotations
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from shenbao.calls.definition.base import Qualifier
+from shenbao.calls.definition.schema import CallStatus, Precision, ProgramKind, StageKind, TimelineKind
+from shenbao.core.choices import choices
 
-class CallStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
-    IN_REVIEW = "in_review", _("In review")
-    DECIDED = "decided", _("Decided")
-    ARCHIVED = "archived", _("Archived")
+__all__ = [
+    "CALL_STATUS_LABELS",
+    "PRECISION_LABELS",
+    "PROGRAM_KIND_LABELS",
+    "QUALIFIER_LABELS",
+    "STAGE_KIND_LABELS",
+    "TIMELINE_KIND_LABELS",
+    "CallStatus",
+    "Phase",
+    "Precision",
+    "ProgramKind",
+    "ProgramRoleKind",
+    "Qualifier",
+    "StageKind",
+    "TimelineKind",
+    "choices",
+]
+
+CALL_STATUS_LABELS: dict[CallStatus, Promise] = {
+    CallStatus.DRAFT: _("Draft"),
+    CallStatus.PUBLISHED: _("Published"),
+    CallStatus.OPEN: _("Open"),
+    CallStatus.CLOSED: _("Closed"),
+    CallStatus.IN_REVIEW: _("In review"),
+    CallStatus.DECIDED: _("Decided"),
+    CallStatus.ARCHIVED: _("Archived"),
+}
+
+PROGRAM_KIND_LABELS: dict[ProgramKind, Promise] = {
+    ProgramKind.TOPIC_CHALLENGE: _("Topic challenge"),
+    ProgramKind.COMPETITION: _("Competition"),
+    ProgramKind.GOVERNMENT_GRANT: _("Government grant"),
+    ProgramKind.AWARD_COLLECTION: _("Award or case collection"),
+}
+
+TIMELINE_KIND_LABELS: dict[TimelineKind, Promise] = {
+    TimelineKind.OPENS: _("Applications open"),
+    TimelineKind.DEADLINE: _("Deadline"),
+    TimelineKind.REVIEW: _("Review"),
+    TimelineKind.STAGE: _("Stage"),
+    TimelineKind.FINALS: _("Finals"),
+    TimelineKind.RESULTS: _("Results"),
+    TimelineKind.AGREEMENT_DEADLINE: _("Agreement deadline"),
+    TimelineKind.PUBLISHED: _("Published"),
+    TimelineKind.OTHER: _("Other"),
+}
+
+PRECISION_LABELS: dict[Precision, Promise] = {
+    Precision.MINUTE: _("Exact time"),
+    Precision.DAY: _("Day"),
+    Precision.MONTH: _("Month"),
+}
+
+QUALIFIER_LABELS: dict[Qualifier, Promise] = {
+    Qualifier.EXACT: _("exactly"),
+    Qualifier.AT_MOST: _("at most"),
+    Qualifier.AT_LEAST: _("at least"),
+    Qualifier.ABOUT: _("about"),
+    Qualifier.RANGE: _("range"),
+    Qualifier.UNSPECIFIED: _("not fixed"),
+}
+
+STAGE_KIND_LABELS: dict[StageKind, Promise] = {
+    StageKind.FORMAL_CHECK: _("Formal check"),
+    StageKind.SCREENING: _("Preliminary screening"),
+    StageKind.EXPERT_REVIEW: _("Expert review"),
+    StageKind.PANEL: _("Panel review"),
+    StageKind.LIVE_JUDGING: _("Live judging"),
+}
 
 
 class Phase(models.TextChoices):
@@ -22,50 +94,8 @@ class Phase(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class ProgramKind(models.TextChoices):
-    TOPIC_CHALLENGE = "topic_challenge", _("Topic challenge")
-    COMPETITION = "competition", _("Competition")
-    GOVERNMENT_GRANT = "government_grant", _("Government grant")
-    AWARD_COLLECTION = "award_collection", _("Award or case collection")
-
-
 class ProgramRoleKind(models.TextChoices):
     PROGRAM_OFFICER = "program_officer", _("Program officer")
     COMMITTEE_CHAIR = "committee_chair", _("Committee chair")
     JUDGE = "judge", _("Judge")
     OBSERVER = "observer", _("Observer")
-
-
-class TimelineKind(models.TextChoices):
-    OPENS = "opens", _("Applications open")
-    DEADLINE = "deadline", _("Deadline")
-    REVIEW = "review", _("Review")
-    STAGE = "stage", _("Stage")
-    FINALS = "finals", _("Finals")
-    RESULTS = "results", _("Results")
-    AGREEMENT_DEADLINE = "agreement_deadline", _("Agreement deadline")
-    PUBLISHED = "published", _("Published")
-    OTHER = "other", _("Other")
-
-
-class Precision(models.TextChoices):
-    MINUTE = "minute", _("Exact time")
-    DAY = "day", _("Day")
-    MONTH = "month", _("Month")
-
-
-class QuotaQualifier(models.TextChoices):
-    EXACT = "exact", _("exactly")
-    AT_MOST = "at_most", _("at most")
-    AT_LEAST = "at_least", _("at least")
-    ABOUT = "about", _("about")
-    RANGE = "range", _("range")
-    UNSPECIFIED = "unspecified", _("not fixed")
-
-
-class StageKind(models.TextChoices):
-    FORMAL_CHECK = "formal_check", _("Formal check")
-    SCREENING = "screening", _("Preliminary screening")
-    EXPERT_REVIEW = "expert_review", _("Expert review")
-    PANEL = "panel", _("Panel review")
-    LIVE_JUDGING = "live_judging", _("Live judging")

@@ -33,6 +33,14 @@ from shenbao.core.text import I18nText
 SCHEMA_VERSION = 1
 
 
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise PydanticCustomError("timezone_unknown", "unknown time zone", {"value": value}) from exc
+    return value
+
+
 class ProgramKind(StrEnum):
     TOPIC_CHALLENGE = "topic_challenge"
     COMPETITION = "competition"
@@ -84,8 +92,14 @@ class TimelineItem(Strict):
     start: dt.datetime | None = None
     end: dt.datetime | None = None
     precision: Precision = Precision.MINUTE
+    timezone: str | None = Field(default=None, description="overrides the call's time zone for this item")
     stage: Code | None = None
     note: I18nText | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str | None) -> str | None:
+        return None if value is None else _check_timezone(value)
 
     @model_validator(mode="after")
     def _shape(self) -> TimelineItem:
@@ -528,11 +542,7 @@ class CallDef(Strict):
     @field_validator("timezone")
     @classmethod
     def _tz(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise PydanticCustomError("timezone_unknown", "unknown time zone", {"value": value}) from exc
-        return value
+        return _check_timezone(value)
 
 
 class CallDefinition(Strict):

@@ -6,7 +6,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shenbao.calls.enums import CallStatus, Precision, TimelineKind
+from shenbao.calls.enums import (
+    CALL_STATUS_LABELS,
+    PRECISION_LABELS,
+    TIMELINE_KIND_LABELS,
+    CallStatus,
+    Precision,
+    choices,
+)
 from shenbao.calls.models.program import Program
 from shenbao.core.text import text_get
 
@@ -20,7 +27,7 @@ class Call(models.Model):
     title: models.JSONField[dict[str, str]] = models.JSONField(_("title"))
     year = models.PositiveSmallIntegerField(_("year"))
     batch = models.PositiveSmallIntegerField(_("batch"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=CallStatus.choices, default=CallStatus.DRAFT)
+    status = models.CharField(_("status"), max_length=20, choices=choices(CALL_STATUS_LABELS), default=CallStatus.DRAFT.value)
     example = models.BooleanField(_("example (synthetic demo data)"), default=False)
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
     direction_label: models.JSONField[dict[str, str]] = models.JSONField(_("label of directions"))
@@ -70,13 +77,14 @@ class CallDefinitionVersion(models.Model):
 class TimelineItem(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("call"))
     position = models.PositiveSmallIntegerField()
-    kind = models.CharField(_("kind"), max_length=30, choices=TimelineKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=choices(TIMELINE_KIND_LABELS))
     label: models.JSONField[dict[str, str]] = models.JSONField(_("label"), default=dict, blank=True)
     note: models.JSONField[dict[str, str]] = models.JSONField(_("note"), default=dict, blank=True)
     at = models.DateTimeField(_("at"), null=True, blank=True)
     start = models.DateTimeField(_("from"), null=True, blank=True)
     end = models.DateTimeField(_("until"), null=True, blank=True)
-    precision = models.CharField(_("precision"), max_length=10, choices=Precision.choices, default=Precision.MINUTE)
+    precision = models.CharField(_("precision"), max_length=10, choices=choices(PRECISION_LABELS), default=Precision.MINUTE.value)
+    timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
     stage_code = models.CharField(max_length=64, blank=True)
 
     class Meta:

@@ -5,7 +5,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shenbao.calls.enums import QuotaQualifier
+from shenbao.calls.enums import QUALIFIER_LABELS, choices
 from shenbao.calls.models.call import Call
 from shenbao.core.text import text_get
 
@@ -40,7 +40,7 @@ class Direction(models.Model):
     example = models.BooleanField(_("example (synthetic)"), default=False)
     partner_countries: models.JSONField[list[str]] = models.JSONField(_("partner countries"), default=list, blank=True)
     fields: models.JSONField[list[dict[str, str]]] = models.JSONField(_("fields"), default=list, blank=True)
-    quota_qualifier = models.CharField(_("quota qualifier"), max_length=20, choices=QuotaQualifier.choices, blank=True)
+    quota_qualifier = models.CharField(_("quota qualifier"), max_length=20, choices=choices(QUALIFIER_LABELS), blank=True)
     quota_value = models.DecimalField(_("quota"), max_digits=8, decimal_places=2, null=True, blank=True)
     quota_min = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)
     quota_max = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shenbao.calls.enums import StageKind
+from shenbao.calls.enums import STAGE_KIND_LABELS, choices
 from shenbao.calls.models.call import Call
 from shenbao.core.text import text_get
 
@@ -75,7 +75,7 @@ class FormField(_CallPart):
 class ReviewStage(_CallPart):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="stages", verbose_name=_("call"))
     name: models.JSONField[dict[str, str]] = models.JSONField(_("name"))
-    kind = models.CharField(_("kind"), max_length=30, choices=StageKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=choices(STAGE_KIND_LABELS))
 
     class Meta(_CallPart.Meta):
         verbose_name = _("review stage")

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shenbao.calls.enums import ProgramKind, ProgramRoleKind
+from shenbao.calls.enums import PROGRAM_KIND_LABELS, ProgramRoleKind, choices
 from shenbao.core.text import text_get
 
 
@@ -15,7 +15,7 @@ class Program(models.Model):
 
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name: models.JSONField[dict[str, str]] = models.JSONField(_("name"))
-    kind = models.CharField(_("kind"), max_length=30, choices=ProgramKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=choices(PROGRAM_KIND_LABELS))
     funder: models.JSONField[dict[str, str]] = models.JSONField(_("funder"))
     data: models.JSONField[dict[str, Any]] = models.JSONField(_("definition"), default=dict)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,10 +7,11 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from shenbao.calls.enums import CallStatus
+from shenbao.calls.enums import CALL_STATUS_LABELS, CallStatus
 from shenbao.calls.models import Call
 from shenbao.calls.transitions import can_transition
 from shenbao.core.audit import log_action
+from shenbao.core.choices import label
 from shenbao.core.errors import InvalidTransition
 
 
@@ -20,7 +21,10 @@ def change_call_status(*, call: Call, to: str, actor: Any = None, reason: str = 
     if not can_transition(locked.status, to):
         raise InvalidTransition(
             _("A call cannot go from %(current)s to %(target)s."),
-            params={"current": CallStatus(locked.status).label, "target": CallStatus(to).label},
+            params={
+                "current": label(CALL_STATUS_LABELS, locked.status, CallStatus),
+                "target": label(CALL_STATUS_LABELS, to, CallStatus),
+            },
         )
     previous = locked.status
     locked.status = to
