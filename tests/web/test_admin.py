@@ -23,7 +23,7 @@ def test_admin_pages_render_for_an_administrator(client: Client, load_seed: Call
     admin_user = UserFactory(is_staff=True, is_superuser=True)
     log_action(action="shenbao.call.status_changed", obj=call, actor=admin_user)
     client.force_login(admin_user)
-    for model, model_admin in admin.site._registry.items():
+    for model in admin.site._registry:
         if model._meta.app_label not in OURS:
             continue
         changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")

@@ -89,6 +89,7 @@ MESSAGES: dict[str, Promise] = {
     "rule_needs_bound": _("Give on_or_after or before."),
     "recommended_above_max": _("recommended (%(recommended)s) must not exceed max (%(max)s)."),
     "regex_invalid": _("Not a valid regular expression: %(error)s."),
+    "expression_invalid": _("Not a valid CEL expression: %(error)s."),
     "example_mismatch": _("The example “%(value)s” does not match the pattern."),
 }
 

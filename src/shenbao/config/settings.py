@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "shenbao.core",
     "shenbao.accounts",
     "shenbao.calls",
+    "shenbao.eligibility",
     "shenbao.web",
     "shenbao.cli",
 ]

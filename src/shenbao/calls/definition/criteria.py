@@ -295,6 +295,17 @@ class CelRule(_Rule):
     expression: str = Field(min_length=1)
     message: I18nText
 
+    @field_validator("expression")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        from cel import compile as cel_compile
+
+        try:
+            cel_compile(value)
+        except Exception as exc:  # the binding raises several exception types
+            raise PydanticCustomError("expression_invalid", "not a valid CEL expression: {error}", {"error": str(exc)}) from exc
+        return value
+
 
 class AnyOfRule(_Rule):
     kind: Literal["any_of"]
