@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "shenbao.accounts",
     "shenbao.calls",
     "shenbao.eligibility",
+    "shenbao.applications",
+    "shenbao.notifications",
     "shenbao.web",
     "shenbao.cli",
 ]

@@ -13,7 +13,7 @@ from shenbao.calls.enums import Phase
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.public import call_phase, get_call_for_viewing, programs_with_public_calls
 from shenbao.calls.queries.reconciliation import reconciliation_summary
-from shenbao.web import present
+from shenbao.core import present
 
 
 def call_list(request: HttpRequest) -> HttpResponse:

@@ -6,9 +6,9 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
+from shenbao.core import present
 from shenbao.core.countries import country_name
 from shenbao.core.text import text_get
-from shenbao.web import present
 
 register = template.Library()
 

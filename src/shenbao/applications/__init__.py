@@ -1,0 +1,1 @@
+"""Applications: drafts, teams, partners, attachments, revisions and the application lifecycle."""

@@ -1,0 +1,51 @@
+"""Application errors with translated messages (services raise them, interfaces show them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.core.errors import DomainError
+
+
+class DeadlinePassed(DomainError):
+    code = "deadline_passed"
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(_("The deadline (%(deadline)s) has passed; the submission was refused."), params=params)
+
+
+class CallNotOpen(DomainError):
+    code = "call_not_open"
+
+    def __init__(self) -> None:
+        super().__init__(_("This call is not open for applications."))
+
+
+class NotEligible(DomainError):
+    code = "not_eligible"
+
+    def __init__(self, failed: list[str]) -> None:
+        super().__init__(
+            _("The application does not meet every requirement yet: %(rules)s."), params={"rules": ", ".join(failed)}
+        )
+        self.failed = failed
+
+
+class EditConflict(DomainError):
+    code = "edit_conflict"
+
+    def __init__(self) -> None:
+        super().__init__(_("Someone else changed this application meanwhile; reload it and apply your change again."))
+
+
+class NotEditable(DomainError):
+    code = "not_editable"
+
+    def __init__(self) -> None:
+        super().__init__(_("This application cannot be changed in its current state."))
+
+
+class FileRefused(DomainError):
+    code = "file_refused"

@@ -1,0 +1,149 @@
+"""Build the eligibility engine's facts from an application and the rest of its call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.utils import timezone
+
+from shenbao.accounts.models import Membership
+from shenbao.applications.enums import InvitationStatus, PartnerSide
+from shenbao.applications.models import Application, Partner
+from shenbao.applications.transitions import LIVE_STATES
+from shenbao.calls.definition.schema import CallDefinition
+from shenbao.calls.queries.definitions import current_definition
+from shenbao.eligibility.engine import CriterionResult, evaluate
+from shenbao.eligibility.facts import (
+    ApplicationFacts,
+    CallContext,
+    DocumentFacts,
+    ExternalFacts,
+    MemberFacts,
+    OrgFacts,
+    PersonFacts,
+)
+
+
+def _person(application: Application) -> PersonFacts:
+    user = application.applicant
+    person = getattr(user, "person", None)
+    membership = (
+        Membership.objects.filter(user=user, end_date__isnull=True, is_primary=True).select_related("organisation").first()
+    )
+    employer = membership.organisation if membership else None
+    awards = frozenset(person.awards.values_list("code", flat=True)) if person else frozenset()
+    return PersonFacts(
+        birth_date=person.birth_date if person else None,
+        position=person.position if person else None,
+        employment_type=person.employment_type if person else None,
+        employer_type=employer.type if employer else None,
+        employer_country=employer.country if employer else None,
+        in_station_postdoc=person.in_station_postdoc if person else None,
+        overseas_employment=person.overseas_employment if person else None,
+        awards=awards,
+    )
+
+
+def _context(application: Application) -> CallContext:
+    others = Application.objects.filter(call=application.call, state__in=LIVE_STATES).exclude(pk=application.pk)
+    mine = others.filter(applicant=application.applicant).count()
+    direction_counts: dict[str, int] = defaultdict(int)
+    country_directions: dict[str, set[str]] = defaultdict(set)
+    rows = (
+        others.filter(partners__side=PartnerSide.FOREIGN)
+        .values_list("direction_id", "direction__code", "partners__country")
+        .distinct()
+    )
+    for direction_id, direction_code, country in rows:
+        if direction_id == application.direction_id:
+            direction_counts[country] += 1
+        if direction_code:
+            country_directions[country].add(direction_code)
+    keys = frozenset(k for k in others.values_list("attachments__key", flat=True) if k)
+    external: set[str] = set()
+    for entries in others.values_list("external", flat=True):
+        external |= {e.get("project_id") for e in entries or [] if e.get("project_id")}
+    return CallContext(
+        applicant_applications=mine,
+        direction_country_counts=dict(direction_counts),
+        country_directions={k: frozenset(v) for k, v in country_directions.items()},
+        document_keys_in_use=keys,
+        external_projects_in_use=frozenset(external),
+    )
+
+
+def application_facts(application: Application, *, as_of: dt.date | None = None) -> ApplicationFacts:
+    lead = application.lead_organisation
+    partners = list(application.partners.all())
+
+    def org(p: Partner) -> OrgFacts:
+        return OrgFacts(
+            name=p.name,
+            type=p.type,
+            country=p.country,
+            legal_person=p.legal_person,
+            registered_on=p.registered_on,
+            networks=frozenset(p.networks),
+            affiliation_valid_until=p.affiliation_valid_until,
+            matching_funds_yuan=p.matching_funds_yuan,
+        )
+
+    lead_facts = None
+    if lead is not None:
+        lead_funds = int(application.values.get("lead_matching_funds_yuan") or 0)
+        lead_facts = OrgFacts(
+            name=lead.display_name(None),
+            type=lead.type,
+            country=lead.country,
+            legal_person=lead.legal_person,
+            registered_on=lead.registered_on,
+            matching_funds_yuan=lead_funds,
+        )
+    team = tuple(
+        MemberFacts(role=m.role, confirmed=m.status == InvitationStatus.ACCEPTED, presenter=m.presenter)
+        for m in application.team.all()
+    )
+    documents = tuple(
+        DocumentFacts(code=a.document_code, signed_on=a.signed_on, key=a.key or None) for a in application.attachments.all()
+    )
+    external = tuple(
+        ExternalFacts(
+            programme=str(e.get("programme", "")),
+            call_year=e.get("call_year"),
+            role=e.get("role"),
+            budget_yuan=e.get("budget_yuan"),
+            project_id=e.get("project_id"),
+        )
+        for e in application.external
+    )
+    return ApplicationFacts(
+        as_of=as_of or timezone.localdate(),
+        direction=application.direction.code if application.direction else None,
+        title=application.title,
+        english_title=application.english_title,
+        duration_months=application.duration_months,
+        fields=tuple(application.fields),
+        subtopics=application.subtopics,
+        trl=application.trl,
+        requested_yuan=application.requested_yuan,
+        applicant=_person(application),
+        lead=lead_facts,
+        chinese_partners=tuple(org(p) for p in partners if p.side == PartnerSide.CHINESE),
+        foreign_partners=tuple(org(p) for p in partners if p.side == PartnerSide.FOREIGN),
+        team=team,
+        documents=documents,
+        declarations=frozenset(application.declarations),
+        negative_event=application.negative_event,
+        external=external,
+        nomination_route=application.nomination_route or None,
+        entry_language=application.entry_language or None,
+        foreign_entry=application.foreign_entry,
+        values=dict(application.values),
+        context=_context(application),
+    )
+
+
+def check_application(application: Application, definition: CallDefinition | None = None) -> list[CriterionResult]:
+    """Every applicable criterion's result for the application as it stands."""
+    return evaluate(definition or current_definition(application.call), application_facts(application))

@@ -1,0 +1,12 @@
+from shenbao.applications.models.application import Application, ApplicationRevision, FormalCheckDecision, LateSubmissionToken
+from shenbao.applications.models.parts import Attachment, Partner, TeamMember
+
+__all__ = [
+    "Application",
+    "ApplicationRevision",
+    "Attachment",
+    "FormalCheckDecision",
+    "LateSubmissionToken",
+    "Partner",
+    "TeamMember",
+]

@@ -1,0 +1,78 @@
+"""Who may see and change an application (CONVENTIONS rule 4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rules.permissions import add_perm
+from rules.predicates import predicate
+
+from shenbao.accounts.enums import MembershipRole
+from shenbao.applications.enums import ApplicationState, InvitationStatus
+from shenbao.calls.enums import ProgramRoleKind
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+@predicate
+def is_applicant(user: Any, application: Any) -> bool:
+    return _authenticated(user) and application is not None and application.applicant_id == user.pk
+
+
+@predicate
+def is_team_member(user: Any, application: Any) -> bool:
+    if not _authenticated(user) or application is None:
+        return False
+    return bool(application.team.filter(user=user, status=InvitationStatus.ACCEPTED).exists())
+
+
+@predicate
+def is_institution_officer(user: Any, application: Any) -> bool:
+    if not _authenticated(user) or application is None or application.lead_organisation_id is None:
+        return False
+    return bool(
+        user.memberships.filter(
+            organisation_id=application.lead_organisation_id, role=MembershipRole.OFFICER, end_date__isnull=True
+        ).exists()
+    )
+
+
+@predicate
+def is_program_staff(user: Any, application: Any) -> bool:
+    if not _authenticated(user) or application is None:
+        return False
+    return bool(application.call.program.roles.filter(user=user).exists())
+
+
+@predicate
+def is_program_officer(user: Any, application: Any) -> bool:
+    if not _authenticated(user) or application is None:
+        return False
+    return bool(application.call.program.roles.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).exists())
+
+
+@predicate
+def is_administrator(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+@predicate
+def is_editable(user: Any, application: Any) -> bool:
+    return application is not None and application.state in (ApplicationState.DRAFT, ApplicationState.RETURNED)
+
+
+@predicate
+def was_submitted(user: Any, application: Any) -> bool:
+    return application is not None and application.state in (ApplicationState.SUBMITTED, ApplicationState.ENDORSED)
+
+
+add_perm(
+    "applications.view_application", is_applicant | is_team_member | is_institution_officer | is_program_staff | is_administrator
+)
+add_perm("applications.change_application", is_applicant & is_editable)
+add_perm("applications.submit_application", is_applicant & is_editable)
+add_perm("applications.withdraw_application", is_applicant)
+add_perm("applications.endorse_application", is_institution_officer & was_submitted)
+add_perm("applications.check_application", is_program_officer | is_administrator)

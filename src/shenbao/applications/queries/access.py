@@ -1,0 +1,31 @@
+"""Scoped access to applications (CONVENTIONS rule 5): nobody fetches one without a check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from shenbao.accounts.enums import MembershipRole
+from shenbao.applications.enums import InvitationStatus
+from shenbao.applications.models import Application
+
+
+def applications_visible_to(user: Any) -> QuerySet[Application]:
+    """Own and team applications, the institution's (for its officers) and the program's (for its staff)."""
+    if not getattr(user, "is_authenticated", False):
+        return Application.objects.none()
+    base = Application.objects.select_related("call", "direction", "applicant")
+    if user.is_superuser:
+        return base
+    officer_orgs = user.memberships.filter(role=MembershipRole.OFFICER, end_date__isnull=True).values("organisation_id")
+    return base.filter(
+        Q(applicant=user)
+        | Q(team__user=user, team__status=InvitationStatus.ACCEPTED)
+        | Q(lead_organisation_id__in=officer_orgs)
+        | Q(call__program__roles__user=user)
+    ).distinct()
+
+
+def get_application_for(user: Any, pk: int) -> Application | None:
+    return applications_visible_to(user).filter(pk=pk).first()

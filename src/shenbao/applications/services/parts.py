@@ -1,0 +1,130 @@
+"""Partners and attachments of a draft; uploads are checked by content and size before anything is kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import IO, Any
+from urllib.parse import urlparse
+
+from django.core.files.base import File
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.accounts.models import User
+from shenbao.applications.errors import FileRefused, NotEditable
+from shenbao.applications.files import sniff
+from shenbao.applications.models import Application, Attachment, Partner
+from shenbao.applications.services.drafts import EDITABLE_STATES
+from shenbao.calls.definition.schema import RequiredDocument
+from shenbao.calls.queries.definitions import current_definition
+from shenbao.core.audit import log_action
+from shenbao.core.countries import is_country_code
+
+
+def _editable(application: Application) -> None:
+    if application.state not in EDITABLE_STATES:
+        raise NotEditable()
+
+
+@transaction.atomic
+def add_partner(*, application: Application, actor: User, **fields: Any) -> Partner:
+    _editable(application)
+    if not is_country_code(str(fields.get("country", ""))):
+        raise ValueError("unknown country")
+    partner = Partner.objects.create(application=application, **fields)
+    log_action(action="shenbao.application.partner_added", obj=application, actor=actor, data={"name": partner.name})
+    return partner
+
+
+@transaction.atomic
+def remove_partner(*, partner: Partner, actor: User) -> None:
+    _editable(partner.application)
+    log_action(action="shenbao.application.partner_removed", obj=partner.application, actor=actor, data={"name": partner.name})
+    partner.delete()
+
+
+def _document(application: Application, code: str) -> RequiredDocument:
+    for doc in current_definition(application.call).required_documents:
+        if doc.code == code:
+            return doc
+    raise FileRefused(_("This call asks for no document “%(code)s”."), params={"code": code})
+
+
+@transaction.atomic
+def attach_file(
+    *,
+    application: Application,
+    document_code: str,
+    name: str,
+    stream: IO[bytes],
+    size: int,
+    actor: User,
+    signed_on: dt.date | None = None,
+    key: str = "",
+) -> Attachment:
+    """Keep the file only if its content is an allowed format within the size limit."""
+    _editable(application)
+    doc = _document(application, document_code)
+    limit = doc.max_size_mb * 1024 * 1024
+    if size > limit:
+        if doc.share_link_over_mb is not None:
+            raise FileRefused(
+                _("The file is %(size)s MB; files over %(limit)s MB are given as a share link."),
+                params={"size": round(size / 1024 / 1024, 1), "limit": doc.share_link_over_mb},
+            )
+        raise FileRefused(
+            _("The file is %(size)s MB; at most %(limit)s MB is allowed."),
+            params={"size": round(size / 1024 / 1024, 1), "limit": doc.max_size_mb},
+        )
+    sniffed = sniff(stream, size)  # type: ignore[arg-type]
+    if sniffed.problem == "macros":
+        raise FileRefused(_("Documents with macros are not accepted; save it as .docx without macros."))
+    if sniffed.problem == "zip_bomb":
+        raise FileRefused(_("The file unpacks to an implausible size and was refused."))
+    allowed = [f.value for f in doc.formats]
+    if sniffed.format not in allowed:
+        raise FileRefused(_("The file's content is not an allowed format (%(allowed)s)."), params={"allowed": ", ".join(allowed)})
+    digest = hashlib.sha256()
+    stream.seek(0)
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        digest.update(chunk)
+    stream.seek(0)
+    attachment = Attachment(
+        application=application,
+        document_code=document_code,
+        original_name=name[-255:],
+        size=size,
+        sha256=digest.hexdigest(),
+        detected_format=sniffed.format or "",
+        signed_on=signed_on,
+        key=key,
+    )
+    attachment.file.save(name[-80:], File(stream), save=False)
+    attachment.save()
+    log_action(
+        action="shenbao.application.attached",
+        obj=application,
+        actor=actor,
+        data={"document": document_code, "sha256": attachment.sha256, "size": size},
+    )
+    return attachment
+
+
+@transaction.atomic
+def attach_share_link(*, application: Application, document_code: str, url: str, actor: User, note: str = "") -> Attachment:
+    """A share link for large media, where the document allows it (seed 004: over 20 MB)."""
+    _editable(application)
+    doc = _document(application, document_code)
+    if doc.share_link_over_mb is None:
+        raise FileRefused(_("This document must be uploaded as a file."))
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise FileRefused(_("A share link starts with http:// or https://."))
+    attachment = Attachment.objects.create(
+        application=application, document_code=document_code, share_link=url, data={"note": note}
+    )
+    log_action(
+        action="shenbao.application.link_added", obj=application, actor=actor, data={"document": document_code, "url": url}
+    )
+    return attachment

@@ -1,0 +1,243 @@
+"""Submit, amend and withdraw: each one atomic step with a frozen, numbered revision."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from shenbao.accounts.models import User
+from shenbao.applications.enums import ApplicationState
+from shenbao.applications.errors import DeadlinePassed, NotEditable, NotEligible
+from shenbao.applications.facts import check_application
+from shenbao.applications.models import Application, ApplicationRevision, LateSubmissionToken
+from shenbao.applications.services.drafts import EDITABLE, has_valid_late_token
+from shenbao.applications.services.state import change_application_state
+from shenbao.core.audit import log_action
+from shenbao.core.text import text_get
+from shenbao.core.timeutil import end_of_day_label
+from shenbao.eligibility.engine import Outcome
+from shenbao.notifications.mail import notify
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    application: Application
+    revision: int
+    created: bool  # False when the same submission was already recorded (double click, retry)
+
+
+def snapshot(application: Application) -> dict[str, Any]:
+    """Everything the applicant submitted, as plain data (the frozen revision's content)."""
+    return {
+        "call": application.call.code,
+        "direction": application.direction.code if application.direction else None,
+        "title": application.title,
+        "english_title": application.english_title,
+        "duration_months": application.duration_months,
+        "requested_yuan": application.requested_yuan,
+        "fields": list(application.fields),
+        "subtopics": application.subtopics,
+        "trl": application.trl,
+        "values": application.values,
+        "declarations": sorted(application.declarations),
+        "negative_event": application.negative_event,
+        "nomination_route": application.nomination_route,
+        "entry_language": application.entry_language,
+        "foreign_entry": application.foreign_entry,
+        "external": application.external,
+        "lead_organisation": application.lead_organisation_id,
+        "team": [
+            {"email": m.email, "name": m.name, "role": m.role, "presenter": m.presenter, "status": m.status}
+            for m in application.team.order_by("id")
+        ],
+        "partners": [
+            {
+                "side": p.side,
+                "name": p.name,
+                "type": p.type,
+                "country": p.country,
+                "legal_person": p.legal_person,
+                "registered_on": p.registered_on,
+                "matching_funds_yuan": p.matching_funds_yuan,
+            }
+            for p in application.partners.order_by("id")
+        ],
+        "attachments": [
+            {"document": a.document_code, "sha256": a.sha256, "name": a.original_name, "link": a.share_link, "size": a.size}
+            for a in application.attachments.order_by("id")
+        ],
+    }
+
+
+def _freeze(application: Application, actor: User, reason: str) -> ApplicationRevision:
+    content = json.loads(json.dumps(snapshot(application), cls=DjangoJSONEncoder))
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    application.revision += 1
+    application.save(update_fields=["revision", "updated_at"])
+    return ApplicationRevision.objects.create(
+        application=application,
+        number=application.revision,
+        content=content,
+        content_hash=digest,
+        reason=reason,
+        created_by=actor,
+    )
+
+
+def _deadline_text(application: Application) -> str:
+    """The deadline as the call states it, in the call's own time zone ("24:00" of the day)."""
+    local = application.call.deadline.astimezone(ZoneInfo(application.call.timezone))
+    day, clock = end_of_day_label(local.replace(tzinfo=None))
+    return f"{day.isoformat()} {clock} ({application.call.timezone})"
+
+
+def _check_deadline(application: Application, now: dt.datetime) -> LateSubmissionToken | None:
+    if now < application.call.deadline:
+        return None
+    token = has_valid_late_token(call=application.call, applicant=application.applicant, now=now)
+    if token is None:
+        raise DeadlinePassed(deadline=_deadline_text(application))
+    return token
+
+
+def _record_refusal(application: Application, actor: User, now: dt.datetime) -> None:
+    """Audit a late attempt outside the refused transaction, so the record survives its rollback."""
+    log_action(
+        action="shenbao.application.late_refused",
+        obj=application,
+        actor=actor,
+        data={"at": now.isoformat(), "deadline": application.call.deadline.isoformat()},
+    )
+
+
+def submit_application(*, application: Application, actor: User, key: str = "", now: dt.datetime | None = None) -> SubmitResult:
+    """Submit in one atomic step: deadline, eligibility, revision, receipt, e-mail.
+
+    The same ``key`` (the form's one-time token) submitted twice returns the first result,
+    so double clicks and retries never create a second submission.
+    """
+    now = now or timezone.now()
+    try:
+        result = _submit(application, actor, key, now)
+    except DeadlinePassed:
+        _record_refusal(application, actor, now)
+        raise
+    application.refresh_from_db()
+    return result
+
+
+@transaction.atomic
+def _submit(application: Application, actor: User, key: str, now: dt.datetime) -> SubmitResult:
+    locked = Application.objects.select_for_update().select_related("call", "direction").get(pk=application.pk)
+    if locked.state in (ApplicationState.SUBMITTED, ApplicationState.ENDORSED, ApplicationState.CHECK_PASSED):
+        # Already in: a double click, a retry, or a second tab. Nothing is written twice.
+        return SubmitResult(locked, locked.revision, created=False)
+    if locked.state not in (ApplicationState.DRAFT, ApplicationState.RETURNED):
+        raise NotEditable()
+    token = _check_deadline(locked, now)
+    failed = [r.code for r in check_application(locked) if r.outcome == Outcome.FAIL]
+    if failed:
+        raise NotEligible(failed)
+    resubmission = locked.state == ApplicationState.RETURNED
+    revision = _freeze(locked, actor, "resubmitted after correction" if resubmission else "")
+    if not locked.receipt_number:
+        locked.receipt_number = f"{locked.call.year}-{locked.call_id:03d}-{locked.pk:06d}"
+    locked.submitted_at = now
+    locked.submit_key = key
+    locked.save(update_fields=["receipt_number", "submitted_at", "submit_key", "updated_at"])
+    change_application_state(
+        application=locked,
+        to=ApplicationState.SUBMITTED,
+        actor=actor,
+        data={"revision": revision.number, "receipt": locked.receipt_number, "late_token": token.pk if token else None},
+    )
+    if token is not None and token.used_at is None:
+        token.used_at = now
+        token.save(update_fields=["used_at"])
+    notify(
+        to=locked.applicant.email,
+        language=locked.applicant.language,
+        template="receipt",
+        context={"application": locked, "revision": revision.number, "submitted_at": timezone.localtime(now)},
+    )
+    return SubmitResult(locked, revision.number, created=True)
+
+
+def amend_submission(
+    *, application: Application, actor: User, changes: dict[str, Any], reason: str, now: dt.datetime | None = None
+) -> int:
+    """Change a submitted application while the call allows it (before the deadline): a new revision with a reason."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise ValueError("an amendment needs a reason")
+    try:
+        return _amend(application, actor, changes, reason, now)
+    except DeadlinePassed:
+        _record_refusal(application, actor, now)
+        raise
+
+
+@transaction.atomic
+def _amend(application: Application, actor: User, changes: dict[str, Any], reason: str, now: dt.datetime) -> int:
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    if locked.state != ApplicationState.SUBMITTED:
+        raise NotEditable()
+    _check_deadline(locked, now)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    failed = [r.code for r in check_application(locked) if r.outcome == Outcome.FAIL]
+    if failed:
+        raise NotEligible(failed)  # rolls the change back
+    revision = _freeze(locked, actor, reason)
+    log_action(
+        action="shenbao.application.amended", obj=locked, actor=actor, data={"revision": revision.number, "reason": reason}
+    )
+    return revision.number
+
+
+@transaction.atomic
+def withdraw_application(*, application: Application, actor: User, reason: str = "") -> None:
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    change_application_state(application=locked, to=ApplicationState.WITHDRAWN, actor=actor, data={"reason": reason})
+    application.refresh_from_db()
+
+
+@transaction.atomic
+def issue_late_token(*, call: Any, applicant: User, hours: int, reason: str, actor: User) -> LateSubmissionToken:
+    """A staff-issued extension for one applicant, expiring after ``hours``; audited."""
+    if hours < 1 or hours > 24 * 14:
+        raise ValueError("an extension lasts between 1 hour and 14 days")
+    token = LateSubmissionToken.objects.create(
+        call=call,
+        applicant=applicant,
+        token=secrets.token_urlsafe(24),
+        expires_at=timezone.now() + dt.timedelta(hours=hours),
+        reason=reason,
+        issued_by=actor,
+    )
+    log_action(
+        action="shenbao.call.late_token_issued",
+        obj=call,
+        actor=actor,
+        data={
+            "applicant": applicant.email,
+            "expires_at": token.expires_at.isoformat(),
+            "reason": reason,
+            "call": text_get(call.title, None),
+        },
+    )
+    return token

@@ -1,0 +1,21 @@
+"""The application lifecycle as a declared table (DESIGN §4; later stages add review states)."""
+
+from shenbao.applications.enums import ApplicationState as S
+
+APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    S.DRAFT: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    S.SUBMITTED: frozenset({S.ENDORSED, S.CHECK_PASSED, S.CHECK_FAILED, S.RETURNED, S.WITHDRAWN}),
+    S.ENDORSED: frozenset({S.CHECK_PASSED, S.CHECK_FAILED, S.RETURNED, S.WITHDRAWN}),
+    S.RETURNED: frozenset({S.SUBMITTED, S.WITHDRAWN}),
+    S.CHECK_PASSED: frozenset({S.WITHDRAWN}),
+    S.CHECK_FAILED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+
+#: States in which an application counts against per-applicant and per-country limits.
+LIVE_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.ENDORSED, S.RETURNED, S.CHECK_PASSED})
+SUBMITTED_STATES = frozenset({S.SUBMITTED, S.ENDORSED, S.RETURNED, S.CHECK_PASSED, S.CHECK_FAILED})
+
+
+def can_transition(current: str, target: str) -> bool:
+    return target in APPLICATION_TRANSITIONS.get(current, frozenset())

@@ -1,0 +1,1 @@
+"""Notifications: one entry point, mail in the recipient's language, sent after commit."""

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
+from shenbao.accounts.models import Organisation, User
+from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user
+from shenbao.applications.models import Application
+from shenbao.applications.services.drafts import save_draft, start_application
+from shenbao.applications.services.parts import attach_file
+from shenbao.calls.definition.load import parse_definition
+from shenbao.calls.models import Call
+from shenbao.calls.services.definitions import load_call_definition
+from tests.conftest import seed_data
+
+
+def docx_bytes(*, macros: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document>申报表</w:document>")
+        if macros:
+            archive.writestr("word/vbaProject.bin", b"\x00" * 64)
+    return buffer.getvalue()
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def open_call(seed: str, *, code: str | None = None, days_left: int = 10) -> Call:
+    data = seed_data(seed)
+    data["call"]["code"] = code or f"open-{seed}"
+    today = timezone.localdate()
+    data["timeline"] = [
+        {"kind": "opens", "at": f"{today - dt.timedelta(days=5)}T09:00"},
+        {"kind": "deadline", "at": f"{today + dt.timedelta(days=days_left)}T00:00"},
+    ]
+    if seed == "000":
+        data["directions"] = [
+            {"code": "XM-T1", "title": {"zh-hans": "【示例】课题一", "en": "[Example] Topic 1"}, "example": True},
+            {"code": "XM-T2", "title": {"zh-hans": "【示例】课题二", "en": "[Example] Topic 2"}, "example": True},
+        ]
+    return load_call_definition(definition=parse_definition(data)).call
+
+
+@pytest.fixture
+def university(db: Any) -> Organisation:
+    return create_organisation(name={"zh-hans": "测试大学", "en": "Test University"}, type=OrgType.UNIVERSITY)
+
+
+@pytest.fixture
+def scholar(university: Organisation) -> User:
+    """A young full-time faculty member at a Chinese university: eligible for seed 000."""
+    user = register_user(
+        email="scholar@example.com",
+        password="pass-Word-123",
+        name="青年学者",
+        birth_date=dt.date(1988, 6, 1),
+        position=Position.FACULTY,
+        employment_type=EmploymentType.FULL_TIME,
+    )
+    add_membership(user=user, organisation=university, role=MembershipRole.MEMBER)
+    return user
+
+
+@pytest.fixture
+def xiaomi_call(db: Any) -> Call:
+    return open_call("000")
+
+
+@pytest.fixture
+def ready_application(xiaomi_call: Call, scholar: User, university: Organisation) -> Callable[..., Application]:
+    """A seed-000 application that meets every rule, for the given topic."""
+
+    def make(topic: str = "XM-T1", user: User | None = None) -> Application:
+        applicant = user or scholar
+        application = start_application(
+            call=xiaomi_call, direction=xiaomi_call.directions.get(code=topic), applicant=applicant, lead_organisation=university
+        )
+        declarations = [c.code for c in xiaomi_call.criteria.filter(kind="declaration")]
+        save_draft(
+            application=application,
+            changes={"title": "面向端侧大模型的高效推理", "declarations": declarations},
+            expected_version=application.version,
+            actor=applicant,
+        )
+        data = docx_bytes()
+        attach_file(
+            application=application,
+            document_code="application-form",
+            name="申报表.docx",
+            stream=io.BytesIO(data),
+            size=len(data),
+            actor=applicant,
+        )
+        application.refresh_from_db()
+        return application
+
+    return make
