@@ -7,11 +7,13 @@ from typing import Any
 import pytest
 
 from shenbao.calls.definition.load import DefinitionInvalid, parse_definition
+from shenbao.calls.errors import CallInAnotherProgram
 from shenbao.calls.models import (
     Call,
     CallDefinitionVersion,
     Direction,
     EligibilityCriterion,
+    Program,
     ReviewCriterion,
     ReviewStage,
     TimelineItem,
@@ -102,16 +104,17 @@ def test_call_cannot_move_to_another_program() -> None:
     load(seed_data("004"))
     data = seed_data("004")
     data["program"]["code"] = "another-program"
-    with pytest.raises(ValueError, match="belongs to program"):
+    with pytest.raises(CallInAnotherProgram, match="belongs to the program thepaper-kcxf, not another-program"):
         load(data)
     assert Call.objects.get(code="thepaper-kcxf-2025").program.code == "thepaper-kcxf"
+    assert not Program.objects.filter(code="another-program").exists()
 
 
 def test_failed_load_leaves_the_previous_version_intact() -> None:
     load(seed_data("004"))
     data = seed_data("004")
     data["program"]["code"] = "another-program"
-    with pytest.raises(ValueError, match="belongs to program"):
+    with pytest.raises(CallInAnotherProgram):
         load(data)
     call = Call.objects.get(code="thepaper-kcxf-2025")
     assert call.version == 1
@@ -143,3 +146,34 @@ def test_unknown_item_time_zone_is_refused() -> None:
     with pytest.raises(DefinitionInvalid) as info:
         parse_definition(data)
     assert [(e.path, e.type) for e in info.value.errors] == [("timeline.0.timezone", "timezone_unknown")]
+
+
+def test_reloading_a_definition_without_directions_keeps_imported_topics() -> None:
+    from shenbao.calls.services.directions import import_directions
+
+    call = load(seed_data("000")).call
+    rows = [
+        {"code": "T-1", "title_zh": "课题一", "title_en": "Topic 1"},
+        {"code": "T-2", "title_zh": "课题二", "title_en": "Topic 2"},
+    ]
+    import_directions(call=call, rows=rows, example=True)
+    result = load(seed_data("000"))  # the YAML has no directions key
+    assert result.changed is False
+    assert list(Call.objects.get(code="xiaomi-jbgs-2025").directions.values_list("code", flat=True)) == ["T-1", "T-2"]
+    data = seed_data("000")
+    data["directions"] = []  # an explicit empty list removes them
+    assert load(data).changed is True
+    assert Call.objects.get(code="xiaomi-jbgs-2025").directions.count() == 0
+
+
+def test_reloading_keeps_the_lifecycle_status() -> None:
+    from shenbao.calls.services.status import change_call_status
+
+    call = load(seed_data("004")).call
+    change_call_status(call=call, to="open")
+    change_call_status(call=call, to="closed")
+    data = seed_data("004")
+    data["call"]["summary"] = {"zh-hans": "更新后的简介", "en": "Updated summary"}
+    assert load(data).changed is True
+    call.refresh_from_db()
+    assert call.status == "closed"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -168,9 +169,47 @@ def test_import_refuses_a_file_that_is_not_a_table(tmp_path: Path) -> None:
     run("load_call", str(SEED_FILES["000"]))
     path = tmp_path / "topics.xlsx"
     path.write_bytes(b"not a zip at all")
-    with pytest.raises(CommandError, match="cannot read"):
+    with pytest.raises(CommandError, match=r"不是可读取的 .xlsx|The file is not a readable .xlsx workbook."):
         run("import_directions", "xiaomi-jbgs-2025", str(path))
     path = tmp_path / "topics.pdf"
     path.write_bytes(b"%PDF-1.4")
-    with pytest.raises(CommandError, match="cannot read"):
+    with pytest.raises(CommandError, match=r"Only .csv and .xlsx files can be imported."):
         run("import_directions", "xiaomi-jbgs-2025", str(path))
+
+
+@pytest.mark.django_db
+def test_import_refuses_an_empty_table_and_extra_cells(tmp_path: Path) -> None:
+    run("load_call", str(SEED_FILES["000"]))
+    run("import_directions", "xiaomi-jbgs-2025", str(SEED_000_TOPICS_EXAMPLE), "--example")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("code,title_zh,title_en\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=re.escape("The table has no rows; nothing was changed.")):
+        run("import_directions", "xiaomi-jbgs-2025", str(empty), "--replace")
+    assert Direction.objects.count() == 50
+    extra = tmp_path / "extra.csv"
+    extra.write_text("code,title_zh\nT-1,课题一,多余\n", encoding="utf-8")
+    with pytest.raises(
+        CommandError, match=re.escape("Row 2, column (extra cells): The row has more cells than the header: 多余.")
+    ):
+        run("import_directions", "xiaomi-jbgs-2025", str(extra))
+
+
+@pytest.mark.django_db
+def test_import_points_definition_errors_at_the_row(tmp_path: Path) -> None:
+    run("load_call", str(SEED_FILES["004"]))
+    path = tmp_path / "lists.csv"
+    path.write_text("code,title_zh,title_en,category\nnew-list,新榜单,New list,no-such-category\n", encoding="utf-8")
+    with pytest.raises(
+        CommandError, match=re.escape("Row 2, column category: Refers to “no-such-category”, which is not defined in this call.")
+    ):
+        run("import_directions", "thepaper-kcxf-2025", str(path))
+
+
+@pytest.mark.django_db
+def test_import_reads_gb18030_csv(tmp_path: Path) -> None:
+    run("load_call", str(SEED_FILES["000"]))
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("code,title_zh,title_en\nG-1,国标编码课题,GB topic\n".encode("gb18030"))
+    out, _ = run("import_directions", "xiaomi-jbgs-2025", str(path))
+    assert "add 1" in out
+    assert Direction.objects.get(code="G-1").title["zh-hans"] == "国标编码课题"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.calls.definition.load import DefinitionError
-from shenbao.calls.definition.tables import RowProblem
+from shenbao.calls.definition.tables import RowProblem, TableUnreadable
 
 MESSAGES: dict[str, Promise] = {
     "missing": _("This field is required."),
@@ -130,10 +130,14 @@ def problem_text(problem: RowProblem) -> str:
         return gettext("A value is required.")
     if problem.type == "not_a_number":
         return gettext("“%(value)s” is not a number.") % {"value": problem.value}
+    if problem.type == "extra_cells":
+        return gettext("The row has more cells than the header: %(value)s.") % {"value": problem.value}
+    if problem.type == "empty_table":
+        return gettext("The table has no rows; nothing was changed.")
     template = MESSAGES.get(problem.type)
     if template is not None:
         try:
-            return str(template) % {"value": problem.value}
+            return str(template) % {"value": problem.value, **problem.context}
         except (KeyError, TypeError, ValueError):
             pass
     return gettext("This value is not valid (%(detail)s).") % {"detail": problem.type}
@@ -141,8 +145,25 @@ def problem_text(problem: RowProblem) -> str:
 
 def problem_line(problem: RowProblem, language: str) -> str:
     with translation.override(language):
+        if problem.row == 0:
+            return gettext("%(column)s: %(problem)s") % {"column": problem.column or "-", "problem": problem_text(problem)}
         return gettext("Row %(row)s, column %(column)s: %(problem)s") % {
             "row": problem.row,
             "column": problem.column,
             "problem": problem_text(problem),
         }
+
+
+def unreadable(exc: TableUnreadable) -> str:
+    """Why a table file could not be read, in Chinese and English."""
+    texts = {
+        "encoding": _("The file is not UTF-8 or GB18030 text."),
+        "xlsx_invalid": _("The file is not a readable .xlsx workbook."),
+        "format": _("Only .csv and .xlsx files can be imported."),
+    }
+    template = texts.get(exc.type, _("The file cannot be read."))
+    with translation.override("zh-hans"):
+        zh = str(template)
+    with translation.override("en"):
+        en = str(template)
+    return f"{zh} / {en}"

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from shenbao.calls.definition.load import ReconciliationLine
+from shenbao.core.errors import DomainError
+
+
+def bilingual(error: DomainError) -> str:
+    """A domain error's message in Chinese, then English."""
+    with translation.override("zh-hans"):
+        zh = str(error)
+    with translation.override("en"):
+        en = str(error)
+    return f"{zh} / {en}"
 
 
 def _num(value: float | None) -> str:

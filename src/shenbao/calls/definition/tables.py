@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from shenbao.calls.definition.schema import Direction
 
+EXTRA = "(extra cells)"
 COLUMNS = (
     "code",
     "title_zh",
@@ -36,10 +37,15 @@ REQUIRED = ("code",)
 
 @dataclass(frozen=True)
 class RowProblem:
-    row: int  # 1-based, the header is row 1
+    row: int  # 1-based, the header is row 1; 0 when the problem is not tied to a row
     column: str
     type: str
     value: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+#: Where a direction's field comes from in the table, for pointing at the right column.
+FIELD_COLUMNS = {"title": "title_zh", "fields": "field_zh", "description": "description_zh", "budget": "budget_wan"}
 
 
 class TableUnreadable(Exception):
@@ -62,8 +68,14 @@ def read_rows(path: Path) -> list[dict[str, str]]:
                 continue
         else:
             raise TableUnreadable("encoding")
-        reader = csv.DictReader(io.StringIO(text))
-        return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+        reader = csv.DictReader(io.StringIO(text), restkey=EXTRA)
+        rows = []
+        for row in reader:
+            clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k != EXTRA}
+            if row.get(EXTRA):
+                clean[EXTRA] = ", ".join(str(v) for v in row[EXTRA])
+            rows.append(clean)
+        return rows
     if suffix == ".xlsx":
         from openpyxl import load_workbook
         from openpyxl.utils.exceptions import InvalidFileException
@@ -94,8 +106,10 @@ def _bilingual(zh: str, en: str) -> dict[str, str] | None:
 def rows_to_directions(rows: list[dict[str, Any]], *, example: bool = False) -> tuple[list[Direction], list[RowProblem]]:
     problems: list[RowProblem] = []
     directions: list[Direction] = []
+    if not rows:
+        return [], [RowProblem(0, "", "empty_table")]
     if rows:
-        unknown = sorted(set(rows[0]) - set(COLUMNS))
+        unknown = sorted(set(rows[0]) - set(COLUMNS) - {EXTRA})
         problems.extend(RowProblem(1, col, "unknown_column", col) for col in unknown)
         if "code" not in rows[0]:
             problems.append(RowProblem(1, "code", "missing_column"))
@@ -106,6 +120,9 @@ def rows_to_directions(rows: list[dict[str, Any]], *, example: bool = False) -> 
     seen: dict[str, int] = {}
     for i, row in enumerate(rows, start=2):
         code = row.get("code", "")
+        if row.get(EXTRA):
+            problems.append(RowProblem(i, EXTRA, "extra_cells", row[EXTRA]))
+            continue
         if code in seen:
             problems.append(RowProblem(i, "code", "duplicate_code", code))
             continue
@@ -143,5 +160,7 @@ def rows_to_directions(rows: list[dict[str, Any]], *, example: bool = False) -> 
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 column = str(err["loc"][0]) if err["loc"] else "code"
-                problems.append(RowProblem(i, column, err["type"], code))
+                context = {k: v for k, v in (err.get("ctx") or {}).items() if isinstance(v, str | int | float)}
+                value = row.get(FIELD_COLUMNS.get(column, column), code)
+                problems.append(RowProblem(i, FIELD_COLUMNS.get(column, column), err["type"], str(value), context))
     return directions, problems

@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import ProtectedError
 
-from shenbao.calls.definition.load import content_hash, to_data
+from shenbao.calls.definition.load import content_hash, parse_definition, to_data
 from shenbao.calls.definition.schema import CallDefinition, TimelineKind
 from shenbao.calls.definition.schema import Direction as DirectionDef
+from shenbao.calls.errors import CallInAnotherProgram, PartInUse
 from shenbao.calls.models import (
     Call,
     CallDefinitionVersion,
@@ -59,16 +61,21 @@ def load_call_definition(*, definition: CallDefinition, actor: Any = None, sourc
     the call's rows are brought in step with it, keeping the identity of every part
     whose code stays the same.
     """
+    call = Call.objects.select_for_update().select_related("program").filter(code=definition.call.code).first()
+    if call is not None and call.program.code != definition.program.code:
+        raise CallInAnotherProgram(call=call.code, program=call.program.code, other=definition.program.code)
+    if call is not None and "directions" not in definition.model_fields_set and call.definition.get("directions"):
+        # A definition without a directions key keeps the directions imported from a table
+        # (seed 000's topic list); an explicit empty list removes them.
+        merged = to_data(definition)
+        merged["directions"] = call.definition["directions"]
+        definition = parse_definition(merged)
     digest = content_hash(definition)
     data = to_data(definition)
-    program = _save_program(definition, actor)
-
-    call = Call.objects.select_for_update().filter(code=definition.call.code).first()
-    created = call is None
     if call is not None and call.definition_hash == digest:
         return LoadResult(call=call, created=False, changed=False, version=call.version)
-    if call is not None and call.program_id != program.pk:
-        raise ValueError(f"call {call.code} belongs to program {call.program.code}, not {program.code}")
+    program = _save_program(definition, actor)
+    created = call is None
 
     c = definition.call
     tz = c.timezone
@@ -79,7 +86,6 @@ def load_call_definition(*, definition: CallDefinition, actor: Any = None, sourc
         "title": c.title.as_dict(),
         "year": c.year,
         "batch": c.batch,
-        "status": c.status.value,
         "example": c.example,
         "timezone": tz,
         "direction_label": c.direction_label.as_dict(),
@@ -94,7 +100,8 @@ def load_call_definition(*, definition: CallDefinition, actor: Any = None, sourc
         "agreement": _dump(definition.agreement),
     }
     if call is None:
-        call = Call.objects.create(code=c.code, version=1, **fields)
+        # The file's status is the initial one; afterwards only change_call_status moves it.
+        call = Call.objects.create(code=c.code, version=1, status=c.status.value, **fields)
     else:
         for name, value in fields.items():
             setattr(call, name, value)
@@ -137,9 +144,13 @@ def _sync(model: type[models.Model], call: Call, rows: list[dict[str, Any]], key
     """Make ``model``'s rows of ``call`` equal ``rows``: update by key, create new, delete the rest."""
     existing = {getattr(obj, key): obj for obj in model._default_manager.filter(call=call)}
     wanted = {row[key] for row in rows}
-    stale = [obj.pk for k, obj in existing.items() if k not in wanted]
+    stale = {k: obj.pk for k, obj in existing.items() if k not in wanted}
     if stale:
-        model._default_manager.filter(pk__in=stale).delete()
+        try:
+            with transaction.atomic():
+                model._default_manager.filter(pk__in=stale.values()).delete()
+        except ProtectedError as exc:
+            raise PartInUse(codes=sorted(str(k) for k in stale)) from exc
     # Positions are unique per call: park the kept rows first so reordering cannot collide.
     if "position" in {f.name for f in model._meta.get_fields()} and key != "position":
         model._default_manager.filter(call=call).update(position=models.F("position") + 10000)

@@ -9,9 +9,10 @@ from django.db import transaction
 
 from shenbao.calls.definition.load import DefinitionInvalid, parse_definition
 from shenbao.calls.definition.schema import Direction as DirectionDef
-from shenbao.calls.definition.tables import RowProblem, rows_to_directions
+from shenbao.calls.definition.tables import FIELD_COLUMNS, RowProblem, rows_to_directions
 from shenbao.calls.models import Call
 from shenbao.calls.services.definitions import LoadResult, load_call_definition
+from shenbao.core.audit import log_action
 
 
 @dataclass(frozen=True)
@@ -28,10 +29,9 @@ class DirectionImportPlan:
 
 
 class DirectionImportInvalid(Exception):
-    def __init__(self, problems: list[RowProblem], definition_errors: Any = None) -> None:
+    def __init__(self, problems: list[RowProblem]) -> None:
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
-        self.definition_errors = definition_errors or []
 
 
 def merge_directions(
@@ -64,10 +64,23 @@ def plan_direction_import(
     try:
         parse_definition(data)
     except DefinitionInvalid as exc:
-        return DirectionImportPlan(
-            [], [], [], [], [RowProblem(0, e.path, e.type, str(e.context.get("value", ""))) for e in exc.errors]
-        )
+        return DirectionImportPlan([], [], [], [], _row_problems(exc, data, rows))
     return plan
+
+
+def _row_problems(exc: DefinitionInvalid, data: dict[str, Any], rows: list[dict[str, str]]) -> list[RowProblem]:
+    """Point definition errors about directions back at the table's row and column."""
+    row_of = {row.get("code", ""): i for i, row in enumerate(rows, start=2)}
+    out = []
+    for e in exc.errors:
+        parts = e.path.split(".")
+        row, column = 0, e.path
+        if len(parts) >= 2 and parts[0] == "directions" and parts[1].isdigit():
+            code = data["directions"][int(parts[1])]["code"]
+            row = row_of.get(code, 0)
+            column = FIELD_COLUMNS.get(parts[2], parts[2]) if len(parts) > 2 else "code"
+        out.append(RowProblem(row, column, e.type, str(e.context.get("value", "")), dict(e.context)))
+    return out
 
 
 @transaction.atomic
@@ -75,13 +88,16 @@ def import_directions(
     *, call: Call, rows: list[dict[str, str]], actor: Any = None, example: bool = False, replace: bool = False, source: str = ""
 ) -> tuple[DirectionImportPlan, LoadResult]:
     """Merge the rows into the call's definition and load it; nothing is written if any row is wrong."""
-    directions, problems = rows_to_directions(rows, example=example)
-    if problems:
-        raise DirectionImportInvalid(problems)
+    plan = plan_direction_import(call=call, rows=rows, example=example, replace=replace)
+    if not plan.ok:
+        raise DirectionImportInvalid(plan.problems)
+    directions, _ = rows_to_directions(rows, example=example)
     data, plan = merge_directions(call.definition, directions, replace=replace)
-    try:
-        definition = parse_definition(data)
-    except DefinitionInvalid as exc:
-        raise DirectionImportInvalid([], exc.errors) from exc
-    result = load_call_definition(definition=definition, actor=actor, source=f"import_directions:{source}"[:200])
+    result = load_call_definition(definition=parse_definition(data), actor=actor, source=f"import_directions:{source}"[:200])
+    log_action(
+        action="shenbao.call.directions_imported",
+        obj=result.call,
+        actor=actor,
+        data={"source": source, "added": plan.added, "updated": plan.updated, "removed": plan.removed},
+    )
     return plan, result

@@ -4,12 +4,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
 
 from shenbao.calls.definition.tables import TableUnreadable, read_rows
-from shenbao.calls.messages import bilingual_lines, problem_line
+from shenbao.calls.messages import problem_line, unreadable
 from shenbao.calls.models import Call
 from shenbao.calls.services.directions import DirectionImportInvalid, import_directions, plan_direction_import
+from shenbao.cli.output import bilingual
+from shenbao.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
         try:
             rows = read_rows(path)
         except TableUnreadable as exc:
-            raise CommandError(f"{path}: cannot read ({exc.type}) / 无法读取") from exc
+            raise CommandError(f"{path}: {unreadable(exc)}") from exc
         plan = plan_direction_import(call=call, rows=rows, example=options["example"], replace=options["replace"])
         if not plan.ok:
             lines = [f"  {problem_line(p, 'zh-hans')}\n    {problem_line(p, 'en')}" for p in plan.problems]
@@ -48,10 +49,11 @@ class Command(BaseCommand):
             self.stdout.write(f"{call.code}: dry run: {summary}")
             return
         try:
-            with translation.override("en"):
-                _, result = import_directions(
-                    call=call, rows=rows, example=options["example"], replace=options["replace"], source=path.name
-                )
+            _, result = import_directions(
+                call=call, rows=rows, example=options["example"], replace=options["replace"], source=path.name
+            )
         except DirectionImportInvalid as exc:
-            raise CommandError("\n".join(bilingual_lines(exc.definition_errors))) from exc
+            raise CommandError("\n".join(problem_line(p, "en") for p in exc.problems)) from exc
+        except DomainError as exc:
+            raise CommandError(f"{path}: {bilingual(exc)}") from exc
         self.stdout.write(f"{call.code}: {summary}; version {result.version}")

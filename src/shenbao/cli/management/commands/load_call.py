@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from shenbao.calls.definition.load import DefinitionInvalid, parse_file
 from shenbao.calls.messages import bilingual_lines
 from shenbao.calls.services.definitions import load_call_definition
+from shenbao.cli.output import bilingual
+from shenbao.core.errors import DomainError
 
 
 class Command(BaseCommand):
@@ -26,7 +28,10 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{path}: invalid / 定义无效\n" + "\n".join("  " + line for line in bilingual_lines(exc.errors))
                 ) from exc
-            result = load_call_definition(definition=definition, source=path.name)
+            try:
+                result = load_call_definition(definition=definition, source=path.name)
+            except DomainError as exc:
+                raise CommandError(f"{path}: {bilingual(exc)}") from exc
             if result.created:
                 state = "created"
             elif result.changed:
