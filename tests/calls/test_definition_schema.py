@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -116,7 +117,7 @@ def test_rule_parameters_are_validated() -> None:
             }
         ]
     )
-    assert errors_of(data) == [("eligibility.0.rule.name_pattern.pattern", "regex_invalid")]
+    assert errors_of(data) == [("eligibility.0.rule.pattern", "regex_invalid")]
 
 
 def test_timeline_needs_a_deadline() -> None:
@@ -195,3 +196,75 @@ def test_yaml_round_trip_keeps_the_content_hash() -> None:
     again = parse_text(to_yaml(definition))
     assert to_data(again) == to_data(definition)
     assert content_hash(again) == content_hash(definition)
+
+
+def test_nested_rule_errors_use_the_documents_own_keys() -> None:
+    data = minimal(
+        eligibility=[
+            {
+                "code": "young",
+                "text": "青年",
+                "rule": {
+                    "kind": "any_of",
+                    "rules": [
+                        {"kind": "all_of", "rules": [{"kind": "birth_date", "on_or_after": "1985-13-01"}, {"kind": "no_overseas_employment"}]},
+                        {"kind": "previous_award", "award": "x", "award_name": "奖"},
+                    ],
+                },
+            }
+        ]
+    )
+    assert errors_of(data) == [("eligibility.0.rule.rules.0.rules.0.on_or_after", "date_from_datetime_parsing")]
+
+
+def test_a_key_given_twice_is_refused_with_its_line() -> None:
+    with pytest.raises(DefinitionInvalid) as info:
+        parse_text("program:\n  code: p\neligibility: []\neligibility: []\n")
+    (error,) = info.value.errors
+    assert (error.type, error.context["line"]) == ("duplicate_key", 4)
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        (("directions", 0, "quota", "value"), 1e9, "less_than_equal"),
+        (("directions", 0, "quota", "value"), float("inf"), "finite_number"),
+        (("directions", 0, "budget", "total", "amount_wan"), 1e20, "less_than_equal"),
+    ],
+)
+def test_implausible_numbers_are_refused(path: tuple[Any, ...], value: Any, expected: str) -> None:
+    data = minimal()
+    target: Any = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    assert errors_of(data) == [(".".join(map(str, path)), expected)]
+
+
+def test_duration_and_batch_are_bounded() -> None:
+    data = minimal(duration={"unit": "years", "qualifier": "exact", "value": 5000})
+    assert errors_of(data) == [("duration", "duration_too_long")]
+    data = minimal()
+    data["call"]["batch"] = 10**6
+    assert errors_of(data) == [("call.batch", "less_than_equal")]
+
+
+def test_call_code_must_be_url_safe() -> None:
+    data = minimal()
+    data["call"]["code"] = "xiaomi.jbgs.2025"
+    assert errors_of(data) == [("call.code", "slug_format")]
+
+
+@pytest.mark.parametrize(
+    ("item", "at", "precision"),
+    [
+        ({"kind": "deadline", "at": "2025-03-31T24:00"}, dt.datetime(2025, 4, 1, 0, 0), "minute"),
+        ({"kind": "deadline", "at": "2023-09-30"}, dt.datetime(2023, 10, 1, 0, 0), "day"),
+        ({"kind": "opens", "at": "2025-10-01"}, dt.datetime(2025, 10, 1, 0, 0), "day"),
+        ({"kind": "deadline", "at": "2025-11-20 24:00"}, dt.datetime(2025, 11, 21, 0, 0), "minute"),
+    ],
+)
+def test_deadlines_read_as_chinese_calls_write_them(item: dict[str, Any], at: dt.datetime, precision: str) -> None:
+    definition = parse_definition(minimal(timeline=[item] if item["kind"] == "deadline" else [item, MINIMAL["timeline"][0]]))
+    first = definition.timeline[0]
+    assert (first.at, first.precision.value) == (at, precision)

@@ -20,6 +20,7 @@ from shenbao.calls.models import (
     ReviewStage,
     TimelineItem,
 )
+from shenbao.calls.services.roles import grant_program_role, revoke_program_role
 from shenbao.core.text import text_get
 
 
@@ -36,9 +37,23 @@ class ReadOnlyInline(admin.TabularInline[Any, Any]):
 
 
 class ProgramRoleInline(admin.TabularInline[ProgramRole, Program]):
+    """Program roles are granted by administrators only, through the audited services."""
+
     model = ProgramRole
     extra = 0
     autocomplete_fields = ("user",)
+
+    def _may_manage(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("calls.manage_program_roles"))
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_manage(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # revoke and grant instead of editing a role in place
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self._may_manage(request)
 
 
 @admin.register(Program)
@@ -51,6 +66,16 @@ class ProgramAdmin(admin.ModelAdmin[Program]):
     @admin.display(description=_("name"))
     def display_name(self, obj: Program) -> str:
         return text_get(obj.name, None)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not ProgramRole:
+            super().save_formset(request, form, formset, change)
+            return
+        roles = formset.save(commit=False)
+        for role in formset.deleted_objects:
+            revoke_program_role(program_role=role, actor=request.user)
+        for role in roles:
+            grant_program_role(program=form.instance, user=role.user, role=role.role, actor=request.user)
 
 
 class TimelineInline(ReadOnlyInline):

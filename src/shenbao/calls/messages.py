@@ -21,6 +21,7 @@ MESSAGES: dict[str, Promise] = {
     "extra_forbidden": _("This field is not part of the schema (check the spelling)."),
     "syntax": _("The file is not valid YAML or JSON (line %(line)s: %(problem)s)."),
     "encoding": _("The file is not UTF-8 text."),
+    "duplicate_key": _("A key appears twice in the same mapping (line %(line)s: %(problem)s); only one may be given."),
     "not_a_mapping": _("A definition must be a mapping of keys to values at the top level."),
     "string_type": _("Expected text."),
     "int_type": _("Expected a whole number."),
@@ -54,6 +55,9 @@ MESSAGES: dict[str, Promise] = {
     "union_tag_invalid": _("Unknown kind %(tag)s; known kinds: %(expected_tags)s."),
     "union_tag_not_found": _("The kind is missing (add kind: …)."),
     "i18n_empty": _("The text needs at least one language (zh-hans or en)."),
+    "slug_format": _("A program or call code uses lower-case letters, digits and '-' (it becomes part of web addresses)."),
+    "duration_too_long": _("A duration is at most 100 years (1,200 months)."),
+    "finite_number": _("Expected a finite number."),
     "code_format": _(
         "A code uses letters, digits, '.', '_' or '-', starts with a letter or digit and has at most 64 characters."
     ),

@@ -19,9 +19,10 @@ from shenbao.calls.definition.load import parse_definition, read_document
 from shenbao.calls.definition.tables import read_rows, rows_to_directions
 from shenbao.calls.definitions import SEED_000_TOPICS_EXAMPLE, SEED_FILES
 from shenbao.calls.enums import ProgramRoleKind
-from shenbao.calls.models import Call, Program, ProgramRole
+from shenbao.calls.models import Call, Program
 from shenbao.calls.services.definitions import load_call_definition
 from shenbao.calls.services.directions import merge_directions
+from shenbao.calls.services.roles import grant_program_role
 
 DEMO_PASSWORD = "shenbao-demo"  # noqa: S105 - a published demo log-in, never used outside the demo
 EXAMPLE_CALL_CODE = "xiaomi-jbgs-example-open"
@@ -100,7 +101,7 @@ def _demo_people() -> None:
         email="officer@example.com", password=DEMO_PASSWORD, name="示例项目主管", language="zh-hans", actor=admin
     )
     for program in Program.objects.all():
-        ProgramRole.objects.get_or_create(program=program, user=officer, role=ProgramRoleKind.PROGRAM_OFFICER)
+        grant_program_role(program=program, user=officer, role=ProgramRoleKind.PROGRAM_OFFICER, actor=admin)
     university = create_organisation(
         name={"zh-hans": "示例大学", "en": "Example University"}, type=OrgType.UNIVERSITY, actor=admin
     )

@@ -19,21 +19,44 @@ def _zh() -> bool:
 
 
 def number(value: float | Decimal | int | None) -> str:
+    """Thousands separators, at most two decimals, exact for large integers."""
     if value is None:
         return ""
-    f = float(value)
-    return f"{int(f):,}" if f.is_integer() else f"{f:,.2f}".rstrip("0").rstrip(".")
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    return f"{d:,.2f}".rstrip("0").rstrip(".")
 
 
-def money(yuan: int | None) -> str:
-    """1080万元 in Chinese; CNY 10,800,000 in English."""
+def money(yuan: int | Decimal | float | None, currency: str = "CNY") -> str:
+    """1,080 万元 in Chinese; CNY 10,800,000 in English; other currencies by their code."""
     if yuan is None:
         return ""
+    amount = Decimal(str(yuan))
+    if currency != "CNY":
+        return _("%(currency)s %(amount)s") % {"currency": currency, "amount": number(amount)}
     if _zh():
-        if yuan >= 10_000 and yuan % 100 == 0:
-            return _("%(amount)s 万元") % {"amount": number(yuan / 10_000)}
-        return _("%(amount)s 元") % {"amount": number(yuan)}
-    return _("CNY %(amount)s") % {"amount": number(yuan)}
+        if amount >= 10_000 and amount % 100 == 0:
+            return _("%(amount)s 万元") % {"amount": number(amount / 10_000)}
+        return _("%(amount)s 元") % {"amount": number(amount)}
+    return _("CNY %(amount)s") % {"amount": number(amount)}
+
+
+def money_definition(data: dict[str, Any] | None) -> str:
+    """A Money value of a definition, with its qualifier: "约 3,000 万元", "at most CNY 7,500,000"."""
+    if not data:
+        return ""
+    amount = data.get("amount")
+    yuan = Decimal(str(amount)) if amount is not None else Decimal(str(data.get("amount_wan") or 0)) * 10_000
+    text = money(yuan, data.get("currency", "CNY"))
+    qualifier = data.get("qualifier", "exact")
+    if qualifier == "about":
+        return _("about %(amount)s") % {"amount": text}
+    if qualifier == "at_most":
+        return _("at most %(amount)s") % {"amount": text}
+    if qualifier == "at_least":
+        return _("at least %(amount)s") % {"amount": text}
+    return text
 
 
 def quota(qualifier: str, value: Any, minimum: Any = None, maximum: Any = None, in_principle: bool = False) -> str:
@@ -81,7 +104,8 @@ def duration(data: dict[str, Any] | None) -> str:
 
 
 def moment(value: dt.datetime | None, timezone: str, precision: str = "minute", *, end: bool = False) -> str:
-    """A time of the call in its own zone; a deadline at midnight reads as "24:00" of the day before."""
+    """A time of the call in its own zone.  With ``end`` (deadlines, ends of windows) a midnight
+    reads as "24:00" of the day before, as Chinese calls write it; a start stays 00:00."""
     if value is None:
         return ""
     local = value.astimezone(ZoneInfo(timezone))
@@ -94,8 +118,23 @@ def moment(value: dt.datetime | None, timezone: str, precision: str = "minute", 
         if end and local.hour == 0 and local.minute == 0:
             day = day - dt.timedelta(days=1)
         return day.isoformat()
-    day, clock = end_of_day_label(local)
-    return f"{day.isoformat()} {clock}"
+    if end:
+        day, clock = end_of_day_label(local)
+        return f"{day.isoformat()} {clock}"
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+def window(start: dt.datetime | None, end: dt.datetime | None, timezone: str, precision: str) -> str:
+    """A window of the timeline: "from … to …", "until …", or one month when it spans one."""
+    first = moment(start, timezone, precision)
+    last = moment(end, timezone, precision, end=True)
+    if start is None:
+        return _("until %(end)s") % {"end": last}
+    if end is None:
+        return _("from %(start)s") % {"start": first}
+    if first == last:
+        return first
+    return _("%(start)s – %(end)s") % {"start": first, "end": last}
 
 
 def beijing(value: dt.datetime) -> str:

@@ -70,6 +70,7 @@ def create_organisation(
     return org
 
 
+@transaction.atomic
 def add_membership(
     *,
     user: User,
@@ -77,11 +78,22 @@ def add_membership(
     role: MembershipRole = MembershipRole.MEMBER,
     start_date: dt.date | None = None,
     department: str = "",
+    actor: Any = None,
 ) -> Membership:
-    return Membership.objects.create(
+    membership = Membership.objects.create(
         user=user, organisation=organisation, role=role.value, start_date=start_date, department=department
     )
+    log_action(
+        action="shenbao.user.membership_added",
+        obj=user,
+        actor=actor,
+        data={"organisation": organisation.pk, "role": role.value, "start_date": start_date},
+    )
+    return membership
 
 
-def add_previous_award(*, person: Person, code: str, name: str, year: int | None = None) -> PreviousAward:
-    return PreviousAward.objects.create(person=person, code=code, name=name, year=year)
+@transaction.atomic
+def add_previous_award(*, person: Person, code: str, name: str, year: int | None = None, actor: Any = None) -> PreviousAward:
+    award = PreviousAward.objects.create(person=person, code=code, name=name, year=year)
+    log_action(action="shenbao.user.award_added", obj=person.user, actor=actor, data={"award": code, "year": year})
+    return award

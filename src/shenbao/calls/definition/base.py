@@ -39,15 +39,34 @@ def _check_country(value: str) -> str:
     return value
 
 
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def _check_slug(value: str) -> str:
+    if not SLUG_RE.match(value):
+        raise PydanticCustomError(
+            "slug_format",
+            "a program or call code uses lower-case letters, digits and '-' (it becomes part of web addresses)",
+            {"value": value},
+        )
+    return value
+
+
 Code = Annotated[str, AfterValidator(_check_code)]
+Slug = Annotated[str, AfterValidator(_check_slug)]
 Country = Annotated[str, AfterValidator(_check_country)]
 PositiveInt = Annotated[int, Field(ge=0)]
+
+#: Upper bounds that keep every number storable (and plausible): counts of projects,
+#: prizes or people; amounts of money in yuan (10 万亿元).
+MAX_COUNT = 100_000
+MAX_YUAN = 10**13
 
 
 class Strict(BaseModel):
     """Every definition model refuses unknown keys, so typos are reported."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False)
 
 
 class Qualifier(StrEnum):
@@ -67,9 +86,9 @@ class Quantity(Strict):
     """
 
     qualifier: Qualifier = Qualifier.EXACT
-    value: float | None = Field(default=None, ge=0)
-    min: float | None = Field(default=None, ge=0)
-    max: float | None = Field(default=None, ge=0)
+    value: float | None = Field(default=None, ge=0, le=MAX_COUNT)
+    min: float | None = Field(default=None, ge=0, le=MAX_COUNT)
+    max: float | None = Field(default=None, ge=0, le=MAX_COUNT)
     in_principle: bool = False
     note: I18nText | None = None
 
@@ -108,8 +127,8 @@ class Quantity(Strict):
 class Money(Strict):
     """An amount of money in yuan (元), written as ``amount`` or ``amount_wan`` (万元)."""
 
-    amount: int | None = Field(default=None, ge=0, description="yuan")
-    amount_wan: float | None = Field(default=None, ge=0, description="10,000 yuan")
+    amount: int | None = Field(default=None, ge=0, le=MAX_YUAN, description="yuan")
+    amount_wan: float | None = Field(default=None, ge=0, le=MAX_YUAN / 10_000, description="10,000 yuan")
     currency: str = "CNY"
     qualifier: Qualifier = Qualifier.EXACT
 

@@ -12,6 +12,7 @@ import yaml
 from pydantic import ValidationError
 
 from shenbao.calls.definition.base import Qualifier
+from shenbao.calls.definition.criteria import RULE_KINDS
 from shenbao.calls.definition.schema import CallDefinition
 
 
@@ -36,11 +37,30 @@ class DefinitionInvalid(Exception):
         self.errors = errors
 
 
+class _DuplicateKey(yaml.MarkedYAMLError):
+    pass
+
+
+class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """A safe loader (libyaml's when present) that refuses a key given twice in one mapping,
+    which YAML would otherwise resolve silently by keeping the last value."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise _DuplicateKey(
+                    "while reading a mapping", node.start_mark, f"the key {key!r} appears twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
 def read_document(text: str, *, source: str = "<text>") -> Any:
     """YAML (a superset of JSON) to plain data; syntax errors become a DefinitionError."""
     try:
-        # The C loader (libyaml) when present: same results, several times faster.
-        return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a subclass of the safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -49,7 +69,7 @@ def read_document(text: str, *, source: str = "<text>") -> Any:
             [
                 DefinitionError(
                     path="",
-                    type="syntax",
+                    type="duplicate_key" if isinstance(exc, _DuplicateKey) else "syntax",
                     message=f"{source}: not valid YAML/JSON: {problem}",
                     context={"line": line, "problem": problem},
                 )
@@ -88,8 +108,17 @@ def _located(err: Any) -> DefinitionError:
     if extra_path:
         loc.append(str(extra_path))
     # Discriminated unions add the tag to the location ("rule.birth_date.on_or_after");
-    # users think in their document's keys, so drop the tag.
-    cleaned = [part for part in loc if not part.startswith("function-after[")]
+    # users think in their document's keys, so drop the tag after a rule position.
+    cleaned: list[str] = []
+    for part in loc:
+        if part.startswith("function-after[") or part.startswith("function-before["):
+            continue
+        after_rule = cleaned and (
+            cleaned[-1] == "rule" or (cleaned[-1].isdigit() and len(cleaned) > 1 and cleaned[-2] == "rules")
+        )
+        if after_rule and part in RULE_KINDS:
+            continue
+        cleaned.append(part)
     context = {k: (v if isinstance(v, (str, int, float, bool)) or v is None else str(v)) for k, v in context.items()}
     value = err.get("input")
     if not isinstance(value, (str, int, float, bool)) or isinstance(value, bool):

@@ -10,16 +10,17 @@ advancing to another) are checked here, so a loaded definition is consistent.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from shenbao.accounts.enums import OrgType
-from shenbao.calls.definition.base import Code, Country, Money, Quantity, Strict
+from shenbao.calls.definition.base import MAX_COUNT, Code, Country, Money, Quantity, Slug, Strict
 from shenbao.calls.definition.criteria import (
     AllOfRule,
     AnyOfRule,
@@ -49,7 +50,7 @@ class ProgramKind(StrEnum):
 
 
 class ProgramDef(Strict):
-    code: Code
+    code: Slug
     name: I18nText
     kind: ProgramKind
     funder: I18nText
@@ -70,6 +71,10 @@ class TimelineKind(StrEnum):
     OTHER = "other"
 
 
+_TIME_24 = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]24:00(:00)?$")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 class Precision(StrEnum):
     """How precisely the document states a time ("December 2023" is a month)."""
 
@@ -81,10 +86,37 @@ class Precision(StrEnum):
 class TimelineItem(Strict):
     """A typed point or window of the call's timeline, in the call's time zone.
 
-    ``at``/``start``/``end`` are local times without offset; ``"24:00"`` of a day is
-    written as the next day's ``00:00`` (DESIGN §4), and ``end_of_day`` says a
-    date-only deadline means the end of that day.
+    ``at``/``start``/``end`` are local times without offset.  ``"2025-03-31T24:00"`` (as
+    Chinese calls write deadlines) is read as ``2025-04-01T00:00`` (DESIGN §4).  A bare
+    date means the end of that day for a deadline or a window's end ("截止日期为 9 月 30 日"),
+    and the start of the day otherwise; its precision is then ``day``.
     """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_times(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        bare_date = False
+        for key in ("at", "start", "end"):
+            value = data.get(key)
+            ends = key == "end" or (key == "at" and data.get("kind") == "deadline")
+            if isinstance(value, str):
+                text = value.strip()
+                match = _TIME_24.match(text)
+                if match:
+                    data[key] = dt.datetime.combine(dt.date.fromisoformat(match.group(1)) + dt.timedelta(days=1), dt.time())
+                    continue
+                if _DATE_ONLY.match(text):
+                    value = dt.date.fromisoformat(text)
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                bare_date = True
+                day = value + dt.timedelta(days=1) if ends else value
+                data[key] = dt.datetime.combine(day, dt.time())
+        if bare_date:
+            data.setdefault("precision", "day")
+        return data
 
     kind: TimelineKind
     label: I18nText | None = None
@@ -93,6 +125,7 @@ class TimelineItem(Strict):
     end: dt.datetime | None = None
     precision: Precision = Precision.MINUTE
     timezone: str | None = Field(default=None, description="overrides the call's time zone for this item")
+    tentative: bool = Field(default=False, description="a placeholder the document does not state (to be set)")
     stage: Code | None = None
     note: I18nText | None = None
 
@@ -138,6 +171,14 @@ class Duration(Strict):
     min: float | None = Field(default=None, gt=0)
     max: float | None = Field(default=None, gt=0)
     in_principle: bool = False
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Duration:
+        limit = 100 if self.unit == "years" else 1200
+        for value in (self.value, self.min, self.max):
+            if value is not None and value > limit:
+                raise PydanticCustomError("duration_too_long", "a duration is at most 100 years", {"value": value})
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Duration:
@@ -252,7 +293,7 @@ class RequiredDocument(Strict):
     directions: list[Code] = Field(default_factory=list, description="empty = the whole call")
     formats: list[FileFormat] = Field(default_factory=lambda: [FileFormat.PDF])
     max_size_mb: int = Field(default=20, ge=1, le=2048)
-    share_link_over_mb: int | None = Field(default=None, ge=1, description="larger files are given as share links")
+    share_link_over_mb: int | None = Field(default=None, ge=1, le=2048, description="larger files are given as share links")
     multiple: bool = False
     issuer: I18nText | None = Field(default=None, description="who must sign or stamp it")
     signed_before: dt.date | None = None
@@ -328,9 +369,9 @@ class ReviewCriterion(Strict):
     code: Code
     name: I18nText
     description: I18nText | None = None
-    weight: float = Field(default=1, gt=0)
-    scale_min: int = 0
-    scale_max: int = Field(default=10, ge=1)
+    weight: float = Field(default=1, gt=0, le=10_000)
+    scale_min: int = Field(default=0, ge=-10_000, le=10_000)
+    scale_max: int = Field(default=10, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _scale(self) -> ReviewCriterion:
@@ -352,7 +393,7 @@ class Advancement(Strict):
 
     to_stage: Code
     rule: Literal["top_n", "prize_tier", "shortlist", "passed"]
-    n: int | None = Field(default=None, ge=1)
+    n: int | None = Field(default=None, ge=1, le=MAX_COUNT)
     tier: Code | None = None
     per_direction: bool = True
 
@@ -371,7 +412,7 @@ class ReviewStage(Strict):
     kind: StageKind
     description: I18nText | None = None
     per_direction: bool = True
-    reviewers_per_application: int | None = Field(default=None, ge=1)
+    reviewers_per_application: int | None = Field(default=None, ge=1, le=100)
     criteria: list[ReviewCriterion] = Field(default_factory=list)
     reviewers_see_other_reviews: Visibility = Visibility.NEVER
     applicant_identity_hidden: bool = False
@@ -395,7 +436,7 @@ class ReviewStage(Strict):
 class PrizeTier(Strict):
     code: Code
     name: I18nText
-    count: int | None = Field(default=None, ge=1)
+    count: int | None = Field(default=None, ge=1, le=MAX_COUNT)
     prize: I18nText | None = None
     amount: Money | None = None
 
@@ -427,7 +468,7 @@ class SelectionRules(Strict):
     caps: list[Cap] = Field(default_factory=list)
     exclusivity: list[Exclusivity] = Field(default_factory=list)
     organisation_awards: list[I18nText] = Field(default_factory=list)
-    public_notice_days: int | None = Field(default=None, ge=1)
+    public_notice_days: int | None = Field(default=None, ge=1, le=365)
     reserve_list: bool = True
     note: I18nText | None = None
 
@@ -453,8 +494,8 @@ def _default_languages() -> list[Language]:
 
 
 class WorkingDayDeadline(Strict):
-    working_days: int | None = Field(default=None, ge=1)
-    calendar_days: int | None = Field(default=None, ge=1)
+    working_days: int | None = Field(default=None, ge=1, le=3650)
+    calendar_days: int | None = Field(default=None, ge=1, le=3650)
     from_event: Literal["results_published", "award_decided", "notice_ended"] = "results_published"
     calendar: Literal["CN"] = "CN"
 
@@ -485,7 +526,7 @@ class KpiTemplate(Strict):
     code: Code
     name: I18nText
     comparator: Literal[">=", ">", "<=", "=", "<"] = ">="
-    target: float = Field(ge=0)
+    target: float = Field(ge=0, le=MAX_COUNT * 10_000)
     unit: I18nText
     per: Literal["project", "each_side", "each_country"] = "project"
     conditions: I18nText | None = None
@@ -521,10 +562,10 @@ class CallStatus(StrEnum):
 
 
 class CallDef(Strict):
-    code: Code
+    code: Slug
     title: I18nText
     year: int = Field(ge=2000, le=2100)
-    batch: int | None = Field(default=None, ge=1)
+    batch: int | None = Field(default=None, ge=1, le=999)
     reference: str | None = Field(default=None, description="document number, e.g. 中小企通〔2023〕49号")
     example: bool = Field(default=False, description="synthetic call for demos")
     status: CallStatus = CallStatus.PUBLISHED

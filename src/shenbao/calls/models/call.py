@@ -35,6 +35,7 @@ class Call(models.Model):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     deadline = models.DateTimeField(_("deadline"), db_index=True)
+    deadline_tentative = models.BooleanField(_("deadline still to be set"), default=False)
     definition: models.JSONField[dict[str, Any]] = models.JSONField(_("definition"))
     definition_hash = models.CharField(max_length=64)
     version = models.PositiveIntegerField(_("version"), default=1)
@@ -85,6 +86,7 @@ class TimelineItem(models.Model):
     end = models.DateTimeField(_("until"), null=True, blank=True)
     precision = models.CharField(_("precision"), max_length=10, choices=choices(PRECISION_LABELS), default=Precision.MINUTE.value)
     timezone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    tentative = models.BooleanField(_("to be set"), default=False)
     stage_code = models.CharField(max_length=64, blank=True)
 
     class Meta:

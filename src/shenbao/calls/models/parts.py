@@ -56,6 +56,11 @@ class RequiredDocument(_CallPart):
     def __str__(self) -> str:
         return text_get(self.name, "zh-hans")
 
+    @property
+    def formats(self) -> list[str]:
+        """The accepted formats (the definition's default is PDF only)."""
+        return list(self.data.get("formats") or ["pdf"])
+
 
 class FormField(_CallPart):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="form_fields", verbose_name=_("call"))

@@ -93,6 +93,7 @@ def load_call_definition(*, definition: CallDefinition, actor: Any = None, sourc
         "published_on": c.published_on,
         "opens_at": _aware(opens_item.at or opens_item.start, opens_item.timezone or tz) if opens_item else None,
         "deadline": _aware(deadline_item.at, deadline_item.timezone or tz),
+        "deadline_tentative": deadline_item.tentative,
         "definition": data,
         "definition_hash": digest,
         "stated_totals": _dump(definition.stated_totals),
@@ -206,6 +207,7 @@ def _sync_parts(call: Call, definition: CallDefinition) -> None:
                 "start": _aware(item.start, item.timezone or tz),
                 "end": _aware(item.end, item.timezone or tz),
                 "timezone": item.timezone or tz,
+                "tentative": item.tentative,
                 "precision": item.precision.value,
                 "stage_code": item.stage or "",
             }

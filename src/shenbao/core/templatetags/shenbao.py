@@ -4,7 +4,8 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from shenbao.core import present
 from shenbao.core.countries import country_name
@@ -24,9 +25,36 @@ def money(yuan: int | None) -> str:
     return present.money(yuan)
 
 
+GROUP_LABELS = {
+    "@arab_states": _("Arab states"),
+    "@african_states": _("African states"),
+    "@arab_african_states": _("Arab states in Africa"),
+}
+
+
 @register.filter
 def country(code: str) -> str:
+    """A country's name, or a named group of countries (``@arab_states``), in the active language."""
+    if code in GROUP_LABELS:
+        return str(GROUP_LABELS[code])
     return country_name(code, get_language())
+
+
+@register.filter
+def amount(data: dict[str, Any] | None) -> str:
+    """A definition's money value with its qualifier and currency."""
+    return present.money_definition(data)
+
+
+@register.simple_tag
+def window(start: dt.datetime | None, end: dt.datetime | None, tz: str, precision: str = "minute") -> str:
+    return present.window(start, end, tz, precision)
+
+
+@register.simple_tag
+def list_separator() -> str:
+    """ "、" between items of a Chinese list, ", " in English."""
+    return pgettext("list separator", ", ")
 
 
 @register.filter

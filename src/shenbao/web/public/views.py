@@ -64,7 +64,6 @@ def call_detail(request: HttpRequest, code: str) -> HttpResponse:
         "agreement": definition.get("agreement", {}),
         "call_duration": definition.get("duration"),
         "stated_projects": stated_projects,
-        "stated_budget_yuan": stated.budget.yuan if stated is not None and stated.budget is not None else None,
         "benefits": definition["call"].get("benefits", []),
         "contacts": definition["call"].get("contacts", []),
     }
