@@ -19,6 +19,7 @@ from shenbao.applications.services.drafts import save_draft
 from shenbao.applications.services.formal_check import decide_formal_check
 from shenbao.applications.services.submission import amend_submission, issue_late_token, submit_application, withdraw_application
 from shenbao.calls.models import Call
+from shenbao.core.errors import InvalidTransition
 from shenbao.core.models import AuditEntry
 from shenbao.eligibility.engine import Outcome
 
@@ -42,7 +43,8 @@ def test_submit_freezes_revision_issues_receipt_and_mails_it(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["scholar@example.com"]
     assert application.receipt_number in mail.outbox[0].subject
-    assert "申报" in mail.outbox[0].subject or "已收到" in mail.outbox[0].subject  # the applicant's language (zh-hans)
+    assert mail.outbox[0].subject == f"申报书已收到：{application.receipt_number}"  # the applicant's language (zh-hans)
+    assert f"受理编号：{application.receipt_number}" in mail.outbox[0].body
     assert AuditEntry.objects.filter(action="shenbao.application.submitted").count() == 1
 
 
@@ -190,6 +192,6 @@ def test_failed_formal_check_is_final(ready_application: Callable[..., Applicati
     application = ready_application()
     submit_application(application=application, actor=application.applicant)
     decide_formal_check(applications=[application], outcome="fail", reason="不符合申报条件", actor=officer)
-    with pytest.raises(Exception, match="cannot go from"):
+    with pytest.raises(InvalidTransition):
         withdraw_application(application=application, actor=application.applicant)
     assert Application.objects.get(pk=application.pk).state == ApplicationState.CHECK_FAILED

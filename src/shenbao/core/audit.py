@@ -20,6 +20,7 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.program.updated": _("The program was updated."),
     "shenbao.organisation.created": _("The organisation was created."),
     "shenbao.user.created": _("The user account was created."),
+    "shenbao.user.profile_updated": _("The profile was updated."),
     "shenbao.user.membership_added": _("An affiliation with an organisation was added."),
     "shenbao.user.award_added": _("A previous award was added to the profile."),
     "shenbao.program_role.granted": _("A program role was granted."),

@@ -137,3 +137,9 @@ def expand_countries(items: list[str]) -> list[str]:
         else:
             out.add(item)
     return sorted(out)
+
+
+def country_choices(language: str | None) -> list[tuple[str, str]]:
+    """Every country as (code, name), sorted by name in the given language."""
+    names = _territories(normalise_language(language))
+    return sorted(((code, name) for code, name in names.items() if is_country_code(code)), key=lambda item: item[1])

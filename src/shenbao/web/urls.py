@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from shenbao.web.applicant import views as applicant
 from shenbao.web.public import views as public
 
 app_name = "web"
@@ -8,6 +9,19 @@ app_name = "web"
 urlpatterns = [
     path("", public.call_list, name="call_list"),
     path("calls/<slug:code>/", public.call_detail, name="call_detail"),
+    path("calls/<slug:code>/apply/", applicant.apply, name="apply"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/register/", applicant.register, name="register"),
+    path("me/profile/", applicant.profile, name="profile"),
+    path("me/applications/", applicant.my_applications, name="my_applications"),
+    path("applications/<int:pk>/", applicant.application_detail, name="application"),
+    path("applications/<int:pk>/save/", applicant.application_save, name="application_save"),
+    path("applications/<int:pk>/eligibility/", applicant.application_eligibility, name="application_eligibility"),
+    path("applications/<int:pk>/team/", applicant.application_invite, name="application_invite"),
+    path("applications/<int:pk>/partners/", applicant.application_partner, name="application_partner"),
+    path("applications/<int:pk>/attachments/", applicant.application_attach, name="application_attach"),
+    path("applications/<int:pk>/submit/", applicant.application_submit, name="application_submit"),
+    path("applications/<int:pk>/withdraw/", applicant.application_withdraw, name="application_withdraw"),
+    path("invitations/<str:token>/", applicant.invitation, name="invitation"),
 ]

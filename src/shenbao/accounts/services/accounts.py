@@ -97,3 +97,39 @@ def add_previous_award(*, person: Person, code: str, name: str, year: int | None
     award = PreviousAward.objects.create(person=person, code=code, name=name, year=year)
     log_action(action="shenbao.user.award_added", obj=person.user, actor=actor, data={"award": code, "year": year})
     return award
+
+
+@transaction.atomic
+def update_profile(
+    *,
+    user: User,
+    name: str,
+    name_en: str = "",
+    birth_date: dt.date | None = None,
+    position: Position = Position.OTHER,
+    title: str = "",
+    employment_type: EmploymentType = EmploymentType.FULL_TIME,
+    in_station_postdoc: bool = False,
+    overseas_employment: bool = False,
+    expertise_keywords: list[str] | None = None,
+) -> Person:
+    """Save the person profile that calls check their requirements against; records what changed."""
+    person, _ = Person.objects.get_or_create(user=user, defaults={"name": name})
+    values: dict[str, Any] = {
+        "name": name,
+        "name_en": name_en,
+        "birth_date": birth_date,
+        "position": position.value,
+        "title": title,
+        "employment_type": employment_type.value,
+        "in_station_postdoc": in_station_postdoc,
+        "overseas_employment": overseas_employment,
+        "expertise_keywords": list(expertise_keywords or []),
+    }
+    changed = {k: v for k, v in values.items() if getattr(person, k) != v}
+    if changed:
+        for key, value in changed.items():
+            setattr(person, key, value)
+        person.save()
+        log_action(action="shenbao.user.profile_updated", obj=user, actor=user, data={"fields": sorted(changed)})
+    return person

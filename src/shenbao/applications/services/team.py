@@ -6,6 +6,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
 from shenbao.applications.enums import InvitationStatus
@@ -14,6 +15,7 @@ from shenbao.applications.models import Application, TeamMember
 from shenbao.applications.services.drafts import EDITABLE_STATES
 from shenbao.calls.definition.criteria import TeamRole
 from shenbao.core.audit import log_action
+from shenbao.core.errors import DomainError
 from shenbao.notifications.mail import notify
 
 
@@ -24,6 +26,8 @@ def invite_team_member(
     if application.state not in EDITABLE_STATES:
         raise NotEditable()
     TeamRole(role)  # refuses unknown roles
+    if TeamMember.objects.filter(application=application, email=email.strip().lower()).exists():
+        raise DomainError(_("This person is already invited."))
     member = TeamMember.objects.create(
         application=application,
         email=email.strip().lower(),

@@ -1,0 +1,303 @@
+"""Forms of the applicant side; the application form is generated from the call definition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.accounts.enums import OrgType
+from shenbao.accounts.labels import EMPLOYMENT_LABELS, ORG_TYPE_LABELS, POSITION_LABELS, choices
+from shenbao.accounts.models import Organisation, User
+from shenbao.applications.enums import PartnerSide
+from shenbao.applications.models import Application
+from shenbao.calls.definition import criteria as c
+from shenbao.calls.definition.schema import CallDefinition, FieldType, ProgramKind
+from shenbao.calls.definition.schema import FormField as FieldDef
+from shenbao.core.countries import country_choices, is_country_code
+from shenbao.core.text import text_get
+
+
+class RegisterForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    language = forms.ChoiceField(label=_("Preferred language"), choices=[("zh-hans", "简体中文"), ("en", "English")])
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
+    password_again = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"]).strip().lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail address exists already; log in instead."))
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        elif data.get("password"):
+            try:
+                validate_password(data["password"])
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    name_en = forms.CharField(label=_("Name in English"), max_length=150, required=False)
+    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    position = forms.ChoiceField(label=_("Position"), choices=choices(POSITION_LABELS))
+    title = forms.CharField(label=_("Professional title"), max_length=100, required=False)
+    employment_type = forms.ChoiceField(label=_("Employment type"), choices=choices(EMPLOYMENT_LABELS))
+    in_station_postdoc = forms.BooleanField(label=_("I am an in-station postdoc"), required=False)
+    overseas_employment = forms.BooleanField(label=_("I am formally employed by an organisation outside China"), required=False)
+    expertise_keywords = forms.CharField(
+        label=_("Expertise keywords"), required=False, help_text=_("Separate keywords with commas.")
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Employer"), queryset=Organisation.objects.order_by("id"), required=False, empty_label=_("— not listed —")
+    )
+
+
+class OrganisationForm(forms.Form):
+    name_zh = forms.CharField(label=_("Name in Chinese"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    type = forms.ChoiceField(label=_("Type"), choices=choices(ORG_TYPE_LABELS))
+    country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="CN")
+    credit_code = forms.CharField(label=_("Unified social credit code"), max_length=18, required=False)
+
+    def clean_country(self) -> str:
+        code = str(self.cleaned_data["country"]).strip().upper()
+        if not is_country_code(code):
+            raise forms.ValidationError(_("Enter a two-letter ISO 3166 country code, e.g. CN or EG."))
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("name_zh") and not data.get("name_en"):
+            raise forms.ValidationError(_("Give the organisation's name in at least one language."))
+        return data
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    return country_choices(translation.get_language())
+
+
+class PartnerForm(forms.Form):
+    side = forms.ChoiceField(label=_("Side"), choices=PartnerSide.choices, initial=PartnerSide.FOREIGN)
+    name = forms.CharField(label=_("Organisation"), max_length=300)
+    type = forms.ChoiceField(label=_("Type"), choices=choices(ORG_TYPE_LABELS), initial=OrgType.UNIVERSITY.value)
+    country = forms.ChoiceField(label=_("Country"), choices=())
+    legal_person = forms.BooleanField(label=_("Has independent legal personality"), required=False)
+    registered_on = forms.DateField(label=_("Registration date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    matching_funds_yuan = forms.IntegerField(label=_("Matching funds (yuan)"), min_value=0, max_value=10**13, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = _country_choices()  # type: ignore[attr-defined]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    name = forms.CharField(label=_("Name"), max_length=100)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            (c.TeamRole.FACULTY.value, _("Faculty member")),
+            (c.TeamRole.STUDENT.value, _("Student")),
+            (c.TeamRole.ENTERPRISE_EXPERT.value, _("Enterprise expert")),
+            (c.TeamRole.MEMBER.value, _("Member")),
+        ],
+    )
+    presenter = forms.BooleanField(label=_("Presents at the defence"), required=False)
+
+
+class LinkForm(forms.Form):
+    document = forms.CharField(widget=forms.HiddenInput)
+    url = forms.URLField(label=_("Share link"), max_length=1000, assume_scheme="https")
+
+
+def _rules(definition: CallDefinition, direction: str | None) -> list[tuple[c.Criterion, Any]]:
+    out: list[tuple[c.Criterion, Any]] = []
+
+    def walk(criterion: c.Criterion, rule: Any) -> None:
+        out.append((criterion, rule))
+        for inner in getattr(rule, "rules", []):
+            walk(criterion, inner)
+
+    for criterion in definition.eligibility:
+        if not criterion.directions or direction in criterion.directions:
+            walk(criterion, criterion.rule)
+    return out
+
+
+def _definition_field(field: FieldDef, language: str) -> forms.Field:
+    label = field.label.get(language)
+    help_text = field.help.get(language) if field.help else ""
+    common: dict[str, Any] = {"label": label, "required": False, "help_text": help_text}
+    if field.type == FieldType.TEXTAREA:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=field.max_length or 20_000, **common)
+    if field.type in (FieldType.NUMBER, FieldType.MONEY):
+        return forms.DecimalField(min_value=field.min_value, max_value=field.max_value or 10**13, **common)
+    if field.type == FieldType.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    if field.type == FieldType.EMAIL:
+        return forms.EmailField(**common)
+    if field.type == FieldType.URL:
+        return forms.URLField(assume_scheme="https", **common)
+    if field.type == FieldType.BOOLEAN:
+        return forms.BooleanField(**common)
+    if field.type == FieldType.CHOICE:
+        return forms.ChoiceField(choices=[("", "—"), *[(ch.value, ch.label.get(language)) for ch in field.choices]], **common)
+    if field.type == FieldType.MULTI_CHOICE:
+        return forms.MultipleChoiceField(
+            choices=[(ch.value, ch.label.get(language)) for ch in field.choices], widget=forms.CheckboxSelectMultiple, **common
+        )
+    if field.type == FieldType.COUNTRY:
+        return forms.ChoiceField(choices=[("", "—"), *_country_choices()], **common)
+    return forms.CharField(max_length=field.max_length or 1000, **common)
+
+
+def application_form(definition: CallDefinition, application: Application, data: Any = None) -> forms.Form:
+    """The application's form: common fields, the call's own fields, declarations and what its rules ask about.
+
+    Every field is optional while drafting (autosave keeps half-filled forms); the
+    eligibility panel and the submit step say what is still missing.
+    """
+    language = translation.get_language() or "zh-hans"
+    direction = application.direction.code if application.direction else None
+    rules = _rules(definition, direction)
+    kinds = {rule.kind for _, rule in rules}
+    kind = definition.program.kind
+    form = forms.Form(data=data)
+    f = form.fields
+    f["title"] = forms.CharField(label=_("Project name"), max_length=300, required=False)
+    if kind == ProgramKind.GOVERNMENT_GRANT or "bilateral_submission" in kinds:
+        f["english_title"] = forms.CharField(label=_("English title"), max_length=300, required=False)
+    if kind in (ProgramKind.GOVERNMENT_GRANT,) or "duration" in kinds:
+        f["duration_months"] = forms.IntegerField(label=_("Duration (months)"), min_value=1, max_value=1200, required=False)
+    if kind == ProgramKind.GOVERNMENT_GRANT or "matching_funds" in kinds or "external_programme" in kinds:
+        f["requested_yuan"] = forms.IntegerField(label=_("Requested grant (yuan)"), min_value=0, max_value=10**13, required=False)
+    if "matching_funds" in kinds:
+        f["value__lead_matching_funds_yuan"] = forms.IntegerField(
+            label=_("Matching funds of the lead organisation (yuan)"), min_value=0, max_value=10**13, required=False
+        )
+    if application.direction is not None and application.direction.fields:
+        f["fields"] = forms.MultipleChoiceField(
+            label=_("Fields"),
+            choices=[(text_get(x, "zh-hans"), text_get(x, language)) for x in application.direction.fields],
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        )
+    if "subtopics" in kinds and any(getattr(r, "max", 0) for _, r in rules if r.kind == "subtopics"):
+        f["subtopics"] = forms.IntegerField(label=_("Number of sub-topics"), min_value=0, max_value=100, required=False)
+    if "trl" in kinds:
+        f["trl"] = forms.IntegerField(label=_("Technology readiness level (TRL)"), min_value=1, max_value=9, required=False)
+    for field in definition.form:
+        if not field.directions or direction in field.directions:
+            f[f"value__{field.code}"] = _definition_field(field, language)
+    if "external_programme" in kinds:
+        f["external__project_id"] = forms.CharField(label=_("External project number"), max_length=100, required=False)
+        f["external__call_year"] = forms.IntegerField(
+            label=_("External call year"), min_value=2000, max_value=2100, required=False
+        )
+        f["external__budget_yuan"] = forms.IntegerField(
+            label=_("Chinese partner's budget in the external project (yuan)"), min_value=0, max_value=10**13, required=False
+        )
+        f["external__associated_partner"] = forms.BooleanField(label=_("Listed as associated partner"), required=False)
+    if "nomination" in kinds:
+        routes = next(r.routes for _, r in rules if r.kind == "nomination")
+        labels = {
+            "self": _("Self-nomination"),
+            "expert_recommendation": _("Expert recommendation"),
+            "institution_recommendation": _("Institution recommendation"),
+        }
+        f["nomination_route"] = forms.ChoiceField(
+            label=_("Nomination route"), choices=[("", "—"), *[(r, labels[r]) for r in routes]], required=False
+        )
+    if "entry_language" in kinds:
+        f["entry_language"] = forms.ChoiceField(
+            label=_("Language of the entry"), choices=[("", "—"), ("zh-hans", _("Chinese")), ("en", _("English"))], required=False
+        )
+        f["foreign_entry"] = forms.BooleanField(label=_("The entrant is from outside China"), required=False)
+    if "negative_event" in kinds:
+        years = next(r.years for _, r in rules if r.kind == "negative_event")
+        f["negative_event"] = forms.TypedChoiceField(
+            label=_("Serious negative events in the last %(years)s years") % {"years": years},
+            choices=[("", "—"), ("false", _("None")), ("true", _("Yes, there was one"))],
+            coerce=lambda v: v == "true",
+            empty_value=None,
+            required=False,
+        )
+    for criterion, rule in rules:
+        if rule.kind == "declaration":
+            f[f"declare__{criterion.code}"] = forms.BooleanField(label=rule.statement.get(language), required=False)
+    if data is None:
+        form.initial = initial_values(application)
+    return form
+
+
+def initial_values(application: Application) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "title": application.title,
+        "english_title": application.english_title,
+        "duration_months": application.duration_months,
+        "requested_yuan": application.requested_yuan,
+        "fields": application.fields,
+        "subtopics": application.subtopics,
+        "trl": application.trl,
+        "nomination_route": application.nomination_route,
+        "entry_language": application.entry_language,
+        "foreign_entry": application.foreign_entry,
+        "negative_event": "" if application.negative_event is None else str(application.negative_event).lower(),
+    }
+    for key, value in application.values.items():
+        initial[f"value__{key}"] = value
+    for code in application.declarations:
+        initial[f"declare__{code}"] = True
+    for entry in application.external:
+        initial["external__project_id"] = entry.get("project_id")
+        initial["external__call_year"] = entry.get("call_year")
+        initial["external__budget_yuan"] = entry.get("budget_yuan")
+        initial["external__associated_partner"] = entry.get("role") == "associated_partner"
+    return initial
+
+
+def changes_from(form: forms.Form, definition: CallDefinition) -> dict[str, Any]:
+    """The cleaned form as the ``changes`` save_draft takes."""
+    data = form.cleaned_data
+    changes: dict[str, Any] = {}
+    values: dict[str, Any] = {}
+    declarations: list[str] = []
+    external: dict[str, Any] = {}
+    for name, value in data.items():
+        if name.startswith("value__"):
+            values[name.removeprefix("value__")] = str(value) if hasattr(value, "as_tuple") else value
+        elif name.startswith("declare__"):
+            if value:
+                declarations.append(name.removeprefix("declare__"))
+        elif name.startswith("external__"):
+            external[name.removeprefix("external__")] = value
+        elif name in ("title", "english_title", "nomination_route", "entry_language"):
+            changes[name] = value or ""
+        else:
+            changes[name] = value
+    if any(name.startswith("value__") for name in data):
+        changes["values"] = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
+    changes["declarations"] = declarations
+    if external:
+        rule = next((r for x in definition.eligibility for r in [x.rule] if r.kind == "external_programme"), None)
+        changes["external"] = [
+            {
+                "programme": rule.programme if rule else "external",
+                "project_id": external.get("project_id") or None,
+                "call_year": external.get("call_year"),
+                "budget_yuan": external.get("budget_yuan"),
+                "role": "associated_partner" if external.get("associated_partner") else None,
+            }
+        ]
+    return changes

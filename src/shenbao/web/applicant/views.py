@@ -1,0 +1,397 @@
+"""The applicant's pages: register, profile, start and edit an application, team, partners,
+attachments, the live eligibility panel, submit and withdraw."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
+from shenbao.accounts.models import Membership, User
+from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user, update_profile
+from shenbao.applications.enums import InvitationStatus
+from shenbao.applications.errors import EditConflict
+from shenbao.applications.facts import check_application
+from shenbao.applications.models import Application, Partner, TeamMember
+from shenbao.applications.queries.access import applications_visible_to, get_application_for
+from shenbao.applications.services.drafts import save_draft, start_application
+from shenbao.applications.services.parts import add_partner, attach_file, attach_share_link, remove_partner
+from shenbao.applications.services.submission import submit_application, withdraw_application
+from shenbao.applications.services.team import invite_team_member, respond_to_invitation
+from shenbao.calls.enums import Phase
+from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.queries.public import call_phase, get_call_for_viewing
+from shenbao.core.errors import DomainError
+from shenbao.eligibility.engine import Outcome, summarise
+from shenbao.eligibility.messages import OUTCOME_LABELS, result_text
+from shenbao.web.applicant.forms import (
+    InviteForm,
+    LinkForm,
+    OrganisationForm,
+    PartnerForm,
+    ProfileForm,
+    RegisterForm,
+    application_form,
+    changes_from,
+)
+
+
+def _user(request: HttpRequest) -> User:
+    """The logged-in user (views that call this are behind login_required)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _errors(form: Any) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = register_user(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password"],
+            name=form.cleaned_data["name"],
+            language=form.cleaned_data["language"],
+        )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome! Complete your profile: calls check it against their requirements."))
+        return redirect("web:profile")
+    return render(request, "web/applicant/register.html", {"form": form})
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    person = user.person
+    membership = Membership.objects.filter(user=user, end_date__isnull=True, is_primary=True).first()
+    initial = {
+        "name": person.name,
+        "name_en": person.name_en,
+        "birth_date": person.birth_date,
+        "position": person.position,
+        "title": person.title,
+        "employment_type": person.employment_type,
+        "in_station_postdoc": person.in_station_postdoc,
+        "overseas_employment": person.overseas_employment,
+        "expertise_keywords": ", ".join(person.expertise_keywords),
+        "organisation": membership.organisation if membership else None,
+    }
+    form = ProfileForm(request.POST or None, initial=initial, prefix="p")
+    org_form = (
+        OrganisationForm(request.POST or None, prefix="o")
+        if request.POST.get("o-name_zh") or request.POST.get("o-name_en")
+        else OrganisationForm(prefix="o")
+    )
+    if request.method == "POST" and form.is_valid():
+        if org_form.is_bound and not org_form.is_valid():
+            return render(request, "web/applicant/profile.html", {"form": form, "org_form": org_form}, status=400)
+        with transaction.atomic():
+            data = form.cleaned_data
+            update_profile(
+                user=user,
+                name=data["name"],
+                name_en=data["name_en"],
+                birth_date=data["birth_date"],
+                position=Position(data["position"]),
+                title=data["title"],
+                employment_type=EmploymentType(data["employment_type"]),
+                in_station_postdoc=data["in_station_postdoc"],
+                overseas_employment=data["overseas_employment"],
+                expertise_keywords=[k.strip() for k in data["expertise_keywords"].replace("，", ",").split(",") if k.strip()],
+            )
+            organisation = data["organisation"]
+            if org_form.is_bound:
+                o = org_form.cleaned_data
+                name = {k: v for k, v in (("zh-hans", o["name_zh"]), ("en", o["name_en"])) if v}
+                organisation = create_organisation(
+                    name=name, type=OrgType(o["type"]), country=o["country"], credit_code=o["credit_code"], actor=user
+                )
+            if organisation is not None and (membership is None or membership.organisation_id != organisation.pk):
+                if membership is not None:
+                    membership.end_date = timezone.localdate()
+                    membership.is_primary = False
+                    membership.save(update_fields=["end_date", "is_primary"])
+                add_membership(
+                    user=user, organisation=organisation, role=MembershipRole.MEMBER, start_date=timezone.localdate(), actor=user
+                )
+        messages.success(request, _("Your profile was saved."))
+        return redirect("web:profile")
+    return render(request, "web/applicant/profile.html", {"form": form, "org_form": org_form}, status=400 if form.errors else 200)
+
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    mine = Q(applicant=_user(request)) | Q(team__user=request.user, team__status=InvitationStatus.ACCEPTED)
+    rows = applications_visible_to(request.user).filter(mine).distinct().order_by("-created_at")
+    return render(request, "web/applicant/my_applications.html", {"applications": rows})
+
+
+@login_required
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    call = get_call_for_viewing(request.user, code)
+    if call is None:
+        raise Http404(_("No such call."))
+    directions = list(call.directions.all())
+    if request.method == "POST":
+        direction = next((d for d in directions if str(d.pk) == request.POST.get("direction")), None)
+        if directions and direction is None:
+            messages.error(request, _("Choose a direction."))
+        else:
+            membership = Membership.objects.filter(user=_user(request), end_date__isnull=True, is_primary=True).first()
+            try:
+                application = start_application(
+                    call=call,
+                    direction=direction,
+                    applicant=_user(request),
+                    lead_organisation=membership.organisation if membership else None,
+                )
+            except DomainError as exc:
+                messages.error(request, str(exc))
+            else:
+                return redirect("web:application", pk=application.pk)
+    return render(
+        request, "web/applicant/apply.html", {"call": call, "directions": directions, "open": call_phase(call) == Phase.OPEN}
+    )
+
+
+def _application_or_404(request: HttpRequest, pk: int) -> Application:
+    application = get_application_for(request.user, pk)
+    if application is None:
+        raise Http404(_("No such application."))
+    return application
+
+
+def _eligibility_context(application: Application) -> dict[str, Any]:
+    results = check_application(application)
+    rows = [
+        {"code": r.code, "outcome": r.outcome.value, "label": str(OUTCOME_LABELS[r.outcome]), "text": result_text(r)}
+        for r in results
+    ]
+    summary = summarise(results)
+    return {"eligibility": rows, "summary": summary, "blocking": [r for r in results if r.outcome == Outcome.FAIL]}
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application_or_404(request, pk)
+    definition = current_definition(application.call)
+    can_edit = request.user.has_perm("applications.change_application", application)
+    direction = application.direction.code if application.direction else None
+    documents = [d for d in definition.required_documents if not d.directions or direction in d.directions]
+    context = {
+        "application": application,
+        "call": application.call,
+        "form": application_form(definition, application) if can_edit else None,
+        "can_edit": can_edit,
+        "can_withdraw": request.user.has_perm("applications.withdraw_application", application)
+        and application.state not in ("withdrawn", "check_failed"),
+        "documents": documents,
+        "attachments": list(application.attachments.all()),
+        "team": list(application.team.all()),
+        "partners": list(application.partners.all()),
+        "invite_form": InviteForm(),
+        "partner_form": PartnerForm(),
+        "submit_key": secrets.token_urlsafe(16),
+        "revisions": list(application.revisions.order_by("-number")),
+        "decisions": list(application.formal_checks.all()),
+        **_eligibility_context(application),
+    }
+    return render(request, "web/applicant/application.html", context)
+
+
+@login_required
+@require_POST
+def application_save(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application_or_404(request, pk)
+    if not request.user.has_perm("applications.change_application", application):
+        return HttpResponse(_("You cannot change this application."), status=403)
+    definition = current_definition(application.call)
+    form = application_form(definition, application, data=request.POST)
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return HttpResponseBadRequest(_("The page is out of date; reload it."))
+    status = 200
+    if not form.is_valid():
+        message, status = _("Not saved: correct the marked fields."), 400
+    else:
+        try:
+            application = save_draft(
+                application=application, changes=changes_from(form, definition), expected_version=version, actor=_user(request)
+            )
+            message = _("Saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M:%S")}
+        except EditConflict as exc:
+            message, status = str(exc), 409
+        except DomainError as exc:
+            message, status = str(exc), 400
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request,
+            "web/applicant/_save_status.html",
+            {"message": message, "status": status, "application": application, "form": form, **_eligibility_context(application)},
+            status=status,
+        )
+    if status == 200:
+        messages.success(request, message)
+    else:
+        messages.error(request, message)
+    return redirect("web:application", pk=application.pk)
+
+
+@login_required
+def application_eligibility(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application_or_404(request, pk)
+    return render(request, "web/applicant/_eligibility.html", {"application": application, **_eligibility_context(application)})
+
+
+def _back(request: HttpRequest, application: Application, error: str | None = None, ok: str | None = None) -> HttpResponse:
+    if error:
+        messages.error(request, error)
+    if ok:
+        messages.success(request, ok)
+    return redirect(reverse("web:application", kwargs={"pk": application.pk}) + request.POST.get("anchor", ""))
+
+
+@login_required
+@require_POST
+def application_invite(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application_or_404(request, pk)
+    if not request.user.has_perm("applications.change_application", application):
+        raise Http404
+    form = InviteForm(request.POST)
+    if not form.is_valid():
+        return _back(request, application, error=_errors(form))
+    try:
+        invite_team_member(
+            application=application,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            role=form.cleaned_data["role"],
+            presenter=form.cleaned_data["presenter"],
+            actor=_user(request),
+            link_base=request.build_absolute_uri("/").rstrip("/"),
+        )
+    except DomainError as exc:
+        return _back(request, application, error=str(exc))
+    return _back(request, application, ok=_("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+
+
+@login_required
+@require_POST
+def application_partner(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application_or_404(request, pk)
+    if not request.user.has_perm("applications.change_application", application):
+        raise Http404
+    if request.POST.get("remove"):
+        partner = Partner.objects.filter(application=application, pk=request.POST["remove"]).first()
+        if partner is not None:
+            remove_partner(partner=partner, actor=_user(request))
+        return _back(request, application, ok=_("The partner was removed."))
+    form = PartnerForm(request.POST)
+    if not form.is_valid():
+        return _back(request, application, error=_errors(form))
+    data = form.cleaned_data
+    add_partner(
+        application=application,
+        actor=_user(request),
+        side=data["side"],
+        name=data["name"],
+        type=data["type"],
+        country=data["country"],
+        legal_person=data["legal_person"],
+        registered_on=data["registered_on"],
+        matching_funds_yuan=data["matching_funds_yuan"] or 0,
+    )
+    return _back(request, application, ok=_("The partner was added."))
+
+
+@login_required
+@require_POST
+def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application_or_404(request, pk)
+    if not request.user.has_perm("applications.change_application", application):
+        raise Http404
+    code = request.POST.get("document", "")
+    try:
+        if request.POST.get("url"):
+            link = LinkForm(request.POST)
+            if not link.is_valid():
+                return _back(request, application, error=_errors(link))
+            attach_share_link(application=application, document_code=code, url=link.cleaned_data["url"], actor=_user(request))
+        else:
+            upload = request.FILES.get("file")
+            if upload is None:
+                return _back(request, application, error=_("Choose a file to upload."))
+            attach_file(
+                application=application,
+                document_code=code,
+                name=upload.name or "upload",
+                stream=upload,
+                size=upload.size or 0,
+                actor=_user(request),
+            )
+    except DomainError as exc:
+        return _back(request, application, error=str(exc))
+    return _back(request, application, ok=_("The document was attached."))
+
+
+@login_required
+@require_POST
+def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application_or_404(request, pk)
+    if application.applicant_id != request.user.pk:
+        raise Http404
+    try:
+        result = submit_application(application=application, actor=_user(request), key=request.POST.get("key", ""))
+    except DomainError as exc:
+        return _back(request, application, error=str(exc))
+    if result.created:
+        message = _("Submitted. Receipt number %(receipt)s (revision %(revision)s); a receipt was e-mailed to you.") % {
+            "receipt": result.application.receipt_number,
+            "revision": result.revision,
+        }
+    else:
+        message = _("This application was already submitted (receipt number %(receipt)s).") % {
+            "receipt": result.application.receipt_number
+        }
+    return _back(request, application, ok=message)
+
+
+@login_required
+@require_POST
+def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application_or_404(request, pk)
+    if not request.user.has_perm("applications.withdraw_application", application):
+        raise Http404
+    try:
+        withdraw_application(application=application, actor=_user(request), reason=request.POST.get("reason", ""))
+    except DomainError as exc:
+        return _back(request, application, error=str(exc))
+    return _back(request, application, ok=_("The application was withdrawn."))
+
+
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
+    member = TeamMember.objects.select_related("application__call", "application__applicant").filter(token=token).first()
+    if member is None:
+        raise Http404(_("This invitation does not exist."))
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('web:login')}?next={request.path}")
+        respond_to_invitation(token=token, accept=request.POST.get("answer") == "accept", user=_user(request))
+        member.refresh_from_db()
+    return render(request, "web/applicant/invitation.html", {"member": member})
