@@ -17,6 +17,8 @@ from shenbao.calls.services.definitions import load_call_definition
 
 ROOT = Path(__file__).resolve().parents[1]
 
+pytest_plugins = ["tests.applications.fixtures"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """Compile the message catalogues so tests see the current translations."""

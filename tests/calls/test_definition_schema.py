@@ -207,7 +207,10 @@ def test_nested_rule_errors_use_the_documents_own_keys() -> None:
                 "rule": {
                     "kind": "any_of",
                     "rules": [
-                        {"kind": "all_of", "rules": [{"kind": "birth_date", "on_or_after": "1985-13-01"}, {"kind": "no_overseas_employment"}]},
+                        {
+                            "kind": "all_of",
+                            "rules": [{"kind": "birth_date", "on_or_after": "1985-13-01"}, {"kind": "no_overseas_employment"}],
+                        },
                         {"kind": "previous_award", "award": "x", "award_name": "奖"},
                     ],
                 },

@@ -84,3 +84,11 @@ def _linked(definition: CallDefinition, code: str) -> set[str]:
         "matching_funds": set(),
     }.get(criterion.rule.kind, set())
     return {x.code for x in definition.eligibility if x.rule.kind in kinds}
+
+
+@pytest.mark.parametrize(("code", "direction"), [("000", None), ("003", "2.2"), ("004", "enterprise-pioneer-engine")])
+def test_results_survive_storage(code: str, direction: str | None) -> None:
+    from shenbao.eligibility.engine import decode_results, encode_results
+
+    results = evaluate(seed(code), good_facts(seed(code), direction))
+    assert decode_results(encode_results(results)) == results

@@ -188,7 +188,9 @@ def test_call_page_query_count_does_not_grow_with_directions(client: Client, loa
 
 def test_call_page_details_read_correctly(client: Client, seed_calls: dict[str, Call]) -> None:
     """Formats, country groups, qualified budgets, inherited durations, placeholders and windows."""
-    page = visible(client.get(reverse("web:call_detail", args=["most-intl-2025-2"]), headers={"accept-language": "en"}).content.decode())
+    page = visible(
+        client.get(reverse("web:call_detail", args=["most-intl-2025-2"]), headers={"accept-language": "en"}).content.decode()
+    )
     assert "Deadline: to be set (placeholder: 2025-06-29 24:00 Beijing time)" in page
     assert "Formats: pdf; at most" in page
     assert "p, d, f" not in page
@@ -199,9 +201,13 @@ def test_call_page_details_read_correctly(client: Client, seed_calls: dict[str, 
     html = client.get(reverse("web:call_detail", args=["most-intl-2025-2"]), headers={"accept-language": "en"}).content.decode()
     row_1_1 = visible(html[html.index('id="direction-1.1"') : html.index('id="direction-1.2"')])
     assert "generally 2–3 years" in row_1_1  # the call-wide duration applies
-    competition = visible(client.get(reverse("web:call_detail", args=["smeie-2023"]), headers={"accept-language": "en"}).content.decode())
+    competition = visible(
+        client.get(reverse("web:call_detail", args=["smeie-2023"]), headers={"accept-language": "en"}).content.decode()
+    )
     assert "until 2023-11-30" in competition  # a window with only an end
     assert "2023-12 –" not in competition  # a one-month window reads as that month
-    awards = visible(client.get(reverse("web:call_detail", args=["thepaper-kcxf-2025"]), headers={"accept-language": "en"}).content.decode())
+    awards = visible(
+        client.get(reverse("web:call_detail", args=["thepaper-kcxf-2025"]), headers={"accept-language": "en"}).content.decode()
+    )
     assert "2025-11-20 – 2025-11-30" in awards  # a window starts at 00:00, not "24:00 of the day before"
     assert "2025-10-01" in awards and "2025-09-30 24:00" not in awards

@@ -18,6 +18,7 @@ from typing import Any
 from shenbao.calls.definition import criteria as c
 from shenbao.calls.definition.schema import CallDefinition, RequiredDocument
 from shenbao.core.countries import expand_countries
+from shenbao.core.text import I18nText
 from shenbao.eligibility.facts import ApplicationFacts, OrgFacts
 
 
@@ -503,3 +504,50 @@ class Summary:
 def summarise(results: list[CriterionResult]) -> Summary:
     count = {o: sum(1 for r in results if r.outcome == o) for o in Outcome}
     return Summary(count[Outcome.PASS], count[Outcome.FAIL], count[Outcome.NEEDS_REVIEW], count[Outcome.WARN])
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, I18nText):
+        return {"__text__": value.as_dict()}
+    if isinstance(value, dt.date):
+        return {"__date__": value.isoformat()}
+    if isinstance(value, list | tuple):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and "__text__" in value:
+        return I18nText.model_validate(value["__text__"])
+    if isinstance(value, dict) and "__date__" in value:
+        return dt.date.fromisoformat(value["__date__"])
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    return value
+
+
+def encode_results(results: list[CriterionResult]) -> list[dict[str, Any]]:
+    """Results as JSON-safe data, to keep with an application (staff queues read them back)."""
+    return [
+        {
+            "code": r.code,
+            "kind": r.kind,
+            "level": r.level,
+            "outcome": r.outcome.value,
+            "reasons": [{"code": x.code, "params": {k: _encode(v) for k, v in x.params.items()}} for x in r.reasons],
+        }
+        for r in results
+    ]
+
+
+def decode_results(data: list[dict[str, Any]]) -> list[CriterionResult]:
+    return [
+        CriterionResult(
+            code=item["code"],
+            kind=item["kind"],
+            level=item["level"],
+            outcome=Outcome(item["outcome"]),
+            reasons=tuple(Reason(x["code"], {k: _decode(v) for k, v in x["params"].items()}) for x in item["reasons"]),
+        )
+        for item in data
+    ]

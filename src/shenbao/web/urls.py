@@ -3,6 +3,7 @@ from django.urls import path
 
 from shenbao.web.applicant import views as applicant
 from shenbao.web.public import views as public
+from shenbao.web.staff import views as staff
 
 app_name = "web"
 
@@ -24,4 +25,7 @@ urlpatterns = [
     path("applications/<int:pk>/submit/", applicant.application_submit, name="application_submit"),
     path("applications/<int:pk>/withdraw/", applicant.application_withdraw, name="application_withdraw"),
     path("invitations/<str:token>/", applicant.invitation, name="invitation"),
+    path("staff/", staff.staff_calls, name="staff_calls"),
+    path("staff/calls/<slug:code>/formal-check/", staff.formal_check, name="formal_check"),
+    path("staff/calls/<slug:code>/formal-check/decide/", staff.formal_check_decide, name="formal_check_decide"),
 ]

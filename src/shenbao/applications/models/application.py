@@ -40,6 +40,9 @@ class Application(models.Model):
     entry_language = models.CharField(_("entry language"), max_length=10, blank=True)
     foreign_entry = models.BooleanField(_("foreign entry"), default=False)
     external: models.JSONField[list[dict[str, Any]]] = models.JSONField(_("external programmes"), default=list, blank=True)
+    check_results: models.JSONField[list[dict[str, Any]]] = models.JSONField(
+        _("requirement check at submission"), default=list, blank=True
+    )
     version = models.PositiveIntegerField(default=1, help_text="optimistic lock for concurrent edits")
     revision = models.PositiveIntegerField(_("revision"), default=0)
     submit_key = models.CharField(max_length=64, blank=True, help_text="idempotency key of the submission")

@@ -24,7 +24,7 @@ from shenbao.applications.services.state import change_application_state
 from shenbao.core.audit import log_action
 from shenbao.core.text import text_get
 from shenbao.core.timeutil import end_of_day_label
-from shenbao.eligibility.engine import Outcome
+from shenbao.eligibility.engine import Outcome, encode_results
 from shenbao.notifications.mail import notify
 
 
@@ -144,9 +144,12 @@ def _submit(application: Application, actor: User, key: str, now: dt.datetime) -
     if locked.state not in (ApplicationState.DRAFT, ApplicationState.RETURNED):
         raise NotEditable()
     token = _check_deadline(locked, now)
-    failed = [r.code for r in check_application(locked) if r.outcome == Outcome.FAIL]
+    results = check_application(locked)
+    failed = [r.code for r in results if r.outcome == Outcome.FAIL]
     if failed:
         raise NotEligible(failed)
+    locked.check_results = encode_results(results)
+    locked.save(update_fields=["check_results"])
     resubmission = locked.state == ApplicationState.RETURNED
     revision = _freeze(locked, actor, "resubmitted after correction" if resubmission else "")
     if not locked.receipt_number:
@@ -199,9 +202,12 @@ def _amend(application: Application, actor: User, changes: dict[str, Any], reaso
         setattr(locked, name, value)
     locked.version += 1
     locked.save()
-    failed = [r.code for r in check_application(locked) if r.outcome == Outcome.FAIL]
+    results = check_application(locked)
+    failed = [r.code for r in results if r.outcome == Outcome.FAIL]
     if failed:
         raise NotEligible(failed)  # rolls the change back
+    locked.check_results = encode_results(results)
+    locked.save(update_fields=["check_results"])
     revision = _freeze(locked, actor, reason)
     log_action(
         action="shenbao.application.amended", obj=locked, actor=actor, data={"revision": revision.number, "reason": reason}

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
-from shenbao.accounts.models import Membership, User
+from shenbao.accounts.models import Membership
 from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user, update_profile
 from shenbao.applications.enums import InvitationStatus
 from shenbao.applications.errors import EditConflict
@@ -46,17 +46,7 @@ from shenbao.web.applicant.forms import (
     application_form,
     changes_from,
 )
-
-
-def _user(request: HttpRequest) -> User:
-    """The logged-in user (views that call this are behind login_required)."""
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
-def _errors(form: Any) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+from shenbao.web.common import acting_user, form_errors
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -76,7 +66,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = acting_user(request)
     person = user.person
     membership = Membership.objects.filter(user=user, end_date__isnull=True, is_primary=True).first()
     initial = {
@@ -136,7 +126,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
-    mine = Q(applicant=_user(request)) | Q(team__user=request.user, team__status=InvitationStatus.ACCEPTED)
+    mine = Q(applicant=acting_user(request)) | Q(team__user=request.user, team__status=InvitationStatus.ACCEPTED)
     rows = applications_visible_to(request.user).filter(mine).distinct().order_by("-created_at")
     return render(request, "web/applicant/my_applications.html", {"applications": rows})
 
@@ -152,12 +142,12 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         if directions and direction is None:
             messages.error(request, _("Choose a direction."))
         else:
-            membership = Membership.objects.filter(user=_user(request), end_date__isnull=True, is_primary=True).first()
+            membership = Membership.objects.filter(user=acting_user(request), end_date__isnull=True, is_primary=True).first()
             try:
                 application = start_application(
                     call=call,
                     direction=direction,
-                    applicant=_user(request),
+                    applicant=acting_user(request),
                     lead_organisation=membership.organisation if membership else None,
                 )
             except DomainError as exc:
@@ -232,7 +222,10 @@ def application_save(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         try:
             application = save_draft(
-                application=application, changes=changes_from(form, definition), expected_version=version, actor=_user(request)
+                application=application,
+                changes=changes_from(form, definition),
+                expected_version=version,
+                actor=acting_user(request),
             )
             message = _("Saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M:%S")}
         except EditConflict as exc:
@@ -275,7 +268,7 @@ def application_invite(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = InviteForm(request.POST)
     if not form.is_valid():
-        return _back(request, application, error=_errors(form))
+        return _back(request, application, error=form_errors(form))
     try:
         invite_team_member(
             application=application,
@@ -283,7 +276,7 @@ def application_invite(request: HttpRequest, pk: int) -> HttpResponse:
             name=form.cleaned_data["name"],
             role=form.cleaned_data["role"],
             presenter=form.cleaned_data["presenter"],
-            actor=_user(request),
+            actor=acting_user(request),
             link_base=request.build_absolute_uri("/").rstrip("/"),
         )
     except DomainError as exc:
@@ -300,15 +293,15 @@ def application_partner(request: HttpRequest, pk: int) -> HttpResponse:
     if request.POST.get("remove"):
         partner = Partner.objects.filter(application=application, pk=request.POST["remove"]).first()
         if partner is not None:
-            remove_partner(partner=partner, actor=_user(request))
+            remove_partner(partner=partner, actor=acting_user(request))
         return _back(request, application, ok=_("The partner was removed."))
     form = PartnerForm(request.POST)
     if not form.is_valid():
-        return _back(request, application, error=_errors(form))
+        return _back(request, application, error=form_errors(form))
     data = form.cleaned_data
     add_partner(
         application=application,
-        actor=_user(request),
+        actor=acting_user(request),
         side=data["side"],
         name=data["name"],
         type=data["type"],
@@ -331,8 +324,10 @@ def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
         if request.POST.get("url"):
             link = LinkForm(request.POST)
             if not link.is_valid():
-                return _back(request, application, error=_errors(link))
-            attach_share_link(application=application, document_code=code, url=link.cleaned_data["url"], actor=_user(request))
+                return _back(request, application, error=form_errors(link))
+            attach_share_link(
+                application=application, document_code=code, url=link.cleaned_data["url"], actor=acting_user(request)
+            )
         else:
             upload = request.FILES.get("file")
             if upload is None:
@@ -343,7 +338,7 @@ def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
                 name=upload.name or "upload",
                 stream=upload,
                 size=upload.size or 0,
-                actor=_user(request),
+                actor=acting_user(request),
             )
     except DomainError as exc:
         return _back(request, application, error=str(exc))
@@ -357,7 +352,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if application.applicant_id != request.user.pk:
         raise Http404
     try:
-        result = submit_application(application=application, actor=_user(request), key=request.POST.get("key", ""))
+        result = submit_application(application=application, actor=acting_user(request), key=request.POST.get("key", ""))
     except DomainError as exc:
         return _back(request, application, error=str(exc))
     if result.created:
@@ -379,7 +374,7 @@ def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("applications.withdraw_application", application):
         raise Http404
     try:
-        withdraw_application(application=application, actor=_user(request), reason=request.POST.get("reason", ""))
+        withdraw_application(application=application, actor=acting_user(request), reason=request.POST.get("reason", ""))
     except DomainError as exc:
         return _back(request, application, error=str(exc))
     return _back(request, application, ok=_("The application was withdrawn."))
@@ -392,6 +387,6 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('web:login')}?next={request.path}")
-        respond_to_invitation(token=token, accept=request.POST.get("answer") == "accept", user=_user(request))
+        respond_to_invitation(token=token, accept=request.POST.get("answer") == "accept", user=acting_user(request))
         member.refresh_from_db()
     return render(request, "web/applicant/invitation.html", {"member": member})

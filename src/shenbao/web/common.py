@@ -1,0 +1,21 @@
+"""Small helpers shared by the pages of every audience."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from shenbao.accounts.models import User
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The logged-in user (the views that call this are behind login_required)."""
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def form_errors(form: Any) -> str:
+    """A form's errors as one sentence, for a message after a redirect."""
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)

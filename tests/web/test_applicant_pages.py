@@ -1,0 +1,246 @@
+"""The applicant's pages through the test client: the whole journey and the permission matrix."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from shenbao.accounts.enums import MembershipRole
+from shenbao.accounts.models import Organisation, User
+from shenbao.accounts.services.accounts import add_membership, register_user
+from shenbao.applications.enums import ApplicationState
+from shenbao.applications.models import Application, TeamMember
+from shenbao.calls.enums import ProgramRoleKind
+from shenbao.calls.models import Call
+from shenbao.calls.services.roles import grant_program_role
+from tests.applications.fixtures import docx_bytes, open_call
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+EN = {"accept-language": "en"}
+
+
+def test_register_then_profile_then_apply_and_submit(client: Client, django_capture_on_commit_callbacks: Any) -> None:
+    call = open_call("000")
+    response = client.post(
+        reverse("web:register"),
+        {
+            "email": "New@Example.com",
+            "name": "新用户",
+            "language": "zh-hans",
+            "password": "a-Long-pass-123",
+            "password_again": "a-Long-pass-123",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="new@example.com")
+    response = client.post(
+        reverse("web:profile"),
+        {
+            "p-name": "新用户",
+            "p-birth_date": "1990-02-03",
+            "p-position": "faculty",
+            "p-employment_type": "full_time",
+            "p-expertise_keywords": "机器学习，计算机视觉",
+            "o-name_zh": "新大学",
+            "o-type": "university",
+            "o-country": "CN",
+        },
+    )
+    assert response.status_code == 302
+    user.person.refresh_from_db()
+    assert (user.person.birth_date.isoformat(), user.person.expertise_keywords) == ("1990-02-03", ["机器学习", "计算机视觉"])
+    assert user.memberships.get().organisation.name == {"zh-hans": "新大学"}
+
+    direction = call.directions.get(code="XM-T1")
+    response = client.post(reverse("web:apply", args=[call.code]), {"direction": direction.pk})
+    application = Application.objects.get(applicant=user)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("web:application", args=[application.pk])
+    page = client.get(reverse("web:application", args=[application.pk])).content.decode()
+    assert 'data-rule="pi-signs-commitments"' in page
+    assert "disabled" in page.split('class="submit-form"')[1].split("</form>")[0]  # not eligible yet
+
+    declarations = {f"declare__{c.code}": "on" for c in call.criteria.filter(kind="declaration")}
+    response = client.post(
+        reverse("web:application_save", args=[application.pk]),
+        {"version": application.version, "title": "端侧推理", **declarations},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200
+    application.refresh_from_db()
+    assert application.title == "端侧推理"
+    stale = client.post(
+        reverse("web:application_save", args=[application.pk]),
+        {"version": application.version - 1, "title": "旧页面"},
+        headers={"HX-Request": "true", **EN},
+    )
+    assert stale.status_code == 409
+    assert "Someone else changed this application meanwhile" in stale.content.decode()
+    application.refresh_from_db()
+    assert application.title == "端侧推理"
+
+    upload = io.BytesIO(docx_bytes())
+    upload.name = "申报表.docx"
+    response = client.post(
+        reverse("web:application_attach", args=[application.pk]), {"document": "application-form", "file": upload}
+    )
+    assert response.status_code == 302
+    assert application.attachments.get().detected_format == "docx"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("web:application_submit", args=[application.pk]), {"key": "abc"}, headers=EN)
+        client.post(reverse("web:application_submit", args=[application.pk]), {"key": "abc"}, headers=EN)  # double click
+    application.refresh_from_db()
+    assert application.state == ApplicationState.SUBMITTED
+    assert application.revisions.count() == 1
+    assert len(mail.outbox) == 1
+    page = client.get(reverse("web:application", args=[application.pk]), headers=EN).content.decode()
+    assert application.receipt_number and application.receipt_number in page
+    mine = client.get(reverse("web:my_applications")).content.decode()
+    assert f'data-application="{application.pk}"' in mine
+
+
+def test_wrong_file_is_refused_with_a_translated_reason_and_nothing_is_kept(
+    client: Client, ready_application: Callable[..., Application]
+) -> None:
+    application = ready_application()
+    client.force_login(application.applicant)
+    fake = io.BytesIO(b"%PDF-1.4 this is a pdf renamed")
+    fake.name = "申报表.docx"
+    response = client.post(
+        reverse("web:application_attach", args=[application.pk]),
+        {"document": "application-form", "file": fake},
+        headers=EN,
+        follow=True,
+    )
+    assert "The file's content is not an allowed format (docx)." in html.unescape(response.content.decode())
+    macro = io.BytesIO(docx_bytes(macros=True))
+    macro.name = "申报表.docx"
+    response = client.post(
+        reverse("web:application_attach", args=[application.pk]), {"document": "application-form", "file": macro}, follow=True
+    )
+    assert "宏" in response.content.decode()
+    assert application.attachments.count() == 1  # only the good one from the fixture
+
+
+def test_team_invitation_accept(
+    client: Client, ready_application: Callable[..., Application], django_capture_on_commit_callbacks: Any
+) -> None:
+    application = ready_application()
+    client.force_login(application.applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("web:application_invite", args=[application.pk]),
+            {"email": "student@example.com", "name": "学生甲", "role": "student", "presenter": "on"},
+        )
+    member = TeamMember.objects.get(application=application)
+    assert len(mail.outbox) == 1
+    assert f"/invitations/{member.token}/" in mail.outbox[0].body
+    student = register_user(email="student@example.com", password="pass-Word-123", name="学生甲")
+    client.force_login(student)
+    client.post(reverse("web:invitation", args=[member.token]), {"answer": "accept"})
+    member.refresh_from_db()
+    assert (member.status, member.user) == ("accepted", student)
+    assert client.get(reverse("web:application", args=[application.pk])).status_code == 200  # team members see it
+    assert (
+        client.post(reverse("web:application_submit", args=[application.pk]), {"key": "x"}).status_code == 404
+    )  # but do not submit
+
+
+@pytest.fixture
+def roles(ready_application: Callable[..., Application], university: Organisation, xiaomi_call: Call) -> dict[str, Any]:
+    application = ready_application()
+    other_applicant = register_user(email="other@example.com", password=None, name="他人")
+    officer_of_institution = register_user(email="inst@example.com", password=None, name="依托单位管理员")
+    add_membership(user=officer_of_institution, organisation=university, role=MembershipRole.OFFICER)
+    program_officer = UserFactory()
+    grant_program_role(program=xiaomi_call.program, user=program_officer, role=ProgramRoleKind.PROGRAM_OFFICER)
+    other_call = open_call("004", code="other-004")
+    other_staff = UserFactory()
+    grant_program_role(program=other_call.program, user=other_staff, role=ProgramRoleKind.PROGRAM_OFFICER)
+    return {
+        "application": application,
+        "anonymous": None,
+        "applicant": application.applicant,
+        "other_applicant": other_applicant,
+        "institution_officer": officer_of_institution,
+        "staff_of_another_program": other_staff,
+        "program_officer": program_officer,
+    }
+
+
+# who → (can view, can change)
+MATRIX = {
+    "anonymous": (False, False),
+    "applicant": (True, True),
+    "other_applicant": (False, False),
+    "institution_officer": (True, False),
+    "staff_of_another_program": (False, False),
+    "program_officer": (True, False),
+}
+
+
+@pytest.mark.parametrize("who", list(MATRIX))
+def test_application_permission_matrix(client: Client, roles: dict[str, Any], who: str) -> None:
+    application: Application = roles["application"]
+    if roles[who] is not None:
+        client.force_login(roles[who])
+    can_view, can_change = MATRIX[who]
+    before = (
+        application.title,
+        application.state,
+        application.version,
+        application.attachments.count(),
+        application.team.count(),
+    )
+    pk = application.pk
+    view = client.get(reverse("web:application", args=[pk]))
+    fragment = client.get(reverse("web:application_eligibility", args=[pk]))
+    if who == "anonymous":
+        assert view.status_code == 302 and fragment.status_code == 302  # to the log-in page
+    else:
+        assert view.status_code == (200 if can_view else 404)
+        assert fragment.status_code == (200 if can_view else 404)
+    posts = {
+        "web:application_save": {"version": application.version, "title": "被改动"},
+        "web:application_invite": {"email": "x@example.com", "name": "X", "role": "student"},
+        "web:application_partner": {"side": "foreign", "name": "P", "type": "university", "country": "EG"},
+        "web:application_attach": {"document": "application-form", "url": "https://example.com/x"},
+        "web:application_withdraw": {"reason": "x"},
+        "web:application_submit": {"key": "k"},
+    }
+    for name, data in posts.items():
+        response = client.post(reverse(name, args=[pk]), data)
+        if who == "anonymous":
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
+        elif not can_view:
+            assert response.status_code == 404, name
+        elif not can_change:
+            assert response.status_code in (403, 404), name
+    application.refresh_from_db()
+    after = (application.title, application.state, application.version, application.attachments.count(), application.team.count())
+    if not can_change:
+        assert after == before
+
+
+def test_invitation_link_for_unknown_token_is_404(client: Client, db: Any) -> None:
+    assert client.get(reverse("web:invitation", args=["nope"])).status_code == 404
+
+
+def test_apply_to_a_closed_call_is_refused(client: Client, load_seed: Callable[[str], Call], scholar: User) -> None:
+    call = load_seed("000")
+    client.force_login(scholar)
+    page = client.get(reverse("web:apply", args=[call.code]), headers=EN).content.decode()
+    assert "This call is not open for applications." in page
+    response = client.post(reverse("web:apply", args=[call.code]), {}, headers=EN, follow=True)
+    assert Application.objects.count() == 0
+    assert re.search("not open for applications", response.content.decode())
