@@ -104,7 +104,7 @@ def test_call_cannot_move_to_another_program() -> None:
     load(seed_data("004"))
     data = seed_data("004")
     data["program"]["code"] = "another-program"
-    with pytest.raises(CallInAnotherProgram, match="thepaper-kcxf.*another-program"):
+    with pytest.raises(CallInAnotherProgram, match=r"thepaper-kcxf.*another-program"):
         load(data)
     assert Call.objects.get(code="thepaper-kcxf-2025").program.code == "thepaper-kcxf"
     assert not Program.objects.filter(code="another-program").exists()
