@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rules",
     "django_htmx",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "shenbao.core",
     "shenbao.accounts",
     "shenbao.calls",
@@ -52,6 +55,7 @@ INSTALLED_APPS = [
     "shenbao.applications",
     "shenbao.notifications",
     "shenbao.web",
+    "shenbao.api",
     "shenbao.cli",
 ]
 
@@ -135,4 +139,21 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("SHENBAO_LOG_LEVEL", "WARNING")},
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Shenbao API",
+    "DESCRIPTION": "Calls, applications, rule results and formal-check decisions.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
 }
