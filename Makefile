@@ -51,8 +51,10 @@ messages: install
 	$(RUN) python manage.py makemessages --locale zh_Hans --ignore ".venv/*" --ignore "tests/*" --no-obsolete
 	$(RUN) python scripts/compile_messages.py
 
+# Page and loader timings (SQLite), then the deadline rush against gunicorn + PostgreSQL.
 bench: install
 	$(RUN) python bench/run.py
+	$(RUN) python bench/deadline_rush.py
 
 clean:
 	rm -rf .venv var db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

@@ -13,7 +13,7 @@ from shenbao.applications.models import Application, Partner
 from shenbao.applications.transitions import LIVE_STATES
 from shenbao.calls.definition.schema import CallDefinition
 from shenbao.calls.queries.definitions import current_definition
-from shenbao.eligibility.engine import CriterionResult, evaluate
+from shenbao.eligibility.engine import CriterionResult, evaluate, rule_kinds
 from shenbao.eligibility.facts import (
     ApplicationFacts,
     CallContext,
@@ -25,14 +25,18 @@ from shenbao.eligibility.facts import (
 )
 
 
-def _person(application: Application) -> PersonFacts:
+def _person(application: Application, kinds: frozenset[str]) -> PersonFacts:
     user = application.applicant
     person = getattr(user, "person", None)
-    membership = (
-        Membership.objects.filter(user=user, end_date__isnull=True, is_primary=True).select_related("organisation").first()
-    )
+    membership = None
+    if kinds & {"position", "organisation_type"}:
+        membership = (
+            Membership.objects.filter(user=user, end_date__isnull=True, is_primary=True).select_related("organisation").first()
+        )
     employer = membership.organisation if membership else None
-    awards = frozenset(person.awards.values_list("code", flat=True)) if person else frozenset()
+    awards: frozenset[str] = frozenset()
+    if person is not None and "previous_award" in kinds:
+        awards = frozenset(person.awards.values_list("code", flat=True))
     return PersonFacts(
         birth_date=person.birth_date if person else None,
         position=person.position if person else None,
@@ -45,25 +49,30 @@ def _person(application: Application) -> PersonFacts:
     )
 
 
-def _context(application: Application) -> CallContext:
-    others = Application.objects.filter(call=application.call, state__in=LIVE_STATES).exclude(pk=application.pk)
-    mine = others.filter(applicant=application.applicant).count()
+def _context(application: Application, definition: CallDefinition, kinds: frozenset[str]) -> CallContext:
+    """Facts about the call's other applications, queried only for the rules that need them."""
+    others = Application.objects.filter(call_id=application.call_id, state__in=LIVE_STATES).exclude(pk=application.pk)
+    mine = others.filter(applicant_id=application.applicant_id).count() if "applications_per_applicant" in kinds else 0
     direction_counts: dict[str, int] = defaultdict(int)
     country_directions: dict[str, set[str]] = defaultdict(set)
-    rows = (
-        others.filter(partners__side=PartnerSide.FOREIGN)
-        .values_list("direction_id", "direction__code", "partners__country")
-        .distinct()
-    )
-    for direction_id, direction_code, country in rows:
-        if direction_id == application.direction_id:
-            direction_counts[country] += 1
-        if direction_code:
-            country_directions[country].add(direction_code)
-    keys = frozenset(k for k in others.values_list("attachments__key", flat=True) if k)
+    if kinds & {"per_partner_country", "exclusive_directions"}:
+        rows = (
+            others.filter(partners__side=PartnerSide.FOREIGN)
+            .values_list("direction_id", "direction__code", "partners__country")
+            .distinct()
+        )
+        for direction_id, direction_code, country in rows:
+            if direction_id == application.direction_id:
+                direction_counts[country] += 1
+            if direction_code:
+                country_directions[country].add(direction_code)
+    keys: frozenset[str] = frozenset()
+    if any(d.one_application_per_document for d in definition.required_documents):
+        keys = frozenset(k for k in others.values_list("attachments__key", flat=True) if k)
     external: set[str] = set()
-    for entries in others.values_list("external", flat=True):
-        external |= {e.get("project_id") for e in entries or [] if e.get("project_id")}
+    if "external_programme" in kinds:
+        for entries in others.values_list("external", flat=True):
+            external |= {e.get("project_id") for e in entries or [] if e.get("project_id")}
     return CallContext(
         applicant_applications=mine,
         direction_country_counts=dict(direction_counts),
@@ -73,7 +82,8 @@ def _context(application: Application) -> CallContext:
     )
 
 
-def application_facts(application: Application, *, as_of: dt.date | None = None) -> ApplicationFacts:
+def application_facts(application: Application, definition: CallDefinition, *, as_of: dt.date | None = None) -> ApplicationFacts:
+    kinds = rule_kinds(definition)
     lead = application.lead_organisation
     partners = list(application.partners.all())
 
@@ -127,7 +137,7 @@ def application_facts(application: Application, *, as_of: dt.date | None = None)
         subtopics=application.subtopics,
         trl=application.trl,
         requested_yuan=application.requested_yuan,
-        applicant=_person(application),
+        applicant=_person(application, kinds),
         lead=lead_facts,
         chinese_partners=tuple(org(p) for p in partners if p.side == PartnerSide.CHINESE),
         foreign_partners=tuple(org(p) for p in partners if p.side == PartnerSide.FOREIGN),
@@ -140,10 +150,11 @@ def application_facts(application: Application, *, as_of: dt.date | None = None)
         entry_language=application.entry_language or None,
         foreign_entry=application.foreign_entry,
         values=dict(application.values),
-        context=_context(application),
+        context=_context(application, definition, kinds),
     )
 
 
 def check_application(application: Application, definition: CallDefinition | None = None) -> list[CriterionResult]:
     """Every applicable criterion's result for the application as it stands."""
-    return evaluate(definition or current_definition(application.call), application_facts(application))
+    definition = definition or current_definition(application.call)
+    return evaluate(definition, application_facts(application, definition))

@@ -467,6 +467,20 @@ class _Evaluator:
         return RuleResult(Outcome.PASS, tuple(reason for r in results for reason in r.reasons))
 
 
+def rule_kinds(definition: CallDefinition) -> frozenset[str]:
+    """Every rule kind the call uses, nested ones included."""
+    kinds: set[str] = set()
+
+    def walk(rule: Any) -> None:
+        kinds.add(rule.kind)
+        for inner in getattr(rule, "rules", []):
+            walk(inner)
+
+    for criterion in definition.eligibility:
+        walk(criterion.rule)
+    return frozenset(kinds)
+
+
 def applies(criterion: c.Criterion, direction: str | None) -> bool:
     return not criterion.directions or direction in criterion.directions
 

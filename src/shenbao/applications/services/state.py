@@ -13,8 +13,10 @@ from shenbao.core.audit import log_action
 from shenbao.core.errors import InvalidTransition
 
 
-def change_application_state(*, application: Application, to: str, actor: Any, data: dict[str, Any] | None = None) -> None:
-    """Check the table, save the state with ``update_fields`` and write the audit entry.
+def change_application_state(
+    *, application: Application, to: str, actor: Any, data: dict[str, Any] | None = None, also_update: list[str] | None = None
+) -> None:
+    """Check the table, save the state (and ``also_update``) with ``update_fields``, write the audit entry.
 
     Call inside the caller's transaction with the application row locked.
     """
@@ -25,7 +27,7 @@ def change_application_state(*, application: Application, to: str, actor: Any, d
         )
     previous = application.state
     application.state = to
-    application.save(update_fields=["state", "updated_at"])
+    application.save(update_fields=["state", "updated_at", *(also_update or [])])
     log_action(
         action=f"shenbao.application.{to}",
         obj=application,

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from shenbao.accounts.models import User
@@ -57,7 +58,7 @@ def snapshot(application: Application) -> dict[str, Any]:
         "lead_organisation": application.lead_organisation_id,
         "team": [
             {"email": m.email, "name": m.name, "role": m.role, "presenter": m.presenter, "status": m.status}
-            for m in application.team.order_by("id")
+            for m in sorted(application.team.all(), key=lambda m: m.pk)
         ],
         "partners": [
             {
@@ -69,20 +70,20 @@ def snapshot(application: Application) -> dict[str, Any]:
                 "registered_on": p.registered_on,
                 "matching_funds_yuan": p.matching_funds_yuan,
             }
-            for p in application.partners.order_by("id")
+            for p in sorted(application.partners.all(), key=lambda p: p.pk)
         ],
         "attachments": [
             {"document": a.document_code, "sha256": a.sha256, "name": a.original_name, "link": a.share_link, "size": a.size}
-            for a in application.attachments.order_by("id")
+            for a in sorted(application.attachments.all(), key=lambda a: a.pk)
         ],
     }
 
 
 def _freeze(application: Application, actor: User, reason: str) -> ApplicationRevision:
+    """Write the next numbered revision; the caller saves ``application.revision``."""
     content = json.loads(json.dumps(snapshot(application), cls=DjangoJSONEncoder))
     digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     application.revision += 1
-    application.save(update_fields=["revision", "updated_at"])
     return ApplicationRevision.objects.create(
         application=application,
         number=application.revision,
@@ -131,37 +132,43 @@ def submit_application(*, application: Application, actor: User, key: str = "", 
     except DeadlinePassed:
         _record_refusal(application, actor, now)
         raise
-    application.refresh_from_db()
+    # The caller's object reflects the submission without another query.
+    for name in ("state", "revision", "receipt_number", "submitted_at", "submit_key", "check_results", "version"):
+        setattr(application, name, getattr(result.application, name))
     return result
 
 
 @transaction.atomic
 def _submit(application: Application, actor: User, key: str, now: dt.datetime) -> SubmitResult:
-    locked = Application.objects.select_for_update().select_related("call", "direction").get(pk=application.pk)
+    locked = (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call", "direction", "applicant__person", "lead_organisation")
+        .get(pk=application.pk)
+    )
     if locked.state in (ApplicationState.SUBMITTED, ApplicationState.ENDORSED, ApplicationState.CHECK_PASSED):
         # Already in: a double click, a retry, or a second tab. Nothing is written twice.
         return SubmitResult(locked, locked.revision, created=False)
     if locked.state not in (ApplicationState.DRAFT, ApplicationState.RETURNED):
         raise NotEditable()
     token = _check_deadline(locked, now)
+    prefetch_related_objects([locked], "partners", "team", "attachments")
     results = check_application(locked)
     failed = [r.code for r in results if r.outcome == Outcome.FAIL]
     if failed:
         raise NotEligible(failed)
-    locked.check_results = encode_results(results)
-    locked.save(update_fields=["check_results"])
     resubmission = locked.state == ApplicationState.RETURNED
     revision = _freeze(locked, actor, "resubmitted after correction" if resubmission else "")
+    locked.check_results = encode_results(results)
     if not locked.receipt_number:
         locked.receipt_number = f"{locked.call.year}-{locked.call_id:03d}-{locked.pk:06d}"
     locked.submitted_at = now
     locked.submit_key = key
-    locked.save(update_fields=["receipt_number", "submitted_at", "submit_key", "updated_at"])
     change_application_state(
         application=locked,
         to=ApplicationState.SUBMITTED,
         actor=actor,
         data={"revision": revision.number, "receipt": locked.receipt_number, "late_token": token.pk if token else None},
+        also_update=["revision", "check_results", "receipt_number", "submitted_at", "submit_key"],
     )
     if token is not None and token.used_at is None:
         token.used_at = now
@@ -194,7 +201,7 @@ def _amend(application: Application, actor: User, changes: dict[str, Any], reaso
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
-    locked = Application.objects.select_for_update().select_related("call").get(pk=application.pk)
+    locked = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
     if locked.state != ApplicationState.SUBMITTED:
         raise NotEditable()
     _check_deadline(locked, now)
@@ -206,9 +213,9 @@ def _amend(application: Application, actor: User, changes: dict[str, Any], reaso
     failed = [r.code for r in results if r.outcome == Outcome.FAIL]
     if failed:
         raise NotEligible(failed)  # rolls the change back
-    locked.check_results = encode_results(results)
-    locked.save(update_fields=["check_results"])
     revision = _freeze(locked, actor, reason)
+    locked.check_results = encode_results(results)
+    locked.save(update_fields=["check_results", "revision", "updated_at"])
     log_action(
         action="shenbao.application.amended", obj=locked, actor=actor, data={"revision": revision.number, "reason": reason}
     )

@@ -8,5 +8,18 @@ from shenbao.calls.models import Call
 
 
 def current_definition(call: Call) -> CallDefinition:
-    """The call's stored definition as a validated model (it was valid when stored)."""
-    return parse_definition(call.definition)
+    """The call's stored definition as a validated model (it was valid when stored).
+
+    Definitions are immutable and identified by their content hash, so the parsed model
+    is cached per process: a submission rush does not re-validate the call each time.
+    """
+    cached = _CACHE.get(call.definition_hash)
+    if cached is None:
+        cached = parse_definition(call.definition)
+        if len(_CACHE) >= 64:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[call.definition_hash] = cached
+    return cached
+
+
+_CACHE: dict[str, CallDefinition] = {}

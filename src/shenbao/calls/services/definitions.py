@@ -61,7 +61,7 @@ def load_call_definition(*, definition: CallDefinition, actor: Any = None, sourc
     the call's rows are brought in step with it, keeping the identity of every part
     whose code stays the same.
     """
-    call = Call.objects.select_for_update().select_related("program").filter(code=definition.call.code).first()
+    call = Call.objects.select_for_update(of=("self",)).select_related("program").filter(code=definition.call.code).first()
     if call is not None and call.program.code != definition.program.code:
         raise CallInAnotherProgram(call=call.code, program=call.program.code, other=definition.program.code)
     if call is not None and "directions" not in definition.model_fields_set and call.definition.get("directions"):

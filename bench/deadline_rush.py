@@ -1,0 +1,244 @@
+"""Deadline rush: N applicants submit in the last minute against gunicorn + PostgreSQL.
+
+Prints JSON: submissions/s and p95 latency for the rush (each applicant double-clicks:
+two concurrent requests with the same key), the same for a bare one-row view on the same
+server (the floor), the ratio, and the correctness counts: submitted exactly once, no
+duplicate revisions or receipts, and every late submission refused.
+
+    python bench/deadline_rush.py [--applicants 200] [--concurrency 16] [--late 40]
+
+Needs PostgreSQL at 127.0.0.1:5432 (trust auth); uses and recreates the database
+``shenbao_bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+PORT = 8899
+DB = "shenbao_bench"
+DSN = f"postgres://postgres@127.0.0.1:5432/{DB}"
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {DB}")
+
+
+def setup_django() -> None:
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT / "bench"), str(ROOT)]
+    os.environ["DATABASE_URL"] = DSN
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+    import django
+
+    django.setup()
+
+
+def prepare(applicants: int, late: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]], str]:
+    """An open call and ``applicants + late`` ready applications, each with an API token."""
+    import datetime as dt
+    import io
+
+    from django.core.management import call_command
+    from rest_framework.authtoken.models import Token
+    from tests.applications.fixtures import docx_bytes, open_call
+
+    from shenbao.accounts.enums import EmploymentType, OrgType, Position
+    from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user
+    from shenbao.applications.services.drafts import save_draft, start_application
+    from shenbao.applications.services.parts import attach_file
+
+    call_command("migrate", verbosity=0)
+    call = open_call("000", code="rush-000", days_left=30)
+    university = create_organisation(name={"zh-hans": "压测大学"}, type=OrgType.UNIVERSITY)
+    declarations = [c.code for c in call.criteria.filter(kind="declaration")]
+    docx = docx_bytes()
+    rows = []
+    for i in range(applicants + late):
+        user = register_user(
+            email=f"rush{i}@example.com",
+            password=None,
+            name=f"压测申请人{i}",
+            birth_date=dt.date(1990, 1, 1),
+            position=Position.FACULTY,
+            employment_type=EmploymentType.FULL_TIME,
+        )
+        add_membership(user=user, organisation=university)
+        application = start_application(
+            call=call, direction=call.directions.first(), applicant=user, lead_organisation=university
+        )
+        save_draft(
+            application=application,
+            changes={"title": f"压测项目 {i}", "declarations": declarations},
+            expected_version=1,
+            actor=user,
+        )
+        attach_file(
+            application=application,
+            document_code="application-form",
+            name="申报表.docx",
+            stream=io.BytesIO(docx),
+            size=len(docx),
+            actor=user,
+        )
+        rows.append((application.pk, Token.objects.create(user=user).key))
+    return rows[:applicants], rows[applicants:], call.code
+
+
+def post(path: str, token: str | None, body: dict[str, Any]) -> tuple[int, float]:
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Token {token}"
+    start = time.perf_counter()
+    conn.request("POST", path, body=json.dumps(body), headers=headers)
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.status, (time.perf_counter() - start) * 1000
+
+
+def run(requests: list[tuple[str, str | None, dict[str, Any]]], concurrency: int) -> dict[str, Any]:
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        results = list(pool.map(lambda r: post(*r), requests))
+    elapsed = time.perf_counter() - start
+    latencies = sorted(ms for _, ms in results)
+    statuses: dict[int, int] = {}
+    for status, _ in results:
+        statuses[status] = statuses.get(status, 0) + 1
+    return {
+        "requests": len(results),
+        "seconds": round(elapsed, 3),
+        "requests_per_s": round(len(results) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies), 1),
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+        "statuses": statuses,
+    }
+
+
+def wait_for_server() -> None:
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
+            conn.request("GET", "/api/v1/calls/")
+            conn.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--applicants", type=int, default=200)
+    parser.add_argument("--late", type=int, default=40)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
+    args = parser.parse_args()
+
+    recreate_database()
+    setup_django()
+    on_time, late, code = prepare(args.applicants, args.late)
+    env = {
+        **os.environ,
+        "DATABASE_URL": DSN,
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "SHENBAO_DEBUG": "0",
+        "SHENBAO_SECRET_KEY": "bench-only",
+    }
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT / "bench"), str(ROOT)])
+    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "shenbao.config.wsgi",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "-w",
+            str(args.workers),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+    try:
+        wait_for_server()
+        # Each applicant double-clicks: two concurrent requests with the same key.
+        rush = [(f"/api/v1/applications/{pk}/submit/", token, {"key": f"k{pk}"}) for pk, token in on_time for _ in range(2)]
+        rush_result = run(rush, args.concurrency)
+        floor_result = run([("/bench/floor/", None, {}) for _ in range(len(rush))], args.concurrency)
+
+        from django.utils import timezone
+
+        from shenbao.applications.models import Application, ApplicationRevision
+        from shenbao.calls.models import Call
+
+        Call.objects.filter(code=code).update(deadline=timezone.now())  # the deadline passes
+        late_result = run(
+            [(f"/api/v1/applications/{pk}/submit/", token, {"key": f"k{pk}"}) for pk, token in late], args.concurrency
+        )
+
+        on_time_ids = [pk for pk, _ in on_time]
+        late_ids = [pk for pk, _ in late]
+        submitted = Application.objects.filter(pk__in=on_time_ids, state="submitted").count()
+        revisions = ApplicationRevision.objects.filter(application_id__in=on_time_ids).count()
+        receipts = (
+            Application.objects.filter(pk__in=on_time_ids)
+            .exclude(receipt_number=None)
+            .values("receipt_number")
+            .distinct()
+            .count()
+        )
+        late_submitted = Application.objects.filter(pk__in=late_ids).exclude(state="draft").count()
+        result = {
+            "applicants": args.applicants,
+            "concurrency": args.concurrency,
+            "gunicorn_workers": args.workers,
+            "database": "postgresql",
+            "rush_submit": rush_result,
+            "floor_one_row": floor_result,
+            "throughput_ratio": round(rush_result["requests_per_s"] / floor_result["requests_per_s"], 3),
+            "late_submit": late_result,
+            "correct": {
+                "submitted_once": submitted,
+                "revisions": revisions,
+                "distinct_receipts": receipts,
+                "lost": args.applicants - submitted,
+                "duplicated": revisions - submitted,
+                "late_accepted": late_submitted,
+            },
+        }
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    out = ROOT / "bench" / "results"
+    out.mkdir(exist_ok=True)
+    text = json.dumps(result, indent=2)
+    (out / "deadline_rush.json").write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
