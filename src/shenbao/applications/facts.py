@@ -16,6 +16,7 @@ from shenbao.calls.queries.definitions import current_definition
 from shenbao.eligibility.engine import CriterionResult, evaluate, rule_kinds
 from shenbao.eligibility.facts import (
     ApplicationFacts,
+    BilateralFacts,
     CallContext,
     DocumentFacts,
     ExternalFacts,
@@ -150,6 +151,14 @@ def application_facts(application: Application, definition: CallDefinition, *, a
         entry_language=application.entry_language or None,
         foreign_entry=application.foreign_entry,
         values=dict(application.values),
+        bilateral=(
+            BilateralFacts(
+                counterpart_found=bool(application.bilateral.get("counterpart")),
+                mismatches=tuple(application.bilateral.get("mismatches", [])),
+            )
+            if application.bilateral is not None
+            else None
+        ),
         context=_context(application, definition, kinds),
     )
 

@@ -16,6 +16,7 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.call.definition_updated": _("The call definition was updated."),
     "shenbao.call.status_changed": _("The call's status changed."),
     "shenbao.call.directions_imported": _("A direction list was imported."),
+    "shenbao.call.partner_list_compared": _("The partner agency's list was compared with the applications."),
     "shenbao.program.created": _("The program was created."),
     "shenbao.program.updated": _("The program was updated."),
     "shenbao.organisation.created": _("The organisation was created."),

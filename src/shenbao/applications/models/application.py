@@ -40,6 +40,9 @@ class Application(models.Model):
     entry_language = models.CharField(_("entry language"), max_length=10, blank=True)
     foreign_entry = models.BooleanField(_("foreign entry"), default=False)
     external: models.JSONField[list[dict[str, Any]]] = models.JSONField(_("external programmes"), default=list, blank=True)
+    bilateral: models.JSONField[dict[str, Any] | None] = models.JSONField(
+        _("comparison with the partner's submission"), null=True, blank=True
+    )
     check_results: models.JSONField[list[dict[str, Any]]] = models.JSONField(
         _("requirement check at submission"), default=list, blank=True
     )

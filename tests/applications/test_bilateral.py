@@ -1,0 +1,158 @@
+"""Bilateral calls (seed 003): the partner agency's list against our applications."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from shenbao.accounts.enums import EmploymentType, OrgType, Position
+from shenbao.accounts.models import User
+from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user, update_profile
+from shenbao.applications.bilateral import OurSide, TheirSide, match_submissions, normalise
+from shenbao.applications.facts import check_application
+from shenbao.applications.models import Application
+from shenbao.applications.services.bilateral import compare_with_partner_list, parse_partner_rows
+from shenbao.applications.services.drafts import save_draft, start_application
+from shenbao.applications.services.parts import add_partner, attach_file
+from shenbao.applications.services.submission import submit_application
+from shenbao.eligibility.engine import Outcome
+from tests.applications.fixtures import PDF, open_call
+
+OUR = OurSide(1, "Smart Water Management", ("水",), ("University of Auckland",), ("王伟", "Wang Wei"), 24)
+
+
+def theirs(**changes: Any) -> TheirSide:
+    base = {
+        "row": 2,
+        "reference": "NZ-1",
+        "english_title": "Smart water management",
+        "field": "水",
+        "partner_organisation": "University of Auckland",
+        "pi": "Wang Wei",
+        "duration_months": 24,
+    }
+    return TheirSide(**{**base, **changes})
+
+
+def test_normalise_ignores_case_width_and_punctuation() -> None:
+    assert normalise("Smart-Water  Management！") == normalise("smart water management")
+
+
+def test_matching_rows_have_no_mismatch() -> None:
+    (match,), unclaimed = match_submissions([OUR], [theirs()])
+    assert (match.counterpart is not None, match.mismatches, unclaimed) == (True, (), [])
+
+
+def test_every_difference_is_named() -> None:
+    (match,), _ = match_submissions(
+        [OUR],
+        [
+            theirs(
+                english_title="Smart water managment",
+                field="Energy",
+                partner_organisation="Massey University",
+                pi="Li Na",
+                duration_months=36,
+            )
+        ],
+    )
+    assert match.mismatches == ("english_title", "field", "partner_organisations", "pi", "duration")
+    assert match.details["duration"] == ("24", "36")
+
+
+def test_missing_counterpart_and_unclaimed_rows() -> None:
+    matches, unclaimed = match_submissions([OUR], [theirs(english_title="Ocean acidification sensors", row=5)])
+    assert matches[0].counterpart is None
+    assert [t.row for t in unclaimed] == [5]
+
+
+@pytest.fixture
+def nz_application(db: Any) -> Application:
+    call = open_call("003", code="open-003")
+    org = create_organisation(name={"zh-hans": "测试大学"}, type=OrgType.UNIVERSITY)
+    user: User = register_user(
+        email="wang@example.com",
+        password=None,
+        name="王伟",
+        birth_date=dt.date(1980, 1, 1),
+        position=Position.FACULTY,
+        employment_type=EmploymentType.FULL_TIME,
+    )
+    update_profile(user=user, name="王伟", name_en="Wang Wei", birth_date=dt.date(1980, 1, 1), position=Position.FACULTY)
+    add_membership(user=user, organisation=org)
+    application = start_application(call=call, direction=call.directions.get(code="1.1"), applicant=user, lead_organisation=org)
+    save_draft(
+        application=application,
+        changes={
+            "title": "智慧水务",
+            "english_title": "Smart Water Management",
+            "duration_months": 24,
+            "fields": ["健康和生物医学"],
+            "subtopics": 0,
+        },
+        expected_version=1,
+        actor=user,
+    )
+    add_partner(
+        application=application,
+        actor=user,
+        side="foreign",
+        name="University of Auckland",
+        type="university",
+        country="NZ",
+        legal_person=True,
+    )
+    attach_file(
+        application=application, document_code="proposal", name="申报书.pdf", stream=io.BytesIO(PDF), size=len(PDF), actor=user
+    )
+    submit_application(application=application, actor=user)
+    application.refresh_from_db()
+    return application
+
+
+def test_rule_waits_for_the_partner_list_then_reflects_it(nz_application: Application) -> None:
+    results = {r.code: r for r in check_application(nz_application)}
+    assert results["bilat-1.1"].outcome == Outcome.NEEDS_REVIEW
+    rows, problems = parse_partner_rows(
+        [
+            {
+                "reference": "MBIE-7",
+                "english_title": "Smart water management",
+                "field": "健康和生物医学",
+                "partner_organisation": "University of Auckland",
+                "pi": "Wang Wei",
+                "duration_months": "36",
+            }
+        ]
+    )
+    assert problems == []
+    report = compare_with_partner_list(call=nz_application.call, rows=rows, source="mbie.csv")
+    assert (report.compared, report.matched) == (1, 1)
+    assert report.with_mismatches[0]["fields"] == ["duration"]
+    nz_application.refresh_from_db()
+    assert nz_application.bilateral is not None and nz_application.bilateral["counterpart"] == "MBIE-7"
+    results = {r.code: r for r in check_application(nz_application)}
+    assert results["bilat-1.1"].outcome == Outcome.FAIL
+    assert results["bilat-1.1"].reasons[0].params["fields"] == ["duration"]
+
+
+def test_import_partner_list_command(nz_application: Application, tmp_path: Path) -> None:
+    path = tmp_path / "mbie.csv"
+    path.write_text(
+        "reference,english_title,field,partner_organisation,pi,duration_months\n"
+        "MBIE-7,Smart Water Management,健康和生物医学,University of Auckland,Wang Wei,24\n"
+        "MBIE-8,Kiwi genomics,健康和生物医学,Massey University,Zhang San,24\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    call_command("import_partner_list", nz_application.call.code, str(path), stdout=out)
+    text = out.getvalue()
+    assert "compared 1, matched 1" in text
+    assert "partner row 3 (MBIE-8): no matching application" in text
+    results = {r.code: r for r in check_application(Application.objects.get(pk=nz_application.pk))}
+    assert results["bilat-1.1"].outcome == Outcome.PASS
