@@ -20,7 +20,7 @@ from shenbao.applications.services.submission import submit_application
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call
 from shenbao.calls.services.roles import grant_program_role
-from tests.applications.fixtures import open_call
+from tests.applications.fixtures import XIAOMI_VALUES, open_call
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +64,10 @@ def test_applicant_drafts_checks_and_submits_over_the_api(
     checks = {r["code"]: r for r in client.get(f"/api/v1/applications/{pk}/checks/").json()}
     assert checks["pi-signs-commitments"]["outcome"] == "fail"
     assert checks["pi-signs-commitments"]["reason"].startswith("Not yet confirmed:")
+    refused = client.post(f"/api/v1/applications/{pk}/submit/", {"key": "a"}, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (400, "required_fields_missing")
+    assert refused.json()["detail"] == "Fill in the required fields first: Summary of the proposal, Implementation plan and outputs, Academic level and research capacity of the applicant and team."
+    client.patch(f"/api/v1/applications/{pk}/", {"version": version + 1, "changes": {"values": XIAOMI_VALUES}}, format="json")
     refused = client.post(f"/api/v1/applications/{pk}/submit/", {"key": "a"}, format="json")
     assert (refused.status_code, refused.json()["code"]) == (400, "not_eligible")
     ready = ready_application("XM-T1")

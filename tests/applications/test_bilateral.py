@@ -92,6 +92,7 @@ def nz_application(db: Any) -> Application:
             "title": "智慧水务",
             "english_title": "Smart Water Management",
             "duration_months": 24,
+            "requested_yuan": 1_800_000,
             "fields": ["健康和生物医学"],
             "subtopics": 0,
         },

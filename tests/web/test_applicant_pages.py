@@ -21,7 +21,7 @@ from shenbao.applications.models import Application, TeamMember
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call
 from shenbao.calls.services.roles import grant_program_role
-from tests.applications.fixtures import docx_bytes, open_call
+from tests.applications.fixtures import XIAOMI_VALUES, docx_bytes, open_call
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,12 @@ def test_register_then_profile_then_apply_and_submit(client: Client, django_capt
     declarations = {f"declare__{c.code}": "on" for c in call.criteria.filter(kind="declaration")}
     response = client.post(
         reverse("web:application_save", args=[application.pk]),
-        {"version": application.version, "title": "端侧推理", **declarations},
+        {
+            "version": application.version,
+            "title": "端侧推理",
+            **declarations,
+            **{f"value__{k}": v for k, v in XIAOMI_VALUES.items()},
+        },
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200

@@ -49,3 +49,11 @@ class NotEditable(DomainError):
 
 class FileRefused(DomainError):
     code = "file_refused"
+
+
+class RequiredFieldsMissing(DomainError):
+    code = "required_fields_missing"
+
+    def __init__(self, labels: list[str]) -> None:
+        super().__init__(_("Fill in the required fields first: %(fields)s."), params={"fields": ", ".join(labels)})
+        self.labels = labels

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from shenbao.accounts.models import Membership
 from shenbao.applications.enums import InvitationStatus, PartnerSide
 from shenbao.applications.models import Application, Partner
 from shenbao.applications.transitions import LIVE_STATES
-from shenbao.calls.definition.schema import CallDefinition
+from shenbao.calls.definition.schema import CallDefinition, FormField
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.eligibility.engine import CriterionResult, evaluate, rule_kinds
 from shenbao.eligibility.facts import (
@@ -167,3 +168,27 @@ def check_application(application: Application, definition: CallDefinition | Non
     """Every applicable criterion's result for the application as it stands."""
     definition = definition or current_definition(application.call)
     return evaluate(definition, application_facts(application, definition))
+
+
+def _bound_value(application: Application, target: str) -> Any:
+    """The value of the application attribute a form field is bound to."""
+    external = application.external[0] if application.external else {}
+    if target == "lead_matching_funds_yuan":
+        return application.values.get(target)
+    if target.startswith("external_"):
+        return external.get(target.removeprefix("external_"))
+    return getattr(application, target)
+
+
+def missing_required_fields(application: Application, definition: CallDefinition | None = None) -> list[FormField]:
+    """The call's required form fields that the application leaves empty, for its direction."""
+    definition = definition or current_definition(application.call)
+    direction = application.direction.code if application.direction else None
+    missing = []
+    for field in definition.form:
+        if not field.required or (field.directions and direction not in field.directions):
+            continue
+        value = _bound_value(application, field.binds) if field.binds is not None else application.values.get(field.code)
+        if value in (None, "", [], {}):
+            missing.append(field)
+    return missing

@@ -13,15 +13,16 @@ from zoneinfo import ZoneInfo
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import prefetch_related_objects
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shenbao.accounts.models import User
 from shenbao.applications.enums import ApplicationState
-from shenbao.applications.errors import DeadlinePassed, NotEditable, NotEligible
-from shenbao.applications.facts import check_application
+from shenbao.applications.errors import DeadlinePassed, NotEditable, NotEligible, RequiredFieldsMissing
+from shenbao.applications.facts import check_application, missing_required_fields
 from shenbao.applications.models import Application, ApplicationRevision, LateSubmissionToken
 from shenbao.applications.services.drafts import EDITABLE, has_valid_late_token
 from shenbao.applications.services.state import change_application_state
+from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
 from shenbao.core.text import text_get
 from shenbao.core.timeutil import end_of_day_label
@@ -152,7 +153,11 @@ def _submit(application: Application, actor: User, key: str, now: dt.datetime) -
         raise NotEditable()
     token = _check_deadline(locked, now)
     prefetch_related_objects([locked], "partners", "team", "attachments")
-    results = check_application(locked)
+    definition = current_definition(locked.call)
+    missing = missing_required_fields(locked, definition)
+    if missing:
+        raise RequiredFieldsMissing([f.label.get(translation.get_language()) for f in missing])
+    results = check_application(locked, definition)
     failed = [r.code for r in results if r.outcome == Outcome.FAIL]
     if failed:
         raise NotEligible(failed)

@@ -332,10 +332,27 @@ class Choice(Strict):
     label: I18nText
 
 
+#: Application attributes a form field may be bound to (the field then edits that attribute).
+BindTarget = Literal[
+    "title",
+    "english_title",
+    "duration_months",
+    "requested_yuan",
+    "fields",
+    "subtopics",
+    "trl",
+    "lead_matching_funds_yuan",
+    "external_project_id",
+    "external_call_year",
+    "external_budget_yuan",
+]
+
+
 class FormField(Strict):
     code: Code
     label: I18nText
     type: FieldType
+    binds: BindTarget | None = Field(default=None, description="the application attribute this field edits")
     required: bool = False
     help: I18nText | None = None
     choices: list[Choice] = Field(default_factory=list)

@@ -162,6 +162,31 @@ def _definition_field(field: FieldDef, language: str) -> forms.Field:
     return forms.CharField(max_length=field.max_length or 1000, **common)
 
 
+_BOUND_NAMES = {
+    "title": "title",
+    "english_title": "english_title",
+    "duration_months": "duration_months",
+    "requested_yuan": "requested_yuan",
+    "fields": "fields",
+    "subtopics": "subtopics",
+    "trl": "trl",
+    "lead_matching_funds_yuan": "value__lead_matching_funds_yuan",
+    "external_project_id": "external__project_id",
+    "external_call_year": "external__call_year",
+    "external_budget_yuan": "external__budget_yuan",
+}
+
+
+def _bound_field(target: str) -> forms.Field:
+    if target in ("title", "english_title", "external_project_id"):
+        return forms.CharField(max_length=300, required=False)
+    if target == "fields":
+        return forms.MultipleChoiceField(choices=[], widget=forms.CheckboxSelectMultiple, required=False)
+    if target == "trl":
+        return forms.IntegerField(min_value=1, max_value=9, required=False)
+    return forms.IntegerField(min_value=0, max_value=10**13, required=False)
+
+
 def application_form(definition: CallDefinition, application: Application, data: Any = None) -> forms.Form:
     """The application's form: common fields, the call's own fields, declarations and what its rules ask about.
 
@@ -198,8 +223,20 @@ def application_form(definition: CallDefinition, application: Application, data:
     if "trl" in kinds:
         f["trl"] = forms.IntegerField(label=_("Technology readiness level (TRL)"), min_value=1, max_value=9, required=False)
     for field in definition.form:
-        if not field.directions or direction in field.directions:
-            f[f"value__{field.code}"] = _definition_field(field, language)
+        if field.directions and direction not in field.directions:
+            continue
+        if field.binds is not None:
+            # The call names (and explains) one of the application's own attributes.
+            name = _BOUND_NAMES[field.binds]
+            if name not in f and field.binds == "fields":
+                continue  # the direction offers no fields to choose from
+            if name not in f:
+                f[name] = _bound_field(field.binds)
+            f[name].label = field.label.get(language)
+            if field.help:
+                f[name].help_text = field.help.get(language)
+            continue
+        f[f"value__{field.code}"] = _definition_field(field, language)
     if "external_programme" in kinds:
         f["external__project_id"] = forms.CharField(label=_("External project number"), max_length=100, required=False)
         f["external__call_year"] = forms.IntegerField(

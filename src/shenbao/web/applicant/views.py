@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +23,7 @@ from shenbao.accounts.models import Membership
 from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user, update_profile
 from shenbao.applications.enums import InvitationStatus
 from shenbao.applications.errors import EditConflict
-from shenbao.applications.facts import check_application
+from shenbao.applications.facts import check_application, missing_required_fields
 from shenbao.applications.models import Application, Partner, TeamMember
 from shenbao.applications.queries.access import applications_visible_to, get_application_for
 from shenbao.applications.services.drafts import save_draft, start_application
@@ -167,13 +167,21 @@ def _application_or_404(request: HttpRequest, pk: int) -> Application:
 
 
 def _eligibility_context(application: Application) -> dict[str, Any]:
+    language = translation.get_language()
+    missing = [f.label.get(language) for f in missing_required_fields(application)]
     results = check_application(application)
     rows = [
         {"code": r.code, "outcome": r.outcome.value, "label": str(OUTCOME_LABELS[r.outcome]), "text": result_text(r)}
         for r in results
     ]
     summary = summarise(results)
-    return {"eligibility": rows, "summary": summary, "blocking": [r for r in results if r.outcome == Outcome.FAIL]}
+    return {
+        "eligibility": rows,
+        "summary": summary,
+        "missing_fields": missing,
+        "can_submit": summary.can_submit and not missing,
+        "blocking": [r for r in results if r.outcome == Outcome.FAIL],
+    }
 
 
 @login_required
