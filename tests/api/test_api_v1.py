@@ -66,7 +66,10 @@ def test_applicant_drafts_checks_and_submits_over_the_api(
     assert checks["pi-signs-commitments"]["reason"].startswith("Not yet confirmed:")
     refused = client.post(f"/api/v1/applications/{pk}/submit/", {"key": "a"}, format="json")
     assert (refused.status_code, refused.json()["code"]) == (400, "required_fields_missing")
-    assert refused.json()["detail"] == "Fill in the required fields first: Summary of the proposal, Implementation plan and outputs, Academic level and research capacity of the applicant and team."
+    assert (
+        refused.json()["detail"]
+        == "Fill in the required fields first: Summary of the proposal, Implementation plan and outputs, Academic level and research capacity of the applicant and team."
+    )
     client.patch(f"/api/v1/applications/{pk}/", {"version": version + 1, "changes": {"values": XIAOMI_VALUES}}, format="json")
     refused = client.post(f"/api/v1/applications/{pk}/submit/", {"key": "a"}, format="json")
     assert (refused.status_code, refused.json()["code"]) == (400, "not_eligible")

@@ -35,6 +35,9 @@ def test_demo_loads_the_seeds_and_is_idempotent(client: Client) -> None:
     example = Call.objects.get(code=EXAMPLE_CALL_CODE)
     assert example.example is True
     assert example.directions.count() == 50
+    states = sorted(example.applications.values_list("state", flat=True))
+    assert states == sorted(["draft", "submitted", "submitted", "returned", "check_passed", "check_failed", "withdrawn"])
+    assert all(a.title.startswith("【示例】") for a in example.applications.all())
 
 
 def test_visitor_finds_the_open_example_call_and_its_topics(client: Client) -> None:

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
-from shenbao.accounts.models import User
+from shenbao.accounts.models import Organisation, User
 from shenbao.accounts.services.accounts import add_membership, add_previous_award, create_organisation, register_user
 from shenbao.calls.definition.load import parse_definition, read_document
 from shenbao.calls.definition.tables import read_rows, rows_to_directions
@@ -57,6 +57,7 @@ def _example_open_call(seed_000: dict[str, Any], now: dt.datetime) -> dict[str, 
         "en": "Demo data: an open call with the rules of seed 000, its dates moved into the future, for trying the product.",
     }
     call.pop("published_on", None)
+    call["year"] = timezone.localtime(now).year
     data["call"] = call
     today = timezone.localtime(now).date()
     opens = dt.datetime.combine(today - dt.timedelta(days=7), dt.time(9, 0))
@@ -88,6 +89,7 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
     example = load_call_definition(definition=parse_definition(_example_open_call(xiaomi.definition, now)), source="demo")
     log.append(f"example open call: {example.call.code}")
     _demo_people()
+    log.append(f"example applications: {_demo_applications(example.call, now)}")
     return log
 
 
@@ -130,3 +132,78 @@ def _demo_people() -> None:
         name={"zh-hans": "示例研究院", "en": "Example Research Institute"}, type=OrgType.RESEARCH_INSTITUTE, actor=admin
     )
     add_membership(user=reviewer, organisation=institute, start_date=dt.date(2010, 1, 1))
+
+
+DEMO_VALUES = {
+    "summary": "【示例】面向端侧设备的大模型高效推理方法研究。",
+    "plan": "【示例】第一阶段调研，第二阶段原型，第三阶段验证。",
+    "team": "【示例】团队由两名教师和四名研究生组成。",
+}
+
+
+def _demo_applications(call: Call, now: dt.datetime) -> int:
+    """Synthetic applications to the example open call, one in every state (idempotent)."""
+    from shenbao.applications.models import Application
+    from shenbao.applications.services.drafts import save_draft, start_application
+    from shenbao.applications.services.formal_check import decide_formal_check
+    from shenbao.applications.services.parts import attach_file
+    from shenbao.applications.services.submission import submit_application, withdraw_application
+
+    if Application.objects.filter(call=call).exists():
+        return Application.objects.filter(call=call).count()
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document>【示例】申报表</w:document>")
+    docx = buffer.getvalue()
+    officer = User.objects.get(email="officer@example.com")
+    university = Organisation.objects.get(name__en="Example University")
+    declarations = [c.code for c in call.criteria.filter(kind="declaration")]
+    topics = list(call.directions.order_by("position")[:7])
+    states = ["draft", "submitted", "submitted", "returned", "check_passed", "check_failed", "withdrawn"]
+    for i, (state, topic) in enumerate(zip(states, topics, strict=False), start=1):
+        user = register_user(
+            email=f"demo-applicant{i}@example.com",
+            password=DEMO_PASSWORD,
+            name=f"示例申请人{i}",
+            birth_date=dt.date(1986 + i, 3, 1),
+            position=Position.FACULTY,
+            employment_type=EmploymentType.FULL_TIME,
+        )
+        add_membership(user=user, organisation=university, start_date=dt.date(2019, 9, 1))
+        application = start_application(call=call, direction=topic, applicant=user, lead_organisation=university, now=now)
+        save_draft(
+            application=application,
+            changes={
+                "title": f"【示例】{topic.title.get('zh-hans', '').removeprefix('【示例】')}研究",
+                "declarations": declarations,
+                "values": DEMO_VALUES,
+            },
+            expected_version=application.version,
+            actor=user,
+        )
+        attach_file(
+            application=application,
+            document_code="application-form",
+            name="申报表.docx",
+            stream=io.BytesIO(docx),
+            size=len(docx),
+            actor=user,
+        )
+        if state == "draft":
+            continue
+        submit_application(application=application, actor=user, now=now)
+        if state in ("returned", "check_passed", "check_failed"):
+            outcome = {"returned": "return", "check_passed": "pass", "check_failed": "fail"}[state]
+            reason = {
+                "return": "【示例】申报表缺少依托单位盖章，请补充后重新提交。",
+                "fail": "【示例】申请人不符合申报条件。",
+                "pass": "",
+            }[outcome]
+            decide_formal_check(applications=[application], outcome=outcome, reason=reason, actor=officer)
+        if state == "withdrawn":
+            withdraw_application(application=application, actor=user, reason="【示例】不再参加本期申报")
+    return Application.objects.filter(call=call).count()

@@ -244,7 +244,14 @@ def application_save(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "web/applicant/_save_status.html",
-            {"message": message, "status": status, "application": application, "form": form, **_eligibility_context(application)},
+            {
+                "message": message,
+                "status": status,
+                "application": application,
+                "can_edit": True,
+                "submit_key": secrets.token_urlsafe(16),
+                **_eligibility_context(application),
+            },
             status=status,
         )
     if status == 200:
