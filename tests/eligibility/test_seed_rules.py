@@ -92,3 +92,17 @@ def test_results_survive_storage(code: str, direction: str | None) -> None:
 
     results = evaluate(seed(code), good_facts(seed(code), direction))
     assert decode_results(encode_results(results)) == results
+
+
+def test_every_rule_kind_is_explained_in_both_languages() -> None:
+    from shenbao.calls.definition.criteria import RULE_KINDS
+    from shenbao.eligibility.messages import RULE_EXPLANATIONS, explain_kind
+
+    assert sorted(RULE_EXPLANATIONS) == sorted(RULE_KINDS)
+    for kind in RULE_KINDS:
+        with translation.override("en"):
+            en = explain_kind(kind)
+        with translation.override("zh-hans"):
+            zh = explain_kind(kind)
+        assert en != zh
+        assert re.search(r"[\u4e00-\u9fff]", zh), kind

@@ -244,3 +244,47 @@ def result_text(result: CriterionResult) -> str:
 def result_lines(result: CriterionResult, language: str) -> str:
     with translation.override(language):
         return f"{gettext(str(OUTCOME_LABELS[result.outcome]))}: {result_text(result)}"
+
+
+#: What each kind of rule checks, for staff writing calls (the rule catalogue).
+RULE_EXPLANATIONS: dict[str, Promise] = {
+    "birth_date": _("The applicant was born on or after (or before) a date."),
+    "position": _(
+        "The applicant's position, full-time employment, employer type and country; in-station postdocs can be excluded."
+    ),
+    "previous_award": _("The applicant already holds a named award (used as an alternative, e.g. “Xiaomi Young Scholar”)."),
+    "no_overseas_employment": _("The applicant declares no formal employment by an organisation outside China."),
+    "declaration": _("The applicant confirms a statement (signs the NDA, the institution can sign the agreement …)."),
+    "negative_event": _("The applicant declares no serious negative event within the given years."),
+    "organisation_type": _("The lead organisation (or another party) is of a given type, e.g. an enterprise."),
+    "participation": _("Each named side includes an organisation of a given type, e.g. enterprises on both sides."),
+    "partner_registration": _("Every foreign partner has been registered abroad for at least N years, with legal personality."),
+    "partner_country": _("Foreign partners come from a list of countries, at least N distinct ones."),
+    "partner_organisation": _("Foreign partners belong to a named network (e.g. institutes of the Russian Academy of Sciences)."),
+    "partner_affiliation": _("Partner researchers' affiliation proofs are valid until at least a date."),
+    "applications_per_applicant": _("At most N applications per applicant, with a softer recommended number that warns."),
+    "per_partner_country": _("At most N applications per partner country within the direction."),
+    "exclusive_directions": _("A partner country may apply through only one of the listed directions."),
+    "name_pattern": _("The project name follows the call's pattern."),
+    "duration": _("The project's duration lies within the direction's bounds."),
+    "matching_funds": _("Matching funds are at least a ratio of the grant requested."),
+    "required_document": _("A required document is attached (with its signing date and one-use rules)."),
+    "team_composition": _("The team has every required role; presenters have an allowed role."),
+    "bilateral_submission": _(
+        "The partner side submitted to its own agency, with matching title, field, partners, PI and duration."
+    ),
+    "external_programme": _("The applicant takes part in another programme (call years, role, budget limit)."),
+    "trl": _("The technology readiness level is at most N."),
+    "field_choice": _("Exactly N of the direction's fields are chosen."),
+    "subtopics": _("At most N sub-topics."),
+    "entry_language": _("The entry's language is allowed for domestic or foreign entrants."),
+    "nomination": _("The entry comes through an allowed route (self-nomination, expert recommendation …)."),
+    "human_check": _("Staff decide at the formal check, with the call's wording."),
+    "cel": _("An expression in CEL over the application's facts, for what the typed rules cannot say."),
+    "any_of": _("At least one of several rules is met."),
+    "all_of": _("Every one of several rules is met."),
+}
+
+
+def explain_kind(kind: str) -> str:
+    return str(RULE_EXPLANATIONS.get(kind, kind))
