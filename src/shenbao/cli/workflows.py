@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from shenbao.applications.transitions import APPLICATION_TRANSITIONS
 from shenbao.calls.transitions import CALL_TRANSITIONS
 
-TABLES: dict[str, dict[str, frozenset[str]]] = {"Call": CALL_TRANSITIONS}
+TABLES: dict[str, dict[str, frozenset[str]]] = {"Call": CALL_TRANSITIONS, "Application": APPLICATION_TRANSITIONS}
 
 HEADER = """# Workflows
 
