@@ -12,15 +12,23 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from shenbao.accounts.enums import MembershipRole
 from shenbao.accounts.models import Organisation, User
 from shenbao.accounts.services.accounts import add_membership, register_user
 from shenbao.applications.enums import ApplicationState
 from shenbao.applications.models import Application, TeamMember
+from shenbao.applications.services.drafts import save_draft, start_application
+from shenbao.applications.services.formal_check import decide_formal_check
+from shenbao.applications.services.parts import attach_file
+from shenbao.applications.services.submission import submit_application
+from shenbao.calls.definition.load import parse_definition
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call
+from shenbao.calls.services.definitions import load_call_definition
 from shenbao.calls.services.roles import grant_program_role
+from shenbao.core.errors import DomainError
 from tests.applications.fixtures import XIAOMI_VALUES, docx_bytes, open_call
 from tests.factories import UserFactory
 
@@ -249,3 +257,49 @@ def test_apply_to_a_closed_call_is_refused(client: Client, load_seed: Callable[[
     response = client.post(reverse("web:apply", args=[call.code]), {}, headers=EN, follow=True)
     assert Application.objects.count() == 0
     assert re.search("not open for applications", response.content.decode())
+
+
+def test_institution_endorsement_before_the_formal_check(client: Client, university: Organisation, scholar: User) -> None:
+
+    call = open_call("000", code="endorsed-000")
+    data = dict(call.definition)
+    data["call"] = {**data["call"], "institution_endorsement": True}
+    call = load_call_definition(definition=parse_definition(data)).call
+
+    application = start_application(call=call, direction=call.directions.first(), applicant=scholar, lead_organisation=university)
+    declarations = [c.code for c in call.criteria.filter(kind="declaration")]
+    save_draft(
+        application=application,
+        changes={"title": "需要依托单位审核", "declarations": declarations, "values": XIAOMI_VALUES},
+        expected_version=1,
+        actor=scholar,
+    )
+    data_docx = docx_bytes()
+    attach_file(
+        application=application,
+        document_code="application-form",
+        name="a.docx",
+        stream=io.BytesIO(data_docx),
+        size=len(data_docx),
+        actor=scholar,
+    )
+    submit_application(application=application, actor=scholar)
+    officer = UserFactory()
+    grant_program_role(program=call.program, user=officer, role=ProgramRoleKind.PROGRAM_OFFICER)
+    with pytest.raises(DomainError, match="endorse"), translation.override("en"):
+        decide_formal_check(applications=[application], outcome="pass", reason="", actor=officer)
+    institution_officer = register_user(email="inst2@example.com", password=None, name="依托单位管理员")
+    add_membership(user=institution_officer, organisation=university, role=MembershipRole.OFFICER)
+    client.force_login(scholar)
+    assert (
+        client.post(reverse("web:application_endorse", args=[application.pk])).status_code == 404
+    )  # not the applicant's to endorse
+    client.force_login(institution_officer)
+    page = client.get(reverse("web:application", args=[application.pk])).content.decode()
+    assert "endorse-form" in page
+    client.post(reverse("web:application_endorse", args=[application.pk]), {"note": "同意推荐"})
+    application.refresh_from_db()
+    assert application.state == ApplicationState.ENDORSED
+    decide_formal_check(applications=[application], outcome="pass", reason="", actor=officer)
+    application.refresh_from_db()
+    assert application.state == ApplicationState.CHECK_PASSED

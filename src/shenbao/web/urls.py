@@ -24,6 +24,7 @@ urlpatterns = [
     path("applications/<int:pk>/attachments/", applicant.application_attach, name="application_attach"),
     path("applications/<int:pk>/submit/", applicant.application_submit, name="application_submit"),
     path("applications/<int:pk>/withdraw/", applicant.application_withdraw, name="application_withdraw"),
+    path("applications/<int:pk>/endorse/", applicant.application_endorse, name="application_endorse"),
     path("invitations/<str:token>/", applicant.invitation, name="invitation"),
     path("staff/", staff.staff_calls, name="staff_calls"),
     path("staff/calls/<slug:code>/formal-check/", staff.formal_check, name="formal_check"),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
 from shenbao.applications.enums import ApplicationState, FormalCheckOutcome
 from shenbao.applications.models import Application, FormalCheckDecision
 from shenbao.applications.services.state import change_application_state
+from shenbao.calls.queries.definitions import current_definition
+from shenbao.core.errors import DomainError
 
 _TARGET = {
     FormalCheckOutcome.PASS: ApplicationState.CHECK_PASSED,
@@ -23,7 +26,22 @@ def decide_formal_check(*, applications: list[Application], outcome: str, reason
         raise ValueError("a failed or returned application needs a reason")
     target = _TARGET[FormalCheckOutcome(outcome)]
     decisions = []
-    locked = Application.objects.select_for_update().filter(pk__in=[a.pk for a in applications]).order_by("pk")
+    locked = list(
+        Application.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .filter(pk__in=[a.pk for a in applications])
+        .order_by("pk")
+    )
+    waiting = [
+        a.receipt_number or str(a.pk)
+        for a in locked
+        if a.state == ApplicationState.SUBMITTED and current_definition(a.call).call.institution_endorsement
+    ]
+    if waiting:
+        raise DomainError(
+            _("These applications still wait for their institution's endorsement: %(receipts)s."),
+            params={"receipts": ", ".join(waiting)},
+        )
     for application in locked:
         change_application_state(application=application, to=target, actor=actor, data={"outcome": outcome, "reason": reason})
         decisions.append(

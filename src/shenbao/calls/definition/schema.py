@@ -594,6 +594,9 @@ class CallDef(Strict):
     source_document: str | None = None
     application_languages: list[Language] = Field(default_factory=_default_languages)
     fees: bool = False
+    institution_endorsement: bool = Field(
+        default=False, description="依托单位审核: the institution endorses before the formal check"
+    )
     benefits: list[I18nText] = Field(default_factory=list)
     contacts: list[Contact] = Field(default_factory=list)
 

@@ -27,6 +27,7 @@ from shenbao.applications.facts import check_application, missing_required_field
 from shenbao.applications.models import Application, Partner, TeamMember
 from shenbao.applications.queries.access import applications_visible_to, get_application_for
 from shenbao.applications.services.drafts import save_draft, start_application
+from shenbao.applications.services.formal_check import endorse_application
 from shenbao.applications.services.parts import add_partner, attach_file, attach_share_link, remove_partner
 from shenbao.applications.services.submission import submit_application, withdraw_application
 from shenbao.applications.services.team import invite_team_member, respond_to_invitation
@@ -196,6 +197,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "call": application.call,
         "form": application_form(definition, application) if can_edit else None,
         "can_edit": can_edit,
+        "can_endorse": request.user.has_perm("applications.endorse_application", application)
+        and definition.call.institution_endorsement,
         "can_withdraw": request.user.has_perm("applications.withdraw_application", application)
         and application.state not in ("withdrawn", "check_failed"),
         "documents": documents,
@@ -380,6 +383,19 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
             "receipt": result.application.receipt_number
         }
     return _back(request, application, ok=message)
+
+
+@login_required
+@require_POST
+def application_endorse(request: HttpRequest, pk: int) -> HttpResponse:
+    application = _application_or_404(request, pk)
+    if not request.user.has_perm("applications.endorse_application", application):
+        raise Http404
+    try:
+        endorse_application(application=application, actor=acting_user(request), note=request.POST.get("note", ""))
+    except DomainError as exc:
+        return _back(request, application, error=str(exc))
+    return _back(request, application, ok=_("The application was endorsed for the institution."))
 
 
 @login_required
