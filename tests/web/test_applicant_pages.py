@@ -230,6 +230,8 @@ def test_application_permission_matrix(client: Client, roles: dict[str, Any], wh
         "web:application_attach": {"document": "application-form", "url": "https://example.com/x"},
         "web:application_withdraw": {"reason": "x"},
         "web:application_submit": {"key": "k"},
+        "web:application_amend": {"title": "改", "reason": "x"},
+        "web:application_endorse": {"note": "x"},
     }
     for name, data in posts.items():
         response = client.post(reverse(name, args=[pk]), data)
@@ -303,3 +305,28 @@ def test_institution_endorsement_before_the_formal_check(client: Client, univers
     decide_formal_check(applications=[application], outcome="pass", reason="", actor=officer)
     application.refresh_from_db()
     assert application.state == ApplicationState.CHECK_PASSED
+
+
+def test_amend_after_submission_through_the_page(client: Client, ready_application: Callable[..., Application]) -> None:
+    application = ready_application()
+    submit_application(application=application, actor=application.applicant)
+    client.force_login(application.applicant)
+    page = client.get(reverse("web:application", args=[application.pk])).content.decode()
+    assert 'id="amend-form"' in page
+    declarations = {f"declare__{code}": "on" for code in application.declarations}
+    values = {f"value__{k}": v for k, v in XIAOMI_VALUES.items()}
+    response = client.post(
+        reverse("web:application_amend", args=[application.pk]),
+        {"title": "改后的题目", **declarations, **values},
+        headers=EN,
+        follow=True,
+    )
+    assert "Say why you change the submitted application." in response.content.decode()
+    response = client.post(
+        reverse("web:application_amend", args=[application.pk]),
+        {"title": "改后的题目", "reason": "题目笔误", **declarations, **values},
+        headers=EN,
+        follow=True,
+    )
+    assert "Saved as revision 2." in response.content.decode()
+    assert list(application.revisions.values_list("number", "reason")) == [(1, ""), (2, "题目笔误")]

@@ -64,6 +64,11 @@ def is_editable(user: Any, application: Any) -> bool:
 
 
 @predicate
+def is_submitted_only(user: Any, application: Any) -> bool:
+    return application is not None and application.state == ApplicationState.SUBMITTED
+
+
+@predicate
 def was_submitted(user: Any, application: Any) -> bool:
     return application is not None and application.state in (ApplicationState.SUBMITTED, ApplicationState.ENDORSED)
 
@@ -73,6 +78,7 @@ add_perm(
 )
 add_perm("applications.change_application", is_applicant & is_editable)
 add_perm("applications.submit_application", is_applicant & is_editable)
+add_perm("applications.amend_application", is_applicant & is_submitted_only)
 add_perm("applications.withdraw_application", is_applicant)
 add_perm("applications.endorse_application", is_institution_officer & was_submitted)
 add_perm("applications.check_application", is_program_officer | is_administrator)

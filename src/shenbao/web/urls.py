@@ -25,6 +25,7 @@ urlpatterns = [
     path("applications/<int:pk>/submit/", applicant.application_submit, name="application_submit"),
     path("applications/<int:pk>/withdraw/", applicant.application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/endorse/", applicant.application_endorse, name="application_endorse"),
+    path("applications/<int:pk>/amend/", applicant.application_amend, name="application_amend"),
     path("invitations/<str:token>/", applicant.invitation, name="invitation"),
     path("staff/", staff.staff_calls, name="staff_calls"),
     path("staff/calls/<slug:code>/formal-check/", staff.formal_check, name="formal_check"),

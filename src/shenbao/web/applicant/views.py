@@ -29,7 +29,7 @@ from shenbao.applications.queries.access import applications_visible_to, get_app
 from shenbao.applications.services.drafts import save_draft, start_application
 from shenbao.applications.services.formal_check import endorse_application
 from shenbao.applications.services.parts import add_partner, attach_file, attach_share_link, remove_partner
-from shenbao.applications.services.submission import submit_application, withdraw_application
+from shenbao.applications.services.submission import amend_submission, submit_application, withdraw_application
 from shenbao.applications.services.team import invite_team_member, respond_to_invitation
 from shenbao.calls.enums import Phase
 from shenbao.calls.queries.definitions import current_definition
@@ -190,13 +190,17 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(request, pk)
     definition = current_definition(application.call)
     can_edit = request.user.has_perm("applications.change_application", application)
+    can_amend = (
+        request.user.has_perm("applications.amend_application", application) and call_phase(application.call) == Phase.OPEN
+    )
     direction = application.direction.code if application.direction else None
     documents = [d for d in definition.required_documents if not d.directions or direction in d.directions]
     context = {
         "application": application,
         "call": application.call,
-        "form": application_form(definition, application) if can_edit else None,
+        "form": application_form(definition, application) if can_edit or can_amend else None,
         "can_edit": can_edit,
+        "can_amend": can_amend,
         "can_endorse": request.user.has_perm("applications.endorse_application", application)
         and definition.call.institution_endorsement,
         "can_withdraw": request.user.has_perm("applications.withdraw_application", application)
@@ -383,6 +387,29 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
             "receipt": result.application.receipt_number
         }
     return _back(request, application, ok=message)
+
+
+@login_required
+@require_POST
+def application_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """A change after submission, while the call allows it: a new revision with a reason."""
+    application = _application_or_404(request, pk)
+    if not request.user.has_perm("applications.amend_application", application):
+        raise Http404
+    definition = current_definition(application.call)
+    form = application_form(definition, application, data=request.POST)
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        return _back(request, application, error=_("Say why you change the submitted application."))
+    if not form.is_valid():
+        return _back(request, application, error=form_errors(form))
+    try:
+        number = amend_submission(
+            application=application, actor=acting_user(request), changes=changes_from(form, definition), reason=reason
+        )
+    except DomainError as exc:
+        return _back(request, application, error=str(exc))
+    return _back(request, application, ok=_("Saved as revision %(revision)s.") % {"revision": number})
 
 
 @login_required
