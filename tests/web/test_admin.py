@@ -50,3 +50,22 @@ def test_audit_entries_cannot_be_changed_in_the_admin(client: Client, load_seed:
 def test_only_administrators_reach_the_admin(client: Client, staff: bool, status: int) -> None:
     client.force_login(UserFactory(is_staff=staff, is_superuser=staff))
     assert client.get(reverse("admin:calls_call_changelist")).status_code == status
+
+
+def test_staff_issue_a_late_submission_token_in_the_admin(client: Client, load_seed: Callable[[str], Call]) -> None:
+    from shenbao.applications.models import LateSubmissionToken
+    from shenbao.core.models import AuditEntry
+
+    call = load_seed("004")
+    applicant = UserFactory()
+    admin_user = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:applications_latesubmissiontoken_add"),
+        {"call": call.pk, "applicant": applicant.pk, "reason": "系统故障导致无法上传", "hours": 48},
+    )
+    assert response.status_code == 302
+    token = LateSubmissionToken.objects.get()
+    assert (token.applicant, token.issued_by, token.reason) == (applicant, admin_user, "系统故障导致无法上传")
+    assert 47 * 3600 < (token.expires_at - token.issued_at).total_seconds() <= 48 * 3600
+    assert AuditEntry.objects.filter(action="shenbao.call.late_token_issued").count() == 1

@@ -1,8 +1,23 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from shenbao.applications.models import Application, ApplicationRevision, Attachment, FormalCheckDecision, Partner, TeamMember
+from django import forms
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.accounts.models import User
+from shenbao.applications.models import (
+    Application,
+    ApplicationRevision,
+    Attachment,
+    FormalCheckDecision,
+    LateSubmissionToken,
+    Partner,
+    TeamMember,
+)
+from shenbao.applications.services.submission import issue_late_token
 
 
 class RevisionInline(admin.TabularInline[ApplicationRevision, Application]):
@@ -47,3 +62,36 @@ class ApplicationAdmin(admin.ModelAdmin[Application]):
     search_fields = ("receipt_number", "title", "applicant__email")
     readonly_fields = ("state", "receipt_number", "revision", "version", "submit_key", "submitted_at")
     inlines = (TeamInline, PartnerInline, AttachmentInline, RevisionInline, DecisionInline)
+
+
+class LateTokenForm(forms.ModelForm[LateSubmissionToken]):
+    hours = forms.IntegerField(label=_("Valid for (hours)"), min_value=1, max_value=24 * 14, initial=24)
+
+    class Meta:
+        model = LateSubmissionToken
+        fields = ("call", "applicant", "reason")
+
+
+@admin.register(LateSubmissionToken)
+class LateSubmissionTokenAdmin(admin.ModelAdmin[LateSubmissionToken]):
+    """Staff issue an individual extension here; it is audited and expires by itself."""
+
+    form = LateTokenForm
+    list_display = ("call", "applicant", "expires_at", "issued_by", "used_at")
+    list_filter = ("call",)
+    autocomplete_fields = ("applicant",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: LateSubmissionToken, form: Any, change: bool) -> None:
+        assert isinstance(request.user, User)  # the admin requires a logged-in staff user
+        issued = issue_late_token(
+            call=form.cleaned_data["call"],
+            applicant=form.cleaned_data["applicant"],
+            hours=form.cleaned_data["hours"],
+            reason=form.cleaned_data["reason"],
+            actor=request.user,
+        )
+        for field in LateSubmissionToken._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(issued, field.attname))
