@@ -53,22 +53,17 @@ def setup_django() -> None:
 def prepare(applicants: int, late: int) -> tuple[list[tuple[int, str]], list[tuple[int, str]], str]:
     """An open call and ``applicants + late`` ready applications, each with an API token."""
     import datetime as dt
-    import io
 
     from django.core.management import call_command
     from rest_framework.authtoken.models import Token
-    from tests.applications.fixtures import docx_bytes, open_call
+    from tests.applications.fixtures import make_ready_application, open_call
 
     from shenbao.accounts.enums import EmploymentType, OrgType, Position
     from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user
-    from shenbao.applications.services.drafts import save_draft, start_application
-    from shenbao.applications.services.parts import attach_file
 
     call_command("migrate", verbosity=0)
     call = open_call("000", code="rush-000", days_left=30)
     university = create_organisation(name={"zh-hans": "压测大学"}, type=OrgType.UNIVERSITY)
-    declarations = [c.code for c in call.criteria.filter(kind="declaration")]
-    docx = docx_bytes()
     rows = []
     for i in range(applicants + late):
         user = register_user(
@@ -80,23 +75,7 @@ def prepare(applicants: int, late: int) -> tuple[list[tuple[int, str]], list[tup
             employment_type=EmploymentType.FULL_TIME,
         )
         add_membership(user=user, organisation=university)
-        application = start_application(
-            call=call, direction=call.directions.first(), applicant=user, lead_organisation=university
-        )
-        save_draft(
-            application=application,
-            changes={"title": f"压测项目 {i}", "declarations": declarations},
-            expected_version=1,
-            actor=user,
-        )
-        attach_file(
-            application=application,
-            document_code="application-form",
-            name="申报表.docx",
-            stream=io.BytesIO(docx),
-            size=len(docx),
-            actor=user,
-        )
+        application = make_ready_application(call=call, applicant=user, organisation=university, title=f"压测项目 {i}")
         rows.append((application.pk, Token.objects.create(user=user).key))
     return rows[:applicants], rows[applicants:], call.code
 

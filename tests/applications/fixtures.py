@@ -78,32 +78,37 @@ def xiaomi_call(db: Any) -> Call:
     return open_call("000")
 
 
+def make_ready_application(
+    *, call: Call, applicant: User, organisation: Organisation, topic: str | None = None, title: str = "面向端侧大模型的高效推理"
+) -> Application:
+    """A seed-000-style application that meets every rule: declarations, form values, the Word form."""
+    direction = call.directions.get(code=topic) if topic else call.directions.first()
+    application = start_application(call=call, direction=direction, applicant=applicant, lead_organisation=organisation)
+    declarations = [c.code for c in call.criteria.filter(kind="declaration")]
+    save_draft(
+        application=application,
+        changes={"title": title, "declarations": declarations, "values": XIAOMI_VALUES},
+        expected_version=application.version,
+        actor=applicant,
+    )
+    data = docx_bytes()
+    attach_file(
+        application=application,
+        document_code="application-form",
+        name="申报表.docx",
+        stream=io.BytesIO(data),
+        size=len(data),
+        actor=applicant,
+    )
+    application.refresh_from_db()
+    return application
+
+
 @pytest.fixture
 def ready_application(xiaomi_call: Call, scholar: User, university: Organisation) -> Callable[..., Application]:
     """A seed-000 application that meets every rule, for the given topic."""
 
     def make(topic: str = "XM-T1", user: User | None = None) -> Application:
-        applicant = user or scholar
-        application = start_application(
-            call=xiaomi_call, direction=xiaomi_call.directions.get(code=topic), applicant=applicant, lead_organisation=university
-        )
-        declarations = [c.code for c in xiaomi_call.criteria.filter(kind="declaration")]
-        save_draft(
-            application=application,
-            changes={"title": "面向端侧大模型的高效推理", "declarations": declarations, "values": XIAOMI_VALUES},
-            expected_version=application.version,
-            actor=applicant,
-        )
-        data = docx_bytes()
-        attach_file(
-            application=application,
-            document_code="application-form",
-            name="申报表.docx",
-            stream=io.BytesIO(data),
-            size=len(data),
-            actor=applicant,
-        )
-        application.refresh_from_db()
-        return application
+        return make_ready_application(call=xiaomi_call, applicant=user or scholar, organisation=university, topic=topic)
 
     return make

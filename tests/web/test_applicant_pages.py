@@ -19,9 +19,7 @@ from shenbao.accounts.models import Organisation, User
 from shenbao.accounts.services.accounts import add_membership, register_user
 from shenbao.applications.enums import ApplicationState
 from shenbao.applications.models import Application, TeamMember
-from shenbao.applications.services.drafts import save_draft, start_application
 from shenbao.applications.services.formal_check import decide_formal_check
-from shenbao.applications.services.parts import attach_file
 from shenbao.applications.services.submission import submit_application
 from shenbao.calls.definition.load import parse_definition
 from shenbao.calls.enums import ProgramRoleKind
@@ -29,7 +27,7 @@ from shenbao.calls.models import Call
 from shenbao.calls.services.definitions import load_call_definition
 from shenbao.calls.services.roles import grant_program_role
 from shenbao.core.errors import DomainError
-from tests.applications.fixtures import XIAOMI_VALUES, docx_bytes, open_call
+from tests.applications.fixtures import XIAOMI_VALUES, docx_bytes, make_ready_application, open_call
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -268,28 +266,16 @@ def test_institution_endorsement_before_the_formal_check(client: Client, univers
     data["call"] = {**data["call"], "institution_endorsement": True}
     call = load_call_definition(definition=parse_definition(data)).call
 
-    application = start_application(call=call, direction=call.directions.first(), applicant=scholar, lead_organisation=university)
-    declarations = [c.code for c in call.criteria.filter(kind="declaration")]
-    save_draft(
-        application=application,
-        changes={"title": "需要依托单位审核", "declarations": declarations, "values": XIAOMI_VALUES},
-        expected_version=1,
-        actor=scholar,
-    )
-    data_docx = docx_bytes()
-    attach_file(
-        application=application,
-        document_code="application-form",
-        name="a.docx",
-        stream=io.BytesIO(data_docx),
-        size=len(data_docx),
-        actor=scholar,
-    )
+    application = make_ready_application(call=call, applicant=scholar, organisation=university, title="需要依托单位审核")
     submit_application(application=application, actor=scholar)
     officer = UserFactory()
     grant_program_role(program=call.program, user=officer, role=ProgramRoleKind.PROGRAM_OFFICER)
-    with pytest.raises(DomainError, match="endorse"), translation.override("en"):
+    with pytest.raises(DomainError) as info:
         decide_formal_check(applications=[application], outcome="pass", reason="", actor=officer)
+    with translation.override("en"):
+        assert (
+            str(info.value) == f"These applications still wait for their institution's endorsement: {application.receipt_number}."
+        )
     institution_officer = register_user(email="inst2@example.com", password=None, name="依托单位管理员")
     add_membership(user=institution_officer, organisation=university, role=MembershipRole.OFFICER)
     client.force_login(scholar)

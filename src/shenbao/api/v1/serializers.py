@@ -5,6 +5,7 @@ from typing import Any
 from rest_framework import serializers
 
 from shenbao.applications.models import Application, FormalCheckDecision
+from shenbao.applications.services.drafts import EDITABLE
 from shenbao.calls.models import Call, Direction
 
 
@@ -70,7 +71,7 @@ class ApplicationSerializer(serializers.ModelSerializer[Application]):
 
     class Meta:
         model = Application
-        fields = (
+        read_only_fields = (
             "id",
             "call",
             "direction",
@@ -79,22 +80,10 @@ class ApplicationSerializer(serializers.ModelSerializer[Application]):
             "receipt_number",
             "revision",
             "version",
-            "title",
-            "english_title",
-            "duration_months",
-            "requested_yuan",
-            "fields",
-            "subtopics",
-            "trl",
-            "values",
-            "declarations",
-            "negative_event",
-            "nomination_route",
-            "entry_language",
-            "foreign_entry",
             "submitted_at",
         )
-        read_only_fields = ("id", "state", "receipt_number", "revision", "version", "submitted_at")
+        # What an applicant edits is exactly what autosave accepts (less the nested external data).
+        fields = (*read_only_fields, *(name for name in EDITABLE if name not in ("external", "lead_organisation")))
 
 
 class ApplicationCreateSerializer(serializers.Serializer[Any]):
