@@ -122,6 +122,15 @@ def test_api_permission_matrix(
         assert [a["id"] for a in listing.json()["results"]] == [submitted.pk]
     elif who != "anonymous":
         assert listing.json()["results"] == []
+    before = (submitted.title, submitted.revision, submitted.version)
+    patch = client.patch(
+        f"/api/v1/applications/{submitted.pk}/", {"version": submitted.version, "changes": {"title": "改"}}, format="json"
+    )
+    assert patch.status_code == {200: 403, 401: 401, 404: 404}[see]  # nobody edits a submitted application in place
+    again = client.post(f"/api/v1/applications/{submitted.pk}/submit/", {"key": "x"}, format="json")
+    assert again.status_code == {"applicant": 200, "anonymous": 401}.get(who, 403 if see == 200 else 404)
+    submitted.refresh_from_db()
+    assert (submitted.title, submitted.revision, submitted.version) == before
     response = client.post(f"/api/v1/applications/{submitted.pk}/formal-check/", {"outcome": "pass"}, format="json")
     assert response.status_code == decide
     submitted.refresh_from_db()
