@@ -316,3 +316,18 @@ def test_amend_after_submission_through_the_page(client: Client, ready_applicati
     )
     assert "Saved as revision 2." in response.content.decode()
     assert list(application.revisions.values_list("number", "reason")) == [(1, ""), (2, "题目笔误")]
+
+
+def test_oversize_upload_is_refused_before_it_is_read(client: Client, ready_application: Callable[..., Application]) -> None:
+    application = ready_application()
+    client.force_login(application.applicant)
+    big = io.BytesIO(b"%PDF-1.4\n" + b"0" * (22 * 1024 * 1024))
+    big.name = "huge.pdf"
+    response = client.post(
+        reverse("web:application_attach", args=[application.pk]),
+        {"document": "application-form", "file": big},
+        headers=EN,
+        follow=True,
+    )
+    assert "The file is larger than this call accepts (at most 20 MB)." in response.content.decode()
+    assert application.attachments.count() == 1
