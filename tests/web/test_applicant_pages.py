@@ -21,6 +21,7 @@ from shenbao.applications.enums import ApplicationState
 from shenbao.applications.models import Application, TeamMember
 from shenbao.applications.services.formal_check import decide_formal_check
 from shenbao.applications.services.submission import submit_application
+from shenbao.applications.services.team import invite_team_member, respond_to_invitation
 from shenbao.calls.definition.load import parse_definition
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call
@@ -175,6 +176,13 @@ def roles(ready_application: Callable[..., Application], university: Organisatio
     add_membership(user=officer_of_institution, organisation=university, role=MembershipRole.OFFICER)
     program_officer = UserFactory()
     grant_program_role(program=xiaomi_call.program, user=program_officer, role=ProgramRoleKind.PROGRAM_OFFICER)
+    observer = UserFactory()
+    grant_program_role(program=xiaomi_call.program, user=observer, role=ProgramRoleKind.OBSERVER)
+    team_member = register_user(email="member@example.com", password=None, name="团队成员")
+    invite_team_member(
+        application=application, email=team_member.email, name="团队成员", role="student", actor=application.applicant
+    )
+    respond_to_invitation(token=application.team.get().token, accept=True, user=team_member)
     other_call = open_call("004", code="other-004")
     other_staff = UserFactory()
     grant_program_role(program=other_call.program, user=other_staff, role=ProgramRoleKind.PROGRAM_OFFICER)
@@ -182,30 +190,50 @@ def roles(ready_application: Callable[..., Application], university: Organisatio
         "application": application,
         "anonymous": None,
         "applicant": application.applicant,
+        "team_member": team_member,
         "other_applicant": other_applicant,
         "institution_officer": officer_of_institution,
         "staff_of_another_program": other_staff,
+        "observer_of_the_program": observer,
         "program_officer": program_officer,
     }
 
 
-# who → (can view, can change)
+# state → who → (can view, can change)
 MATRIX = {
-    "anonymous": (False, False),
-    "applicant": (True, True),
-    "other_applicant": (False, False),
-    "institution_officer": (True, False),
-    "staff_of_another_program": (False, False),
-    "program_officer": (True, False),
+    "draft": {
+        "anonymous": (False, False),
+        "applicant": (True, True),
+        "team_member": (True, False),
+        "other_applicant": (False, False),
+        "institution_officer": (False, False),  # drafts stay private
+        "staff_of_another_program": (False, False),
+        "observer_of_the_program": (False, False),
+        "program_officer": (False, False),
+    },
+    "submitted": {
+        "anonymous": (False, False),
+        "applicant": (True, True),  # may amend or withdraw
+        "team_member": (True, False),
+        "other_applicant": (False, False),
+        "institution_officer": (True, False),
+        "staff_of_another_program": (False, False),
+        "observer_of_the_program": (False, False),  # only program officers see applications
+        "program_officer": (True, False),
+    },
 }
 
 
-@pytest.mark.parametrize("who", list(MATRIX))
-def test_application_permission_matrix(client: Client, roles: dict[str, Any], who: str) -> None:
+@pytest.mark.parametrize("state", ["draft", "submitted"])
+@pytest.mark.parametrize("who", list(MATRIX["draft"]))
+def test_application_permission_matrix(client: Client, roles: dict[str, Any], who: str, state: str) -> None:
     application: Application = roles["application"]
+    if state == "submitted":
+        submit_application(application=application, actor=application.applicant)
+        application.refresh_from_db()
     if roles[who] is not None:
         client.force_login(roles[who])
-    can_view, can_change = MATRIX[who]
+    can_view, can_change = MATRIX[state][who]
     before = (
         application.title,
         application.state,
@@ -238,7 +266,7 @@ def test_application_permission_matrix(client: Client, roles: dict[str, Any], wh
         elif not can_view:
             assert response.status_code == 404, name
         elif not can_change:
-            assert response.status_code in (403, 404), name
+            assert response.status_code in (302, 403, 404), name
     application.refresh_from_db()
     after = (application.title, application.state, application.version, application.attachments.count(), application.team.count())
     if not can_change:

@@ -40,13 +40,6 @@ def is_institution_officer(user: Any, application: Any) -> bool:
 
 
 @predicate
-def is_program_staff(user: Any, application: Any) -> bool:
-    if not _authenticated(user) or application is None:
-        return False
-    return bool(application.call.program.roles.filter(user=user).exists())
-
-
-@predicate
 def is_program_officer(user: Any, application: Any) -> bool:
     if not _authenticated(user) or application is None:
         return False
@@ -73,12 +66,27 @@ def was_submitted(user: Any, application: Any) -> bool:
     return application is not None and application.state in (ApplicationState.SUBMITTED, ApplicationState.ENDORSED)
 
 
+@predicate
+def is_not_draft(user: Any, application: Any) -> bool:
+    return application is not None and application.state != ApplicationState.DRAFT
+
+
 add_perm(
-    "applications.view_application", is_applicant | is_team_member | is_institution_officer | is_program_staff | is_administrator
+    "applications.view_application",
+    is_applicant | is_team_member | ((is_institution_officer | is_program_officer) & is_not_draft) | is_administrator,
 )
 add_perm("applications.change_application", is_applicant & is_editable)
 add_perm("applications.submit_application", is_applicant & is_editable)
 add_perm("applications.amend_application", is_applicant & is_submitted_only)
 add_perm("applications.withdraw_application", is_applicant)
-add_perm("applications.endorse_application", is_institution_officer & was_submitted)
-add_perm("applications.check_application", is_program_officer | is_administrator)
+
+
+@predicate
+def call_asks_for_endorsement(user: Any, application: Any) -> bool:
+    from shenbao.calls.queries.definitions import current_definition
+
+    return application is not None and current_definition(application.call).call.institution_endorsement
+
+
+add_perm("applications.endorse_application", is_institution_officer & was_submitted & call_asks_for_endorsement)
+add_perm("applications.check_application", (is_program_officer | is_administrator) & is_not_draft)

@@ -69,7 +69,8 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
         return applications_visible_to(self.request.user).order_by("-created_at")
 
     def get_object(self) -> Application:
-        application = get_application_for(self.request.user, int(self.kwargs["pk"]))
+        pk = str(self.kwargs["pk"])
+        application = get_application_for(self.request.user, int(pk)) if pk.isdecimal() and pk.isascii() else None
         if application is None:
             raise Http404(_("No such application."))
         return application

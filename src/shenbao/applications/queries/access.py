@@ -7,23 +7,28 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from shenbao.accounts.enums import MembershipRole
-from shenbao.applications.enums import InvitationStatus
+from shenbao.applications.enums import ApplicationState, InvitationStatus
 from shenbao.applications.models import Application
+from shenbao.calls.enums import ProgramRoleKind
+from shenbao.calls.models import ProgramRole
 
 
 def applications_visible_to(user: Any) -> QuerySet[Application]:
-    """Own and team applications, the institution's (for its officers) and the program's (for its staff)."""
+    """Own and team applications; submitted ones of the institution (for its officers) and of the
+    program (for its program officers).  Drafts stay private to the applicant and the team."""
     if not getattr(user, "is_authenticated", False):
         return Application.objects.none()
     base = Application.objects.select_related("call", "direction", "applicant")
     if user.is_superuser:
         return base
     officer_orgs = user.memberships.filter(role=MembershipRole.OFFICER, end_date__isnull=True).values("organisation_id")
+    officer_programs = ProgramRole.objects.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).values("program_id")
+    submitted = ~Q(state=ApplicationState.DRAFT)
     return base.filter(
         Q(applicant=user)
         | Q(team__user=user, team__status=InvitationStatus.ACCEPTED)
-        | Q(lead_organisation_id__in=officer_orgs)
-        | Q(call__program__roles__user=user)
+        | (Q(lead_organisation_id__in=officer_orgs) & submitted)
+        | (Q(call__program_id__in=officer_programs) & submitted)
     ).distinct()
 
 

@@ -55,6 +55,8 @@ def decide_formal_check(*, applications: list[Application], outcome: str, reason
 @transaction.atomic
 def endorse_application(*, application: Application, actor: User, note: str = "") -> None:
     """The institution officer's endorsement (依托单位审核) where the call asks for it."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
+    if not current_definition(locked.call).call.institution_endorsement:
+        raise DomainError(_("This call does not ask for the institution's endorsement."))
     change_application_state(application=locked, to=ApplicationState.ENDORSED, actor=actor, data={"note": note})
     application.refresh_from_db()

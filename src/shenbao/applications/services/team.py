@@ -50,8 +50,13 @@ def invite_team_member(
 
 
 @transaction.atomic
-def respond_to_invitation(*, token: str, accept: bool, user: User | None = None) -> TeamMember:
+def respond_to_invitation(*, token: str, accept: bool, user: User | None) -> TeamMember:
+    """Accept or decline, as the invited person only (the link alone is not enough)."""
     member = TeamMember.objects.select_for_update().get(token=token)
+    if user is None or user.email.lower() != member.email.lower():
+        raise DomainError(
+            _("This invitation is for %(email)s; log in with that account to answer."), params={"email": member.email}
+        )
     if member.status != InvitationStatus.INVITED:
         return member  # answering twice changes nothing
     member.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED

@@ -201,8 +201,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": application_form(definition, application) if can_edit or can_amend else None,
         "can_edit": can_edit,
         "can_amend": can_amend,
-        "can_endorse": request.user.has_perm("applications.endorse_application", application)
-        and definition.call.institution_endorsement,
+        "can_endorse": request.user.has_perm("applications.endorse_application", application),
         "can_withdraw": request.user.has_perm("applications.withdraw_application", application)
         and application.state not in ("withdrawn", "check_failed"),
         "documents": documents,
@@ -319,7 +318,8 @@ def application_partner(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("applications.change_application", application):
         raise Http404
     if request.POST.get("remove"):
-        partner = Partner.objects.filter(application=application, pk=request.POST["remove"]).first()
+        remove = request.POST["remove"]
+        partner = Partner.objects.filter(application=application, pk=int(remove)).first() if remove.isdecimal() else None
         if partner is not None:
             remove_partner(partner=partner, actor=acting_user(request))
         return _back(request, application, ok=_("The partner was removed."))
@@ -462,6 +462,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('web:login')}?next={request.path}")
-        respond_to_invitation(token=token, accept=request.POST.get("answer") == "accept", user=acting_user(request))
+        try:
+            respond_to_invitation(token=token, accept=request.POST.get("answer") == "accept", user=acting_user(request))
+        except DomainError as exc:
+            messages.error(request, str(exc))
         member.refresh_from_db()
     return render(request, "web/applicant/invitation.html", {"member": member})

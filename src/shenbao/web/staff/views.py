@@ -73,7 +73,7 @@ def formal_check(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def formal_check_decide(request: HttpRequest, code: str) -> HttpResponse:
     call = _call_for_staff(request, code)
-    ids = [int(x) for x in request.POST.getlist("application") if x.isdigit()]
+    ids = [int(x) for x in request.POST.getlist("application") if x.isdecimal() and x.isascii()]
     applications = list(Application.objects.filter(call=call, pk__in=ids))
     back = reverse("web:formal_check", args=[call.code]) + ("?" + request.POST["query"] if request.POST.get("query") else "")
     if not applications:
