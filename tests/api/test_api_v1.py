@@ -141,3 +141,46 @@ def test_openapi_schema_is_valid() -> None:
     out = io.StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
     assert "/api/v1/applications/{id}/submit/" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"trl": 9}, "This call's form has no such fields: trl."),
+        ({"state": "submitted"}, "These fields cannot be changed here: state."),
+        ({"values": "x"}, "“values” has the wrong shape."),
+        ({"title": "x" * 301}, "Ensure this value has at most 300 characters (it has 301)."),
+        ({"declarations": ["no-such-declaration"]}, "This call's form has no such fields: declare__no-such-declaration."),
+    ],
+)
+def test_api_changes_are_validated_like_the_form(
+    scholar: User, xiaomi_call: Call, changes: dict[str, Any], expected: str
+) -> None:
+    client = api(scholar)
+    created = client.post("/api/v1/applications/", {"call": xiaomi_call.code, "direction": "XM-T1"}, format="json").json()
+    response = client.patch(
+        f"/api/v1/applications/{created['id']}/", {"version": created["version"], "changes": changes}, format="json"
+    )
+    assert response.status_code == 400
+    assert expected in str(response.json())
+    application = Application.objects.get(pk=created["id"])
+    assert (application.title, application.version, application.trl) == ("", created["version"], None)
+
+
+def test_api_patch_keeps_what_it_does_not_name(ready_application: Callable[..., Application], scholar: User) -> None:
+    application = ready_application()
+    client = api(scholar)
+    response = client.patch(
+        f"/api/v1/applications/{application.pk}/",
+        {"version": application.version, "changes": {"title": "只改题目"}},
+        format="json",
+    )
+    assert response.status_code == 200
+    application.refresh_from_db()
+    assert application.title == "只改题目"
+    assert application.values == XIAOMI_VALUES
+    assert len(application.declarations) == 3
+
+
+def test_api_non_numeric_id_is_404(scholar: User) -> None:
+    assert api(scholar).get("/api/v1/applications/abc/").status_code == 404

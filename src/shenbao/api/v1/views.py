@@ -26,13 +26,15 @@ from shenbao.api.v1.serializers import (
 from shenbao.applications.facts import check_application
 from shenbao.applications.models import Application
 from shenbao.applications.queries.access import applications_visible_to, get_application_for
-from shenbao.applications.services.drafts import EDITABLE, save_draft, start_application
+from shenbao.applications.services.drafts import save_draft, start_application
 from shenbao.applications.services.formal_check import decide_formal_check
 from shenbao.applications.services.submission import submit_application
 from shenbao.calls.models import Call
+from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.public import get_call_for_viewing, public_calls
 from shenbao.core.errors import DomainError
 from shenbao.eligibility.messages import result_text
+from shenbao.web.applicant.forms import application_form, changes_from, form_data_for, implied_form_fields
 from shenbao.web.common import acting_user
 
 
@@ -108,15 +110,25 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
             raise PermissionDenied(_("You cannot change this application."))
         data = ApplicationUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        changes = data.validated_data["changes"]
-        unknown = sorted(set(changes) - set(EDITABLE) - {"lead_organisation"})
-        if unknown or "lead_organisation" in changes:
+        definition = current_definition(application.call)
+        try:
+            form_data = form_data_for(application, data.validated_data["changes"])
+        except KeyError as exc:
             raise ValidationError(
-                {
-                    "changes": _("These fields cannot be changed here: %(fields)s.")
-                    % {"fields": ", ".join(unknown or ["lead_organisation"])}
-                }
+                {"changes": _("These fields cannot be changed here: %(fields)s.") % {"fields": exc.args[0]}}
+            ) from exc
+        except TypeError as exc:
+            raise ValidationError({"changes": _("“%(field)s” has the wrong shape.") % {"field": exc.args[0]}}) from exc
+        form = application_form(definition, application, data=form_data)
+        names = implied_form_fields(data.validated_data["changes"])
+        foreign = sorted(n for n in names if n not in form.fields)
+        if foreign:
+            raise ValidationError(
+                {"changes": _("This call's form has no such fields: %(fields)s.") % {"fields": ", ".join(foreign)}}
             )
+        if not form.is_valid():
+            raise ValidationError({"changes": {name: [str(e) for e in errors] for name, errors in form.errors.items()}})
+        changes = changes_from(form, definition)
         try:
             application = save_draft(
                 application=application,

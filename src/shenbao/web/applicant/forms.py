@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.http import QueryDict
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -338,3 +339,67 @@ def changes_from(form: forms.Form, definition: CallDefinition) -> dict[str, Any]
             }
         ]
     return changes
+
+
+def _as_form_values(name: str, value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, bool):
+        if name == "negative_event":
+            return [str(value).lower()]
+        return ["on"] if value else []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [str(value)]
+
+
+def form_data_for(application: Application, changes: dict[str, Any]) -> QueryDict:
+    """The application's current values with ``changes`` laid over them, as form data.
+
+    The API takes changes as attributes (``title``, ``values``, ``declarations`` …); they go
+    through the same form as the web page, so both validate alike.  Unknown keys raise KeyError.
+    """
+    allowed = {"title", "english_title", "duration_months", "requested_yuan", "fields", "subtopics", "trl", "values"}
+    allowed |= {"declarations", "negative_event", "nomination_route", "entry_language", "foreign_entry", "external"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise KeyError(", ".join(unknown))
+    merged: dict[str, Any] = dict(initial_values(application))
+    for key, value in changes.items():
+        if key == "values":
+            if not isinstance(value, dict):
+                raise TypeError("values")
+            merged.update({f"value__{k}": v for k, v in value.items()})
+        elif key == "declarations":
+            if not isinstance(value, list):
+                raise TypeError("declarations")
+            merged = {k: v for k, v in merged.items() if not k.startswith("declare__")}
+            merged.update({f"declare__{code}": True for code in value})
+        elif key == "external":
+            if not isinstance(value, dict):
+                raise TypeError("external")
+            merged.update({f"external__{k}": v for k, v in value.items()})
+        else:
+            merged[key] = value
+    data = QueryDict(mutable=True)
+    for name, value in merged.items():
+        if name == "negative_event" and value in ("true", "false", ""):
+            data.setlist(name, [value] if value else [])
+            continue
+        data.setlist(name, _as_form_values(name, value))
+    return data
+
+
+def implied_form_fields(changes: dict[str, Any]) -> set[str]:
+    """The form fields a set of API changes touches (to refuse what the call's form lacks)."""
+    names: set[str] = set()
+    for key, value in changes.items():
+        if key == "values" and isinstance(value, dict):
+            names |= {f"value__{k}" for k in value}
+        elif key == "declarations" and isinstance(value, list):
+            names |= {f"declare__{code}" for code in value}
+        elif key == "external" and isinstance(value, dict):
+            names |= {f"external__{k}" for k in value}
+        else:
+            names.add(key)
+    return names
