@@ -346,16 +346,21 @@ def test_amend_after_submission_through_the_page(client: Client, ready_applicati
     assert list(application.revisions.values_list("number", "reason")) == [(1, ""), (2, "题目笔误")]
 
 
-def test_oversize_upload_is_refused_before_it_is_read(client: Client, ready_application: Callable[..., Application]) -> None:
+def test_oversize_upload_is_refused_before_csrf_reads_it(ready_application: Callable[..., Application], monkeypatch: Any) -> None:
+    from django.http.multipartparser import MultiPartParser
+
     application = ready_application()
+    client = Client(enforce_csrf_checks=True)
     client.force_login(application.applicant)
+    parsed: list[bool] = []
+    original = MultiPartParser.parse
+    monkeypatch.setattr(MultiPartParser, "parse", lambda self: parsed.append(True) or original(self))
     big = io.BytesIO(b"%PDF-1.4\n" + b"0" * (22 * 1024 * 1024))
     big.name = "huge.pdf"
     response = client.post(
-        reverse("web:application_attach", args=[application.pk]),
-        {"document": "application-form", "file": big},
-        headers=EN,
-        follow=True,
+        reverse("web:application_attach", args=[application.pk]), {"document": "application-form", "file": big}, headers=EN
     )
-    assert "The file is larger than this call accepts (at most 20 MB)." in response.content.decode()
+    assert response.status_code == 413
+    assert "The file is larger than this call accepts (at most 20 MB); nothing was saved." in response.content.decode()
+    assert parsed == []  # the body was never parsed
     assert application.attachments.count() == 1

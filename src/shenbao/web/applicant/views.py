@@ -281,12 +281,6 @@ def _back(request: HttpRequest, application: Application, error: str | None = No
     return redirect(reverse("web:application", kwargs={"pk": application.pk}) + request.POST.get("anchor", ""))
 
 
-def _back_without_body(application: Application, error: str, request: HttpRequest) -> HttpResponse:
-    """Redirect back with an error, without touching the (refused) request body."""
-    messages.error(request, error)
-    return redirect(reverse("web:application", kwargs={"pk": application.pk}) + "#documents-title")
-
-
 @login_required
 @require_POST
 def application_invite(request: HttpRequest, pk: int) -> HttpResponse:
@@ -347,17 +341,6 @@ def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(request, pk)
     if not request.user.has_perm("applications.change_application", application):
         raise Http404
-    # Refuse an oversize upload before Django reads the body to disk: the largest file the
-    # call accepts, plus room for the form's other fields.
-    limit_mb = max((d.max_size_mb for d in current_definition(application.call).required_documents), default=0)
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > (limit_mb + 1) * 1024 * 1024:
-        return _back_without_body(
-            application, _("The file is larger than this call accepts (at most %(limit)s MB).") % {"limit": limit_mb}, request
-        )
     code = request.POST.get("document", "")
     try:
         if request.POST.get("url"):

@@ -1,0 +1,60 @@
+"""Refuse oversize uploads before anything reads the request body.
+
+Django's CSRF check reads ``request.POST``, which would stream a whole multipart body to disk
+before a view could refuse it; this middleware runs first and answers 413 (or 411 when the
+length is not declared) from the headers alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+
+from shenbao.applications.models import Application
+from shenbao.calls.queries.definitions import current_definition
+
+MB = 1024 * 1024
+
+
+def _upload_limit(pk: int) -> int | None:
+    """The largest file the application's call accepts, in bytes, plus room for the other fields."""
+    application = Application.objects.select_related("call").filter(pk=pk).first()
+    if application is None:
+        return None
+    documents = current_definition(application.call).required_documents
+    return (max((d.max_size_mb for d in documents), default=0) + 1) * MB
+
+
+class UploadLimitMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST":
+            refused = self._refuse(request)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def _refuse(self, request: HttpRequest) -> HttpResponse | None:
+        declared = request.META.get("CONTENT_LENGTH")
+        length = int(declared) if declared and declared.isdecimal() else None
+        cap = settings.SHENBAO_MAX_REQUEST_MB * MB
+        if length is not None and length > cap:
+            return render(request, "web/upload_refused.html", {"limit": settings.SHENBAO_MAX_REQUEST_MB}, status=413)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        if match.url_name != "application_attach":
+            return None
+        if length is None:
+            return render(request, "web/upload_refused.html", {"no_length": True}, status=411)
+        limit = _upload_limit(int(match.kwargs["pk"]))
+        if limit is not None and length > limit:
+            return render(request, "web/upload_refused.html", {"limit": limit // MB - 1, "pk": match.kwargs["pk"]}, status=413)
+        return None
