@@ -12,7 +12,7 @@ from django.core import mail
 from shenbao.accounts.models import User
 from shenbao.accounts.services.accounts import register_user
 from shenbao.applications.enums import ApplicationState
-from shenbao.applications.errors import DeadlinePassed, EditConflict, NotEditable, NotEligible
+from shenbao.applications.errors import DeadlinePassed, EditConflict, NotEditable, NotEligible, RequiredFieldsMissing
 from shenbao.applications.facts import check_application
 from shenbao.applications.models import Application, ApplicationRevision
 from shenbao.applications.services.drafts import save_draft
@@ -195,3 +195,41 @@ def test_failed_formal_check_is_final(ready_application: Callable[..., Applicati
     with pytest.raises(InvalidTransition):
         withdraw_application(application=application, actor=application.applicant)
     assert Application.objects.get(pk=application.pk).state == ApplicationState.CHECK_FAILED
+
+
+def test_call_closed_by_staff_refuses_submissions_before_its_deadline(ready_application: Callable[..., Application]) -> None:
+    application = ready_application()
+    Call.objects.filter(pk=application.call_id).update(status="closed")
+    application.refresh_from_db()
+    with pytest.raises(DeadlinePassed):
+        submit_application(application=application, actor=application.applicant)
+    assert Application.objects.get(pk=application.pk).state == ApplicationState.DRAFT
+
+
+def test_returned_application_can_be_corrected_after_the_deadline(ready_application: Callable[..., Application]) -> None:
+    officer = register_user(email="officer@example.com", password=None, name="主管")
+    application = ready_application()
+    submit_application(application=application, actor=application.applicant)
+    decide_formal_check(applications=[application], outcome="return", reason="补充盖章", actor=officer)
+    after_deadline = application.call.deadline + dt.timedelta(days=3)
+    result = submit_application(application=application, actor=application.applicant, now=after_deadline)
+    assert (result.created, result.revision) == (True, 2)
+
+
+def test_amendment_cannot_empty_required_fields(ready_application: Callable[..., Application]) -> None:
+    application = ready_application()
+    submit_application(application=application, actor=application.applicant)
+    with pytest.raises(RequiredFieldsMissing):
+        amend_submission(application=application, actor=application.applicant, changes={"title": "", "values": {}}, reason="清空")
+    application.refresh_from_db()
+    assert (application.title, application.revision) == ("面向端侧大模型的高效推理", 1)
+
+
+def test_drafts_do_not_count_against_the_application_limit(ready_application: Callable[..., Application]) -> None:
+    first, second, third = ready_application("XM-T1"), ready_application("XM-T2"), ready_application("XM-T1")
+    results = {r.code: r for r in check_application(third)}
+    assert results["applications-per-applicant"].outcome == Outcome.PASS  # the other two are only drafts
+    submit_application(application=first, actor=first.applicant)
+    submit_application(application=second, actor=second.applicant)
+    with pytest.raises(NotEligible):
+        submit_application(application=third, actor=third.applicant)

@@ -106,3 +106,22 @@ def test_every_rule_kind_is_explained_in_both_languages() -> None:
             zh = explain_kind(kind)
         assert en != zh
         assert re.search(r"[\u4e00-\u9fff]", zh), kind
+
+
+def test_matching_funds_compare_exactly() -> None:
+    import dataclasses
+
+    from shenbao.calls.definition.criteria import Criterion
+
+    definition = seed("003")
+    criterion = next(c for c in definition.eligibility if c.rule.kind == "matching_funds")
+    half = Criterion.model_validate(
+        {**criterion.model_dump(by_alias=True), "rule": {**criterion.rule.model_dump(), "min_ratio": 0.5}}
+    )
+    definition = definition.model_copy(update={"eligibility": [half]})
+    facts = good_facts(seed("003"), "1.3")
+    assert facts.lead is not None
+    short = dataclasses.replace(facts, requested_yuan=3, lead=dataclasses.replace(facts.lead, matching_funds_yuan=1))
+    enough = dataclasses.replace(facts, requested_yuan=3, lead=dataclasses.replace(facts.lead, matching_funds_yuan=2))
+    assert evaluate(definition, short)[0].outcome == Outcome.FAIL  # 1 < 1.5
+    assert evaluate(definition, enough)[0].outcome == Outcome.PASS

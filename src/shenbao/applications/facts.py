@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from shenbao.accounts.models import Membership
 from shenbao.applications.enums import InvitationStatus, PartnerSide
 from shenbao.applications.models import Application, Partner
-from shenbao.applications.transitions import LIVE_STATES
+from shenbao.applications.transitions import COUNTED_STATES
 from shenbao.calls.definition.schema import CallDefinition, FormField
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.eligibility.engine import CriterionResult, evaluate, rule_kinds
@@ -53,17 +54,30 @@ def _person(application: Application, kinds: frozenset[str]) -> PersonFacts:
 
 def _context(application: Application, definition: CallDefinition, kinds: frozenset[str]) -> CallContext:
     """Facts about the call's other applications, queried only for the rules that need them."""
-    others = Application.objects.filter(call_id=application.call_id, state__in=LIVE_STATES).exclude(pk=application.pk)
-    mine = others.filter(applicant_id=application.applicant_id).count() if "applications_per_applicant" in kinds else 0
+    # Only submitted applications count against limits: another person's draft is not an application yet.
+    counted = Application.objects.filter(state__in=COUNTED_STATES).exclude(pk=application.pk)
+    others = counted.filter(call_id=application.call_id)
+    mine = 0
+    for criterion in definition.eligibility:
+        rule = criterion.rule
+        if rule.kind == "applications_per_applicant":
+            scope = counted.filter(applicant_id=application.applicant_id)
+            if rule.scope == "direction":
+                scope = scope.filter(direction=application.direction)
+            elif rule.scope == "program":
+                scope = scope.filter(call__program_id=application.call.program_id)
+            else:
+                scope = scope.filter(call_id=application.call_id)
+            mine = max(mine, scope.count())
     direction_counts: dict[str, int] = defaultdict(int)
     country_directions: dict[str, set[str]] = defaultdict(set)
     if kinds & {"per_partner_country", "exclusive_directions"}:
         rows = (
             others.filter(partners__side=PartnerSide.FOREIGN)
-            .values_list("direction_id", "direction__code", "partners__country")
+            .values_list("pk", "direction_id", "direction__code", "partners__country")
             .distinct()
         )
-        for direction_id, direction_code, country in rows:
+        for _pk, direction_id, direction_code, country in rows:
             if direction_id == application.direction_id:
                 direction_counts[country] += 1
             if direction_code:
@@ -129,8 +143,13 @@ def application_facts(application: Application, definition: CallDefinition, *, a
         )
         for e in application.external
     )
+    if as_of is None:
+        # Periods such as "registered for 3 years" are measured at the deadline, so the verdict
+        # does not change while staff check the application afterwards.
+        deadline_day = timezone.localtime(application.call.deadline, ZoneInfo(application.call.timezone)).date()
+        as_of = min(timezone.localdate(), deadline_day)
     return ApplicationFacts(
-        as_of=as_of or timezone.localdate(),
+        as_of=as_of,
         direction=application.direction.code if application.direction else None,
         title=application.title,
         english_title=application.english_title,

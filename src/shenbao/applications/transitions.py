@@ -12,8 +12,8 @@ APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
     S.WITHDRAWN: frozenset(),
 }
 
-#: States in which an application counts against per-applicant and per-country limits.
-LIVE_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.ENDORSED, S.RETURNED, S.CHECK_PASSED})
+#: States that count against limits across applications (per applicant, per country, one-use documents).
+COUNTED_STATES = frozenset({S.SUBMITTED, S.ENDORSED, S.RETURNED, S.CHECK_PASSED, S.CHECK_FAILED})
 SUBMITTED_STATES = frozenset({S.SUBMITTED, S.ENDORSED, S.RETURNED, S.CHECK_PASSED, S.CHECK_FAILED})
 
 

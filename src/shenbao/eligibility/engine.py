@@ -9,10 +9,12 @@ and English.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from fractions import Fraction
 from typing import Any
 
 from shenbao.calls.definition import criteria as c
@@ -329,8 +331,9 @@ class _Evaluator:
             return _fail("requested_missing")
         funders = [o for o in self._party(rule.party) if not rule.funder_types or o.type in rule.funder_types]
         funds = sum(o.matching_funds_yuan for o in funders)
-        needed = round(requested * rule.min_ratio)
-        if funds < needed:
+        exact_need = Fraction(requested) * Fraction(str(rule.min_ratio))
+        needed = math.ceil(exact_need)
+        if funds < exact_need:
             return _fail("matching_funds_short", funds=funds, needed=needed, requested=requested, ratio=rule.min_ratio)
         return _ok("matching_funds_ok", funds=funds, needed=needed)
 
@@ -464,6 +467,9 @@ class _Evaluator:
         review = [r for r in results if r.outcome == Outcome.NEEDS_REVIEW]
         if review:
             return RuleResult(Outcome.NEEDS_REVIEW, tuple(reason for r in review for reason in r.reasons))
+        warned = [r for r in results if r.outcome == Outcome.WARN]
+        if warned:
+            return RuleResult(Outcome.WARN, tuple(reason for r in warned for reason in r.reasons))
         return RuleResult(Outcome.PASS, tuple(reason for r in results for reason in r.reasons))
 
 

@@ -22,7 +22,9 @@ from shenbao.applications.facts import check_application, missing_required_field
 from shenbao.applications.models import Application, ApplicationRevision, LateSubmissionToken
 from shenbao.applications.services.drafts import EDITABLE, has_valid_late_token
 from shenbao.applications.services.state import change_application_state
+from shenbao.calls.enums import Phase
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.queries.public import call_phase
 from shenbao.core.audit import log_action
 from shenbao.core.text import text_get
 from shenbao.core.timeutil import end_of_day_label
@@ -103,7 +105,9 @@ def _deadline_text(application: Application) -> str:
 
 
 def _check_deadline(application: Application, now: dt.datetime) -> LateSubmissionToken | None:
-    if now < application.call.deadline:
+    """None while the call is open; a valid late token after the deadline (or once staff closed
+    the call); otherwise DeadlinePassed."""
+    if call_phase(application.call, now) == Phase.OPEN:
         return None
     token = has_valid_late_token(call=application.call, applicant=application.applicant, now=now)
     if token is None:
@@ -151,7 +155,8 @@ def _submit(application: Application, actor: User, key: str, now: dt.datetime) -
         return SubmitResult(locked, locked.revision, created=False)
     if locked.state not in (ApplicationState.DRAFT, ApplicationState.RETURNED):
         raise NotEditable()
-    token = _check_deadline(locked, now)
+    # A correction asked for at the formal check may be resubmitted after the deadline.
+    token = None if locked.state == ApplicationState.RETURNED else _check_deadline(locked, now)
     prefetch_related_objects([locked], "partners", "team", "attachments")
     definition = current_definition(locked.call)
     missing = missing_required_fields(locked, definition)
@@ -214,7 +219,11 @@ def _amend(application: Application, actor: User, changes: dict[str, Any], reaso
         setattr(locked, name, value)
     locked.version += 1
     locked.save()
-    results = check_application(locked)
+    definition = current_definition(locked.call)
+    missing = missing_required_fields(locked, definition)
+    if missing:
+        raise RequiredFieldsMissing([f.label.get(translation.get_language()) for f in missing])  # rolls the change back
+    results = check_application(locked, definition)
     failed = [r.code for r in results if r.outcome == Outcome.FAIL]
     if failed:
         raise NotEligible(failed)  # rolls the change back
