@@ -157,3 +157,43 @@ def test_import_partner_list_command(nz_application: Application, tmp_path: Path
     assert "partner row 3 (MBIE-8): no matching application" in text
     results = {r.code: r for r in check_application(Application.objects.get(pk=nz_application.pk))}
     assert results["bilat-1.1"].outcome == Outcome.PASS
+
+
+def test_exact_titles_are_paired_before_near_ones() -> None:
+    first = OurSide(1, "Smart water managment", (), (), (), 24)  # a typo, close to both rows
+    second = OurSide(2, "Smart water management", (), (), (), 24)
+    matches, unclaimed = match_submissions(
+        [first, second], [theirs(row=2, reference="A"), theirs(row=3, reference="B", english_title="Smart water managements")]
+    )
+    by_app = {m.application: m.counterpart.reference if m.counterpart else None for m in matches}
+    assert by_app == {1: "B", 2: "A"}
+    assert unclaimed == []
+
+
+def test_values_the_partner_leaves_empty_are_not_mismatches() -> None:
+    (match,), _ = match_submissions([OUR], [theirs(partner_organisation="", duration_months=None, pi="", field="")])
+    assert match.mismatches == ()
+
+
+def test_title_and_lead_organisation_are_compared_when_given() -> None:
+    our = OurSide(
+        1, "Smart Water Management", (), (), (), 24, title="智慧水务", lead_organisation=("测试大学", "Test University")
+    )
+    (match,), _ = match_submissions([our], [theirs(title="智慧水资源", lead_organisation="Test University")])
+    assert match.mismatches == ("title",)
+
+
+def test_a_matched_row_without_reference_still_counts_as_found(nz_application: Application) -> None:
+    rows, _ = parse_partner_rows(
+        [
+            {
+                "english_title": "Smart Water Management",
+                "pi": "Wang Wei",
+                "partner_organisation": "University of Auckland",
+                "duration_months": "24",
+            }
+        ]
+    )
+    compare_with_partner_list(call=nz_application.call, rows=rows)
+    results = {r.code: r for r in check_application(Application.objects.get(pk=nz_application.pk))}
+    assert results["bilat-1.1"].outcome == Outcome.PASS

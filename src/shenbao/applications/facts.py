@@ -173,7 +173,7 @@ def application_facts(application: Application, definition: CallDefinition, *, a
         values=dict(application.values),
         bilateral=(
             BilateralFacts(
-                counterpart_found=bool(application.bilateral.get("counterpart")),
+                counterpart_found=bool(application.bilateral.get("found")),
                 mismatches=tuple(application.bilateral.get("mismatches", [])),
             )
             if application.bilateral is not None

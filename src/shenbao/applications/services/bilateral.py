@@ -17,7 +17,7 @@ from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
 
-COLUMNS = ("reference", "english_title", "field", "partner_organisation", "pi", "duration_months")
+COLUMNS = ("reference", "english_title", "title", "field", "partner_organisation", "pi", "duration_months", "lead_organisation")
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,8 @@ def parse_partner_rows(rows: list[dict[str, str]]) -> tuple[list[TheirSide], lis
                 partner_organisation=row.get("partner_organisation", ""),
                 pi=row.get("pi", ""),
                 duration_months=months,
+                title=row.get("title", ""),
+                lead_organisation=row.get("lead_organisation", ""),
             )
         )
     return theirs, problems
@@ -83,6 +85,8 @@ def _our_side(application: Application) -> OurSide:
         partner_organisations=tuple(p.name for p in application.partners.all() if p.side == PartnerSide.FOREIGN),
         pi_names=(person.name, person.name_en) if person is not None else (),
         duration_months=application.duration_months,
+        title=application.title,
+        lead_organisation=tuple(application.lead_organisation.name.values()) if application.lead_organisation else (),
     )
 
 
@@ -92,7 +96,7 @@ def compare_with_partner_list(*, call: Call, rows: list[TheirSide], actor: Any =
     directions = _bilateral_directions(call)
     applications = list(
         Application.objects.filter(call=call, state__in=SUBMITTED_STATES)
-        .select_related("direction", "applicant__person")
+        .select_related("direction", "applicant__person", "lead_organisation")
         .prefetch_related("partners")
         .select_for_update(of=("self",))
     )
@@ -105,6 +109,7 @@ def compare_with_partner_list(*, call: Call, rows: list[TheirSide], actor: Any =
     for m in matches:
         application = by_id[m.application]
         application.bilateral = {
+            "found": m.counterpart is not None,
             "counterpart": m.counterpart.reference if m.counterpart else None,
             "row": m.counterpart.row if m.counterpart else None,
             "mismatches": list(m.mismatches),
