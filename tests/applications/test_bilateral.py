@@ -177,7 +177,14 @@ def test_values_the_partner_leaves_empty_are_not_mismatches() -> None:
 
 def test_title_and_lead_organisation_are_compared_when_given() -> None:
     our = OurSide(
-        1, "Smart Water Management", (), (), (), 24, title="智慧水务", lead_organisation=("测试大学", "Test University")
+        1,
+        "Smart Water Management",
+        ("水",),
+        ("University of Auckland",),
+        ("Wang Wei",),
+        24,
+        title="智慧水务",
+        lead_organisation=("测试大学", "Test University"),
     )
     (match,), _ = match_submissions([our], [theirs(title="智慧水资源", lead_organisation="Test University")])
     assert match.mismatches == ("title",)
