@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import html
 import io
 import re
@@ -18,7 +19,9 @@ from shenbao.accounts.enums import MembershipRole
 from shenbao.accounts.models import Organisation, User
 from shenbao.accounts.services.accounts import add_membership, register_user
 from shenbao.applications.enums import ApplicationState
+from shenbao.applications.facts import check_application
 from shenbao.applications.models import Application, TeamMember
+from shenbao.applications.services.drafts import start_application
 from shenbao.applications.services.formal_check import decide_formal_check
 from shenbao.applications.services.submission import submit_application
 from shenbao.applications.services.team import invite_team_member, respond_to_invitation
@@ -28,6 +31,7 @@ from shenbao.calls.models import Call
 from shenbao.calls.services.definitions import load_call_definition
 from shenbao.calls.services.roles import grant_program_role
 from shenbao.core.errors import DomainError
+from shenbao.eligibility.engine import Outcome
 from tests.applications.fixtures import XIAOMI_VALUES, docx_bytes, make_ready_application, open_call
 from tests.factories import UserFactory
 
@@ -244,11 +248,17 @@ def test_application_permission_matrix(client: Client, roles: dict[str, Any], wh
     pk = application.pk
     view = client.get(reverse("web:application", args=[pk]))
     fragment = client.get(reverse("web:application_eligibility", args=[pk]))
+    document = application.attachments.get()
+    download = client.get(reverse("web:application_attachment", args=[pk, document.pk]))
     if who == "anonymous":
-        assert view.status_code == 302 and fragment.status_code == 302  # to the log-in page
+        assert view.status_code == fragment.status_code == download.status_code == 302  # to the log-in page
     else:
         assert view.status_code == (200 if can_view else 404)
         assert fragment.status_code == (200 if can_view else 404)
+        assert download.status_code == (200 if can_view else 404)
+        if can_view:
+            body = b"".join(download.streaming_content)  # type: ignore[attr-defined]
+            assert hashlib.sha256(body).hexdigest() == document.sha256
     posts = {
         "web:application_save": {"version": application.version, "title": "被改动"},
         "web:application_invite": {"email": "x@example.com", "name": "X", "role": "student"},
@@ -258,9 +268,11 @@ def test_application_permission_matrix(client: Client, roles: dict[str, Any], wh
         "web:application_submit": {"key": "k"},
         "web:application_amend": {"title": "改", "reason": "x"},
         "web:application_endorse": {"note": "x"},
+        "web:application_attachment_remove": {},
     }
     for name, data in posts.items():
-        response = client.post(reverse(name, args=[pk]), data)
+        args = [pk, document.pk] if name == "web:application_attachment_remove" else [pk]
+        response = client.post(reverse(name, args=args), data)
         if who == "anonymous":
             assert response.status_code == 302 and "/accounts/login/" in response["Location"], name
         elif not can_view:
@@ -364,3 +376,50 @@ def test_oversize_upload_is_refused_before_csrf_reads_it(ready_application: Call
     assert "The file is larger than this call accepts (at most 20 MB); nothing was saved." in response.content.decode()
     assert parsed == []  # the body was never parsed
     assert application.attachments.count() == 1
+
+
+def test_documents_with_signing_dates_and_numbers(client: Client, university: Organisation) -> None:
+    call = open_call("003", code="open-003")
+    user = register_user(email="lab@example.com", password=None, name="实验室负责人")
+    application = start_application(
+        call=call, direction=call.directions.get(code="2.2"), applicant=user, lead_organisation=university
+    )
+    client.force_login(user)
+    pdf = io.BytesIO(b"%PDF-1.4 agreement")
+    pdf.name = "agreement.pdf"
+    client.post(
+        reverse("web:application_attach", args=[application.pk]),
+        {"document": "coconstruction-agreement-2.2", "file": pdf, "signed_on": "2023-05-06", "key": "JL-2023-01"},
+    )
+    attachment = application.attachments.get()
+    assert (attachment.signed_on.isoformat(), attachment.key) == ("2023-05-06", "JL-2023-01")
+    results = {r.code: r for r in check_application(application)}
+    assert [x.code for x in results["doc-rule-coconstruction-2.2"].reasons] == ["document_present"]
+    client.post(reverse("web:application_attachment_remove", args=[application.pk, attachment.pk]))
+    assert application.attachments.count() == 0
+
+
+def test_partner_networks_for_calls_that_ask(client: Client, university: Organisation) -> None:
+    call = open_call("003", code="open-003")
+    user = register_user(email="ras@example.com", password=None, name="中俄项目")
+    application = start_application(
+        call=call, direction=call.directions.get(code="2.9"), applicant=user, lead_organisation=university
+    )
+    client.force_login(user)
+    page = client.get(reverse("web:application", args=[application.pk])).content.decode()
+    assert 'name="networks"' in page
+    client.post(
+        reverse("web:application_partner", args=[application.pk]),
+        {
+            "side": "foreign",
+            "name": "Lebedev Physical Institute",
+            "type": "research_institute",
+            "country": "RU",
+            "networks": ["ras"],
+            "legal_person": "on",
+        },
+    )
+    partner = application.partners.get()
+    assert partner.networks == ["ras"]
+    results = {r.code: r for r in check_application(application)}
+    assert results["ras-2.9"].outcome == Outcome.PASS

@@ -22,6 +22,16 @@ urlpatterns = [
     path("applications/<int:pk>/team/", applicant.application_invite, name="application_invite"),
     path("applications/<int:pk>/partners/", applicant.application_partner, name="application_partner"),
     path("applications/<int:pk>/attachments/", applicant.application_attach, name="application_attach"),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_pk>/",
+        applicant.application_attachment_download,
+        name="application_attachment",
+    ),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_pk>/remove/",
+        applicant.application_attachment_remove,
+        name="application_attachment_remove",
+    ),
     path("applications/<int:pk>/submit/", applicant.application_submit, name="application_submit"),
     path("applications/<int:pk>/withdraw/", applicant.application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/endorse/", applicant.application_endorse, name="application_endorse"),

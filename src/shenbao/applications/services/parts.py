@@ -128,3 +128,18 @@ def attach_share_link(*, application: Application, document_code: str, url: str,
         action="shenbao.application.link_added", obj=application, actor=actor, data={"document": document_code, "url": url}
     )
     return attachment
+
+
+@transaction.atomic
+def remove_attachment(*, attachment: Attachment, actor: User) -> None:
+    """Take a document off a draft (the file is deleted too; submitted revisions keep their record)."""
+    _editable(attachment.application)
+    log_action(
+        action="shenbao.application.attachment_removed",
+        obj=attachment.application,
+        actor=actor,
+        data={"document": attachment.document_code, "sha256": attachment.sha256, "link": attachment.share_link},
+    )
+    if attachment.file:
+        attachment.file.delete(save=False)
+    attachment.delete()

@@ -96,10 +96,29 @@ class PartnerForm(forms.Form):
     legal_person = forms.BooleanField(label=_("Has independent legal personality"), required=False)
     registered_on = forms.DateField(label=_("Registration date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     matching_funds_yuan = forms.IntegerField(label=_("Matching funds (yuan)"), min_value=0, max_value=10**13, required=False)
+    networks = forms.MultipleChoiceField(label=_("Member of"), choices=(), widget=forms.CheckboxSelectMultiple, required=False)
+    affiliation_valid_until = forms.DateField(
+        label=_("Affiliation proof valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, networks: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = _country_choices()  # type: ignore[attr-defined]
+        if networks:
+            self.fields["networks"].choices = networks  # type: ignore[attr-defined]
+        else:
+            del self.fields["networks"]
+            del self.fields["affiliation_valid_until"]
+
+
+def partner_networks(definition: CallDefinition, direction: str | None) -> list[tuple[str, str]]:
+    """The networks the call's rules ask partners to belong to (e.g. CNR, the Russian Academy of Sciences)."""
+    language = translation.get_language() or "zh-hans"
+    found: dict[str, str] = {}
+    for _criterion, rule in _rules(definition, direction):
+        if rule.kind in ("partner_organisation", "partner_affiliation"):
+            found[rule.network] = rule.network_name.get(language)
+    return sorted(found.items())
 
 
 class InviteForm(forms.Form):
@@ -115,6 +134,13 @@ class InviteForm(forms.Form):
         ],
     )
     presenter = forms.BooleanField(label=_("Presents at the defence"), required=False)
+
+
+class AttachmentDetailsForm(forms.Form):
+    """What some documents need besides the file: the signing date, the document's number."""
+
+    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    key = forms.CharField(label=_("Document number"), max_length=100, required=False)
 
 
 class LinkForm(forms.Form):

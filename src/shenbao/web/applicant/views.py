@@ -11,7 +11,8 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -24,11 +25,11 @@ from shenbao.accounts.services.accounts import add_membership, create_organisati
 from shenbao.applications.enums import InvitationStatus
 from shenbao.applications.errors import EditConflict
 from shenbao.applications.facts import check_application, missing_required_fields
-from shenbao.applications.models import Application, Partner, TeamMember
+from shenbao.applications.models import Application, Attachment, Partner, TeamMember
 from shenbao.applications.queries.access import applications_visible_to, get_application_for
 from shenbao.applications.services.drafts import save_draft, start_application
 from shenbao.applications.services.formal_check import endorse_application
-from shenbao.applications.services.parts import add_partner, attach_file, attach_share_link, remove_partner
+from shenbao.applications.services.parts import add_partner, attach_file, attach_share_link, remove_attachment, remove_partner
 from shenbao.applications.services.submission import amend_submission, submit_application, withdraw_application
 from shenbao.applications.services.team import invite_team_member, respond_to_invitation
 from shenbao.calls.enums import Phase
@@ -38,6 +39,7 @@ from shenbao.core.errors import DomainError
 from shenbao.eligibility.engine import Outcome, summarise
 from shenbao.eligibility.messages import OUTCOME_LABELS, result_text
 from shenbao.web.applicant.forms import (
+    AttachmentDetailsForm,
     InviteForm,
     LinkForm,
     OrganisationForm,
@@ -46,6 +48,7 @@ from shenbao.web.applicant.forms import (
     RegisterForm,
     application_form,
     changes_from,
+    partner_networks,
 )
 from shenbao.web.common import acting_user, form_errors
 
@@ -209,7 +212,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "team": list(application.team.all()),
         "partners": list(application.partners.all()),
         "invite_form": InviteForm(),
-        "partner_form": PartnerForm(),
+        "partner_form": PartnerForm(networks=partner_networks(definition, direction)),
         "submit_key": secrets.token_urlsafe(16),
         "revisions": list(application.revisions.order_by("-number")),
         "decisions": list(application.formal_checks.all()),
@@ -283,6 +286,32 @@ def _back(request: HttpRequest, application: Application, error: str | None = No
 
 @login_required
 @require_POST
+def application_attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    application = _application_or_404(request, pk)
+    if not request.user.has_perm("applications.change_application", application):
+        raise Http404
+    attachment = Attachment.objects.filter(application=application, pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404
+    try:
+        remove_attachment(attachment=attachment, actor=acting_user(request))
+    except DomainError as exc:
+        return _back(request, application, error=str(exc))
+    return _back(request, application, ok=_("The document was removed."))
+
+
+@login_required
+def application_attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    """The uploaded file, for whoever may see the application (applicant, team, officers)."""
+    application = _application_or_404(request, pk)
+    attachment = Attachment.objects.filter(application=application, pk=attachment_pk).first()
+    if attachment is None or not attachment.file:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name or "document")
+
+
+@login_required
+@require_POST
 def application_invite(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(request, pk)
     if not request.user.has_perm("applications.change_application", application):
@@ -317,7 +346,9 @@ def application_partner(request: HttpRequest, pk: int) -> HttpResponse:
         if partner is not None:
             remove_partner(partner=partner, actor=acting_user(request))
         return _back(request, application, ok=_("The partner was removed."))
-    form = PartnerForm(request.POST)
+    definition = current_definition(application.call)
+    networks = partner_networks(definition, application.direction.code if application.direction else None)
+    form = PartnerForm(request.POST, networks=networks)
     if not form.is_valid():
         return _back(request, application, error=form_errors(form))
     data = form.cleaned_data
@@ -331,6 +362,8 @@ def application_partner(request: HttpRequest, pk: int) -> HttpResponse:
         legal_person=data["legal_person"],
         registered_on=data["registered_on"],
         matching_funds_yuan=data["matching_funds_yuan"] or 0,
+        networks=data.get("networks", []),
+        affiliation_valid_until=data.get("affiliation_valid_until"),
     )
     return _back(request, application, ok=_("The partner was added."))
 
@@ -354,6 +387,9 @@ def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
             upload = request.FILES.get("file")
             if upload is None:
                 return _back(request, application, error=_("Choose a file to upload."))
+            details = AttachmentDetailsForm(request.POST)
+            if not details.is_valid():
+                return _back(request, application, error=form_errors(details))
             attach_file(
                 application=application,
                 document_code=code,
@@ -361,6 +397,8 @@ def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
                 stream=upload,
                 size=upload.size or 0,
                 actor=acting_user(request),
+                signed_on=details.cleaned_data["signed_on"],
+                key=details.cleaned_data["key"],
             )
     except DomainError as exc:
         return _back(request, application, error=str(exc))
