@@ -67,7 +67,7 @@ def test_submission_after_the_deadline_is_refused_and_nothing_changes(ready_appl
     late = application.call.deadline + dt.timedelta(seconds=1)
     with pytest.raises(DeadlinePassed) as info:
         submit_application(application=application, actor=application.applicant, now=late)
-    assert "24:00 (Asia/Shanghai)" in str(info.value)
+    assert "24:00（北京时间）" in str(info.value)
     application.refresh_from_db()
     assert (application.state, application.revision, application.receipt_number) == (ApplicationState.DRAFT, 0, None)
     assert AuditEntry.objects.filter(action="shenbao.application.late_refused").count() == 1

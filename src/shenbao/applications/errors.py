@@ -26,9 +26,9 @@ class CallNotOpen(DomainError):
 class NotEligible(DomainError):
     code = "not_eligible"
 
-    def __init__(self, failed: list[str]) -> None:
+    def __init__(self, failed: list[str], texts: list[str] | None = None) -> None:
         super().__init__(
-            _("The application does not meet every requirement yet: %(rules)s."), params={"rules": ", ".join(failed)}
+            _("The application does not meet every requirement yet: %(rules)s."), params={"rules": "; ".join(texts or failed)}
         )
         self.failed = failed
 

@@ -288,3 +288,10 @@ RULE_EXPLANATIONS: dict[str, Promise] = {
 
 def explain_kind(kind: str) -> str:
     return str(RULE_EXPLANATIONS.get(kind, kind))
+
+
+def team_role_label(code: str) -> str:
+    try:
+        return str(_TEAM_ROLES[TeamRole(code)])
+    except (ValueError, KeyError):
+        return code

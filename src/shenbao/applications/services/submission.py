@@ -25,6 +25,7 @@ from shenbao.applications.services.state import change_application_state
 from shenbao.calls.enums import Phase
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.public import call_phase
+from shenbao.core import present
 from shenbao.core.audit import log_action
 from shenbao.core.text import text_get
 from shenbao.core.timeutil import end_of_day_label
@@ -98,10 +99,18 @@ def _freeze(application: Application, actor: User, reason: str) -> ApplicationRe
 
 
 def _deadline_text(application: Application) -> str:
-    """The deadline as the call states it, in the call's own time zone ("24:00" of the day)."""
+    """The deadline as the call states it ("24:00" of the day), in Beijing time or the call's zone."""
+    if application.call.timezone == "Asia/Shanghai":
+        return present.beijing(application.call.deadline)
     local = application.call.deadline.astimezone(ZoneInfo(application.call.timezone))
     day, clock = end_of_day_label(local.replace(tzinfo=None))
     return f"{day.isoformat()} {clock} ({application.call.timezone})"
+
+
+def _criterion_texts(definition: Any, codes: list[str]) -> list[str]:
+    language = translation.get_language()
+    texts = {c.code: c.text.get(language) for c in definition.eligibility}
+    return [texts.get(code, code) for code in codes]
 
 
 def _check_deadline(application: Application, now: dt.datetime) -> LateSubmissionToken | None:
@@ -165,9 +174,9 @@ def _submit(application: Application, actor: User, key: str, now: dt.datetime) -
     results = check_application(locked, definition)
     failed = [r.code for r in results if r.outcome == Outcome.FAIL]
     if failed:
-        raise NotEligible(failed)
+        raise NotEligible(failed, _criterion_texts(definition, failed))
     resubmission = locked.state == ApplicationState.RETURNED
-    revision = _freeze(locked, actor, "resubmitted after correction" if resubmission else "")
+    revision = _freeze(locked, actor, "退回修改后重新提交 / Resubmitted after correction" if resubmission else "")
     locked.check_results = encode_results(results)
     if not locked.receipt_number:
         locked.receipt_number = f"{locked.call.year}-{locked.call_id:03d}-{locked.pk:06d}"
