@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.utils import translation
 
 from shenbao.accounts.models import User
 from shenbao.accounts.services.accounts import register_user
@@ -19,7 +20,7 @@ from shenbao.applications.services.drafts import save_draft
 from shenbao.applications.services.formal_check import decide_formal_check
 from shenbao.applications.services.submission import amend_submission, issue_late_token, submit_application, withdraw_application
 from shenbao.calls.models import Call
-from shenbao.core.errors import InvalidTransition
+from shenbao.core.errors import DomainError, InvalidTransition
 from shenbao.core.models import AuditEntry
 from shenbao.eligibility.engine import Outcome
 
@@ -233,3 +234,20 @@ def test_drafts_do_not_count_against_the_application_limit(ready_application: Ca
     submit_application(application=second, actor=second.applicant)
     with pytest.raises(NotEligible):
         submit_application(application=third, actor=third.applicant)
+
+
+def test_an_application_is_returned_for_correction_only_once(ready_application: Callable[..., Application]) -> None:
+    officer = register_user(email="officer@example.com", password=None, name="主管")
+    application = ready_application()
+    submit_application(application=application, actor=application.applicant)
+    decide_formal_check(applications=[application], outcome="return", reason="补充盖章", actor=officer)
+    submit_application(application=application, actor=application.applicant)
+    with pytest.raises(DomainError) as info:
+        decide_formal_check(applications=[application], outcome="return", reason="再次退回", actor=officer)
+    with translation.override("en"):
+        assert (
+            str(info.value)
+            == f"These applications were already returned once; pass or fail them now: {application.receipt_number}."
+        )
+    decide_formal_check(applications=[application], outcome="fail", reason="仍未盖章", actor=officer)
+    assert Application.objects.get(pk=application.pk).state == ApplicationState.CHECK_FAILED

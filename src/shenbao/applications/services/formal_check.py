@@ -42,6 +42,18 @@ def decide_formal_check(*, applications: list[Application], outcome: str, reason
             _("These applications still wait for their institution's endorsement: %(receipts)s."),
             params={"receipts": ", ".join(waiting)},
         )
+    if outcome == FormalCheckOutcome.RETURN:
+        # An application is returned for correction once (DESIGN §4); the next decision is final.
+        again = [
+            a.receipt_number or str(a.pk)
+            for a in locked
+            if FormalCheckDecision.objects.filter(application=a, outcome=FormalCheckOutcome.RETURN).exists()
+        ]
+        if again:
+            raise DomainError(
+                _("These applications were already returned once; pass or fail them now: %(receipts)s."),
+                params={"receipts": ", ".join(again)},
+            )
     for application in locked:
         change_application_state(application=application, to=target, actor=actor, data={"outcome": outcome, "reason": reason})
         decisions.append(
