@@ -475,16 +475,7 @@ class _Evaluator:
 
 def rule_kinds(definition: CallDefinition) -> frozenset[str]:
     """Every rule kind the call uses, nested ones included."""
-    kinds: set[str] = set()
-
-    def walk(rule: Any) -> None:
-        kinds.add(rule.kind)
-        for inner in getattr(rule, "rules", []):
-            walk(inner)
-
-    for criterion in definition.eligibility:
-        walk(criterion.rule)
-    return frozenset(kinds)
+    return frozenset(rule.kind for criterion in definition.eligibility for rule in c.walk_rules(criterion.rule))
 
 
 def applies(criterion: c.Criterion, direction: str | None) -> bool:

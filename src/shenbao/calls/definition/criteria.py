@@ -366,3 +366,12 @@ class Criterion(Strict):
     rule: Rule
     level: Level = Level.MUST
     directions: list[Code] = Field(default_factory=list, description="empty = the whole call")
+
+
+def walk_rules(rule: Rule) -> list[Rule]:
+    """The rule and every rule nested in it (any_of / all_of), outermost first."""
+    out: list[Rule] = [rule]
+    if isinstance(rule, AnyOfRule | AllOfRule):
+        for inner in rule.rules:
+            out.extend(walk_rules(inner))
+    return out

@@ -22,12 +22,10 @@ from pydantic_core import PydanticCustomError
 from shenbao.accounts.enums import OrgType
 from shenbao.calls.definition.base import MAX_COUNT, Code, Country, Money, Quantity, Slug, Strict
 from shenbao.calls.definition.criteria import (
-    AllOfRule,
-    AnyOfRule,
     Criterion,
     ExclusiveDirectionsRule,
     RequiredDocumentRule,
-    Rule,
+    walk_rules,
 )
 from shenbao.core.text import I18nText
 
@@ -668,7 +666,7 @@ class CallDefinition(Strict):
         for i, c in enumerate(self.eligibility):
             for code in c.directions:
                 _known(f"eligibility.{i}.directions", code, directions)
-            for rule in _walk(c.rule):
+            for rule in walk_rules(c.rule):
                 if isinstance(rule, RequiredDocumentRule):
                     _known(f"eligibility.{i}.rule.document", rule.document, documents)
                 if isinstance(rule, ExclusiveDirectionsRule):
@@ -696,15 +694,6 @@ class CallDefinition(Strict):
             for code in ex.directions:
                 _known(f"selection.exclusivity.{i}.directions", code, directions)
         return self
-
-
-def _walk(rule: Rule) -> list[Rule]:
-    if isinstance(rule, (AnyOfRule, AllOfRule)):
-        out: list[Rule] = [rule]
-        for inner in rule.rules:
-            out.extend(_walk(inner))
-        return out
-    return [rule]
 
 
 def _unique(path: str, codes: list[str]) -> None:

@@ -149,17 +149,13 @@ class LinkForm(forms.Form):
 
 
 def _rules(definition: CallDefinition, direction: str | None) -> list[tuple[c.Criterion, Any]]:
-    out: list[tuple[c.Criterion, Any]] = []
-
-    def walk(criterion: c.Criterion, rule: Any) -> None:
-        out.append((criterion, rule))
-        for inner in getattr(rule, "rules", []):
-            walk(criterion, inner)
-
-    for criterion in definition.eligibility:
-        if not criterion.directions or direction in criterion.directions:
-            walk(criterion, criterion.rule)
-    return out
+    """(criterion, rule) for every rule, nested ones included, that applies to the direction."""
+    return [
+        (criterion, rule)
+        for criterion in definition.eligibility
+        if not criterion.directions or direction in criterion.directions
+        for rule in c.walk_rules(criterion.rule)
+    ]
 
 
 def _definition_field(field: FieldDef, language: str) -> forms.Field:

@@ -170,6 +170,14 @@ def _application_or_404(request: HttpRequest, pk: int) -> Application:
     return application
 
 
+def _application_for(request: HttpRequest, pk: int, permission: str) -> Application:
+    """The application if the user may see it and holds ``permission`` on it; else 404."""
+    application = _application_or_404(request, pk)
+    if not request.user.has_perm(permission, application):
+        raise Http404
+    return application
+
+
 def _eligibility_context(application: Application) -> dict[str, Any]:
     language = translation.get_language()
     missing = [f.label.get(language) for f in missing_required_fields(application)]
@@ -287,9 +295,7 @@ def _back(request: HttpRequest, application: Application, error: str | None = No
 @login_required
 @require_POST
 def application_attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
-    application = _application_or_404(request, pk)
-    if not request.user.has_perm("applications.change_application", application):
-        raise Http404
+    application = _application_for(request, pk, "applications.change_application")
     attachment = Attachment.objects.filter(application=application, pk=attachment_pk).first()
     if attachment is None:
         raise Http404
@@ -313,9 +319,7 @@ def application_attachment_download(request: HttpRequest, pk: int, attachment_pk
 @login_required
 @require_POST
 def application_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_or_404(request, pk)
-    if not request.user.has_perm("applications.change_application", application):
-        raise Http404
+    application = _application_for(request, pk, "applications.change_application")
     form = InviteForm(request.POST)
     if not form.is_valid():
         return _back(request, application, error=form_errors(form))
@@ -337,9 +341,7 @@ def application_invite(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_partner(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_or_404(request, pk)
-    if not request.user.has_perm("applications.change_application", application):
-        raise Http404
+    application = _application_for(request, pk, "applications.change_application")
     if request.POST.get("remove"):
         remove = request.POST["remove"]
         partner = Partner.objects.filter(application=application, pk=int(remove)).first() if remove.isdecimal() else None
@@ -371,9 +373,7 @@ def application_partner(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_or_404(request, pk)
-    if not request.user.has_perm("applications.change_application", application):
-        raise Http404
+    application = _application_for(request, pk, "applications.change_application")
     code = request.POST.get("document", "")
     try:
         if request.POST.get("url"):
@@ -431,9 +431,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_amend(request: HttpRequest, pk: int) -> HttpResponse:
     """A change after submission, while the call allows it: a new revision with a reason."""
-    application = _application_or_404(request, pk)
-    if not request.user.has_perm("applications.amend_application", application):
-        raise Http404
+    application = _application_for(request, pk, "applications.amend_application")
     definition = current_definition(application.call)
     form = application_form(definition, application, data=request.POST)
     reason = request.POST.get("reason", "").strip()
@@ -453,9 +451,7 @@ def application_amend(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_endorse(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_or_404(request, pk)
-    if not request.user.has_perm("applications.endorse_application", application):
-        raise Http404
+    application = _application_for(request, pk, "applications.endorse_application")
     try:
         endorse_application(application=application, actor=acting_user(request), note=request.POST.get("note", ""))
     except DomainError as exc:
@@ -466,9 +462,7 @@ def application_endorse(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _application_or_404(request, pk)
-    if not request.user.has_perm("applications.withdraw_application", application):
-        raise Http404
+    application = _application_for(request, pk, "applications.withdraw_application")
     try:
         withdraw_application(application=application, actor=acting_user(request), reason=request.POST.get("reason", ""))
     except DomainError as exc:
