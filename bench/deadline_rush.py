@@ -130,6 +130,7 @@ def main() -> None:
     parser.add_argument("--late", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread when > 1)")
     args = parser.parse_args()
 
     recreate_database()
@@ -154,6 +155,8 @@ def main() -> None:
             f"127.0.0.1:{PORT}",
             "-w",
             str(args.workers),
+            "--threads",
+            str(args.threads),
             "--log-level",
             "warning",
         ],
@@ -195,6 +198,7 @@ def main() -> None:
             "applicants": args.applicants,
             "concurrency": args.concurrency,
             "gunicorn_workers": args.workers,
+            "gunicorn_threads": args.threads,
             "database": "postgresql",
             "rush_submit": rush_result,
             "floor_one_row": floor_result,

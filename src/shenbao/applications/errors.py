@@ -12,8 +12,9 @@ from shenbao.core.errors import DomainError
 class DeadlinePassed(DomainError):
     code = "deadline_passed"
 
-    def __init__(self, **params: Any) -> None:
-        super().__init__(_("The deadline (%(deadline)s) has passed; the submission was refused."), params=params)
+    def __init__(self, *, deadline: str, application: Any = None) -> None:
+        super().__init__(_("The deadline (%(deadline)s) has passed; the submission was refused."), params={"deadline": deadline})
+        self.application = application  # the refused application, for the audit record
 
 
 class CallNotOpen(DomainError):

@@ -15,6 +15,8 @@ APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
 #: States that count against limits across applications (per applicant, per country, one-use documents).
 COUNTED_STATES = frozenset({S.SUBMITTED, S.ENDORSED, S.RETURNED, S.CHECK_PASSED, S.CHECK_FAILED})
 SUBMITTED_STATES = frozenset({S.SUBMITTED, S.ENDORSED, S.RETURNED, S.CHECK_PASSED, S.CHECK_FAILED})
+# Submitting again from these answers with the existing receipt (a retry or a double click).
+SUBMITTED_ALREADY = frozenset({S.SUBMITTED, S.ENDORSED, S.CHECK_PASSED})
 
 
 def can_transition(current: str, target: str) -> bool:

@@ -100,6 +100,16 @@ class SubmitSerializer(serializers.Serializer[Any]):
     key = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
 
+class ReceiptSerializer(serializers.Serializer[Any]):
+    """What a submission answers: the receipt (read the full application with GET)."""
+
+    id = serializers.IntegerField()
+    state = serializers.CharField()
+    receipt_number = serializers.CharField()
+    revision = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField()
+
+
 class RuleResultSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     kind = serializers.CharField()

@@ -20,6 +20,7 @@ from shenbao.api.v1.serializers import (
     CallDetailSerializer,
     CallSerializer,
     FormalCheckSerializer,
+    ReceiptSerializer,
     RuleResultSerializer,
     SubmitSerializer,
 )
@@ -28,7 +29,7 @@ from shenbao.applications.models import Application
 from shenbao.applications.queries.access import applications_visible_to, get_application_for
 from shenbao.applications.services.drafts import save_draft, start_application
 from shenbao.applications.services.formal_check import decide_formal_check
-from shenbao.applications.services.submission import submit_application
+from shenbao.applications.services.submission import submit_own_application
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.public import get_call_for_viewing, public_calls
@@ -142,24 +143,28 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
             raise _domain(exc) from exc
         return Response(ApplicationSerializer(application).data)
 
-    @extend_schema(request=SubmitSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=SubmitSerializer, responses=ReceiptSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
-        application = self.get_object()
-        if (
-            not request.user.has_perm("applications.submit_application", application)
-            and application.applicant_id != request.user.pk
-        ):
-            raise PermissionDenied(_("Only the applicant submits."))
         data = SubmitSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        number = int(pk) if pk.isdecimal() and pk.isascii() else 0
         try:
-            result = submit_application(
-                application=application, actor=acting_user(request), key=data.validated_data.get("key", "")
-            )
+            result = submit_own_application(pk=number, actor=acting_user(request), key=data.validated_data.get("key", ""))
         except DomainError as exc:
             raise _domain(exc) from exc
-        return Response(ApplicationSerializer(result.application).data, status=status.HTTP_201_CREATED if result.created else 200)
+        if result is None:  # not the user's own: 404 if they may not see it, else 403
+            self.get_object()
+            raise PermissionDenied(_("Only the applicant submits."))
+        application = result.application
+        receipt = {
+            "id": application.pk,
+            "state": application.state,
+            "receipt_number": application.receipt_number,
+            "revision": result.revision,
+            "submitted_at": application.submitted_at,
+        }
+        return Response(ReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED if result.created else 200)
 
     @extend_schema(responses=RuleResultSerializer(many=True))
     @action(detail=True, methods=["get"])

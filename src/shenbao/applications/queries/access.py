@@ -35,7 +35,11 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
 def get_application_for(user: Any, pk: int) -> Application | None:
     """The application if ``user`` may see it.  The applicant's own is found by one indexed query."""
     if getattr(user, "is_authenticated", False):
-        own = Application.objects.select_related("call", "direction", "applicant").filter(pk=pk, applicant=user).first()
+        own = (
+            Application.objects.select_related("call", "direction", "applicant__person", "lead_organisation")
+            .filter(pk=pk, applicant=user)
+            .first()
+        )
         if own is not None:
             return own
     return applications_visible_to(user).filter(pk=pk).first()

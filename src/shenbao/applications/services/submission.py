@@ -22,6 +22,7 @@ from shenbao.applications.facts import check_application, missing_required_field
 from shenbao.applications.models import Application, ApplicationRevision, LateSubmissionToken
 from shenbao.applications.services.drafts import EDITABLE, has_valid_late_token
 from shenbao.applications.services.state import change_application_state
+from shenbao.applications.transitions import SUBMITTED_ALREADY
 from shenbao.calls.enums import Phase
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.public import call_phase
@@ -85,8 +86,9 @@ def snapshot(application: Application) -> dict[str, Any]:
 
 def _freeze(application: Application, actor: User, reason: str) -> ApplicationRevision:
     """Write the next numbered revision; the caller saves ``application.revision``."""
-    content = json.loads(json.dumps(snapshot(application), cls=DjangoJSONEncoder))
-    digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    text = json.dumps(snapshot(application), cls=DjangoJSONEncoder, sort_keys=True, ensure_ascii=False)
+    content = json.loads(text)
+    digest = hashlib.sha256(text.encode()).hexdigest()
     application.revision += 1
     return ApplicationRevision.objects.create(
         application=application,
@@ -120,7 +122,7 @@ def _check_deadline(application: Application, now: dt.datetime) -> LateSubmissio
         return None
     token = has_valid_late_token(call=application.call, applicant=application.applicant, now=now)
     if token is None:
-        raise DeadlinePassed(deadline=_deadline_text(application))
+        raise DeadlinePassed(deadline=_deadline_text(application), application=application)
     return token
 
 
@@ -140,26 +142,41 @@ def submit_application(*, application: Application, actor: User, key: str = "", 
     The same ``key`` (the form's one-time token) submitted twice returns the first result,
     so double clicks and retries never create a second submission.
     """
-    now = now or timezone.now()
-    try:
-        result = _submit(application, actor, key, now)
-    except DeadlinePassed:
-        _record_refusal(application, actor, now)
-        raise
+    result = _submit_locked(application.pk, actor, key, now or timezone.now(), own_only=False)
+    assert result is not None  # the application exists: the caller has just read it
     # The caller's object reflects the submission without another query.
     for name in ("state", "revision", "receipt_number", "submitted_at", "submit_key", "check_results", "version"):
         setattr(application, name, getattr(result.application, name))
     return result
 
 
+def submit_own_application(*, pk: int, actor: User, key: str = "", now: dt.datetime | None = None) -> SubmitResult | None:
+    """Submit the actor's own application by its key, read under the lock together with all that
+    the checks need (the API's path: one query where a read and then a lock would be two).
+    None when the actor has no application ``pk``."""
+    return _submit_locked(pk, actor, key, now or timezone.now(), own_only=True)
+
+
+def _submit_locked(pk: int, actor: User, key: str, now: dt.datetime, *, own_only: bool) -> SubmitResult | None:
+    try:
+        return _submit(pk, actor, key, now, own_only)
+    except DeadlinePassed as exc:
+        _record_refusal(exc.application, actor, now)  # outside the rolled-back transaction
+        raise
+
+
 @transaction.atomic
-def _submit(application: Application, actor: User, key: str, now: dt.datetime) -> SubmitResult:
-    locked = (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("call", "direction", "applicant__person", "lead_organisation")
-        .get(pk=application.pk)
+def _submit(pk: int, actor: User, key: str, now: dt.datetime, own_only: bool) -> SubmitResult | None:
+    rows = Application.objects.select_for_update(of=("self",)).select_related(
+        "call", "direction", "applicant__person", "lead_organisation"
     )
-    if locked.state in (ApplicationState.SUBMITTED, ApplicationState.ENDORSED, ApplicationState.CHECK_PASSED):
+    try:
+        locked = rows.get(pk=pk, applicant=actor) if own_only else rows.get(pk=pk)
+    except Application.DoesNotExist:
+        if own_only:
+            return None
+        raise
+    if locked.state in SUBMITTED_ALREADY:
         # Already in: a double click, a retry, or a second tab. Nothing is written twice.
         return SubmitResult(locked, locked.revision, created=False)
     if locked.state not in (ApplicationState.DRAFT, ApplicationState.RETURNED):
