@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "shenbao.calls",
     "shenbao.eligibility",
     "shenbao.applications",
+    "shenbao.reviews",
     "shenbao.notifications",
     "shenbao.web",
     "shenbao.api",

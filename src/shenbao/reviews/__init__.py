@@ -1,0 +1,1 @@
+"""Review: stages, the reviewer pool, conflicts (回避), assignment, scoring, ranking, live judging."""

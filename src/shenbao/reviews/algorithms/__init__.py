@@ -1,0 +1,1 @@
+"""Pure review algorithms (no Django): affinity, assignment, aggregation and ranking."""
