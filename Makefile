@@ -6,7 +6,7 @@ RUN := $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install messages-compile migrate demo serve test lint fmt typecheck messages bench clean
+.PHONY: help install messages-compile migrate demo serve worker test lint fmt typecheck messages bench clean
 
 help:
 	@echo "make demo   - install, migrate, load the seed calls and demo data, serve on http://$(HOST):$(PORT)"
@@ -25,10 +25,16 @@ demo: migrate
 	$(RUN) python manage.py load_demo
 	@echo ""
 	@echo "Shenbao is starting on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@$(RUN) python manage.py db_worker --interval 2 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
 	$(RUN) python manage.py runserver $(HOST):$(PORT)
 
 serve: install
+	@$(RUN) python manage.py db_worker --interval 2 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
 	$(RUN) python manage.py runserver $(HOST):$(PORT)
+
+# The task worker alone (mail, reminders, deadline jobs); `make demo` and `make serve` start one.
+worker: install
+	$(RUN) python manage.py db_worker
 
 lint: install
 	$(RUN) ruff check src tests bench scripts

@@ -28,6 +28,8 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _chinese_by_default(settings: Any) -> None:
     settings.LANGUAGE_CODE = "zh-hans"
+    # Tasks (mail) run at once when the transaction commits; tests of the queue itself switch back.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 
 def seed_data(seed: str) -> dict[str, Any]:

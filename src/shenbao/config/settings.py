@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "shenbao.core",
     "shenbao.accounts",
     "shenbao.calls",
@@ -137,6 +139,17 @@ SHENBAO_MAX_REQUEST_MB = int(os.environ.get("SHENBAO_MAX_REQUEST_MB", "2100"))
 
 EMAIL_BACKEND = os.environ.get("SHENBAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SHENBAO_FROM_EMAIL", "noreply@shenbao.invalid")
+
+# Background work (mail, reminders, deadline jobs): the database queue, run by `manage.py db_worker`.
+# SHENBAO_TASKS_BACKEND=immediate runs each task at once in the process that queues it (tests, scripts).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[os.environ.get("SHENBAO_TASKS_BACKEND", "database")]
+    }
+}
 
 LOGGING = {
     "version": 1,

@@ -1,23 +1,22 @@
-"""``notify``: render a message in the recipient's language and send it once the transaction commits."""
+"""``notify``: queue a message, rendered later in the recipient's language, once the transaction commits.
+
+The message goes through the task queue (django-tasks; the database backend in production, the
+mail worker is ``manage.py db_worker``) so that a slow mail server never holds up a request such
+as a submission in the deadline rush.  The context is plain data (it is stored with the task).
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import translation
+
+from shenbao.notifications.tasks import send_notification
 
 
 def notify(*, to: str, language: str, template: str, context: dict[str, Any]) -> None:
     """Queue ``notifications/<template>_subject.txt`` and ``_body.txt`` to ``to``, in ``language``."""
-
-    def _send() -> None:
-        with translation.override(language or settings.LANGUAGE_CODE):
-            subject = render_to_string(f"notifications/{template}_subject.txt", context).strip()
-            body = render_to_string(f"notifications/{template}_body.txt", context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-
-    transaction.on_commit(_send)
+    payload = json.loads(json.dumps(context, cls=DjangoJSONEncoder))
+    transaction.on_commit(lambda: send_notification.enqueue(to=to, language=language, template=template, context=payload))

@@ -213,7 +213,13 @@ def _submit(pk: int, actor: User, key: str, now: dt.datetime, own_only: bool) ->
         to=locked.applicant.email,
         language=locked.applicant.language,
         template="receipt",
-        context={"application": locked, "revision": revision.number, "submitted_at": timezone.localtime(now)},
+        context={
+            "call_title": locked.call.title,
+            "number": locked.receipt_number,
+            "revision": revision.number,
+            "submitted_at": now,
+            "title": locked.title,
+        },
     )
     return SubmitResult(locked, revision.number, created=True)
 

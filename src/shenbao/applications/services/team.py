@@ -44,7 +44,12 @@ def invite_team_member(
         to=member.email,
         language=member.user.language if member.user else application.applicant.language,
         template="invitation",
-        context={"application": application, "inviter": str(actor), "link": f"{link_base}/invitations/{member.token}/"},
+        context={
+            "call_title": application.call.title,
+            "title": application.title,
+            "inviter": str(actor),
+            "link": f"{link_base}/invitations/{member.token}/",
+        },
     )
     return member
 

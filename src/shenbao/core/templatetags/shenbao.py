@@ -75,5 +75,8 @@ def moment(value: dt.datetime | None, tz: str, precision: str = "minute", end: b
 
 
 @register.filter
-def beijing(value: dt.datetime | None) -> str:
+def beijing(value: dt.datetime | str | None) -> str:
+    """A moment in Beijing time; also takes the ISO text a queued notification carries."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value) if value else None
     return present.beijing(value) if value else ""
