@@ -6,3 +6,7 @@ class ReviewsConfig(AppConfig):
     name = "shenbao.reviews"
     label = "reviews"
     verbose_name = _("Review")
+
+    def ready(self) -> None:
+        # Registers the permission predicates with the rules package.
+        from shenbao.reviews import permissions  # noqa: F401

@@ -3,6 +3,7 @@ from django.urls import path
 
 from shenbao.web.applicant import views as applicant
 from shenbao.web.public import views as public
+from shenbao.web.reviewer import views as reviewer
 from shenbao.web.staff import views as staff
 
 app_name = "web"
@@ -37,6 +38,17 @@ urlpatterns = [
     path("applications/<int:pk>/endorse/", applicant.application_endorse, name="application_endorse"),
     path("applications/<int:pk>/amend/", applicant.application_amend, name="application_amend"),
     path("invitations/<str:token>/", applicant.invitation, name="invitation"),
+    path("review/", reviewer.my_reviews, name="my_reviews"),
+    path("review/invitations/<str:token>/", reviewer.pool_invitation, name="pool_invitation"),
+    path("review/assignments/<int:pk>/", reviewer.assignment_detail, name="assignment"),
+    path("review/assignments/<int:pk>/save/", reviewer.assignment_save, name="assignment_save"),
+    path("review/assignments/<int:pk>/submit/", reviewer.assignment_submit, name="assignment_submit"),
+    path("review/assignments/<int:pk>/conflict/", reviewer.assignment_conflict, name="assignment_conflict"),
+    path(
+        "review/assignments/<int:pk>/attachments/<int:attachment_pk>/",
+        reviewer.assignment_attachment,
+        name="assignment_attachment",
+    ),
     path("staff/", staff.staff_calls, name="staff_calls"),
     path("staff/calls/<slug:code>/formal-check/", staff.formal_check, name="formal_check"),
     path("staff/calls/<slug:code>/formal-check/decide/", staff.formal_check_decide, name="formal_check_decide"),

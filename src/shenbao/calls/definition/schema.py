@@ -387,6 +387,9 @@ class ReviewCriterion(Strict):
     weight: float = Field(default=1, gt=0, le=10_000)
     scale_min: int = Field(default=0, ge=-10_000, le=10_000)
     scale_max: int = Field(default=10, ge=1, le=10_000)
+    not_applicable_allowed: bool = Field(
+        default=True, description="a reviewer may mark it not applicable: left out of the total, not counted as 0"
+    )
 
     @model_validator(mode="after")
     def _scale(self) -> ReviewCriterion:
@@ -446,6 +449,16 @@ class ReviewStage(Strict):
         if self.kind != StageKind.FORMAL_CHECK and self.kind != StageKind.SCREENING and not self.criteria:
             raise PydanticCustomError("stage_needs_criteria", "a scoring stage needs criteria", {"kind": self.kind.value})
         return self
+
+
+class ReviewPolicy(Strict):
+    """Call-wide review rules: conflict avoidance (回避) and reviewer load."""
+
+    exclusions_max: int = Field(default=3, ge=0, le=20, description="how many experts an applicant may ask to exclude (0: none)")
+    institution_conflict_years: int = Field(
+        default=3, ge=0, le=50, description="a reviewer who left the applicant's institution this recently is conflicted"
+    )
+    default_load: int = Field(default=10, ge=1, le=10_000, description="applications per reviewer unless set per reviewer")
 
 
 class PrizeTier(Strict):
@@ -619,6 +632,7 @@ class CallDefinition(Strict):
     required_documents: list[RequiredDocument] = Field(default_factory=list)
     form: list[FormField] = Field(default_factory=list)
     review_stages: list[ReviewStage] = Field(default_factory=list)
+    review_policy: ReviewPolicy = Field(default_factory=ReviewPolicy)
     selection: SelectionRules = Field(default_factory=SelectionRules)
     agreement: AgreementTerms | None = None
     kpi_templates: list[KpiTemplate] = Field(default_factory=list)

@@ -1,0 +1,63 @@
+"""Review errors with translated messages (services raise them, interfaces show them)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.core.errors import DomainError
+
+
+class TooManyExclusions(DomainError):
+    code = "too_many_exclusions"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            _("This call lets an applicant exclude at most %(limit)s experts; remove one first."), params={"limit": limit}
+        )
+
+
+class ExclusionsNotAllowed(DomainError):
+    code = "exclusions_not_allowed"
+
+    def __init__(self) -> None:
+        super().__init__(_("Applicants cannot exclude experts in this call."))
+
+
+class InvitationNotForYou(DomainError):
+    code = "invitation_not_for_you"
+
+    def __init__(self, email: str) -> None:
+        super().__init__(_("This invitation is for %(email)s; log in with that account to answer."), params={"email": email})
+
+
+class AlreadyAnswered(DomainError):
+    code = "already_answered"
+
+    def __init__(self) -> None:
+        super().__init__(_("This invitation has already been answered."))
+
+
+class ReviewClosed(DomainError):
+    code = "review_closed"
+
+    def __init__(self) -> None:
+        super().__init__(_("This review is submitted and can no longer be changed."))
+
+
+class ReviewConflict(DomainError):
+    code = "edit_conflict"
+
+    def __init__(self) -> None:
+        super().__init__(_("This review was changed in another window meanwhile; reload it and apply your change again."))
+
+
+class ScoresInvalid(DomainError):
+    code = "scores_invalid"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(_("Some scores cannot be accepted: %(problems)s."), params={"problems": "; ".join(problems)})
+        self.problems = problems
+
+
+class StageNotReady(DomainError):
+    code = "stage_not_ready"

@@ -1,0 +1,87 @@
+"""What a reviewer sees: their assignments, the application as submitted (identity hidden where the
+stage says so), and the other reviews when the stage allows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import translation
+
+from shenbao.applications.models import ApplicationRevision, Attachment
+from shenbao.calls.queries.definitions import current_definition
+from shenbao.core.text import text_get
+from shenbao.reviews.enums import AssignmentStatus, ReviewState
+from shenbao.reviews.models import Assignment, Review
+from shenbao.reviews.queries.stages import stage_definition
+
+
+def assignments_of(user: Any) -> QuerySet[Assignment]:
+    """The reviewer's active assignments, newest stage first."""
+    if not getattr(user, "is_authenticated", False):
+        return Assignment.objects.none()
+    return (
+        Assignment.objects.filter(reviewer=user, status=AssignmentStatus.ACTIVE)
+        .select_related("stage__call", "application__direction", "review")
+        .order_by("-stage__call__deadline", "stage__position", "application__receipt_number")
+    )
+
+
+def get_assignment_for(user: Any, pk: int) -> Assignment | None:
+    """The assignment if ``user`` may see it (its reviewer while active, or the stage's officers)."""
+    assignment = (
+        Assignment.objects.select_related("stage__call__program", "application__direction", "application__call")
+        .filter(pk=pk)
+        .first()
+    )
+    if assignment is None or not user.has_perm("reviews.view_assignment", assignment):
+        return None
+    return assignment
+
+
+def submitted_view(assignment: Assignment) -> dict[str, Any]:
+    """The application as last submitted (its frozen revision), labelled from the call's form."""
+    application = assignment.application
+    revision = ApplicationRevision.objects.filter(application=application).order_by("-number").first()
+    content: dict[str, Any] = revision.content if revision else {}
+    definition = current_definition(application.call)
+    language = translation.get_language()
+    values = content.get("values", {})
+    fields = [
+        {"label": f.label.get(language), "value": values.get(f.code)}
+        for f in definition.form
+        if f.binds is None and f.code in values and values.get(f.code) not in (None, "", [])
+    ]
+    hidden = stage_definition(assignment.stage).applicant_identity_hidden
+    identity = None
+    if not hidden:
+        identity = {
+            "applicant": str(application.applicant),
+            "lead": text_get(application.lead_organisation.name, language) if application.lead_organisation else "",
+            "team": [m for m in content.get("team", []) if m.get("status") == "accepted"],
+            "partners": content.get("partners", []),
+        }
+    return {
+        "revision": revision,
+        "title": content.get("title", application.title),
+        "english_title": content.get("english_title", ""),
+        "duration_months": content.get("duration_months"),
+        "requested_yuan": content.get("requested_yuan"),
+        "fields": fields,
+        "attachments": list(Attachment.objects.filter(application=application).exclude(file="").order_by("pk")),
+        "identity": identity,
+    }
+
+
+def other_reviews(assignment: Assignment) -> list[Review]:
+    """The other reviewers' submitted reviews of the same application in the same stage (anonymous)."""
+    return list(
+        Review.objects.filter(
+            assignment__stage=assignment.stage,
+            assignment__application=assignment.application,
+            assignment__status=AssignmentStatus.ACTIVE,
+            state=ReviewState.SUBMITTED,
+        )
+        .exclude(assignment=assignment)
+        .order_by("submitted_at")
+    )

@@ -1,0 +1,35 @@
+"""Which applications take part in a stage."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.accounts.models import User
+from shenbao.applications.enums import ApplicationState
+from shenbao.applications.models import Application
+from shenbao.calls.enums import StageKind
+from shenbao.calls.models import ReviewStage
+from shenbao.core.audit import log_action
+from shenbao.reviews.errors import StageNotReady
+from shenbao.reviews.models import StageEntry
+from shenbao.reviews.queries.stages import previous_stage
+
+
+@transaction.atomic
+def open_stage(*, stage: ReviewStage, actor: User) -> int:
+    """Enter the applications that reached ``stage``: those that passed the formal check for the first
+    scoring stage; later stages are filled by advancement from the stage before.  Idempotent; returns
+    how many applications were added."""
+    if stage.kind == StageKind.FORMAL_CHECK:
+        raise StageNotReady(_("The formal check runs from its own queue, not as a review stage."))
+    before = previous_stage(stage)
+    if before is not None and before.kind != StageKind.FORMAL_CHECK:
+        raise StageNotReady(_("Applications enter this stage by advancing from “%(stage)s”."), params={"stage": before.code})
+    passed = Application.objects.filter(call_id=stage.call_id, state=ApplicationState.CHECK_PASSED)
+    present = set(StageEntry.objects.filter(stage=stage).values_list("application_id", flat=True))
+    new = [StageEntry(stage=stage, application_id=pk) for pk in passed.values_list("pk", flat=True) if pk not in present]
+    StageEntry.objects.bulk_create(new)
+    if new:
+        log_action(action="shenbao.review.stage_opened", obj=stage, actor=actor, data={"entered": len(new)})
+    return len(new)

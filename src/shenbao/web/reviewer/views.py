@@ -1,0 +1,208 @@
+"""Reviewer pages: invitations to a call's pool, the assignments, the review form, conflict declarations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shenbao.applications.models import Attachment
+from shenbao.core.errors import DomainError
+from shenbao.reviews.enums import ReviewState
+from shenbao.reviews.models import Assignment, PoolMember
+from shenbao.reviews.queries.reviewer import assignments_of, get_assignment_for, other_reviews, submitted_view
+from shenbao.reviews.queries.stages import stage_definition
+from shenbao.reviews.services.pool import answer_pool_invitation, declare_conflict
+from shenbao.reviews.services.reviews import review_for, save_review, submit_review
+from shenbao.web.common import acting_user
+
+
+@login_required
+def my_reviews(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/reviewer/my_reviews.html", {"assignments": list(assignments_of(request.user))})
+
+
+def pool_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    """Accept or decline an invitation to review.  A new expert sets a password here: the link was
+    sent to their address, which proves it is theirs."""
+    member = PoolMember.objects.select_related("call", "user").filter(token=token).first()
+    if member is None:
+        raise Http404(_("This invitation link is not valid."))
+    needs_password = not request.user.is_authenticated and not member.user.has_usable_password()
+    error = None
+    if request.method == "POST" and needs_password and request.POST.get("answer") == "decline":
+        # Declining needs no account: the link reached the invited address.
+        try:
+            answer_pool_invitation(token=token, accept=False, user=member.user)
+        except DomainError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("Thank you; your answer was recorded."))
+            return redirect("web:call_list")
+    elif request.method == "POST":
+        if needs_password:
+            password = request.POST.get("password", "")
+            try:
+                validate_password(password, member.user)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                member.user.set_password(password)
+                member.user.save(update_fields=["password"])
+                login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
+        if error is None and request.user.is_authenticated:
+            try:
+                answer_pool_invitation(token=token, accept=request.POST.get("answer") == "accept", user=acting_user(request))
+            except DomainError as exc:
+                error = str(exc)
+            else:
+                messages.success(request, _("Thank you; your answer was recorded."))
+                return redirect("web:my_reviews")
+        elif error is None:
+            return redirect(f"{reverse('web:login')}?next={request.path}")
+    return render(
+        request,
+        "web/reviewer/invitation.html",
+        {"member": member, "needs_password": needs_password, "error": error},
+        status=400 if error else 200,
+    )
+
+
+def _assignment_or_404(request: HttpRequest, pk: int, permission: str = "reviews.view_assignment") -> Assignment:
+    assignment = get_assignment_for(request.user, pk)
+    if assignment is None or not request.user.has_perm(permission, assignment):
+        raise Http404(_("No such assignment."))
+    return assignment
+
+
+def _scores_from(request: HttpRequest, assignment: Assignment) -> tuple[dict[str, float | None], list[str]]:
+    """Scores from the form: a number per criterion, or "not applicable"; unreadable numbers are problems."""
+    scores: dict[str, float | None] = {}
+    problems = []
+    for criterion in stage_definition(assignment.stage).criteria:
+        if request.POST.get(f"na-{criterion.code}"):
+            scores[criterion.code] = None
+            continue
+        raw = request.POST.get(f"score-{criterion.code}", "").strip()
+        if not raw:
+            continue
+        try:
+            scores[criterion.code] = float(raw)
+        except ValueError:
+            problems.append(_("“%(value)s” is not a number.") % {"value": raw})
+    return scores, problems
+
+
+def _context(request: HttpRequest, assignment: Assignment, **extra: Any) -> dict[str, Any]:
+    definition = stage_definition(assignment.stage)
+    review = review_for(assignment)
+    may_see = request.user.has_perm("reviews.see_other_reviews", assignment)
+    criteria = [
+        {
+            "code": c.code,
+            "name": c.name,
+            "description": c.description,
+            "weight": c.weight,
+            "min": c.scale_min,
+            "max": c.scale_max,
+            "na_allowed": c.not_applicable_allowed,
+            "value": review.scores.get(c.code, ""),
+            "na": c.code in review.scores and review.scores[c.code] is None,
+        }
+        for c in definition.criteria
+    ]
+    return {
+        "assignment": assignment,
+        "stage": definition,
+        "review": review,
+        "criteria": criteria,
+        "submitted": review.state == ReviewState.SUBMITTED,
+        "application": submitted_view(assignment),
+        "others": other_reviews(assignment) if may_see else None,
+        **extra,
+    }
+
+
+@login_required
+def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(request, pk)
+    return render(request, "web/reviewer/assignment.html", _context(request, assignment))
+
+
+@login_required
+@require_POST
+def assignment_save(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(request, pk, "reviews.review")
+    scores, problems = _scores_from(request, assignment)
+    confidence_raw = request.POST.get("confidence", "").strip()
+    error = None
+    status = 200
+    if problems:
+        error, status = " ".join(problems), 400
+    else:
+        try:
+            save_review(
+                assignment=assignment,
+                actor=acting_user(request),
+                expected_version=int(request.POST.get("version", "0") or 0),
+                scores=scores,
+                confidence=int(confidence_raw) if confidence_raw.isdecimal() else None,
+                comment_to_applicant=request.POST.get("comment_to_applicant", ""),
+                comment_to_staff=request.POST.get("comment_to_staff", ""),
+            )
+        except DomainError as exc:
+            error, status = str(exc), 409 if exc.code == "edit_conflict" else 400
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request, "web/reviewer/_save_status.html", {"review": review_for(assignment), "error": error}, status=status
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, _("Draft saved."))
+    return redirect("web:assignment", pk=assignment.pk)
+
+
+@login_required
+@require_POST
+def assignment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(request, pk, "reviews.review")
+    try:
+        submit_review(assignment=assignment, actor=acting_user(request))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your review was submitted. Thank you."))
+    return redirect("web:assignment", pk=assignment.pk)
+
+
+@login_required
+@require_POST
+def assignment_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_or_404(request, pk, "reviews.review")
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, _("Say briefly what the conflict is."))
+        return redirect("web:assignment", pk=assignment.pk)
+    declare_conflict(assignment=assignment, reason=reason, actor=acting_user(request))
+    messages.success(request, _("Conflict recorded; this application was withdrawn from you and will be reassigned."))
+    return redirect("web:my_reviews")
+
+
+@login_required
+def assignment_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
+    assignment = _assignment_or_404(request, pk)
+    attachment = Attachment.objects.filter(application_id=assignment.application_id, pk=attachment_pk).first()
+    if attachment is None or not attachment.file:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name or "document")
