@@ -1,0 +1,185 @@
+"""The transportation network behind every assignment mode, built from numpy arrays.
+
+Nodes: one per application (or group) ``0..L-1``, one per reviewer ``L..L+R-1``, one sink.
+An application supplies the reviews it still needs; the sink absorbs them all.
+
+- application → reviewer: one arc per eligible pair, capacity 1 (a group's size in group
+  mode), cost = minus the scaled affinity (or a random number in random mode);
+- reviewer → sink: capacity = the reviewer's remaining load cap, cost 0;
+- application → sink, the *bypass*: capacity = the need, cost ``bypass_cost``.
+
+The bypass makes every instance feasible, so one solve always returns the best partial
+assignment and the bypass flow is exactly each application's shortfall.  Its cost exceeds
+anything an augmenting path can gain in affinity, so the solver first maximises the number
+of reviews placed and only then the affinity: no application is left short to give another
+a better reviewer.
+
+Arcs are added in one vectorised call each (``add_arcs_with_capacity_and_unit_cost``):
+building a 5M-arc network in a Python loop would take longer than solving it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.graph.python import max_flow, min_cost_flow
+
+from shenbao.reviews.algorithms.candidates import Int32Array, IntArray
+
+# Affinities in [0, 1] become integer costs in [0, SCALE]: 1e-6 resolution is far finer
+# than any text similarity deserves, and the costs stay well inside int64 after OR-Tools'
+# cost scaling multiplies them by the number of nodes.
+SCALE = 1_000_000
+
+
+class FlowSolveError(RuntimeError):
+    """OR-Tools returned a status other than OPTIMAL (a bug or an overflow, never bad data)."""
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status)
+        self.code = status
+
+
+@dataclass(frozen=True)
+class Network:
+    """Plain arrays describing the network; ``edge_*`` arrays share one index."""
+
+    need: IntArray  # per application/group, units to place
+    rev_cap: IntArray  # per reviewer, units it can still take
+    edge_left: Int32Array
+    edge_rev: Int32Array
+    edge_cap: IntArray
+    edge_cost: IntArray  # per unit; negative is a gain
+
+    @property
+    def n_left(self) -> int:
+        return int(self.need.shape[0])
+
+    @property
+    def n_reviewers(self) -> int:
+        return int(self.rev_cap.shape[0])
+
+    def restricted(self, keep: np.ndarray) -> Network:
+        """The same network with only the application → reviewer arcs where ``keep`` is true."""
+        return Network(
+            need=self.need,
+            rev_cap=self.rev_cap,
+            edge_left=self.edge_left[keep],
+            edge_rev=self.edge_rev[keep],
+            edge_cap=self.edge_cap[keep],
+            edge_cost=self.edge_cost[keep],
+        )
+
+
+@dataclass(frozen=True)
+class FlowSolution:
+    edge_flow: IntArray
+    bypass_flow: IntArray
+    build_seconds: float
+    solve_seconds: float
+
+
+def bypass_cost_for(net: Network) -> int:
+    """A bypass cost no exchange of reviewers can beat.
+
+    An augmenting path alternates applications and reviewers, so it visits at most
+    min(L, R) + 1 application arcs; each changes the cost by at most the largest |arc cost|.
+    """
+    largest = int(np.abs(net.edge_cost).max()) if net.edge_cost.size else 0
+    return (largest + 1) * (min(net.n_left, net.n_reviewers) + 2)
+
+
+def solve_min_cost(net: Network) -> FlowSolution:
+    """Solve the network exactly with OR-Tools' min-cost flow (cost scaling push–relabel)."""
+    started = time.perf_counter()
+    n_left, n_rev = net.n_left, net.n_reviewers
+    sink = n_left + n_rev
+    rev_nodes = np.arange(n_left, n_left + n_rev, dtype=np.int32)
+    left_nodes = np.arange(n_left, dtype=np.int32)
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    n_edges = int(net.edge_left.shape[0])
+    if n_edges:
+        smcf.add_arcs_with_capacity_and_unit_cost(
+            net.edge_left.astype(np.int32, copy=False),
+            (net.edge_rev.astype(np.int32, copy=False) + np.int32(n_left)).astype(np.int32, copy=False),
+            net.edge_cap.astype(np.int64, copy=False),
+            net.edge_cost.astype(np.int64, copy=False),
+        )
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        rev_nodes,
+        np.full(n_rev, sink, dtype=np.int32),
+        net.rev_cap.astype(np.int64, copy=False),
+        np.zeros(n_rev, dtype=np.int64),
+    )
+    smcf.add_arcs_with_capacity_and_unit_cost(
+        left_nodes,
+        np.full(n_left, sink, dtype=np.int32),
+        net.need.astype(np.int64, copy=False),
+        np.full(n_left, bypass_cost_for(net), dtype=np.int64),
+    )
+    total = int(net.need.sum())
+    smcf.set_nodes_supplies(
+        np.arange(sink + 1, dtype=np.int32),
+        np.concatenate([net.need, np.zeros(n_rev, dtype=np.int64), np.array([-total], dtype=np.int64)]).astype(np.int64),
+    )
+    built = time.perf_counter()
+    status = smcf.solve()
+    solved = time.perf_counter()
+    if status != smcf.OPTIMAL:
+        raise FlowSolveError(str(status))
+    edge_flow = np.asarray(smcf.flows(np.arange(n_edges, dtype=np.int32)), dtype=np.int64)
+    bypass_arcs = np.arange(n_edges + n_rev, n_edges + n_rev + n_left, dtype=np.int32)
+    bypass_flow = np.asarray(smcf.flows(bypass_arcs), dtype=np.int64)
+    return FlowSolution(
+        edge_flow=edge_flow,
+        bypass_flow=bypass_flow,
+        build_seconds=built - started,
+        solve_seconds=solved - built,
+    )
+
+
+def max_placeable(net: Network) -> int:
+    """How many units can be placed at all (a max flow, costs ignored)."""
+    n_left, n_rev = net.n_left, net.n_reviewers
+    source, sink = n_left + n_rev, n_left + n_rev + 1
+    smf = max_flow.SimpleMaxFlow()
+    if net.edge_left.size:
+        smf.add_arcs_with_capacity(
+            net.edge_left.astype(np.int32, copy=False),
+            (net.edge_rev.astype(np.int32, copy=False) + np.int32(n_left)).astype(np.int32, copy=False),
+            net.edge_cap.astype(np.int64, copy=False),
+        )
+    smf.add_arcs_with_capacity(
+        np.full(n_left, source, dtype=np.int32), np.arange(n_left, dtype=np.int32), net.need.astype(np.int64, copy=False)
+    )
+    smf.add_arcs_with_capacity(
+        np.arange(n_left, n_left + n_rev, dtype=np.int32),
+        np.full(n_rev, sink, dtype=np.int32),
+        net.rev_cap.astype(np.int64, copy=False),
+    )
+    status = smf.solve(source, sink)
+    if status != smf.OPTIMAL:
+        raise FlowSolveError(str(status))
+    return int(smf.optimal_flow())
+
+
+def bottleneck_threshold(net: Network, gains: IntArray) -> int:
+    """The largest ``t`` such that arcs with ``gains >= t`` still place as many units as all arcs.
+
+    Binary search over the distinct gains, one max flow per probe (about log2 of the number
+    of distinct values, ~20 probes for a million arcs).  Returns 0 when there are no arcs.
+    """
+    if gains.size == 0:
+        return 0
+    target = max_placeable(net)
+    values = np.unique(gains)
+    lo, hi = 0, int(values.shape[0]) - 1  # values[lo] is always feasible (all arcs)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if max_placeable(net.restricted(gains >= values[mid])) == target:
+            lo = mid
+        else:
+            hi = mid - 1
+    return int(values[lo])

@@ -1,0 +1,93 @@
+"""What the modes share: solving the network for a mode, shortfall reasons, timings."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from shenbao.reviews.algorithms.candidates import IntArray
+from shenbao.reviews.algorithms.flow import SCALE, Network, bottleneck_threshold, solve_min_cost
+from shenbao.reviews.algorithms.problem import AssignmentResult, Mode, Shortfall, ShortfallReason, Timings
+
+
+@dataclass(frozen=True)
+class ModeSolution:
+    """Flow on every arc of the unrestricted network, whatever the mode solved."""
+
+    edge_flow: IntArray
+    build_seconds: float
+    solve_seconds: float
+    threshold: float | None
+
+
+def fresh_seed() -> int:
+    """A seed from OS entropy, small enough to print, store and type back in."""
+    entropy = np.random.SeedSequence().entropy
+    assert isinstance(entropy, int)
+    return entropy % (2**32)
+
+
+def solve_mode(net: Network, gains: IntArray, mode: Mode, seed: int | None) -> ModeSolution:
+    """Solve ``net`` (whose costs are ignored) for ``mode``; ``gains`` are scaled affinities per unit."""
+    threshold: float | None = None
+    extra = 0.0
+    costs: IntArray
+    if mode is Mode.RANDOM:
+        rng = np.random.default_rng(seed)
+        costs = -np.asarray(rng.integers(1, SCALE + 1, size=gains.shape[0], dtype=np.int64), dtype=np.int64)
+        keep = np.ones(gains.shape[0], dtype=bool)
+    elif mode is Mode.FAIR:
+        started = time.perf_counter()
+        t = bottleneck_threshold(net, gains)
+        extra = time.perf_counter() - started
+        threshold = t / SCALE
+        keep = gains >= t
+        costs = -gains
+    else:
+        costs = -gains
+        keep = np.ones(gains.shape[0], dtype=bool)
+    solved = solve_min_cost(
+        Network(
+            need=net.need,
+            rev_cap=net.rev_cap,
+            edge_left=net.edge_left[keep],
+            edge_rev=net.edge_rev[keep],
+            edge_cap=net.edge_cap[keep],
+            edge_cost=costs[keep],
+        )
+    )
+    flow = np.zeros(gains.shape[0], dtype=np.int64)
+    flow[keep] = solved.edge_flow
+    return ModeSolution(
+        edge_flow=flow,
+        build_seconds=solved.build_seconds,
+        solve_seconds=solved.solve_seconds + extra,
+        threshold=threshold,
+    )
+
+
+def shortfalls_of(missing: IntArray, eligible_count: IntArray, k: int) -> tuple[Shortfall, ...]:
+    """One entry per application still short, with the reason a program officer can act on."""
+    short = np.flatnonzero(missing > 0)
+    return tuple(
+        Shortfall(
+            app=int(a),
+            missing=int(missing[a]),
+            reason=ShortfallReason.TOO_FEW_ELIGIBLE if eligible_count[a] < k else ShortfallReason.LOAD_CAPS,
+            eligible=int(eligible_count[a]),
+        )
+        for a in short
+    )
+
+
+def with_timings(
+    result: AssignmentResult, started: float, prepared: float, solution: ModeSolution, extract_started: float
+) -> AssignmentResult:
+    timings = Timings(
+        build=(prepared - started) + solution.build_seconds,
+        solve=solution.solve_seconds,
+        extract=time.perf_counter() - extract_started,
+    )
+    return replace(result, timings=timings)
