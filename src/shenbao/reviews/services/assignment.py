@@ -1,0 +1,258 @@
+"""Run the assignment solver for a stage and store its result with the inputs to reproduce it.
+
+Texts and the pool come from the database; the algorithm (``algorithms/``) is pure.  Assignments
+that are locked by staff, or whose review has started, are kept and passed to the solver as locks;
+declared conflicts and every other conflict kind are hard exclusions.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.accounts.models import User
+from shenbao.calls.models import ReviewStage
+from shenbao.calls.queries.definitions import current_definition
+from shenbao.core.audit import log_action
+from shenbao.core.text import text_get
+from shenbao.reviews.algorithms.affinity import affinity_candidates, matched_keywords
+from shenbao.reviews.algorithms.assignment import assign_reviewers
+from shenbao.reviews.algorithms.problem import AssignmentInputError, AssignmentProblem, Mode
+from shenbao.reviews.enums import AssignmentMode, AssignmentStatus, EntryStatus, PoolStatus
+from shenbao.reviews.errors import StageNotReady
+from shenbao.reviews.models import Assignment, AssignmentRun, PoolMember, Review, StageEntry
+from shenbao.reviews.queries.board import reviewer_cap, reviewers_per_application
+from shenbao.reviews.queries.conflicts import conflicts_for_call
+
+# Pools up to this size are scored in full, so a random draw is among every eligible expert;
+# larger pools keep each application's best candidates only (the sparse top-K).
+FULL_POOL = 2000
+TOP_K = 50
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    run: AssignmentRun
+    created: int
+    kept: int
+    short: int
+
+
+def application_text(entry: StageEntry) -> str:
+    """What the affinity reads of an application: titles, fields, the direction and the form's texts."""
+    application = entry.application
+    parts = [application.title, application.english_title, " ".join(application.fields)]
+    if application.direction:
+        parts.append(text_get(application.direction.title, "zh-hans"))
+    parts += [str(v) for v in application.values.values() if isinstance(v, str)]
+    return "\n".join(p for p in parts if p)
+
+
+def reviewer_text(member: PoolMember) -> tuple[str, list[str]]:
+    person = getattr(member.user, "person", None)
+    keywords = list(person.expertise_keywords) if person else []
+    return "\n".join([person.expertise_text if person else "", " ".join(keywords)]), keywords
+
+
+@transaction.atomic
+def run_assignment(
+    *,
+    stage: ReviewStage,
+    actor: User,
+    mode: str = AssignmentMode.OPTIMAL,
+    k: int | None = None,
+    seed: int | None = None,
+    group_by_direction: bool = False,
+) -> RunOutcome:
+    """Assign ``k`` reviewers to every application in review in ``stage``.
+
+    Unstarted, unlocked assignments of the stage are replaced; locked ones and those with a review
+    are kept.  A random draw without a seed gets a fresh one, stored with the run."""
+    if mode not in (AssignmentMode.OPTIMAL, AssignmentMode.RANDOM, AssignmentMode.FAIR):
+        raise StageNotReady(_("Choose how to assign: best match, random draw or fair."))
+    k = k or reviewers_per_application(stage)
+    if mode == AssignmentMode.RANDOM and seed is None:
+        seed = secrets.randbelow(2**31)
+    ReviewStage.objects.select_for_update().get(pk=stage.pk)  # one run at a time per stage
+    entries = list(
+        StageEntry.objects.filter(stage=stage, status=EntryStatus.IN_REVIEW)
+        .select_related("application__direction")
+        .order_by("application_id")
+    )
+    if not entries:
+        raise StageNotReady(_("No application is in review in this stage yet."))
+    members = list(
+        PoolMember.objects.filter(call_id=stage.call_id, status=PoolStatus.ACCEPTED, available=True)
+        .select_related("user__person")
+        .order_by("user_id")
+    )
+    if not members:
+        raise StageNotReady(_("No expert in the pool has accepted and is available."))
+    app_index = {e.application_id: i for i, e in enumerate(entries)}
+    reviewer_index = {m.user_id: j for j, m in enumerate(members)}
+
+    started = set(Review.objects.filter(assignment__stage=stage).values_list("assignment_id", flat=True))
+    current = list(Assignment.objects.filter(stage=stage, status=AssignmentStatus.ACTIVE))
+    keep = [a for a in current if a.locked or a.pk in started]
+    Assignment.objects.filter(pk__in=[a.pk for a in current if a not in keep]).delete()
+    locks = [
+        (app_index[a.application_id], reviewer_index[a.reviewer_id])
+        for a in keep
+        if a.application_id in app_index and a.reviewer_id in reviewer_index
+    ]
+
+    conflicts = conflicts_for_call(stage.call, application_ids=list(app_index), reviewer_ids=list(reviewer_index))
+    conflict_pairs = [(app_index[a], reviewer_index[r]) for a, r in conflicts]
+    declined = Assignment.objects.filter(stage=stage, status__in=[AssignmentStatus.CONFLICT, AssignmentStatus.REMOVED])
+    exclusions = [
+        (app_index[a], reviewer_index[r])
+        for a, r in declined.values_list("application_id", "reviewer_id")
+        if a in app_index and r in reviewer_index
+    ]
+
+    app_texts = [application_text(e) for e in entries]
+    texts_keywords = [reviewer_text(m) for m in members]
+    top_k = len(members) if len(members) <= FULL_POOL else TOP_K
+    candidates = affinity_candidates(app_texts, [t for t, _ in texts_keywords], k=top_k, min_affinity=-1.0)
+    default = current_definition(stage.call).review_policy.default_load
+    caps = np.array([reviewer_cap(m, default) for m in members], dtype=np.int64)
+    # Reviews this reviewer already carries in the call's other stages count against the cap.
+    other = Assignment.objects.filter(stage__call_id=stage.call_id, status=AssignmentStatus.ACTIVE).exclude(stage=stage)
+    for reviewer_id in other.values_list("reviewer_id", flat=True):
+        if reviewer_id in reviewer_index:
+            caps[reviewer_index[reviewer_id]] = max(0, caps[reviewer_index[reviewer_id]] - 1)
+    groups = None
+    if group_by_direction:
+        codes = sorted({e.application.direction_id or 0 for e in entries})
+        groups = [codes.index(e.application.direction_id or 0) for e in entries]
+
+    def pairs(items: list[tuple[int, int]]) -> tuple[list[int], list[int]] | None:
+        return ([a for a, _ in items], [r for _, r in items]) if items else None
+
+    problem = AssignmentProblem(
+        candidates=candidates,
+        k=k,
+        default_cap=default,
+        caps=caps,
+        conflicts=pairs(conflict_pairs),
+        exclusions=pairs(exclusions),
+        locks=pairs(locks),
+        groups=groups,
+    )
+    try:
+        result = assign_reviewers(problem, mode=Mode(mode), seed=seed)
+    except AssignmentInputError as exc:
+        raise StageNotReady(
+            _("The locked assignments contradict the rules (%(code)s); unlock them and run again."), params={"code": exc.code}
+        ) from exc
+
+    shortfalls = [
+        {"application": entries[s.app].application_id, "missing": s.missing, "reason": s.reason.value, "eligible": s.eligible}
+        for s in result.shortfalls
+    ]
+    run = AssignmentRun.objects.create(
+        stage=stage,
+        mode=mode,
+        reviewers_per_application=k,
+        seed=result.seed,
+        parameters={"top_k": top_k, "group_by_direction": group_by_direction, "caps": caps.tolist(), "locks": len(locks)},
+        summary={
+            "objective": round(result.objective, 6),
+            "assigned": len(result.pairs),
+            "min_affinity": round(result.min_app_affinity(), 6),
+            "seconds": round(result.timings.build + result.timings.solve + result.timings.extract, 4),
+            "conflicts": len(conflict_pairs),
+        },
+        shortfalls=shortfalls,
+        created_by=actor,
+    )
+    locked_set = set(locks)
+    new = []
+    for a, r, affinity, rank, locked in zip(
+        result.pairs.apps, result.pairs.reviewers, result.pairs.affinity, result.pairs.rank, result.pairs.locked, strict=True
+    ):
+        if bool(locked) or (int(a), int(r)) in locked_set:
+            continue
+        keywords = texts_keywords[int(r)][1]
+        new.append(
+            Assignment(
+                stage=stage,
+                application_id=entries[int(a)].application_id,
+                reviewer_id=members[int(r)].user_id,
+                mode=mode,
+                run=run,
+                affinity=round(float(affinity), 6),
+                explanation={
+                    "rank": int(rank),
+                    "matched": matched_keywords(keywords, app_texts[int(a)]),
+                    "mode": mode,
+                    "seed": result.seed,
+                },
+            )
+        )
+    Assignment.objects.bulk_create(new)
+    log_action(
+        action="shenbao.review.assigned",
+        obj=stage,
+        actor=actor,
+        data={
+            "run": run.pk,
+            "mode": mode,
+            "seed": result.seed,
+            "k": k,
+            "created": len(new),
+            "kept": len(keep),
+            "short": len(shortfalls),
+        },
+    )
+    return RunOutcome(run=run, created=len(new), kept=len(keep), short=len(shortfalls))
+
+
+@transaction.atomic
+def assign_manually(*, stage: ReviewStage, application_id: int, reviewer: User, actor: User, lock: bool = True) -> Assignment:
+    """Staff assign a reviewer by hand (locked by default, so a re-run keeps it); conflicts still refuse."""
+    if not StageEntry.objects.filter(stage=stage, application_id=application_id).exists():
+        raise StageNotReady(_("This application is not in this stage."))
+    conflicts = conflicts_for_call(stage.call, application_ids=[application_id], reviewer_ids=[reviewer.pk])
+    if conflicts:
+        raise StageNotReady(_("This expert has a conflict of interest with the application."))
+    assignment, _created = Assignment.objects.update_or_create(
+        stage=stage,
+        application_id=application_id,
+        reviewer=reviewer,
+        defaults={"status": AssignmentStatus.ACTIVE, "mode": AssignmentMode.MANUAL, "locked": lock},
+    )
+    log_action(
+        action="shenbao.review.assigned_manually",
+        obj=stage,
+        actor=actor,
+        data={"application": application_id, "reviewer": reviewer.email, "locked": lock},
+    )
+    return assignment
+
+
+@transaction.atomic
+def set_lock(*, assignment: Assignment, locked: bool, actor: User) -> None:
+    Assignment.objects.filter(pk=assignment.pk).update(locked=locked)
+    log_action(
+        action="shenbao.review.lock_changed",
+        obj=assignment.stage,
+        actor=actor,
+        data={"assignment": assignment.pk, "locked": locked},
+    )
+
+
+@transaction.atomic
+def remove_assignment(*, assignment: Assignment, actor: User) -> None:
+    """Withdraw an assignment; a re-run will not give the same pair again."""
+    Assignment.objects.filter(pk=assignment.pk).update(status=AssignmentStatus.REMOVED, locked=False)
+    log_action(
+        action="shenbao.review.assignment_removed",
+        obj=assignment.stage,
+        actor=actor,
+        data={"application": assignment.application_id, "reviewer": assignment.reviewer_id},
+    )

@@ -1,0 +1,98 @@
+"""A seed-000 call in review: applications that passed the formal check, a pool of experts, an officer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
+from shenbao.accounts.models import Organisation, User
+from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user
+from shenbao.applications.models import Application
+from shenbao.applications.services.formal_check import decide_formal_check
+from shenbao.applications.services.submission import submit_application
+from shenbao.calls.enums import ProgramRoleKind
+from shenbao.calls.models import Call, ReviewStage
+from shenbao.calls.services.roles import grant_program_role
+from shenbao.reviews.models import PoolMember
+from shenbao.reviews.services.entries import open_stage
+from shenbao.reviews.services.pool import answer_pool_invitation, invite_reviewer
+from tests.applications.fixtures import make_ready_application
+
+TITLES = ["锂电池储能系统的热管理", "端侧大模型的高效推理", "水稻抗病育种的基因编辑", "电池材料的固态电解质"]
+EXPERTISE = {
+    "battery@example.com": ("电池专家", "锂电池 储能系统 热管理 电池材料 固态电解质", ["储能", "电池材料"]),
+    "ai@example.com": ("模型专家", "大模型 推理加速 端侧部署 深度学习", ["大模型", "推理"]),
+    "rice@example.com": ("育种专家", "水稻 育种 基因编辑 作物抗病", ["水稻", "育种"]),
+    "general@example.com": ("综合专家", "工程 材料 计算 农业 能源", ["工程"]),
+}
+
+
+@dataclass
+class ReviewSetup:
+    call: Call
+    stage: ReviewStage
+    officer: User
+    applications: list[Application]
+    experts: dict[str, User]
+    organisations: list[Organisation]
+
+
+@pytest.fixture
+def officer(xiaomi_call: Call) -> User:
+    user = register_user(email="officer@example.com", password="pass-Word-123", name="项目主管")
+    grant_program_role(program=xiaomi_call.program, user=user, role=ProgramRoleKind.PROGRAM_OFFICER)
+    return user
+
+
+def add_expert(call: Call, email: str, *, officer: User, organisation: Organisation | None = None) -> User:
+    name, text, keywords = EXPERTISE.get(email, (email.split("@")[0], "", []))
+    member = invite_reviewer(call=call, email=email, name=name, actor=officer, keywords=keywords)
+    person = member.user.person
+    person.expertise_text = text
+    person.save(update_fields=["expertise_text"])
+    if organisation is not None:
+        add_membership(user=member.user, organisation=organisation, role=MembershipRole.MEMBER)
+    answer_pool_invitation(token=member.token, accept=True, user=member.user)
+    return member.user
+
+
+@pytest.fixture
+def in_review(xiaomi_call: Call, officer: User) -> Callable[..., ReviewSetup]:
+    """Four applications from four universities, passed the formal check and in the expert stage,
+    and the four experts of EXPERTISE (none affiliated unless asked)."""
+
+    def make(*, experts: tuple[str, ...] = tuple(EXPERTISE)) -> ReviewSetup:
+        organisations = []
+        applications = []
+        for i, title in enumerate(TITLES):
+            organisation = create_organisation(name={"zh-hans": f"第{i + 1}大学", "en": f"University {i + 1}"}, type=OrgType.UNIVERSITY)
+            applicant = register_user(
+                email=f"applicant{i}@example.com",
+                password="pass-Word-123",
+                name=f"申请人{i}",
+                birth_date=dt.date(1988, 6, 1),
+                position=Position.FACULTY,
+                employment_type=EmploymentType.FULL_TIME,
+            )
+            add_membership(user=applicant, organisation=organisation)
+            application = make_ready_application(call=xiaomi_call, applicant=applicant, organisation=organisation, title=title)
+            submit_application(application=application, actor=applicant)
+            organisations.append(organisation)
+            applications.append(application)
+        decide_formal_check(applications=applications, outcome="pass", reason="", actor=officer)
+        stage = ReviewStage.objects.get(call=xiaomi_call, code="expert-committee")
+        open_stage(stage=stage, actor=officer)
+        users = {email: add_expert(xiaomi_call, email, officer=officer) for email in experts}
+        for application in applications:
+            application.refresh_from_db()
+        return ReviewSetup(xiaomi_call, stage, officer, applications, users, organisations)
+
+    return make
+
+
+def pool_member(call: Call, user: User) -> PoolMember:
+    return PoolMember.objects.get(call=call, user=user)
