@@ -180,19 +180,25 @@ def validate_scores(scheme: ScoringScheme, scores: Mapping[str, Score]) -> tuple
 
 
 def _check_value(c: CriterionSpec, value: object) -> list[ScoreError]:
+    problem = check_value(c.scale, value)
+    return [] if problem is None else [ScoreError(c.code, problem[0], problem[1])]
+
+
+def check_value(scale: Scale, value: object) -> tuple[str, Mapping[str, Any]] | None:
+    """The error code and parameters for one score on a scale, or None when it is allowed."""
     # bool is an int; a checkbox value is never a score.
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return [ScoreError(c.code, "not_a_number")]
+        return ("not_a_number", {})
     try:
         v = exact(value)
     except ValueError:
-        return [ScoreError(c.code, "not_a_number")]
-    lo, hi = exact(c.scale.min), exact(c.scale.max)
+        return ("not_a_number", {})
+    lo, hi = exact(scale.min), exact(scale.max)
     if v < lo or v > hi:
-        return [ScoreError(c.code, "out_of_range", {"min": c.scale.min, "max": c.scale.max, "value": value})]
-    if c.scale.step is not None and ((v - lo) / exact(c.scale.step)).denominator != 1:
-        return [ScoreError(c.code, "off_step", {"step": c.scale.step, "min": c.scale.min, "value": value})]
-    return []
+        return ("out_of_range", {"min": scale.min, "max": scale.max, "value": value})
+    if scale.step is not None and ((v - lo) / exact(scale.step)).denominator != 1:
+        return ("off_step", {"step": scale.step, "min": scale.min, "value": value})
+    return None
 
 
 def compute_total(scheme: ScoringScheme, scores: Mapping[str, Score]) -> ScoreTotal:
