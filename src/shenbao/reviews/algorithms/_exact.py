@@ -13,13 +13,25 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from fractions import Fraction
+from functools import lru_cache
 
 
 def exact(value: float) -> Fraction:
     """The decimal the user meant by ``value`` (``0.1`` → 1/10), as an exact fraction."""
+    if isinstance(value, int):
+        return Fraction(value)
+    return _from_float(float(value))
+
+
+@lru_cache(maxsize=65536)
+def _from_float(value: float) -> Fraction:
+    # Parsing the repr is the slow part, and a stage's scores repeat (half points on 0–100
+    # give 201 values), so the conversions are cached.
     if not math.isfinite(value):
         raise ValueError("not_finite")
-    return Fraction(repr(float(value)))
+    if value.is_integer():
+        return Fraction(int(value))
+    return Fraction(repr(value))
 
 
 def sqrt(value: Fraction) -> float:
@@ -33,16 +45,29 @@ def sqrt(value: Fraction) -> float:
     return math.sqrt(value)
 
 
-def mean(values: Sequence[Fraction]) -> Fraction:
+def _scaled(values: Sequence[Fraction]) -> tuple[list[int], int]:
+    """The values as integers over one common denominator: integer sums are far cheaper than Fraction sums."""
     if not values:
         raise ValueError("empty")
-    return sum(values, Fraction(0)) / len(values)
+    d = math.lcm(*(v.denominator for v in values))
+    return [v.numerator * (d // v.denominator) for v in values], d
+
+
+def mean(values: Sequence[Fraction]) -> Fraction:
+    ints, d = _scaled(values)
+    return Fraction(sum(ints), len(ints) * d)
+
+
+def weighted_mean(values: Sequence[Fraction], weights: Sequence[int]) -> Fraction:
+    ints, d = _scaled(values)
+    return Fraction(sum(w * i for w, i in zip(weights, ints, strict=True)), sum(weights) * d)
 
 
 def variance(values: Sequence[Fraction]) -> Fraction:
     """Population variance (divide by n): the reviews we have are all the reviews there are."""
-    m = mean(values)
-    return sum(((v - m) ** 2 for v in values), Fraction(0)) / len(values)
+    ints, d = _scaled(values)
+    n = len(ints)
+    return Fraction(n * sum(i * i for i in ints) - sum(ints) ** 2, n * n * d * d)
 
 
 def median(values: Sequence[Fraction]) -> Fraction:

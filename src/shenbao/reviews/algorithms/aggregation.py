@@ -232,15 +232,15 @@ def _aggregate_one(
         return Aggregate(app, method, None, 0, None, None, None, frozenset({Flag.NO_REVIEWS}))
     flags: set[Flag] = set()
     values = [_exact.exact(r.total) for r in items]
-    weights = [Fraction(1)] * len(items)
+    weights = [1] * len(items)
     if settings.confidence_weighted:
-        weights = [Fraction(r.confidence if r.confidence is not None else settings.default_confidence) for r in items]
+        weights = [r.confidence if r.confidence is not None else settings.default_confidence for r in items]
         if any(r.confidence is None for r in items):
             flags.add(Flag.CONFIDENCE_DEFAULTED)
 
     value: float
     if method == Method.MEAN:
-        value = float(sum((w * v for w, v in zip(weights, values, strict=True)), Fraction(0)) / sum(weights))
+        value = float(_exact.weighted_mean(values, weights))
     elif method == Method.MEDIAN:
         value = float(_exact.median(values))
     elif method == Method.TRIMMED_MEAN:
@@ -256,8 +256,7 @@ def _aggregate_one(
                 flags.add(Flag.UNCALIBRATED_REVIEWER)
             elif status == ReviewerStatus.ZERO_VARIANCE:
                 flags.add(Flag.ZERO_VARIANCE_REVIEWER)
-        w_float = [float(w) for w in weights]
-        z_bar = sum(w * z[(r.application, r.reviewer)] for w, r in zip(w_float, items, strict=True)) / sum(w_float)
+        z_bar = sum(w * z[(r.application, r.reviewer)] for w, r in zip(weights, items, strict=True)) / sum(weights)
         value = float(g) + s * z_bar
 
     spread = max(values) - min(values)
