@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from fractions import Fraction
+
 import pytest
 
 from shenbao.reviews.algorithms.advancement import (
@@ -17,8 +20,9 @@ from shenbao.reviews.algorithms.advancement import (
     advance_by_tier,
     assign_prize_tiers,
 )
-from shenbao.reviews.algorithms.aggregation import Id
-from shenbao.reviews.algorithms.ranking import Entry, rank
+from shenbao.reviews.algorithms.aggregation import AggregationSettings, Id, Review, aggregate
+from shenbao.reviews.algorithms.ranking import Entry, TieRule, TieRuleKind, rank
+from shenbao.reviews.algorithms.scoring import CriterionSpec, Scale, ScoringScheme, compute_total, criterion_means
 
 
 def ranked(*values: float | None, group: str | None = None, prefix: str = "") -> list[Entry]:
@@ -161,3 +165,44 @@ def test_tier_definitions_that_cannot_be_filled_are_refused() -> None:
     with pytest.raises(AdvancementError) as caught:
         assign_prize_tiers(rank(ranked(1)), [Tier("first", -1)])
     assert caught.value.code == "tier_count_negative"
+
+
+def test_seed_000_topic_from_criterion_scores_to_advancement() -> None:
+    # Criteria 40/40/20 on 0–10, normalised to 0–100, so a review's total is 4a + 4b + 2c.
+    scheme = ScoringScheme(
+        criteria=(
+            CriterionSpec("innovation-feasibility", 40, Scale(0, 10, 0.5)),
+            CriterionSpec("plan-and-output-value", 40, Scale(0, 10, 0.5)),
+            CriterionSpec("team-capacity", 20, Scale(0, 10, 0.5)),
+        )
+    )
+    sheets = {
+        "P1": [(8, 8, 8), (7, 7, 7), (9, 9, 9)],  # 80, 70, 90 → mean 80; innovation mean 8
+        "P2": [(9, 7, 8), (8, 8, 5), (9, 8, 9)],  # 80, 74, 86 → mean 80; innovation mean 26/3
+        "P3": [(10, 10, 10), (9, 9, 9), (8, 8, 8)],  # 100, 90, 80 → mean 90
+        "P4": [(5, 5, 5), (6, 6, 6), (7, 7, 7)],  # 50, 60, 70 → mean 60
+    }
+    codes = [c.code for c in scheme.criteria]
+    reviews: list[Review] = []
+    entries: list[Entry] = []
+    for app, sheet in sheets.items():
+        vectors = [dict(zip(codes, scores, strict=True)) for scores in sheet]
+        reviews += [Review(app, f"expert-{i}", compute_total(scheme, v).value) for i, v in enumerate(vectors)]
+        means = criterion_means(scheme, vectors)
+        entries.append(Entry(app, None, "topic-01", len(vectors), means))
+    aggregates = aggregate(reviews, AggregationSettings()).aggregates
+    assert [aggregates[app].value for app in sheets] == [80.0, 80.0, 90.0, 60.0]
+    entries = [replace(e, value=aggregates[e.application].value) for e in entries]
+
+    innovation = TieRule(TieRuleKind.HIGHER_CRITERION_MEAN, "innovation-feasibility")
+    rankings = rank(entries, tie_rules=[innovation])
+    assert [(r.application, r.rank) for r in rankings["topic-01"].entries] == [("P3", 1), ("P2", 2), ("P1", 3), ("P4", 4)]
+    assert rankings["topic-01"].tie_breaks[0].compared == (("P1", 8.0), ("P2", float(Fraction(26, 3))))
+    assert outcomes(advance(rankings, n=2)) == [
+        ("P3", Outcome.ADVANCES, Reason.WITHIN_TOP_N),
+        ("P2", Outcome.ADVANCES, Reason.WITHIN_TOP_N),
+        ("P1", Outcome.DOES_NOT_ADVANCE, Reason.OUTSIDE_TOP_N),
+        ("P4", Outcome.DOES_NOT_ADVANCE, Reason.OUTSIDE_TOP_N),
+    ]
+    # Without the call's tie rule the same numbers leave P1 and P2 level on the last place.
+    assert [d.outcome for d in advance(rank(entries), n=2)][1:3] == [Outcome.UNDECIDED, Outcome.UNDECIDED]

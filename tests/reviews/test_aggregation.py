@@ -193,3 +193,9 @@ def test_confidence_outside_one_to_five_is_refused() -> None:
     with pytest.raises(AggregationError) as caught:
         aggregate([Review("A", "r", 7, 6)], AggregationSettings())
     assert caught.value.code == "confidence_out_of_range"
+
+
+def test_a_total_that_is_not_a_number_is_refused() -> None:
+    with pytest.raises(AggregationError) as caught:
+        aggregate([Review("A", "r", math.inf)], AggregationSettings())
+    assert caught.value.code == "total_not_finite"

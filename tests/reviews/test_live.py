@@ -80,6 +80,7 @@ def test_panel_without_trimming_shows_the_plain_mean() -> None:
         ([JudgeScore("a", 80), JudgeScore("a", 81)], "judge_scored_twice"),
         ([JudgeScore("a", 101)], "out_of_range"),
         ([JudgeScore("a", 80.25)], "off_step"),
+        ([JudgeScore("a", float("nan"))], "not_a_number"),
         ([JudgeScore(str(i), 80) for i in range(4)], "more_scores_than_judges"),
     ],
 )

@@ -145,3 +145,9 @@ def test_criterion_rule_needs_a_criterion_and_others_take_none() -> None:
         TieRule(TieRuleKind.HIGHER_CRITERION_MEAN)
     with pytest.raises(RankingError):
         TieRule(TieRuleKind.MORE_REVIEWS, "innovation")
+
+
+def test_value_that_is_not_a_number_is_refused() -> None:
+    with pytest.raises(RankingError) as caught:
+        rank([Entry("A", float("nan"))])
+    assert caught.value.code == "value_not_finite"

@@ -30,6 +30,7 @@ hand are the whole population, not a sample.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -168,6 +169,8 @@ def aggregate(
         if (r.application, r.reviewer) in seen:
             raise AggregationError("duplicate_review", application=r.application, reviewer=r.reviewer)
         seen.add((r.application, r.reviewer))
+        if not math.isfinite(r.total):
+            raise AggregationError("total_not_finite", application=r.application, reviewer=r.reviewer)
         if r.confidence is not None and not 1 <= r.confidence <= 5:
             raise AggregationError("confidence_out_of_range", confidence=r.confidence)
         by_app.setdefault(r.application, []).append(r)

@@ -12,6 +12,7 @@ first, and the choice does not change the value, only which card is greyed out.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -86,6 +87,8 @@ def live_display(
         if s.judge in judges:
             raise LiveError("judge_scored_twice", judge=s.judge)
         judges.add(s.judge)
+        if not math.isfinite(s.score):
+            raise LiveError("not_a_number", judge=s.judge)
         if scale is not None and (problem := check_value(scale, s.score)) is not None:
             raise LiveError(problem[0], judge=s.judge, **problem[1])
 

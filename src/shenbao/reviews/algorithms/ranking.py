@@ -20,6 +20,7 @@ value (no reviews) are listed last, unranked.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -125,6 +126,8 @@ def rank(
         if e.application in seen:
             raise RankingError("duplicate_application", application=e.application)
         seen.add(e.application)
+        if e.value is not None and not math.isfinite(e.value):
+            raise RankingError("value_not_finite", application=e.application)
         groups.setdefault(e.group, []).append(e)
     return {g: _rank_group(g, items, tuple(tie_rules), decimals) for g, items in groups.items()}
 
