@@ -33,6 +33,7 @@ def test_remaining_tie_shares_a_competition_rank_and_is_recorded() -> None:
     result = rank([Entry("A", 90), Entry("B", 85), Entry("C", 85), Entry("D", 70)])
     assert ranks(result) == [("A", 1, 1), ("B", 2, 2), ("C", 2, 2), ("D", 4, 3)]
     assert [r.tie_remains for r in result[None].entries] == [False, True, True, False]
+    assert [r.position for r in result[None].entries] == [1, 2, 3, 4]
     assert result[None].tie_breaks == (
         TieBreak(None, 85, TieOutcome.TIE_REMAINS, ("B", "C"), None, order=(("B", "C"),), rules_tried=()),
     )
@@ -125,11 +126,18 @@ def test_values_equal_to_six_decimals_are_level() -> None:
 
 
 def test_groups_rank_separately_and_entries_without_value_come_last_unranked() -> None:
-    entries = [Entry("a1", 70, "track-1"), Entry("b1", 60, "track-2"), Entry("a2", None, "track-1"), Entry("a3", 90, "track-1")]
+    entries = [
+        Entry("a1", 70, "track-1"),
+        Entry("b1", 60, "track-2"),
+        Entry("a2", None, "track-1"),
+        Entry("a4", 70, "track-1"),
+        Entry("a3", 90, "track-1"),
+        Entry("a5", None, "track-1"),
+    ]
     result = rank(entries)
     assert list(result) == ["track-1", "track-2"]
-    assert ranks(result, "track-1") == [("a3", 1, 1), ("a1", 2, 2), ("a2", None, None)]
-    assert [r.position for r in result["track-1"].entries] == [1, 2, 3]
+    assert ranks(result, "track-1") == [("a3", 1, 1), ("a1", 2, 2), ("a4", 2, 2), ("a2", None, None), ("a5", None, None)]
+    assert [r.position for r in result["track-1"].entries] == [1, 2, 3, 4, 5]
     assert ranks(result, "track-2") == [("b1", 1, 1)]
     assert [r.application for r in result["track-1"].at_or_above(1)] == ["a3"]
 

@@ -159,20 +159,21 @@ def _rank_group(group: Id | None, items: list[Entry], rules: tuple[TieRule, ...]
     ranked: list[Ranked] = []
     for dense, place in enumerate(places, start=1):
         competition = len(ranked) + 1
-        ranked.extend(
-            Ranked(
-                application=e.application,
-                group=group,
-                value=e.value,
-                rank=competition,
-                dense_rank=dense,
-                position=len(ranked) + k + 1,
-                tie_remains=place.tie_remains,
-                decided_by=place.decided_by,
+        for e in place.entries:
+            ranked.append(
+                Ranked(
+                    application=e.application,
+                    group=group,
+                    value=e.value,
+                    rank=competition,
+                    dense_rank=dense,
+                    position=len(ranked) + 1,
+                    tie_remains=place.tie_remains,
+                    decided_by=place.decided_by,
+                )
             )
-            for k, e in enumerate(place.entries)
-        )
-    ranked.extend(Ranked(e.application, group, None, None, None, len(ranked) + k + 1) for k, e in enumerate(unvalued))
+    for e in unvalued:
+        ranked.append(Ranked(e.application, group, None, None, None, len(ranked) + 1))
     return GroupRanking(group, tuple(ranked), tuple(breaks))
 
 
