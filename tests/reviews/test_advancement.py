@@ -206,3 +206,12 @@ def test_seed_000_topic_from_criterion_scores_to_advancement() -> None:
     ]
     # Without the call's tie rule the same numbers leave P1 and P2 level on the last place.
     assert [d.outcome for d in advance(rank(entries), n=2)][1:3] == [Outcome.UNDECIDED, Outcome.UNDECIDED]
+
+
+def test_a_tier_with_no_places_is_skipped() -> None:
+    result = assign_prize_tiers(rank(ranked(95, 90, 85)), [Tier("first", 1), Tier("second", 0), Tier("third", 1)])[None]
+    assert [(a.tier, a.reason) for a in result.awards] == [
+        ("first", Reason.WON_TIER),
+        ("third", Reason.WON_TIER),
+        (None, Reason.NO_PRIZE),
+    ]

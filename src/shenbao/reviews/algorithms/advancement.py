@@ -14,6 +14,8 @@ For advancement the call chooses: leave it ``undecided`` for the committee (defa
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -193,10 +195,11 @@ def assign_prize_tiers(rankings: Rankings, tiers: Sequence[Tier]) -> dict[Id | N
     for t in tiers:
         if t.count < 0:
             raise AdvancementError("tier_count_negative", tier=t.code, count=t.count)
-    slots: list[str] = [t.code for t in tiers for _ in range(t.count)]
+    ends = list(itertools.accumulate(t.count for t in tiers))  # the last place of each tier
 
     def tier_at(place: int) -> str | None:
-        return slots[place - 1] if place <= len(slots) else None
+        k = bisect.bisect_left(ends, place)
+        return tiers[k].code if k < len(tiers) else None
 
     results: dict[Id | None, TierResult] = {}
     for group, ranking in rankings.items():
@@ -241,22 +244,21 @@ def advance_by_tier(results: Mapping[Id | None, TierResult], tiers: Collection[s
     decisions: list[Decision] = []
     for group, result in results.items():
         for a in result.awards:
-
-            def decision(outcome: Outcome, reason: Reason, a: TierAward = a, group: Id | None = group) -> Decision:
-                return Decision(a.application, group, outcome, reason, a.rank, a.value, tier=a.tier)
-
-            if a.reason == Reason.NO_SCORE:
-                decisions.append(decision(Outcome.DOES_NOT_ADVANCE, Reason.NO_SCORE))
-            elif a.reason == Reason.TIE_AT_TIER_BOUNDARY:
-                inside = [t in tiers for t in a.candidate_tiers]
-                if all(inside):
-                    decisions.append(decision(Outcome.ADVANCES, Reason.TIE_AT_TIER_BOUNDARY))
-                elif any(inside):
-                    decisions.append(decision(Outcome.UNDECIDED, Reason.TIE_AT_TIER_BOUNDARY))
-                else:
-                    decisions.append(decision(Outcome.DOES_NOT_ADVANCE, Reason.NOT_IN_TIER))
-            elif a.tier is not None and a.tier in tiers:
-                decisions.append(decision(Outcome.ADVANCES, Reason.WON_TIER))
-            else:
-                decisions.append(decision(Outcome.DOES_NOT_ADVANCE, Reason.NOT_IN_TIER))
+            outcome, reason = _tier_outcome(a, tiers)
+            decisions.append(Decision(a.application, group, outcome, reason, a.rank, a.value, tier=a.tier))
     return tuple(decisions)
+
+
+def _tier_outcome(a: TierAward, tiers: Collection[str]) -> tuple[Outcome, Reason]:
+    if a.reason == Reason.NO_SCORE:
+        return Outcome.DOES_NOT_ADVANCE, Reason.NO_SCORE
+    if a.reason == Reason.TIE_AT_TIER_BOUNDARY:
+        inside = [t is not None and t in tiers for t in a.candidate_tiers]
+        if all(inside):
+            return Outcome.ADVANCES, Reason.TIE_AT_TIER_BOUNDARY
+        if any(inside):
+            return Outcome.UNDECIDED, Reason.TIE_AT_TIER_BOUNDARY
+        return Outcome.DOES_NOT_ADVANCE, Reason.NOT_IN_TIER
+    if a.tier is not None and a.tier in tiers:
+        return Outcome.ADVANCES, Reason.WON_TIER
+    return Outcome.DOES_NOT_ADVANCE, Reason.NOT_IN_TIER
