@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 
+from shenbao.calls.definition.load import parse_file
+from shenbao.calls.definitions import SEED_FILES
+from shenbao.reviews.algorithms.aggregation import Method
 from shenbao.reviews.algorithms.scoring import (
     NOT_APPLICABLE,
     CriterionSpec,
@@ -17,6 +21,7 @@ from shenbao.reviews.algorithms.scoring import (
     TotalMethod,
     compute_total,
     criterion_means,
+    scheme_from_definition,
     validate_scores,
 )
 
@@ -172,3 +177,23 @@ def test_criterion_means_skip_not_applicable_marks() -> None:
         {"innovation": 7, "plan": 9, "team": 9, "other": NOT_APPLICABLE},
     ]
     assert criterion_means(scheme, vectors) == {"innovation": 7.5, "plan": 7.5, "team": 9.0, "other": None}
+
+
+def test_scheme_from_the_seed_definitions() -> None:
+    # Seed 000 declares three criteria with default weight 1 and scale 0–10: 8, 6, 9 → (0.8+0.6+0.9)/3 · 100
+    stage = parse_file(SEED_FILES["000"]).review_stages[0]
+    scheme = scheme_from_definition(stage.criteria, step=0.5, not_applicable=["team-capacity"])
+    assert [(c.code, c.weight, c.scale, c.allow_not_applicable) for c in scheme.criteria] == [
+        ("innovation-feasibility", 1, Scale(0, 10, 0.5), False),
+        ("plan-and-output-value", 1, Scale(0, 10, 0.5), False),
+        ("team-capacity", 1, Scale(0, 10, 0.5), True),
+    ]
+    total = compute_total(scheme, {"innovation-feasibility": 8, "plan-and-output-value": 6, "team-capacity": 9})
+    assert total.value == float(Fraction(230, 3))
+    # Seed 001 finals: four criteria; the weighted mean keeps the sheet's 0–10 scale: (9 + 8 + 7 + 8.5)/4 = 8.125
+    finals = parse_file(SEED_FILES["001"]).review_stages[1]
+    sheet = scheme_from_definition(finals.criteria, method=TotalMethod.WEIGHTED_MEAN, step=0.5)
+    scores = {"problem-importance": 9, "originality": 8, "breakthrough": 7, "transferability": 8.5}
+    assert compute_total(sheet, scores).value == 8.125
+    # The stage's aggregation setting names an aggregation method directly.
+    assert Method(finals.aggregation) == Method.MEAN

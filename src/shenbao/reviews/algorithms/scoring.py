@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from fractions import Fraction
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, Protocol
 
 from shenbao.reviews.algorithms._exact import exact
 
@@ -247,3 +247,43 @@ def criterion_means(scheme: ScoringScheme, vectors: Sequence[Mapping[str, Score]
         values = [exact(v) for vec in vectors if (v := vec.get(c.code, NOT_APPLICABLE)) is not NOT_APPLICABLE]
         result[c.code] = float(sum(values, Fraction(0)) / len(values)) if values else None
     return result
+
+
+class DefinedCriterion(Protocol):
+    """What a call definition's review criterion (``calls.definition.schema.ReviewCriterion``) offers.
+
+    A protocol rather than an import keeps this module free of the schema's dependencies.
+    """
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def weight(self) -> float: ...
+    @property
+    def scale_min(self) -> int: ...
+    @property
+    def scale_max(self) -> int: ...
+
+
+def scheme_from_definition(
+    criteria: Sequence[DefinedCriterion],
+    *,
+    method: TotalMethod = TotalMethod.NORMALISED,
+    out_min: float = 0,
+    out_max: float = 100,
+    step: float | None = None,
+    not_applicable: Sequence[str] = (),
+) -> ScoringScheme:
+    """A scheme for a stage's criteria as the call defines them.
+
+    The definition does not (yet) carry a step or which criteria may be marked not
+    applicable; the caller passes them until it does.
+    """
+    return ScoringScheme(
+        criteria=tuple(
+            CriterionSpec(c.code, c.weight, Scale(c.scale_min, c.scale_max, step), c.code in not_applicable) for c in criteria
+        ),
+        method=method,
+        out_min=out_min,
+        out_max=out_max,
+    )
