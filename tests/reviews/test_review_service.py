@@ -42,7 +42,7 @@ def test_not_applicable_is_left_out_not_counted_as_zero(assignment: Assignment) 
 def test_out_of_scale_and_unknown_scores_are_refused_and_nothing_is_saved(assignment: Assignment) -> None:
     with pytest.raises(ScoresInvalid) as refused:
         save_review(assignment=assignment, actor=assignment.reviewer, expected_version=1, scores={A: 11, "novelty": 3})
-    assert refused.value.problems == ["“novelty”不是本阶段的评审标准。", "“申请方案的创新性和可行性”的评分须在 0 到 10 之间。"]
+    assert refused.value.problems == ["“申请方案的创新性和可行性”的评分须在 0 到 10 之间。", "“novelty”不是本阶段的评审标准。"]
     assignment.review.refresh_from_db()
     assert (assignment.review.scores, assignment.review.version) == ({}, 1)
 
