@@ -85,6 +85,7 @@ MESSAGES: dict[str, Promise] = {
     "scale_order": _("The lowest score (%(min)s) must be below the highest (%(max)s)."),
     "stage_needs_criteria": _("A scoring stage needs criteria."),
     "advancement_needs_n": _("Advancement by top_n needs n."),
+    "tie_break_criterion": _("A tie-break by a criterion's mean names the criterion; the other tie-breaks take none."),
     "advancement_needs_tier": _("Advancement by prize_tier needs tier."),
     "advancement_self": _("A stage cannot advance to itself."),
     "fixed_amount_missing": _("award_amount fixed needs fixed_amount."),

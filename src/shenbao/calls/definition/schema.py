@@ -424,6 +424,19 @@ class Advancement(Strict):
         return self
 
 
+class TieBreak(Strict):
+    """One rule to order applications with equal scores, tried in the order given."""
+
+    kind: Literal["criterion_mean", "more_reviews", "earlier_submission"]
+    criterion: Code | None = None
+
+    @model_validator(mode="after")
+    def _criterion(self) -> TieBreak:
+        if (self.kind == "criterion_mean") != (self.criterion is not None):
+            raise PydanticCustomError("tie_break_criterion", "criterion_mean needs a criterion, and only it takes one")
+        return self
+
+
 class ReviewStage(Strict):
     code: Code
     name: I18nText
@@ -439,6 +452,13 @@ class ReviewStage(Strict):
     live: bool = False
     contact_with_applicants: bool = False
     aggregation: Literal["mean", "median", "trimmed_mean", "calibrated"] = "mean"
+    tie_break: list[TieBreak] = Field(
+        default_factory=list, description="empty: each criterion's mean in order, then the earlier submission"
+    )
+    disagreement_spread: float | None = Field(
+        default=30, ge=0, le=100, description="flag an application whose review totals (0–100) spread more than this"
+    )
+    due: dt.date | None = Field(default=None, description="reviews are due by the end of this day")
     advancement: Advancement | None = None
 
     @model_validator(mode="after")

@@ -1,0 +1,152 @@
+"""The chair's sign-off of a shortlist, and advancement of a stage's applications to the next stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.accounts.models import User
+from shenbao.calls.models import Direction, ReviewStage
+from shenbao.calls.queries.definitions import current_definition
+from shenbao.core.audit import log_action
+from shenbao.reviews.algorithms.advancement import (
+    BoundaryTie,
+    Decision,
+    Outcome,
+    Tier,
+    advance,
+    advance_by_tier,
+    assign_prize_tiers,
+)
+from shenbao.reviews.enums import EntryStatus
+from shenbao.reviews.errors import StageNotReady
+from shenbao.reviews.models import ShortlistSignOff, StageEntry
+from shenbao.reviews.queries.ranking import stage_ranking
+from shenbao.reviews.queries.stages import stage_definition
+
+
+@dataclass(frozen=True)
+class AdvancementOutcome:
+    advanced: int
+    not_advanced: int
+    next_stage: ReviewStage
+
+
+@transaction.atomic
+def sign_off_shortlist(*, stage: ReviewStage, direction: Direction | None, advanced: list[int], actor: User) -> ShortlistSignOff:
+    """The committee chair signs who advances from ``stage`` (in ``direction`` where the stage ranks
+    per direction); the ranking as it stood is kept with the signature.  Signing again replaces it."""
+    ranking = stage_ranking(stage)
+    key = direction.code if direction else ""
+    rows = ranking.groups.get(key, [])
+    allowed = {row.application.pk for row in rows}
+    unknown = sorted(set(advanced) - allowed)
+    if unknown:
+        raise StageNotReady(_("Only applications ranked in this list can be shortlisted."))
+    snapshot = [
+        {"application": row.application.pk, "rank": row.ranked.rank, "value": row.aggregate.value, "n": row.aggregate.n_reviews}
+        for row in rows
+    ]
+    ShortlistSignOff.objects.filter(stage=stage, direction=direction).delete()
+    sign_off = ShortlistSignOff.objects.create(
+        stage=stage, direction=direction, advanced=sorted(set(advanced)), ranking=snapshot, signed_by=actor
+    )
+    log_action(
+        action="shenbao.review.shortlist_signed",
+        obj=stage,
+        actor=actor,
+        data={"direction": key, "advanced": sign_off.advanced},
+    )
+    return sign_off
+
+
+def _decisions(stage: ReviewStage, n: int | None, threshold: float | None, boundary: BoundaryTie) -> list[Decision]:
+    definition = stage_definition(stage)
+    rule = definition.advancement
+    assert rule is not None
+    ranking = stage_ranking(stage)
+    if rule.rule == "top_n" or (rule.rule == "passed" and threshold is not None):
+        return list(advance(ranking.rankings, n=n or rule.n, threshold=threshold, on_boundary_tie=boundary))
+    if rule.rule == "prize_tier":
+        tiers = current_definition(stage.call).selection.prize_tiers
+        # Tiers whose count the call does not state get one place per list (one first prize per track).
+        counted = [Tier(t.code, t.count or 1) for t in tiers]
+        return list(advance_by_tier(assign_prize_tiers(ranking.rankings, counted), {rule.tier or ""}))
+    raise StageNotReady(_("This stage advances by the chair's sign-off."))
+
+
+@transaction.atomic
+def advance_stage(
+    *,
+    stage: ReviewStage,
+    actor: User,
+    n: int | None = None,
+    threshold: float | None = None,
+    boundary: BoundaryTie = BoundaryTie.UNDECIDED,
+) -> AdvancementOutcome:
+    """Decide who moves on by the stage's rule, record why for each application, fill the next stage.
+
+    A stage with the chair's sign-off (or a shortlist rule) advances exactly the signed lists, and
+    every list must be signed.  A tie at the boundary that the committee has not settled stops the
+    advancement, so nobody is cut arbitrarily."""
+    definition = stage_definition(stage)
+    rule = definition.advancement
+    if rule is None:
+        raise StageNotReady(_("This stage is the last one."))
+    following = ReviewStage.objects.filter(call_id=stage.call_id, code=rule.to_stage).first()
+    if following is None:
+        raise StageNotReady(_("The next stage is missing from the call."))
+    entries = {e.application_id: e for e in StageEntry.objects.filter(stage=stage).select_related("application__direction")}
+    if not entries:
+        raise StageNotReady(_("No application is in review in this stage yet."))
+    reasons: dict[int, dict[str, object]] = {}
+    if definition.chair_sign_off or rule.rule == "shortlist":
+        sign_offs = list(ShortlistSignOff.objects.filter(stage=stage).select_related("direction"))
+        groups = set(stage_ranking(stage).groups)
+        signed = {s.direction.code if s.direction else "" for s in sign_offs}
+        if groups - signed:
+            raise StageNotReady(
+                _("The chair has not signed off these lists yet: %(lists)s."),
+                params={"lists": ", ".join(sorted(groups - signed))},
+            )
+        chosen = {pk for s in sign_offs for pk in s.advanced}
+        for pk in entries:
+            reasons[pk] = {"code": "signed_off" if pk in chosen else "not_signed_off", "advances": pk in chosen}
+    else:
+        decisions = _decisions(stage, n, threshold, boundary)
+        undecided = [d for d in decisions if d.outcome == Outcome.UNDECIDED]
+        if undecided:
+            raise StageNotReady(
+                _("%(count)s application(s) tie at the boundary; settle the tie (include or exclude all of them) first."),
+                params={"count": len(undecided)},
+            )
+        for d in decisions:
+            reasons[int(d.application)] = {
+                "code": d.reason.value,
+                "advances": d.outcome == Outcome.ADVANCES,
+                "rank": d.rank,
+                "value": d.value,
+                "n": d.n,
+                "threshold": d.threshold,
+                "tier": d.tier,
+            }
+    advanced = 0
+    for pk, entry in entries.items():
+        reason = reasons.get(pk, {"code": "no_score", "advances": False})
+        entry.status = EntryStatus.ADVANCED if reason["advances"] else EntryStatus.NOT_ADVANCED
+        entry.reason = reason
+        advanced += bool(reason["advances"])
+    StageEntry.objects.bulk_update(entries.values(), ["status", "reason"])
+    present = set(StageEntry.objects.filter(stage=following).values_list("application_id", flat=True))
+    StageEntry.objects.bulk_create(
+        [StageEntry(stage=following, application_id=pk) for pk, r in reasons.items() if r["advances"] and pk not in present]
+    )
+    log_action(
+        action="shenbao.review.stage_advanced",
+        obj=stage,
+        actor=actor,
+        data={"to": following.code, "advanced": advanced, "not_advanced": len(entries) - advanced},
+    )
+    return AdvancementOutcome(advanced=advanced, not_advanced=len(entries) - advanced, next_stage=following)
