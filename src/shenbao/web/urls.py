@@ -4,6 +4,7 @@ from django.urls import path
 from shenbao.web.applicant import views as applicant
 from shenbao.web.public import views as public
 from shenbao.web.reviewer import views as reviewer
+from shenbao.web.staff import reviews as staff_reviews
 from shenbao.web.staff import views as staff
 
 app_name = "web"
@@ -52,4 +53,15 @@ urlpatterns = [
     path("staff/", staff.staff_calls, name="staff_calls"),
     path("staff/calls/<slug:code>/formal-check/", staff.formal_check, name="formal_check"),
     path("staff/calls/<slug:code>/formal-check/decide/", staff.formal_check_decide, name="formal_check_decide"),
+    path("staff/calls/<slug:code>/review/", staff_reviews.review_overview, name="review_overview"),
+    path("staff/calls/<slug:code>/review/invite/", staff_reviews.pool_invite, name="pool_invite"),
+    path("staff/calls/<slug:code>/review/pool/<int:member_pk>/", staff_reviews.pool_update, name="pool_update"),
+    path("staff/stages/<int:pk>/open/", staff_reviews.stage_open, name="stage_open"),
+    path("staff/stages/<int:pk>/board/", staff_reviews.stage_board, name="stage_board"),
+    path("staff/stages/<int:pk>/assign/", staff_reviews.stage_assign, name="stage_assign"),
+    path("staff/stages/<int:pk>/assign/manual/", staff_reviews.stage_assign_manual, name="stage_assign_manual"),
+    path("staff/stages/<int:pk>/assignments/<int:assignment_pk>/", staff_reviews.assignment_change, name="assignment_change"),
+    path("staff/stages/<int:pk>/ranking/", staff_reviews.stage_ranking_page, name="stage_ranking"),
+    path("staff/stages/<int:pk>/sign-off/", staff_reviews.stage_sign_off, name="stage_sign_off"),
+    path("staff/stages/<int:pk>/advance/", staff_reviews.stage_advance, name="stage_advance"),
 ]

@@ -32,6 +32,7 @@ class RankedRow:
     ranked: Ranked
     aggregate: Aggregate
     status: str
+    entry_reason: dict[str, Any]  # why it advanced or not, once the stage has advanced
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def stage_ranking(stage: ReviewStage, *, method: str | None = None, confidence_w
                 ranked=r,
                 aggregate=result.aggregates[r.application],
                 status=applications[int(r.application)].status,
+                entry_reason=applications[int(r.application)].reason,
             )
             for r in ranking.entries
         ]

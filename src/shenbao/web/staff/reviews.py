@@ -1,0 +1,281 @@
+"""Program staff's review pages: the pool, stages, the assignment board, rankings, sign-off, advancement."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shenbao.accounts.models import User
+from shenbao.calls.models import Call, ReviewStage
+from shenbao.core.errors import DomainError
+from shenbao.reviews.algorithms.advancement import BoundaryTie
+from shenbao.reviews.enums import AssignmentMode, AssignmentStatus, ConflictKind, EntryStatus, PoolStatus
+from shenbao.reviews.messages import SHORTFALL_TEXTS, flag_texts, reason_text, tie_rule_text
+from shenbao.reviews.models import Assignment, PoolMember, ShortlistSignOff
+from shenbao.reviews.queries.board import coverage, loads, progress, reviewers_per_application, stage_conflicts
+from shenbao.reviews.queries.ranking import stage_ranking
+from shenbao.reviews.queries.stages import stage_definition
+from shenbao.reviews.services.advancement import advance_stage, sign_off_shortlist
+from shenbao.reviews.services.assignment import assign_manually, remove_assignment, run_assignment, set_lock
+from shenbao.reviews.services.entries import open_stage
+from shenbao.reviews.services.pool import invite_reviewer, update_pool_member
+from shenbao.web.common import acting_user
+
+
+def _call(request: HttpRequest, code: str) -> Call:
+    call = Call.objects.select_related("program").filter(code=code).first()
+    if call is None or not request.user.has_perm("reviews.manage_pool", call):
+        raise Http404(_("No such call."))
+    return call
+
+
+def _stage(request: HttpRequest, pk: int, permission: str = "reviews.manage_stage") -> ReviewStage:
+    stage = ReviewStage.objects.select_related("call__program").filter(pk=pk).first()
+    if stage is None or not request.user.has_perm(permission, stage):
+        raise Http404(_("No such stage."))
+    return stage
+
+
+def _int(value: str | None) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdecimal() and value.isascii() else None
+
+
+@login_required
+def review_overview(request: HttpRequest, code: str) -> HttpResponse:
+    call = _call(request, code)
+    stages = [
+        {"stage": s, "definition": stage_definition(s), "progress": progress(s)}
+        for s in ReviewStage.objects.filter(call=call).order_by("position")
+        if s.kind != "formal_check"
+    ]
+    pool = PoolMember.objects.filter(call=call).select_related("user__person").order_by("status", "user__email")
+    return render(request, "web/staff/review_overview.html", {"call": call, "stages": stages, "pool": pool})
+
+
+@login_required
+@require_POST
+def pool_invite(request: HttpRequest, code: str) -> HttpResponse:
+    call = _call(request, code)
+    email = request.POST.get("email", "").strip()
+    if "@" not in email:
+        messages.error(request, _("Enter the expert's e-mail address."))
+        return redirect("web:review_overview", code=call.code)
+    keywords = [k.strip() for k in request.POST.get("keywords", "").replace("，", ",").split(",") if k.strip()]
+    invite_reviewer(
+        call=call,
+        email=email,
+        name=request.POST.get("name", ""),
+        actor=acting_user(request),
+        load_limit=_int(request.POST.get("load_limit")),
+        keywords=keywords,
+        link_base=request.build_absolute_uri("/").rstrip("/"),
+    )
+    messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
+    return redirect("web:review_overview", code=call.code)
+
+
+@login_required
+@require_POST
+def pool_update(request: HttpRequest, code: str, member_pk: int) -> HttpResponse:
+    call = _call(request, code)
+    member = PoolMember.objects.filter(call=call, pk=member_pk).select_related("user").first()
+    if member is None:
+        raise Http404
+    update_pool_member(
+        member=member,
+        actor=acting_user(request),
+        load_limit=_int(request.POST.get("load_limit")),
+        available=bool(request.POST.get("available")),
+        collaborators=request.POST.get("collaborators", "").splitlines(),
+    )
+    messages.success(request, _("Saved."))
+    return redirect("web:review_overview", code=call.code)
+
+
+@login_required
+@require_POST
+def stage_open(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = _stage(request, pk)
+    try:
+        added = open_stage(stage=stage, actor=acting_user(request))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(count)s application(s) entered the stage.") % {"count": added})
+    return redirect("web:review_overview", code=stage.call.code)
+
+
+@login_required
+def stage_board(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = _stage(request, pk)
+    rows = coverage(stage)
+    context = {
+        "stage": stage,
+        "definition": stage_definition(stage),
+        "k": reviewers_per_application(stage),
+        "rows": rows,
+        "short": sum(1 for r in rows if r.short),
+        "loads": loads(stage),
+        "conflicts": stage_conflicts(stage),
+        "conflict_labels": dict(ConflictKind.choices),
+        "shortfall_texts": SHORTFALL_TEXTS,
+        "modes": [(m.value, m.label) for m in AssignmentMode if m != AssignmentMode.MANUAL],
+        "reviewers": [
+            m.user for m in PoolMember.objects.filter(call_id=stage.call_id, status=PoolStatus.ACCEPTED).select_related("user")
+        ],
+        "progress": progress(stage),
+    }
+    return render(request, "web/staff/stage_board.html", context)
+
+
+@login_required
+@require_POST
+def stage_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = _stage(request, pk)
+    try:
+        outcome = run_assignment(
+            stage=stage,
+            actor=acting_user(request),
+            mode=request.POST.get("mode", AssignmentMode.OPTIMAL),
+            k=_int(request.POST.get("k")),
+            seed=_int(request.POST.get("seed")),
+            group_by_direction=bool(request.POST.get("group")),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(created)s assignment(s) made, %(kept)s kept; %(short)s application(s) short of reviewers.")
+            % {"created": outcome.created, "kept": outcome.kept, "short": outcome.short},
+        )
+    return redirect("web:stage_board", pk=stage.pk)
+
+
+@login_required
+@require_POST
+def stage_assign_manual(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = _stage(request, pk)
+    reviewer = User.objects.filter(pk=_int(request.POST.get("reviewer")) or 0).first()
+    application_id = _int(request.POST.get("application"))
+    if reviewer is None or application_id is None:
+        messages.error(request, _("Choose an application and an expert."))
+        return redirect("web:stage_board", pk=stage.pk)
+    try:
+        assign_manually(stage=stage, application_id=application_id, reviewer=reviewer, actor=acting_user(request))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Assigned and locked."))
+    return redirect("web:stage_board", pk=stage.pk)
+
+
+@login_required
+@require_POST
+def assignment_change(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
+    stage = _stage(request, pk)
+    assignment = Assignment.objects.filter(stage=stage, pk=assignment_pk, status=AssignmentStatus.ACTIVE).first()
+    if assignment is None:
+        raise Http404
+    action = request.POST.get("action")
+    if action == "remove":
+        remove_assignment(assignment=assignment, actor=acting_user(request))
+    elif action in ("lock", "unlock"):
+        set_lock(assignment=assignment, locked=action == "lock", actor=acting_user(request))
+    return redirect("web:stage_board", pk=stage.pk)
+
+
+@login_required
+def stage_ranking_page(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = _stage(request, pk, "reviews.view_stage")
+    definition = stage_definition(stage)
+    method = request.GET.get("method") or definition.aggregation
+    try:
+        ranking = stage_ranking(stage, method=method, confidence_weighted=bool(request.GET.get("confidence")))
+    except ValueError:
+        raise Http404 from None
+    directions = {d.code: d for d in stage.call.directions.all()}
+    names = {c.code: c.name.get(get_language()) for c in definition.criteria}
+    tie_texts = {
+        row.application.pk: tie_rule_text(row.ranked.decided_by.kind, names.get(row.ranked.decided_by.criterion or ""))
+        for rows in ranking.groups.values()
+        for row in rows
+        if row.ranked.decided_by is not None
+    }
+    context = {
+        "stage": stage,
+        "definition": definition,
+        "ranking": ranking,
+        "groups": [(directions.get(code), rows) for code, rows in ranking.groups.items()],
+        "methods": [
+            ("mean", _("Mean")),
+            ("median", _("Median")),
+            ("trimmed_mean", _("Trimmed mean")),
+            ("calibrated", _("Calibrated")),
+        ],
+        "method": method,
+        "flag_texts": flag_texts(),
+        "tie_texts": tie_texts,
+        "reasons": {
+            row.application.pk: reason_text(row.entry_reason)
+            for rows in ranking.groups.values()
+            for row in rows
+            if row.entry_reason
+        },
+        "may_sign": request.user.has_perm("reviews.sign_off_stage", stage),
+        "may_manage": request.user.has_perm("reviews.manage_stage", stage),
+        "entry_status": dict(EntryStatus.choices),
+        "signed": {
+            s.direction.code if s.direction else "": s
+            for s in ShortlistSignOff.objects.filter(stage=stage).select_related("direction", "signed_by")
+        },
+    }
+    return render(request, "web/staff/stage_ranking.html", context)
+
+
+@login_required
+@require_POST
+def stage_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = _stage(request, pk, "reviews.sign_off_stage")
+    code = request.POST.get("direction", "")
+    direction = stage.call.directions.filter(code=code).first() if code else None
+    chosen = [int(x) for x in request.POST.getlist("application") if x.isdecimal() and x.isascii()]
+    try:
+        sign_off_shortlist(stage=stage, direction=direction, advanced=chosen, actor=acting_user(request))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Shortlist signed: %(count)s application(s).") % {"count": len(chosen)})
+    return redirect("web:stage_ranking", pk=stage.pk)
+
+
+@login_required
+@require_POST
+def stage_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = _stage(request, pk)
+    threshold_raw = request.POST.get("threshold", "").strip()
+    try:
+        threshold = float(threshold_raw) if threshold_raw else None
+        boundary = BoundaryTie(request.POST.get("boundary") or BoundaryTie.UNDECIDED)
+    except ValueError:
+        messages.error(request, _("The threshold must be a number, and the tie rule one of those offered."))
+        return redirect("web:stage_ranking", pk=stage.pk)
+    try:
+        outcome = advance_stage(
+            stage=stage, actor=acting_user(request), n=_int(request.POST.get("n")), threshold=threshold, boundary=boundary
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(advanced)s application(s) advance to “%(stage)s”; %(others)s do not.")
+            % {"advanced": outcome.advanced, "stage": outcome.next_stage.code, "others": outcome.not_advanced},
+        )
+    return redirect("web:stage_ranking", pk=stage.pk)
