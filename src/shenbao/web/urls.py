@@ -64,4 +64,7 @@ urlpatterns = [
     path("staff/stages/<int:pk>/ranking/", staff_reviews.stage_ranking_page, name="stage_ranking"),
     path("staff/stages/<int:pk>/sign-off/", staff_reviews.stage_sign_off, name="stage_sign_off"),
     path("staff/stages/<int:pk>/advance/", staff_reviews.stage_advance, name="stage_advance"),
+    path("staff/stages/<int:pk>/live/", staff_reviews.live_reveal, name="live_reveal"),
+    path("staff/stages/<int:pk>/live/panel/", staff_reviews.live_panel, name="live_panel"),
+    path("staff/stages/<int:pk>/live/reveal/", staff_reviews.live_reveal_next, name="live_reveal_next"),
 ]

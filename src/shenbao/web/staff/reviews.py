@@ -18,11 +18,13 @@ from shenbao.reviews.enums import AssignmentMode, AssignmentStatus, ConflictKind
 from shenbao.reviews.messages import SHORTFALL_TEXTS, flag_texts, reason_text, tie_rule_text
 from shenbao.reviews.models import Assignment, PoolMember, ShortlistSignOff
 from shenbao.reviews.queries.board import coverage, loads, progress, reviewers_per_application, stage_conflicts
+from shenbao.reviews.queries.live import current_entry, live_entries
 from shenbao.reviews.queries.ranking import stage_ranking
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.services.advancement import advance_stage, sign_off_shortlist
 from shenbao.reviews.services.assignment import assign_manually, remove_assignment, run_assignment, set_lock
 from shenbao.reviews.services.entries import open_stage
+from shenbao.reviews.services.live import reveal_next
 from shenbao.reviews.services.pool import invite_reviewer, update_pool_member
 from shenbao.web.common import acting_user
 
@@ -279,3 +281,37 @@ def stage_advance(request: HttpRequest, pk: int) -> HttpResponse:
             % {"advanced": outcome.advanced, "stage": outcome.next_stage.code, "others": outcome.not_advanced},
         )
     return redirect("web:stage_ranking", pk=stage.pk)
+
+
+def _live_context(stage: ReviewStage) -> dict[str, object]:
+    entries = live_entries(stage)
+    return {"stage": stage, "entries": entries, "current": current_entry(entries)}
+
+
+@login_required
+def live_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The projector screen: the entry on stage, its judges' scores as revealed, the running score."""
+    stage = _stage(request, pk, "reviews.view_stage")
+    return render(request, "web/staff/live_reveal.html", _live_context(stage))
+
+
+@login_required
+def live_panel(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = _stage(request, pk, "reviews.view_stage")
+    return render(request, "web/staff/_live_panel.html", _live_context(stage))
+
+
+@login_required
+@require_POST
+def live_reveal_next(request: HttpRequest, pk: int) -> HttpResponse:
+    stage = _stage(request, pk)
+    error = None
+    try:
+        reveal_next(stage=stage, actor=acting_user(request))
+    except DomainError as exc:
+        error = str(exc)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "web/staff/_live_panel.html", {**_live_context(stage), "error": error})
+    if error:
+        messages.error(request, error)
+    return redirect("web:live_reveal", pk=stage.pk)
