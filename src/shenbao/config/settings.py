@@ -170,7 +170,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shenbao API",
-    "DESCRIPTION": "Calls, applications, rule results and formal-check decisions.",
+    "DESCRIPTION": "Calls, applications, rule results, formal-check decisions, review stages, assignments, reviews and rankings.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"AssignmentStatusEnum": "shenbao.reviews.enums.AssignmentStatus"},
 }
