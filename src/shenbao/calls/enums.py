@@ -99,3 +99,7 @@ class ProgramRoleKind(models.TextChoices):
     COMMITTEE_CHAIR = "committee_chair", _("Committee chair")
     JUDGE = "judge", _("Judge")
     OBSERVER = "observer", _("Observer")
+
+
+# The call statuses as (value, label) choices, named for the OpenAPI schema.
+CALL_STATUS_CHOICES = choices(CALL_STATUS_LABELS)

@@ -173,5 +173,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Calls, applications, rule results, formal-check decisions, review stages, assignments, reviews and rankings.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    "ENUM_NAME_OVERRIDES": {"AssignmentStatusEnum": "shenbao.reviews.enums.AssignmentStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "AssignmentStatusEnum": "shenbao.reviews.enums.AssignmentStatus",
+        "CallStatusEnum": "shenbao.calls.enums.CALL_STATUS_CHOICES",
+    },
 }
