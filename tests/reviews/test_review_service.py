@@ -12,7 +12,7 @@ from shenbao.reviews.errors import ReviewClosed, ReviewConflict, ScoresInvalid
 from shenbao.reviews.models import Assignment, DeclaredConflict
 from shenbao.reviews.services.assignment import run_assignment
 from shenbao.reviews.services.pool import declare_conflict
-from shenbao.reviews.services.reviews import save_review, submit_review
+from shenbao.reviews.services.reviews import review_for, save_review, submit_review
 from tests.reviews.fixtures import ReviewSetup
 
 # Seed 000's three criteria, each scored 0–10 with weight 1.
@@ -43,8 +43,8 @@ def test_out_of_scale_and_unknown_scores_are_refused_and_nothing_is_saved(assign
     with pytest.raises(ScoresInvalid) as refused:
         save_review(assignment=assignment, actor=assignment.reviewer, expected_version=1, scores={A: 11, "novelty": 3})
     assert refused.value.problems == ["“申请方案的创新性和可行性”的评分须在 0 到 10 之间。", "“novelty”不是本阶段的评审标准。"]
-    assignment.review.refresh_from_db()
-    assert (assignment.review.scores, assignment.review.version) == ({}, 1)
+    review = review_for(assignment)
+    assert (review.scores, review.version) == ({}, 1)
 
 
 def test_a_stale_page_cannot_overwrite_a_newer_draft(assignment: Assignment) -> None:

@@ -196,4 +196,4 @@ def test_scheme_from_the_seed_definitions() -> None:
     scores = {"problem-importance": 9, "originality": 8, "breakthrough": 7, "transferability": 8.5}
     assert compute_total(sheet, scores).value == 8.125
     # The stage's aggregation setting names an aggregation method directly.
-    assert Method(finals.aggregation) == Method.MEAN
+    assert Method(finals.aggregation) == Method.TRIMMED_MEAN  # judging panels drop the highest and lowest
