@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -69,7 +70,9 @@ def in_review(xiaomi_call: Call, officer: User) -> Callable[..., ReviewSetup]:
         organisations = []
         applications = []
         for i, title in enumerate(TITLES):
-            organisation = create_organisation(name={"zh-hans": f"第{i + 1}大学", "en": f"University {i + 1}"}, type=OrgType.UNIVERSITY)
+            organisation = create_organisation(
+                name={"zh-hans": f"第{i + 1}大学", "en": f"University {i + 1}"}, type=OrgType.UNIVERSITY
+            )
             applicant = register_user(
                 email=f"applicant{i}@example.com",
                 password="pass-Word-123",
@@ -96,3 +99,55 @@ def in_review(xiaomi_call: Call, officer: User) -> Callable[..., ReviewSetup]:
 
 def pool_member(call: Call, user: User) -> PoolMember:
     return PoolMember.objects.get(call=call, user=user)
+
+
+def checked_application(
+    call: Call, *, direction: str | None, title: str, email: str, organisation: Organisation | None = None, text: str = ""
+) -> Application:
+    """An application that passed the formal check, made directly: how it got there (submission,
+    eligibility, the formal check) is tested in tests/applications; review starts from here."""
+    from django.utils import timezone
+
+    from shenbao.applications.enums import ApplicationState
+    from shenbao.applications.models import ApplicationRevision
+
+    applicant = register_user(email=email, password="pass-Word-123", name=email.split("@")[0])
+    organisation = organisation or create_organisation(name={"zh-hans": f"{email}的单位"}, type=OrgType.ENTERPRISE)
+    add_membership(user=applicant, organisation=organisation)
+    application = Application.objects.create(
+        call=call,
+        direction=call.directions.get(code=direction) if direction else None,
+        applicant=applicant,
+        lead_organisation=organisation,
+        title=title,
+        values={"summary": text} if text else {},
+        state=ApplicationState.CHECK_PASSED,
+        revision=1,
+        receipt_number=f"T-{call.pk}-{Application.objects.count() + 1:04d}",
+        submitted_at=timezone.now(),
+    )
+    ApplicationRevision.objects.create(
+        application=application,
+        number=1,
+        content={"title": title, "values": application.values, "team": [], "partners": []},
+        content_hash="0" * 64,
+        created_by=applicant,
+    )
+    return application
+
+
+def score_all(assignment: Any, value: float, *, confidence: int | None = None) -> None:
+    """The reviewer gives ``value`` on every criterion of the stage and submits."""
+    from shenbao.reviews.queries.stages import stage_definition
+    from shenbao.reviews.services.reviews import review_for, save_review, submit_review
+
+    criteria = [c.code for c in stage_definition(assignment.stage).criteria]
+    review = review_for(assignment)
+    save_review(
+        assignment=assignment,
+        actor=assignment.reviewer,
+        expected_version=review.version,
+        scores=dict.fromkeys(criteria, value),
+        confidence=confidence,
+    )
+    submit_review(assignment=assignment, actor=assignment.reviewer)

@@ -78,7 +78,10 @@ def test_random_draw_is_reproducible_from_its_seed(in_review: Callable[..., Revi
 def test_rerun_keeps_locked_and_started_assignments(in_review: Callable[..., ReviewSetup]) -> None:
     setup = in_review()
     manual = assign_manually(
-        stage=setup.stage, application_id=setup.applications[0].pk, reviewer=setup.experts["rice@example.com"], actor=setup.officer
+        stage=setup.stage,
+        application_id=setup.applications[0].pk,
+        reviewer=setup.experts["rice@example.com"],
+        actor=setup.officer,
     )
     run_assignment(stage=setup.stage, actor=setup.officer, k=2)
     started = Assignment.objects.filter(stage=setup.stage, locked=False).first()
@@ -109,7 +112,10 @@ def test_manual_assignment_refuses_a_conflict(in_review: Callable[..., ReviewSet
     add_membership(user=setup.experts["ai@example.com"], organisation=setup.organisations[1])
     with pytest.raises(StageNotReady) as refused:
         assign_manually(
-            stage=setup.stage, application_id=setup.applications[1].pk, reviewer=setup.experts["ai@example.com"], actor=setup.officer
+            stage=setup.stage,
+            application_id=setup.applications[1].pk,
+            reviewer=setup.experts["ai@example.com"],
+            actor=setup.officer,
         )
     assert str(refused.value) == "该专家与此申请存在利益冲突。"
     assert not Assignment.objects.exists()
@@ -118,7 +124,10 @@ def test_manual_assignment_refuses_a_conflict(in_review: Callable[..., ReviewSet
 def test_unlocking_lets_a_rerun_replace_the_pair(in_review: Callable[..., ReviewSetup]) -> None:
     setup = in_review()
     manual = assign_manually(
-        stage=setup.stage, application_id=setup.applications[0].pk, reviewer=setup.experts["rice@example.com"], actor=setup.officer
+        stage=setup.stage,
+        application_id=setup.applications[0].pk,
+        reviewer=setup.experts["rice@example.com"],
+        actor=setup.officer,
     )
     set_lock(assignment=manual, locked=False, actor=setup.officer)
     run_assignment(stage=setup.stage, actor=setup.officer, k=1)

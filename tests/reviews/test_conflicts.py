@@ -92,10 +92,16 @@ def test_applicant_exclusion_by_name_and_cap(in_review: Callable[..., ReviewSetu
     application = setup.applications[1]
     Application.objects.filter(pk=application.pk).update(state="draft")
     application.refresh_from_db()
-    request_exclusion(application=application, name="模型专家", organisation="", email="", reason="竞争关系", actor=application.applicant)
+    request_exclusion(
+        application=application, name="模型专家", organisation="", email="", reason="竞争关系", actor=application.applicant
+    )
     assert found(setup) == {("端侧大模型的高效推理", "ai@example.com"): [Conflict(ConflictKind.APPLICANT_EXCLUDED, "竞争关系")]}
     for i in range(2):
-        request_exclusion(application=application, name=f"某人{i}", organisation="", email="", reason="x", actor=application.applicant)
+        request_exclusion(
+            application=application, name=f"某人{i}", organisation="", email="", reason="x", actor=application.applicant
+        )
     with pytest.raises(TooManyExclusions):
-        request_exclusion(application=application, name="第四人", organisation="", email="", reason="x", actor=application.applicant)
+        request_exclusion(
+            application=application, name="第四人", organisation="", email="", reason="x", actor=application.applicant
+        )
     assert ExclusionRequest.objects.filter(application=application).count() == 3

@@ -84,7 +84,7 @@ def stage_ranking(stage: ReviewStage, *, method: str | None = None, confidence_w
         by_app[r.assignment.application_id].append(
             {code: NOT_APPLICABLE if value is None else value for code, value in r.scores.items()}
         )
-    stage_scheme = scheme(definition)
+    stage_scheme = scheme(definition) if definition.criteria else None  # a screening stage has none
 
     def group_of(entry: StageEntry) -> str | None:
         if not definition.per_direction or entry.application.direction is None:
@@ -97,7 +97,9 @@ def stage_ranking(stage: ReviewStage, *, method: str | None = None, confidence_w
             value=result.aggregates[e.application_id].value,
             group=group_of(e),
             n_reviews=result.aggregates[e.application_id].n_reviews,
-            criterion_means=criterion_means(stage_scheme, by_app[e.application_id]) if by_app[e.application_id] else {},
+            criterion_means=(
+                criterion_means(stage_scheme, by_app[e.application_id]) if stage_scheme and by_app[e.application_id] else {}
+            ),
             submitted_at=e.application.submitted_at,
         )
         for e in entries
