@@ -30,6 +30,8 @@ def _chinese_by_default(settings: Any) -> None:
     settings.LANGUAGE_CODE = "zh-hans"
     # Tasks (mail) run at once when the transaction commits; tests of the queue itself switch back.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Password hashing is deliberately slow; tests create many accounts and test no hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def seed_data(seed: str) -> dict[str, Any]:

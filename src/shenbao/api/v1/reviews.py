@@ -18,9 +18,9 @@ from shenbao.core.errors import DomainError
 from shenbao.reviews.enums import AssignmentMode, AssignmentStatus
 from shenbao.reviews.models import Assignment
 from shenbao.reviews.queries.ranking import stage_ranking
-from shenbao.reviews.queries.reviewer import assignments_of, get_assignment_for
+from shenbao.reviews.queries.reviewer import assignments_of, get_assignment_for, review_of
 from shenbao.reviews.services.assignment import run_assignment
-from shenbao.reviews.services.reviews import review_for, save_review, submit_review
+from shenbao.reviews.services.reviews import save_review, submit_review
 from shenbao.web.common import acting_user
 
 
@@ -91,7 +91,7 @@ class ReviewSerializer(serializers.Serializer[Any]):
 
 
 def _review_data(assignment: Assignment) -> dict[str, Any]:
-    review = review_for(assignment)
+    review = review_of(assignment)
     return {
         "assignment": assignment.pk,
         "application": assignment.application_id,

@@ -85,3 +85,8 @@ def other_reviews(assignment: Assignment) -> list[Review]:
         .exclude(assignment=assignment)
         .order_by("submitted_at")
     )
+
+
+def review_of(assignment: Assignment) -> Review:
+    """The assignment's review as saved, or a blank unsaved one (viewing creates nothing)."""
+    return Review.objects.filter(assignment=assignment).first() or Review(assignment=assignment)

@@ -20,10 +20,10 @@ from shenbao.applications.models import Attachment
 from shenbao.core.errors import DomainError
 from shenbao.reviews.enums import ReviewState
 from shenbao.reviews.models import Assignment, PoolMember
-from shenbao.reviews.queries.reviewer import assignments_of, get_assignment_for, other_reviews, submitted_view
+from shenbao.reviews.queries.reviewer import assignments_of, get_assignment_for, other_reviews, review_of, submitted_view
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.services.pool import answer_pool_invitation, declare_conflict
-from shenbao.reviews.services.reviews import review_for, save_review, submit_review
+from shenbao.reviews.services.reviews import save_review, submit_review
 from shenbao.web.common import acting_user
 
 
@@ -105,7 +105,7 @@ def _scores_from(request: HttpRequest, assignment: Assignment) -> tuple[dict[str
 
 def _context(request: HttpRequest, assignment: Assignment, **extra: Any) -> dict[str, Any]:
     definition = stage_definition(assignment.stage)
-    review = review_for(assignment)
+    review = review_of(assignment)
     may_see = request.user.has_perm("reviews.see_other_reviews", assignment)
     criteria = [
         {
@@ -164,7 +164,7 @@ def assignment_save(request: HttpRequest, pk: int) -> HttpResponse:
             error, status = str(exc), 409 if exc.code == "edit_conflict" else 400
     if request.htmx:  # type: ignore[attr-defined]
         return render(
-            request, "web/reviewer/_save_status.html", {"review": review_for(assignment), "error": error}, status=status
+            request, "web/reviewer/_save_status.html", {"review": review_of(assignment), "error": error}, status=status
         )
     if error:
         messages.error(request, error)
