@@ -163,23 +163,3 @@ def max_placeable(net: Network) -> int:
     if status != smf.OPTIMAL:
         raise FlowSolveError(str(status))
     return int(smf.optimal_flow())
-
-
-def bottleneck_threshold(net: Network, gains: IntArray) -> int:
-    """The largest ``t`` such that arcs with ``gains >= t`` still place as many units as all arcs.
-
-    Binary search over the distinct gains, one max flow per probe (about log2 of the number
-    of distinct values, ~20 probes for a million arcs).  Returns 0 when there are no arcs.
-    """
-    if gains.size == 0:
-        return 0
-    target = max_placeable(net)
-    values = np.unique(gains)
-    lo, hi = 0, int(values.shape[0]) - 1  # values[lo] is always feasible (all arcs)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if max_placeable(net.restricted(gains >= values[mid])) == target:
-            lo = mid
-        else:
-            hi = mid - 1
-    return int(values[lo])

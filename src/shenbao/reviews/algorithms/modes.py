@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from shenbao.reviews.algorithms.candidates import IntArray
-from shenbao.reviews.algorithms.flow import SCALE, Network, bottleneck_threshold, solve_min_cost
+from shenbao.reviews.algorithms.fair import fair_arcs
+from shenbao.reviews.algorithms.flow import SCALE, Network, solve_min_cost
 from shenbao.reviews.algorithms.problem import AssignmentResult, Mode, Shortfall, ShortfallReason, Timings
 
 
@@ -20,6 +21,7 @@ class ModeSolution:
     build_seconds: float
     solve_seconds: float
     threshold: float | None
+    bottleneck: float | None
 
 
 def fresh_seed() -> int:
@@ -29,9 +31,10 @@ def fresh_seed() -> int:
     return entropy % (2**32)
 
 
-def solve_mode(net: Network, gains: IntArray, mode: Mode, seed: int | None) -> ModeSolution:
+def solve_mode(net: Network, gains: IntArray, mode: Mode, seed: int | None, max_loss: float | None = None) -> ModeSolution:
     """Solve ``net`` (whose costs are ignored) for ``mode``; ``gains`` are scaled affinities per unit."""
     threshold: float | None = None
+    bottleneck: float | None = None
     extra = 0.0
     costs: IntArray
     if mode is Mode.RANDOM:
@@ -40,10 +43,10 @@ def solve_mode(net: Network, gains: IntArray, mode: Mode, seed: int | None) -> M
         keep = np.ones(gains.shape[0], dtype=bool)
     elif mode is Mode.FAIR:
         started = time.perf_counter()
-        t = bottleneck_threshold(net, gains)
+        choice = fair_arcs(net, gains, max_loss)
         extra = time.perf_counter() - started
-        threshold = t / SCALE
-        keep = gains >= t
+        keep = choice.keep
+        threshold, bottleneck = choice.threshold / SCALE, choice.bottleneck / SCALE
         costs = -gains
     else:
         costs = -gains
@@ -65,6 +68,7 @@ def solve_mode(net: Network, gains: IntArray, mode: Mode, seed: int | None) -> M
         build_seconds=solved.build_seconds,
         solve_seconds=solved.solve_seconds + extra,
         threshold=threshold,
+        bottleneck=bottleneck,
     )
 
 
@@ -90,4 +94,4 @@ def with_timings(
         solve=solution.solve_seconds,
         extract=time.perf_counter() - extract_started,
     )
-    return replace(result, timings=timings)
+    return replace(result, timings=timings, threshold=solution.threshold, bottleneck=solution.bottleneck)

@@ -1,0 +1,347 @@
+"""Reviewer-assignment benchmark, printed as JSON and written to bench/results/assignment.json.
+
+    python bench/assignment.py [--sizes S,M,L,XL] [--no-lp] [--no-fair] [--no-affinity]
+
+Each measurement runs in a fresh subprocess so its peak memory (ru_maxrss) is its own.
+Instances are synthetic (``assignment_synthetic.py``): candidate lists are generated
+directly, not from texts, except for the affinity measurement on M.  For S and M the
+optimum is checked against the transportation LP solved by HiGHS (scipy.optimize.linprog);
+for L and XL the exact min-cost flow is itself the certificate (the constraint matrix is
+totally unimodular, so the integral flow optimum equals the LP optimum).  Violations are
+recomputed here from the result and the instance's institutions and caps, independently of
+the solver's own bookkeeping.  Goals (2 shared cores): L solve ≤ 5 s and ≤ 0.5 GB; XL solve
+≤ 30 s and ≤ 2 GB; LP ratio ≥ 0.999999; affinity top-K on M ≤ 60 s; fair on M raises the
+weakest pair with the total within 1 %.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+from assignment_synthetic import SIZES, Instance, generate, synthetic_texts  # noqa: E402
+
+from shenbao.reviews.algorithms.assignment import assign_reviewers  # noqa: E402
+from shenbao.reviews.algorithms.flow import SCALE  # noqa: E402
+from shenbao.reviews.algorithms.problem import AssignmentProblem, AssignmentResult  # noqa: E402
+
+
+def peak_mb() -> float:
+    # Linux reports ru_maxrss in KiB.
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def problem_of(instance: Instance) -> AssignmentProblem:
+    return AssignmentProblem(
+        candidates=instance.candidates,
+        k=instance.spec.k,
+        default_cap=0,
+        caps=instance.caps,
+        conflicts=(instance.conflict_apps, instance.conflict_reviewers),
+    )
+
+
+def audit(instance: Instance, result: AssignmentResult) -> dict[str, Any]:
+    """Quality and violations computed from the instance's own data, not the solver's."""
+    spec, pairs = instance.spec, result.pairs
+    n_apps, n_rev = spec.n_apps, spec.n_reviewers
+    load = np.bincount(pairs.reviewers, minlength=n_rev)
+    per_app = np.bincount(pairs.apps, minlength=n_apps)
+    keys = pairs.apps.astype(np.int64) * n_rev + pairs.reviewers
+    candidate_keys = instance.candidates.keys()
+    sums = np.bincount(pairs.apps, weights=pairs.affinity, minlength=n_apps)
+    full = per_app == spec.k
+    return {
+        "pairs": len(pairs),
+        "objective": round(result.objective, 6),
+        "conflict_violations": int(
+            (instance.app_institution[pairs.apps] == instance.reviewer_institution[pairs.reviewers]).sum()
+        ),
+        "load_violations": int((load > instance.caps).sum()),
+        "over_k_violations": int((per_app > spec.k).sum()),
+        "duplicate_pairs": int(keys.size - np.unique(keys).size),
+        "non_candidate_pairs": int((~np.isin(keys, candidate_keys)).sum()),
+        "apps_short": len(result.shortfalls),
+        "shortfall_reasons": {
+            reason: sum(1 for s in result.shortfalls if s.reason == reason) for reason in ("too_few_eligible", "load_caps")
+        },
+        "reviews_missing": int(sum(s.missing for s in result.shortfalls)),
+        "niche_apps": int(instance.niche_apps.size),
+        "min_pair_affinity": round(float(pairs.affinity.min()), 6) if len(pairs) else None,
+        "min_app_sum_affinity_full_apps": round(float(sums[full].min()), 6) if full.any() else None,
+        "mean_pair_affinity": round(float(pairs.affinity.mean()), 6) if len(pairs) else None,
+        "load_spread_max_minus_min": int(load.max() - load.min()),
+        "load_std": round(float(load.std()), 4),
+        "load_utilisation": round(float(load.sum() / instance.caps.sum()), 4),
+    }
+
+
+def lp_optimum(instance: Instance, result: AssignmentResult) -> dict[str, Any]:
+    """The same transportation LP (with the same bypass penalty) solved by HiGHS."""
+    import scipy.sparse as sp
+    from scipy.optimize import linprog
+
+    spec, cand = instance.spec, instance.candidates
+    n_apps, n_rev = spec.n_apps, spec.n_reviewers
+    keys = cand.keys()
+    conflict_keys = instance.conflict_apps * n_rev + instance.conflict_reviewers
+    keep = ~np.isin(keys, conflict_keys)
+    apps, revs, aff = cand.apps()[keep], cand.reviewers[keep], cand.affinity[keep]
+    n_edges = apps.size
+    penalty = (SCALE + 1) * (min(n_apps, n_rev) + 2) / SCALE  # the solver's bypass cost, in affinity units
+    cost = np.concatenate([-aff, np.full(n_apps, penalty)])
+    rows = np.arange(n_edges)
+    a_eq = sp.hstack(
+        [sp.csr_matrix((np.ones(n_edges), (apps, rows)), shape=(n_apps, n_edges)), sp.identity(n_apps, format="csr")]
+    )
+    a_ub = sp.hstack([sp.csr_matrix((np.ones(n_edges), (revs, rows)), shape=(n_rev, n_edges)), sp.csr_matrix((n_rev, n_apps))])
+    bounds = np.column_stack([np.zeros(n_edges + n_apps), np.concatenate([np.ones(n_edges), np.full(n_apps, spec.k)])])
+    started = time.perf_counter()
+    lp = linprog(
+        cost,
+        A_ub=a_ub.tocsr(),
+        b_ub=instance.caps.astype(float),
+        A_eq=a_eq.tocsr(),
+        b_eq=np.full(n_apps, float(spec.k)),
+        bounds=bounds,
+        method="highs",
+    )
+    seconds = time.perf_counter() - started
+    lp_affinity = float(aff @ lp.x[:n_edges])
+    return {
+        "lp_status": lp.status,
+        "lp_seconds": round(seconds, 2),
+        "lp_total_affinity": round(lp_affinity, 6),
+        "lp_reviews_placed": round(float(lp.x[:n_edges].sum()), 3),
+        "ratio_to_lp": round(result.objective / lp_affinity, 9),
+    }
+
+
+def run_instance(size: str, with_lp: bool) -> dict[str, Any]:
+    baseline = peak_mb()
+    started = time.perf_counter()
+    instance = generate(SIZES[size])
+    generated = time.perf_counter() - started
+    after_generate = peak_mb()
+    problem = problem_of(instance)
+    result = assign_reviewers(problem, mode="optimal")
+    out: dict[str, Any] = {
+        "instance": size,
+        "apps": instance.spec.n_apps,
+        "reviewers": instance.spec.n_reviewers,
+        "k": instance.spec.k,
+        "candidates": instance.candidates.nnz,
+        "conflicts": int(instance.conflict_apps.size),
+        "generate_s": round(generated, 3),
+        "build_s": round(result.timings.build, 3),
+        "solve_s": round(result.timings.solve, 3),
+        "extract_s": round(result.timings.extract, 3),
+        "total_assign_s": round(result.timings.build + result.timings.solve + result.timings.extract, 3),
+        "peak_rss_mb": peak_mb(),
+        "rss_after_imports_mb": baseline,
+        "rss_after_generate_mb": after_generate,
+        **audit(instance, result),
+    }
+    if with_lp:
+        out.update(lp_optimum(instance, result))
+    else:
+        out["certificate"] = "exact min-cost flow (totally unimodular transportation LP: integral optimum = LP optimum)"
+    return out
+
+
+def worst_per_app(result: AssignmentResult, n_apps: int) -> np.ndarray:
+    worst = np.full(n_apps, np.inf)
+    np.minimum.at(worst, result.pairs.apps, result.pairs.affinity)
+    return worst
+
+
+def run_fair(size: str) -> dict[str, Any]:
+    instance = generate(SIZES[size])
+    problem = problem_of(instance)
+    n_apps, k = instance.spec.n_apps, instance.spec.k
+    optimal = assign_reviewers(problem, mode="optimal")
+    fair = assign_reviewers(problem, mode="fair")
+    drawn = assign_reviewers(problem, mode="random", seed=2026)
+    redrawn = assign_reviewers(problem, mode="random", seed=2026)
+    o, f, r = audit(instance, optimal), audit(instance, fair), audit(instance, drawn)
+    # Each application's ceiling (its k-th best non-conflicted candidate), recomputed here.
+    cand = instance.candidates
+    eligible = cand.without(
+        np.isin(cand.keys(), instance.conflict_apps * instance.spec.n_reviewers + instance.conflict_reviewers)
+    )
+    count = np.diff(eligible.indptr)
+    ceiling = np.where(count > 0, eligible.affinity[eligible.indptr[:-1] + np.clip(np.minimum(count, k) - 1, 0, None)], 0.0)
+    unlimited = (count >= k) & (ceiling >= (fair.threshold or 0.0))
+
+    def worst_stats(result: AssignmentResult) -> dict[str, Any]:
+        worst = worst_per_app(result, n_apps)
+        assigned = np.isfinite(worst)
+        return {
+            "weakest_pair": round(float(worst[assigned].min()), 6),
+            "weakest_pair_apps_not_limited_by_own_candidates": round(float(worst[unlimited & assigned].min()), 6),
+            "p1_app_worst_pair": round(float(np.percentile(worst[assigned], 1)), 6),
+            "apps_worst_pair_below_0.3": int((worst[assigned] < 0.3).sum()),
+        }
+
+    ow, fw = worst_stats(optimal), worst_stats(fair)
+    return {
+        "instance": size,
+        "weakest_definition": "min over applications of their worst assigned reviewer; each application is asked for at most its own k-th best candidate",
+        "optimal": {"objective": o["objective"], "apps_short": o["apps_short"], **ow},
+        "fair": {
+            **{key: f[key] for key in ("objective", "apps_short", "conflict_violations", "load_violations")},
+            **fw,
+            "threshold": fair.threshold,
+            "apps_limited_by_own_candidates": int((~unlimited).sum()),
+            "solve_s_with_threshold_search": round(fair.timings.solve, 3),
+            "total_vs_optimal": round(fair.objective / optimal.objective, 6),
+        },
+        "fair_weakest_ge_optimal": fw["weakest_pair"] >= ow["weakest_pair"]
+        and fw["weakest_pair_apps_not_limited_by_own_candidates"] >= ow["weakest_pair_apps_not_limited_by_own_candidates"],
+        "fair_total_within_1pct": fair.objective >= 0.99 * optimal.objective,
+        "random": {
+            **{key: r[key] for key in ("objective", "min_pair_affinity", "apps_short", "conflict_violations", "load_violations")},
+            "seed": drawn.seed,
+            "reproducible": drawn.pairs.as_tuples() == redrawn.pairs.as_tuples(),
+            "solve_s": round(drawn.timings.solve, 3),
+        },
+        "peak_rss_mb": peak_mb(),
+    }
+
+
+def run_affinity(size: str) -> dict[str, Any]:
+    from shenbao.reviews.algorithms.affinity import text_matrices, top_k_candidates
+
+    spec = SIZES[size]
+    started = time.perf_counter()
+    apps, reviewers, app_topic, reviewer_topic = synthetic_texts(spec.n_apps, spec.n_reviewers, spec.topics)
+    generated = time.perf_counter() - started
+    started = time.perf_counter()
+    app_matrix, reviewer_matrix = text_matrices(apps, reviewers)
+    vectorised = time.perf_counter() - started
+    started = time.perf_counter()
+    candidates = top_k_candidates(app_matrix, reviewer_matrix, k=50)
+    topk = time.perf_counter() - started
+    best = candidates.reviewers[candidates.indptr[:-1][np.diff(candidates.indptr) > 0]]
+    has = np.diff(candidates.indptr) > 0
+    return {
+        "instance": size,
+        "app_texts": len(apps),
+        "reviewer_texts": len(reviewers),
+        "mean_app_chars": round(float(np.mean([len(t) for t in apps])), 1),
+        "vocabulary": int(app_matrix.shape[1]),
+        "generate_texts_s": round(generated, 2),
+        "vectorise_s": round(vectorised, 2),
+        "top_k_s": round(topk, 2),
+        "affinity_total_s": round(vectorised + topk, 2),
+        "candidates": candidates.nnz,
+        "top1_same_topic_share": round(float((reviewer_topic[best] == app_topic[has]).mean()), 4),
+        "peak_rss_mb": peak_mb(),
+    }
+
+
+def child(task: str, size: str, with_lp: bool) -> None:
+    if task == "instance":
+        out = run_instance(size, with_lp)
+    elif task == "fair":
+        out = run_fair(size)
+    else:
+        out = run_affinity(size)
+    print(json.dumps(out))
+
+
+def spawn(task: str, size: str, with_lp: bool = False) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", task, "--size", size]
+    if with_lp:
+        cmd.append("--lp")
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return {"task": task, "instance": size, "error": done.stderr[-2000:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sizes", default="S,M,L,XL")
+    parser.add_argument("--no-lp", action="store_true", help="skip the HiGHS LP check on S and M")
+    parser.add_argument("--no-fair", action="store_true")
+    parser.add_argument("--no-affinity", action="store_true")
+    parser.add_argument("--child", choices=["instance", "fair", "affinity"], help=argparse.SUPPRESS)
+    parser.add_argument("--size", help=argparse.SUPPRESS)
+    parser.add_argument("--lp", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.size, args.lp)
+        return
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    unknown = [s for s in sizes if s not in SIZES]
+    if unknown:
+        parser.error(f"unknown sizes {unknown}; choose from {list(SIZES)}")
+    # XL last: it is the one most likely to hit the machine's limits.
+    sizes.sort(key=list(SIZES).index)
+    results: dict[str, Any] = {"python": sys.version.split()[0], "instances": [], "goals": {}}
+    for size in sizes:
+        if size == "XL" and "M" in sizes:
+            _extras(results, args)
+        results["instances"].append(spawn("instance", size, with_lp=size in ("S", "M") and not args.no_lp))
+        print(json.dumps(results["instances"][-1]), file=sys.stderr)
+    if "M" in sizes and "XL" not in sizes:
+        _extras(results, args)
+    results["goals"] = goals(results)
+    text = json.dumps(results, indent=2, ensure_ascii=False)
+    (HERE / "results").mkdir(exist_ok=True)
+    (HERE / "results" / "assignment.json").write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
+def _extras(results: dict[str, Any], args: argparse.Namespace) -> None:
+    if not args.no_fair:
+        results["fair_M"] = spawn("fair", "M")
+        print(json.dumps(results["fair_M"]), file=sys.stderr)
+    if not args.no_affinity:
+        results["affinity_M"] = spawn("affinity", "M")
+        print(json.dumps(results["affinity_M"]), file=sys.stderr)
+
+
+def goals(results: dict[str, Any]) -> dict[str, Any]:
+    by_size = {r.get("instance"): r for r in results["instances"] if "error" not in r}
+    out: dict[str, Any] = {}
+    for size, seconds, megabytes in (("L", 5.0, 512.0), ("XL", 30.0, 2048.0)):
+        if size in by_size:
+            r = by_size[size]
+            out[f"{size}_solve_le_{seconds:g}s"] = r["solve_s"] <= seconds
+            out[f"{size}_peak_le_{megabytes:g}MB"] = r["peak_rss_mb"] <= megabytes
+    for size in ("S", "M"):
+        if size in by_size and "ratio_to_lp" in by_size[size]:
+            out[f"{size}_ratio_ge_0.999999"] = by_size[size]["ratio_to_lp"] >= 0.999999
+    out["zero_violations"] = all(
+        r["conflict_violations"]
+        == r["load_violations"]
+        == r["over_k_violations"]
+        == r["duplicate_pairs"]
+        == r["non_candidate_pairs"]
+        == 0
+        for r in by_size.values()
+    )
+    if "affinity_M" in results and "affinity_total_s" in results["affinity_M"]:
+        out["affinity_M_le_60s"] = results["affinity_M"]["affinity_total_s"] <= 60
+    if "fair_M" in results and "fair_weakest_ge_optimal" in results["fair_M"]:
+        out["fair_M_weakest_ge_optimal"] = results["fair_M"]["fair_weakest_ge_optimal"]
+        out["fair_M_total_within_1pct"] = results["fair_M"]["fair_total_within_1pct"]
+    return out
+
+
+if __name__ == "__main__":
+    main()
