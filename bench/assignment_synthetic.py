@@ -155,3 +155,44 @@ def synthetic_texts(
     apps = [text(int(t), 100, 0.5) for t in app_topic]
     reviewers = [text(int(t), 30, 0.8) for t in reviewer_topic]
     return apps, reviewers, app_topic, reviewer_topic
+
+
+def save(instance: Instance, path: str) -> None:
+    """Write an instance as .npz, so the solver can be measured in a process that never generated it."""
+    c = instance.candidates
+    np.savez(
+        path,
+        spec=np.array(
+            [instance.spec.n_apps, instance.spec.n_reviewers, instance.spec.k, instance.spec.topics, instance.spec.top_k]
+        ),
+        indptr=c.indptr,
+        reviewers=c.reviewers,
+        affinity=c.affinity,
+        caps=instance.caps,
+        app_institution=instance.app_institution,
+        reviewer_institution=instance.reviewer_institution,
+        conflict_apps=instance.conflict_apps,
+        conflict_reviewers=instance.conflict_reviewers,
+        niche_apps=instance.niche_apps,
+        app_topic=instance.app_topic,
+        reviewer_topic=instance.reviewer_topic,
+    )
+
+
+def load(path: str) -> Instance:
+    data = np.load(path)
+    n_apps, n_rev, k, topics, top_k = (int(v) for v in data["spec"])
+    return Instance(
+        spec=Spec(n_apps, n_rev, k, topics, top_k),
+        candidates=Candidates(
+            n_apps=n_apps, n_reviewers=n_rev, indptr=data["indptr"], reviewers=data["reviewers"], affinity=data["affinity"]
+        ),
+        caps=data["caps"],
+        app_institution=data["app_institution"],
+        reviewer_institution=data["reviewer_institution"],
+        conflict_apps=data["conflict_apps"],
+        conflict_reviewers=data["conflict_reviewers"],
+        niche_apps=data["niche_apps"],
+        app_topic=data["app_topic"],
+        reviewer_topic=data["reviewer_topic"],
+    )

@@ -10,11 +10,12 @@ only change the arc costs or the arc set of the same network (``flow.py``):
   assignment that still respects every cap and conflict and places as many reviews as
   possible (a plain random draw per application could run reviewers out of capacity and
   strand later applications);
-- ``fair``: first the bottleneck — the largest threshold t such that arcs with affinity ≥ t
-  still place as many reviews as all arcs do — then the optimal total among those arcs.
-  "Weakest" is measured as the weakest assigned pair (the minimum over applications of
-  their worst reviewer's affinity), because that is what a threshold on arcs controls
-  exactly; see ADR 0006 for why not the per-application sum.
+- ``fair``: first the bottleneck — the largest threshold t such that every application
+  keeping only reviewers with affinity ≥ min(t, its own k-th best candidate) still places
+  as many reviews as all arcs do — then the optimal total among those arcs, with at most
+  ``fair_max_loss`` of the optimal total given up (``fair.py``).  "Weakest" is an
+  application's worst assigned reviewer, because that is what a threshold on arcs
+  controls exactly; see ADR 0006 for why not the per-application sum.
 """
 
 from __future__ import annotations
