@@ -373,3 +373,14 @@ def test_empty_problem_returns_empty_result():
     assert len(result.pairs) == 0
     assert result.shortfalls == ()
     assert result.objective == 0.0
+
+
+def test_group_mode_unequal_sizes_repairs_split_groups_and_says_inexact():
+    # Group 0 has two members, group 1 one; the flow in member units may split group 0.
+    affinity = [[0.9, 0.5], [0.9, 0.5], [0.9, 0.5]]
+    problem = AssignmentProblem(candidates=dense_candidates(affinity), k=2, default_cap=2, caps={1: 1}, groups=[0, 0, 1])
+    result = assign_reviewers(problem)
+    assert not result.exact
+    assert result.pairs.as_tuples() == [(0, 0, 0.9), (1, 0, 0.9), (2, 1, 0.5)]
+    assert result.load.tolist() == [2, 1]
+    assert [(s.app, s.missing) for s in result.shortfalls] == [(0, 1), (1, 1), (2, 1)]
