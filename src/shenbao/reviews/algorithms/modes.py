@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 
 from shenbao.reviews.algorithms.candidates import IntArray
 from shenbao.reviews.algorithms.fair import fair_arcs
@@ -36,33 +37,26 @@ def solve_mode(net: Network, gains: IntArray, mode: Mode, seed: int | None, max_
     threshold: float | None = None
     bottleneck: float | None = None
     extra = 0.0
-    costs: IntArray
+    keep: npt.NDArray[np.bool_] | None = None  # None: every arc (no copies of the arc arrays)
     if mode is Mode.RANDOM:
         rng = np.random.default_rng(seed)
         costs = -np.asarray(rng.integers(1, SCALE + 1, size=gains.shape[0], dtype=np.int64), dtype=np.int64)
-        keep = np.ones(gains.shape[0], dtype=bool)
+        target = replace(net, edge_cost=costs)
     elif mode is Mode.FAIR:
         started = time.perf_counter()
         choice = fair_arcs(net, gains, max_loss)
         extra = time.perf_counter() - started
         keep = choice.keep
         threshold, bottleneck = choice.threshold / SCALE, choice.bottleneck / SCALE
-        costs = -gains
+        target = replace(net, edge_cost=-gains).restricted(keep)
     else:
-        costs = -gains
-        keep = np.ones(gains.shape[0], dtype=bool)
-    solved = solve_min_cost(
-        Network(
-            need=net.need,
-            rev_cap=net.rev_cap,
-            edge_left=net.edge_left[keep],
-            edge_rev=net.edge_rev[keep],
-            edge_cap=net.edge_cap[keep],
-            edge_cost=costs[keep],
-        )
-    )
-    flow = np.zeros(gains.shape[0], dtype=np.int64)
-    flow[keep] = solved.edge_flow
+        target = replace(net, edge_cost=-gains)
+    solved = solve_min_cost(target)
+    if keep is None:
+        flow = solved.edge_flow
+    else:
+        flow = np.zeros(gains.shape[0], dtype=np.int64)
+        flow[keep] = solved.edge_flow
     return ModeSolution(
         edge_flow=flow,
         build_seconds=solved.build_seconds,
