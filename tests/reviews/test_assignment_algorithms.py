@@ -384,3 +384,25 @@ def test_group_mode_unequal_sizes_repairs_split_groups_and_says_inexact():
     assert result.pairs.as_tuples() == [(0, 0, 0.9), (1, 0, 0.9), (2, 1, 0.5)]
     assert result.load.tolist() == [2, 1]
     assert [(s.app, s.missing) for s in result.shortfalls] == [(0, 1), (1, 1), (2, 1)]
+
+
+def test_group_mode_lock_on_one_member_applies_to_the_whole_group():
+    affinity = [[0.9, 0.8, 0.1], [0.9, 0.8, 0.1]]
+    problem = AssignmentProblem(candidates=dense_candidates(affinity), k=2, default_cap=2, locks=([1], [2]), groups=[4, 4])
+    result = assign_reviewers(problem)
+    assert result.pairs.reviewers_of(0) == result.pairs.reviewers_of(1) == [0, 2]
+    assert result.pairs.locked.tolist() == [False, True, False, True]
+
+
+@pytest.mark.parametrize("mode", ["random", "fair"])
+def test_group_mode_other_modes_keep_groups_together_and_caps(mode):
+    rng = np.random.default_rng(11)
+    affinity = rng.uniform(0.05, 1.0, size=(12, 8))
+    groups = np.repeat(np.arange(4), 3)
+    problem = AssignmentProblem(candidates=dense_candidates(affinity), k=2, default_cap=3, groups=groups, conflicts=([0], [0]))
+    result = assign_reviewers(problem, mode=mode, seed=5)
+    for g in range(4):
+        assert len({tuple(result.pairs.reviewers_of(a)) for a in np.flatnonzero(groups == g)}) == 1
+    assert (result.load <= 3).all()
+    assert 0 not in result.pairs.reviewers_of(0) + result.pairs.reviewers_of(1) + result.pairs.reviewers_of(2)
+    assert result.shortfalls == ()
