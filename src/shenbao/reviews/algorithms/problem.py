@@ -50,7 +50,8 @@ class AssignmentProblem:
     overrides ``default_cap`` per reviewer, as a mapping or a full array.  ``conflicts`` and
     ``exclusions`` are never assigned; ``locks`` always are (they count against ``k`` and the
     caps).  With ``groups`` (one group id per application) every member of a group gets the
-    same reviewers.
+    same reviewers; a reviewer may then review a member it is not a candidate for, so
+    ``conflicts`` must cover every member of a group, not only the candidate pairs.
     """
 
     candidates: Candidates
