@@ -421,7 +421,9 @@ def goals(results: dict[str, Any]) -> dict[str, Any]:
     )
     if "group_M" in results and "conflict_violations" in results["group_M"]:
         g = results["group_M"]
-        out["group_M_same_sets_and_zero_violations"] = g["groups_with_differing_sets"] == g["conflict_violations"] == g["load_violations"] == 0
+        out["group_M_same_sets_and_zero_violations"] = (
+            g["groups_with_differing_sets"] == g["conflict_violations"] == g["load_violations"] == 0
+        )
     if "affinity_M" in results and "affinity_total_s" in results["affinity_M"]:
         out["affinity_M_le_60s"] = results["affinity_M"]["affinity_total_s"] <= 60
     if "fair_M" in results and "fair_weakest_ge_optimal" in results["fair_M"]:
