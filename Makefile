@@ -6,12 +6,12 @@ RUN := $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install messages-compile migrate demo serve worker test lint fmt typecheck messages bench clean
+.PHONY: help install messages-compile migrate demo serve worker test lint fmt typecheck messages bench bench-assignment clean
 
 help:
 	@echo "make demo   - install, migrate, load the seed calls and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - ruff, mypy, import contracts, makemigrations --check, the pytest suite"
-	@echo "make lint | fmt | typecheck | messages | bench | clean"
+	@echo "make lint | fmt | typecheck | messages | bench | bench-assignment | clean"
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check "uv>=0.6" || $(PYTHON) -m pip install --user --quiet --disable-pip-version-check "uv>=0.6"
@@ -57,10 +57,18 @@ messages: install
 	$(RUN) python manage.py makemessages --locale zh_Hans --ignore ".venv/*" --ignore "tests/*" --no-obsolete
 	$(RUN) python scripts/compile_messages.py
 
-# Page and loader timings (SQLite), then the deadline rush against gunicorn + PostgreSQL.
+# Page and loader timings (SQLite), the deadline rush against gunicorn + PostgreSQL, then
+# the reviewer-assignment solver.
 bench: install
 	$(RUN) python bench/run.py
 	$(RUN) python bench/deadline_rush.py
+	$(RUN) python bench/assignment.py
+
+# Reviewer assignment (pure, no database): S/M/L/XL synthetic instances, LP check, fair mode,
+# text affinity; JSON in bench/results/assignment.json.  SIZES=S,M to run a subset.
+SIZES ?= S,M,L,XL
+bench-assignment: install
+	$(RUN) python bench/assignment.py --sizes $(SIZES)
 
 clean:
 	rm -rf .venv var db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

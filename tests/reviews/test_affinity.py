@@ -9,6 +9,7 @@ from shenbao.reviews.algorithms.affinity import (
     affinity_candidates,
     char_ngrams,
     matched_keywords,
+    matched_keywords_for_pairs,
     text_matrices,
     top_k_candidates,
 )
@@ -87,3 +88,14 @@ def test_matched_keywords_latin_keywords_match_whole_words_only():
 
 def test_matched_keywords_ignores_blank_keywords():
     assert matched_keywords(["", "  ", "水稻"], "水稻育种") == ["水稻"]
+
+
+def test_matched_keywords_for_pairs_explains_each_assigned_pair():
+    texts = ["锂电池储能系统", "水稻育种技术"]
+    keywords = [["储能", "电池材料"], ["育种", "水稻"], ["芯片"]]
+    assert matched_keywords_for_pairs([0, 0, 1, 1], [0, 2, 1, 0], app_texts=texts, reviewer_keywords=keywords) == [
+        ["储能"],
+        [],
+        ["育种", "水稻"],
+        [],
+    ]

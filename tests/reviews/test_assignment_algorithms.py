@@ -80,19 +80,63 @@ def test_optimal_equals_brute_force_on_tiny_instances(seed):
         assert result.shortfalls
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_fair_equals_brute_force_max_min_then_max_total(seed):
+@pytest.mark.parametrize("seed", range(8))
+def test_fair_equals_brute_force_bottleneck_then_max_total(seed):
     rng = np.random.default_rng(100 + seed)
-    affinity = rng.uniform(0.01, 1.0, size=(4, 5))
+    affinity = np.round(rng.uniform(0.01, 1.0, size=(4, 5)), 4)
     caps = np.array([2, 2, 2, 2, 2])
     feasible = brute_force(affinity, 2, caps, set())
-    best_min = max(m for _, m, _ in feasible)
-    best_total_at_min = max(t for t, m, _ in feasible if m >= best_min - 1e-12)
+    # Each application's ceiling: its 2nd-best affinity, the best "worst reviewer" it can have.
+    ceiling = np.sort(affinity, axis=1)[:, -2]
+
+    def bottleneck(choice):
+        # The largest t with every application's worst reviewer >= min(t, its ceiling).
+        worst = [min(affinity[a, r] for r in c) for a, c in enumerate(choice)]
+        below = [w for a, w in enumerate(worst) if w < ceiling[a]]
+        return min(below) if below else np.inf
+
+    best = max(bottleneck(c) for _, _, c in feasible)
     problem = AssignmentProblem(candidates=dense_candidates(affinity), k=2, default_cap=2)
-    result = assign_reviewers(problem, mode="fair")
-    assert result.min_app_affinity() == pytest.approx(best_min, abs=1e-6)
-    assert result.objective == pytest.approx(best_total_at_min, abs=1e-5)
-    assert result.threshold == pytest.approx(best_min, abs=1e-6)
+    result = assign_reviewers(problem, mode="fair", fair_max_loss=None)
+    expected_threshold = best if np.isfinite(best) else affinity.max()
+    assert result.threshold == pytest.approx(expected_threshold, abs=1e-6)
+    best_total = max(t for t, _, c in feasible if bottleneck(c) >= result.threshold - 1e-9)
+    assert result.objective == pytest.approx(best_total, abs=1e-5)
+    # The weakest pair overall is the best possible weakest pair.
+    assert result.min_app_affinity() == pytest.approx(max(m for _, m, _ in feasible), abs=1e-9)
+
+
+def test_fair_does_not_let_a_poor_niche_application_pin_the_others():
+    # Application 2 has one poor candidate; the others should still be lifted.
+    affinity = [[1.0, 0.45, 0.0], [0.5, 0.01, 0.0], [0.0, 0.0, 0.05]]
+    problem = AssignmentProblem(candidates=dense_candidates(affinity), k=1, default_cap=1)
+    fair = assign_reviewers(problem, mode="fair", fair_max_loss=None)
+    assert fair.pairs.as_tuples() == [(0, 1, 0.45), (1, 0, 0.5), (2, 2, 0.05)]
+    assert fair.threshold == 0.45
+
+
+def test_fair_loss_cap_keeps_total_within_budget_and_lowers_threshold():
+    # The pure max-min answer (0.45 + 0.5 = 0.95) loses 5 % against optimal (1.01 → 1.0 + 0.01).
+    affinity = [[1.0, 0.45], [0.5, 0.01]]
+    problem = AssignmentProblem(candidates=dense_candidates(affinity), k=1, default_cap=1)
+    optimal = assign_reviewers(problem)
+    strict = assign_reviewers(problem, mode="fair", fair_max_loss=0.01)
+    loose = assign_reviewers(problem, mode="fair", fair_max_loss=0.10)
+    assert strict.pairs.as_tuples() == optimal.pairs.as_tuples()
+    assert (strict.threshold, strict.bottleneck) == (0.01, 0.45)
+    assert loose.pairs.as_tuples() == [(0, 1, 0.45), (1, 0, 0.5)]
+    assert loose.threshold == loose.bottleneck == 0.45
+
+
+def test_fair_with_loss_cap_on_random_instances_stays_within_budget_and_lifts_weakest():
+    for seed in range(5):
+        problem, forbidden = random_instance(seed)
+        optimal = assign_reviewers(problem)
+        fair = assign_reviewers(problem, mode="fair", fair_max_loss=0.02)
+        assert_valid(fair, problem, forbidden)
+        assert fair.objective >= 0.98 * optimal.objective - 1e-9
+        assert fair.min_app_affinity() >= optimal.min_app_affinity() - 1e-9
+        assert len(fair.pairs) == len(optimal.pairs)
 
 
 def test_fair_raises_the_application_optimal_starves():
@@ -101,7 +145,7 @@ def test_fair_raises_the_application_optimal_starves():
     affinity = [[1.0, 0.45], [0.5, 0.01]]
     problem = AssignmentProblem(candidates=dense_candidates(affinity), k=1, default_cap=1)
     optimal = assign_reviewers(problem, mode="optimal")
-    fair = assign_reviewers(problem, mode="fair")
+    fair = assign_reviewers(problem, mode="fair", fair_max_loss=None)
     assert optimal.pairs.as_tuples() == [(0, 0, 1.0), (1, 1, 0.01)]
     assert fair.pairs.as_tuples() == [(0, 1, 0.45), (1, 0, 0.5)]
     assert fair.min_app_affinity() == 0.45 > optimal.min_app_affinity()
@@ -329,3 +373,36 @@ def test_empty_problem_returns_empty_result():
     assert len(result.pairs) == 0
     assert result.shortfalls == ()
     assert result.objective == 0.0
+
+
+def test_group_mode_unequal_sizes_repairs_split_groups_and_says_inexact():
+    # Group 0 has two members, group 1 one; the flow in member units may split group 0.
+    affinity = [[0.9, 0.5], [0.9, 0.5], [0.9, 0.5]]
+    problem = AssignmentProblem(candidates=dense_candidates(affinity), k=2, default_cap=2, caps={1: 1}, groups=[0, 0, 1])
+    result = assign_reviewers(problem)
+    assert not result.exact
+    assert result.pairs.as_tuples() == [(0, 0, 0.9), (1, 0, 0.9), (2, 1, 0.5)]
+    assert result.load.tolist() == [2, 1]
+    assert [(s.app, s.missing) for s in result.shortfalls] == [(0, 1), (1, 1), (2, 1)]
+
+
+def test_group_mode_lock_on_one_member_applies_to_the_whole_group():
+    affinity = [[0.9, 0.8, 0.1], [0.9, 0.8, 0.1]]
+    problem = AssignmentProblem(candidates=dense_candidates(affinity), k=2, default_cap=2, locks=([1], [2]), groups=[4, 4])
+    result = assign_reviewers(problem)
+    assert result.pairs.reviewers_of(0) == result.pairs.reviewers_of(1) == [0, 2]
+    assert result.pairs.locked.tolist() == [False, True, False, True]
+
+
+@pytest.mark.parametrize("mode", ["random", "fair"])
+def test_group_mode_other_modes_keep_groups_together_and_caps(mode):
+    rng = np.random.default_rng(11)
+    affinity = rng.uniform(0.05, 1.0, size=(12, 8))
+    groups = np.repeat(np.arange(4), 3)
+    problem = AssignmentProblem(candidates=dense_candidates(affinity), k=2, default_cap=3, groups=groups, conflicts=([0], [0]))
+    result = assign_reviewers(problem, mode=mode, seed=5)
+    for g in range(4):
+        assert len({tuple(result.pairs.reviewers_of(a)) for a in np.flatnonzero(groups == g)}) == 1
+    assert (result.load <= 3).all()
+    assert 0 not in result.pairs.reviewers_of(0) + result.pairs.reviewers_of(1) + result.pairs.reviewers_of(2)
+    assert result.shortfalls == ()

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import opencc
 import scipy.sparse as sp
+from sklearn.base import clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from shenbao.reviews.algorithms.candidates import Candidates
@@ -101,7 +102,7 @@ def text_matrices(
     Fitting on both sides gives one vocabulary and one IDF: an n-gram common among
     reviewers but rare among applications still counts as informative.
     """
-    vec = vectoriser if vectoriser is not None else build_vectoriser()
+    vec = clone(vectoriser) if vectoriser is not None else build_vectoriser()
     n_texts = len(app_texts) + len(reviewer_texts)
     if n_texts < _MIN_TEXTS_FOR_MAX_DF:
         # In a handful of texts a shared n-gram is the signal, not noise: 电池 in one
@@ -190,7 +191,10 @@ def matched_keywords(keywords: Iterable[str], text: str) -> list[str]:
     Matching ignores case, full-/half-width forms and traditional vs simplified characters.
     Used to explain an assignment ("matched: 储能, 电池材料"), not to score it.
     """
-    haystack = normalise_text(text)
+    return _matches(keywords, normalise_text(text))
+
+
+def _matches(keywords: Iterable[str], haystack: str) -> list[str]:
     found: list[str] = []
     seen: set[str] = set()
     for keyword in keywords:
@@ -201,3 +205,25 @@ def matched_keywords(keywords: Iterable[str], text: str) -> list[str]:
         if _keyword_pattern(needle).search(haystack):
             found.append(keyword.strip())
     return found
+
+
+def matched_keywords_for_pairs(
+    apps: Iterable[int],
+    reviewers: Iterable[int],
+    *,
+    app_texts: Sequence[str],
+    reviewer_keywords: Sequence[Sequence[str]],
+) -> list[list[str]]:
+    """``matched_keywords`` for each assigned pair, e.g. for ``AssignmentResult.pairs``.
+
+    Texts are normalised once per application, not once per pair: an application has k
+    reviewers, and keyword lists are short.
+    """
+    normalised: dict[int, str] = {}
+    out: list[list[str]] = []
+    for app, reviewer in zip(apps, reviewers, strict=True):
+        a = int(app)
+        if a not in normalised:
+            normalised[a] = normalise_text(app_texts[a])
+        out.append(_matches(reviewer_keywords[int(reviewer)], normalised[a]))
+    return out

@@ -10,11 +10,12 @@ only change the arc costs or the arc set of the same network (``flow.py``):
   assignment that still respects every cap and conflict and places as many reviews as
   possible (a plain random draw per application could run reviewers out of capacity and
   strand later applications);
-- ``fair``: first the bottleneck — the largest threshold t such that arcs with affinity ≥ t
-  still place as many reviews as all arcs do — then the optimal total among those arcs.
-  "Weakest" is measured as the weakest assigned pair (the minimum over applications of
-  their worst reviewer's affinity), because that is what a threshold on arcs controls
-  exactly; see ADR 0006 for why not the per-application sum.
+- ``fair``: first the bottleneck — the largest threshold t such that every application
+  keeping only reviewers with affinity ≥ min(t, its own k-th best candidate) still places
+  as many reviews as all arcs do — then the optimal total among those arcs, with at most
+  ``fair_max_loss`` of the optimal total given up (``fair.py``).  "Weakest" is an
+  application's worst assigned reviewer, because that is what a threshold on arcs
+  controls exactly; see ADR 0006 for why not the per-application sum.
 """
 
 from __future__ import annotations
@@ -29,9 +30,21 @@ from shenbao.reviews.algorithms.groups import assign_groups
 from shenbao.reviews.algorithms.modes import fresh_seed, shortfalls_of, solve_mode, with_timings
 from shenbao.reviews.algorithms.problem import AssignedPairs, AssignmentProblem, AssignmentResult, Mode, Timings
 
+# Fair mode may give up at most 1 % of the optimal total affinity to lift the weakest.
+DEFAULT_FAIR_MAX_LOSS = 0.01
 
-def assign_reviewers(problem: AssignmentProblem, *, mode: Mode | str = Mode.OPTIMAL, seed: int | None = None) -> AssignmentResult:
+
+def assign_reviewers(
+    problem: AssignmentProblem,
+    *,
+    mode: Mode | str = Mode.OPTIMAL,
+    seed: int | None = None,
+    fair_max_loss: float | None = DEFAULT_FAIR_MAX_LOSS,
+) -> AssignmentResult:
     """Assign ``problem.k`` reviewers per application (or per group) in the given mode.
+
+    ``seed`` replays a random draw; ``fair_max_loss`` is the share of the optimal total that
+    fair mode may give up to lift the weakest applications (None: no limit, pure max–min).
 
     Always returns the best partial assignment: applications that cannot get ``k``
     reviewers appear in ``shortfalls``, never silently.  Raises
@@ -43,12 +56,12 @@ def assign_reviewers(problem: AssignmentProblem, *, mode: Mode | str = Mode.OPTI
     started = time.perf_counter()
     eligible = eligible_pairs(problem)
     if problem.groups is not None:
-        return assign_groups(problem, eligible, mode=mode, seed=seed, started=started)
-    return _assign_applications(problem, eligible, mode=mode, seed=seed, started=started)
+        return assign_groups(problem, eligible, mode=mode, seed=seed, started=started, max_loss=fair_max_loss)
+    return _assign_applications(problem, eligible, mode=mode, seed=seed, started=started, max_loss=fair_max_loss)
 
 
 def _assign_applications(
-    problem: AssignmentProblem, eligible: Eligible, *, mode: Mode, seed: int | None, started: float
+    problem: AssignmentProblem, eligible: Eligible, *, mode: Mode, seed: int | None, started: float, max_loss: float | None
 ) -> AssignmentResult:
     n_apps, n_rev, k = problem.n_apps, problem.n_reviewers, problem.k
     reviewers = eligible.pairs.reviewers
@@ -66,7 +79,7 @@ def _assign_applications(
         edge_cost=-gains,
     )
     prepared = time.perf_counter()
-    solution = solve_mode(net, gains, mode, seed)
+    solution = solve_mode(net, gains, mode, seed, max_loss)
     extract_started = time.perf_counter()
     chosen = np.sort(np.concatenate([np.flatnonzero(eligible.is_lock), free[solution.edge_flow > 0]]))
     pairs = AssignedPairs(
@@ -86,6 +99,5 @@ def _assign_applications(
         objective=float(pairs.affinity.sum()),
         load=np.bincount(pairs.reviewers, minlength=n_rev).astype(np.int64),
         timings=Timings(build=0.0, solve=0.0, extract=0.0),
-        threshold=solution.threshold,
     )
     return with_timings(result, started, prepared, solution, extract_started)

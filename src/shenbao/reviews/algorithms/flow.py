@@ -5,14 +5,16 @@ An application supplies the reviews it still needs; the sink absorbs them all.
 
 - application → reviewer: one arc per eligible pair, capacity 1 (a group's size in group
   mode), cost = minus the scaled affinity (or a random number in random mode);
-- reviewer → sink: capacity = the reviewer's remaining load cap, cost 0;
-- application → sink, the *bypass*: capacity = the need, cost ``bypass_cost``.
+- reviewer → sink: capacity = the reviewer's remaining load cap, cost 0.
 
-The bypass makes every instance feasible, so one solve always returns the best partial
-assignment and the bypass flow is exactly each application's shortfall.  Its cost exceeds
-anything an augmenting path can gain in affinity, so the solver first maximises the number
-of reviews placed and only then the affinity: no application is left short to give another
-a better reviewer.
+Solved with OR-Tools' ``solve_max_flow_with_min_cost``: first the maximum number of reviews
+that can be placed, then the cheapest (highest-affinity) flow among those maxima.  So one
+solve always returns the best *partial* assignment when the instance is infeasible, the
+supply left at an application is exactly its shortfall, and no application is left short
+to give another a better reviewer.  The textbook alternative, a bypass arc application →
+sink with a cost above any affinity gain, gives the same answer but widens the cost range
+from 1e6 to ~1e6 × min(L, R), which slows cost scaling: 3.1 s against 1.35 s on the L
+benchmark (20k × 20k, k = 4).
 
 Arcs are added in one vectorised call each (``add_arcs_with_capacity_and_unit_cost``):
 building a 5M-arc network in a Python loop would take longer than solving it.
@@ -76,28 +78,17 @@ class Network:
 @dataclass(frozen=True)
 class FlowSolution:
     edge_flow: IntArray
-    bypass_flow: IntArray
+    unplaced: IntArray  # per application/group, units of need the maximum flow could not place
     build_seconds: float
     solve_seconds: float
 
 
-def bypass_cost_for(net: Network) -> int:
-    """A bypass cost no exchange of reviewers can beat.
-
-    An augmenting path alternates applications and reviewers, so it visits at most
-    min(L, R) + 1 application arcs; each changes the cost by at most the largest |arc cost|.
-    """
-    largest = int(np.abs(net.edge_cost).max()) if net.edge_cost.size else 0
-    return (largest + 1) * (min(net.n_left, net.n_reviewers) + 2)
-
-
 def solve_min_cost(net: Network) -> FlowSolution:
-    """Solve the network exactly with OR-Tools' min-cost flow (cost scaling push–relabel)."""
+    """Maximum flow at minimum cost, exactly, with OR-Tools (cost-scaling push–relabel)."""
     started = time.perf_counter()
     n_left, n_rev = net.n_left, net.n_reviewers
     sink = n_left + n_rev
     rev_nodes = np.arange(n_left, n_left + n_rev, dtype=np.int32)
-    left_nodes = np.arange(n_left, dtype=np.int32)
     smcf = min_cost_flow.SimpleMinCostFlow()
     n_edges = int(net.edge_left.shape[0])
     if n_edges:
@@ -113,28 +104,21 @@ def solve_min_cost(net: Network) -> FlowSolution:
         net.rev_cap.astype(np.int64, copy=False),
         np.zeros(n_rev, dtype=np.int64),
     )
-    smcf.add_arcs_with_capacity_and_unit_cost(
-        left_nodes,
-        np.full(n_left, sink, dtype=np.int32),
-        net.need.astype(np.int64, copy=False),
-        np.full(n_left, bypass_cost_for(net), dtype=np.int64),
-    )
     total = int(net.need.sum())
     smcf.set_nodes_supplies(
         np.arange(sink + 1, dtype=np.int32),
         np.concatenate([net.need, np.zeros(n_rev, dtype=np.int64), np.array([-total], dtype=np.int64)]).astype(np.int64),
     )
     built = time.perf_counter()
-    status = smcf.solve()
+    status = smcf.solve_max_flow_with_min_cost()
     solved = time.perf_counter()
     if status != smcf.OPTIMAL:
         raise FlowSolveError(str(status))
     edge_flow = np.asarray(smcf.flows(np.arange(n_edges, dtype=np.int32)), dtype=np.int64)
-    bypass_arcs = np.arange(n_edges + n_rev, n_edges + n_rev + n_left, dtype=np.int32)
-    bypass_flow = np.asarray(smcf.flows(bypass_arcs), dtype=np.int64)
+    placed = np.bincount(net.edge_left, weights=edge_flow, minlength=n_left).astype(np.int64)
     return FlowSolution(
         edge_flow=edge_flow,
-        bypass_flow=bypass_flow,
+        unplaced=net.need - placed,
         build_seconds=built - started,
         solve_seconds=solved - built,
     )
@@ -163,23 +147,3 @@ def max_placeable(net: Network) -> int:
     if status != smf.OPTIMAL:
         raise FlowSolveError(str(status))
     return int(smf.optimal_flow())
-
-
-def bottleneck_threshold(net: Network, gains: IntArray) -> int:
-    """The largest ``t`` such that arcs with ``gains >= t`` still place as many units as all arcs.
-
-    Binary search over the distinct gains, one max flow per probe (about log2 of the number
-    of distinct values, ~20 probes for a million arcs).  Returns 0 when there are no arcs.
-    """
-    if gains.size == 0:
-        return 0
-    target = max_placeable(net)
-    values = np.unique(gains)
-    lo, hi = 0, int(values.shape[0]) - 1  # values[lo] is always feasible (all arcs)
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if max_placeable(net.restricted(gains >= values[mid])) == target:
-            lo = mid
-        else:
-            hi = mid - 1
-    return int(values[lo])

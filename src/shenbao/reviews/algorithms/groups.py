@@ -64,7 +64,7 @@ def _repair(
 
 
 def assign_groups(
-    problem: AssignmentProblem, eligible: Eligible, *, mode: Mode, seed: int | None, started: float
+    problem: AssignmentProblem, eligible: Eligible, *, mode: Mode, seed: int | None, started: float, max_loss: float | None
 ) -> AssignmentResult:
     n_apps, n_rev, k = problem.n_apps, problem.n_reviewers, problem.k
     group_ids = np.asarray(problem.groups).ravel()
@@ -113,7 +113,7 @@ def assign_groups(
         edge_cost=-gains,
     )
     prepared = time.perf_counter()
-    solution = solve_mode(net, gains, mode, seed)
+    solution = solve_mode(net, gains, mode, seed, max_loss)
     extract_started = time.perf_counter()
 
     whole = solution.edge_flow == net.edge_cap
@@ -167,7 +167,6 @@ def assign_groups(
         objective=float(pairs.affinity.sum()),
         load=np.bincount(pairs.reviewers, minlength=n_rev).astype(np.int64),
         timings=Timings(build=0.0, solve=0.0, extract=0.0),
-        threshold=solution.threshold,
         exact=exact,
     )
     return with_timings(result, started, prepared, solution, extract_started)

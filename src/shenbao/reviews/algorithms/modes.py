@@ -6,9 +6,11 @@ import time
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 
 from shenbao.reviews.algorithms.candidates import IntArray
-from shenbao.reviews.algorithms.flow import SCALE, Network, bottleneck_threshold, solve_min_cost
+from shenbao.reviews.algorithms.fair import fair_arcs
+from shenbao.reviews.algorithms.flow import SCALE, Network, solve_min_cost
 from shenbao.reviews.algorithms.problem import AssignmentResult, Mode, Shortfall, ShortfallReason, Timings
 
 
@@ -20,6 +22,7 @@ class ModeSolution:
     build_seconds: float
     solve_seconds: float
     threshold: float | None
+    bottleneck: float | None
 
 
 def fresh_seed() -> int:
@@ -29,42 +32,37 @@ def fresh_seed() -> int:
     return entropy % (2**32)
 
 
-def solve_mode(net: Network, gains: IntArray, mode: Mode, seed: int | None) -> ModeSolution:
+def solve_mode(net: Network, gains: IntArray, mode: Mode, seed: int | None, max_loss: float | None = None) -> ModeSolution:
     """Solve ``net`` (whose costs are ignored) for ``mode``; ``gains`` are scaled affinities per unit."""
     threshold: float | None = None
+    bottleneck: float | None = None
     extra = 0.0
-    costs: IntArray
+    keep: npt.NDArray[np.bool_] | None = None  # None: every arc (no copies of the arc arrays)
     if mode is Mode.RANDOM:
         rng = np.random.default_rng(seed)
         costs = -np.asarray(rng.integers(1, SCALE + 1, size=gains.shape[0], dtype=np.int64), dtype=np.int64)
-        keep = np.ones(gains.shape[0], dtype=bool)
+        target = replace(net, edge_cost=costs)
     elif mode is Mode.FAIR:
         started = time.perf_counter()
-        t = bottleneck_threshold(net, gains)
+        choice = fair_arcs(net, gains, max_loss)
         extra = time.perf_counter() - started
-        threshold = t / SCALE
-        keep = gains >= t
-        costs = -gains
+        keep = choice.keep
+        threshold, bottleneck = choice.threshold / SCALE, choice.bottleneck / SCALE
+        target = replace(net, edge_cost=-gains).restricted(keep)
     else:
-        costs = -gains
-        keep = np.ones(gains.shape[0], dtype=bool)
-    solved = solve_min_cost(
-        Network(
-            need=net.need,
-            rev_cap=net.rev_cap,
-            edge_left=net.edge_left[keep],
-            edge_rev=net.edge_rev[keep],
-            edge_cap=net.edge_cap[keep],
-            edge_cost=costs[keep],
-        )
-    )
-    flow = np.zeros(gains.shape[0], dtype=np.int64)
-    flow[keep] = solved.edge_flow
+        target = replace(net, edge_cost=-gains)
+    solved = solve_min_cost(target)
+    if keep is None:
+        flow = solved.edge_flow
+    else:
+        flow = np.zeros(gains.shape[0], dtype=np.int64)
+        flow[keep] = solved.edge_flow
     return ModeSolution(
         edge_flow=flow,
         build_seconds=solved.build_seconds,
         solve_seconds=solved.solve_seconds + extra,
         threshold=threshold,
+        bottleneck=bottleneck,
     )
 
 
@@ -90,4 +88,4 @@ def with_timings(
         solve=solution.solve_seconds,
         extract=time.perf_counter() - extract_started,
     )
-    return replace(result, timings=timings)
+    return replace(result, timings=timings, threshold=solution.threshold, bottleneck=solution.bottleneck)

@@ -8,7 +8,7 @@ Failures and shortfalls are codes, never sentences: the interface translates the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
@@ -50,7 +50,8 @@ class AssignmentProblem:
     overrides ``default_cap`` per reviewer, as a mapping or a full array.  ``conflicts`` and
     ``exclusions`` are never assigned; ``locks`` always are (they count against ``k`` and the
     caps).  With ``groups`` (one group id per application) every member of a group gets the
-    same reviewers.
+    same reviewers; a reviewer may then review a member it is not a candidate for, so
+    ``conflicts`` must cover every member of a group, not only the candidate pairs.
     """
 
     candidates: Candidates
@@ -138,12 +139,13 @@ class AssignmentResult:
     objective: float  # total affinity of the assigned pairs (locks included)
     load: IntArray  # per reviewer, applications assigned
     timings: Timings
-    # Fair mode: the bottleneck every non-locked pair reaches.
+    # Fair mode: every application's non-locked reviewers reach min(threshold, its own k-th
+    # best candidate); ``bottleneck`` is the highest such threshold without the loss cap.
     threshold: float | None = None
+    bottleneck: float | None = None
     # False only in group mode with unequal group sizes when a fractional arc had to be
     # repaired greedily (the exchange is then no longer a pure flow; see ADR 0006).
     exact: bool = True
-    notes: tuple[str, ...] = field(default=())
 
     def min_app_affinity(self) -> float:
         """The weakest assigned pair's affinity over all applications (what fair mode raises)."""
