@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from shenbao.applications.transitions import APPLICATION_TRANSITIONS
 from shenbao.calls.transitions import CALL_TRANSITIONS
+from shenbao.reviews.transitions import ASSIGNMENT_TRANSITIONS, ENTRY_TRANSITIONS, REVIEW_TRANSITIONS
 
-TABLES: dict[str, dict[str, frozenset[str]]] = {"Call": CALL_TRANSITIONS, "Application": APPLICATION_TRANSITIONS}
+TABLES: dict[str, dict[str, frozenset[str]]] = {
+    "Call": CALL_TRANSITIONS,
+    "Application": APPLICATION_TRANSITIONS,
+    "Application in a review stage": ENTRY_TRANSITIONS,
+    "Assignment": ASSIGNMENT_TRANSITIONS,
+    "Review": REVIEW_TRANSITIONS,
+}
 
 HEADER = """# Workflows
 

@@ -25,6 +25,7 @@ from shenbao.reviews.errors import StageNotReady
 from shenbao.reviews.models import ShortlistSignOff, StageEntry
 from shenbao.reviews.queries.ranking import stage_ranking
 from shenbao.reviews.queries.stages import stage_definition
+from shenbao.reviews.transitions import ENTRY_TRANSITIONS, check_transition
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,9 @@ def advance_stage(
     advanced = 0
     for pk, entry in entries.items():
         reason = reasons.get(pk, {"code": "no_score", "advances": False})
-        entry.status = EntryStatus.ADVANCED if reason["advances"] else EntryStatus.NOT_ADVANCED
+        target = EntryStatus.ADVANCED if reason["advances"] else EntryStatus.NOT_ADVANCED
+        check_transition(ENTRY_TRANSITIONS, entry.status, target)
+        entry.status = target
         entry.reason = reason
         advanced += bool(reason["advances"])
     StageEntry.objects.bulk_update(entries.values(), ["status", "reason"])

@@ -27,6 +27,7 @@ from shenbao.reviews.errors import StageNotReady
 from shenbao.reviews.models import Assignment, AssignmentRun, PoolMember, Review, StageEntry
 from shenbao.reviews.queries.board import reviewer_cap, reviewers_per_application
 from shenbao.reviews.queries.conflicts import conflicts_for_call
+from shenbao.reviews.transitions import ASSIGNMENT_TRANSITIONS, check_transition
 
 # Pools up to this size are scored in full, so a random draw is among every eligible expert;
 # larger pools keep each application's best candidates only (the sparse top-K).
@@ -249,7 +250,11 @@ def set_lock(*, assignment: Assignment, locked: bool, actor: User) -> None:
 @transaction.atomic
 def remove_assignment(*, assignment: Assignment, actor: User) -> None:
     """Withdraw an assignment; a re-run will not give the same pair again."""
-    Assignment.objects.filter(pk=assignment.pk).update(status=AssignmentStatus.REMOVED, locked=False)
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    check_transition(ASSIGNMENT_TRANSITIONS, locked.status, AssignmentStatus.REMOVED)
+    locked.status = AssignmentStatus.REMOVED
+    locked.locked = False
+    locked.save(update_fields=["status", "locked"])
     log_action(
         action="shenbao.review.assignment_removed",
         obj=assignment.stage,

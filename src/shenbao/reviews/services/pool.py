@@ -20,6 +20,7 @@ from shenbao.notifications.mail import notify
 from shenbao.reviews.enums import AssignmentStatus, PoolStatus
 from shenbao.reviews.errors import AlreadyAnswered, ExclusionsNotAllowed, InvitationNotForYou, TooManyExclusions
 from shenbao.reviews.models import Assignment, DeclaredConflict, ExclusionRequest, PoolMember
+from shenbao.reviews.transitions import ASSIGNMENT_TRANSITIONS, check_transition
 
 
 @transaction.atomic
@@ -107,6 +108,7 @@ def declare_conflict(*, assignment: Assignment, reason: str, actor: User) -> Ass
     DeclaredConflict.objects.create(
         call=locked.stage.call, reviewer_id=locked.reviewer_id, application_id=locked.application_id, reason=reason.strip()
     )
+    check_transition(ASSIGNMENT_TRANSITIONS, locked.status, AssignmentStatus.CONFLICT)
     locked.status = AssignmentStatus.CONFLICT
     locked.save(update_fields=["status"])
     log_action(

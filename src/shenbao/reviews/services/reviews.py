@@ -13,6 +13,7 @@ from shenbao.reviews.errors import ReviewClosed, ReviewConflict, ScoresInvalid
 from shenbao.reviews.models import Assignment, Review
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.scoring import evaluate_scores, score_problems
+from shenbao.reviews.transitions import REVIEW_TRANSITIONS, check_transition
 
 
 def review_for(assignment: Assignment) -> Review:
@@ -68,6 +69,7 @@ def submit_review(*, assignment: Assignment, actor: User) -> Review:
     if problems:
         raise ScoresInvalid(problems)
     review.total = evaluate_scores(definition, review.scores)
+    check_transition(REVIEW_TRANSITIONS, review.state, ReviewState.SUBMITTED)
     review.state = ReviewState.SUBMITTED
     review.submitted_at = timezone.now()
     review.version += 1

@@ -163,9 +163,7 @@ def assignment_save(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             error, status = str(exc), 409 if exc.code == "edit_conflict" else 400
     if request.htmx:  # type: ignore[attr-defined]
-        return render(
-            request, "web/reviewer/_save_status.html", {"review": review_of(assignment), "error": error}, status=status
-        )
+        return render(request, "web/reviewer/_save_status.html", {"review": review_of(assignment), "error": error}, status=status)
     if error:
         messages.error(request, error)
     else:
