@@ -69,3 +69,29 @@ def test_wrong_password_is_refused_with_a_translated_message(client: Client, set
     response = client.post("/accounts/login/", {"username": "officer@example.com", "password": "nope"})
     assert response.status_code == 200
     assert "请输入一个正确的电子邮箱和密码。" in response.content.decode()
+
+
+def test_demo_shows_each_seed_call_in_review_with_assignments_reviews_and_rankings(client: Client) -> None:
+    from shenbao.reviews.models import Assignment, Review, StageEntry
+    from shenbao.reviews.queries.ranking import stage_ranking
+
+    load_demo()
+    for code in ("xiaomi-jbgs-2025", "smeie-2023", "most-intl-2025-2", "thepaper-kcxf-2025"):
+        entries = StageEntry.objects.filter(stage__call__code=code)
+        assert entries.count() >= 6, code
+        assert Assignment.objects.filter(stage__call__code=code).exists(), code
+        assert Review.objects.filter(assignment__stage__call__code=code, state="submitted").exists(), code
+        assert all(e.application.title.startswith("【示例】") for e in entries.select_related("application"))
+    finals = StageEntry.objects.filter(stage__call__code="smeie-2023", stage__code="finals")
+    assert finals.count() == 3  # each track's first prize
+    ranking = stage_ranking(finals.first().stage)  # type: ignore[union-attr]
+    assert [row.ranked.rank for row in ranking.groups[""]][0] == 1
+    # The demo reviewer has work waiting; the officer sees the board and the ranking.
+    client.post("/accounts/login/", {"username": "reviewer@example.com", "password": DEMO_PASSWORD})
+    assert "data-assignment=" in client.get("/review/").content.decode()
+    client.logout()
+    client.post("/accounts/login/", {"username": "officer@example.com", "password": DEMO_PASSWORD})
+    stage = finals.first().stage  # type: ignore[union-attr]
+    assert client.get(f"/staff/stages/{stage.pk}/ranking/").status_code == 200
+    assert client.get(f"/staff/stages/{stage.pk}/live/").status_code == 200
+    assert client.get("/staff/calls/xiaomi-jbgs-2025/review/").status_code == 200

@@ -23,6 +23,7 @@ from shenbao.calls.models import Call, Program
 from shenbao.calls.services.definitions import load_call_definition
 from shenbao.calls.services.directions import merge_directions
 from shenbao.calls.services.roles import grant_program_role
+from shenbao.cli.demo_reviews import load_demo_reviews
 
 DEMO_PASSWORD = "shenbao-demo"  # noqa: S105 - a published demo log-in, never used outside the demo
 EXAMPLE_CALL_CODE = "xiaomi-jbgs-example-open"
@@ -90,6 +91,7 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
     log.append(f"example open call: {example.call.code}")
     _demo_people()
     log.append(f"example applications: {_demo_applications(example.call, now)}")
+    log.extend(load_demo_reviews(now))
     return log
 
 
