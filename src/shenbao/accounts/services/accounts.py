@@ -112,6 +112,7 @@ def update_profile(
     in_station_postdoc: bool = False,
     overseas_employment: bool = False,
     expertise_keywords: list[str] | None = None,
+    expertise_text: str | None = None,
 ) -> Person:
     """Save the person profile that calls check their requirements against; records what changed."""
     person, _ = Person.objects.get_or_create(user=user, defaults={"name": name})
@@ -126,6 +127,8 @@ def update_profile(
         "overseas_employment": overseas_employment,
         "expertise_keywords": list(expertise_keywords or []),
     }
+    if expertise_text is not None:  # what reviewer matching reads; left as it is when not given
+        values["expertise_text"] = expertise_text.strip()
     changed = {k: v for k, v in values.items() if getattr(person, k) != v}
     if changed:
         for key, value in changed.items():

@@ -77,6 +77,7 @@ class Assignment(models.Model):
     locked = models.BooleanField(_("locked"), default=False, help_text=_("A re-run of the solver keeps it."))
     affinity = models.FloatField(_("expertise match"), null=True, blank=True)
     explanation: models.JSONField[dict[str, Any]] = models.JSONField(_("explanation"), default=dict, blank=True)
+    reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

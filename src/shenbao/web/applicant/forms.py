@@ -59,6 +59,13 @@ class ProfileForm(forms.Form):
     expertise_keywords = forms.CharField(
         label=_("Expertise keywords"), required=False, help_text=_("Separate keywords with commas.")
     )
+    expertise_text = forms.CharField(
+        label=_("Expertise and research interests"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For reviewers: what you work on, in a few sentences; applications are matched against it."),
+    )
     organisation = forms.ModelChoiceField(
         label=_("Employer"), queryset=Organisation.objects.order_by("id"), required=False, empty_label=_("— not listed —")
     )

@@ -83,6 +83,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "in_station_postdoc": person.in_station_postdoc,
         "overseas_employment": person.overseas_employment,
         "expertise_keywords": ", ".join(person.expertise_keywords),
+        "expertise_text": person.expertise_text,
         "organisation": membership.organisation if membership else None,
     }
     form = ProfileForm(request.POST or None, initial=initial, prefix="p")
@@ -107,6 +108,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 in_station_postdoc=data["in_station_postdoc"],
                 overseas_employment=data["overseas_employment"],
                 expertise_keywords=[k.strip() for k in data["expertise_keywords"].replace("，", ",").split(",") if k.strip()],
+                expertise_text=data["expertise_text"],
             )
             organisation = data["organisation"]
             if org_form.is_bound:

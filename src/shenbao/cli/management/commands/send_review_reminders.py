@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from shenbao.reviews.services.reminders import send_review_reminders
+
+
+class Command(BaseCommand):
+    help = "Remind reviewers of reviews due within three days (run daily; at most one message per stage per day)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--link-base", default="", help="the site's address, for the link in the message")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        sent = send_review_reminders(link_base=options["link_base"])
+        self.stdout.write(f"reminders queued: {sent}")
