@@ -197,22 +197,29 @@ def _external(application: Application) -> dict[str, Any]:
     return dict(application.external[0]) if application.external else {}
 
 
-def stored_values(application: Application, definition: CallDefinition) -> dict[str, Value]:
-    """What the application holds for each field code of its 申报表."""
-    values: dict[str, Value] = dict(application.values)
-    values["title"] = application.title or None
-    external = _external(application)
+def content_values(content: dict[str, Any], definition: CallDefinition) -> dict[str, Value]:
+    """Each field code's value in an application's content (a revision snapshot or the live draft)."""
+    values: dict[str, Value] = dict(content.get("values") or {})
+    values["title"] = content.get("title") or None
+    external = (content.get("external") or [{}])[0]
     for field in definition.form:
         if field.binds is None:
             continue
         if field.binds == "lead_matching_funds_yuan":
-            values[field.code] = application.values.get("lead_matching_funds_yuan")
+            values[field.code] = values.get("lead_matching_funds_yuan")
         elif field.binds.startswith("external_"):
             values[field.code] = external.get(field.binds.removeprefix("external_"))
         else:
-            value = getattr(application, field.binds)
+            value = content.get(field.binds)
             values[field.code] = value if value not in ("", []) else None
     return values
+
+
+def stored_values(application: Application, definition: CallDefinition) -> dict[str, Value]:
+    """What the application holds for each field code of its 申报表."""
+    content = {f.binds: getattr(application, f.binds) for f in definition.form if f.binds and hasattr(application, f.binds)}
+    content.update({"title": application.title, "values": application.values, "external": application.external})
+    return content_values(content, definition)
 
 
 def changes_for(application: Application, definition: CallDefinition, read: dict[str, Value]) -> dict[str, Any]:
