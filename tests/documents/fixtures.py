@@ -47,7 +47,13 @@ def most_application(db: Any) -> Application:
         actor=user,
     )
     add_partner(
-        application=application, actor=user, side="foreign", name="University of Auckland", type="university", country="NZ", legal_person=True
+        application=application,
+        actor=user,
+        side="foreign",
+        name="University of Auckland",
+        type="university",
+        country="NZ",
+        legal_person=True,
     )
     attach_file(
         application=application, document_code="proposal", name="申报书.pdf", stream=io.BytesIO(PDF), size=len(PDF), actor=user

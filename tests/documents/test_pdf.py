@@ -14,7 +14,6 @@ from shenbao.applications.models import Application
 from shenbao.documents.services.pdf import latest_revision, pdfs_zip, revision_pdf
 
 
-
 def _fonts(reader: PdfReader) -> set[tuple[str, str]]:
     """(base font name, embedded font stream key) of every font the pages use."""
     found = set()

@@ -23,8 +23,18 @@ from tests.documents.helpers import fill_docx, tick
 CASES: dict[str, dict[str, Any]] = {
     "000": {
         "direction": "XM-T1",
-        "typed": {"title": "面向端侧大模型的高效推理", "summary": "研究目标与技术路线。\n第二段。", "plan": "分三个阶段实施。", "team": "两名教师。"},
-        "expected": {"title": "面向端侧大模型的高效推理", "summary": "研究目标与技术路线。\n第二段。", "plan": "分三个阶段实施。", "team": "两名教师。"},
+        "typed": {
+            "title": "面向端侧大模型的高效推理",
+            "summary": "研究目标与技术路线。\n第二段。",
+            "plan": "分三个阶段实施。",
+            "team": "两名教师。",
+        },
+        "expected": {
+            "title": "面向端侧大模型的高效推理",
+            "summary": "研究目标与技术路线。\n第二段。",
+            "plan": "分三个阶段实施。",
+            "team": "两名教师。",
+        },
     },
     "001": {
         "direction": None,
@@ -56,7 +66,12 @@ CASES: dict[str, dict[str, Any]] = {
     },
     "004": {
         "direction": "enterprise-pioneer-engine",
-        "typed": {"title": "澎湃科技", "projects": "三年投入 2 亿元研发。", "data": "营收 10 亿元。", "other_materials": "https://example.com/v"},
+        "typed": {
+            "title": "澎湃科技",
+            "projects": "三年投入 2 亿元研发。",
+            "data": "营收 10 亿元。",
+            "other_materials": "https://example.com/v",
+        },
         "expected": {
             "title": "澎湃科技",
             "projects": "三年投入 2 亿元研发。",
@@ -97,7 +112,9 @@ def test_blank_form_filled_in_word_reads_back_identical(seed: str, applicant: Us
     result = read_form(spec, data)
 
     assert result.values() == case["expected"]
-    assert {c for c, p in result.fields.items() if p.status == Status.EMPTY} == {f.code for f in spec.fields} - set(case["expected"])
+    assert {c for c, p in result.fields.items() if p.status == Status.EMPTY} == {f.code for f in spec.fields} - set(
+        case["expected"]
+    )
 
 
 @pytest.mark.parametrize("seed", sorted(CASES))
@@ -139,7 +156,10 @@ def _filled(seed: str, application: Application) -> bytes:
 def test_filling_from_a_form_writes_an_audit_entry_and_keeps_unconfirmed_fields(applicant: User) -> None:
     application = _application("000", applicant)
     application = save_draft(
-        application=application, changes={"values": {"plan": "我已写好的计划。"}}, expected_version=application.version, actor=applicant
+        application=application,
+        changes={"values": {"plan": "我已写好的计划。"}},
+        expected_version=application.version,
+        actor=applicant,
     )
     data = _filled("000", application)
     reading = read_filled_form(application=application, stream=io.BytesIO(data), size=len(data), language="zh-hans")

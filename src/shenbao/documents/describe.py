@@ -56,7 +56,9 @@ def _words() -> Words:
     return Words(
         yes=_("Yes"),
         no=_("No"),
-        numbering=("一", "二", "三", "四", "五", "六", "七", "八", "九", "十") if chinese else tuple(str(i) for i in range(1, 21)),
+        numbering=("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+        if chinese
+        else tuple(str(i) for i in range(1, 21)),
         number_sep="、" if chinese else ". ",
         declarations=_("Declarations and signatures"),
         date=_("Date:"),
@@ -113,9 +115,7 @@ def _fields(definition: CallDefinition, direction: Direction | None, language: s
     fields: list[FieldSpec] = []
     if not any(f.binds == "title" for f in definition.form):
         fields.append(
-            FieldSpec(
-                code="title", label=_("Project name"), kind=Kind.TEXT, max_length=300, required=True, aliases=("项目名称",)
-            )
+            FieldSpec(code="title", label=_("Project name"), kind=Kind.TEXT, max_length=300, required=True, aliases=("项目名称",))
         )
     for field in definition.form:
         if field.directions and code not in field.directions:
@@ -166,7 +166,9 @@ def form_spec(
         direction_code = direction.code if direction else None
         header = [(_("Call"), text_get(call.title, language))]
         if direction is not None:
-            header.append((str(definition.call.direction_label.get(language)), f"{direction.code} {text_get(direction.title, language)}"))
+            header.append(
+                (str(definition.call.direction_label.get(language)), f"{direction.code} {text_get(direction.title, language)}")
+            )
         if application is not None and application.receipt_number:
             header.append((_("Receipt number"), application.receipt_number))
         header.append((_("Applicant"), ""))
@@ -217,7 +219,9 @@ def content_values(content: dict[str, Any], definition: CallDefinition) -> dict[
 
 def stored_values(application: Application, definition: CallDefinition) -> dict[str, Value]:
     """What the application holds for each field code of its 申报表."""
-    content = {f.binds: getattr(application, f.binds) for f in definition.form if f.binds and hasattr(application, f.binds)}
+    content: dict[str, Any] = {
+        f.binds: getattr(application, f.binds) for f in definition.form if f.binds and hasattr(application, f.binds)
+    }
     content.update({"title": application.title, "values": application.values, "external": application.external})
     return content_values(content, definition)
 

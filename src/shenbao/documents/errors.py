@@ -12,7 +12,9 @@ class DocumentRefused(DomainError):
 
 
 def not_a_docx() -> DocumentRefused:
-    return DocumentRefused(_("This file is not a Word document (.docx). Save the form as .docx and upload it again."), code="not_docx")
+    return DocumentRefused(
+        _("This file is not a Word document (.docx). Save the form as .docx and upload it again."), code="not_docx"
+    )
 
 
 def has_macros() -> DocumentRefused:

@@ -16,7 +16,7 @@ from docx import Document
 from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
-from lxml.etree import XMLSyntaxError
+from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
 
 from shenbao.documents.layout.spec import FieldSpec, FormSpec, Parsed, Status, normalise_label, parse_value
 
@@ -87,6 +87,8 @@ def read_form(spec: FormSpec, data: bytes) -> ReadResult:
         document = Document(io.BytesIO(data))
     except (PackageNotFoundError, KeyError, ValueError, XMLSyntaxError, zipfile.BadZipFile) as exc:
         raise UnreadableDocument(str(exc)) from exc
+    except Exception as exc:  # a malformed package breaks python-docx in many ways (AttributeError, TypeError …)
+        raise UnreadableDocument(repr(exc)) from exc
     labels = _labels(spec)
     found: dict[str, list[str]] = {}
     current: FieldSpec | None = None  # the field whose heading we are under

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from typing import Any
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -50,6 +51,10 @@ def _grid(document: object, rows: int, cols: int) -> Table:
     return table
 
 
+def _row(table: Table) -> Any:
+    return table.add_row()  # type: ignore[no-untyped-call]
+
+
 def _label(cell: object, spec: FieldSpec, words: Words) -> None:
     cell.text = spec.label + (words.required if spec.required else "")  # type: ignore[attr-defined]
     cell.paragraphs[0].runs[0].bold = True  # type: ignore[attr-defined]
@@ -79,14 +84,14 @@ def _fields_table(document: object, fields: list[FieldSpec], values: Mapping[str
     for spec in fields:
         text = format_value(spec, values.get(spec.code), words)
         if spec.kind == Kind.TEXTAREA:
-            head = table.add_row().cells
+            head = _row(table).cells
             merged = head[0].merge(head[1])
             _label(merged, spec, words)
-            body = table.add_row().cells
+            body = _row(table).cells
             _value(body[0].merge(body[1]), text)
             body[0].paragraphs[-1].paragraph_format.space_after = Pt(36 if not text else 6)
         else:
-            row = table.add_row().cells
+            row = _row(table).cells
             _label(row[0], spec, words)
             _value(row[1], text)
     for row in table.rows:
@@ -101,10 +106,10 @@ def _print_table(document: object, spec: TableSpec) -> None:
         cell.text = title
         cell.paragraphs[0].runs[0].bold = True
     for values in spec.rows:
-        for cell, text in zip(table.add_row().cells, values, strict=False):
+        for cell, text in zip(_row(table).cells, values, strict=False):
             cell.text = text
     for _ in range(spec.blank_rows):
-        table.add_row()
+        _row(table)
 
 
 def _sections(spec: FormSpec) -> list[tuple[str, list[FieldSpec]]]:
@@ -136,7 +141,7 @@ def write_form(spec: FormSpec, values: Mapping[str, Value] | None = None) -> byt
     if spec.header:
         table = _grid(document, 0, 2)
         for label, text in spec.header:
-            row = table.add_row().cells
+            row = _row(table).cells
             row[0].text, row[1].text = label, text
     number = 0
     for title, fields in _sections(spec):
@@ -154,7 +159,7 @@ def write_form(spec: FormSpec, values: Mapping[str, Value] | None = None) -> byt
         if spec.signatures:
             table = _grid(document, 0, 2)
             for who in spec.signatures:
-                row = table.add_row().cells
+                row = _row(table).cells
                 row[0].text = who
                 row[1].text = f"\n\n{spec.words.date}        "
     buffer = io.BytesIO()

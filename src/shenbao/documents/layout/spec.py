@@ -239,6 +239,7 @@ def parse_value(spec: FieldSpec, text: str) -> Parsed:
 
 
 def _parse_choice(spec: FieldSpec, text: str) -> Parsed:
+    choices: tuple[Choice, ...]
     if spec.kind == Kind.BOOLEAN:
         choices = (Choice("yes", "是", ("yes", "true")), Choice("no", "否", ("no", "false")))
     else:

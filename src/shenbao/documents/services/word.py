@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any, BinaryIO
 
 from django.db import transaction
 
@@ -75,7 +75,7 @@ class FormReading:
         }
 
 
-def _read_bytes(stream: IO[bytes], size: int) -> bytes:
+def _read_bytes(stream: BinaryIO, size: int) -> bytes:
     if size > MAX_FORM_MB * MB:
         raise errors.too_large(MAX_FORM_MB)
     verdict = sniff(stream, size)
@@ -91,7 +91,7 @@ def _read_bytes(stream: IO[bytes], size: int) -> bytes:
     return data
 
 
-def read_filled_form(*, application: Application, stream: IO[bytes], size: int, language: str) -> FormReading:
+def read_filled_form(*, application: Application, stream: BinaryIO, size: int, language: str) -> FormReading:
     """What a filled 申报表 says, field by field, next to what the application holds.  Writes nothing."""
     data = _read_bytes(stream, size)
     definition = current_definition(application.call)
@@ -122,9 +122,7 @@ def read_filled_form(*, application: Application, stream: IO[bytes], size: int, 
 
 
 @transaction.atomic
-def fill_from_form(
-    *, application: Application, reading: dict[str, Any], accepted: list[str], actor: User
-) -> Application:
+def fill_from_form(*, application: Application, reading: dict[str, Any], accepted: list[str], actor: User) -> Application:
     """Store the confirmed fields of a read 申报表 on the draft.
 
     ``reading`` is ``FormReading.as_data()``; only the codes in ``accepted`` are taken, and only

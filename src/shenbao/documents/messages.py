@@ -1,0 +1,29 @@
+"""What the confirm page says about each field of a read 申报表."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.documents.layout.spec import Problem, Status
+
+STATUS_LABELS: dict[Status, Promise] = {
+    Status.READ: _("Read"),
+    Status.EMPTY: _("Left empty"),
+    Status.INVALID: _("Did not fit"),
+    Status.MISSING: _("Not in the document"),
+}
+
+PROBLEM_TEXTS: dict[Problem, Promise] = {
+    Problem.TOO_LONG: _("The text is longer than the field allows."),
+    Problem.NOT_A_NUMBER: _("This is not a number."),
+    Problem.NOT_A_WHOLE_NUMBER: _("A whole number is needed here."),
+    Problem.TOO_SMALL: _("The number is below the smallest allowed."),
+    Problem.TOO_LARGE: _("The number is above the largest allowed."),
+    Problem.NOT_A_DATE: _("This is not a date; write it as 2025-03-31 or 2025年3月31日."),
+    Problem.NOT_AN_EMAIL: _("This is not an e-mail address."),
+    Problem.NOT_A_URL: _("This is not a web address (https://…)."),
+    Problem.NOT_YES_NO: _("Tick yes or no."),
+    Problem.UNKNOWN_CHOICE: _("This is not one of the choices."),
+    Problem.SEVERAL_CHOICES: _("Only one choice may be ticked."),
+}
