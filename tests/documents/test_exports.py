@@ -40,13 +40,13 @@ def test_xlsx_has_chinese_and_english_headers_frozen_with_widths() -> None:
 
 
 def test_cells_that_look_like_formulas_stay_text() -> None:
-    rows = [{"receipt": "=HYPERLINK(\"http://x\")", "title": "@SUM(A1)"}]
+    rows = [{"receipt": '=HYPERLINK("http://x")', "title": "@SUM(A1)"}]
     sheet = load_workbook(io.BytesIO(to_xlsx(COLUMNS, rows))).active
-    assert [c.value for c in sheet[3]] == ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)"]
+    assert [c.value for c in sheet[3]] == ['\'=HYPERLINK("http://x")', "'@SUM(A1)"]
     text = to_csv(COLUMNS, rows).decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(text))) == [
         ["受理编号 / Receipt number", "项目名称 / Project name"],
-        ["'=HYPERLINK(\"http://x\")", "'@SUM(A1)"],
+        ['\'=HYPERLINK("http://x")', "'@SUM(A1)"],
     ]
 
 
