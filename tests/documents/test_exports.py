@@ -123,3 +123,30 @@ def test_api_gives_the_applicant_their_form_and_revision_pdf(submitted: Applicat
     stranger = APIClient()
     stranger.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=UserFactory()).key}")
     assert stranger.get(f"/api/v1/applications/{submitted.pk}/revisions/1.pdf").status_code == 404
+
+
+def test_export_query_count_does_not_grow_with_applications(
+    client: Client, officer: Any, xiaomi_call: Call, ready_application: Callable[..., Application], university: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shenbao.accounts.services.accounts import add_membership
+    from tests.documents.fixtures_users import young_scholar
+
+    application = ready_application("XM-T1")
+    submit_application(application=application, actor=application.applicant)
+    client.force_login(officer)
+    url = reverse("web:call_export", args=[xiaomi_call.code, "applications", "csv"])
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for i in range(3):
+        user = young_scholar(f"more{i}@example.com")
+        add_membership(user=user, organisation=university)
+        more = ready_application("XM-T2", user=user)
+        submit_application(application=more, actor=user)
+    with CaptureQueriesContext(connection) as four:
+        text = client.get(url).content.decode("utf-8-sig")
+
+    assert len(text.strip().splitlines()) == 5
+    assert len(four.captured_queries) == len(one.captured_queries)

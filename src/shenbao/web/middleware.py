@@ -17,6 +17,7 @@ from django.urls import Resolver404, resolve
 from shenbao.applications.models import Application
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.documents.services.word import MAX_FORM_MB
+from shenbao.web.staff.imports import MAX_TABLE_MB
 
 MB = 1024 * 1024
 
@@ -51,12 +52,14 @@ class UploadLimitMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return None
-        if match.url_name not in ("application_attach", "application_form_upload"):
+        if match.url_name not in ("application_attach", "application_form_upload", "topic_import"):
             return None
         if length is None:
             return render(request, "web/upload_refused.html", {"no_length": True}, status=411)
         if match.url_name == "application_form_upload":
             limit: int | None = (MAX_FORM_MB + 1) * MB
+        elif match.url_name == "topic_import":
+            limit = (MAX_TABLE_MB + 1) * MB
         else:
             limit = _upload_limit(int(match.kwargs["pk"]))
         if limit is not None and length > limit:

@@ -6,6 +6,7 @@ from shenbao.web.applicant import views as applicant
 from shenbao.web.public import documents as public_documents
 from shenbao.web.public import views as public
 from shenbao.web.staff import exports as staff_exports
+from shenbao.web.staff import imports as staff_imports
 from shenbao.web.staff import views as staff
 
 app_name = "web"
@@ -50,4 +51,5 @@ urlpatterns = [
     path("staff/calls/<slug:code>/formal-check/decide/", staff.formal_check_decide, name="formal_check_decide"),
     path("staff/calls/<slug:code>/exports/<slug:kind>.<str:file_format>", staff_exports.call_export, name="call_export"),
     path("staff/calls/<slug:code>/pdfs.zip", staff_exports.call_pdfs, name="call_pdfs"),
+    path("staff/calls/<slug:code>/topics/import/", staff_imports.topic_import, name="topic_import"),
 ]

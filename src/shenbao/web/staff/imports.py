@@ -1,0 +1,100 @@
+"""Staff import of a call's topic list (.xlsx/.csv): a dry run lists every row's problems and what
+would change; only then can the import be confirmed.  Reuses the CLI's services."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import BinaryIO, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from shenbao.applications.files import sniff
+from shenbao.calls.definition.tables import TableUnreadable, read_rows
+from shenbao.calls.messages import problem_line, unreadable
+from shenbao.calls.models import Call
+from shenbao.calls.services.directions import DirectionImportInvalid, import_directions, plan_direction_import
+from shenbao.core.errors import DomainError
+from shenbao.web.common import acting_user
+
+#: A topic list is a small table; larger uploads are refused before they are read (web.middleware).
+MAX_TABLE_MB = 10
+
+
+def _call(request: HttpRequest, code: str) -> Call:
+    call = Call.objects.select_related("program").filter(code=code).first()
+    if call is None or not request.user.has_perm("calls.change_call", call):
+        raise Http404(_("No such call."))
+    return call
+
+
+def _session_key(call: Call) -> str:
+    return f"shenbao.topic-import.{call.pk}"
+
+
+def _rows(upload: BinaryIO, size: int) -> list[dict[str, str]]:
+    verdict = sniff(upload, size)
+    if verdict.problem is not None or verdict.format not in (None, "xlsx"):
+        raise TableUnreadable("format")
+    suffix = ".xlsx" if verdict.format == "xlsx" else ".csv"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"topics{suffix}"
+        path.write_bytes(upload.read())
+        return read_rows(path)
+
+
+@login_required
+def topic_import(request: HttpRequest, code: str) -> HttpResponse:
+    call = _call(request, code)
+    key = _session_key(call)
+    context: dict[str, object] = {"call": call, "limit": MAX_TABLE_MB}
+    if request.method == "POST" and request.POST.get("confirm"):
+        stored = request.session.pop(key, None)
+        if stored is None:
+            messages.error(request, _("Check the file again first: nothing was waiting to be imported."))
+            return redirect("web:topic_import", code=call.code)
+        try:
+            plan, result = import_directions(
+                call=call,
+                rows=stored["rows"],
+                actor=acting_user(request),
+                example=stored["example"],
+                replace=stored["replace"],
+                source=stored["name"],
+            )
+        except DirectionImportInvalid as exc:
+            messages.error(request, " ".join(problem_line(p, translation.get_language() or "zh-hans") for p in exc.problems))
+            return redirect("web:topic_import", code=call.code)
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return redirect("web:topic_import", code=call.code)
+        messages.success(
+            request,
+            _("Imported: %(added)s added, %(updated)s changed, %(removed)s removed; the call is now at version %(version)s.")
+            % {"added": len(plan.added), "updated": len(plan.updated), "removed": len(plan.removed), "version": result.version},
+        )
+        return redirect("web:topic_import", code=call.code)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a .xlsx or .csv file."))
+            return redirect("web:topic_import", code=call.code)
+        example, replace = bool(request.POST.get("example")), bool(request.POST.get("replace"))
+        try:
+            rows = _rows(cast(BinaryIO, upload), upload.size or 0)
+        except TableUnreadable as exc:
+            messages.error(request, unreadable(exc))
+            return redirect("web:topic_import", code=call.code)
+        plan = plan_direction_import(call=call, rows=rows, example=example, replace=replace)
+        language = translation.get_language() or "zh-hans"
+        context.update({"plan": plan, "name": upload.name, "problems": [problem_line(p, language) for p in plan.problems]})
+        if plan.ok:
+            request.session[key] = {"rows": rows, "example": example, "replace": replace, "name": upload.name or ""}
+        else:
+            request.session.pop(key, None)
+    return render(request, "web/staff/topic_import.html", context)
