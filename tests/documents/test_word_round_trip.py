@@ -173,3 +173,23 @@ def test_filling_from_a_form_writes_an_audit_entry_and_keeps_unconfirmed_fields(
     assert application.values == {"plan": "我已写好的计划。", "summary": "研究目标与技术路线。\n第二段。"}
     entry = AuditEntry.objects.get(action="shenbao.application.filled_from_form")
     assert entry.data["fields"] == ["summary", "title"]
+
+
+def test_prefilled_form_names_the_applicant_and_lists_partners_in_the_form_language(most_application: Application) -> None:
+    from docx import Document
+
+    document = Document(io.BytesIO(filled_form(application=most_application, language="en")))
+    rows = [[c.text for c in row.cells] for table in document.tables for row in table.rows]
+
+    assert ["Applicant", "王伟"] in rows
+    assert ["Receipt number", most_application.receipt_number] in rows
+    assert ["University of Auckland", "New Zealand", "University", "Foreign side"] in rows
+    headings = [p.text for p in document.paragraphs if p.text[:2] in {f"{i}." for i in range(1, 10)}]
+    assert headings == [
+        "1. Basic information",
+        "2. Budget",
+        "3. Team",
+        "4. Partners",
+        "5. Schedule",
+        "6. Declarations and signatures",
+    ]

@@ -132,13 +132,13 @@ def _fields(definition: CallDefinition, direction: Direction | None, language: s
     return sorted(out, key=lambda f: order[f.section])
 
 
-def _tables(definition: CallDefinition, application: Application | None) -> list[TableSpec]:
+def _tables(definition: CallDefinition, application: Application | None, language: str) -> list[TableSpec]:
     team_rows: tuple[tuple[str, ...], ...] = ()
     partner_rows: tuple[tuple[str, ...], ...] = ()
     if application is not None:
         team_rows = tuple((m.name, m.role, m.email) for m in application.team.order_by("pk"))
         partner_rows = tuple(
-            (p.name, country_name(p.country), str(ORG_TYPE_LABELS.get(p.type, p.type)), str(PartnerSide(p.side).label))  # type: ignore[call-overload]
+            (p.name, country_name(p.country, language), str(ORG_TYPE_LABELS.get(p.type, p.type)), str(PartnerSide(p.side).label))  # type: ignore[call-overload]
             for p in application.partners.order_by("pk")
         )
     tables = [
@@ -171,7 +171,8 @@ def form_spec(
             )
         if application is not None and application.receipt_number:
             header.append((_("Receipt number"), application.receipt_number))
-        header.append((_("Applicant"), ""))
+        person = getattr(application.applicant, "person", None) if application is not None else None
+        header.append((_("Applicant"), getattr(person, "name", "") or ""))
         declarations = [
             rule.statement.get(language)
             for criterion in definition.eligibility
@@ -187,7 +188,7 @@ def form_spec(
             subtitle=definition.program.funder.get(language),
             header=tuple(header),
             fields=tuple(_fields(definition, direction, language)),
-            tables=tuple(_tables(definition, application)),
+            tables=tuple(_tables(definition, application, language)),
             declarations=tuple(declarations),
             signatures=tuple(signatures),
             words=_words(),

@@ -6,6 +6,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.documents.layout.spec import Problem, Status
+from shenbao.documents.layout.table_import import ImportProblem
 
 STATUS_LABELS: dict[Status, Promise] = {
     Status.READ: _("Read"),
@@ -27,3 +28,26 @@ PROBLEM_TEXTS: dict[Problem, Promise] = {
     Problem.UNKNOWN_CHOICE: _("This is not one of the choices."),
     Problem.SEVERAL_CHOICES: _("Only one choice may be ticked."),
 }
+
+IMPORT_TEXTS: dict[str, Promise] = {
+    "unknown_column": _("This column is neither a field of the form nor applicant_email or direction."),
+    "missing_column": _("The table needs an applicant_email column."),
+    "missing_applicant": _("The applicant's e-mail address is missing."),
+    "no_such_applicant": _("Nobody is registered with this e-mail address; the applicant registers first."),
+    "missing_direction": _("The direction is missing."),
+    "unknown_direction": _("The call has no such direction."),
+    "not_for_direction": _("This field is not part of the form for the row's direction."),
+}
+
+
+def import_problem_line(problem: ImportProblem) -> str:
+    """One problem of an import's dry run, as a sentence naming the row and the column."""
+    if problem.code in IMPORT_TEXTS:
+        text = str(IMPORT_TEXTS[problem.code])
+    elif problem.code in {p.value for p in Problem}:
+        text = str(PROBLEM_TEXTS[Problem(problem.code)])
+    else:
+        text = problem.code
+    if problem.value:
+        text = f"{text} ({problem.value})"
+    return _("Row %(row)s, column %(column)s: %(problem)s") % {"row": problem.row, "column": problem.column, "problem": text}

@@ -52,13 +52,13 @@ class UploadLimitMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return None
-        if match.url_name not in ("application_attach", "application_form_upload", "topic_import"):
+        if match.url_name not in ("application_attach", "application_form_upload", "topic_import", "application_import"):
             return None
         if length is None:
             return render(request, "web/upload_refused.html", {"no_length": True}, status=411)
         if match.url_name == "application_form_upload":
             limit: int | None = (MAX_FORM_MB + 1) * MB
-        elif match.url_name == "topic_import":
+        elif match.url_name in ("topic_import", "application_import"):
             limit = (MAX_TABLE_MB + 1) * MB
         else:
             limit = _upload_limit(int(match.kwargs["pk"]))

@@ -52,4 +52,5 @@ urlpatterns = [
     path("staff/calls/<slug:code>/exports/<slug:kind>.<str:file_format>", staff_exports.call_export, name="call_export"),
     path("staff/calls/<slug:code>/pdfs.zip", staff_exports.call_pdfs, name="call_pdfs"),
     path("staff/calls/<slug:code>/topics/import/", staff_imports.topic_import, name="topic_import"),
+    path("staff/calls/<slug:code>/applications/import/", staff_imports.application_import, name="application_import"),
 ]
