@@ -135,8 +135,9 @@ def test_prefilled_form_reads_back_what_the_application_holds(seed: str, languag
     expected = {k: v for k, v in stored_values(application, definition).items() if v is not None}
 
     again = filled_form(application=application, language=language)
+    # Read with the Chinese form description whatever language the form was written in.
     spec = form_spec(
-        call=application.call, definition=definition, direction=application.direction, language=language, application=None
+        call=application.call, definition=definition, direction=application.direction, language="zh-hans", application=None
     )
     assert read_form(spec, again).values() == {k: v for k, v in expected.items() if k in {f.code for f in spec.fields}}
     assert expected.keys() >= CASES[seed]["expected"].keys()

@@ -101,7 +101,8 @@ def _field(field: FormField, language: str, direction: Direction | None) -> Fiel
     if field.type == FieldType.MONEY and not common["section"]:
         common["section"] = _("Budget")
     if field.type == FieldType.COUNTRY:
-        choices = tuple(Choice(code, name, (code,)) for code, name in country_choices(language))
+        other = dict(country_choices(_other(language)))
+        choices = tuple(Choice(code, name, (code, other.get(code, code))) for code, name in country_choices(language))
     elif field.type == FieldType.DIRECTION_FIELD:
         choices = _direction_choices(direction, language)
     else:
@@ -114,8 +115,10 @@ def _fields(definition: CallDefinition, direction: Direction | None, language: s
     basics = _("Basic information")
     fields: list[FieldSpec] = []
     if not any(f.binds == "title" for f in definition.form):
+        with translation.override(_other(language)):
+            other = _("Project name")
         fields.append(
-            FieldSpec(code="title", label=_("Project name"), kind=Kind.TEXT, max_length=300, required=True, aliases=("项目名称",))
+            FieldSpec(code="title", label=_("Project name"), kind=Kind.TEXT, max_length=300, required=True, aliases=(other,))
         )
     for field in definition.form:
         if field.directions and code not in field.directions:
