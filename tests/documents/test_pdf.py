@@ -8,10 +8,18 @@ import io
 import json
 import zipfile
 
+import pytest
+from django.test import Client
+from django.urls import reverse
 from pypdf import PdfReader
 
 from shenbao.applications.models import Application
+from shenbao.calls.enums import ProgramRoleKind
+from shenbao.calls.services.roles import grant_program_role
+from shenbao.core.models import AuditEntry
 from shenbao.documents.services.pdf import latest_revision, pdfs_zip, revision_pdf
+from tests.applications.fixtures import open_call
+from tests.factories import UserFactory
 
 
 def _fonts(reader: PdfReader) -> set[tuple[str, str]]:
@@ -62,3 +70,36 @@ def test_zip_holds_one_pdf_per_submitted_application(most_application: Applicati
 
     assert archive.namelist() == [f"{most_application.receipt_number}-r1.pdf"]
     assert archive.read(archive.namelist()[0]).startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", 302),
+        ("other applicant", 404),
+        ("staff of another program", 404),
+        ("applicant", 200),
+        ("program officer", 200),
+    ],
+)
+def test_who_may_download_a_revision_pdf(client: Client, most_application: Application, who: str, status: int) -> None:
+    other_program = open_call("004", code="other-004").program
+    users = {
+        "other applicant": UserFactory(),
+        "staff of another program": UserFactory(),
+        "applicant": most_application.applicant,
+        "program officer": UserFactory(),
+    }
+    grant_program_role(program=other_program, user=users["staff of another program"], role=ProgramRoleKind.PROGRAM_OFFICER)
+    grant_program_role(program=most_application.call.program, user=users["program officer"], role=ProgramRoleKind.PROGRAM_OFFICER)
+    if who != "anonymous":
+        client.force_login(users[who])
+    entries = AuditEntry.objects.count()
+
+    response = client.get(reverse("web:revision_pdf", args=[most_application.pk, 1]))
+
+    assert response.status_code == status
+    if status == 200:
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF-")
+    assert AuditEntry.objects.count() == entries

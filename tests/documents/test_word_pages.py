@@ -14,8 +14,11 @@ from django.urls import reverse
 from docx import Document
 
 from shenbao.applications.models import Application
+from shenbao.applications.services.submission import submit_application
+from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.services.roles import grant_program_role
 from shenbao.core.models import AuditEntry
 from shenbao.documents.describe import form_spec
 from shenbao.documents.services.word import blank_form
@@ -148,13 +151,20 @@ def test_a_200_mb_upload_is_refused_before_it_is_read(client: Client, ready_appl
     assert _state(application) == before
 
 
-@pytest.mark.parametrize(("who", "download", "upload"), [("anonymous", 302, 302), ("other", 404, 404), ("applicant", 200, 302)])
-def test_who_may_download_and_upload_the_form(
+@pytest.mark.parametrize(
+    ("who", "download", "upload"),
+    [("anonymous", 302, 302), ("other", 404, 404), ("program officer", 404, 404), ("applicant", 200, 302)],
+)
+def test_who_may_download_and_upload_the_form_of_a_draft(
     client: Client, ready_application: Callable[..., Application], who: str, download: int, upload: int
 ) -> None:
     application = ready_application()
     if who == "other":
         client.force_login(UserFactory())
+    elif who == "program officer":
+        officer = UserFactory()
+        grant_program_role(program=application.call.program, user=officer, role=ProgramRoleKind.PROGRAM_OFFICER)
+        client.force_login(officer)
     elif who == "applicant":
         client.force_login(application.applicant)
     before = _state(application)
@@ -165,3 +175,19 @@ def test_who_may_download_and_upload_the_form(
     )
     assert response.status_code == upload
     assert _state(application) == before
+
+
+def test_a_submitted_application_is_not_filled_from_a_form(client: Client, ready_application: Callable[..., Application]) -> None:
+    application = ready_application()
+    submit_application(application=application, actor=application.applicant)
+    client.force_login(application.applicant)
+    before = _state(application)
+
+    response = client.post(
+        reverse("web:application_form_upload", args=[application.pk]),
+        {"form": SimpleUploadedFile("a.docx", _filled(application, {"title": "改"}))},
+    )
+
+    assert response.status_code == 404
+    assert _state(application) == before
+    assert client.get(reverse("web:application_form_docx", args=[application.pk])).status_code == 200
