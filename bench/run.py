@@ -1,8 +1,9 @@
 """Benchmarks, printed as JSON (never timed assertions in tests): `make bench`.
 
 Measures, on a throw-away SQLite database: validating each seed definition, loading
-seed 003 into the database (first load, then an unchanged reload), and serving the
-call list and the seed 003 call page (time and query count).
+seed 003 into the database (first load, then an unchanged reload), serving the
+call list and the seed 003 call page (time and query count), writing and reading
+seed 003's Word 申报表, and a 5,000-row export as .xlsx and .csv.
 """
 
 from __future__ import annotations
@@ -63,11 +64,33 @@ def main() -> None:
             status = client.get(url).status_code
         assert status == 200, (url, status)
         results[name] = {**timed(lambda url=url: client.get(url), 20), "queries": len(queries.captured_queries)}
+    documents(results)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     text = json.dumps(results, indent=2, ensure_ascii=False)
     (out / "latest.json").write_text(text + "\n", encoding="utf-8")
     print(text)
+
+
+def documents(results: dict[str, Any]) -> None:
+    from shenbao.calls.models import Call
+    from shenbao.calls.queries.definitions import current_definition
+    from shenbao.documents.describe import form_spec
+    from shenbao.documents.layout.docx_read import read_form
+    from shenbao.documents.layout.docx_write import write_form
+    from shenbao.documents.layout.tables import Column, to_csv, to_xlsx
+
+    call = Call.objects.get(code="most-intl-2025-2")
+    direction = call.directions.get(code="2.3")
+    spec = form_spec(call=call, definition=current_definition(call), direction=direction, language="zh-hans", application=None)
+    data = write_form(spec)
+    results["docx_write_seed_003"] = {**timed(lambda: write_form(spec), 10), "bytes": len(data), "fields": len(spec.fields)}
+    results["docx_read_seed_003"] = timed(lambda: read_form(spec, data), 10)
+    columns = [Column("receipt", "受理编号", "Receipt number", 18), Column("title", "项目名称", "Project name", 40)]
+    columns.append(Column("yuan", "申请经费（元）", "Requested (yuan)", 14))
+    rows = [{"receipt": f"2025-001-{i:06d}", "title": "面向端侧大模型的高效推理", "yuan": 200_000 + i} for i in range(5000)]
+    results["export_xlsx_5000_rows"] = {**timed(lambda: to_xlsx(columns, rows), 3), "bytes": len(to_xlsx(columns, rows))}
+    results["export_csv_5000_rows"] = timed(lambda: to_csv(columns, rows), 3)
 
 
 if __name__ == "__main__":

@@ -37,8 +37,12 @@ XIAOMI_VALUES = {"summary": "研究目标与技术路线。", "plan": "分三个
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def open_call(seed: str, *, code: str | None = None, days_left: int = 10) -> Call:
+def open_call(
+    seed: str, *, code: str | None = None, days_left: int = 10, edit: Callable[[dict[str, Any]], None] | None = None
+) -> Call:
     data = seed_data(seed)
+    if edit is not None:
+        edit(data)
     data["call"]["code"] = code or f"open-{seed}"
     today = timezone.localdate()
     data["timeline"] = [

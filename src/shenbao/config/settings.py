@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "shenbao.eligibility",
     "shenbao.applications",
     "shenbao.reviews",
+    "shenbao.documents",
     "shenbao.notifications",
     "shenbao.web",
     "shenbao.api",

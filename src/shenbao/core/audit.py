@@ -26,6 +26,8 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.user.award_added": _("A previous award was added to the profile."),
     "shenbao.program_role.granted": _("A program role was granted."),
     "shenbao.program_role.revoked": _("A program role was revoked."),
+    "shenbao.application.filled_from_form": _("Fields of the draft were filled from an uploaded Word form."),
+    "shenbao.application.imported": _("The application was imported from a table by staff."),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from shenbao.accounts.models import User
 
@@ -19,3 +19,16 @@ def acting_user(request: HttpRequest) -> User:
 def form_errors(form: Any) -> str:
     """A form's errors as one sentence, for a message after a redirect."""
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def file_response(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A download with a UTF-8 file name (receipt numbers and call codes are ASCII, titles may not be)."""
+    from urllib.parse import quote
+
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

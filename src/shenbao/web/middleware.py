@@ -16,6 +16,8 @@ from django.urls import Resolver404, resolve
 
 from shenbao.applications.models import Application
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.documents.services.word import MAX_FORM_MB
+from shenbao.web.staff.imports import MAX_TABLE_MB
 
 MB = 1024 * 1024
 
@@ -50,11 +52,16 @@ class UploadLimitMiddleware:
             match = resolve(request.path_info)
         except Resolver404:
             return None
-        if match.url_name != "application_attach":
+        if match.url_name not in ("application_attach", "application_form_upload", "topic_import", "application_import"):
             return None
         if length is None:
             return render(request, "web/upload_refused.html", {"no_length": True}, status=411)
-        limit = _upload_limit(int(match.kwargs["pk"]))
+        if match.url_name == "application_form_upload":
+            limit: int | None = (MAX_FORM_MB + 1) * MB
+        elif match.url_name in ("topic_import", "application_import"):
+            limit = (MAX_TABLE_MB + 1) * MB
+        else:
+            limit = _upload_limit(int(match.kwargs["pk"]))
         if limit is not None and length > limit:
             return render(request, "web/upload_refused.html", {"limit": limit // MB - 1, "pk": match.kwargs["pk"]}, status=413)
         return None

@@ -1,10 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from shenbao.web.applicant import documents as applicant_documents
 from shenbao.web.applicant import views as applicant
+from shenbao.web.public import documents as public_documents
 from shenbao.web.public import views as public
 from shenbao.web.reviewer import views as reviewer
 from shenbao.web.staff import reviews as staff_reviews
+from shenbao.web.staff import exports as staff_exports
+from shenbao.web.staff import imports as staff_imports
 from shenbao.web.staff import views as staff
 
 app_name = "web"
@@ -12,6 +16,7 @@ app_name = "web"
 urlpatterns = [
     path("", public.call_list, name="call_list"),
     path("calls/<slug:code>/", public.call_detail, name="call_detail"),
+    path("calls/<slug:code>/form.docx", public_documents.call_form_download, name="call_form"),
     path("calls/<slug:code>/apply/", applicant.apply, name="apply"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -38,6 +43,10 @@ urlpatterns = [
     path("applications/<int:pk>/withdraw/", applicant.application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/endorse/", applicant.application_endorse, name="application_endorse"),
     path("applications/<int:pk>/amend/", applicant.application_amend, name="application_amend"),
+    path("applications/<int:pk>/form.docx", applicant_documents.application_form_download, name="application_form_docx"),
+    path("applications/<int:pk>/form/upload/", applicant_documents.application_form_upload, name="application_form_upload"),
+    path("applications/<int:pk>/form/confirm/", applicant_documents.application_form_confirm, name="application_form_confirm"),
+    path("applications/<int:pk>/revisions/<int:number>.pdf", applicant_documents.revision_pdf_download, name="revision_pdf"),
     path("invitations/<str:token>/", applicant.invitation, name="invitation"),
     path("review/", reviewer.my_reviews, name="my_reviews"),
     path("review/invitations/<str:token>/", reviewer.pool_invitation, name="pool_invitation"),
@@ -67,4 +76,8 @@ urlpatterns = [
     path("staff/stages/<int:pk>/live/", staff_reviews.live_reveal, name="live_reveal"),
     path("staff/stages/<int:pk>/live/panel/", staff_reviews.live_panel, name="live_panel"),
     path("staff/stages/<int:pk>/live/reveal/", staff_reviews.live_reveal_next, name="live_reveal_next"),
+    path("staff/calls/<slug:code>/exports/<slug:kind>.<str:file_format>", staff_exports.call_export, name="call_export"),
+    path("staff/calls/<slug:code>/pdfs.zip", staff_exports.call_pdfs, name="call_pdfs"),
+    path("staff/calls/<slug:code>/topics/import/", staff_imports.topic_import, name="topic_import"),
+    path("staff/calls/<slug:code>/applications/import/", staff_imports.application_import, name="application_import"),
 ]

@@ -359,6 +359,9 @@ class FormField(Strict):
     max_value: float | None = None
     directions: list[Code] = Field(default_factory=list, description="empty = every direction")
     section: I18nText | None = None
+    template_labels: list[str] = Field(
+        default_factory=list, description="how the funder's own Word 申报表 labels this field (table label or heading)"
+    )
 
     @model_validator(mode="after")
     def _choices(self) -> FormField:

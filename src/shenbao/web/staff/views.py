@@ -16,6 +16,7 @@ from shenbao.applications.queries.staff import QUEUE_STATES, direction_counts, f
 from shenbao.applications.services.formal_check import decide_formal_check
 from shenbao.calls.models import Call
 from shenbao.core.errors import DomainError
+from shenbao.documents.exports.registry import EXPORTS, may_export
 from shenbao.eligibility.engine import Outcome, decode_results
 from shenbao.eligibility.messages import OUTCOME_LABELS, result_text
 from shenbao.web.common import acting_user
@@ -65,6 +66,7 @@ def formal_check(request: HttpRequest, code: str) -> HttpResponse:
         "outcomes": FormalCheckOutcome.choices,
         "filters": {"direction": direction or "", "state": state or "", "q": search},
         "queue_states": [s.value for s in QUEUE_STATES],
+        "exports": [kind for kind in EXPORTS.values() if may_export(request.user, kind, call)],
     }
     return render(request, "web/staff/formal_check.html", context)
 

@@ -1,0 +1,46 @@
+"""What an export is: a code, a title, columns with translated headers, and rows for a call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import translation
+from django.utils.functional import Promise
+
+from shenbao.calls.models import Call
+from shenbao.documents.layout.tables import Column
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The staff list's filters; every export honours the ones that apply to it."""
+
+    direction: str | None = None
+    state: str | None = None
+    search: str = ""
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    key: str
+    label: Promise  # gettext_lazy: rendered once in Chinese and once in English
+    width: int = 16
+
+
+@dataclass(frozen=True)
+class ExportKind:
+    code: str
+    title: Promise
+    columns: tuple[ExportColumn, ...]
+    rows: Callable[[Call, Filters], Iterable[Mapping[str, Any]]]
+    #: The permission asked on the call (the same predicate as the staff page the list comes from).
+    permission: str = "calls.change_call"
+
+    def header_columns(self) -> list[Column]:
+        with translation.override("zh-hans"):
+            zh = [str(c.label) for c in self.columns]
+        with translation.override("en"):
+            en = [str(c.label) for c in self.columns]
+        return [Column(c.key, z, e, c.width) for c, z, e in zip(self.columns, zh, en, strict=True)]

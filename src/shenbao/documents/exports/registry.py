@@ -1,0 +1,38 @@
+"""Every table staff can export, by code.  Later stages (reviews, rankings, awards, projects) add
+their ``ExportKind`` here when they are built; the web page and the API list what is registered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shenbao.calls.models import Call
+from shenbao.documents.exports.applications import APPLICATIONS, RULE_RESULTS
+from shenbao.documents.exports.base import ExportKind, Filters
+from shenbao.documents.layout.tables import to_csv, to_xlsx
+
+EXPORTS: dict[str, ExportKind] = {kind.code: kind for kind in (APPLICATIONS, RULE_RESULTS)}
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    data: bytes
+    content_type: str
+    filename: str
+
+
+def may_export(user: Any, kind: ExportKind, call: Call) -> bool:
+    return bool(user.has_perm(kind.permission, call))
+
+
+def export_table(*, kind: ExportKind, call: Call, filters: Filters, file_format: str) -> ExportFile:
+    """The export as a file.  The caller has checked ``may_export``."""
+    columns = kind.header_columns()
+    # Headers come in both languages; row texts (states, outcomes, reasons) in the active one.
+    rows = kind.rows(call, filters)
+    data = to_xlsx(columns, rows, title=kind.code) if file_format == "xlsx" else to_csv(columns, rows)
+    return ExportFile(data, FORMATS[file_format], f"{call.code}-{kind.code}.{file_format}")
