@@ -6,9 +6,9 @@ from shenbao.web.applicant import views as applicant
 from shenbao.web.public import documents as public_documents
 from shenbao.web.public import views as public
 from shenbao.web.reviewer import views as reviewer
-from shenbao.web.staff import reviews as staff_reviews
 from shenbao.web.staff import exports as staff_exports
 from shenbao.web.staff import imports as staff_imports
+from shenbao.web.staff import reviews as staff_reviews
 from shenbao.web.staff import views as staff
 
 app_name = "web"

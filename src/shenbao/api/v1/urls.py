@@ -2,8 +2,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from shenbao.api.v1.reviews import ReviewViewSet, StageViewSet
 from shenbao.api.v1.documents import ApplicationFormView, CallExportView, RevisionPdfView
+from shenbao.api.v1.reviews import ReviewViewSet, StageViewSet
 from shenbao.api.v1.views import ApplicationViewSet, CallViewSet
 
 router = DefaultRouter()

@@ -1,5 +1,5 @@
-"""Every table staff can export, by code.  Later stages (reviews, rankings, awards, projects) add
-their ``ExportKind`` here when they are built; the web page and the API list what is registered."""
+"""Every table staff can export, by code: applications, rule results, reviews and rankings; later
+stages (awards, projects) add their ``ExportKind`` here; the web page and the API list what is registered."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any
 from shenbao.calls.models import Call
 from shenbao.documents.exports.applications import APPLICATIONS, RULE_RESULTS
 from shenbao.documents.exports.base import ExportKind, Filters
+from shenbao.documents.exports.reviews import RANKINGS, REVIEWS
 from shenbao.documents.layout.tables import to_csv, to_xlsx
 
-EXPORTS: dict[str, ExportKind] = {kind.code: kind for kind in (APPLICATIONS, RULE_RESULTS)}
+EXPORTS: dict[str, ExportKind] = {kind.code: kind for kind in (APPLICATIONS, RULE_RESULTS, REVIEWS, RANKINGS)}
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from shenbao.accounts.models import User
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.core.errors import DomainError
+from shenbao.documents.exports.reviews import RANKINGS, REVIEWS
 from shenbao.reviews.algorithms.advancement import BoundaryTie
 from shenbao.reviews.enums import AssignmentMode, AssignmentStatus, ConflictKind, EntryStatus, PoolStatus
 from shenbao.reviews.messages import SHORTFALL_TEXTS, flag_texts, reason_text, tie_rule_text
@@ -57,7 +58,8 @@ def review_overview(request: HttpRequest, code: str) -> HttpResponse:
         if s.kind != "formal_check"
     ]
     pool = PoolMember.objects.filter(call=call).select_related("user__person").order_by("status", "user__email")
-    return render(request, "web/staff/review_overview.html", {"call": call, "stages": stages, "pool": pool})
+    exports = [(kind.code, kind.title) for kind in (REVIEWS, RANKINGS)]
+    return render(request, "web/staff/review_overview.html", {"call": call, "stages": stages, "pool": pool, "exports": exports})
 
 
 @login_required
