@@ -152,6 +152,8 @@ def test_seed_003_expert_review_after_the_formal_check_avoids_same_institution_e
         "1.1": [("中法碳中和联合研究", 1, 80.0), ("中德氢能储运", 2, 60.0)],
         "1.2": [("中意文化遗产数字化", 1, 70.0)],
     }
+    spread = {d.label: (d.n, d.mean, d.low, d.high) for d in stage_ranking(stage).by_direction}
+    assert spread == {"1.1": (6, 70.0, 60.0, 80.0), "1.2": (3, 70.0, 70.0, 70.0)}
     with pytest.raises(StageNotReady) as last:
         advance_stage(stage=stage, actor=officer)
     assert str(last.value) == "这是最后一个阶段。"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -36,11 +37,40 @@ class RankedRow:
 
 
 @dataclass(frozen=True)
+class Distribution:
+    """The spread of review totals (0–100) given by one reviewer or within one direction."""
+
+    label: str
+    n: int
+    mean: float
+    low: float
+    high: float
+    sd: float
+
+    @property
+    def span(self) -> float:
+        return self.high - self.low
+
+
+@dataclass(frozen=True)
 class StageRanking:
     method: Method
     groups: dict[str, list[RankedRow]]  # direction code ("" when the stage is not per direction) → rows in order
     rankings: dict[Any, GroupRanking]  # the algorithm's result, for advancement
     tie_breaks: dict[str, list[Any]]
+    by_reviewer: list[Distribution]
+    by_direction: list[Distribution]
+
+
+def _distribution(label: str, values: list[float]) -> Distribution:
+    return Distribution(
+        label=label,
+        n=len(values),
+        mean=round(statistics.fmean(values), 2),
+        low=min(values),
+        high=max(values),
+        sd=round(statistics.pstdev(values), 2),
+    )
 
 
 def tie_rules(stage: ReviewStage) -> list[TieRule]:
@@ -64,7 +94,7 @@ def stage_ranking(stage: ReviewStage, *, method: str | None = None, confidence_w
     reviews = list(
         Review.objects.filter(
             assignment__stage=stage, assignment__status=AssignmentStatus.ACTIVE, state=ReviewState.SUBMITTED
-        ).select_related("assignment")
+        ).select_related("assignment__reviewer")
     )
     settings = AggregationSettings(
         method=chosen,
@@ -121,4 +151,19 @@ def stage_ranking(stage: ReviewStage, *, method: str | None = None, confidence_w
             for r in ranking.entries
         ]
         tie_breaks[key] = list(ranking.tie_breaks)
-    return StageRanking(method=chosen, groups=groups, rankings=rankings, tie_breaks=tie_breaks)
+    per_reviewer: dict[str, list[float]] = defaultdict(list)
+    per_direction: dict[str, list[float]] = defaultdict(list)
+    for r in reviews:
+        if r.total is None:
+            continue
+        per_reviewer[r.assignment.reviewer.email].append(r.total)
+        entry = applications.get(r.assignment.application_id)
+        per_direction[str(group_of(entry) or "") if entry else ""].append(r.total)
+    return StageRanking(
+        method=chosen,
+        groups=groups,
+        rankings=rankings,
+        tie_breaks=tie_breaks,
+        by_reviewer=[_distribution(k, v) for k, v in sorted(per_reviewer.items())],
+        by_direction=[_distribution(k, v) for k, v in sorted(per_direction.items())],
+    )

@@ -226,6 +226,7 @@ def stage_ranking_page(request: HttpRequest, pk: int) -> HttpResponse:
         "method": method,
         "flag_texts": flag_texts(),
         "tie_texts": tie_texts,
+        "distributions": [(_("Per reviewer"), ranking.by_reviewer), (_("Per direction"), ranking.by_direction)],
         "reasons": {
             row.application.pk: reason_text(row.entry_reason)
             for rows in ranking.groups.values()
