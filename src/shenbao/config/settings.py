@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "shenbao.eligibility",
     "shenbao.applications",
     "shenbao.reviews",
+    "shenbao.guides",
     "shenbao.notifications",
     "shenbao.web",
     "shenbao.api",

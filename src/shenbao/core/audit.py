@@ -26,6 +26,9 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.user.award_added": _("A previous award was added to the profile."),
     "shenbao.program_role.granted": _("A program role was granted."),
     "shenbao.program_role.revoked": _("A program role was revoked."),
+    "shenbao.guide.imported": _("A guide document was imported."),
+    "shenbao.guide.draft_edited": _("The draft extracted from a guide was edited."),
+    "shenbao.guide.saved_as_call": _("The draft extracted from a guide was saved as a draft call."),
 }
 
 

@@ -3,6 +3,7 @@ from django.urls import path
 
 from shenbao.web.applicant import views as applicant
 from shenbao.web.public import views as public
+from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import views as staff
 
 app_name = "web"
@@ -38,6 +39,11 @@ urlpatterns = [
     path("applications/<int:pk>/amend/", applicant.application_amend, name="application_amend"),
     path("invitations/<str:token>/", applicant.invitation, name="invitation"),
     path("staff/", staff.staff_calls, name="staff_calls"),
+    path("staff/guides/", staff_guides.guide_list, name="guide_list"),
+    path("staff/guides/upload/", staff_guides.guide_upload, name="guide_upload"),
+    path("staff/guides/<int:pk>/", staff_guides.guide_detail, name="guide_detail"),
+    path("staff/guides/<int:pk>/draft/", staff_guides.guide_edit, name="guide_edit"),
+    path("staff/guides/<int:pk>/save-call/", staff_guides.guide_save_call, name="guide_save_call"),
     path("staff/calls/<slug:code>/formal-check/", staff.formal_check, name="formal_check"),
     path("staff/calls/<slug:code>/formal-check/decide/", staff.formal_check_decide, name="formal_check_decide"),
 ]
