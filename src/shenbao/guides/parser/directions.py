@@ -59,7 +59,8 @@ def find_blocks(lines: list[Line]) -> tuple[str, list[Block], list[tuple[str, in
         return blocks
 
     decimal = [i for i, m in enumerate(markers) if m and m.style == "decimal" and _title_like(m)]
-    if len(decimal) >= 2:
+    # One numbered direction counts when labelled values (拟支持项目数, 经费 …) follow it.
+    if len(decimal) >= 2 or (decimal and any(_LABEL.match(line.text) for line in lines[decimal[0] + 1 : decimal[0] + 6])):
         return "decimal", close([Block(markers[i], i, i + 1) for i in decimal if markers[i]], _TOP_STYLES), []  # type: ignore[arg-type]
     codes = [i for i, m in enumerate(markers) if m and m.style == "code"]
     if len(codes) >= 2:

@@ -85,6 +85,10 @@ def to_simplified(text: str) -> str:
     return str(_converter("t2s").convert(text))
 
 
+def to_traditional(text: str) -> str:
+    return str(_converter("s2t").convert(text))
+
+
 def _width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
@@ -193,7 +197,9 @@ def _join_wrapped(lines: list[_Line], removed: Counter[str]) -> list[_Line]:
     for line in lines[1:]:
         prev = out[-1]
         ptext, ntext = prev.text, line.text
-        split_number = bool(re.search(r"\d$", ptext)) and bool(re.match(r"\d", ntext)) and not _MARKER_START.match(ntext)
+        split_number = bool(re.search(r"\d$", ptext)) and (
+            (bool(re.match(r"\d", ntext)) and not _MARKER_START.match(ntext)) or bool(re.match(r"[亿万元个项年月日号%]", ntext))
+        )
         wrapped = (
             _width(ptext) >= full - 6
             and not ptext.endswith(_PARAGRAPH_END)

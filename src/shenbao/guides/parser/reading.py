@@ -8,12 +8,29 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 MAX_BYTES = 20 * 1024 * 1024
 
-# Tried in order; gb18030 is a superset of GBK and GB2312, big5 covers Taiwanese and Hong Kong files.
-_ENCODINGS = ("utf-8-sig", "gb18030", "big5")
+# The most frequent characters of Chinese official documents (simplified; their traditional
+# forms are added at first use).
+_COMMON = (
+    "的一是不了在人有我他这中大来上国个到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然"
+    "没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理"
+    "美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信北少"
+    "关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何"
+    "更反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百"
+    "吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保达办运武半候七必城父强步完革深区即"
+    "求品士转量空甚众技轻程告江语英基派满式李息写识极令黄德收党倒未持取设始版双项费支申报指南合作研究单位企业"
+)
+
+
+@lru_cache(maxsize=1)
+def _common_characters() -> frozenset[str]:
+    from shenbao.guides.parser.normalise import to_traditional
+
+    return frozenset(_COMMON) | frozenset(to_traditional(_COMMON))
 
 
 class GuideReadError(Exception):
@@ -52,12 +69,24 @@ def decode_text(data: bytes) -> tuple[str, str]:
     """Decode text bytes, trying UTF-8 (with or without BOM), UTF-16 with a BOM, GB18030, Big5."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
-    for encoding in _ENCODINGS:
+    try:
+        return data.decode("utf-8-sig"), "utf-8"  # strict UTF-8 is almost never a false positive
+    except UnicodeDecodeError:
+        pass
+    # GB18030 decodes nearly any bytes, so Big5 text would come out as nonsense: score each
+    # reading by how many of the most common Chinese characters it contains.
+    candidates: list[tuple[int, str, str]] = []
+    for encoding in ("gb18030", "big5"):
         try:
-            return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
+            text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise GuideReadError("encoding", "the text is in an encoding that cannot be recognised")
+        sample = text[:20000]
+        candidates.append((sum(1 for ch in sample if ch in _common_characters()), encoding, text))
+    if not candidates:
+        raise GuideReadError("encoding", "the text is in an encoding that cannot be recognised")
+    _score, encoding, text = max(candidates, key=lambda c: c[0])
+    return text, encoding
 
 
 def _read_text(data: bytes) -> SourceDocument:

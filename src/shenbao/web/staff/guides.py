@@ -109,7 +109,9 @@ def _direction_rows(draft: dict[str, Any], segments: list[dict[str, Any]]) -> li
                 "code": d.get("code"),
                 "title": d.get("title"),
                 "category": d.get("category", ""),
-                "quota": present.quota(q["qualifier"], q.get("value"), q.get("min"), q.get("max"), q.get("in_principle", False))
+                "quota": present.quota(
+                    q.get("qualifier", "exact"), q.get("value"), q.get("min"), q.get("max"), q.get("in_principle", False)
+                )
                 if q
                 else "",
                 "budget": present.money_definition(budget.get("total")),
