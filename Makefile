@@ -55,6 +55,7 @@ messages: install
 bench: install
 	$(RUN) python bench/run.py
 	$(RUN) python bench/deadline_rush.py
+	$(RUN) python bench/guide_import.py
 
 clean:
 	rm -rf .venv var db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

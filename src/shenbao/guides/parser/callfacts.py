@@ -55,7 +55,17 @@ def timeline(text: str, year: int | None, col: Collector) -> list[dict[str, Any]
                 continue
             item = {"kind": kind, "start": first.date.isoformat(), "end": second.date.isoformat()}
             if kind == "opens":
-                item = {"kind": "opens", "at": first.date.isoformat()}
+                item = {"kind": "opens", "at": iso_local(first)}
+                if not deadline_found:
+                    # "申报时间为5月6日9:00至6月28日17:00": the window's end is the deadline.
+                    deadline = {"kind": "deadline", "at": iso_local(second), "label": {"zh-hans": "申报截止", "en": "Deadline"}}
+                    if second.time is None:
+                        deadline["precision"] = "day"
+                    items.insert(0, deadline)
+                    col.span(f"timeline.{len(items)}", line_start + second.start, line_start + second.end, 0.75)
+                    if second.year_inferred:
+                        col.warn("year_inferred", date=second.date.isoformat())
+                    deadline_found = True
             items.append(item)
             col.span(
                 f"timeline.{len(items) - 1}",

@@ -18,13 +18,14 @@ from shenbao.guides.parser.places import countries_in, group_in
 from shenbao.guides.parser.requirements import Mapped, map_requirement
 
 _TOP_STYLES = ("chapter", "cn_comma")
-_SECTION_WORDS = re.compile(r"方向|课题|榜单|赛项|专题|任务|类别|奖项")
+_SECTION_WORDS = re.compile(r"方向|课题|榜单|赛项|专题|任务|类别|奖项|领域")
 _LABEL = re.compile(
-    r"^(?P<label>合作协议|外交承诺|领域方向|研究方向|研究内容|拟支持项目数|支持项目数|拟资助项目数|拟立项项目数|拟支持数量|资助数量|"
-    r"共拟支持经费|拟支持经费|支持经费|资助经费|经费预算|资助强度|经费|其他要求|申报要求|具体要求|有关要求|实施周期|执行期|项目实施周期|"
+    r"^(?P<label>合作协议|外交承诺|领域方向|研究方向|研究内容|支持内容|拟支持项目数|支持项目数|拟资助项目数|拟立项项目数|拟支持数量|资助数量|"
+    r"支持数量|立项数量|拟支持项目|支持项目|共拟支持经费|拟支持经费|支持经费|资助经费|经费预算|资助强度|支持强度|资助额度|经费|"
+    r"其他要求|申报要求|具体要求|有关要求|实施周期|执行期|项目实施周期|实施期限|执行期限|项目期限|研究期限|项目周期|"
     r"聚焦场景|考察能力|比赛目标|考核指标)\s*[：:]\s*(?P<value>.*)$"
 )
-_DETAIL_LABELS = ("聚焦场景", "考察能力", "比赛目标", "研究内容", "考核指标")
+_DETAIL_LABELS = ("聚焦场景", "考察能力", "比赛目标", "研究内容", "支持内容", "考核指标")
 _MASKED_PHONE = re.compile(r"^\d{3}[*＊]{3,4}\d{4}$|^0\d{2,3}-[*＊]{3,4}\d{3,4}$")
 _PERSON_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
@@ -203,11 +204,11 @@ def read_direction(
                     col.span(f"{p}.fields_open", vstart, line.end, 0.9)
                 elif value:
                     fields.extend((f, vstart, line.end) for f in _split_fields(value))
-            elif "项目数" in label or "数量" in label:
+            elif "项目数" in label or "数量" in label or label in ("拟支持项目", "支持项目"):
                 _read_quota(data, value, vstart, line.end, p, col)
-            elif "经费" in label or "资助强度" in label:
+            elif "经费" in label or "强度" in label or "额度" in label:
                 _read_budget(data, value, vstart, line.end, p, col)
-            elif label in ("实施周期", "执行期", "项目实施周期"):
+            elif "周期" in label or "期限" in label or label == "执行期":
                 duration = parse_duration(value)
                 if duration:
                     data["duration"] = duration

@@ -43,17 +43,19 @@ class Extraction:
 
 
 _DIRECTION_COUNT = re.compile(
-    rf"(?:设立|设置|共设|共发布|发布|设有|共计|共)\s*({NUM})\s*(?:个|项|大)?\s*(?:技术研究课题|研究课题|指南方向|方向|课题|赛项|专项赛|榜单|类目)"
+    rf"(?:设立|设置|共设|共发布|发布|设有|共计|共)\s*({NUM})\s*(?:个|项|大)?\s*(?:技术研究课题|研究课题|(?:指南|支持|重点|研究|申报)?方向|课题|赛项|专项赛|榜单|类目)"
     rf"|({NUM})\s*(?:大|项|个)\s*(?:榜单|类目)"
 )
 _PARTNER_COUNT = re.compile(rf"支持与\s*({NUM})\s*个国家")
 _PROJECTS = re.compile(
-    rf"(?:拟支持|拟资助|拟立项|支持|资助)项目(?:总)?数(?:量)?\s*[：:为]?\s*((?:约|大约|不超过|不少于)?\s*{NUM}\s*个(?:左右)?)"
+    rf"(?:拟支持|拟资助|拟立项|支持|资助)项目(?:总)?数?(?:量)?\s*[：:为]?\s*((?:约|大约|不超过|不少于)?\s*{NUM}\s*[个项](?:左右)?)"
 )
 _PROJECTS_OPEN = re.compile(r"支持多个(?:方案|项目)入选|入选数量不限")
-_TOTAL_BUDGET = re.compile(r"(?:国拨经费总概算|经费总概算|总经费|总预算|资助总额|经费总额|总概算)\s*[：:为]?\s*")
+_TOTAL_BUDGET = re.compile(
+    r"(?:国拨经费总概算|经费总概算|总经费|总预算|资助总额|经费总额|总概算|(?:国拨|省拨|市拨|区拨|财政|专项)(?:资助)?经费(?:总额|合计)?)\s*[：:为共]?\s*"
+)
 _PER_PROJECT = re.compile(r"(?:支持金额|资助金额|资助强度|支持强度|资助额度|奖励金额)\s*[：:为]?")
-_DURATION_WORDS = re.compile(r"实施周期|执行期|合作周期|研究期限|项目周期")
+_DURATION_WORDS = re.compile(r"实施周期|执行期|合作周期|研究期限|项目周期|实施期限|执行期限")
 _REFERENCE = re.compile(r"[\u4e00-\u9fff]{2,10}\s*〔\s*\d{4}\s*〕\s*\d+\s*号")
 _BATCH = re.compile(r"第([一二三四五六七八九十\d]+)批")
 _TITLE_WORDS = re.compile(r"指南|通知|征集|大赛|专项|申报|计划|项目")
@@ -83,7 +85,9 @@ def extract_guide(original: str) -> Extraction:
 
     # ---------------------------------------------------------------- the call
     title, tstart, tend = _title(lines, text)
-    title = re.sub(r"^【[^】]*】\s*|^关于(?:举办|开展|组织|印发|发布)?|的通知$", "", title).strip() or title
+    title = (
+        re.sub(r"^【[^】]*】\s*|^关于(?:组织申报|组织开展|举办|开展|组织|印发|发布|征集)?|的通知$", "", title).strip() or title
+    )
     call["title"] = title
     col.span("call.title", tstart, tend, 0.7)
     if (m := re.search(r"(20\d{2})", title)) is not None:

@@ -184,7 +184,7 @@ def _full_width(lines: list[_Line]) -> int:
         return 10**6
     counts = Counter(w // 4 for w in widths)
     dominant = [bucket for bucket, n in counts.items() if n >= len(widths) * 0.15]
-    if not dominant:  # no dominant width: paragraphs are not wrapped
+    if not dominant or max(dominant) * 4 < 40:  # no dominant width, or short lines: nothing is wrapped
         return 10**6
     return max(dominant) * 4
 

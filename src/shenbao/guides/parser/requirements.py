@@ -22,10 +22,16 @@ class Mapped:
     documents: list[dict[str, Any]] = field(default_factory=list)
 
 
-_LEAD_TYPE = re.compile(
-    r"(?:牵头申报单位|牵头单位|申报单位|承担单位)\s*(?:必须|须|应|需)\s*(?:为|是)\s*(企业|高校|高等学校|科研院所)"
-)
-_ORG_TYPES = {"企业": "enterprise", "高校": "university", "高等学校": "university", "科研院所": "research_institute"}
+_LEAD_TYPE = re.compile(r"(?:牵头申报单位|牵头单位|申报单位|承担单位|依托单位)\s*(?:必须|须|应|需)\s*(?:为|是)([^。；]{0,40})")
+_ORG_TYPES = {
+    "企业": "enterprise",
+    "高校": "university",
+    "高等学校": "university",
+    "高等院校": "university",
+    "科研院所": "research_institute",
+    "科研机构": "research_institute",
+    "研究院所": "research_institute",
+}
 _NAME_PATTERN = re.compile(r"名称(?:格式)?\s*(?:为|应为|须为)\s*[“\"「]([^”\"」]{2,40})[”\"」]")
 _PARTNER_COUNTRY = re.compile(r"(?:合作国别仅限|合作方应来自|合作国应为|合作国家应为|合作国家为|外方合作单位应来自)")
 _BILATERAL = re.compile(r"(?:分别|同时)\s*向\s*本国.{0,20}?(?:提交|申报|递交).{0,30}?单方申报.{0,6}?无效")
@@ -34,7 +40,10 @@ _ENTERPRISE_BOTH = re.compile(r"双方.{0,10}(?:均|都)\s*(?:必须|须|应)\s*
 _MATCHING = re.compile(r"配套(?:出资|资金|经费)")
 _BIRTH = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:（含）|\(含\))?\s*(之后|以后|后|之前|以前|前)\s*出生")
 _OVERSEAS = re.compile(r"与境外单位.{0,4}(?:没有|无|不得有).{0,4}聘用关系")
-_PER_APPLICANT = re.compile(rf"(?:每位|每名|每个)?申请(?:者|人).{{0,4}}限报\s*({NUM})\s*项(?:.{{0,4}}建议\s*({NUM})\s*项)?")
+_PER_APPLICANT = re.compile(
+    rf"(?:每位|每名|每个|同一)?(?:申请者|申请人|项目负责人|负责人|申报人).{{0,4}}(?:限报|限申报|最多申报|只能申报)\s*({NUM})\s*[项个]"
+    rf"(?:.{{0,4}}建议\s*({NUM})\s*项)?"
+)
 _NEGATIVE = re.compile(rf"({NUM})\s*年内.{{0,30}}(?:重大|负面|恶劣).{{0,20}}(?:不得|不能)参")
 _SUBTOPICS = re.compile(rf"(?:设置|下设)\s*不超过\s*({NUM})\s*个课题")
 _TRL = re.compile(rf"技术成熟度\s*({NUM})\s*级")
@@ -65,7 +74,12 @@ def name_regex(template: str) -> str:
 def map_requirement(text: str) -> Mapped:
     out = Mapped()
     if m := _LEAD_TYPE.search(text):
-        out.rules.append(({"kind": "organisation_type", "types": [_ORG_TYPES[m.group(1)]]}, 0.9))
+        types: list[str] = []
+        for word in re.findall("|".join(_ORG_TYPES), m.group(1)):
+            if _ORG_TYPES[word] not in types:
+                types.append(_ORG_TYPES[word])
+        if types:
+            out.rules.append(({"kind": "organisation_type", "types": types}, 0.9 if len(types) == 1 else 0.75))
     if m := _NAME_PATTERN.search(text):
         template = m.group(1)
         if "+" in template or "＋" in template:
