@@ -114,3 +114,19 @@ def test_role_matrix(client: Client, officer: Any, program_call: Call, who: str)
         guide.refresh_from_db()
         assert (guide.draft, GuideImport.objects.count()) == before[:2]
         assert guide.call is None
+
+
+def test_import_list_has_a_constant_query_count(client: Client, officer: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer)
+    import_guide(data=seed_text("000").encode(), filename="a.txt", actor=officer)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("web:guide_list")).status_code == 200
+    for name in ("b.txt", "c.txt", "d.txt"):
+        import_guide(data=seed_text("004").encode(), filename=name, actor=officer)
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(reverse("web:guide_list")).content.decode()
+    assert page.count("/staff/guides/") >= 4
+    assert len(four.captured_queries) == len(one.captured_queries)

@@ -12,7 +12,7 @@ from shenbao.calls.models import Call, ProgramRole
 from shenbao.calls.services.roles import grant_program_role
 from shenbao.core.models import AuditEntry
 from shenbao.guides.enums import GuideImportStatus
-from shenbao.guides.errors import CallCodeTaken, DraftInvalid, GuideUnreadable
+from shenbao.guides.errors import CallCodeTaken, DraftInvalid, GuideUnreadable, ProgramNotYours
 from shenbao.guides.models import GuideImport
 from shenbao.guides.services import draft_yaml, import_guide, save_guide_as_draft_call, update_guide_draft
 from tests.factories import UserFactory
@@ -103,3 +103,18 @@ def test_save_refuses_to_overwrite_another_call(officer: Any, load_seed: Callabl
     assert existing.status == CallStatus.PUBLISHED
     guide.refresh_from_db()
     assert guide.call is None and guide.status == GuideImportStatus.EXTRACTED
+
+
+def test_save_refuses_to_put_the_call_into_someone_elses_program(officer: Any, load_seed: Callable[[str], Call]) -> None:
+    most = load_seed("003").program
+    guide = import_guide(data=seed_text("003").encode(), filename="003.txt", actor=officer)
+    text = draft_yaml(guide).replace(f"code: {guide.draft['program']['code']}", f"code: {most.code}", 1)
+    guide = update_guide_draft(guide=guide, text=text, actor=officer)
+    with pytest.raises(ProgramNotYours):
+        save_guide_as_draft_call(guide=guide, actor=officer)
+    assert not ProgramRole.objects.filter(program=most, user=officer).exists()
+    assert Call.objects.filter(program=most).count() == 1
+    # The program's own officer may add the draft call to it.
+    grant_program_role(program=most, user=officer, role=ProgramRoleKind.PROGRAM_OFFICER)
+    call = save_guide_as_draft_call(guide=guide, actor=officer)
+    assert call.program == most and call.status == CallStatus.DRAFT

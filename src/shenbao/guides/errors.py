@@ -54,3 +54,13 @@ class CallNoLongerDraft(DomainError):
 
     def __init__(self, code: str) -> None:
         super().__init__(_("The call “%(code)s” has left the draft state: change it from its own pages."), params={"code": code})
+
+
+class ProgramNotYours(DomainError):
+    code = "program_not_yours"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(
+            _("The program “%(code)s” exists and you are not its program officer: give the draft another program code."),
+            params={"code": code},
+        )

@@ -10,12 +10,12 @@ from django.db import transaction
 
 from shenbao.calls.definition.load import DefinitionInvalid, ReconciliationLine, parse_definition, parse_text, reconcile, to_data
 from shenbao.calls.enums import CallStatus, ProgramRoleKind
-from shenbao.calls.models import Call
+from shenbao.calls.models import Call, Program
 from shenbao.calls.services.definitions import load_call_definition
 from shenbao.calls.services.roles import grant_program_role
 from shenbao.core.audit import log_action
 from shenbao.guides.enums import GuideImportStatus
-from shenbao.guides.errors import CallCodeTaken, CallNoLongerDraft, DraftInvalid, GuideUnreadable
+from shenbao.guides.errors import CallCodeTaken, CallNoLongerDraft, DraftInvalid, GuideUnreadable, ProgramNotYours
 from shenbao.guides.models import GuideImport
 from shenbao.guides.parser.extract import Extraction, extract_guide
 from shenbao.guides.parser.reading import GuideReadError, read_document
@@ -99,8 +99,8 @@ def update_guide_draft(*, guide: GuideImport, text: str, actor: Any) -> GuideImp
 def save_guide_as_draft_call(*, guide: GuideImport, actor: Any) -> Call:
     """Create (or, while it is still a draft, update) the call the draft describes, in the draft state.
 
-    The importer becomes the program officer of the new program, so the call appears among
-    the calls they manage.
+    The importer becomes the program officer of a new program, so the call appears among the
+    calls they manage; an existing program is used only by its own officers (or an administrator).
     """
     guide = GuideImport.objects.select_for_update().get(pk=guide.pk)
     data = dict(guide.draft)
@@ -115,6 +115,10 @@ def save_guide_as_draft_call(*, guide: GuideImport, actor: Any) -> Call:
             raise CallCodeTaken(definition.call.code)
         if existing.status != CallStatus.DRAFT:
             raise CallNoLongerDraft(definition.call.code)
+    program = Program.objects.filter(code=definition.program.code).first()
+    if program is not None and not actor.has_perm("calls.change_program", program):
+        # Loading would change someone else's program and make the importer its officer.
+        raise ProgramNotYours(definition.program.code)
     result = load_call_definition(definition=definition, actor=actor, source=f"guide import {guide.pk}: {guide.filename}")
     if not getattr(actor, "is_superuser", False):
         grant_program_role(program=result.call.program, user=actor, role=ProgramRoleKind.PROGRAM_OFFICER, actor=actor)
