@@ -130,3 +130,17 @@ def test_import_list_has_a_constant_query_count(client: Client, officer: Any) ->
         page = client.get(reverse("web:guide_list")).content.decode()
     assert page.count("/staff/guides/") >= 4
     assert len(four.captured_queries) == len(one.captured_queries)
+
+
+def test_an_oversize_guide_is_refused_before_it_is_read(client: Client, officer: Any) -> None:
+    client.force_login(officer)
+    response = client.post(
+        reverse("web:guide_upload"),
+        data=b"x",
+        content_type="application/octet-stream",
+        headers=EN,
+        CONTENT_LENGTH=str(30 * 1024 * 1024),
+    )
+    assert response.status_code == 413
+    assert "at most 20 MB" in response.content.decode()
+    assert not GuideImport.objects.exists()

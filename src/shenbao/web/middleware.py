@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve
 
 from shenbao.applications.models import Application
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.guides.parser.reading import MAX_BYTES as GUIDE_MAX_BYTES
 
 MB = 1024 * 1024
 
@@ -49,6 +50,11 @@ class UploadLimitMiddleware:
         try:
             match = resolve(request.path_info)
         except Resolver404:
+            return None
+        if match.url_name == "guide_upload":
+            guide_limit = GUIDE_MAX_BYTES // MB
+            if length is not None and length > (guide_limit + 1) * MB:
+                return render(request, "web/upload_refused.html", {"limit": guide_limit, "guide": True}, status=413)
             return None
         if match.url_name != "application_attach":
             return None
