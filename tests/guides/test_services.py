@@ -118,3 +118,17 @@ def test_save_refuses_to_put_the_call_into_someone_elses_program(officer: Any, l
     grant_program_role(program=most, user=officer, role=ProgramRoleKind.PROGRAM_OFFICER)
     call = save_guide_as_draft_call(guide=guide, actor=officer)
     assert call.program == most and call.status == CallStatus.DRAFT
+
+
+@pytest.mark.parametrize("seed", ["000", "001", "003", "004"])
+def test_every_span_of_a_single_value_points_at_text_that_states_it(officer: Any, seed: str) -> None:
+    guide = import_guide(data=seed_text(seed).encode(), filename=f"{seed}.txt", actor=officer)
+    for span in guide.spans:
+        source = guide.source_text[span["source_start"] : span["source_end"]]
+        assert source.strip(), span
+        if span["path"] == "call.batch":
+            assert "批" in source
+        if span["path"].endswith(".quota"):
+            assert "个" in source or "项" in source
+        if span["path"].endswith(".budget.total"):
+            assert "万元" in source or "亿元" in source

@@ -95,11 +95,13 @@ def extract_guide(original: str) -> Extraction:
     call["year"] = year or dt.date.today().year
     if year is None:
         col.warn("year_missing")
-    if (m := _BATCH.search(title) or _BATCH.search(text[:4000])) is not None:
+    in_title = _BATCH.search(title)
+    if (m := _BATCH.search(text[tstart : tstart + 4000] if in_title else text[:4000])) is not None:
         value = to_number(m.group(1))
         if value:
+            base = tstart if in_title else 0
             call["batch"] = int(value)
-            col.span("call.batch", m.start(), m.end(), 0.8)
+            col.span("call.batch", base + m.start(), base + m.end(), 0.8)
     if (m := _REFERENCE.search(text[:2000])) is not None:
         call["reference"] = re.sub(r"\s+", "", m.group(0))
         col.span("call.reference", m.start(), m.end(), 0.9)
