@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from shenbao.calls.definition.load import parse_file
 from shenbao.guides.parser.extract import extract_guide
 from shenbao.guides.parser.reading import read_document
@@ -49,3 +51,30 @@ def test_circled_numbers_and_numbered_items_under_a_directions_section() -> None
         ("生物医药", {"qualifier": "range", "min": 6, "max": 8}, {"total": {"amount_wan": 300, "qualifier": "about"}}),
     ]
     assert data["timeline"][0]["at"] == "2025-09-30T16:00"
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [("一、", "二、"), ("1、", "2、"), ("1．", "2．"), ("（1）", "（2）"), ("1)", "2)"), ("①", "②"), ("第一条 ", "第二条 ")],
+)
+def test_directions_numbered_in_any_style(first: str, second: str) -> None:
+    text = "\n".join(
+        [
+            "某基金会2025年度资助计划申报通知",
+            f"{first}青年人才项目",
+            "支持数量：10个左右。",
+            "资助强度：每项20万元。",
+            f"{second}重点团队项目",
+            "支持数量：不超过3个。",
+            "资助经费：300万元。",
+            "申报截止时间：2025年4月1日中午12:00。",
+        ]
+    )
+    data = extract_guide(text).data
+    assert [(d["title"], d["quota"]) for d in data["directions"]] == [
+        ("青年人才项目", {"qualifier": "about", "value": 10}),
+        ("重点团队项目", {"qualifier": "at_most", "value": 3}),
+    ]
+    assert data["directions"][0]["budget"] == {"per_project": {"amount_wan": 20}}
+    assert data["directions"][1]["budget"] == {"total": {"amount_wan": 300}}
+    assert data["timeline"][0]["at"] == "2025-04-01T12:00"

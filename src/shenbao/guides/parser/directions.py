@@ -114,6 +114,19 @@ def find_blocks(lines: list[Line]) -> tuple[str, list[Block], list[tuple[str, in
                 items.append(j)
         if len(items) >= 2:
             return "section", close([Block(markers[j], j, j + 1) for j in items if markers[j]], (m.style, *_TOP_STYLES)), []  # type: ignore[arg-type]
+    # Any numbering style whose headings are followed by a quota or budget line.
+    valued = re.compile(
+        r"^(?:拟支持项目数|支持项目数|拟资助项目数|支持数量|资助数量|拟支持项目|支持项目|共拟支持经费|拟支持经费|资助经费|支持经费|资助强度)\s*[：:]"
+    )
+    by_style: dict[str, list[int]] = {}
+    for i, m in enumerate(markers):
+        titled = m is not None and m.style not in ("bullet", "bracket") and _title_like(m)
+        if titled and m is not None and any(valued.match(line.text) for line in lines[i + 1 : i + 6]):
+            by_style.setdefault(m.style, []).append(i)
+    if by_style:
+        style, items = max(by_style.items(), key=lambda kv: len(kv[1]))
+        stops = tuple(s for s in _TOP_STYLES if s != style)
+        return "valued", close([Block(markers[j], j, j + 1) for j in items if markers[j]], stops), []  # type: ignore[arg-type]
     return "none", [], []
 
 
