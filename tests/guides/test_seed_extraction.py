@@ -187,3 +187,11 @@ def test_seed_000_deadline_amount_term_limit_and_review_criteria(fmt: str) -> No
     assert got.program.funder.zh_hans == "小米集团"
     assert got.call.title.zh_hans == want.call.title.zh_hans
     assert got.call.contacts == []  # the only e-mail address is a person's (masked): never stored
+
+
+def test_seed_003_one_project_per_partner_country_in_1_5_and_1_6() -> None:
+    got, want = imported("003", "txt").definition, expected("003")
+    assert got is not None
+    rules = [(c.directions, c.rule.max, c.level.value) for c in got.eligibility if c.rule.kind == "per_partner_country"]  # type: ignore[union-attr]
+    assert rules == [(["1.5"], 1, "review"), (["1.6"], 1, "review")]
+    assert [c.model_dump() for c in got.selection.caps] == [c.model_dump() for c in want.selection.caps]

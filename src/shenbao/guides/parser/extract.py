@@ -121,6 +121,7 @@ def extract_guide(original: str) -> Extraction:
     criteria: list[dict[str, Any]] = []
     kpis: list[dict[str, Any]] = []
     documents: list[dict[str, Any]] = []
+    caps: list[dict[str, Any]] = []
     categories = [{"code": f"c{i + 1}", "name": name} for i, (name, _) in enumerate(category_names)]
     for i, block in enumerate(blocks):
         data, items = read_direction(block, lines, i, col)
@@ -140,6 +141,7 @@ def extract_guide(original: str) -> Extraction:
             requirements.append(requirement)
         if requirements:
             data["requirements"] = requirements
+        _per_country(data, criteria, caps)
         directions.append(data)
 
     # ---------------------------------------------------------------- call-level facts
@@ -226,6 +228,8 @@ def extract_guide(original: str) -> Extraction:
             definition[key] = parts
     if stages:
         definition["review_stages"] = stages
+    if caps:
+        definition["selection"] = {"caps": caps}
     if not directions:
         col.warn("no_directions")
     parsed = _validate(definition, col)
@@ -236,6 +240,36 @@ def extract_guide(original: str) -> Extraction:
         elif not line_r.matches and line_r.stated is not None:
             col.warn("reconciliation_difference", measure=line_r.measure, stated=line_r.stated, summed=line_r.summed)
     return Extraction(definition, parsed, col.spans, col.warnings, norm, lines_out, mode)
+
+
+_PER_COUNTRY = re.compile(rf"(原则上)?每个(?:合作)?国(?:别|家)不超过\s*({NUM})\s*个")
+
+
+def _per_country(data: dict[str, Any], criteria: list[dict[str, Any]], caps: list[dict[str, Any]]) -> None:
+    """ "（原则上每个合作国别不超过1个）" after a quota: a rule for applicants and a cap for selection."""
+    note = (data.get("quota") or {}).get("note", "")
+    m = _PER_COUNTRY.search(note)
+    value = to_number(m.group(2)) if m else None
+    if m is None or not value:
+        return
+    code = f"rule-{len(criteria) + 1}"
+    criteria.append(
+        {
+            "code": code,
+            "text": note,
+            "rule": {"kind": "per_partner_country", "max": int(value)},
+            "level": "review" if m.group(1) else "must",
+            "directions": [data["code"]],
+        }
+    )
+    for cap in caps:
+        if cap["max"] == int(value) and cap.get("in_principle", False) == bool(m.group(1)):
+            cap["directions"].append(data["code"])
+            return
+    cap = {"kind": "per_partner_country", "max": int(value), "directions": [data["code"]]}
+    if m.group(1):
+        cap["in_principle"] = True
+    caps.append(cap)
 
 
 def _attach(
