@@ -78,3 +78,17 @@ def test_directions_numbered_in_any_style(first: str, second: str) -> None:
     assert data["directions"][0]["budget"] == {"per_project": {"amount_wan": 20}}
     assert data["directions"][1]["budget"] == {"total": {"amount_wan": 300}}
     assert data["timeline"][0]["at"] == "2025-04-01T12:00"
+
+
+def test_only_organisation_addresses_are_kept_as_contacts() -> None:
+    text = "\n".join(
+        [
+            "某大赛参赛通知",
+            "一、联系方式",
+            "联系人：李老师，电子邮箱：li.person@example.edu.cn",
+            "大赛组委会邮箱：contest@example.org",
+            "联系地址：某市某路1号",
+        ]
+    )
+    contacts = extract_guide(text).data["call"]["contacts"]
+    assert [(c["email"], c.get("address")) for c in contacts] == [("contest@example.org", "某市某路1号")]

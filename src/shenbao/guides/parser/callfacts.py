@@ -12,6 +12,8 @@ from shenbao.guides.parser.numbering import read_marker
 
 _DEADLINE = re.compile(r"截止|截至")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+# Words that put a person, not an organisation, next to an address.
+_PERSONAL = re.compile(r"联系人|负责人|老师|先生|女士|同志|教授|博士")
 _REVIEW_HEAD = re.compile(r"(?:评审|评选|评议|考察|评比).{0,10}(?:主要考虑|标准|重点|要点|维度)[^：:]{0,6}[：:]$")
 
 _WINDOW_KINDS = (
@@ -139,8 +141,12 @@ def contacts(text: str, funder: str, col: Collector) -> list[dict[str, Any]]:
     contacts: list[dict[str, Any]] = []
     for m in _EMAIL.finditer(text):
         email = m.group(0).rstrip(".")
-        if "*" in text[max(0, m.start() - 4) : m.start() + 1] or any(c.get("email") == email for c in contacts):
-            continue  # a masked, personal address is never stored
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        before = text[max(line_start, m.start() - 40) : m.start()]
+        if "*" in text[max(0, m.start() - 4) : m.start() + 1] or _PERSONAL.search(before):
+            continue  # a person's address (masked, or next to their name) is not stored
+        if any(c.get("email") == email for c in contacts):
+            continue
         contact: dict[str, Any] = {"organisation": funder, "email": email}
         address = re.search(r"(?:联系地址|地址)[：:]\s*([^\n]{4,80})", text[m.end() : m.end() + 200])
         if address:
