@@ -230,7 +230,12 @@ def read_direction(
                 details.append({"label": label, "text": tidy(value)})
                 col.span(f"{p}.details.{len(details) - 1}", vstart, line.end, 0.8)
             elif value and label in ("其他要求", "申报要求", "具体要求", "有关要求"):
-                requirements.append((value, vstart))
+                # Requirements run on one line separated by "；": one item each.
+                offset = 0
+                for part in re.split(r"(?<=；)", value):
+                    if part.strip():
+                        requirements.append((part, vstart + offset))
+                    offset += len(part)
             continue
         sub = read_marker(text)
         if (
@@ -241,7 +246,12 @@ def read_direction(
             fields.append((_field_item(sub.rest), line.start + sub.offset, line.end))
             continue
         if label in ("其他要求", "申报要求", "具体要求", "有关要求"):
-            requirements.append((text, line.start))
+            if requirements and sub is None and not requirements[-1][0].endswith(("。", "；")):
+                # A line the wrap-joining left apart still belongs to the item before it.
+                previous, start = requirements[-1]
+                requirements[-1] = (previous + text, start)
+            else:
+                requirements.append((text, line.start))
             continue
         if marker.style == "code" and _MASKED_PHONE.match(text):
             # A host organisation's contact: the short lines before the person's name are its name.

@@ -31,6 +31,7 @@ _CJK_SPACE = re.compile(
     rf"(?<=[，。；：、（）“”《》])[ ]+(?=[{_HAN}，。；：、（）“”《》])|(?<=[{_HAN}])[ ]+(?=[，。；：、（）“”《》])"
 )
 _SENTENCE_END = tuple("。；！？：:;!?")
+_RUNNING_TEXT = re.compile(r"[，。；：、！？,;:（）()]")
 # A full line ending in ；or ，is still inside its paragraph (a list running on to the next line).
 _PARAGRAPH_END = tuple("。！？：:!?")
 _MARKER_START = re.compile(
@@ -138,7 +139,8 @@ def normalise(original: str) -> NormalisedText:
             removed["links"] += 1
             continue
         # A short line that recurs on many pages is a running header; keep its first use (the title).
-        if counts[text] >= 3 and _width(text) <= 60 and not text.endswith(_SENTENCE_END):
+        # Boilerplate repeated in several directions is text, not a header: headers carry no punctuation.
+        if counts[text] >= 3 and _width(text) <= 60 and not _RUNNING_TEXT.search(text) and not _MARKER_START.match(text):
             if text in seen_repeats:
                 removed["headers"] += 1
                 continue
