@@ -208,3 +208,19 @@ def test_seed_003_requirement_items_are_the_documents_sentences(fmt: str) -> Non
         if w.code == "2.5":
             wanted = ["".join(wanted)]
         assert [r.text.zh_hans for r in g.requirements] == wanted, w.code
+
+
+@pytest.mark.parametrize("fmt", list(FORMATS))
+def test_seed_004_sectors_and_list_descriptions(fmt: str) -> None:
+    got, want = imported("004", fmt).definition, expected("004")
+    assert got is not None
+    assert len(got.fields) == len(want.fields) == 9
+    same = [g.zh_hans == w.zh_hans for g, w in zip(got.fields, want.fields, strict=True)]
+    # The hand-written file shortens the eighth sector ("这些领域包括但不限于" → "包括但不限于").
+    assert same == [True] * 7 + [False, True]
+    for g, w in zip(got.directions[:5], want.directions[:5], strict=True):
+        assert g.description is not None and w.description is not None
+        assert g.description.zh_hans == w.description.zh_hans
+    last = got.directions[-1].description
+    assert last is not None and last.zh_hans is not None and not last.zh_hans.endswith("产品。")
+    assert "以上" not in last.zh_hans

@@ -154,3 +154,30 @@ def contacts(text: str, funder: str, col: Collector) -> list[dict[str, Any]]:
         contacts.append(contact)
         col.span(f"call.contacts.{len(contacts) - 1}", m.start(), m.end(), 0.8)
     return contacts
+
+
+_FIELDS_HEAD = re.compile(r"(?:所属行业|所属领域|行业领域|征集领域|支持领域|重点领域)(?:包括|范围|为)?[^：:]{0,6}[：:]$")
+
+
+def call_fields(lines: list[Line], col: Collector) -> list[str]:
+    """Call-wide sectors listed after "所属行业包括：" (seed 004's nine industries)."""
+    for i, line in enumerate(lines):
+        if not _FIELDS_HEAD.search(line.text):
+            continue
+        items: list[tuple[str, Line, Line]] = []
+        style = None
+        for nxt in lines[i + 1 : i + 40]:
+            marker = read_marker(nxt.text)
+            if marker is not None and marker.style not in ("chapter", "cn_comma", "bracket") and style in (None, marker.style):
+                style = marker.style
+                items.append((marker.rest, nxt, nxt))
+            elif marker is None and items and not items[-1][0].endswith("。"):
+                text, first, _ = items[-1]
+                items[-1] = (text + nxt.text, first, nxt)
+            else:
+                break
+        if len(items) >= 2:
+            for k, (_, first, last) in enumerate(items):
+                col.span(f"fields.{k}", first.start, last.end, 0.75)
+            return [tidy(text) for text, _, _ in items]
+    return []

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shenbao.guides.parser.model import Collector, Line, tidy
-from shenbao.guides.parser.numbering import Marker, read_marker
+from shenbao.guides.parser.numbering import Marker, read_marker, strip_bullet
 from shenbao.guides.parser.numbers import find_duration, parse_duration, parse_money, parse_quota
 from shenbao.guides.parser.places import countries_in, group_in
 from shenbao.guides.parser.requirements import Mapped, map_requirement
@@ -95,6 +95,8 @@ def find_blocks(lines: list[Line]) -> tuple[str, list[Block], list[tuple[str, in
             for k, b in enumerate(blocks):
                 if k + 1 < len(blocks) and blocks[k + 1].first < b.last:
                     b.last = blocks[k + 1].first
+                # "以上……" sums up the lists: it closes the last one.
+                b.last = next((j for j in range(b.first + 1, b.last) if lines[j].text.startswith("以上")), b.last)
             return "category", blocks, categories
     # A section about directions: its first run of numbered items with values.
     for i, m in enumerate(markers):
@@ -286,7 +288,7 @@ def read_direction(
     if details:
         data["details"] = details
     if not requirements and plain and block.category is not None:
-        data["description"] = tidy("".join(line.text for line in plain))
+        data["description"] = tidy("".join(strip_bullet(line.text)[0] for line in plain))
         col.span(f"{p}.description", plain[0].start, plain[-1].end, 0.7)
     items: list[tuple[str, Mapped]] = []
     texts: list[str] = []
