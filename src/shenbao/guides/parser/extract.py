@@ -17,8 +17,8 @@ from typing import Any
 
 from shenbao.calls.definition.load import DefinitionInvalid, ReconciliationLine, parse_definition, reconcile
 from shenbao.calls.definition.schema import CallDefinition
-from shenbao.guides.parser.callfacts import contacts as call_contacts
 from shenbao.guides.parser.callfacts import call_fields, review_criteria, timeline
+from shenbao.guides.parser.callfacts import contacts as call_contacts
 from shenbao.guides.parser.dates import find_dates
 from shenbao.guides.parser.directions import find_blocks, read_direction
 from shenbao.guides.parser.model import Collector, Line, Span, Warning, tidy
