@@ -2,7 +2,8 @@
 
 Accuracy: for every case in bench/guides/cases.yaml, the document is imported and compared
 with its hand-written definition, per field (direction count, ids, quotas, qualifiers,
-budgets, durations, deadlines) as precision and recall; directions are matched by title.
+budgets, durations, deadlines, eligibility rule kinds per direction) as precision and recall;
+directions are matched by title.
 "ids" count a direction's code: seed 004's lists have no ids in the document (its hand-written
 definition gives them slugs), so those 8 are misses by construction.
 Speed: extraction time of a 40,000-character guide (seed 003's text repeated).
@@ -27,7 +28,7 @@ from shenbao.calls.definition.schema import CallDefinition, TimelineKind  # noqa
 from shenbao.guides.parser.extract import extract_guide  # noqa: E402
 from shenbao.guides.parser.reading import read_document  # noqa: E402
 
-FIELDS = ("ids", "quotas", "qualifiers", "budgets", "durations", "deadlines")
+FIELDS = ("ids", "quotas", "qualifiers", "budgets", "durations", "deadlines", "rules")
 
 
 def _facts(definition: CallDefinition) -> dict[str, set[tuple[Any, ...]]]:
@@ -44,6 +45,12 @@ def _facts(definition: CallDefinition) -> dict[str, set[tuple[Any, ...]]]:
             out["durations"].add(
                 (key, d.duration.qualifier, d.duration.value, d.duration.min, d.duration.max, d.duration.in_principle)
             )
+    titles = {d.code: (d.title.zh_hans or "").replace(" ", "") for d in definition.directions}
+    for c in definition.eligibility:
+        # A rule kind and where it applies (direction titles; the whole call when none).
+        where = tuple(sorted(titles.get(code, code) for code in c.directions)) or ("*",)
+        for key in where:
+            out["rules"].add((c.rule.kind, key))
     for item in definition.timeline:
         if item.kind == TimelineKind.DEADLINE and not item.tentative:
             out["deadlines"].add((item.at.isoformat() if item.at else None,))

@@ -118,6 +118,11 @@ def test_seed_003_requirements_become_rules_and_kpis(fmt: str) -> None:
     assert sco.countries == ["BY", "RU", "KZ", "UZ", "PK"] and sco.min_distinct == 2  # type: ignore[union-attr]
     name = next(c.rule for c in got.eligibility if c.rule.kind == "name_pattern" and c.directions == ["1.4"])
     assert name.pattern == "中埃.+联合实验室"  # type: ignore[union-attr]
+    no_subtopics = next(c for c in got.eligibility if c.rule.kind == "subtopics" and c.rule.max == 0)  # type: ignore[union-attr]
+    assert no_subtopics.directions == [d.code for d in got.directions if d.code != "2.9"]
+    assert next(c.rule for c in got.eligibility if c.rule.kind == "subtopics" and c.directions == ["2.9"]).max == 3  # type: ignore[union-attr]
+    nz = next(c.rule for c in got.eligibility if c.rule.kind == "partner_country" and c.directions == ["1.1"])
+    assert nz.countries == ["NZ"]  # type: ignore[union-attr]
     visits = [k for k in got.kpi_templates if "交流访问" in k.name.get("zh-hans")]
     assert sorted(k.target for k in visits) == [2, 3]
     assert {d.type.value for d in got.required_documents} >= {"government_endorsement", "joint_lab_plan", "ip_agreement"}

@@ -142,6 +142,7 @@ def extract_guide(original: str) -> Extraction:
         if requirements:
             data["requirements"] = requirements
         _per_country(data, criteria, caps)
+        _partner_rule(data, criteria)
         directions.append(data)
 
     # ---------------------------------------------------------------- call-level facts
@@ -209,7 +210,7 @@ def extract_guide(original: str) -> Extraction:
         mapped = map_requirement(line.text)
         mapped.rules = [(r, c) for r, c in mapped.rules if r["kind"] != "duration" or "申" in line.text]
         if mapped.rules or mapped.documents:
-            _attach(mapped, tidy(line.text), [], criteria, kpis, documents)
+            _attach(mapped, tidy(line.text), _except(line.text, directions), criteria, kpis, documents)
 
     definition["timeline"] = timeline(text, year, col)
     stages = review_criteria(lines, col)
@@ -242,6 +243,33 @@ def extract_guide(original: str) -> Extraction:
         elif not line_r.matches and line_r.stated is not None:
             col.warn("reconciliation_difference", measure=line_r.measure, stated=line_r.stated, summed=line_r.summed)
     return Extraction(definition, parsed, col.spans, col.warnings, norm, lines_out, mode)
+
+
+_EXCEPT = re.compile(r"[（(](?:指南)?方向\s*([\d.、，和及\s]+?)\s*除外[）)]")
+
+
+def _except(text: str, directions: list[dict[str, Any]]) -> list[str]:
+    """ "（指南方向 2.9除外）": a call-wide sentence that applies to every other direction."""
+    m = _EXCEPT.search(text)
+    if m is None:
+        return []
+    excluded = set(re.findall(r"\d+(?:\.\d+)?", m.group(1)))
+    return [d["code"] for d in directions if d["code"] not in excluded]
+
+
+def _partner_rule(data: dict[str, Any], criteria: list[dict[str, Any]]) -> None:
+    """A direction with China and a named partner ("中国和新西兰…") takes partners from there."""
+    countries = (data.get("partner") or {}).get("countries")
+    if not countries or any(c["rule"]["kind"] == "partner_country" and data["code"] in c["directions"] for c in criteria):
+        return
+    criteria.append(
+        {
+            "code": f"rule-{len(criteria) + 1}",
+            "text": data["title"],
+            "rule": {"kind": "partner_country", "countries": list(countries)},
+            "directions": [data["code"]],
+        }
+    )
 
 
 _PER_COUNTRY = re.compile(rf"(原则上)?每个(?:合作)?国(?:别|家)不超过\s*({NUM})\s*个")

@@ -126,6 +126,8 @@ def map_requirement(text: str) -> Mapped:
         years = to_number(m.group(1))
         if years:
             out.rules.append(({"kind": "negative_event", "years": int(years)}, 0.75))
+    if re.search(r"不下设课题|不设课题", text):
+        out.rules.append(({"kind": "subtopics", "max": 0}, 0.8))
     if m := _SUBTOPICS.search(text):
         count = to_number(m.group(1))
         if count:
