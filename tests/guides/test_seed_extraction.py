@@ -165,7 +165,14 @@ def test_seed_004_three_categories_eight_lists_and_deadline(fmt: str) -> None:
     review = next(t for t in got.timeline if t.kind == TimelineKind.REVIEW)
     want_review = next(t for t in want.timeline if t.kind == TimelineKind.REVIEW)
     assert (review.start, review.end) == (want_review.start, want_review.end)
-    assert [c.rule.kind for c in got.eligibility] == ["negative_event"]
+    assert [c.rule.kind for c in got.eligibility] == ["required_document", "nomination", "negative_event", "entry_language"]
+    rules = {c.rule.kind: c.rule.model_dump() for c in got.eligibility}
+    wanted = {c.rule.kind: c.rule.model_dump() for c in want.eligibility}
+    for kind in ("nomination", "negative_event", "entry_language"):
+        assert rules[kind] == wanted[kind], kind
+    assert [(d.name.zh_hans, d.type.value) for d in got.required_documents] == [
+        ("《2025 科创先锋案例征集申报表》", "application_form")
+    ]
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))

@@ -312,6 +312,10 @@ def _attach(
 ) -> tuple[list[str], list[str]]:
     codes: list[str] = []
     for rule, _confidence in mapped.rules:
+        same = next((c for c in criteria if c["rule"] == rule and c["directions"] == list(directions)), None)
+        if same is not None:  # the document says it twice: one criterion
+            codes.append(same["code"])
+            continue
         code = f"rule-{len(criteria) + 1}"
         criteria.append({"code": code, "text": text, "rule": rule, "directions": list(directions)})
         codes.append(code)

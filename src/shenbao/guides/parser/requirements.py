@@ -58,6 +58,25 @@ _KPI = re.compile(
 )
 
 
+_ROUTES = (
+    ("自荐|自主报名|自行申报|自主申报", "self"),
+    ("专家推荐", "expert_recommendation"),
+    ("单位推荐|组织推荐|机构推荐", "institution_recommendation"),
+)
+_LANGUAGE = re.compile(
+    r"国内[^。；]{0,12}?使用(中文或英文|中英文|中文|英文)[^。；]{0,12}?国外[^。；]{0,12}?使用(中文或英文|中英文|中文|英文)"
+)
+
+
+def _languages(words: str) -> list[str]:
+    out = []
+    if "中" in words:
+        out.append("zh-hans")
+    if "英" in words:
+        out.append("en")
+    return out
+
+
 def name_regex(template: str) -> str:
     """ "中埃+研究领域+联合实验室" → a regular expression: literal parts stay, descriptive parts match text."""
     parts = [p.strip() for p in re.split(r"\s*[+＋]\s*", template) if p.strip()]
@@ -126,6 +145,11 @@ def map_requirement(text: str) -> Mapped:
         years = to_number(m.group(1))
         if years:
             out.rules.append(({"kind": "negative_event", "years": int(years)}, 0.75))
+    routes = [route for word, route in _ROUTES if re.search(word, text)]
+    if routes and re.search(r"报名|申报|推荐|参评|方式", text) and len(routes) >= 2:
+        out.rules.append(({"kind": "nomination", "routes": routes}, 0.75))
+    if m := _LANGUAGE.search(text):
+        out.rules.append(({"kind": "entry_language", "domestic": _languages(m.group(1)), "foreign": _languages(m.group(2))}, 0.8))
     if re.search(r"不下设课题|不设课题", text):
         out.rules.append(({"kind": "subtopics", "max": 0}, 0.8))
     if m := _SUBTOPICS.search(text):
@@ -149,6 +173,9 @@ def map_requirement(text: str) -> Mapped:
         else:
             rule.update(min_months=round(duration["value"] * months))
         out.rules.append((rule, 0.8))
+    for m in re.finditer(r"《([^》]{0,30}申报表)》", text):
+        if re.search(r"提交|上传|填写|准备|提供|下载", text):
+            out.documents.append({"name": f"《{m.group(1)}》", "type": "application_form"})
     for m in _DOCUMENT.finditer(text):
         name = re.sub(r"^(?:双方|关于|该)", "", m.group(1)).strip()
         if 2 <= len(name) <= 40:
