@@ -63,6 +63,8 @@ bench: install
 	$(RUN) python bench/run.py
 	$(RUN) python bench/deadline_rush.py
 	$(RUN) python bench/assignment.py
+	$(RUN) python bench/review_aggregation.py
+	$(RUN) python bench/guide_import.py
 
 # Reviewer assignment (pure, no database): S/M/L/XL synthetic instances, LP check, fair mode,
 # text affinity; JSON in bench/results/assignment.json.  SIZES=S,M to run a subset.

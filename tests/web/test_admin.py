@@ -15,7 +15,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-OURS = ("accounts", "calls", "core")
+OURS = ("accounts", "calls", "core", "guides")
 
 
 def test_admin_pages_render_for_an_administrator(client: Client, load_seed: Callable[[str], Call]) -> None:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "shenbao.applications",
     "shenbao.reviews",
     "shenbao.documents",
+    "shenbao.guides",
     "shenbao.notifications",
     "shenbao.web",
     "shenbao.api",

@@ -17,6 +17,7 @@ from django.urls import Resolver404, resolve
 from shenbao.applications.models import Application
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.documents.services.word import MAX_FORM_MB
+from shenbao.guides.parser.reading import MAX_BYTES as GUIDE_MAX_BYTES
 from shenbao.web.staff.imports import MAX_TABLE_MB
 
 MB = 1024 * 1024
@@ -51,6 +52,11 @@ class UploadLimitMiddleware:
         try:
             match = resolve(request.path_info)
         except Resolver404:
+            return None
+        if match.url_name == "guide_upload":
+            guide_limit = GUIDE_MAX_BYTES // MB
+            if length is not None and length > (guide_limit + 1) * MB:
+                return render(request, "web/upload_refused.html", {"limit": guide_limit, "guide": True}, status=413)
             return None
         if match.url_name not in ("application_attach", "application_form_upload", "topic_import", "application_import"):
             return None

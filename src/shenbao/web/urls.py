@@ -7,6 +7,7 @@ from shenbao.web.public import documents as public_documents
 from shenbao.web.public import views as public
 from shenbao.web.reviewer import views as reviewer
 from shenbao.web.staff import exports as staff_exports
+from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import imports as staff_imports
 from shenbao.web.staff import reviews as staff_reviews
 from shenbao.web.staff import views as staff
@@ -60,6 +61,11 @@ urlpatterns = [
         name="assignment_attachment",
     ),
     path("staff/", staff.staff_calls, name="staff_calls"),
+    path("staff/guides/", staff_guides.guide_list, name="guide_list"),
+    path("staff/guides/upload/", staff_guides.guide_upload, name="guide_upload"),
+    path("staff/guides/<int:pk>/", staff_guides.guide_detail, name="guide_detail"),
+    path("staff/guides/<int:pk>/draft/", staff_guides.guide_edit, name="guide_edit"),
+    path("staff/guides/<int:pk>/save-call/", staff_guides.guide_save_call, name="guide_save_call"),
     path("staff/calls/<slug:code>/formal-check/", staff.formal_check, name="formal_check"),
     path("staff/calls/<slug:code>/formal-check/decide/", staff.formal_check_decide, name="formal_check_decide"),
     path("staff/calls/<slug:code>/review/", staff_reviews.review_overview, name="review_overview"),

@@ -34,7 +34,7 @@ def staff_calls(request: HttpRequest) -> HttpResponse:
     calls = [
         c for c in Call.objects.select_related("program").order_by("-deadline") if request.user.has_perm("calls.change_call", c)
     ]
-    return render(request, "web/staff/calls.html", {"calls": calls})
+    return render(request, "web/staff/calls.html", {"calls": calls, "can_import": request.user.has_perm("guides.import_guide")})
 
 
 @login_required

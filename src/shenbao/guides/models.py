@@ -1,0 +1,41 @@
+"""An uploaded guide document and the draft call definition extracted from it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.guides.enums import GuideImportStatus
+
+
+class GuideImport(models.Model):
+    """One upload: the text as read, the extraction (with spans and confidences), the edited draft.
+
+    ``extraction`` keeps what the importer produced; ``draft`` is what staff edit and save.
+    Spans point into ``source_text`` (the document as uploaded, traditional characters kept).
+    """
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="guide_imports")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    filename = models.CharField(_("file name"), max_length=255, blank=True)
+    file_kind = models.CharField(_("file kind"), max_length=10)
+    encoding = models.CharField(max_length=20, blank=True)
+    traditional = models.BooleanField(default=False)
+    source_text = models.TextField(_("source text"))
+    extraction = models.JSONField(default=dict)
+    spans = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+    draft = models.JSONField(default=dict)
+    reconciliation = models.JSONField(default=list)
+    status = models.CharField(max_length=20, choices=GuideImportStatus.choices, default=GuideImportStatus.EXTRACTED)
+    call = models.ForeignKey("calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="guide_imports")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("guide import")
+        verbose_name_plural = _("guide imports")
+
+    def __str__(self) -> str:
+        return self.filename or f"guide import {self.pk}"

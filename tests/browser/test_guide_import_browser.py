@@ -1,0 +1,77 @@
+"""Guide import in a real browser: upload a .docx, see the source beside the draft, edit, save a draft call."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from shenbao.calls.definition.load import parse_file
+from shenbao.calls.definitions import SEED_FILES
+from shenbao.calls.enums import CallStatus, ProgramRoleKind
+from shenbao.calls.models import Call
+from shenbao.calls.services.definitions import load_call_definition
+from shenbao.calls.services.roles import grant_program_role
+from shenbao.guides.models import GuideImport
+from tests.factories import UserFactory
+from tests.guides.documents import make_docx, seed_text
+
+
+@pytest.fixture
+def site(live_server: Any) -> str:
+    return str(live_server.url)
+
+
+@pytest.fixture
+def officer_page(page: Any, site: str) -> Any:
+    program = load_call_definition(definition=parse_file(SEED_FILES["004"])).call.program
+    user = UserFactory()
+    grant_program_role(program=program, user=user, role=ProgramRoleKind.PROGRAM_OFFICER)
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": site}])
+    return page
+
+
+def test_upload_review_edit_and_save_a_draft_call(officer_page: Any, site: str, tmp_path: Path) -> None:
+    page = officer_page
+    guide_file = tmp_path / "指南.docx"
+    guide_file.write_bytes(make_docx(seed_text("003").split("\n")))
+
+    page.goto(site + "/staff/")
+    page.get_by_role("link", name="导入指南文件，生成草稿指南").click()
+    page.locator("input[name=document]").set_input_files(str(guide_file))
+    page.get_by_role("button", name="读取指南").click()
+    page.wait_for_url("**/staff/guides/*/")
+
+    # The source text with highlighted spans beside the extracted draft.
+    assert page.locator("pre.source mark.span").count() >= 19 * 3
+    assert page.locator("table.draft-directions tbody tr").count() == 19
+    assert page.locator(".reconciliation-table tr.ok").count() == 3
+    first = page.locator("table.draft-directions tbody tr").first
+    assert first.locator("td").nth(1).inner_text() == "中国和新西兰政府间科技合作项目"
+    first.locator("a").click()
+    assert page.locator("mark.span:target").get_attribute("data-path", timeout=5_000) is not None
+
+    # Edit the draft: htmx swaps the panel without a page load.
+    editor = page.locator("textarea[name=definition]")
+    yaml_text = editor.input_value()
+    code = GuideImport.objects.get().draft["call"]["code"]
+    editor.fill(yaml_text.replace(f"code: {code}", "code: most-intl-2025-2-draft"))
+    page.get_by_role("button", name="检查并保存草稿").click()
+    page.wait_for_selector("#guide-draft .message.success")
+    assert "草稿已保存" in page.locator("#guide-draft .message.success").inner_text()
+
+    page.get_by_role("button", name="保存为草稿指南").click()
+    page.wait_for_load_state()
+    assert "草稿指南“most-intl-2025-2-draft”已保存，尚未发布。" in page.locator(".messages").inner_text()
+    call = Call.objects.get(code="most-intl-2025-2-draft")
+    assert call.status == CallStatus.DRAFT and call.directions.count() == 19
+
+    # Published calls are what the public sees: the draft is not listed.
+    page.goto(site + "/")
+    assert page.locator(".call-card", has_text="政府间国际科技创新合作").count() == 0
