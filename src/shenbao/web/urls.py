@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from shenbao.web.applicant import documents as applicant_documents
+from shenbao.web.applicant import exclusions as applicant_exclusions
 from shenbao.web.applicant import views as applicant
 from shenbao.web.public import documents as public_documents
 from shenbao.web.public import views as public
@@ -40,6 +41,7 @@ urlpatterns = [
         applicant.application_attachment_remove,
         name="application_attachment_remove",
     ),
+    path("applications/<int:pk>/exclusions/", applicant_exclusions.application_exclusion, name="application_exclusion"),
     path("applications/<int:pk>/submit/", applicant.application_submit, name="application_submit"),
     path("applications/<int:pk>/withdraw/", applicant.application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/endorse/", applicant.application_endorse, name="application_endorse"),

@@ -38,6 +38,7 @@ from shenbao.calls.queries.public import call_phase, get_call_for_viewing
 from shenbao.core.errors import DomainError
 from shenbao.eligibility.engine import Outcome, summarise
 from shenbao.eligibility.messages import OUTCOME_LABELS, result_text
+from shenbao.reviews.models import ExclusionRequest
 from shenbao.web.applicant.forms import (
     AttachmentDetailsForm,
     InviteForm,
@@ -226,6 +227,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submit_key": secrets.token_urlsafe(16),
         "revisions": list(application.revisions.order_by("-number")),
         "decisions": list(application.formal_checks.all()),
+        "exclusions_max": definition.review_policy.exclusions_max,
+        "exclusions": list(ExclusionRequest.objects.filter(application=application).order_by("pk")),
         **_eligibility_context(application),
     }
     return render(request, "web/applicant/application.html", context)
