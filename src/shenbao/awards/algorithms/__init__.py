@@ -1,0 +1,1 @@
+"""Pure award algorithms (no Django): the selection optimiser."""
