@@ -38,7 +38,7 @@ def send_review_reminders(*, now: dt.datetime | None = None, link_base: str = ""
         if not end - dt.timedelta(days=DAYS_BEFORE) <= now < end:
             continue
         pending = (
-            Assignment.objects.select_for_update()
+            Assignment.objects.select_for_update(of=("self",))
             .filter(stage=stage, status=AssignmentStatus.ACTIVE)
             .exclude(review__state=ReviewState.SUBMITTED)
             .select_related("reviewer")
