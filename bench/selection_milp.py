@@ -27,13 +27,14 @@ def milp_optimum(problem: SelectionProblem, weights: tuple[int, ...]) -> tuple[f
     else:
         amount = np.zeros(n)
     rows: list[tuple[list[int], list[float], float, float]] = []
-    rules = {g.group: g for g in problem.groups}
     members: dict[object, list[int]] = defaultdict(list)
     for i, c in enumerate(cands):
         members[c.group].append(i)
-    for g, idx in members.items():
-        r = rules.get(g)
-        if r is None:
+    for r in problem.groups:
+        idx = members.get(r.group, [])
+        if r.quota is not None and not idx:
+            if r.quota.lower > 0:
+                return None, set()
             continue
         if r.quota is not None:
             hi = r.quota.upper

@@ -139,10 +139,19 @@ def core_conflicts(ix: Indexed, opts: SolverOptions) -> list[RuleConflict]:
     code = s.solve(built.model)
     if code != cp_model.INFEASIBLE:
         return [RuleConflict(ConflictCode.RULE_IN_CONFLICT)]
+    core = sorted(s.sufficient_assumptions_for_infeasibility())
+    # deletion-based minimisation: drop every rule the conflict does not need
+    by_index = {v.index: v for v in built.assumptions}
+    for lit in list(core):
+        trial = [k for k in core if k != lit]
+        built.model.clear_assumptions()
+        built.model.add_assumptions([by_index[k] for k in trial])
+        if solver(opts.max_deterministic_time, opts.random_seed).solve(built.model) == cp_model.INFEASIBLE:
+            core = trial
     out = []
     apps = [c.application for c in ix.problem.candidates]
     pin_of = {v.index: i for i, v in built.x.items()}
-    for lit in sorted(s.sufficient_assumptions_for_infeasibility()):
+    for lit in core:
         kind, group, key, limit = built.rule_literals[lit]
         application: Id | None = apps[pin_of[lit]] if lit in pin_of else None
         out.append(
