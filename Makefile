@@ -6,12 +6,12 @@ RUN := $(UV) run --frozen
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install messages-compile migrate demo serve worker test lint fmt typecheck messages bench bench-assignment clean
+.PHONY: help install messages-compile migrate demo serve worker test lint fmt typecheck messages bench bench-assignment bench-selection clean
 
 help:
 	@echo "make demo   - install, migrate, load the seed calls and demo data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - ruff, mypy, import contracts, makemigrations --check, the pytest suite"
-	@echo "make lint | fmt | typecheck | messages | bench | bench-assignment | clean"
+	@echo "make lint | fmt | typecheck | messages | bench | bench-assignment | bench-selection | clean"
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check "uv>=0.6" || $(PYTHON) -m pip install --user --quiet --disable-pip-version-check "uv>=0.6"
@@ -65,12 +65,19 @@ bench: install
 	$(RUN) python bench/assignment.py
 	$(RUN) python bench/review_aggregation.py
 	$(RUN) python bench/guide_import.py
+	$(RUN) python bench/selection.py
 
 # Reviewer assignment (pure, no database): S/M/L/XL synthetic instances, LP check, fair mode,
 # text affinity; JSON in bench/results/assignment.json.  SIZES=S,M to run a subset.
 SIZES ?= S,M,L,XL
 bench-assignment: install
 	$(RUN) python bench/assignment.py --sizes $(SIZES)
+
+# Selection optimiser (pure, no database): seed-003-shaped call at 20,000 and 100,000
+# applications, HiGHS check on a small one; JSON in bench/results/selection.json.
+SELECTION_SIZES ?= 20000,100000
+bench-selection: install
+	$(RUN) python bench/selection.py --sizes $(SELECTION_SIZES)
 
 clean:
 	rm -rf .venv var db.sqlite3 .pytest_cache .mypy_cache .ruff_cache

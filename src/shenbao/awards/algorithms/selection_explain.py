@@ -1,0 +1,192 @@
+"""Reasons for every application and the reserve lists, recomputed from the final selection.
+
+A non-selected application's reasons are every rule that adding it to the selection would
+break.  At a proven optimum at least one always applies: the weights are positive, so an
+application that no rule blocks would have been added.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+
+from shenbao.awards.algorithms.selection_model import Indexed
+from shenbao.awards.algorithms.selection_types import (
+    Explanation,
+    Id,
+    Reason,
+    ReasonCode,
+    RuleConflict,
+    Selection,
+    SolveStats,
+    SolveStatus,
+)
+
+Solved = tuple[set[int], dict[int, int], int, int]  # chosen, tier of chosen, objective, bound
+
+
+def explain(
+    ix: Indexed, solved: Solved | None, status: SolveStatus, *, conflicts: tuple[RuleConflict, ...], stats: SolveStats | None
+) -> Selection:
+    p = ix.problem
+    cands = p.candidates
+    if solved is None:
+        exps = tuple(
+            Explanation(
+                application=c.application,
+                group=c.group,
+                rank=c.rank,
+                selected=False,
+                amount_yuan=ix.amount[i],
+                reasons=(Reason(ReasonCode.EXCLUDED if ix.excluded[i] else ReasonCode.INFEASIBLE, group=c.group, rank=c.rank),),
+            )
+            for i, c in enumerate(cands)
+        )
+        return Selection(status, False, 0, 0, (), (), exps, conflicts, stats, tuple(ix.weight))
+    chosen, tier_of, objective, bound = solved
+    proven = status == SolveStatus.OPTIMAL
+    n_groups = len(ix.groups)
+    count = [0] * n_groups
+    spent = [0] * n_groups
+    tier_count: dict[tuple[int, int], int] = defaultdict(int)
+    for i in chosen:
+        g = ix.group_of[i]
+        count[g] += 1
+        spent[g] += ix.amount[i]
+        if i in tier_of:
+            tier_count[g, tier_of[i]] += 1
+    spent_all = sum(spent)
+    cap_holders: list[dict[str, list[int]]] = []
+    for keys in ix.cap_keys:
+        h: dict[str, list[int]] = defaultdict(list)
+        for i in sorted(chosen, key=_place(ix)):
+            for k in keys[i]:
+                h[k].append(i)
+        cap_holders.append(h)
+    excl_holders: list[dict[str, list[int]]] = []
+    for keys in ix.excl_keys:
+        h = defaultdict(list)
+        for i in sorted(chosen, key=_place(ix)):
+            for k in keys[i]:
+                h[k].append(i)
+        excl_holders.append(h)
+    ranks_chosen: dict[int, set[int]] = defaultdict(set)
+    ranks_left: dict[int, set[int]] = defaultdict(set)
+    for i, c in enumerate(cands):
+        if not ix.excluded[i]:
+            (ranks_chosen if i in chosen else ranks_left)[ix.group_of[i]].add(c.rank)
+
+    reserve: list[tuple[Id, tuple[Id, ...]]] = []
+    reserve_pos: dict[int, int] = {}
+    for g, members in enumerate(ix.order):
+        if not members:
+            continue
+        b = ix.budget[g]
+        listed = [
+            i
+            for i in members
+            if i not in chosen
+            and not ix.excluded[i]
+            and (b is None or ix.amount[i] <= b)
+            and (p.total_budget_yuan is None or ix.amount[i] <= p.total_budget_yuan)
+            and (not p.tiers or any(ix.tier_ok[i]))
+        ]
+        if p.reserve_size is not None:
+            listed = listed[: p.reserve_size]
+        for place, i in enumerate(listed, start=1):
+            reserve_pos[i] = place
+        reserve.append((ix.groups[g], tuple(cands[i].application for i in listed)))
+
+    apps = [c.application for c in cands]
+    out: list[Explanation] = []
+    for i, c in enumerate(cands):
+        g = ix.group_of[i]
+        gid = ix.groups[g]
+        u = ix.upper[g]
+        reasons: list[Reason] = []
+        tier_code = None
+        if i in chosen:
+            t = tier_of.get(i)
+            tier_code = p.tiers[t].code if t is not None else None
+            reasons.append(Reason(ReasonCode.SELECTED, group=gid, rank=c.rank, quota=u, count=count[g], tier=tier_code))
+            if ix.pinned[i]:
+                reasons.append(Reason(ReasonCode.PINNED, group=gid, rank=c.rank))
+            if c.rank in ranks_left[g]:
+                reasons.append(Reason(ReasonCode.TIE_BROKEN_BY_POSITION, group=gid, rank=c.rank))
+        elif ix.excluded[i]:
+            reasons.append(Reason(ReasonCode.EXCLUDED, group=gid, rank=c.rank))
+        else:
+            a = ix.amount[i]
+            if u is not None and count[g] >= u:
+                reasons.append(Reason(ReasonCode.QUOTA_FULL, group=gid, rank=c.rank, quota=u, count=count[g]))
+            b = ix.budget[g]
+            if b is not None and spent[g] + a > b:
+                reasons.append(Reason(ReasonCode.GROUP_BUDGET, group=gid, rank=c.rank, left_yuan=b - spent[g], request_yuan=a))
+            total = p.total_budget_yuan
+            if total is not None and spent_all + a > total:
+                reasons.append(
+                    Reason(ReasonCode.TOTAL_BUDGET, group=gid, rank=c.rank, left_yuan=total - spent_all, request_yuan=a)
+                )
+            for cap, keys, holders in zip(p.caps, ix.cap_keys, cap_holders, strict=True):
+                for k in keys[i]:
+                    if len(holders[k]) + 1 > cap.max:
+                        others = tuple(apps[j] for j in holders[k])
+                        reasons.append(Reason(ReasonCode.CAP_TAKEN, group=gid, rank=c.rank, key=k, limit=cap.max, others=others))
+            for keys, holders in zip(ix.excl_keys, excl_holders, strict=True):
+                for k in keys[i]:
+                    for j in holders[k]:
+                        if ix.group_of[j] != g:
+                            reasons.append(
+                                Reason(
+                                    ReasonCode.EXCLUSIVITY,
+                                    group=gid,
+                                    rank=c.rank,
+                                    key=k,
+                                    others=(apps[j],),
+                                    other_group=ix.groups[ix.group_of[j]],
+                                )
+                            )
+            if p.tiers:
+                open_tiers = [
+                    t
+                    for t, tier in enumerate(p.tiers)
+                    if ix.tier_ok[i][t] and (tier.count is None or tier_count[g, t] < tier.count)
+                ]
+                if not any(ix.tier_ok[i]):
+                    reasons.append(Reason(ReasonCode.NOT_TIER_ELIGIBLE, group=gid, rank=c.rank))
+                elif not open_tiers:
+                    reasons.append(Reason(ReasonCode.TIERS_FULL, group=gid, rank=c.rank))
+            if c.rank in ranks_chosen[g]:
+                reasons.append(Reason(ReasonCode.TIE_BROKEN_BY_POSITION, group=gid, rank=c.rank))
+            if not any(r.code != ReasonCode.TIE_BROKEN_BY_POSITION for r in reasons):
+                reasons.append(Reason(ReasonCode.NOT_PROVEN, group=gid, rank=c.rank))
+        out.append(
+            Explanation(
+                application=c.application,
+                group=gid,
+                rank=c.rank,
+                selected=i in chosen,
+                amount_yuan=ix.amount[i],
+                tier=tier_code,
+                reserve_position=reserve_pos.get(i),
+                reasons=tuple(reasons),
+            )
+        )
+    selected = tuple(apps[i] for members in ix.order for i in members if i in chosen)
+    return Selection(
+        status=status,
+        proven_optimal=proven,
+        objective=objective,
+        bound=bound,
+        selected=selected,
+        reserve=tuple(reserve),
+        explanations=tuple(out),
+        conflicts=conflicts,
+        stats=stats,
+        weights=tuple(ix.weight),
+    )
+
+
+def _place(ix: Indexed) -> Callable[[int], tuple[int, int]]:
+    pos = {i: (g, k) for g, members in enumerate(ix.order) for k, i in enumerate(members)}
+    return pos.__getitem__

@@ -1,0 +1,302 @@
+"""The selection problem as indexed arrays, dominance fixing, and the CP-SAT model (no Django).
+
+Objective weights (ADR 0010): within a group, candidates are ordered by (rank, position,
+input order) and the k-th of n gets ``(n - k) * SCALE // n``.  The weights are strictly
+decreasing in that order, so an optimal selection never keeps an application while a
+better-ordered one of the same group could take its place without breaking a rule (the swap
+would raise the objective).  Normalising by n puts groups of different sizes on one scale
+(the best of every group weighs SCALE), so rules that join groups (exclusivity, caps, the
+total budget) compare applications by their relative standing in their own groups.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from shenbao.awards.algorithms.selection_types import (
+    AwardAmount,
+    CapKind,
+    ExclusivityKey,
+    Id,
+    RuleKind,
+    SelectionInputError,
+    SelectionProblem,
+)
+
+SCALE = 1_000_000
+
+
+@dataclass
+class Indexed:
+    """The problem in index form; ``order[g]`` lists a group's candidates best first."""
+
+    problem: SelectionProblem
+    groups: list[Id]
+    group_of: list[int]
+    order: list[list[int]]
+    weight: list[int]
+    amount: list[int]
+    lower: list[int]
+    upper: list[int | None]
+    budget: list[int | None]
+    excluded: list[bool]
+    pinned: list[bool]
+    cap_keys: list[list[tuple[str, ...]]]  # per cap, per candidate: the key values it counts under
+    excl_keys: list[list[tuple[str, ...]]]  # per exclusivity rule, per candidate
+    tier_ok: list[list[bool]]  # per candidate, per tier
+
+
+def index(problem: SelectionProblem) -> Indexed:
+    cands = problem.candidates
+    groups: list[Id] = [g.group for g in problem.groups]
+    gpos = {g: i for i, g in enumerate(groups)}
+    if len(gpos) != len(groups):
+        raise SelectionInputError("duplicate_group")
+    seen: set[Id] = set()
+    group_of: list[int] = []
+    for c in cands:
+        if c.application in seen:
+            raise SelectionInputError("duplicate_application", application=c.application)
+        seen.add(c.application)
+        if c.group not in gpos:  # groups without rules still need a slot
+            gpos[c.group] = len(groups)
+            groups.append(c.group)
+        if c.rank < 1 or c.requested_yuan < 0:
+            raise SelectionInputError("candidate_numbers", application=c.application)
+        group_of.append(gpos[c.group])
+    for ref in (*problem.pins, *problem.excludes):
+        if ref not in seen:
+            raise SelectionInputError("unknown_application", application=ref)
+    if problem.award_amount == AwardAmount.FIXED and problem.fixed_amount_yuan is None:
+        raise SelectionInputError("fixed_amount_missing")
+    order: list[list[int]] = [[] for _ in groups]
+    for i, g in enumerate(group_of):
+        order[g].append(i)
+    weight = [0] * len(cands)
+    for members in order:
+        members.sort(key=lambda i: (cands[i].rank, cands[i].position, i))
+        n = len(members)
+        for k, i in enumerate(members):
+            weight[i] = (n - k) * SCALE // n
+    if problem.award_amount == AwardAmount.REQUESTED:
+        amount = [c.requested_yuan for c in cands]
+    elif problem.award_amount == AwardAmount.FIXED:
+        amount = [problem.fixed_amount_yuan or 0] * len(cands)
+    else:
+        amount = [0] * len(cands)
+    rules = {g.group: g for g in problem.groups}
+    lower: list[int] = []
+    upper: list[int | None] = []
+    budget: list[int | None] = []
+    for gid in groups:
+        r = rules.get(gid)
+        quota = r.quota if r else None
+        lower.append(quota.lower if quota else 0)
+        upper.append(quota.upper if quota else None)
+        budget.append(r.budget_yuan if r and problem.award_amount != AwardAmount.NONE else None)
+    cap_keys = []
+    for cap in problem.caps:
+        within = {gpos[g] for g in cap.groups if g in gpos} if cap.groups else None
+        per: list[tuple[str, ...]] = []
+        for i, c in enumerate(cands):
+            if within is not None and group_of[i] not in within:
+                per.append(())
+            elif cap.kind == CapKind.PARTNER_COUNTRY:
+                per.append(tuple(sorted(c.partner_countries)))
+            else:
+                per.append((c.institution,) if c.institution else ())
+        cap_keys.append(per)
+    excl_keys = []
+    for ex in problem.exclusivity:
+        within = {gpos[g] for g in ex.groups if g in gpos}
+        per = []
+        for i, c in enumerate(cands):
+            if group_of[i] not in within:
+                per.append(())
+            elif ex.key == ExclusivityKey.PARTNER_COUNTRY:
+                keys = c.partner_countries & ex.countries if ex.countries else c.partner_countries
+                per.append(tuple(sorted(keys)))
+            else:
+                value = c.applicant if ex.key == ExclusivityKey.APPLICANT else c.institution
+                per.append((value,) if value else ())
+        excl_keys.append(per)
+    tier_codes = [t.code for t in problem.tiers]
+    tier_ok = [[c.tiers is None or t in c.tiers for t in tier_codes] for c in cands]
+    return Indexed(
+        problem=problem,
+        groups=groups,
+        group_of=group_of,
+        order=order,
+        weight=weight,
+        amount=amount,
+        lower=lower,
+        upper=upper,
+        budget=budget,
+        excluded=[c.application in problem.excludes for c in cands],
+        pinned=[c.application in problem.pins for c in cands],
+        cap_keys=cap_keys,
+        excl_keys=excl_keys,
+        tier_ok=tier_ok,
+    )
+
+
+def dominated(ix: Indexed) -> set[int]:
+    """Candidates that no optimal selection contains (exact; ADR 0010).
+
+    In a group of at most u awards, candidate i is dominated when u better-ordered,
+    non-excluded candidates of the group each cost no more than i and count under no
+    cap or exclusivity key that i does not (same keys, or none).  If i were selected, one
+    of them would be free (i holds one of the u places) and swapping it in keeps every rule
+    and raises the objective.  Not used with prize tiers.
+    """
+    if ix.problem.tiers:
+        return set()
+    out: set[int] = set()
+    for g, members in enumerate(ix.order):
+        u = ix.upper[g]
+        if u is None:
+            continue
+        sig: dict[int, tuple[tuple[str, ...], ...]] = {}
+        for i in members:
+            sig[i] = tuple(k[i] for k in ix.cap_keys) + tuple(k[i] for k in ix.excl_keys)
+        empty = tuple(() for _ in range(len(ix.cap_keys) + len(ix.excl_keys)))
+        by_sig: dict[tuple[tuple[str, ...], ...], list[int]] = defaultdict(list)
+        for i in members:
+            by_sig[sig[i]].append(i)
+        free = by_sig.get(empty, [])
+        merge = len(by_sig) * len(free) <= 2_000_000
+        place = {i: k for k, i in enumerate(members)}
+        for s, own in by_sig.items():
+            stream = own if s == empty or not merge else heapq.merge(own, free, key=place.__getitem__)
+            out.update(_dominated_in_stream(ix, stream, s, sig, u))
+    return out
+
+
+def _dominated_in_stream(
+    ix: Indexed, stream: Iterable[int], s: tuple[tuple[str, ...], ...], sig: dict[int, tuple[tuple[str, ...], ...]], u: int
+) -> list[int]:
+    heap: list[int] = []  # the u smallest amounts seen so far, negated (a max-heap)
+    found = []
+    for i in stream:
+        a = ix.amount[i]
+        if sig[i] == s and not ix.pinned[i] and not ix.excluded[i] and len(heap) >= u and (u == 0 or -heap[0] <= a):
+            found.append(i)
+        if ix.excluded[i] or u == 0:
+            continue
+        if len(heap) < u:
+            heapq.heappush(heap, -a)
+        elif -heap[0] > a:
+            heapq.heapreplace(heap, -a)
+    return found
+
+
+@dataclass
+class Built:
+    model: cp_model.CpModel
+    x: dict[int, cp_model.IntVar]  # candidate → selected (only candidates not fixed to 0)
+    xt: dict[tuple[int, int], cp_model.IntVar]  # (candidate, tier) → placed in that tier
+    rule_literals: dict[int, tuple[RuleKind, Id | None, str | None, int | None]]  # literal index → rule (diagnosis)
+    assumptions: list[cp_model.IntVar]
+
+
+def build(ix: Indexed, fixed_zero: set[int], *, diagnose: bool = False) -> Built:
+    """The CP-SAT model.  With ``diagnose`` every rule is guarded by an assumption literal."""
+    m = cp_model.CpModel()
+    p = ix.problem
+    active = [i for i in range(len(ix.weight)) if not ix.excluded[i] and i not in fixed_zero]
+    x = {i: m.new_bool_var(f"x{i}") for i in active}
+    xt: dict[tuple[int, int], cp_model.IntVar] = {}
+    rule_literals: dict[int, tuple[RuleKind, Id | None, str | None, int | None]] = {}
+    assumptions: list[cp_model.IntVar] = []
+
+    def guard(ct: cp_model.Constraint, kind: RuleKind, group: Id | None, key: str | None, limit: int | None) -> None:
+        if diagnose:
+            lit = m.new_bool_var(f"r{len(assumptions)}")
+            ct.only_enforce_if(lit)
+            rule_literals[lit.index] = (kind, group, key, limit)
+            assumptions.append(lit)
+
+    by_group: list[list[int]] = [[i for i in members if i in x] for members in ix.order]
+    for g, members in enumerate(by_group):
+        xs = [x[i] for i in members]
+        if ix.lower[g] > 0:
+            guard(m.add(cp_model.LinearExpr.sum(xs) >= ix.lower[g]), RuleKind.QUOTA_LOWER, ix.groups[g], None, ix.lower[g])
+        u = ix.upper[g]
+        if u is not None and len(xs) > u:
+            guard(m.add(cp_model.LinearExpr.sum(xs) <= u), RuleKind.QUOTA_UPPER, ix.groups[g], None, u)
+        b = ix.budget[g]
+        if b is not None and sum(ix.amount[i] for i in members) > b:
+            expr = cp_model.LinearExpr.weighted_sum(xs, [ix.amount[i] for i in members])
+            guard(m.add(expr <= b), RuleKind.GROUP_BUDGET, ix.groups[g], None, b)
+    total = p.total_budget_yuan
+    if total is not None and p.award_amount != AwardAmount.NONE and sum(ix.amount[i] for i in x) > total:
+        expr = cp_model.LinearExpr.weighted_sum(list(x.values()), [ix.amount[i] for i in x])
+        guard(m.add(expr <= total), RuleKind.TOTAL_BUDGET, None, None, total)
+    for c, cap in enumerate(p.caps):
+        holders: dict[str, list[int]] = defaultdict(list)
+        for i in x:
+            for k in ix.cap_keys[c][i]:
+                holders[k].append(i)
+        for k in sorted(holders):
+            if len(holders[k]) > cap.max:
+                ct = m.add(cp_model.LinearExpr.sum([x[i] for i in holders[k]]) <= cap.max)
+                guard(ct, RuleKind.CAP, None, k, cap.max)
+    for e in range(len(p.exclusivity)):
+        per_key: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for i in x:
+            for k in ix.excl_keys[e][i]:
+                per_key[k][ix.group_of[i]].append(i)
+        for k in sorted(per_key):
+            by_g = per_key[k]
+            if len(by_g) < 2:
+                continue
+            ys = []
+            for g in sorted(by_g):
+                y = m.new_bool_var(f"y{e}_{k}_{g}")
+                for i in by_g[g]:
+                    m.add_implication(x[i], y)
+                ys.append(y)
+            guard(m.add_at_most_one(ys), RuleKind.EXCLUSIVITY, None, k, 1)
+    if p.tiers:
+        for i in x:
+            parts = []
+            for t in range(len(p.tiers)):
+                if ix.tier_ok[i][t]:
+                    xt[i, t] = m.new_bool_var(f"t{i}_{t}")
+                    parts.append(xt[i, t])
+            m.add(cp_model.LinearExpr.sum(parts) == x[i])
+        for members in by_group:
+            for t, tier in enumerate(p.tiers):
+                placed = [xt[i, t] for i in members if (i, t) in xt]
+                if tier.count is not None and len(placed) > tier.count:
+                    m.add(cp_model.LinearExpr.sum(placed) <= tier.count)
+    for i in x:
+        if ix.pinned[i]:
+            if diagnose:
+                rule_literals[x[i].index] = (RuleKind.PIN, ix.groups[ix.group_of[i]], None, None)
+                assumptions.append(x[i])
+            else:
+                m.add(x[i] == 1)
+    if p.tiers:
+        n_t = len(p.tiers)
+        keys = sorted(xt)
+        # a better tier is worth more: (n_t - t) times the candidate's weight
+        m.maximize(cp_model.LinearExpr.weighted_sum([xt[k] for k in keys], [ix.weight[k[0]] * (n_t - k[1]) for k in keys]))
+    else:
+        m.maximize(cp_model.LinearExpr.weighted_sum(list(x.values()), [ix.weight[i] for i in x]))
+    if diagnose:
+        m.add_assumptions(assumptions)
+    return Built(model=m, x=x, xt=xt, rule_literals=rule_literals, assumptions=assumptions)
+
+
+def solver(max_deterministic_time: float, seed: int) -> cp_model.CpSolver:
+    s = cp_model.CpSolver()
+    s.parameters.num_workers = 1  # a single search thread is deterministic
+    s.parameters.random_seed = seed
+    s.parameters.max_deterministic_time = max_deterministic_time  # not wall time: same input, same stop
+    return s

@@ -1,0 +1,274 @@
+"""Plain data of the selection optimiser: the problem, the result, reasons as codes (no Django).
+
+Amounts are whole yuan.  Ranks are the review ranking's competition ranks within a group
+(1 is best); ``position`` is the ranking's 1-based place in its listing, which orders tied
+ranks.  Every record carries codes and numbers; the Django layer writes the sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+Id = int | str
+
+
+class SelectionInputError(ValueError):
+    """The input is malformed (not a rule conflict: those are reported in the result)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+class QuotaKind(StrEnum):
+    EXACT = "exact"
+    AT_MOST = "at_most"
+    AT_LEAST = "at_least"
+    ABOUT = "about"
+    RANGE = "range"
+    UNSPECIFIED = "unspecified"
+
+
+@dataclass(frozen=True)
+class Quota:
+    """How many awards a group makes; ``about`` allows ``value ± tolerance``."""
+
+    kind: QuotaKind
+    value: int | None = None
+    min: int | None = None
+    max: int | None = None
+    tolerance: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind == QuotaKind.RANGE:
+            if self.min is None or self.max is None or self.min > self.max:
+                raise SelectionInputError("quota_range_bounds", min=self.min, max=self.max)
+        elif self.kind != QuotaKind.UNSPECIFIED and self.value is None:
+            raise SelectionInputError("quota_needs_value", kind=self.kind.value)
+        if self.tolerance < 0 or (self.value is not None and self.value < 0) or (self.min is not None and self.min < 0):
+            raise SelectionInputError("quota_negative")
+
+    @property
+    def lower(self) -> int:
+        if self.kind == QuotaKind.RANGE:
+            return self.min or 0
+        if self.kind in (QuotaKind.EXACT, QuotaKind.AT_LEAST):
+            return self.value or 0
+        if self.kind == QuotaKind.ABOUT:
+            return max(0, (self.value or 0) - self.tolerance)
+        return 0
+
+    @property
+    def upper(self) -> int | None:
+        if self.kind == QuotaKind.RANGE:
+            return self.max
+        if self.kind in (QuotaKind.EXACT, QuotaKind.AT_MOST):
+            return self.value
+        if self.kind == QuotaKind.ABOUT:
+            return (self.value or 0) + self.tolerance
+        return None
+
+
+class AwardAmount(StrEnum):
+    REQUESTED = "requested"
+    FIXED = "fixed"
+    NONE = "none"
+
+
+class CapKind(StrEnum):
+    PARTNER_COUNTRY = "per_partner_country"
+    INSTITUTION = "per_institution"
+
+
+class ExclusivityKey(StrEnum):
+    PARTNER_COUNTRY = "partner_country"
+    APPLICANT = "applicant"
+    LEAD_ORGANISATION = "lead_organisation"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    application: Id
+    group: Id
+    rank: int
+    position: int = 0  # the ranking's listing place; orders equal ranks (0: input order)
+    merit: float | None = None  # the ranking's value, carried for display only
+    requested_yuan: int = 0
+    institution: str | None = None
+    partner_countries: frozenset[str] = frozenset()
+    applicant: str | None = None
+    tiers: frozenset[str] | None = None  # prize tiers it may receive; None = any
+
+
+@dataclass(frozen=True)
+class GroupRules:
+    group: Id
+    quota: Quota | None = None
+    budget_yuan: int | None = None
+
+
+@dataclass(frozen=True)
+class Cap:
+    """At most ``max`` awards per key value (a partner country, an institution) in ``groups`` (empty: all)."""
+
+    kind: CapKind
+    max: int
+    groups: tuple[Id, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exclusivity:
+    """A key value (e.g. a country in ``countries``) may win in only one of ``groups``."""
+
+    key: ExclusivityKey
+    groups: tuple[Id, ...]
+    countries: frozenset[str] = frozenset()  # partner_country only; empty = every country
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A prize tier, best first in ``SelectionProblem.tiers``; ``count`` per group (None: no limit)."""
+
+    code: str
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class SelectionProblem:
+    candidates: tuple[Candidate, ...]
+    groups: tuple[GroupRules, ...] = ()
+    total_budget_yuan: int | None = None
+    award_amount: AwardAmount = AwardAmount.REQUESTED
+    fixed_amount_yuan: int | None = None
+    caps: tuple[Cap, ...] = ()
+    exclusivity: tuple[Exclusivity, ...] = ()
+    tiers: tuple[Tier, ...] = ()
+    pins: frozenset[Id] = frozenset()
+    excludes: frozenset[Id] = frozenset()
+    reserve_size: int | None = None  # per group; None: every eligible non-selected application
+
+
+@dataclass(frozen=True)
+class SolverOptions:
+    """Deterministic by construction: one worker, a fixed seed, a deterministic time budget."""
+
+    max_deterministic_time: float = 120.0
+    random_seed: int = 0
+    prune_dominated: bool = True
+
+
+class SolveStatus(StrEnum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"  # a solution, optimality not proven within the budget
+    INFEASIBLE = "infeasible"
+    UNKNOWN = "unknown"
+
+
+class ReasonCode(StrEnum):
+    SELECTED = "selected"
+    PINNED = "pinned"
+    TIE_BROKEN_BY_POSITION = "tie_broken_by_position"  # level with an application on the other side of the line
+    EXCLUDED = "excluded_by_staff"
+    QUOTA_FULL = "quota_full"
+    GROUP_BUDGET = "group_budget"
+    TOTAL_BUDGET = "total_budget"
+    CAP_TAKEN = "cap_taken"
+    EXCLUSIVITY = "exclusivity"
+    TIERS_FULL = "tiers_full"
+    NOT_TIER_ELIGIBLE = "not_tier_eligible"
+    NOT_PROVEN = "not_proven"  # the solve stopped before optimality; no rule blocks it
+    INFEASIBLE = "infeasible"  # the rule set has no solution; nothing was selected
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason with its numbers; only the fields the code needs are set."""
+
+    code: ReasonCode
+    group: Id | None = None
+    rank: int | None = None
+    quota: int | None = None
+    count: int | None = None
+    left_yuan: int | None = None
+    request_yuan: int | None = None
+    key: str | None = None
+    limit: int | None = None
+    others: tuple[Id, ...] = ()
+    other_group: Id | None = None
+    tier: str | None = None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    application: Id
+    group: Id
+    rank: int
+    selected: bool
+    amount_yuan: int
+    tier: str | None = None
+    reserve_position: int | None = None
+    reasons: tuple[Reason, ...] = ()
+
+
+class ConflictCode(StrEnum):
+    UNKNOWN_GROUP = "unknown_group"
+    PIN_EXCLUDED = "pin_excluded"
+    PIN_NOT_FUNDABLE = "pin_not_fundable"  # its amount alone exceeds a budget
+    QUOTA_BELOW_PINS = "quota_below_pins"
+    QUOTA_UNREACHABLE = "quota_unreachable"  # fewer available applications than the lower bound
+    BUDGET_BELOW_PINS = "budget_below_pins"
+    TOTAL_BUDGET_BELOW_PINS = "total_budget_below_pins"
+    CAP_BELOW_PINS = "cap_below_pins"
+    EXCLUSIVITY_PINS = "exclusivity_pins"
+    TIERS_BELOW_PINS = "tiers_below_pins"
+    # from the solver's core (a minimal set of rules that cannot hold together)
+    RULE_IN_CONFLICT = "rule_in_conflict"
+
+
+class RuleKind(StrEnum):
+    QUOTA_LOWER = "quota_lower"
+    QUOTA_UPPER = "quota_upper"
+    GROUP_BUDGET = "group_budget"
+    TOTAL_BUDGET = "total_budget"
+    CAP = "cap"
+    EXCLUSIVITY = "exclusivity"
+    PIN = "pin"
+
+
+@dataclass(frozen=True)
+class RuleConflict:
+    code: ConflictCode
+    group: Id | None = None
+    rule: RuleKind | None = None
+    application: Id | None = None
+    key: str | None = None
+    needed: int | None = None
+    limit: int | None = None
+    others: tuple[Id, ...] = ()
+
+
+@dataclass(frozen=True)
+class SolveStats:
+    variables: int
+    fixed_by_dominance: int
+    build_seconds: float
+    solve_seconds: float
+    deterministic_time: float
+    solver_status: str  # CP-SAT's own status name
+
+
+@dataclass(frozen=True)
+class Selection:
+    status: SolveStatus
+    proven_optimal: bool
+    objective: int
+    bound: int
+    selected: tuple[Id, ...]  # group by group, best first
+    reserve: tuple[tuple[Id, tuple[Id, ...]], ...]  # (group, reserve list in order)
+    explanations: tuple[Explanation, ...]  # one per candidate, in input order
+    conflicts: tuple[RuleConflict, ...] = ()
+    stats: SolveStats | None = None
+    weights: tuple[int, ...] = field(default=(), repr=False)  # objective weight per candidate, input order
