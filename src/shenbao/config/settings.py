@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "shenbao.eligibility",
     "shenbao.applications",
     "shenbao.reviews",
+    "shenbao.awards",
     "shenbao.documents",
     "shenbao.guides",
     "shenbao.notifications",

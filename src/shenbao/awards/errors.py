@@ -1,0 +1,25 @@
+"""Award errors with translated messages."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.core.errors import DomainError
+
+
+class SelectionError(DomainError):
+    code = "selection_error"
+
+
+class NoticeClosed(DomainError):
+    code = "notice_closed"
+
+    def __init__(self) -> None:
+        super().__init__(_("The public notice period is over; objections are no longer accepted."))
+
+
+class EvidenceTooLarge(DomainError):
+    code = "evidence_too_large"
+
+    def __init__(self, limit_mb: int) -> None:
+        super().__init__(_("The evidence file is larger than %(limit)s MB."), params={"limit": limit_mb})
