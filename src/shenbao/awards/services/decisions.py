@@ -141,6 +141,7 @@ def file_objection(
     locked = PublicNotice.objects.select_for_update().get(pk=notice.pk)
     if locked.status != NoticeStatus.OPEN or not locked.starts_at <= now < locked.ends_at:
         raise NoticeClosed()
+    award = Award.objects.select_related("application").get(pk=award.pk)  # its state as it is now
     if award.call_id != locked.call_id or award.status != AwardStatus.PUBLISHED:
         raise SelectionError(_("Objections concern a published award of this call."))
     if evidence is not None and evidence_size > EVIDENCE_MAX_MB * 1024 * 1024:
