@@ -12,6 +12,8 @@ import datetime as dt
 
 import pytest
 from django.template import Context, Template
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from shenbao.calls.definition.load import parse_file
@@ -88,6 +90,11 @@ def test_add_working_days_does_not_count_the_start_day() -> None:
     assert PACKAGE.add_working_days(D(2025, 9, 22), 0) == D(2025, 9, 22)
     with pytest.raises(ValueError, match="negative"):
         PACKAGE.add_working_days(D(2025, 9, 22), -1)
+
+
+def test_a_datetime_is_refused_because_it_would_miss_every_holiday() -> None:
+    with pytest.raises(TypeError, match="not a datetime"):
+        PACKAGE.add_working_days(dt.datetime(2025, 9, 20, 10, 0), 30)
 
 
 def test_working_days_between_is_the_inverse_of_add_working_days() -> None:
@@ -222,5 +229,41 @@ def test_workday_deadline_tag_shows_the_date_in_both_languages() -> None:
     assert template.render(context) == "2025年11月6日"
     with translation.override("en"):
         assert template.render(context) == "Nov. 6, 2025"
+    # A moment counts from its Beijing day: 2025-09-19 17:00 UTC is 2025-09-20 01:00 in Beijing.
+    moment = dt.datetime(2025, 9, 19, 17, 0, tzinfo=dt.UTC)
+    assert template.render(Context({"start": moment})) == "2025年11月6日"
     # A year nobody entered: the reason, not a wrong date.
     assert template.render(Context({"start": D(2026, 12, 20)})).startswith("工作日历中还没有 2027 年")
+
+
+@pytest.mark.django_db
+def test_operator_enters_a_year_in_the_admin_through_the_service(client: Client) -> None:
+    operator = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(operator)
+    response = client.post(
+        reverse("admin:core_workcalendaryear_add"),
+        {"year": 2027, "holidays_text": "2027-01-01\n2027-02-05, 2027-02-06", "makeup_text": "2027-02-13"},
+    )
+    assert response.status_code == 302
+    row = WorkCalendarYear.objects.get()
+    assert (row.year, row.holidays, row.makeup_workdays, row.updated_by) == (
+        2027,
+        ["2027-01-01", "2027-02-05", "2027-02-06"],
+        ["2027-02-13"],
+        operator,
+    )
+    assert AuditEntry.objects.for_object(row).get().action == "shenbao.calendar_year.saved"
+    assert client.get(reverse("admin:core_workcalendaryear_change", args=[row.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_admin_form_shows_the_service_refusal_and_saves_nothing(client: Client) -> None:
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:core_workcalendaryear_add")
+    response = client.post(url, {"year": 2027, "holidays_text": "2026-12-31", "makeup_text": ""})
+    assert response.status_code == 200
+    assert "这些日期不在 2027 年内：2026-12-31。" in response.content.decode()
+    response = client.post(url, {"year": 2027, "holidays_text": "2027-13-01", "makeup_text": ""})
+    assert "2027-13-01 不是 2027-01-01 这样的日期。" in response.content.decode()
+    assert not WorkCalendarYear.objects.exists()
+    assert not AuditEntry.objects.exists()

@@ -68,6 +68,12 @@ def package_years() -> list[CalendarYear]:
     ]
 
 
+def _check_date(day: dt.date) -> None:
+    # A datetime never equals a date, so it would silently miss every holiday: refuse it.
+    if isinstance(day, dt.datetime):
+        raise TypeError("expected a date, not a datetime: take the local (Beijing) calendar day first")
+
+
 class WorkCalendar:
     """Working days over the years it holds; later years in ``years`` replace earlier ones."""
 
@@ -87,6 +93,7 @@ class WorkCalendar:
 
     def is_working_day(self, day: dt.date) -> bool:
         """Monday–Friday unless a holiday; Saturday/Sunday only when a make-up working day."""
+        _check_date(day)
         year = self._years.get(day.year)
         if year is None:
             raise MissingCalendarYear(day.year)
@@ -105,6 +112,7 @@ class WorkCalendar:
         an announcement published on a working day or over a holiday.  ``n == 0`` returns
         ``start``; ``n`` must not be negative.  Every year walked through must be covered.
         """
+        _check_date(start)
         if n < 0:
             raise ValueError("n must not be negative")
         day = start
@@ -121,6 +129,8 @@ class WorkCalendar:
         The inverse of ``add_working_days``: ``working_days_between(s, add_working_days(s, n)) == n``.
         With ``b`` before ``a`` the count is negative (the days in (b, a]), 0 when equal.
         """
+        _check_date(a)
+        _check_date(b)
         if b < a:
             return -self.working_days_between(b, a)
         count = 0
