@@ -31,6 +31,7 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.guide.imported": _("A guide document was imported."),
     "shenbao.guide.draft_edited": _("The draft extracted from a guide was edited."),
     "shenbao.guide.saved_as_call": _("The draft extracted from a guide was saved as a draft call."),
+    "shenbao.calendar_year.saved": _("A year's holidays and make-up working days were entered."),
 }
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -140,3 +141,8 @@ def window(start: dt.datetime | None, end: dt.datetime | None, timezone: str, pr
 def beijing(value: dt.datetime) -> str:
     day, clock = end_of_day_label(value.astimezone(BEIJING))
     return _("%(time)s Beijing time") % {"time": f"{day.isoformat()} {clock}"}
+
+
+def day(value: dt.date | None) -> str:
+    """A calendar day in the active language's date format: "2025年11月6日", "Nov. 6, 2025"."""
+    return date_format(value, "DATE_FORMAT") if value else ""

@@ -9,7 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.core import present
 from shenbao.core.countries import country_name
+from shenbao.core.errors import DomainError
+from shenbao.core.queries.calendar import working_day_deadline
 from shenbao.core.text import text_get
+from shenbao.core.timeutil import to_beijing
 
 register = template.Library()
 
@@ -80,3 +83,20 @@ def beijing(value: dt.datetime | str | None) -> str:
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value) if value else None
     return present.beijing(value) if value else ""
+
+
+@register.simple_tag
+def workday_deadline(start: dt.date | dt.datetime | None, working_days: int) -> str:
+    """``{% workday_deadline call.published_on 30 %}``: the last day of "within 30 working days".
+
+    The date in the active language; a year nobody has entered yet shows the translated
+    reason instead of a wrong date.  A datetime counts from its Beijing calendar day.
+    """
+    if start is None:
+        return ""
+    if isinstance(start, dt.datetime):
+        start = to_beijing(start).date()
+    try:
+        return present.day(working_day_deadline(start, int(working_days)))
+    except DomainError as exc:
+        return str(exc)
