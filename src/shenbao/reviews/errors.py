@@ -55,7 +55,7 @@ class ScoresInvalid(DomainError):
     code = "scores_invalid"
 
     def __init__(self, problems: list[str]) -> None:
-        super().__init__(_("Some scores cannot be accepted: %(problems)s."), params={"problems": "; ".join(problems)})
+        super().__init__(_("Some scores cannot be accepted: %(problems)s"), params={"problems": " ".join(problems)})
         self.problems = problems
 
 

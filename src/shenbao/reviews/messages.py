@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from shenbao.core.text import text_get
+
 SHORTFALL_TEXTS: dict[str, Promise] = {
     "too_few_eligible": _("Too few experts without a conflict of interest"),
     "load_caps": _("The eligible experts have reached their load limits"),
@@ -42,7 +44,10 @@ def reason_text(reason: dict[str, object]) -> str:
     template = REASON_TEXTS.get(str(reason.get("code", "")))
     if template is None:
         return str(reason.get("code", ""))
-    return str(template) % {k: ("" if v is None else v) for k, v in reason.items()}
+    values = {k: ("" if v is None else v) for k, v in reason.items()}
+    if reason.get("tier_name"):
+        values["tier"] = text_get(reason["tier_name"], None)  # type: ignore[arg-type]
+    return str(template) % values
 
 
 def tie_rule_text(kind: str, criterion_name: str | None = None) -> str:

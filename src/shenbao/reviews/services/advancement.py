@@ -11,6 +11,7 @@ from shenbao.accounts.models import User
 from shenbao.calls.models import Direction, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
+from shenbao.core.text import text_get
 from shenbao.reviews.algorithms.advancement import (
     BoundaryTie,
     Decision,
@@ -22,7 +23,7 @@ from shenbao.reviews.algorithms.advancement import (
 )
 from shenbao.reviews.enums import EntryStatus
 from shenbao.reviews.errors import StageNotReady
-from shenbao.reviews.models import ShortlistSignOff, StageEntry
+from shenbao.reviews.models import Assignment, ShortlistSignOff, StageEntry
 from shenbao.reviews.queries.ranking import stage_ranking
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.transitions import ENTRY_TRANSITIONS, check_transition
@@ -99,6 +100,12 @@ def advance_stage(
     following = ReviewStage.objects.filter(call_id=stage.call_id, code=rule.to_stage).first()
     if following is None:
         raise StageNotReady(_("The next stage is missing from the call."))
+    ReviewStage.objects.select_for_update().get(pk=stage.pk)  # one advancement at a time
+    if Assignment.objects.filter(stage=following).exists():
+        raise StageNotReady(
+            _("“%(stage)s” has already begun (experts are assigned); advancement can no longer change."),
+            params={"stage": text_get(following.name, None)},
+        )
     entries = {e.application_id: e for e in StageEntry.objects.filter(stage=stage).select_related("application__direction")}
     if not entries:
         raise StageNotReady(_("No application is in review in this stage yet."))
@@ -117,6 +124,7 @@ def advance_stage(
             reasons[pk] = {"code": "signed_off" if pk in chosen else "not_signed_off", "advances": pk in chosen}
     else:
         decisions = _decisions(stage, n, threshold, boundary)
+        tier_names = {t.code: dict(t.name) for t in current_definition(stage.call).selection.prize_tiers}
         undecided = [d for d in decisions if d.outcome == Outcome.UNDECIDED]
         if undecided:
             raise StageNotReady(
@@ -132,6 +140,7 @@ def advance_stage(
                 "n": d.n,
                 "threshold": d.threshold,
                 "tier": d.tier,
+                "tier_name": tier_names.get(d.tier or "", {}),
             }
     advanced = 0
     for pk, entry in entries.items():
@@ -142,6 +151,10 @@ def advance_stage(
         entry.reason = reason
         advanced += bool(reason["advances"])
     StageEntry.objects.bulk_update(entries.values(), ["status", "reason"])
+    # Advancing again (after a re-signed shortlist) replaces the next stage's entries.
+    StageEntry.objects.filter(stage=following).exclude(
+        application_id__in=[pk for pk, r in reasons.items() if r["advances"]]
+    ).delete()
     present = set(StageEntry.objects.filter(stage=following).values_list("application_id", flat=True))
     StageEntry.objects.bulk_create(
         [StageEntry(stage=following, application_id=pk) for pk, r in reasons.items() if r["advances"] and pk not in present]

@@ -100,13 +100,19 @@ def run_assignment(
     current = list(Assignment.objects.filter(stage=stage, status=AssignmentStatus.ACTIVE))
     keep = [a for a in current if a.locked or a.pk in started]
     Assignment.objects.filter(pk__in=[a.pk for a in current if a not in keep]).delete()
+
+    conflicts = conflicts_for_call(stage.call, application_ids=list(app_index), reviewer_ids=list(reviewer_index))
+    # A conflict found after an assignment was kept (locked, or its review started) wins: the reviewer
+    # must never see a conflicted application, so the assignment is withdrawn, not kept.
+    conflicted = [a for a in keep if (a.application_id, a.reviewer_id) in conflicts]
+    for a in conflicted:
+        withdraw_conflicted(assignment=a, actor=actor)
+    keep = [a for a in keep if a not in conflicted]
     locks = [
         (app_index[a.application_id], reviewer_index[a.reviewer_id])
         for a in keep
         if a.application_id in app_index and a.reviewer_id in reviewer_index
     ]
-
-    conflicts = conflicts_for_call(stage.call, application_ids=list(app_index), reviewer_ids=list(reviewer_index))
     conflict_pairs = [(app_index[a], reviewer_index[r]) for a, r in conflicts]
     declined = Assignment.objects.filter(stage=stage, status__in=[AssignmentStatus.CONFLICT, AssignmentStatus.REMOVED])
     exclusions = [
@@ -148,7 +154,7 @@ def run_assignment(
         result = assign_reviewers(problem, mode=Mode(mode), seed=seed)
     except AssignmentInputError as exc:
         raise StageNotReady(
-            _("The locked assignments contradict the rules (%(code)s); unlock them and run again."), params={"code": exc.code}
+            _("The kept assignments (locked, or with a review under way) contradict the rules; remove some and run again.")
         ) from exc
 
     shortfalls = [
@@ -215,18 +221,29 @@ def run_assignment(
 
 @transaction.atomic
 def assign_manually(*, stage: ReviewStage, application_id: int, reviewer: User, actor: User, lock: bool = True) -> Assignment:
-    """Staff assign a reviewer by hand (locked by default, so a re-run keeps it); conflicts still refuse."""
+    """Staff assign an expert of the pool by hand (locked by default, so a re-run keeps it); an expert
+    outside the pool, or one with a conflict of interest, is refused."""
     if not StageEntry.objects.filter(stage=stage, application_id=application_id).exists():
         raise StageNotReady(_("This application is not in this stage."))
+    if not PoolMember.objects.filter(call_id=stage.call_id, user=reviewer, status=PoolStatus.ACCEPTED).exists():
+        raise StageNotReady(_("Only experts who accepted the invitation to the pool can be assigned."))
     conflicts = conflicts_for_call(stage.call, application_ids=[application_id], reviewer_ids=[reviewer.pk])
     if conflicts:
         raise StageNotReady(_("This expert has a conflict of interest with the application."))
-    assignment, _created = Assignment.objects.update_or_create(
-        stage=stage,
-        application_id=application_id,
-        reviewer=reviewer,
-        defaults={"status": AssignmentStatus.ACTIVE, "mode": AssignmentMode.MANUAL, "locked": lock},
+    assignment = (
+        Assignment.objects.select_for_update().filter(stage=stage, application_id=application_id, reviewer=reviewer).first()
     )
+    if assignment is None:
+        assignment = Assignment.objects.create(
+            stage=stage, application_id=application_id, reviewer=reviewer, mode=AssignmentMode.MANUAL, locked=lock
+        )
+    else:
+        if assignment.status != AssignmentStatus.ACTIVE:
+            check_transition(ASSIGNMENT_TRANSITIONS, assignment.status, AssignmentStatus.ACTIVE)
+        assignment.status = AssignmentStatus.ACTIVE
+        assignment.mode = AssignmentMode.MANUAL
+        assignment.locked = lock
+        assignment.save(update_fields=["status", "mode", "locked"])
     log_action(
         action="shenbao.review.assigned_manually",
         obj=stage,
@@ -257,6 +274,18 @@ def remove_assignment(*, assignment: Assignment, actor: User) -> None:
     locked.save(update_fields=["status", "locked"])
     log_action(
         action="shenbao.review.assignment_removed",
+        obj=assignment.stage,
+        actor=actor,
+        data={"application": assignment.application_id, "reviewer": assignment.reviewer_id},
+    )
+
+
+def withdraw_conflicted(*, assignment: Assignment, actor: User | None) -> None:
+    """A conflict of interest found after assignment: the pair is withdrawn (its draft review with it)."""
+    check_transition(ASSIGNMENT_TRANSITIONS, assignment.status, AssignmentStatus.CONFLICT)
+    Assignment.objects.filter(pk=assignment.pk).update(status=AssignmentStatus.CONFLICT, locked=False)
+    log_action(
+        action="shenbao.review.assignment_withdrawn_for_conflict",
         obj=assignment.stage,
         actor=actor,
         data={"application": assignment.application_id, "reviewer": assignment.reviewer_id},

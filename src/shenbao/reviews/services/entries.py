@@ -11,6 +11,7 @@ from shenbao.applications.models import Application
 from shenbao.calls.enums import StageKind
 from shenbao.calls.models import ReviewStage
 from shenbao.core.audit import log_action
+from shenbao.core.text import text_get
 from shenbao.reviews.errors import StageNotReady
 from shenbao.reviews.models import StageEntry
 from shenbao.reviews.queries.stages import previous_stage
@@ -23,9 +24,12 @@ def open_stage(*, stage: ReviewStage, actor: User) -> int:
     how many applications were added."""
     if stage.kind == StageKind.FORMAL_CHECK:
         raise StageNotReady(_("The formal check runs from its own queue, not as a review stage."))
+    ReviewStage.objects.select_for_update().get(pk=stage.pk)  # one at a time
     before = previous_stage(stage)
     if before is not None and before.kind != StageKind.FORMAL_CHECK:
-        raise StageNotReady(_("Applications enter this stage by advancing from “%(stage)s”."), params={"stage": before.code})
+        raise StageNotReady(
+            _("Applications enter this stage by advancing from “%(stage)s”."), params={"stage": text_get(before.name, None)}
+        )
     passed = Application.objects.filter(call_id=stage.call_id, state=ApplicationState.CHECK_PASSED)
     present = set(StageEntry.objects.filter(stage=stage).values_list("application_id", flat=True))
     new = [StageEntry(stage=stage, application_id=pk) for pk in passed.values_list("pk", flat=True) if pk not in present]

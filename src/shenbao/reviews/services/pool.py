@@ -17,9 +17,9 @@ from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
 from shenbao.core.text import text_get
 from shenbao.notifications.mail import notify
-from shenbao.reviews.enums import AssignmentStatus, PoolStatus
-from shenbao.reviews.errors import AlreadyAnswered, ExclusionsNotAllowed, InvitationNotForYou, TooManyExclusions
-from shenbao.reviews.models import Assignment, DeclaredConflict, ExclusionRequest, PoolMember
+from shenbao.reviews.enums import AssignmentStatus, PoolStatus, ReviewState
+from shenbao.reviews.errors import AlreadyAnswered, ExclusionsNotAllowed, InvitationNotForYou, ReviewClosed, TooManyExclusions
+from shenbao.reviews.models import Assignment, DeclaredConflict, ExclusionRequest, PoolMember, Review
 from shenbao.reviews.transitions import ASSIGNMENT_TRANSITIONS, check_transition
 
 
@@ -88,6 +88,8 @@ def update_pool_member(
     member.collaborators = [c.strip() for c in collaborators if c.strip()]
     member.save(update_fields=["load_limit", "available", "collaborators"])
     after = {"load_limit": member.load_limit, "available": member.available, "collaborators": member.collaborators}
+    if after["collaborators"] != before["collaborators"]:
+        _withdraw_new_conflicts(member, actor)
     if after != before:
         log_action(
             action="shenbao.review.pool_member_changed",
@@ -105,6 +107,8 @@ def declare_conflict(*, assignment: Assignment, reason: str, actor: User) -> Ass
     locked = Assignment.objects.select_for_update().select_related("stage__call").get(pk=assignment.pk)
     if locked.status != AssignmentStatus.ACTIVE:
         return locked
+    if Review.objects.filter(assignment=locked, state=ReviewState.SUBMITTED).exists():
+        raise ReviewClosed()  # a submitted review stands; a conflict found now goes to staff
     DeclaredConflict.objects.create(
         call=locked.stage.call, reviewer_id=locked.reviewer_id, application_id=locked.application_id, reason=reason.strip()
     )
@@ -160,3 +164,17 @@ def withdraw_exclusion(*, request: ExclusionRequest, actor: User) -> None:
         data={"name": request.name, "call": text_get(request.application.call.title, None)},
     )
     request.delete()
+
+
+def _withdraw_new_conflicts(member: PoolMember, actor: User) -> None:
+    """A newly declared collaborator may conflict with applications the expert already holds."""
+    from shenbao.reviews.queries.conflicts import conflicts_for_call
+    from shenbao.reviews.services.assignment import withdraw_conflicted
+
+    active = Assignment.objects.filter(stage__call_id=member.call_id, reviewer_id=member.user_id, status=AssignmentStatus.ACTIVE)
+    held = {a.application_id: a for a in active.select_related("stage")}
+    if not held:
+        return
+    found = conflicts_for_call(member.call, application_ids=list(held), reviewer_ids=[member.user_id])
+    for application_id, _reviewer in found:
+        withdraw_conflicted(assignment=held[application_id], actor=actor)

@@ -8,9 +8,9 @@ from django.utils.translation import gettext
 
 from shenbao.accounts.models import User
 from shenbao.core.audit import log_action
-from shenbao.reviews.enums import AssignmentStatus, ReviewState
+from shenbao.reviews.enums import AssignmentStatus, EntryStatus, ReviewState
 from shenbao.reviews.errors import ReviewClosed, ReviewConflict, ScoresInvalid
-from shenbao.reviews.models import Assignment, Review
+from shenbao.reviews.models import Assignment, Review, StageEntry
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.scoring import evaluate_scores, score_problems
 from shenbao.reviews.transitions import REVIEW_TRANSITIONS, check_transition
@@ -87,5 +87,34 @@ def _locked_review(assignment: Assignment) -> Review:
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
     if locked.status != AssignmentStatus.ACTIVE:
         raise ReviewClosed()
+    if not StageEntry.objects.filter(
+        stage_id=locked.stage_id, application_id=locked.application_id, status=EntryStatus.IN_REVIEW
+    ).exists():
+        raise ReviewClosed()  # the stage has decided who advances: its reviews are closed
     review_for(locked)
     return Review.objects.select_for_update().get(assignment=locked)
+
+
+@transaction.atomic
+def save_and_submit_review(
+    *,
+    assignment: Assignment,
+    actor: User,
+    expected_version: int,
+    scores: dict[str, float | None],
+    confidence: int | None = None,
+    comment_to_applicant: str = "",
+    comment_to_staff: str = "",
+) -> Review:
+    """What the page's "Submit" does: the scores on screen are saved and submitted together, so a
+    change made just before the click is never lost to an older draft."""
+    save_review(
+        assignment=assignment,
+        actor=actor,
+        expected_version=expected_version,
+        scores=scores,
+        confidence=confidence,
+        comment_to_applicant=comment_to_applicant,
+        comment_to_staff=comment_to_staff,
+    )
+    return submit_review(assignment=assignment, actor=actor)

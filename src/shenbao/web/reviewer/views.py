@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 
 from shenbao.applications.models import Attachment
 from shenbao.core.errors import DomainError
-from shenbao.reviews.enums import ReviewState
+from shenbao.reviews.enums import PoolStatus, ReviewState
 from shenbao.reviews.models import Assignment, PoolMember
 from shenbao.reviews.queries.reviewer import assignments_of, get_assignment_for, other_reviews, review_of, submitted_view
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.services.pool import answer_pool_invitation, declare_conflict
-from shenbao.reviews.services.reviews import save_review, submit_review
+from shenbao.reviews.services.reviews import save_and_submit_review, save_review, submit_review
 from shenbao.web.common import acting_user
 
 
@@ -38,7 +38,9 @@ def pool_invitation(request: HttpRequest, token: str) -> HttpResponse:
     member = PoolMember.objects.select_related("call", "user").filter(token=token).first()
     if member is None:
         raise Http404(_("This invitation link is not valid."))
-    needs_password = not request.user.is_authenticated and not member.user.has_usable_password()
+    needs_password = (
+        not request.user.is_authenticated and not member.user.has_usable_password() and member.status == PoolStatus.INVITED
+    )
     error = None
     if request.method == "POST" and needs_password and request.POST.get("answer") == "decline":
         # Declining needs no account: the link reached the invited address.
@@ -142,16 +144,18 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assignment_save(request: HttpRequest, pk: int) -> HttpResponse:
+    """Autosave (htmx) and the form's own buttons: save the draft, or save and submit in one step."""
     assignment = _assignment_or_404(request, pk, "reviews.review")
     scores, problems = _scores_from(request, assignment)
     confidence_raw = request.POST.get("confidence", "").strip()
+    submitting = request.POST.get("action") == "submit"
     error = None
-    status = 200
     if problems:
-        error, status = " ".join(problems), 400
+        error = " ".join(problems)
     else:
+        service = save_and_submit_review if submitting else save_review
         try:
-            save_review(
+            service(
                 assignment=assignment,
                 actor=acting_user(request),
                 expected_version=int(request.POST.get("version", "0") or 0),
@@ -161,11 +165,14 @@ def assignment_save(request: HttpRequest, pk: int) -> HttpResponse:
                 comment_to_staff=request.POST.get("comment_to_staff", ""),
             )
         except DomainError as exc:
-            error, status = str(exc), 409 if exc.code == "edit_conflict" else 400
-    if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "web/reviewer/_save_status.html", {"review": review_of(assignment), "error": error}, status=status)
+            error = str(exc)
+    if request.htmx and not submitting:  # type: ignore[attr-defined]
+        # 200 even for a refusal, so htmx shows it; the version is only refreshed after a real save.
+        return render(request, "web/reviewer/_save_status.html", {"review": review_of(assignment), "error": error})
     if error:
         messages.error(request, error)
+    elif submitting:
+        messages.success(request, _("Your review was submitted. Thank you."))
     else:
         messages.success(request, _("Draft saved."))
     return redirect("web:assignment", pk=assignment.pk)

@@ -1,0 +1,82 @@
+"""The selection optimiser's reason and conflict codes in words, with their numbers (both languages)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from shenbao.core import present
+
+
+def reason_text(reason: dict[str, Any], titles: dict[int, str]) -> str:
+    """One reason of an explanation, e.g. "rank 7 in 2.2, quota 6"."""
+    others = "、".join(titles.get(int(o), str(o)) for o in reason.get("others") or [] if str(o).isdecimal())
+    n = {k: ("" if v is None else v) for k, v in reason.items()}
+    code = reason.get("code")
+    if code == "selected":
+        return (
+            _("Rank %(rank)s in %(group)s, within the quota") % n
+            if reason.get("quota") is None
+            else _("Rank %(rank)s in %(group)s, quota %(quota)s") % n
+        )
+    if code == "pinned":
+        return _("Selected by staff (pinned)")
+    if code == "tie_broken_by_position":
+        return _("Level with %(others)s; the ranking's order decided") % {"others": others}
+    if code == "excluded_by_staff":
+        return _("Excluded by staff")
+    if code == "quota_full":
+        return _("Rank %(rank)s in %(group)s, quota %(quota)s") % n
+    if code == "group_budget":
+        return _("Budget left in %(group)s: %(left)s, request %(request)s") % {
+            "group": n["group"],
+            "left": present.money(reason.get("left_yuan")),
+            "request": present.money(reason.get("request_yuan")),
+        }
+    if code == "total_budget":
+        return _("Budget left in the call: %(left)s, request %(request)s") % {
+            "left": present.money(reason.get("left_yuan")),
+            "request": present.money(reason.get("request_yuan")),
+        }
+    if code == "cap_taken":
+        return _("The limit of %(limit)s per %(key)s is taken by %(others)s") % {
+            "limit": n["limit"],
+            "key": n["key"],
+            "others": others,
+        }
+    if code == "exclusivity":
+        return _("%(key)s already wins through %(group)s with %(others)s") % {
+            "key": n["key"],
+            "group": n["other_group"],
+            "others": others,
+        }
+    if code == "tiers_full":
+        return _("Every prize tier of %(group)s is full") % n
+    if code == "not_tier_eligible":
+        return _("Not eligible for the remaining prize tiers")
+    if code == "not_proven":
+        return _("The solver stopped before proving the optimum")
+    if code == "infeasible":
+        return _("The rules have no solution; nothing was selected")
+    return str(code)
+
+
+def conflict_text(conflict: dict[str, Any]) -> str:
+    """Why a rule set has no solution, naming the group and the rule."""
+    n = {k: ("" if v is None else v) for k, v in conflict.items()}
+    texts = {
+        "unknown_group": _("Unknown direction %(group)s"),
+        "pin_excluded": _("Application %(application)s is both pinned and excluded"),
+        "pin_not_fundable": _("Pinned application %(application)s alone exceeds a budget"),
+        "quota_below_pins": _("%(group)s: more pinned applications than the quota %(limit)s"),
+        "quota_unreachable": _("%(group)s: the quota needs %(needed)s awards but only %(limit)s applications can be selected"),
+        "budget_below_pins": _("%(group)s: the pinned applications exceed the budget"),
+        "total_budget_below_pins": _("The pinned applications exceed the call's budget"),
+        "cap_below_pins": _("%(key)s: more pinned applications than the limit %(limit)s"),
+        "exclusivity_pins": _("%(key)s: pinned in more than one exclusive direction"),
+        "tiers_below_pins": _("%(group)s: more pinned applications than prize places"),
+        "rule_in_conflict": _("%(group)s: the rule “%(rule)s” cannot hold together with the others"),
+    }
+    text = texts.get(str(conflict.get("code")))
+    return text % n if text else str(conflict.get("code"))
