@@ -13,12 +13,13 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import ReviewStage
 from shenbao.core.errors import DomainError
 from shenbao.reviews.enums import AssignmentMode, AssignmentStatus
-from shenbao.reviews.models import Assignment
+from shenbao.reviews.models import Assignment, Review
 from shenbao.reviews.queries.ranking import stage_ranking
-from shenbao.reviews.queries.reviewer import assignments_of, get_assignment_for, review_of
+from shenbao.reviews.queries.reviewer import assignments_of, get_assignment_for
 from shenbao.reviews.services.assignment import run_assignment
 from shenbao.reviews.services.reviews import save_review, submit_review
 from shenbao.web.common import acting_user
@@ -91,7 +92,10 @@ class ReviewSerializer(serializers.Serializer[Any]):
 
 
 def _review_data(assignment: Assignment) -> dict[str, Any]:
-    review = review_of(assignment)
+    try:
+        review = assignment.review  # loaded with the list (select_related), else one query
+    except Review.DoesNotExist:
+        review = Review(assignment=assignment)
     return {
         "assignment": assignment.pk,
         "application": assignment.application_id,
@@ -126,7 +130,13 @@ class StageViewSet(viewsets.GenericViewSet[ReviewStage]):
         return stage
 
     def list(self, request: Request) -> Response:
-        stages = [s for s in self.get_queryset() if request.user.has_perm("reviews.view_stage", s)]
+        stages = self.get_queryset()
+        if not getattr(request.user, "is_superuser", False):
+            # The same rule as reviews.view_stage, as one query: the user's programs as officer or chair.
+            stages = stages.filter(
+                call__program__roles__user=request.user,
+                call__program__roles__role__in=[ProgramRoleKind.PROGRAM_OFFICER, ProgramRoleKind.COMMITTEE_CHAIR],
+            ).distinct()
         return Response(StageSerializer(stages, many=True).data)
 
     @extend_schema(responses=AssignmentSerializer(many=True))

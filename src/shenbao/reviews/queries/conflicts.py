@@ -151,7 +151,8 @@ def conflicts_for_call(
             matched.add(by_email[request.email.casefold()])
         else:
             matched |= by_name.get(_norm(request.name), set())
-            if request.organisation and matched:
-                matched &= by_org_name.get(_norm(request.organisation), set())
+            # The organisation narrows a common name down; spelt differently, it does not undo the match.
+            narrowed = matched & by_org_name.get(_norm(request.organisation), set()) if request.organisation else set()
+            matched = narrowed or matched
         add(request.application_id, matched, Conflict(ConflictKind.APPLICANT_EXCLUDED, request.reason))
     return dict(found)

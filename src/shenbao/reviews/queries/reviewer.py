@@ -68,7 +68,14 @@ def submitted_view(assignment: Assignment) -> dict[str, Any]:
         "duration_months": content.get("duration_months"),
         "requested_yuan": content.get("requested_yuan"),
         "fields": fields,
-        "attachments": list(Attachment.objects.filter(application=application).exclude(file="").order_by("pk")),
+        # The documents as submitted (the revision's hashes), not whatever the application holds today.
+        "attachments": list(
+            Attachment.objects.filter(
+                application=application, sha256__in=[a.get("sha256") for a in content.get("attachments", []) if a.get("sha256")]
+            )
+            .exclude(file="")
+            .order_by("pk")
+        ),
         "identity": identity,
     }
 
