@@ -145,3 +145,39 @@ def test_results_go_from_approval_to_final_through_the_public_notice(
     assert counts == {"final": len(awards) - 1, "revoked": 1}
     target.refresh_from_db()
     assert target.status == AwardStatus.REVOKED
+
+
+def test_staff_and_public_results_pages(ranked: tuple[Call, User], client: Any) -> None:
+    from django.test import Client
+
+    call, officer = ranked
+    staff_page = f"/staff/calls/{call.code}/results/"
+    act = f"/staff/calls/{call.code}/results/act/"
+    stranger = Client()
+    stranger.force_login(register_user(email="nobody@example.com", password="pass-Word-123", name="路人"))
+    assert stranger.get(staff_page).status_code == 404
+    assert stranger.post(act, {"action": "run"}).status_code == 404
+    client.force_login(officer)
+    client.post(act, {"action": "run"})
+    html = client.get(staff_page).content.decode()
+    assert "已证明最优" in html and "已被 埃及丙 占用" in html  # the cap's reason names who holds it
+    run = call.selection_runs.first()
+    client.post(act, {"action": "approve", "run": str(run.pk)})
+    assert client.get(f"/calls/{call.code}/results/").content.decode().count("data-award=") == 0  # not yet published
+    client.post(act, {"action": "publish", "days": "5"})
+    public = Client().get(f"/calls/{call.code}/results/").content.decode()
+    assert public.count("data-award=") == Award.objects.filter(call=call).count()
+    award = Award.objects.filter(call=call).first()
+    assert award is not None
+    response = Client().post(
+        f"/calls/{call.code}/results/",
+        {"award": str(award.pk), "name": "异议人", "email": "o@example.com", "text": "材料不实"},
+        follow=True,
+    )
+    assert "您的异议已收到" in response.content.decode()
+    objection = award.objections.get()
+    client.post(act, {"action": "decide", "objection": str(objection.pk), "upheld": "no", "outcome": "经核实材料属实。"})
+    objection.refresh_from_db()
+    assert (objection.status, objection.outcome) == ("rejected", "经核实材料属实。")
+    refused = client.post(act, {"action": "close"}, follow=True).content.decode()
+    assert "公示期尚未结束" in refused

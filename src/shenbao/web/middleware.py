@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 
 from shenbao.applications.models import Application
+from shenbao.awards.services.decisions import EVIDENCE_MAX_MB
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.documents.services.word import MAX_FORM_MB
 from shenbao.guides.parser.reading import MAX_BYTES as GUIDE_MAX_BYTES
@@ -52,6 +53,10 @@ class UploadLimitMiddleware:
         try:
             match = resolve(request.path_info)
         except Resolver404:
+            return None
+        if match.url_name == "call_results":  # an objection's evidence
+            if length is not None and length > (EVIDENCE_MAX_MB + 1) * MB:
+                return render(request, "web/upload_refused.html", {"limit": EVIDENCE_MAX_MB}, status=413)
             return None
         if match.url_name == "guide_upload":
             guide_limit = GUIDE_MAX_BYTES // MB

@@ -5,8 +5,10 @@ from shenbao.web.applicant import documents as applicant_documents
 from shenbao.web.applicant import exclusions as applicant_exclusions
 from shenbao.web.applicant import views as applicant
 from shenbao.web.public import documents as public_documents
+from shenbao.web.public import results as public_results
 from shenbao.web.public import views as public
 from shenbao.web.reviewer import views as reviewer
+from shenbao.web.staff import awards as staff_awards
 from shenbao.web.staff import exports as staff_exports
 from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import imports as staff_imports
@@ -20,6 +22,7 @@ urlpatterns = [
     path("calls/<slug:code>/", public.call_detail, name="call_detail"),
     path("calls/<slug:code>/form.docx", public_documents.call_form_download, name="call_form"),
     path("calls/<slug:code>/apply/", applicant.apply, name="apply"),
+    path("calls/<slug:code>/results/", public_results.call_results, name="call_results"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/register/", applicant.register, name="register"),
@@ -71,6 +74,8 @@ urlpatterns = [
     path("staff/calls/<slug:code>/formal-check/", staff.formal_check, name="formal_check"),
     path("staff/calls/<slug:code>/formal-check/decide/", staff.formal_check_decide, name="formal_check_decide"),
     path("staff/calls/<slug:code>/review/", staff_reviews.review_overview, name="review_overview"),
+    path("staff/calls/<slug:code>/results/", staff_awards.results, name="results_staff"),
+    path("staff/calls/<slug:code>/results/act/", staff_awards.results_action, name="results_action"),
     path("staff/calls/<slug:code>/review/invite/", staff_reviews.pool_invite, name="pool_invite"),
     path("staff/calls/<slug:code>/review/pool/<int:member_pk>/", staff_reviews.pool_update, name="pool_update"),
     path("staff/stages/<int:pk>/open/", staff_reviews.stage_open, name="stage_open"),

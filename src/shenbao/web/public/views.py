@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shenbao.awards.queries.results import has_published_results
 from shenbao.calls.enums import Phase
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.public import call_phase, get_call_for_viewing, programs_with_public_calls
@@ -49,6 +50,7 @@ def call_detail(request: HttpRequest, code: str) -> HttpResponse:
         stated_projects = present.quota(p.qualifier.value, p.value, p.min, p.max, p.in_principle)
     context = {
         "call": call,
+        "has_results": has_published_results(call),
         "program": call.program,
         "phase": call_phase(call),
         "groups": groups,

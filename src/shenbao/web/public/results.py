@@ -1,0 +1,55 @@
+"""The published results of a call, the public notice (公示) and the objection form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from shenbao.awards.enums import AwardStatus
+from shenbao.awards.errors import EvidenceTooLarge
+from shenbao.awards.models import Award
+from shenbao.awards.queries.results import notice_of, published_awards
+from shenbao.awards.services.decisions import EVIDENCE_MAX_MB, file_objection
+from shenbao.calls.queries.public import get_call_for_viewing
+from shenbao.core.errors import DomainError
+
+
+def call_results(request: HttpRequest, code: str) -> HttpResponse:
+    call = get_call_for_viewing(request.user, code)
+    if call is None:
+        raise Http404(_("No such call."))
+    awards = published_awards(call)
+    notice = notice_of(call)
+    if request.method == "POST":
+        if notice is None:
+            raise Http404
+        award = Award.objects.filter(call=call, pk=int(request.POST.get("award", "0") or 0), status=AwardStatus.PUBLISHED).first()
+        name, email, text = (request.POST.get(k, "").strip() for k in ("name", "email", "text"))
+        if award is None or not name or "@" not in email or not text:
+            messages.error(request, _("Choose the award concerned and give your name, e-mail and the objection."))
+            return redirect("web:call_results", code=call.code)
+        upload = request.FILES.get("evidence")
+        try:
+            file_objection(
+                notice=notice,
+                award=award,
+                name=name,
+                email=email,
+                organisation=request.POST.get("organisation", ""),
+                text=text,
+                evidence=upload.file if upload else None,
+                evidence_name=(upload.name or "") if upload else "",
+                evidence_size=(upload.size or 0) if upload else 0,
+            )
+        except (DomainError, EvidenceTooLarge) as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Your objection was received; staff will record an outcome."))
+        return redirect("web:call_results", code=call.code)
+    return render(
+        request,
+        "web/public/results.html",
+        {"call": call, "awards": awards, "notice": notice, "evidence_max_mb": EVIDENCE_MAX_MB},
+    )

@@ -1,0 +1,93 @@
+"""Program staff's results pages: run the selection, read its explanations, approve, publish, the notice."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shenbao.awards.models import Objection, SelectionRun
+from shenbao.awards.queries.results import explained_rows, notice_of, published_awards, run_conflicts
+from shenbao.awards.services.decisions import approve_run, close_notice, decide_objection, publish_results
+from shenbao.awards.services.selection import run_selection
+from shenbao.calls.models import Call
+from shenbao.core.errors import DomainError
+from shenbao.web.common import acting_user
+
+
+def _call(request: HttpRequest, code: str) -> Call:
+    call = Call.objects.select_related("program").filter(code=code).first()
+    if call is None or not request.user.has_perm("awards.select", call):
+        raise Http404(_("No such call."))
+    return call
+
+
+def _ids(text: str) -> list[int]:
+    return [int(x) for x in text.replace(",", " ").split() if x.isdecimal() and x.isascii()]
+
+
+@login_required
+def results(request: HttpRequest, code: str) -> HttpResponse:
+    call = _call(request, code)
+    runs = list(SelectionRun.objects.filter(call=call)[:10])
+    chosen = runs[0] if runs else None
+    if request.GET.get("run", "").isdecimal():
+        chosen = next((r for r in runs if r.pk == int(request.GET["run"])), chosen)
+    notice = notice_of(call)
+    context = {
+        "call": call,
+        "runs": runs,
+        "run": chosen,
+        "rows": explained_rows(chosen) if chosen else [],
+        "conflicts": run_conflicts(chosen) if chosen else [],
+        "awards": published_awards(call),
+        "notice": notice,
+        "objections": list(notice.objections.select_related("award__application")) if notice else [],
+    }
+    return render(request, "web/staff/results.html", context)
+
+
+def _act(request: HttpRequest, call: Call, action: str) -> None:
+    actor = acting_user(request)
+    if action == "run":
+        run_selection(
+            call=call, actor=actor, pins=_ids(request.POST.get("pins", "")), excludes=_ids(request.POST.get("excludes", ""))
+        )
+        messages.success(request, _("Selection computed; review it before approving."))
+    elif action == "approve":
+        run = SelectionRun.objects.filter(call=call, pk=int(request.POST.get("run", "0") or 0)).first()
+        if run is None:
+            raise Http404
+        awards = approve_run(run=run, actor=actor)
+        messages.success(request, _("Selection approved: %(count)s award(s).") % {"count": len(awards)})
+    elif action == "publish":
+        days = request.POST.get("days", "")
+        notice = publish_results(call=call, actor=actor, notice_days=int(days) if days.isdecimal() else None)
+        messages.success(
+            request, _("Results published; decision letters sent; public notice until %(end)s.") % {"end": notice.ends_at.date()}
+        )
+    elif action == "close":
+        counts = close_notice(call=call, actor=actor)
+        messages.success(request, _("Notice closed: %(final)s final, %(revoked)s revoked.") % counts)
+    elif action == "decide":
+        objection = Objection.objects.filter(notice__call=call, pk=int(request.POST.get("objection", "0") or 0)).first()
+        if objection is None:
+            raise Http404
+        decide_objection(
+            objection=objection, upheld=request.POST.get("upheld") == "yes", outcome=request.POST.get("outcome", ""), actor=actor
+        )
+        messages.success(request, _("Objection decided."))
+
+
+@login_required
+@require_POST
+def results_action(request: HttpRequest, code: str) -> HttpResponse:
+    call = _call(request, code)
+    try:
+        _act(request, call, request.POST.get("action", ""))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("web:results_staff", code=call.code)
