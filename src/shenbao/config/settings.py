@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "shenbao.applications",
     "shenbao.reviews",
     "shenbao.awards",
+    "shenbao.agreements",
     "shenbao.documents",
     "shenbao.guides",
     "shenbao.notifications",

@@ -1,0 +1,1 @@
+"""Agreements: signed within the call's term (often in Chinese working days), or forfeited."""

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.core.errors import DomainError
+
+
+class AgreementClosed(DomainError):
+    code = "agreement_closed"
+
+    def __init__(self) -> None:
+        super().__init__(_("This agreement can no longer be signed: it is signed already, forfeited, or past its deadline."))

@@ -1,0 +1,44 @@
+"""One agreement per award, with its signing deadline and who has signed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.agreements.enums import AgreementStatus
+from shenbao.awards.models import Award
+
+
+class Agreement(models.Model):
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="agreement", verbose_name=_("award"))
+    deadline = models.DateField(_("sign by"), null=True, blank=True, help_text=_("The last day, in the call's time zone."))
+    status = models.CharField(_("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.PENDING)
+    pi_confirmed_at = models.DateTimeField(_("confirmed by the PI at"), null=True, blank=True)
+    institution_confirmed_at = models.DateTimeField(_("confirmed by the institution at"), null=True, blank=True)
+    institution_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("confirmed for the institution by"),
+    )
+    signed_copy = models.FileField(_("signed copy"), upload_to="agreements/%Y/", blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+    forfeited_at = models.DateTimeField(_("forfeited at"), null=True, blank=True)
+    reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ("deadline", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.award.application.receipt_number}: {self.status}"
+
+    def days_left(self, today: dt.date) -> int:
+        return (self.deadline - today).days
