@@ -8,11 +8,13 @@ from __future__ import annotations
 import itertools
 import random
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from bench.selection_milp import milp_optimum
 
 from shenbao.awards.algorithms.selection import select_awards
+from shenbao.awards.algorithms.selection_rules import problem_from_definition
 from shenbao.awards.algorithms.selection_types import (
     AwardAmount,
     Candidate,
@@ -34,6 +36,7 @@ from shenbao.awards.algorithms.selection_types import (
     SolveStatus,
     Tier,
 )
+from shenbao.calls.definition.load import parse_file
 
 
 def cand(app: str, group: str, rank: int, yuan: int = 100, **kw: object) -> Candidate:
@@ -432,3 +435,55 @@ def test_random_small_cases_match_brute_force_and_highs(seed: int):
     assert select_awards(problem, SolverOptions(prune_dominated=False)).objective == best
     for e in result.explanations:  # every unselected application has a rule that blocks it
         assert e.selected or any(r.code not in (ReasonCode.NOT_PROVEN, ReasonCode.TIE_BROKEN_BY_POSITION) for r in e.reasons)
+
+
+# --- from the seed call definitions ------------------------------------------------------
+
+SEEDS = Path(__file__).resolve().parents[2] / "src/shenbao/calls/definitions"
+
+
+def test_seed_003_rules_from_the_definition():
+    definition = parse_file(SEEDS / "most-intl-2025-2.yaml")
+    rng = random.Random(5)
+    cands = []
+    for d in definition.directions:
+        assert d.quota is not None and d.budget is not None and d.budget.total is not None
+        n = round(d.quota.value or 0) * 3
+        avg = d.budget.total.yuan // round(d.quota.value or 1)
+        for r in range(1, n + 1):
+            country = rng.choice(["EG", "TN", "SA", "KE"]) if d.code in ("1.5", "1.6") else "XX"
+            cands.append(cand(f"{d.code}-{r}", d.code, r, avg * rng.randint(6, 12) // 10, partner_countries=frozenset({country})))
+    problem = problem_from_definition(definition, cands, about_tolerance=1)
+    assert problem.caps == (Cap(CapKind.PARTNER_COUNTRY, 1, ("1.5", "1.6")),)
+    assert problem.exclusivity[0].groups == ("1.5", "1.6") and "EG" in problem.exclusivity[0].countries
+    assert next(g for g in problem.groups if g.group == "2.3").quota == Quota(QuotaKind.ABOUT, 10, tolerance=1)
+    assert problem.total_budget_yuan == 348_900_000
+    result = select_awards(problem)
+    assert result.proven_optimal
+    chosen = [c for c in cands if c.application in set(result.selected)]
+    assert _feasible(problem, chosen)
+    in_15_16 = [c for c in chosen if c.group in ("1.5", "1.6")]
+    assert len(in_15_16) <= 4  # one per country, and EG / TN through one direction only
+
+
+def test_seed_000_fixed_amount_from_the_definition():
+    definition = parse_file(SEEDS / "xiaomi-jbgs-2025.yaml")
+    problem = problem_from_definition(definition, [cand("p1", "topic-x", 1, 5)])
+    assert problem.award_amount == AwardAmount.FIXED and problem.fixed_amount_yuan == 200_000
+
+
+def test_seed_001_prize_tiers_from_the_definition():
+    definition = parse_file(SEEDS / "smeie-2023.yaml")
+    problem = problem_from_definition(definition, [])
+    assert [t.code for t in problem.tiers] == ["first", "second", "third"]
+    assert problem.award_amount == AwardAmount.NONE and problem.total_budget_yuan is None
+
+
+def test_no_solution_within_the_time_budget_is_not_called_infeasible():
+    problem = SelectionProblem(
+        tuple(line("g", 30, yuan=7)), groups=(GroupRules("g", Quota(QuotaKind.EXACT, 10), budget_yuan=70),)
+    )
+    result = select_awards(problem, SolverOptions(max_deterministic_time=0.0, prune_dominated=False))
+    assert result.status == SolveStatus.UNKNOWN and not result.proven_optimal and result.selected == ()
+    assert {e.reasons[0].code for e in result.explanations} == {ReasonCode.NOT_PROVEN}
+    assert result.conflicts == ()

@@ -31,6 +31,8 @@ def explain(
     p = ix.problem
     cands = p.candidates
     if solved is None:
+        # no solution: the rules conflict, or the time budget ended before any was found
+        blanket = ReasonCode.INFEASIBLE if status == SolveStatus.INFEASIBLE else ReasonCode.NOT_PROVEN
         exps = tuple(
             Explanation(
                 application=c.application,
@@ -38,7 +40,7 @@ def explain(
                 rank=c.rank,
                 selected=False,
                 amount_yuan=ix.amount[i],
-                reasons=(Reason(ReasonCode.EXCLUDED if ix.excluded[i] else ReasonCode.INFEASIBLE, group=c.group, rank=c.rank),),
+                reasons=(Reason(ReasonCode.EXCLUDED if ix.excluded[i] else blanket, group=c.group, rank=c.rank),),
             )
             for i, c in enumerate(cands)
         )

@@ -74,6 +74,9 @@ def index(problem: SelectionProblem) -> Indexed:
             raise SelectionInputError("unknown_application", application=ref)
     if problem.award_amount == AwardAmount.FIXED and problem.fixed_amount_yuan is None:
         raise SelectionInputError("fixed_amount_missing")
+    budgets = [g.budget_yuan for g in problem.groups] + [problem.total_budget_yuan, problem.fixed_amount_yuan]
+    if any(b is not None and b < 0 for b in budgets):
+        raise SelectionInputError("budget_negative")
     order: list[list[int]] = [[] for _ in groups]
     for i, g in enumerate(group_of):
         order[g].append(i)

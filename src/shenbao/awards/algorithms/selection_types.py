@@ -118,6 +118,10 @@ class Cap:
     max: int
     groups: tuple[Id, ...] = ()
 
+    def __post_init__(self) -> None:
+        if self.max < 0:
+            raise SelectionInputError("cap_negative", max=self.max)
+
 
 @dataclass(frozen=True)
 class Exclusivity:
@@ -127,6 +131,10 @@ class Exclusivity:
     groups: tuple[Id, ...]
     countries: frozenset[str] = frozenset()  # partner_country only; empty = every country
 
+    def __post_init__(self) -> None:
+        if len(set(self.groups)) < 2:
+            raise SelectionInputError("exclusivity_needs_two_groups")
+
 
 @dataclass(frozen=True)
 class Tier:
@@ -134,6 +142,10 @@ class Tier:
 
     code: str
     count: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.count is not None and self.count < 0:
+            raise SelectionInputError("tier_count_negative", tier=self.code)
 
 
 @dataclass(frozen=True)
