@@ -228,7 +228,6 @@ class Explanation:
 class ConflictCode(StrEnum):
     UNKNOWN_GROUP = "unknown_group"
     PIN_EXCLUDED = "pin_excluded"
-    PIN_NOT_FUNDABLE = "pin_not_fundable"  # its amount alone exceeds a budget
     QUOTA_BELOW_PINS = "quota_below_pins"
     QUOTA_UNREACHABLE = "quota_unreachable"  # fewer available applications than the lower bound
     BUDGET_BELOW_PINS = "budget_below_pins"
