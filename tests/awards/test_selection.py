@@ -400,6 +400,8 @@ def _random_problem(rng: random.Random, n: int) -> SelectionProblem:
         )
         rules.append(GroupRules(g, quota, rng.choice([None, 80, 150])))
     caps = (Cap(CapKind.PARTNER_COUNTRY, 1, tuple(groups[:2])),) if rng.random() < 0.5 else ()
+    if rng.random() < 0.5:
+        caps = (*caps, Cap(CapKind.INSTITUTION, rng.randint(1, 2)))
     excl = (Exclusivity(ExclusivityKey.PARTNER_COUNTRY, tuple(groups[:2])),) if len(groups) > 1 and rng.random() < 0.5 else ()
     names = [c.application for c in cands]
     return SelectionProblem(
@@ -413,7 +415,7 @@ def _random_problem(rng: random.Random, n: int) -> SelectionProblem:
     )
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(60))
 def test_random_small_cases_match_brute_force_and_highs(seed: int):
     rng = random.Random(seed)
     problem = _random_problem(rng, rng.randint(4, 11))
@@ -487,3 +489,36 @@ def test_no_solution_within_the_time_budget_is_not_called_infeasible():
     assert result.status == SolveStatus.UNKNOWN and not result.proven_optimal and result.selected == ()
     assert {e.reasons[0].code for e in result.explanations} == {ReasonCode.NOT_PROVEN}
     assert result.conflicts == ()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_dominance_fixing_under_an_institution_cap_keeps_the_optimum(seed: int):
+    rng = random.Random(100 + seed)
+    cands = [
+        cand(
+            f"{g}-{r}",
+            g,
+            r,
+            rng.randrange(50, 150),
+            institution=f"I{rng.randrange(200)}",
+            partner_countries=frozenset({rng.choice("ABCD")}),
+        )
+        for g in ("A", "B", "C")
+        for r in range(1, 401)
+    ]
+    problem = SelectionProblem(
+        tuple(cands),
+        groups=(
+            GroupRules("A", Quota(QuotaKind.EXACT, 4), 400),
+            GroupRules("B", Quota(QuotaKind.AT_MOST, 3), 250),
+            GroupRules("C", Quota(QuotaKind.RANGE, min=1, max=5), 500),
+        ),
+        caps=(Cap(CapKind.INSTITUTION, 1), Cap(CapKind.PARTNER_COUNTRY, 2, ("A", "B"))),
+        exclusivity=(Exclusivity(ExclusivityKey.PARTNER_COUNTRY, ("B", "C"), frozenset({"A"})),),
+    )
+    fixed = select_awards(problem)
+    full = select_awards(problem, SolverOptions(prune_dominated=False))
+    highs, _ = milp_optimum(problem, full.weights)
+    assert fixed.stats is not None and fixed.stats.fixed_by_dominance > 100
+    assert fixed.proven_optimal and full.proven_optimal
+    assert fixed.objective == full.objective == highs
