@@ -192,8 +192,8 @@ def measure(n: int, seed: int, *, full_model: bool, institution_cap: int | None 
     return out
 
 
-def check(n: int, seed: int) -> dict[str, Any]:
-    problem = generate(n, seed)
+def check(n: int, seed: int, *, institution_cap: int | None = None) -> dict[str, Any]:
+    problem = generate(n, seed, institution_cap=institution_cap)
     full = select_awards(problem, SolverOptions(prune_dominated=False))
     pruned = select_awards(problem)
     t0 = time.perf_counter()
@@ -201,6 +201,7 @@ def check(n: int, seed: int) -> dict[str, Any]:
     t1 = time.perf_counter()
     return {
         "applications": n,
+        "institution_cap": institution_cap,
         "cp_sat_objective": full.objective,
         "cp_sat_pruned_objective": pruned.objective,
         "highs_objective": highs,
@@ -231,6 +232,7 @@ def main() -> None:
             if s and args.institution_cap
         ],
         "independent_check": check(args.check_size, args.seed),
+        "independent_check_institution_cap": check(args.check_size, args.seed, institution_cap=1),
     }
     text = json.dumps(report, indent=2)
     print(text)
