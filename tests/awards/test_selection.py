@@ -522,3 +522,42 @@ def test_dominance_fixing_under_an_institution_cap_keeps_the_optimum(seed: int):
     assert fixed.stats is not None and fixed.stats.fixed_by_dominance > 100
     assert fixed.proven_optimal and full.proven_optimal
     assert fixed.objective == full.objective == highs
+
+
+def test_core_names_a_pin_quota_and_exclusivity_that_cannot_hold_together():
+    cands = [
+        cand("a1", "A", 1, partner_countries=frozenset({"EG"})),
+        cand("b1", "B", 1, partner_countries=frozenset({"EG"})),
+        cand("b2", "B", 2, partner_countries=frozenset({"TN"})),
+    ]
+    problem = SelectionProblem(
+        tuple(cands),
+        groups=(GroupRules("A", Quota(QuotaKind.EXACT, 1)), GroupRules("B", Quota(QuotaKind.AT_MOST, 2))),
+        exclusivity=(Exclusivity(ExclusivityKey.PARTNER_COUNTRY, ("A", "B")),),
+        pins=frozenset({"b1"}),
+    )
+    result = select_awards(problem)
+    assert result.status == SolveStatus.INFEASIBLE
+    assert {(c.code, c.rule, c.group, c.key, c.application) for c in result.conflicts} == {
+        (ConflictCode.RULE_IN_CONFLICT, RuleKind.QUOTA_LOWER, "A", None, None),
+        (ConflictCode.RULE_IN_CONFLICT, RuleKind.EXCLUSIVITY, None, "EG", None),
+        (ConflictCode.RULE_IN_CONFLICT, RuleKind.PIN, "B", None, "b1"),
+    }
+
+
+def test_reserve_list_in_order_skips_what_no_budget_could_fund():
+    cands = [
+        cand("r1", "g", 1, 100),
+        cand("r2", "g", 2, 100),
+        cand("r3", "g", 3, 900),
+        cand("r4", "g", 4, 100),
+        cand("r5", "g", 5, 100),
+    ]
+    problem = SelectionProblem(
+        tuple(cands), groups=(GroupRules("g", Quota(QuotaKind.EXACT, 2), budget_yuan=500),), reserve_size=2
+    )
+    result = select_awards(problem)
+    assert result.selected == ("r1", "r2")
+    assert result.reserve == (("g", ("r4", "r5")),)
+    assert [e.reserve_position for e in result.explanations] == [None, None, None, 1, 2]
+    assert codes(result, "r3") == [ReasonCode.QUOTA_FULL, ReasonCode.GROUP_BUDGET]
