@@ -456,7 +456,7 @@ def test_seed_003_rules_from_the_definition():
             country = rng.choice(["EG", "TN", "SA", "KE"]) if d.code in ("1.5", "1.6") else "XX"
             cands.append(cand(f"{d.code}-{r}", d.code, r, avg * rng.randint(6, 12) // 10, partner_countries=frozenset({country})))
     problem = problem_from_definition(definition, cands, about_tolerance=1)
-    assert problem.caps == (Cap(CapKind.PARTNER_COUNTRY, 1, ("1.5", "1.6")),)
+    assert problem.caps == (Cap(CapKind.PARTNER_COUNTRY, 1, ("1.5", "1.6"), in_principle=True),)
     assert problem.exclusivity[0].groups == ("1.5", "1.6") and "EG" in problem.exclusivity[0].countries
     assert next(g for g in problem.groups if g.group == "2.3").quota == Quota(QuotaKind.ABOUT, 10, tolerance=1)
     assert problem.total_budget_yuan == 348_900_000
@@ -561,3 +561,23 @@ def test_reserve_list_in_order_skips_what_no_budget_could_fund():
     assert result.reserve == (("g", ("r4", "r5")),)
     assert [e.reserve_position for e in result.explanations] == [None, None, None, 1, 2]
     assert codes(result, "r3") == [ReasonCode.QUOTA_FULL, ReasonCode.GROUP_BUDGET]
+
+
+def test_pins_may_depart_from_an_in_principle_cap_and_nothing_else_joins():
+    cands = [
+        cand("x1", "1.6", 1, partner_countries=frozenset({"KE"})),
+        cand("x2", "1.6", 2, partner_countries=frozenset({"KE"})),
+        cand("x3", "1.6", 3, partner_countries=frozenset({"KE"})),
+    ]
+    problem = SelectionProblem(
+        tuple(cands),
+        caps=(Cap(CapKind.PARTNER_COUNTRY, 1, ("1.6",), in_principle=True),),
+        pins=frozenset({"x2", "x3"}),
+    )
+    result = select_awards(problem)
+    assert result.selected == ("x2", "x3")
+    assert why(result, "x1") == (Reason(ReasonCode.CAP_TAKEN, group="1.6", rank=1, key="KE", limit=2, others=("x2", "x3")),)
+    strict = select_awards(
+        SelectionProblem(tuple(cands), caps=(Cap(CapKind.PARTNER_COUNTRY, 1, ("1.6",)),), pins=frozenset({"x2", "x3"}))
+    )
+    assert [c.code for c in strict.conflicts] == [ConflictCode.CAP_BELOW_PINS]

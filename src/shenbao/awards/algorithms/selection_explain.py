@@ -129,11 +129,12 @@ def explain(
                 reasons.append(
                     Reason(ReasonCode.TOTAL_BUDGET, group=gid, rank=c.rank, left_yuan=total - spent_all, request_yuan=a)
                 )
-            for cap, keys, holders in zip(p.caps, ix.cap_keys, cap_holders, strict=True):
+            for ci, (cap, keys, holders) in enumerate(zip(p.caps, ix.cap_keys, cap_holders, strict=True)):
                 for k in keys[i]:
-                    if len(holders[k]) + 1 > cap.max:
+                    limit = ix.cap_limit(ci, k) if cap.in_principle else cap.max
+                    if len(holders[k]) + 1 > limit:
                         others = tuple(apps[j] for j in holders[k])
-                        reasons.append(Reason(ReasonCode.CAP_TAKEN, group=gid, rank=c.rank, key=k, limit=cap.max, others=others))
+                        reasons.append(Reason(ReasonCode.CAP_TAKEN, group=gid, rank=c.rank, key=k, limit=limit, others=others))
             for keys, holders in zip(ix.excl_keys, excl_holders, strict=True):
                 for k in keys[i]:
                     for j in holders[k]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -49,6 +49,15 @@ class Indexed:
     cap_keys: list[list[tuple[str, ...]]]  # per cap, per candidate: the key values it counts under
     excl_keys: list[list[tuple[str, ...]]]  # per exclusivity rule, per candidate
     tier_ok: list[list[bool]]  # per candidate, per tier
+
+    pinned_keys: list[dict[str, int]] = field(default_factory=list)  # per cap: pinned applications per key
+
+    def cap_limit(self, c: int, key: str) -> int:
+        """A cap's limit for one key value; an in-principle cap yields to its pins."""
+        cap = self.problem.caps[c]
+        if not cap.in_principle:
+            return cap.max
+        return max(cap.max, self.pinned_keys[c].get(key, 0))
 
 
 def index(problem: SelectionProblem) -> Indexed:
@@ -130,6 +139,15 @@ def index(problem: SelectionProblem) -> Indexed:
         excl_keys.append(per)
     tier_codes = [t.code for t in problem.tiers]
     tier_ok = [[c.tiers is None or t in c.tiers for t in tier_codes] for c in cands]
+    pinned = [c.application in problem.pins for c in cands]
+    pinned_keys: list[dict[str, int]] = []
+    for per_cap in cap_keys:
+        counts: dict[str, int] = defaultdict(int)
+        for i, held in enumerate(per_cap):
+            if pinned[i]:
+                for value in held:
+                    counts[value] += 1
+        pinned_keys.append(dict(counts))
     return Indexed(
         problem=problem,
         groups=groups,
@@ -141,10 +159,11 @@ def index(problem: SelectionProblem) -> Indexed:
         upper=upper,
         budget=budget,
         excluded=[c.application in problem.excludes for c in cands],
-        pinned=[c.application in problem.pins for c in cands],
+        pinned=pinned,
         cap_keys=cap_keys,
         excl_keys=excl_keys,
         tier_ok=tier_ok,
+        pinned_keys=pinned_keys,
     )
 
 
@@ -291,9 +310,10 @@ def build(ix: Indexed, fixed_zero: set[int], *, diagnose: bool = False) -> Built
             for k in ix.cap_keys[c][i]:
                 holders[k].append(i)
         for k in sorted(holders):
-            if len(holders[k]) > cap.max:
-                ct = m.add(cp_model.LinearExpr.sum([x[i] for i in holders[k]]) <= cap.max)
-                guard(ct, RuleKind.CAP, None, k, cap.max)
+            limit = ix.cap_limit(c, k) if cap.in_principle else cap.max
+            if len(holders[k]) > limit:
+                ct = m.add(cp_model.LinearExpr.sum([x[i] for i in holders[k]]) <= limit)
+                guard(ct, RuleKind.CAP, None, k, limit)
     for e in range(len(p.exclusivity)):
         per_key: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         for i in x:

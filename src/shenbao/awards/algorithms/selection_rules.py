@@ -57,7 +57,7 @@ def problem_from_definition(
         total_budget_yuan=total if amount != AwardAmount.NONE else None,
         award_amount=amount,
         fixed_amount_yuan=rules.fixed_amount.yuan if rules.fixed_amount else None,
-        caps=tuple(Cap(CapKind(c.kind), c.max, tuple(c.directions)) for c in rules.caps),
+        caps=tuple(Cap(CapKind(c.kind), c.max, tuple(c.directions), c.in_principle) for c in rules.caps),
         exclusivity=tuple(
             Exclusivity(ExclusivityKey(e.key), tuple(e.directions), frozenset(e.countries)) for e in rules.exclusivity
         ),

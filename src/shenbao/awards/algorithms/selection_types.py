@@ -112,11 +112,16 @@ class GroupRules:
 
 @dataclass(frozen=True)
 class Cap:
-    """At most ``max`` awards per key value (a partner country, an institution) in ``groups`` (empty: all)."""
+    """At most ``max`` awards per key value (a partner country, an institution) in ``groups`` (empty: all).
+
+    ``in_principle`` (原则上): staff may depart by pinning; a key's limit is then the number of
+    its pinned applications when that is larger, and the pins are not a conflict.
+    """
 
     kind: CapKind
     max: int
     groups: tuple[Id, ...] = ()
+    in_principle: bool = False
 
     def __post_init__(self) -> None:
         if self.max < 0:
