@@ -1,13 +1,15 @@
 """Selection-optimiser benchmark, printed as JSON and written to bench/results/selection.json.
 
     python bench/selection.py [--sizes 20000,100000] [--check-size 400] [--seed 7] [--full-model-up-to 20000]
+                              [--no-institution-cap]
 
 A synthetic call shaped like seed 003 (MOST 2025 batch 2): its 19 directions with their
 quotas (exact / at most / about ± 2) and budgets, the total of 34,890 万元, requests drawn
 around each direction's average, one partner country per application, at most one project
 per partner country in 1.5 and 1.6, and exclusivity of the Arab African states between
 1.5 and 1.6.  Applications are spread over directions in proportion to their quotas.
-Goals (2 shared cores): 20,000 applications optimal in ≤ 10 s; 100,000 in ≤ 60 s.  The
+A second set of runs adds a per-institution cap of 2 over the whole call (2,000 institutions),
+the case where dominance fixing cannot help.  Goals (2 shared cores): 20,000 applications optimal in ≤ 10 s; 100,000 in ≤ 60 s.  The
 optimum of a small instance is checked against HiGHS (scipy.optimize.milp) on the same
 rules and weights, with dominance fixing off so the CP-SAT model is the full one.
 """
@@ -71,7 +73,7 @@ ARAB_ONLY = ["SA", "AE", "QA", "KW", "OM", "BH", "JO", "LB", "IQ", "SY", "YE", "
 AFRICAN_ONLY = ["NG", "KE", "ET", "GH", "TZ", "UG", "SN", "CI", "CM", "ZM", "ZW", "AO", "MZ", "RW", "BW", "NA", "ML", "NE"]
 
 
-def generate(n: int, seed: int) -> SelectionProblem:
+def generate(n: int, seed: int, *, institution_cap: int | None = None) -> SelectionProblem:
     rng = random.Random(seed)  # noqa: S311 (synthetic data)
     total_quota = sum(d[2] for d in DIRECTIONS)
     cands: list[Candidate] = []
@@ -104,7 +106,8 @@ def generate(n: int, seed: int) -> SelectionProblem:
         candidates=tuple(cands),
         groups=tuple(groups),
         total_budget_yuan=34_890 * WAN,
-        caps=(Cap(CapKind.PARTNER_COUNTRY, 1, ("1.5", "1.6")),),
+        caps=(Cap(CapKind.PARTNER_COUNTRY, 1, ("1.5", "1.6")),)
+        + ((Cap(CapKind.INSTITUTION, institution_cap),) if institution_cap else ()),
         exclusivity=(Exclusivity(ExclusivityKey.PARTNER_COUNTRY, ("1.5", "1.6"), frozenset(ARAB_AFRICAN)),),
     )
 
@@ -132,21 +135,28 @@ def audit(problem: SelectionProblem, selected: set[str]) -> dict[str, int]:
                 if k in ARAB_AFRICAN:
                     groups_of.setdefault(k, set()).add(c.group)
     v["cap"] = sum(1 for n in seen.values() if n > 1)
+    for cap in problem.caps:
+        if cap.kind == CapKind.INSTITUTION:
+            per: dict[str | None, int] = {}
+            for c in chosen:
+                per[c.institution] = per.get(c.institution, 0) + 1
+            v["cap"] += sum(1 for n in per.values() if n > cap.max)
     v["exclusivity"] = sum(1 for g in groups_of.values() if len(g) > 1)
     return v
 
 
-def measure(n: int, seed: int, *, full_model: bool) -> dict[str, Any]:
+def measure(n: int, seed: int, *, full_model: bool, institution_cap: int | None = None) -> dict[str, Any]:
     t0 = time.perf_counter()
-    problem = generate(n, seed)
+    problem = generate(n, seed, institution_cap=institution_cap)
     t1 = time.perf_counter()
     result = select_awards(problem, SolverOptions(max_deterministic_time=300))
     t2 = time.perf_counter()
-    again = select_awards(problem, SolverOptions(max_deterministic_time=300)) if n <= 20_000 else None
+    again = select_awards(problem, SolverOptions(max_deterministic_time=300)) if n <= 20_000 and not institution_cap else None
     stats = result.stats
     assert stats is not None
     out: dict[str, Any] = {
         "applications": n,
+        "institution_cap": institution_cap,
         "generate_seconds": round(t1 - t0, 3),
         "total_seconds": round(t2 - t1, 3),
         "build_seconds": stats.build_seconds,
@@ -182,8 +192,8 @@ def measure(n: int, seed: int, *, full_model: bool) -> dict[str, Any]:
     return out
 
 
-def check(n: int, seed: int) -> dict[str, Any]:
-    problem = generate(n, seed)
+def check(n: int, seed: int, *, institution_cap: int | None = None) -> dict[str, Any]:
+    problem = generate(n, seed, institution_cap=institution_cap)
     full = select_awards(problem, SolverOptions(prune_dominated=False))
     pruned = select_awards(problem)
     t0 = time.perf_counter()
@@ -191,6 +201,7 @@ def check(n: int, seed: int) -> dict[str, Any]:
     t1 = time.perf_counter()
     return {
         "applications": n,
+        "institution_cap": institution_cap,
         "cp_sat_objective": full.objective,
         "cp_sat_pruned_objective": pruned.objective,
         "highs_objective": highs,
@@ -205,6 +216,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="20000,100000")
     parser.add_argument("--check-size", type=int, default=400)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--no-institution-cap", dest="institution_cap", action="store_false", help="skip the stress case")
     parser.add_argument(
         "--full-model-up-to", type=int, default=20_000, help="also solve without dominance fixing up to this size"
     )
@@ -212,7 +224,15 @@ def main() -> None:
     report: dict[str, Any] = {
         "goals": {"20000_seconds": 10, "100000_seconds": 60},
         "runs": [measure(int(s), args.seed, full_model=int(s) <= args.full_model_up_to) for s in args.sizes.split(",") if s],
+        # The stress case: every institution at most 2 awards over the whole call gives each
+        # application its own key, so dominance fixing removes almost nothing.
+        "runs_with_institution_cap": [
+            measure(int(s), args.seed, full_model=False, institution_cap=2)
+            for s in args.sizes.split(",")
+            if s and args.institution_cap
+        ],
         "independent_check": check(args.check_size, args.seed),
+        "independent_check_institution_cap": check(args.check_size, args.seed, institution_cap=1),
     }
     text = json.dumps(report, indent=2)
     print(text)

@@ -52,7 +52,9 @@ def milp_optimum(problem: SelectionProblem, weights: tuple[int, ...]) -> tuple[f
             for k in keys:
                 holders[str(k)].append(i)
         for idx in holders.values():
-            rows.append((idx, [1.0] * len(idx), -np.inf, float(cap.max)))
+            pinned = sum(1 for i in idx if cands[i].application in problem.pins)
+            limit = max(cap.max, pinned) if cap.in_principle else cap.max
+            rows.append((idx, [1.0] * len(idx), -np.inf, float(limit)))
     n_y = 0
     y_rows: list[tuple[list[int], list[float], float, float]] = []
     for ex in problem.exclusivity:

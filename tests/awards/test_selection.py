@@ -8,11 +8,13 @@ from __future__ import annotations
 import itertools
 import random
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from bench.selection_milp import milp_optimum
 
 from shenbao.awards.algorithms.selection import select_awards
+from shenbao.awards.algorithms.selection_rules import problem_from_definition
 from shenbao.awards.algorithms.selection_types import (
     AwardAmount,
     Candidate,
@@ -34,6 +36,7 @@ from shenbao.awards.algorithms.selection_types import (
     SolveStatus,
     Tier,
 )
+from shenbao.calls.definition.load import parse_file
 
 
 def cand(app: str, group: str, rank: int, yuan: int = 100, **kw: object) -> Candidate:
@@ -397,6 +400,8 @@ def _random_problem(rng: random.Random, n: int) -> SelectionProblem:
         )
         rules.append(GroupRules(g, quota, rng.choice([None, 80, 150])))
     caps = (Cap(CapKind.PARTNER_COUNTRY, 1, tuple(groups[:2])),) if rng.random() < 0.5 else ()
+    if rng.random() < 0.5:
+        caps = (*caps, Cap(CapKind.INSTITUTION, rng.randint(1, 2)))
     excl = (Exclusivity(ExclusivityKey.PARTNER_COUNTRY, tuple(groups[:2])),) if len(groups) > 1 and rng.random() < 0.5 else ()
     names = [c.application for c in cands]
     return SelectionProblem(
@@ -410,7 +415,7 @@ def _random_problem(rng: random.Random, n: int) -> SelectionProblem:
     )
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(60))
 def test_random_small_cases_match_brute_force_and_highs(seed: int):
     rng = random.Random(seed)
     problem = _random_problem(rng, rng.randint(4, 11))
@@ -432,3 +437,147 @@ def test_random_small_cases_match_brute_force_and_highs(seed: int):
     assert select_awards(problem, SolverOptions(prune_dominated=False)).objective == best
     for e in result.explanations:  # every unselected application has a rule that blocks it
         assert e.selected or any(r.code not in (ReasonCode.NOT_PROVEN, ReasonCode.TIE_BROKEN_BY_POSITION) for r in e.reasons)
+
+
+# --- from the seed call definitions ------------------------------------------------------
+
+SEEDS = Path(__file__).resolve().parents[2] / "src/shenbao/calls/definitions"
+
+
+def test_seed_003_rules_from_the_definition():
+    definition = parse_file(SEEDS / "most-intl-2025-2.yaml")
+    rng = random.Random(5)
+    cands = []
+    for d in definition.directions:
+        assert d.quota is not None and d.budget is not None and d.budget.total is not None
+        n = round(d.quota.value or 0) * 3
+        avg = d.budget.total.yuan // round(d.quota.value or 1)
+        for r in range(1, n + 1):
+            country = rng.choice(["EG", "TN", "SA", "KE"]) if d.code in ("1.5", "1.6") else "XX"
+            cands.append(cand(f"{d.code}-{r}", d.code, r, avg * rng.randint(6, 12) // 10, partner_countries=frozenset({country})))
+    problem = problem_from_definition(definition, cands, about_tolerance=1)
+    assert problem.caps == (Cap(CapKind.PARTNER_COUNTRY, 1, ("1.5", "1.6"), in_principle=True),)
+    assert problem.exclusivity[0].groups == ("1.5", "1.6") and "EG" in problem.exclusivity[0].countries
+    assert next(g for g in problem.groups if g.group == "2.3").quota == Quota(QuotaKind.ABOUT, 10, tolerance=1)
+    assert problem.total_budget_yuan == 348_900_000
+    result = select_awards(problem)
+    assert result.proven_optimal
+    chosen = [c for c in cands if c.application in set(result.selected)]
+    assert _feasible(problem, chosen)
+    in_15_16 = [c for c in chosen if c.group in ("1.5", "1.6")]
+    assert len(in_15_16) <= 4  # one per country, and EG / TN through one direction only
+
+
+def test_seed_000_fixed_amount_from_the_definition():
+    definition = parse_file(SEEDS / "xiaomi-jbgs-2025.yaml")
+    problem = problem_from_definition(definition, [cand("p1", "topic-x", 1, 5)])
+    assert problem.award_amount == AwardAmount.FIXED and problem.fixed_amount_yuan == 200_000
+
+
+def test_seed_001_prize_tiers_from_the_definition():
+    definition = parse_file(SEEDS / "smeie-2023.yaml")
+    problem = problem_from_definition(definition, [])
+    assert [t.code for t in problem.tiers] == ["first", "second", "third"]
+    assert problem.award_amount == AwardAmount.NONE and problem.total_budget_yuan is None
+
+
+def test_no_solution_within_the_time_budget_is_not_called_infeasible():
+    problem = SelectionProblem(
+        tuple(line("g", 30, yuan=7)), groups=(GroupRules("g", Quota(QuotaKind.EXACT, 10), budget_yuan=70),)
+    )
+    result = select_awards(problem, SolverOptions(max_deterministic_time=0.0, prune_dominated=False))
+    assert result.status == SolveStatus.UNKNOWN and not result.proven_optimal and result.selected == ()
+    assert {e.reasons[0].code for e in result.explanations} == {ReasonCode.NOT_PROVEN}
+    assert result.conflicts == ()
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_dominance_fixing_under_an_institution_cap_keeps_the_optimum(seed: int):
+    rng = random.Random(100 + seed)
+    cands = [
+        cand(
+            f"{g}-{r}",
+            g,
+            r,
+            rng.randrange(50, 150),
+            institution=f"I{rng.randrange(200)}",
+            partner_countries=frozenset({rng.choice("ABCD")}),
+        )
+        for g in ("A", "B", "C")
+        for r in range(1, 401)
+    ]
+    problem = SelectionProblem(
+        tuple(cands),
+        groups=(
+            GroupRules("A", Quota(QuotaKind.EXACT, 4), 400),
+            GroupRules("B", Quota(QuotaKind.AT_MOST, 3), 250),
+            GroupRules("C", Quota(QuotaKind.RANGE, min=1, max=5), 500),
+        ),
+        caps=(Cap(CapKind.INSTITUTION, 1), Cap(CapKind.PARTNER_COUNTRY, 2, ("A", "B"))),
+        exclusivity=(Exclusivity(ExclusivityKey.PARTNER_COUNTRY, ("B", "C"), frozenset({"A"})),),
+    )
+    fixed = select_awards(problem)
+    full = select_awards(problem, SolverOptions(prune_dominated=False))
+    highs, _ = milp_optimum(problem, full.weights)
+    assert fixed.stats is not None and fixed.stats.fixed_by_dominance > 100
+    assert fixed.proven_optimal and full.proven_optimal
+    assert fixed.objective == full.objective == highs
+
+
+def test_core_names_a_pin_quota_and_exclusivity_that_cannot_hold_together():
+    cands = [
+        cand("a1", "A", 1, partner_countries=frozenset({"EG"})),
+        cand("b1", "B", 1, partner_countries=frozenset({"EG"})),
+        cand("b2", "B", 2, partner_countries=frozenset({"TN"})),
+    ]
+    problem = SelectionProblem(
+        tuple(cands),
+        groups=(GroupRules("A", Quota(QuotaKind.EXACT, 1)), GroupRules("B", Quota(QuotaKind.AT_MOST, 2))),
+        exclusivity=(Exclusivity(ExclusivityKey.PARTNER_COUNTRY, ("A", "B")),),
+        pins=frozenset({"b1"}),
+    )
+    result = select_awards(problem)
+    assert result.status == SolveStatus.INFEASIBLE
+    assert {(c.code, c.rule, c.group, c.key, c.application) for c in result.conflicts} == {
+        (ConflictCode.RULE_IN_CONFLICT, RuleKind.QUOTA_LOWER, "A", None, None),
+        (ConflictCode.RULE_IN_CONFLICT, RuleKind.EXCLUSIVITY, None, "EG", None),
+        (ConflictCode.RULE_IN_CONFLICT, RuleKind.PIN, "B", None, "b1"),
+    }
+
+
+def test_reserve_list_in_order_skips_what_no_budget_could_fund():
+    cands = [
+        cand("r1", "g", 1, 100),
+        cand("r2", "g", 2, 100),
+        cand("r3", "g", 3, 900),
+        cand("r4", "g", 4, 100),
+        cand("r5", "g", 5, 100),
+    ]
+    problem = SelectionProblem(
+        tuple(cands), groups=(GroupRules("g", Quota(QuotaKind.EXACT, 2), budget_yuan=500),), reserve_size=2
+    )
+    result = select_awards(problem)
+    assert result.selected == ("r1", "r2")
+    assert result.reserve == (("g", ("r4", "r5")),)
+    assert [e.reserve_position for e in result.explanations] == [None, None, None, 1, 2]
+    assert codes(result, "r3") == [ReasonCode.QUOTA_FULL, ReasonCode.GROUP_BUDGET]
+
+
+def test_pins_may_depart_from_an_in_principle_cap_and_nothing_else_joins():
+    cands = [
+        cand("x1", "1.6", 1, partner_countries=frozenset({"KE"})),
+        cand("x2", "1.6", 2, partner_countries=frozenset({"KE"})),
+        cand("x3", "1.6", 3, partner_countries=frozenset({"KE"})),
+    ]
+    problem = SelectionProblem(
+        tuple(cands),
+        caps=(Cap(CapKind.PARTNER_COUNTRY, 1, ("1.6",), in_principle=True),),
+        pins=frozenset({"x2", "x3"}),
+    )
+    result = select_awards(problem)
+    assert result.selected == ("x2", "x3")
+    assert why(result, "x1") == (Reason(ReasonCode.CAP_TAKEN, group="1.6", rank=1, key="KE", limit=2, others=("x2", "x3")),)
+    strict = select_awards(
+        SelectionProblem(tuple(cands), caps=(Cap(CapKind.PARTNER_COUNTRY, 1, ("1.6",)),), pins=frozenset({"x2", "x3"}))
+    )
+    assert [c.code for c in strict.conflicts] == [ConflictCode.CAP_BELOW_PINS]

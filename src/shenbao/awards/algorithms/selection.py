@@ -110,6 +110,8 @@ def pin_conflicts(ix: Indexed) -> list[RuleConflict]:
     if total is not None and spent_all > total:
         out.append(RuleConflict(ConflictCode.TOTAL_BUDGET_BELOW_PINS, needed=spent_all, limit=total, others=_ids(apps, pinned)))
     for c, cap in enumerate(p.caps):
+        if cap.in_principle:
+            continue  # pins over an in-principle cap are staff departing from it
         counts: dict[str, list[int]] = defaultdict(list)
         for i in pinned:
             for k in ix.cap_keys[c][i]:

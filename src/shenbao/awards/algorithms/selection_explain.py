@@ -31,6 +31,8 @@ def explain(
     p = ix.problem
     cands = p.candidates
     if solved is None:
+        # no solution: the rules conflict, or the time budget ended before any was found
+        blanket = ReasonCode.INFEASIBLE if status == SolveStatus.INFEASIBLE else ReasonCode.NOT_PROVEN
         exps = tuple(
             Explanation(
                 application=c.application,
@@ -38,7 +40,7 @@ def explain(
                 rank=c.rank,
                 selected=False,
                 amount_yuan=ix.amount[i],
-                reasons=(Reason(ReasonCode.EXCLUDED if ix.excluded[i] else ReasonCode.INFEASIBLE, group=c.group, rank=c.rank),),
+                reasons=(Reason(ReasonCode.EXCLUDED if ix.excluded[i] else blanket, group=c.group, rank=c.rank),),
             )
             for i, c in enumerate(cands)
         )
@@ -127,11 +129,12 @@ def explain(
                 reasons.append(
                     Reason(ReasonCode.TOTAL_BUDGET, group=gid, rank=c.rank, left_yuan=total - spent_all, request_yuan=a)
                 )
-            for cap, keys, holders in zip(p.caps, ix.cap_keys, cap_holders, strict=True):
+            for ci, (cap, keys, holders) in enumerate(zip(p.caps, ix.cap_keys, cap_holders, strict=True)):
                 for k in keys[i]:
-                    if len(holders[k]) + 1 > cap.max:
+                    limit = ix.cap_limit(ci, k) if cap.in_principle else cap.max
+                    if len(holders[k]) + 1 > limit:
                         others = tuple(apps[j] for j in holders[k])
-                        reasons.append(Reason(ReasonCode.CAP_TAKEN, group=gid, rank=c.rank, key=k, limit=cap.max, others=others))
+                        reasons.append(Reason(ReasonCode.CAP_TAKEN, group=gid, rank=c.rank, key=k, limit=limit, others=others))
             for keys, holders in zip(ix.excl_keys, excl_holders, strict=True):
                 for k in keys[i]:
                     for j in holders[k]:

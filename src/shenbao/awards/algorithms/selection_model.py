@@ -14,7 +14,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -50,6 +50,15 @@ class Indexed:
     excl_keys: list[list[tuple[str, ...]]]  # per exclusivity rule, per candidate
     tier_ok: list[list[bool]]  # per candidate, per tier
 
+    pinned_keys: list[dict[str, int]] = field(default_factory=list)  # per cap: pinned applications per key
+
+    def cap_limit(self, c: int, key: str) -> int:
+        """A cap's limit for one key value; an in-principle cap yields to its pins."""
+        cap = self.problem.caps[c]
+        if not cap.in_principle:
+            return cap.max
+        return max(cap.max, self.pinned_keys[c].get(key, 0))
+
 
 def index(problem: SelectionProblem) -> Indexed:
     cands = problem.candidates
@@ -74,6 +83,9 @@ def index(problem: SelectionProblem) -> Indexed:
             raise SelectionInputError("unknown_application", application=ref)
     if problem.award_amount == AwardAmount.FIXED and problem.fixed_amount_yuan is None:
         raise SelectionInputError("fixed_amount_missing")
+    budgets = [g.budget_yuan for g in problem.groups] + [problem.total_budget_yuan, problem.fixed_amount_yuan]
+    if any(b is not None and b < 0 for b in budgets):
+        raise SelectionInputError("budget_negative")
     order: list[list[int]] = [[] for _ in groups]
     for i, g in enumerate(group_of):
         order[g].append(i)
@@ -127,6 +139,15 @@ def index(problem: SelectionProblem) -> Indexed:
         excl_keys.append(per)
     tier_codes = [t.code for t in problem.tiers]
     tier_ok = [[c.tiers is None or t in c.tiers for t in tier_codes] for c in cands]
+    pinned = [c.application in problem.pins for c in cands]
+    pinned_keys: list[dict[str, int]] = []
+    for per_cap in cap_keys:
+        counts: dict[str, int] = defaultdict(int)
+        for i, held in enumerate(per_cap):
+            if pinned[i]:
+                for value in held:
+                    counts[value] += 1
+        pinned_keys.append(dict(counts))
     return Indexed(
         problem=problem,
         groups=groups,
@@ -138,10 +159,11 @@ def index(problem: SelectionProblem) -> Indexed:
         upper=upper,
         budget=budget,
         excluded=[c.application in problem.excludes for c in cands],
-        pinned=[c.application in problem.pins for c in cands],
+        pinned=pinned,
         cap_keys=cap_keys,
         excl_keys=excl_keys,
         tier_ok=tier_ok,
+        pinned_keys=pinned_keys,
     )
 
 
@@ -152,29 +174,74 @@ def dominated(ix: Indexed) -> set[int]:
     non-excluded candidates of the group each cost no more than i and count under no
     cap or exclusivity key that i does not (same keys, or none).  If i were selected, one
     of them would be free (i holds one of the u places) and swapping it in keeps every rule
-    and raises the objective.  Not used with prize tiers.
+    and raises the objective.
+
+    Second test, for caps whose keys are many (an institution cap over the whole call):
+    the dominators may hold other cap keys, but then a swap is blocked where such a key is
+    full.  A cap of m within groups allowing U awards in all has at most U // m full keys,
+    and those block at most the B candidates of the group that hold the most-held keys; so
+    u + B better, cheaper candidates with no exclusivity key (nor key of a cap left in the
+    signature) that i lacks suffice.  Each test
+    is a statement about every optimal selection, so their union is exact.  Not used with
+    prize tiers.
     """
     if ix.problem.tiers:
         return set()
+    n_cap = len(ix.cap_keys)
+    full_keys = _full_keys_per_cap(ix)
     out: set[int] = set()
     for g, members in enumerate(ix.order):
         u = ix.upper[g]
         if u is None:
             continue
-        sig: dict[int, tuple[tuple[str, ...], ...]] = {}
-        for i in members:
-            sig[i] = tuple(k[i] for k in ix.cap_keys) + tuple(k[i] for k in ix.excl_keys)
-        empty = tuple(() for _ in range(len(ix.cap_keys) + len(ix.excl_keys)))
-        by_sig: dict[tuple[tuple[str, ...], ...], list[int]] = defaultdict(list)
-        for i in members:
-            by_sig[sig[i]].append(i)
-        free = by_sig.get(empty, [])
-        merge = len(by_sig) * len(free) <= 2_000_000
-        place = {i: k for k, i in enumerate(members)}
-        for s, own in by_sig.items():
-            stream = own if s == empty or not merge else heapq.merge(own, free, key=place.__getitem__)
-            out.update(_dominated_in_stream(ix, stream, s, sig, u))
+        sig = {i: tuple(k[i] for k in ix.cap_keys) + tuple(k[i] for k in ix.excl_keys) for i in members}
+        out.update(_dominated_by_signature(ix, members, sig, u))
+        if n_cap and full_keys is not None:
+            # a cap whose blocking budget is small goes to the count, the others stay in the signature
+            blocked, in_sig = 0, []
+            for c, f in enumerate(full_keys):
+                held: dict[str, int] = defaultdict(int)
+                for i in members:
+                    if not ix.excluded[i]:
+                        for k in ix.cap_keys[c][i]:
+                            held[k] += 1
+                b = sum(sorted(held.values(), reverse=True)[:f])
+                if b <= len(members) // 4:
+                    blocked += b
+                else:
+                    in_sig.append(c)
+            if blocked:
+                mixed = {i: tuple(sig[i][c] for c in in_sig) + sig[i][n_cap:] for i in members}
+                out.update(_dominated_by_signature(ix, members, mixed, u + blocked))
     return out
+
+
+def _full_keys_per_cap(ix: Indexed) -> list[int] | None:
+    """How many key values each cap can have full at once (None when a group has no upper bound)."""
+    out = []
+    for cap in ix.problem.caps:
+        within = [g for g, gid in enumerate(ix.groups) if not cap.groups or gid in cap.groups]
+        uppers = [ix.upper[g] for g in within]
+        if cap.max == 0 or any(v is None for v in uppers):
+            return None  # with a cap of 0 every key is full
+        out.append(sum(v or 0 for v in uppers) // cap.max)
+    return out
+
+
+def _dominated_by_signature(ix: Indexed, members: list[int], sig: dict[int, tuple[tuple[str, ...], ...]], u: int) -> list[int]:
+    width = len(next(iter(sig.values()))) if sig else 0
+    empty: tuple[tuple[str, ...], ...] = tuple(() for _ in range(width))
+    by_sig: dict[tuple[tuple[str, ...], ...], list[int]] = defaultdict(list)
+    for i in members:
+        by_sig[sig[i]].append(i)
+    free = by_sig.get(empty, [])
+    merge = len(by_sig) * len(free) <= 2_000_000
+    place = {i: k for k, i in enumerate(members)}
+    found: list[int] = []
+    for s, own in by_sig.items():
+        stream = own if s == empty or not merge else heapq.merge(own, free, key=place.__getitem__)
+        found.extend(_dominated_in_stream(ix, stream, s, sig, u))
+    return found
 
 
 def _dominated_in_stream(
@@ -243,9 +310,10 @@ def build(ix: Indexed, fixed_zero: set[int], *, diagnose: bool = False) -> Built
             for k in ix.cap_keys[c][i]:
                 holders[k].append(i)
         for k in sorted(holders):
-            if len(holders[k]) > cap.max:
-                ct = m.add(cp_model.LinearExpr.sum([x[i] for i in holders[k]]) <= cap.max)
-                guard(ct, RuleKind.CAP, None, k, cap.max)
+            limit = ix.cap_limit(c, k) if cap.in_principle else cap.max
+            if len(holders[k]) > limit:
+                ct = m.add(cp_model.LinearExpr.sum([x[i] for i in holders[k]]) <= limit)
+                guard(ct, RuleKind.CAP, None, k, limit)
     for e in range(len(p.exclusivity)):
         per_key: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         for i in x:

@@ -112,11 +112,20 @@ class GroupRules:
 
 @dataclass(frozen=True)
 class Cap:
-    """At most ``max`` awards per key value (a partner country, an institution) in ``groups`` (empty: all)."""
+    """At most ``max`` awards per key value (a partner country, an institution) in ``groups`` (empty: all).
+
+    ``in_principle`` (原则上): staff may depart by pinning; a key's limit is then the number of
+    its pinned applications when that is larger, and the pins are not a conflict.
+    """
 
     kind: CapKind
     max: int
     groups: tuple[Id, ...] = ()
+    in_principle: bool = False
+
+    def __post_init__(self) -> None:
+        if self.max < 0:
+            raise SelectionInputError("cap_negative", max=self.max)
 
 
 @dataclass(frozen=True)
@@ -127,6 +136,10 @@ class Exclusivity:
     groups: tuple[Id, ...]
     countries: frozenset[str] = frozenset()  # partner_country only; empty = every country
 
+    def __post_init__(self) -> None:
+        if len(set(self.groups)) < 2:
+            raise SelectionInputError("exclusivity_needs_two_groups")
+
 
 @dataclass(frozen=True)
 class Tier:
@@ -134,6 +147,10 @@ class Tier:
 
     code: str
     count: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.count is not None and self.count < 0:
+            raise SelectionInputError("tier_count_negative", tier=self.code)
 
 
 @dataclass(frozen=True)
@@ -216,7 +233,6 @@ class Explanation:
 class ConflictCode(StrEnum):
     UNKNOWN_GROUP = "unknown_group"
     PIN_EXCLUDED = "pin_excluded"
-    PIN_NOT_FUNDABLE = "pin_not_fundable"  # its amount alone exceeds a budget
     QUOTA_BELOW_PINS = "quota_below_pins"
     QUOTA_UNREACHABLE = "quota_unreachable"  # fewer available applications than the lower bound
     BUDGET_BELOW_PINS = "budget_below_pins"
