@@ -40,5 +40,5 @@ class Agreement(models.Model):
     def __str__(self) -> str:
         return f"{self.award.application.receipt_number}: {self.status}"
 
-    def days_left(self, today: dt.date) -> int:
-        return (self.deadline - today).days
+    def days_left(self, today: dt.date) -> int | None:
+        return (self.deadline - today).days if self.deadline else None

@@ -156,7 +156,7 @@ def forfeit_overdue(*, now: dt.datetime | None = None) -> list[Agreement]:
 
 def _offer_to_reserve(award: Award, terms: AgreementTerms, now: dt.datetime) -> None:
     group = award.direction.code if award.direction else ""
-    reserve = next((r["applications"] for r in award.run.result.get("reserve", []) if str(r["group"]) == group), [])
+    reserve: list[int] = next((r["applications"] for r in award.run.result.get("reserve", []) if str(r["group"]) == group), [])
     taken = set(Award.objects.filter(call_id=award.call_id).values_list("application_id", flat=True))
     nxt = next((int(pk) for pk in reserve if int(pk) not in taken), None)
     if nxt is None:

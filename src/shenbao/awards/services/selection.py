@@ -18,21 +18,8 @@ from shenbao.accounts.models import User
 from shenbao.applications.enums import PartnerSide
 from shenbao.applications.models import Application, Partner
 from shenbao.awards.algorithms.selection import select_awards
-from shenbao.awards.algorithms.selection_types import (
-    AwardAmount,
-    Candidate,
-    Cap,
-    CapKind,
-    Exclusivity,
-    ExclusivityKey,
-    GroupRules,
-    Quota,
-    QuotaKind,
-    Selection,
-    SelectionInputError,
-    SelectionProblem,
-    Tier,
-)
+from shenbao.awards.algorithms.selection_rules import problem_from_definition
+from shenbao.awards.algorithms.selection_types import Candidate, Selection, SelectionInputError, SelectionProblem
 from shenbao.awards.errors import SelectionError
 from shenbao.awards.models import SelectionRun
 from shenbao.calls.definition.base import Quantity
@@ -55,22 +42,15 @@ def final_stage(call: Call) -> ReviewStage:
     raise SelectionError(_("No application has been reviewed yet: there is nothing to select from."))
 
 
-def _quota(quantity: Quantity | None) -> Quota | None:
-    if quantity is None:
-        return None
-    kind = QuotaKind(quantity.qualifier.value)
-    if kind == QuotaKind.RANGE:
-        return Quota(kind, min=int(quantity.min or 0), max=math.floor(quantity.max or 0))
-    if kind == QuotaKind.UNSPECIFIED or quantity.value is None:
-        return Quota(QuotaKind.UNSPECIFIED)
-    value = int(quantity.value)
-    tolerance = max(1, math.ceil(value * ABOUT_TOLERANCE)) if kind == QuotaKind.ABOUT else 0
-    return Quota(kind, value=value, tolerance=tolerance)
+def _about_tolerance(quantity: Quantity | None) -> int:
+    if quantity is None or quantity.value is None:
+        return 0
+    return max(1, math.ceil(quantity.value * ABOUT_TOLERANCE))
 
 
 def build_problem(call: Call, stage: ReviewStage, *, pins: list[int], excludes: list[int]) -> SelectionProblem:
+    """The candidates from the stage's ranking; the rules from the call definition (pure mapping)."""
     definition = current_definition(call)
-    rules = definition.selection
     ranking = stage_ranking(stage)
     rows = [row for group_rows in ranking.groups.values() for row in group_rows if row.ranked.rank is not None]
     ids = [row.application.pk for row in rows]
@@ -80,7 +60,7 @@ def build_problem(call: Call, stage: ReviewStage, *, pins: list[int], excludes: 
         "application_id", "country"
     ):
         countries.setdefault(application_id, set()).add(country)
-    candidates = tuple(
+    candidates = [
         Candidate(
             application=row.application.pk,
             group=str(row.ranked.group or ""),
@@ -93,35 +73,18 @@ def build_problem(call: Call, stage: ReviewStage, *, pins: list[int], excludes: 
             applicant=str(applications[row.application.pk].applicant_id),
         )
         for row in rows
+    ]
+    problem = problem_from_definition(
+        definition,
+        candidates,
+        about_tolerances={d.code: _about_tolerance(d.quota) for d in definition.directions},
+        pins=pins,
+        excludes=excludes,
+        reserve_size=None if definition.selection.reserve_list else 0,
     )
-    groups = tuple(
-        GroupRules(
-            group=d.code,
-            quota=_quota(d.quota),
-            budget_yuan=d.budget.total.yuan if d.budget and d.budget.total else None,
-        )
-        for d in definition.directions
-        if any(c.group == d.code for c in candidates)
-    )
-    if not groups and candidates:
-        groups = (GroupRules(group=""),)
-    amount = AwardAmount(rules.award_amount)
-    total = definition.budget.total.yuan if definition.budget and definition.budget.total else None
-    return SelectionProblem(
-        candidates=candidates,
-        groups=groups,
-        total_budget_yuan=total if amount != AwardAmount.NONE else None,
-        award_amount=amount,
-        fixed_amount_yuan=rules.fixed_amount.yuan if rules.fixed_amount else None,
-        caps=tuple(Cap(CapKind(c.kind), c.max, tuple(c.directions)) for c in rules.caps),
-        exclusivity=tuple(
-            Exclusivity(ExclusivityKey(e.key), tuple(e.directions), frozenset(e.countries)) for e in rules.exclusivity
-        ),
-        tiers=tuple(Tier(t.code, t.count) for t in rules.prize_tiers) if rules.mode == "prize_tiers" else (),
-        pins=frozenset(pins),
-        excludes=frozenset(excludes),
-        reserve_size=None if rules.reserve_list else 0,
-    )
+    # A direction nobody was ranked in has nothing to select: its quota is not a rule to break.
+    ranked = {c.group for c in candidates}
+    return dataclasses.replace(problem, groups=tuple(g for g in problem.groups if g.group in ranked))
 
 
 def _plain(value: Any) -> Any:
