@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from shenbao.web import agreements
 from shenbao.web.applicant import documents as applicant_documents
 from shenbao.web.applicant import exclusions as applicant_exclusions
 from shenbao.web.applicant import views as applicant
@@ -76,6 +77,9 @@ urlpatterns = [
     path("staff/calls/<slug:code>/review/", staff_reviews.review_overview, name="review_overview"),
     path("staff/calls/<slug:code>/results/", staff_awards.results, name="results_staff"),
     path("staff/calls/<slug:code>/results/act/", staff_awards.results_action, name="results_action"),
+    path("staff/calls/<slug:code>/agreements/", agreements.call_agreements, name="call_agreements"),
+    path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
+    path("agreements/<int:pk>/confirm/", agreements.agreement_confirm, name="agreement_confirm"),
     path("staff/calls/<slug:code>/review/invite/", staff_reviews.pool_invite, name="pool_invite"),
     path("staff/calls/<slug:code>/review/pool/<int:member_pk>/", staff_reviews.pool_update, name="pool_update"),
     path("staff/stages/<int:pk>/open/", staff_reviews.stage_open, name="stage_open"),

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shenbao.agreements.services.agreements import open_agreements
 from shenbao.awards.models import Objection, SelectionRun
 from shenbao.awards.queries.results import explained_rows, notice_of, published_awards, run_conflicts
 from shenbao.awards.services.decisions import approve_run, close_notice, decide_objection, publish_results
@@ -66,6 +67,7 @@ def _act(request: HttpRequest, call: Call, action: str) -> None:
     elif action == "publish":
         days = request.POST.get("days", "")
         notice = publish_results(call=call, actor=actor, notice_days=int(days) if days.isdecimal() else None)
+        open_agreements(call=call, actor=actor)  # the term runs from the publication (idempotent)
         messages.success(
             request, _("Results published; decision letters sent; public notice until %(end)s.") % {"end": notice.ends_at.date()}
         )
