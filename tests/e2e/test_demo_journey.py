@@ -95,3 +95,14 @@ def test_demo_shows_each_seed_call_in_review_with_assignments_reviews_and_rankin
     assert client.get(f"/staff/stages/{stage.pk}/ranking/").status_code == 200
     assert client.get(f"/staff/stages/{stage.pk}/live/").status_code == 200
     assert client.get("/staff/calls/xiaomi-jbgs-2025/review/").status_code == 200
+    # Seed 000's results are published with a public notice running and agreements to sign;
+    # seed 003 has a proposed selection waiting for approval.
+    from shenbao.agreements.models import Agreement
+    from shenbao.awards.models import Award, SelectionRun
+
+    awarded = Award.objects.filter(call__code="xiaomi-jbgs-2025", status="published").count()
+    assert awarded >= 1
+    assert Agreement.objects.filter(award__call__code="xiaomi-jbgs-2025", status="pending").count() == awarded
+    assert SelectionRun.objects.get(call__code="most-intl-2025-2").status == "proposed"
+    assert client.get("/staff/calls/most-intl-2025-2/results/").status_code == 200
+    assert "data-award=" in Client().get("/calls/xiaomi-jbgs-2025/results/").content.decode()

@@ -15,11 +15,15 @@ from django.utils import timezone
 from shenbao.accounts.enums import OrgType
 from shenbao.accounts.models import Organisation, User
 from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user
+from shenbao.agreements.services.agreements import open_agreements
 from shenbao.applications.enums import ApplicationState
 from shenbao.applications.models import Application, ApplicationRevision
+from shenbao.awards.services.decisions import approve_run, publish_results
+from shenbao.awards.services.selection import run_selection
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.services.roles import grant_program_role
+from shenbao.core.queries.calendar import CalendarYearMissing
 from shenbao.reviews.enums import AssignmentStatus
 from shenbao.reviews.models import Assignment, StageEntry
 from shenbao.reviews.queries.stages import stage_definition
@@ -181,5 +185,16 @@ def load_demo_reviews(now: dt.datetime | None = None) -> list[str]:
             final = stages[1]
             run_assignment(stage=final, actor=officer, k=3)
             _score_stage(final, rng)
+        if code == "xiaomi-jbgs-2025":
+            # Results published, the public notice running and agreements waiting for signatures.
+            approve_run(run=run_selection(call=call, actor=officer), actor=officer)
+            published = now - dt.timedelta(days=20)
+            publish_results(call=call, actor=officer, now=published, notice_days=30)
+            try:
+                open_agreements(call=call, actor=officer, now=published)
+            except CalendarYearMissing as exc:  # the term runs into a year whose holidays nobody entered yet
+                log.append(f"review demo {code}: agreements wait for the {exc.year} working-day calendar (admin)")
+        if code == "most-intl-2025-2":
+            run_selection(call=call, actor=officer)  # proposed, for staff to read and approve
         log.append(f"review demo {code}: {StageEntry.objects.filter(stage__call=call).count()} entries in review stages")
     return log

@@ -67,10 +67,13 @@ def _act(request: HttpRequest, call: Call, action: str) -> None:
     elif action == "publish":
         days = request.POST.get("days", "")
         notice = publish_results(call=call, actor=actor, notice_days=int(days) if days.isdecimal() else None)
-        open_agreements(call=call, actor=actor)  # the term runs from the publication (idempotent)
-        messages.success(
-            request, _("Results published; decision letters sent; public notice until %(end)s.") % {"end": notice.ends_at.date()}
-        )
+        text = _("Results published; decision letters sent; public notice until %(end)s.")
+        messages.success(request, text % {"end": notice.ends_at.date()})
+        opened = open_agreements(call=call, actor=actor)  # the term runs from the publication
+        messages.success(request, _("%(count)s agreement(s) opened.") % {"count": opened})
+    elif action == "agreements":  # again, e.g. once the working-day calendar of a new year is entered
+        opened = open_agreements(call=call, actor=actor)
+        messages.success(request, _("%(count)s agreement(s) opened.") % {"count": opened})
     elif action == "close":
         counts = close_notice(call=call, actor=actor)
         messages.success(request, _("Notice closed: %(final)s final, %(revoked)s revoked.") % counts)
