@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from shenbao.agreements.transitions import AGREEMENT_TRANSITIONS
 from shenbao.applications.transitions import APPLICATION_TRANSITIONS
+from shenbao.awards.transitions import AWARD_TRANSITIONS, OBJECTION_TRANSITIONS, RUN_TRANSITIONS
 from shenbao.calls.transitions import CALL_TRANSITIONS
 from shenbao.reviews.transitions import ASSIGNMENT_TRANSITIONS, ENTRY_TRANSITIONS, REVIEW_TRANSITIONS
 
@@ -12,6 +14,10 @@ TABLES: dict[str, dict[str, frozenset[str]]] = {
     "Application in a review stage": ENTRY_TRANSITIONS,
     "Assignment": ASSIGNMENT_TRANSITIONS,
     "Review": REVIEW_TRANSITIONS,
+    "Selection run": RUN_TRANSITIONS,
+    "Award": AWARD_TRANSITIONS,
+    "Objection": OBJECTION_TRANSITIONS,
+    "Agreement": AGREEMENT_TRANSITIONS,
 }
 
 HEADER = """# Workflows

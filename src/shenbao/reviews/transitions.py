@@ -1,8 +1,6 @@
 """The review lifecycles as declared tables (DESIGN §4): a review, an assignment, an application in a stage."""
 
-from django.utils.translation import gettext_lazy as _
-
-from shenbao.core.errors import InvalidTransition
+from shenbao.core.lifecycle import check_transition as _check
 from shenbao.reviews.enums import AssignmentStatus as A
 from shenbao.reviews.enums import EntryStatus as E
 from shenbao.reviews.enums import ReviewState as R
@@ -29,9 +27,4 @@ LABELS = {**dict(R.choices), **dict(A.choices), **dict(E.choices)}
 
 
 def check_transition(table: dict[str, frozenset[str]], current: str, target: str) -> None:
-    """Refuse a change the table does not declare, naming both states in the reader's language."""
-    if target not in table.get(current, frozenset()):
-        raise InvalidTransition(
-            _("This cannot go from “%(current)s” to “%(target)s”."),
-            params={"current": LABELS.get(current, current), "target": LABELS.get(target, target)},
-        )
+    _check(table, current, target, LABELS)

@@ -15,6 +15,7 @@ from shenbao.accounts.models import User
 from shenbao.agreements.enums import AgreementStatus
 from shenbao.agreements.errors import AgreementClosed
 from shenbao.agreements.models import Agreement
+from shenbao.agreements.transitions import check_transition
 from shenbao.awards.enums import AwardStatus
 from shenbao.awards.models import Award
 from shenbao.calls.definition.schema import AgreementTerms
@@ -93,6 +94,7 @@ def confirm_agreement(*, agreement: Agreement, party: str, actor: User, now: dt.
     confirmed = {"pi": locked.pi_confirmed_at, "institution": locked.institution_confirmed_at}
     waiting = {p for p in _parties(_terms(call)) if p in confirmed and confirmed[p] is None}
     if party == "funder" and not waiting:
+        check_transition(locked.status, AgreementStatus.SIGNED)
         locked.status = AgreementStatus.SIGNED
         locked.signed_at = now
     locked.save()
@@ -114,6 +116,7 @@ def record_signed_copy(
     locked = Agreement.objects.select_for_update().select_related("award__call").get(pk=agreement.pk)
     if locked.status != AgreementStatus.PENDING or (locked.deadline and _today(locked.award.call, now) > locked.deadline):
         raise AgreementClosed()
+    check_transition(locked.status, AgreementStatus.SIGNED)
     locked.signed_copy.save(name or "agreement.pdf", File(stream), save=False)
     locked.status = AgreementStatus.SIGNED
     locked.signed_at = now
@@ -138,6 +141,7 @@ def forfeit_overdue(*, now: dt.datetime | None = None) -> list[Agreement]:
             continue
         if _today(call, now) <= agreement.deadline:
             continue
+        check_transition(agreement.status, AgreementStatus.FORFEITED)
         agreement.status = AgreementStatus.FORFEITED
         agreement.forfeited_at = now
         agreement.save(update_fields=["status", "forfeited_at"])

@@ -15,6 +15,7 @@ from shenbao.applications.models import Application
 from shenbao.awards.enums import AwardStatus, NoticeStatus, ObjectionStatus, RunStatus
 from shenbao.awards.errors import EvidenceTooLarge, NoticeClosed, SelectionError
 from shenbao.awards.models import Award, Objection, PublicNotice, SelectionRun
+from shenbao.awards.transitions import OBJECTION_TRANSITIONS, RUN_TRANSITIONS, check_transition
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
@@ -54,6 +55,7 @@ def approve_run(*, run: SelectionRun, actor: User) -> list[Award]:
         for s in locked.result.get("selected", [])
     ]
     Award.objects.bulk_create(awards)
+    check_transition(RUN_TRANSITIONS, locked.status, RunStatus.APPROVED)
     locked.status = RunStatus.APPROVED
     locked.approved_by = actor
     locked.approved_at = timezone.now()
@@ -173,7 +175,9 @@ def decide_objection(*, objection: Objection, upheld: bool, outcome: str, actor:
         raise SelectionError(_("This objection is already decided."))
     if not outcome.strip():
         raise SelectionError(_("Record the outcome, which the objector is told."))
-    locked.status = ObjectionStatus.UPHELD if upheld else ObjectionStatus.REJECTED
+    target = ObjectionStatus.UPHELD if upheld else ObjectionStatus.REJECTED
+    check_transition(OBJECTION_TRANSITIONS, locked.status, target)
+    locked.status = target
     locked.outcome = outcome.strip()
     locked.decided_by = actor
     locked.decided_at = timezone.now()

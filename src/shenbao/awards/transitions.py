@@ -1,0 +1,31 @@
+"""The award, selection-run and objection lifecycles as declared tables (DESIGN §4)."""
+
+from shenbao.awards.enums import AwardStatus as W
+from shenbao.awards.enums import ObjectionStatus as O
+from shenbao.awards.enums import RunStatus as R
+from shenbao.core.lifecycle import check_transition as _check
+
+RUN_TRANSITIONS: dict[str, frozenset[str]] = {
+    R.PROPOSED: frozenset({R.APPROVED}),
+    R.APPROVED: frozenset({R.SUPERSEDED}),
+    R.SUPERSEDED: frozenset(),
+}
+
+AWARD_TRANSITIONS: dict[str, frozenset[str]] = {
+    W.APPROVED: frozenset({W.PUBLISHED}),
+    W.PUBLISHED: frozenset({W.FINAL, W.REVOKED}),
+    W.FINAL: frozenset({W.REVOKED}),  # a forfeited agreement
+    W.REVOKED: frozenset(),
+}
+
+OBJECTION_TRANSITIONS: dict[str, frozenset[str]] = {
+    O.RECEIVED: frozenset({O.UPHELD, O.REJECTED}),
+    O.UPHELD: frozenset(),
+    O.REJECTED: frozenset(),
+}
+
+LABELS = {**dict(R.choices), **dict(W.choices), **dict(O.choices)}
+
+
+def check_transition(table: dict[str, frozenset[str]], current: str, target: str) -> None:
+    _check(table, current, target, LABELS)
