@@ -26,3 +26,14 @@ class ObjectionStatus(models.TextChoices):
     RECEIVED = "received", _("Received")
     UPHELD = "upheld", _("Upheld")
     REJECTED = "rejected", _("Rejected")
+
+
+class ReconsiderationKind(models.TextChoices):
+    FORMAL_CHECK = "formal_check", _("Formal-check rejection")
+    NON_AWARD = "non_award", _("Not selected")
+
+
+class ReconsiderationStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    UPHELD = "upheld", _("Upheld")
+    REJECTED = "rejected", _("Rejected")

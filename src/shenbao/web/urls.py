@@ -4,6 +4,7 @@ from django.urls import path
 from shenbao.web import agreements
 from shenbao.web.applicant import documents as applicant_documents
 from shenbao.web.applicant import exclusions as applicant_exclusions
+from shenbao.web.applicant import reconsideration as applicant_reconsideration
 from shenbao.web.applicant import views as applicant
 from shenbao.web.public import documents as public_documents
 from shenbao.web.public import results as public_results
@@ -46,6 +47,11 @@ urlpatterns = [
         name="application_attachment_remove",
     ),
     path("applications/<int:pk>/exclusions/", applicant_exclusions.application_exclusion, name="application_exclusion"),
+    path(
+        "applications/<int:pk>/reconsideration/",
+        applicant_reconsideration.application_reconsideration,
+        name="application_reconsideration",
+    ),
     path("applications/<int:pk>/submit/", applicant.application_submit, name="application_submit"),
     path("applications/<int:pk>/withdraw/", applicant.application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/endorse/", applicant.application_endorse, name="application_endorse"),

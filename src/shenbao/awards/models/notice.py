@@ -6,7 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shenbao.awards.enums import NoticeStatus, ObjectionStatus
+from shenbao.applications.models import Application
+from shenbao.awards.enums import NoticeStatus, ObjectionStatus, ReconsiderationKind, ReconsiderationStatus
 from shenbao.awards.models.selection import Award
 from shenbao.calls.models import Call
 
@@ -60,3 +61,35 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} → {self.award.application.receipt_number}"
+
+
+class Reconsideration(models.Model):
+    """An applicant's request for reconsideration (复审) of a formal-check rejection or a non-award."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reconsiderations", verbose_name=_("application")
+    )
+    kind = models.CharField(_("of"), max_length=20, choices=ReconsiderationKind.choices)
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReconsiderationStatus.choices, default=ReconsiderationStatus.REQUESTED
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    requested_at = models.DateTimeField(_("requested at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reconsideration")
+        verbose_name_plural = _("reconsiderations")
+        constraints = [models.UniqueConstraint(fields=["application", "kind"], name="awards_one_reconsideration_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.kind} ({self.status})"

@@ -520,6 +520,9 @@ class SelectionRules(Strict):
     exclusivity: list[Exclusivity] = Field(default_factory=list)
     organisation_awards: list[I18nText] = Field(default_factory=list)
     public_notice_days: int | None = Field(default=None, ge=1, le=365)
+    reconsideration_days: int | None = Field(
+        default=None, ge=1, le=365, description="复审: days an applicant has to ask for it after a refusal (None: not offered)"
+    )
     reserve_list: bool = True
     note: I18nText | None = None
 

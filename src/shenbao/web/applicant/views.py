@@ -32,6 +32,7 @@ from shenbao.applications.services.formal_check import endorse_application
 from shenbao.applications.services.parts import add_partner, attach_file, attach_share_link, remove_attachment, remove_partner
 from shenbao.applications.services.submission import amend_submission, submit_application, withdraw_application
 from shenbao.applications.services.team import invite_team_member, respond_to_invitation
+from shenbao.awards.services.reconsideration import reconsideration_window
 from shenbao.calls.enums import Phase
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.public import call_phase, get_call_for_viewing
@@ -229,6 +230,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "decisions": list(application.formal_checks.all()),
         "exclusions_max": definition.review_policy.exclusions_max,
         "exclusions": list(ExclusionRequest.objects.filter(application=application).order_by("pk")),
+        "reconsideration_window": reconsideration_window(application) if request.user.pk == application.applicant_id else None,
+        "reconsiderations": list(application.reconsiderations.order_by("requested_at")),
         **_eligibility_context(application),
     }
     return render(request, "web/applicant/application.html", context)

@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shenbao.agreements.services.agreements import open_agreements
-from shenbao.awards.models import Objection, SelectionRun
+from shenbao.awards.models import Objection, Reconsideration, SelectionRun
 from shenbao.awards.queries.results import explained_rows, notice_of, published_awards, run_conflicts
 from shenbao.awards.services.decisions import approve_run, close_notice, decide_objection, publish_results
+from shenbao.awards.services.reconsideration import decide_reconsideration
 from shenbao.awards.services.selection import run_selection
 from shenbao.calls.models import Call
 from shenbao.core.errors import DomainError
@@ -47,6 +48,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         "awards": published_awards(call),
         "notice": notice,
         "objections": list(notice.objections.select_related("award__application")) if notice else [],
+        "reconsiderations": list(Reconsideration.objects.filter(application__call=call).select_related("application")),
     }
     return render(request, "web/staff/results.html", context)
 
@@ -77,6 +79,14 @@ def _act(request: HttpRequest, call: Call, action: str) -> None:
     elif action == "close":
         counts = close_notice(call=call, actor=actor)
         messages.success(request, _("Notice closed: %(final)s final, %(revoked)s revoked.") % counts)
+    elif action == "reconsider":
+        item = Reconsideration.objects.filter(application__call=call, pk=int(request.POST.get("request", "0") or 0)).first()
+        if item is None:
+            raise Http404
+        decide_reconsideration(
+            request=item, upheld=request.POST.get("upheld") == "yes", outcome=request.POST.get("outcome", ""), actor=actor
+        )
+        messages.success(request, _("Reconsideration decided."))
     elif action == "decide":
         objection = Objection.objects.filter(notice__call=call, pk=int(request.POST.get("objection", "0") or 0)).first()
         if objection is None:
