@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from shenbao.applications.models import Application
 from shenbao.calls.models import ReviewStage
 from shenbao.reviews.algorithms.live import JudgeScore, LiveDisplay, LiveMethod, live_display
@@ -25,7 +27,9 @@ def live_entries(stage: ReviewStage) -> list[LiveEntry]:
     definition = stage_definition(stage)
     method = LiveMethod.TRIMMED_MEAN if definition.aggregation == "trimmed_mean" else LiveMethod.MEAN
     entries = list(
-        StageEntry.objects.filter(stage=stage).select_related("application").order_by("reveal_order", "application_id")
+        StageEntry.objects.filter(stage=stage)
+        .select_related("application")
+        .order_by(F("reveal_order").asc(nulls_last=True), "application_id")
     )
     assignments = (
         Assignment.objects.filter(stage=stage, status=AssignmentStatus.ACTIVE)
