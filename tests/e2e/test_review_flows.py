@@ -191,3 +191,26 @@ def test_seed_004_screening_shortlist_signed_by_the_chair_goes_to_the_final_revi
         "government-sci-tech-park": [("园区一", 1, 60.0)],
     }
     assert len(experts) == 3
+
+
+def test_seed_001_finals_ranking_maps_to_the_prize_tiers_the_committee_sets(load_seed: Callable[[str], Call]) -> None:
+    from django.test import Client
+
+    call = load_seed("001")
+    officer = staff(call)
+    finals = ReviewStage.objects.get(call=call, code="finals")
+    for i, (title, value) in enumerate([("甲", 9), ("乙", 8), ("丙", 8), ("丁", 5)]):
+        application = checked_application(call, direction="SME202301", title=title, email=f"f{i}@example.com")
+        StageEntry.objects.create(stage=finals, application=application)
+    add_expert(call, "judge@example.com", officer=officer)
+    run_assignment(stage=finals, actor=officer, k=1)
+    for a in Assignment.objects.filter(stage=finals).select_related("application"):
+        score_all(a, {"甲": 9, "乙": 8, "丙": 8, "丁": 5}[a.application.title])
+    client = Client()
+    client.force_login(officer)
+    page = client.get(f"/staff/stages/{finals.pk}/ranking/").content.decode()
+    assert "本征集未说明各奖项的数量" in page  # seed 001 leaves the counts open
+    page = client.get(f"/staff/stages/{finals.pk}/ranking/?tier-first=1&tier-second=1&tier-third=1").content.decode()
+    assert 'class="tier">一等奖<' in page and 'class="tier">三等奖<' in page
+    # 乙 and 丙 tie on 80 and on every criterion; the earlier submission ranks first, so no tie spans a tier.
+    assert "同分跨越奖项分界" not in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,16 +14,18 @@ from django.views.decorators.http import require_POST
 
 from shenbao.accounts.models import User
 from shenbao.calls.models import Call, ReviewStage
+from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.errors import DomainError
+from shenbao.core.text import text_get
 from shenbao.documents.exports.reviews import RANKINGS, REVIEWS
-from shenbao.reviews.algorithms.advancement import BoundaryTie
+from shenbao.reviews.algorithms.advancement import BoundaryTie, Tier, assign_prize_tiers
 from shenbao.reviews.enums import AssignmentMode, AssignmentStatus, ConflictKind, EntryStatus, PoolStatus
 from shenbao.reviews.messages import SHORTFALL_TEXTS, flag_texts, reason_text, tie_rule_text
 from shenbao.reviews.models import Assignment, PoolMember, ShortlistSignOff
 from shenbao.reviews.queries.board import coverage, loads, progress, reviewers_per_application, stage_conflicts
 from shenbao.reviews.queries.live import current_entry, live_entries
 from shenbao.reviews.queries.ranking import stage_ranking
-from shenbao.reviews.queries.stages import stage_definition
+from shenbao.reviews.queries.stages import next_stage, stage_definition
 from shenbao.reviews.services.advancement import advance_stage, sign_off_shortlist
 from shenbao.reviews.services.assignment import assign_manually, remove_assignment, run_assignment, set_lock
 from shenbao.reviews.services.entries import open_stage
@@ -206,6 +210,7 @@ def stage_ranking_page(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     directions = {d.code: d for d in stage.call.directions.all()}
     names = {c.code: c.name.get(get_language()) for c in definition.criteria}
+    tiers, tier_of, tier_ties = _prize_tiers(request, stage, ranking)
     tie_texts = {
         row.application.pk: tie_rule_text(row.ranked.decided_by.kind, names.get(row.ranked.decided_by.criterion or ""))
         for rows in ranking.groups.values()
@@ -226,6 +231,9 @@ def stage_ranking_page(request: HttpRequest, pk: int) -> HttpResponse:
         "method": method,
         "flag_texts": flag_texts(),
         "tie_texts": tie_texts,
+        "tiers": tiers,
+        "tier_of": tier_of,
+        "tier_ties": tier_ties,
         "distributions": [(_("Per reviewer"), ranking.by_reviewer), (_("Per direction"), ranking.by_direction)],
         "reasons": {
             row.application.pk: reason_text(row.entry_reason)
@@ -242,6 +250,30 @@ def stage_ranking_page(request: HttpRequest, pk: int) -> HttpResponse:
         },
     }
     return render(request, "web/staff/stage_ranking.html", context)
+
+
+def _prize_tiers(request: HttpRequest, stage: ReviewStage, ranking: Any) -> tuple[list[dict[str, Any]], dict[int, str], int]:
+    """Where the call awards prize tiers and this is its last stage (seed 001's finals), the ranking
+    mapped to the tiers: counts from the call, or entered on the page where the call leaves them open.
+    A tie across a tier boundary is shown, never cut."""
+    selection = current_definition(stage.call).selection
+    if selection.mode != "prize_tiers" or next_stage(stage) is not None:
+        return [], {}, 0
+    tiers: list[dict[str, Any]] = []
+    for t in selection.prize_tiers:
+        given = request.GET.get(f"tier-{t.code}", "")
+        count = int(given) if given.isdecimal() else t.count
+        tiers.append({"code": t.code, "name": t.name, "count": count, "stated": t.count is not None})
+    if any(t["count"] is None for t in tiers):
+        return tiers, {}, 0
+    results = assign_prize_tiers(ranking.rankings, [Tier(t["code"], int(t["count"])) for t in tiers])
+    names = {t["code"]: text_get(t["name"], None) for t in tiers}
+    tier_of = {
+        int(a.application): names[a.tier] if a.tier else str(_("Tied at a prize-tier boundary")) if a.candidate_tiers else ""
+        for result in results.values()
+        for a in result.awards
+    }
+    return tiers, tier_of, sum(len(r.boundary_ties) for r in results.values())
 
 
 @login_required
