@@ -199,7 +199,7 @@ def test_seed_001_finals_ranking_maps_to_the_prize_tiers_the_committee_sets(load
     call = load_seed("001")
     officer = staff(call)
     finals = ReviewStage.objects.get(call=call, code="finals")
-    for i, (title, value) in enumerate([("甲", 9), ("乙", 8), ("丙", 8), ("丁", 5)]):
+    for i, title in enumerate(["甲", "乙", "丙", "丁"]):
         application = checked_application(call, direction="SME202301", title=title, email=f"f{i}@example.com")
         StageEntry.objects.create(stage=finals, application=application)
     add_expert(call, "judge@example.com", officer=officer)
