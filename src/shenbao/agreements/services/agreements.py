@@ -80,7 +80,7 @@ def confirm_agreement(*, agreement: Agreement, party: str, actor: User, now: dt.
     """A party confirms on line (the PI, an officer of the institution, or staff for the funder);
     the agreement is signed when every party of the call's terms has confirmed."""
     now = now or timezone.now()
-    locked = Agreement.objects.select_for_update().select_related("award__call").get(pk=agreement.pk)
+    locked = Agreement.objects.select_for_update(of=("self",)).select_related("award__call").get(pk=agreement.pk)
     call = locked.award.call
     if locked.status != AgreementStatus.PENDING or (locked.deadline and _today(call, now) > locked.deadline):
         raise AgreementClosed()
@@ -113,7 +113,7 @@ def record_signed_copy(
 ) -> Agreement:
     """Staff file the agreement signed on paper by every party: it is signed."""
     now = now or timezone.now()
-    locked = Agreement.objects.select_for_update().select_related("award__call").get(pk=agreement.pk)
+    locked = Agreement.objects.select_for_update(of=("self",)).select_related("award__call").get(pk=agreement.pk)
     if locked.status != AgreementStatus.PENDING or (locked.deadline and _today(locked.award.call, now) > locked.deadline):
         raise AgreementClosed()
     check_transition(locked.status, AgreementStatus.SIGNED)

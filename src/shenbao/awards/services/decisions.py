@@ -33,7 +33,7 @@ def approve_run(*, run: SelectionRun, actor: User) -> list[Award]:
     """Turn a proposed run's selection into awards; an earlier approved run is superseded.
 
     Once results are published the awards stand: changes go through the notice's objections."""
-    locked = SelectionRun.objects.select_for_update().get(pk=run.pk)
+    locked = SelectionRun.objects.select_for_update(of=("self",)).get(pk=run.pk)
     if locked.status != RunStatus.PROPOSED:
         raise SelectionError(_("Only a proposed selection can be approved."))
     if Award.objects.filter(call_id=locked.call_id).exclude(status=AwardStatus.APPROVED).exists():
@@ -87,7 +87,9 @@ def publish_results(*, call: Call, actor: User, now: dt.datetime | None = None, 
     """Publish the approved awards, open the public notice and send every reviewed applicant their
     decision letter in their language (with the review comments the stages allow them to read)."""
     now = now or timezone.now()
-    awards = list(Award.objects.select_for_update().filter(call=call, status=AwardStatus.APPROVED).select_related("application"))
+    awards = list(
+        Award.objects.select_for_update(of=("self",)).filter(call=call, status=AwardStatus.APPROVED).select_related("application")
+    )
     if not awards:
         raise SelectionError(_("Approve a selection before publishing the results."))
     days = notice_days or current_definition(call).selection.public_notice_days or DEFAULT_NOTICE_DAYS
@@ -140,7 +142,7 @@ def file_objection(
 ) -> Objection:
     """A named objection to a published award, only while the notice is open."""
     now = now or timezone.now()
-    locked = PublicNotice.objects.select_for_update().get(pk=notice.pk)
+    locked = PublicNotice.objects.select_for_update(of=("self",)).get(pk=notice.pk)
     if locked.status != NoticeStatus.OPEN or not locked.starts_at <= now < locked.ends_at:
         raise NoticeClosed()
     award = Award.objects.select_related("application").get(pk=award.pk)  # its state as it is now
@@ -170,7 +172,7 @@ def file_objection(
 
 @transaction.atomic
 def decide_objection(*, objection: Objection, upheld: bool, outcome: str, actor: User) -> Objection:
-    locked = Objection.objects.select_for_update().get(pk=objection.pk)
+    locked = Objection.objects.select_for_update(of=("self",)).get(pk=objection.pk)
     if locked.status != ObjectionStatus.RECEIVED:
         raise SelectionError(_("This objection is already decided."))
     if not outcome.strip():
@@ -196,7 +198,7 @@ def close_notice(*, call: Call, actor: User | None = None, now: dt.datetime | No
     """After the notice period: awards without an upheld objection become final, those with one are
     revoked.  Refused while the period runs or while objections wait for a decision."""
     now = now or timezone.now()
-    notice = PublicNotice.objects.select_for_update().get(call=call)
+    notice = PublicNotice.objects.select_for_update(of=("self",)).get(call=call)
     if notice.status != NoticeStatus.OPEN:
         raise SelectionError(_("The public notice is already closed."))
     if now < notice.ends_at:

@@ -42,7 +42,7 @@ def reconsideration_window(application: Application, now: dt.datetime | None = N
 def request_reconsideration(
     *, application: Application, reason: str, actor: User, now: dt.datetime | None = None
 ) -> Reconsideration:
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+    locked = Application.objects.select_for_update(of=("self",)).get(pk=application.pk)
     window = reconsideration_window(locked, now)
     if window is None:
         raise SelectionError(_("Reconsideration cannot be requested for this application now."))
@@ -60,7 +60,7 @@ def request_reconsideration(
 
 @transaction.atomic
 def decide_reconsideration(*, request: Reconsideration, upheld: bool, outcome: str, actor: User) -> Reconsideration:
-    locked = Reconsideration.objects.select_for_update().get(pk=request.pk)
+    locked = Reconsideration.objects.select_for_update(of=("self",)).get(pk=request.pk)
     if locked.status != ReconsiderationStatus.REQUESTED:
         raise SelectionError(_("This request is already decided."))
     if not outcome.strip():
