@@ -102,7 +102,12 @@ def test_demo_shows_each_seed_call_in_review_with_assignments_reviews_and_rankin
 
     awarded = Award.objects.filter(call__code="xiaomi-jbgs-2025", status="published").count()
     assert awarded >= 1
-    assert Agreement.objects.filter(award__call__code="xiaomi-jbgs-2025", status="pending").count() == awarded
+    assert Agreement.objects.filter(award__call__code="xiaomi-jbgs-2025", status="pending").count() == awarded - 1
+    assert Agreement.objects.filter(award__call__code="xiaomi-jbgs-2025", status="signed").count() == 1
     assert SelectionRun.objects.get(call__code="most-intl-2025-2").status == "proposed"
+    from shenbao.projects.models import Project
+
+    project = Project.objects.get(agreement__award__call__code="xiaomi-jbgs-2025")
+    assert client.get(f"/projects/{project.pk}/").status_code == 200
     assert client.get("/staff/calls/most-intl-2025-2/results/").status_code == 200
     assert "data-award=" in Client().get("/calls/xiaomi-jbgs-2025/results/").content.decode()

@@ -8,6 +8,7 @@ are what the example open call demonstrates); every title carries 【示例】.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 
 from django.utils import timezone
@@ -15,7 +16,8 @@ from django.utils import timezone
 from shenbao.accounts.enums import OrgType
 from shenbao.accounts.models import Organisation, User
 from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user
-from shenbao.agreements.services.agreements import open_agreements
+from shenbao.agreements.models import Agreement
+from shenbao.agreements.services.agreements import open_agreements, record_signed_copy
 from shenbao.applications.enums import ApplicationState
 from shenbao.applications.models import Application, ApplicationRevision
 from shenbao.awards.services.decisions import approve_run, publish_results
@@ -24,6 +26,7 @@ from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.services.roles import grant_program_role
 from shenbao.core.queries.calendar import CalendarYearMissing
+from shenbao.projects.services.projects import start_projects
 from shenbao.reviews.enums import AssignmentStatus
 from shenbao.reviews.models import Assignment, StageEntry
 from shenbao.reviews.queries.stages import stage_definition
@@ -194,6 +197,11 @@ def load_demo_reviews(now: dt.datetime | None = None) -> list[str]:
                 open_agreements(call=call, actor=officer, now=published)
             except CalendarYearMissing as exc:  # the term runs into a year whose holidays nobody entered yet
                 log.append(f"review demo {code}: agreements wait for the {exc.year} working-day calendar (admin)")
+            signable = Agreement.objects.filter(award__call=call).order_by("pk").first()
+            if signable is not None:  # one agreement filed signed on paper, and its project running
+                paper = io.BytesIO("%PDF-1.4 示例 / example".encode())
+                record_signed_copy(agreement=signable, stream=paper, name="示例协议.pdf", actor=officer, now=published)
+                start_projects(call=call, actor=officer)
         if code == "most-intl-2025-2":
             run_selection(call=call, actor=officer)  # proposed, for staff to read and approve
         log.append(f"review demo {code}: {StageEntry.objects.filter(stage__call=call).count()} entries in review stages")

@@ -6,6 +6,7 @@ from shenbao.agreements.transitions import AGREEMENT_TRANSITIONS
 from shenbao.applications.transitions import APPLICATION_TRANSITIONS
 from shenbao.awards.transitions import AWARD_TRANSITIONS, OBJECTION_TRANSITIONS, RUN_TRANSITIONS
 from shenbao.calls.transitions import CALL_TRANSITIONS
+from shenbao.projects.transitions import PROJECT_TRANSITIONS
 from shenbao.reviews.transitions import ASSIGNMENT_TRANSITIONS, ENTRY_TRANSITIONS, REVIEW_TRANSITIONS
 
 TABLES: dict[str, dict[str, frozenset[str]]] = {
@@ -18,6 +19,7 @@ TABLES: dict[str, dict[str, frozenset[str]]] = {
     "Award": AWARD_TRANSITIONS,
     "Objection": OBJECTION_TRANSITIONS,
     "Agreement": AGREEMENT_TRANSITIONS,
+    "Project": PROJECT_TRANSITIONS,
 }
 
 HEADER = """# Workflows

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "shenbao.reviews",
     "shenbao.awards",
     "shenbao.agreements",
+    "shenbao.projects",
     "shenbao.documents",
     "shenbao.guides",
     "shenbao.notifications",

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from shenbao.web import agreements
+from shenbao.web import agreements, projects
 from shenbao.web.applicant import documents as applicant_documents
 from shenbao.web.applicant import exclusions as applicant_exclusions
 from shenbao.web.applicant import reconsideration as applicant_reconsideration
@@ -85,6 +85,9 @@ urlpatterns = [
     path("staff/calls/<slug:code>/results/act/", staff_awards.results_action, name="results_action"),
     path("staff/calls/<slug:code>/agreements/", agreements.call_agreements, name="call_agreements"),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
+    path("staff/calls/<slug:code>/projects/", projects.call_projects, name="call_projects"),
+    path("projects/<int:pk>/", projects.project_detail, name="project"),
+    path("projects/<int:pk>/act/", projects.project_action, name="project_action"),
     path("agreements/<int:pk>/confirm/", agreements.agreement_confirm, name="agreement_confirm"),
     path("staff/calls/<slug:code>/review/invite/", staff_reviews.pool_invite, name="pool_invite"),
     path("staff/calls/<slug:code>/review/pool/<int:member_pk>/", staff_reviews.pool_update, name="pool_update"),

@@ -1,0 +1,21 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectStatus(models.TextChoices):
+    ACTIVE = "active", _("Running")
+    COMPLETED = "completed", _("Completed")
+    TERMINATED = "terminated", _("Terminated")
+
+
+class ReportKind(models.TextChoices):
+    MIDTERM = "midterm", _("Mid-term report")
+    FINAL = "final", _("Final report")
+
+
+class OutputKind(models.TextChoices):
+    PAPER = "paper", _("Paper")
+    PATENT = "patent", _("Patent")
+    SOFTWARE = "software", _("Software")
+    BOOK = "book", _("Book")
+    OTHER = "other", _("Other")

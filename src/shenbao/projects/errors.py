@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from shenbao.core.errors import DomainError
+
+
+class ProjectError(DomainError):
+    code = "project_error"

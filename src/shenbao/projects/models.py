@@ -1,0 +1,105 @@
+"""A project, its KPI targets from the call, milestones, reports with actuals, and its outputs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.agreements.models import Agreement
+from shenbao.projects.enums import OutputKind, ProjectStatus, ReportKind
+
+
+class Project(models.Model):
+    agreement = models.OneToOneField(Agreement, on_delete=models.PROTECT, related_name="project", verbose_name=_("agreement"))
+    title = models.CharField(_("project name"), max_length=300)
+    start_date = models.DateField(_("start"))
+    end_date = models.DateField(_("end"))
+    budget_yuan = models.BigIntegerField(_("budget (yuan)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE)
+    termination_reason = models.TextField(_("reason for termination"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ("start_date", "pk")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class KpiTarget(models.Model):
+    """A target copied from the call's KPI template when the project starts (考核指标)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="targets", verbose_name=_("project"))
+    code = models.CharField(_("code"), max_length=64)
+    name: models.JSONField[dict[str, str]] = models.JSONField(_("name"))
+    comparator = models.CharField(_("comparator"), max_length=2)
+    target = models.FloatField(_("target"))
+    unit: models.JSONField[dict[str, str]] = models.JSONField(_("unit"))
+
+    class Meta:
+        verbose_name = _("KPI target")
+        verbose_name_plural = _("KPI targets")
+        constraints = [models.UniqueConstraint(fields=["project", "code"], name="projects_target_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.comparator} {self.target}"
+
+
+class Milestone(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("project"))
+    title = models.CharField(_("milestone"), max_length=200)
+    due = models.DateField(_("due"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ("due", "pk")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Report(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reports", verbose_name=_("project"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportKind.choices)
+    actuals: models.JSONField[dict[str, Any]] = models.JSONField(_("actuals"), default=dict)
+    text = models.TextField(_("summary of progress"))
+    evidence = models.FileField(_("evidence"), upload_to="reports/%Y/", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("submitted by")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ("submitted_at", "pk")
+        constraints = [models.UniqueConstraint(fields=["project", "kind"], name="projects_one_report_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.kind}"
+
+
+class Output(models.Model):
+    """A result registered for IP and for the funder's library (seed 000)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="outputs", verbose_name=_("project"))
+    kind = models.CharField(_("kind"), max_length=20, choices=OutputKind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    reference = models.CharField(_("reference (DOI, patent number, repository)"), max_length=300, blank=True)
+    on = models.DateField(_("date"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("output")
+        verbose_name_plural = _("outputs")
+        ordering = ("kind", "pk")
+
+    def __str__(self) -> str:
+        return self.title

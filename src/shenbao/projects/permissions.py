@@ -1,0 +1,37 @@
+"""Who reports on a project (its PI) and who manages it (the program's officers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rules.permissions import add_perm
+from rules.predicates import predicate
+
+from shenbao.calls.enums import ProgramRoleKind
+
+
+@predicate
+def is_pi(user: Any, project: Any) -> bool:
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and project is not None
+        and project.agreement.award.application.applicant_id == user.pk
+    )
+
+
+@predicate
+def is_program_officer(user: Any, project: Any) -> bool:
+    if not getattr(user, "is_authenticated", False) or project is None:
+        return False
+    program = project.agreement.award.call.program
+    return bool(program.roles.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).exists())
+
+
+@predicate
+def is_administrator(user: Any) -> bool:
+    return bool(getattr(user, "is_superuser", False))
+
+
+add_perm("projects.view_project", is_pi | is_program_officer | is_administrator)
+add_perm("projects.report", is_pi)
+add_perm("projects.manage_project", is_program_officer | is_administrator)

@@ -1,0 +1,108 @@
+"""Project pages: targets against actuals, milestones, reports, outputs; staff start, close, terminate."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from shenbao.calls.models import Call
+from shenbao.core.errors import DomainError
+from shenbao.projects.enums import OutputKind, ReportKind
+from shenbao.projects.models import Project
+from shenbao.projects.queries import target_rows
+from shenbao.projects.services.projects import add_output, end_project, start_projects, submit_report
+from shenbao.web.common import acting_user
+
+
+def _project(request: HttpRequest, pk: int) -> Project:
+    project = (
+        Project.objects.select_related("agreement__award__application", "agreement__award__call__program").filter(pk=pk).first()
+    )
+    if project is None or not request.user.has_perm("projects.view_project", project):
+        raise Http404(_("No such project."))
+    return project
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    reported = set(project.reports.values_list("kind", flat=True))
+    context = {
+        "project": project,
+        "rows": target_rows(project),
+        "milestones": list(project.milestones.all()),
+        "reports": list(project.reports.all()),
+        "outputs": list(project.outputs.all()),
+        "may_report": request.user.has_perm("projects.report", project) and project.status == "active",
+        "report_kinds": [(k.value, k.label) for k in ReportKind if k.value not in reported],
+        "output_kinds": OutputKind.choices,
+        "may_manage": request.user.has_perm("projects.manage_project", project),
+    }
+    return render(request, "web/projects/project.html", context)
+
+
+@login_required
+@require_POST
+def project_action(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    action = request.POST.get("action", "")
+    actor = acting_user(request)
+    try:
+        if action == "report" and request.user.has_perm("projects.report", project):
+            actuals = {}
+            for row in project.targets.all():
+                raw = request.POST.get(f"actual-{row.code}", "").strip()
+                if raw:
+                    try:
+                        actuals[row.code] = float(raw)
+                    except ValueError:
+                        messages.error(request, _("“%(value)s” is not a number.") % {"value": raw})
+                        return redirect("web:project", pk=project.pk)
+            upload = request.FILES.get("evidence")
+            submit_report(
+                project=project,
+                kind=request.POST.get("kind", ""),
+                actuals=actuals,
+                text=request.POST.get("text", ""),
+                actor=actor,
+                evidence=upload.file if upload is not None and upload.file is not None else None,
+                evidence_name=(upload.name or "") if upload else "",
+            )
+        elif action == "output" and request.user.has_perm("projects.report", project):
+            on = request.POST.get("on", "")
+            add_output(
+                project=project,
+                kind=request.POST.get("kind", OutputKind.OTHER),
+                title=request.POST.get("title", ""),
+                reference=request.POST.get("reference", ""),
+                on=dt.date.fromisoformat(on) if on else None,
+                actor=actor,
+            )
+        elif action in ("complete", "terminate") and request.user.has_perm("projects.manage_project", project):
+            end_project(project=project, actor=actor, terminate=action == "terminate", reason=request.POST.get("reason", ""))
+        else:
+            raise Http404
+    except (DomainError, ValueError) as exc:
+        messages.error(request, str(exc) if isinstance(exc, DomainError) else _("Enter the date as YYYY-MM-DD."))
+    else:
+        messages.success(request, _("Recorded."))
+    return redirect("web:project", pk=project.pk)
+
+
+@login_required
+def call_projects(request: HttpRequest, code: str) -> HttpResponse:
+    call = Call.objects.select_related("program").filter(code=code).first()
+    if call is None or not request.user.has_perm("awards.select", call):
+        raise Http404(_("No such call."))
+    if request.method == "POST":
+        started = start_projects(call=call, actor=acting_user(request))
+        messages.success(request, _("%(count)s project(s) started.") % {"count": started})
+        return redirect("web:call_projects", code=call.code)
+    projects = Project.objects.filter(agreement__award__call=call).select_related("agreement__award__application")
+    return render(request, "web/projects/call_projects.html", {"call": call, "projects": projects})
