@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 
 from shenbao.agreements.models import Agreement
 from shenbao.agreements.services.agreements import confirm_agreement, record_signed_copy
-from shenbao.calls.models import Call
 from shenbao.core.errors import DomainError
-from shenbao.web.common import acting_user
+from shenbao.web.common import acting_user, call_for
 
 
 def _agreement(request: HttpRequest, pk: int) -> Agreement:
@@ -72,8 +71,6 @@ def agreement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def call_agreements(request: HttpRequest, code: str) -> HttpResponse:
-    call = Call.objects.select_related("program").filter(code=code).first()
-    if call is None or not request.user.has_perm("awards.select", call):
-        raise Http404(_("No such call."))
+    call = call_for(request, code, "awards.select")
     agreements = Agreement.objects.filter(award__call=call).select_related("award__application")
     return render(request, "web/agreements/call_agreements.html", {"call": call, "agreements": agreements})

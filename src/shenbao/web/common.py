@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 
 from shenbao.accounts.models import User
+from shenbao.calls.models import Call
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -32,3 +34,11 @@ def file_response(data: bytes, content_type: str, filename: str) -> HttpResponse
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def call_for(request: HttpRequest, code: str, permission: str) -> Call:
+    """The call ``code`` if the user holds ``permission`` on it; otherwise 404 (staff pages)."""
+    call = Call.objects.select_related("program").filter(code=code).first()
+    if call is None or not request.user.has_perm(permission, call):
+        raise Http404(_("No such call."))
+    return call

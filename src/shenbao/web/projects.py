@@ -11,13 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shenbao.calls.models import Call
 from shenbao.core.errors import DomainError
 from shenbao.projects.enums import OutputKind, ReportKind
 from shenbao.projects.models import Project
 from shenbao.projects.queries import target_rows
 from shenbao.projects.services.projects import add_output, end_project, start_projects, submit_report
-from shenbao.web.common import acting_user
+from shenbao.web.common import acting_user, call_for
 
 
 def _project(request: HttpRequest, pk: int) -> Project:
@@ -97,9 +96,7 @@ def project_action(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def call_projects(request: HttpRequest, code: str) -> HttpResponse:
-    call = Call.objects.select_related("program").filter(code=code).first()
-    if call is None or not request.user.has_perm("awards.select", call):
-        raise Http404(_("No such call."))
+    call = call_for(request, code, "awards.select")
     if request.method == "POST":
         started = start_projects(call=call, actor=acting_user(request))
         messages.success(request, _("%(count)s project(s) started.") % {"count": started})

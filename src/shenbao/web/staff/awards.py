@@ -17,14 +17,11 @@ from shenbao.awards.services.reconsideration import decide_reconsideration
 from shenbao.awards.services.selection import run_selection
 from shenbao.calls.models import Call
 from shenbao.core.errors import DomainError
-from shenbao.web.common import acting_user
+from shenbao.web.common import acting_user, call_for
 
 
 def _call(request: HttpRequest, code: str) -> Call:
-    call = Call.objects.select_related("program").filter(code=code).first()
-    if call is None or not request.user.has_perm("awards.select", call):
-        raise Http404(_("No such call."))
-    return call
+    return call_for(request, code, "awards.select")
 
 
 def _ids(text: str) -> list[int]:

@@ -31,14 +31,11 @@ from shenbao.reviews.services.assignment import assign_manually, remove_assignme
 from shenbao.reviews.services.entries import open_stage
 from shenbao.reviews.services.live import reveal_next
 from shenbao.reviews.services.pool import invite_reviewer, update_pool_member
-from shenbao.web.common import acting_user
+from shenbao.web.common import acting_user, call_for
 
 
 def _call(request: HttpRequest, code: str) -> Call:
-    call = Call.objects.select_related("program").filter(code=code).first()
-    if call is None or not request.user.has_perm("reviews.manage_pool", call):
-        raise Http404(_("No such call."))
-    return call
+    return call_for(request, code, "reviews.manage_pool")
 
 
 def _stage(request: HttpRequest, pk: int, permission: str = "reviews.manage_stage") -> ReviewStage:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,14 +19,11 @@ from shenbao.core.errors import DomainError
 from shenbao.documents.exports.registry import EXPORTS, may_export
 from shenbao.eligibility.engine import Outcome, decode_results
 from shenbao.eligibility.messages import OUTCOME_LABELS, result_text
-from shenbao.web.common import acting_user
+from shenbao.web.common import acting_user, call_for
 
 
 def _call_for_staff(request: HttpRequest, code: str) -> Call:
-    call = Call.objects.select_related("program").filter(code=code).first()
-    if call is None or not request.user.has_perm("calls.change_call", call):
-        raise Http404(_("No such call."))
-    return call
+    return call_for(request, code, "calls.change_call")
 
 
 @login_required
