@@ -15,7 +15,9 @@ help:
 
 install:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check "uv>=0.6" || $(PYTHON) -m pip install --user --quiet --disable-pip-version-check "uv>=0.6"
-	$(UV) sync --frozen --quiet
+	@# Bytecode is compiled once here: environments with PYTHONDONTWRITEBYTECODE would recompile every import in every process.
+	$(UV) sync --frozen --quiet --compile-bytecode
+	$(RUN) python -m compileall -q src
 	$(RUN) python scripts/compile_messages.py
 
 migrate: install

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,31 +30,49 @@ from shenbao.eligibility.facts import (
 )
 
 
-def _person(application: Application, kinds: frozenset[str]) -> PersonFacts:
+@dataclass(frozen=True)
+class ApplicantReads:
+    """What the facts would otherwise query about the applicant, already read by the caller
+    (the submission reads it in the same query that locks the application)."""
+
+    employer_type: str | None
+    employer_country: str | None
+    awards: frozenset[str]
+    # Other counted applications of the applicant, per rule scope ("call", "direction", "program");
+    # a scope left out is queried.
+    applications: dict[str, int] = dataclass_field(default_factory=dict)
+
+
+def _person(application: Application, kinds: frozenset[str], reads: ApplicantReads | None) -> PersonFacts:
     user = application.applicant
     person = getattr(user, "person", None)
-    membership = None
-    if kinds & {"position", "organisation_type"}:
+    employer_type = employer_country = None
+    if reads is not None:
+        employer_type, employer_country = reads.employer_type, reads.employer_country
+    elif kinds & {"position", "organisation_type"}:
         membership = (
             Membership.objects.filter(user=user, end_date__isnull=True, is_primary=True).select_related("organisation").first()
         )
-    employer = membership.organisation if membership else None
+        if membership is not None:
+            employer_type, employer_country = membership.organisation.type, membership.organisation.country
     awards: frozenset[str] = frozenset()
     if person is not None and "previous_award" in kinds:
-        awards = frozenset(person.awards.values_list("code", flat=True))
+        awards = reads.awards if reads is not None else frozenset(person.awards.values_list("code", flat=True))
     return PersonFacts(
         birth_date=person.birth_date if person else None,
         position=person.position if person else None,
         employment_type=person.employment_type if person else None,
-        employer_type=employer.type if employer else None,
-        employer_country=employer.country if employer else None,
+        employer_type=employer_type,
+        employer_country=employer_country,
         in_station_postdoc=person.in_station_postdoc if person else None,
         overseas_employment=person.overseas_employment if person else None,
         awards=awards,
     )
 
 
-def _context(application: Application, definition: CallDefinition, kinds: frozenset[str]) -> CallContext:
+def _context(
+    application: Application, definition: CallDefinition, kinds: frozenset[str], reads: ApplicantReads | None
+) -> CallContext:
     """Facts about the call's other applications, queried only for the rules that need them."""
     # Only submitted applications count against limits: another person's draft is not an application yet.
     counted = Application.objects.filter(state__in=COUNTED_STATES).exclude(pk=application.pk)
@@ -61,6 +81,9 @@ def _context(application: Application, definition: CallDefinition, kinds: frozen
     for criterion in definition.eligibility:
         rule = criterion.rule
         if rule.kind == "applications_per_applicant":
+            if reads is not None and rule.scope in reads.applications:
+                mine = max(mine, reads.applications[rule.scope])
+                continue
             scope = counted.filter(applicant_id=application.applicant_id)
             if rule.scope == "direction":
                 scope = scope.filter(direction=application.direction)
@@ -98,7 +121,13 @@ def _context(application: Application, definition: CallDefinition, kinds: frozen
     )
 
 
-def application_facts(application: Application, definition: CallDefinition, *, as_of: dt.date | None = None) -> ApplicationFacts:
+def application_facts(
+    application: Application,
+    definition: CallDefinition,
+    *,
+    as_of: dt.date | None = None,
+    reads: ApplicantReads | None = None,
+) -> ApplicationFacts:
     kinds = rule_kinds(definition)
     lead = application.lead_organisation
     partners = list(application.partners.all())
@@ -158,7 +187,7 @@ def application_facts(application: Application, definition: CallDefinition, *, a
         subtopics=application.subtopics,
         trl=application.trl,
         requested_yuan=application.requested_yuan,
-        applicant=_person(application, kinds),
+        applicant=_person(application, kinds, reads),
         lead=lead_facts,
         chinese_partners=tuple(org(p) for p in partners if p.side == PartnerSide.CHINESE),
         foreign_partners=tuple(org(p) for p in partners if p.side == PartnerSide.FOREIGN),
@@ -179,14 +208,16 @@ def application_facts(application: Application, definition: CallDefinition, *, a
             if application.bilateral is not None
             else None
         ),
-        context=_context(application, definition, kinds),
+        context=_context(application, definition, kinds, reads),
     )
 
 
-def check_application(application: Application, definition: CallDefinition | None = None) -> list[CriterionResult]:
+def check_application(
+    application: Application, definition: CallDefinition | None = None, *, reads: ApplicantReads | None = None
+) -> list[CriterionResult]:
     """Every applicable criterion's result for the application as it stands."""
     definition = definition or current_definition(application.call)
-    return evaluate(definition, application_facts(application, definition))
+    return evaluate(definition, application_facts(application, definition, reads=reads))
 
 
 def _bound_value(application: Application, target: str) -> Any:

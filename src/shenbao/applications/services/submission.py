@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone, translation
 
 from shenbao.accounts.models import User
@@ -20,6 +19,7 @@ from shenbao.applications.enums import ApplicationState
 from shenbao.applications.errors import DeadlinePassed, NotEditable, NotEligible, RequiredFieldsMissing
 from shenbao.applications.facts import check_application, missing_required_fields
 from shenbao.applications.models import Application, ApplicationRevision, LateSubmissionToken
+from shenbao.applications.queries.submission import lock_for_submission
 from shenbao.applications.services.drafts import EDITABLE, has_valid_late_token
 from shenbao.applications.services.state import change_application_state
 from shenbao.applications.transitions import SUBMITTED_ALREADY
@@ -167,15 +167,12 @@ def _submit_locked(pk: int, actor: User, key: str, now: dt.datetime, *, own_only
 
 @transaction.atomic
 def _submit(pk: int, actor: User, key: str, now: dt.datetime, own_only: bool) -> SubmitResult | None:
-    rows = Application.objects.select_for_update(of=("self",)).select_related(
-        "call", "direction", "applicant__person", "lead_organisation"
-    )
-    try:
-        locked = rows.get(pk=pk, applicant=actor) if own_only else rows.get(pk=pk)
-    except Application.DoesNotExist:
+    found = lock_for_submission(pk, actor.pk if own_only else None)  # one statement: the row, its parts, the facts' reads
+    if found is None:
         if own_only:
             return None
-        raise
+        raise Application.DoesNotExist
+    locked, reads = found
     if locked.state in SUBMITTED_ALREADY:
         # Already in: a double click, a retry, or a second tab. Nothing is written twice.
         return SubmitResult(locked, locked.revision, created=False)
@@ -183,12 +180,11 @@ def _submit(pk: int, actor: User, key: str, now: dt.datetime, own_only: bool) ->
         raise NotEditable()
     # A correction asked for at the formal check may be resubmitted after the deadline.
     token = None if locked.state == ApplicationState.RETURNED else _check_deadline(locked, now)
-    prefetch_related_objects([locked], "partners", "team", "attachments")
     definition = current_definition(locked.call)
     missing = missing_required_fields(locked, definition)
     if missing:
         raise RequiredFieldsMissing([f.label.get(translation.get_language()) for f in missing])
-    results = check_application(locked, definition)
+    results = check_application(locked, definition, reads=reads)
     failed = [r.code for r in results if r.outcome == Outcome.FAIL]
     if failed:
         raise NotEligible(failed, _criterion_texts(definition, failed))

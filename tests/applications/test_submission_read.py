@@ -1,0 +1,102 @@
+"""The submission's one read: the same rows and facts as reading each relation on its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection, models, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from shenbao.accounts.models import User
+from shenbao.accounts.services.accounts import add_previous_award
+from shenbao.applications.enums import InvitationStatus
+from shenbao.applications.facts import application_facts
+from shenbao.applications.models import Application, TeamMember
+from shenbao.applications.queries.submission import lock_for_submission
+from shenbao.applications.services.submission import submit_application
+from shenbao.calls.queries.definitions import current_definition
+from tests.applications.fixtures import make_ready_application, open_call, submitted_seed_003_application
+
+pytestmark = pytest.mark.django_db
+
+
+def _values(obj: models.Model) -> tuple[Any, ...]:
+    return tuple(getattr(obj, f.attname) for f in obj._meta.concrete_fields)
+
+
+def _locked(pk: int, applicant_id: int | None = None) -> Any:
+    with transaction.atomic():
+        return lock_for_submission(pk, applicant_id)
+
+
+def test_related_rows_come_back_as_the_orm_reads_them() -> None:
+    application = submitted_seed_003_application(title="中新联合研究")
+    TeamMember.objects.create(
+        application=application,
+        email="member@example.com",
+        name="成员",
+        role="faculty",
+        status=InvitationStatus.ACCEPTED,
+        token="t-1",
+        responded_at=timezone.now(),
+    )
+    fresh = Application.objects.get(pk=application.pk)
+    found = _locked(application.pk)
+    assert found is not None
+    locked, _reads = found
+    for relation in ("partners", "team", "attachments"):
+        expected = sorted(getattr(fresh, relation).all(), key=lambda o: o.pk)
+        assert expected, relation  # the builder gives each relation at least one row
+        with CaptureQueriesContext(connection) as ctx:
+            got = list(getattr(locked, relation).all())
+            [o.application for o in got]  # the parent is cached on each child
+        assert len(ctx.captured_queries) == 0, relation
+        assert [_values(o) for o in got] == [_values(o) for o in expected], relation
+    # dates, JSON and nullable booleans keep their Python types
+    partner = locked.partners.all()[0]
+    assert partner.registered_on == fresh.partners.get(pk=partner.pk).registered_on
+    assert isinstance(partner.networks, list)
+
+
+def test_the_reads_give_the_same_facts_and_counts_as_the_queries(
+    ready_application: Callable[..., Application], scholar: User
+) -> None:
+    add_previous_award(person=scholar.person, code="xiaomi-young-scholar", name="小米青年学者", year=2023)
+    other_topic = ready_application(topic="XM-T2")
+    submit_application(application=other_topic, actor=scholar, key="a")
+    same_program = open_call("000", code="open-000-again")
+    assert same_program.program_id == other_topic.call.program_id
+    elsewhere = make_ready_application(call=same_program, applicant=scholar, organisation=scholar.memberships.get().organisation)
+    submit_application(application=elsewhere, actor=scholar, key="b")
+    draft = ready_application(topic="XM-T1")
+
+    found = _locked(draft.pk, scholar.pk)
+    assert found is not None
+    locked, reads = found
+    assert reads.awards == frozenset({"xiaomi-young-scholar"})
+    assert (reads.employer_type, reads.employer_country) == ("university", "CN")
+    assert reads.applications == {"call": 1, "direction": 0, "program": 2}
+    definition = current_definition(draft.call)
+    fresh = Application.objects.select_related("call", "direction", "applicant__person", "lead_organisation").get(pk=draft.pk)
+    assert application_facts(locked, definition, reads=reads) == application_facts(fresh, definition)
+
+
+def test_only_the_owner_finds_their_application(ready_application: Callable[..., Application]) -> None:
+    application = ready_application()
+    assert _locked(application.pk, application.applicant_id + 1000) is None
+    assert _locked(application.pk + 1000) is None
+    assert _locked(application.pk, application.applicant_id) is not None
+
+
+def test_a_submission_reads_once_and_writes_three_rows(ready_application: Callable[..., Application]) -> None:
+    application = ready_application()
+    applicant = application.applicant
+    with CaptureQueriesContext(connection) as ctx:
+        submit_application(application=application, actor=applicant, key="k")
+    kinds = [q["sql"].split(None, 1)[0].upper() for q in ctx.captured_queries]
+    statements = [k for k in kinds if k not in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")]
+    # the locked read; the revision; the application; the audit entry (mail is queued on commit)
+    assert statements == ["SELECT", "INSERT", "UPDATE", "INSERT"]
