@@ -184,3 +184,16 @@ def test_api_patch_keeps_what_it_does_not_name(ready_application: Callable[..., 
 
 def test_api_non_numeric_id_is_404(scholar: User) -> None:
     assert api(scholar).get("/api/v1/applications/abc/").status_code == 404
+
+
+def test_token_authentication_answers_as_drf_does(scholar: User) -> None:
+    token = Token.objects.create(user=scholar)
+    ok = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/v1/applications/")
+    assert ok.status_code == 200
+    unknown = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION="Token not-a-key").get("/api/v1/applications/")
+    assert (unknown.status_code, unknown.json()["detail"]) == (401, "Invalid token.")
+    chinese = APIClient(HTTP_ACCEPT_LANGUAGE="zh-hans", HTTP_AUTHORIZATION="Token not-a-key").get("/api/v1/applications/")
+    assert (chinese.status_code, chinese.json()["detail"]) == (401, "认证令牌无效。")
+    User.objects.filter(pk=scholar.pk).update(is_active=False)
+    inactive = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/v1/applications/")
+    assert (inactive.status_code, inactive.json()["detail"]) == (401, "User inactive or deleted.")

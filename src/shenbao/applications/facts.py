@@ -9,6 +9,7 @@ from dataclasses import field as dataclass_field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from shenbao.accounts.models import Membership
@@ -74,9 +75,15 @@ def _context(
     application: Application, definition: CallDefinition, kinds: frozenset[str], reads: ApplicantReads | None
 ) -> CallContext:
     """Facts about the call's other applications, queried only for the rules that need them."""
+
     # Only submitted applications count against limits: another person's draft is not an application yet.
-    counted = Application.objects.filter(state__in=COUNTED_STATES).exclude(pk=application.pk)
-    others = counted.filter(call_id=application.call_id)
+    # (Built only when a rule needs them: building querysets costs on a submission's hot path.)
+    def counted() -> QuerySet[Application]:
+        return Application.objects.filter(state__in=COUNTED_STATES).exclude(pk=application.pk)
+
+    def others() -> QuerySet[Application]:
+        return counted().filter(call_id=application.call_id)
+
     mine = 0
     for criterion in definition.eligibility:
         rule = criterion.rule
@@ -84,7 +91,7 @@ def _context(
             if reads is not None and rule.scope in reads.applications:
                 mine = max(mine, reads.applications[rule.scope])
                 continue
-            scope = counted.filter(applicant_id=application.applicant_id)
+            scope = counted().filter(applicant_id=application.applicant_id)
             if rule.scope == "direction":
                 scope = scope.filter(direction=application.direction)
             elif rule.scope == "program":
@@ -96,7 +103,8 @@ def _context(
     country_directions: dict[str, set[str]] = defaultdict(set)
     if kinds & {"per_partner_country", "exclusive_directions"}:
         rows = (
-            others.filter(partners__side=PartnerSide.FOREIGN)
+            others()
+            .filter(partners__side=PartnerSide.FOREIGN)
             .values_list("pk", "direction_id", "direction__code", "partners__country")
             .distinct()
         )
@@ -107,10 +115,10 @@ def _context(
                 country_directions[country].add(direction_code)
     keys: frozenset[str] = frozenset()
     if any(d.one_application_per_document for d in definition.required_documents):
-        keys = frozenset(k for k in others.values_list("attachments__key", flat=True) if k)
+        keys = frozenset(k for k in others().values_list("attachments__key", flat=True) if k)
     external: set[str] = set()
     if "external_programme" in kinds:
-        for entries in others.values_list("external", flat=True):
+        for entries in others().values_list("external", flat=True):
             external |= {e.get("project_id") for e in entries or [] if e.get("project_id")}
     return CallContext(
         applicant_applications=mine,

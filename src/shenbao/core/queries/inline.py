@@ -1,91 +1,104 @@
-"""Related rows read inside their parent's query, as one JSON column per relation.
+"""One statement for a row and what hangs off it: related rows read as JSON inside the parent's query.
 
-A hot path that needs a row and its children (an application with its partners, team and
-attachments) would otherwise pay one round trip per relation. ``related_rows`` annotates the
-parent query with a correlated subquery that aggregates the children as a JSON array (JSON_AGG
-on PostgreSQL, JSON_GROUP_ARRAY on SQLite); ``attach_related`` turns that text back into model
-instances and installs them as the relation's prefetch cache, so ``parent.children.all()``
-answers without a query, exactly as ``prefetch_related`` would have.
+A hot path that needs a row, the rows it points at and its children (an application with its
+call, applicant, partners, team and attachments) would otherwise pay one round trip per
+relation, or the ORM's compilation of a wide ``select_related`` query on every request.
+
+The builders here write correlated subqueries that return related rows as JSON text
+(JSON_BUILD_OBJECT / JSON_AGG on PostgreSQL, JSON_OBJECT / JSON_GROUP_ARRAY on SQLite). A
+caller assembles them into one statement whose SQL it builds once per database; the
+``*_from_json`` functions turn the text back into model instances, and ``attach_related`` /
+``cache_related`` install them where Django looks for them, so the instances behave exactly
+as if ``select_related`` and ``prefetch_related`` had loaded them.
+
+Every identifier comes from model metadata, quoted by the database's own quoting; every value
+is a query parameter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Collection
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Expression, TextField
+
+Quote = Callable[[str], str]
+# (the quoted alias of the parent's table, the database vendor, its name quoting) -> SQL
+Builder = Callable[[str, str, Quote], str]
+M = TypeVar("M", bound=models.Model)
 
 
-class CorrelatedSQL(Expression):
-    """A scalar subquery written in SQL that refers to the parent query's row.
-
-    ``build(outer, vendor, quote)`` returns the subquery's SQL for a database vendor, with
-    ``outer`` the quoted alias of the parent's table and ``quote`` the vendor's name quoting.
-    The SQL is built once per vendor and alias: a hot path does not pay the ORM's expression
-    compilation for it on every request.
-    """
-
-    def __init__(self, build: Callable[[str, str, Callable[[str], str]], str], params: Sequence[Any], output_field: Any):
-        super().__init__(output_field=output_field)
-        self.build = build
-        self.params = tuple(params)
-        self._sql: dict[tuple[str, str], str] = {}
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
-        outer = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        key = (connection.vendor, outer)
-        if key not in self._sql:
-            self._sql[key] = "(" + self.build(outer, connection.vendor, connection.ops.quote_name) + ")"
-        return self._sql[key], self.params
-
-
-def table(model: type[models.Model], quote: Callable[[str], str]) -> str:
+def table(model: type[models.Model], quote: Quote) -> str:
     return quote(model._meta.db_table)
 
 
-def column(model: type[models.Model], name: str, quote: Callable[[str], str]) -> str:
+def column(model: type[models.Model], name: str, quote: Quote) -> str:
     field = model._meta.get_field(name)
     if not isinstance(field, models.Field) or field.column is None:
         raise ValueError(f"{model.__name__}.{name} is not a column")
     return quote(field.column)
 
 
+def _fields(model: type[models.Model], exclude: Collection[str] = ()) -> list[models.Field[Any, Any]]:
+    return [f for f in model._meta.concrete_fields if f.name not in exclude]
+
+
+def _check_vendor(vendor: str) -> None:
+    if vendor not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"JSON reads are written for PostgreSQL and SQLite, not {vendor}")
+
+
+def json_object_sql(model: type[models.Model], alias: str, vendor: str, quote: Quote, exclude: Collection[str] = ()) -> str:
+    """A JSON object of the row ``alias`` of ``model``, keyed by attribute name."""
+    _check_vendor(vendor)
+    pairs = []
+    for f in _fields(model, exclude):
+        value = f"{alias}.{quote(f.column)}"
+        if vendor == "sqlite" and isinstance(f, models.JSONField):
+            value = f"JSON({value})"  # nested as JSON, not as a string holding JSON
+        pairs.append(f"'{f.attname}', {value}")
+    function = "JSON_BUILD_OBJECT" if vendor == "postgresql" else "JSON_OBJECT"
+    return f"{function}({', '.join(pairs)})"
+
+
 def json_array_sql(vendor: str, value: str, source: str) -> str:
     """``SELECT`` the values as the text of a JSON array ('[]' when there are none)."""
+    _check_vendor(vendor)
     if vendor == "postgresql":
         return f"SELECT COALESCE(JSON_AGG({value}), '[]')::text {source}"
-    if vendor == "sqlite":
-        return f"SELECT COALESCE(JSON_GROUP_ARRAY({value}), '[]') {source}"
-    raise NotImplementedError(f"JSON aggregation is written for PostgreSQL and SQLite, not {vendor}")
+    return f"SELECT COALESCE(JSON_GROUP_ARRAY({value}), '[]') {source}"
 
 
-def related_rows(model: type[models.Model], fk: str) -> CorrelatedSQL:
-    """A parent-query annotation: the ``model`` rows whose foreign key ``fk`` is the parent, as JSON text."""
-    fields = model._meta.concrete_fields
+def rows_sql(model: type[models.Model], fk: str) -> Builder:
+    """The ``model`` rows whose foreign key ``fk`` points at the parent, as a JSON array."""
 
-    def build(outer: str, vendor: str, quote: Callable[[str], str]) -> str:
-        pairs = []
-        for f in fields:
-            value = f"c.{quote(f.column)}"
-            if vendor == "sqlite" and isinstance(f, models.JSONField):
-                value = f"JSON({value})"  # nested as JSON, not as a string holding JSON
-            pairs.append(f"'{f.attname}', {value}")
-        build_object = "JSON_BUILD_OBJECT" if vendor == "postgresql" else "JSON_OBJECT"
-        parent_pk = quote(model._meta.get_field(fk).target_field.column)  # type: ignore[union-attr]
-        source = f"FROM {table(model, quote)} c WHERE c.{column(model, fk, quote)} = {outer}.{parent_pk}"
-        return json_array_sql(vendor, f"{build_object}({', '.join(pairs)})", source)
+    def build(outer: str, vendor: str, quote: Quote) -> str:
+        target = model._meta.get_field(fk).target_field  # type: ignore[union-attr]
+        source = f"FROM {table(model, quote)} c WHERE c.{column(model, fk, quote)} = {outer}.{quote(target.column)}"
+        return json_array_sql(vendor, json_object_sql(model, "c", vendor, quote), source)
 
-    return CorrelatedSQL(build, (), TextField())
+    return build
+
+
+def row_sql(model: type[models.Model], match: str, parent_column: str, exclude: Collection[str] = ()) -> Builder:
+    """The one ``model`` row whose column ``match`` equals the parent's ``parent_column``, as a
+    JSON object (NULL when there is none): the row a foreign key points at, or a one-to-one child."""
+
+    def build(outer: str, vendor: str, quote: Quote) -> str:
+        text = "::text" if vendor == "postgresql" else ""
+        return (
+            f"SELECT {json_object_sql(model, 'c', vendor, quote, exclude)}{text} FROM {table(model, quote)} c "
+            f"WHERE c.{column(model, match, quote)} = {outer}.{quote(parent_column)}"
+        )
+
+    return build
 
 
 def _python_value(field: models.Field[Any, Any], value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(field, models.JSONField):
+    if value is None or isinstance(field, models.JSONField):
         return value
     converted = field.to_python(value)
     if isinstance(converted, dt.datetime) and settings.USE_TZ and converted.tzinfo is None:
@@ -93,13 +106,30 @@ def _python_value(field: models.Field[Any, Any], value: Any) -> Any:
     return converted
 
 
-def rows_from_json(model: type[models.Model], text: str, *, using: str = "default") -> list[models.Model]:
-    """Model instances, in primary-key order, from the text of ``related_rows``."""
-    fields: Sequence[models.Field[Any, Any]] = model._meta.concrete_fields
-    names = [f.attname for f in fields]
-    objects = [model.from_db(using, names, [_python_value(f, row.get(f.attname)) for f in fields]) for row in json.loads(text)]
+def _instance(model: type[M], fields: list[models.Field[Any, Any]], data: dict[str, Any], using: str) -> M:
+    values = [_python_value(f, data.get(f.attname)) for f in fields]
+    return model.from_db(using, [f.attname for f in fields], values)
+
+
+def rows_from_json(model: type[M], text: str, *, using: str = "default") -> list[M]:
+    """Model instances, in primary-key order, from the text of ``rows_sql``."""
+    fields = _fields(model)
+    objects = [_instance(model, fields, data, using) for data in json.loads(text)]
     objects.sort(key=lambda o: o.pk)
     return objects
+
+
+def row_from_json(model: type[M], text: str | None, *, exclude: Collection[str] = (), using: str = "default") -> M | None:
+    """A model instance from the text of ``row_sql`` (the excluded fields stay deferred), or None."""
+    if text is None:
+        return None
+    return _instance(model, _fields(model, exclude), json.loads(text), using)
+
+
+def cache_related(instance: models.Model, field_name: str, value: models.Model | None) -> None:
+    """Make ``instance.<field_name>`` (a foreign key, a one-to-one or its reverse) answer ``value`` without a query."""
+    field = instance._meta.get_field(field_name)
+    field.set_cached_value(instance, value)  # type: ignore[union-attr]
 
 
 def attach_related(instance: models.Model, relation: str, objects: list[models.Model]) -> None:
