@@ -29,7 +29,8 @@ def _values(obj: models.Model) -> tuple[Any, ...]:
 
 def _locked(pk: int, applicant_id: int | None = None) -> Any:
     with transaction.atomic():
-        return lock_for_submission(pk, applicant_id)
+        found = lock_for_submission(pk, applicant_id)
+        return None if found is None else (found.application, found.load())
 
 
 def test_related_rows_come_back_as_the_orm_reads_them() -> None:

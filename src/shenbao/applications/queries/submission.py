@@ -9,6 +9,7 @@ is eight round trips before the first write; here it is one statement (ADR 0005)
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from django.db import connection
 
@@ -125,39 +126,51 @@ def _statement(vendor: str, own: bool) -> tuple[str, tuple[object, ...]]:
     return _SQL[vendor, own]
 
 
-def lock_for_submission(pk: int, applicant_id: int | None = None) -> tuple[Application, ApplicantReads] | None:
-    """The application ``pk`` (only if ``applicant_id`` owns it, when given) locked FOR UPDATE, with
-    its call, direction, applicant, lead organisation, partners, team and attachments loaded, and
-    what the eligibility facts read about the applicant. None when there is no such application.
+@dataclass
+class LockedApplication:
+    """The locked row, as read by ``lock_for_submission``; ``load`` unpacks the rest of the read."""
 
-    Call inside a transaction. The instances behave as if select_related / prefetch_related had
-    loaded them (tests/applications/test_submission_read.py compares them with the ORM's)."""
+    application: Application
+
+    def load(self) -> ApplicantReads:
+        """Install the call, direction, applicant, lead organisation, partners, team and attachments
+        read with the row (no further queries), and return the applicant facts read with it. A
+        double click that finds the application already submitted never needs this."""
+        application = self.application
+        extra = application.__dict__
+        applicant = one(User, extra["_applicant_json"])
+        assert applicant is not None  # the foreign key is not nullable
+        person = one(Person, extra["_person_json"])
+        cache_related(applicant, "person", person)
+        if person is not None:
+            cache_related(person, "user", applicant)
+        cache_related(application, "applicant", applicant)
+        cache_related(application, "call", one(Call, extra["_call_json"], exclude=_CALL_DEFERRED))
+        cache_related(application, "direction", one(Direction, extra["_direction_json"]))
+        cache_related(application, "lead_organisation", one(Organisation, extra["_lead_json"]))
+        for name, model in _RELATIONS:
+            attach_related(application, name, rows_from_json(model, extra[f"_{name}_json"]))
+        counts = {"call": extra["_in_call"], "program": extra["_in_program"]}
+        if application.direction_id is not None:
+            counts["direction"] = extra["_in_direction"]
+        return ApplicantReads(
+            employer_type=extra["_employer_type"],
+            employer_country=extra["_employer_country"],
+            awards=frozenset(json.loads(extra["_awards_json"])),
+            applications=counts,
+        )
+
+
+def lock_for_submission(pk: int, applicant_id: int | None = None) -> LockedApplication | None:
+    """The application ``pk`` (only if ``applicant_id`` owns it, when given) locked FOR UPDATE, read
+    together with its call, direction, applicant, lead organisation, partners, team and attachments
+    and with what the eligibility facts read about the applicant. None when there is no such
+    application.
+
+    Call inside a transaction. After ``load()`` the instances behave as if select_related /
+    prefetch_related had loaded them (tests/applications/test_submission_read.py compares them
+    with the ORM's)."""
     sql, fixed = _statement(connection.vendor, applicant_id is not None)
     params = [*fixed, pk] + ([applicant_id] if applicant_id is not None else [])
     found = list(Application.objects.raw(sql, params))
-    if not found:
-        return None
-    application = found[0]
-    extra = application.__dict__
-    applicant = one(User, extra["_applicant_json"])
-    assert applicant is not None  # the foreign key is not nullable
-    person = one(Person, extra["_person_json"])
-    cache_related(applicant, "person", person)
-    if person is not None:
-        cache_related(person, "user", applicant)
-    cache_related(application, "applicant", applicant)
-    cache_related(application, "call", one(Call, extra["_call_json"], exclude=_CALL_DEFERRED))
-    cache_related(application, "direction", one(Direction, extra["_direction_json"]))
-    cache_related(application, "lead_organisation", one(Organisation, extra["_lead_json"]))
-    for name, model in _RELATIONS:
-        attach_related(application, name, rows_from_json(model, extra[f"_{name}_json"]))
-    counts = {"call": extra["_in_call"], "program": extra["_in_program"]}
-    if application.direction_id is not None:
-        counts["direction"] = extra["_in_direction"]
-    reads = ApplicantReads(
-        employer_type=extra["_employer_type"],
-        employer_country=extra["_employer_country"],
-        awards=frozenset(json.loads(extra["_awards_json"])),
-        applications=counts,
-    )
-    return application, reads
+    return LockedApplication(found[0]) if found else None

@@ -172,12 +172,13 @@ def _submit(pk: int, actor: User, key: str, now: dt.datetime, own_only: bool) ->
         if own_only:
             return None
         raise Application.DoesNotExist
-    locked, reads = found
+    locked = found.application
     if locked.state in SUBMITTED_ALREADY:
         # Already in: a double click, a retry, or a second tab. Nothing is written twice.
         return SubmitResult(locked, locked.revision, created=False)
     if locked.state not in (ApplicationState.DRAFT, ApplicationState.RETURNED):
         raise NotEditable()
+    reads = found.load()
     # A correction asked for at the formal check may be resubmitted after the deadline.
     token = None if locked.state == ApplicationState.RETURNED else _check_deadline(locked, now)
     definition = current_definition(locked.call)
