@@ -184,7 +184,8 @@ def _by_country(call: Call, statuses: Iterable[str]) -> list[Row]:
     return [_row(g["country"], None, g) for g in grouped]
 
 
-def _tier_names(call: Call) -> dict[str, dict[str, str]]:
+def tier_names(call: Call) -> dict[str, dict[str, str]]:
+    """The call's prize tiers, code → translated name, in the call's order."""
     return {str(t["code"]): t.get("name") or {} for t in (call.selection or {}).get("prize_tiers") or []}
 
 
@@ -197,7 +198,7 @@ def _by_tier(call: Call, statuses: Iterable[str]) -> list[Row]:
         .values("tier")
         .annotate(awards=Count("pk"), money=Coalesce(Sum("amount_yuan"), 0))
     )
-    names = _tier_names(call)
+    names = tier_names(call)
     order = {code: i for i, code in enumerate(names)}
     rows = [_row(g["tier"], names.get(g["tier"]), g) for g in grouped]
     return sorted(rows, key=lambda r: (order.get(r.key, len(order)), r.key))
