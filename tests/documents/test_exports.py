@@ -107,7 +107,7 @@ def test_exports_and_pdf_zip_are_for_the_programs_staff(
 
 def test_unknown_export_or_format_is_404(client: Client, officer: Any, xiaomi_call: Call) -> None:
     client.force_login(officer)
-    assert client.get(reverse("web:call_export", args=[xiaomi_call.code, "awards", "xlsx"])).status_code == 404
+    assert client.get(reverse("web:call_export", args=[xiaomi_call.code, "objections", "xlsx"])).status_code == 404
     assert client.get(reverse("web:call_export", args=[xiaomi_call.code, "applications", "pdf"])).status_code == 404
 
 

@@ -29,6 +29,13 @@ def number(value: float | Decimal | int | None) -> str:
     return f"{d:,.2f}".rstrip("0").rstrip(".")
 
 
+def percent(share: float | None) -> str:
+    """A share (0–1) as a percentage with at most one decimal: "66.7%"; empty when there is none."""
+    if share is None:
+        return ""
+    return f"{Decimal(str(share * 100)).quantize(Decimal('0.1')).normalize():f}%"
+
+
 def money(yuan: int | Decimal | float | None, currency: str = "CNY") -> str:
     """1,080 万元 in Chinese; CNY 10,800,000 in English; other currencies by their code."""
     if yuan is None:

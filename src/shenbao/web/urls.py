@@ -15,6 +15,7 @@ from shenbao.web.staff import exports as staff_exports
 from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import imports as staff_imports
 from shenbao.web.staff import reviews as staff_reviews
+from shenbao.web.staff import statistics as staff_statistics
 from shenbao.web.staff import views as staff
 
 app_name = "web"
@@ -83,6 +84,7 @@ urlpatterns = [
     path("staff/calls/<slug:code>/review/", staff_reviews.review_overview, name="review_overview"),
     path("staff/calls/<slug:code>/results/", staff_awards.results, name="results_staff"),
     path("staff/calls/<slug:code>/results/act/", staff_awards.results_action, name="results_action"),
+    path("staff/calls/<slug:code>/statistics/", staff_statistics.call_dashboard, name="call_statistics"),
     path("staff/calls/<slug:code>/agreements/", agreements.call_agreements, name="call_agreements"),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
     path("staff/calls/<slug:code>/projects/", projects.call_projects, name="call_projects"),

@@ -33,7 +33,8 @@ def _language() -> str:
 
 
 class CallExportView(APIView):
-    """A registered table of a call (``applications``, ``rule-results`` …) as .xlsx or .csv."""
+    """A registered table of a call (``applications``, ``rule-results``, ``reviews``, ``rankings``, ``awards``,
+    ``projects``, ``statistics``) as .xlsx or .csv, behind the same permission as its staff page."""
 
     permission_classes = [permissions.IsAuthenticated]
 

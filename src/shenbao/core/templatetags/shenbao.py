@@ -28,6 +28,19 @@ def money(yuan: int | None) -> str:
     return present.money(yuan)
 
 
+@register.filter
+def percent(share: float | None) -> str:
+    return present.percent(share)
+
+
+@register.filter
+def share(value: int | None, largest: int | None) -> int:
+    """``{{ row.awards|share:table.max_awards }}``: the value as a whole percentage of the largest, for a bar."""
+    if not value or not largest:
+        return 0
+    return max(1, round(100 * value / largest))
+
+
 GROUP_LABELS = {
     "@arab_states": _("Arab states"),
     "@african_states": _("African states"),

@@ -1,5 +1,6 @@
-"""Every table staff can export, by code: applications, rule results, reviews and rankings; later
-stages (awards, projects) add their ``ExportKind`` here; the web page and the API list what is registered."""
+"""Every table staff can export, by code: applications, rule results, reviews, rankings, awards,
+projects (KPI targets against actuals) and the call's statistics; a later table adds its ``ExportKind``
+here; the web pages and the API list what is registered, each behind its own permission."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from typing import Any
 
 from shenbao.calls.models import Call
 from shenbao.documents.exports.applications import APPLICATIONS, RULE_RESULTS
+from shenbao.documents.exports.awards import AWARDS, STATISTICS
 from shenbao.documents.exports.base import ExportKind, Filters
+from shenbao.documents.exports.projects import PROJECTS
 from shenbao.documents.exports.reviews import RANKINGS, REVIEWS
 from shenbao.documents.layout.tables import to_csv, to_xlsx
 
-EXPORTS: dict[str, ExportKind] = {kind.code: kind for kind in (APPLICATIONS, RULE_RESULTS, REVIEWS, RANKINGS)}
+EXPORTS: dict[str, ExportKind] = {
+    kind.code: kind for kind in (APPLICATIONS, RULE_RESULTS, REVIEWS, RANKINGS, AWARDS, PROJECTS, STATISTICS)
+}
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",

@@ -64,6 +64,7 @@ def formal_check(request: HttpRequest, code: str) -> HttpResponse:
         "filters": {"direction": direction or "", "state": state or "", "q": search},
         "queue_states": [s.value for s in QUEUE_STATES],
         "exports": [kind for kind in EXPORTS.values() if may_export(request.user, kind, call)],
+        "may_see_statistics": request.user.has_perm("awards.select", call),
     }
     return render(request, "web/staff/formal_check.html", context)
 
