@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from shenbao.awards.enums import AwardStatus
 from shenbao.awards.errors import EvidenceTooLarge
 from shenbao.awards.models import Award
-from shenbao.awards.queries.results import notice_of, published_awards
+from shenbao.awards.queries.results import notice_of, published_awards, result_sections
 from shenbao.awards.services.decisions import EVIDENCE_MAX_MB, file_objection
 from shenbao.calls.queries.public import get_call_for_viewing
 from shenbao.core.errors import DomainError
@@ -51,5 +51,11 @@ def call_results(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "web/public/results.html",
-        {"call": call, "awards": awards, "notice": notice, "evidence_max_mb": EVIDENCE_MAX_MB},
+        {
+            "call": call,
+            "awards": awards,
+            "sections": result_sections(call, awards),
+            "notice": notice,
+            "evidence_max_mb": EVIDENCE_MAX_MB,
+        },
     )
