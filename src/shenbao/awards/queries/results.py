@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import get_language
+
 from shenbao.applications.models import Application
 from shenbao.awards.enums import AwardStatus
 from shenbao.awards.messages import conflict_text, reason_text
@@ -34,7 +36,7 @@ def explained_rows(run: SelectionRun) -> list[ExplainedRow]:
     titles = {pk: a.title for pk, a in applications.items()}
     names = tier_names(run.call)
     stage = ReviewStage.objects.filter(call_id=run.call_id, code=run.inputs.get("stage", "")).first()
-    pool = text_get(stage.name, None) if stage else ""
+    pool = text_get(stage.name, get_language()) if stage else ""
     rows = [
         ExplainedRow(
             application=applications[int(e["application"])],
@@ -54,7 +56,7 @@ def explained_rows(run: SelectionRun) -> list[ExplainedRow]:
 
 def tier_names(call: Call) -> dict[str, str]:
     """The call's prize tiers by code, named in the reader's language (best first)."""
-    return {t.code: text_get(dict(t.name), None) for t in current_definition(call).selection.prize_tiers}
+    return {t.code: t.name.get(get_language()) for t in current_definition(call).selection.prize_tiers}
 
 
 def run_conflicts(run: SelectionRun) -> list[str]:

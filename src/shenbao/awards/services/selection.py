@@ -27,7 +27,6 @@ from shenbao.calls.definition.base import Quantity
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
-from shenbao.core.text import text_get
 from shenbao.reviews.models import StageEntry
 from shenbao.reviews.queries.ranking import stage_ranking
 from shenbao.reviews.queries.stages import stage_definition
@@ -116,7 +115,7 @@ def _sep() -> str:
 def input_error(exc: SelectionInputError, call: Call) -> SelectionError:
     """The optimiser's input codes that staff can act on, in words; the others by their code."""
     if exc.code == "tier_count_missing":
-        names = {t.code: text_get(dict(t.name), None) for t in current_definition(call).selection.prize_tiers}
+        names = {t.code: t.name.get(get_language()) for t in current_definition(call).selection.prize_tiers}
         return SelectionError(
             _("The call leaves the number of places open for %(tiers)s: enter them to compute the selection."),
             code=exc.code,

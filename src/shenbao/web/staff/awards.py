@@ -61,7 +61,7 @@ def _tier_fields(call: Call, run: SelectionRun | None) -> list[dict[str, Any]]:
     return [
         {
             "code": t.code,
-            "name": dict(t.name),
+            "name": t.name.as_dict(),
             "count": t.count if t.count is not None else last.get(t.code),
             "stated": t.count is not None,
         }
