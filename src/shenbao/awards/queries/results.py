@@ -32,15 +32,17 @@ def explained_rows(run: SelectionRun) -> list[ExplainedRow]:
     """Every candidate of the run with why it was or was not selected, in the reader's language."""
     explanations: list[dict[str, Any]] = run.result.get("explanations", [])
     ids = [int(e["application"]) for e in explanations]
-    applications = Application.objects.in_bulk(ids)
+    applications = Application.objects.select_related("direction").in_bulk(ids)
     titles = {pk: a.title for pk, a in applications.items()}
     names = tier_names(run.call)
     stage = ReviewStage.objects.filter(call_id=run.call_id, code=run.inputs.get("stage", "")).first()
     pool = text_get(stage.name, get_language()) if stage else ""
+    # In a call-wide pool (group "") the rows keep the pool's order and show each one's direction.
+    order = {int(e["application"]): (str(e["group"]), int(e["rank"]), n) for n, e in enumerate(explanations)}
     rows = [
         ExplainedRow(
             application=applications[int(e["application"])],
-            group=str(e["group"]),
+            group=str(e["group"]) or _direction_code(applications[int(e["application"])]),
             rank=int(e["rank"]),
             selected=bool(e["selected"]),
             amount_yuan=int(e.get("amount_yuan") or 0),
@@ -51,7 +53,11 @@ def explained_rows(run: SelectionRun) -> list[ExplainedRow]:
         for e in explanations
         if int(e["application"]) in applications
     ]
-    return sorted(rows, key=lambda r: (r.group, r.rank))
+    return sorted(rows, key=lambda r: order[r.application.pk])
+
+
+def _direction_code(application: Application) -> str:
+    return application.direction.code if application.direction else ""
 
 
 def tier_names(call: Call) -> dict[str, str]:
