@@ -747,3 +747,89 @@ def test_pins_may_depart_from_an_in_principle_cap_and_nothing_else_joins():
         SelectionProblem(tuple(cands), caps=(Cap(CapKind.PARTNER_COUNTRY, 1, ("1.6",)),), pins=frozenset({"x2", "x3"}))
     )
     assert [c.code for c in strict.conflicts] == [ConflictCode.CAP_BELOW_PINS]
+
+
+def _pool_problem(rng: random.Random) -> SelectionProblem:
+    """A call-wide pool of 3-6 finalists from three directions with prize tiers and the rules that
+    still apply inside it: a direction quota, an institution cap, exclusivity across directions, pins."""
+    n = rng.randint(3, 6)
+    ranks = sorted(rng.randint(1, n) for _ in range(n))  # ties allowed; the position orders them
+    cands = tuple(
+        Candidate(
+            application=f"p{k}",
+            group="",
+            rank=r,
+            position=k,
+            direction=rng.choice(["T1", "T2", "T3"]),
+            institution=rng.choice(["U1", "U2", "U3"]),
+            applicant=rng.choice(["X", "Y", None]),
+        )
+        for k, r in enumerate(ranks, start=1)
+    )
+    tiers = (Tier("first", rng.randint(0, 1)), Tier("second", rng.randint(1, 2)), Tier("third", rng.choice([1, 2, None])))
+    quota = rng.choice([Quota(QuotaKind.AT_MOST, 1), Quota(QuotaKind.AT_LEAST, 1), Quota(QuotaKind.EXACT, 1), None])
+    names = [c.application for c in cands]
+    return SelectionProblem(
+        cands,
+        groups=(GroupRules(""),),
+        award_amount=AwardAmount.NONE,
+        tiers=tiers,
+        direction_rules=(GroupRules("T1", quota),) if quota else (),
+        caps=(Cap(CapKind.INSTITUTION, rng.randint(1, 2)),) if rng.random() < 0.6 else (),
+        exclusivity=(Exclusivity(ExclusivityKey.APPLICANT, ("T2", "T3")),) if rng.random() < 0.6 else (),
+        pins=frozenset(rng.sample(names, rng.choice([0, 0, 1]))),
+    )
+
+
+def _pool_value(problem: SelectionProblem, weights: dict[object, int], placed: dict[object, int]) -> int | None:
+    """The objective of a placement (application → tier index), or None when it breaks a rule."""
+    p = problem
+    if not p.pins <= set(placed):
+        return None
+    for t, tier in enumerate(p.tiers):
+        if tier.count is not None and sum(1 for v in placed.values() if v == t) > tier.count:
+            return None
+    chosen = [c for c in p.candidates if c.application in placed]
+    for r in p.direction_rules:
+        k = sum(1 for c in chosen if c.direction == r.group)
+        assert r.quota is not None
+        if k < r.quota.lower or (r.quota.upper is not None and k > r.quota.upper):
+            return None
+    for cap in p.caps:
+        per: dict[object, int] = defaultdict(int)
+        for c in chosen:
+            per[c.institution] += 1
+        if any(v > cap.max for v in per.values()):
+            return None
+    for ex in p.exclusivity:
+        where: dict[object, set[object]] = defaultdict(set)
+        for c in chosen:
+            if c.applicant and c.direction in ex.groups:
+                where[c.applicant].add(c.direction)
+        if any(len(v) > 1 for v in where.values()):
+            return None
+    return sum(weights[a] * (len(p.tiers) - t) for a, t in placed.items())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_call_wide_pools_with_tiers_match_brute_force(seed: int):
+    rng = random.Random(1000 + seed)
+    problem = _pool_problem(rng)
+    result = select_awards(problem)
+    apps = [c.application for c in problem.candidates]
+    weights = dict(zip(apps, result.weights, strict=True))
+    best = None
+    for choice in itertools.product(range(len(problem.tiers) + 1), repeat=len(apps)):  # last value: no prize
+        placed = {a: t for a, t in zip(apps, choice, strict=True) if t < len(problem.tiers)}
+        value = _pool_value(problem, weights, placed)
+        if value is not None and (best is None or value > best):
+            best = value
+    if best is None:
+        assert result.status == SolveStatus.INFEASIBLE and result.conflicts
+        return
+    assert result.proven_optimal and result.objective == best
+    codes_of = {t.code: k for k, t in enumerate(problem.tiers)}
+    placed = {e.application: codes_of[e.tier] for e in result.explanations if e.selected and e.tier}
+    assert set(placed) == set(result.selected) and _pool_value(problem, weights, placed) == best
+    for e in result.explanations:  # every finalist without a prize has a rule that blocks it
+        assert e.selected or any(r.code not in (ReasonCode.NOT_PROVEN, ReasonCode.TIE_BROKEN_BY_POSITION) for r in e.reasons)
