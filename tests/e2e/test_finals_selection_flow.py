@@ -224,6 +224,13 @@ def test_seed_001_staff_enter_the_tier_counts_on_the_results_page(
     client.force_login(officer)
     html = client.get(page).content.decode()
     assert 'name="tier-first"' in html and "每个奖项的名额" in html
+    # From the finals ranking mapped to the tiers, a link carries the committee's numbers over.
+    finals = ReviewStage.objects.get(call=call, code="finals")
+    ranking = client.get(f"/staff/stages/{finals.pk}/ranking/?tier-first=1&tier-second=2&tier-third=3").content.decode()
+    link = f"/staff/calls/{call.code}/results/?tier-first=1&amp;tier-second=2&amp;tier-third=3"
+    assert f'href="{link}"' in ranking and "按这些名额计算遴选" in ranking
+    carried = client.get(link.replace("&amp;", "&")).content.decode()
+    assert 'id="id_tier_second" class="narrow" value="2"' in carried
     refused = client.post(act, {"action": "run", "tier-first": "1", "tier-second": "x"}, follow=True).content.decode()
     assert "本征集未说明二等奖、三等奖的名额" in refused and not SelectionRun.objects.exists()
     client.post(act, {"action": "run", "tier-first": "1", "tier-second": "1", "tier-third": "2"})

@@ -41,7 +41,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     notice = notice_of(call)
     context = {
         "call": call,
-        "tiers": _tier_fields(call, chosen),
+        "tiers": _tier_fields(call, chosen, request),
         "runs": runs,
         "run": chosen,
         "rows": explained_rows(chosen) if chosen else [],
@@ -54,10 +54,15 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/staff/results.html", context)
 
 
-def _tier_fields(call: Call, run: SelectionRun | None) -> list[dict[str, Any]]:
+def _tier_fields(call: Call, run: SelectionRun | None, request: HttpRequest) -> list[dict[str, Any]]:
     """The call's prize tiers for the selection form: a count the call states is fixed; an open one
-    is the committee's, shown as last entered (the chosen run's)."""
+    is the committee's, shown as carried from the ranking page (``?tier-first=3``) or as last
+    entered (the chosen run's)."""
     last = {t["code"]: t["count"] for t in (run.inputs.get("problem", {}).get("tiers", []) if run else [])}
+    for key in request.GET:
+        value = request.GET.get(key, "")
+        if key.startswith("tier-") and value.isdecimal() and value.isascii():
+            last[key.removeprefix("tier-")] = int(value)
     return [
         {
             "code": t.code,
