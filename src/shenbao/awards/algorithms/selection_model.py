@@ -339,8 +339,8 @@ def build(ix: Indexed, fixed_zero: set[int], *, diagnose: bool = False) -> Built
         if b is not None and sum(ix.amount[i] for i in members) > b:
             expr = cp_model.LinearExpr.weighted_sum(xs, [ix.amount[i] for i in members])
             guard(m.add(expr <= b), RuleKind.GROUP_BUDGET, ix.groups[g], None, b)
-    by_direction: list[list[int]] = [[] for _ in ix.directions]
-    for i in sorted(x):
+    by_direction: list[list[int]] = [[] for _ in ix.directions] if p.direction_rules else []
+    for i in sorted(x) if p.direction_rules else ():
         by_direction[ix.direction_of[i]].append(i)
     for d, members in enumerate(by_direction):
         xs = [x[i] for i in members]
