@@ -130,7 +130,7 @@ def test_seed_001_finals_rank_the_call_into_prize_tiers_through_notice_to_final(
     ]
     rows = {r.application.title: r for r in listed}
     assert rows["B1"].tier == "一等奖" and rows["B1"].reasons == ["全国总决赛第 1 名；一等奖，共 1 个名额"]
-    assert rows["C1"].reasons == ["全国总决赛第 4 名；奖项名额已满（一等奖 1, 二等奖 1, 三等奖 1）"]
+    assert rows["C1"].reasons == ["全国总决赛第 4 名；奖项名额已满（一等奖 1、二等奖 1、三等奖 1）"]
     with translation.override("en"):
         rows = {r.application.title: r for r in explained_rows(run)}
         assert rows["D1"].reasons == ["Rank 2 of National finals; Second prize, 1 place(s)"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shenbao.core import present
@@ -21,7 +22,7 @@ def reason_text(
     call_wide = reason.get("group") == ""
     n["pool"] = pool or _("the call-wide ranking")
     n["tier"] = names.get(str(reason.get("tier") or ""), str(reason.get("tier") or ""))
-    n["places"] = ", ".join(
+    n["places"] = ("、" if (get_language() or "").startswith("zh") else ", ").join(
         f"{names.get(str(t), str(t))} {'' if c is None else c}".strip() for t, c in reason.get("tier_places") or []
     )
     code = reason.get("code")
