@@ -334,3 +334,30 @@ def test_seed_004_final_review_honours_per_list_through_notice_to_final(
     decided = AuditEntry.objects.get(action="shenbao.results.objection_decided")
     assert decided.data["upheld"] is False and decided.actor == officer
     assert AuditEntry.objects.filter(action="shenbao.selection.run").count() == 2
+
+
+def test_selecting_across_tracks_from_per_track_rankings_is_refused_with_the_reason(db: None) -> None:
+    """A definition that selects across directions while its last ranked stage ranks each direction on
+    its own (here seed 001 without its finals having anyone in them, and ``selection.per_direction``
+    false) is the one combination the optimiser refuses: it says why and saves nothing."""
+    from shenbao.calls.definition.load import parse_file
+    from shenbao.calls.definitions import SEED_FILES
+    from shenbao.calls.services.definitions import load_call_definition
+
+    definition = parse_file(SEED_FILES["001"])
+    across = definition.model_copy(update={"selection": definition.selection.model_copy(update={"per_direction": False})})
+    call = load_call_definition(definition=across, source="test").call
+    officer = staff(call)
+    for i, (title, track) in enumerate([("甲", "SME202301"), ("乙", "SME202302")]):
+        checked_application(call, direction=track, title=title, email=f"x{i}@example.com")
+    track = ReviewStage.objects.get(call=call, code="track")
+    open_stage(stage=track, actor=officer)
+    add_expert(call, "judge@example.com", officer=officer)
+    run_assignment(stage=track, actor=officer, k=1)
+    for a in Assignment.objects.filter(stage=track):
+        score_all(a, 8)
+    with pytest.raises(SelectionError) as refused:
+        run_selection(call=call, actor=officer, tier_counts=COUNTS)
+    assert refused.value.code == "call_wide_selection_needs_call_wide_ranking"
+    assert str(refused.value).startswith("本征集跨全部方向遴选，但最后一个评审阶段按方向分别排序")
+    assert not SelectionRun.objects.exists()
