@@ -5,6 +5,7 @@ Weights (ADR 0010): the k-th best of n in a group weighs (n - k) * 10**6 // n.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 from collections import defaultdict
@@ -254,7 +255,11 @@ def test_prize_tiers_in_rank_order_with_eligibility():
         "t7": None,
         "t8": None,
     }
-    assert why(result, "t7") == (Reason(ReasonCode.TIERS_FULL, group="track-1", rank=7),)
+    places = (("first", 1), ("second", 2), ("third", 3))
+    assert why(result, "t7") == (Reason(ReasonCode.TIERS_FULL, group="track-1", rank=7, tier_places=places),)
+    assert why(result, "t4")[0] == Reason(
+        ReasonCode.SELECTED, group="track-1", rank=4, count=6, tier="third", limit=3, tier_places=places
+    )
 
 
 def test_pins_over_the_quota_are_reported_not_relaxed():
@@ -476,9 +481,170 @@ def test_seed_000_fixed_amount_from_the_definition():
 
 def test_seed_001_prize_tiers_from_the_definition():
     definition = parse_file(SEEDS / "smeie-2023.yaml")
-    problem = problem_from_definition(definition, [])
-    assert [t.code for t in problem.tiers] == ["first", "second", "third"]
+    # The contest states no number of prizes: the committee's counts are required, never "no limit".
+    with pytest.raises(SelectionInputError) as missing:
+        problem_from_definition(definition, [])
+    assert (missing.value.code, missing.value.params) == ("tier_count_missing", {"tiers": ["first", "second", "third"]})
+    with pytest.raises(SelectionInputError) as partly:
+        problem_from_definition(definition, [], tier_counts={"first": 1})
+    assert partly.value.params == {"tiers": ["second", "third"]}
+    problem = problem_from_definition(definition, [], tier_counts={"first": 1, "second": 2, "third": 3})
+    assert problem.tiers == (Tier("first", 1), Tier("second", 2), Tier("third", 3))
     assert problem.award_amount == AwardAmount.NONE and problem.total_budget_yuan is None
+
+
+# --- a call-wide final ranking (seed 001's national finals) -------------------------------
+
+
+def finals(*entries: tuple[str, str, int], **kw: object) -> list[Candidate]:
+    """(application, track, call-wide rank) → candidates of the pool, position = rank order."""
+    return [
+        Candidate(application=a, group="", rank=r, position=n, direction=track, **kw)  # type: ignore[arg-type]
+        for n, (a, track, r) in enumerate(entries, start=1)
+    ]
+
+
+TIERS_123 = (Tier("first", 1), Tier("second", 2), Tier("third", 3))
+PLACES_123 = (("first", 1), ("second", 2), ("third", 3))
+
+
+def test_seed_001_finals_rank_the_whole_call_into_the_prize_tiers():
+    definition = parse_file(SEEDS / "smeie-2023.yaml")
+    tracks = ["SME202301", "SME202302", "SME202303", "SME202304", "SME202305", "SME202306", "SME202301", "SME202302"]
+    cands = [cand(f"f{r}", t, r) for r, t in enumerate(tracks, start=1)]
+    problem = problem_from_definition(definition, cands, call_wide=True, tier_counts={"first": 1, "second": 2, "third": 3})
+    assert problem.groups == (GroupRules(""),) and problem.direction_rules == ()
+    assert {(c.group, c.direction) for c in problem.candidates[:2]} == {("", "SME202301"), ("", "SME202302")}
+    result = select_awards(problem)
+    assert result.proven_optimal
+    tiers = {e.application: e.tier for e in result.explanations}
+    # One list for the call: two track-1 finalists may both win, the tiers count across tracks.
+    assert tiers == {"f1": "first", "f2": "second", "f3": "second", "f4": "third", "f5": "third", "f6": "third"} | {
+        "f7": None,
+        "f8": None,
+    }
+    assert why(result, "f4")[0] == Reason(
+        ReasonCode.SELECTED, group="", rank=4, count=6, tier="third", limit=3, tier_places=PLACES_123
+    )
+    assert why(result, "f7") == (Reason(ReasonCode.TIERS_FULL, group="", rank=7, tier_places=PLACES_123),)
+    assert result.reserve == (("", ("f7", "f8")),)  # one reserve list for the call, in the finals' order
+
+
+def test_call_wide_tiers_keep_an_institution_cap_and_a_pin():
+    cands = finals(*[(f"f{r}", "T1" if r % 2 else "T2", r) for r in range(1, 9)])
+    cands = [dataclasses.replace(c, institution="U1" if c.rank <= 3 else f"U{c.rank}") for c in cands]
+    problem = SelectionProblem(
+        tuple(cands),
+        groups=(GroupRules(""),),
+        award_amount=AwardAmount.NONE,
+        tiers=TIERS_123,
+        caps=(Cap(CapKind.INSTITUTION, 2),),
+    )
+    result = select_awards(problem)
+    tiers = {e.application: e.tier for e in result.explanations if e.selected}
+    # U1 holds ranks 1-3 and may win twice: rank 3 gives way and rank 4 moves up into the second prizes.
+    assert tiers == {"f1": "first", "f2": "second", "f4": "second", "f5": "third", "f6": "third", "f7": "third"}
+    assert why(result, "f3") == (
+        Reason(ReasonCode.CAP_TAKEN, group="", rank=3, key="U1", limit=2, others=("f1", "f2")),
+        Reason(ReasonCode.TIERS_FULL, group="", rank=3, tier_places=PLACES_123),
+    )
+    assert codes(result, "f8") == [ReasonCode.TIERS_FULL]
+    pinned = select_awards(dataclasses.replace(problem, pins=frozenset({"f8"})))
+    tiers = {e.application: e.tier for e in pinned.explanations if e.selected}
+    # The pin takes the last third prize (a better tier would cost a better-ranked team theirs); rank 7 drops out.
+    assert tiers == {"f1": "first", "f2": "second", "f4": "second", "f5": "third", "f6": "third", "f8": "third"}
+    assert codes(pinned, "f8") == [ReasonCode.SELECTED, ReasonCode.PINNED]
+    assert codes(pinned, "f7") == [ReasonCode.TIERS_FULL]
+
+
+def test_call_wide_tie_across_a_tier_line_is_decided_by_position_and_said_so():
+    cands = finals(("a", "T1", 1), ("b", "T2", 2), ("c", "T1", 2), ("d", "T2", 4))
+    tiers = (Tier("first", 1), Tier("second", 1))
+    problem = SelectionProblem(tuple(cands), groups=(GroupRules(""),), award_amount=AwardAmount.NONE, tiers=tiers)
+    result = select_awards(problem)
+    assert {e.application: e.tier for e in result.explanations} == {"a": "first", "b": "second", "c": None, "d": None}
+    assert codes(result, "b") == [ReasonCode.SELECTED, ReasonCode.TIE_BROKEN_BY_POSITION]
+    assert codes(result, "c") == [ReasonCode.TIERS_FULL, ReasonCode.TIE_BROKEN_BY_POSITION]
+    # Pinning the tied one behind the line swaps them: both cannot fit in the one second prize.
+    swapped = select_awards(dataclasses.replace(problem, pins=frozenset({"c"})))
+    assert {e.application: e.tier for e in swapped.explanations} == {"a": "first", "b": None, "c": "second", "d": None}
+
+
+def test_call_wide_pool_keeps_direction_quotas_and_exclusivity_across_directions():
+    cands = finals(("a", "T1", 1), ("b", "T1", 2), ("c", "T2", 3), ("d", "T3", 4), ("e", "T3", 5))
+    cands = [dataclasses.replace(c, applicant="X" if c.application in ("c", "d") else c.application) for c in cands]
+    problem = SelectionProblem(
+        tuple(cands),
+        groups=(GroupRules(""),),
+        award_amount=AwardAmount.NONE,
+        tiers=TIERS_123,
+        direction_rules=(GroupRules("T1", Quota(QuotaKind.AT_MOST, 1)),),
+        exclusivity=(Exclusivity(ExclusivityKey.APPLICANT, ("T2", "T3")),),
+    )
+    result = select_awards(problem)
+    assert {e.application: e.tier for e in result.explanations} == {
+        "a": "first",
+        "b": None,
+        "c": "second",
+        "d": None,
+        "e": "second",
+    }
+    assert why(result, "b") == (Reason(ReasonCode.DIRECTION_QUOTA_FULL, group="T1", rank=2, quota=1, count=1),)
+    assert why(result, "d") == (Reason(ReasonCode.EXCLUSIVITY, group="", rank=4, key="X", others=("c",), other_group="T2"),)
+
+
+def test_call_wide_direction_rules_are_checked_against_pins_and_reported():
+    cands = finals(("a", "T1", 1), ("b", "T1", 2), ("c", "T2", 3))
+    problem = SelectionProblem(
+        tuple(cands),
+        groups=(GroupRules(""),),
+        direction_rules=(GroupRules("T1", Quota(QuotaKind.AT_MOST, 1)), GroupRules("T3", Quota(QuotaKind.EXACT, 1))),
+        pins=frozenset({"a", "b"}),
+    )
+    result = select_awards(problem)
+    assert result.status == SolveStatus.INFEASIBLE and result.selected == ()
+    assert [(c.code, c.group, c.needed, c.limit) for c in result.conflicts] == [
+        (ConflictCode.QUOTA_BELOW_PINS, "T1", 2, 1),
+        (ConflictCode.QUOTA_UNREACHABLE, "T3", 1, 0),
+    ]
+
+
+def test_several_winners_false_caps_each_direction_of_a_call_wide_pool():
+    definition = parse_file(SEEDS / "smeie-2023.yaml")
+    single = definition.model_copy(
+        update={"selection": definition.selection.model_copy(update={"several_winners_per_direction": False})}
+    )
+    cands = [cand("a", "SME202301", 1), cand("b", "SME202301", 2), cand("c", "SME202302", 3)]
+    problem = problem_from_definition(single, cands, call_wide=True, tier_counts={"first": 1, "second": 1, "third": 1})
+    assert {r.group for r in problem.direction_rules} == {d.code for d in definition.directions}
+    result = select_awards(problem)
+    assert {e.application: e.tier for e in result.explanations} == {"a": "first", "b": None, "c": "second"}
+    assert codes(result, "b") == [ReasonCode.DIRECTION_QUOTA_FULL]
+
+
+def test_selecting_across_directions_needs_a_call_wide_ranking():
+    definition = parse_file(SEEDS / "smeie-2023.yaml")
+    across = definition.model_copy(update={"selection": definition.selection.model_copy(update={"per_direction": False})})
+    counts = {"first": 1, "second": 1, "third": 1}
+    with pytest.raises(SelectionInputError) as refused:
+        problem_from_definition(across, [cand("a", "SME202301", 1)], tier_counts=counts)
+    assert refused.value.code == "call_wide_selection_needs_call_wide_ranking"
+    assert problem_from_definition(across, [cand("a", "SME202301", 1)], call_wide=True, tier_counts=counts).groups == (
+        GroupRules(""),
+    )
+
+
+def test_seed_004_lists_shortlist_per_list():
+    definition = parse_file(SEEDS / "thepaper-kcxf-2025.yaml")
+    cands = [
+        cand("p1", "enterprise-pioneer-engine", 1),
+        cand("p2", "enterprise-pioneer-engine", 2),
+        cand("g1", "government-sci-tech-park", 1),
+    ]
+    problem = problem_from_definition(definition, cands)
+    # Eight lists, no number of honourees stated, no money, no tiers: the final review's ranked entries are honoured.
+    assert len(problem.groups) == 8 and all(g.quota is None for g in problem.groups) and problem.tiers == ()
+    assert select_awards(problem).selected == ("p1", "p2", "g1")
 
 
 def test_no_solution_within_the_time_budget_is_not_called_infeasible():
@@ -581,3 +747,89 @@ def test_pins_may_depart_from_an_in_principle_cap_and_nothing_else_joins():
         SelectionProblem(tuple(cands), caps=(Cap(CapKind.PARTNER_COUNTRY, 1, ("1.6",)),), pins=frozenset({"x2", "x3"}))
     )
     assert [c.code for c in strict.conflicts] == [ConflictCode.CAP_BELOW_PINS]
+
+
+def _pool_problem(rng: random.Random) -> SelectionProblem:
+    """A call-wide pool of 3-6 finalists from three directions with prize tiers and the rules that
+    still apply inside it: a direction quota, an institution cap, exclusivity across directions, pins."""
+    n = rng.randint(3, 6)
+    ranks = sorted(rng.randint(1, n) for _ in range(n))  # ties allowed; the position orders them
+    cands = tuple(
+        Candidate(
+            application=f"p{k}",
+            group="",
+            rank=r,
+            position=k,
+            direction=rng.choice(["T1", "T2", "T3"]),
+            institution=rng.choice(["U1", "U2", "U3"]),
+            applicant=rng.choice(["X", "Y", None]),
+        )
+        for k, r in enumerate(ranks, start=1)
+    )
+    tiers = (Tier("first", rng.randint(0, 1)), Tier("second", rng.randint(1, 2)), Tier("third", rng.choice([1, 2, None])))
+    quota = rng.choice([Quota(QuotaKind.AT_MOST, 1), Quota(QuotaKind.AT_LEAST, 1), Quota(QuotaKind.EXACT, 1), None])
+    names = [c.application for c in cands]
+    return SelectionProblem(
+        cands,
+        groups=(GroupRules(""),),
+        award_amount=AwardAmount.NONE,
+        tiers=tiers,
+        direction_rules=(GroupRules("T1", quota),) if quota else (),
+        caps=(Cap(CapKind.INSTITUTION, rng.randint(1, 2)),) if rng.random() < 0.6 else (),
+        exclusivity=(Exclusivity(ExclusivityKey.APPLICANT, ("T2", "T3")),) if rng.random() < 0.6 else (),
+        pins=frozenset(rng.sample(names, rng.choice([0, 0, 1]))),
+    )
+
+
+def _pool_value(problem: SelectionProblem, weights: dict[object, int], placed: dict[object, int]) -> int | None:
+    """The objective of a placement (application → tier index), or None when it breaks a rule."""
+    p = problem
+    if not p.pins <= set(placed):
+        return None
+    for t, tier in enumerate(p.tiers):
+        if tier.count is not None and sum(1 for v in placed.values() if v == t) > tier.count:
+            return None
+    chosen = [c for c in p.candidates if c.application in placed]
+    for r in p.direction_rules:
+        k = sum(1 for c in chosen if c.direction == r.group)
+        assert r.quota is not None
+        if k < r.quota.lower or (r.quota.upper is not None and k > r.quota.upper):
+            return None
+    for cap in p.caps:
+        per: dict[object, int] = defaultdict(int)
+        for c in chosen:
+            per[c.institution] += 1
+        if any(v > cap.max for v in per.values()):
+            return None
+    for ex in p.exclusivity:
+        where: dict[object, set[object]] = defaultdict(set)
+        for c in chosen:
+            if c.applicant and c.direction in ex.groups:
+                where[c.applicant].add(c.direction)
+        if any(len(v) > 1 for v in where.values()):
+            return None
+    return sum(weights[a] * (len(p.tiers) - t) for a, t in placed.items())
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_random_call_wide_pools_with_tiers_match_brute_force(seed: int):
+    rng = random.Random(1000 + seed)
+    problem = _pool_problem(rng)
+    result = select_awards(problem)
+    apps = [c.application for c in problem.candidates]
+    weights = dict(zip(apps, result.weights, strict=True))
+    best = None
+    for choice in itertools.product(range(len(problem.tiers) + 1), repeat=len(apps)):  # last value: no prize
+        placed = {a: t for a, t in zip(apps, choice, strict=True) if t < len(problem.tiers)}
+        value = _pool_value(problem, weights, placed)
+        if value is not None and (best is None or value > best):
+            best = value
+    if best is None:
+        assert result.status == SolveStatus.INFEASIBLE and result.conflicts
+        return
+    assert result.proven_optimal and result.objective == best
+    codes_of = {t.code: k for k, t in enumerate(problem.tiers)}
+    placed = {e.application: codes_of[e.tier] for e in result.explanations if e.selected and e.tier}
+    assert set(placed) == set(result.selected) and _pool_value(problem, weights, placed) == best
+    for e in result.explanations:  # every finalist without a prize has a rule that blocks it
+        assert e.selected or any(r.code not in (ReasonCode.NOT_PROVEN, ReasonCode.TIE_BROKEN_BY_POSITION) for r in e.reasons)

@@ -111,3 +111,9 @@ def test_demo_shows_each_seed_call_in_review_with_assignments_reviews_and_rankin
     assert client.get(f"/projects/{project.pk}/").status_code == 200
     assert client.get("/staff/calls/most-intl-2025-2/results/").status_code == 200
     assert "data-award=" in Client().get("/calls/xiaomi-jbgs-2025/results/").content.decode()
+    # Seed 001's finals are proposed into the prize tiers as one list; seed 004's lists have honourees proposed.
+    finals_run = SelectionRun.objects.get(call__code="smeie-2023")
+    assert (finals_run.status, finals_run.inputs["call_wide"]) == ("proposed", True)
+    assert sorted(s["tier"] for s in finals_run.result["selected"]) == ["first", "second", "third"]
+    assert "全国总决赛第 1 名；一等奖，共 1 个名额" in client.get("/staff/calls/smeie-2023/results/").content.decode()
+    assert SelectionRun.objects.get(call__code="thepaper-kcxf-2025").status == "proposed"

@@ -4,22 +4,46 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shenbao.core import present
 
 
-def reason_text(reason: dict[str, Any], titles: dict[int, str]) -> str:
-    """One reason of an explanation, e.g. "rank 7 in 2.2, quota 6"."""
+def reason_text(
+    reason: dict[str, Any], titles: dict[int, str], *, pool: str = "", tier_names: dict[str, str] | None = None
+) -> str:
+    """One reason of an explanation, e.g. "rank 7 in 2.2, quota 6" or "rank 4 of the National finals;
+    Second prize, 2 places".  ``pool`` names the call-wide ranking (its stage) where the group is the
+    whole call; ``tier_names`` are the prize tiers' names in the reader's language."""
     others = "、".join(titles.get(int(o), str(o)) for o in reason.get("others") or [] if str(o).isdecimal())
     n = {k: ("" if v is None else v) for k, v in reason.items()}
+    names = tier_names or {}
+    call_wide = reason.get("group") == ""
+    n["pool"] = pool or _("the call-wide ranking")
+    n["tier"] = names.get(str(reason.get("tier") or ""), str(reason.get("tier") or ""))
+    n["places"] = ("、" if (get_language() or "").startswith("zh") else ", ").join(
+        f"{names.get(str(t), str(t))} {'' if c is None else c}".strip() for t, c in reason.get("tier_places") or []
+    )
     code = reason.get("code")
     if code == "selected":
+        if reason.get("tier"):
+            if reason.get("limit") is None:
+                return (_("Rank %(rank)s of %(pool)s; %(tier)s") if call_wide else _("Rank %(rank)s in %(group)s; %(tier)s")) % n
+            return (
+                _("Rank %(rank)s of %(pool)s; %(tier)s, %(limit)s place(s)")
+                if call_wide
+                else _("Rank %(rank)s in %(group)s; %(tier)s, %(limit)s place(s)")
+            ) % n
+        if call_wide:
+            return _("Rank %(rank)s of %(pool)s") % n
         return (
             _("Rank %(rank)s in %(group)s, within the quota") % n
             if reason.get("quota") is None
             else _("Rank %(rank)s in %(group)s, quota %(quota)s") % n
         )
+    if code == "direction_quota_full":
+        return _("%(group)s already has its %(quota)s award(s)") % n
     if code == "pinned":
         return _("Selected by staff (pinned)")
     if code == "tie_broken_by_position":
@@ -52,7 +76,9 @@ def reason_text(reason: dict[str, Any], titles: dict[int, str]) -> str:
             "others": others,
         }
     if code == "tiers_full":
-        return _("Every prize tier of %(group)s is full") % n
+        if call_wide:
+            return _("Rank %(rank)s of %(pool)s; every prize place is taken (%(places)s)") % n
+        return _("Rank %(rank)s in %(group)s; every prize place is taken (%(places)s)") % n
     if code == "not_tier_eligible":
         return _("Not eligible for the remaining prize tiers")
     if code == "not_proven":

@@ -1,5 +1,6 @@
 """Demo review data for the four seed calls: example applications in review, a pool of example experts,
-assignments, reviews, rankings, a chair-signed shortlist and a live finals reveal in progress.
+assignments, reviews, rankings, a chair-signed shortlist and a live finals reveal in progress; proposed
+selections for seeds 001 (the finals into prize tiers), 003 and 004, and seed 000's results published.
 
 The example applications are placed directly at the review stage (their submission and formal check
 are what the example open call demonstrates); every title carries 【示例】.
@@ -177,6 +178,9 @@ def load_demo_reviews(now: dt.datetime | None = None) -> list[str]:
             _score_stage(finals, rng)
             for _ in range(3):  # the reveal is under way on the projector page
                 reveal_next(stage=finals, actor=officer)
+            # A proposed selection over the finals' one list, with the prize counts the committee entered
+            # (the contest states none), for staff to read on the results page.
+            run_selection(call=call, actor=officer, tier_counts={"first": 1, "second": 1, "third": 1})
         if code == "thepaper-kcxf-2025":
             grant_program_role(program=call.program, user=officer, role=ProgramRoleKind.COMMITTEE_CHAIR)
             for direction in call.directions.filter(applications__stage_entries__stage=first).distinct():
@@ -188,6 +192,7 @@ def load_demo_reviews(now: dt.datetime | None = None) -> list[str]:
             final = stages[1]
             run_assignment(stage=final, actor=officer, k=3)
             _score_stage(final, rng)
+            run_selection(call=call, actor=officer)  # proposed: the honourees of each list
         if code == "xiaomi-jbgs-2025":
             # Results published, the public notice running and agreements waiting for signatures.
             approve_run(run=run_selection(call=call, actor=officer), actor=officer)

@@ -105,6 +105,25 @@ def pin_conflicts(ix: Indexed) -> list[RuleConflict]:
                 room = sum(t.count or 0 for t in p.tiers)
                 if len(mine) > room:
                     out.append(RuleConflict(ConflictCode.TIERS_BELOW_PINS, group=gid, needed=len(mine), limit=room))
+    if p.direction_rules:
+        per_direction: dict[int, list[int]] = defaultdict(list)
+        for i in pinned:
+            per_direction[ix.direction_of[i]].append(i)
+        for d, did in enumerate(ix.directions):
+            mine = per_direction.get(d, [])
+            du, db = ix.dir_upper[d], ix.dir_budget[d]
+            if du is not None and len(mine) > du:
+                out.append(
+                    RuleConflict(ConflictCode.QUOTA_BELOW_PINS, group=did, needed=len(mine), limit=du, others=_ids(apps, mine))
+                )
+            spent = sum(ix.amount[i] for i in mine)
+            if db is not None and spent > db:
+                out.append(
+                    RuleConflict(ConflictCode.BUDGET_BELOW_PINS, group=did, needed=spent, limit=db, others=_ids(apps, mine))
+                )
+            available = sum(1 for i, dd in enumerate(ix.direction_of) if dd == d and not ix.excluded[i])
+            if available < ix.dir_lower[d]:
+                out.append(RuleConflict(ConflictCode.QUOTA_UNREACHABLE, group=did, needed=ix.dir_lower[d], limit=available))
     total = p.total_budget_yuan
     spent_all = sum(ix.amount[i] for i in pinned)
     if total is not None and spent_all > total:
@@ -129,7 +148,7 @@ def pin_conflicts(ix: Indexed) -> list[RuleConflict]:
             for k in ix.excl_keys[e][i]:
                 where[k].append(i)
         for k in sorted(where):
-            if len(Counter(ix.group_of[i] for i in where[k])) > 1:
+            if len(Counter(ix.direction_of[i] for i in where[k])) > 1:
                 out.append(RuleConflict(ConflictCode.EXCLUSIVITY_PINS, key=k, others=_ids(apps, where[k])))
     return out
 

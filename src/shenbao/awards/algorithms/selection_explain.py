@@ -58,6 +58,12 @@ def explain(
         if i in tier_of:
             tier_count[g, tier_of[i]] += 1
     spent_all = sum(spent)
+    dir_count = [0] * len(ix.directions)
+    dir_spent = [0] * len(ix.directions)
+    for i in chosen:
+        dir_count[ix.direction_of[i]] += 1
+        dir_spent[ix.direction_of[i]] += ix.amount[i]
+    places = tuple((t.code, t.count) for t in p.tiers)
     cap_holders: list[dict[str, list[int]]] = []
     for keys in ix.cap_keys:
         h: dict[str, list[int]] = defaultdict(list)
@@ -90,6 +96,7 @@ def explain(
             if i not in chosen
             and not ix.excluded[i]
             and (b is None or ix.amount[i] <= b)
+            and (ix.dir_budget[ix.direction_of[i]] is None or ix.amount[i] <= (ix.dir_budget[ix.direction_of[i]] or 0))
             and (p.total_budget_yuan is None or ix.amount[i] <= p.total_budget_yuan)
             and (not p.tiers or any(ix.tier_ok[i]))
         ]
@@ -110,7 +117,18 @@ def explain(
         if i in chosen:
             t = tier_of.get(i)
             tier_code = p.tiers[t].code if t is not None else None
-            reasons.append(Reason(ReasonCode.SELECTED, group=gid, rank=c.rank, quota=u, count=count[g], tier=tier_code))
+            reasons.append(
+                Reason(
+                    ReasonCode.SELECTED,
+                    group=gid,
+                    rank=c.rank,
+                    quota=u,
+                    count=count[g],
+                    tier=tier_code,
+                    limit=p.tiers[t].count if t is not None else None,
+                    tier_places=places,
+                )
+            )
             if ix.pinned[i]:
                 reasons.append(Reason(ReasonCode.PINNED, group=gid, rank=c.rank))
             if c.rank in ranks_left[g]:
@@ -124,6 +142,16 @@ def explain(
             b = ix.budget[g]
             if b is not None and spent[g] + a > b:
                 reasons.append(Reason(ReasonCode.GROUP_BUDGET, group=gid, rank=c.rank, left_yuan=b - spent[g], request_yuan=a))
+            d = ix.direction_of[i]
+            if p.direction_rules:
+                did = ix.directions[d]
+                du, db = ix.dir_upper[d], ix.dir_budget[d]
+                if du is not None and dir_count[d] >= du:
+                    reasons.append(Reason(ReasonCode.DIRECTION_QUOTA_FULL, group=did, rank=c.rank, quota=du, count=dir_count[d]))
+                if db is not None and dir_spent[d] + a > db:
+                    reasons.append(
+                        Reason(ReasonCode.GROUP_BUDGET, group=did, rank=c.rank, left_yuan=db - dir_spent[d], request_yuan=a)
+                    )
             total = p.total_budget_yuan
             if total is not None and spent_all + a > total:
                 reasons.append(
@@ -138,7 +166,7 @@ def explain(
             for keys, holders in zip(ix.excl_keys, excl_holders, strict=True):
                 for k in keys[i]:
                     for j in holders[k]:
-                        if ix.group_of[j] != g:
+                        if ix.direction_of[j] != d:
                             reasons.append(
                                 Reason(
                                     ReasonCode.EXCLUSIVITY,
@@ -146,7 +174,7 @@ def explain(
                                     rank=c.rank,
                                     key=k,
                                     others=(apps[j],),
-                                    other_group=ix.groups[ix.group_of[j]],
+                                    other_group=ix.directions[ix.direction_of[j]],
                                 )
                             )
             if p.tiers:
@@ -158,7 +186,7 @@ def explain(
                 if not any(ix.tier_ok[i]):
                     reasons.append(Reason(ReasonCode.NOT_TIER_ELIGIBLE, group=gid, rank=c.rank))
                 elif not open_tiers:
-                    reasons.append(Reason(ReasonCode.TIERS_FULL, group=gid, rank=c.rank))
+                    reasons.append(Reason(ReasonCode.TIERS_FULL, group=gid, rank=c.rank, tier_places=places))
             if c.rank in ranks_chosen[g]:
                 reasons.append(Reason(ReasonCode.TIE_BROKEN_BY_POSITION, group=gid, rank=c.rank))
             if not any(r.code != ReasonCode.TIE_BROKEN_BY_POSITION for r in reasons):

@@ -49,6 +49,13 @@ class Indexed:
     cap_keys: list[list[tuple[str, ...]]]  # per cap, per candidate: the key values it counts under
     excl_keys: list[list[tuple[str, ...]]]  # per exclusivity rule, per candidate
     tier_ok: list[list[bool]]  # per candidate, per tier
+    # directions (where caps, exclusivity and direction rules apply): the group unless a
+    # candidate names its direction inside a call-wide pool
+    directions: list[Id] = field(default_factory=list)
+    direction_of: list[int] = field(default_factory=list)
+    dir_lower: list[int] = field(default_factory=list)  # direction rules (call-wide pool only)
+    dir_upper: list[int | None] = field(default_factory=list)
+    dir_budget: list[int | None] = field(default_factory=list)
 
     pinned_keys: list[dict[str, int]] = field(default_factory=list)  # per cap: pinned applications per key
 
@@ -111,12 +118,38 @@ def index(problem: SelectionProblem) -> Indexed:
         lower.append(quota.lower if quota else 0)
         upper.append(quota.upper if quota else None)
         budget.append(r.budget_yuan if r and problem.award_amount != AwardAmount.NONE else None)
+    directions: list[Id] = list(groups)  # without call-wide pools, the directions are the groups
+    dpos: dict[Id, int] = dict(gpos)
+    direction_of: list[int] = []
+    for c in cands:
+        d = c.group if c.direction is None else c.direction
+        if d not in dpos:
+            dpos[d] = len(directions)
+            directions.append(d)
+        direction_of.append(dpos[d])
+    dir_rules = {r.group: r for r in problem.direction_rules}
+    if len(dir_rules) != len(problem.direction_rules):
+        raise SelectionInputError("duplicate_group")
+    for d in dir_rules:
+        if d not in dpos:  # a direction nobody is in still gets a slot (its lower bound can fail)
+            dpos[d] = len(directions)
+            directions.append(d)
+    dir_lower: list[int] = []
+    dir_upper: list[int | None] = []
+    dir_budget: list[int | None] = []
+    for d in directions:
+        r = dir_rules.get(d)
+        dir_lower.append(r.quota.lower if r and r.quota else 0)
+        dir_upper.append(r.quota.upper if r and r.quota else None)
+        dir_budget.append(r.budget_yuan if r and problem.award_amount != AwardAmount.NONE else None)
+        if r and r.budget_yuan is not None and r.budget_yuan < 0:
+            raise SelectionInputError("budget_negative")
     cap_keys = []
     for cap in problem.caps:
-        within = {gpos[g] for g in cap.groups if g in gpos} if cap.groups else None
+        within = {dpos[g] for g in cap.groups if g in dpos} if cap.groups else None
         per: list[tuple[str, ...]] = []
         for i, c in enumerate(cands):
-            if within is not None and group_of[i] not in within:
+            if within is not None and direction_of[i] not in within:
                 per.append(())
             elif cap.kind == CapKind.PARTNER_COUNTRY:
                 per.append(tuple(sorted(c.partner_countries)))
@@ -125,10 +158,10 @@ def index(problem: SelectionProblem) -> Indexed:
         cap_keys.append(per)
     excl_keys = []
     for ex in problem.exclusivity:
-        within = {gpos[g] for g in ex.groups if g in gpos}
+        within = {dpos[g] for g in ex.groups if g in dpos}
         per = []
         for i, c in enumerate(cands):
-            if group_of[i] not in within:
+            if direction_of[i] not in within:
                 per.append(())
             elif ex.key == ExclusivityKey.PARTNER_COUNTRY:
                 keys = c.partner_countries & ex.countries if ex.countries else c.partner_countries
@@ -163,6 +196,11 @@ def index(problem: SelectionProblem) -> Indexed:
         cap_keys=cap_keys,
         excl_keys=excl_keys,
         tier_ok=tier_ok,
+        directions=directions,
+        direction_of=direction_of,
+        dir_lower=dir_lower,
+        dir_upper=dir_upper,
+        dir_budget=dir_budget,
         pinned_keys=pinned_keys,
     )
 
@@ -183,9 +221,10 @@ def dominated(ix: Indexed) -> set[int]:
     u + B better, cheaper candidates with no exclusivity key (nor key of a cap left in the
     signature) that i lacks suffice.  Each test
     is a statement about every optimal selection, so their union is exact.  Not used with
-    prize tiers.
+    prize tiers, nor in a call-wide pool of several directions (a swap across directions could
+    break a direction's rule or an exclusivity).
     """
-    if ix.problem.tiers:
+    if ix.problem.tiers or any(c.direction is not None for c in ix.problem.candidates):
         return set()
     n_cap = len(ix.cap_keys)
     full_keys = _full_keys_per_cap(ix)
@@ -300,6 +339,21 @@ def build(ix: Indexed, fixed_zero: set[int], *, diagnose: bool = False) -> Built
         if b is not None and sum(ix.amount[i] for i in members) > b:
             expr = cp_model.LinearExpr.weighted_sum(xs, [ix.amount[i] for i in members])
             guard(m.add(expr <= b), RuleKind.GROUP_BUDGET, ix.groups[g], None, b)
+    by_direction: list[list[int]] = [[] for _ in ix.directions] if p.direction_rules else []
+    for i in sorted(x) if p.direction_rules else ():
+        by_direction[ix.direction_of[i]].append(i)
+    for d, members in enumerate(by_direction):
+        xs = [x[i] for i in members]
+        did = ix.directions[d]
+        if ix.dir_lower[d] > 0:
+            guard(m.add(cp_model.LinearExpr.sum(xs) >= ix.dir_lower[d]), RuleKind.QUOTA_LOWER, did, None, ix.dir_lower[d])
+        du = ix.dir_upper[d]
+        if du is not None and len(xs) > du:
+            guard(m.add(cp_model.LinearExpr.sum(xs) <= du), RuleKind.QUOTA_UPPER, did, None, du)
+        db = ix.dir_budget[d]
+        if db is not None and sum(ix.amount[i] for i in members) > db:
+            expr = cp_model.LinearExpr.weighted_sum(xs, [ix.amount[i] for i in members])
+            guard(m.add(expr <= db), RuleKind.GROUP_BUDGET, did, None, db)
     total = p.total_budget_yuan
     if total is not None and p.award_amount != AwardAmount.NONE and sum(ix.amount[i] for i in x) > total:
         expr = cp_model.LinearExpr.weighted_sum(list(x.values()), [ix.amount[i] for i in x])
@@ -318,7 +372,7 @@ def build(ix: Indexed, fixed_zero: set[int], *, diagnose: bool = False) -> Built
         per_key: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
         for i in x:
             for k in ix.excl_keys[e][i]:
-                per_key[k][ix.group_of[i]].append(i)
+                per_key[k][ix.direction_of[i]].append(i)
         for k in sorted(per_key):
             by_g = per_key[k]
             if len(by_g) < 2:

@@ -3,11 +3,25 @@
 The definition states a quota "about 10" without a number for "about": the tolerance is
 the caller's (staff's) choice, per direction or one for all, and is kept in the saved run.
 A budget stated "about" is used as its stated amount.  ``several_winners_per_direction:
-false`` caps every direction at one award.  Only per-direction selection is supported.
+false`` caps every direction at one award.
+
+**Call-wide pool.**  When the last review stage ranks the whole call in one list (``call_wide``;
+seed 001's national finals rank every finalist across the tracks), the selection follows that
+one ranking: every candidate goes into the pool ``CALL_WIDE`` and keeps its direction in
+``Candidate.direction``.  Prize tier counts then count across the call; direction quotas and
+budgets become ``direction_rules`` (constraints on the directions inside the pool), and caps
+and exclusivity keep naming directions.  The opposite combination, a call that selects across
+directions (``selection.per_direction: false``) from a ranking made per direction, is refused
+(``call_wide_selection_needs_call_wide_ranking``): ranks given by different panels are not one
+order.
+
+Prize tier counts the call leaves open (seed 001) are the committee's: ``tier_counts`` gives
+them, and a tier without a count is an input error (``tier_count_missing``), never "no limit".
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 
 from shenbao.awards.algorithms.selection_types import (
@@ -28,11 +42,15 @@ from shenbao.awards.algorithms.selection_types import (
 from shenbao.calls.definition.base import Quantity
 from shenbao.calls.definition.schema import CallDefinition
 
+CALL_WIDE = ""  # the group of a call-wide pool (the ranking's group when a stage is not per direction)
+
 
 def problem_from_definition(
     definition: CallDefinition,
     candidates: Iterable[Candidate],
     *,
+    call_wide: bool = False,
+    tier_counts: Mapping[str, int] | None = None,
     about_tolerance: int = 0,
     about_tolerances: Mapping[str, int] | None = None,
     pins: Iterable[Id] = (),
@@ -40,20 +58,34 @@ def problem_from_definition(
     reserve_size: int | None = None,
 ) -> SelectionProblem:
     rules = definition.selection
-    if not rules.per_direction:
-        raise SelectionInputError("call_wide_selection_unsupported")
+    if not rules.per_direction and not call_wide:
+        raise SelectionInputError("call_wide_selection_needs_call_wide_ranking")
     amount = AwardAmount(rules.award_amount)
-    groups = []
+    directions = []
     for d in definition.directions:
         quota = _quota(d.quota, (about_tolerances or {}).get(d.code, about_tolerance))
         if not rules.several_winners_per_direction:
             quota = _at_most_one(quota)
         budget = d.budget.total.yuan if d.budget and d.budget.total and amount != AwardAmount.NONE else None
-        groups.append(GroupRules(d.code, quota=quota, budget_yuan=budget))
+        directions.append(GroupRules(d.code, quota=quota, budget_yuan=budget))
+    tiers: tuple[Tier, ...] = ()
+    if rules.mode == "prize_tiers":
+        given = tier_counts or {}
+        missing = [t.code for t in rules.prize_tiers if t.count is None and given.get(t.code) is None]
+        if missing:
+            raise SelectionInputError("tier_count_missing", tiers=missing)
+        tiers = tuple(Tier(t.code, t.count if t.count is not None else given[t.code]) for t in rules.prize_tiers)
+    pool = list(candidates)
+    groups: tuple[GroupRules, ...] = tuple(directions)
+    direction_rules: tuple[GroupRules, ...] = ()
+    if call_wide:
+        pool = [dataclasses.replace(c, group=CALL_WIDE, direction=c.group if c.direction is None else c.direction) for c in pool]
+        groups = (GroupRules(CALL_WIDE),)
+        direction_rules = tuple(g for g in directions if g.quota is not None or g.budget_yuan is not None)
     total = definition.budget.total.yuan if definition.budget and definition.budget.total else None
     return SelectionProblem(
-        candidates=tuple(candidates),
-        groups=tuple(groups),
+        candidates=tuple(pool),
+        groups=groups,
         total_budget_yuan=total if amount != AwardAmount.NONE else None,
         award_amount=amount,
         fixed_amount_yuan=rules.fixed_amount.yuan if rules.fixed_amount else None,
@@ -61,7 +93,8 @@ def problem_from_definition(
         exclusivity=tuple(
             Exclusivity(ExclusivityKey(e.key), tuple(e.directions), frozenset(e.countries)) for e in rules.exclusivity
         ),
-        tiers=tuple(Tier(t.code, t.count) for t in rules.prize_tiers) if rules.mode == "prize_tiers" else (),
+        tiers=tiers,
+        direction_rules=direction_rules,
         pins=frozenset(pins),
         excludes=frozenset(excludes),
         reserve_size=reserve_size,

@@ -101,6 +101,9 @@ class Candidate:
     partner_countries: frozenset[str] = frozenset()
     applicant: str | None = None
     tiers: frozenset[str] | None = None  # prize tiers it may receive; None = any
+    # Its direction when ``group`` is a call-wide pool (a call-wide final ranking); None: the group
+    # itself.  Caps, exclusivity and ``direction_rules`` that name directions look at this.
+    direction: Id | None = None
 
 
 @dataclass(frozen=True)
@@ -112,7 +115,7 @@ class GroupRules:
 
 @dataclass(frozen=True)
 class Cap:
-    """At most ``max`` awards per key value (a partner country, an institution) in ``groups`` (empty: all).
+    """At most ``max`` awards per key value (a partner country, an institution) in the directions ``groups`` (empty: all).
 
     ``in_principle`` (原则上): staff may depart by pinning; a key's limit is then the number of
     its pinned applications when that is larger, and the pins are not a conflict.
@@ -130,7 +133,7 @@ class Cap:
 
 @dataclass(frozen=True)
 class Exclusivity:
-    """A key value (e.g. a country in ``countries``) may win in only one of ``groups``."""
+    """A key value (e.g. a country in ``countries``) may win in only one of the directions ``groups``."""
 
     key: ExclusivityKey
     groups: tuple[Id, ...]
@@ -163,6 +166,9 @@ class SelectionProblem:
     caps: tuple[Cap, ...] = ()
     exclusivity: tuple[Exclusivity, ...] = ()
     tiers: tuple[Tier, ...] = ()
+    # Quotas and budgets of the directions inside a call-wide pool (by ``Candidate.direction``):
+    # constraints only, the ranking order is the pool's.
+    direction_rules: tuple[GroupRules, ...] = ()
     pins: frozenset[Id] = frozenset()
     excludes: frozenset[Id] = frozenset()
     reserve_size: int | None = None  # per group; None: every eligible non-selected application
@@ -190,6 +196,7 @@ class ReasonCode(StrEnum):
     TIE_BROKEN_BY_POSITION = "tie_broken_by_position"  # level with an application on the other side of the line
     EXCLUDED = "excluded_by_staff"
     QUOTA_FULL = "quota_full"
+    DIRECTION_QUOTA_FULL = "direction_quota_full"  # a direction inside a call-wide pool has its awards
     GROUP_BUDGET = "group_budget"
     TOTAL_BUDGET = "total_budget"
     CAP_TAKEN = "cap_taken"
@@ -216,6 +223,7 @@ class Reason:
     others: tuple[Id, ...] = ()
     other_group: Id | None = None
     tier: str | None = None
+    tier_places: tuple[tuple[str, int | None], ...] = ()  # (tier, places) of every tier, for tier reasons
 
 
 @dataclass(frozen=True)

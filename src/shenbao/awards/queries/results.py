@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import get_language
+
 from shenbao.applications.models import Application
 from shenbao.awards.enums import AwardStatus
 from shenbao.awards.messages import conflict_text, reason_text
 from shenbao.awards.models import Award, PublicNotice, SelectionRun
-from shenbao.calls.models import Call
+from shenbao.calls.models import Call, ReviewStage
+from shenbao.calls.queries.definitions import current_definition
+from shenbao.core.text import text_get
 
 
 @dataclass(frozen=True)
@@ -28,23 +32,37 @@ def explained_rows(run: SelectionRun) -> list[ExplainedRow]:
     """Every candidate of the run with why it was or was not selected, in the reader's language."""
     explanations: list[dict[str, Any]] = run.result.get("explanations", [])
     ids = [int(e["application"]) for e in explanations]
-    applications = Application.objects.in_bulk(ids)
+    applications = Application.objects.select_related("direction").in_bulk(ids)
     titles = {pk: a.title for pk, a in applications.items()}
+    names = tier_names(run.call)
+    stage = ReviewStage.objects.filter(call_id=run.call_id, code=run.inputs.get("stage", "")).first()
+    pool = text_get(stage.name, get_language()) if stage else ""
+    # In a call-wide pool (group "") the rows keep the pool's order and show each one's direction.
+    order = {int(e["application"]): (str(e["group"]), int(e["rank"]), n) for n, e in enumerate(explanations)}
     rows = [
         ExplainedRow(
             application=applications[int(e["application"])],
-            group=str(e["group"]),
+            group=str(e["group"]) or _direction_code(applications[int(e["application"])]),
             rank=int(e["rank"]),
             selected=bool(e["selected"]),
             amount_yuan=int(e.get("amount_yuan") or 0),
-            tier=str(e.get("tier") or ""),
+            tier=names.get(str(e.get("tier") or ""), str(e.get("tier") or "")),
             reserve_position=e.get("reserve_position"),
-            reasons=[reason_text(r, titles) for r in e.get("reasons", [])],
+            reasons=[reason_text(r, titles, pool=pool, tier_names=names) for r in e.get("reasons", [])],
         )
         for e in explanations
         if int(e["application"]) in applications
     ]
-    return sorted(rows, key=lambda r: (r.group, r.rank))
+    return sorted(rows, key=lambda r: order[r.application.pk])
+
+
+def _direction_code(application: Application) -> str:
+    return application.direction.code if application.direction else ""
+
+
+def tier_names(call: Call) -> dict[str, str]:
+    """The call's prize tiers by code, named in the reader's language (best first)."""
+    return {t.code: t.name.get(get_language()) for t in current_definition(call).selection.prize_tiers}
 
 
 def run_conflicts(run: SelectionRun) -> list[str]:
@@ -57,6 +75,34 @@ def published_awards(call: Call) -> list[Award]:
         .select_related("application__lead_organisation", "direction")
         .order_by("direction__position", "rank")
     )
+
+
+@dataclass(frozen=True)
+class ResultSection:
+    """The published awards of one prize tier (or all of them, ``tier`` "", where the call has none)."""
+
+    tier: str
+    name: str
+    awards: list[Award]
+
+
+def result_sections(call: Call, awards: list[Award]) -> list[ResultSection]:
+    """The results page's sections: one per prize tier in the call's order, best first, each ordered
+    by rank (a call-wide final ranks across the directions); a single one without tiers."""
+    names = tier_names(call)
+    if not names:
+        return [ResultSection("", "", awards)] if awards else []
+    sections = []
+    for code, name in names.items():
+        mine = sorted(
+            (a for a in awards if a.tier == code), key=lambda a: (a.rank or 0, a.direction.position if a.direction else 0)
+        )
+        if mine:
+            sections.append(ResultSection(code, name, mine))
+    rest = [a for a in awards if a.tier not in names]
+    if rest:
+        sections.append(ResultSection("", "", rest))
+    return sections
 
 
 def notice_of(call: Call) -> PublicNotice | None:

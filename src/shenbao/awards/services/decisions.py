@@ -99,6 +99,7 @@ def publish_results(*, call: Call, actor: User, now: dt.datetime | None = None, 
         defaults={"starts_at": now, "ends_at": now + dt.timedelta(days=days), "status": NoticeStatus.OPEN, "created_by": actor},
     )
     awarded = {a.application_id: a for a in awards}
+    tiers = {t.code: t.name.as_dict() for t in current_definition(call).selection.prize_tiers}  # named in the letter's language
     reviewed = Application.objects.filter(stage_entries__stage__call=call).distinct().select_related("applicant")
     for application in reviewed:
         award = awarded.get(application.pk)
@@ -112,7 +113,7 @@ def publish_results(*, call: Call, actor: User, now: dt.datetime | None = None, 
                 "number": application.receipt_number,
                 "awarded": award is not None,
                 "amount_yuan": award.amount_yuan if award else None,
-                "tier": award.tier if award else "",
+                "tier": tiers.get(award.tier, {"zh-hans": award.tier, "en": award.tier}) if award and award.tier else "",
                 "comments": _comments(application),
                 "notice_ends": notice.ends_at,
             },

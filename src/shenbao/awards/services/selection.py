@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
@@ -28,6 +29,7 @@ from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
 from shenbao.reviews.models import StageEntry
 from shenbao.reviews.queries.ranking import stage_ranking
+from shenbao.reviews.queries.stages import stage_definition
 
 # 约 / 左右 ("about") leaves the tolerance unsaid; we allow 10 % either way, at least one award.
 ABOUT_TOLERANCE = 0.10
@@ -48,13 +50,20 @@ def _about_tolerance(quantity: Quantity | None) -> int:
     return max(1, math.ceil(quantity.value * ABOUT_TOLERANCE))
 
 
-def build_problem(call: Call, stage: ReviewStage, *, pins: list[int], excludes: list[int]) -> SelectionProblem:
-    """The candidates from the stage's ranking; the rules from the call definition (pure mapping)."""
+def build_problem(
+    call: Call, stage: ReviewStage, *, pins: list[int], excludes: list[int], tier_counts: dict[str, int] | None = None
+) -> SelectionProblem:
+    """The candidates from the stage's ranking; the rules from the call definition (pure mapping).
+
+    A stage that ranks the whole call in one list (seed 001's national finals) makes one call-wide
+    pool: prize tiers count across the call and each candidate keeps its direction for the rules
+    that name directions."""
     definition = current_definition(call)
+    call_wide = not stage_definition(stage).per_direction
     ranking = stage_ranking(stage)
     rows = [row for group_rows in ranking.groups.values() for row in group_rows if row.ranked.rank is not None]
     ids = [row.application.pk for row in rows]
-    applications = Application.objects.in_bulk(ids)
+    applications = Application.objects.select_related("direction").in_bulk(ids)
     countries: dict[int, set[str]] = {}
     for application_id, country in Partner.objects.filter(application_id__in=ids, side=PartnerSide.FOREIGN).values_list(
         "application_id", "country"
@@ -71,20 +80,56 @@ def build_problem(call: Call, stage: ReviewStage, *, pins: list[int], excludes: 
             institution=str(applications[row.application.pk].lead_organisation_id or ""),
             partner_countries=frozenset(countries.get(row.application.pk, set())),
             applicant=str(applications[row.application.pk].applicant_id),
+            direction=_direction_code(applications[row.application.pk]) if call_wide else None,
         )
         for row in rows
     ]
     problem = problem_from_definition(
         definition,
         candidates,
+        call_wide=call_wide,
+        tier_counts=tier_counts,
         about_tolerances={d.code: _about_tolerance(d.quota) for d in definition.directions},
         pins=pins,
         excludes=excludes,
         reserve_size=None if definition.selection.reserve_list else 0,
     )
     # A direction nobody was ranked in has nothing to select: its quota is not a rule to break.
-    ranked = {c.group for c in candidates}
-    return dataclasses.replace(problem, groups=tuple(g for g in problem.groups if g.group in ranked))
+    ranked = {c.group for c in problem.candidates}
+    in_pool = {c.direction for c in problem.candidates}
+    return dataclasses.replace(
+        problem,
+        groups=tuple(g for g in problem.groups if g.group in ranked),
+        direction_rules=tuple(r for r in problem.direction_rules if r.group in in_pool),
+    )
+
+
+def _direction_code(application: Application) -> str | None:
+    return application.direction.code if application.direction else None
+
+
+def _sep() -> str:
+    return "、" if (get_language() or "").startswith("zh") else ", "
+
+
+def input_error(exc: SelectionInputError, call: Call) -> SelectionError:
+    """The optimiser's input codes that staff can act on, in words; the others by their code."""
+    if exc.code == "tier_count_missing":
+        names = {t.code: t.name.get(get_language()) for t in current_definition(call).selection.prize_tiers}
+        return SelectionError(
+            _("The call leaves the number of places open for %(tiers)s: enter them to compute the selection."),
+            code=exc.code,
+            params={"tiers": _sep().join(names.get(t, t) for t in exc.params.get("tiers", []))},
+        )
+    if exc.code == "call_wide_selection_needs_call_wide_ranking":
+        return SelectionError(
+            _(
+                "The call selects across all directions, but its last review stage ranks each direction on its own: "
+                "ranks from different panels are not one order. Add a final stage that ranks the whole call."
+            ),
+            code=exc.code,
+        )
+    return SelectionError(_("The selection rules cannot be read (%(code)s)."), params={"code": exc.code})
 
 
 def _plain(value: Any) -> Any:
@@ -128,18 +173,28 @@ def _result(selection: Selection) -> dict[str, Any]:
 
 
 @transaction.atomic
-def run_selection(*, call: Call, actor: User, pins: list[int] | None = None, excludes: list[int] | None = None) -> SelectionRun:
+def run_selection(
+    *,
+    call: Call,
+    actor: User,
+    pins: list[int] | None = None,
+    excludes: list[int] | None = None,
+    tier_counts: dict[str, int] | None = None,
+) -> SelectionRun:
     """Solve, save the run as proposed (with its problem and result), audit it.  A rule set without
-    a solution is saved too, with the conflicting rules named, so staff see why."""
+    a solution is saved too, with the conflicting rules named, so staff see why.
+
+    ``tier_counts`` are the committee's numbers of places for the prize tiers the call leaves open
+    (a count the call states wins)."""
     stage = final_stage(call)
     try:
-        problem = build_problem(call, stage, pins=list(pins or []), excludes=list(excludes or []))
+        problem = build_problem(call, stage, pins=list(pins or []), excludes=list(excludes or []), tier_counts=tier_counts)
         selection = select_awards(problem)
     except SelectionInputError as exc:
-        raise SelectionError(_("The selection rules cannot be read (%(code)s)."), params={"code": exc.code}) from exc
+        raise input_error(exc, call) from exc
     run = SelectionRun.objects.create(
         call=call,
-        inputs={"stage": stage.code, "problem": _plain(problem)},
+        inputs={"stage": stage.code, "call_wide": not stage_definition(stage).per_direction, "problem": _plain(problem)},
         result=_result(selection),
         pinned=sorted(pins or []),
         excluded=sorted(excludes or []),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from shenbao.awards.enums import AwardStatus
 from shenbao.awards.errors import EvidenceTooLarge
 from shenbao.awards.models import Award
-from shenbao.awards.queries.results import notice_of, published_awards
+from shenbao.awards.queries.results import notice_of, published_awards, result_sections
 from shenbao.awards.queries.statistics import public_summary
 from shenbao.awards.services.decisions import EVIDENCE_MAX_MB, file_objection
 from shenbao.calls.queries.public import get_call_for_viewing
@@ -57,6 +57,7 @@ def call_results(request: HttpRequest, code: str) -> HttpResponse:
             "awards": awards,
             "notice": notice,
             "summary": public_summary(call) if awards else None,
+            "sections": result_sections(call, awards),
             "evidence_max_mb": EVIDENCE_MAX_MB,
         },
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,6 +18,7 @@ from shenbao.awards.services.decisions import approve_run, close_notice, decide_
 from shenbao.awards.services.reconsideration import decide_reconsideration
 from shenbao.awards.services.selection import run_selection
 from shenbao.calls.models import Call
+from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.errors import DomainError
 from shenbao.web.common import acting_user, call_for
 
@@ -38,6 +41,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     notice = notice_of(call)
     context = {
         "call": call,
+        "tiers": _tier_fields(call, chosen, request),
         "runs": runs,
         "run": chosen,
         "rows": explained_rows(chosen) if chosen else [],
@@ -50,11 +54,45 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/staff/results.html", context)
 
 
+def _tier_fields(call: Call, run: SelectionRun | None, request: HttpRequest) -> list[dict[str, Any]]:
+    """The call's prize tiers for the selection form: a count the call states is fixed; an open one
+    is the committee's, shown as carried from the ranking page (``?tier-first=3``) or as last
+    entered (the chosen run's)."""
+    last = {t["code"]: t["count"] for t in (run.inputs.get("problem", {}).get("tiers", []) if run else [])}
+    for key in request.GET:
+        value = request.GET.get(key, "")
+        if key.startswith("tier-") and value.isdecimal() and value.isascii():
+            last[key.removeprefix("tier-")] = int(value)
+    return [
+        {
+            "code": t.code,
+            "name": t.name.as_dict(),
+            "count": t.count if t.count is not None else last.get(t.code),
+            "stated": t.count is not None,
+        }
+        for t in current_definition(call).selection.prize_tiers
+    ]
+
+
+def _tier_counts(request: HttpRequest) -> dict[str, int]:
+    """The committee's tier counts from the form (``tier-<code>``); anything but a whole number is left out."""
+    out = {}
+    for key in request.POST:
+        value = request.POST.get(key, "").strip()
+        if key.startswith("tier-") and value.isdecimal() and value.isascii():
+            out[key.removeprefix("tier-")] = int(value)
+    return out
+
+
 def _act(request: HttpRequest, call: Call, action: str) -> None:
     actor = acting_user(request)
     if action == "run":
         run_selection(
-            call=call, actor=actor, pins=_ids(request.POST.get("pins", "")), excludes=_ids(request.POST.get("excludes", ""))
+            call=call,
+            actor=actor,
+            pins=_ids(request.POST.get("pins", "")),
+            excludes=_ids(request.POST.get("excludes", "")),
+            tier_counts=_tier_counts(request),
         )
         messages.success(request, _("Selection computed; review it before approving."))
     elif action == "approve":

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -231,6 +233,7 @@ def stage_ranking_page(request: HttpRequest, pk: int) -> HttpResponse:
         "tiers": tiers,
         "tier_of": tier_of,
         "tier_ties": tier_ties,
+        "selection_link": _selection_link(request, stage, tiers) if tier_of else "",
         "distributions": [(_("Per reviewer"), ranking.by_reviewer), (_("Per direction"), ranking.by_direction)],
         "reasons": {
             row.application.pk: reason_text(row.entry_reason)
@@ -247,6 +250,14 @@ def stage_ranking_page(request: HttpRequest, pk: int) -> HttpResponse:
         },
     }
     return render(request, "web/staff/stage_ranking.html", context)
+
+
+def _selection_link(request: HttpRequest, stage: ReviewStage, tiers: list[dict[str, Any]]) -> str:
+    """The results page with these tier counts filled in, for staff who may compute the selection."""
+    if not request.user.has_perm("awards.select", stage.call):
+        return ""
+    query = urlencode({f"tier-{t['code']}": t["count"] for t in tiers})
+    return f"{reverse('web:results_staff', args=[stage.call.code])}?{query}"
 
 
 def _prize_tiers(request: HttpRequest, stage: ReviewStage, ranking: Any) -> tuple[list[dict[str, Any]], dict[int, str], int]:
