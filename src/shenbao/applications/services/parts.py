@@ -37,6 +37,50 @@ def add_partner(*, application: Application, actor: User, **fields: Any) -> Part
     return partner
 
 
+#: What a partner's edit may change (the application it belongs to never changes).
+PARTNER_FIELDS = (
+    "side",
+    "name",
+    "type",
+    "country",
+    "legal_person",
+    "registered_on",
+    "matching_funds_yuan",
+    "networks",
+    "affiliation_valid_until",
+)
+
+
+@transaction.atomic
+def update_partner(*, partner: Partner, actor: User, **fields: Any) -> Partner:
+    """Change a draft's partner; the audit entry names the fields that changed, old and new."""
+    _editable(partner.application)
+    unknown = set(fields) - set(PARTNER_FIELDS)
+    if unknown:
+        raise ValueError(f"not a partner field: {sorted(unknown)}")
+    if "country" in fields and not is_country_code(str(fields["country"])):
+        raise ValueError("unknown country")
+    changed = {
+        name: [_plain(getattr(partner, name)), _plain(value)] for name, value in fields.items() if getattr(partner, name) != value
+    }
+    if not changed:
+        return partner
+    for name in changed:
+        setattr(partner, name, fields[name])
+    partner.save(update_fields=list(changed))
+    log_action(
+        action="shenbao.application.partner_changed",
+        obj=partner.application,
+        actor=actor,
+        data={"name": partner.name, "changed": changed},
+    )
+    return partner
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 @transaction.atomic
 def remove_partner(*, partner: Partner, actor: User) -> None:
     _editable(partner.application)

@@ -9,10 +9,11 @@ from typing import Any
 from shenbao.calls.models import Call
 from shenbao.documents.exports.applications import APPLICATIONS, RULE_RESULTS
 from shenbao.documents.exports.base import ExportKind, Filters
+from shenbao.documents.exports.bilateral import BILATERAL
 from shenbao.documents.exports.reviews import RANKINGS, REVIEWS
 from shenbao.documents.layout.tables import to_csv, to_xlsx
 
-EXPORTS: dict[str, ExportKind] = {kind.code: kind for kind in (APPLICATIONS, RULE_RESULTS, REVIEWS, RANKINGS)}
+EXPORTS: dict[str, ExportKind] = {kind.code: kind for kind in (APPLICATIONS, RULE_RESULTS, REVIEWS, RANKINGS, BILATERAL)}
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",

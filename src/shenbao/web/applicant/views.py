@@ -31,7 +31,7 @@ from shenbao.applications.services.drafts import save_draft, start_application
 from shenbao.applications.services.formal_check import endorse_application
 from shenbao.applications.services.parts import add_partner, attach_file, attach_share_link, remove_attachment, remove_partner
 from shenbao.applications.services.submission import amend_submission, submit_application, withdraw_application
-from shenbao.applications.services.team import invite_team_member, respond_to_invitation
+from shenbao.applications.services.team import invite_team_member, remove_team_member, respond_to_invitation
 from shenbao.awards.services.reconsideration import reconsideration_window
 from shenbao.calls.enums import Phase
 from shenbao.calls.queries.definitions import current_definition
@@ -344,6 +344,20 @@ def application_invite(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         return _back(request, application, error=str(exc))
     return _back(request, application, ok=_("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]})
+
+
+@login_required
+@require_POST
+def application_team_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    application = _application_for(request, pk, "applications.change_application")
+    member = TeamMember.objects.filter(application=application, pk=member_pk).first()
+    if member is None:
+        raise Http404
+    try:
+        remove_team_member(member=member, actor=acting_user(request))
+    except DomainError as exc:
+        return _back(request, application, error=str(exc))
+    return _back(request, application, ok=_("%(email)s was taken off the team.") % {"email": member.email})
 
 
 @login_required
