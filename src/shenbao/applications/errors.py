@@ -65,3 +65,12 @@ class AlreadyInvited(DomainError):
 
     def __init__(self) -> None:
         super().__init__(_("This person is already invited with other details; remove the invitation first to change them."))
+
+
+class PartnerListed(DomainError):
+    code = "partner_listed"
+
+    def __init__(self, *, name: str) -> None:
+        super().__init__(
+            _("“%(name)s” is already a partner with other details; edit that partner instead."), params={"name": name}
+        )

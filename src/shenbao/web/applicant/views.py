@@ -50,6 +50,7 @@ from shenbao.web.applicant.forms import (
     RegisterForm,
     application_form,
     changes_from,
+    partner_fields,
     partner_networks,
 )
 from shenbao.web.common import acting_user, form_errors
@@ -375,20 +376,10 @@ def application_partner(request: HttpRequest, pk: int) -> HttpResponse:
     form = PartnerForm(request.POST, networks=networks)
     if not form.is_valid():
         return _back(request, application, error=form_errors(form))
-    data = form.cleaned_data
-    add_partner(
-        application=application,
-        actor=acting_user(request),
-        side=data["side"],
-        name=data["name"],
-        type=data["type"],
-        country=data["country"],
-        legal_person=data["legal_person"],
-        registered_on=data["registered_on"],
-        matching_funds_yuan=data["matching_funds_yuan"] or 0,
-        networks=data.get("networks", []),
-        affiliation_valid_until=data.get("affiliation_valid_until"),
-    )
+    try:
+        add_partner(application=application, actor=acting_user(request), **partner_fields(form.cleaned_data))
+    except DomainError as exc:
+        return _back(request, application, error=str(exc))
     return _back(request, application, ok=_("The partner was added."))
 
 
