@@ -216,11 +216,14 @@ class InvitationDeclineView(InvitationAnswerView):
     accept = False
 
 
-def _partner_form(application: Application, data: dict[str, Any]) -> PartnerForm:
+def _partner_form(application: Application, given: dict[str, Any], current: dict[str, Any] | None = None) -> PartnerForm:
+    """The web's partner form over ``given`` (laid over the partner's ``current`` values for an edit)."""
     definition = current_definition(application.call)
     networks = partner_networks(definition, application.direction.code if application.direction else None)
+    form = PartnerForm(networks=networks)
+    _unknown(given, set(form.fields))
+    data = {k: v for k, v in (current or {}).items() if k in form.fields} | given
     form = PartnerForm(data, networks=networks)
-    _unknown(data, set(form.fields))
     if not form.is_valid():
         raise _invalid(form)
     return form
@@ -266,7 +269,7 @@ class PartnerDetailView(APIView):
     def patch(self, request: Request, pk: int, partner_pk: int) -> Response:
         partner = self._partner(request, pk, partner_pk)
         given = _plain(request.data)
-        form = _partner_form(partner.application, {**partner_initial(partner), **given})
+        form = _partner_form(partner.application, given, partner_initial(partner))
         fields = {name: value for name, value in partner_fields(form.cleaned_data).items() if name in given}
         try:
             partner = update_partner(partner=partner, actor=acting_user(request), **fields)
