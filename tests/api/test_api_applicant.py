@@ -70,9 +70,7 @@ def people(application: Application, university: Organisation) -> dict[str, User
     """Everyone of the permission matrix; the team member has accepted an invitation."""
     users: dict[str, User | None] = {"anonymous": None, "applicant": application.applicant}
     member = register_user(email="member@example.com", password=None, name="团队成员")
-    invite_team_member(
-        application=application, email=member.email, name="团队成员", role="member", actor=application.applicant
-    )
+    invite_team_member(application=application, email=member.email, name="团队成员", role="member", actor=application.applicant)
     respond_to_invitation(token=application.team.get(email=member.email).token, accept=True, user=member)
     users["team_member"] = member
     users["other_applicant"] = register_user(email="other@example.com", password=None, name="他人")
@@ -80,9 +78,7 @@ def people(application: Application, university: Organisation) -> dict[str, User
     add_membership(user=officer, organisation=university, role=MembershipRole.OFFICER)
     users["institution_officer"] = officer
     other_staff = UserFactory()
-    grant_program_role(
-        program=open_call("004", code="other-004").program, user=other_staff, role=ProgramRoleKind.PROGRAM_OFFICER
-    )
+    grant_program_role(program=open_call("004", code="other-004").program, user=other_staff, role=ProgramRoleKind.PROGRAM_OFFICER)
     users["staff_of_another_program"] = other_staff
     staff = UserFactory()
     grant_program_role(program=application.call.program, user=staff, role=ProgramRoleKind.PROGRAM_OFFICER)
@@ -108,9 +104,7 @@ DRAFT_WRITE = {"anonymous": 401, "applicant": "ok", "team_member": 403}
 
 
 @pytest.mark.parametrize("who", ROLES)
-def test_draft_parts_permission_matrix(
-    ready_application: Callable[..., Application], university: Organisation, who: str
-) -> None:
+def test_draft_parts_permission_matrix(ready_application: Callable[..., Application], university: Organisation, who: str) -> None:
     application = ready_application()
     users = people(application, university)
     partner = add_partner(
@@ -178,9 +172,7 @@ def test_submitted_application_permission_matrix(
     else:
         assert (invite.status_code, attach.status_code) == ({200: 403}.get(see, see),) * 2
     assert state_of(application) == before
-    amend = client.post(
-        f"{base}/amend/", {"reason": "题目笔误", "changes": {"title": "改后的题目"}}, format="json"
-    )
+    amend = client.post(f"{base}/amend/", {"reason": "题目笔误", "changes": {"title": "改后的题目"}}, format="json")
     withdraw = client.post(f"{base}/withdraw/", {"reason": "不再申报"}, format="json")
     application.refresh_from_db()
     if who == "applicant":
