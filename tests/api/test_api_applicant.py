@@ -302,7 +302,8 @@ def test_attachments_checked_by_content_and_size(ready_application: Callable[...
     client = api(scholar)
     url = f"/api/v1/applications/{application.pk}/attachments/"
     existing = application.attachments.get()
-    data = docx_bytes() + b""  # same content as the attached form: a retry
+    with existing.file.open("rb") as stored:
+        data = stored.read()  # the attached form's own bytes: a retried upload
     again = client.post(url, {"document": "application-form", "file": upload(data, "申报表.docx")})
     assert (again.status_code, again.json()["id"]) == (200, existing.pk)
     wrong = client.post(url, {"document": "application-form", "file": upload(PDF, "disguised.docx")})
@@ -321,7 +322,7 @@ def test_attachments_checked_by_content_and_size(ready_application: Callable[...
     assert link.json() == {"code": "file_refused", "detail": "This document must be uploaded as a file."}
     assert application.attachments.count() == 1
     download = client.get(f"{url}{existing.pk}/")
-    assert download.status_code == 200 and b"".join(download.streaming_content) == docx_bytes()  # type: ignore[attr-defined]
+    assert download.status_code == 200 and b"".join(download.streaming_content) == data  # type: ignore[attr-defined]
     assert client.delete(f"{url}{existing.pk}/").status_code == 204
     assert application.attachments.count() == 0
     created = client.post(url, {"document": "application-form", "file": upload(docx_bytes(), "申报表.docx")})
