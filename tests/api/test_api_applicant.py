@@ -15,20 +15,16 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from shenbao.accounts.enums import MembershipRole
 from shenbao.accounts.models import Organisation, User
-from shenbao.accounts.services.accounts import add_membership, register_user
+from shenbao.accounts.services.accounts import register_user
 from shenbao.applications.enums import ApplicationState, InvitationStatus
 from shenbao.applications.models import Application, Attachment, Partner, TeamMember
 from shenbao.applications.services.parts import add_partner
 from shenbao.applications.services.submission import submit_application
-from shenbao.applications.services.team import invite_team_member, respond_to_invitation
-from shenbao.calls.enums import ProgramRoleKind
+from shenbao.applications.services.team import invite_team_member
 from shenbao.calls.models import Call
-from shenbao.calls.services.roles import grant_program_role
 from shenbao.core.models import AuditEntry
-from tests.applications.fixtures import PDF, XIAOMI_VALUES, docx_bytes, make_ready_application, open_call
-from tests.factories import UserFactory
+from tests.applications.fixtures import PDF, XIAOMI_VALUES, docx_bytes, make_ready_application, matrix_users, open_call
 
 pytestmark = pytest.mark.django_db
 
@@ -66,26 +62,6 @@ def upload(data: bytes, name: str) -> io.BytesIO:
     return stream
 
 
-def people(application: Application, university: Organisation) -> dict[str, User | None]:
-    """Everyone of the permission matrix; the team member has accepted an invitation."""
-    users: dict[str, User | None] = {"anonymous": None, "applicant": application.applicant}
-    member = register_user(email="member@example.com", password=None, name="团队成员")
-    invite_team_member(application=application, email=member.email, name="团队成员", role="member", actor=application.applicant)
-    respond_to_invitation(token=application.team.get(email=member.email).token, accept=True, user=member)
-    users["team_member"] = member
-    users["other_applicant"] = register_user(email="other@example.com", password=None, name="他人")
-    officer = register_user(email="inst@example.com", password=None, name="依托单位")
-    add_membership(user=officer, organisation=university, role=MembershipRole.OFFICER)
-    users["institution_officer"] = officer
-    other_staff = UserFactory()
-    grant_program_role(program=open_call("004", code="other-004").program, user=other_staff, role=ProgramRoleKind.PROGRAM_OFFICER)
-    users["staff_of_another_program"] = other_staff
-    staff = UserFactory()
-    grant_program_role(program=application.call.program, user=staff, role=ProgramRoleKind.PROGRAM_OFFICER)
-    users["program_officer"] = staff
-    return users
-
-
 def state_of(application: Application) -> tuple[Any, ...]:
     application.refresh_from_db()
     return (
@@ -106,7 +82,7 @@ DRAFT_WRITE = {"anonymous": 401, "applicant": "ok", "team_member": 403}
 @pytest.mark.parametrize("who", ROLES)
 def test_draft_parts_permission_matrix(ready_application: Callable[..., Application], university: Organisation, who: str) -> None:
     application = ready_application()
-    users = people(application, university)
+    users = matrix_users(application, university)
     partner = add_partner(
         application=application, actor=application.applicant, side="foreign", name="MIT", type="university", country="US"
     )
@@ -157,7 +133,7 @@ def test_submitted_application_permission_matrix(
     ready_application: Callable[..., Application], university: Organisation, who: str
 ) -> None:
     application = ready_application()
-    users = people(application, university)
+    users = matrix_users(application, university)
     submit_application(application=application, actor=application.applicant)
     client = api(users[who])
     base = f"/api/v1/applications/{application.pk}"
@@ -450,3 +426,13 @@ def test_refusals_are_in_the_request_language(ready_application: Callable[..., A
     response = client.post(f"/api/v1/applications/{application.pk}/team/", {"role": "member"}, format="json")
     assert response.json()["code"] == "invalid"
     assert response.json()["fields"]["email"] == ["此项为必填项。"]
+
+
+def test_amend_refused_once_staff_closed_the_call_before_the_deadline(submitted: Application) -> None:
+    Call.objects.filter(pk=submitted.call_id).update(status="closed")
+    response = api(submitted.applicant).post(
+        f"/api/v1/applications/{submitted.pk}/amend/", {"reason": "改", "changes": {"title": "新题目"}}, format="json"
+    )
+    assert (response.status_code, response.json()["code"]) == (400, "deadline_passed")
+    submitted.refresh_from_db()
+    assert submitted.revision == 1

@@ -4,6 +4,7 @@ kept list, comparing again, the export, refusals and who may do it."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,14 +12,14 @@ from django.test import Client
 from django.urls import reverse
 
 from shenbao.accounts.enums import MembershipRole
-from shenbao.accounts.models import User
+from shenbao.accounts.models import Organisation, User
 from shenbao.accounts.services.accounts import add_membership, register_user
 from shenbao.applications.models import Application, PartnerList
 from shenbao.applications.services.team import invite_team_member, respond_to_invitation
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.services.roles import grant_program_role
 from shenbao.core.models import AuditEntry
-from tests.applications.fixtures import open_call, submitted_seed_003_application
+from tests.applications.fixtures import matrix_users, open_call, submitted_seed_003_application
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -284,3 +285,32 @@ def test_team_member_removed_on_the_page(client: Client, application: Applicatio
     client.force_login(stranger)
     assert client.post(reverse("web:application_team_remove", args=[draft.pk, again.pk])).status_code == 404
     assert draft.team.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", 302),
+        ("applicant", 302),
+        ("team_member", 404),
+        ("other_applicant", 404),
+        ("institution_officer", 404),
+        ("staff_of_another_program", 404),
+        ("program_officer", 404),
+    ],
+)
+def test_team_removal_permission_matrix(
+    client: Client, ready_application: Callable[..., Application], university: Organisation, who: str, status: int
+) -> None:
+    draft = ready_application()
+    users = matrix_users(draft, university)
+    member = invite_team_member(application=draft, email="li@example.com", name="李娜", role="member", actor=draft.applicant)
+    if users[who] is not None:
+        client.force_login(users[who])
+    response = client.post(reverse("web:application_team_remove", args=[draft.pk, member.pk]))
+    assert response.status_code == status
+    if who == "anonymous":
+        assert response["Location"].startswith(reverse("web:login"))
+    removed = who == "applicant"
+    assert draft.team.filter(pk=member.pk).exists() is not removed
+    assert AuditEntry.objects.filter(action="shenbao.application.team_removed").count() == (1 if removed else 0)
