@@ -314,3 +314,22 @@ def test_team_removal_permission_matrix(
     removed = who == "applicant"
     assert draft.team.filter(pk=member.pk).exists() is not removed
     assert AuditEntry.objects.filter(action="shenbao.application.team_removed").count() == (1 if removed else 0)
+
+
+def test_report_page_query_count_does_not_grow_with_the_report(client: Client, application: Application, officer: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer)
+    client.post(url(application), {"file": csv_file(DIFFERING)})
+    with CaptureQueriesContext(connection) as small:
+        client.get(url(application))
+    stored = PartnerList.objects.get(call=application.call)
+    entry = stored.report["applications"][0]
+    stored.report["applications"] = [{**entry, "application": application.pk, "receipt": f"R-{i}"} for i in range(40)]
+    stored.report["unclaimed"] = stored.report["unclaimed"] * 40
+    stored.save(update_fields=["report"])
+    with CaptureQueriesContext(connection) as large:
+        page = client.get(url(application)).content.decode()
+    assert page.count('data-field="pi"') == 40
+    assert len(large.captured_queries) == len(small.captured_queries)
