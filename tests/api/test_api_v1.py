@@ -140,7 +140,22 @@ def test_api_permission_matrix(
 def test_openapi_schema_is_valid() -> None:
     out = io.StringIO()
     call_command("spectacular", "--validate", "--fail-on-warn", stdout=out)
-    assert "/api/v1/applications/{id}/submit/" in out.getvalue()
+    schema = out.getvalue()
+    assert "/api/v1/applications/{id}/submit/" in schema
+    for path in (
+        "/api/v1/applications/{id}/team/",
+        "/api/v1/applications/{id}/team/{member_pk}/",
+        "/api/v1/applications/{id}/partners/",
+        "/api/v1/applications/{id}/partners/{partner_pk}/",
+        "/api/v1/applications/{id}/attachments/",
+        "/api/v1/applications/{id}/attachments/{attachment_pk}/",
+        "/api/v1/applications/{id}/amend/",
+        "/api/v1/applications/{id}/withdraw/",
+        "/api/v1/invitations/",
+        "/api/v1/invitations/{id}/accept/",
+        "/api/v1/invitations/{id}/decline/",
+    ):
+        assert f"  {path}:" in schema, path
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,14 @@ from shenbao.applications.models import Application
 from shenbao.applications.services.drafts import save_draft, start_application
 from shenbao.applications.services.parts import add_partner, attach_file
 from shenbao.applications.services.submission import submit_application
+from shenbao.applications.services.team import invite_team_member, respond_to_invitation
 from shenbao.calls.definition.load import parse_definition
+from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call
 from shenbao.calls.services.definitions import load_call_definition
+from shenbao.calls.services.roles import grant_program_role
 from tests.conftest import seed_data
+from tests.factories import UserFactory
 
 
 def docx_bytes(*, macros: bool = False) -> bytes:
@@ -162,3 +166,23 @@ def submitted_seed_003_application(*, title: str, password: str | None = None) -
     submit_application(application=application, actor=user)
     application.refresh_from_db()
     return application
+
+
+def matrix_users(application: Application, university: Organisation) -> dict[str, User | None]:
+    """Everyone of the permission matrix; the team member has accepted an invitation."""
+    users: dict[str, User | None] = {"anonymous": None, "applicant": application.applicant}
+    member = register_user(email="member@example.com", password=None, name="团队成员")
+    invite_team_member(application=application, email=member.email, name="团队成员", role="member", actor=application.applicant)
+    respond_to_invitation(token=application.team.get(email=member.email).token, accept=True, user=member)
+    users["team_member"] = member
+    users["other_applicant"] = register_user(email="other@example.com", password=None, name="他人")
+    officer = register_user(email="inst@example.com", password=None, name="依托单位")
+    add_membership(user=officer, organisation=university, role=MembershipRole.OFFICER)
+    users["institution_officer"] = officer
+    other_staff = UserFactory()
+    grant_program_role(program=open_call("004", code="other-004").program, user=other_staff, role=ProgramRoleKind.PROGRAM_OFFICER)
+    users["staff_of_another_program"] = other_staff
+    staff = UserFactory()
+    grant_program_role(program=application.call.program, user=staff, role=ProgramRoleKind.PROGRAM_OFFICER)
+    users["program_officer"] = staff
+    return users

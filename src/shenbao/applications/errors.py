@@ -58,3 +58,19 @@ class RequiredFieldsMissing(DomainError):
     def __init__(self, labels: list[str]) -> None:
         super().__init__(_("Fill in the required fields first: %(fields)s."), params={"fields": ", ".join(labels)})
         self.labels = labels
+
+
+class AlreadyInvited(DomainError):
+    code = "already_invited"
+
+    def __init__(self) -> None:
+        super().__init__(_("This person is already invited with other details; remove the invitation first to change them."))
+
+
+class PartnerListed(DomainError):
+    code = "partner_listed"
+
+    def __init__(self, *, name: str) -> None:
+        super().__init__(
+            _("“%(name)s” is already a partner with other details; edit that partner instead."), params={"name": name}
+        )

@@ -90,3 +90,21 @@ def call_asks_for_endorsement(user: Any, application: Any) -> bool:
 
 add_perm("applications.endorse_application", is_institution_officer & was_submitted & call_asks_for_endorsement)
 add_perm("applications.check_application", (is_program_officer | is_administrator) & is_not_draft)
+
+
+@predicate
+def is_bilateral_call(user: Any, call: Any) -> bool:
+    from shenbao.applications.queries.bilateral import is_bilateral
+
+    return call is not None and is_bilateral(call)
+
+
+@predicate
+def is_call_program_officer(user: Any, call: Any) -> bool:
+    if not _authenticated(user) or call is None:
+        return False
+    return bool(call.program.roles.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).exists())
+
+
+#: Import the partner agency's list of a bilateral call and read the comparison (on a Call).
+add_perm("applications.compare_partner_list", (is_call_program_officer | is_administrator) & is_bilateral_call)

@@ -175,11 +175,15 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shenbao API",
-    "DESCRIPTION": "Calls, applications, rule results, formal-check decisions, review stages, assignments, reviews and rankings.",
+    "DESCRIPTION": (
+        "Calls, applications (team, invitations, partners, attachments, amendments, withdrawal), rule results, "
+        "formal-check decisions, review stages, assignments, reviews and rankings."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "ENUM_NAME_OVERRIDES": {
         "AssignmentStatusEnum": "shenbao.reviews.enums.AssignmentStatus",
         "CallStatusEnum": "shenbao.calls.enums.CALL_STATUS_CHOICES",
+        "InvitationStatusEnum": "shenbao.applications.enums.InvitationStatus",
     },
 }

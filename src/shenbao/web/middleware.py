@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 
 from shenbao.applications.models import Application
 from shenbao.awards.services.decisions import EVIDENCE_MAX_MB
@@ -22,6 +23,10 @@ from shenbao.guides.parser.reading import MAX_BYTES as GUIDE_MAX_BYTES
 from shenbao.web.staff.imports import MAX_TABLE_MB
 
 MB = 1024 * 1024
+#: Uploads of small tables (topic lists, applications, the partner agency's list).
+TABLE_URLS = ("topic_import", "application_import", "partner_list")
+#: An application's documents, on the web page and over the API.
+ATTACHMENT_URLS = ("application_attach", "application-attachments")
 
 
 def _upload_limit(pk: int) -> int | None:
@@ -31,6 +36,11 @@ def _upload_limit(pk: int) -> int | None:
         return None
     documents = current_definition(application.call).required_documents
     return (max((d.max_size_mb for d in documents), default=0) + 1) * MB
+
+
+def _api_refusal(code: str, detail: str, status: int) -> HttpResponse:
+    """The API's error shape (a code and a translated sentence) for a refused upload."""
+    return JsonResponse({"code": code, "detail": detail}, status=status)
 
 
 class UploadLimitMiddleware:
@@ -63,16 +73,23 @@ class UploadLimitMiddleware:
             if length is not None and length > (guide_limit + 1) * MB:
                 return render(request, "web/upload_refused.html", {"limit": guide_limit, "guide": True}, status=413)
             return None
-        if match.url_name not in ("application_attach", "application_form_upload", "topic_import", "application_import"):
+        if match.url_name not in (*ATTACHMENT_URLS, "application_form_upload", *TABLE_URLS):
             return None
+        api = match.namespace.startswith("api")
         if length is None:
+            if api:
+                return _api_refusal("length_required", _("The upload did not state its size, so it was refused."), 411)
             return render(request, "web/upload_refused.html", {"no_length": True}, status=411)
         if match.url_name == "application_form_upload":
             limit: int | None = (MAX_FORM_MB + 1) * MB
-        elif match.url_name in ("topic_import", "application_import"):
+        elif match.url_name in TABLE_URLS:
             limit = (MAX_TABLE_MB + 1) * MB
         else:
             limit = _upload_limit(int(match.kwargs["pk"]))
         if limit is not None and length > limit:
-            return render(request, "web/upload_refused.html", {"limit": limit // MB - 1, "pk": match.kwargs["pk"]}, status=413)
+            if api:
+                message = _("The file is larger than this call accepts (at most %(limit)s MB); nothing was saved.")
+                return _api_refusal("file_too_large", message % {"limit": limit // MB - 1}, 413)
+            context = {"limit": limit // MB - 1, "pk": match.kwargs.get("pk")}
+            return render(request, "web/upload_refused.html", context, status=413)
         return None

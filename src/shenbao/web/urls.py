@@ -11,6 +11,7 @@ from shenbao.web.public import results as public_results
 from shenbao.web.public import views as public
 from shenbao.web.reviewer import views as reviewer
 from shenbao.web.staff import awards as staff_awards
+from shenbao.web.staff import bilateral as staff_bilateral
 from shenbao.web.staff import exports as staff_exports
 from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import imports as staff_imports
@@ -35,6 +36,7 @@ urlpatterns = [
     path("applications/<int:pk>/save/", applicant.application_save, name="application_save"),
     path("applications/<int:pk>/eligibility/", applicant.application_eligibility, name="application_eligibility"),
     path("applications/<int:pk>/team/", applicant.application_invite, name="application_invite"),
+    path("applications/<int:pk>/team/<int:member_pk>/remove/", applicant.application_team_remove, name="application_team_remove"),
     path("applications/<int:pk>/partners/", applicant.application_partner, name="application_partner"),
     path("applications/<int:pk>/attachments/", applicant.application_attach, name="application_attach"),
     path(
@@ -107,5 +109,6 @@ urlpatterns = [
     path("staff/calls/<slug:code>/exports/<slug:kind>.<str:file_format>", staff_exports.call_export, name="call_export"),
     path("staff/calls/<slug:code>/pdfs.zip", staff_exports.call_pdfs, name="call_pdfs"),
     path("staff/calls/<slug:code>/topics/import/", staff_imports.topic_import, name="topic_import"),
+    path("staff/calls/<slug:code>/partner-list/", staff_bilateral.partner_list, name="partner_list"),
     path("staff/calls/<slug:code>/applications/import/", staff_imports.application_import, name="application_import"),
 ]

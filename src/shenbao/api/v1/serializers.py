@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from shenbao.applications.models import Application, FormalCheckDecision
+from shenbao.applications.models import Application, Attachment, FormalCheckDecision, Partner, TeamMember
 from shenbao.applications.services.drafts import EDITABLE
 from shenbao.calls.models import Call, Direction
 
@@ -123,3 +123,97 @@ class FormalCheckSerializer(serializers.ModelSerializer[FormalCheckDecision]):
         model = FormalCheckDecision
         fields = ("outcome", "reason", "decided_at", "revision")
         read_only_fields = ("decided_at", "revision")
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """Every refusal: a stable code and a sentence in the request's language."""
+
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class TeamMemberSerializer(serializers.ModelSerializer[TeamMember]):
+    class Meta:
+        model = TeamMember
+        fields = ("id", "email", "name", "role", "presenter", "status", "invited_at", "responded_at")
+        read_only_fields = ("id", "status", "invited_at", "responded_at")
+
+
+class InvitationSerializer(serializers.ModelSerializer[TeamMember]):
+    """An invitation as its invitee sees it."""
+
+    application = serializers.IntegerField(source="application_id", read_only=True)
+    call = serializers.CharField(source="application.call.code", read_only=True)
+    title = serializers.CharField(source="application.title", read_only=True)
+    applicant = serializers.EmailField(source="application.applicant.email", read_only=True)
+
+    class Meta:
+        model = TeamMember
+        fields = ("id", "application", "call", "title", "applicant", "role", "presenter", "status", "invited_at", "responded_at")
+        read_only_fields = fields
+
+
+class PartnerSerializer(serializers.ModelSerializer[Partner]):
+    class Meta:
+        model = Partner
+        fields = (
+            "id",
+            "side",
+            "name",
+            "type",
+            "country",
+            "legal_person",
+            "registered_on",
+            "matching_funds_yuan",
+            "networks",
+            "affiliation_valid_until",
+        )
+        read_only_fields = ("id",)
+
+
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    class Meta:
+        model = Attachment
+        fields = (
+            "id",
+            "document_code",
+            "original_name",
+            "size",
+            "sha256",
+            "detected_format",
+            "share_link",
+            "signed_on",
+            "key",
+            "uploaded_at",
+        )
+        read_only_fields = fields
+
+
+class AttachmentUploadSerializer(serializers.Serializer[Any]):
+    """Either a file (multipart) or, where the document allows large media as a link, a share link."""
+
+    document = serializers.CharField(help_text="the code of the call's required document")
+    file = serializers.FileField(required=False)
+    url = serializers.URLField(required=False, help_text="a share link, for documents that accept one")
+    signed_on = serializers.DateField(required=False, allow_null=True)
+    key = serializers.CharField(required=False, allow_blank=True, help_text="the document's number")
+
+
+class AmendSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(help_text="why the submitted application changes (kept with the revision)")
+    changes = serializers.DictField(help_text="the same attributes as PATCH takes")
+
+
+class AmendResultSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    revision = serializers.IntegerField()
+    version = serializers.IntegerField()
+
+
+class WithdrawSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class StateSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    state = serializers.CharField()

@@ -2,6 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
+from shenbao.api.v1 import applicant
 from shenbao.api.v1.documents import ApplicationFormView, CallExportView, RevisionPdfView
 from shenbao.api.v1.reviews import ReviewViewSet, StageViewSet
 from shenbao.api.v1.views import ApplicationViewSet, CallViewSet
@@ -19,5 +20,21 @@ urlpatterns = [
     path("calls/<slug:code>/exports/<slug:kind>.<str:file_format>", CallExportView.as_view(), name="call-export"),
     path("applications/<int:pk>/form.docx", ApplicationFormView.as_view(), name="application-form"),
     path("applications/<int:pk>/revisions/<int:number>.pdf", RevisionPdfView.as_view(), name="revision-pdf"),
+    path("applications/<int:pk>/team/", applicant.TeamView.as_view(), name="application-team"),
+    path("applications/<int:pk>/team/<int:member_pk>/", applicant.TeamMemberView.as_view(), name="application-team-member"),
+    path("applications/<int:pk>/partners/", applicant.PartnerListView.as_view(), name="application-partners"),
+    path("applications/<int:pk>/partners/<int:partner_pk>/", applicant.PartnerDetailView.as_view(), name="application-partner"),
+    # The upload limit middleware (web.middleware) refuses oversize bodies to this URL by name.
+    path("applications/<int:pk>/attachments/", applicant.AttachmentListView.as_view(), name="application-attachments"),
+    path(
+        "applications/<int:pk>/attachments/<int:attachment_pk>/",
+        applicant.AttachmentDetailView.as_view(),
+        name="application-attachment",
+    ),
+    path("applications/<int:pk>/amend/", applicant.AmendView.as_view(), name="application-amend"),
+    path("applications/<int:pk>/withdraw/", applicant.WithdrawView.as_view(), name="application-withdraw"),
+    path("invitations/", applicant.InvitationListView.as_view(), name="invitations"),
+    path("invitations/<int:pk>/accept/", applicant.InvitationAcceptView.as_view(), name="invitation-accept"),
+    path("invitations/<int:pk>/decline/", applicant.InvitationDeclineView.as_view(), name="invitation-decline"),
     path("", include(router.urls)),
 ]

@@ -1,4 +1,5 @@
 from shenbao.applications.models.application import Application, ApplicationRevision, FormalCheckDecision, LateSubmissionToken
+from shenbao.applications.models.bilateral import PartnerList
 from shenbao.applications.models.parts import Attachment, Partner, TeamMember
 
 __all__ = [
@@ -8,5 +9,6 @@ __all__ = [
     "FormalCheckDecision",
     "LateSubmissionToken",
     "Partner",
+    "PartnerList",
     "TeamMember",
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from shenbao.applications.bilateral import OurSide, TheirSide, match_submissions
 from shenbao.applications.enums import PartnerSide
-from shenbao.applications.models import Application
+from shenbao.applications.models import Application, PartnerList
 from shenbao.applications.transitions import SUBMITTED_STATES
 from shenbao.calls.definition.tables import RowProblem
 from shenbao.calls.models import Call
@@ -27,6 +27,17 @@ class BilateralReport:
     with_mismatches: list[dict[str, Any]]
     without_counterpart: list[int]
     unclaimed_rows: list[TheirSide]
+    #: Every compared application, in receipt order, as stored on the call's PartnerList.
+    applications: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_data(self) -> dict[str, Any]:
+        """The report as plain data (what PartnerList.report keeps)."""
+        return {
+            "compared": self.compared,
+            "matched": self.matched,
+            "applications": self.applications,
+            "unclaimed": [asdict(t) for t in self.unclaimed_rows],
+        }
 
 
 def parse_partner_rows(rows: list[dict[str, str]]) -> tuple[list[TheirSide], list[RowProblem]]:
@@ -90,6 +101,10 @@ def _our_side(application: Application) -> OurSide:
     )
 
 
+def _direction_code(application: Application) -> str:
+    return application.direction.code if application.direction is not None else ""
+
+
 @transaction.atomic
 def compare_with_partner_list(*, call: Call, rows: list[TheirSide], actor: Any = None, source: str = "") -> BilateralReport:
     """Store, on every submitted application of a bilateral direction, what its counterpart says."""
@@ -124,7 +139,24 @@ def compare_with_partner_list(*, call: Call, rows: list[TheirSide], actor: Any =
         actor=actor,
         data={"source": source, "rows": len(rows), "compared": len(matches), "unclaimed": [t.row for t in unclaimed]},
     )
+    entries = [
+        {
+            "application": m.application,
+            "receipt": by_id[m.application].receipt_number,
+            "title": by_id[m.application].title,
+            "english_title": by_id[m.application].english_title,
+            "direction": _direction_code(by_id[m.application]),
+            "found": m.counterpart is not None,
+            "reference": m.counterpart.reference if m.counterpart else "",
+            "row": m.counterpart.row if m.counterpart else None,
+            "fields": list(m.mismatches),
+            "details": {k: list(v) for k, v in m.details.items()},
+        }
+        for m in matches
+    ]
+    entries.sort(key=lambda e: (e["receipt"], e["application"]))
     return BilateralReport(
+        applications=entries,
         compared=len(matches),
         matched=sum(1 for m in matches if m.counterpart is not None),
         with_mismatches=[
@@ -140,3 +172,47 @@ def compare_with_partner_list(*, call: Call, rows: list[TheirSide], actor: Any =
         without_counterpart=[m.application for m in matches if m.counterpart is None],
         unclaimed_rows=unclaimed,
     )
+
+
+def rows_as_data(rows: list[TheirSide]) -> list[dict[str, Any]]:
+    return [asdict(t) for t in rows]
+
+
+def rows_from_data(data: list[dict[str, Any]]) -> list[TheirSide]:
+    return [TheirSide(**row) for row in data]
+
+
+@transaction.atomic
+def import_partner_list(*, call: Call, rows: list[TheirSide], actor: Any, source: str = "") -> PartnerList:
+    """Keep the partner agency's list as the call's current one and compare every application with it."""
+    report = compare_with_partner_list(call=call, rows=rows, actor=actor, source=source)
+    now = timezone.now()
+    stored, created = PartnerList.objects.update_or_create(
+        call=call,
+        defaults={
+            "source": source[-255:],
+            "rows": rows_as_data(rows),
+            "report": report.as_data(),
+            "imported_by": actor,
+            "imported_at": now,
+            "compared_at": now,
+        },
+    )
+    log_action(
+        action="shenbao.call.partner_list_imported",
+        obj=call,
+        actor=actor,
+        data={"source": source, "rows": len(rows), "replaced": not created},
+    )
+    return stored
+
+
+@transaction.atomic
+def compare_again(*, partner_list: PartnerList, actor: Any) -> PartnerList:
+    """Compare the kept list again (applications submitted or amended since the import)."""
+    locked = PartnerList.objects.select_for_update().select_related("call").get(pk=partner_list.pk)
+    report = compare_with_partner_list(call=locked.call, rows=rows_from_data(locked.rows), actor=actor, source=locked.source)
+    locked.report = report.as_data()
+    locked.compared_at = timezone.now()
+    locked.save(update_fields=["report", "compared_at"])
+    return locked

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
-from shenbao.applications.errors import FileRefused, NotEditable
+from shenbao.applications.errors import FileRefused, NotEditable, PartnerListed
 from shenbao.applications.files import sniff
 from shenbao.applications.models import Application, Attachment, Partner
 from shenbao.applications.services.drafts import EDITABLE_STATES
@@ -27,14 +27,72 @@ def _editable(application: Application) -> None:
         raise NotEditable()
 
 
-@transaction.atomic
 def add_partner(*, application: Application, actor: User, **fields: Any) -> Partner:
+    partner, _created = add_partner_once(application=application, actor=actor, **fields)
+    return partner
+
+
+@transaction.atomic
+def add_partner_once(*, application: Application, actor: User, **fields: Any) -> tuple[Partner, bool]:
+    """Add a partner; the same partner again (a retry) returns the first one.  The same organisation
+    with other details is refused: edit it instead.  Returns the partner and whether it was created now."""
     _editable(application)
     if not is_country_code(str(fields.get("country", ""))):
         raise ValueError("unknown country")
+    Application.objects.select_for_update(of=("self",)).filter(pk=application.pk).first()
+    for existing in application.partners.filter(country=fields.get("country"), side=fields.get("side")):
+        if existing.name.strip().casefold() != str(fields.get("name", "")).strip().casefold():
+            continue
+        if all(getattr(existing, name) == value for name, value in fields.items()):
+            return existing, False
+        raise PartnerListed(name=existing.name)
     partner = Partner.objects.create(application=application, **fields)
     log_action(action="shenbao.application.partner_added", obj=application, actor=actor, data={"name": partner.name})
+    return partner, True
+
+
+#: What a partner's edit may change (the application it belongs to never changes).
+PARTNER_FIELDS = (
+    "side",
+    "name",
+    "type",
+    "country",
+    "legal_person",
+    "registered_on",
+    "matching_funds_yuan",
+    "networks",
+    "affiliation_valid_until",
+)
+
+
+@transaction.atomic
+def update_partner(*, partner: Partner, actor: User, **fields: Any) -> Partner:
+    """Change a draft's partner; the audit entry names the fields that changed, old and new."""
+    _editable(partner.application)
+    unknown = set(fields) - set(PARTNER_FIELDS)
+    if unknown:
+        raise ValueError(f"not a partner field: {sorted(unknown)}")
+    if "country" in fields and not is_country_code(str(fields["country"])):
+        raise ValueError("unknown country")
+    changed = {
+        name: [_plain(getattr(partner, name)), _plain(value)] for name, value in fields.items() if getattr(partner, name) != value
+    }
+    if not changed:
+        return partner
+    for name in changed:
+        setattr(partner, name, fields[name])
+    partner.save(update_fields=list(changed))
+    log_action(
+        action="shenbao.application.partner_changed",
+        obj=partner.application,
+        actor=actor,
+        data={"name": partner.name, "changed": changed},
+    )
     return partner
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 @transaction.atomic
@@ -51,7 +109,6 @@ def _document(application: Application, code: str) -> RequiredDocument:
     raise FileRefused(_("This call asks for no document “%(code)s”."), params={"code": code})
 
 
-@transaction.atomic
 def attach_file(
     *,
     application: Application,
@@ -64,6 +121,34 @@ def attach_file(
     key: str = "",
 ) -> Attachment:
     """Keep the file only if its content is an allowed format within the size limit."""
+    attachment, _created = attach_file_once(
+        application=application,
+        document_code=document_code,
+        name=name,
+        stream=stream,
+        size=size,
+        actor=actor,
+        signed_on=signed_on,
+        key=key,
+    )
+    return attachment
+
+
+@transaction.atomic
+def attach_file_once(
+    *,
+    application: Application,
+    document_code: str,
+    name: str,
+    stream: IO[bytes],
+    size: int,
+    actor: User,
+    signed_on: dt.date | None = None,
+    key: str = "",
+) -> tuple[Attachment, bool]:
+    """Keep the file only if its content is an allowed format within the size limit.  The same
+    content for the same document again (a retried upload) returns the attachment kept the first
+    time.  Returns the attachment and whether it was created now."""
     _editable(application)
     doc = _document(application, document_code)
     limit = doc.max_size_mb * 1024 * 1024
@@ -90,6 +175,10 @@ def attach_file(
     for chunk in iter(lambda: stream.read(1024 * 1024), b""):
         digest.update(chunk)
     stream.seek(0)
+    Application.objects.select_for_update(of=("self",)).filter(pk=application.pk).first()
+    same = Attachment.objects.filter(application=application, document_code=document_code, sha256=digest.hexdigest()).first()
+    if same is not None:
+        return same, False
     attachment = Attachment(
         application=application,
         document_code=document_code,
@@ -108,12 +197,23 @@ def attach_file(
         actor=actor,
         data={"document": document_code, "sha256": attachment.sha256, "size": size},
     )
+    return attachment, True
+
+
+def attach_share_link(*, application: Application, document_code: str, url: str, actor: User, note: str = "") -> Attachment:
+    """A share link for large media, where the document allows it (seed 004: over 20 MB)."""
+    attachment, _created = attach_share_link_once(
+        application=application, document_code=document_code, url=url, actor=actor, note=note
+    )
     return attachment
 
 
 @transaction.atomic
-def attach_share_link(*, application: Application, document_code: str, url: str, actor: User, note: str = "") -> Attachment:
-    """A share link for large media, where the document allows it (seed 004: over 20 MB)."""
+def attach_share_link_once(
+    *, application: Application, document_code: str, url: str, actor: User, note: str = ""
+) -> tuple[Attachment, bool]:
+    """A share link for large media, where the document allows it; the same link for the same
+    document again returns the first.  Returns the attachment and whether it was created now."""
     _editable(application)
     doc = _document(application, document_code)
     if doc.share_link_over_mb is None:
@@ -121,13 +221,16 @@ def attach_share_link(*, application: Application, document_code: str, url: str,
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise FileRefused(_("A share link starts with http:// or https://."))
+    same = Attachment.objects.filter(application=application, document_code=document_code, share_link=url).first()
+    if same is not None:
+        return same, False
     attachment = Attachment.objects.create(
         application=application, document_code=document_code, share_link=url, data={"note": note}
     )
     log_action(
         action="shenbao.application.link_added", obj=application, actor=actor, data={"document": document_code, "url": url}
     )
-    return attachment
+    return attachment, True
 
 
 @transaction.atomic

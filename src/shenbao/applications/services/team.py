@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
 from shenbao.applications.enums import InvitationStatus
-from shenbao.applications.errors import NotEditable
+from shenbao.applications.errors import AlreadyInvited, NotEditable
 from shenbao.applications.models import Application, TeamMember
 from shenbao.applications.services.drafts import EDITABLE_STATES
 from shenbao.calls.definition.criteria import TeamRole
@@ -19,23 +19,40 @@ from shenbao.core.errors import DomainError
 from shenbao.notifications.mail import notify
 
 
-@transaction.atomic
 def invite_team_member(
     *, application: Application, email: str, name: str, role: str, presenter: bool = False, actor: User, link_base: str = ""
 ) -> TeamMember:
+    member, _created = invite_team_member_once(
+        application=application, email=email, name=name, role=role, presenter=presenter, actor=actor, link_base=link_base
+    )
+    return member
+
+
+@transaction.atomic
+def invite_team_member_once(
+    *, application: Application, email: str, name: str, role: str, presenter: bool = False, actor: User, link_base: str = ""
+) -> tuple[TeamMember, bool]:
+    """Invite by e-mail; the same invitation again (a retry, a double click) returns the first one
+    without a second e-mail.  Returns the member and whether it was created now."""
     if application.state not in EDITABLE_STATES:
         raise NotEditable()
     TeamRole(role)  # refuses unknown roles
-    if TeamMember.objects.filter(application=application, email=email.strip().lower()).exists():
-        raise DomainError(_("This person is already invited."))
+    email = email.strip().lower()
+    # Lock the application so two concurrent retries cannot both pass the check below.
+    Application.objects.select_for_update(of=("self",)).filter(pk=application.pk).first()
+    existing = TeamMember.objects.filter(application=application, email=email).first()
+    if existing is not None:
+        if (existing.name, existing.role, existing.presenter) == (name.strip(), role, presenter):
+            return existing, False
+        raise AlreadyInvited()
     member = TeamMember.objects.create(
         application=application,
-        email=email.strip().lower(),
+        email=email,
         name=name.strip(),
         role=role,
         presenter=presenter,
         token=secrets.token_urlsafe(24),
-        user=User.objects.filter(email=email.strip().lower()).first(),
+        user=User.objects.filter(email=email).first(),
     )
     log_action(
         action="shenbao.application.team_invited", obj=application, actor=actor, data={"email": member.email, "role": role}
@@ -51,7 +68,21 @@ def invite_team_member(
             "link": f"{link_base}/invitations/{member.token}/",
         },
     )
-    return member
+    return member, True
+
+
+@transaction.atomic
+def remove_team_member(*, member: TeamMember, actor: User) -> None:
+    """Take someone off a draft's team (an invitation not yet answered is withdrawn with it)."""
+    if member.application.state not in EDITABLE_STATES:
+        raise NotEditable()
+    log_action(
+        action="shenbao.application.team_removed",
+        obj=member.application,
+        actor=actor,
+        data={"email": member.email, "role": member.role, "status": member.status},
+    )
+    member.delete()
 
 
 @transaction.atomic

@@ -118,6 +118,36 @@ class PartnerForm(forms.Form):
             del self.fields["affiliation_valid_until"]
 
 
+def partner_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """A valid PartnerForm's data as the partner services take it (web and API alike)."""
+    return {
+        "side": data["side"],
+        "name": data["name"],
+        "type": data["type"],
+        "country": data["country"],
+        "legal_person": data["legal_person"],
+        "registered_on": data["registered_on"],
+        "matching_funds_yuan": data["matching_funds_yuan"] or 0,
+        "networks": data.get("networks", []),
+        "affiliation_valid_until": data.get("affiliation_valid_until"),
+    }
+
+
+def partner_initial(partner: Any) -> dict[str, Any]:
+    """A partner's values as PartnerForm data (to lay an edit over them)."""
+    return {
+        "side": partner.side,
+        "name": partner.name,
+        "type": partner.type,
+        "country": partner.country,
+        "legal_person": bool(partner.legal_person),
+        "registered_on": partner.registered_on.isoformat() if partner.registered_on else "",
+        "matching_funds_yuan": partner.matching_funds_yuan,
+        "networks": list(partner.networks),
+        "affiliation_valid_until": partner.affiliation_valid_until.isoformat() if partner.affiliation_valid_until else "",
+    }
+
+
 def partner_networks(definition: CallDefinition, direction: str | None) -> list[tuple[str, str]]:
     """The networks the call's rules ask partners to belong to (e.g. CNR, the Russian Academy of Sciences)."""
     language = translation.get_language() or "zh-hans"

@@ -31,7 +31,7 @@ from shenbao.applications.services.drafts import save_draft, start_application
 from shenbao.applications.services.formal_check import endorse_application
 from shenbao.applications.services.parts import add_partner, attach_file, attach_share_link, remove_attachment, remove_partner
 from shenbao.applications.services.submission import amend_submission, submit_application, withdraw_application
-from shenbao.applications.services.team import invite_team_member, respond_to_invitation
+from shenbao.applications.services.team import invite_team_member, remove_team_member, respond_to_invitation
 from shenbao.awards.services.reconsideration import reconsideration_window
 from shenbao.calls.enums import Phase
 from shenbao.calls.queries.definitions import current_definition
@@ -50,6 +50,7 @@ from shenbao.web.applicant.forms import (
     RegisterForm,
     application_form,
     changes_from,
+    partner_fields,
     partner_networks,
 )
 from shenbao.web.common import acting_user, form_errors
@@ -348,6 +349,20 @@ def application_invite(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def application_team_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    application = _application_for(request, pk, "applications.change_application")
+    member = TeamMember.objects.filter(application=application, pk=member_pk).first()
+    if member is None:
+        raise Http404
+    try:
+        remove_team_member(member=member, actor=acting_user(request))
+    except DomainError as exc:
+        return _back(request, application, error=str(exc))
+    return _back(request, application, ok=_("%(email)s was taken off the team.") % {"email": member.email})
+
+
+@login_required
+@require_POST
 def application_partner(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_for(request, pk, "applications.change_application")
     if request.POST.get("remove"):
@@ -361,20 +376,10 @@ def application_partner(request: HttpRequest, pk: int) -> HttpResponse:
     form = PartnerForm(request.POST, networks=networks)
     if not form.is_valid():
         return _back(request, application, error=form_errors(form))
-    data = form.cleaned_data
-    add_partner(
-        application=application,
-        actor=acting_user(request),
-        side=data["side"],
-        name=data["name"],
-        type=data["type"],
-        country=data["country"],
-        legal_person=data["legal_person"],
-        registered_on=data["registered_on"],
-        matching_funds_yuan=data["matching_funds_yuan"] or 0,
-        networks=data.get("networks", []),
-        affiliation_valid_until=data.get("affiliation_valid_until"),
-    )
+    try:
+        add_partner(application=application, actor=acting_user(request), **partner_fields(form.cleaned_data))
+    except DomainError as exc:
+        return _back(request, application, error=str(exc))
     return _back(request, application, ok=_("The partner was added."))
 
 

@@ -41,7 +41,8 @@ def _session_key(call: Call) -> str:
     return f"shenbao.topic-import.{call.pk}"
 
 
-def _rows(upload: BinaryIO, size: int) -> list[dict[str, str]]:
+def table_rows(upload: BinaryIO, size: int) -> list[dict[str, str]]:
+    """The rows of an uploaded .xlsx or .csv, recognised by content (anything else is refused)."""
     verdict = sniff(upload, size)
     if verdict.problem is not None or verdict.format not in (None, "xlsx"):
         raise TableUnreadable("format")
@@ -90,7 +91,7 @@ def topic_import(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("web:topic_import", code=call.code)
         example, replace = bool(request.POST.get("example")), bool(request.POST.get("replace"))
         try:
-            rows = _rows(cast(BinaryIO, upload), upload.size or 0)
+            rows = table_rows(cast(BinaryIO, upload), upload.size or 0)
         except TableUnreadable as exc:
             messages.error(request, unreadable(exc))
             return redirect("web:topic_import", code=call.code)
@@ -138,7 +139,7 @@ def application_import(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, _("Choose a .xlsx or .csv file."))
             return redirect("web:application_import", code=call.code)
         try:
-            rows = _rows(cast(BinaryIO, upload), upload.size or 0)
+            rows = table_rows(cast(BinaryIO, upload), upload.size or 0)
         except TableUnreadable as exc:
             messages.error(request, unreadable(exc))
             return redirect("web:application_import", code=call.code)

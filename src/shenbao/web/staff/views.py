@@ -31,7 +31,13 @@ def staff_calls(request: HttpRequest) -> HttpResponse:
     calls = [
         c for c in Call.objects.select_related("program").order_by("-deadline") if request.user.has_perm("calls.change_call", c)
     ]
-    return render(request, "web/staff/calls.html", {"calls": calls, "can_import": request.user.has_perm("guides.import_guide")})
+    context = {
+        "calls": calls,
+        "can_import": request.user.has_perm("guides.import_guide"),
+        # Bilateral calls (seed 003) compare their applications with the partner agency's list.
+        "partner_lists": {c.code for c in calls if request.user.has_perm("applications.compare_partner_list", c)},
+    }
+    return render(request, "web/staff/calls.html", context)
 
 
 @login_required
@@ -65,6 +71,7 @@ def formal_check(request: HttpRequest, code: str) -> HttpResponse:
         "queue_states": [s.value for s in QUEUE_STATES],
         "exports": [kind for kind in EXPORTS.values() if may_export(request.user, kind, call)],
         "may_see_statistics": request.user.has_perm("awards.select", call),
+        "can_compare_partner_list": request.user.has_perm("applications.compare_partner_list", call),
     }
     return render(request, "web/staff/formal_check.html", context)
 

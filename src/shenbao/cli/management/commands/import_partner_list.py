@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from shenbao.applications.services.bilateral import compare_with_partner_list, parse_partner_rows
+from shenbao.applications.services.bilateral import import_partner_list, parse_partner_rows
 from shenbao.calls.definition.tables import TableUnreadable, read_rows
 from shenbao.calls.messages import problem_line, unreadable
 from shenbao.calls.models import Call
@@ -14,7 +14,8 @@ from shenbao.calls.models import Call
 class Command(BaseCommand):
     help = (
         "Compare a bilateral call's applications with the partner agency's list (.csv/.xlsx with columns "
-        "reference, english_title, field, partner_organisation, pi, duration_months) and report the differences."
+        "reference, english_title, field, partner_organisation, pi, duration_months), keep the list as the call's "
+        "current one (the staff page shows it) and report the differences."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,13 +33,17 @@ class Command(BaseCommand):
         theirs, problems = parse_partner_rows(rows)
         if problems:
             raise CommandError("\n".join(problem_line(p, "en") for p in problems))
-        report = compare_with_partner_list(call=call, rows=theirs, source=options["file"].name)
-        self.stdout.write(f"{call.code}: compared {report.compared}, matched {report.matched}")
-        for item in report.with_mismatches:
-            self.stdout.write(f"  {item['receipt']}: differs in {', '.join(item['fields'])}")
-            for name, (ours, theirs_value) in item["details"].items():
-                self.stdout.write(f"    {name}: ours “{ours}” / partner “{theirs_value}”")
-        for pk in report.without_counterpart:
-            self.stdout.write(f"  application {pk}: no counterpart in the partner list")
-        for row in report.unclaimed_rows:
-            self.stdout.write(f"  partner row {row.row} ({row.reference or row.english_title}): no matching application")
+        stored = import_partner_list(call=call, rows=theirs, actor=None, source=options["file"].name)
+        report = stored.report
+        self.stdout.write(f"{call.code}: compared {report['compared']}, matched {report['matched']}")
+        for entry in report["applications"]:
+            if entry["fields"]:
+                self.stdout.write(f"  {entry['receipt']}: differs in {', '.join(entry['fields'])}")
+                for name in entry["fields"]:
+                    ours, theirs_value = entry["details"][name]
+                    self.stdout.write(f"    {name}: ours “{ours}” / partner “{theirs_value}”")
+        for entry in report["applications"]:
+            if not entry["found"]:
+                self.stdout.write(f"  application {entry['application']}: no counterpart in the partner list")
+        for row in report["unclaimed"]:
+            self.stdout.write(f"  partner row {row['row']} ({row['reference'] or row['english_title']}): no matching application")
