@@ -86,7 +86,7 @@ def test_a_second_run_the_same_day_sends_nothing_and_a_missed_opening_day_is_cau
     agreements: dict[str, Any],  # noqa: F811
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
-    early, _late = split(agreements)
+    split(agreements)
     assert run(dt.date(2025, 9, 30), django_capture_on_commit_callbacks) == 1  # the job did not run on 09-28 or 09-29
     assert len(mail.outbox) == 1
     assert run(dt.date(2025, 9, 30), django_capture_on_commit_callbacks) == 0

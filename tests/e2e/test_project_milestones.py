@@ -33,13 +33,13 @@ def officer() -> User:
     return User.objects.get(email="officer@example.com")
 
 
-def pi_of(project: Project) -> User:
-    return project.agreement.award.application.applicant
+def pi_of(running: Project) -> User:
+    return running.agreement.award.application.applicant
 
 
-def page(client: Client, project: Project, language: str) -> str:
+def page(client: Client, running: Project, language: str) -> str:
     client.cookies["django_language"] = language
-    response = client.get(f"/projects/{project.pk}/")
+    response = client.get(f"/projects/{running.pk}/")
     assert response.status_code == 200
     return response.content.decode()
 
@@ -63,10 +63,14 @@ def test_report_milestones_are_labelled_in_the_readers_language_and_completed_by
     client: Client,
 ) -> None:
     mid, final = project.milestones.order_by("due")
-    assert (mid.kind, mid.title, mid.due) == (MilestoneKind.MIDTERM, "", project.start_date + (project.end_date - project.start_date) / 2)
+    assert (mid.kind, mid.title, mid.due) == (
+        MilestoneKind.MIDTERM,
+        "",
+        project.start_date + (project.end_date - project.start_date) / 2,
+    )
     assert (final.kind, final.title, final.due) == (MilestoneKind.FINAL, "", project.end_date)
     client.force_login(pi_of(project))
-    assert '<td>中期报告' in page(client, project, "zh-hans")
+    assert "<td>中期报告" in page(client, project, "zh-hans")
     assert "<td>Mid-term report" in page(client, project, "en")
     # A report completes its milestone by kind, whatever the milestone's date.
     Milestone.objects.filter(pk=mid.pk).update(due=project.start_date + dt.timedelta(days=3))
@@ -87,12 +91,19 @@ def test_staff_add_a_custom_milestone_inside_the_period_and_the_pi_marks_it_done
     staff, pi = officer(), pi_of(project)
     due = project.start_date + dt.timedelta(days=30)
     milestone = add_milestone(project=project, title="  联合实验室揭牌  ", due=due, actor=staff)
-    assert (milestone.kind, milestone.title, milestone.due, milestone.done_on) == (MilestoneKind.CUSTOM, "联合实验室揭牌", due, None)
+    assert (milestone.kind, milestone.title, milestone.due, milestone.done_on) == (
+        MilestoneKind.CUSTOM,
+        "联合实验室揭牌",
+        due,
+        None,
+    )
     assert milestone.label == "联合实验室揭牌"
     today = project.start_date + dt.timedelta(days=40)
     done = complete_milestone(milestone=milestone, on=today, note=" 揭牌仪式照片与新闻稿 ", actor=pi, today=today)
     assert (done.done_on, done.note, done.done_by) == (today, "揭牌仪式照片与新闻稿", pi)
-    actions = list(AuditEntry.objects.filter(action__startswith="shenbao.project.milestone").order_by("pk").values_list("action", "actor"))
+    actions = list(
+        AuditEntry.objects.filter(action__startswith="shenbao.project.milestone").order_by("pk").values_list("action", "actor")
+    )
     assert actions == [("shenbao.project.milestone_added", staff.pk), ("shenbao.project.milestone_done", pi.pk)]
     with pytest.raises(ProjectError) as refused:
         complete_milestone(milestone=milestone, on=today, note="again", actor=pi, today=today)
@@ -161,9 +172,9 @@ def test_marking_done_is_refused_for_a_future_day_a_day_before_the_start_and_wit
     milestone.refresh_from_db()
     assert (milestone.done_on, milestone.note, milestone.done_by) == (None, "", None)
     # The first day of the project and today itself are accepted.
-    assert complete_milestone(milestone=milestone, on=project.start_date, note="交付", actor=pi_of(project), today=today).done_on == (
-        project.start_date
-    )
+    assert complete_milestone(
+        milestone=milestone, on=project.start_date, note="交付", actor=pi_of(project), today=today
+    ).done_on == (project.start_date)
 
 
 def test_staff_remove_an_open_custom_milestone_and_nothing_changes_once_the_project_ended(project: Project) -> None:  # noqa: F811
@@ -229,13 +240,13 @@ MAY_MANAGE = {"program_officer", "administrator"}
 MAY_COMPLETE = {"pi", "program_officer", "administrator"}
 
 
-def users(project: Project, call: Call) -> dict[str, User | None]:
+def users(running: Project, call: Call) -> dict[str, User | None]:
     other_program = Program.objects.create(code="other-program", name={"en": "Other"}, kind=call.program.kind, funder={"en": "X"})
     other_staff = UserFactory()
     grant_program_role(program=other_program, user=other_staff, role=ProgramRoleKind.PROGRAM_OFFICER)
     return {
         "anonymous": None,
-        "pi": pi_of(project),
+        "pi": pi_of(running),
         "other_applicant": register_user(email="other@example.com", password=None, name="他人"),
         "staff_of_another_program": other_staff,
         "program_officer": officer(),
@@ -268,7 +279,9 @@ def test_permission_matrix_of_the_milestone_actions(project: Project, who: str) 
 
     added = client.post(url, {"action": "milestone_add", "title": f"由{who}添加", "due": today.isoformat()})
     assert project.milestones.filter(title=f"由{who}添加").exists() == (who in MAY_MANAGE)
-    done = client.post(url, {"action": "milestone_done", "milestone": to_complete.pk, "done_on": today.isoformat(), "note": "交付"})
+    done = client.post(
+        url, {"action": "milestone_done", "milestone": to_complete.pk, "done_on": today.isoformat(), "note": "交付"}
+    )
     to_complete.refresh_from_db()
     assert (to_complete.done_on == today) == (who in MAY_COMPLETE)
     removed = client.post(url, {"action": "milestone_remove", "milestone": to_remove.pk})

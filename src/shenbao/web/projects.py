@@ -54,8 +54,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": target_rows(project),
         "milestones": milestone_rows(project, today),
         "today": today,
-        "may_complete_milestones": request.user.has_perm("projects.complete_milestone", project)
-        and project.status == "active",
+        "may_complete_milestones": request.user.has_perm("projects.complete_milestone", project) and project.status == "active",
         "reports": list(project.reports.all()),
         "outputs": list(project.outputs.all()),
         "may_report": request.user.has_perm("projects.report", project) and project.status == "active",

@@ -91,7 +91,7 @@ def send_agreement_reminders(*, now: dt.datetime | None = None, link_base: str =
         first_in_window = agreement.reminded_on is None or agreement.reminded_on < opens
         if not first_in_window and today != deadline:
             continue
-        parties = set(terms.parties) if terms is not None else {"funder", "pi", "institution"}
+        parties: set[str] = set(terms.parties) if terms is not None else {"funder", "pi", "institution"}
         recipients = _recipients(agreement, parties)
         for person in recipients:
             notify(

@@ -42,7 +42,9 @@ def add_milestone(*, project: Project, title: str, due: dt.date | None, actor: U
     if not title:
         raise ProjectError(_("Give the milestone's title."), code="milestone_title_required")
     if len(title) > TITLE_MAX:
-        raise ProjectError(_("A milestone's title has at most %(max)s characters."), params={"max": TITLE_MAX}, code="milestone_title_too_long")
+        raise ProjectError(
+            _("A milestone's title has at most %(max)s characters."), params={"max": TITLE_MAX}, code="milestone_title_too_long"
+        )
     if due is None:
         raise ProjectError(_("Give the day the milestone is due."), code="milestone_due_required")
     if not locked.start_date <= due <= locked.end_date:
@@ -76,9 +78,7 @@ def remove_milestone(*, milestone: Milestone, actor: User) -> None:
     _custom_and_open(locked, _("The report milestones belong to every project and cannot be removed."))
     data = {"milestone": locked.pk, "title": locked.title, "due": locked.due.isoformat()}
     locked.delete()
-    log_action(
-        action="shenbao.project.milestone_removed", obj=locked_project.agreement.award.application, actor=actor, data=data
-    )
+    log_action(action="shenbao.project.milestone_removed", obj=locked_project.agreement.award.application, actor=actor, data=data)
 
 
 @transaction.atomic
