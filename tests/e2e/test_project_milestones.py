@@ -5,6 +5,7 @@ marked done by the PI or staff, with every refusal and the permission matrix of 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from typing import Any
 
 import pytest
@@ -304,3 +305,31 @@ def test_every_project_and_agreement_action_has_a_label() -> None:
         "shenbao.agreement.reminder_sent",
     ):
         assert action in ACTION_LABELS
+
+
+def test_the_data_migration_gives_old_milestones_their_kind_and_targets_the_zh_hans_key(project: Project) -> None:  # noqa: F811
+    from django.apps import apps
+
+    migration = importlib.import_module("shenbao.projects.migrations.0002_milestone_kinds_notes")
+    mid, final = project.milestones.order_by("due")
+    # As start_projects wrote them before: titles in the language active at the time, no kind.
+    Milestone.objects.filter(pk=mid.pk).update(kind=MilestoneKind.CUSTOM, title="中期报告")
+    Milestone.objects.filter(pk=final.pk).update(kind=MilestoneKind.CUSTOM, title="Final report")
+    own = Milestone.objects.create(project=project, kind=MilestoneKind.CUSTOM, title="联合实验室揭牌", due=project.end_date)
+    KpiTarget.objects.filter(project=project, code="kpi-1.5-events").update(
+        name={"zh_hans": "高水平国际学术交流活动", "en": "High-level international academic exchange events"},
+        unit={"zh_hans": "次", "en": "events"},
+    )
+    migration.milestone_kinds(apps, None)
+    migration.target_keys(apps, None)
+    kinds = {m.pk: (m.kind, m.title) for m in Milestone.objects.filter(project=project)}
+    assert kinds == {mid.pk: ("midterm", ""), final.pk: ("final", ""), own.pk: ("custom", "联合实验室揭牌")}
+    target = KpiTarget.objects.get(project=project, code="kpi-1.5-events")
+    assert target.name == {"zh-hans": "高水平国际学术交流活动", "en": "High-level international academic exchange events"}
+    assert target.unit == {"zh-hans": "次", "en": "events"}
+    migration.report_titles(apps, None)  # backwards
+    assert set(Milestone.objects.filter(project=project).values_list("kind", "title")) == {
+        ("custom", "Mid-term report"),
+        ("custom", "Final report"),
+        ("custom", "联合实验室揭牌"),
+    }
