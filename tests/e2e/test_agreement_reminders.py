@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.core import mail
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from shenbao.accounts.enums import MembershipRole
@@ -167,3 +168,18 @@ def test_the_command_reminds_agreements_whose_last_day_is_today(
     call_command("send_agreement_reminders", stdout=out)
     assert out.getvalue().strip() == "agreements reminded: 0"
     assert len(mail.outbox) == 2
+
+
+def test_staff_see_the_last_reminder_on_the_agreement_pages(
+    agreements: dict[str, Any],  # noqa: F811
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    early, _late = split(agreements)
+    run(dt.date(2025, 9, 28), django_capture_on_commit_callbacks)
+    client = Client()
+    client.force_login(agreements["officer"])
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/agreements/{early.pk}/").content.decode()
+    assert "Last reminder" in page and 'data-reminded="2025-09-28"' in page
+    listing = client.get(f"/staff/calls/{agreements['call'].code}/agreements/").content.decode()
+    assert "<td>2025-09-28</td>" in listing

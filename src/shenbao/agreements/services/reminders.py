@@ -20,6 +20,7 @@ from shenbao.accounts.enums import MembershipRole
 from shenbao.accounts.models import User
 from shenbao.agreements.enums import AgreementStatus
 from shenbao.agreements.models import Agreement
+from shenbao.calls.definition.schema import AgreementTerms
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
 from shenbao.core.queries.calendar import work_calendar
@@ -66,6 +67,7 @@ def send_agreement_reminders(*, now: dt.datetime | None = None, link_base: str =
     now = now or timezone.now()
     calendar = work_calendar()
     reminded = 0
+    terms_of: dict[int, AgreementTerms | None] = {}
     pending = (
         Agreement.objects.select_for_update(of=("self",))
         .filter(status=AgreementStatus.PENDING, deadline__isnull=False)
@@ -80,7 +82,9 @@ def send_agreement_reminders(*, now: dt.datetime | None = None, link_base: str =
         today = now.astimezone(ZoneInfo(call.timezone)).date()
         if today > deadline or agreement.reminded_on == today:
             continue
-        terms = current_definition(call).agreement
+        if call.pk not in terms_of:
+            terms_of[call.pk] = current_definition(call).agreement
+        terms = terms_of[call.pk]
         working_days = terms.reminder_working_days if terms is not None else DEFAULT_WORKING_DAYS
         try:
             opens = window_opens(deadline, working_days, calendar)
