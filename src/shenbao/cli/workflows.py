@@ -22,6 +22,23 @@ TABLES: dict[str, dict[str, frozenset[str]]] = {
     "Project": PROJECT_TRANSITIONS,
 }
 
+# What happens inside a state that the diagram cannot show (kept short; the guides say more).
+NOTES: dict[str, str] = {
+    "Agreement": (
+        "While pending, `send_agreement_reminders` (daily) reminds the PI, and the lead institution's officers\n"
+        "until the institution has confirmed, when the call's reminder window opens (`agreement.reminder_working_days`\n"
+        "working days left, 5 by default, on the Chinese official calendar) and again on the last day; at most\n"
+        "once a day per agreement (`reminded_on`). `forfeit_overdue_agreements` (daily) forfeits it the day after\n"
+        "its last day where the call says so.\n"
+    ),
+    "Project": (
+        "While active, a project has milestones: the mid-term and final reports (done when the PI submits the\n"
+        "report) and custom ones that staff add and remove (not once done), which the PI or staff mark done\n"
+        "with a day (not in the future, not before the start) and what was delivered. A milestone not done\n"
+        "by its due day is overdue. Nothing changes once the project is completed or terminated.\n"
+    ),
+}
+
 HEADER = """# Workflows
 
 Generated from the transition tables by `python manage.py write_workflows`; do not edit by hand.
@@ -43,4 +60,6 @@ def workflows_markdown() -> str:
                 lines.append(f"    {source} --> [*]")
         lines.append("```")
         parts.append("\n".join(lines) + "\n")
+        if name in NOTES:
+            parts.append("\n" + NOTES[name])
     return "".join(parts)

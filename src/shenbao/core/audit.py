@@ -35,6 +35,19 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.guide.draft_edited": _("The draft extracted from a guide was edited."),
     "shenbao.guide.saved_as_call": _("The draft extracted from a guide was saved as a draft call."),
     "shenbao.calendar_year.saved": _("A year's holidays and make-up working days were entered."),
+    "shenbao.agreement.opened": _("Agreements were opened for the call's awards."),
+    "shenbao.agreement.confirmed": _("A party confirmed the agreement."),
+    "shenbao.agreement.signed": _("The agreement signed by every party was filed."),
+    "shenbao.agreement.forfeited": _("The agreement was forfeited: it was not signed by its last day."),
+    "shenbao.agreement.reminder_sent": _("A reminder of the agreement's signing deadline was sent."),
+    "shenbao.project.started": _("The project started."),
+    "shenbao.project.reported": _("A project report was submitted."),
+    "shenbao.project.output_added": _("An output of the project was registered."),
+    "shenbao.project.completed": _("The project was closed on its final report."),
+    "shenbao.project.terminated": _("The project was terminated."),
+    "shenbao.project.milestone_added": _("A milestone was added to the project."),
+    "shenbao.project.milestone_removed": _("A milestone was removed from the project."),
+    "shenbao.project.milestone_done": _("A milestone of the project was marked done."),
 }
 
 

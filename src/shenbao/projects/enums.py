@@ -13,6 +13,15 @@ class ReportKind(models.TextChoices):
     FINAL = "final", _("Final report")
 
 
+class MilestoneKind(models.TextChoices):
+    """A report milestone is labelled in the reader's language and completed by its report; a custom
+    one carries the title staff entered and is marked done by hand."""
+
+    MIDTERM = "midterm", _("Mid-term report")
+    FINAL = "final", _("Final report")
+    CUSTOM = "custom", _("Custom milestone")
+
+
 class OutputKind(models.TextChoices):
     PAPER = "paper", _("Paper")
     PATENT = "patent", _("Patent")

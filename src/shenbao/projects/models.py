@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.agreements.models import Agreement
-from shenbao.projects.enums import OutputKind, ProjectStatus, ReportKind
+from shenbao.projects.enums import MilestoneKind, OutputKind, ProjectStatus, ReportKind
 
 
 class Project(models.Model):
@@ -51,18 +51,36 @@ class KpiTarget(models.Model):
 
 
 class Milestone(models.Model):
+    """A dated obligation of the project: the mid-term and final reports (completed by submitting the
+    report) and custom milestones staff add (marked done by the PI or staff with a note)."""
+
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("project"))
-    title = models.CharField(_("milestone"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=MilestoneKind.choices, default=MilestoneKind.CUSTOM)
+    title = models.CharField(_("milestone"), max_length=200, blank=True, help_text=_("Custom milestones only."))
     due = models.DateField(_("due"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    note = models.TextField(_("what was delivered"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("done by")
+    )
 
     class Meta:
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         ordering = ("due", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "kind"], condition=~models.Q(kind="custom"), name="projects_one_report_milestone_per_kind"
+            )
+        ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The report milestones' label in the active language; a custom milestone's own title."""
+        return self.title if self.kind == MilestoneKind.CUSTOM else str(MilestoneKind(self.kind).label)
 
 
 class Report(models.Model):

@@ -35,3 +35,5 @@ def is_administrator(user: Any) -> bool:
 add_perm("projects.view_project", is_pi | is_program_officer | is_administrator)
 add_perm("projects.report", is_pi)
 add_perm("projects.manage_project", is_program_officer | is_administrator)
+# Marking a custom milestone done: the PI (who delivers) or the program's staff.
+add_perm("projects.complete_milestone", is_pi | is_program_officer | is_administrator)

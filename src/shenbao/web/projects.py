@@ -8,13 +8,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shenbao.core.errors import DomainError
 from shenbao.projects.enums import OutputKind, ReportKind
-from shenbao.projects.models import Project
-from shenbao.projects.queries import target_rows
+from shenbao.projects.models import Milestone, Project
+from shenbao.projects.queries import milestone_rows, target_rows
+from shenbao.projects.services.milestones import add_milestone, complete_milestone, remove_milestone
 from shenbao.projects.services.projects import add_output, end_project, start_projects, submit_report
 from shenbao.web.common import acting_user, call_for
 
@@ -28,14 +30,31 @@ def _project(request: HttpRequest, pk: int) -> Project:
     return project
 
 
+def _milestone(request: HttpRequest, project: Project) -> Milestone:
+    raw = request.POST.get("milestone", "")
+    milestone = project.milestones.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else None
+    if milestone is None:
+        raise Http404(_("No such milestone."))
+    return milestone
+
+
+def _date(request: HttpRequest, name: str) -> dt.date | None:
+    """A date field; empty is None (the service says what is missing), a malformed one a ValueError."""
+    raw = request.POST.get(name, "").strip()
+    return dt.date.fromisoformat(raw) if raw else None
+
+
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     reported = set(project.reports.values_list("kind", flat=True))
+    today = timezone.localdate()
     context = {
         "project": project,
         "rows": target_rows(project),
-        "milestones": list(project.milestones.all()),
+        "milestones": milestone_rows(project, today),
+        "today": today,
+        "may_complete_milestones": request.user.has_perm("projects.complete_milestone", project) and project.status == "active",
         "reports": list(project.reports.all()),
         "outputs": list(project.outputs.all()),
         "may_report": request.user.has_perm("projects.report", project) and project.status == "active",
@@ -81,6 +100,17 @@ def project_action(request: HttpRequest, pk: int) -> HttpResponse:
                 title=request.POST.get("title", ""),
                 reference=request.POST.get("reference", ""),
                 on=dt.date.fromisoformat(on) if on else None,
+                actor=actor,
+            )
+        elif action == "milestone_add" and request.user.has_perm("projects.manage_project", project):
+            add_milestone(project=project, title=request.POST.get("title", ""), due=_date(request, "due"), actor=actor)
+        elif action == "milestone_remove" and request.user.has_perm("projects.manage_project", project):
+            remove_milestone(milestone=_milestone(request, project), actor=actor)
+        elif action == "milestone_done" and request.user.has_perm("projects.complete_milestone", project):
+            complete_milestone(
+                milestone=_milestone(request, project),
+                on=_date(request, "done_on"),
+                note=request.POST.get("note", ""),
                 actor=actor,
             )
         elif action in ("complete", "terminate") and request.user.has_perm("projects.manage_project", project):

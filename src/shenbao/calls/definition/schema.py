@@ -564,6 +564,10 @@ class AgreementTerms(Strict):
     required: bool = True
     deadline: WorkingDayDeadline | None = None
     forfeit_when_missed: bool = True
+    # Reminders of the signing deadline (``send_agreement_reminders``): one when this many working
+    # days are left to sign (the day itself and the last day counted), and one on the last day;
+    # 0 sends only the last day's.
+    reminder_working_days: int = Field(default=5, ge=0, le=60)
     offer_to_reserve: bool = False
     grantee_change_allowed: bool = True
     parties: list[AgreementParty] = Field(default_factory=_default_parties)

@@ -19,12 +19,6 @@ from shenbao.projects.services.projects import met
 MET_LABELS = {True: _("Target met"), False: _("Target not met"), None: _("Not reported yet")}
 
 
-def _text(value: dict[str, str] | None, language: str | None) -> str:
-    """A target's name or unit; targets copied from a pydantic text may carry the key ``zh_hans``."""
-    value = {k.replace("_", "-"): v for k, v in (value or {}).items()}
-    return text_get(value, language)
-
-
 def project_rows(call: Call, filters: Filters) -> Iterator[dict[str, Any]]:
     projects = (
         Project.objects.filter(agreement__award__call=call)
@@ -60,10 +54,10 @@ def project_rows(call: Call, filters: Filters) -> Iterator[dict[str, Any]]:
             yield {
                 **common,
                 "kpi": t.code,
-                "kpi_name": _text(t.name, language),
+                "kpi_name": text_get(t.name, language),
                 "comparator": t.comparator,
                 "target": t.target,
-                "unit": _text(t.unit, language),
+                "unit": text_get(t.unit, language),
                 "actual": actual,
                 "met": str(MET_LABELS[met(t.comparator, t.target, actual)]),
             }

@@ -19,7 +19,7 @@ from shenbao.calls.definition.schema import CallDefinition
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
-from shenbao.projects.enums import ProjectStatus, ReportKind
+from shenbao.projects.enums import MilestoneKind, ProjectStatus, ReportKind
 from shenbao.projects.errors import ProjectError
 from shenbao.projects.models import KpiTarget, Milestone, Output, Project, Report
 from shenbao.projects.transitions import check_transition
@@ -73,10 +73,10 @@ def start_projects(*, call: Call, actor: User, start: dt.date | None = None) -> 
                 KpiTarget(
                     project=project,
                     code=t.code,
-                    name=dict(t.name),
+                    name=t.name.as_dict(),
                     comparator=t.comparator,
                     target=t.target,
-                    unit=dict(t.unit),
+                    unit=t.unit.as_dict(),
                 )
                 for code in codes
                 if (t := templates.get(code)) is not None
@@ -85,8 +85,8 @@ def start_projects(*, call: Call, actor: User, start: dt.date | None = None) -> 
         middle = start + (project.end_date - start) / 2
         Milestone.objects.bulk_create(
             [
-                Milestone(project=project, title=str(_("Mid-term report")), due=middle),
-                Milestone(project=project, title=str(_("Final report")), due=project.end_date),
+                Milestone(project=project, kind=MilestoneKind.MIDTERM, due=middle),
+                Milestone(project=project, kind=MilestoneKind.FINAL, due=project.end_date),
             ]
         )
         log_action(action="shenbao.project.started", obj=application, actor=actor, data={"project": project.pk})
@@ -121,13 +121,11 @@ def submit_report(
     if evidence is not None:
         report.evidence.save(evidence_name or "evidence", File(evidence), save=False)
     report.save()
-    Milestone.objects.filter(project=locked, due=_milestone_day(locked, kind)).update(done_on=timezone.localdate())
+    Milestone.objects.filter(project=locked, kind=MilestoneKind(kind), done_on__isnull=True).update(
+        done_on=timezone.localdate(), done_by=actor
+    )
     log_action(action="shenbao.project.reported", obj=locked.agreement.award.application, actor=actor, data={"kind": kind})
     return report
-
-
-def _milestone_day(project: Project, kind: str) -> dt.date:
-    return project.end_date if kind == ReportKind.FINAL else project.start_date + (project.end_date - project.start_date) / 2
 
 
 @transaction.atomic
