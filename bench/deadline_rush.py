@@ -97,11 +97,14 @@ def post(path: str, token: str | None, body: dict[str, Any]) -> tuple[int, float
     return response.status, (time.perf_counter() - start) * 1000
 
 
-def run(requests: list[tuple[str, str | None, dict[str, Any]]], concurrency: int) -> dict[str, Any]:
+def timed(requests: list[tuple[str, str | None, dict[str, Any]]], concurrency: int) -> tuple[list[tuple[int, float]], float]:
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         results = list(pool.map(lambda r: post(*r), requests))
-    elapsed = time.perf_counter() - start
+    return results, time.perf_counter() - start
+
+
+def summary(results: list[tuple[int, float]], elapsed: float) -> dict[str, Any]:
     latencies = sorted(ms for _, ms in results)
     statuses: dict[int, int] = {}
     for status, _ in results:
@@ -114,6 +117,10 @@ def run(requests: list[tuple[str, str | None, dict[str, Any]]], concurrency: int
         "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
         "statuses": statuses,
     }
+
+
+def run(requests: list[tuple[str, str | None, dict[str, Any]]], concurrency: int) -> dict[str, Any]:
+    return summary(*timed(requests, concurrency))
 
 
 def wait_for_server() -> None:
@@ -130,7 +137,8 @@ def wait_for_server() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--applicants", type=int, default=200)
+    parser.add_argument("--applicants", type=int, default=200, help="per round")
+    parser.add_argument("--rounds", type=int, default=3, help="rush then floor, this many times (noise shows as spread)")
     parser.add_argument("--late", type=int, default=40)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--warm", type=int, default=40, help="untimed submissions (and floor requests) first")
@@ -140,8 +148,9 @@ def main() -> None:
 
     recreate_database()
     setup_django()
-    rows, code = prepare(args.warm + args.applicants + args.late)
-    warm, on_time, late = rows[: args.warm], rows[args.warm : args.warm + args.applicants], rows[args.warm + args.applicants :]
+    applicants = args.applicants * args.rounds
+    rows, code = prepare(args.warm + applicants + args.late)
+    warm, on_time, late = rows[: args.warm], rows[args.warm : args.warm + applicants], rows[args.warm + applicants :]
     env = {
         **os.environ,
         "DATABASE_URL": DSN,
@@ -177,10 +186,31 @@ def main() -> None:
         # Warm every worker on both paths (imports, caches), untimed.
         run([(f"/api/v1/applications/{pk}/submit/", token, {"key": f"k{pk}"}) for pk, token in warm], args.concurrency)
         run([("/bench/floor/", None, {}) for _ in warm], args.concurrency)
-        # Each applicant double-clicks: two concurrent requests with the same key.
-        rush = [(f"/api/v1/applications/{pk}/submit/", token, {"key": f"k{pk}"}) for pk, token in on_time for _ in range(2)]
-        rush_result = run(rush, args.concurrency)
-        floor_result = run([("/bench/floor/", None, {}) for _ in range(len(rush))], args.concurrency)
+        # Each applicant double-clicks: two concurrent requests with the same key. Rounds alternate
+        # the rush and the floor, so that a slow spell of the machine falls on both.
+        rush_all: list[tuple[int, float]] = []
+        floor_all: list[tuple[int, float]] = []
+        rush_seconds = floor_seconds = 0.0
+        rounds = []
+        for r in range(args.rounds):
+            batch = on_time[r * args.applicants : (r + 1) * args.applicants]
+            rush = [(f"/api/v1/applications/{pk}/submit/", token, {"key": f"k{pk}"}) for pk, token in batch for _ in range(2)]
+            rush_results, rush_elapsed = timed(rush, args.concurrency)
+            floor_results, floor_elapsed = timed([("/bench/floor/", None, {}) for _ in rush], args.concurrency)
+            rush_all += rush_results
+            floor_all += floor_results
+            rush_seconds += rush_elapsed
+            floor_seconds += floor_elapsed
+            ratio = (len(rush_results) / rush_elapsed) / (len(floor_results) / floor_elapsed)
+            rounds.append(
+                {
+                    "rush_requests_per_s": round(len(rush_results) / rush_elapsed, 1),
+                    "floor_requests_per_s": round(len(floor_results) / floor_elapsed, 1),
+                    "throughput_ratio": round(ratio, 3),
+                }
+            )
+        rush_result = summary(rush_all, rush_seconds)
+        floor_result = summary(floor_all, floor_seconds)
 
         from django.utils import timezone
 
@@ -205,7 +235,7 @@ def main() -> None:
         )
         late_submitted = Application.objects.filter(pk__in=late_ids).exclude(state="draft").count()
         result = {
-            "applicants": args.applicants,
+            "applicants": applicants,
             "concurrency": args.concurrency,
             "warm_up_requests": len(warm),
             "gunicorn_workers": args.workers,
@@ -214,12 +244,14 @@ def main() -> None:
             "rush_submit": rush_result,
             "floor_one_row": floor_result,
             "throughput_ratio": round(rush_result["requests_per_s"] / floor_result["requests_per_s"], 3),
+            "rounds": rounds,
+            "median_round_ratio": round(statistics.median(r["throughput_ratio"] for r in rounds), 3),
             "late_submit": late_result,
             "correct": {
                 "submitted_once": submitted,
                 "revisions": revisions,
                 "distinct_receipts": receipts,
-                "lost": args.applicants - submitted,
+                "lost": applicants - submitted,
                 "duplicated": revisions - submitted,
                 "late_accepted": late_submitted,
             },

@@ -92,12 +92,23 @@ def test_only_the_owner_finds_their_application(ready_application: Callable[...,
     assert _locked(application.pk, application.applicant_id) is not None
 
 
-def test_a_submission_reads_once_and_writes_three_rows(ready_application: Callable[..., Application]) -> None:
+def test_a_submission_locks_reads_once_and_writes_three_rows(ready_application: Callable[..., Application]) -> None:
     application = ready_application()
     applicant = application.applicant
     with CaptureQueriesContext(connection) as ctx:
         submit_application(application=application, actor=applicant, key="k")
     kinds = [q["sql"].split(None, 1)[0].upper() for q in ctx.captured_queries]
     statements = [k for k in kinds if k not in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")]
-    # the locked read; the revision; the application; the audit entry (mail is queued on commit)
-    assert statements == ["SELECT", "INSERT", "UPDATE", "INSERT"]
+    # the lock; the read of the rest; the revision; the application; the audit entry (mail is queued on commit)
+    assert statements == ["SELECT", "SELECT", "INSERT", "UPDATE", "INSERT"]
+
+
+def test_a_double_click_only_locks(ready_application: Callable[..., Application]) -> None:
+    application = ready_application()
+    applicant = application.applicant
+    submit_application(application=application, actor=applicant, key="k")
+    with CaptureQueriesContext(connection) as ctx:
+        again = submit_application(application=application, actor=applicant, key="k")
+    statements = [q["sql"].split(None, 1)[0].upper() for q in ctx.captured_queries]
+    assert again.created is False
+    assert [k for k in statements if k not in ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")] == ["SELECT"]

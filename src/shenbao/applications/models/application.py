@@ -14,7 +14,9 @@ from shenbao.calls.models import Call, Direction
 
 
 class Application(models.Model):
-    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"))
+    # No index of its own: the (call, state) and (call, applicant) indexes below lead with it, and every
+    # index is one more write when a submission changes the row.
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call"), db_index=False)
     direction = models.ForeignKey(
         Direction, null=True, blank=True, on_delete=models.PROTECT, related_name="applications", verbose_name=_("direction")
     )
@@ -25,7 +27,7 @@ class Application(models.Model):
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("lead organisation")
     )
     state = models.CharField(_("state"), max_length=20, choices=ApplicationState.choices, default=ApplicationState.DRAFT)
-    receipt_number = models.CharField(_("receipt number"), max_length=40, unique=True, null=True, blank=True)
+    receipt_number = models.CharField(_("receipt number"), max_length=40, null=True, blank=True)  # unique: Meta
     title = models.CharField(_("project name"), max_length=300, blank=True)
     english_title = models.CharField(_("English title"), max_length=300, blank=True)
     duration_months = models.PositiveSmallIntegerField(_("duration (months)"), null=True, blank=True)
@@ -61,6 +63,8 @@ class Application(models.Model):
             models.Index(fields=["call", "state"], name="app_call_state_idx"),
             models.Index(fields=["call", "applicant"], name="app_call_applicant_idx"),
         ]
+        # A constraint rather than unique=True: PostgreSQL gets no second, pattern-matching index.
+        constraints = [models.UniqueConstraint(fields=["receipt_number"], name="app_receipt_number_unique")]
 
     def __str__(self) -> str:
         return self.receipt_number or f"#{self.pk} {self.title}".strip()
@@ -69,8 +73,9 @@ class Application(models.Model):
 class ApplicationRevision(models.Model):
     """A frozen, numbered snapshot of a submitted application (DESIGN §4)."""
 
+    # Indexed by the (application, number) constraint, which leads with it.
     application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("application")
+        Application, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("application"), db_index=False
     )
     number = models.PositiveIntegerField(_("revision"))
     content: models.JSONField[dict[str, Any]] = models.JSONField(_("content"))

@@ -51,6 +51,15 @@ def _check_vendor(vendor: str) -> None:
         raise NotImplementedError(f"JSON reads are written for PostgreSQL and SQLite, not {vendor}")
 
 
+def json_object(vendor: str, pairs: dict[str, str]) -> str:
+    """A JSON object of SQL expressions, as text, keyed by ``pairs``' keys."""
+    _check_vendor(vendor)
+    body = ", ".join(f"'{key}', {value}" for key, value in pairs.items())
+    if vendor == "postgresql":
+        return f"JSON_BUILD_OBJECT({body})::text"
+    return f"JSON_OBJECT({body})"
+
+
 def json_object_sql(model: type[models.Model], alias: str, vendor: str, quote: Quote, exclude: Collection[str] = ()) -> str:
     """A JSON object of the row ``alias`` of ``model``, keyed by attribute name."""
     _check_vendor(vendor)
