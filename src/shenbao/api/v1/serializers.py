@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from shenbao.applications.models import Application, Attachment, FormalCheckDecision, Partner, TeamMember
 from shenbao.applications.services.drafts import EDITABLE
+from shenbao.applications.services.parts import PARTNER_FIELDS
 from shenbao.calls.models import Call, Direction
 
 
@@ -156,18 +157,7 @@ class InvitationSerializer(serializers.ModelSerializer[TeamMember]):
 class PartnerSerializer(serializers.ModelSerializer[Partner]):
     class Meta:
         model = Partner
-        fields = (
-            "id",
-            "side",
-            "name",
-            "type",
-            "country",
-            "legal_person",
-            "registered_on",
-            "matching_funds_yuan",
-            "networks",
-            "affiliation_valid_until",
-        )
+        fields = ("id", *PARTNER_FIELDS)
         read_only_fields = ("id",)
 
 
