@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.utils import translation
 
 from shenbao.accounts.enums import OrgType
 from shenbao.accounts.models import User
@@ -14,6 +15,7 @@ from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.services.roles import grant_program_role
 from shenbao.reviews.enums import AssignmentStatus, EntryStatus
 from shenbao.reviews.errors import StageNotReady
+from shenbao.reviews.messages import reason_text
 from shenbao.reviews.models import Assignment, StageEntry
 from shenbao.reviews.queries.board import stage_conflicts
 from shenbao.reviews.queries.live import current_entry, live_entries
@@ -102,6 +104,10 @@ def test_seed_001_track_first_prizes_advance_to_finals_judged_live_by_trimmed_me
     assert (outcome.advanced, outcome.not_advanced, outcome.next_stage) == (2, 3, finals)
     a1 = StageEntry.objects.get(stage=track, application__title="A1")
     assert (a1.status, a1.reason["code"], a1.reason["tier"]) == (EntryStatus.ADVANCED, "won_tier", "first")
+    with translation.override("zh-hans"):  # the tier's name in the reader's language, not the other one
+        assert reason_text(a1.reason) == "获得奖项等级 一等奖"
+    with translation.override("en"):
+        assert reason_text(a1.reason) == "Won the prize tier First prize"
     assert sorted(StageEntry.objects.filter(stage=finals).values_list("application__title", flat=True)) == ["A1", "B1"]
 
     # Every judge scores every finalist (the same panel for all).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.core.text import text_get
@@ -46,7 +47,7 @@ def reason_text(reason: dict[str, object]) -> str:
         return str(reason.get("code", ""))
     values = {k: ("" if v is None else v) for k, v in reason.items()}
     if reason.get("tier_name"):
-        values["tier"] = text_get(reason["tier_name"], None)  # type: ignore[arg-type]
+        values["tier"] = text_get(reason["tier_name"], get_language())  # type: ignore[arg-type]
     return str(template) % values
 
 

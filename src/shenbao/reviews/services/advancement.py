@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
@@ -104,7 +105,7 @@ def advance_stage(
     if Assignment.objects.filter(stage=following).exists():
         raise StageNotReady(
             _("“%(stage)s” has already begun (experts are assigned); advancement can no longer change."),
-            params={"stage": text_get(following.name, None)},
+            params={"stage": text_get(following.name, get_language())},
         )
     entries = {e.application_id: e for e in StageEntry.objects.filter(stage=stage).select_related("application__direction")}
     if not entries:
@@ -124,7 +125,7 @@ def advance_stage(
             reasons[pk] = {"code": "signed_off" if pk in chosen else "not_signed_off", "advances": pk in chosen}
     else:
         decisions = _decisions(stage, n, threshold, boundary)
-        tier_names = {t.code: dict(t.name) for t in current_definition(stage.call).selection.prize_tiers}
+        tier_names = {t.code: t.name.as_dict() for t in current_definition(stage.call).selection.prize_tiers}
         undecided = [d for d in decisions if d.outcome == Outcome.UNDECIDED]
         if undecided:
             raise StageNotReady(

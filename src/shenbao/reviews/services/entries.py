@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
@@ -28,7 +29,8 @@ def open_stage(*, stage: ReviewStage, actor: User) -> int:
     before = previous_stage(stage)
     if before is not None and before.kind != StageKind.FORMAL_CHECK:
         raise StageNotReady(
-            _("Applications enter this stage by advancing from “%(stage)s”."), params={"stage": text_get(before.name, None)}
+            _("Applications enter this stage by advancing from “%(stage)s”."),
+            params={"stage": text_get(before.name, get_language())},
         )
     passed = Application.objects.filter(call_id=stage.call_id, state=ApplicationState.CHECK_PASSED)
     present = set(StageEntry.objects.filter(stage=stage).values_list("application_id", flat=True))

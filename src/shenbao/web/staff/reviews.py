@@ -275,7 +275,7 @@ def _prize_tiers(request: HttpRequest, stage: ReviewStage, ranking: Any) -> tupl
     if any(t["count"] is None for t in tiers):
         return tiers, {}, 0
     results = assign_prize_tiers(ranking.rankings, [Tier(t["code"], int(t["count"])) for t in tiers])
-    names = {t["code"]: text_get(t["name"], None) for t in tiers}
+    names = {t["code"]: text_get(t["name"], get_language()) for t in tiers}
     tier_of = {
         int(a.application): names[a.tier] if a.tier else str(_("Tied at a prize-tier boundary")) if a.candidate_tiers else ""
         for result in results.values()
