@@ -56,6 +56,19 @@ def test_related_rows_come_back_as_the_orm_reads_them() -> None:
             [o.application for o in got]  # the parent is cached on each child
         assert len(ctx.captured_queries) == 0, relation
         assert [_values(o) for o in got] == [_values(o) for o in expected], relation
+    # the rows the application points at: every column as the ORM reads it (the call's definition stays deferred)
+    pointed = [
+        (locked.call, fresh.call),
+        (locked.direction, fresh.direction),
+        (locked.applicant, fresh.applicant),
+        (locked.applicant.person, fresh.applicant.person),
+        (locked.lead_organisation, fresh.lead_organisation),
+    ]
+    for got, expected in pointed:
+        fields = [f for f in expected._meta.concrete_fields if f.name != "definition" or got is not locked.call]
+        assert [getattr(got, f.attname) for f in fields] == [getattr(expected, f.attname) for f in fields], got
+    assert "definition" in locked.call.get_deferred_fields()
+    assert locked.call.definition == fresh.call.definition  # loaded on first use
     # dates, JSON and nullable booleans keep their Python types
     partner = locked.partners.all()[0]
     assert partner.registered_on == fresh.partners.get(pk=partner.pk).registered_on
