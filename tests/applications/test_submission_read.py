@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -12,12 +13,13 @@ from django.utils import timezone
 
 from shenbao.accounts.models import User
 from shenbao.accounts.services.accounts import add_previous_award
-from shenbao.applications.enums import InvitationStatus
+from shenbao.applications.enums import ApplicationState, InvitationStatus
 from shenbao.applications.facts import application_facts
-from shenbao.applications.models import Application, TeamMember
+from shenbao.applications.models import Application, Attachment, TeamMember
 from shenbao.applications.queries.submission import lock_for_submission
 from shenbao.applications.services.submission import submit_application
 from shenbao.calls.queries.definitions import current_definition
+from tests.api.test_api_v1 import api
 from tests.applications.fixtures import make_ready_application, open_call, submitted_seed_003_application
 
 pytestmark = pytest.mark.django_db
@@ -44,12 +46,19 @@ def test_related_rows_come_back_as_the_orm_reads_them() -> None:
         token="t-1",
         responded_at=timezone.now(),
     )
+    # A second attachment uploaded "earlier" than the first: the ORM lists attachments by upload time, not by id.
+    first = application.attachments.get()
+    second = Attachment.objects.create(
+        application=application, document_code=first.document_code, original_name="补充.pdf", share_link="https://example.com/x"
+    )
+    Attachment.objects.filter(pk=second.pk).update(uploaded_at=first.uploaded_at - dt.timedelta(hours=1))
     fresh = Application.objects.get(pk=application.pk)
+    assert [a.pk for a in fresh.attachments.all()] == [second.pk, first.pk]
     found = _locked(application.pk)
     assert found is not None
     locked, _reads = found
     for relation in ("partners", "team", "attachments"):
-        expected = sorted(getattr(fresh, relation).all(), key=lambda o: o.pk)
+        expected = list(getattr(fresh, relation).all())  # in the ORM's order
         assert expected, relation  # the builder gives each relation at least one row
         with CaptureQueriesContext(connection) as ctx:
             got = list(getattr(locked, relation).all())
@@ -66,7 +75,8 @@ def test_related_rows_come_back_as_the_orm_reads_them() -> None:
     ]
     for got, expected in pointed:
         fields = [f for f in expected._meta.concrete_fields if f.name != "definition" or got is not locked.call]
-        assert [getattr(got, f.attname) for f in fields] == [getattr(expected, f.attname) for f in fields], got
+        # repr: a Decimal keeps its places, a datetime its zone
+        assert [repr(getattr(got, f.attname)) for f in fields] == [repr(getattr(expected, f.attname)) for f in fields], got
     assert "definition" in locked.call.get_deferred_fields()
     assert locked.call.definition == fresh.call.definition  # loaded on first use
     # dates, JSON and nullable booleans keep their Python types
@@ -96,6 +106,34 @@ def test_the_reads_give_the_same_facts_and_counts_as_the_queries(
     definition = current_definition(draft.call)
     fresh = Application.objects.select_related("call", "direction", "applicant__person", "lead_organisation").get(pk=draft.pk)
     assert application_facts(locked, definition, reads=reads) == application_facts(fresh, definition)
+
+
+def test_counts_per_scope_take_only_counted_states(ready_application: Callable[..., Application], scholar: User) -> None:
+    other_topic = ready_application(topic="XM-T2")
+    submit_application(application=other_topic, actor=scholar, key="a")  # call, program
+    same_program = open_call("000", code="open-000-again")
+    organisation = scholar.memberships.get().organisation
+    elsewhere = make_ready_application(call=same_program, applicant=scholar, organisation=organisation)
+    submit_application(application=elsewhere, actor=scholar, key="b")  # program
+    states = [ApplicationState.RETURNED, ApplicationState.CHECK_FAILED, ApplicationState.WITHDRAWN, ApplicationState.DRAFT]
+    for state in states:  # the first two count in the call, the direction and the program; the last two nowhere
+        extra = ready_application(topic="XM-T1")
+        Application.objects.filter(pk=extra.pk).update(state=state)
+    draft = ready_application(topic="XM-T1")
+    found = _locked(draft.pk, scholar.pk)
+    assert found is not None
+    assert found[1].applications == {"call": 3, "direction": 2, "program": 4}
+    Application.objects.filter(pk=draft.pk).update(direction=None)  # no direction: the facts count that scope themselves
+    found = _locked(draft.pk, scholar.pk)
+    assert found is not None
+    assert found[1].applications == {"call": 3, "program": 4}
+
+
+def test_an_id_out_of_range_is_not_found(scholar: User) -> None:
+    assert _locked(2**64) is None
+    assert _locked(0) is None
+    response = api(scholar).post(f"/api/v1/applications/{2**70}/submit/", {"key": "k"}, format="json")
+    assert response.status_code == 404
 
 
 def test_only_the_owner_finds_their_application(ready_application: Callable[..., Application]) -> None:

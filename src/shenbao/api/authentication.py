@@ -1,4 +1,4 @@
-"""API token authentication: DRF's TokenAuthentication, reading the user and the token in one prepared statement."""
+"""API token authentication: DRF's TokenAuthentication, reading the user and the token in one statement (SQL built once)."""
 
 from __future__ import annotations
 

@@ -39,7 +39,8 @@ from shenbao.core.queries.inline import table as t
 
 _RELATIONS = (("partners", Partner), ("team", TeamMember), ("attachments", Attachment))
 _COUNTED = sorted(COUNTED_STATES)
-_CALL_DEFERRED = ("definition",)  # parsed definitions are cached by content hash; loaded only on a miss
+_CALL_DEFERRED = ("definition",)
+_MAX_ID = 2**63 - 1  # parsed definitions are cached by content hash; loaded only on a miss
 
 
 def _awards(outer: str, vendor: str, q: Quote) -> str:
@@ -178,6 +179,8 @@ def lock_for_submission(pk: int, applicant_id: int | None = None) -> LockedAppli
     Its ``load()`` then reads everything else in one statement; after it the instances behave as
     if select_related / prefetch_related had loaded them (tests/applications/test_submission_read.py
     compares them with the ORM's)."""
+    if not 0 < pk <= _MAX_ID:
+        return None  # no such row (SQLite would refuse an integer this large rather than find nothing)
     sql, _ = _statement(connection.vendor, "lock-own" if applicant_id is not None else "lock")
     params = [pk] + ([applicant_id] if applicant_id is not None else [])
     found = list(Application.objects.raw(sql, params))

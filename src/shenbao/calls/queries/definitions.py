@@ -15,10 +15,15 @@ def current_definition(call: Call) -> CallDefinition:
     """
     cached = _CACHE.get(call.definition_hash)
     if cached is None:
-        cached = parse_definition(call.definition)
+        definition_hash, definition = call.definition_hash, call.__dict__.get("definition")
+        if definition is None:
+            # Deferred (a read that skips the large column while the parsed one is cached): read the
+            # definition together with its hash, so a change in between cannot cache one under the other.
+            definition_hash, definition = Call.objects.values_list("definition_hash", "definition").get(pk=call.pk)
+        cached = parse_definition(definition)
         if len(_CACHE) >= 64:
             _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[call.definition_hash] = cached
+        _CACHE[definition_hash] = cached
     return cached
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Collection
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -112,7 +113,23 @@ def _python_value(field: models.Field[Any, Any], value: Any) -> Any:
     converted = field.to_python(value)
     if isinstance(converted, dt.datetime) and settings.USE_TZ and converted.tzinfo is None:
         converted = converted.replace(tzinfo=dt.UTC)  # SQLite keeps UTC without an offset
+    if isinstance(field, models.DecimalField) and isinstance(converted, Decimal):
+        converted = converted.quantize(Decimal(1).scaleb(-field.decimal_places))  # as the database gives it
     return converted
+
+
+def _in_model_order(model: type[M], objects: list[M]) -> list[M]:
+    """``objects`` in the model's default ordering (``Meta.ordering``), then by primary key, as the ORM lists them."""
+    objects = sorted(objects, key=lambda o: o.pk)
+    for name in reversed(model._meta.ordering or ()):
+        if not isinstance(name, str):
+            raise NotImplementedError(f"{model.__name__}: ordering by expressions is not read from JSON")
+        descending = name.startswith("-")
+        field = model._meta.get_field(name.lstrip("-"))
+        attname = field.attname  # type: ignore[union-attr]
+        # NULLs sort last ascending and first descending, as on PostgreSQL.
+        objects.sort(key=lambda o: (getattr(o, attname) is None, getattr(o, attname) or 0), reverse=descending)
+    return objects
 
 
 def _instance(model: type[M], fields: list[models.Field[Any, Any]], data: dict[str, Any], using: str) -> M:
@@ -121,11 +138,9 @@ def _instance(model: type[M], fields: list[models.Field[Any, Any]], data: dict[s
 
 
 def rows_from_json(model: type[M], text: str, *, using: str = "default") -> list[M]:
-    """Model instances, in primary-key order, from the text of ``rows_sql``."""
+    """Model instances, in the model's default order, from the text of ``rows_sql``."""
     fields = _fields(model)
-    objects = [_instance(model, fields, data, using) for data in json.loads(text)]
-    objects.sort(key=lambda o: o.pk)
-    return objects
+    return _in_model_order(model, [_instance(model, fields, data, using) for data in json.loads(text)])
 
 
 def row_from_json(model: type[M], text: str | None, *, exclude: Collection[str] = (), using: str = "default") -> M | None:
