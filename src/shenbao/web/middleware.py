@@ -60,6 +60,8 @@ class UploadLimitMiddleware:
         cap = settings.SHENBAO_MAX_REQUEST_MB * MB
         if length is not None and length > cap:
             return render(request, "web/upload_refused.html", {"limit": settings.SHENBAO_MAX_REQUEST_MB}, status=413)
+        if length is not None and length <= MB:
+            return None  # every limit below is at least 1 MB: nothing to look up for a small request
         try:
             match = resolve(request.path_info)
         except Resolver404:
