@@ -4,8 +4,9 @@ the same permission predicates; refusals are a code and a translated sentence.""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
+from django.db import models
 from django.http import FileResponse, Http404, QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -77,6 +78,9 @@ class Refused(APIException):
         super().__init__(body)
 
 
+M = TypeVar("M", bound=models.Model)
+
+
 def _domain(exc: DomainError) -> Refused:
     return Refused(exc.code, str(exc))
 
@@ -91,6 +95,15 @@ def _application(request: Request, pk: int) -> Application:
     if application is None:
         raise Http404(_("No such application."))
     return application
+
+
+def _part(model: type[M], application: Application, pk: int, missing: str) -> M:
+    """The application's team member, partner or attachment ``pk`` (its application already in hand), else 404."""
+    part = model._default_manager.filter(application=application, pk=pk).first()
+    if part is None:
+        raise Http404(missing)
+    part.application = application  # type: ignore[attr-defined]
+    return part
 
 
 def _require(request: Request, application: Application, permission: str) -> None:
@@ -154,9 +167,7 @@ class TeamMemberView(APIView):
     @extend_schema(responses={204: None, **REFUSALS})
     def delete(self, request: Request, pk: int, member_pk: int) -> Response:
         application = _application(request, pk)
-        member = TeamMember.objects.select_related("application").filter(application=application, pk=member_pk).first()
-        if member is None:
-            raise Http404(_("No such team member."))
+        member = _part(TeamMember, application, member_pk, _("No such team member."))
         _require(request, application, "applications.change_application")
         try:
             remove_team_member(member=member, actor=acting_user(request))
@@ -258,10 +269,7 @@ class PartnerDetailView(APIView):
 
     def _partner(self, request: Request, pk: int, partner_pk: int) -> Partner:
         application = _application(request, pk)
-        partner = Partner.objects.filter(application=application, pk=partner_pk).first()
-        if partner is None:
-            raise Http404(_("No such partner."))
-        partner.application = application
+        partner = _part(Partner, application, partner_pk, _("No such partner."))
         _require(request, application, "applications.change_application")
         return partner
 
@@ -343,11 +351,7 @@ class AttachmentDetailView(APIView):
 
     def _attachment(self, request: Request, pk: int, attachment_pk: int) -> Attachment:
         application = _application(request, pk)
-        attachment = Attachment.objects.filter(application=application, pk=attachment_pk).first()
-        if attachment is None:
-            raise Http404(_("No such document."))
-        attachment.application = application
-        return attachment
+        return _part(Attachment, application, attachment_pk, _("No such document."))
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: None})
     def get(self, request: Request, pk: int, attachment_pk: int) -> FileResponse:
