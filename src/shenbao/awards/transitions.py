@@ -3,6 +3,7 @@
 from shenbao.awards.enums import AwardStatus as W
 from shenbao.awards.enums import ObjectionStatus as O
 from shenbao.awards.enums import RunStatus as R
+from shenbao.core.lifecycle import Lifecycle
 from shenbao.core.lifecycle import check_transition as _check
 
 RUN_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -25,6 +26,12 @@ OBJECTION_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 LABELS = {**dict(R.choices), **dict(W.choices), **dict(O.choices)}
+
+RUN_LIFECYCLE = Lifecycle("selection_run", RUN_TRANSITIONS, dict(R.choices), "shenbao.selection", initial=frozenset({R.PROPOSED}))
+AWARD_LIFECYCLE = Lifecycle("award", AWARD_TRANSITIONS, dict(W.choices), "shenbao.award", initial=frozenset({W.APPROVED}))
+OBJECTION_LIFECYCLE = Lifecycle(
+    "objection", OBJECTION_TRANSITIONS, dict(O.choices), "shenbao.objection", initial=frozenset({O.RECEIVED})
+)
 
 
 def check_transition(table: dict[str, frozenset[str]], current: str, target: str) -> None:

@@ -1,5 +1,6 @@
 """The project lifecycle as a declared table (DESIGN §4)."""
 
+from shenbao.core.lifecycle import Lifecycle
 from shenbao.core.lifecycle import check_transition as _check
 from shenbao.projects.enums import ProjectStatus as S
 
@@ -8,6 +9,8 @@ PROJECT_TRANSITIONS: dict[str, frozenset[str]] = {
     S.COMPLETED: frozenset(),
     S.TERMINATED: frozenset(),
 }
+
+PROJECT_LIFECYCLE = Lifecycle("project", PROJECT_TRANSITIONS, dict(S.choices), "shenbao.project", initial=frozenset({S.ACTIVE}))
 
 
 def check_transition(current: str, target: str) -> None:
