@@ -13,11 +13,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.exceptions import APIException
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shenbao.api.parsers import BoundedJSONParser
 from shenbao.api.v1.serializers import (
     AmendResultSerializer,
     AmendSerializer,
@@ -300,7 +301,7 @@ class AttachmentListView(APIView):
     call's formats and size limit; a document that allows large media takes a share link instead."""
 
     permission_classes = [permissions.IsAuthenticated]
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser, FormParser, BoundedJSONParser]
 
     @extend_schema(responses=AttachmentSerializer(many=True))
     def get(self, request: Request, pk: int) -> Response:

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from shenbao.calls.definition.base import Qualifier
 from shenbao.calls.definition.criteria import RULE_KINDS
 from shenbao.calls.definition.schema import CallDefinition
+from shenbao.core.input_limits import LimitExceeded, check_data, check_text, check_yaml_depth
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,12 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
         seen: set[Any] = set()
         for key_node, _value in node.value:
             key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                problem = "a key must be a plain value, not a list or mapping"
+                context = "while reading a mapping"
+                raise yaml.constructor.ConstructorError(context, node.start_mark, problem, key_node.start_mark) from None
             if key in seen:
                 raise _DuplicateKey(
                     "while reading a mapping", node.start_mark, f"the key {key!r} appears twice", key_node.start_mark
@@ -58,9 +65,20 @@ class _UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: 
 
 
 def read_document(text: str, *, source: str = "<text>") -> Any:
-    """YAML (a superset of JSON) to plain data; syntax errors become a DefinitionError."""
+    """YAML (a superset of JSON) to plain data; syntax errors become a DefinitionError.
+
+    Size, nesting depth and the text itself are bounded first: libyaml's constructor recurses
+    and crashes the process on a document nested some 30,000 levels deep."""
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a subclass of the safe loader
+        check_text(text)
+        check_yaml_depth(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a subclass of the safe loader
+        check_data(data)  # "\ud800" escapes decode to lone surrogates only now
+        return data
+    except LimitExceeded as exc:
+        raise DefinitionInvalid(
+            [DefinitionError(path="", type=exc.code, message=f"{source}: {exc}", context=dict(exc.context))]
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
