@@ -132,3 +132,24 @@ def test_every_span_of_a_single_value_points_at_text_that_states_it(officer: Any
             assert "个" in source or "项" in source
         if span["path"].endswith(".budget.total"):
             assert "万元" in source or "亿元" in source
+
+
+def test_nul_bytes_and_controls_in_a_guide_are_dropped_so_the_import_is_stored_on_any_database(officer: Any) -> None:
+    """PostgreSQL refuses NUL in text: a stray one past the first 4 KB used to answer 500."""
+    text = seed_text("000")
+    data = (text[:-50] + "\x00\x07" + text[-50:] + "\x0c附件").encode()
+    assert data.index(b"\x00") > 4096  # past the sniffed head, as in the report
+    guide = import_guide(data=data, filename="000-nul.txt", actor=officer)
+    guide.refresh_from_db()
+    assert "\x00" not in guide.source_text and "\x07" not in guide.source_text
+    assert guide.source_text == text + "\n附件"
+
+
+def test_an_unhashable_key_in_a_draft_is_refused_and_the_draft_kept(officer: Any) -> None:
+    guide = import_guide(data=seed_text("000").encode(), filename="000.txt", actor=officer)
+    before = dict(guide.draft)
+    with pytest.raises(DraftInvalid) as info:
+        update_guide_draft(guide=guide, text="? [a, b]\n: c\n", actor=officer)
+    assert [e.type for e in info.value.errors] == ["syntax"]
+    guide.refresh_from_db()
+    assert guide.draft == before

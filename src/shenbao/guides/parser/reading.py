@@ -5,7 +5,9 @@ The kind of a file is decided by its content, never by its name (DESIGN §8).
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -51,7 +53,20 @@ class SourceDocument:
     notes: list[str] = field(default_factory=list)
 
 
+# NUL and the other C0 controls mean nothing in a guide, and PostgreSQL refuses NUL in text
+# columns: a stray one would make the import answer 500 after the upload was accepted.
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
 def read_document(data: bytes, *, filename: str = "") -> SourceDocument:
+    document = _read_any(data)
+    text = _CONTROLS.sub("", document.text.replace("\x0c", "\n"))
+    if not text.strip():
+        raise GuideReadError("empty", "the file is empty")
+    return dataclasses.replace(document, text=text) if text != document.text else document
+
+
+def _read_any(data: bytes) -> SourceDocument:
     if not data:
         raise GuideReadError("empty", "the file is empty")
     if len(data) > MAX_BYTES:
