@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.calls.definition.load import DefinitionError
 from shenbao.calls.definition.tables import RowProblem, TableUnreadable
+from shenbao.core.bounded import MAX_ROWS
 
 MESSAGES: dict[str, Promise] = {
     "missing": _("This field is required."),
@@ -168,10 +169,12 @@ def unreadable(exc: TableUnreadable) -> str:
         "encoding": _("The file is not UTF-8 or GB18030 text."),
         "xlsx_invalid": _("The file is not a readable .xlsx workbook."),
         "format": _("Only .csv and .xlsx files can be imported."),
+        "too_big": _("The table has far more rows or data than an import takes (at most %(rows)s rows)."),
     }
     template = texts.get(exc.type, _("The file cannot be read."))
+    params = {"rows": MAX_ROWS}  # a mapping: templates without placeholders come out unchanged
     with translation.override("zh-hans"):
-        zh = str(template)
+        zh = str(template) % params
     with translation.override("en"):
-        en = str(template)
+        en = str(template) % params
     return f"{zh} / {en}"

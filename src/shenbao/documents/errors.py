@@ -44,3 +44,13 @@ def other_call() -> DocumentRefused:
 
 def stale_reading() -> DocumentRefused:
     return DocumentRefused(_("The form you uploaded is no longer waiting for confirmation; upload it again."), code="stale")
+
+
+def too_complex(reason: str) -> DocumentRefused:
+    """A .docx that passed the size checks but holds far more than a form (or took too long to read)."""
+    messages = {
+        "too_large": _("This Word document's text unpacks to far more than a form holds, so it was not read."),
+        "too_many": _("This Word document has far more paragraphs or tables than a form, so it was not read."),
+        "too_slow": _("Reading this Word document took too long and was stopped. Save a plain copy of the form and try again."),
+    }
+    return DocumentRefused(messages.get(reason, messages["too_many"]), code="too_complex")

@@ -17,6 +17,7 @@ READ_ERRORS = {
     "docx_unreadable": _("The .docx file is damaged and cannot be read."),
     "pdf_unreadable": _("The PDF file is damaged and cannot be read."),
     "pdf_encrypted": _("The PDF is protected with a password: upload an unprotected copy."),
+    "too_complex": _("The file holds far more than a guide, or took too long to read, so it was not read."),
     "pdf_no_text": _(
         "The PDF has no text layer (it is a scanned image of %(pages)s page(s)): "
         "run it through OCR, or upload the document as text or .docx."

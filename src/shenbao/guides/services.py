@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import asdict
 from typing import Any
 
@@ -14,6 +15,7 @@ from shenbao.calls.models import Call, Program
 from shenbao.calls.services.definitions import load_call_definition
 from shenbao.calls.services.roles import grant_program_role
 from shenbao.core.audit import log_action
+from shenbao.core.bounded import Refused, run_bounded
 from shenbao.guides.enums import GuideImportStatus
 from shenbao.guides.errors import CallCodeTaken, CallNoLongerDraft, DraftInvalid, GuideUnreadable, ProgramNotYours
 from shenbao.guides.models import GuideImport
@@ -47,7 +49,10 @@ def _spans(extraction: Extraction) -> list[dict[str, Any]]:
 def import_guide(*, data: bytes, filename: str, actor: Any) -> GuideImport:
     """Read and extract an uploaded guide and keep both; nothing of the call is created yet."""
     try:
-        document = read_document(data, filename=filename)
+        # In a child process with CPU, memory and time limits: a hostile PDF or .docx costs the child.
+        document = run_bounded(functools.partial(read_document, data, filename=filename))
+    except Refused as exc:
+        raise GuideUnreadable.from_read_error(GuideReadError("too_complex", "reading took too long", **exc.context)) from exc
     except GuideReadError as exc:
         raise GuideUnreadable.from_read_error(exc) from exc
     extraction = extract_guide(document.text)

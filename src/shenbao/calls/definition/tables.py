@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from shenbao.calls.definition.schema import Direction
+from shenbao.core.bounded import MAX_ROWS, Refused, check_xlsx
 
 EXTRA = "(extra cells)"
 COLUMNS = (
@@ -69,8 +70,10 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         else:
             raise TableUnreadable("encoding")
         reader = csv.DictReader(io.StringIO(text), restkey=EXTRA)
-        rows = []
+        rows: list[dict[str, str]] = []
         for row in reader:
+            if len(rows) >= MAX_ROWS:
+                raise TableUnreadable("too_big", f"more than {MAX_ROWS} rows")
             clean = {(k or "").strip(): (v or "").strip() for k, v in row.items() if k != EXTRA}
             if row.get(EXTRA):
                 clean[EXTRA] = ", ".join(str(v) for v in row[EXTRA])
@@ -80,6 +83,10 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         from openpyxl import load_workbook
         from openpyxl.utils.exceptions import InvalidFileException
 
+        try:
+            check_xlsx(path.read_bytes())
+        except Refused as exc:
+            raise TableUnreadable("xlsx_invalid" if exc.code == "corrupt" else "too_big", str(exc)) from exc
         try:
             workbook = load_workbook(path, read_only=True, data_only=True)
         except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:

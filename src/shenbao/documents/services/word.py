@@ -16,6 +16,7 @@ from shenbao.applications.services.drafts import save_draft
 from shenbao.calls.models import Call, Direction
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
+from shenbao.core.bounded import Refused, check_docx, run_bounded
 from shenbao.documents import errors
 from shenbao.documents.describe import IDENTIFIER_PREFIX, changes_for, form_spec, stored_values
 from shenbao.documents.layout.docx_read import UnreadableDocument, read_form
@@ -99,7 +100,10 @@ def read_filled_form(*, application: Application, stream: BinaryIO, size: int, l
         call=application.call, definition=definition, direction=application.direction, language=language, application=None
     )
     try:
-        result = read_form(spec, data)
+        check_docx(data)
+        result = run_bounded(read_form, spec, data)
+    except Refused as exc:
+        raise (errors.not_a_docx() if exc.code == "corrupt" else errors.too_complex(exc.code)) from exc
     except UnreadableDocument as exc:
         raise errors.not_a_docx() from exc
     if result.identifier.startswith(IDENTIFIER_PREFIX) and result.identifier != spec.identifier:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from shenbao.core.bounded import Refused, check_docx
+
 MAX_BYTES = 20 * 1024 * 1024
 
 # The most frequent characters of Chinese official documents (simplified; their traditional
@@ -42,6 +44,14 @@ class GuideReadError(Exception):
         super().__init__(message)
         self.code = code
         self.params = params
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Read in a child process (core.bounded) and raised again in the parent: keep code and params.
+        return (_rebuild_read_error, (self.code, str(self), self.params))
+
+
+def _rebuild_read_error(code: str, message: str, params: dict[str, Any]) -> GuideReadError:
+    return GuideReadError(code, message, **params)
 
 
 @dataclass(frozen=True)
@@ -121,6 +131,12 @@ def _read_docx(data: bytes) -> SourceDocument:
                 raise GuideReadError("unsupported", "this is not a text, .docx or .pdf file")
     except zipfile.BadZipFile as exc:
         raise GuideReadError("unsupported", "this is not a text, .docx or .pdf file") from exc
+    try:
+        check_docx(data)
+    except Refused as exc:
+        if exc.code == "corrupt":
+            raise GuideReadError("docx_unreadable", "the .docx file is damaged") from exc
+        raise GuideReadError("too_complex", "the .docx holds far more than a guide", **exc.context) from exc
     import docx  # local: python-docx is only needed for .docx files
     from docx.table import Table
     from docx.text.paragraph import Paragraph
