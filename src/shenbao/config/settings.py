@@ -153,6 +153,8 @@ MEDIA_ROOT = Path(os.environ.get("SHENBAO_MEDIA_ROOT", BASE_DIR / "var" / "media
 MEDIA_URL = "media/"
 #: Any request body above this is refused before it is read (the largest document is 2 GB).
 SHENBAO_MAX_REQUEST_MB = int(os.environ.get("SHENBAO_MAX_REQUEST_MB", "2100"))
+#: Routes that take no files (forms, JSON) refuse a body above this; uploads have their own limits.
+SHENBAO_MAX_FORM_BODY_MB = int(os.environ.get("SHENBAO_MAX_FORM_BODY_MB", "4"))
 
 EMAIL_BACKEND = os.environ.get("SHENBAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SHENBAO_FROM_EMAIL", "noreply@shenbao.invalid")

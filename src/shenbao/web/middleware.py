@@ -43,12 +43,17 @@ def _api_refusal(code: str, detail: str, status: int) -> HttpResponse:
     return JsonResponse({"code": code, "detail": detail}, status=status)
 
 
+def _body_refused(request: HttpRequest) -> HttpResponse:
+    context = {"limit": settings.SHENBAO_MAX_FORM_BODY_MB, "body": True}
+    return render(request, "web/upload_refused.html", context, status=413)
+
+
 class UploadLimitMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method == "POST":
+        if request.method in ("POST", "PUT", "PATCH"):
             refused = self._refuse(request)
             if refused is not None:
                 return refused
@@ -62,9 +67,12 @@ class UploadLimitMiddleware:
             return render(request, "web/upload_refused.html", {"limit": settings.SHENBAO_MAX_REQUEST_MB}, status=413)
         if length is not None and length <= MB:
             return None  # every limit below is at least 1 MB: nothing to look up for a small request
+        form_cap = settings.SHENBAO_MAX_FORM_BODY_MB * MB
         try:
             match = resolve(request.path_info)
         except Resolver404:
+            if length is not None and length > form_cap:
+                return _body_refused(request)
             return None
         if match.url_name == "call_results":  # an objection's evidence
             if length is not None and length > (EVIDENCE_MAX_MB + 1) * MB:
@@ -75,9 +83,16 @@ class UploadLimitMiddleware:
             if length is not None and length > (guide_limit + 1) * MB:
                 return render(request, "web/upload_refused.html", {"limit": guide_limit, "guide": True}, status=413)
             return None
-        if match.url_name not in (*ATTACHMENT_URLS, "application_form_upload", *TABLE_URLS):
-            return None
         api = match.namespace.startswith("api")
+        if match.url_name not in (*ATTACHMENT_URLS, "application_form_upload", *TABLE_URLS):
+            # Every other route takes forms and JSON, never files: a body past the cap is refused
+            # before anything streams it to disk (it used to be read up to the 2 GB request cap).
+            if length is not None and length > form_cap:
+                if api:
+                    message = _("The request body is larger than %(limit)s MB; nothing was saved.")
+                    return _api_refusal("body_too_large", message % {"limit": settings.SHENBAO_MAX_FORM_BODY_MB}, 413)
+                return _body_refused(request)
+            return None
         if length is None:
             if api:
                 return _api_refusal("length_required", _("The upload did not state its size, so it was refused."), 411)
