@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
 from shenbao.accounts.models import User
@@ -42,3 +43,26 @@ def call_for(request: HttpRequest, code: str, permission: str) -> Call:
     if call is None or not request.user.has_perm(permission, call):
         raise Http404(_("No such call."))
     return call
+
+
+#: The largest value a database integer column holds: anything above is no id and no version.
+_MAX_INT = 2**63 - 1
+
+
+def int_param(value: str | None) -> int | None:
+    """A whole number from a form or query value, or None when it is not one (``abc``, ``10**30``,
+    ``-1``): such values are refused by the caller instead of raising a 500."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdecimal()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if number <= _MAX_INT else None
+
+
+def stored_file_response(stored: FieldFile, filename: str) -> FileResponse:
+    """A stored upload as a download; a file missing from storage is a 404, not a 500."""
+    try:
+        handle = stored.open("rb")
+    except (FileNotFoundError, ValueError) as exc:  # ValueError: the field has no file at all
+        raise Http404(_("The file is no longer available.")) from exc
+    return FileResponse(handle, as_attachment=True, filename=filename)

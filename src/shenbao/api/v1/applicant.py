@@ -59,7 +59,7 @@ from shenbao.web.applicant.forms import (
     partner_initial,
     partner_networks,
 )
-from shenbao.web.common import acting_user, form_errors
+from shenbao.web.common import acting_user, form_errors, stored_file_response
 
 REFUSALS = {
     400: OpenApiResponse(ErrorSerializer, description="refused: a code and a translated sentence"),
@@ -360,7 +360,7 @@ class AttachmentDetailView(APIView):
         attachment = self._attachment(request, pk, attachment_pk)
         if not attachment.file:
             raise Http404(_("This document is a share link, not a file."))
-        return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name or "document")
+        return stored_file_response(attachment.file, attachment.original_name or "document")
 
     @extend_schema(responses={204: None, **REFUSALS})
     def delete(self, request: Request, pk: int, attachment_pk: int) -> Response:

@@ -46,12 +46,25 @@ class AssignmentSerializer(serializers.ModelSerializer[Assignment]):
         fields = ("id", "application", "receipt_number", "reviewer", "status", "mode", "locked", "affinity", "explanation")
 
 
+#: Seeds and versions are stored in integer columns: larger values are refused, not a 500.
+MAX_STORED_INT = 2**31 - 1
+
+
+class ScoreField(serializers.FloatField):
+    """A score is a number: ``true`` is not 1 and ``"7"`` is not 7 (DRF's FloatField takes both)."""
+
+    def to_internal_value(self, data: Any) -> float:
+        if isinstance(data, bool) or not isinstance(data, (int, float)):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class AssignRequestSerializer(serializers.Serializer[Any]):
     mode = serializers.ChoiceField(
         choices=[AssignmentMode.OPTIMAL, AssignmentMode.RANDOM, AssignmentMode.FAIR], default=AssignmentMode.OPTIMAL
     )
     k = serializers.IntegerField(min_value=1, max_value=100, required=False)
-    seed = serializers.IntegerField(min_value=0, required=False)
+    seed = serializers.IntegerField(min_value=0, max_value=MAX_STORED_INT, required=False)
     group_by_direction = serializers.BooleanField(default=False)
 
 
@@ -83,8 +96,8 @@ class ReviewSerializer(serializers.Serializer[Any]):
     application = serializers.IntegerField(read_only=True)
     stage = serializers.CharField(read_only=True)
     state = serializers.CharField(read_only=True)
-    version = serializers.IntegerField()
-    scores = serializers.DictField(child=serializers.FloatField(allow_null=True))
+    version = serializers.IntegerField(min_value=0, max_value=MAX_STORED_INT)
+    scores = serializers.DictField(child=ScoreField(allow_null=True))
     total = serializers.FloatField(read_only=True, allow_null=True)
     confidence = serializers.IntegerField(min_value=1, max_value=5, allow_null=True, required=False)
     comment_to_applicant = serializers.CharField(allow_blank=True, required=False, default="")

@@ -11,7 +11,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -53,7 +53,7 @@ from shenbao.web.applicant.forms import (
     partner_fields,
     partner_networks,
 )
-from shenbao.web.common import acting_user, form_errors
+from shenbao.web.common import acting_user, form_errors, stored_file_response
 
 
 def register(request: HttpRequest) -> HttpResponse:
@@ -322,7 +322,7 @@ def application_attachment_download(request: HttpRequest, pk: int, attachment_pk
     attachment = Attachment.objects.filter(application=application, pk=attachment_pk).first()
     if attachment is None or not attachment.file:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name or "document")
+    return stored_file_response(attachment.file, attachment.original_name or "document")
 
 
 @login_required

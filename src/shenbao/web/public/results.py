@@ -15,6 +15,7 @@ from shenbao.awards.queries.statistics import public_summary
 from shenbao.awards.services.decisions import EVIDENCE_MAX_MB, file_objection
 from shenbao.calls.queries.public import get_call_for_viewing
 from shenbao.core.errors import DomainError
+from shenbao.web.common import int_param
 
 
 def call_results(request: HttpRequest, code: str) -> HttpResponse:
@@ -26,7 +27,8 @@ def call_results(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         if notice is None:
             raise Http404
-        award = Award.objects.filter(call=call, pk=int(request.POST.get("award", "0") or 0), status=AwardStatus.PUBLISHED).first()
+        award_pk = int_param(request.POST.get("award"))
+        award = Award.objects.filter(call=call, pk=award_pk or 0, status=AwardStatus.PUBLISHED).first()
         name, email, text = (request.POST.get(k, "").strip() for k in ("name", "email", "text"))
         if award is None or not name or "@" not in email or not text:
             messages.error(request, _("Choose the award concerned and give your name, e-mail and the objection."))

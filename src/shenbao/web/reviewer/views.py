@@ -9,7 +9,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from shenbao.reviews.queries.reviewer import assignments_of, get_assignment_for,
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.services.pool import answer_pool_invitation, declare_conflict
 from shenbao.reviews.services.reviews import save_and_submit_review, save_review, submit_review
-from shenbao.web.common import acting_user
+from shenbao.web.common import acting_user, int_param, stored_file_response
 
 
 @login_required
@@ -150,7 +150,10 @@ def assignment_save(request: HttpRequest, pk: int) -> HttpResponse:
     confidence_raw = request.POST.get("confidence", "").strip()
     submitting = request.POST.get("action") == "submit"
     error = None
-    if problems:
+    version = int_param(request.POST.get("version", "0") or "0")
+    if version is None:
+        error = str(_("The page is out of date; reload it."))
+    elif problems:
         error = " ".join(problems)
     else:
         service = save_and_submit_review if submitting else save_review
@@ -158,7 +161,7 @@ def assignment_save(request: HttpRequest, pk: int) -> HttpResponse:
             service(
                 assignment=assignment,
                 actor=acting_user(request),
-                expected_version=int(request.POST.get("version", "0") or 0),
+                expected_version=version,
                 scores=scores,
                 confidence=int(confidence_raw) if confidence_raw.isdecimal() else None,
                 comment_to_applicant=request.POST.get("comment_to_applicant", ""),
@@ -210,4 +213,4 @@ def assignment_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> 
     attachment = Attachment.objects.filter(application_id=assignment.application_id, pk=attachment_pk).first()
     if attachment is None or not attachment.file:
         raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name or "document")
+    return stored_file_response(attachment.file, attachment.original_name or "document")
