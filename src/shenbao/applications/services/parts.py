@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from shenbao.accounts.models import User
 from shenbao.applications.errors import FileRefused, NotEditable, PartnerListed
 from shenbao.applications.files import sniff
-from shenbao.applications.models import Application, Attachment, Partner
+from shenbao.applications.models import Application, ApplicationRevision, Attachment, Partner
 from shenbao.applications.services.drafts import EDITABLE_STATES
 from shenbao.calls.definition.schema import RequiredDocument
 from shenbao.calls.queries.definitions import current_definition
@@ -235,14 +235,29 @@ def attach_share_link_once(
 
 @transaction.atomic
 def remove_attachment(*, attachment: Attachment, actor: User) -> None:
-    """Take a document off a draft (the file is deleted too; submitted revisions keep their record)."""
+    """Take a document off a draft.  The file is deleted only if no revision holds it: a submitted
+    revision is immutable, so a document taken off a returned application stays in storage for it."""
     _editable(attachment.application)
+    kept = attachment.file and file_in_a_revision(attachment)
     log_action(
         action="shenbao.application.attachment_removed",
         obj=attachment.application,
         actor=actor,
         data={"document": attachment.document_code, "sha256": attachment.sha256, "link": attachment.share_link},
     )
-    if attachment.file:
+    if attachment.file and not kept:
         attachment.file.delete(save=False)
     attachment.delete()
+
+
+def file_in_a_revision(attachment: Attachment) -> bool:
+    """Whether a revision of the attachment's application lists its stored file (revisions written
+    before the file name was kept in them are matched by the document and its content hash)."""
+    if attachment.application.revision == 0:
+        return False
+    for content in ApplicationRevision.objects.filter(application_id=attachment.application_id).values_list("content", flat=True):
+        for listed in content.get("attachments", []):
+            same_content = listed.get("document") == attachment.document_code and listed.get("sha256") == attachment.sha256
+            if listed.get("file") == attachment.file.name or ("file" not in listed and same_content):
+                return True
+    return False

@@ -78,7 +78,14 @@ def snapshot(application: Application) -> dict[str, Any]:
             for p in sorted(application.partners.all(), key=lambda p: p.pk)
         ],
         "attachments": [
-            {"document": a.document_code, "sha256": a.sha256, "name": a.original_name, "link": a.share_link, "size": a.size}
+            {
+                "document": a.document_code,
+                "sha256": a.sha256,
+                "name": a.original_name,
+                "link": a.share_link,
+                "size": a.size,
+                "file": a.file.name or "",  # the stored file the revision holds: never deleted after this
+            }
             for a in sorted(application.attachments.all(), key=lambda a: a.pk)
         ],
     }
