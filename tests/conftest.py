@@ -26,6 +26,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Rate-limit counters live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _chinese_by_default(settings: Any) -> None:
     settings.LANGUAGE_CODE = "zh-hans"
     # Tasks (mail) run at once when the transaction commits; tests of the queue itself switch back.

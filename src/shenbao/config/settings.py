@@ -189,8 +189,19 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "shenbao.api.throttling.UserBurstThrottle",
+        "shenbao.api.throttling.UserDailyThrottle",
+        "shenbao.api.throttling.AnonymousThrottle",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+}
+#: API rate limits (see api/throttling.py); "N/second|minute|hour|day", or None for no limit.
+SHENBAO_API_RATES = {
+    "user_burst": os.environ.get("SHENBAO_API_RATE_USER_BURST", "120/minute"),
+    "user_day": os.environ.get("SHENBAO_API_RATE_USER_DAY", "5000/day"),
+    "anonymous": os.environ.get("SHENBAO_API_RATE_ANONYMOUS", "30/minute"),
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Shenbao API",
