@@ -69,7 +69,10 @@ def test_matching_funds_1_3_below_the_enterprise_share_fail_naming_the_share() -
 def test_matching_funds_1_3_without_the_enterprise_share_fail_as_unanswered() -> None:
     res = result(_flagship(requested=2_500_000, share=None, funds=5_000_000), "matching-funds-1.3")
     assert (res.outcome, res.reasons[0].code) == (Outcome.FAIL, "grant_share_missing")
-    assert texts(res) == ("未填写中方企业获得的国拨经费。", "The part of the grant that the Chinese enterprise receives is not given.")
+    assert texts(res) == (
+        "未填写中方企业获得的国拨经费。",
+        "The part of the grant that the Chinese enterprise receives is not given.",
+    )
 
 
 def test_matching_funds_1_3_share_above_the_grant_fails() -> None:
@@ -212,7 +215,9 @@ def test_joint_lab_name_mismatch_says_which_country_and_names() -> None:
     partner = r(facts.foreign_partners[0], country="FR")
     res = result(r(facts, title="中英人工智能联合实验室", foreign_partners=(partner,)), "name-2.2")
     zh, en = texts(res)
-    assert en == "The country in the name “中英人工智能联合实验室” is not the partner country France; the name should use: 法, 法国."
+    assert (
+        en == "The country in the name “中英人工智能联合实验室” is not the partner country France; the name should use: 法, 法国."
+    )
     assert zh == "名称“中英人工智能联合实验室”中的国家简称与合作国法国不符；名称应使用：法、法国。"
 
 
