@@ -76,6 +76,7 @@ def prepare(count: int) -> tuple[list[tuple[int, str]], str]:
             name=f"压测申请人{i}",
             birth_date=dt.date(1990, 1, 1),
             position=Position.FACULTY,
+            overseas_employment=False,
             employment_type=EmploymentType.FULL_TIME,
         )
         add_membership(user=user, organisation=university)

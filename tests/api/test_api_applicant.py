@@ -244,6 +244,7 @@ def test_partners_added_edited_and_removed(ready_application: Callable[..., Appl
         "matching_funds_yuan": 0,
         "networks": [],
         "affiliation_valid_until": None,
+        "external_affiliation": None,
     }
     clash = client.post(url, {**body, "matching_funds_yuan": 5000}, format="json")
     assert (clash.status_code, clash.json()["code"]) == (400, "partner_listed")

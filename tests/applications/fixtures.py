@@ -76,6 +76,7 @@ def scholar(university: Organisation) -> User:
         name="青年学者",
         birth_date=dt.date(1988, 6, 1),
         position=Position.FACULTY,
+        overseas_employment=False,
         employment_type=EmploymentType.FULL_TIME,
     )
     add_membership(user=user, organisation=university, role=MembershipRole.MEMBER)
@@ -133,6 +134,7 @@ def submitted_seed_003_application(*, title: str, password: str | None = None) -
         name="王伟",
         birth_date=dt.date(1980, 1, 1),
         position=Position.FACULTY,
+        overseas_employment=False,
         employment_type=EmploymentType.FULL_TIME,
     )
     update_profile(user=user, name="王伟", name_en="Wang Wei", birth_date=dt.date(1980, 1, 1), position=Position.FACULTY)

@@ -14,5 +14,6 @@ def young_scholar(email: str) -> User:
         name="青年学者",
         birth_date=dt.date(1990, 1, 1),
         position=Position.FACULTY,
+        overseas_employment=False,
         employment_type=EmploymentType.FULL_TIME,
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 from shenbao.calls.definition import criteria as c
 from shenbao.calls.definition.schema import CallDefinition
-from shenbao.core.countries import expand_countries
+from shenbao.core.countries import chinese_short_names, expand_countries
 from shenbao.eligibility.engine import applies
 from shenbao.eligibility.facts import (
     ApplicationFacts,
@@ -37,11 +37,21 @@ def _rules(rule: Any) -> list[Any]:
     return [rule]
 
 
-def _title_for(pattern: str, examples: list[str]) -> str:
+def _title_for(pattern: str, examples: list[str], countries: list[str]) -> str:
+    names = [n for code in countries for n in chinese_short_names(code)] if countries else None
     for example in examples:
-        if re.fullmatch(pattern, example):
+        if re.fullmatch(c.country_pattern(pattern, names), example):
             return example
-    raise AssertionError(f"no example for pattern {pattern}")
+    raise AssertionError(f"no example for pattern {pattern} and countries {countries}")
+
+
+def _country_of_an_example(rule: c.NamePatternRule, allowed: list[str]) -> str | None:
+    """A partner country the call's own examples name (中沙… → SA), so the good title fits the partner."""
+    for example in rule.examples:
+        for code in allowed:
+            if re.fullmatch(c.country_pattern(rule.pattern, list(chinese_short_names(code))), example):
+                return code
+    return None
 
 
 def good_facts(definition: CallDefinition, direction: str | None) -> ApplicationFacts:
@@ -59,6 +69,14 @@ def good_facts(definition: CallDefinition, direction: str | None) -> Application
             partner_countries = [x for x in partner_countries if x in allowed] or allowed[:1]
     if not partner_countries and kinds & {"partner_registration", "partner_organisation", "partner_affiliation", "participation"}:
         partner_countries = ["DE"]
+    for _, r in rules:
+        if isinstance(r, c.NamePatternRule) and c.COUNTRY_PLACEHOLDER in r.pattern and partner_countries:
+            allowed = next(
+                (expand_countries(list(p.countries)) for _, p in rules if isinstance(p, c.PartnerCountryRule)), partner_countries
+            )
+            named = _country_of_an_example(r, [x for x in allowed if x in partner_countries] + allowed)
+            if named is not None:
+                partner_countries = [named, *[x for x in partner_countries if x != named]]
     networks = frozenset(r.network for _, r in rules if isinstance(r, c.PartnerOrganisationRule | c.PartnerAffiliationRule))
     org_types = [r.org_types for _, r in rules if isinstance(r, c.PartnerRegistrationRule) and r.org_types]
     partner_type = org_types[0][0] if org_types else "enterprise"
@@ -71,6 +89,7 @@ def good_facts(definition: CallDefinition, direction: str | None) -> Application
             registered_on=dt.date(2010, 1, 1),
             networks=networks,
             affiliation_valid_until=dt.date(2027, 12, 31),
+            external_affiliation=True,
         )
         for i, country in enumerate(partner_countries, start=1)
     )
@@ -81,9 +100,13 @@ def good_facts(definition: CallDefinition, direction: str | None) -> Application
     lead_type = lead_types[0][0] if lead_types else (participation[0].types[0] if participation else "university")
     requested = 2_000_000
     lead = OrgFacts(name="Lead", type=lead_type, country="CN", legal_person=True, registered_on=dt.date(2000, 1, 1))
+    share: int | None = None
     for _, r in rules:
         if isinstance(r, c.MatchingFundsRule):
-            lead = dataclasses.replace(lead, type="enterprise", matching_funds_yuan=round(requested * r.min_ratio))
+            base = requested
+            if r.compare_with == "funder_share":
+                share = base = requested // 2
+            lead = dataclasses.replace(lead, type="enterprise", matching_funds_yuan=round(base * r.min_ratio))
     months: int | None = 24
     lows = [r.min_months for _, r in rules if isinstance(r, c.DurationRule) and r.min_months]
     highs = [r.max_months for _, r in rules if isinstance(r, c.DurationRule) and r.max_months]
@@ -94,7 +117,7 @@ def good_facts(definition: CallDefinition, direction: str | None) -> Application
     title = "测试项目"
     for _, r in rules:
         if isinstance(r, c.NamePatternRule):
-            title = _title_for(r.pattern, r.examples)
+            title = _title_for(r.pattern, r.examples, [p.country for p in partners if p.country])
     team: tuple[MemberFacts, ...] = ()
     for _, r in rules:
         if isinstance(r, c.TeamCompositionRule):
@@ -120,7 +143,13 @@ def good_facts(definition: CallDefinition, direction: str | None) -> Application
     field_count = next((r.exactly for _, r in rules if isinstance(r, c.FieldChoiceRule)), 1)
     language = next((r.domestic[0] for _, r in rules if isinstance(r, c.LanguageRule)), None)
     route = next((r.routes[0] for _, r in rules if isinstance(r, c.NominationRule)), None)
-    declarations = frozenset(x.code for x, r in rules if isinstance(r, c.DeclarationRule))
+    fields = tuple(f"field {i}" for i in range(field_count))
+    declarations = frozenset(x.code for x, r in rules if isinstance(r, c.DeclarationRule)) | frozenset(
+        f"{x.code}={f}" for x, r in rules if isinstance(r, c.FieldChoiceRule) and r.cover_all_content for f in fields
+    )
+    values = {
+        r.only_if.field: r.only_if.equals for _, r in rules if isinstance(r, c.RequiredDocumentRule) and r.only_if is not None
+    }
     trl = next((r.max for _, r in rules if isinstance(r, c.TrlRule)), None)
     return ApplicationFacts(
         as_of=AS_OF,
@@ -128,10 +157,11 @@ def good_facts(definition: CallDefinition, direction: str | None) -> Application
         title=title,
         english_title="A test project",
         duration_months=months,
-        fields=tuple(f"field {i}" for i in range(field_count)),
+        fields=fields,
         subtopics=0,
         trl=trl,
         requested_yuan=requested,
+        funder_grant_share_yuan=share,
         applicant=PersonFacts(
             birth_date=dt.date(1988, 6, 1),
             position="faculty",
@@ -152,6 +182,7 @@ def good_facts(definition: CallDefinition, direction: str | None) -> Application
         nomination_route=route,
         entry_language=language,
         bilateral=BilateralFacts(counterpart_found=True),
+        values=values,
         context=CallContext(),
     )
 
@@ -207,7 +238,7 @@ def break_rule(facts: ApplicationFacts, criterion: c.Criterion, rule: Any | None
         country = sorted(expand_countries(list(rule.countries)))[0]
         other = next(d for d in rule.directions if d != facts.direction)
         partner = r(facts.foreign_partners[0], country=country)
-        context = r(facts.context, country_directions={country: frozenset({other})})
+        context = r(facts.context, own_country_directions={country: frozenset({other})})
         return r(facts, foreign_partners=(partner,), context=context), "country_used_in_other_direction"
     if isinstance(rule, c.NamePatternRule):
         return r(facts, title="一个不合格式的项目名称"), "name_mismatch"
@@ -218,7 +249,8 @@ def break_rule(facts: ApplicationFacts, criterion: c.Criterion, rule: Any | None
         return r(facts, duration_months=rule.min_months - 1), "duration_too_short"
     if isinstance(rule, c.MatchingFundsRule):
         assert facts.lead is not None
-        return r(facts, lead=r(facts.lead, matching_funds_yuan=0)), "matching_funds_short"
+        short = "matching_funds_short_of_share" if rule.compare_with == "funder_share" else "matching_funds_short"
+        return r(facts, lead=r(facts.lead, matching_funds_yuan=0)), short
     if isinstance(rule, c.RequiredDocumentRule):
         return r(facts, documents=tuple(d for d in facts.documents if d.code != rule.document)), "document_missing"
     if isinstance(rule, c.TeamCompositionRule):

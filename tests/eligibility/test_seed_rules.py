@@ -75,11 +75,18 @@ def _linked(definition: CallDefinition, code: str) -> set[str]:
     """Rules that necessarily fail together (a missing document also fails its document rule …)."""
     criterion = next(x for x in definition.eligibility if x.code == code)
     kinds = {
-        "partner_country": {"exclusive_directions", "partner_registration", "per_partner_country"},
+        # a partner from another country no longer fits the country part of a joint laboratory's name
+        "partner_country": {"exclusive_directions", "partner_registration", "per_partner_country", "name_pattern"},
         "partner_organisation": {"partner_affiliation"},
         "partner_registration": set(),
         "participation": {"partner_registration"},
-        "exclusive_directions": {"partner_country", "partner_registration", "partner_affiliation", "per_partner_country"},
+        "exclusive_directions": {
+            "partner_country",
+            "partner_registration",
+            "partner_affiliation",
+            "per_partner_country",
+            "name_pattern",
+        },
         "organisation_type": {"participation", "matching_funds"},
         "matching_funds": set(),
     }.get(criterion.rule.kind, set())
@@ -121,7 +128,8 @@ def test_matching_funds_compare_exactly() -> None:
     definition = definition.model_copy(update={"eligibility": [half]})
     facts = good_facts(seed("003"), "1.3")
     assert facts.lead is not None
-    short = dataclasses.replace(facts, requested_yuan=3, lead=dataclasses.replace(facts.lead, matching_funds_yuan=1))
-    enough = dataclasses.replace(facts, requested_yuan=3, lead=dataclasses.replace(facts.lead, matching_funds_yuan=2))
+    facts = dataclasses.replace(facts, requested_yuan=3, funder_grant_share_yuan=3)
+    short = dataclasses.replace(facts, lead=dataclasses.replace(facts.lead, matching_funds_yuan=1))
+    enough = dataclasses.replace(facts, lead=dataclasses.replace(facts.lead, matching_funds_yuan=2))
     assert evaluate(definition, short)[0].outcome == Outcome.FAIL  # 1 < 1.5
     assert evaluate(definition, enough)[0].outcome == Outcome.PASS

@@ -79,6 +79,7 @@ def in_review(xiaomi_call: Call, officer: User) -> Callable[..., ReviewSetup]:
                 name=f"申请人{i}",
                 birth_date=dt.date(1988, 6, 1),
                 position=Position.FACULTY,
+                overseas_employment=False,
                 employment_type=EmploymentType.FULL_TIME,
             )
             add_membership(user=applicant, organisation=organisation)

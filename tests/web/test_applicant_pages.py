@@ -60,6 +60,7 @@ def test_register_then_profile_then_apply_and_submit(client: Client, django_capt
             "p-birth_date": "1990-02-03",
             "p-position": "faculty",
             "p-employment_type": "full_time",
+            "p-overseas_employment": "false",
             "p-expertise_keywords": "机器学习，计算机视觉",
             "o-name_zh": "新大学",
             "o-type": "university",

@@ -111,6 +111,7 @@ def test_queue_query_count_does_not_grow_with_applications(
             name=f"申请人{i}",
             birth_date=dt.date(1990, 1, 1),
             position=Position.FACULTY,
+            overseas_employment=False,
         )
         add_membership(user=user, organisation=university)
         application = ready_application("XM-T2", user=user)

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from shenbao.accounts.models import Membership
-from shenbao.applications.enums import InvitationStatus, PartnerSide
+from shenbao.applications.enums import ApplicationState, InvitationStatus, PartnerSide
 from shenbao.applications.models import Application, Partner
 from shenbao.applications.transitions import COUNTED_STATES
 from shenbao.calls.definition.schema import CallDefinition, FormField
@@ -100,19 +101,29 @@ def _context(
                 scope = scope.filter(call_id=application.call_id)
             mine = max(mine, scope.count())
     direction_counts: dict[str, int] = defaultdict(int)
-    country_directions: dict[str, set[str]] = defaultdict(set)
+    own_directions: dict[str, set[str]] = defaultdict(set)
     if kinds & {"per_partner_country", "exclusive_directions"}:
-        rows = (
-            others()
-            .filter(partners__side=PartnerSide.FOREIGN)
-            .values_list("pk", "direction_id", "direction__code", "partners__country")
-            .distinct()
-        )
-        for _pk, direction_id, direction_code, country in rows:
-            if direction_id == application.direction_id:
+        # A failed formal check ends an application as surely as withdrawing it: neither holds a place.
+        live = others().exclude(state=ApplicationState.CHECK_FAILED).filter(partners__side=PartnerSide.FOREIGN)
+        if "per_partner_country" in kinds:
+            rows = live.filter(direction=application.direction).values_list("pk", "partners__country").distinct()
+            for _pk, country in rows:
                 direction_counts[country] += 1
-            if direction_code:
-                country_directions[country].add(direction_code)
+        if "exclusive_directions" in kinds:
+            # Only the applicant's own applications, and those of the same partner pair (the same lead
+            # organisation with the same foreign partner): never another applicant's.
+            my_partners = {p.name.strip().casefold() for p in application.partners.all() if p.side == PartnerSide.FOREIGN}
+            pairs = live.values_list(
+                "applicant_id", "lead_organisation_id", "direction__code", "partners__country", "partners__name"
+            )
+            for applicant_id, lead_id, direction_code, country, name in pairs:
+                same_pair = (
+                    lead_id is not None
+                    and lead_id == application.lead_organisation_id
+                    and str(name).strip().casefold() in my_partners
+                )
+                if direction_code and (applicant_id == application.applicant_id or same_pair):
+                    own_directions[country].add(direction_code)
     keys: frozenset[str] = frozenset()
     if any(d.one_application_per_document for d in definition.required_documents):
         keys = frozenset(k for k in others().values_list("attachments__key", flat=True) if k)
@@ -123,7 +134,7 @@ def _context(
     return CallContext(
         applicant_applications=mine,
         direction_country_counts=dict(direction_counts),
-        country_directions={k: frozenset(v) for k, v in country_directions.items()},
+        own_country_directions={k: frozenset(v) for k, v in own_directions.items()},
         document_keys_in_use=keys,
         external_projects_in_use=frozenset(external),
     )
@@ -149,6 +160,7 @@ def application_facts(
             registered_on=p.registered_on,
             networks=frozenset(p.networks),
             affiliation_valid_until=p.affiliation_valid_until,
+            external_affiliation=p.external_affiliation,
             matching_funds_yuan=p.matching_funds_yuan,
         )
 
@@ -195,6 +207,7 @@ def application_facts(
         subtopics=application.subtopics,
         trl=application.trl,
         requested_yuan=application.requested_yuan,
+        funder_grant_share_yuan=_whole_yuan(application.values.get("funder_grant_share_yuan")),
         applicant=_person(application, kinds, reads),
         lead=lead_facts,
         chinese_partners=tuple(org(p) for p in partners if p.side == PartnerSide.CHINESE),
@@ -220,6 +233,13 @@ def application_facts(
     )
 
 
+def _whole_yuan(value: Any) -> int | None:
+    """A money value kept in the form values (a string of a decimal); None when not given."""
+    if value in (None, ""):
+        return None
+    return int(Decimal(str(value)))
+
+
 def check_application(
     application: Application, definition: CallDefinition | None = None, *, reads: ApplicantReads | None = None
 ) -> list[CriterionResult]:
@@ -231,7 +251,7 @@ def check_application(
 def _bound_value(application: Application, target: str) -> Any:
     """The value of the application attribute a form field is bound to."""
     external = application.external[0] if application.external else {}
-    if target == "lead_matching_funds_yuan":
+    if target in ("lead_matching_funds_yuan", "funder_grant_share_yuan"):
         return application.values.get(target)
     if target.startswith("external_"):
         return external.get(target.removeprefix("external_"))

@@ -115,6 +115,7 @@ def _demo_people() -> None:
         name="示例申请人",
         birth_date=dt.date(1988, 6, 1),
         position=Position.FACULTY,
+        overseas_employment=False,
         employment_type=EmploymentType.FULL_TIME,
         title="副教授 / Associate professor",
         expertise_keywords=["计算机视觉", "computer vision"],
@@ -173,6 +174,7 @@ def _demo_applications(call: Call, now: dt.datetime) -> int:
             name=f"示例申请人{i}",
             birth_date=dt.date(1986 + i, 3, 1),
             position=Position.FACULTY,
+            overseas_employment=False,
             employment_type=EmploymentType.FULL_TIME,
         )
         add_membership(user=user, organisation=university, start_date=dt.date(2019, 9, 1))

@@ -27,10 +27,11 @@ _INTEGER_TARGETS = {
     "subtopics",
     "trl",
     "lead_matching_funds_yuan",
+    "funder_grant_share_yuan",
     "external_call_year",
     "external_budget_yuan",
 }
-_MONEY_TARGETS = {"requested_yuan", "lead_matching_funds_yuan", "external_budget_yuan"}
+_MONEY_TARGETS = {"requested_yuan", "lead_matching_funds_yuan", "funder_grant_share_yuan", "external_budget_yuan"}
 _KINDS = {
     FieldType.TEXT: Kind.TEXT,
     FieldType.TEXTAREA: Kind.TEXTAREA,
@@ -211,8 +212,8 @@ def content_values(content: dict[str, Any], definition: CallDefinition) -> dict[
     for field in definition.form:
         if field.binds is None:
             continue
-        if field.binds == "lead_matching_funds_yuan":
-            values[field.code] = values.get("lead_matching_funds_yuan")
+        if field.binds in ("lead_matching_funds_yuan", "funder_grant_share_yuan"):
+            values[field.code] = values.get(field.binds)
         elif field.binds.startswith("external_"):
             values[field.code] = external.get(field.binds.removeprefix("external_"))
         else:
@@ -240,8 +241,8 @@ def changes_for(application: Application, definition: CallDefinition, read: dict
         target = binds.get(code, "title" if code == "title" else None)
         if target is None:
             values[code] = value
-        elif target == "lead_matching_funds_yuan":
-            values["lead_matching_funds_yuan"] = value
+        elif target in ("lead_matching_funds_yuan", "funder_grant_share_yuan"):
+            values[target] = value
         elif target.startswith("external_"):
             external[target.removeprefix("external_")] = value
         elif target in ("title", "english_title", "external_project_id"):

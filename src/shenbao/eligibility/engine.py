@@ -19,7 +19,7 @@ from typing import Any
 
 from shenbao.calls.definition import criteria as c
 from shenbao.calls.definition.schema import CallDefinition, RequiredDocument
-from shenbao.core.countries import expand_countries
+from shenbao.core.countries import chinese_short_names, expand_countries, has_chinese_short_name
 from shenbao.core.text import I18nText
 from shenbao.eligibility.facts import ApplicationFacts, OrgFacts
 
@@ -264,6 +264,13 @@ class _Evaluator:
         members = [p for p in self.facts.foreign_partners if rule.network in p.networks]
         if not members:
             return _fail("partner_not_in_network", name="", network=rule.network_name)
+        if rule.external_only:
+            unanswered = [p for p in members if p.external_affiliation is None]
+            if unanswered:
+                return _fail("affiliation_kind_missing", name=unanswered[0].name, network=rule.network_name)
+            members = [p for p in members if p.external_affiliation]
+            if not members:
+                return _ok("affiliation_not_needed", network=rule.network_name)
         for p in members:
             if p.affiliation_valid_until is None:
                 return _fail("affiliation_date_missing", name=p.name, network=rule.network_name)
@@ -286,10 +293,14 @@ class _Evaluator:
         return _ok("applications_within_limit", count=count, max=rule.max)
 
     def per_partner_country(self, rule: c.UniquePartnerCountryRule) -> RuleResult:
+        # A call-level cap on funded projects (see the rule's docstring): never a refusal at
+        # submission, or the first to submit would take the country's place.
         for country in sorted({p.country for p in self.facts.foreign_partners if p.country}):
             taken = self.facts.context.direction_country_counts.get(country, 0)
             if taken + 1 > rule.max:
-                return _fail("country_taken_in_direction", country=country, count=taken, max=rule.max)
+                return RuleResult(
+                    Outcome.WARN, (Reason("country_taken_in_direction", {"country": country, "count": taken, "max": rule.max}),)
+                )
         return _ok("country_not_taken")
 
     def exclusive_directions(self, rule: c.ExclusiveDirectionsRule) -> RuleResult:
@@ -299,7 +310,7 @@ class _Evaluator:
         for p in self.facts.foreign_partners:
             if p.country not in countries:
                 continue
-            others = self.facts.context.country_directions.get(p.country, frozenset()) & set(rule.directions)
+            others = self.facts.context.own_country_directions.get(p.country, frozenset()) & set(rule.directions)
             others = others - {self.facts.direction}
             if others:
                 return _fail("country_used_in_other_direction", country=p.country, directions=sorted(others))
@@ -311,9 +322,23 @@ class _Evaluator:
         title = self.facts.title.strip()
         if not title:
             return _fail("title_missing")
-        if re.fullmatch(rule.pattern, title):
+        if c.COUNTRY_PLACEHOLDER not in rule.pattern:
+            if re.fullmatch(rule.pattern, title):
+                return _ok("name_matches", title=title, template=rule.template)
+            return _fail("name_mismatch", title=title, template=rule.template)
+        # The shape first (any text where the country stands), then the partner's own short name.
+        if not re.fullmatch(rule.pattern.replace(c.COUNTRY_PLACEHOLDER, r"\S+?"), title):
+            return _fail("name_mismatch", title=title, template=rule.template)
+        countries = sorted({p.country for p in self.facts.foreign_partners if p.country})
+        if not countries:
+            return _fail("no_foreign_partner")
+        names = [n for code in countries for n in chinese_short_names(code)]
+        if re.fullmatch(c.country_pattern(rule.pattern, names), title):
             return _ok("name_matches", title=title, template=rule.template)
-        return _fail("name_mismatch", title=title, template=rule.template)
+        if not all(has_chinese_short_name(code) for code in countries):
+            # Only the full name is known for this country: a short form staff recognise may be right.
+            return _review("name_country_unverified", title=title, countries=countries)
+        return _fail("name_country_mismatch", title=title, countries=countries, names=names)
 
     def duration(self, rule: c.DurationRule) -> RuleResult:
         months = self.facts.duration_months
@@ -329,17 +354,32 @@ class _Evaluator:
         requested = self.facts.requested_yuan
         if requested is None:
             return _fail("requested_missing")
+        base, short = requested, "matching_funds_short"
+        if rule.compare_with == "funder_share":
+            share = self.facts.funder_grant_share_yuan
+            if share is None:
+                return _fail("grant_share_missing")
+            if share > requested:
+                return _fail("grant_share_above_grant", share=share, requested=requested)
+            base, short = share, "matching_funds_short_of_share"
         funders = [o for o in self._party(rule.party) if not rule.funder_types or o.type in rule.funder_types]
         funds = sum(o.matching_funds_yuan for o in funders)
-        exact_need = Fraction(requested) * Fraction(str(rule.min_ratio))
+        exact_need = Fraction(base) * Fraction(str(rule.min_ratio))
         needed = math.ceil(exact_need)
         if funds < exact_need:
-            return _fail("matching_funds_short", funds=funds, needed=needed, requested=requested, ratio=rule.min_ratio)
+            return _fail(short, funds=funds, needed=needed, requested=requested, share=base, ratio=rule.min_ratio)
         return _ok("matching_funds_ok", funds=funds, needed=needed)
 
     def required_document(self, rule: c.RequiredDocumentRule) -> RuleResult:
         doc = self.documents[rule.document]
         given = [d for d in self.facts.documents if d.code == rule.document]
+        if rule.only_if is not None:
+            question = next((f.label for f in self.definition.form if f.code == rule.only_if.field), None)
+            answer = self.facts.values.get(rule.only_if.field)
+            if answer in (None, ""):
+                return _fail("document_condition_missing", document=doc.name, question=question or rule.only_if.field)
+            if str(answer) != rule.only_if.equals and not given:
+                return _ok("document_not_needed", document=doc.name, question=question or rule.only_if.field)
         if not given:
             return _fail("document_missing", document=doc.name)
         for d in given:
@@ -410,7 +450,23 @@ class _Evaluator:
         chosen = len(self.facts.fields)
         if chosen != rule.exactly:
             return _fail("field_count_wrong", count=chosen, n=rule.exactly)
+        if rule.cover_all_content:
+            # The declaration is kept as "<criterion>=<field>", so it holds only for the field it named.
+            prefix = f"{self.criterion_code}="
+            declared = sorted(d.removeprefix(prefix) for d in self.facts.declarations if d.startswith(prefix))
+            missing = [f for f in self.facts.fields if f not in declared]
+            if missing:
+                return _fail("field_coverage_not_declared", field=self._field_name(missing[0]))
+            return _ok("field_coverage_declared", field=self._field_name(self.facts.fields[0]))
         return _ok("field_choice_ok", count=chosen)
+
+    def _field_name(self, chosen: str) -> I18nText | str:
+        """The chosen field (kept by its Chinese name) in both languages, from the direction."""
+        direction = next((d for d in self.definition.directions if d.code == self.facts.direction), None)
+        for name in direction.fields if direction is not None else []:
+            if name.get("zh-hans") == chosen:
+                return name
+        return chosen
 
     def subtopics(self, rule: c.SubtopicsRule) -> RuleResult:
         count = self.facts.subtopics or 0

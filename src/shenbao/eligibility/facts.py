@@ -33,6 +33,7 @@ class OrgFacts:
     registered_on: dt.date | None = None
     networks: frozenset[str] = frozenset()  # e.g. "cnr", "ras"
     affiliation_valid_until: dt.date | None = None  # the affiliation proof's end date
+    external_affiliation: bool | None = None  # affiliated with the network as an external person (not staff)
     matching_funds_yuan: int = 0  # funds this organisation contributes
 
 
@@ -74,8 +75,11 @@ class CallContext:
     """Facts about other applications in the same call, needed by cross-application rules."""
 
     applicant_applications: int = 0  # other live applications of this applicant in the rule's scope
-    direction_country_counts: dict[str, int] = field(default_factory=dict)  # country → other applications in the direction
-    country_directions: dict[str, frozenset[str]] = field(default_factory=dict)  # country → directions of other applications
+    # country → other live applications in the direction (withdrawn and check-failed ones left out)
+    direction_country_counts: dict[str, int] = field(default_factory=dict)
+    # country → directions of this applicant's own other live applications, and of those of the
+    # same partner pair (lead organisation + foreign partner); other applicants never appear here
+    own_country_directions: dict[str, frozenset[str]] = field(default_factory=dict)
     document_keys_in_use: frozenset[str] = frozenset()  # keys of documents used by other applications
     external_projects_in_use: frozenset[str] = frozenset()  # external project ids used by other applications
 
@@ -91,6 +95,7 @@ class ApplicationFacts:
     subtopics: int | None = None
     trl: int | None = None
     requested_yuan: int | None = None
+    funder_grant_share_yuan: int | None = None  # the part of the grant the matching funders receive (seed 003 1.3)
     applicant: PersonFacts = field(default_factory=PersonFacts)
     lead: OrgFacts | None = None
     chinese_partners: tuple[OrgFacts, ...] = ()

@@ -62,19 +62,36 @@ REASONS: dict[str, Promise] = {
     "affiliation_date_missing": _("The end date of %(name)s's affiliation with %(network)s is not given."),
     "affiliation_expires_too_early": _("The affiliation of %(name)s ends on %(until)s, before %(bound)s."),
     "affiliation_ok": _("Affiliation proofs are valid until at least %(bound)s."),
+    "affiliation_kind_missing": _(
+        "It is not stated whether the researchers of %(name)s belong to %(network)s as staff or as external persons."
+    ),
+    "affiliation_not_needed": _(
+        "The partners' researchers belong to %(network)s as staff; only external persons need an affiliation proof."
+    ),
     "too_many_applications": _("This would be application %(count)s; at most %(max)s are allowed."),
     "above_recommended_applications": _("This is application %(count)s; %(recommended)s is recommended."),
     "applications_within_limit": _("Application %(count)s of at most %(max)s."),
-    "country_taken_in_direction": _("%(country)s already has %(count)s application(s) in this direction; at most %(max)s."),
+    "country_taken_in_direction": _(
+        "%(count)s other application(s) in this direction have a partner in %(country)s; at most %(max)s project(s) per "
+        "country are funded, which is decided at selection."
+    ),
     "country_not_taken": _("No other application in this direction has the same partner country."),
     "exclusivity_not_applicable": _("Not applicable to this direction."),
     "country_used_in_other_direction": _(
-        "%(country)s is already used in direction(s) %(directions)s; a country may apply through only one."
+        "You (or the same partner pair) already apply with %(country)s in direction(s) %(directions)s; "
+        "with one country you may apply through only one of them."
     ),
-    "exclusivity_ok": _("The partner country is not used in the other direction(s)."),
+    "exclusivity_ok": _("You do not apply with this partner country through the other direction(s)."),
     "title_missing": _("The project name is not given."),
     "name_matches": _("The name “%(title)s” follows the pattern “%(template)s”."),
     "name_mismatch": _("The name “%(title)s” does not follow the pattern “%(template)s”."),
+    "name_country_mismatch": _(
+        "The country in the name “%(title)s” is not the partner country %(countries)s; the name should use: %(names)s."
+    ),
+    "name_country_unverified": _(
+        "The name “%(title)s” has the right form, but its country part is not a known short name of %(countries)s; "
+        "staff check it."
+    ),
     "duration_missing": _("The duration is not given."),
     "duration_too_short": _("%(months)s months is shorter than %(bound)s months."),
     "duration_too_long": _("%(months)s months is longer than %(bound)s months."),
@@ -84,11 +101,21 @@ REASONS: dict[str, Promise] = {
         "Matching funds of %(funds)s yuan are less than %(needed)s yuan (%(ratio)s × the grant of %(requested)s yuan)."
     ),
     "matching_funds_ok": _("Matching funds of %(funds)s yuan cover the required %(needed)s yuan."),
+    "grant_share_missing": _("The part of the grant that the Chinese enterprise receives is not given."),
+    "grant_share_above_grant": _(
+        "The enterprise's part of the grant, %(share)s yuan, is more than the grant requested, %(requested)s yuan."
+    ),
+    "matching_funds_short_of_share": _(
+        "Matching funds of %(funds)s yuan are less than %(needed)s yuan "
+        "(%(ratio)s × the %(share)s yuan of the grant the enterprise receives)."
+    ),
     "document_missing": _("“%(document)s” is not attached."),
     "document_date_missing": _("The signing date of “%(document)s” is not given."),
     "document_signed_too_late": _("“%(document)s” was signed on %(signed_on)s, not before %(bound)s."),
     "document_already_used": _("“%(document)s” (%(key)s) is already used by another application."),
     "document_present": _("“%(document)s” is attached."),
+    "document_condition_missing": _("“%(question)s” is not answered, so whether “%(document)s” is needed is not known."),
+    "document_not_needed": _("“%(document)s” is not needed, by the answer to “%(question)s”."),
     "team_roles_missing": _("The team has no confirmed member as: %(missing)s."),
     "presenter_role_not_allowed": _("Presenters must be: %(allowed)s."),
     "presenter_missing": _("No presenter is named; presenters must be: %(allowed)s."),
@@ -110,6 +137,10 @@ REASONS: dict[str, Promise] = {
     "trl_ok": _("TRL %(trl)s."),
     "field_count_wrong": _("%(count)s field(s) chosen; choose exactly %(n)s."),
     "field_choice_ok": _("%(count)s field chosen."),
+    "field_coverage_not_declared": _(
+        "Not yet confirmed that the project covers all the research content of the chosen field “%(field)s”."
+    ),
+    "field_coverage_declared": _("Confirmed: the project covers all the research content of the chosen field “%(field)s”."),
     "too_many_subtopics": _("%(count)s sub-topics; at most %(max)s."),
     "subtopics_ok": _("%(count)s sub-topic(s)."),
     "language_missing": _("The language of the entry is not given."),
@@ -223,7 +254,7 @@ def _render_param(key: str, value: Any, context_keys: dict[str, Any]) -> str:
         return separator.join(items)
     if isinstance(value, bool):
         return str(value)
-    if isinstance(value, int) and key in ("funds", "needed", "requested", "external"):
+    if isinstance(value, int) and key in ("funds", "needed", "requested", "external", "share"):
         return f"{value:,}"
     return _word(str(value), key)
 
@@ -261,21 +292,31 @@ RULE_EXPLANATIONS: dict[str, Promise] = {
     "partner_registration": _("Every foreign partner has been registered abroad for at least N years, with legal personality."),
     "partner_country": _("Foreign partners come from a list of countries, at least N distinct ones."),
     "partner_organisation": _("Foreign partners belong to a named network (e.g. institutes of the Russian Academy of Sciences)."),
-    "partner_affiliation": _("Partner researchers' affiliation proofs are valid until at least a date."),
+    "partner_affiliation": _(
+        "Partner researchers' affiliation proofs are valid until at least a date (for external persons only, if so set)."
+    ),
     "applications_per_applicant": _("At most N applications per applicant, with a softer recommended number that warns."),
-    "per_partner_country": _("At most N applications per partner country within the direction."),
-    "exclusive_directions": _("A partner country may apply through only one of the listed directions."),
-    "name_pattern": _("The project name follows the call's pattern."),
+    "per_partner_country": _(
+        "At most N funded projects per partner country within the direction: warns at submission, decided at selection."
+    ),
+    "exclusive_directions": _(
+        "An applicant (or partner pair) applies with a partner country through only one of the listed directions."
+    ),
+    "name_pattern": _("The project name follows the call's pattern, with the partner country's short name where it asks."),
     "duration": _("The project's duration lies within the direction's bounds."),
-    "matching_funds": _("Matching funds are at least a ratio of the grant requested."),
-    "required_document": _("A required document is attached (with its signing date and one-use rules)."),
+    "matching_funds": _("Matching funds are at least a ratio of the grant requested, or of the part of it the funders receive."),
+    "required_document": _(
+        "A required document is attached (with its signing date and one-use rules), possibly only when a form answer asks for it."
+    ),
     "team_composition": _("The team has every required role; presenters have an allowed role."),
     "bilateral_submission": _(
         "The partner side submitted to its own agency, with matching title, field, partners, PI and duration."
     ),
     "external_programme": _("The applicant takes part in another programme (call years, role, budget limit)."),
     "trl": _("The technology readiness level is at most N."),
-    "field_choice": _("Exactly N of the direction's fields are chosen."),
+    "field_choice": _(
+        "Exactly N of the direction's fields are chosen; the applicant may have to confirm covering the whole field."
+    ),
     "subtopics": _("At most N sub-topics."),
     "entry_language": _("The entry's language is allowed for domestic or foreign entrants."),
     "nomination": _("The entry comes through an allowed route (self-nomination, expert recommendation …)."),

@@ -23,9 +23,13 @@ class Person(models.Model):
         _("employment type"), max_length=20, choices=choices(EMPLOYMENT_LABELS), default=EmploymentType.FULL_TIME.value
     )
     in_station_postdoc = models.BooleanField(_("in-station postdoc"), default=False)
+    # None until the person answers: a rule such as seed 000's "no formal employment abroad" must
+    # not pass for someone who never said.
     overseas_employment = models.BooleanField(
         _("formally employed by an overseas organisation"),
-        default=False,
+        null=True,
+        blank=True,
+        default=None,
         help_text=_("Declare any formal employment relationship with an organisation outside China."),
     )
     overseas_employment_details = models.CharField(_("overseas employment details"), max_length=300, blank=True)

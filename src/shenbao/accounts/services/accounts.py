@@ -25,7 +25,7 @@ def register_user(
     employment_type: EmploymentType = EmploymentType.FULL_TIME,
     title: str = "",
     in_station_postdoc: bool = False,
-    overseas_employment: bool = False,
+    overseas_employment: bool | None = None,
     expertise_keywords: list[str] | None = None,
 ) -> User:
     """A user account with its person profile."""
@@ -110,7 +110,7 @@ def update_profile(
     title: str = "",
     employment_type: EmploymentType = EmploymentType.FULL_TIME,
     in_station_postdoc: bool = False,
-    overseas_employment: bool = False,
+    overseas_employment: bool | None = None,
     expertise_keywords: list[str] | None = None,
     expertise_text: str | None = None,
 ) -> Person:

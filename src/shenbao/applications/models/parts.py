@@ -46,6 +46,8 @@ class Partner(models.Model):
     registered_on = models.DateField(_("registration date"), null=True, blank=True)
     networks: models.JSONField[list[str]] = models.JSONField(_("networks"), default=list, blank=True)
     affiliation_valid_until = models.DateField(_("affiliation valid until"), null=True, blank=True)
+    # Seed 003 2.4: only external persons of the CNR network need an affiliation proof; None = not stated.
+    external_affiliation = models.BooleanField(_("affiliated as external persons"), null=True, blank=True, default=None)
     matching_funds_yuan = models.BigIntegerField(_("matching funds (yuan)"), default=0)
 
     class Meta:

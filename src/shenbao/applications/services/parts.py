@@ -62,6 +62,7 @@ PARTNER_FIELDS = (
     "matching_funds_yuan",
     "networks",
     "affiliation_valid_until",
+    "external_affiliation",
 )
 
 

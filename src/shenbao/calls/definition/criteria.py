@@ -19,7 +19,22 @@ from pydantic_core import PydanticCustomError
 
 from shenbao.accounts.enums import OrgType, Position
 from shenbao.calls.definition.base import Code, Country, Strict
+from shenbao.core.countries import CHINESE_SHORT_NAMES
 from shenbao.core.text import I18nText
+
+#: In a name pattern, where the partner country's Chinese short name stands (“中{country}…联合实验室”).
+COUNTRY_PLACEHOLDER = "{country}"
+
+
+def country_pattern(pattern: str, names: list[str] | None = None) -> str:
+    """The pattern with ``{country}`` replaced by the given names (by default every known short name)."""
+    if COUNTRY_PLACEHOLDER not in pattern:
+        return pattern
+    if names is None:
+        names = [n for forms in CHINESE_SHORT_NAMES.values() for n in forms]
+    # Longest first, so 阿联酋 is tried before a shorter form that starts it.
+    alternatives = "|".join(re.escape(n) for n in sorted(set(names), key=lambda n: (-len(n), n)))
+    return pattern.replace(COUNTRY_PLACEHOLDER, f"(?:{alternatives})")
 
 
 class TeamRole(StrEnum):
@@ -137,12 +152,18 @@ class PartnerOrganisationRule(_Rule):
 
 
 class PartnerAffiliationRule(_Rule):
-    """Partner researchers' affiliation proof must be valid until at least a date (2.4, CNR)."""
+    """Partner researchers' affiliation proof must be valid until at least a date (2.4, CNR).
+
+    Seed 003 2.4: any researcher of the CNR network may apply, and only the *external*
+    persons (外部人员) need an affiliation proof expiring no earlier than the date; with
+    ``external_only`` a partner whose people are CNR staff needs no proof.
+    """
 
     kind: Literal["partner_affiliation"]
     network: str = Field(min_length=1)
     network_name: I18nText
     valid_until_at_least: dt.date
+    external_only: bool = Field(default=False, description="only partners affiliated as external persons need the proof")
 
 
 class ApplicationsPerApplicantRule(_Rule):
@@ -161,14 +182,31 @@ class ApplicationsPerApplicantRule(_Rule):
 
 
 class UniquePartnerCountryRule(_Rule):
-    """At most N projects per partner country within the direction (1.5, 1.6)."""
+    """At most N *funded* projects per partner country within the direction (1.5, 1.6).
+
+    Seed 003 states this under 拟支持项目数 ("原则上每个合作国别不超过1个"): a cap on what the
+    call supports, shared by every applicant, not a condition one applicant meets.  Refusing
+    the second application with the same country at submission would hand the slot to
+    whoever submitted first, so the rule never fails: it warns that other live applications
+    share the country, and the cap is applied when projects are chosen (staff decide at
+    the formal check or at selection).  Withdrawn applications and those that failed the
+    formal check are not counted.
+    """
 
     kind: Literal["per_partner_country"]
     max: int = Field(default=1, ge=1)
 
 
 class ExclusiveDirectionsRule(_Rule):
-    """A partner country may apply through only one of the listed directions."""
+    """The same applicant may not apply through more than one of the listed directions with one country.
+
+    Seed 003 1.6: Arab states in Africa "也可申报中阿联合实验室，但只能通过一个途径申报" — the
+    route is the applicant's choice, so the rule looks only at the applicant's own other
+    live applications (and at other applications of the same lead organisation with the
+    same foreign partner: the same partner pair).  It never refuses one applicant because
+    of another's application; withdrawn applications and those that failed the formal check
+    never count.  Across applicants, exclusivity is a selection constraint.
+    """
 
     kind: Literal["exclusive_directions"]
     directions: list[Code] = Field(min_length=2)
@@ -177,7 +215,10 @@ class ExclusiveDirectionsRule(_Rule):
 
 class NamePatternRule(_Rule):
     kind: Literal["name_pattern"]
-    pattern: str = Field(min_length=1, description="regular expression the project name must match in full")
+    pattern: str = Field(
+        min_length=1,
+        description="regular expression the whole name must match; {country} stands for the partner country's short name",
+    )
     template: I18nText = Field(description="the pattern as the call states it")
     examples: list[str] = Field(default_factory=list)
 
@@ -185,7 +226,7 @@ class NamePatternRule(_Rule):
     @classmethod
     def _compiles(cls, value: str) -> str:
         try:
-            re.compile(value)
+            re.compile(country_pattern(value))
         except re.error as exc:
             raise PydanticCustomError("regex_invalid", "not a valid regular expression: {error}", {"error": str(exc)}) from exc
         return value
@@ -193,7 +234,7 @@ class NamePatternRule(_Rule):
     @model_validator(mode="after")
     def _examples_match(self) -> NamePatternRule:
         for example in self.examples:
-            if not re.fullmatch(self.pattern, example):
+            if not re.fullmatch(country_pattern(self.pattern), example):
                 raise PydanticCustomError("example_mismatch", "example does not match the pattern", {"value": example})
         return self
 
@@ -208,15 +249,37 @@ class DurationRule(_Rule):
 
 
 class MatchingFundsRule(_Rule):
+    """Matching funds ≥ ratio × the grant, or × the part of the grant the funders receive.
+
+    Seed 003 1.3: "中方企业应提供至少与其获得的政府资助等额的配套出资" — the enterprise matches
+    what *it* receives (``compare_with: funder_share``, a figure the applicant enters), not
+    the whole project's grant.
+    """
+
     kind: Literal["matching_funds"]
     party: Party = Party.CHINESE_SIDE
     funder_types: list[OrgType] = Field(default_factory=list)
     min_ratio: float = Field(gt=0, description="matching funds ≥ ratio × government grant")
+    compare_with: Literal["grant", "funder_share"] = "grant"
+
+
+class FormCondition(Strict):
+    """A form answer that makes a rule apply (a choice field's value)."""
+
+    field: Code
+    equals: str = Field(min_length=1)
 
 
 class RequiredDocumentRule(_Rule):
+    """A document must be attached; with ``only_if``, only when a form answer says so.
+
+    Seed 003 2.3: the Horizon Europe grant agreement is required when the Horizon project
+    is already funded ("若项目在地平线欧洲计划中'已立项'，中方申报单位应提供立项协议等证明材料").
+    """
+
     kind: Literal["required_document"]
     document: Code
+    only_if: FormCondition | None = None
 
 
 class TeamCompositionRule(_Rule):

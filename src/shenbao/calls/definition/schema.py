@@ -340,6 +340,7 @@ BindTarget = Literal[
     "subtopics",
     "trl",
     "lead_matching_funds_yuan",
+    "funder_grant_share_yuan",
     "external_project_id",
     "external_call_year",
     "external_budget_yuan",
@@ -713,6 +714,8 @@ class CallDefinition(Strict):
             for rule in walk_rules(c.rule):
                 if isinstance(rule, RequiredDocumentRule):
                     _known(f"eligibility.{i}.rule.document", rule.document, documents)
+                    if rule.only_if is not None:
+                        _known(f"eligibility.{i}.rule.only_if.field", rule.only_if.field, {f.code for f in self.form})
                 if isinstance(rule, ExclusiveDirectionsRule):
                     for code in rule.directions:
                         _known(f"eligibility.{i}.rule.directions", code, directions)

@@ -47,6 +47,14 @@ class RegisterForm(forms.Form):
         return data
 
 
+class _NotAnsweredYesNo(forms.NullBooleanSelect):
+    """Yes / no, with "not answered" (None) in place of Django's "unknown"."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", _("— not answered —")), ("true", _("Yes")), ("false", _("No"))]
+
+
 class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     name_en = forms.CharField(label=_("Name in English"), max_length=150, required=False)
@@ -55,7 +63,12 @@ class ProfileForm(forms.Form):
     title = forms.CharField(label=_("Professional title"), max_length=100, required=False)
     employment_type = forms.ChoiceField(label=_("Employment type"), choices=choices(EMPLOYMENT_LABELS))
     in_station_postdoc = forms.BooleanField(label=_("I am an in-station postdoc"), required=False)
-    overseas_employment = forms.BooleanField(label=_("I am formally employed by an organisation outside China"), required=False)
+    # Three answers, so that "not answered" is never read as "no" (seed 000 asks for a declaration).
+    overseas_employment = forms.NullBooleanField(
+        label=_("Formally employed by an organisation outside China"),
+        required=False,
+        widget=_NotAnsweredYesNo(),
+    )
     expertise_keywords = forms.CharField(
         label=_("Expertise keywords"), required=False, help_text=_("Separate keywords with commas.")
     )
@@ -107,6 +120,11 @@ class PartnerForm(forms.Form):
     affiliation_valid_until = forms.DateField(
         label=_("Affiliation proof valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    external_affiliation = forms.NullBooleanField(
+        label=_("Its researchers belong to the network as external persons (not staff)"),
+        required=False,
+        widget=_NotAnsweredYesNo(),
+    )
 
     def __init__(self, *args: Any, networks: list[tuple[str, str]] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -116,6 +134,7 @@ class PartnerForm(forms.Form):
         else:
             del self.fields["networks"]
             del self.fields["affiliation_valid_until"]
+            del self.fields["external_affiliation"]
 
 
 def partner_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -130,6 +149,7 @@ def partner_fields(data: dict[str, Any]) -> dict[str, Any]:
         "matching_funds_yuan": data["matching_funds_yuan"] or 0,
         "networks": data.get("networks", []),
         "affiliation_valid_until": data.get("affiliation_valid_until"),
+        "external_affiliation": data.get("external_affiliation"),
     }
 
 
@@ -145,6 +165,7 @@ def partner_initial(partner: Any) -> dict[str, Any]:
         "matching_funds_yuan": partner.matching_funds_yuan,
         "networks": list(partner.networks),
         "affiliation_valid_until": partner.affiliation_valid_until.isoformat() if partner.affiliation_valid_until else "",
+        "external_affiliation": partner.external_affiliation,
     }
 
 
@@ -231,6 +252,7 @@ _BOUND_NAMES = {
     "subtopics": "subtopics",
     "trl": "trl",
     "lead_matching_funds_yuan": "value__lead_matching_funds_yuan",
+    "funder_grant_share_yuan": "value__funder_grant_share_yuan",
     "external_project_id": "external__project_id",
     "external_call_year": "external__call_year",
     "external_budget_yuan": "external__budget_yuan",
@@ -270,6 +292,10 @@ def application_form(definition: CallDefinition, application: Application, data:
     if "matching_funds" in kinds:
         f["value__lead_matching_funds_yuan"] = forms.IntegerField(
             label=_("Matching funds of the lead organisation (yuan)"), min_value=0, max_value=10**13, required=False
+        )
+    if any(r.kind == "matching_funds" and r.compare_with == "funder_share" for _, r in rules):
+        f["value__funder_grant_share_yuan"] = forms.IntegerField(
+            label=_("Part of the grant the matching funders receive (yuan)"), min_value=0, max_value=10**13, required=False
         )
     if application.direction is not None and application.direction.fields:
         f["fields"] = forms.MultipleChoiceField(
@@ -333,9 +359,34 @@ def application_form(definition: CallDefinition, application: Application, data:
     for criterion, rule in rules:
         if rule.kind == "declaration":
             f[f"declare__{criterion.code}"] = forms.BooleanField(label=rule.statement.get(language), required=False)
+        if rule.kind == "field_choice" and rule.cover_all_content:
+            # Bound to the field chosen (seed 003 2.9): saved as "<criterion>=<field>", so choosing
+            # another field later needs the declaration again.
+            chosen = list(application.fields)
+            named = _field_label(application, chosen[0], language) if len(chosen) == 1 else str(_("the chosen field"))
+            f[f"declare__{criterion.code}"] = forms.BooleanField(
+                label=_("The project covers all the research content of %(field)s.") % {"field": named}, required=False
+            )
     if data is None:
         form.initial = initial_values(application)
     return form
+
+
+def _field_label(application: Application, chosen: str, language: str) -> str:
+    for name in application.direction.fields if application.direction is not None else []:
+        if text_get(name, "zh-hans") == chosen:
+            return f"“{text_get(name, language)}”"
+    return f"“{chosen}”"
+
+
+def _coverage_codes(definition: CallDefinition) -> set[str]:
+    """Criteria whose declaration is bound to the chosen field."""
+    return {
+        x.code
+        for x in definition.eligibility
+        for r in c.walk_rules(x.rule)
+        if isinstance(r, c.FieldChoiceRule) and r.cover_all_content
+    }
 
 
 def initial_values(application: Application) -> dict[str, Any]:
@@ -355,7 +406,9 @@ def initial_values(application: Application) -> dict[str, Any]:
     for key, value in application.values.items():
         initial[f"value__{key}"] = value
     for code in application.declarations:
-        initial[f"declare__{code}"] = True
+        code, _sep, field = code.partition("=")
+        # A field-bound declaration holds only while that field is still the one chosen.
+        initial[f"declare__{code}"] = not _sep or list(application.fields) == [field]
     for entry in application.external:
         initial["external__project_id"] = entry.get("project_id")
         initial["external__call_year"] = entry.get("call_year")
@@ -375,8 +428,13 @@ def changes_from(form: forms.Form, definition: CallDefinition) -> dict[str, Any]
         if name.startswith("value__"):
             values[name.removeprefix("value__")] = str(value) if hasattr(value, "as_tuple") else value
         elif name.startswith("declare__"):
-            if value:
-                declarations.append(name.removeprefix("declare__"))
+            code = name.removeprefix("declare__")
+            if value and code in _coverage_codes(definition):
+                chosen = data.get("fields") or []
+                if len(chosen) == 1:
+                    declarations.append(f"{code}={chosen[0]}")
+            elif value:
+                declarations.append(code)
         elif name.startswith("external__"):
             external[name.removeprefix("external__")] = value
         elif name in ("title", "english_title", "nomination_route", "entry_language"):
@@ -433,7 +491,7 @@ def form_data_for(application: Application, changes: dict[str, Any]) -> QueryDic
             if not isinstance(value, list):
                 raise TypeError("declarations")
             merged = {k: v for k, v in merged.items() if not k.startswith("declare__")}
-            merged.update({f"declare__{code}": True for code in value})
+            merged.update({f"declare__{str(code).partition('=')[0]}": True for code in value})
         elif key == "external":
             if not isinstance(value, dict):
                 raise TypeError("external")
@@ -456,7 +514,7 @@ def implied_form_fields(changes: dict[str, Any]) -> set[str]:
         if key == "values" and isinstance(value, dict):
             names |= {f"value__{k}" for k in value}
         elif key == "declarations" and isinstance(value, list):
-            names |= {f"declare__{code}" for code in value}
+            names |= {f"declare__{str(code).partition('=')[0]}" for code in value}
         elif key == "external" and isinstance(value, dict):
             names |= {f"external__{k}" for k in value}
         else:
