@@ -116,7 +116,18 @@ def test_the_projects_export_sets_kpi_targets_against_the_latest_actuals(built: 
     with CaptureQueriesContext(connection) as queries:
         rows = sheet_rows(client, url)
     assert rows[1][:3] == ["Receipt number", "Direction", "Project name"]
-    assert rows[1][9:] == ["KPI", "KPI name", "Comparator", "Target", "Unit", "Latest actual", "Met?"]
+    assert rows[1][9:] == [
+        "KPI",
+        "KPI name",
+        "Comparator",
+        "Target",
+        "Unit",
+        "Latest actual",
+        "Met?",
+        "Applies to",
+        "Actual per part",
+        "Conditions",
+    ]
     assert [(r[1], r[2], r[7], r[8], r[9], r[11], r[12], r[13], r[14], r[15]) for r in rows[2:]] == [
         ("1.5", "埃及甲", 3_000_000, 2, "kpi-1.5-events", ">=", 2, "次", 3, "已达成"),
         ("1.5", "埃及甲", 3_000_000, 2, "kpi-1.5-hosted-researchers", ">=", 5, "人", 5, "已达成"),

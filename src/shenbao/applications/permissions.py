@@ -90,6 +90,8 @@ def call_asks_for_endorsement(user: Any, application: Any) -> bool:
 
 add_perm("applications.endorse_application", is_institution_officer & was_submitted & call_asks_for_endorsement)
 add_perm("applications.check_application", (is_program_officer | is_administrator) & is_not_draft)
+#: Record that an undertaking of the call was breached: the program's own staff only.
+add_perm("applications.mark_obligation_breached", is_program_officer & is_not_draft)
 
 
 @predicate

@@ -31,6 +31,7 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.program_role.revoked": _("A program role was revoked."),
     "shenbao.application.filled_from_form": _("Fields of the draft were filled from an uploaded Word form."),
     "shenbao.application.imported": _("The application was imported from a table by staff."),
+    "shenbao.application.obligation_breached": _("Staff recorded that an undertaking of the call was breached."),
     "shenbao.guide.imported": _("A guide document was imported."),
     "shenbao.guide.draft_edited": _("The draft extracted from a guide was edited."),
     "shenbao.guide.saved_as_call": _("The draft extracted from a guide was saved as a draft call."),

@@ -28,3 +28,11 @@ class OutputKind(models.TextChoices):
     SOFTWARE = "software", _("Software")
     BOOK = "book", _("Book")
     OTHER = "other", _("Other")
+
+
+class KpiPer(models.TextChoices):
+    """How a target splits: one total, each of the two sides, or each country."""
+
+    PROJECT = "project", _("The project as a whole")
+    EACH_SIDE = "each_side", _("Each side")
+    EACH_COUNTRY = "each_country", _("Each country")

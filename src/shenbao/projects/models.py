@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.agreements.models import Agreement
-from shenbao.projects.enums import MilestoneKind, OutputKind, ProjectStatus, ReportKind
+from shenbao.projects.enums import KpiPer, MilestoneKind, OutputKind, ProjectStatus, ReportKind
 
 
 class Project(models.Model):
@@ -32,7 +32,12 @@ class Project(models.Model):
 
 
 class KpiTarget(models.Model):
-    """A target copied from the call's KPI template when the project starts (考核指标)."""
+    """A target copied from the call's KPI template when the project starts (考核指标).
+
+    A target split by side or by country lists its parts (``"chinese"``/``"foreign"``, or ISO country codes);
+    each part must reach ``target`` on its own, and a report gives one actual per part. The template's
+    conditions and exemption text travel with the target; ``exempt`` says the exemption applies to this
+    project (decided from the application's answer when the project starts)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="targets", verbose_name=_("project"))
     code = models.CharField(_("code"), max_length=64)
@@ -40,6 +45,11 @@ class KpiTarget(models.Model):
     comparator = models.CharField(_("comparator"), max_length=2)
     target = models.FloatField(_("target"))
     unit: models.JSONField[dict[str, str]] = models.JSONField(_("unit"))
+    per = models.CharField(_("applies to"), max_length=20, choices=KpiPer.choices, default=KpiPer.PROJECT)
+    parts: models.JSONField[list[str]] = models.JSONField(_("parts"), default=list, blank=True)
+    conditions: models.JSONField[dict[str, str]] = models.JSONField(_("conditions"), default=dict, blank=True)
+    exemption: models.JSONField[dict[str, str]] = models.JSONField(_("exemption"), default=dict, blank=True)
+    exempt = models.BooleanField(_("exempt"), default=False)
 
     class Meta:
         verbose_name = _("KPI target")

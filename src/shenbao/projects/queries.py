@@ -3,28 +3,70 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from shenbao.projects.enums import MilestoneKind
-from shenbao.projects.models import KpiTarget, Milestone, Project
-from shenbao.projects.services.projects import met
+from django.utils.translation import get_language
+
+from shenbao.applications.enums import PartnerSide
+from shenbao.core.countries import country_name
+from shenbao.projects.enums import KpiPer, MilestoneKind
+from shenbao.projects.kpis import merge_actuals, read_target
+from shenbao.projects.models import KpiTarget, Milestone, Project, Report
+
+SIDE_LABELS = dict(PartnerSide.choices)
 
 
 @dataclass(frozen=True)
-class TargetRow:
-    target: KpiTarget
+class PartRow:
+    key: str
+    label: str
     actual: float | None
     met: bool | None
 
 
+@dataclass(frozen=True)
+class TargetRow:
+    """A target against its latest actuals: ``actual`` is the total (the sum of the parts reported for a
+    split target), ``parts`` one row per side or country, ``status`` one of "met", "not_met",
+    "not_reported", "exempt" and "total_only" (a split target reported as one number before the split)."""
+
+    target: KpiTarget
+    actual: float | None
+    met: bool | None
+    parts: tuple[PartRow, ...] = ()
+    status: str = "not_reported"
+
+    @property
+    def exempt(self) -> bool:
+        return self.target.exempt
+
+
+def part_label(per: str, key: str) -> str:
+    """A part in the reader's language: the side, or the country's name."""
+    if per == KpiPer.EACH_SIDE:
+        return str(SIDE_LABELS.get(key, key))
+    return country_name(key, get_language())
+
+
+def latest_actuals(reports: Iterable[Report]) -> dict[str, Any]:
+    return merge_actuals(r.actuals for r in sorted(reports, key=lambda r: (r.submitted_at, r.pk)))
+
+
+def read_targets(targets: Iterable[KpiTarget], latest: dict[str, Any]) -> list[TargetRow]:
+    rows = []
+    for t in sorted(targets, key=lambda t: t.code):
+        reading = read_target(
+            comparator=t.comparator, target=t.target, parts=list(t.parts), exempt=t.exempt, reported=latest.get(t.code)
+        )
+        parts = tuple(PartRow(p.key, part_label(t.per, p.key), p.actual, p.met) for p in reading.parts)
+        rows.append(TargetRow(target=t, actual=reading.actual, met=reading.met, parts=parts, status=reading.status))
+    return rows
+
+
 def target_rows(project: Project) -> list[TargetRow]:
-    latest: dict[str, float] = {}
-    for report in project.reports.order_by("submitted_at"):
-        latest.update({k: float(v) for k, v in report.actuals.items() if v is not None})
-    return [
-        TargetRow(target=t, actual=latest.get(t.code), met=met(t.comparator, t.target, latest.get(t.code)))
-        for t in project.targets.order_by("code")
-    ]
+    return read_targets(project.targets.all(), latest_actuals(project.reports.all()))
 
 
 @dataclass(frozen=True)

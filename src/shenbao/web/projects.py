@@ -44,6 +44,35 @@ def _date(request: HttpRequest, name: str) -> dt.date | None:
     return dt.date.fromisoformat(raw) if raw else None
 
 
+class _NotANumber(Exception):
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+
+
+def _number(request: HttpRequest, name: str) -> float | None:
+    raw = request.POST.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise _NotANumber(raw) from None
+
+
+def _actuals(request: HttpRequest, project: Project) -> dict[str, float | dict[str, float]]:
+    """The report's actuals: one number per target, or one per part of a split target (parts left
+    empty are not reported)."""
+    actuals: dict[str, float | dict[str, float]] = {}
+    for target in project.targets.all():
+        if target.parts:
+            parts = {k: v for k in target.parts if (v := _number(request, f"actual-{target.code}-{k}")) is not None}
+            if parts:
+                actuals[target.code] = parts
+        elif (value := _number(request, f"actual-{target.code}")) is not None:
+            actuals[target.code] = value
+    return actuals
+
+
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
@@ -73,15 +102,11 @@ def project_action(request: HttpRequest, pk: int) -> HttpResponse:
     actor = acting_user(request)
     try:
         if action == "report" and request.user.has_perm("projects.report", project):
-            actuals = {}
-            for row in project.targets.all():
-                raw = request.POST.get(f"actual-{row.code}", "").strip()
-                if raw:
-                    try:
-                        actuals[row.code] = float(raw)
-                    except ValueError:
-                        messages.error(request, _("“%(value)s” is not a number.") % {"value": raw})
-                        return redirect("web:project", pk=project.pk)
+            try:
+                actuals = _actuals(request, project)
+            except _NotANumber as exc:
+                messages.error(request, _("“%(value)s” is not a number.") % {"value": exc.raw})
+                return redirect("web:project", pk=project.pk)
             upload = request.FILES.get("evidence")
             submit_report(
                 project=project,

@@ -15,6 +15,7 @@ from shenbao.web.staff import bilateral as staff_bilateral
 from shenbao.web.staff import exports as staff_exports
 from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import imports as staff_imports
+from shenbao.web.staff import obligations as staff_obligations
 from shenbao.web.staff import reviews as staff_reviews
 from shenbao.web.staff import statistics as staff_statistics
 from shenbao.web.staff import views as staff
@@ -59,6 +60,11 @@ urlpatterns = [
     path("applications/<int:pk>/withdraw/", applicant.application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/endorse/", applicant.application_endorse, name="application_endorse"),
     path("applications/<int:pk>/amend/", applicant.application_amend, name="application_amend"),
+    path(
+        "applications/<int:pk>/obligations/breach/",
+        staff_obligations.application_obligation_breach,
+        name="application_obligation_breach",
+    ),
     path("applications/<int:pk>/form.docx", applicant_documents.application_form_download, name="application_form_docx"),
     path("applications/<int:pk>/form/upload/", applicant_documents.application_form_upload, name="application_form_upload"),
     path("applications/<int:pk>/form/confirm/", applicant_documents.application_form_confirm, name="application_form_confirm"),

@@ -223,6 +223,8 @@ def _submit(pk: int, actor: User, key: str, now: dt.datetime, own_only: bool) ->
             "revision": revision.number,
             "submitted_at": now,
             "title": locked.title,
+            # The call's undertakings (seed 000: no exchange before the review) go with the receipt.
+            "obligations": [o.text.as_dict() for o in definition.obligations],
         },
     )
     return SubmitResult(locked, revision.number, created=True)

@@ -579,8 +579,22 @@ class AgreementTerms(Strict):
     notes: list[I18nText] = Field(default_factory=list)
 
 
+class KpiExemptWhen(Strict):
+    """The application's answer that exempts a project from the target, e.g. seed 003's patent KPI
+    "基础研究类项目除外": the project declares itself basic research in a choice field."""
+
+    field: Code
+    values: list[Code] = Field(min_length=1)
+
+
 class KpiTemplate(Strict):
-    """A target that becomes a project obligation (考核指标)."""
+    """A target that becomes a project obligation (考核指标).
+
+    ``per`` splits the target into parts, each of which must reach it on its own: ``each_side`` into the
+    Chinese and the foreign side (seed 003 1.2 "双方…各派2人次以上"), ``each_country`` into the countries
+    (``countries``, China first; empty: China and the project's partner country, seed 003 2.6 "在两国各举办
+    一次"). ``conditions`` qualify what counts ("每人…不少于3个月", "50人以上") and travel with the target.
+    """
 
     code: Code
     name: I18nText
@@ -588,8 +602,36 @@ class KpiTemplate(Strict):
     target: float = Field(ge=0, le=MAX_COUNT * 10_000)
     unit: I18nText
     per: Literal["project", "each_side", "each_country"] = "project"
+    countries: list[Country] = Field(default_factory=list, description="per each_country: the countries, China first")
     conditions: I18nText | None = None
     exemption: I18nText | None = None
+    exempt_when: KpiExemptWhen | None = None
+
+    @model_validator(mode="after")
+    def _parts(self) -> KpiTemplate:
+        if self.countries and self.per != "each_country":
+            raise PydanticCustomError("countries_unexpected", "countries are for a target per each_country")
+        if len(set(self.countries)) != len(self.countries):
+            raise PydanticCustomError("duplicate_code", "duplicate code", {"value": ", ".join(self.countries)})
+        if self.exempt_when is not None and self.exemption is None:
+            raise PydanticCustomError("exemption_missing", "exempt_when needs the exemption's text")
+        return self
+
+
+class ObligationParty(StrEnum):
+    APPLICANT = "applicant"
+    INSTITUTION = "institution"
+    FUNDER = "funder"
+    REVIEWERS = "reviewers"
+
+
+class Obligation(Strict):
+    """An undertaking the call states (承诺), shown to applicants on the call page and in the receipt;
+    staff record a breach on an application (seed 000: "方案评审前不组织交流")."""
+
+    code: Code
+    text: I18nText
+    binds: list[ObligationParty] = Field(min_length=1, description="who the undertaking binds")
 
 
 class StatedTotals(Strict):
@@ -667,6 +709,7 @@ class CallDefinition(Strict):
     selection: SelectionRules = Field(default_factory=SelectionRules)
     agreement: AgreementTerms | None = None
     kpi_templates: list[KpiTemplate] = Field(default_factory=list)
+    obligations: list[Obligation] = Field(default_factory=list)
     lead_organisation_types: list[OrgType] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -678,6 +721,7 @@ class CallDefinition(Strict):
         _unique("form", [f.code for f in self.form])
         _unique("review_stages", [s.code for s in self.review_stages])
         _unique("kpi_templates", [k.code for k in self.kpi_templates])
+        _unique("obligations", [o.code for o in self.obligations])
         _unique("selection.prize_tiers", [t.code for t in self.selection.prize_tiers])
 
         categories = {c.code for c in self.categories}
@@ -734,6 +778,13 @@ class CallDefinition(Strict):
                     )
                 if s.advancement.tier is not None:
                     _known(f"review_stages.{i}.advancement.tier", s.advancement.tier, tiers)
+        fields = {f.code: f for f in self.form}
+        for i, k in enumerate(self.kpi_templates):
+            if k.exempt_when is not None:
+                _known(f"kpi_templates.{i}.exempt_when.field", k.exempt_when.field, set(fields))
+                choices = {c.value for c in fields[k.exempt_when.field].choices}
+                for value in k.exempt_when.values:
+                    _known(f"kpi_templates.{i}.exempt_when.values", value, choices)
         for i, cap in enumerate(self.selection.caps):
             for code in cap.directions:
                 _known(f"selection.caps.{i}.directions", code, directions)

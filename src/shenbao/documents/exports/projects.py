@@ -1,5 +1,6 @@
 """Export of a call's projects: one row per KPI target with the latest reported actual and whether it is
-met (a project without targets has one row), the same reading as a project's dashboard."""
+met (a project without targets has one row), the same reading as a project's dashboard; a target split
+by side or country lists each part's actual, and its conditions."""
 
 from __future__ import annotations
 
@@ -12,11 +13,17 @@ from django.utils.translation import gettext_lazy as _
 from shenbao.calls.models import Call
 from shenbao.core.text import text_get
 from shenbao.documents.exports.base import ExportColumn, ExportKind, Filters
-from shenbao.projects.enums import ProjectStatus
+from shenbao.projects.enums import KpiPer, ProjectStatus
 from shenbao.projects.models import Project
-from shenbao.projects.services.projects import met
+from shenbao.projects.queries import latest_actuals, read_targets
 
-MET_LABELS = {True: _("Target met"), False: _("Target not met"), None: _("Not reported yet")}
+STATUS_LABELS = {
+    "met": _("Target met"),
+    "not_met": _("Target not met"),
+    "not_reported": _("Not reported yet"),
+    "exempt": _("Exempt"),
+    "total_only": _("Reported as a total; each part is needed"),
+}
 
 
 def project_rows(call: Call, filters: Filters) -> Iterator[dict[str, Any]]:
@@ -32,9 +39,7 @@ def project_rows(call: Call, filters: Filters) -> Iterator[dict[str, Any]]:
     statuses = dict(ProjectStatus.choices)
     for project in projects:
         a = project.agreement.award.application
-        latest: dict[str, float] = {}
-        for report in sorted(project.reports.all(), key=lambda r: (r.submitted_at, r.pk)):
-            latest.update({k: float(v) for k, v in report.actuals.items() if v is not None})
+        rows = read_targets(project.targets.all(), latest_actuals(project.reports.all()))
         common = {
             "receipt": a.receipt_number,
             "direction": a.direction.code if a.direction else "",
@@ -46,11 +51,10 @@ def project_rows(call: Call, filters: Filters) -> Iterator[dict[str, Any]]:
             "budget_yuan": project.budget_yuan,
             "reports": len(project.reports.all()),
         }
-        targets = sorted(project.targets.all(), key=lambda t: t.code)
-        if not targets:
+        if not rows:
             yield common
-        for t in targets:
-            actual = latest.get(t.code)
+        for row in rows:
+            t = row.target
             yield {
                 **common,
                 "kpi": t.code,
@@ -58,8 +62,11 @@ def project_rows(call: Call, filters: Filters) -> Iterator[dict[str, Any]]:
                 "comparator": t.comparator,
                 "target": t.target,
                 "unit": text_get(t.unit, language),
-                "actual": actual,
-                "met": str(MET_LABELS[met(t.comparator, t.target, actual)]),
+                "per": str(KpiPer(t.per).label),
+                "parts": "; ".join(f"{p.label} {'—' if p.actual is None else f'{p.actual:g}'}" for p in row.parts),
+                "conditions": text_get(t.conditions, language) if t.conditions else "",
+                "actual": row.actual,
+                "met": str(STATUS_LABELS[row.status]),
             }
 
 
@@ -83,6 +90,9 @@ PROJECTS = ExportKind(
         ExportColumn("unit", _("Unit"), 10),
         ExportColumn("actual", _("Latest actual"), 10),
         ExportColumn("met", _("Met?"), 12),
+        ExportColumn("per", _("Applies to"), 14),
+        ExportColumn("parts", _("Actual per part"), 24),
+        ExportColumn("conditions", _("Conditions"), 36),
     ),
     rows=project_rows,
     permission="awards.select",

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from shenbao.applications.queries.obligations import call_obligations
 from shenbao.awards.queries.results import has_published_results
 from shenbao.calls.enums import Phase
 from shenbao.calls.queries.definitions import current_definition
@@ -68,5 +69,6 @@ def call_detail(request: HttpRequest, code: str) -> HttpResponse:
         "stated_projects": stated_projects,
         "benefits": definition["call"].get("benefits", []),
         "contacts": definition["call"].get("contacts", []),
+        "obligations": call_obligations(call),
     }
     return render(request, "web/public/call_detail.html", context)
