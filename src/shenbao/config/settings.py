@@ -27,12 +27,28 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = _bool("SHENBAO_DEBUG", True)
-SECRET_KEY = os.environ.get("SHENBAO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise RuntimeError("SHENBAO_SECRET_KEY must be set when SHENBAO_DEBUG is off")
-    SECRET_KEY = "insecure-development-key-do-not-use-in-production"  # noqa: S105
+# Off unless asked for: a server started without settings shows the bilingual error pages, never a traceback.
+DEBUG = _bool("SHENBAO_DEBUG", False)
+
+
+def _secret_key() -> str:
+    """``SHENBAO_SECRET_KEY``; without it, a random key kept in ``var/secret_key`` (made on first use),
+    so the demo and one-server installs keep their sessions across restarts.  Several app servers
+    must share one key: set the variable there (docs/deploy.md)."""
+    key = os.environ.get("SHENBAO_SECRET_KEY", "")
+    if key:
+        return key
+    path = BASE_DIR / "var" / "secret_key"
+    if not path.exists():
+        import secrets
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = _secret_key()
 
 ALLOWED_HOSTS = [h for h in os.environ.get("SHENBAO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
@@ -69,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -132,6 +149,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Behind HTTPS (SHENBAO_HTTPS=1, as in docs/production.env.example): redirect HTTP, tell browsers to
+# stay on HTTPS for a year, send cookies over HTTPS only, and trust the proxy's X-Forwarded-Proto.
+HTTPS = _bool("SHENBAO_HTTPS", False)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = _bool("SHENBAO_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _bool("SHENBAO_BEHIND_PROXY", HTTPS) else None
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("SHENBAO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "shenbao.web.errors.csrf_failure"
+
+# Content security policy: our own scripts and styles only (htmx and the countdown are static files);
+# inline styles stay allowed for the bar charts' widths and htmx's indicator style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:call_list"
 LOGOUT_REDIRECT_URL = "web:call_list"
@@ -194,6 +245,7 @@ REST_FRAMEWORK = {
         "shenbao.api.throttling.UserDailyThrottle",
         "shenbao.api.throttling.AnonymousThrottle",
     ],
+    "EXCEPTION_HANDLER": "shenbao.api.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }

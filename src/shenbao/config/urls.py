@@ -7,3 +7,8 @@ urlpatterns = [
     path("api/v1/", include("shenbao.api.v1.urls")),
     path("", include("shenbao.web.urls")),
 ]
+
+handler400 = "shenbao.web.errors.bad_request"
+handler403 = "shenbao.web.errors.permission_denied"
+handler404 = "shenbao.web.errors.page_not_found"
+handler500 = "shenbao.web.errors.server_error"
