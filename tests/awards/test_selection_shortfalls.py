@@ -79,7 +79,7 @@ def test_seed_003_direction_short_of_applications_funds_fewer_beside_a_full_one(
 def test_seed_003_budget_holds_a_direction_below_its_number_and_says_so() -> None:
     # 1.1 has 1080 万元: 7 requests of 300 万元 fit three times, so 3 of 6 with the budget named.
     result = solve(seed(), ranked("1.1", 7, 3_000_000))
-    assert [s for s in result.selected] == ["1.1-1", "1.1-2", "1.1-3"]
+    assert list(result.selected) == ["1.1-1", "1.1-2", "1.1-3"]
     s = shortfall(result, "1.1")
     assert (s.ranked, s.selected, s.causes, s.blocked_by) == (7, 3, (ShortfallCause.BLOCKED,), (ReasonCode.GROUP_BUDGET,))
 

@@ -172,7 +172,8 @@ def load_demo_reviews(now: dt.datetime | None = None) -> list[str]:
             run_assignment(stage=first, actor=officer, k=3)
             _score_stage(first, rng, leave_for=demo_reviewer if code == "xiaomi-jbgs-2025" else None)
         if code == "smeie-2023":
-            advance_stage(stage=first, actor=officer)
+            # The contest states no prize counts: the committee's numbers (one of each per track).
+            advance_stage(stage=first, actor=officer, tier_counts={"first": 1, "second": 1, "third": 1})
             finals = stages[1]
             run_assignment(stage=finals, actor=officer, k=5, group_by_direction=True)
             _score_stage(finals, rng)

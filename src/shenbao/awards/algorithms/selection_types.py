@@ -81,7 +81,6 @@ class Quota:
             return (self.value or 0) + self.tolerance
         return None
 
-
     @property
     def target(self) -> int | None:
         """The number the call intends (a range's top); fewer selected is a shortfall."""
@@ -343,4 +342,5 @@ class Selection:
     conflicts: tuple[RuleConflict, ...] = ()
     stats: SolveStats | None = None
     weights: tuple[int, ...] = field(default=(), repr=False)  # objective weight per candidate, input order
-    shortfalls: tuple[Shortfall, ...] = ()  # groups that selected fewer than their quota's target  # objective weight per candidate, input order
+    # groups that selected fewer than their quota's target
+    shortfalls: tuple[Shortfall, ...] = ()

@@ -32,7 +32,6 @@ from shenbao.reviews.queries.ranking import stage_ranking
 from shenbao.reviews.queries.stages import stage_definition
 
 
-
 def final_stage(call: Call) -> ReviewStage:
     """The last review stage that has applications: its ranking is what the selection follows."""
     stages = [s for s in ReviewStage.objects.filter(call=call).order_by("-position") if s.kind != "formal_check"]

@@ -482,7 +482,9 @@ class ReviewStage(Strict):
         _unique("platform_defaults", list(self.platform_defaults))
         for t in self.tie_break:
             if t.criterion is not None and t.criterion not in {c.code for c in self.criteria}:
-                raise PydanticCustomError("unknown_reference", "refers to an unknown code", {"value": t.criterion, "path": "tie_break"})
+                raise PydanticCustomError(
+                    "unknown_reference", "refers to an unknown code", {"value": t.criterion, "path": "tie_break"}
+                )
         if self.kind != StageKind.FORMAL_CHECK and self.kind != StageKind.SCREENING and not self.criteria:
             raise PydanticCustomError("stage_needs_criteria", "a scoring stage needs criteria", {"kind": self.kind.value})
         return self
