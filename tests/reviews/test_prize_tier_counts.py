@@ -53,12 +53,16 @@ def finalists(call: Call) -> list[str]:
 def test_seed_001_track_advancement_without_counts_stops_and_changes_nothing(load_seed: Callable[[str], Call]) -> None:
     call = load_seed("001")
     track, officer = judged(call)
-    with translation.override("en"), pytest.raises(StageNotReady) as missing:
-        advance_stage(stage=track, actor=officer)
-    assert str(missing.value) == (
-        "The call leaves the number of places open for First prize, Second prize, Third prize: "
-        "enter the committee's numbers to advance."
-    )
+    with translation.override("en"):
+        with pytest.raises(StageNotReady) as missing:
+            advance_stage(stage=track, actor=officer)
+        assert str(missing.value) == (
+            "The call leaves the number of places open for First prize, Second prize, Third prize: "
+            "enter the committee's numbers to advance."
+        )
+    with pytest.raises(StageNotReady) as missing_zh:
+        advance_stage(stage=track, actor=officer, tier_counts={"first": 1})
+    assert str(missing_zh.value) == "本征集未说明二等奖、三等奖的名额：请先填写评审委员会确定的名额，再进行晋级。"
     assert set(StageEntry.objects.filter(stage=track).values_list("status", flat=True)) == {EntryStatus.IN_REVIEW}
     assert finalists(call) == []
     assert not AuditEntry.objects.filter(action="shenbao.review.stage_advanced").exists()
