@@ -50,7 +50,7 @@ def test_a_setting_the_call_states_has_no_badge() -> None:
     assert RuleSetting("expert-review", "aggregation", "mean", False) in rule_settings(most)
 
 
-ROLES = ["applicant", "reviewer", "institution_officer", "other_program_staff", "staff"]
+ROLES = ["applicant", "other_applicant", "reviewer", "institution_officer", "chair", "other_program_staff", "staff"]
 
 
 @pytest.fixture
@@ -65,9 +65,13 @@ def world(load_seed: Callable[[str], Call]) -> dict[str, Any]:
     other = load_seed("001")
     other_staff = register_user(email="other@example.com", password="pass-Word-123", name="其他项目主管")
     grant_program_role(program=other.program, user=other_staff, role=ProgramRoleKind.PROGRAM_OFFICER)
+    chair = register_user(email="chair@example.com", password="pass-Word-123", name="主席")
+    grant_program_role(program=call.program, user=chair, role=ProgramRoleKind.COMMITTEE_CHAIR)
     users: dict[str, User | None] = {
         "anonymous": None,
         "applicant": applicant,
+        "other_applicant": register_user(email="other-applicant@example.com", password="pass-Word-123", name="另一申请人"),
+        "chair": chair,
         "reviewer": add_expert(call, "expert@example.com", officer=officer),
         "institution_officer": institution_officer,
         "other_program_staff": other_staff,
@@ -156,3 +160,14 @@ def test_seed_001_finals_aggregation_badge_on_the_ranking_page(load_seed: Callab
     client.post(f"/staff/calls/{call.code}/review/settings/", {"aggregation-finals": "median"})
     finals_def = next(s for s in current_definition(Call.objects.get(pk=call.pk)).review_stages if s.code == "finals")
     assert (finals_def.aggregation, finals_def.platform_defaults) == ("median", [])
+
+
+def test_selection_page_shows_the_about_tolerance_as_the_platform_default(world: dict[str, Any]) -> None:
+    call = world["call"]
+    client = _client(world["users"]["staff"])
+    page = client.get(f"/staff/calls/{call.code}/results/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    line = page[page.index('data-setting="about_tolerance_percent"') :].split("</p>")[0]
+    assert "N ± 10 % (rounded up)" in line and "platform default" in line
+    stage = ReviewStage.objects.get(call=call, code="expert-review")
+    board = client.get(f"/staff/stages/{stage.pk}/board/").content.decode()
+    assert 'id="id_k" min="1" value="3" class="narrow"><span class="badge platform-default">' in board
