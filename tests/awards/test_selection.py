@@ -463,7 +463,7 @@ def test_seed_003_rules_from_the_definition():
     problem = problem_from_definition(definition, cands, about_tolerance=1)
     assert problem.caps == (Cap(CapKind.PARTNER_COUNTRY, 1, ("1.5", "1.6"), in_principle=True),)
     assert problem.exclusivity[0].groups == ("1.5", "1.6") and "EG" in problem.exclusivity[0].countries
-    assert next(g for g in problem.groups if g.group == "2.3").quota == Quota(QuotaKind.ABOUT, 10, tolerance=1)
+    assert next(g for g in problem.groups if g.group == "2.3").quota == Quota(QuotaKind.ABOUT, 10, tolerance=1, minimum=False)
     assert problem.total_budget_yuan == 348_900_000
     result = select_awards(problem)
     assert result.proven_optimal

@@ -109,7 +109,17 @@ def test_demo_shows_each_seed_call_in_review_with_assignments_reviews_and_rankin
 
     project = Project.objects.get(agreement__award__call__code="xiaomi-jbgs-2025")
     assert client.get(f"/projects/{project.pk}/").status_code == 200
-    assert client.get("/staff/calls/most-intl-2025-2/results/").status_code == 200
+    # Seed 003's proposed selection selects what it can and explains every shortfall: 1.1 short of
+    # applications (5 against 6), 1.4 held back by its budget, 2.9 without applications.
+    most_run = SelectionRun.objects.get(call__code="most-intl-2025-2")
+    assert (most_run.result["status"], most_run.result["conflicts"]) == ("optimal", [])
+    short = {s["group"]: (s["ranked"], s["selected"], s["causes"]) for s in most_run.result["shortfalls"]}
+    assert short["1.1"] == (5, 5, ["fewer_ranked"])
+    assert short["1.4"] == (3, 2, ["blocked"])
+    assert short["2.9"] == (0, 0, ["no_applications"])
+    assert "2.1" not in short and "2.8" not in short  # they reach their number, one on the reserve list each
+    results_page = client.get("/staff/calls/most-intl-2025-2/results/").content.decode()
+    assert "该方向没有进入排名的申请" in results_page and "仅有 5 项申请进入排名，拟支持 6 项" in results_page
     assert "data-award=" in Client().get("/calls/xiaomi-jbgs-2025/results/").content.decode()
     # Seed 001's finals are proposed into the prize tiers as one list; seed 004's lists have honourees proposed.
     finals_run = SelectionRun.objects.get(call__code="smeie-2023")

@@ -78,7 +78,7 @@ def finals_ranked(load_seed: Callable[[str], Call]) -> tuple[Call, User]:
     run_assignment(stage=track, actor=officer, k=3)
     for a in Assignment.objects.filter(stage=track).select_related("application"):
         score_all(a, TEAMS[a.application.title][1])
-    outcome = advance_stage(stage=track, actor=officer)
+    outcome = advance_stage(stage=track, actor=officer, tier_counts={"first": 1, "second": 1, "third": 1})
     assert (outcome.advanced, outcome.next_stage) == (4, finals)  # the first prize of each of the four tracks
     run_assignment(stage=finals, actor=officer, k=5, group_by_direction=True)
     for a in Assignment.objects.filter(stage=finals).select_related("application"):

@@ -100,7 +100,7 @@ def test_seed_001_track_first_prizes_advance_to_finals_judged_live_by_trimmed_me
     # Finals are filled by advancement only.
     with pytest.raises(StageNotReady):
         open_stage(stage=finals, actor=officer)
-    outcome = advance_stage(stage=track, actor=officer)
+    outcome = advance_stage(stage=track, actor=officer, tier_counts={"first": 1, "second": 1, "third": 1})
     assert (outcome.advanced, outcome.not_advanced, outcome.next_stage) == (2, 3, finals)
     a1 = StageEntry.objects.get(stage=track, application__title="A1")
     assert (a1.status, a1.reason["code"], a1.reason["tier"]) == (EntryStatus.ADVANCED, "won_tier", "first")

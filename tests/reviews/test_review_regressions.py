@@ -78,11 +78,11 @@ def test_reviews_close_when_the_stage_has_decided(load_seed: Callable[[str], Cal
     late = Assignment.objects.get(stage=track, reviewer=judges[1], application__title="A2")
     for a in Assignment.objects.filter(stage=track, reviewer=judges[1]).exclude(pk=late.pk):
         score_all(a, 8)
-    advance_stage(stage=track, actor=officer)
+    advance_stage(stage=track, actor=officer, tier_counts={"first": 1, "second": 1, "third": 1})
     with pytest.raises(ReviewClosed):
         save_review(assignment=late, actor=late.reviewer, expected_version=review_for(late).version, scores={"originality": 9})
     # Advancing again (nothing has started in the finals) gives the same finalists, no stale entry.
-    advance_stage(stage=track, actor=officer)
+    advance_stage(stage=track, actor=officer, tier_counts={"first": 1, "second": 1, "third": 1})
     finals = ReviewStage.objects.get(call=call, code="finals")
     assert list(StageEntry.objects.filter(stage=finals).values_list("application__title", flat=True)) == ["A1"]
 

@@ -104,5 +104,62 @@ def conflict_text(conflict: dict[str, Any]) -> str:
         "tiers_below_pins": _("%(group)s: more pinned applications than prize places"),
         "rule_in_conflict": _("%(group)s: the rule “%(rule)s” cannot hold together with the others"),
     }
+    if conflict.get("code") == "rule_in_conflict" and conflict.get("rule") == "quota_lower":
+        return _("%(group)s: the call's minimum of %(limit)s award(s) cannot hold together with the other rules") % n
     text = texts.get(str(conflict.get("code")))
     return text % n if text else str(conflict.get("code"))
+
+
+def quota_text(shortfall: dict[str, Any]) -> tuple[str, str]:
+    """A shortfall's quota and its qualifier in words, e.g. ("10 ± 1", "about")."""
+    n = {k: ("" if v is None else v) for k, v in shortfall.items()}
+    kind = shortfall.get("kind")
+    number = _("%(target)s ± %(tolerance)s") % n if kind == "about" and shortfall.get("tolerance") else str(n["target"])
+    qualifiers = {
+        "exact": _("as stated (at most)"),
+        "about": _("about"),
+        "at_most": _("at most"),
+        "at_least": _("at least"),
+        "range": _("up to"),
+        "unspecified": _("not stated"),
+    }
+    qualifier = str(qualifiers.get(str(kind), str(kind)))
+    if shortfall.get("minimum"):
+        qualifier = _("%(qualifier)s; a minimum of %(minimum)s set by the call") % {
+            "qualifier": qualifier,
+            "minimum": shortfall["minimum"],
+        }
+    return number, qualifier
+
+
+def shortfall_causes(shortfall: dict[str, Any]) -> list[str]:
+    """Why a direction selected fewer than its quota, each cause with its numbers."""
+    n = {k: ("" if v is None else v) for k, v in shortfall.items()}
+    n["excluded"] = int(shortfall.get("ranked") or 0) - int(shortfall.get("available") or 0)
+    blocked = {
+        "group_budget": _("the direction's budget"),
+        "total_budget": _("the call's budget"),
+        "cap_taken": _("a limit per partner country or institution"),
+        "exclusivity": _("exclusive directions"),
+        "tiers_full": _("the prize places"),
+        "not_tier_eligible": _("prize-tier eligibility"),
+        "not_proven": _("the solver stopped before proving the optimum"),
+    }
+    out = []
+    for cause in shortfall.get("causes") or []:
+        if cause == "no_applications":
+            out.append(_("No application was ranked in this direction"))
+        elif cause == "fewer_ranked":
+            out.append(_("Only %(ranked)s application(s) ranked against a quota of %(target)s") % n)
+        elif cause == "excluded_by_staff":
+            out.append(_("Staff excluded %(excluded)s application(s); %(available)s can be selected") % n)
+        elif cause == "within_tolerance":
+            out.append(_("Within the tolerance of “about %(target)s” (± %(tolerance)s)") % n)
+        elif cause == "blocked":
+            rules = ("、" if (get_language() or "").startswith("zh") else ", ").join(
+                str(blocked.get(str(c), str(c))) for c in shortfall.get("blocked_by") or []
+            )
+            out.append(_("The other ranked applications are held back by %(rules)s") % {"rules": rules})
+        else:
+            out.append(str(cause))
+    return out

@@ -2,6 +2,10 @@
 assignments, reviews, rankings, a chair-signed shortlist and a live finals reveal in progress; proposed
 selections for seeds 001 (the finals into prize tiers), 003 and 004, and seed 000's results published.
 
+Seed 003's applications are spread as a real call's are (``MOST_SPREAD``): some directions reach
+their 拟支持项目数, some are short of applications, one is held back by its budget and one (2.9)
+has none, so the proposed selection shows every shortfall explained.
+
 The example applications are placed directly at the review stage (their submission and formal check
 are what the example open call demonstrates); every title carries 【示例】.
 """
@@ -24,7 +28,7 @@ from shenbao.applications.models import Application, ApplicationRevision
 from shenbao.awards.services.decisions import approve_run, publish_results
 from shenbao.awards.services.selection import run_selection
 from shenbao.calls.enums import ProgramRoleKind
-from shenbao.calls.models import Call, ReviewStage
+from shenbao.calls.models import Call, Direction, ReviewStage
 from shenbao.calls.services.roles import grant_program_role
 from shenbao.core.queries.calendar import CalendarYearMissing
 from shenbao.projects.services.projects import start_projects
@@ -64,21 +68,52 @@ APPLICATIONS = {
         "医疗影像辅助诊断",
         "氢能燃料电池堆",
     ],
-    "most-intl-2025-2": [
-        "中法碳中和联合研究",
-        "中德氢能储运技术",
-        "中意文化遗产数字化",
-        "中埃智慧农业合作",
-        "中法人工智能安全",
-        "中德先进材料制造",
-    ],
+    "most-intl-2025-2": [],  # one per direction and more in some: see MOST_SPREAD
     "thepaper-kcxf-2025": ["AI 引擎品牌", "科创消费品牌", "数字文旅案例", "智慧园区案例", "AI 创新应用", "新势力科技产品"],
 }
 
 
-def _example_application(call: Call, index: int, title: str, organisation: Organisation, when: dt.datetime) -> Application:
-    directions = list(call.directions.order_by("position")[:3])
-    direction = directions[index % len(directions)] if directions else None
+# Seed 003: applications per direction (requests in yuan; None: the direction's budget over its quota).
+# 1.1 has 5 against 6 and 1.2 4 against 15 (short of applications); 1.4's three ask for more than its
+# 900 万元 allows for three (held back by the budget); 1.8, 2.1 and 2.8 reach their number (2.1 and
+# 2.8 with one on the reserve list); 2.9 has none; the others have one each.
+MOST_SPREAD: dict[str, tuple[int, int | None]] = {
+    "1.1": (5, None),
+    "1.2": (4, None),
+    "1.4": (3, 4_000_000),
+    "1.8": (2, None),
+    "2.1": (3, None),
+    "2.8": (3, None),
+    "2.9": (0, None),
+}
+
+
+def _most_applications(call: Call) -> list[tuple[str, Direction, int]]:
+    """(title, direction, requested yuan) of seed 003's demo applications, direction by direction."""
+    out = []
+    for direction in call.directions.order_by("position"):
+        count, request = MOST_SPREAD.get(direction.code, (1, None))
+        quota = int(direction.quota_value or 1)
+        average = (direction.budget_total_yuan or 0) // max(quota, 1)
+        short = direction.title.get("zh-hans", direction.code)[:18]
+        for n in range(1, count + 1):
+            out.append((f"{short}（{direction.code}-{n}）", direction, request or average))
+    return out
+
+
+def _example_application(
+    call: Call,
+    index: int,
+    title: str,
+    organisation: Organisation,
+    when: dt.datetime,
+    *,
+    direction: Direction | None = None,
+    requested_yuan: int | None = None,
+) -> Application:
+    if direction is None:
+        directions = list(call.directions.order_by("position")[:3])
+        direction = directions[index % len(directions)] if directions else None
     applicant = register_user(
         email=f"demo-{call.code}-{index}@example.com", password=None, name=f"示例申请人（{call.code} {index}）"
     )
@@ -94,6 +129,7 @@ def _example_application(call: Call, index: int, title: str, organisation: Organ
         revision=1,
         receipt_number=f"{call.year}-{call.pk:03d}-9{index:05d}",
         submitted_at=when,
+        requested_yuan=requested_yuan,
     )
     ApplicationRevision.objects.create(
         application=application,
@@ -106,10 +142,10 @@ def _example_application(call: Call, index: int, title: str, organisation: Organ
     return application
 
 
-def _experts(call: Call, officer: User) -> list[User]:
+def _experts(call: Call, officer: User, load_limit: int | None = None) -> list[User]:
     users = []
     for email, name, text, keywords in EXPERTS:
-        member = invite_reviewer(call=call, email=email, name=name, actor=officer, keywords=keywords)
+        member = invite_reviewer(call=call, email=email, name=name, actor=officer, keywords=keywords, load_limit=load_limit)
         person = member.user.person
         if person.expertise_text != text:
             person.expertise_text = text
@@ -118,7 +154,7 @@ def _experts(call: Call, officer: User) -> list[User]:
             answer_pool_invitation(token=member.token, accept=True, user=member.user)
         users.append(member.user)
     reviewer = User.objects.get(email="reviewer@example.com")
-    member = invite_reviewer(call=call, email=reviewer.email, name="示例评审专家", actor=officer)
+    member = invite_reviewer(call=call, email=reviewer.email, name="示例评审专家", actor=officer, load_limit=load_limit)
     if member.status == "invited":
         answer_pool_invitation(token=member.token, accept=True, user=reviewer)
     return users
@@ -163,16 +199,25 @@ def load_demo_reviews(now: dt.datetime | None = None) -> list[str]:
         organisation = create_organisation(
             name={"zh-hans": f"示例单位（{code}）", "en": f"Example organisation ({code})"}, type=OrgType.ENTERPRISE
         )
-        for i, title in enumerate(titles, start=1):
-            _example_application(call, i, title, organisation, call.deadline - dt.timedelta(days=3, minutes=i))
-        _experts(call, officer)
+        if code == "most-intl-2025-2":
+            spread = _most_applications(call)
+            for i, (title, direction, request) in enumerate(spread, start=1):
+                when = call.deadline - dt.timedelta(days=3, minutes=i)
+                _example_application(call, i, title, organisation, when, direction=direction, requested_yuan=request)
+            # three reviews each: the pool's loads must hold them all
+            _experts(call, officer, load_limit=-(-3 * len(spread) // (len(EXPERTS) + 1)) + 2)
+        else:
+            for i, title in enumerate(titles, start=1):
+                _example_application(call, i, title, organisation, call.deadline - dt.timedelta(days=3, minutes=i))
+            _experts(call, officer)
         open_stage(stage=first, actor=officer)
         definition = stage_definition(first)
         if definition.criteria:
             run_assignment(stage=first, actor=officer, k=3)
             _score_stage(first, rng, leave_for=demo_reviewer if code == "xiaomi-jbgs-2025" else None)
         if code == "smeie-2023":
-            advance_stage(stage=first, actor=officer)
+            # The contest states no prize counts: the committee's numbers (one of each per track).
+            advance_stage(stage=first, actor=officer, tier_counts={"first": 1, "second": 1, "third": 1})
             finals = stages[1]
             run_assignment(stage=finals, actor=officer, k=5, group_by_direction=True)
             _score_stage(finals, rng)
@@ -208,6 +253,7 @@ def load_demo_reviews(now: dt.datetime | None = None) -> list[str]:
                 record_signed_copy(agreement=signable, stream=paper, name="示例协议.pdf", actor=officer, now=published)
                 start_projects(call=call, actor=officer)
         if code == "most-intl-2025-2":
-            run_selection(call=call, actor=officer)  # proposed, for staff to read and approve
+            # Proposed, for staff to read: selects what it can and explains every direction's shortfall.
+            run_selection(call=call, actor=officer)
         log.append(f"review demo {code}: {StageEntry.objects.filter(stage__call=call).count()} entries in review stages")
     return log

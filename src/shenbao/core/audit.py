@@ -14,6 +14,7 @@ from shenbao.core.models import AuditEntry
 ACTION_LABELS: dict[str, Any] = {
     "shenbao.call.created": _("The call was created from a definition."),
     "shenbao.call.definition_updated": _("The call definition was updated."),
+    "shenbao.call.rule_defaults_changed": _("Staff replaced platform defaults with the program's own values."),
     "shenbao.call.status_changed": _("The call's status changed."),
     "shenbao.call.directions_imported": _("A direction list was imported."),
     "shenbao.call.partner_list_compared": _("The partner agency's list was compared with the applications."),

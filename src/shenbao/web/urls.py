@@ -90,6 +90,7 @@ urlpatterns = [
     path("staff/calls/<slug:code>/formal-check/", staff.formal_check, name="formal_check"),
     path("staff/calls/<slug:code>/formal-check/decide/", staff.formal_check_decide, name="formal_check_decide"),
     path("staff/calls/<slug:code>/review/", staff_reviews.review_overview, name="review_overview"),
+    path("staff/calls/<slug:code>/review/settings/", staff_reviews.review_settings, name="review_settings"),
     path("staff/calls/<slug:code>/results/", staff_awards.results, name="results_staff"),
     path("staff/calls/<slug:code>/results/act/", staff_awards.results_action, name="results_action"),
     path("staff/calls/<slug:code>/statistics/", staff_statistics.call_dashboard, name="call_statistics"),

@@ -14,10 +14,14 @@ from shenbao.awards.algorithms.selection_model import Indexed
 from shenbao.awards.algorithms.selection_types import (
     Explanation,
     Id,
+    Quota,
+    QuotaKind,
     Reason,
     ReasonCode,
     RuleConflict,
     Selection,
+    Shortfall,
+    ShortfallCause,
     SolveStats,
     SolveStatus,
 )
@@ -215,7 +219,80 @@ def explain(
         conflicts=conflicts,
         stats=stats,
         weights=tuple(ix.weight),
+        shortfalls=shortfalls(ix, chosen, out),
     )
+
+
+# Reasons that say why a ranked application left over was not taken (not who it is).
+_BLOCKING = (
+    ReasonCode.GROUP_BUDGET,
+    ReasonCode.TOTAL_BUDGET,
+    ReasonCode.CAP_TAKEN,
+    ReasonCode.EXCLUSIVITY,
+    ReasonCode.TIERS_FULL,
+    ReasonCode.NOT_TIER_ELIGIBLE,
+    ReasonCode.NOT_PROVEN,
+)
+
+
+def shortfalls(ix: Indexed, chosen: set[int], explanations: list[Explanation]) -> tuple[Shortfall, ...]:
+    """Every group with a quota that selected fewer than the quota's target, and why.
+
+    In a call-wide pool the quotas are the directions' (``direction_rules``), counted by each
+    candidate's direction; otherwise the groups'.  A group with no candidate is listed too."""
+    p = ix.problem
+    units: list[tuple[Id, Quota, list[int]]] = []
+    if p.direction_rules:
+        for r in p.direction_rules:
+            d = ix.directions.index(r.group)
+            if r.quota is not None:
+                units.append((r.group, r.quota, [i for i, dd in enumerate(ix.direction_of) if dd == d]))
+    for r in p.groups:
+        if r.quota is not None:
+            units.append((r.group, r.quota, ix.order[ix.groups.index(r.group)]))
+    out = []
+    for gid, quota, members in units:
+        target = quota.target
+        if target is None:
+            continue
+        picked = sum(1 for i in members if i in chosen)
+        if picked >= target:
+            continue
+        ranked = len(members)
+        available = sum(1 for i in members if not ix.excluded[i])
+        causes = []
+        if ranked == 0:
+            causes.append(ShortfallCause.NO_APPLICATIONS)
+        elif ranked < target:
+            causes.append(ShortfallCause.FEWER_RANKED)
+        if available < min(ranked, target):
+            causes.append(ShortfallCause.EXCLUDED_BY_STAFF)
+        if quota.kind == QuotaKind.ABOUT and picked >= target - quota.tolerance:
+            causes.append(ShortfallCause.WITHIN_TOLERANCE)
+        blocked = {
+            r.code
+            for i in members
+            if i not in chosen and not ix.excluded[i]
+            for r in explanations[i].reasons
+            if r.code in _BLOCKING
+        }
+        if blocked:
+            causes.append(ShortfallCause.BLOCKED)
+        out.append(
+            Shortfall(
+                group=gid,
+                kind=quota.kind,
+                target=target,
+                minimum=quota.lower,
+                tolerance=quota.tolerance,
+                ranked=ranked,
+                available=available,
+                selected=picked,
+                causes=tuple(causes),
+                blocked_by=tuple(c for c in _BLOCKING if c in blocked),
+            )
+        )
+    return tuple(out)
 
 
 def _place(ix: Indexed) -> Callable[[int], tuple[int, int]]:

@@ -1,7 +1,11 @@
 """A selection problem from a call definition's directions and ``selection`` section (no Django).
 
-The definition states a quota "about 10" without a number for "about": the tolerance is
-the caller's (staff's) choice, per direction or one for all, and is kept in the saved run.
+A direction's quota (拟支持项目数 N) is what the funder intends to support at most: it bounds
+the selection from above, and a direction short of applications funds fewer (reported as a
+``Shortfall``).  Only a quota the call marks as a minimum (``minimum: true``, or 不少于) is a
+lower bound that can make the selection infeasible.  The definition states a quota "about 10"
+without a number for "about": the tolerance is the caller's choice (the platform's default is
+``selection.about_tolerance_percent``), per direction or one for all, kept in the saved run.
 A budget stated "about" is used as its stated amount.  ``several_winners_per_direction:
 false`` caps every direction at one award.
 
@@ -102,17 +106,19 @@ def problem_from_definition(
 
 
 def _quota(q: Quantity | None, tolerance: int) -> Quota | None:
+    """A direction's 拟支持项目数 as the optimiser's quota: an upper bound and a target, and a lower
+    bound only where the call marks the number as a minimum (``Quantity.is_minimum``)."""
     if q is None:
         return None
     kind = QuotaKind(q.qualifier.value)
     if kind == QuotaKind.RANGE:
-        return Quota(kind, min=round(q.min or 0), max=round(q.max or 0))
+        return Quota(kind, min=round(q.min or 0), max=round(q.max or 0), minimum=q.is_minimum)
     value = None if q.value is None else round(q.value)
-    return Quota(kind, value, tolerance=tolerance if kind == QuotaKind.ABOUT else 0)
+    return Quota(kind, value, tolerance=tolerance if kind == QuotaKind.ABOUT else 0, minimum=q.is_minimum)
 
 
 def _at_most_one(q: Quota | None) -> Quota:
     if q is None or q.upper is None or q.upper > 1:
         lower = min(q.lower, 1) if q else 0
-        return Quota(QuotaKind.RANGE, min=lower, max=1)
+        return Quota(QuotaKind.RANGE, min=lower, max=1, minimum=lower > 0)
     return q

@@ -34,13 +34,20 @@ class QuotaKind(StrEnum):
 
 @dataclass(frozen=True)
 class Quota:
-    """How many awards a group makes; ``about`` allows ``value ± tolerance``."""
+    """How many awards a group makes; ``about`` allows ``value ± tolerance``.
+
+    ``minimum``: the lower bound must be met, and a group that cannot meet it makes the rule
+    set infeasible.  Without it (``minimum=False``) the number is what the funder intends to
+    support at most (a guide's 拟支持项目数): only the upper bound binds, and a group that
+    ends below ``target`` is reported as a ``Shortfall``, never a conflict.
+    """
 
     kind: QuotaKind
     value: int | None = None
     min: int | None = None
     max: int | None = None
     tolerance: int = 0
+    minimum: bool = True
 
     def __post_init__(self) -> None:
         if self.kind == QuotaKind.RANGE:
@@ -53,6 +60,9 @@ class Quota:
 
     @property
     def lower(self) -> int:
+        """The binding lower bound (0 unless the quota is a minimum)."""
+        if not self.minimum:
+            return 0
         if self.kind == QuotaKind.RANGE:
             return self.min or 0
         if self.kind in (QuotaKind.EXACT, QuotaKind.AT_LEAST):
@@ -70,6 +80,13 @@ class Quota:
         if self.kind == QuotaKind.ABOUT:
             return (self.value or 0) + self.tolerance
         return None
+
+    @property
+    def target(self) -> int | None:
+        """The number the call intends (a range's top); fewer selected is a shortfall."""
+        if self.kind == QuotaKind.RANGE:
+            return self.max
+        return self.value
 
 
 class AwardAmount(StrEnum):
@@ -274,6 +291,35 @@ class RuleConflict:
     others: tuple[Id, ...] = ()
 
 
+class ShortfallCause(StrEnum):
+    NO_APPLICATIONS = "no_applications"  # nobody was ranked in the direction
+    FEWER_RANKED = "fewer_ranked"  # fewer ranked applications than the quota
+    EXCLUDED_BY_STAFF = "excluded_by_staff"  # staff's excludes left fewer than the quota
+    WITHIN_TOLERANCE = "within_tolerance"  # "about N": the count is within N ± tolerance
+    BLOCKED = "blocked"  # ranked applications left over, each blocked by a rule (``blocked_by``)
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """A group (or a direction inside a call-wide pool) that selected fewer than its quota's target.
+
+    ``minimum`` is the binding lower bound (0 unless the call marks the quota as a minimum);
+    ``ranked`` counts its candidates, ``available`` those staff did not exclude.  ``blocked_by``
+    lists the rules that block the ranked applications left over (budget, caps, exclusivity, …).
+    """
+
+    group: Id
+    kind: QuotaKind
+    target: int
+    minimum: int
+    tolerance: int
+    ranked: int
+    available: int
+    selected: int
+    causes: tuple[ShortfallCause, ...]
+    blocked_by: tuple[ReasonCode, ...] = ()
+
+
 @dataclass(frozen=True)
 class SolveStats:
     variables: int
@@ -296,3 +342,5 @@ class Selection:
     conflicts: tuple[RuleConflict, ...] = ()
     stats: SolveStats | None = None
     weights: tuple[int, ...] = field(default=(), repr=False)  # objective weight per candidate, input order
+    # groups that selected fewer than their quota's target
+    shortfalls: tuple[Shortfall, ...] = ()

@@ -9,7 +9,7 @@ from django.utils.translation import get_language
 
 from shenbao.applications.models import Application
 from shenbao.awards.enums import AwardStatus
-from shenbao.awards.messages import conflict_text, reason_text
+from shenbao.awards.messages import conflict_text, quota_text, reason_text, shortfall_causes
 from shenbao.awards.models import Award, PublicNotice, SelectionRun
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
@@ -111,3 +111,35 @@ def notice_of(call: Call) -> PublicNotice | None:
 
 def has_published_results(call: Call) -> bool:
     return Award.objects.filter(call=call, status__in=[AwardStatus.PUBLISHED, AwardStatus.FINAL]).exists()
+
+
+@dataclass(frozen=True)
+class ShortfallRow:
+    direction: str  # code and name
+    quota: str
+    qualifier: str
+    ranked: int
+    available: int
+    selected: int
+    causes: list[str]
+
+
+def run_shortfalls(run: SelectionRun) -> list[ShortfallRow]:
+    """The directions that selected fewer than their quota, and why, in the reader's language."""
+    names = {d.code: text_get(d.title, get_language()) for d in run.call.directions.all()}
+    rows = []
+    for s in run.result.get("shortfalls", []):
+        quota, qualifier = quota_text(s)
+        code = str(s.get("group") or "")
+        rows.append(
+            ShortfallRow(
+                direction=f"{code} {names.get(code, '')}".strip(),
+                quota=quota,
+                qualifier=qualifier,
+                ranked=int(s.get("ranked") or 0),
+                available=int(s.get("available") or 0),
+                selected=int(s.get("selected") or 0),
+                causes=shortfall_causes(s),
+            )
+        )
+    return rows

@@ -31,9 +31,6 @@ from shenbao.reviews.models import StageEntry
 from shenbao.reviews.queries.ranking import stage_ranking
 from shenbao.reviews.queries.stages import stage_definition
 
-# 约 / 左右 ("about") leaves the tolerance unsaid; we allow 10 % either way, at least one award.
-ABOUT_TOLERANCE = 0.10
-
 
 def final_stage(call: Call) -> ReviewStage:
     """The last review stage that has applications: its ranking is what the selection follows."""
@@ -44,10 +41,13 @@ def final_stage(call: Call) -> ReviewStage:
     raise SelectionError(_("No application has been reviewed yet: there is nothing to select from."))
 
 
-def _about_tolerance(quantity: Quantity | None) -> int:
+def about_tolerance(quantity: Quantity | None, percent: int) -> int:
+    """约 / 左右 N leaves the tolerance unsaid: ``percent`` of N either way, rounded up (so at least one
+    award when the percentage is not 0).  The percentage is the definition's
+    ``selection.about_tolerance_percent`` (10 unless the program set another)."""
     if quantity is None or quantity.value is None:
         return 0
-    return max(1, math.ceil(quantity.value * ABOUT_TOLERANCE))
+    return math.ceil(quantity.value * percent / 100)
 
 
 def build_problem(
@@ -89,19 +89,16 @@ def build_problem(
         candidates,
         call_wide=call_wide,
         tier_counts=tier_counts,
-        about_tolerances={d.code: _about_tolerance(d.quota) for d in definition.directions},
+        about_tolerances={
+            d.code: about_tolerance(d.quota, definition.selection.about_tolerance_percent) for d in definition.directions
+        },
         pins=pins,
         excludes=excludes,
         reserve_size=None if definition.selection.reserve_list else 0,
     )
-    # A direction nobody was ranked in has nothing to select: its quota is not a rule to break.
-    ranked = {c.group for c in problem.candidates}
-    in_pool = {c.direction for c in problem.candidates}
-    return dataclasses.replace(
-        problem,
-        groups=tuple(g for g in problem.groups if g.group in ranked),
-        direction_rules=tuple(r for r in problem.direction_rules if r.group in in_pool),
-    )
+    # Every direction stays in the problem, those nobody was ranked in too: their quota is a target
+    # (reported as a shortfall), and only a quota the call marks as a minimum can fail.
+    return problem
 
 
 def _direction_code(application: Application) -> str | None:
@@ -168,6 +165,7 @@ def _result(selection: Selection) -> dict[str, Any]:
         "explanations": [_plain(e) for e in selection.explanations],
         "reserve": [{"group": g, "applications": list(apps)} for g, apps in selection.reserve],
         "conflicts": [_plain(c) for c in selection.conflicts],
+        "shortfalls": [_plain(s) for s in selection.shortfalls],
         "stats": _plain(selection.stats) if selection.stats else None,
     }
 

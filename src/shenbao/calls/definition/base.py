@@ -83,6 +83,11 @@ class Quantity(Strict):
 
     ``in_principle`` marks the softening words 原则上 / 一般: the number is the rule,
     but staff may depart from it with a reason.
+
+    As a quota (拟支持项目数) the number is what the funder intends to support at most: a
+    direction short of applications funds fewer.  Only ``minimum`` (the call says the number
+    must be reached, e.g. 须支持 / 至少) or the qualifier ``at_least`` (不少于) makes it a lower
+    bound that a selection must meet.
     """
 
     qualifier: Qualifier = Qualifier.EXACT
@@ -90,11 +95,16 @@ class Quantity(Strict):
     min: float | None = Field(default=None, ge=0, le=MAX_COUNT)
     max: float | None = Field(default=None, ge=0, le=MAX_COUNT)
     in_principle: bool = False
+    minimum: bool = Field(default=False, description="the call marks the number as a minimum that must be reached")
     note: I18nText | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Quantity:
         q = self.qualifier
+        if self.minimum and q in (Qualifier.AT_MOST, Qualifier.UNSPECIFIED):
+            raise PydanticCustomError(
+                "minimum_qualifier", "only an exact, about, at-least or range number can be a minimum", {"qualifier": q.value}
+            )
         if q == Qualifier.RANGE:
             if self.min is None or self.max is None:
                 raise PydanticCustomError("range_needs_bounds", "a range needs both min and max")
@@ -115,6 +125,11 @@ class Quantity(Strict):
         if self.qualifier in (Qualifier.EXACT, Qualifier.AT_MOST, Qualifier.ABOUT):
             return self.value
         return None
+
+    @property
+    def is_minimum(self) -> bool:
+        """The number (a range's bottom, "about"'s value less its tolerance) must be reached."""
+        return self.minimum or self.qualifier == Qualifier.AT_LEAST
 
     @property
     def nominal(self) -> float | None:

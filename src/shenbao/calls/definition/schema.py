@@ -441,6 +441,12 @@ class TieBreak(Strict):
         return self
 
 
+#: A stage's settings that a call may take from the platform rather than state (``platform_defaults``).
+StageDefault = Literal["aggregation", "reviewers_per_application", "tie_break"]
+#: The same for the selection rules.
+SelectionDefault = Literal["about_tolerance_percent"]
+
+
 class ReviewStage(Strict):
     code: Code
     name: I18nText
@@ -464,12 +470,22 @@ class ReviewStage(Strict):
     )
     due: dt.date | None = Field(default=None, description="reviews are due by the end of this day")
     advancement: Advancement | None = None
+    platform_defaults: list[StageDefault] = Field(
+        default_factory=list,
+        description="settings of this stage that are the platform's default, not the call's own rule (shown to staff as such)",
+    )
 
     @model_validator(mode="after")
     def _criteria(self) -> ReviewStage:
         dupes = [c for c, n in Counter(c.code for c in self.criteria).items() if n > 1]
         if dupes:
             raise PydanticCustomError("duplicate_code", "duplicate code", {"value": ", ".join(dupes)})
+        _unique("platform_defaults", list(self.platform_defaults))
+        for t in self.tie_break:
+            if t.criterion is not None and t.criterion not in {c.code for c in self.criteria}:
+                raise PydanticCustomError(
+                    "unknown_reference", "refers to an unknown code", {"value": t.criterion, "path": "tie_break"}
+                )
         if self.kind != StageKind.FORMAL_CHECK and self.kind != StageKind.SCREENING and not self.criteria:
             raise PydanticCustomError("stage_needs_criteria", "a scoring stage needs criteria", {"kind": self.kind.value})
         return self
@@ -525,10 +541,17 @@ class SelectionRules(Strict):
         default=None, ge=1, le=365, description="复审: days an applicant has to ask for it after a refusal (None: not offered)"
     )
     reserve_list: bool = True
+    about_tolerance_percent: int = Field(
+        default=10, ge=0, le=100, description="约 / 左右 N: how far either way of N a direction may end (at least one award)"
+    )
+    platform_defaults: list[SelectionDefault] = Field(
+        default_factory=list, description="settings that are the platform's default, not the call's own rule"
+    )
     note: I18nText | None = None
 
     @model_validator(mode="after")
     def _amount(self) -> SelectionRules:
+        _unique("selection.platform_defaults", list(self.platform_defaults))
         if self.award_amount == "fixed" and self.fixed_amount is None:
             raise PydanticCustomError("fixed_amount_missing", "award_amount fixed needs fixed_amount")
         if self.mode == "prize_tiers" and not self.prize_tiers:

@@ -65,7 +65,28 @@ def sign_off_shortlist(*, stage: ReviewStage, direction: Direction | None, advan
     return sign_off
 
 
-def _decisions(stage: ReviewStage, n: int | None, threshold: float | None, boundary: BoundaryTie) -> list[Decision]:
+def prize_tier_counts(stage: ReviewStage, tier_counts: dict[str, int] | None) -> list[Tier]:
+    """The places of each prize tier in every list of the stage: the call's number where it states
+    one, else the committee's (``tier_counts``).  A tier with neither stops the advancement: the
+    seed states no counts, so none is assumed."""
+    tiers = current_definition(stage.call).selection.prize_tiers
+    given = tier_counts or {}
+    missing = [t for t in tiers if t.count is None and given.get(t.code) is None]
+    if missing:
+        raise StageNotReady(
+            _("The call leaves the number of places open for %(tiers)s: enter the committee's numbers to advance."),
+            params={
+                "tiers": ("、" if (get_language() or "").startswith("zh") else ", ").join(
+                    t.name.get(get_language()) for t in missing
+                )
+            },
+        )
+    return [Tier(t.code, t.count if t.count is not None else given[t.code]) for t in tiers]
+
+
+def _decisions(
+    stage: ReviewStage, n: int | None, threshold: float | None, boundary: BoundaryTie, tier_counts: dict[str, int] | None
+) -> list[Decision]:
     definition = stage_definition(stage)
     rule = definition.advancement
     assert rule is not None
@@ -73,9 +94,9 @@ def _decisions(stage: ReviewStage, n: int | None, threshold: float | None, bound
     if rule.rule == "top_n" or (rule.rule == "passed" and threshold is not None):
         return list(advance(ranking.rankings, n=n or rule.n, threshold=threshold, on_boundary_tie=boundary))
     if rule.rule == "prize_tier":
-        tiers = current_definition(stage.call).selection.prize_tiers
-        # Tiers whose count the call does not state get one place per list (one first prize per track).
-        counted = [Tier(t.code, t.count or 1) for t in tiers]
+        # The holders of the advancing tier go on (seed 001: each track's first prizes), so the number
+        # that goes to the finals follows the tier counts.
+        counted = prize_tier_counts(stage, tier_counts)
         return list(advance_by_tier(assign_prize_tiers(ranking.rankings, counted), {rule.tier or ""}))
     raise StageNotReady(_("This stage advances by the chair's sign-off."))
 
@@ -88,8 +109,12 @@ def advance_stage(
     n: int | None = None,
     threshold: float | None = None,
     boundary: BoundaryTie = BoundaryTie.UNDECIDED,
+    tier_counts: dict[str, int] | None = None,
 ) -> AdvancementOutcome:
     """Decide who moves on by the stage's rule, record why for each application, fill the next stage.
+
+    ``tier_counts`` are the committee's places per prize tier in each list, for the tiers whose
+    number the call does not state (a number the call states wins).
 
     A stage with the chair's sign-off (or a shortlist rule) advances exactly the signed lists, and
     every list must be signed.  A tie at the boundary that the committee has not settled stops the
@@ -111,6 +136,7 @@ def advance_stage(
     if not entries:
         raise StageNotReady(_("No application is in review in this stage yet."))
     reasons: dict[int, dict[str, object]] = {}
+    used: dict[str, int] = {}  # the tier counts the advancement followed, for the audit
     if definition.chair_sign_off or rule.rule == "shortlist":
         sign_offs = list(ShortlistSignOff.objects.filter(stage=stage).select_related("direction"))
         groups = set(stage_ranking(stage).groups)
@@ -124,7 +150,9 @@ def advance_stage(
         for pk in entries:
             reasons[pk] = {"code": "signed_off" if pk in chosen else "not_signed_off", "advances": pk in chosen}
     else:
-        decisions = _decisions(stage, n, threshold, boundary)
+        decisions = _decisions(stage, n, threshold, boundary, tier_counts)
+        if rule.rule == "prize_tier":
+            used = {t.code: t.count for t in prize_tier_counts(stage, tier_counts)}
         tier_names = {t.code: t.name.as_dict() for t in current_definition(stage.call).selection.prize_tiers}
         undecided = [d for d in decisions if d.outcome == Outcome.UNDECIDED]
         if undecided:
@@ -164,6 +192,11 @@ def advance_stage(
         action="shenbao.review.stage_advanced",
         obj=stage,
         actor=actor,
-        data={"to": following.code, "advanced": advanced, "not_advanced": len(entries) - advanced},
+        data={
+            "to": following.code,
+            "advanced": advanced,
+            "not_advanced": len(entries) - advanced,
+            **({"tier_counts": used} if used else {}),
+        },
     )
     return AdvancementOutcome(advanced=advanced, not_advanced=len(entries) - advanced, next_stage=following)

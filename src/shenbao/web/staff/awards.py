@@ -13,12 +13,13 @@ from django.views.decorators.http import require_POST
 
 from shenbao.agreements.services.agreements import open_agreements
 from shenbao.awards.models import Objection, Reconsideration, SelectionRun
-from shenbao.awards.queries.results import explained_rows, notice_of, published_awards, run_conflicts
+from shenbao.awards.queries.results import explained_rows, notice_of, published_awards, run_conflicts, run_shortfalls
 from shenbao.awards.services.decisions import approve_run, close_notice, decide_objection, publish_results
 from shenbao.awards.services.reconsideration import decide_reconsideration
 from shenbao.awards.services.selection import run_selection
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.services.rule_defaults import rule_settings
 from shenbao.core.errors import DomainError
 from shenbao.web.common import acting_user, call_for
 
@@ -46,6 +47,8 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         "run": chosen,
         "rows": explained_rows(chosen) if chosen else [],
         "conflicts": run_conflicts(chosen) if chosen else [],
+        "shortfalls": run_shortfalls(chosen) if chosen else [],
+        "selection_settings": [s for s in rule_settings(current_definition(call)) if not s.stage],
         "awards": published_awards(call),
         "notice": notice,
         "objections": list(notice.objections.select_related("award__application")) if notice else [],

@@ -15,8 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shenbao.accounts.models import User
+from shenbao.calls.definition.load import DefinitionInvalid
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.services.rule_defaults import EARLIER_SUBMISSION, change_rule_settings, rule_settings
 from shenbao.core.errors import DomainError
 from shenbao.core.text import text_get
 from shenbao.documents.exports.reviews import RANKINGS, REVIEWS
@@ -62,7 +64,95 @@ def review_overview(request: HttpRequest, code: str) -> HttpResponse:
     ]
     pool = PoolMember.objects.filter(call=call).select_related("user__person").order_by("status", "user__email")
     exports = [(kind.code, kind.title) for kind in (REVIEWS, RANKINGS)]
-    return render(request, "web/staff/review_overview.html", {"call": call, "stages": stages, "pool": pool, "exports": exports})
+    context = {
+        "call": call,
+        "stages": stages,
+        "pool": pool,
+        "exports": exports,
+        "settings": _settings_rows(call),
+        "may_change_settings": request.user.has_perm("calls.change_call", call),
+    }
+    return render(request, "web/staff/review_overview.html", context)
+
+
+def _methods() -> list[tuple[str, str]]:
+    return [("mean", _("Mean")), ("median", _("Median")), ("trimmed_mean", _("Trimmed mean")), ("calibrated", _("Calibrated"))]
+
+
+def _settings_rows(call: Call) -> list[dict[str, Any]]:
+    """The call's changeable review and selection settings, with their choices and default badges."""
+    definition = current_definition(call)
+    stages = {s.code: s for s in definition.review_stages}
+    labels = {
+        "aggregation": _("Aggregation"),
+        "reviewers_per_application": _("Reviewers per application"),
+        "tie_break": _("First tie-break"),
+        "about_tolerance_percent": _("Tolerance of “about N” (%)"),
+    }
+    rows = []
+    for s in rule_settings(definition):
+        stage = stages.get(s.stage)
+        choices: list[tuple[str, str]] = []
+        if s.setting == "aggregation":
+            choices = _methods()
+        elif s.setting == "tie_break" and stage is not None:
+            choices = [
+                (c.code, str(_("Mean of “%(criterion)s”") % {"criterion": c.name.get(get_language())})) for c in stage.criteria
+            ]
+            choices.append((EARLIER_SUBMISSION, str(_("Earlier submission"))))
+        shown = dict(choices).get(str(s.value), "" if s.value is None else str(s.value))
+        rows.append(
+            {
+                "stage": s.stage,
+                "stage_name": stage.name if stage else None,
+                "setting": s.setting,
+                "label": labels[s.setting],
+                "value": s.value,
+                "shown": shown,
+                "choices": choices,
+                "platform_default": s.platform_default,
+                "field": f"{s.setting}-{s.stage}" if s.stage else s.setting,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_POST
+def review_settings(request: HttpRequest, code: str) -> HttpResponse:
+    """Program staff replace the platform's defaults with the program's own values (a new definition version)."""
+    call = call_for(request, code, "calls.change_call")
+    values: dict[tuple[str, str], str | int | None] = {}
+    error = ""
+    for row in _settings_rows(call):
+        raw = request.POST.get(row["field"])
+        if raw is None:
+            continue
+        raw = raw.strip()
+        if row["choices"]:
+            if raw not in dict(row["choices"]):
+                error = _("Choose one of the values offered.")
+                break
+            values[(row["stage"], row["setting"])] = raw
+        elif raw == "" and row["setting"] == "reviewers_per_application":
+            values[(row["stage"], row["setting"])] = None
+        elif raw.isdecimal() and raw.isascii():
+            values[(row["stage"], row["setting"])] = int(raw)
+        else:
+            error = _("Enter a whole number.")
+            break
+    if not error:
+        try:
+            changed = change_rule_settings(call=call, actor=acting_user(request), values=values)
+        except DefinitionInvalid as exc:
+            error = _("The value is not allowed: %(detail)s") % {"detail": exc}
+        else:
+            messages.success(
+                request, _("%(count)s setting(s) changed; the call definition has a new version.") % {"count": len(changed)}
+            )
+    if error:
+        messages.error(request, error)
+    return redirect("web:review_overview", code=call.code)
 
 
 @login_required
@@ -221,19 +311,14 @@ def stage_ranking_page(request: HttpRequest, pk: int) -> HttpResponse:
         "definition": definition,
         "ranking": ranking,
         "groups": [(directions.get(code), rows) for code, rows in ranking.groups.items()],
-        "methods": [
-            ("mean", _("Mean")),
-            ("median", _("Median")),
-            ("trimmed_mean", _("Trimmed mean")),
-            ("calibrated", _("Calibrated")),
-        ],
+        "methods": _methods(),
         "method": method,
         "flag_texts": flag_texts(),
         "tie_texts": tie_texts,
         "tiers": tiers,
         "tier_of": tier_of,
         "tier_ties": tier_ties,
-        "selection_link": _selection_link(request, stage, tiers) if tier_of else "",
+        "selection_link": _selection_link(request, stage, tiers) if tier_of and next_stage(stage) is None else "",
         "distributions": [(_("Per reviewer"), ranking.by_reviewer), (_("Per direction"), ranking.by_direction)],
         "reasons": {
             row.application.pk: reason_text(row.entry_reason)
@@ -265,7 +350,9 @@ def _prize_tiers(request: HttpRequest, stage: ReviewStage, ranking: Any) -> tupl
     mapped to the tiers: counts from the call, or entered on the page where the call leaves them open.
     A tie across a tier boundary is shown, never cut."""
     selection = current_definition(stage.call).selection
-    if selection.mode != "prize_tiers" or next_stage(stage) is not None:
+    rule = stage_definition(stage).advancement
+    by_tier = rule is not None and rule.rule == "prize_tier"  # seed 001's tracks: the tiers decide who advances
+    if not selection.prize_tiers or (not by_tier and (selection.mode != "prize_tiers" or next_stage(stage) is not None)):
         return [], {}, 0
     tiers: list[dict[str, Any]] = []
     for t in selection.prize_tiers:
@@ -311,9 +398,19 @@ def stage_advance(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         messages.error(request, _("The threshold must be a number, and the tie rule one of those offered."))
         return redirect("web:stage_ranking", pk=stage.pk)
+    tier_counts = {
+        key.removeprefix("tier-"): int(value)
+        for key in request.POST
+        if key.startswith("tier-") and (value := request.POST.get(key, "")).isdecimal() and value.isascii()
+    }
     try:
         outcome = advance_stage(
-            stage=stage, actor=acting_user(request), n=_int(request.POST.get("n")), threshold=threshold, boundary=boundary
+            stage=stage,
+            actor=acting_user(request),
+            n=_int(request.POST.get("n")),
+            threshold=threshold,
+            boundary=boundary,
+            tier_counts=tier_counts,
         )
     except DomainError as exc:
         messages.error(request, str(exc))
