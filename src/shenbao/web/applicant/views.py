@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
-from shenbao.accounts.models import Membership
+from shenbao.accounts.models import Membership, Person
 from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user, update_profile
 from shenbao.applications.enums import InvitationStatus
 from shenbao.applications.errors import EditConflict
@@ -74,21 +74,27 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    person = user.person
+    # An account made without a profile (createsuperuser, the demo admin) gets an empty form;
+    # saving it creates the person (issue 13.8).
+    person = Person.objects.filter(user=user).first()
     membership = Membership.objects.filter(user=user, end_date__isnull=True, is_primary=True).first()
-    initial = {
-        "name": person.name,
-        "name_en": person.name_en,
-        "birth_date": person.birth_date,
-        "position": person.position,
-        "title": person.title,
-        "employment_type": person.employment_type,
-        "in_station_postdoc": person.in_station_postdoc,
-        "overseas_employment": person.overseas_employment,
-        "expertise_keywords": ", ".join(person.expertise_keywords),
-        "expertise_text": person.expertise_text,
+    initial: dict[str, Any] = {
+        "name": user.display_name,
         "organisation": membership.organisation if membership else None,
     }
+    if person is not None:
+        initial |= {
+            "name": person.name,
+            "name_en": person.name_en,
+            "birth_date": person.birth_date,
+            "position": person.position,
+            "title": person.title,
+            "employment_type": person.employment_type,
+            "in_station_postdoc": person.in_station_postdoc,
+            "overseas_employment": person.overseas_employment,
+            "expertise_keywords": ", ".join(person.expertise_keywords),
+            "expertise_text": person.expertise_text,
+        }
     form = ProfileForm(request.POST or None, initial=initial, prefix="p")
     org_form = (
         OrganisationForm(request.POST or None, prefix="o")
