@@ -39,6 +39,7 @@ from shenbao.calls.queries.public import call_phase, get_call_for_viewing
 from shenbao.core.errors import DomainError
 from shenbao.eligibility.engine import Outcome, summarise
 from shenbao.eligibility.messages import OUTCOME_LABELS, result_text
+from shenbao.projects.progress import progress_of, with_progress
 from shenbao.reviews.models import ExclusionRequest
 from shenbao.web.applicant.forms import (
     AttachmentDetailsForm,
@@ -142,8 +143,9 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     mine = Q(applicant=acting_user(request)) | Q(team__user=request.user, team__status=InvitationStatus.ACCEPTED)
-    rows = applications_visible_to(request.user).filter(mine).distinct().order_by("-created_at")
-    return render(request, "web/applicant/my_applications.html", {"applications": rows})
+    found = with_progress(applications_visible_to(request.user).filter(mine).distinct().order_by("-created_at"))
+    rows = [(application, progress_of(application)) for application in found]
+    return render(request, "web/applicant/my_applications.html", {"rows": rows})
 
 
 @login_required
@@ -239,6 +241,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "exclusions": list(ExclusionRequest.objects.filter(application=application).order_by("pk")),
         "reconsideration_window": reconsideration_window(application) if request.user.pk == application.applicant_id else None,
         "reconsiderations": list(application.reconsiderations.order_by("requested_at")),
+        "progress": progress_of(application),
+        "is_pi": request.user.pk == application.applicant_id,
         **_eligibility_context(application),
     }
     return render(request, "web/applicant/application.html", context)
