@@ -111,7 +111,7 @@ def test_not_selected_once_results_are_published(approved: tuple[Call, User]) ->
 
 
 def test_an_award_not_yet_published_is_not_shown_to_the_applicant(approved: tuple[Call, User]) -> None:
-    call, _officer = approved
+    _call, _officer = approved
     winner = Award.objects.get(application__title="摩洛哥")
     assert winner.status == AwardStatus.APPROVED
     progress = progress_of(winner.application)
@@ -163,7 +163,9 @@ def _my_applications_queries(client: Client) -> int:
     return len(queries)
 
 
-def test_my_applications_costs_the_same_queries_for_one_or_many(running: Project, client: Client, django_assert_num_queries: Any) -> None:
+def test_my_applications_costs_the_same_queries_for_one_or_many(
+    running: Project, client: Client, django_assert_num_queries: Any
+) -> None:
     pi = running.agreement.award.application.applicant
     client.force_login(pi)
     one = _my_applications_queries(client)
