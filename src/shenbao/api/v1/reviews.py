@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shenbao.accounts.permissions import user_is_administrator
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import ReviewStage
 from shenbao.core.errors import DomainError
@@ -131,7 +132,7 @@ class StageViewSet(viewsets.GenericViewSet[ReviewStage]):
 
     def list(self, request: Request) -> Response:
         stages = self.get_queryset()
-        if not getattr(request.user, "is_superuser", False):
+        if not user_is_administrator(request.user):
             # The same rule as reviews.view_stage, as one query: the user's programs as officer or chair.
             stages = stages.filter(
                 call__program__roles__user=request.user,
