@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from shenbao.agreements.enums import AgreementStatus
@@ -114,11 +114,11 @@ def progress_of(application: Application) -> Progress:
 
     # Submission
     if state == S.DRAFT:
-        add("submitted", _("Submitted"), CURRENT, _("Not submitted yet."))
+        add("submitted", pgettext("progress", "Submitted"), CURRENT, _("Not submitted yet."))
     elif state == S.WITHDRAWN and application.submitted_at is None:
-        add("submitted", _("Submitted"), FAILED, _("Withdrawn"))
+        add("submitted", pgettext("progress", "Submitted"), FAILED, _("Withdrawn"))
     else:
-        add("submitted", _("Submitted"), DONE, application.receipt_number or "", application.submitted_at)
+        add("submitted", pgettext("progress", "Submitted"), DONE, application.receipt_number or "", application.submitted_at)
     # Institution endorsement, where the call asks for it
     if endorsement:
         if state == S.SUBMITTED:
@@ -128,15 +128,15 @@ def progress_of(application: Application) -> Progress:
         else:
             add("endorsement", _("Institution endorsement"), WAITING)
     # Formal check
-    check_label = _("Formal check")
+    check_label = pgettext("progress", "Formal check")
     if state == S.CHECK_PASSED or (state == S.WITHDRAWN and decision is not None and decision.outcome == FormalCheckOutcome.PASS):
-        add("formal_check", check_label, DONE, _("Passed"), decision.decided_at if decision else None)
+        add("formal_check", check_label, DONE, pgettext("progress", "Passed"), decision.decided_at if decision else None)
     elif state == S.CHECK_FAILED:
         add(
             "formal_check",
             check_label,
             FAILED,
-            decision.reason if decision else _("Failed"),
+            decision.reason if decision else pgettext("progress", "Failed"),
             decision.decided_at if decision else None,
         )
     elif state == S.RETURNED:
@@ -162,24 +162,27 @@ def progress_of(application: Application) -> Progress:
             add(code, name, WAITING)
         elif entry.status == EntryStatus.IN_REVIEW:
             last_entry = entry
-            add(code, name, CURRENT, _("In review"), entry.created_at)
+            add(code, name, CURRENT, pgettext("progress", "In review"), entry.created_at)
         elif entry.status == EntryStatus.ADVANCED:
             last_entry = entry
-            add(code, name, DONE, _("Advanced"), entry.created_at)
+            add(code, name, DONE, pgettext("progress", "Advanced"), entry.created_at)
         else:
             last_entry = entry
-            add(code, name, FAILED, _("Not advanced"), entry.created_at)
+            add(code, name, FAILED, pgettext("progress", "Not advanced"), entry.created_at)
     # Result
-    result_label = _("Result")
+    result_label = pgettext("progress", "Result")
     not_selected = award is None and published and state == S.CHECK_PASSED
     if award is not None and award.status in _AWARDED:
         add("result", result_label, DONE, _award_detail(award))
     elif award is not None:
         add(
-            "result", result_label, FAILED, str(award.get_status_display()) if award.status != "declined" else _("Award declined")
+            "result",
+            result_label,
+            FAILED,
+            str(award.get_status_display()) if award.status != "declined" else pgettext("progress", "Award declined"),
         )
     elif not_selected:
-        add("result", result_label, FAILED, _("Not selected"))
+        add("result", result_label, FAILED, pgettext("progress", "Not selected"))
     else:
         add("result", result_label, WAITING)
     # Agreement
@@ -188,15 +191,15 @@ def progress_of(application: Application) -> Progress:
         detail = str(agreement.get_status_display())
         if status == CURRENT and agreement.deadline:
             detail = _("Sign by %(date)s") % {"date": agreement.deadline.isoformat()}
-        add("agreement", _("Agreement"), status, detail, agreement.signed_at)
+        add("agreement", pgettext("progress", "Agreement"), status, detail, agreement.signed_at)
     else:
-        add("agreement", _("Agreement"), WAITING)
+        add("agreement", pgettext("progress", "Agreement"), WAITING)
     # Project
     if project is not None:
         status = {ProjectStatus.COMPLETED: DONE, ProjectStatus.TERMINATED: FAILED}.get(project.status, CURRENT)
-        add("project", _("Project"), status, str(project.get_status_display()), project.start_date)
+        add("project", pgettext("progress", "Project"), status, str(project.get_status_display()), project.start_date)
     else:
-        add("project", _("Project"), WAITING)
+        add("project", pgettext("progress", "Project"), WAITING)
 
     furthest, label, next_step = _furthest(
         application, award, agreement, project, last_entry, not_selected=not_selected, endorsement=endorsement, language=language
@@ -214,7 +217,7 @@ def progress_of(application: Application) -> Progress:
 
 
 def _award_detail(award: Any) -> str:
-    parts = [_("Awarded")]
+    parts = [pgettext("progress", "Awarded")]
     if award.amount_yuan:
         parts.append(_("%(amount)s yuan") % {"amount": f"{award.amount_yuan:,}"})
     return " · ".join(parts)
@@ -251,14 +254,18 @@ def _furthest(
         return "agreement_forfeited", label, ""
     if award is not None:
         if award.status in _AWARDED:
-            return "awarded", _("Awarded"), _("The agreement will be opened for signing; you will be told by e-mail.")
+            return (
+                "awarded",
+                pgettext("progress", "Awarded"),
+                _("The agreement will be opened for signing; you will be told by e-mail."),
+            )
         if award.status == "declined":
-            return "award_declined", _("Award declined"), ""
-        return "award_revoked", _("Award revoked"), ""
+            return "award_declined", pgettext("progress", "Award declined"), ""
+        return "award_revoked", pgettext("progress", "Award revoked"), ""
     if state == S.WITHDRAWN:
         return "withdrawn", str(S.WITHDRAWN.label), ""
     if not_selected:
-        return "not_selected", _("Not selected"), ""
+        return "not_selected", pgettext("progress", "Not selected"), ""
     if entry is not None:
         name = text_get(entry.stage.name, language)
         if entry.status == EntryStatus.IN_REVIEW:
