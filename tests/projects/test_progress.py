@@ -216,3 +216,16 @@ def test_with_progress_reads_many_in_fixed_queries(running: Project, django_asse
         stages = [progress_of(a).stage for a in rows]
     assert stages.count("project_active") == 1
     assert stages.count("awarded") == 2
+
+
+def test_a_forfeited_agreement_ends_the_road(approved: tuple[Call, User]) -> None:
+    call, officer = approved
+    publish_results(call=call, actor=officer)
+    award = Award.objects.get(application__title="摩洛哥")
+    Agreement.objects.create(award=award, status=AgreementStatus.FORFEITED)
+    application = Application.objects.get(pk=award.application_id)
+    progress = progress_of(application)
+    assert progress.stage == "agreement_forfeited"
+    assert progress.next == ""
+    assert _statuses(application)["agreement"][0] == "failed"
+    assert _statuses(application)["project"] == ("skipped", "")

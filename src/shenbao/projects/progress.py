@@ -37,7 +37,9 @@ from shenbao.reviews.models import StageEntry
 DONE, CURRENT, FAILED, WAITING, SKIPPED = "done", "current", "failed", "waiting", "skipped"
 
 #: Award statuses the applicant sees (an approved award is not public until results are published).
-_VISIBLE_AWARD = frozenset({AwardStatus.PUBLISHED, AwardStatus.FINAL, AwardStatus.REVOKED, "declined"})
+#: "declined" (the PI gives the award up) is named by value: the awards app may not declare it yet.
+DECLINED = "declined"
+_VISIBLE_AWARD = frozenset({AwardStatus.PUBLISHED, AwardStatus.FINAL, AwardStatus.REVOKED, DECLINED})
 _AWARDED = frozenset({AwardStatus.PUBLISHED, AwardStatus.FINAL})
 
 
@@ -179,7 +181,7 @@ def progress_of(application: Application) -> Progress:
             "result",
             result_label,
             FAILED,
-            str(award.get_status_display()) if award.status != "declined" else pgettext("progress", "Award declined"),
+            str(award.get_status_display()) if award.status != DECLINED else pgettext("progress", "Award declined"),
         )
     elif not_selected:
         add("result", result_label, FAILED, pgettext("progress", "Not selected"))
@@ -187,7 +189,7 @@ def progress_of(application: Application) -> Progress:
         add("result", result_label, WAITING)
     # Agreement
     if agreement is not None:
-        status = {AgreementStatus.SIGNED: DONE, AgreementStatus.FORFEITED: FAILED}.get(agreement.status, CURRENT)
+        status = {AgreementStatus.SIGNED: DONE, AgreementStatus.PENDING: CURRENT}.get(agreement.status, FAILED)
         detail = str(agreement.get_status_display())
         if status == CURRENT and agreement.deadline:
             detail = _("Sign by %(date)s") % {"date": agreement.deadline.isoformat()}
@@ -245,13 +247,13 @@ def _furthest(
                 _("Report on the project: its milestones and reports are on the project page."),
             )
         return f"project_{project.status}", label, ""
-    if agreement is not None:
+    if agreement is not None and award.status != DECLINED:
         label = _("Agreement: %(status)s") % {"status": agreement.get_status_display()}
         if agreement.status == AgreementStatus.PENDING:
             return "agreement_pending", label, _("Confirm and sign the agreement before its deadline.")
         if agreement.status == AgreementStatus.SIGNED:
             return "agreement_signed", label, _("The project starts when the program staff open it.")
-        return "agreement_forfeited", label, ""
+        return f"agreement_{agreement.status}", label, ""
     if award is not None:
         if award.status in _AWARDED:
             return (
@@ -259,7 +261,7 @@ def _furthest(
                 pgettext("progress", "Awarded"),
                 _("The agreement will be opened for signing; you will be told by e-mail."),
             )
-        if award.status == "declined":
+        if award.status == DECLINED:
             return "award_declined", pgettext("progress", "Award declined"), ""
         return "award_revoked", pgettext("progress", "Award revoked"), ""
     if state == S.WITHDRAWN:
