@@ -155,6 +155,7 @@ def progress_of(application: Application) -> Progress:
     if state == S.WITHDRAWN:
         ended = True
     # Review stages
+    decided = award is not None or (published and state == S.CHECK_PASSED)
     last_entry: StageEntry | None = None
     for stage in stages:
         entry = entries.get(stage.pk)
@@ -162,6 +163,10 @@ def progress_of(application: Application) -> Progress:
         code = f"stage:{stage.code}"
         if entry is None:
             add(code, name, WAITING)
+        elif entry.status == EntryStatus.IN_REVIEW and decided:
+            # The last stage is not "advanced" from: the selection decides on its ranking.
+            last_entry = entry
+            add(code, name, DONE, pgettext("progress", "Reviewed"), entry.created_at)
         elif entry.status == EntryStatus.IN_REVIEW:
             last_entry = entry
             add(code, name, CURRENT, pgettext("progress", "In review"), entry.created_at)
