@@ -51,9 +51,13 @@ def is_officer_anywhere(user: Any) -> bool:
     return any(ProgramRoleKind.PROGRAM_OFFICER in roles for roles in program_roles(user).values())
 
 
+def programs_where(user: Any, *roles: str) -> QuerySet[ProgramRole, Any]:
+    """The programs where the user holds one of ``roles``, as a subquery (``program_id__in=``)."""
+    return ProgramRole.objects.filter(user=user, role__in=roles).values("program_id")
+
+
 def officer_programs(user: Any) -> QuerySet[ProgramRole, Any]:
-    """The programs the user is an officer of, as a subquery (``program_id__in=``)."""
-    return ProgramRole.objects.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).values("program_id")
+    return programs_where(user, ProgramRoleKind.PROGRAM_OFFICER)
 
 
 def calls_managed_by(user: Any) -> QuerySet[Call]:
