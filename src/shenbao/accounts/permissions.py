@@ -1,4 +1,4 @@
-"""Permission predicates for accounts."""
+"""Permission predicates for accounts, and the one definition of "administrator" every app uses."""
 
 from __future__ import annotations
 
@@ -8,14 +8,24 @@ from rules.permissions import add_perm
 from rules.predicates import predicate
 
 
+def is_authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def user_is_administrator(user: Any) -> bool:
+    """A superuser: sees and manages every program.  The one check services, queries and the API make
+    (``is_staff`` only opens the Django admin; program permissions come from program roles)."""
+    return is_authenticated(user) and bool(getattr(user, "is_superuser", False))
+
+
 @predicate
 def is_self(user: Any, obj: Any) -> bool:
-    return getattr(user, "is_authenticated", False) and obj is not None and getattr(obj, "pk", None) == user.pk
+    return is_authenticated(user) and obj is not None and getattr(obj, "pk", None) == user.pk
 
 
 @predicate
 def is_administrator(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False))
+    return user_is_administrator(user)
 
 
 add_perm("accounts.change_user_profile", is_self | is_administrator)

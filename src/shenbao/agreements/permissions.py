@@ -8,7 +8,8 @@ from rules.permissions import add_perm
 from rules.predicates import predicate
 
 from shenbao.accounts.enums import MembershipRole
-from shenbao.calls.enums import ProgramRoleKind
+from shenbao.accounts.permissions import is_administrator
+from shenbao.calls.queries.roles import is_officer_of
 
 
 def _authenticated(user: Any) -> bool:
@@ -32,14 +33,7 @@ def is_institution_officer(user: Any, agreement: Any) -> bool:
 
 @predicate
 def is_program_officer(user: Any, agreement: Any) -> bool:
-    if not _authenticated(user) or agreement is None:
-        return False
-    return bool(agreement.award.call.program.roles.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).exists())
-
-
-@predicate
-def is_administrator(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False))
+    return agreement is not None and is_officer_of(user, agreement.award.call.program_id)
 
 
 add_perm("agreements.view_agreement", is_pi | is_institution_officer | is_program_officer | is_administrator)

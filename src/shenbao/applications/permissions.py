@@ -8,8 +8,9 @@ from rules.permissions import add_perm
 from rules.predicates import predicate
 
 from shenbao.accounts.enums import MembershipRole
+from shenbao.accounts.permissions import is_administrator
 from shenbao.applications.enums import ApplicationState, InvitationStatus
-from shenbao.calls.enums import ProgramRoleKind
+from shenbao.calls.queries.roles import is_officer_of
 
 
 def _authenticated(user: Any) -> bool:
@@ -41,14 +42,7 @@ def is_institution_officer(user: Any, application: Any) -> bool:
 
 @predicate
 def is_program_officer(user: Any, application: Any) -> bool:
-    if not _authenticated(user) or application is None:
-        return False
-    return bool(application.call.program.roles.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).exists())
-
-
-@predicate
-def is_administrator(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False))
+    return application is not None and is_officer_of(user, application.call.program_id)
 
 
 @predicate
@@ -103,9 +97,7 @@ def is_bilateral_call(user: Any, call: Any) -> bool:
 
 @predicate
 def is_call_program_officer(user: Any, call: Any) -> bool:
-    if not _authenticated(user) or call is None:
-        return False
-    return bool(call.program.roles.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).exists())
+    return call is not None and is_officer_of(user, call.program_id)
 
 
 #: Import the partner agency's list of a bilateral call and read the comparison (on a Call).

@@ -7,19 +7,13 @@ from typing import Any
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
-from shenbao.calls.enums import ProgramRoleKind
+from shenbao.accounts.permissions import is_administrator
+from shenbao.calls.queries.roles import is_officer_of
 
 
 @predicate
 def is_call_officer(user: Any, call: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or call is None:
-        return False
-    return bool(call.program.roles.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).exists())
-
-
-@predicate
-def is_administrator(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False))
+    return call is not None and is_officer_of(user, call.program_id)
 
 
 add_perm("awards.select", is_call_officer | is_administrator)

@@ -7,8 +7,10 @@ from typing import Any
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
-from shenbao.calls.enums import CallStatus, ProgramRoleKind
+from shenbao.accounts.permissions import is_administrator
+from shenbao.calls.enums import CallStatus
 from shenbao.calls.models import Call, Program
+from shenbao.calls.queries.roles import has_program_role, is_officer_of
 
 
 def _program_of(obj: Any) -> Program | None:
@@ -20,24 +22,15 @@ def _program_of(obj: Any) -> Program | None:
 
 
 @predicate
-def is_administrator(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False))
-
-
-@predicate
 def is_program_officer(user: Any, obj: Any) -> bool:
     program = _program_of(obj)
-    if program is None or not getattr(user, "is_authenticated", False):
-        return False
-    return program.roles.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).exists()
+    return program is not None and is_officer_of(user, program.pk)
 
 
 @predicate
 def is_program_staff(user: Any, obj: Any) -> bool:
     program = _program_of(obj)
-    if program is None or not getattr(user, "is_authenticated", False):
-        return False
-    return program.roles.filter(user=user).exists()
+    return program is not None and has_program_role(user, program.pk)
 
 
 @predicate

@@ -7,17 +7,14 @@ from typing import Any
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
-from shenbao.calls.enums import ProgramRoleKind
-from shenbao.calls.models import ProgramRole
-from shenbao.calls.permissions import is_administrator
+from shenbao.accounts.permissions import is_administrator
+from shenbao.calls.queries.roles import is_officer_anywhere
 from shenbao.guides.models import GuideImport
 
 
 @predicate
 def is_a_program_officer(user: Any) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return ProgramRole.objects.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).exists()
+    return is_officer_anywhere(user)
 
 
 @predicate

@@ -6,13 +6,14 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from shenbao.accounts.permissions import user_is_administrator
 from shenbao.guides.models import GuideImport
 
 
 def guide_imports_for(user: Any) -> QuerySet[GuideImport]:
     """The imports a user may see: their own; an administrator sees every one."""
     imports = GuideImport.objects.select_related("uploaded_by", "call").defer("source_text", "extraction", "spans", "draft")
-    if getattr(user, "is_superuser", False):
+    if user_is_administrator(user):
         return imports
     return imports.filter(uploaded_by=user)
 

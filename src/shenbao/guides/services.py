@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from shenbao.accounts.permissions import user_is_administrator
 from shenbao.calls.definition.load import DefinitionInvalid, ReconciliationLine, parse_definition, parse_text, reconcile, to_data
 from shenbao.calls.enums import CallStatus, ProgramRoleKind
 from shenbao.calls.models import Call, Program
@@ -125,7 +126,7 @@ def save_guide_as_draft_call(*, guide: GuideImport, actor: Any) -> Call:
         # Loading would change someone else's program and make the importer its officer.
         raise ProgramNotYours(definition.program.code)
     result = load_call_definition(definition=definition, actor=actor, source=f"guide import {guide.pk}: {guide.filename}")
-    if not getattr(actor, "is_superuser", False):
+    if not user_is_administrator(actor):
         grant_program_role(program=result.call.program, user=actor, role=ProgramRoleKind.PROGRAM_OFFICER, actor=actor)
     guide.call = result.call
     guide.status = GuideImportStatus.SAVED

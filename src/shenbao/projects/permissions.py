@@ -7,7 +7,8 @@ from typing import Any
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
-from shenbao.calls.enums import ProgramRoleKind
+from shenbao.accounts.permissions import is_administrator
+from shenbao.calls.queries.roles import is_officer_of
 
 
 @predicate
@@ -21,15 +22,7 @@ def is_pi(user: Any, project: Any) -> bool:
 
 @predicate
 def is_program_officer(user: Any, project: Any) -> bool:
-    if not getattr(user, "is_authenticated", False) or project is None:
-        return False
-    program = project.agreement.award.call.program
-    return bool(program.roles.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).exists())
-
-
-@predicate
-def is_administrator(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False))
+    return project is not None and is_officer_of(user, project.agreement.award.call.program_id)
 
 
 add_perm("projects.view_project", is_pi | is_program_officer | is_administrator)

@@ -7,8 +7,10 @@ from typing import Any
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
+from shenbao.accounts.permissions import is_administrator
 from shenbao.calls.definition.schema import Visibility
 from shenbao.calls.enums import ProgramRoleKind
+from shenbao.calls.queries.roles import has_program_role
 from shenbao.reviews.enums import AssignmentStatus, ReviewState
 
 
@@ -17,14 +19,7 @@ def _authenticated(user: Any) -> bool:
 
 
 def _has_program_role(user: Any, call: Any, role: str) -> bool:
-    if not _authenticated(user) or call is None:
-        return False
-    return bool(call.program.roles.filter(user=user, role=role).exists())
-
-
-@predicate
-def is_administrator(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False))
+    return call is not None and has_program_role(user, call.program_id, role)
 
 
 @predicate

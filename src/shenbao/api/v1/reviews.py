@@ -13,8 +13,10 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from shenbao.accounts.permissions import user_is_administrator
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import ReviewStage
+from shenbao.calls.queries.roles import programs_where
 from shenbao.core.errors import DomainError
 from shenbao.reviews.enums import AssignmentMode, AssignmentStatus
 from shenbao.reviews.models import Assignment, Review
@@ -144,12 +146,10 @@ class StageViewSet(viewsets.GenericViewSet[ReviewStage]):
 
     def list(self, request: Request) -> Response:
         stages = self.get_queryset()
-        if not getattr(request.user, "is_superuser", False):
+        if not user_is_administrator(request.user):
             # The same rule as reviews.view_stage, as one query: the user's programs as officer or chair.
-            stages = stages.filter(
-                call__program__roles__user=request.user,
-                call__program__roles__role__in=[ProgramRoleKind.PROGRAM_OFFICER, ProgramRoleKind.COMMITTEE_CHAIR],
-            ).distinct()
+            staff = programs_where(request.user, ProgramRoleKind.PROGRAM_OFFICER, ProgramRoleKind.COMMITTEE_CHAIR)
+            stages = stages.filter(call__program_id__in=staff)
         return Response(StageSerializer(stages, many=True).data)
 
     @extend_schema(responses=AssignmentSerializer(many=True))

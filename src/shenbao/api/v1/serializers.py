@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shenbao.applications.models import Application, Attachment, FormalCheckDecision, Partner, TeamMember
 from shenbao.applications.services.drafts import EDITABLE
 from shenbao.applications.services.parts import PARTNER_FIELDS
 from shenbao.calls.models import Call, Direction
+from shenbao.projects.progress import Progress, progress_of
 
 
 class DirectionSerializer(serializers.ModelSerializer[Direction]):
@@ -65,10 +68,59 @@ class CallDetailSerializer(CallSerializer):
         fields = (*CallSerializer.Meta.fields, "directions", "definition")
 
 
+class ProgressStepSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField(help_text="submitted, endorsement, formal_check, stage:<code>, result, agreement, project")
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
+    status = serializers.ChoiceField(choices=["done", "current", "failed", "waiting", "skipped"])
+    detail = serializers.CharField()
+    at = serializers.CharField(allow_null=True, help_text="ISO date or date-time")
+
+
+class ProgressSerializer(serializers.Serializer[Any]):
+    """Where the application stands (the same read as the applicant's pages)."""
+
+    stage = serializers.CharField(help_text="the furthest point reached, e.g. check_passed, in_review, awarded, project_active")
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
+    next = serializers.CharField(help_text="what comes next, in the reader's language; empty when nothing does")
+    steps = ProgressStepSerializer(many=True)
+    links = serializers.DictField(child=serializers.CharField(), help_text="results, agreement, project: the pages to open")
+
+
+def progress_data(progress: Progress) -> dict[str, Any]:
+    links = {}
+    if progress.results_published:
+        links["results"] = reverse("web:call_results", args=[progress.call_code])
+    if progress.agreement_id is not None:
+        links["agreement"] = reverse("web:agreement", args=[progress.agreement_id])
+    if progress.project_id is not None:
+        links["project"] = reverse("web:project", args=[progress.project_id])
+    return {
+        "stage": progress.stage,
+        "label": progress.label,
+        "next": progress.next,
+        "steps": [
+            {
+                "code": s.code,
+                "label": s.label,
+                "status": s.status,
+                "detail": s.detail,
+                "at": s.at.isoformat() if s.at is not None else None,
+            }
+            for s in progress.steps
+        ],
+        "links": links,
+    }
+
+
 class ApplicationSerializer(serializers.ModelSerializer[Application]):
     call = serializers.CharField(source="call.code", read_only=True)
     direction = serializers.CharField(source="direction.code", read_only=True, allow_null=True)
     applicant = serializers.EmailField(source="applicant.email", read_only=True)
+    progress = serializers.SerializerMethodField()
+
+    @extend_schema_field(ProgressSerializer)
+    def get_progress(self, application: Application) -> dict[str, Any]:
+        return progress_data(progress_of(application))
 
     class Meta:
         model = Application
@@ -82,6 +134,7 @@ class ApplicationSerializer(serializers.ModelSerializer[Application]):
             "revision",
             "version",
             "submitted_at",
+            "progress",
         )
         # What an applicant edits is exactly what autosave accepts (less the nested external data).
         fields = (*read_only_fields, *(name for name in EDITABLE if name not in ("external", "lead_organisation")))

@@ -35,6 +35,7 @@ from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.public import get_call_for_viewing, public_calls
 from shenbao.core.errors import DomainError
 from shenbao.eligibility.messages import result_text
+from shenbao.projects.progress import with_progress
 from shenbao.web.applicant.forms import application_form, changes_from, form_data_for, implied_form_fields
 from shenbao.web.common import acting_user
 
@@ -69,7 +70,7 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
     permission_classes = [permissions.IsAuthenticated]
 
     def get_queryset(self) -> Any:
-        return applications_visible_to(self.request.user).order_by("-created_at")
+        return with_progress(applications_visible_to(self.request.user).order_by("-created_at"))
 
     def get_object(self) -> Application:
         pk = str(self.kwargs["pk"])

@@ -7,10 +7,10 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from shenbao.accounts.enums import MembershipRole
+from shenbao.accounts.permissions import user_is_administrator
 from shenbao.applications.enums import ApplicationState, InvitationStatus
 from shenbao.applications.models import Application
-from shenbao.calls.enums import ProgramRoleKind
-from shenbao.calls.models import ProgramRole
+from shenbao.calls.queries.roles import officer_programs
 
 
 def applications_visible_to(user: Any) -> QuerySet[Application]:
@@ -19,16 +19,15 @@ def applications_visible_to(user: Any) -> QuerySet[Application]:
     if not getattr(user, "is_authenticated", False):
         return Application.objects.none()
     base = Application.objects.select_related("call", "direction", "applicant")
-    if user.is_superuser:
+    if user_is_administrator(user):
         return base
     officer_orgs = user.memberships.filter(role=MembershipRole.OFFICER, end_date__isnull=True).values("organisation_id")
-    officer_programs = ProgramRole.objects.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).values("program_id")
     submitted = ~Q(state=ApplicationState.DRAFT)
     return base.filter(
         Q(applicant=user)
         | Q(team__user=user, team__status=InvitationStatus.ACCEPTED)
         | (Q(lead_organisation_id__in=officer_orgs) & submitted)
-        | (Q(call__program_id__in=officer_programs) & submitted)
+        | (Q(call__program_id__in=officer_programs(user)) & submitted)
     ).distinct()
 
 

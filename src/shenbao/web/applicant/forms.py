@@ -20,6 +20,7 @@ from shenbao.calls.definition.schema import CallDefinition, FieldType, ProgramKi
 from shenbao.calls.definition.schema import FormField as FieldDef
 from shenbao.core.countries import country_choices, is_country_code
 from shenbao.core.text import text_get
+from shenbao.web.widgets import IsoDateField
 
 
 class RegisterForm(forms.Form):
@@ -58,7 +59,7 @@ class _NotAnsweredYesNo(forms.NullBooleanSelect):
 class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     name_en = forms.CharField(label=_("Name in English"), max_length=150, required=False)
-    birth_date = forms.DateField(label=_("Date of birth"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = IsoDateField(label=_("Date of birth"), required=False)
     position = forms.ChoiceField(label=_("Position"), choices=choices(POSITION_LABELS))
     title = forms.CharField(label=_("Professional title"), max_length=100, required=False)
     employment_type = forms.ChoiceField(label=_("Employment type"), choices=choices(EMPLOYMENT_LABELS))
@@ -114,12 +115,10 @@ class PartnerForm(forms.Form):
     type = forms.ChoiceField(label=_("Type"), choices=choices(ORG_TYPE_LABELS), initial=OrgType.UNIVERSITY.value)
     country = forms.ChoiceField(label=_("Country"), choices=())
     legal_person = forms.BooleanField(label=_("Has independent legal personality"), required=False)
-    registered_on = forms.DateField(label=_("Registration date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    registered_on = IsoDateField(label=_("Registration date"), required=False)
     matching_funds_yuan = forms.IntegerField(label=_("Matching funds (yuan)"), min_value=0, max_value=10**13, required=False)
     networks = forms.MultipleChoiceField(label=_("Member of"), choices=(), widget=forms.CheckboxSelectMultiple, required=False)
-    affiliation_valid_until = forms.DateField(
-        label=_("Affiliation proof valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    affiliation_valid_until = IsoDateField(label=_("Affiliation proof valid until"), required=False)
     external_affiliation = forms.NullBooleanField(
         label=_("Its researchers belong to the network as external persons (not staff)"),
         required=False,
@@ -197,7 +196,7 @@ class InviteForm(forms.Form):
 class AttachmentDetailsForm(forms.Form):
     """What some documents need besides the file: the signing date, the document's number."""
 
-    signed_on = forms.DateField(label=_("Signed on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = IsoDateField(label=_("Signed on"), required=False)
     key = forms.CharField(label=_("Document number"), max_length=100, required=False)
 
 
@@ -225,7 +224,7 @@ def _definition_field(field: FieldDef, language: str) -> forms.Field:
     if field.type in (FieldType.NUMBER, FieldType.MONEY):
         return forms.DecimalField(min_value=field.min_value, max_value=field.max_value or 10**13, **common)
     if field.type == FieldType.DATE:
-        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        return IsoDateField(**common)
     if field.type == FieldType.EMAIL:
         return forms.EmailField(**common)
     if field.type == FieldType.URL:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
-from shenbao.accounts.models import Membership
+from shenbao.accounts.models import Membership, Person
 from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user, update_profile
 from shenbao.applications.enums import InvitationStatus
 from shenbao.applications.errors import EditConflict
@@ -39,6 +39,7 @@ from shenbao.calls.queries.public import call_phase, get_call_for_viewing
 from shenbao.core.errors import DomainError
 from shenbao.eligibility.engine import Outcome, summarise
 from shenbao.eligibility.messages import OUTCOME_LABELS, result_text
+from shenbao.projects.progress import progress_of, with_progress
 from shenbao.reviews.models import ExclusionRequest
 from shenbao.web.applicant.forms import (
     AttachmentDetailsForm,
@@ -74,21 +75,27 @@ def register(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    person = user.person
+    # An account made without a profile (createsuperuser, the demo admin) gets an empty form;
+    # saving it creates the person (issue 13.8).
+    person = Person.objects.filter(user=user).first()
     membership = Membership.objects.filter(user=user, end_date__isnull=True, is_primary=True).first()
-    initial = {
-        "name": person.name,
-        "name_en": person.name_en,
-        "birth_date": person.birth_date,
-        "position": person.position,
-        "title": person.title,
-        "employment_type": person.employment_type,
-        "in_station_postdoc": person.in_station_postdoc,
-        "overseas_employment": person.overseas_employment,
-        "expertise_keywords": ", ".join(person.expertise_keywords),
-        "expertise_text": person.expertise_text,
+    initial: dict[str, Any] = {
+        "name": user.display_name,
         "organisation": membership.organisation if membership else None,
     }
+    if person is not None:
+        initial |= {
+            "name": person.name,
+            "name_en": person.name_en,
+            "birth_date": person.birth_date,
+            "position": person.position,
+            "title": person.title,
+            "employment_type": person.employment_type,
+            "in_station_postdoc": person.in_station_postdoc,
+            "overseas_employment": person.overseas_employment,
+            "expertise_keywords": ", ".join(person.expertise_keywords),
+            "expertise_text": person.expertise_text,
+        }
     form = ProfileForm(request.POST or None, initial=initial, prefix="p")
     org_form = (
         OrganisationForm(request.POST or None, prefix="o")
@@ -136,8 +143,9 @@ def profile(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     mine = Q(applicant=acting_user(request)) | Q(team__user=request.user, team__status=InvitationStatus.ACCEPTED)
-    rows = applications_visible_to(request.user).filter(mine).distinct().order_by("-created_at")
-    return render(request, "web/applicant/my_applications.html", {"applications": rows})
+    found = with_progress(applications_visible_to(request.user).filter(mine).distinct().order_by("-created_at"))
+    rows = [(application, progress_of(application)) for application in found]
+    return render(request, "web/applicant/my_applications.html", {"rows": rows})
 
 
 @login_required
@@ -233,6 +241,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "exclusions": list(ExclusionRequest.objects.filter(application=application).order_by("pk")),
         "reconsideration_window": reconsideration_window(application) if request.user.pk == application.applicant_id else None,
         "reconsiderations": list(application.reconsiderations.order_by("requested_at")),
+        "progress": progress_of(application),
+        "is_pi": request.user.pk == application.applicant_id,
         **_eligibility_context(application),
     }
     return render(request, "web/applicant/application.html", context)

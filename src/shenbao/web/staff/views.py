@@ -12,9 +12,11 @@ from django.views.decorators.http import require_POST
 
 from shenbao.applications.enums import ApplicationState, FormalCheckOutcome
 from shenbao.applications.models import Application
+from shenbao.applications.queries.bilateral import is_bilateral
 from shenbao.applications.queries.staff import QUEUE_STATES, direction_counts, formal_check_queue
 from shenbao.applications.services.formal_check import decide_formal_check
 from shenbao.calls.models import Call
+from shenbao.calls.queries.roles import calls_managed_by
 from shenbao.core.errors import DomainError
 from shenbao.documents.exports.registry import EXPORTS, may_export
 from shenbao.eligibility.engine import Outcome, decode_results
@@ -28,14 +30,13 @@ def _call_for_staff(request: HttpRequest, code: str) -> Call:
 
 @login_required
 def staff_calls(request: HttpRequest) -> HttpResponse:
-    calls = [
-        c for c in Call.objects.select_related("program").order_by("-deadline") if request.user.has_perm("calls.change_call", c)
-    ]
+    calls = list(calls_managed_by(request.user).order_by("-deadline"))
     context = {
         "calls": calls,
         "can_import": request.user.has_perm("guides.import_guide"),
-        # Bilateral calls (seed 003) compare their applications with the partner agency's list.
-        "partner_lists": {c.code for c in calls if request.user.has_perm("applications.compare_partner_list", c)},
+        # Bilateral calls (seed 003) compare their applications with the partner agency's list; the
+        # user manages every call listed, so what is left of applications.compare_partner_list is this.
+        "partner_lists": {c.code for c in calls if is_bilateral(c)},
     }
     return render(request, "web/staff/calls.html", context)
 
