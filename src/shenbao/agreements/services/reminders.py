@@ -107,6 +107,7 @@ def send_agreement_reminders(*, now: dt.datetime | None = None, link_base: str =
                     "title": agreement.award.application.title,
                     "deadline": deadline.isoformat(),
                     "last_day": today == deadline,
+                    "provisional": agreement.deadline_provisional,
                     "link": f"{link_base}/agreements/{agreement.pk}/",
                 },
             )
