@@ -40,9 +40,14 @@ PUBLISHED = dt.datetime(2025, 9, 20, 10, 0, tzinfo=BEIJING)  # a Saturday before
 
 
 def awarded_call(
-    code: str, published: dt.datetime, *, titles: tuple[str, ...] = ("甲", "乙"), edit: Callable[[dict[str, Any]], None] | None = None
+    code: str,
+    published: dt.datetime | None,
+    *,
+    titles: tuple[str, ...] = ("甲", "乙"),
+    edit: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Seed 000 with its applications selected and the results published on ``published``."""
+    """Seed 000 with its applications selected and the results published on ``published`` (None:
+    the selection approved, the results not published yet)."""
     call = open_call("000", code=code, edit=edit)
     officer = staff(call)
     apps = [checked_application(call, direction="XM-T1", title=t, email=f"pi{i}@example.com") for i, t in enumerate(titles)]
@@ -53,7 +58,8 @@ def awarded_call(
     for a in Assignment.objects.filter(stage=stage):
         score_all(a, 8)
     approve_run(run=run_selection(call=call, actor=officer), actor=officer)
-    publish_results(call=call, actor=officer, now=published)
+    if published is not None:
+        publish_results(call=call, actor=officer, now=published)
     return {"call": call, "officer": officer, "apps": apps}
 
 
