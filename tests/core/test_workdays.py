@@ -275,5 +275,8 @@ def test_a_provisional_count_takes_weekdays_in_a_year_the_calendar_lacks() -> No
     assert calendar.add_working_days_provisionally(D(2026, 12, 3), 30) == (D(2027, 1, 14), frozenset({2027}))
     assert calendar.add_working_days_provisionally(D(2026, 12, 3), 20) == (D(2026, 12, 31), frozenset())
     with_2027 = WorkCalendar([*(y for y in PACKAGE._years.values() if y.year == 2026), YEAR_2027])
-    assert with_2027.add_working_days_provisionally(D(2026, 12, 3), 30) == (with_2027.add_working_days(D(2026, 12, 3), 30), frozenset())
+    assert with_2027.add_working_days_provisionally(D(2026, 12, 3), 30) == (
+        with_2027.add_working_days(D(2026, 12, 3), 30),
+        frozenset(),
+    )
     assert with_2027.add_working_days(D(2026, 12, 3), 30) == D(2027, 1, 15)  # New Year's Day off

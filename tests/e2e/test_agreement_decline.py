@@ -53,7 +53,9 @@ def world(code: str, *, reserves_allowed: bool) -> dict[str, Any]:
     return {**built, "reserve": reserve, "agreement": agreement}
 
 
-def test_the_pi_declines_and_the_next_reserve_is_offered(db: None, django_capture_on_commit_callbacks: Callable[..., Any]) -> None:
+def test_the_pi_declines_and_the_next_reserve_is_offered(
+    db: None, django_capture_on_commit_callbacks: Callable[..., Any]
+) -> None:
     w = world("decline-000", reserves_allowed=True)
     agreement, pi = w["agreement"], w["apps"][0].applicant
     offered_on = dt.datetime(2025, 10, 20, 9, 0, tzinfo=BEIJING)

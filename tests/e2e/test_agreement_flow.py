@@ -128,7 +128,9 @@ def test_the_funder_may_confirm_first_and_the_last_party_to_confirm_signs(agreem
     confirm_agreement(agreement=agreement, party="pi", actor=agreement.award.application.applicant)
     signed = confirm_agreement(agreement=agreement, party="institution", actor=_with_officer_of_institution(agreement))
     assert signed.status == AgreementStatus.SIGNED and signed.signed_at is not None
-    assert AuditEntry.objects.filter(action="shenbao.agreement.signed", object_id=str(agreement.award.application_id)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="shenbao.agreement.signed", object_id=str(agreement.award.application_id)).count() == 1
+    )
 
 
 def test_the_agreement_page_shows_the_calls_terms(agreements: dict[str, Any], client: Client) -> None:

@@ -57,7 +57,11 @@ def test_entering_the_year_computes_the_deadline_again(
         save_calendar_year(actor=admin, year=2027, holidays=[D(2027, 1, 1)], makeup_workdays=[])
     assert set(Agreement.objects.values_list("deadline", "deadline_provisional")) == {(D(2027, 1, 15), False)}
     entry = AuditEntry.objects.filter(action="shenbao.agreement.deadline_recomputed").first()
-    assert entry is not None and (entry.data["before"], entry.data["deadline"], entry.data["year"]) == ("2027-01-14", "2027-01-15", 2027)
+    assert entry is not None and (entry.data["before"], entry.data["deadline"], entry.data["year"]) == (
+        "2027-01-14",
+        "2027-01-15",
+        2027,
+    )
     assert sorted(m.to[0] for m in mail.outbox) == ["pi0@example.com", "pi1@example.com"]
 
 
@@ -83,7 +87,7 @@ def test_staff_are_warned_on_the_call_pages_and_in_the_admin(provisional: dict[s
     client.cookies["django_language"] = "en"
     code = provisional["call"].code
     listing = client.get(f"/staff/calls/{code}/agreements/").content.decode()
-    assert "2 deadlines are provisional" in listing and "(provisional)" in listing
+    assert "Provisional deadlines: 2." in listing and "(provisional)" in listing
     results = client.get(f"/staff/calls/{code}/results/").content.decode()
     assert "Agreements: 2 with a provisional deadline" in results
     admin = Client()
