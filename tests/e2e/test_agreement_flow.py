@@ -235,3 +235,13 @@ def test_seed_000_terms_leave_the_forfeit_to_staff(agreements: dict[str, Any]) -
 
     terms = current_definition(Call.objects.get(pk=agreements["call"].pk)).agreement
     assert terms is not None and (terms.forfeit_when_missed, terms.forfeit_automatically) == (True, False)
+
+
+def test_the_daily_command_reports_what_it_forfeited_and_what_went_to_staff(agreements: dict[str, Any]) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("forfeit_overdue_agreements", stdout=out)  # today is long after 2025-11-06
+    assert out.getvalue().strip() == "agreements forfeited: 0; overdue for staff: 2"
