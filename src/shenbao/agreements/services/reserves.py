@@ -49,7 +49,7 @@ def notify_staff(agreement: Agreement, *, template: str, context: dict[str, Any]
 def revoke_award(award: Award, *, actor: User | None, reason: str) -> None:
     locked = Award.objects.select_for_update(of=("self",)).select_related("application").get(pk=award.pk)
     transition(locked, AWARD_LIFECYCLE, AwardStatus.REVOKED, actor=actor, audit_obj=locked.application, data={"reason": reason})
-    award.status = locked.status
+    award.refresh_from_db(fields=["status"])
 
 
 @transaction.atomic
