@@ -77,8 +77,11 @@ def test_reminders_say_the_deadline_is_provisional(
 ) -> None:
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
+        # Five working days counted back from 2027-01-14 over a 2027 of weekdays: 14, 13, 12, 11, 8.
+        assert send_agreement_reminders(now=dt.datetime(2027, 1, 7, 8, 0, tzinfo=BEIJING)) == 0
+        assert send_agreement_reminders(now=dt.datetime(2027, 1, 8, 8, 0, tzinfo=BEIJING)) == 2
         assert send_agreement_reminders(now=dt.datetime(2027, 1, 14, 8, 0, tzinfo=BEIJING)) == 2
-    assert all("临时" in m.body for m in mail.outbox)
+    assert len(mail.outbox) == 4 and all("临时" in m.body for m in mail.outbox)
 
 
 def test_staff_are_warned_on_the_call_pages_and_in_the_admin(provisional: dict[str, Any]) -> None:

@@ -123,6 +123,11 @@ class WorkCalendar:
                 remaining -= 1
         return day
 
+    def is_working_day_provisionally(self, day: dt.date) -> bool:
+        """``is_working_day``, with Monday to Friday for a year the calendar lacks."""
+        _check_date(day)
+        return self.is_working_day(day) if day.year in self._years else day.weekday() < 5
+
     def add_working_days_provisionally(self, start: dt.date, n: int) -> tuple[dt.date, frozenset[int]]:
         """``add_working_days``, but never refused: a year the calendar lacks counts Monday to Friday.
 
@@ -137,13 +142,9 @@ class WorkCalendar:
         day, remaining, assumed = start, n, set()
         while remaining:
             day += _ONE_DAY
-            year = self._years.get(day.year)
-            if year is None:
+            if day.year not in self._years:
                 assumed.add(day.year)
-                working = day.weekday() < 5
-            else:
-                working = self.is_working_day(day)
-            if working:
+            if self.is_working_day_provisionally(day):
                 remaining -= 1
         return day, frozenset(assumed)
 
