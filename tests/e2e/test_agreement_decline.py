@@ -137,6 +137,8 @@ def test_only_the_pi_may_decline_on_the_web(db: None) -> None:
     pi.post(url, {"reason": "个人原因", "confirm": "yes"})
     agreement.refresh_from_db()
     assert (agreement.status, agreement.decline_reason) == (AgreementStatus.DECLINED, "个人原因")
+    page = pi.get(f"/agreements/{agreement.pk}/").content.decode()
+    assert 'data-status="declined"' in page and "个人原因" in page and "data-decline" not in page
 
 
 def test_only_staff_of_the_program_decide_an_overdue_agreement_on_the_web(db: None) -> None:
