@@ -267,3 +267,16 @@ def test_admin_form_shows_the_service_refusal_and_saves_nothing(client: Client) 
     assert "2027-13-01 不是 2027-01-01 这样的日期。" in response.content.decode()
     assert not WorkCalendarYear.objects.exists()
     assert not AuditEntry.objects.exists()
+
+
+def test_a_provisional_count_takes_weekdays_in_a_year_the_calendar_lacks() -> None:
+    calendar = WorkCalendar([y for y in PACKAGE._years.values() if y.year == 2026])
+    # 2026-12-04…12-31 holds 20 working days; 2027 is assumed Monday to Friday.
+    assert calendar.add_working_days_provisionally(D(2026, 12, 3), 30) == (D(2027, 1, 14), frozenset({2027}))
+    assert calendar.add_working_days_provisionally(D(2026, 12, 3), 20) == (D(2026, 12, 31), frozenset())
+    with_2027 = WorkCalendar([*(y for y in PACKAGE._years.values() if y.year == 2026), YEAR_2027])
+    assert with_2027.add_working_days_provisionally(D(2026, 12, 3), 30) == (
+        with_2027.add_working_days(D(2026, 12, 3), 30),
+        frozenset(),
+    )
+    assert with_2027.add_working_days(D(2026, 12, 3), 30) == D(2027, 1, 15)  # New Year's Day off

@@ -20,7 +20,8 @@ from shenbao.accounts.models import User
 from shenbao.accounts.services.accounts import add_membership, register_user
 from shenbao.agreements.enums import AgreementStatus
 from shenbao.agreements.models import Agreement
-from shenbao.agreements.services.agreements import confirm_agreement, forfeit_overdue
+from shenbao.agreements.services.agreements import confirm_agreement
+from shenbao.agreements.services.overdue import forfeit_overdue
 from shenbao.agreements.services.reminders import send_agreement_reminders, window_opens
 from shenbao.core.models import AuditEntry
 from shenbao.core.queries.calendar import work_calendar
@@ -100,7 +101,7 @@ def test_a_second_run_the_same_day_sends_nothing_and_a_missed_opening_day_is_cau
     assert len(mail.outbox) == 2
 
 
-def test_signed_and_forfeited_agreements_are_never_reminded(
+def test_signed_and_overdue_agreements_are_never_reminded(
     agreements: dict[str, Any],  # noqa: F811
     django_capture_on_commit_callbacks: Callable[..., Any],
 ) -> None:
@@ -109,7 +110,7 @@ def test_signed_and_forfeited_agreements_are_never_reminded(
     for day in (dt.date(2025, 9, 28), EARLY):
         assert run(day, django_capture_on_commit_callbacks) == 0
     Agreement.objects.filter(pk=late.pk).update(deadline=dt.date(2025, 10, 9))
-    assert [a.pk for a in forfeit_overdue(now=morning(dt.date(2025, 10, 10)))] == [late.pk]
+    assert [a.pk for a in forfeit_overdue(now=morning(dt.date(2025, 10, 10))).overdue] == [late.pk]
     Agreement.objects.filter(pk=late.pk).update(deadline=LATE)  # even were its day still to come
     for day in (dt.date(2025, 10, 31), LATE):
         assert run(day, django_capture_on_commit_callbacks) == 0

@@ -201,7 +201,8 @@ def test_seed_001_finals_rank_the_call_into_prize_tiers_through_notice_to_final(
         "shenbao.results.final",
     ]
     approved = AuditEntry.objects.get(action="shenbao.selection.approved")
-    assert approved.data == {"run": run.pk, "awards": 3} and approved.actor == officer
+    assert approved.data == {"run": run.pk, "awards": 3, "from": "proposed", "to": "approved", "object": run.pk}
+    assert approved.actor == officer
     assert AuditEntry.objects.get(action="shenbao.results.final").data == {"final": 2, "revoked": 1}
 
 

@@ -8,13 +8,29 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shenbao.agreements.enums import AgreementStatus
+from shenbao.agreements.enums import AgreementStatus, DelayCause
 from shenbao.awards.models import Award
 
 
 class Agreement(models.Model):
     award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="agreement", verbose_name=_("award"))
+    # The day the term counts from: the publication of the results (seed 000: 自结果发布之日起), or
+    # the day of the offer for a reserve offered a forfeited or declined award.  Opening the
+    # agreements later, or again, never moves it.
+    starts_on = models.DateField(_("term counts from"), null=True, blank=True)
     deadline = models.DateField(_("sign by"), null=True, blank=True, help_text=_("The last day, in the call's time zone."))
+    # Computed over a year the working-day calendar lacks (weekends only); computed again, never
+    # earlier, once the year is entered.
+    deadline_provisional = models.BooleanField(_("deadline provisional"), default=False)
+    funder_confirmed_at = models.DateTimeField(_("confirmed for the funder at"), null=True, blank=True)
+    funder_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("confirmed for the funder by"),
+    )
     status = models.CharField(_("status"), max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.PENDING)
     pi_confirmed_at = models.DateTimeField(_("confirmed by the PI at"), null=True, blank=True)
     institution_confirmed_at = models.DateTimeField(_("confirmed by the institution at"), null=True, blank=True)
@@ -29,6 +45,10 @@ class Agreement(models.Model):
     signed_copy = models.FileField(_("signed copy"), upload_to="agreements/%Y/", blank=True)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     forfeited_at = models.DateTimeField(_("forfeited at"), null=True, blank=True)
+    delay_cause = models.CharField(_("cause of the delay"), max_length=20, choices=DelayCause.choices, blank=True)
+    delay_note = models.TextField(_("about the delay"), blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
     reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -40,3 +40,5 @@ add_perm("agreements.view_agreement", is_pi | is_institution_officer | is_progra
 add_perm("agreements.confirm_as_pi", is_pi)
 add_perm("agreements.confirm_as_institution", is_institution_officer)
 add_perm("agreements.record_signed_copy", is_program_officer | is_administrator)
+add_perm("agreements.decline", is_pi)
+add_perm("agreements.decide_overdue", is_program_officer | is_administrator)

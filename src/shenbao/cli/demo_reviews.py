@@ -22,15 +22,15 @@ from shenbao.accounts.enums import OrgType
 from shenbao.accounts.models import Organisation, User
 from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user
 from shenbao.agreements.models import Agreement
-from shenbao.agreements.services.agreements import open_agreements, record_signed_copy
+from shenbao.agreements.services.agreements import record_signed_copy
+from shenbao.agreements.services.stages import publish_results_and_open_agreements
 from shenbao.applications.enums import ApplicationState
 from shenbao.applications.models import Application, ApplicationRevision
-from shenbao.awards.services.decisions import approve_run, publish_results
+from shenbao.awards.services.decisions import approve_run
 from shenbao.awards.services.selection import run_selection
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call, Direction, ReviewStage
 from shenbao.calls.services.roles import grant_program_role
-from shenbao.core.queries.calendar import CalendarYearMissing
 from shenbao.projects.services.projects import start_projects
 from shenbao.reviews.enums import AssignmentStatus
 from shenbao.reviews.models import Assignment, StageEntry
@@ -242,11 +242,7 @@ def load_demo_reviews(now: dt.datetime | None = None) -> list[str]:
             # Results published, the public notice running and agreements waiting for signatures.
             approve_run(run=run_selection(call=call, actor=officer), actor=officer)
             published = now - dt.timedelta(days=20)
-            publish_results(call=call, actor=officer, now=published, notice_days=30)
-            try:
-                open_agreements(call=call, actor=officer, now=published)
-            except CalendarYearMissing as exc:  # the term runs into a year whose holidays nobody entered yet
-                log.append(f"review demo {code}: agreements wait for the {exc.year} working-day calendar (admin)")
+            publish_results_and_open_agreements(call=call, actor=officer, now=published, notice_days=30)
             signable = Agreement.objects.filter(award__call=call).order_by("pk").first()
             if signable is not None:  # one agreement filed signed on paper, and its project running
                 paper = io.BytesIO("%PDF-1.4 示例 / example".encode())

@@ -28,8 +28,13 @@ NOTES: dict[str, str] = {
         "While pending, `send_agreement_reminders` (daily) reminds the PI, and the lead institution's officers\n"
         "until the institution has confirmed, when the call's reminder window opens (`agreement.reminder_working_days`\n"
         "working days left, 5 by default, on the Chinese official calendar) and again on the last day; at most\n"
-        "once a day per agreement (`reminded_on`). `forfeit_overdue_agreements` (daily) forfeits it the day after\n"
-        "its last day where the call says so.\n"
+        "once a day per agreement (`reminded_on`). The term counts from the publication of the results (a reserve's\n"
+        "from the day of the offer); over a year the calendar lacks it is provisional and computed again, never\n"
+        "earlier, when the year is entered. `forfeit_overdue_agreements` (daily) makes it overdue the day after its\n"
+        "last day, or forfeits it where the call's terms say `forfeit_automatically`. Staff record the cause of an\n"
+        "overdue agreement: forfeited for the grantee or its institution, extended (back to pending) otherwise.\n"
+        "The PI may decline the award while pending or overdue. Forfeited or declined, the award is revoked and the\n"
+        "next reserve offered where the call says `offer_to_reserve`.\n"
     ),
     "Project": (
         "While active, a project has milestones: the mid-term and final reports (done when the PI submits the\n"

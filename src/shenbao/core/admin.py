@@ -5,14 +5,15 @@ import re
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.core.audit import describe
 from shenbao.core.errors import DomainError
 from shenbao.core.models import AuditEntry, WorkCalendarYear
+from shenbao.core.queries.calendar import years_awaited
 from shenbao.core.services.calendar import check_calendar_year, save_calendar_year
 
 
@@ -102,6 +103,16 @@ class WorkCalendarYearAdmin(admin.ModelAdmin[WorkCalendarYear]):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Deleting a year would change every deadline computed over it without an audit entry.
         return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        # Deadlines computed without a year's holidays are provisional until an operator enters it.
+        for year, count in years_awaited().items():
+            messages.warning(
+                request,
+                _("%(count)s provisional deadline(s) wait for %(year)s: enter its holidays and make-up working days.")
+                % {"count": count, "year": year},
+            )
+        return super().changelist_view(request, extra_context)
 
     def save_model(self, request: HttpRequest, obj: WorkCalendarYear, form: Any, change: bool) -> None:
         saved = save_calendar_year(

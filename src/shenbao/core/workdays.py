@@ -123,6 +123,31 @@ class WorkCalendar:
                 remaining -= 1
         return day
 
+    def is_working_day_provisionally(self, day: dt.date) -> bool:
+        """``is_working_day``, with Monday to Friday for a year the calendar lacks."""
+        _check_date(day)
+        return self.is_working_day(day) if day.year in self._years else day.weekday() < 5
+
+    def add_working_days_provisionally(self, start: dt.date, n: int) -> tuple[dt.date, frozenset[int]]:
+        """``add_working_days``, but never refused: a year the calendar lacks counts Monday to Friday.
+
+        Returns the day and the years that were assumed.  A deadline that walked through an
+        assumed year is provisional: the year's holidays can only push it later (make-up working
+        days fall on weekends next to the holidays they pay for), so callers mark it and compute it
+        again once the year is entered.
+        """
+        _check_date(start)
+        if n < 0:
+            raise ValueError("n must not be negative")
+        day, remaining, assumed = start, n, set()
+        while remaining:
+            day += _ONE_DAY
+            if day.year not in self._years:
+                assumed.add(day.year)
+            if self.is_working_day_provisionally(day):
+                remaining -= 1
+        return day, frozenset(assumed)
+
     def working_days_between(self, a: dt.date, b: dt.date) -> int:
         """Working days in the half-open interval (a, b]: ``a`` excluded, ``b`` included.
 

@@ -1,6 +1,9 @@
-"""Agreement pages: the parties confirm on line, staff file signed copies and see who is late."""
+"""Agreement pages: the parties confirm on line, the PI may decline the award, staff file signed
+copies, decide overdue agreements and see who is late."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,12 +11,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
+from shenbao.agreements.enums import FORFEIT_CAUSES, AgreementStatus, DelayCause
 from shenbao.agreements.models import Agreement
-from shenbao.agreements.services.agreements import confirm_agreement, record_signed_copy
+from shenbao.agreements.queries import agreement_warnings
+from shenbao.agreements.services.agreements import agreement_terms, confirm_agreement, record_signed_copy, waiting_for
+from shenbao.agreements.services.overdue import extend_agreement, forfeit_agreement, record_delay_cause
+from shenbao.agreements.services.reserves import decline_award
 from shenbao.core.errors import DomainError
 from shenbao.web.common import acting_user, call_for
+
+PARTY_LABELS = {
+    "pi": _l("the PI"),
+    "institution": _l("the institution"),
+    "funder": _l("the funder"),
+    "partner": _l("the partner"),
+}
 
 
 def _agreement(request: HttpRequest, pk: int) -> Agreement:
@@ -33,13 +48,26 @@ def _agreement(request: HttpRequest, pk: int) -> Agreement:
 def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement(request, pk)
     user = request.user
+    terms = agreement_terms(agreement.award.call)
     context = {
         "agreement": agreement,
+        "terms": terms,
+        "ip_ownership": terms.ip_ownership.as_dict() if terms and terms.ip_ownership else None,
+        "notes": [n.as_dict() for n in terms.notes] if terms else [],
+        "parties": [str(PARTY_LABELS[p]) for p in (terms.parties if terms else [])],
+        "offered": "offered_instead_of" in agreement.award.explanation,
         "days_left": agreement.days_left(timezone.localdate()),
         "may_pi": user.has_perm("agreements.confirm_as_pi", agreement) and agreement.pi_confirmed_at is None,
         "may_institution": user.has_perm("agreements.confirm_as_institution", agreement)
         and agreement.institution_confirmed_at is None,
         "may_staff": user.has_perm("agreements.record_signed_copy", agreement),
+        "may_funder": user.has_perm("agreements.record_signed_copy", agreement) and agreement.funder_confirmed_at is None,
+        "may_decline": user.has_perm("agreements.decline", agreement)
+        and agreement.status in (AgreementStatus.PENDING, AgreementStatus.OVERDUE),
+        "may_decide": user.has_perm("agreements.decide_overdue", agreement) and agreement.status == AgreementStatus.OVERDUE,
+        "causes": DelayCause.choices,
+        "may_forfeit": agreement.delay_cause in FORFEIT_CAUSES,
+        "may_extend": bool(agreement.delay_cause) and agreement.delay_cause not in FORFEIT_CAUSES,
     }
     return render(request, "web/agreements/agreement.html", context)
 
@@ -59,13 +87,69 @@ def agreement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         upload = request.FILES.get("signed_copy")
         if party == "funder" and upload is not None and upload.file is not None:
-            record_signed_copy(agreement=agreement, stream=upload.file, name=upload.name or "", actor=acting_user(request))
+            done = record_signed_copy(agreement=agreement, stream=upload.file, name=upload.name or "", actor=acting_user(request))
         else:
-            confirm_agreement(agreement=agreement, party=party, actor=acting_user(request))
+            done = confirm_agreement(agreement=agreement, party=party, actor=acting_user(request))
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Recorded."))
+        if done.status == AgreementStatus.SIGNED:
+            messages.success(request, _("Recorded: every party has confirmed, the agreement is signed."))
+        else:
+            waiting = ", ".join(str(PARTY_LABELS[p]) for p in waiting_for(done))
+            messages.success(request, _("Recorded. Still waiting for: %(parties)s.") % {"parties": waiting})
+    return redirect("web:agreement", pk=agreement.pk)
+
+
+@login_required
+@require_POST
+def agreement_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    agreement = _agreement(request, pk)
+    if not request.user.has_perm("agreements.decline", agreement):
+        raise Http404
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm that you give up the award."))
+        return redirect("web:agreement", pk=agreement.pk)
+    try:
+        decline_award(agreement=agreement, reason=request.POST.get("reason", ""), actor=acting_user(request))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("You declined the award; program staff are told."))
+    return redirect("web:agreement", pk=agreement.pk)
+
+
+@login_required
+@require_POST
+def agreement_overdue(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff decide an overdue agreement: record the cause, forfeit, or extend."""
+    agreement = _agreement(request, pk)
+    if not request.user.has_perm("agreements.decide_overdue", agreement):
+        raise Http404
+    actor = acting_user(request)
+    action = request.POST.get("action", "")
+    try:
+        if action == "cause":
+            record_delay_cause(
+                agreement=agreement, cause=request.POST.get("cause", ""), note=request.POST.get("note", ""), actor=actor
+            )
+            messages.success(request, _("Cause of the delay recorded."))
+        elif action == "forfeit":
+            offered = forfeit_agreement(agreement=agreement, actor=actor)
+            messages.success(request, _("The agreement is forfeited and the award revoked."))
+            if offered is not None:
+                messages.success(request, _("The award was offered to the next reserve."))
+        elif action == "extend":
+            try:
+                day = dt.date.fromisoformat(request.POST.get("deadline", ""))
+            except ValueError:
+                raise DomainError(_("Give the new last day as a date."), code="extension_day") from None
+            extend_agreement(agreement=agreement, deadline=day, reason=request.POST.get("reason", ""), actor=actor)
+            messages.success(request, _("The last day is extended."))
+        else:
+            raise Http404
+    except DomainError as exc:
+        messages.error(request, str(exc))
     return redirect("web:agreement", pk=agreement.pk)
 
 
@@ -73,4 +157,5 @@ def agreement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 def call_agreements(request: HttpRequest, code: str) -> HttpResponse:
     call = call_for(request, code, "awards.select")
     agreements = Agreement.objects.filter(award__call=call).select_related("award__application")
-    return render(request, "web/agreements/call_agreements.html", {"call": call, "agreements": agreements})
+    context = {"call": call, "agreements": agreements, **agreement_warnings(call)}
+    return render(request, "web/agreements/call_agreements.html", context)

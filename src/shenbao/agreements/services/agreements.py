@@ -1,5 +1,11 @@
 """Agreements: opened for each published award with the call's deadline (working days on the Chinese
-official calendar where the call says so), signed by every party, or forfeited when the day passes."""
+official calendar where the call says so), confirmed by every party, signed when the last one confirms.
+
+The term counts from the publication of the results (seed 000: 自结果发布之日起30个工作日), not from
+the day agreements are opened: opening them late, or again, never moves the last day.  A reserve
+offered a forfeited or declined award counts from the day of the offer (``offer_next_reserve``).
+A term that runs into a year the working-day calendar lacks is computed over weekends only and
+marked provisional; it is computed again, never earlier, when the year is entered."""
 
 from __future__ import annotations
 
@@ -15,95 +21,159 @@ from shenbao.accounts.models import User
 from shenbao.agreements.enums import AgreementStatus
 from shenbao.agreements.errors import AgreementClosed
 from shenbao.agreements.models import Agreement
-from shenbao.agreements.transitions import check_transition
+from shenbao.agreements.transitions import AGREEMENT_LIFECYCLE, OPEN_STATES
 from shenbao.awards.enums import AwardStatus
-from shenbao.awards.models import Award
+from shenbao.awards.models import Award, PublicNotice
 from shenbao.calls.definition.schema import AgreementTerms
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
-from shenbao.core.queries.calendar import working_day_deadline
+from shenbao.core.lifecycle import transition
+from shenbao.core.queries.calendar import provisional_working_day_deadline, work_calendar
+from shenbao.core.workdays import WorkCalendar
 from shenbao.notifications.mail import notify
 
+#: The parties whose confirmation is recorded on line (a partner signs on paper).
+ON_LINE_PARTIES = ("pi", "institution", "funder")
 
-def _terms(call: Call) -> AgreementTerms | None:
+
+def agreement_terms(call: Call) -> AgreementTerms | None:
+    """The call's agreement terms, or None where the call requires no agreement."""
     terms = current_definition(call).agreement
     return terms if terms is not None and terms.required else None
 
 
-def _deadline(terms: AgreementTerms, start: dt.date) -> dt.date | None:
+def compute_deadline(
+    terms: AgreementTerms, start: dt.date, *, calendar: WorkCalendar | None = None
+) -> tuple[dt.date | None, bool]:
+    """The last day of the term counted from ``start``, and whether it is provisional."""
     if terms.deadline is None:
-        return None
+        return None, False
     if terms.deadline.working_days:
-        return working_day_deadline(start, terms.deadline.working_days)
-    return start + dt.timedelta(days=terms.deadline.calendar_days or 0)
+        day, assumed = provisional_working_day_deadline(start, terms.deadline.working_days, calendar=calendar)
+        return day, bool(assumed)
+    return start + dt.timedelta(days=terms.deadline.calendar_days or 0), False
 
 
-def _today(call: Call, now: dt.datetime) -> dt.date:
-    return now.astimezone(ZoneInfo(call.timezone)).date()
+def local_day(call: Call, moment: dt.datetime) -> dt.date:
+    return moment.astimezone(ZoneInfo(call.timezone)).date()
+
+
+def term_start(call: Call, terms: AgreementTerms, award: Award, now: dt.datetime) -> dt.date:
+    """The day the call's term counts from (``deadline.from_event``): the publication of the results
+    by default, the end of the public notice, or the approval of the selection."""
+    event = terms.deadline.from_event if terms.deadline is not None else "results_published"
+    if event == "award_decided" and award.run.approved_at is not None:
+        return local_day(call, award.run.approved_at)
+    notice = PublicNotice.objects.filter(call=call).first()
+    if notice is None:  # never for a published award; counting from today is the only honest fallback
+        return local_day(call, now)
+    return local_day(call, notice.ends_at if event == "notice_ended" else notice.starts_at)
+
+
+def _closed(agreement: Agreement, now: dt.datetime) -> bool:
+    today = local_day(agreement.award.call, now)
+    return agreement.status != AgreementStatus.PENDING or (agreement.deadline is not None and today > agreement.deadline)
 
 
 @transaction.atomic
 def open_agreements(*, call: Call, actor: User | None, now: dt.datetime | None = None) -> int:
-    """An agreement for every published award that has none (idempotent); returns how many were opened."""
-    terms = _terms(call)
+    """An agreement for every published award that has none (idempotent); returns how many were opened.
+
+    Never refused for a missing calendar year: such a deadline is provisional (staff are warned)."""
+    terms = agreement_terms(call)
     if terms is None:
         return 0
     now = now or timezone.now()
-    deadline = _deadline(terms, _today(call, now))
+    calendar = work_calendar()
     awards = Award.objects.filter(call=call, status__in=[AwardStatus.PUBLISHED, AwardStatus.FINAL], agreement__isnull=True)
-    created = [Agreement.objects.create(award=a, deadline=deadline) for a in awards.select_related("application__applicant")]
+    created = []
+    for award in awards.select_related("application__applicant", "run"):
+        start = term_start(call, terms, award, now)
+        deadline, provisional = compute_deadline(terms, start, calendar=calendar)
+        created.append(
+            Agreement.objects.create(award=award, starts_on=start, deadline=deadline, deadline_provisional=provisional)
+        )
     for agreement in created:
         applicant = agreement.award.application.applicant
         notify(
             to=applicant.email,
             language=applicant.language,
             template="agreement_opened",
-            context={"call_title": call.title, "title": agreement.award.application.title, "deadline": deadline},
+            context={
+                "call_title": call.title,
+                "title": agreement.award.application.title,
+                "deadline": agreement.deadline,
+                "provisional": agreement.deadline_provisional,
+            },
         )
     if created:
+        deadlines = sorted({a.deadline.isoformat() for a in created if a.deadline})
         log_action(
             action="shenbao.agreement.opened",
             obj=call,
             actor=actor,
-            data={"count": len(created), "deadline": deadline.isoformat() if deadline else None},
+            data={
+                "count": len(created),
+                "deadline": deadlines[0] if len(deadlines) == 1 else deadlines or None,
+                "provisional": any(a.deadline_provisional for a in created),
+            },
         )
     return len(created)
 
 
-def _parties(terms: AgreementTerms | None) -> set[str]:
-    return set(terms.parties if terms else ["funder", "pi", "institution"])
+def waiting_for(agreement: Agreement) -> list[str]:
+    """The on-line parties of the call's terms that have not confirmed yet."""
+    terms = agreement_terms(agreement.award.call)
+    parties = set(terms.parties if terms else ON_LINE_PARTIES)
+    confirmed = {
+        "pi": agreement.pi_confirmed_at,
+        "institution": agreement.institution_confirmed_at,
+        "funder": agreement.funder_confirmed_at,
+    }
+    return [p for p in ON_LINE_PARTIES if p in parties and confirmed[p] is None]
 
 
 @transaction.atomic
 def confirm_agreement(*, agreement: Agreement, party: str, actor: User, now: dt.datetime | None = None) -> Agreement:
-    """A party confirms on line (the PI, an officer of the institution, or staff for the funder);
-    the agreement is signed when every party of the call's terms has confirmed."""
+    """A party confirms on line (the PI, an officer of the institution, or staff for the funder), in any
+    order; the agreement is signed when the last party of the call's terms confirms, whoever it is."""
     now = now or timezone.now()
-    locked = Agreement.objects.select_for_update(of=("self",)).select_related("award__call").get(pk=agreement.pk)
-    call = locked.award.call
-    if locked.status != AgreementStatus.PENDING or (locked.deadline and _today(call, now) > locked.deadline):
+    locked = (
+        Agreement.objects.select_for_update(of=("self",)).select_related("award__call", "award__application").get(pk=agreement.pk)
+    )
+    if _closed(locked, now):
         raise AgreementClosed()
-    if party == "pi":
-        locked.pi_confirmed_at = locked.pi_confirmed_at or now
-    elif party == "institution":
-        locked.institution_confirmed_at = locked.institution_confirmed_at or now
-        locked.institution_confirmed_by = locked.institution_confirmed_by or actor
-    elif party != "funder":
+    fields: list[str] = []
+    if party == "pi" and locked.pi_confirmed_at is None:
+        locked.pi_confirmed_at, fields = now, ["pi_confirmed_at"]
+    elif party == "institution" and locked.institution_confirmed_at is None:
+        locked.institution_confirmed_at, locked.institution_confirmed_by = now, actor
+        fields = ["institution_confirmed_at", "institution_confirmed_by"]
+    elif party == "funder" and locked.funder_confirmed_at is None:
+        locked.funder_confirmed_at, locked.funder_confirmed_by = now, actor
+        fields = ["funder_confirmed_at", "funder_confirmed_by"]
+    elif party not in ON_LINE_PARTIES:
         raise ValueError(f"unknown party {party!r}")
-    confirmed = {"pi": locked.pi_confirmed_at, "institution": locked.institution_confirmed_at}
-    waiting = {p for p in _parties(_terms(call)) if p in confirmed and confirmed[p] is None}
-    if party == "funder" and not waiting:
-        check_transition(locked.status, AgreementStatus.SIGNED)
-        locked.status = AgreementStatus.SIGNED
-        locked.signed_at = now
-    locked.save()
+    if fields:
+        locked.save(update_fields=fields)
+    signed = not waiting_for(locked)
     log_action(
         action="shenbao.agreement.confirmed",
         obj=locked.award.application,
         actor=actor,
-        data={"party": party, "signed": locked.status == AgreementStatus.SIGNED},
+        data={"party": party, "signed": signed},
     )
+    if signed:
+        locked.signed_at = now
+        transition(
+            locked,
+            AGREEMENT_LIFECYCLE,
+            AgreementStatus.SIGNED,
+            actor=actor,
+            also_update=["signed_at"],
+            audit_obj=locked.award.application,
+        )
     return locked
 
 
@@ -113,74 +183,96 @@ def record_signed_copy(
 ) -> Agreement:
     """Staff file the agreement signed on paper by every party: it is signed."""
     now = now or timezone.now()
-    locked = Agreement.objects.select_for_update(of=("self",)).select_related("award__call").get(pk=agreement.pk)
-    if locked.status != AgreementStatus.PENDING or (locked.deadline and _today(locked.award.call, now) > locked.deadline):
+    locked = (
+        Agreement.objects.select_for_update(of=("self",)).select_related("award__call", "award__application").get(pk=agreement.pk)
+    )
+    if _closed(locked, now):
         raise AgreementClosed()
-    check_transition(locked.status, AgreementStatus.SIGNED)
     locked.signed_copy.save(name or "agreement.pdf", File(stream), save=False)
-    locked.status = AgreementStatus.SIGNED
     locked.signed_at = now
-    locked.save()
-    log_action(
-        action="shenbao.agreement.signed", obj=locked.award.application, actor=actor, data={"file": locked.signed_copy.name}
+    transition(
+        locked,
+        AGREEMENT_LIFECYCLE,
+        AgreementStatus.SIGNED,
+        actor=actor,
+        also_update=["signed_copy", "signed_at"],
+        audit_obj=locked.award.application,
+        data={"file": locked.signed_copy.name},
     )
     return locked
 
 
+def notify_deadline_changed(agreement: Agreement, *, reason: str = "") -> None:
+    applicant = agreement.award.application.applicant
+    notify(
+        to=applicant.email,
+        language=applicant.language,
+        template="agreement_deadline_changed",
+        context={
+            "call_title": agreement.award.call.title,
+            "title": agreement.award.application.title,
+            "deadline": agreement.deadline,
+            "provisional": agreement.deadline_provisional,
+            "reason": reason,
+        },
+    )
+
+
 @transaction.atomic
-def forfeit_overdue(*, now: dt.datetime | None = None) -> list[Agreement]:
-    """Run daily: an agreement still unsigned after its last day is forfeited where the call says so
-    (the award is revoked), and the next reserve of the same list is offered where the call allows."""
+def recompute_provisional_deadlines(*, year: int, actor: Any = None, now: dt.datetime | None = None) -> list[Agreement]:
+    """Once ``year``'s holidays are entered: every open agreement whose deadline was provisional is
+    computed again.  The deadline was mailed to the grantee when the agreement opened, so it never
+    moves earlier; it stays provisional while another missing year is still assumed."""
     now = now or timezone.now()
-    forfeited = []
-    pending = Agreement.objects.select_for_update(of=("self",)).filter(status=AgreementStatus.PENDING, deadline__isnull=False)
-    for agreement in pending.select_related("award__call", "award__run"):
+    calendar = work_calendar()
+    changed = []
+    rows = Agreement.objects.select_for_update(of=("self",)).filter(deadline_provisional=True, status__in=OPEN_STATES)
+    for agreement in rows.select_related("award__call", "award__run", "award__application__applicant"):
         call = agreement.award.call
-        terms = _terms(call)
-        if terms is None or not terms.forfeit_when_missed or agreement.deadline is None:
+        terms = agreement_terms(call)
+        if terms is None:
             continue
-        if _today(call, now) <= agreement.deadline:
+        start = agreement.starts_on or term_start(call, terms, agreement.award, now)
+        computed, provisional = compute_deadline(terms, start, calendar=calendar)
+        if computed is None:
             continue
-        check_transition(agreement.status, AgreementStatus.FORFEITED)
-        agreement.status = AgreementStatus.FORFEITED
-        agreement.forfeited_at = now
-        agreement.save(update_fields=["status", "forfeited_at"])
-        Award.objects.filter(pk=agreement.award_id).update(status=AwardStatus.REVOKED)
+        before = agreement.deadline
+        agreement.deadline = max(computed, before) if before else computed
+        agreement.deadline_provisional = provisional
+        agreement.save(update_fields=["deadline", "deadline_provisional"])
         log_action(
-            action="shenbao.agreement.forfeited",
+            action="shenbao.agreement.deadline_recomputed",
             obj=agreement.award.application,
-            actor=None,
-            data={"deadline": agreement.deadline.isoformat()},
+            actor=actor,
+            data={
+                "year": year,
+                "before": before.isoformat() if before else None,
+                "computed": computed.isoformat(),
+                "deadline": agreement.deadline.isoformat(),
+                "provisional": provisional,
+            },
         )
-        forfeited.append(agreement)
-        if terms.offer_to_reserve:
-            _offer_to_reserve(agreement.award, terms, now)
-    return forfeited
+        if agreement.status == AgreementStatus.OVERDUE and local_day(call, now) <= agreement.deadline:
+            transition(
+                agreement, AGREEMENT_LIFECYCLE, AgreementStatus.PENDING, actor=actor, audit_obj=agreement.award.application
+            )
+        if agreement.deadline != before or not provisional:
+            notify_deadline_changed(agreement)
+        changed.append(agreement)
+    return changed
 
 
-def _offer_to_reserve(award: Award, terms: AgreementTerms, now: dt.datetime) -> None:
-    group = award.direction.code if award.direction else ""
-    reserve: list[int] = next((r["applications"] for r in award.run.result.get("reserve", []) if str(r["group"]) == group), [])
-    taken = set(Award.objects.filter(call_id=award.call_id).values_list("application_id", flat=True))
-    nxt = next((int(pk) for pk in reserve if int(pk) not in taken), None)
-    if nxt is None:
-        return
-    explanation: dict[str, Any] = next((e for e in award.run.result.get("explanations", []) if int(e["application"]) == nxt), {})
-    offered = Award.objects.create(
-        call_id=award.call_id,
-        application_id=nxt,
-        run=award.run,
-        direction=award.direction,
-        rank=explanation.get("rank"),
-        amount_yuan=explanation.get("amount_yuan") or award.amount_yuan,
-        tier=award.tier,
-        status=AwardStatus.FINAL,
-        explanation={"offered_after_forfeit_of": award.application_id},
-    )
-    Agreement.objects.create(award=offered, deadline=_deadline(terms, _today(award.call, now)))
-    log_action(
-        action="shenbao.award.offered_to_reserve",
-        obj=offered.application,
-        actor=None,
-        data={"instead_of": award.application_id},
-    )
+def provisional_years() -> dict[int, int]:
+    """{missing year: how many open agreements have a provisional deadline in it or before it}."""
+    years = work_calendar().covered_years()
+    out: dict[int, int] = {}
+    for start, deadline in Agreement.objects.filter(deadline_provisional=True, status__in=OPEN_STATES).values_list(
+        "starts_on", "deadline"
+    ):
+        if deadline is None:
+            continue
+        first = start.year if start else deadline.year
+        for year in range(first, deadline.year + 1):
+            if year not in years:
+                out[year] = out.get(year, 0) + 1
+    return out

@@ -31,14 +31,16 @@ DEFAULT_WORKING_DAYS = 5
 _ONE_DAY = dt.timedelta(days=1)
 
 
-def window_opens(deadline: dt.date, working_days: int, calendar: WorkCalendar) -> dt.date:
+def window_opens(deadline: dt.date, working_days: int, calendar: WorkCalendar, *, provisional: bool = False) -> dt.date:
     """The day the reminders start: the ``working_days``-th working day counted back from the
     deadline (the deadline counted when it is a working day); the deadline itself for 0.
 
-    Raises ``MissingCalendarYear`` when the count walks into a year the calendar does not hold."""
+    Raises ``MissingCalendarYear`` when the count walks into a year the calendar does not hold,
+    unless ``provisional`` (a provisional deadline): then such a year counts Monday to Friday."""
+    is_working = calendar.is_working_day_provisionally if provisional else calendar.is_working_day
     day, left = deadline, working_days
     while left:
-        if calendar.is_working_day(day):
+        if is_working(day):
             left -= 1
             if not left:
                 break
@@ -87,7 +89,7 @@ def send_agreement_reminders(*, now: dt.datetime | None = None, link_base: str =
         terms = terms_of[call.pk]
         working_days = terms.reminder_working_days if terms is not None else DEFAULT_WORKING_DAYS
         try:
-            opens = window_opens(deadline, working_days, calendar)
+            opens = window_opens(deadline, working_days, calendar, provisional=agreement.deadline_provisional)
         except MissingCalendarYear:
             opens = deadline  # no calendar for the window's year: the last day's reminder still goes
         if today < opens:
@@ -107,6 +109,7 @@ def send_agreement_reminders(*, now: dt.datetime | None = None, link_base: str =
                     "title": agreement.award.application.title,
                     "deadline": deadline.isoformat(),
                     "last_day": today == deadline,
+                    "provisional": agreement.deadline_provisional,
                     "link": f"{link_base}/agreements/{agreement.pk}/",
                 },
             )

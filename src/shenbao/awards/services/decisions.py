@@ -15,10 +15,11 @@ from shenbao.applications.models import Application
 from shenbao.awards.enums import AwardStatus, NoticeStatus, ObjectionStatus, RunStatus
 from shenbao.awards.errors import EvidenceTooLarge, NoticeClosed, SelectionError
 from shenbao.awards.models import Award, Objection, PublicNotice, SelectionRun
-from shenbao.awards.transitions import OBJECTION_TRANSITIONS, RUN_TRANSITIONS, check_transition
+from shenbao.awards.transitions import AWARD_LIFECYCLE, OBJECTION_TRANSITIONS, RUN_LIFECYCLE, check_transition
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
+from shenbao.core.lifecycle import transition, transition_many
 from shenbao.notifications.mail import notify
 from shenbao.reviews.enums import AssignmentStatus, ReviewState
 from shenbao.reviews.models import Review
@@ -38,7 +39,10 @@ def approve_run(*, run: SelectionRun, actor: User) -> list[Award]:
         raise SelectionError(_("Only a proposed selection can be approved."))
     if Award.objects.filter(call_id=locked.call_id).exclude(status=AwardStatus.APPROVED).exists():
         raise SelectionError(_("The results are already published; a new selection can no longer replace them."))
-    SelectionRun.objects.filter(call_id=locked.call_id, status=RunStatus.APPROVED).update(status=RunStatus.SUPERSEDED)
+    earlier = SelectionRun.objects.select_for_update(of=("self",)).filter(call_id=locked.call_id, status=RunStatus.APPROVED)
+    transition_many(
+        earlier, RUN_LIFECYCLE, RunStatus.SUPERSEDED, actor=actor, audit_obj_of=lambda r: r.call, data={"by": locked.pk}
+    )
     Award.objects.filter(call_id=locked.call_id).delete()
     applications = Application.objects.in_bulk([s["application"] for s in locked.result.get("selected", [])])
     awards = [
@@ -55,12 +59,17 @@ def approve_run(*, run: SelectionRun, actor: User) -> list[Award]:
         for s in locked.result.get("selected", [])
     ]
     Award.objects.bulk_create(awards)
-    check_transition(RUN_TRANSITIONS, locked.status, RunStatus.APPROVED)
-    locked.status = RunStatus.APPROVED
     locked.approved_by = actor
     locked.approved_at = timezone.now()
-    locked.save(update_fields=["status", "approved_by", "approved_at"])
-    log_action(action="shenbao.selection.approved", obj=locked.call, actor=actor, data={"run": locked.pk, "awards": len(awards)})
+    transition(
+        locked,
+        RUN_LIFECYCLE,
+        RunStatus.APPROVED,
+        actor=actor,
+        also_update=["approved_by", "approved_at"],
+        audit_obj=locked.call,
+        data={"run": locked.pk, "awards": len(awards)},
+    )
     return awards
 
 
@@ -93,7 +102,7 @@ def publish_results(*, call: Call, actor: User, now: dt.datetime | None = None, 
     if not awards:
         raise SelectionError(_("Approve a selection before publishing the results."))
     days = notice_days or current_definition(call).selection.public_notice_days or DEFAULT_NOTICE_DAYS
-    Award.objects.filter(pk__in=[a.pk for a in awards]).update(status=AwardStatus.PUBLISHED)
+    transition_many(awards, AWARD_LIFECYCLE, AwardStatus.PUBLISHED, actor=actor, audit_obj_of=lambda a: a.application)
     notice, _created = PublicNotice.objects.update_or_create(
         call=call,
         defaults={"starts_at": now, "ends_at": now + dt.timedelta(days=days), "status": NoticeStatus.OPEN, "created_by": actor},
@@ -207,9 +216,26 @@ def close_notice(*, call: Call, actor: User | None = None, now: dt.datetime | No
     if notice.objections.filter(status=ObjectionStatus.RECEIVED).exists():
         raise SelectionError(_("Decide every objection before closing the public notice."))
     upheld = set(notice.objections.filter(status=ObjectionStatus.UPHELD).values_list("award_id", flat=True))
-    published = Award.objects.filter(call=call, status=AwardStatus.PUBLISHED)
-    revoked = published.filter(pk__in=upheld).update(status=AwardStatus.REVOKED)
-    final = published.exclude(pk__in=upheld).update(status=AwardStatus.FINAL)
+    published = list(
+        Award.objects.select_for_update(of=("self",))
+        .filter(call=call, status=AwardStatus.PUBLISHED)
+        .select_related("application")
+    )
+    revoked = transition_many(
+        [a for a in published if a.pk in upheld],
+        AWARD_LIFECYCLE,
+        AwardStatus.REVOKED,
+        actor=actor,
+        audit_obj_of=lambda a: a.application,
+        data={"reason": "objection_upheld"},
+    )
+    final = transition_many(
+        [a for a in published if a.pk not in upheld],
+        AWARD_LIFECYCLE,
+        AwardStatus.FINAL,
+        actor=actor,
+        audit_obj_of=lambda a: a.application,
+    )
     notice.status = NoticeStatus.CLOSED
     notice.save(update_fields=["status"])
     log_action(action="shenbao.results.final", obj=call, actor=actor, data={"final": final, "revoked": revoked})

@@ -588,6 +588,10 @@ class AgreementTerms(Strict):
     required: bool = True
     deadline: WorkingDayDeadline | None = None
     forfeit_when_missed: bool = True
+    # The daily job forfeits an agreement unsigned after its last day only where the terms say so.
+    # Otherwise (seed 000: forfeited only where the grantee or its institution caused the delay) it
+    # goes to staff as overdue, who record the cause and forfeit or extend.
+    forfeit_automatically: bool = False
     # Reminders of the signing deadline (``send_agreement_reminders``): one when this many working
     # days are left to sign (the day itself and the last day counted), and one on the last day;
     # 0 sends only the last day's.

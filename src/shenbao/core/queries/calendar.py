@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
+from typing import Any
 
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
@@ -74,3 +76,27 @@ def working_day_deadline(start: dt.date, n: int, *, calendar: WorkCalendar | Non
         return (calendar or work_calendar()).add_working_days(start, n)
     except MissingCalendarYear as exc:
         raise CalendarYearMissing(exc.year) from exc
+
+
+def provisional_working_day_deadline(
+    start: dt.date, n: int, *, calendar: WorkCalendar | None = None
+) -> tuple[dt.date, frozenset[int]]:
+    """The last day of "within ``n`` working days of ``start``", never refused: a year nobody has
+    entered yet counts Monday to Friday.  Returns the day and the years assumed (empty: final)."""
+    return (calendar or work_calendar()).add_working_days_provisionally(start, n)
+
+
+#: Who depends on the calendar beyond core (registered in their app's ``ready``), so that core never
+#: imports them: ``needs()`` answers {year: how many provisional dates wait for it}, ``on_saved(year,
+#: actor)`` recomputes what was provisional once a year is entered.
+CALENDAR_NEEDS: list[Callable[[], dict[int, int]]] = []
+CALENDAR_LISTENERS: list[Callable[[int, Any], object]] = []
+
+
+def years_awaited() -> dict[int, int]:
+    """The missing years that provisional dates wait for, with how many dates wait for each."""
+    out: dict[int, int] = {}
+    for needs in CALENDAR_NEEDS:
+        for year, count in needs().items():
+            out[year] = out.get(year, 0) + count
+    return dict(sorted(out.items()))

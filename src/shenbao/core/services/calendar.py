@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from shenbao.core.audit import log_action
 from shenbao.core.errors import ValidationFailed
 from shenbao.core.models import WorkCalendarYear
+from shenbao.core.queries.calendar import CALENDAR_LISTENERS
 
 
 def _iso(days: Iterable[dt.date]) -> list[str]:
@@ -47,7 +48,8 @@ def save_calendar_year(
     holidays: Iterable[dt.date],
     makeup_workdays: Iterable[dt.date],
 ) -> WorkCalendarYear:
-    """Create or replace ``year``'s schedule; from then on it overrides the package's data.
+    """Create or replace ``year``'s schedule; from then on it overrides the package's data, and
+    whatever was computed provisionally without it is computed again (``CALENDAR_LISTENERS``).
 
     Refuses what ``check_calendar_year`` refuses.  The audit entry keeps the previous lists,
     so a wrong entry can be seen and undone.
@@ -68,4 +70,6 @@ def save_calendar_year(
         actor=actor,
         data={"year": year, "holidays": entry.holidays, "makeup_workdays": entry.makeup_workdays, "before": before},
     )
+    for listener in CALENDAR_LISTENERS:  # e.g. provisional agreement deadlines computed again
+        listener(year, actor)
     return entry

@@ -11,10 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from shenbao.agreements.queries import agreement_warnings
 from shenbao.agreements.services.agreements import open_agreements
+from shenbao.agreements.services.stages import publish_results_and_open_agreements
 from shenbao.awards.models import Objection, Reconsideration, SelectionRun
 from shenbao.awards.queries.results import explained_rows, notice_of, published_awards, run_conflicts, run_shortfalls
-from shenbao.awards.services.decisions import approve_run, close_notice, decide_objection, publish_results
+from shenbao.awards.services.decisions import approve_run, close_notice, decide_objection
 from shenbao.awards.services.reconsideration import decide_reconsideration
 from shenbao.awards.services.selection import run_selection
 from shenbao.calls.models import Call
@@ -53,6 +55,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         "notice": notice,
         "objections": list(notice.objections.select_related("award__application")) if notice else [],
         "reconsiderations": list(Reconsideration.objects.filter(application__call=call).select_related("application")),
+        "agreement_warnings": agreement_warnings(call),
     }
     return render(request, "web/staff/results.html", context)
 
@@ -106,12 +109,13 @@ def _act(request: HttpRequest, call: Call, action: str) -> None:
         messages.success(request, _("Selection approved: %(count)s award(s).") % {"count": len(awards)})
     elif action == "publish":
         days = request.POST.get("days", "")
-        notice = publish_results(call=call, actor=actor, notice_days=int(days) if days.isdecimal() else None)
+        notice, opened = publish_results_and_open_agreements(
+            call=call, actor=actor, notice_days=int(days) if days.isdecimal() else None
+        )
         text = _("Results published; decision letters sent; public notice until %(end)s.")
         messages.success(request, text % {"end": notice.ends_at.date()})
-        opened = open_agreements(call=call, actor=actor)  # the term runs from the publication
         messages.success(request, _("%(count)s agreement(s) opened.") % {"count": opened})
-    elif action == "agreements":  # again, e.g. once the working-day calendar of a new year is entered
+    elif action == "agreements":  # again, for awards without one; the term still counts from the publication
         opened = open_agreements(call=call, actor=actor)
         messages.success(request, _("%(count)s agreement(s) opened.") % {"count": opened})
     elif action == "close":

@@ -4,12 +4,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from shenbao.agreements.services.agreements import forfeit_overdue
+from shenbao.agreements.services.overdue import forfeit_overdue
 
 
 class Command(BaseCommand):
-    help = "Forfeit agreements still unsigned after their last day (run daily); offers the next reserve where the call allows."
+    help = (
+        "Agreements still unsigned after their last day (run daily): forfeited where the call's terms say "
+        "forfeit_automatically (the next reserve offered where the call allows), otherwise marked overdue for "
+        "staff to record the cause and forfeit or extend."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        forfeited = forfeit_overdue()
-        self.stdout.write(f"agreements forfeited: {len(forfeited)}")
+        outcome = forfeit_overdue()
+        self.stdout.write(f"agreements forfeited: {len(outcome.forfeited)}; overdue for staff: {len(outcome.overdue)}")
