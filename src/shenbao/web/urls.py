@@ -76,6 +76,7 @@ urlpatterns = [
     path("review/assignments/<int:pk>/save/", reviewer.assignment_save, name="assignment_save"),
     path("review/assignments/<int:pk>/submit/", reviewer.assignment_submit, name="assignment_submit"),
     path("review/assignments/<int:pk>/conflict/", reviewer.assignment_conflict, name="assignment_conflict"),
+    path("review/assignments/<int:pk>/application.pdf", reviewer.assignment_pdf, name="assignment_pdf"),
     path(
         "review/assignments/<int:pk>/attachments/<int:attachment_pk>/",
         reviewer.assignment_attachment,

@@ -296,6 +296,10 @@ class RequiredDocument(Strict):
     issuer: I18nText | None = Field(default=None, description="who must sign or stamp it")
     signed_before: dt.date | None = None
     one_application_per_document: bool = False
+    anonymous: bool = Field(
+        default=False,
+        description="holds no applicant identity: reviewers may open it in stages that hide the applicant's identity",
+    )
     template: I18nText | None = None
     note: I18nText | None = None
 

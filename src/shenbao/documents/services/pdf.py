@@ -23,7 +23,7 @@ from shenbao.documents.describe import content_values, form_spec
 from shenbao.documents.layout.spec import format_value
 
 
-def _context(revision: ApplicationRevision, language: str) -> dict[str, Any]:
+def _context(revision: ApplicationRevision, language: str, *, blind: bool = False) -> dict[str, Any]:
     application = revision.application
     call = application.call
     definition = current_definition(call)
@@ -47,18 +47,25 @@ def _context(revision: ApplicationRevision, language: str) -> dict[str, Any]:
         "receipt": application.receipt_number or "",
         "revision": revision,
         "sections": sections,
-        "team": content.get("team", []),
-        "partners": [{**p, "country_name": country_name(p["country"], language)} for p in content.get("partners", [])],
-        "attachments": content.get("attachments", []),
+        # Blinded for a stage that hides the applicant: no team, no partner names (their countries
+        # stay: the call's rules are about them), no file names, no signature block.
+        "team": [] if blind else content.get("team", []),
+        "partners": [
+            {**p, "name": "" if blind else p["name"], "country_name": country_name(p["country"], language)}
+            for p in content.get("partners", [])
+        ],
+        "attachments": [{**a, "name": "", "link": ""} if blind else a for a in content.get("attachments", [])],
         "declarations": spec.declarations,
-        "signatures": spec.signatures,
+        "signatures": [] if blind else spec.signatures,
         "language": language,
+        "blind": blind,
     }
 
 
-def revision_pdf(*, revision: ApplicationRevision, language: str) -> bytes:
+def revision_pdf(*, revision: ApplicationRevision, language: str, blind: bool = False) -> bytes:
+    """The revision as a PDF; ``blind`` leaves out who applied (for stages that hide identity)."""
     with translation.override(language):
-        html = render_to_string("documents/application_pdf.html", _context(revision, language))
+        html = render_to_string("documents/application_pdf.html", _context(revision, language, blind=blind))
     return bytes(HTML(string=html).write_pdf())
 
 

@@ -53,6 +53,21 @@ def submitted_view(assignment: Assignment) -> dict[str, Any]:
         if f.binds is None and f.code in values and values.get(f.code) not in (None, "", [])
     ]
     hidden = stage_definition(assignment.stage).applicant_identity_hidden
+    submitted = list(
+        Attachment.objects.filter(
+            application=application, sha256__in=[a.get("sha256") for a in content.get("attachments", []) if a.get("sha256")]
+        )
+        .exclude(file="")
+        .order_by("pk")
+    )
+    # In a stage that hides identity only the documents the call marks anonymous are shown; the
+    # others (a pre-filled 申报表 carries the applicant's name) are listed as withheld, with why.
+    names = {d.code: d.name.get(language) for d in definition.required_documents}
+    readable = {d.code for d in definition.required_documents if d.anonymous} if hidden else None
+    attachments = [a for a in submitted if readable is None or a.document_code in readable]
+    withheld = [
+        names.get(a.document_code, a.document_code) for a in submitted if readable is not None and a.document_code not in readable
+    ]
     identity = None
     if not hidden:
         identity = {
@@ -69,13 +84,9 @@ def submitted_view(assignment: Assignment) -> dict[str, Any]:
         "requested_yuan": content.get("requested_yuan"),
         "fields": fields,
         # The documents as submitted (the revision's hashes), not whatever the application holds today.
-        "attachments": list(
-            Attachment.objects.filter(
-                application=application, sha256__in=[a.get("sha256") for a in content.get("attachments", []) if a.get("sha256")]
-            )
-            .exclude(file="")
-            .order_by("pk")
-        ),
+        "attachments": attachments,
+        "withheld": withheld,
+        "identity_hidden": hidden,
         "identity": identity,
     }
 
@@ -97,3 +108,12 @@ def other_reviews(assignment: Assignment) -> list[Review]:
 def review_of(assignment: Assignment) -> Review:
     """The assignment's review as saved, or a blank unsaved one (viewing creates nothing)."""
     return Review.objects.filter(assignment=assignment).first() or Review(assignment=assignment)
+
+
+def attachment_readable(assignment: Assignment, attachment: Attachment) -> bool:
+    """Whether the assignment's reviewer may open this document: every one, unless the stage hides
+    the applicant's identity and the call does not mark the document anonymous."""
+    if not stage_definition(assignment.stage).applicant_identity_hidden:
+        return True
+    definition = current_definition(assignment.application.call)
+    return any(d.code == attachment.document_code and d.anonymous for d in definition.required_documents)

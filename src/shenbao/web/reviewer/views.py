@@ -13,18 +13,28 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shenbao.applications.models import Attachment
+from shenbao.applications.models import ApplicationRevision, Attachment
 from shenbao.core.errors import DomainError
+from shenbao.documents.services.pdf import revision_pdf
 from shenbao.reviews.enums import PoolStatus, ReviewState
 from shenbao.reviews.models import Assignment, PoolMember
-from shenbao.reviews.queries.reviewer import assignments_of, get_assignment_for, other_reviews, review_of, submitted_view
+from shenbao.reviews.queries.reviewer import (
+    assignments_of,
+    attachment_readable,
+    get_assignment_for,
+    other_reviews,
+    review_of,
+    submitted_view,
+)
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.services.pool import answer_pool_invitation, declare_conflict
 from shenbao.reviews.services.reviews import save_and_submit_review, save_review, submit_review
-from shenbao.web.common import acting_user, int_param, stored_file_response
+from shenbao.web.common import acting_user, file_response, int_param, stored_file_response
 
 
 @login_required
@@ -213,4 +223,30 @@ def assignment_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> 
     attachment = Attachment.objects.filter(application_id=assignment.application_id, pk=attachment_pk).first()
     if attachment is None or not attachment.file:
         raise Http404
+    if not attachment_readable(assignment, attachment):
+        return render(
+            request,
+            "web/error.html",
+            {"status": 403, "title": _("Document withheld"), "detail": WITHHELD_REASON},
+            status=403,
+        )
     return stored_file_response(attachment.file, attachment.original_name or "document")
+
+
+WITHHELD_REASON = gettext_lazy(
+    "This stage hides the applicant's identity, and the call does not mark this document as free of it. "
+    "Read the blinded application PDF instead."
+)
+
+
+@login_required
+def assignment_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The submitted revision as a PDF for the reviewer: blinded where the stage hides the applicant."""
+    assignment = _assignment_or_404(request, pk)
+    revision = ApplicationRevision.objects.filter(application_id=assignment.application_id).order_by("-number").first()
+    if revision is None:
+        raise Http404
+    blind = stage_definition(assignment.stage).applicant_identity_hidden
+    data = revision_pdf(revision=revision, language=translation.get_language() or "zh-hans", blind=blind)
+    name = f"{assignment.application.receipt_number or revision.application_id}{'-blind' if blind else ''}.pdf"
+    return file_response(data, "application/pdf", name)
