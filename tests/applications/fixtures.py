@@ -49,6 +49,7 @@ def open_call(
     if edit is not None:
         edit(data)
     data["call"]["code"] = code or f"open-{seed}"
+    data["call"]["status"] = "open"  # a merely published call takes no applications
     today = timezone.localdate()
     data["timeline"] = [
         {"kind": "opens", "at": f"{today - dt.timedelta(days=5)}T09:00"},
