@@ -26,6 +26,7 @@ from shenbao.awards.models import SelectionRun
 from shenbao.calls.definition.base import Quantity
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.queries.readiness import selection_readiness
 from shenbao.core.audit import log_action
 from shenbao.reviews.models import StageEntry
 from shenbao.reviews.queries.ranking import stage_ranking
@@ -185,7 +186,8 @@ def run_selection(
     a solution is saved too, with the conflicting rules named, so staff see why.
 
     ``tier_counts`` are the committee's numbers of places for the prize tiers the call leaves open
-    (a count the call states wins)."""
+    (a count the call states wins).  Refused while applications may still come in (issue 13.2)."""
+    selection_readiness(Call.objects.get(pk=call.pk)).require()  # the status as stored, not as the caller last read it
     stage = final_stage(call)
     try:
         problem = build_problem(call, stage, pins=list(pins or []), excludes=list(excludes or []), tier_counts=tier_counts)

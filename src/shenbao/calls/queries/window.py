@@ -75,7 +75,8 @@ class CallWindow:
         return window_reason_text(self.reason, self.call, self.closes_at)
 
 
-def _local(call: Call, moment: dt.datetime | None) -> str:
+def local_time(call: Call, moment: dt.datetime | None) -> str:
+    """``moment`` in the call's time zone, named ("2026-12-13 00:00 (Asia/Shanghai)")."""
     if moment is None:
         return ""
     zone = ZoneInfo(call.timezone or "Asia/Shanghai")
@@ -84,9 +85,9 @@ def _local(call: Call, moment: dt.datetime | None) -> str:
 
 def window_reason_text(reason: WindowReason, call: Call, closes_at: dt.datetime | None = None) -> str:
     return str(REASON_TEXTS[reason]) % {
-        "opens": _local(call, call.opens_at),
-        "deadline": _local(call, call.deadline),
-        "until": _local(call, closes_at),
+        "opens": local_time(call, call.opens_at),
+        "deadline": local_time(call, call.deadline),
+        "until": local_time(call, closes_at),
     }
 
 

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
-from shenbao.calls.models import ReviewStage
+from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.queries.readiness import review_readiness
 from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
 from shenbao.core.text import text_get
@@ -76,6 +77,7 @@ def run_assignment(
     are kept.  A random draw without a seed gets a fresh one, stored with the run."""
     if mode not in (AssignmentMode.OPTIMAL, AssignmentMode.RANDOM, AssignmentMode.FAIR):
         raise StageNotReady(_("Choose how to assign: best match, random draw or fair."))
+    review_readiness(Call.objects.get(pk=stage.call_id)).require()  # not while applications may still come in (issue 13.2)
     k = k or reviewers_per_application(stage)
     if mode == AssignmentMode.RANDOM and seed is None:
         seed = secrets.randbelow(2**31)
@@ -224,6 +226,7 @@ def run_assignment(
 def assign_manually(*, stage: ReviewStage, application_id: int, reviewer: User, actor: User, lock: bool = True) -> Assignment:
     """Staff assign an expert of the pool by hand (locked by default, so a re-run keeps it); an expert
     outside the pool, or one with a conflict of interest, is refused."""
+    review_readiness(Call.objects.get(pk=stage.call_id)).require()
     if not StageEntry.objects.filter(stage=stage, application_id=application_id).exists():
         raise StageNotReady(_("This application is not in this stage."))
     if not PoolMember.objects.filter(call_id=stage.call_id, user=reviewer, status=PoolStatus.ACCEPTED).exists():
