@@ -17,6 +17,7 @@ from shenbao.awards.queries.results import explained_rows, notice_of, published_
 from shenbao.awards.services.decisions import approve_run, close_notice, decide_objection, publish_results
 from shenbao.awards.services.reconsideration import decide_reconsideration
 from shenbao.awards.services.selection import run_selection
+from shenbao.calls.queries.readiness import selection_readiness
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.errors import DomainError
@@ -50,6 +51,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         "notice": notice,
         "objections": list(notice.objections.select_related("award__application")) if notice else [],
         "reconsiderations": list(Reconsideration.objects.filter(application__call=call).select_related("application")),
+        "selection_ready": selection_readiness(call),
     }
     return render(request, "web/staff/results.html", context)
 

@@ -31,6 +31,7 @@ from shenbao.reviews.queries.stages import next_stage, stage_definition
 from shenbao.reviews.services.advancement import advance_stage, sign_off_shortlist
 from shenbao.reviews.services.assignment import assign_manually, remove_assignment, run_assignment, set_lock
 from shenbao.reviews.services.entries import open_stage
+from shenbao.calls.queries.readiness import review_readiness
 from shenbao.reviews.services.live import reveal_next
 from shenbao.reviews.services.pool import invite_reviewer, update_pool_member
 from shenbao.web.common import acting_user, call_for
@@ -62,7 +63,8 @@ def review_overview(request: HttpRequest, code: str) -> HttpResponse:
     ]
     pool = PoolMember.objects.filter(call=call).select_related("user__person").order_by("status", "user__email")
     exports = [(kind.code, kind.title) for kind in (REVIEWS, RANKINGS)]
-    return render(request, "web/staff/review_overview.html", {"call": call, "stages": stages, "pool": pool, "exports": exports})
+    context = {"call": call, "stages": stages, "pool": pool, "exports": exports, "review_ready": review_readiness(call)}
+    return render(request, "web/staff/review_overview.html", context)
 
 
 @login_required
