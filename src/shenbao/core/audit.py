@@ -34,6 +34,7 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.guide.imported": _("A guide document was imported."),
     "shenbao.guide.draft_edited": _("The draft extracted from a guide was edited."),
     "shenbao.guide.saved_as_call": _("The draft extracted from a guide was saved as a draft call."),
+    "shenbao.selection.award_withdrawn": _("An unpublished award was removed: its application was withdrawn."),
     "shenbao.calendar_year.saved": _("A year's holidays and make-up working days were entered."),
     "shenbao.agreement.opened": _("Agreements were opened for the call's awards."),
     "shenbao.agreement.confirmed": _("A party confirmed the agreement."),

@@ -26,9 +26,10 @@ PUBLISHED_AWARD_STATES = frozenset({AwardStatus.PUBLISHED, AwardStatus.FINAL})
 
 
 def results_published(call: Call | int) -> bool:
-    """True once any award of the call has been published (the public notice or final results)."""
+    """True once any award of the call has been published (the public notice, final results, or a
+    published award revoked since): only approved awards are still unpublished."""
     call_id = call if isinstance(call, int) else call.pk
-    return Award.objects.filter(call_id=call_id, status__in=PUBLISHED_AWARD_STATES).exists()
+    return Award.objects.filter(call_id=call_id).exclude(status=AwardStatus.APPROVED).exists()
 
 
 def publication_readiness(call: Call) -> Readiness:

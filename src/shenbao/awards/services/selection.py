@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
-from shenbao.applications.enums import PartnerSide
+from shenbao.applications.enums import ApplicationState, PartnerSide
 from shenbao.applications.models import Application, Partner
 from shenbao.awards.algorithms.selection import select_awards
 from shenbao.awards.algorithms.selection_rules import problem_from_definition
@@ -63,6 +63,7 @@ def build_problem(
     call_wide = not stage_definition(stage).per_direction
     ranking = stage_ranking(stage)
     rows = [row for group_rows in ranking.groups.values() for row in group_rows if row.ranked.rank is not None]
+    rows = [row for row in rows if row.application.state != ApplicationState.WITHDRAWN]  # out of consideration (13.1)
     ids = [row.application.pk for row in rows]
     applications = Application.objects.select_related("direction").in_bulk(ids)
     countries: dict[int, set[str]] = {}

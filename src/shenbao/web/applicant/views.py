@@ -31,9 +31,10 @@ from shenbao.applications.queries.window import submission_window
 from shenbao.applications.services.drafts import save_draft, start_application
 from shenbao.applications.services.formal_check import endorse_application
 from shenbao.applications.services.parts import add_partner, attach_file, attach_share_link, remove_attachment, remove_partner
-from shenbao.applications.services.submission import amend_submission, submit_application, withdraw_application
+from shenbao.applications.services.submission import amend_submission, submit_application
 from shenbao.applications.services.team import invite_team_member, remove_team_member, respond_to_invitation
 from shenbao.awards.services.reconsideration import reconsideration_window
+from shenbao.awards.services.withdrawal import may_withdraw, withdraw_application
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.public import get_call_for_viewing
 from shenbao.core.errors import DomainError
@@ -225,8 +226,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "can_amend": can_amend,
         "can_endorse": request.user.has_perm("applications.endorse_application", application),
-        "can_withdraw": request.user.has_perm("applications.withdraw_application", application)
-        and application.state not in ("withdrawn", "check_failed"),
+        "can_withdraw": request.user.has_perm("applications.withdraw_application", application) and may_withdraw(application)[0],
         "documents": documents,
         "attachments": list(application.attachments.all()),
         "team": list(application.team.all()),

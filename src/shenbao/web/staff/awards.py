@@ -17,9 +17,9 @@ from shenbao.awards.queries.results import explained_rows, notice_of, published_
 from shenbao.awards.services.decisions import approve_run, close_notice, decide_objection, publish_results
 from shenbao.awards.services.reconsideration import decide_reconsideration
 from shenbao.awards.services.selection import run_selection
-from shenbao.calls.queries.readiness import selection_readiness
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.queries.readiness import selection_readiness
 from shenbao.core.errors import DomainError
 from shenbao.web.common import acting_user, call_for
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from shenbao.accounts.models import User
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.queries.readiness import review_readiness
 from shenbao.core.errors import DomainError
 from shenbao.core.text import text_get
 from shenbao.documents.exports.reviews import RANKINGS, REVIEWS
@@ -31,7 +32,6 @@ from shenbao.reviews.queries.stages import next_stage, stage_definition
 from shenbao.reviews.services.advancement import advance_stage, sign_off_shortlist
 from shenbao.reviews.services.assignment import assign_manually, remove_assignment, run_assignment, set_lock
 from shenbao.reviews.services.entries import open_stage
-from shenbao.calls.queries.readiness import review_readiness
 from shenbao.reviews.services.live import reveal_next
 from shenbao.reviews.services.pool import invite_reviewer, update_pool_member
 from shenbao.web.common import acting_user, call_for
