@@ -21,6 +21,9 @@ AWARD_TRANSITIONS: dict[str, frozenset[str]] = {
     W.REVOKED: frozenset(),
 }
 
+#: Award states once the results are public (the notice running, or final).
+PUBLISHED_AWARD_STATES = frozenset({W.PUBLISHED, W.FINAL})
+
 OBJECTION_TRANSITIONS: dict[str, frozenset[str]] = {
     O.RECEIVED: frozenset({O.UPHELD, O.REJECTED}),
     O.UPHELD: frozenset(),

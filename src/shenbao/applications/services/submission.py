@@ -23,7 +23,7 @@ from shenbao.applications.queries.submission import lock_for_submission
 from shenbao.applications.queries.window import WindowReason, WindowState, submission_window
 from shenbao.applications.services.drafts import EDITABLE
 from shenbao.applications.services.state import change_application_state
-from shenbao.applications.transitions import SUBMITTED_ALREADY
+from shenbao.applications.transitions import EDITABLE_STATES, SUBMITTED_ALREADY
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core import present
 from shenbao.core.audit import log_action
@@ -177,7 +177,7 @@ def _submit(pk: int, actor: User, key: str, now: dt.datetime, own_only: bool) ->
     if locked.state in SUBMITTED_ALREADY:
         # Already in: a double click, a retry, or a second tab. Nothing is written twice.
         return SubmitResult(locked, locked.revision, created=False)
-    if locked.state not in (ApplicationState.DRAFT, ApplicationState.RETURNED):
+    if locked.state not in EDITABLE_STATES:
         raise NotEditable()
     reads = found.load()
     # A correction asked for at the formal check may be resubmitted after the deadline.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from shenbao.awards.enums import AwardStatus, RunStatus
 from shenbao.awards.models import Award, SelectionRun
+from shenbao.awards.transitions import PUBLISHED_AWARD_STATES
 from shenbao.calls.models import Call
 from shenbao.calls.queries.readiness import READY, Readiness, review_readiness, selection_readiness
 
@@ -20,9 +21,6 @@ __all__ = [
     "review_readiness",
     "selection_readiness",
 ]
-
-#: Award states once the call's results are public (the notice opened, or closed and final).
-PUBLISHED_AWARD_STATES = frozenset({AwardStatus.PUBLISHED, AwardStatus.FINAL})
 
 
 def results_published(call: Call | int) -> bool:
