@@ -89,3 +89,17 @@ def test_publication_needs_an_approved_selection_and_agreements_published_result
     with translation.override("en"):
         assert publication_readiness(call).reason == "Results can be published once a selection has been approved."
         assert agreements_readiness(call).reason == "Agreements can be opened once the results have been published."
+
+
+def test_assigning_through_the_api_on_an_open_call_is_refused_with_the_reason() -> None:
+    from rest_framework.test import APIClient
+
+    from shenbao.reviews.models import Assignment
+
+    call, stage = _open_call_with_an_application()
+    client = APIClient()
+    client.force_authenticate(staff(call))
+    response = client.post(f"/api/v1/stages/{stage.pk}/assign/", {"k": 1}, format="json", headers=EN)
+    assert (response.status_code, response.json()["code"]) == (400, "stage_not_yet_possible")
+    assert response.json()["detail"].startswith(STILL_OPEN)
+    assert Assignment.objects.count() == 0
