@@ -44,6 +44,12 @@ def lifecycles() -> list[Lifecycle]:
 
 # What happens inside a state that the diagram cannot show (kept short; the guides say more).
 NOTES: dict[str, str] = {
+    "Call": (
+        "A published call takes no applications until it is open: `open_due_calls` (every few minutes) opens it\n"
+        "when its opening time comes. Whether an applicant may start or submit is `submission_window` (open\n"
+        "before the deadline, late with a token, closed otherwise); review and selection wait until the deadline\n"
+        "has passed or staff have closed the call (`calls/queries/readiness.py`).\n"
+    ),
     "Agreement": (
         "While pending, `send_agreement_reminders` (daily) reminds the PI, and the lead institution's officers\n"
         "until the institution has confirmed, when the call's reminder window opens (`agreement.reminder_working_days`\n"
