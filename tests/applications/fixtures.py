@@ -22,6 +22,7 @@ from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call
 from shenbao.calls.services.definitions import load_call_definition
 from shenbao.calls.services.roles import grant_program_role
+from shenbao.calls.services.status import change_call_status
 from tests.conftest import seed_data
 from tests.factories import UserFactory
 
@@ -49,6 +50,7 @@ def open_call(
     if edit is not None:
         edit(data)
     data["call"]["code"] = code or f"open-{seed}"
+    data["call"]["status"] = "open"  # a merely published call takes no applications
     today = timezone.localdate()
     data["timeline"] = [
         {"kind": "opens", "at": f"{today - dt.timedelta(days=5)}T09:00"},
@@ -60,6 +62,14 @@ def open_call(
             {"code": "XM-T2", "title": {"zh-hans": "【示例】课题二", "en": "[Example] Topic 2"}, "example": True},
         ]
     return load_call_definition(definition=parse_definition(data)).call
+
+
+def close_submissions(call: Call, actor: User | None = None) -> None:
+    """Staff close the call: review and selection need the submission window closed (issue 13.2)."""
+    if call.status == "published":
+        change_call_status(call=call, to="open", actor=actor, reason="opened")
+    if call.status == "open":
+        change_call_status(call=call, to="closed", actor=actor, reason="submissions closed")
 
 
 @pytest.fixture

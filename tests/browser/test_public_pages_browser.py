@@ -20,6 +20,7 @@ def site(live_server: Any) -> str:
         load_call_definition(definition=parse_file(path))
     data = seed_data("004")
     data["call"]["code"] = "open-004"
+    data["call"]["status"] = "open"  # a merely published call is upcoming
     data["call"]["title"] = {"zh-hans": "开放中的测试征集", "en": "An open test call"}
     today = dt.date.today()
     data["timeline"] = [

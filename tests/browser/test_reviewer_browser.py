@@ -14,7 +14,7 @@ from shenbao.reviews.models import Assignment, PoolMember, Review
 from shenbao.reviews.services.assignment import assign_manually
 from shenbao.reviews.services.entries import open_stage
 from shenbao.reviews.services.pool import invite_reviewer
-from tests.applications.fixtures import open_call
+from tests.applications.fixtures import close_submissions, open_call
 from tests.reviews.fixtures import add_expert, checked_application, score_all
 
 
@@ -35,6 +35,7 @@ def test_reviewer_accepts_scores_and_submits(page: Any, live_server: Any) -> Non
         call, direction="XM-T1", title="浏览器里的评审", email="applicant@example.com", text="面向端侧设备的大模型推理优化"
     )
     stage = ReviewStage.objects.get(call=call, code="expert-committee")
+    close_submissions(call)
     open_stage(stage=stage, actor=officer)
     member = invite_reviewer(call=call, email="expert@example.com", name="评审专家", actor=officer)
 
@@ -91,6 +92,7 @@ def test_live_reveal_shows_each_score_and_the_trimmed_mean(page: Any, live_serve
     from shenbao.reviews.models import StageEntry
 
     StageEntry.objects.create(stage=finals, application=application)
+    close_submissions(call)
     for i, value in enumerate([9, 7, 10, 8]):
         judge = add_expert(call, f"judge{i}@example.com", officer=officer)
         score_all(assign_manually(stage=finals, application_id=application.pk, reviewer=judge, actor=officer), value)

@@ -15,3 +15,14 @@ def test_call_diagram_has_every_transition() -> None:
     assert "    draft --> published" in text
     assert "    in_review --> decided" in text
     assert "    archived --> [*]" in text
+
+
+def test_every_declared_lifecycle_has_a_diagram() -> None:
+    from shenbao.cli.workflows import TITLES, lifecycles
+
+    text = workflows_markdown()
+    names = [lc.name for lc in lifecycles()]
+    assert set(names) >= set(TITLES)
+    for name in names:
+        assert f"\n## {TITLES.get(name, name)}\n" in text, name
+    assert "    check_failed --> check_passed" in text  # an upheld reconsideration (复审成立)

@@ -31,7 +31,7 @@ from shenbao.core.models import AuditEntry
 from shenbao.reviews.models import Assignment
 from shenbao.reviews.services.assignment import run_assignment
 from shenbao.reviews.services.entries import open_stage
-from tests.applications.fixtures import open_call
+from tests.applications.fixtures import close_submissions, open_call
 from tests.e2e.test_review_flows import staff
 from tests.reviews.fixtures import add_expert, checked_application, score_all
 
@@ -52,6 +52,7 @@ def awarded_call(
     officer = staff(call)
     apps = [checked_application(call, direction="XM-T1", title=t, email=f"pi{i}@example.com") for i, t in enumerate(titles)]
     stage = ReviewStage.objects.get(call=call, code="expert-committee")
+    close_submissions(stage.call)
     open_stage(stage=stage, actor=officer)
     add_expert(call, "e@example.com", officer=officer)
     run_assignment(stage=stage, actor=officer, k=1)

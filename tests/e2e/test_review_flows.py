@@ -25,7 +25,7 @@ from shenbao.reviews.services.assignment import run_assignment
 from shenbao.reviews.services.entries import open_stage
 from shenbao.reviews.services.live import reveal_next
 from shenbao.reviews.services.reviews import review_for, save_review, submit_review
-from tests.applications.fixtures import open_call
+from tests.applications.fixtures import close_submissions, open_call
 from tests.reviews.fixtures import add_expert, checked_application, score_all
 
 
@@ -54,6 +54,7 @@ def test_seed_000_expert_committee_ranks_each_topic_and_breaks_ties_by_the_first
     for i, (title, topic) in enumerate(titles.items()):
         checked_application(call, direction=topic, title=title, email=f"a{i}@example.com")
     stage = ReviewStage.objects.get(call=call, code="expert-committee")
+    close_submissions(stage.call)
     assert open_stage(stage=stage, actor=officer) == 4
     experts = [add_expert(call, f"e{i}@example.com", officer=officer) for i in range(3)]
     outcome = run_assignment(stage=stage, actor=officer)  # seed 000 does not say: 3 reviewers each by default
@@ -87,6 +88,7 @@ def test_seed_001_track_first_prizes_advance_to_finals_judged_live_by_trimmed_me
         checked_application(call, direction=track, title=title, email=f"t{i}@example.com")
     track = ReviewStage.objects.get(call=call, code="track")
     finals = ReviewStage.objects.get(call=call, code="finals")
+    close_submissions(track.call)
     open_stage(stage=track, actor=officer)
     judges = [add_expert(call, f"judge{i}@example.com", officer=officer) for i in range(5)]
     run_assignment(stage=track, actor=officer, k=3)
@@ -142,6 +144,7 @@ def test_seed_003_expert_review_after_the_formal_check_avoids_same_institution_e
     checked_application(call, direction="1.1", title="中德氢能储运", email="p2@example.com")
     checked_application(call, direction="1.2", title="中意文化遗产数字化", email="p3@example.com")
     stage = ReviewStage.objects.get(call=call, code="expert-review")
+    close_submissions(stage.call)
     assert open_stage(stage=stage, actor=officer) == 3
     experts = [add_expert(call, f"x{i}@example.com", officer=officer) for i in range(4)]
     add_membership(user=experts[0], organisation=university)
@@ -174,6 +177,7 @@ def test_seed_004_screening_shortlist_signed_by_the_chair_goes_to_the_final_revi
         checked_application(call, direction=code, title=title, email=f"c{i}@example.com")
     screening = ReviewStage.objects.get(call=call, code="screening")
     final = ReviewStage.objects.get(call=call, code="final")
+    close_submissions(screening.call)
     open_stage(stage=screening, actor=officer)
     ids = dict(StageEntry.objects.filter(stage=screening).values_list("application__title", "application_id"))
     sign_off_shortlist(

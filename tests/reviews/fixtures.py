@@ -21,7 +21,7 @@ from shenbao.calls.services.roles import grant_program_role
 from shenbao.reviews.models import PoolMember
 from shenbao.reviews.services.entries import open_stage
 from shenbao.reviews.services.pool import answer_pool_invitation, invite_reviewer
-from tests.applications.fixtures import make_ready_application
+from tests.applications.fixtures import close_submissions, make_ready_application
 
 TITLES = ["锂电池储能系统的热管理", "端侧大模型的高效推理", "水稻抗病育种的基因编辑", "电池材料的固态电解质"]
 EXPERTISE = {
@@ -88,6 +88,7 @@ def in_review(xiaomi_call: Call, officer: User) -> Callable[..., ReviewSetup]:
             organisations.append(organisation)
             applications.append(application)
         decide_formal_check(applications=applications, outcome="pass", reason="", actor=officer)
+        close_submissions(xiaomi_call, officer)
         stage = ReviewStage.objects.get(call=xiaomi_call, code="expert-committee")
         open_stage(stage=stage, actor=officer)
         users = {email: add_expert(xiaomi_call, email, officer=officer) for email in experts}

@@ -30,7 +30,7 @@ def visible(html: str) -> str:
     return re.sub(r"\s+", " ", strip_tags(html))
 
 
-def open_copy(seed: str, code: str, *, days_left: int = 10, status: str = "published", opens_in_days: int = -3) -> Call:
+def open_copy(seed: str, code: str, *, days_left: int = 10, status: str = "open", opens_in_days: int = -3) -> Call:
     data = seed_data(seed)
     data["call"]["code"] = code
     data["call"]["status"] = status

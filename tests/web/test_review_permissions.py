@@ -20,7 +20,7 @@ from shenbao.core.models import AuditEntry
 from shenbao.reviews.models import Assignment, PoolMember, Review, StageEntry
 from shenbao.reviews.services.assignment import assign_manually
 from shenbao.reviews.services.entries import open_stage
-from tests.applications.fixtures import open_call
+from tests.applications.fixtures import close_submissions, open_call
 from tests.reviews.fixtures import add_expert, checked_application
 
 ROLES = [
@@ -45,6 +45,7 @@ def world(db: None) -> dict[str, Any]:
     mine = checked_application(call, direction="XM-T1", title="水稻抗病育种", email="applicant@example.com")
     theirs = checked_application(call, direction="XM-T1", title="端侧大模型推理", email="other@example.com")
     stage = ReviewStage.objects.get(call=call, code="expert-committee")
+    close_submissions(stage.call)
     open_stage(stage=stage, actor=officer)
     experts = {e: add_expert(call, e, officer=officer) for e in ("rice@example.com", "ai@example.com", "general@example.com")}
     assignment = assign_manually(stage=stage, application_id=mine.pk, reviewer=experts["rice@example.com"], actor=officer)

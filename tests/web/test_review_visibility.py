@@ -18,7 +18,7 @@ from shenbao.calls.services.roles import grant_program_role
 from shenbao.reviews.models import Assignment, ExclusionRequest
 from shenbao.reviews.services.assignment import assign_manually
 from shenbao.reviews.services.entries import open_stage
-from tests.applications.fixtures import open_call
+from tests.applications.fixtures import close_submissions, open_call
 from tests.reviews.fixtures import add_expert, checked_application, score_all
 
 
@@ -37,6 +37,7 @@ def two_reviewers(db: None) -> dict[str, Any]:
     grant_program_role(program=call.program, user=officer, role=ProgramRoleKind.PROGRAM_OFFICER)
     application = checked_application(call, direction="XM-T1", title="可见性测试", email="owner@example.com")
     stage = ReviewStage.objects.get(call=call, code="expert-committee")
+    close_submissions(stage.call)
     open_stage(stage=stage, actor=officer)
     first, second = (add_expert(call, f"r{i}@example.com", officer=officer) for i in (1, 2))
     a1 = assign_manually(stage=stage, application_id=application.pk, reviewer=first, actor=officer)

@@ -20,8 +20,11 @@ class DeadlinePassed(DomainError):
 class CallNotOpen(DomainError):
     code = "call_not_open"
 
-    def __init__(self) -> None:
-        super().__init__(_("This call is not open for applications."))
+    def __init__(self, reason: str = "") -> None:
+        if reason:
+            super().__init__(_("This call is not open for applications: %(reason)s"), params={"reason": reason})
+        else:
+            super().__init__(_("This call is not open for applications."))
 
 
 class NotEligible(DomainError):

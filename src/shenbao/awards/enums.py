@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RunStatus(models.TextChoices):
@@ -34,6 +35,8 @@ class ReconsiderationKind(models.TextChoices):
 
 
 class ReconsiderationStatus(models.TextChoices):
+    """复审 outcomes: 复审成立 / 复审不成立 (an objection's are 异议成立 / 异议不成立, hence the context)."""
+
     REQUESTED = "requested", _("Requested")
-    UPHELD = "upheld", _("Upheld")
-    REJECTED = "rejected", _("Rejected")
+    UPHELD = "upheld", pgettext_lazy("reconsideration", "Upheld")
+    REJECTED = "rejected", pgettext_lazy("reconsideration", "Rejected")

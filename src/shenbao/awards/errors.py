@@ -23,3 +23,15 @@ class EvidenceTooLarge(DomainError):
 
     def __init__(self, limit_mb: int) -> None:
         super().__init__(_("The evidence file is larger than %(limit)s MB."), params={"limit": limit_mb})
+
+
+class WithdrawalRefused(DomainError):
+    code = "withdrawal_refused"
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The results of this call have been published: the application can no longer be withdrawn. "
+                "An awarded applicant declines the award instead."
+            )
+        )

@@ -1,7 +1,9 @@
-"""The award, selection-run and objection lifecycles as declared tables (DESIGN §4)."""
+"""The award, selection-run, objection, public-notice and reconsideration lifecycles as declared tables (DESIGN §4)."""
 
 from shenbao.awards.enums import AwardStatus as W
+from shenbao.awards.enums import NoticeStatus as N
 from shenbao.awards.enums import ObjectionStatus as O
+from shenbao.awards.enums import ReconsiderationStatus as C
 from shenbao.awards.enums import RunStatus as R
 from shenbao.core.lifecycle import Lifecycle
 from shenbao.core.lifecycle import check_transition as _check
@@ -18,6 +20,9 @@ AWARD_TRANSITIONS: dict[str, frozenset[str]] = {
     W.FINAL: frozenset({W.REVOKED}),  # a forfeited agreement
     W.REVOKED: frozenset(),
 }
+
+#: Award states once the results are public (the notice running, or final).
+PUBLISHED_AWARD_STATES = frozenset({W.PUBLISHED, W.FINAL})
 
 OBJECTION_TRANSITIONS: dict[str, frozenset[str]] = {
     O.RECEIVED: frozenset({O.UPHELD, O.REJECTED}),
@@ -36,3 +41,27 @@ OBJECTION_LIFECYCLE = Lifecycle(
 
 def check_transition(table: dict[str, frozenset[str]], current: str, target: str) -> None:
     _check(table, current, target, LABELS)
+
+
+# The public notice (公示) and reconsideration (复审).  The notice is opened by publishing the results
+# and closed when its period ends (awards.services.decisions); a reconsideration is decided by staff.
+
+NOTICE_TRANSITIONS: dict[str, frozenset[str]] = {
+    N.OPEN: frozenset({N.CLOSED}),
+    N.CLOSED: frozenset(),
+}
+
+RECONSIDERATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    C.REQUESTED: frozenset({C.UPHELD, C.REJECTED}),
+    C.UPHELD: frozenset(),
+    C.REJECTED: frozenset(),
+}
+
+NOTICE_LIFECYCLE = Lifecycle("public_notice", NOTICE_TRANSITIONS, dict(N.choices), "shenbao.notice", initial=frozenset({N.OPEN}))
+RECONSIDERATION_LIFECYCLE = Lifecycle(
+    "reconsideration",
+    RECONSIDERATION_TRANSITIONS,
+    dict(C.choices),
+    "shenbao.application.reconsideration",
+    initial=frozenset({C.REQUESTED}),
+)

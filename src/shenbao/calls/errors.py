@@ -31,3 +31,9 @@ class EmptyTable(DomainError):
 
     def __init__(self) -> None:
         super().__init__(_("The table has no rows; nothing was changed."))
+
+
+class StageNotYetPossible(DomainError):
+    """A stage of the call is asked for before what it needs (issue 13.2): the message says why."""
+
+    code = "stage_not_yet_possible"

@@ -1,6 +1,7 @@
 """The call lifecycle (DESIGN §4) as a declared table."""
 
-from shenbao.calls.enums import CallStatus
+from shenbao.calls.enums import CALL_STATUS_LABELS, CallStatus
+from shenbao.core.lifecycle import Lifecycle
 
 CALL_TRANSITIONS: dict[str, frozenset[str]] = {
     CallStatus.DRAFT: frozenset({CallStatus.PUBLISHED}),
@@ -12,6 +13,15 @@ CALL_TRANSITIONS: dict[str, frozenset[str]] = {
     CallStatus.ARCHIVED: frozenset(),
 }
 
+# A call is loaded from its definition in the status the file states (published by default).
+CALL_LIFECYCLE = Lifecycle(
+    "call",
+    CALL_TRANSITIONS,
+    {str(k): v for k, v in CALL_STATUS_LABELS.items()},
+    "shenbao.call",
+    initial=frozenset({CallStatus.DRAFT, CallStatus.PUBLISHED, CallStatus.OPEN}),
+)
+
 
 def can_transition(current: str, target: str) -> bool:
-    return target in CALL_TRANSITIONS.get(current, frozenset())
+    return CALL_LIFECYCLE.allows(current, target)

@@ -59,6 +59,7 @@ def _example_open_call(seed_000: dict[str, Any], now: dt.datetime) -> dict[str, 
     }
     call.pop("published_on", None)
     call["year"] = timezone.localtime(now).year
+    call["status"] = "open"  # takes applications now (a published call waits for open_due_calls)
     data["call"] = call
     today = timezone.localtime(now).date()
     opens = dt.datetime.combine(today - dt.timedelta(days=7), dt.time(9, 0))

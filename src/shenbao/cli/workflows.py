@@ -2,28 +2,54 @@
 
 from __future__ import annotations
 
-from shenbao.agreements.transitions import AGREEMENT_TRANSITIONS
-from shenbao.applications.transitions import APPLICATION_TRANSITIONS
-from shenbao.awards.transitions import AWARD_TRANSITIONS, OBJECTION_TRANSITIONS, RUN_TRANSITIONS
-from shenbao.calls.transitions import CALL_TRANSITIONS
-from shenbao.projects.transitions import PROJECT_TRANSITIONS
-from shenbao.reviews.transitions import ASSIGNMENT_TRANSITIONS, ENTRY_TRANSITIONS, REVIEW_TRANSITIONS
+from shenbao.core.lifecycle import REGISTRY, Lifecycle
 
-TABLES: dict[str, dict[str, frozenset[str]]] = {
-    "Call": CALL_TRANSITIONS,
-    "Application": APPLICATION_TRANSITIONS,
-    "Application in a review stage": ENTRY_TRANSITIONS,
-    "Assignment": ASSIGNMENT_TRANSITIONS,
-    "Review": REVIEW_TRANSITIONS,
-    "Selection run": RUN_TRANSITIONS,
-    "Award": AWARD_TRANSITIONS,
-    "Objection": OBJECTION_TRANSITIONS,
-    "Agreement": AGREEMENT_TRANSITIONS,
-    "Project": PROJECT_TRANSITIONS,
+
+def _load_tables() -> None:
+    """Import every ``<app>/transitions.py`` so each lifecycle is in ``REGISTRY``."""
+    import shenbao.agreements.transitions
+    import shenbao.applications.transitions
+    import shenbao.awards.transitions
+    import shenbao.calls.transitions
+    import shenbao.guides.transitions
+    import shenbao.projects.transitions
+    import shenbao.reviews.transitions  # noqa: F401
+
+
+#: Headings in the order of the life of a call; a lifecycle not named here follows, by name.
+TITLES: dict[str, str] = {
+    "call": "Call",
+    "guide_import": "Guide import",
+    "application": "Application",
+    "team_invitation": "Team invitation",
+    "pool_invitation": "Reviewer pool invitation",
+    "stage_entry": "Application in a review stage",
+    "assignment": "Assignment",
+    "review": "Review",
+    "selection_run": "Selection run",
+    "award": "Award",
+    "public_notice": "Public notice",
+    "objection": "Objection",
+    "reconsideration": "Reconsideration",
+    "agreement": "Agreement",
+    "project": "Project",
 }
+
+
+def lifecycles() -> list[Lifecycle]:
+    _load_tables()
+    order = list(TITLES)
+    return sorted(REGISTRY.values(), key=lambda lc: (order.index(lc.name) if lc.name in order else len(order), lc.name))
+
 
 # What happens inside a state that the diagram cannot show (kept short; the guides say more).
 NOTES: dict[str, str] = {
+    "Call": (
+        "A published call takes no applications until it is open: `open_due_calls` (every few minutes) opens it\n"
+        "when its opening time comes. Whether an applicant may start or submit is `submission_window` (open\n"
+        "before the deadline, late with a token, closed otherwise); review and selection wait until the deadline\n"
+        "has passed or staff have closed the call (`calls/queries/readiness.py`).\n"
+    ),
     "Agreement": (
         "While pending, `send_agreement_reminders` (daily) reminds the PI, and the lead institution's officers\n"
         "until the institution has confirmed, when the call's reminder window opens (`agreement.reminder_working_days`\n"
@@ -46,25 +72,27 @@ NOTES: dict[str, str] = {
 
 HEADER = """# Workflows
 
-Generated from the transition tables by `python manage.py write_workflows`; do not edit by hand.
-Each lifecycle changes state through one service function that checks this table, saves the
-state, writes an audit entry and queues notifications (CONVENTIONS rule 3).
+Generated from the declared lifecycles (`shenbao.core.lifecycle.REGISTRY`) by
+`python manage.py write_workflows`; do not edit by hand. Every state change goes through
+`shenbao.core.lifecycle.transition`, which checks the table, saves the state and writes an audit
+entry; a test fails on any state
+assigned outside it (tests/core/test_lifecycles.py).
 """
 
 
 def workflows_markdown() -> str:
     parts = [HEADER]
-    for name, table in TABLES.items():
-        lines = [f"\n## {name}\n", "```mermaid", "stateDiagram-v2"]
-        first = next(iter(table))
-        lines.append(f"    [*] --> {first}")
-        for source, targets in table.items():
+    for lifecycle in lifecycles():
+        title = TITLES.get(lifecycle.name, lifecycle.name.replace("_", " ").capitalize())
+        lines = [f"\n## {title}\n", "```mermaid", "stateDiagram-v2"]
+        lines.extend(f"    [*] --> {state}" for state in sorted(lifecycle.initial))
+        for source, targets in lifecycle.table.items():
             for target in sorted(targets):
                 lines.append(f"    {source} --> {target}")
             if not targets:
                 lines.append(f"    {source} --> [*]")
         lines.append("```")
         parts.append("\n".join(lines) + "\n")
-        if name in NOTES:
-            parts.append("\n" + NOTES[name])
+        if title in NOTES:
+            parts.append("\n" + NOTES[title])
     return "".join(parts)

@@ -17,11 +17,13 @@ from shenbao.calls.services.definitions import load_call_definition
 from shenbao.calls.services.roles import grant_program_role
 from shenbao.core.audit import log_action
 from shenbao.core.bounded import Refused, run_bounded
+from shenbao.core.lifecycle import transition
 from shenbao.guides.enums import GuideImportStatus
 from shenbao.guides.errors import CallCodeTaken, CallNoLongerDraft, DraftInvalid, GuideUnreadable, ProgramNotYours
 from shenbao.guides.models import GuideImport
 from shenbao.guides.parser.extract import Extraction, extract_guide
 from shenbao.guides.parser.reading import GuideReadError, read_document
+from shenbao.guides.transitions import GUIDE_IMPORT_LIFECYCLE
 
 
 def reconciliation_rows(lines: list[ReconciliationLine]) -> list[dict[str, Any]]:
@@ -129,12 +131,13 @@ def save_guide_as_draft_call(*, guide: GuideImport, actor: Any) -> Call:
     if not user_is_administrator(actor):
         grant_program_role(program=result.call.program, user=actor, role=ProgramRoleKind.PROGRAM_OFFICER, actor=actor)
     guide.call = result.call
-    guide.status = GuideImportStatus.SAVED
-    guide.save(update_fields=["call", "status", "updated_at"])
-    log_action(
-        action="shenbao.guide.saved_as_call",
-        obj=guide,
+    transition(
+        guide,
+        GUIDE_IMPORT_LIFECYCLE,
+        GuideImportStatus.SAVED,
         actor=actor,
         data={"call": result.call.code, "version": result.version, "created": result.created},
+        also_update=("call",),
+        action="shenbao.guide.saved_as_call",
     )
     return result.call

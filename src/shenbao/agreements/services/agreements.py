@@ -24,6 +24,7 @@ from shenbao.agreements.models import Agreement
 from shenbao.agreements.transitions import AGREEMENT_LIFECYCLE, OPEN_STATES
 from shenbao.awards.enums import AwardStatus
 from shenbao.awards.models import Award, PublicNotice
+from shenbao.awards.queries.readiness import agreements_readiness
 from shenbao.calls.definition.schema import AgreementTerms
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
@@ -84,6 +85,7 @@ def open_agreements(*, call: Call, actor: User | None, now: dt.datetime | None =
     terms = agreement_terms(call)
     if terms is None:
         return 0
+    agreements_readiness(call).require()
     now = now or timezone.now()
     calendar = work_calendar()
     awards = Award.objects.filter(call=call, status__in=[AwardStatus.PUBLISHED, AwardStatus.FINAL], agreement__isnull=True)

@@ -42,8 +42,9 @@ from shenbao.applications.services.parts import (
     remove_partner,
     update_partner,
 )
-from shenbao.applications.services.submission import amend_submission, withdraw_application
+from shenbao.applications.services.submission import amend_submission
 from shenbao.applications.services.team import invite_team_member_once, remove_team_member, respond_to_invitation
+from shenbao.awards.services.withdrawal import withdraw_application
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.errors import DomainError
 from shenbao.web.applicant.forms import (

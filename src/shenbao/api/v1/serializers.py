@@ -60,12 +60,37 @@ class CallSerializer(serializers.ModelSerializer[Call]):
         return str(call_phase(call))
 
 
+class WindowSerializer(serializers.Serializer[Any]):
+    """Whether the requesting user may start and submit now: the one answer the pages give too."""
+
+    state = serializers.ChoiceField(choices=["open", "late", "closed"])
+    reason = serializers.CharField()
+    reason_text = serializers.CharField()
+    closes_at = serializers.DateTimeField(allow_null=True)
+
+
 class CallDetailSerializer(CallSerializer):
     directions = DirectionSerializer(many=True, read_only=True)
     definition = serializers.JSONField(read_only=True)
+    window = serializers.SerializerMethodField()
 
     class Meta(CallSerializer.Meta):
-        fields = (*CallSerializer.Meta.fields, "directions", "definition")
+        fields = (*CallSerializer.Meta.fields, "directions", "definition", "window")
+
+    @extend_schema_field(WindowSerializer)
+    def get_window(self, call: Call) -> dict[str, Any]:
+        from shenbao.applications.queries.window import submission_window
+
+        request = self.context.get("request")
+        window = submission_window(call, getattr(request, "user", None))
+        return WindowSerializer(
+            {
+                "state": window.state.value,
+                "reason": window.reason.value,
+                "reason_text": window.reason_text,
+                "closes_at": window.closes_at,
+            }
+        ).data
 
 
 class ProgressStepSerializer(serializers.Serializer[Any]):

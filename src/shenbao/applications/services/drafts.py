@@ -9,12 +9,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from shenbao.accounts.models import Organisation, User
-from shenbao.applications.enums import ApplicationState
 from shenbao.applications.errors import CallNotOpen, EditConflict, NotEditable
-from shenbao.applications.models import Application, LateSubmissionToken
-from shenbao.calls.enums import Phase
+from shenbao.applications.models import Application
+from shenbao.applications.queries.window import submission_window
+from shenbao.applications.transitions import EDITABLE_STATES
 from shenbao.calls.models import Call, Direction
-from shenbao.calls.queries.public import call_phase
 from shenbao.core.audit import log_action
 
 #: Fields an applicant may set on a draft (the rest is managed by services).
@@ -35,20 +34,15 @@ EDITABLE = (
     "external",
     "lead_organisation",
 )
-EDITABLE_STATES = (ApplicationState.DRAFT, ApplicationState.RETURNED)
-
-
-def has_valid_late_token(*, call: Call, applicant: User, now: Any = None) -> LateSubmissionToken | None:
-    now = now or timezone.now()
-    return LateSubmissionToken.objects.filter(call=call, applicant=applicant, expires_at__gt=now).order_by("-expires_at").first()
 
 
 @transaction.atomic
 def start_application(
     *, call: Call, direction: Direction | None, applicant: User, lead_organisation: Organisation | None = None, now: Any = None
 ) -> Application:
-    if call_phase(call, now) != Phase.OPEN and has_valid_late_token(call=call, applicant=applicant, now=now) is None:
-        raise CallNotOpen()
+    window = submission_window(call, applicant, now or timezone.now())
+    if not window.is_open:
+        raise CallNotOpen(window.reason_text)
     if direction is not None and direction.call_id != call.pk:
         raise ValueError("the direction belongs to another call")
     application = Application.objects.create(

@@ -15,7 +15,7 @@ from shenbao.accounts.models import User
 from shenbao.applications.errors import FileRefused, NotEditable, PartnerListed
 from shenbao.applications.files import sniff
 from shenbao.applications.models import Application, ApplicationRevision, Attachment, Partner
-from shenbao.applications.services.drafts import EDITABLE_STATES
+from shenbao.applications.transitions import EDITABLE_STATES
 from shenbao.calls.definition.schema import RequiredDocument
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action

@@ -16,16 +16,15 @@ from django.utils import timezone, translation
 
 from shenbao.accounts.models import User
 from shenbao.applications.enums import ApplicationState
-from shenbao.applications.errors import DeadlinePassed, NotEditable, NotEligible, RequiredFieldsMissing
+from shenbao.applications.errors import CallNotOpen, DeadlinePassed, NotEditable, NotEligible, RequiredFieldsMissing
 from shenbao.applications.facts import check_application, missing_required_fields
 from shenbao.applications.models import Application, ApplicationRevision, LateSubmissionToken
 from shenbao.applications.queries.submission import lock_for_submission
-from shenbao.applications.services.drafts import EDITABLE, has_valid_late_token
+from shenbao.applications.queries.window import WindowReason, WindowState, submission_window
+from shenbao.applications.services.drafts import EDITABLE
 from shenbao.applications.services.state import change_application_state
-from shenbao.applications.transitions import SUBMITTED_ALREADY
-from shenbao.calls.enums import Phase
+from shenbao.applications.transitions import EDITABLE_STATES, SUBMITTED_ALREADY
 from shenbao.calls.queries.definitions import current_definition
-from shenbao.calls.queries.public import call_phase
 from shenbao.core import present
 from shenbao.core.audit import log_action
 from shenbao.core.text import text_get
@@ -123,14 +122,16 @@ def _criterion_texts(definition: Any, codes: list[str]) -> list[str]:
 
 
 def _check_deadline(application: Application, now: dt.datetime) -> LateSubmissionToken | None:
-    """None while the call is open; a valid late token after the deadline (or once staff closed
-    the call); otherwise DeadlinePassed."""
-    if call_phase(application.call, now) == Phase.OPEN:
+    """None while the window is open; the applicant's late token after the deadline; otherwise
+    DeadlinePassed (after the deadline or once staff closed the call) or CallNotOpen (not yet open)."""
+    window = submission_window(application.call, application.applicant, now)
+    if window.state == WindowState.OPEN:
         return None
-    token = has_valid_late_token(call=application.call, applicant=application.applicant, now=now)
-    if token is None:
+    if window.state == WindowState.LATE:
+        return window.token
+    if window.reason in (WindowReason.DEADLINE_PASSED, WindowReason.CLOSED_BY_STAFF):
         raise DeadlinePassed(deadline=_deadline_text(application), application=application)
-    return token
+    raise CallNotOpen(window.reason_text)
 
 
 def _record_refusal(application: Application, actor: User, now: dt.datetime) -> None:
@@ -183,7 +184,7 @@ def _submit(pk: int, actor: User, key: str, now: dt.datetime, own_only: bool) ->
     if locked.state in SUBMITTED_ALREADY:
         # Already in: a double click, a retry, or a second tab. Nothing is written twice.
         return SubmitResult(locked, locked.revision, created=False)
-    if locked.state not in (ApplicationState.DRAFT, ApplicationState.RETURNED):
+    if locked.state not in EDITABLE_STATES:
         raise NotEditable()
     reads = found.load()
     # A correction asked for at the formal check may be resubmitted after the deadline.

@@ -12,10 +12,11 @@ from shenbao.accounts.models import User
 from shenbao.applications.enums import InvitationStatus
 from shenbao.applications.errors import AlreadyInvited, NotEditable
 from shenbao.applications.models import Application, TeamMember
-from shenbao.applications.services.drafts import EDITABLE_STATES
+from shenbao.applications.transitions import EDITABLE_STATES, TEAM_INVITATION_LIFECYCLE
 from shenbao.calls.definition.criteria import TeamRole
 from shenbao.core.audit import log_action
 from shenbao.core.errors import DomainError
+from shenbao.core.lifecycle import transition
 from shenbao.notifications.mail import notify
 
 
@@ -95,15 +96,16 @@ def respond_to_invitation(*, token: str, accept: bool, user: User | None) -> Tea
         )
     if member.status != InvitationStatus.INVITED:
         return member  # answering twice changes nothing
-    member.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
     member.responded_at = timezone.now()
-    if user is not None:
-        member.user = user
-    member.save(update_fields=["status", "responded_at", "user"])
-    log_action(
-        action="shenbao.application.team_accepted" if accept else "shenbao.application.team_declined",
-        obj=member.application,
+    member.user = user
+    transition(
+        member,
+        TEAM_INVITATION_LIFECYCLE,
+        InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED,
         actor=user,
         data={"email": member.email},
+        also_update=("responded_at", "user"),
+        audit_obj=member.application,
+        action="shenbao.application.team_accepted" if accept else "shenbao.application.team_declined",
     )
     return member

@@ -8,9 +8,9 @@ from typing import Any
 from django.utils.translation import get_language
 
 from shenbao.applications.models import Application
-from shenbao.awards.enums import AwardStatus
 from shenbao.awards.messages import conflict_text, quota_text, reason_text, shortfall_causes
 from shenbao.awards.models import Award, PublicNotice, SelectionRun
+from shenbao.awards.transitions import PUBLISHED_AWARD_STATES
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.text import text_get
@@ -71,7 +71,7 @@ def run_conflicts(run: SelectionRun) -> list[str]:
 
 def published_awards(call: Call) -> list[Award]:
     return list(
-        Award.objects.filter(call=call, status__in=[AwardStatus.PUBLISHED, AwardStatus.FINAL])
+        Award.objects.filter(call=call, status__in=PUBLISHED_AWARD_STATES)
         .select_related("application__lead_organisation", "direction")
         .order_by("direction__position", "rank")
     )
@@ -110,7 +110,7 @@ def notice_of(call: Call) -> PublicNotice | None:
 
 
 def has_published_results(call: Call) -> bool:
-    return Award.objects.filter(call=call, status__in=[AwardStatus.PUBLISHED, AwardStatus.FINAL]).exists()
+    return Award.objects.filter(call=call, status__in=PUBLISHED_AWARD_STATES).exists()
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
+from shenbao.applications.enums import ApplicationState
 from shenbao.applications.models import Application
 from shenbao.awards.enums import AwardStatus, NoticeStatus, ObjectionStatus, RunStatus
 from shenbao.awards.errors import EvidenceTooLarge, NoticeClosed, SelectionError
 from shenbao.awards.models import Award, Objection, PublicNotice, SelectionRun
-from shenbao.awards.transitions import AWARD_LIFECYCLE, OBJECTION_TRANSITIONS, RUN_LIFECYCLE, check_transition
+from shenbao.awards.transitions import AWARD_LIFECYCLE, NOTICE_LIFECYCLE, OBJECTION_LIFECYCLE, RUN_LIFECYCLE
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
@@ -43,8 +44,15 @@ def approve_run(*, run: SelectionRun, actor: User) -> list[Award]:
     transition_many(
         earlier, RUN_LIFECYCLE, RunStatus.SUPERSEDED, actor=actor, audit_obj_of=lambda r: r.call, data={"by": locked.pk}
     )
-    Award.objects.filter(call_id=locked.call_id).delete()
     applications = Application.objects.in_bulk([s["application"] for s in locked.result.get("selected", [])])
+    gone = sorted(a.receipt_number or str(a.pk) for a in applications.values() if a.state == ApplicationState.WITHDRAWN)
+    if gone:
+        # The optimiser would have chosen someone else in their place: compute again rather than leave a gap.
+        raise SelectionError(
+            _("Withdrawn since this selection was computed: %(numbers)s. Compute the selection again."),
+            params={"numbers": ", ".join(gone)},
+        )
+    Award.objects.filter(call_id=locked.call_id).delete()
     awards = [
         Award(
             call_id=locked.call_id,
@@ -188,16 +196,17 @@ def decide_objection(*, objection: Objection, upheld: bool, outcome: str, actor:
     if not outcome.strip():
         raise SelectionError(_("Record the outcome, which the objector is told."))
     target = ObjectionStatus.UPHELD if upheld else ObjectionStatus.REJECTED
-    check_transition(OBJECTION_TRANSITIONS, locked.status, target)
-    locked.status = target
     locked.outcome = outcome.strip()
     locked.decided_by = actor
     locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "outcome", "decided_by", "decided_at"])
-    log_action(
-        action="shenbao.results.objection_decided",
-        obj=locked.award.application,
+    transition(
+        locked,
+        OBJECTION_LIFECYCLE,
+        target,
         actor=actor,
+        also_update=["outcome", "decided_by", "decided_at"],
+        audit_obj=locked.award.application,
+        action="shenbao.results.objection_decided",
         data={"objection": locked.pk, "upheld": upheld, "outcome": locked.outcome},
     )
     return locked
@@ -236,7 +245,13 @@ def close_notice(*, call: Call, actor: User | None = None, now: dt.datetime | No
         actor=actor,
         audit_obj_of=lambda a: a.application,
     )
-    notice.status = NoticeStatus.CLOSED
-    notice.save(update_fields=["status"])
-    log_action(action="shenbao.results.final", obj=call, actor=actor, data={"final": final, "revoked": revoked})
+    transition(
+        notice,
+        NOTICE_LIFECYCLE,
+        NoticeStatus.CLOSED,
+        actor=actor,
+        audit_obj=call,
+        action="shenbao.results.final",
+        data={"final": final, "revoked": revoked},
+    )
     return {"final": final, "revoked": revoked}

@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
-from shenbao.applications.enums import PartnerSide
+from shenbao.applications.enums import ApplicationState, PartnerSide
 from shenbao.applications.models import Application, Partner
 from shenbao.awards.algorithms.selection import select_awards
 from shenbao.awards.algorithms.selection_rules import problem_from_definition
@@ -26,6 +26,7 @@ from shenbao.awards.models import SelectionRun
 from shenbao.calls.definition.base import Quantity
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.queries.readiness import selection_readiness
 from shenbao.core.audit import log_action
 from shenbao.reviews.models import StageEntry
 from shenbao.reviews.queries.ranking import stage_ranking
@@ -62,6 +63,7 @@ def build_problem(
     call_wide = not stage_definition(stage).per_direction
     ranking = stage_ranking(stage)
     rows = [row for group_rows in ranking.groups.values() for row in group_rows if row.ranked.rank is not None]
+    rows = [row for row in rows if row.application.state != ApplicationState.WITHDRAWN]  # out of consideration (13.1)
     ids = [row.application.pk for row in rows]
     applications = Application.objects.select_related("direction").in_bulk(ids)
     countries: dict[int, set[str]] = {}
@@ -183,7 +185,8 @@ def run_selection(
     a solution is saved too, with the conflicting rules named, so staff see why.
 
     ``tier_counts`` are the committee's numbers of places for the prize tiers the call leaves open
-    (a count the call states wins)."""
+    (a count the call states wins).  Refused while applications may still come in (issue 13.2)."""
+    selection_readiness(Call.objects.get(pk=call.pk)).require()  # the status as stored, not as the caller last read it
     stage = final_stage(call)
     try:
         problem = build_problem(call, stage, pins=list(pins or []), excludes=list(excludes or []), tier_counts=tier_counts)

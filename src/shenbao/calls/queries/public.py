@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shenbao.calls.enums import CallStatus, Phase
 from shenbao.calls.models import Call, Direction, Program
+from shenbao.calls.queries.window import WindowReason, call_window
 
 PUBLIC_STATUSES = (
     CallStatus.PUBLISHED,
@@ -26,15 +27,14 @@ def public_calls() -> QuerySet[Call]:
 
 
 def call_phase(call: Call, now: dt.datetime | None = None) -> Phase:
-    """Upcoming before it opens, open until the deadline, closed after (or once staff closed it)."""
-    now = now or timezone.now()
-    if call.status in (CallStatus.CLOSED, CallStatus.IN_REVIEW, CallStatus.DECIDED, CallStatus.ARCHIVED):
-        return Phase.CLOSED
-    if now >= call.deadline:
-        return Phase.CLOSED
-    if call.opens_at is not None and now < call.opens_at:
+    """Upcoming until it opens (published, not yet opened, or its opening ahead), open until the
+    deadline, closed after or once staff closed it: the public face of ``call_window``."""
+    window = call_window(call, now or timezone.now())
+    if window.is_open:
+        return Phase.OPEN
+    if window.reason in (WindowReason.NOT_PUBLISHED, WindowReason.NOT_OPENED, WindowReason.OPENS_LATER):
         return Phase.UPCOMING
-    return Phase.OPEN
+    return Phase.CLOSED
 
 
 def programs_with_public_calls() -> list[Program]:

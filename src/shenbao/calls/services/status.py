@@ -1,34 +1,38 @@
-"""The one way to change a call's status (CONVENTIONS rule 3)."""
+"""The one way to change a call's status (CONVENTIONS rule 3): through ``CALL_LIFECYCLE``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Q
+from django.utils import timezone
 
-from shenbao.calls.enums import CALL_STATUS_LABELS, CallStatus
+from shenbao.calls.enums import CallStatus
 from shenbao.calls.models import Call
-from shenbao.calls.transitions import can_transition
-from shenbao.core.audit import log_action
-from shenbao.core.choices import label
-from shenbao.core.errors import InvalidTransition
+from shenbao.calls.transitions import CALL_LIFECYCLE
+from shenbao.core.lifecycle import transition
 
 
 @transaction.atomic
 def change_call_status(*, call: Call, to: str, actor: Any = None, reason: str = "") -> Call:
     locked = Call.objects.select_for_update().get(pk=call.pk)
-    if not can_transition(locked.status, to):
-        raise InvalidTransition(
-            _("A call cannot go from %(current)s to %(target)s."),
-            params={
-                "current": label(CALL_STATUS_LABELS, locked.status, CallStatus),
-                "target": label(CALL_STATUS_LABELS, to, CallStatus),
-            },
-        )
-    previous = locked.status
-    locked.status = to
-    locked.save(update_fields=["status", "updated_at"])
-    log_action(action="shenbao.call.status_changed", obj=locked, actor=actor, data={"from": previous, "to": to, "reason": reason})
-    call.status = to
+    transition(locked, CALL_LIFECYCLE, to, actor=actor, data={"reason": reason}, action="shenbao.call.status_changed")
+    if call is not locked:
+        call.refresh_from_db(fields=["status"])
     return locked
+
+
+def open_due_calls(*, now: dt.datetime | None = None, actor: Any = None) -> list[str]:
+    """Open every published call whose opening has come and whose deadline has not (the scheduled
+    job ``open_due_calls``): a published call takes no applications until it is opened."""
+    now = now or timezone.now()
+    due = Call.objects.filter(status=CallStatus.PUBLISHED, deadline__gt=now).filter(
+        Q(opens_at__isnull=True) | Q(opens_at__lte=now)
+    )
+    opened = []
+    for call in due.order_by("pk"):
+        change_call_status(call=call, to=CallStatus.OPEN, actor=actor, reason="opens_at reached")
+        opened.append(call.code)
+    return opened

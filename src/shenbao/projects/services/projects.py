@@ -20,12 +20,13 @@ from shenbao.calls.definition.schema import CallDefinition
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
+from shenbao.core.lifecycle import transition
 from shenbao.projects.enums import MilestoneKind, ProjectStatus, ReportKind
 from shenbao.projects.errors import ProjectError
 from shenbao.projects.kpis import met as met
 from shenbao.projects.kpis import split_parts
 from shenbao.projects.models import KpiTarget, Milestone, Output, Project, Report
-from shenbao.projects.transitions import check_transition
+from shenbao.projects.transitions import PROJECT_LIFECYCLE, check_transition
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -217,13 +218,14 @@ def end_project(*, project: Project, actor: User, terminate: bool, reason: str =
         raise ProjectError(_("Give the reason for the termination."))
     if not terminate and not Report.objects.filter(project=locked, kind=ReportKind.FINAL).exists():
         raise ProjectError(_("A project completes on its final report."))
-    locked.status = target
     locked.termination_reason = reason.strip()
-    locked.save(update_fields=["status", "termination_reason"])
-    log_action(
-        action="shenbao.project.terminated" if terminate else "shenbao.project.completed",
-        obj=locked.agreement.award.application,
+    transition(
+        locked,
+        PROJECT_LIFECYCLE,
+        target,
         actor=actor,
         data={"reason": locked.termination_reason},
+        also_update=("termination_reason",),
+        audit_obj=locked.agreement.award.application,
     )
     return locked

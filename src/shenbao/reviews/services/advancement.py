@@ -12,6 +12,7 @@ from shenbao.accounts.models import User
 from shenbao.calls.models import Direction, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
+from shenbao.core.lifecycle import transition
 from shenbao.core.text import text_get
 from shenbao.reviews.algorithms.advancement import (
     BoundaryTie,
@@ -27,7 +28,7 @@ from shenbao.reviews.errors import StageNotReady
 from shenbao.reviews.models import Assignment, ShortlistSignOff, StageEntry
 from shenbao.reviews.queries.ranking import stage_ranking
 from shenbao.reviews.queries.stages import stage_definition
-from shenbao.reviews.transitions import ENTRY_TRANSITIONS, check_transition
+from shenbao.reviews.transitions import ENTRY_LIFECYCLE
 
 
 @dataclass(frozen=True)
@@ -172,14 +173,15 @@ def advance_stage(
                 "tier_name": tier_names.get(d.tier or "", {}),
             }
     advanced = 0
+    targets = {}
     for pk, entry in entries.items():
         reason = reasons.get(pk, {"code": "no_score", "advances": False})
-        target = EntryStatus.ADVANCED if reason["advances"] else EntryStatus.NOT_ADVANCED
-        check_transition(ENTRY_TRANSITIONS, entry.status, target)
-        entry.status = target
-        entry.reason = reason
-        advanced += bool(reason["advances"])
-    StageEntry.objects.bulk_update(entries.values(), ["status", "reason"])
+        targets[pk] = EntryStatus.ADVANCED if reason["advances"] else EntryStatus.NOT_ADVANCED
+        ENTRY_LIFECYCLE.check(entry.status, targets[pk])  # all checked before any is changed
+    for pk, entry in entries.items():
+        entry.reason = reasons.get(pk, {"code": "no_score", "advances": False})
+        transition(entry, ENTRY_LIFECYCLE, targets[pk], actor=actor, data={"stage": stage.code}, also_update=("reason",))
+        advanced += bool(entry.reason["advances"])
     # Advancing again (after a re-signed shortlist) replaces the next stage's entries.
     StageEntry.objects.filter(stage=following).exclude(
         application_id__in=[pk for pk, r in reasons.items() if r["advances"]]

@@ -15,9 +15,11 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
-from shenbao.calls.models import ReviewStage
+from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.queries.readiness import review_readiness
 from shenbao.core.audit import log_action
+from shenbao.core.lifecycle import transition
 from shenbao.core.text import text_get
 from shenbao.reviews.algorithms.affinity import affinity_candidates, matched_keywords
 from shenbao.reviews.algorithms.assignment import assign_reviewers
@@ -27,7 +29,7 @@ from shenbao.reviews.errors import StageNotReady
 from shenbao.reviews.models import Assignment, AssignmentRun, PoolMember, Review, StageEntry
 from shenbao.reviews.queries.board import reviewer_cap, reviewers_per_application
 from shenbao.reviews.queries.conflicts import conflicts_for_call
-from shenbao.reviews.transitions import ASSIGNMENT_TRANSITIONS, check_transition
+from shenbao.reviews.transitions import ASSIGNMENT_LIFECYCLE
 
 # Pools up to this size are scored in full, so a random draw is among every eligible expert;
 # larger pools keep each application's best candidates only (the sparse top-K).
@@ -75,6 +77,7 @@ def run_assignment(
     are kept.  A random draw without a seed gets a fresh one, stored with the run."""
     if mode not in (AssignmentMode.OPTIMAL, AssignmentMode.RANDOM, AssignmentMode.FAIR):
         raise StageNotReady(_("Choose how to assign: best match, random draw or fair."))
+    review_readiness(Call.objects.get(pk=stage.call_id)).require()  # not while applications may still come in (issue 13.2)
     k = k or reviewers_per_application(stage)
     if mode == AssignmentMode.RANDOM and seed is None:
         seed = secrets.randbelow(2**31)
@@ -223,6 +226,7 @@ def run_assignment(
 def assign_manually(*, stage: ReviewStage, application_id: int, reviewer: User, actor: User, lock: bool = True) -> Assignment:
     """Staff assign an expert of the pool by hand (locked by default, so a re-run keeps it); an expert
     outside the pool, or one with a conflict of interest, is refused."""
+    review_readiness(Call.objects.get(pk=stage.call_id)).require()
     if not StageEntry.objects.filter(stage=stage, application_id=application_id).exists():
         raise StageNotReady(_("This application is not in this stage."))
     if not PoolMember.objects.filter(call_id=stage.call_id, user=reviewer, status=PoolStatus.ACCEPTED).exists():
@@ -238,12 +242,20 @@ def assign_manually(*, stage: ReviewStage, application_id: int, reviewer: User, 
             stage=stage, application_id=application_id, reviewer=reviewer, mode=AssignmentMode.MANUAL, locked=lock
         )
     else:
-        if assignment.status != AssignmentStatus.ACTIVE:
-            check_transition(ASSIGNMENT_TRANSITIONS, assignment.status, AssignmentStatus.ACTIVE)
-        assignment.status = AssignmentStatus.ACTIVE
         assignment.mode = AssignmentMode.MANUAL
         assignment.locked = lock
-        assignment.save(update_fields=["status", "mode", "locked"])
+        if assignment.status != AssignmentStatus.ACTIVE:
+            transition(
+                assignment,
+                ASSIGNMENT_LIFECYCLE,
+                AssignmentStatus.ACTIVE,
+                actor=actor,
+                also_update=("mode", "locked"),
+                audit_obj=stage,
+                action="shenbao.review.assignment_restored",
+            )
+        else:
+            assignment.save(update_fields=["mode", "locked"])
     log_action(
         action="shenbao.review.assigned_manually",
         obj=stage,
@@ -268,25 +280,31 @@ def set_lock(*, assignment: Assignment, locked: bool, actor: User) -> None:
 def remove_assignment(*, assignment: Assignment, actor: User) -> None:
     """Withdraw an assignment; a re-run will not give the same pair again."""
     locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
-    check_transition(ASSIGNMENT_TRANSITIONS, locked.status, AssignmentStatus.REMOVED)
-    locked.status = AssignmentStatus.REMOVED
     locked.locked = False
-    locked.save(update_fields=["status", "locked"])
-    log_action(
-        action="shenbao.review.assignment_removed",
-        obj=assignment.stage,
+    transition(
+        locked,
+        ASSIGNMENT_LIFECYCLE,
+        AssignmentStatus.REMOVED,
         actor=actor,
         data={"application": assignment.application_id, "reviewer": assignment.reviewer_id},
+        also_update=("locked",),
+        audit_obj=assignment.stage,
+        action="shenbao.review.assignment_removed",
     )
 
 
 def withdraw_conflicted(*, assignment: Assignment, actor: User | None) -> None:
     """A conflict of interest found after assignment: the pair is withdrawn (its draft review with it)."""
-    check_transition(ASSIGNMENT_TRANSITIONS, assignment.status, AssignmentStatus.CONFLICT)
-    Assignment.objects.filter(pk=assignment.pk).update(status=AssignmentStatus.CONFLICT, locked=False)
-    log_action(
-        action="shenbao.review.assignment_withdrawn_for_conflict",
-        obj=assignment.stage,
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    locked.locked = False
+    transition(
+        locked,
+        ASSIGNMENT_LIFECYCLE,
+        AssignmentStatus.CONFLICT,
         actor=actor,
         data={"application": assignment.application_id, "reviewer": assignment.reviewer_id},
+        also_update=("locked",),
+        audit_obj=assignment.stage,
+        action="shenbao.review.assignment_withdrawn_for_conflict",
     )
+    assignment.refresh_from_db(fields=["status", "locked"])

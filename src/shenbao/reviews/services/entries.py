@@ -10,7 +10,8 @@ from shenbao.accounts.models import User
 from shenbao.applications.enums import ApplicationState
 from shenbao.applications.models import Application
 from shenbao.calls.enums import StageKind
-from shenbao.calls.models import ReviewStage
+from shenbao.calls.models import Call, ReviewStage
+from shenbao.calls.queries.readiness import review_readiness
 from shenbao.core.audit import log_action
 from shenbao.core.text import text_get
 from shenbao.reviews.errors import StageNotReady
@@ -25,6 +26,7 @@ def open_stage(*, stage: ReviewStage, actor: User) -> int:
     how many applications were added."""
     if stage.kind == StageKind.FORMAL_CHECK:
         raise StageNotReady(_("The formal check runs from its own queue, not as a review stage."))
+    review_readiness(Call.objects.get(pk=stage.call_id)).require()  # not while applications may still come in (issue 13.2)
     ReviewStage.objects.select_for_update().get(pk=stage.pk)  # one at a time
     before = previous_stage(stage)
     if before is not None and before.kind != StageKind.FORMAL_CHECK:

@@ -11,16 +11,17 @@ from shenbao.accounts.models import User
 from shenbao.accounts.services.accounts import register_user
 from shenbao.applications.errors import NotEditable
 from shenbao.applications.models import Application
-from shenbao.applications.services.drafts import EDITABLE_STATES
+from shenbao.applications.transitions import EDITABLE_STATES
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
+from shenbao.core.lifecycle import transition
 from shenbao.core.text import text_get
 from shenbao.notifications.mail import notify
 from shenbao.reviews.enums import AssignmentStatus, PoolStatus, ReviewState
 from shenbao.reviews.errors import AlreadyAnswered, ExclusionsNotAllowed, InvitationNotForYou, ReviewClosed, TooManyExclusions
 from shenbao.reviews.models import Assignment, DeclaredConflict, ExclusionRequest, PoolMember, Review
-from shenbao.reviews.transitions import ASSIGNMENT_TRANSITIONS, check_transition
+from shenbao.reviews.transitions import ASSIGNMENT_LIFECYCLE, POOL_LIFECYCLE
 
 
 @transaction.atomic
@@ -65,14 +66,16 @@ def answer_pool_invitation(*, token: str, accept: bool, user: User) -> PoolMembe
         raise InvitationNotForYou(member.user.email)
     if member.status != PoolStatus.INVITED:
         raise AlreadyAnswered()
-    member.status = PoolStatus.ACCEPTED if accept else PoolStatus.DECLINED
     member.answered_at = timezone.now()
-    member.save(update_fields=["status", "answered_at"])
-    log_action(
-        action="shenbao.review.invitation_accepted" if accept else "shenbao.review.invitation_declined",
-        obj=member.call,
+    transition(
+        member,
+        POOL_LIFECYCLE,
+        PoolStatus.ACCEPTED if accept else PoolStatus.DECLINED,
         actor=user,
         data={"email": user.email},
+        also_update=("answered_at",),
+        audit_obj=member.call,
+        action="shenbao.review.invitation_accepted" if accept else "shenbao.review.invitation_declined",
     )
     return member
 
@@ -112,14 +115,14 @@ def declare_conflict(*, assignment: Assignment, reason: str, actor: User) -> Ass
     DeclaredConflict.objects.create(
         call=locked.stage.call, reviewer_id=locked.reviewer_id, application_id=locked.application_id, reason=reason.strip()
     )
-    check_transition(ASSIGNMENT_TRANSITIONS, locked.status, AssignmentStatus.CONFLICT)
-    locked.status = AssignmentStatus.CONFLICT
-    locked.save(update_fields=["status"])
-    log_action(
-        action="shenbao.review.conflict_declared",
-        obj=locked.application,
+    transition(
+        locked,
+        ASSIGNMENT_LIFECYCLE,
+        AssignmentStatus.CONFLICT,
         actor=actor,
         data={"stage": locked.stage.code, "reviewer": locked.reviewer_id, "reason": reason.strip()},
+        audit_obj=locked.application,
+        action="shenbao.review.conflict_declared",
     )
     return locked
 

@@ -7,13 +7,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from shenbao.accounts.models import User
-from shenbao.core.audit import log_action
+from shenbao.core.lifecycle import transition
 from shenbao.reviews.enums import AssignmentStatus, EntryStatus, ReviewState
 from shenbao.reviews.errors import ReviewClosed, ReviewConflict, ScoresInvalid
 from shenbao.reviews.models import Assignment, Review, StageEntry
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.scoring import evaluate_scores, score_problems
-from shenbao.reviews.transitions import REVIEW_TRANSITIONS, check_transition
+from shenbao.reviews.transitions import REVIEW_LIFECYCLE
 
 
 def review_for(assignment: Assignment) -> Review:
@@ -69,16 +69,17 @@ def submit_review(*, assignment: Assignment, actor: User) -> Review:
     if problems:
         raise ScoresInvalid(problems)
     review.total = evaluate_scores(definition, review.scores)
-    check_transition(REVIEW_TRANSITIONS, review.state, ReviewState.SUBMITTED)
-    review.state = ReviewState.SUBMITTED
     review.submitted_at = timezone.now()
     review.version += 1
-    review.save()
-    log_action(
-        action="shenbao.review.submitted",
-        obj=assignment.application,
+    transition(
+        review,
+        REVIEW_LIFECYCLE,
+        ReviewState.SUBMITTED,
         actor=actor,
         data={"stage": assignment.stage.code, "reviewer": assignment.reviewer_id, "total": review.total},
+        also_update=("total", "submitted_at", "version"),
+        audit_obj=assignment.application,
+        action="shenbao.review.submitted",
     )
     return review
 

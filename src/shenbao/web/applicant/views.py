@@ -22,20 +22,21 @@ from django.views.decorators.http import require_POST
 from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
 from shenbao.accounts.models import Membership, Person
 from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user, update_profile
-from shenbao.applications.enums import InvitationStatus
+from shenbao.applications.enums import ApplicationState, InvitationStatus
 from shenbao.applications.errors import EditConflict
 from shenbao.applications.facts import check_application, missing_required_fields
 from shenbao.applications.models import Application, Attachment, Partner, TeamMember
 from shenbao.applications.queries.access import applications_visible_to, get_application_for
+from shenbao.applications.queries.window import submission_window
 from shenbao.applications.services.drafts import save_draft, start_application
 from shenbao.applications.services.formal_check import endorse_application
 from shenbao.applications.services.parts import add_partner, attach_file, attach_share_link, remove_attachment, remove_partner
-from shenbao.applications.services.submission import amend_submission, submit_application, withdraw_application
+from shenbao.applications.services.submission import amend_submission, submit_application
 from shenbao.applications.services.team import invite_team_member, remove_team_member, respond_to_invitation
 from shenbao.awards.services.reconsideration import reconsideration_window
-from shenbao.calls.enums import Phase
+from shenbao.awards.services.withdrawal import may_withdraw, withdraw_application
 from shenbao.calls.queries.definitions import current_definition
-from shenbao.calls.queries.public import call_phase, get_call_for_viewing
+from shenbao.calls.queries.public import get_call_for_viewing
 from shenbao.core.errors import DomainError
 from shenbao.eligibility.engine import Outcome, summarise
 from shenbao.eligibility.messages import OUTCOME_LABELS, result_text
@@ -171,8 +172,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 messages.error(request, str(exc))
             else:
                 return redirect("web:application", pk=application.pk)
+    window = submission_window(call, acting_user(request))
     return render(
-        request, "web/applicant/apply.html", {"call": call, "directions": directions, "open": call_phase(call) == Phase.OPEN}
+        request, "web/applicant/apply.html", {"call": call, "directions": directions, "window": window, "open": window.is_open}
     )
 
 
@@ -200,11 +202,16 @@ def _eligibility_context(application: Application) -> dict[str, Any]:
         for r in results
     ]
     summary = summarise(results)
+    # The server's question, asked by the page: a correction asked for at the formal check may be
+    # resubmitted after the deadline; anything else needs the window (or the applicant's token).
+    window = submission_window(application.call, application.applicant)
+    in_time = application.state == ApplicationState.RETURNED or window.is_open
     return {
         "eligibility": rows,
         "summary": summary,
         "missing_fields": missing,
-        "can_submit": summary.can_submit and not missing,
+        "window": window,
+        "can_submit": summary.can_submit and not missing and in_time,
         "blocking": [r for r in results if r.outcome == Outcome.FAIL],
     }
 
@@ -215,7 +222,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     definition = current_definition(application.call)
     can_edit = request.user.has_perm("applications.change_application", application)
     can_amend = (
-        request.user.has_perm("applications.amend_application", application) and call_phase(application.call) == Phase.OPEN
+        request.user.has_perm("applications.amend_application", application)
+        and submission_window(application.call, application.applicant).is_open
     )
     direction = application.direction.code if application.direction else None
     documents = [d for d in definition.required_documents if not d.directions or direction in d.directions]
@@ -226,8 +234,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "can_amend": can_amend,
         "can_endorse": request.user.has_perm("applications.endorse_application", application),
-        "can_withdraw": request.user.has_perm("applications.withdraw_application", application)
-        and application.state not in ("withdrawn", "check_failed"),
+        "can_withdraw": request.user.has_perm("applications.withdraw_application", application) and may_withdraw(application)[0],
         "documents": documents,
         "attachments": list(application.attachments.all()),
         "team": list(application.team.all()),

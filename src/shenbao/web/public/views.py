@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shenbao.applications.queries.obligations import call_obligations
+from shenbao.applications.queries.window import submission_window
 from shenbao.awards.queries.results import has_published_results
 from shenbao.calls.enums import Phase
 from shenbao.calls.queries.definitions import current_definition
@@ -54,6 +55,7 @@ def call_detail(request: HttpRequest, code: str) -> HttpResponse:
         "has_results": has_published_results(call),
         "program": call.program,
         "phase": call_phase(call),
+        "window": submission_window(call, request.user),
         "groups": groups,
         "direction_count": len(directions),
         "timeline": list(call.timeline.all()),

@@ -21,6 +21,7 @@ from shenbao.awards.services.reconsideration import decide_reconsideration
 from shenbao.awards.services.selection import run_selection
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.queries.readiness import selection_readiness
 from shenbao.calls.services.rule_defaults import rule_settings
 from shenbao.core.errors import DomainError
 from shenbao.web.common import acting_user, call_for
@@ -56,6 +57,7 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         "objections": list(notice.objections.select_related("award__application")) if notice else [],
         "reconsiderations": list(Reconsideration.objects.filter(application__call=call).select_related("application")),
         "agreement_warnings": agreement_warnings(call),
+        "selection_ready": selection_readiness(call),
     }
     return render(request, "web/staff/results.html", context)
 

@@ -18,6 +18,7 @@ from shenbao.accounts.models import User
 from shenbao.calls.definition.load import DefinitionInvalid
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.queries.readiness import review_readiness
 from shenbao.calls.services.rule_defaults import EARLIER_SUBMISSION, change_rule_settings, rule_settings
 from shenbao.core.errors import DomainError
 from shenbao.core.text import text_get
@@ -71,6 +72,7 @@ def review_overview(request: HttpRequest, code: str) -> HttpResponse:
         "exports": exports,
         "settings": _settings_rows(call),
         "may_change_settings": request.user.has_perm("calls.change_call", call),
+        "review_ready": review_readiness(call),
     }
     return render(request, "web/staff/review_overview.html", context)
 

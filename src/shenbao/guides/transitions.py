@@ -1,0 +1,14 @@
+"""The guide-import lifecycle as a declared table: extracted, then saved as a draft call (again
+while that call is still a draft, which updates it)."""
+
+from shenbao.core.lifecycle import Lifecycle
+from shenbao.guides.enums import GuideImportStatus as G
+
+GUIDE_IMPORT_TRANSITIONS: dict[str, frozenset[str]] = {
+    G.EXTRACTED: frozenset({G.SAVED}),
+    G.SAVED: frozenset({G.SAVED}),
+}
+
+GUIDE_IMPORT_LIFECYCLE = Lifecycle(
+    "guide_import", GUIDE_IMPORT_TRANSITIONS, dict(G.choices), "shenbao.guide", initial=frozenset({G.EXTRACTED})
+)
