@@ -36,6 +36,14 @@ def _with_date_field(data: dict[str, Any]) -> None:
     data["form"].append(DATE_FIELD)
 
 
+def _selected(page: str, name: str) -> str:
+    select = re.search(rf'<select[^>]*name="{re.escape(name)}"[^>]*>(.*?)</select>', page, re.S)
+    assert select is not None, name
+    chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select.group(1))
+    assert chosen is not None, name
+    return chosen.group(1)
+
+
 def _value_of(page: str, name: str) -> str | None:
     tag = re.search(rf'<input[^>]*name="{re.escape(name)}"[^>]*>', page)
     assert tag is not None, name
@@ -129,6 +137,7 @@ def test_profile_saved_unchanged_keeps_the_date_of_birth(language: str, client: 
         "p-expertise_keywords": _value_of(page, "p-expertise_keywords") or "",
         "p-expertise_text": before["expertise_text"],
         "p-organisation": str(scholar.memberships.get().organisation_id),
+        "p-overseas_employment": _selected(page, "p-overseas_employment"),
     }
     response = client.post(reverse("web:profile"), data, headers=headers)
     assert response.status_code == 302
