@@ -1,0 +1,238 @@
+"""Seed 003 (MOST 政府间国际科技创新合作 2025 batch 2) from the opening of the call to running projects,
+through the services and the pages a real user would use, with the seed's rules at their edges.
+
+The seed is a draft for comments: it states no reconsideration window and no agreement terms.  The
+program office adds both (a 10-day 复审 window; 30 working days from publication to sign, reserves not
+offered) before opening the call; everything else is the seed's own definition.  Pages and services
+that take no ``now`` read the clock; ``clock()`` sets it for them, every other step passes ``now=``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from unittest import mock
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.test import Client
+from rest_framework.test import APIClient
+
+from shenbao.accounts.enums import EmploymentType, OrgType, Position
+from shenbao.accounts.models import Organisation, User
+from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user, update_profile
+from shenbao.applications.enums import ApplicationState
+from shenbao.applications.errors import DeadlinePassed
+from shenbao.applications.facts import check_application
+from shenbao.applications.models import Application
+from shenbao.applications.services.drafts import save_draft, start_application
+from shenbao.applications.services.formal_check import decide_formal_check
+from shenbao.applications.services.parts import add_partner, attach_file
+from shenbao.applications.services.submission import issue_late_token, submit_application
+from shenbao.calls.definition.load import parse_definition
+from shenbao.calls.enums import ProgramRoleKind
+from shenbao.calls.errors import StageNotYetPossible
+from shenbao.calls.models import Call, ReviewStage
+from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.services.definitions import load_call_definition
+from shenbao.calls.services.roles import grant_program_role
+from shenbao.calls.services.status import change_call_status
+from shenbao.core.workdays import WorkCalendar
+from shenbao.eligibility.engine import Outcome
+from tests.applications.fixtures import PDF
+from tests.conftest import seed_data
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+OPENS = dt.datetime(2026, 10, 15, 9, 0, tzinfo=BEIJING)
+DEADLINE = dt.datetime(2026, 11, 16, 0, 0, tzinfo=BEIJING)  # "2026-11-15 24:00"
+BEFORE = dt.datetime(2026, 11, 10, 10, 0, tzinfo=BEIJING)
+AFTER = dt.datetime(2026, 11, 16, 0, 1, tzinfo=BEIJING)
+PUBLISHED = dt.datetime(2026, 12, 3, 10, 0, tzinfo=BEIJING)  # early December: 30 working days reach 2027
+EN = {"accept-language": "en"}
+
+pytestmark = pytest.mark.skipif(
+    2027 in WorkCalendar.from_package().covered_years(), reason="the package now holds 2027: move this journey a year on"
+)
+
+
+@contextmanager
+def clock(moment: dt.datetime) -> Iterator[None]:
+    """The time for the pages and services that read the clock themselves."""
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        yield
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def the_call() -> Call:
+    """Seed 003 as the program office opens it (see the module's docstring for what it adds)."""
+    data = seed_data("003")
+    data["call"]["code"] = "life-003"
+    data["call"]["status"] = "open"
+    data["timeline"] = [
+        {"kind": "opens", "at": OPENS.strftime("%Y-%m-%dT%H:%M")},
+        {"kind": "deadline", "at": "2026-11-16T00:00"},
+    ]
+    data["selection"]["reconsideration_days"] = 10
+    data["agreement"] = {
+        "required": True,
+        "deadline": {"working_days": 30, "from_event": "results_published"},
+        "parties": ["funder", "pi", "institution"],
+    }
+    return load_call_definition(definition=parse_definition(data)).call
+
+
+def person(email: str, name: str, name_en: str, organisation: Organisation) -> User:
+    user = register_user(
+        email=email,
+        password="pass-Word-123",
+        name=name,
+        birth_date=dt.date(1980, 1, 1),
+        position=Position.FACULTY,
+        overseas_employment=False,
+        employment_type=EmploymentType.FULL_TIME,
+    )
+    update_profile(user=user, name=name, name_en=name_en, birth_date=dt.date(1980, 1, 1), position=Position.FACULTY)
+    add_membership(user=user, organisation=organisation)
+    return user
+
+
+def university(name: str) -> Organisation:
+    return create_organisation(name={"zh-hans": name}, type=OrgType.UNIVERSITY)
+
+
+def draft(
+    call: Call,
+    direction: str,
+    applicant: User,
+    *,
+    title: str,
+    english_title: str,
+    partner: str,
+    country: str,
+    months: int,
+    requested: int = 2_000_000,
+) -> Application:
+    """A draft that meets every rule of its direction: the form, the declarations, every document the
+    rules ask for, a foreign partner registered long ago."""
+    organisation = applicant.memberships.get().organisation
+    application = start_application(
+        call=call, direction=call.directions.get(code=direction), applicant=applicant, lead_organisation=organisation, now=BEFORE
+    )
+    definition = current_definition(call)
+    add_partner(
+        application=application,
+        actor=applicant,
+        side="foreign",
+        name=partner,
+        type="university",
+        country=country,
+        legal_person=True,
+        registered_on=dt.date(2010, 1, 1),
+    )
+    fields = application.direction.fields if application.direction else []
+    save_draft(
+        application=application,
+        changes={
+            "title": title,
+            "english_title": english_title,
+            "duration_months": months,
+            "requested_yuan": requested,
+            "fields": [fields[0]["zh-hans"]] if fields else [],
+            "declarations": [c.code for c in definition.eligibility if c.rule.kind == "declaration"],
+        },
+        expected_version=application.version,
+        actor=applicant,
+    )
+    application.refresh_from_db()
+    for result in check_application(application, definition):
+        if result.outcome == Outcome.FAIL and result.reasons[0].code == "document_missing":
+            document = next(c for c in definition.eligibility if c.code == result.code).rule.document  # type: ignore[union-attr]
+            attach_file(
+                application=application,
+                document_code=document,
+                name=f"{document}.pdf",
+                stream=io.BytesIO(PDF),
+                size=len(PDF),
+                actor=applicant,
+            )
+    application.refresh_from_db()
+    return application
+
+
+def outcome(application: Application, criterion: str) -> tuple[Outcome, str]:
+    result = {r.code: r for r in check_application(application)}[criterion]
+    return result.outcome, result.reasons[0].code
+
+
+def officer_of(call: Call) -> User:
+    user = register_user(email="officer@example.com", password="pass-Word-123", name="项目主管")
+    grant_program_role(program=call.program, user=user, role=ProgramRoleKind.PROGRAM_OFFICER)
+    return user
+
+
+# ---------------------------------------------------------------------------------------------------
+# The journey, step by step.  Each step reads and asserts what a user would see at that point.
+
+
+def step_apply(call: Call, officer: User) -> dict[str, Application]:
+    """Applicants apply in 1.1 (New Zealand), 1.2 (Egypt), 1.5 and 1.6 (Arab and African partners),
+    and try 1.3 and 2.3 at the edges of their rules."""
+    with clock(BEFORE):
+        return _apply(call)
+
+
+def _apply(call: Call) -> dict[str, Application]:
+    apps: dict[str, Application] = {}
+    nz = [
+        ("a1", "王伟", "Wang Wei", "智慧水务", "Smart Water Management", "University of Auckland"),
+        ("a2", "李娜", "Li Na", "海洋牧场", "Ocean Ranching", "University of Otago"),
+        ("a3", "张强", "Zhang Qiang", "猕猴桃基因组", "Kiwifruit Genomics", "Massey University"),
+        ("a4", "赵敏", "Zhao Min", "地热能利用", "Geothermal Energy", "Victoria University of Wellington"),
+    ]
+    for key, name, name_en, title, english, partner in nz:
+        user = person(f"{key}@example.com", name, name_en, university(f"{name}所在大学"))
+        apps[key] = draft(call, "1.1", user, title=title, english_title=english, partner=partner, country="NZ", months=24)
+    e1 = person("e1@example.com", "陈刚", "Chen Gang", university("埃及合作大学"))
+    apps["e1"] = draft(
+        call, "1.2", e1, title="尼罗河水资源", english_title="Nile Water Resources", partner="Cairo University", country="EG", months=24
+    )
+    # 1.5 / 1.6: joint laboratories; Egypt is an Arab state in Africa and may go through either.
+    labs = [
+        ("b1", "1.5", "中埃绿色低碳联合实验室", "Ain Shams University", "EG"),
+        ("b4", "1.5", "中埃人工智能联合实验室", "Alexandria University", "EG"),
+        ("b3", "1.5", "中摩现代农业联合实验室", "Mohammed V University", "MA"),
+        ("b2", "1.6", "中埃先进制造联合实验室", "Cairo University", "EG"),
+        ("b5", "1.6", "中肯现代农业联合实验室", "University of Nairobi", "KE"),
+    ]
+    for key, direction, title, partner, country in labs:
+        user = person(f"{key}@example.com", f"申请人{key}", f"Applicant {key.upper()}", university(f"{key}大学"))
+        apps[key] = draft(call, direction, user, title=title, english_title=title, partner=partner, country=country, months=36)
+    if True:
+        for key in ("a1", "a2", "a3", "a4", "e1", "b1"):
+            submit_application(application=apps[key], actor=apps[key].applicant, now=BEFORE)
+        # 1.5/1.6 exclusivity is about one applicant or one partner pair: applicant B2 is never refused
+        # because applicant B1 applied through 1.5 with another Egyptian partner.
+        assert outcome(apps["b2"], "exclusive-1.5-1.6") == (Outcome.PASS, "exclusivity_ok")
+        # The per-country cap of 1.5 warns the second Egyptian applicant and never blocks it.
+        assert outcome(apps["b4"], "per-country-1.5") == (Outcome.WARN, "country_taken_in_direction")
+        for key in ("b2", "b3", "b4", "b5"):
+            submit_application(application=apps[key], actor=apps[key].applicant, now=BEFORE)
+    return apps
+
+
+def test_seed_003_whole_life(db: None, django_capture_on_commit_callbacks: Callable[..., Any]) -> None:
+    call = the_call()
+    officer = officer_of(call)
+    apps = step_apply(call, officer)
+    for a in apps.values():
+        a.refresh_from_db()
+    assert {k: a.state for k, a in apps.items()} == dict.fromkeys(apps, ApplicationState.SUBMITTED)
