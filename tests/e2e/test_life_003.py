@@ -120,11 +120,12 @@ def draft(
     country: str,
     months: int,
     requested: int = 2_000_000,
+    started: Application | None = None,
 ) -> Application:
     """A draft that meets every rule of its direction: the form, the declarations, every document the
     rules ask for, a foreign partner registered long ago."""
     organisation = applicant.memberships.get().organisation
-    application = start_application(
+    application = started or start_application(
         call=call, direction=call.directions.get(code=direction), applicant=applicant, lead_organisation=organisation, now=BEFORE
     )
     definition = current_definition(call)
@@ -173,6 +174,49 @@ def outcome(application: Application, criterion: str) -> tuple[Outcome, str]:
     return result.outcome, result.reasons[0].code
 
 
+def step_edges(call: Call) -> None:
+    """Drafts at the edges of 1.3 (matching funds against the enterprise's share), the joint-laboratory
+    name (the country part must be the partner's) and 2.3 (the Horizon grant agreement once funded)."""
+    enterprise = create_organisation(name={"zh-hans": "华能企业"}, type=OrgType.ENTERPRISE)
+    boss = person("c1@example.com", "周洁", "Zhou Jie", enterprise)
+    c1 = draft(call, "1.3", boss, title="智能灌溉", english_title="Smart Irrigation", partner="Elsewedy", country="EG", months=24)
+    c1.partners.update(type="enterprise")
+    for matching, share, expected in (
+        # Matching the enterprise's own share (not the whole 2 000 000 grant) is enough; one yuan less is not.
+        (600_000, 600_000, (Outcome.PASS, "matching_funds_ok")),
+        (599_999, 600_000, (Outcome.FAIL, "matching_funds_short_of_share")),
+        (600_000, 2_000_000, (Outcome.FAIL, "matching_funds_short_of_share")),
+    ):
+        save_draft(
+            application=c1,
+            changes={"values": {"lead_matching_funds_yuan": matching, "funder_grant_share_yuan": share}},
+            expected_version=c1.version,
+            actor=boss,
+        )
+        c1.refresh_from_db()
+        assert outcome(c1, "matching-funds-1.3") == expected
+    lab = person("d1@example.com", "吴磊", "Wu Lei", university("吴磊所在大学"))
+    d1 = draft(call, "1.5", lab, title="中法人工智能联合实验室", english_title="Lab", partner="KACST", country="SA", months=36)
+    # 中法… with a Saudi partner: the country part names another country.
+    assert outcome(d1, "name-1.5-1.6") == (Outcome.FAIL, "name_country_mismatch")
+    horizon = person("h1@example.com", "郑浩", "Zheng Hao", university("郑浩所在大学"))
+    h1 = draft(call, "2.3", horizon, title="氢能", english_title="Hydrogen", partner="KU Leuven", country="BE", months=36)
+    for status, expected in (("applied", "document_not_needed"), ("funded", "document_missing")):
+        save_draft(application=h1, changes={"values": {"horizon_status": status}}, expected_version=h1.version, actor=horizon)
+        h1.refresh_from_db()
+        assert outcome(h1, "doc-rule-horizon-grant-agreement")[1] == expected
+    rule = next(c for c in current_definition(call).eligibility if c.code == "doc-rule-horizon-grant-agreement").rule
+    attach_file(
+        application=h1,
+        document_code=rule.document,  # type: ignore[union-attr]
+        name="grant-agreement.pdf",
+        stream=io.BytesIO(PDF),
+        size=len(PDF),
+        actor=horizon,
+    )
+    assert outcome(h1, "doc-rule-horizon-grant-agreement") == (Outcome.PASS, "document_present")
+
+
 def officer_of(call: Call) -> User:
     user = register_user(email="officer@example.com", password="pass-Word-123", name="项目主管")
     grant_program_role(program=call.program, user=user, role=ProgramRoleKind.PROGRAM_OFFICER)
@@ -216,6 +260,7 @@ def _apply(call: Call) -> dict[str, Application]:
     for key, direction, title, partner, country in labs:
         user = person(f"{key}@example.com", f"申请人{key}", f"Applicant {key.upper()}", university(f"{key}大学"))
         apps[key] = draft(call, direction, user, title=title, english_title=title, partner=partner, country=country, months=36)
+    step_edges(call)
     if True:
         for key in ("a1", "a2", "a3", "a4", "e1", "b1"):
             submit_application(application=apps[key], actor=apps[key].applicant, now=BEFORE)
@@ -236,3 +281,41 @@ def test_seed_003_whole_life(db: None, django_capture_on_commit_callbacks: Calla
     for a in apps.values():
         a.refresh_from_db()
     assert {k: a.state for k, a in apps.items()} == dict.fromkeys(apps, ApplicationState.SUBMITTED)
+    step_window(call, officer, apps)
+
+
+def step_window(call: Call, officer: User, apps: dict[str, Application]) -> None:
+    """One application withdrawn before the deadline (web), submission refused after it, review refused
+    while the call is open, and a late-submission token holder who starts and submits on the web."""
+    stage = ReviewStage.objects.get(call=call, code="expert-review")
+    with clock(BEFORE):
+        from shenbao.reviews.services.entries import open_stage
+
+        with pytest.raises(StageNotYetPossible) as refused:
+            open_stage(stage=stage, actor=officer)
+        assert str(refused.value) == "截止时间（2026-11-16 00:00 (Asia/Shanghai)）之前仍在接收申报；请先关闭征集。"
+        a4 = apps["a4"]
+        client_for(a4.applicant).post(f"/applications/{a4.pk}/withdraw/", {"reason": "合作方退出"})
+        a4.refresh_from_db()
+        assert a4.state == ApplicationState.WITHDRAWN
+        late = person("f1@example.com", "孙丽", "Sun Li", university("孙丽所在大学"))
+        f1 = draft(call, "1.1", late, title="草原生态", english_title="Grassland Ecology", partner="Lincoln University", country="NZ", months=24)
+    with pytest.raises(DeadlinePassed) as too_late:
+        submit_application(application=f1, actor=late, now=AFTER)
+    assert str(too_late.value) == "申报截止时间（2026-11-15 24:00（北京时间））已过，提交未被受理。"
+    f1.refresh_from_db()
+    assert f1.state == ApplicationState.DRAFT
+    # The late-submission token holder starts on the web (the button is live) and submits there.
+    issue_late_token(call=call, applicant=late, hours=48, reason="系统故障", actor=officer)
+    web = client_for(late)
+    page = web.get(f"/calls/{call.code}/apply/").content.decode()
+    assert "本征集当前不接受申报" not in page and "<button type=\"submit\">" in page
+    assert "<button type=\"submit\">Start an application</button>" in web.get(f"/calls/{call.code}/apply/", headers=EN).content.decode()
+    response = web.post(f"/calls/{call.code}/apply/", {"direction": str(call.directions.get(code="1.1").pk)})
+    started = Application.objects.filter(applicant=late).exclude(pk=f1.pk).get()
+    assert response["Location"] == f"/applications/{started.pk}/"
+    draft(call, "1.1", late, title="草原生态二", english_title="Grassland Ecology II", partner="Lincoln University", country="NZ", months=24, started=started)
+    web.post(f"/applications/{started.pk}/submit/", {"key": "once"})
+    started.refresh_from_db()
+    assert started.state == ApplicationState.SUBMITTED
+    apps["late"] = started
