@@ -274,16 +274,6 @@ def _apply(call: Call) -> dict[str, Application]:
     return apps
 
 
-def test_seed_003_whole_life(db: None, django_capture_on_commit_callbacks: Callable[..., Any]) -> None:
-    call = the_call()
-    officer = officer_of(call)
-    apps = step_apply(call, officer)
-    for a in apps.values():
-        a.refresh_from_db()
-    assert {k: a.state for k, a in apps.items()} == dict.fromkeys(apps, ApplicationState.SUBMITTED)
-    step_window(call, officer, apps)
-
-
 def step_window(call: Call, officer: User, apps: dict[str, Application]) -> None:
     """One application withdrawn before the deadline (web), submission refused after it, review refused
     while the call is open, and a late-submission token holder who starts and submits on the web."""
@@ -319,3 +309,38 @@ def step_window(call: Call, officer: User, apps: dict[str, Application]) -> None
     started.refresh_from_db()
     assert started.state == ApplicationState.SUBMITTED
     apps["late"] = started
+
+
+def step_partner_list(call: Call, officer: User, apps: dict[str, Application]) -> None:
+    """The partner agencies' list, imported on the staff page: Otago's row gives 36 months, not 24."""
+    rows = ["reference,english_title,field,partner_organisation,pi,duration_months"]
+    for key, partner, months in (
+        ("a1", "University of Auckland", 24),
+        ("a2", "University of Otago", 36),
+        ("a3", "Massey University", 24),
+        ("late", "Lincoln University", 24),
+        ("e1", "Cairo University", 24),
+    ):
+        a = apps[key]
+        rows.append(f"REF-{key},{a.english_title},{a.fields[0]},{partner},{a.applicant.person.name_en},{months}")
+    upload = io.BytesIO(("\n".join(rows) + "\n").encode("utf-8"))
+    upload.name = "partners.csv"
+    staff = client_for(officer)
+    page = staff.post(f"/staff/calls/{call.code}/partner-list/", {"file": upload}, headers=EN, follow=True).content.decode()
+    assert "Imported 5 partner rows: 5 applications compared, 5 with a counterpart." in page
+    assert '<span data-count="differing">1</span>' in page and '<span data-count="missing">0</span>' in page
+    zh = staff.get(f"/staff/calls/{call.code}/partner-list/").content.decode()
+    assert '<span data-count="differing">1</span>' in zh and "海洋牧场" in zh
+    assert outcome(Application.objects.get(pk=apps["a2"].pk), "bilat-1.1")[0] == Outcome.FAIL
+    assert outcome(Application.objects.get(pk=apps["a1"].pk), "bilat-1.1") == (Outcome.PASS, "partner_submission_matches")
+
+
+def test_seed_003_whole_life(db: None, django_capture_on_commit_callbacks: Callable[..., Any]) -> None:
+    call = the_call()
+    officer = officer_of(call)
+    apps = step_apply(call, officer)
+    for a in apps.values():
+        a.refresh_from_db()
+    assert {k: a.state for k, a in apps.items()} == dict.fromkeys(apps, ApplicationState.SUBMITTED)
+    step_window(call, officer, apps)
+    step_partner_list(call, officer, apps)
