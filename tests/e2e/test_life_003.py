@@ -14,6 +14,7 @@ import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from collections import Counter
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,11 @@ from shenbao.applications.services.drafts import save_draft, start_application
 from shenbao.applications.services.formal_check import decide_formal_check
 from shenbao.applications.services.parts import add_partner, attach_file
 from shenbao.applications.services.submission import issue_late_token, submit_application
+from shenbao.agreements.models import Agreement
+from shenbao.agreements.services.stages import publish_results_and_open_agreements
+from shenbao.awards.enums import AwardStatus
+from shenbao.awards.models import Award, Reconsideration, SelectionRun
+from shenbao.awards.services.reconsideration import decide_reconsideration
 from shenbao.calls.definition.load import parse_definition
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.errors import StageNotYetPossible
@@ -43,7 +49,11 @@ from shenbao.calls.services.roles import grant_program_role
 from shenbao.calls.services.status import change_call_status
 from shenbao.core.workdays import WorkCalendar
 from shenbao.eligibility.engine import Outcome
+from shenbao.reviews.models import Assignment
+from shenbao.reviews.services.assignment import run_assignment
+from shenbao.reviews.services.entries import open_stage
 from tests.applications.fixtures import PDF
+from tests.reviews.fixtures import add_expert, score_all
 from tests.conftest import seed_data
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -279,8 +289,6 @@ def step_window(call: Call, officer: User, apps: dict[str, Application]) -> None
     while the call is open, and a late-submission token holder who starts and submits on the web."""
     stage = ReviewStage.objects.get(call=call, code="expert-review")
     with clock(BEFORE):
-        from shenbao.reviews.services.entries import open_stage
-
         with pytest.raises(StageNotYetPossible) as refused:
             open_stage(stage=stage, actor=officer)
         assert str(refused.value) == "截止时间（2026-11-16 00:00 (Asia/Shanghai)）之前仍在接收申报；请先关闭征集。"
@@ -335,6 +343,90 @@ def step_partner_list(call: Call, officer: User, apps: dict[str, Application]) -
     assert outcome(Application.objects.get(pk=apps["a1"].pk), "bilat-1.1") == (Outcome.PASS, "partner_submission_matches")
 
 
+
+def step_formal_check(call: Call, officer: User, apps: dict[str, Application]) -> None:
+    """The call closes; the formal check fails Otago's (the partner's list disagrees); the applicant asks
+    for 复审 on the web, staff uphold it and the application goes back to "passed"."""
+    change_call_status(call=call, to="closed", actor=officer, reason="申报截止")
+    passing = [apps[k] for k in ("a1", "a3", "late", "e1", "b1", "b2", "b3", "b4", "b5")]
+    decide_formal_check(applications=passing, outcome="pass", reason="", actor=officer)
+    a2 = apps["a2"]
+    decide_formal_check(applications=[a2], outcome="fail", reason="合作方申报的执行期为36个月，与我方不一致。", actor=officer)
+    a2.refresh_from_db()
+    assert a2.state == ApplicationState.CHECK_FAILED
+    pi = client_for(a2.applicant)
+    assert "申请复审" in pi.get(f"/applications/{a2.pk}/").content.decode()
+    pi.post(f"/applications/{a2.pk}/reconsideration/", {"reason": "新方已更正为24个月，见附函。"})
+    request = Reconsideration.objects.get(application=a2)
+    decide_reconsideration(request=request, upheld=True, outcome="合作方已更正执行期，复审成立。", actor=officer)
+    a2.refresh_from_db()
+    assert a2.state == ApplicationState.CHECK_PASSED
+    assert "复审成立" in pi.get(f"/applications/{a2.pk}/").content.decode()
+
+
+MARKS = {"a1": 9, "a2": 8, "a3": 7, "late": 6, "e1": 8, "b1": 9, "b4": 8, "b3": 7, "b2": 9.5, "b5": 6}
+
+
+def step_review(call: Call, officer: User, apps: dict[str, Application]) -> None:
+    """The review stage opens now the call is closed; three reviewers each (the platform's default for
+    003) are assigned, and they score."""
+    stage = ReviewStage.objects.get(call=call, code="expert-review")
+    assert open_stage(stage=stage, actor=officer) == 10
+    for n in range(3):
+        add_expert(call, f"x{n}@example.com", officer=officer)
+    run_assignment(stage=stage, actor=officer)
+    per_application = Counter(Assignment.objects.filter(stage=stage).values_list("application_id", flat=True))
+    assert sorted(per_application.values()) == [3] * 10
+    by_pk = {a.pk: key for key, a in apps.items()}
+    for assignment in Assignment.objects.filter(stage=stage).select_related("application"):
+        score_all(assignment, MARKS[by_pk[assignment.application_id]])
+
+
+def step_selection(call: Call, officer: User, apps: dict[str, Application]) -> None:
+    staff = client_for(officer)
+    staff.post(f"/staff/calls/{call.code}/results/act/", {"action": "run"})
+    run = SelectionRun.objects.get(call=call)
+    by_pk = {a.pk: key for key, a in apps.items()}
+    chosen: dict[str, list[str]] = {}
+    for s in run.result["selected"]:
+        chosen.setdefault(s["group"], []).append(by_pk[s["application"]])
+    # Egypt wins through one of 1.5 and 1.6 only (B2's 9.5 in 1.6), and 1.5 takes one per country.
+    assert run.result["status"] == "optimal"
+    assert chosen == {"1.1": ["a1", "a2", "a3", "late"], "1.2": ["e1"], "1.5": ["b3"], "1.6": ["b2", "b5"]}
+    short = {s["group"]: s for s in run.result["shortfalls"]}
+    assert len(short) == 19  # every direction is below its number: 17 of them have no application at all
+    assert {g: (s["ranked"], s["selected"], s["causes"], s["target"]) for g, s in short.items() if g in ("1.1", "1.2", "1.3", "1.5", "1.6")} == {
+        "1.1": (4, 4, ["fewer_ranked"], 6),
+        "1.2": (1, 1, ["fewer_ranked"], 15),
+        "1.3": (0, 0, ["no_applications"], 5),
+        "1.5": (3, 1, ["fewer_ranked", "blocked"], 5),
+        "1.6": (2, 2, ["fewer_ranked"], 10),
+    }
+    assert short["1.5"]["blocked_by"] == ["cap_taken", "exclusivity"]
+    en = staff.get(f"/staff/calls/{call.code}/results/", headers=EN).content.decode()
+    assert "Directions below their number of projects" in en
+    assert "The other ranked applications are held back by a limit per partner country or institution, exclusive directions" in en
+    zh = staff.get(f"/staff/calls/{call.code}/results/").content.decode()
+    assert "其余进入排名的申请受以下规则限制：每个合作国别或单位的限额、互斥方向" in zh
+    staff.post(f"/staff/calls/{call.code}/results/act/", {"action": "approve", "run": str(run.pk)})
+    assert Award.objects.filter(call=call, status=AwardStatus.APPROVED).count() == 8
+
+
+def step_publish(call: Call, officer: User, apps: dict[str, Application], capture: Callable[..., Any]) -> None:
+    """Results published on 2026-12-03 with the agreements opened; the term reaches 2027, which the
+    holiday calendar lacks: provisional deadlines, staff warned; letters mailed."""
+    mail.outbox.clear()
+    with capture(execute=True):
+        notice, opened = publish_results_and_open_agreements(call=call, actor=officer, now=PUBLISHED)
+    assert opened == 8 and notice.call_id == call.pk
+    # 2026-12-04…12-31: 20 working days; 2027 counted Monday to Friday: 01-01, 01-04…01-08, 01-11…01-14.
+    assert set(Agreement.objects.filter(award__call=call).values_list("deadline", "deadline_provisional")) == {
+        (dt.date(2027, 1, 14), True)
+    }
+    letters = {m.to[0]: m for m in mail.outbox if m.subject.startswith(("入选：", "未入选"))}
+    print("MAIL", sorted((m.to[0], m.subject[:6]) for m in mail.outbox))
+
+
 def test_seed_003_whole_life(db: None, django_capture_on_commit_callbacks: Callable[..., Any]) -> None:
     call = the_call()
     officer = officer_of(call)
@@ -344,3 +436,7 @@ def test_seed_003_whole_life(db: None, django_capture_on_commit_callbacks: Calla
     assert {k: a.state for k, a in apps.items()} == dict.fromkeys(apps, ApplicationState.SUBMITTED)
     step_window(call, officer, apps)
     step_partner_list(call, officer, apps)
+    step_formal_check(call, officer, apps)
+    step_review(call, officer, apps)
+    step_selection(call, officer, apps)
+    step_publish(call, officer, apps, django_capture_on_commit_callbacks)
