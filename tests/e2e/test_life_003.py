@@ -23,7 +23,7 @@ from django.core import mail
 from django.test import Client
 from rest_framework.test import APIClient
 
-from shenbao.accounts.enums import EmploymentType, OrgType, Position
+from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
 from shenbao.accounts.models import Organisation, User
 from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user, update_profile
 from shenbao.applications.enums import ApplicationState
@@ -34,7 +34,9 @@ from shenbao.applications.services.drafts import save_draft, start_application
 from shenbao.applications.services.formal_check import decide_formal_check
 from shenbao.applications.services.parts import add_partner, attach_file
 from shenbao.applications.services.submission import issue_late_token, submit_application
+from shenbao.agreements.enums import AgreementStatus
 from shenbao.agreements.models import Agreement
+from shenbao.agreements.services.agreements import confirm_agreement
 from shenbao.agreements.services.stages import publish_results_and_open_agreements
 from shenbao.awards.enums import AwardStatus
 from shenbao.awards.models import Award, Reconsideration, SelectionRun
@@ -47,8 +49,13 @@ from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.services.definitions import load_call_definition
 from shenbao.calls.services.roles import grant_program_role
 from shenbao.calls.services.status import change_call_status
+from shenbao.core.models import AuditEntry
+from shenbao.core.services.calendar import save_calendar_year
 from shenbao.core.workdays import WorkCalendar
 from shenbao.eligibility.engine import Outcome
+from shenbao.projects.models import Project
+from shenbao.projects.queries import target_rows
+from shenbao.projects.services.projects import start_projects, submit_report
 from shenbao.reviews.models import Assignment
 from shenbao.reviews.services.assignment import run_assignment
 from shenbao.reviews.services.entries import open_stage
@@ -423,8 +430,83 @@ def step_publish(call: Call, officer: User, apps: dict[str, Application], captur
     assert set(Agreement.objects.filter(award__call=call).values_list("deadline", "deadline_provisional")) == {
         (dt.date(2027, 1, 14), True)
     }
-    letters = {m.to[0]: m for m in mail.outbox if m.subject.startswith(("入选：", "未入选"))}
-    print("MAIL", sorted((m.to[0], m.subject[:6]) for m in mail.outbox))
+    selected = sorted(m.to[0] for m in mail.outbox if m.subject.startswith("入选："))
+    assert selected == sorted(f"{k}@example.com" for k in ("a1", "a2", "a3", "f1", "e1", "b2", "b3", "b5"))
+    assert sorted(m.to[0] for m in mail.outbox if "未入选" in m.body) == ["b1@example.com", "b4@example.com"]
+    staff = client_for(officer)
+    en = staff.get(f"/staff/calls/{call.code}/results/", headers=EN).content.decode()
+    assert "Agreements: 8 with a provisional deadline" in en
+
+
+REFUSED = "The results of this call have been published: the application can no longer be withdrawn."
+
+
+def step_after_publication(call: Call, officer: User, apps: dict[str, Application], capture: Callable[..., Any]) -> None:
+    """Withdrawal refused (web and API) with the reason; a grantee declines instead; no reserve offered
+    (the call does not allow it); entering 2027 recomputes the deadlines, never earlier."""
+    a1 = apps["a1"]
+    page = client_for(a1.applicant).post(f"/applications/{a1.pk}/withdraw/", {"reason": "不做了"}, headers=EN, follow=True)
+    assert REFUSED in page.content.decode()
+    api = APIClient()
+    api.force_authenticate(a1.applicant)
+    response = api.post(f"/api/v1/applications/{a1.pk}/withdraw/", {"reason": "不做了"}, format="json", headers=EN)
+    assert (response.status_code, response.json()["code"]) == (400, "withdrawal_refused")
+    a1.refresh_from_db()
+    assert a1.state == ApplicationState.CHECK_PASSED and a1.award.status == AwardStatus.PUBLISHED
+    a3 = apps["a3"]
+    agreement = Agreement.objects.get(award__application=a3)
+    with capture(execute=True):
+        client_for(a3.applicant).post(f"/agreements/{agreement.pk}/decline/", {"reason": "已获得其他资助", "confirm": "yes"})
+    agreement.refresh_from_db()
+    assert (agreement.status, agreement.decline_reason) == (AgreementStatus.DECLINED, "已获得其他资助")
+    assert Award.objects.get(application=a3).status == AwardStatus.REVOKED
+    assert not AuditEntry.objects.filter(action="shenbao.award.offered_to_reserve").exists()
+    assert Award.objects.filter(call=call).count() == 8  # nobody new: seed 003 offers no reserves
+    entry = AuditEntry.objects.get(action="shenbao.agreement.declined")
+    assert (entry.actor, entry.data["reason"]) == (a3.applicant, "已获得其他资助")
+    with capture(execute=True):
+        save_calendar_year(actor=officer, year=2027, holidays=[dt.date(2027, 1, 1)], makeup_workdays=[])
+    open_ones = Agreement.objects.filter(award__call=call).exclude(status=AgreementStatus.DECLINED)
+    assert set(open_ones.values_list("deadline", "deadline_provisional")) == {(dt.date(2027, 1, 15), False)}
+    en = client_for(officer).get(f"/staff/calls/{call.code}/results/", headers=EN).content.decode()
+    assert "provisional deadline" not in en
+
+
+def step_projects(call: Call, officer: User, apps: dict[str, Application]) -> Project:
+    """Every party signs; projects start with their KPI targets; 1.2's visits are split by side."""
+    signing = dt.datetime(2026, 12, 20, 10, 0, tzinfo=BEIJING)
+    for agreement in Agreement.objects.filter(award__call=call, status=AgreementStatus.PENDING).select_related("award__application"):
+        application = agreement.award.application
+        institution = register_user(email=f"io{application.pk}@example.com", password=None, name="单位管理员")
+        add_membership(user=institution, organisation=application.lead_organisation, role=MembershipRole.OFFICER)
+        confirm_agreement(agreement=agreement, party="pi", actor=application.applicant, now=signing)
+        confirm_agreement(agreement=agreement, party="institution", actor=institution, now=signing)
+        assert confirm_agreement(agreement=agreement, party="funder", actor=officer, now=signing).status == AgreementStatus.SIGNED
+    assert start_projects(call=call, actor=officer, start=dt.date(2027, 1, 1)) == 7
+    project = Project.objects.get(agreement__award__application=apps["e1"])
+    target = project.targets.get()
+    assert (target.code, target.per, target.parts, target.target) == ("kpi-1.2-visits", "each_side", ["chinese", "foreign"], 2.0)
+    pi = apps["e1"].applicant
+    submit_report(project=project, kind="midterm", actuals={"kpi-1.2-visits": {"chinese": 4, "foreign": 0}}, text="中方4人次", actor=pi)
+    (row,) = target_rows(project)
+    assert (row.actual, row.met, [(p.key, p.actual, p.met) for p in row.parts]) == (
+        4.0,
+        False,
+        [("chinese", 4.0, True), ("foreign", 0.0, False)],
+    )
+    return project
+
+
+def step_my_applications(apps: dict[str, Application], project: Project) -> None:
+    e1 = apps["e1"]
+    web = client_for(e1.applicant)
+    for headers in ({}, EN):
+        page = web.get("/me/applications/", headers=headers).content.decode()
+        assert f'href="/projects/{project.pk}/"' in page
+    api = APIClient()
+    api.force_authenticate(e1.applicant)
+    progress = api.get(f"/api/v1/applications/{e1.pk}/").json()["progress"]
+    print("PROGRESS", progress)
 
 
 def test_seed_003_whole_life(db: None, django_capture_on_commit_callbacks: Callable[..., Any]) -> None:
@@ -440,3 +522,6 @@ def test_seed_003_whole_life(db: None, django_capture_on_commit_callbacks: Calla
     step_review(call, officer, apps)
     step_selection(call, officer, apps)
     step_publish(call, officer, apps, django_capture_on_commit_callbacks)
+    step_after_publication(call, officer, apps, django_capture_on_commit_callbacks)
+    project = step_projects(call, officer, apps)
+    step_my_applications(apps, project)
