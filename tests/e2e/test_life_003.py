@@ -506,7 +506,21 @@ def step_my_applications(apps: dict[str, Application], project: Project) -> None
     api = APIClient()
     api.force_authenticate(e1.applicant)
     progress = api.get(f"/api/v1/applications/{e1.pk}/").json()["progress"]
-    print("PROGRESS", progress)
+    assert (progress["stage"], progress["label"]) == ("project_active", "项目：执行中")
+    assert [(step["code"], step["status"]) for step in progress["steps"]] == [
+        ("submitted", "done"),
+        ("formal_check", "done"),
+        ("stage:expert-review", "done"),
+        ("result", "done"),
+        ("agreement", "done"),
+        ("project", "current"),
+    ]
+    assert progress["links"]["project"] == f"/projects/{project.pk}/"
+    assert progress["links"]["agreement"] == f"/agreements/{project.agreement_id}/"
+    zh = web.get("/me/applications/").content.decode()
+    assert "项目：执行中" in zh and "形式审查已通过" not in zh
+    # Regression: the progress step "Result" read 读取结果 ("read the result", the form-import wording).
+    assert [step["label"] for step in progress["steps"] if step["code"] == "result"] == ["评审结果"]
 
 
 def test_seed_003_whole_life(db: None, django_capture_on_commit_callbacks: Callable[..., Any]) -> None:
