@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
-from collections import Counter
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -26,6 +26,10 @@ from rest_framework.test import APIClient
 from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
 from shenbao.accounts.models import Organisation, User
 from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user, update_profile
+from shenbao.agreements.enums import AgreementStatus
+from shenbao.agreements.models import Agreement
+from shenbao.agreements.services.agreements import confirm_agreement
+from shenbao.agreements.services.stages import publish_results_and_open_agreements
 from shenbao.applications.enums import ApplicationState
 from shenbao.applications.errors import DeadlinePassed
 from shenbao.applications.facts import check_application
@@ -34,10 +38,6 @@ from shenbao.applications.services.drafts import save_draft, start_application
 from shenbao.applications.services.formal_check import decide_formal_check
 from shenbao.applications.services.parts import add_partner, attach_file
 from shenbao.applications.services.submission import issue_late_token, submit_application
-from shenbao.agreements.enums import AgreementStatus
-from shenbao.agreements.models import Agreement
-from shenbao.agreements.services.agreements import confirm_agreement
-from shenbao.agreements.services.stages import publish_results_and_open_agreements
 from shenbao.awards.enums import AwardStatus
 from shenbao.awards.models import Award, Reconsideration, SelectionRun
 from shenbao.awards.services.reconsideration import decide_reconsideration
@@ -60,8 +60,8 @@ from shenbao.reviews.models import Assignment
 from shenbao.reviews.services.assignment import run_assignment
 from shenbao.reviews.services.entries import open_stage
 from tests.applications.fixtures import PDF
-from tests.reviews.fixtures import add_expert, score_all
 from tests.conftest import seed_data
+from tests.reviews.fixtures import add_expert, score_all
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 OPENS = dt.datetime(2026, 10, 15, 9, 0, tzinfo=BEIJING)
@@ -264,7 +264,14 @@ def _apply(call: Call) -> dict[str, Application]:
         apps[key] = draft(call, "1.1", user, title=title, english_title=english, partner=partner, country="NZ", months=24)
     e1 = person("e1@example.com", "陈刚", "Chen Gang", university("埃及合作大学"))
     apps["e1"] = draft(
-        call, "1.2", e1, title="尼罗河水资源", english_title="Nile Water Resources", partner="Cairo University", country="EG", months=24
+        call,
+        "1.2",
+        e1,
+        title="尼罗河水资源",
+        english_title="Nile Water Resources",
+        partner="Cairo University",
+        country="EG",
+        months=24,
     )
     # 1.5 / 1.6: joint laboratories; Egypt is an Arab state in Africa and may go through either.
     labs = [
@@ -278,16 +285,15 @@ def _apply(call: Call) -> dict[str, Application]:
         user = person(f"{key}@example.com", f"申请人{key}", f"Applicant {key.upper()}", university(f"{key}大学"))
         apps[key] = draft(call, direction, user, title=title, english_title=title, partner=partner, country=country, months=36)
     step_edges(call)
-    if True:
-        for key in ("a1", "a2", "a3", "a4", "e1", "b1"):
-            submit_application(application=apps[key], actor=apps[key].applicant, now=BEFORE)
-        # 1.5/1.6 exclusivity is about one applicant or one partner pair: applicant B2 is never refused
-        # because applicant B1 applied through 1.5 with another Egyptian partner.
-        assert outcome(apps["b2"], "exclusive-1.5-1.6") == (Outcome.PASS, "exclusivity_ok")
-        # The per-country cap of 1.5 warns the second Egyptian applicant and never blocks it.
-        assert outcome(apps["b4"], "per-country-1.5") == (Outcome.WARN, "country_taken_in_direction")
-        for key in ("b2", "b3", "b4", "b5"):
-            submit_application(application=apps[key], actor=apps[key].applicant, now=BEFORE)
+    for key in ("a1", "a2", "a3", "a4", "e1", "b1"):
+        submit_application(application=apps[key], actor=apps[key].applicant, now=BEFORE)
+    # 1.5/1.6 exclusivity is about one applicant or one partner pair: applicant B2 is never refused
+    # because applicant B1 applied through 1.5 with another Egyptian partner.
+    assert outcome(apps["b2"], "exclusive-1.5-1.6") == (Outcome.PASS, "exclusivity_ok")
+    # The per-country cap of 1.5 warns the second Egyptian applicant and never blocks it.
+    assert outcome(apps["b4"], "per-country-1.5") == (Outcome.WARN, "country_taken_in_direction")
+    for key in ("b2", "b3", "b4", "b5"):
+        submit_application(application=apps[key], actor=apps[key].applicant, now=BEFORE)
     return apps
 
 
@@ -304,7 +310,16 @@ def step_window(call: Call, officer: User, apps: dict[str, Application]) -> None
         a4.refresh_from_db()
         assert a4.state == ApplicationState.WITHDRAWN
         late = person("f1@example.com", "孙丽", "Sun Li", university("孙丽所在大学"))
-        f1 = draft(call, "1.1", late, title="草原生态", english_title="Grassland Ecology", partner="Lincoln University", country="NZ", months=24)
+        f1 = draft(
+            call,
+            "1.1",
+            late,
+            title="草原生态",
+            english_title="Grassland Ecology",
+            partner="Lincoln University",
+            country="NZ",
+            months=24,
+        )
     with pytest.raises(DeadlinePassed) as too_late:
         submit_application(application=f1, actor=late, now=AFTER)
     assert str(too_late.value) == "申报截止时间（2026-11-15 24:00（北京时间））已过，提交未被受理。"
@@ -314,12 +329,25 @@ def step_window(call: Call, officer: User, apps: dict[str, Application]) -> None
     issue_late_token(call=call, applicant=late, hours=48, reason="系统故障", actor=officer)
     web = client_for(late)
     page = web.get(f"/calls/{call.code}/apply/").content.decode()
-    assert "本征集当前不接受申报" not in page and "<button type=\"submit\">" in page
-    assert "<button type=\"submit\">Start an application</button>" in web.get(f"/calls/{call.code}/apply/", headers=EN).content.decode()
+    assert "本征集当前不接受申报" not in page and '<button type="submit">' in page
+    assert (
+        '<button type="submit">Start an application</button>'
+        in web.get(f"/calls/{call.code}/apply/", headers=EN).content.decode()
+    )
     response = web.post(f"/calls/{call.code}/apply/", {"direction": str(call.directions.get(code="1.1").pk)})
     started = Application.objects.filter(applicant=late).exclude(pk=f1.pk).get()
     assert response["Location"] == f"/applications/{started.pk}/"
-    draft(call, "1.1", late, title="草原生态二", english_title="Grassland Ecology II", partner="Lincoln University", country="NZ", months=24, started=started)
+    draft(
+        call,
+        "1.1",
+        late,
+        title="草原生态二",
+        english_title="Grassland Ecology II",
+        partner="Lincoln University",
+        country="NZ",
+        months=24,
+        started=started,
+    )
     web.post(f"/applications/{started.pk}/submit/", {"key": "once"})
     started.refresh_from_db()
     assert started.state == ApplicationState.SUBMITTED
@@ -350,7 +378,6 @@ def step_partner_list(call: Call, officer: User, apps: dict[str, Application]) -
     assert outcome(Application.objects.get(pk=apps["a1"].pk), "bilat-1.1") == (Outcome.PASS, "partner_submission_matches")
 
 
-
 def step_formal_check(call: Call, officer: User, apps: dict[str, Application]) -> None:
     """The call closes; the formal check fails Otago's (the partner's list disagrees); the applicant asks
     for 复审 on the web, staff uphold it and the application goes back to "passed"."""
@@ -363,7 +390,7 @@ def step_formal_check(call: Call, officer: User, apps: dict[str, Application]) -
     assert a2.state == ApplicationState.CHECK_FAILED
     pi = client_for(a2.applicant)
     assert "申请复审" in pi.get(f"/applications/{a2.pk}/").content.decode()
-    pi.post(f"/applications/{a2.pk}/reconsideration/", {"reason": "新方已更正为24个月，见附函。"})
+    pi.post(f"/applications/{a2.pk}/reconsideration/", {"reason": "合作方已更正为24个月，见附函。"})
     request = Reconsideration.objects.get(application=a2)
     decide_reconsideration(request=request, upheld=True, outcome="合作方已更正执行期，复审成立。", actor=officer)
     a2.refresh_from_db()
@@ -402,7 +429,11 @@ def step_selection(call: Call, officer: User, apps: dict[str, Application]) -> N
     assert chosen == {"1.1": ["a1", "a2", "a3", "late"], "1.2": ["e1"], "1.5": ["b3"], "1.6": ["b2", "b5"]}
     short = {s["group"]: s for s in run.result["shortfalls"]}
     assert len(short) == 19  # every direction is below its number: 17 of them have no application at all
-    assert {g: (s["ranked"], s["selected"], s["causes"], s["target"]) for g, s in short.items() if g in ("1.1", "1.2", "1.3", "1.5", "1.6")} == {
+    assert {
+        g: (s["ranked"], s["selected"], s["causes"], s["target"])
+        for g, s in short.items()
+        if g in ("1.1", "1.2", "1.3", "1.5", "1.6")
+    } == {
         "1.1": (4, 4, ["fewer_ranked"], 6),
         "1.2": (1, 1, ["fewer_ranked"], 15),
         "1.3": (0, 0, ["no_applications"], 5),
@@ -475,7 +506,9 @@ def step_after_publication(call: Call, officer: User, apps: dict[str, Applicatio
 def step_projects(call: Call, officer: User, apps: dict[str, Application]) -> Project:
     """Every party signs; projects start with their KPI targets; 1.2's visits are split by side."""
     signing = dt.datetime(2026, 12, 20, 10, 0, tzinfo=BEIJING)
-    for agreement in Agreement.objects.filter(award__call=call, status=AgreementStatus.PENDING).select_related("award__application"):
+    for agreement in Agreement.objects.filter(award__call=call, status=AgreementStatus.PENDING).select_related(
+        "award__application"
+    ):
         application = agreement.award.application
         institution = register_user(email=f"io{application.pk}@example.com", password=None, name="单位管理员")
         add_membership(user=institution, organisation=application.lead_organisation, role=MembershipRole.OFFICER)
@@ -487,7 +520,9 @@ def step_projects(call: Call, officer: User, apps: dict[str, Application]) -> Pr
     target = project.targets.get()
     assert (target.code, target.per, target.parts, target.target) == ("kpi-1.2-visits", "each_side", ["chinese", "foreign"], 2.0)
     pi = apps["e1"].applicant
-    submit_report(project=project, kind="midterm", actuals={"kpi-1.2-visits": {"chinese": 4, "foreign": 0}}, text="中方4人次", actor=pi)
+    submit_report(
+        project=project, kind="midterm", actuals={"kpi-1.2-visits": {"chinese": 4, "foreign": 0}}, text="中方4人次", actor=pi
+    )
     (row,) = target_rows(project)
     assert (row.actual, row.met, [(p.key, p.actual, p.met) for p in row.parts]) == (
         4.0,
