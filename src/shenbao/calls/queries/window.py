@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.calls.enums import CallStatus
 from shenbao.calls.models import Call
+from shenbao.core import present
+from shenbao.core.timeutil import end_of_day_label
 
 #: Statuses in which staff have closed the call: no token reopens it.
 CLOSED_BY_STAFF = frozenset({CallStatus.CLOSED, CallStatus.IN_REVIEW, CallStatus.DECIDED, CallStatus.ARCHIVED})
@@ -83,10 +85,19 @@ def local_time(call: Call, moment: dt.datetime | None) -> str:
     return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({call.timezone})"
 
 
+def deadline_text(call: Call) -> str:
+    """The deadline as the call states it and as the refused submission says it: "24:00" of its last
+    day ("2026-11-20 24:00 Beijing time"), never "00:00" of the day after, which reads a day late."""
+    if call.timezone == "Asia/Shanghai":
+        return present.beijing(call.deadline)
+    day, clock = end_of_day_label(call.deadline.astimezone(ZoneInfo(call.timezone)).replace(tzinfo=None))
+    return f"{day.isoformat()} {clock} ({call.timezone})"
+
+
 def window_reason_text(reason: WindowReason, call: Call, closes_at: dt.datetime | None = None) -> str:
     return str(REASON_TEXTS[reason]) % {
         "opens": local_time(call, call.opens_at),
-        "deadline": local_time(call, call.deadline),
+        "deadline": deadline_text(call),
         "until": local_time(call, closes_at),
     }
 
