@@ -37,7 +37,7 @@ from shenbao.accounts.models import Organisation, User
 from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user
 from shenbao.agreements.enums import AgreementStatus
 from shenbao.agreements.models import Agreement
-from shenbao.agreements.services.agreements import provisional_years
+from shenbao.agreements.services.agreements import agreement_terms, provisional_years
 from shenbao.agreements.services.stages import publish_results_and_open_agreements
 from shenbao.applications.enums import ApplicationState
 from shenbao.applications.errors import CallNotOpen, DeadlinePassed, NotEligible
@@ -211,9 +211,10 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
     sun = applicant("sun@example.com", "孙悦", D(1989, 5, 5), university)
     chen = applicant("chen@example.com", "陈静", D(1987, 9, 9), university)
 
-    with pytest.raises(CallNotOpen) as not_yet:  # a published call takes no applications until it is opened
-        start_application(call=call, direction=call.directions.first(), applicant=zhang, now=BEFORE)
-    assert str(not_yet.value) == "本征集当前不接受申报：本征集已发布，但尚未开始接收申报。"
+    with translation.override("zh-hans"):  # a published call takes no applications until it is opened
+        with pytest.raises(CallNotOpen) as not_yet:
+            start_application(call=call, direction=call.directions.first(), applicant=zhang, now=BEFORE)
+        assert str(not_yet.value) == "本征集当前不接受申报：本征集已发布，但尚未开始接收申报。"
     assert open_due_calls(now=OPENS - dt.timedelta(minutes=1)) == []
     assert open_due_calls(now=OPENS) == ["life-000"]
     call.refresh_from_db()
@@ -275,9 +276,10 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
     ]
 
     # ── 3. After the deadline: submission refused; a late-token holder starts and submits on the web ─
-    with pytest.raises(DeadlinePassed) as late:
-        submit_application(application=s1, actor=sun, now=DEADLINE)
-    assert late.value.code == "deadline_passed"
+    with translation.override("en"):
+        with pytest.raises(DeadlinePassed) as late:
+            submit_application(application=s1, actor=sun, now=DEADLINE)
+        assert str(late.value) == "The deadline (2026-11-20 24:00 Beijing time) has passed; the submission was refused."
     refused = web(sun).post(reverse("web:application_submit", args=[s1.pk]), {"key": "k1"}, headers=EN, follow=True)
     assert messages_of(refused) == ["The deadline (2026-11-20 24:00 Beijing time) has passed; the submission was refused."]
     s1.refresh_from_db()
@@ -325,7 +327,7 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
     )
     token.refresh_from_db()
     assert token.used_at is not None
-    assert mail.outbox[-1].to == ["chen@example.com"]
+    assert (mail.outbox[-1].to, mail.outbox[-1].subject) == (["chen@example.com"], f"申报书已收到：{c1.receipt_number}")
 
     # ── 4. Review cannot open while the call takes applications; the call closes ──────────────────
     stage = ReviewStage.objects.get(call=call, code="expert-committee")
@@ -476,8 +478,13 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
     listing_zh = page(staff_en, reverse("web:call_agreements", args=[call.code]), ZH)
     assert "暂定截止日：4 个。" in listing_zh and "2027-01-14 (暂定)" in listing_zh
     assert provisional_years() == {2027: 4}
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    calendar_admin = reverse("admin:core_workcalendaryear_changelist")
+    assert "4 provisional deadline(s) wait for 2027" in page(web(admin), calendar_admin, EN)
 
     # ── 10. One grantee declines the award with a reason (seed 000 keeps no reserves: none offered) ─
+    terms = agreement_terms(call)
+    assert terms is not None and terms.offer_to_reserve is False  # and selection.reserve_list: false
     declined = agreements[w1.pk]
     wang_web = web(wang)
     assert "data-decline" in page(wang_web, reverse("web:agreement", args=[declined.pk]), ZH)
@@ -498,7 +505,6 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
     assert mail.outbox[0].subject == f"资助已放弃：{w1.receipt_number}"
 
     # ── 11. The year 2027 is entered: the deadlines are computed again, never earlier ───────────────
-    admin = UserFactory(is_staff=True, is_superuser=True)
     mail.outbox.clear()
     new_year = [D(2027, 1, 1), D(2027, 1, 2), D(2027, 1, 3)]  # 元旦: Friday to Sunday, no make-up working day
     with run_mail(execute=True):
@@ -513,6 +519,7 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
     )
     assert sorted(m.to[0] for m in mail.outbox) == ["chen@example.com", "zhang@example.com", "zhao@example.com"]
     assert provisional_years() == {}
+    assert "provisional deadline" not in page(web(admin), calendar_admin, EN)
     assert "data-provisional-warning" not in page(staff_en, reverse("web:call_agreements", args=[call.code]), EN)
 
     # ── 12. Every party signs, in any order, on the web ─────────────────────────────────────────────
