@@ -609,5 +609,16 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
         "Agreement: Declined by the PI",
         {"results": links["results"], "agreement": f"/agreements/{declined.pk}/"},
     )
+    # Regression: the result step said "Revoked", as if the funder had taken the award away.
+    assert [(x["code"], x["status"], x["detail"]) for x in declined_progress["steps"]][3:] == [
+        ("result", "failed", "Award declined"),
+        ("agreement", "failed", "Declined by the PI"),
+        ("project", "skipped", ""),
+    ]
+    wang_detail = page(wang_web, reverse("web:application", args=[w1.pk]), ZH)
+    # Regression: the step was named 读取结果 ("reading the result", the form import's word).
+    assert (
+        '<li class="step step-failed" data-step="result" data-status="failed"><strong>结果</strong> · 已放弃资助' in wang_detail
+    )
     # The one whose 复审 was upheld went all the way too.
     assert api(zhao).get(f"/api/v1/applications/{d1.pk}/").json()["progress"]["stage"] == "project_active"
