@@ -72,6 +72,7 @@ from shenbao.reviews.models import Assignment, StageEntry
 from shenbao.reviews.queries.ranking import stage_ranking
 from shenbao.reviews.services.assignment import run_assignment
 from shenbao.reviews.services.entries import open_stage
+from shenbao.reviews.services.reviews import review_for
 from tests.applications.fixtures import XIAOMI_VALUES, docx_bytes
 from tests.conftest import seed_data
 from tests.factories import UserFactory
@@ -391,12 +392,27 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
         text = page(zhao_web, reverse("web:application", args=[d1.pk]), headers)
         assert f'<li data-reconsideration="{request.pk}">{upheld}</li>' in text
         assert "异议成立" not in text
-    for email in ("ai@example.com", "battery@example.com", "general@example.com"):
-        add_expert(call, email, officer=officer)
+    experts = [
+        add_expert(call, email, officer=officer) for email in ("ai@example.com", "battery@example.com", "general@example.com")
+    ]
     outcome = run_assignment(stage=stage, actor=officer)
     assert (outcome.created, outcome.short) == (15, 0)  # seed 000 does not say: three reviewers each
     marks = {z1.pk: 9, w1.pk: 8, c1.pk: 7, z3.pk: 5, d1.pk: 8}
-    for assignment in Assignment.objects.filter(stage=stage):
+    # The model expert scores Zhang's proposal on the review pages; the rest is scored through the service.
+    expert_web = web(experts[0])
+    on_web = Assignment.objects.get(stage=stage, reviewer=experts[0], application=z1)
+    assert f'data-assignment="{on_web.pk}"' in page(expert_web, reverse("web:my_reviews"), ZH)
+    for headers, criterion in ((ZH, "申请方案的创新性和可行性"), (EN, "Innovation and feasibility of the proposal")):
+        assert criterion in page(expert_web, reverse("web:assignment", args=[on_web.pk]), headers)
+    scores = {f"score-{code}": "9" for code in ("innovation-feasibility", "plan-and-output-value", "team-capacity")}
+    response = expert_web.post(
+        reverse("web:assignment_save", args=[on_web.pk]),
+        {"version": review_for(on_web).version, "action": "submit", "confidence": "4", **scores},
+        headers=EN,
+        follow=True,
+    )
+    assert messages_of(response) == ["Your review was submitted. Thank you."]
+    for assignment in Assignment.objects.filter(stage=stage).exclude(pk=on_web.pk):
         score_all(assignment, marks[assignment.application_id])
     ranking = stage_ranking(stage)
     rows = {g: [(r.application.title, r.ranked.rank, r.aggregate.value) for r in rs] for g, rs in ranking.groups.items()}
@@ -409,6 +425,13 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
         ],
         "XM-T2": [("钠离子电池正极材料", 1, 80.0)],
     }
+    for headers in (ZH, EN):
+        ranked = page(staff_web, reverse("web:stage_ranking", args=[stage.pk]), headers)
+        positions = [
+            ranked.index(t)
+            for t in ("端侧大模型的高效推理", "端侧推理的稀疏注意力", "端侧模型的隐私保护推理", "端侧多模态模型的压缩")
+        ]
+        assert positions == sorted(positions)
 
     # ── 7. Selection, approval, results published with the agreements opened, letters mailed ──────
     # Every ranked proposal fits (seed 000 fixes no number); the committee leaves out the weakest.
