@@ -347,8 +347,8 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
     assert f'<button type="submit" disabled title="{still_open}">' in review_page
     change_call_status(call=call, to=CallStatus.CLOSED, actor=officer, reason="申报截止，延期提交已完成")
     assert call.status == CallStatus.CLOSED
-    with pytest.raises(DeadlinePassed):  # the token no longer opens a call staff have closed
-        submit_application(application=s1, actor=sun)
+    with pytest.raises(DeadlinePassed):  # closed by staff: nothing more comes in, whatever the clock says
+        submit_application(application=s1, actor=sun, now=BEFORE)
 
     # ── 5. Formal check: one fails; 复审 requested and upheld puts it back where the decision sends it ─
     staff_web = web(officer)
