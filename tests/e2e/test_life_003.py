@@ -555,7 +555,7 @@ def step_my_applications(apps: dict[str, Application], project: Project) -> None
     zh = web.get("/me/applications/").content.decode()
     assert "项目：执行中" in zh and "形式审查已通过" not in zh
     # Regression: the progress step "Result" read 读取结果 ("read the result", the form-import wording).
-    assert [step["label"] for step in progress["steps"] if step["code"] == "result"] == ["评审结果"]
+    assert [step["label"] for step in progress["steps"] if step["code"] == "result"] == ["结果"]
 
 
 def test_seed_003_whole_life(db: None, django_capture_on_commit_callbacks: Callable[..., Any]) -> None:

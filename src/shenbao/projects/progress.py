@@ -182,11 +182,14 @@ def progress_of(application: Application) -> Progress:
     if award is not None and award.status in _AWARDED:
         add("result", result_label, DONE, _award_detail(award))
     elif award is not None:
+        # The PI's decline revokes the award (agreements.services.reserves.decline_award): the PI gave
+        # it up, nobody took it away, so the step says so rather than "Revoked".
+        declined = award.status == DECLINED or (agreement is not None and agreement.status == AgreementStatus.DECLINED)
         add(
             "result",
             result_label,
             FAILED,
-            str(award.get_status_display()) if award.status != DECLINED else pgettext("progress", "Award declined"),
+            pgettext("progress", "Award declined") if declined else str(award.get_status_display()),
         )
     elif not_selected:
         add("result", result_label, FAILED, pgettext("progress", "Not selected"))

@@ -211,6 +211,7 @@ def _eligibility_context(application: Application) -> dict[str, Any]:
         "summary": summary,
         "missing_fields": missing,
         "window": window,
+        "in_time": in_time,
         "can_submit": summary.can_submit and not missing and in_time,
         "blocking": [r for r in results if r.outcome == Outcome.FAIL],
     }
