@@ -406,17 +406,18 @@ def test_seed_001_life_from_registration_to_published_prizes(
     assert "/decline/" not in page and "data-decline" not in page
 
     # "My applications" shows the furthest stage, in both languages, and the API's progress agrees.
-    for headers, label in ((ZH, "已获资助"), (EN, "Awarded")):
+    for headers, label in ((ZH, "已入选"), (EN, "Awarded")):
         listing = pi.get(reverse("web:my_applications"), headers=headers).content.decode()
         row = listing.split(f'data-application="{winner.pk}"')[1].split("</tr>")[0]
         assert 'data-stage="awarded"' in row and label in row
         assert f'href="{reverse("web:application", args=[winner.pk])}"' in row
         assert f'href="{reverse("web:call_results", args=[call.code])}"' in row
-        assert "agreement" not in row.lower() and "协议" not in row
+        assert '<td class="next">—</td>' in row and "agreement" not in row.lower() and "协议" not in row
     progress = api_for(winner.applicant).get(f"/api/v1/applications/{winner.pk}/", headers=EN).json()["progress"]
     assert (progress["stage"], progress["label"]) == ("awarded", "Awarded")
     assert progress["links"] == {"results": reverse("web:call_results", args=[call.code])}
-    assert "agreement" not in progress["next"].lower()
+    # Regression: "the agreement will be opened for signing" was promised where the call has none.
+    assert progress["next"] == ""
     steps = {s["code"]: s["status"] for s in progress["steps"]}
     assert steps["stage:track"] == steps["stage:finals"] == steps["result"] == "done"
 
