@@ -52,14 +52,16 @@ from shenbao.calls.services.definitions import load_call_definition
 from shenbao.core.models import AuditEntry
 from shenbao.core.services.calendar import save_calendar_year
 from shenbao.core.workdays import WorkCalendar
+from shenbao.projects.progress import progress_of
 from shenbao.reviews.enums import EntryStatus
 from shenbao.reviews.models import Assignment, StageEntry
+from shenbao.reviews.services.advancement import advance_stage
 from shenbao.reviews.services.assignment import run_assignment
 from shenbao.reviews.services.entries import open_stage
 from tests.applications.fixtures import close_submissions
 from tests.conftest import seed_data
 from tests.e2e.test_review_flows import ranking_rows, staff
-from tests.reviews.fixtures import add_expert, score_all
+from tests.reviews.fixtures import add_expert, checked_application, score_all
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 EN = {"accept-language": "en"}
@@ -419,6 +421,8 @@ def test_seed_001_life_from_registration_to_published_prizes(
     assert progress["next"] == ""
     steps = {s["code"]: s["status"] for s in progress["steps"]}
     assert steps["stage:track"] == steps["stage:finals"] == steps["result"] == "done"
+    timeline = pi.get(reverse("web:application", args=[winner.pk]), headers=EN).content.decode()
+    assert 'data-step="result" data-status="done"' in timeline
 
     loser = apps["半导体迟交"]
     row = client_for(loser.applicant).get(reverse("web:my_applications"), headers=EN).content.decode()
@@ -501,3 +505,33 @@ def test_seed_001_with_agreement_terms_added_declines_and_recomputes_a_provision
     assert declined["stage"] == "agreement_declined"
     assert {s["code"]: s["status"] for s in declined["steps"]}["result"] == "failed"
     assert timezone.now() > DEADLINE  # the pages above were read after the deadline, as the walk assumes
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason=(
+        "progress_of lists an 'agreement' and a 'project' step, waiting, for a call without agreement terms "
+        "(seed 001): steps that never come.  Omitting them contradicts tests/projects/test_progress.py, which "
+        "expects them on seed 003 (also without terms): a decision for the lead, not made here."
+    ),
+)
+def test_seed_001_progress_shows_no_agreement_step_for_a_call_without_agreements(db: None) -> None:
+    call = load(definition_data())
+    officer = staff(call)
+    winner = checked_application(call, direction="SME202302", title="机器人一", email="robot@example.com")
+    close_submissions(call, officer)
+    track = ReviewStage.objects.get(call=call, code="track")
+    finals = ReviewStage.objects.get(call=call, code="finals")
+    open_stage(stage=track, actor=officer)
+    add_expert(call, "judge@example.com", officer=officer)
+    for stage in (track, finals):
+        if stage == finals:
+            assert advance_stage(stage=track, actor=officer, tier_counts=TRACK_COUNTS).advanced == 1
+        run_assignment(stage=stage, actor=officer, k=1)
+        for a in Assignment.objects.filter(stage=stage):
+            score_all(a, 9)
+    approve_run(run=run_selection(call=call, actor=officer, tier_counts=FINALS_COUNTS), actor=officer)
+    publish_results_and_open_agreements(call=call, actor=officer, now=PUBLISHED)
+    steps = [s.code for s in progress_of(Application.objects.get(pk=winner.pk)).steps]
+    assert steps == ["submitted", "formal_check", "stage:track", "stage:finals", "result"]
