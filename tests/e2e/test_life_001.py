@@ -190,10 +190,16 @@ def walk_to_publication(django_capture_on_commit_callbacks: Callable[..., Any]) 
         assert "答辩人员应由高校学生担任" in str(not_eligible.value)
     refused.refresh_from_db()
     assert refused.state == ApplicationState.DRAFT
-    panel = client_for(refused.applicant).get(reverse("web:application_eligibility", args=[refused.pk]), headers=EN)
-    assert "presenter" in panel.content.decode().lower() and "You can submit." not in panel.content.decode()
+    refused_pi = client_for(refused.applicant)
+    for headers, line in (
+        (EN, '<span class="badge">Fail</span> Presenters must be: student.</li>'),
+        (ZH, '<span class="badge">不通过</span> 答辩人须为：学生。</li>'),
+    ):
+        panel = refused_pi.get(reverse("web:application_eligibility", args=[refused.pk]), headers=headers).content.decode()
+        assert f'<li class="outcome-fail" data-rule="team-composition">{line}' in panel
 
-    # One team withdraws before the deadline (on the web: the page offers it, with a reason).
+    # One team withdraws before the deadline, on the web (the page offers it, with a reason).  Withdrawal
+    # asks for no window (it is open until the results are published), so the page read today will do.
     withdrawn = register_team(call, WITHDRAWN[0], WITHDRAWN[1], now=SEPTEMBER)
     submit_application(application=withdrawn, actor=withdrawn.applicant, now=SEPTEMBER)
     pi = client_for(withdrawn.applicant)
@@ -357,8 +363,14 @@ def walk_to_publication(django_capture_on_commit_callbacks: Callable[..., Any]) 
     # --- call-wide selection into prize tiers, approval, publication ----------------------------
     run = run_selection(call=call, actor=officer, tier_counts=FINALS_COUNTS)
     approve_run(run=run, actor=officer)
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         notice, opened = publish_results_and_open_agreements(call=call, actor=officer, now=PUBLISHED)
+    # Every team judged in the contest gets a letter naming its prize, or saying it won none.
+    letters = {Application.objects.get(call=call, applicant__email=m.to[0]).title: m.body for m in mail.outbox}
+    assert sorted(letters) == sorted(marks)
+    assert "奖项等级：一等奖。" in letters["机器人一"] and "奖项等级：三等奖。" in letters["新能源一"]
+    assert {t for t, body in letters.items() if "您的申请本次未入选。" in body} == {"信息三", "信息四", "半导体迟交"}
     assert notice.starts_at == PUBLISHED
     assert opened == 0 and not Agreement.objects.exists()  # seed 001: certificates and prize money, nothing to sign
     awards = {a.application.title: (a.tier, a.status) for a in Award.objects.select_related("application")}
