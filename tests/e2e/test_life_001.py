@@ -213,24 +213,29 @@ def walk_to_publication(django_capture_on_commit_callbacks: Callable[..., Any]) 
     # reads the clock (it takes no ``now``), so the clock is set to September for this one call.
     track = ReviewStage.objects.get(call=call, code="track")
     finals = ReviewStage.objects.get(call=call, code="finals")
-    with (
-        translation.override("zh-hans"),
-        mock.patch("django.utils.timezone.now", return_value=SEPTEMBER),
-        pytest.raises(StageNotYetPossible) as early,
-    ):
-        open_stage(stage=track, actor=officer)
-    assert str(early.value) == "截止时间（2026-10-01 00:00 (Asia/Shanghai)）之前仍在接收申报；请先关闭征集。"
+    desk = client_for(officer)
+    with mock.patch("django.utils.timezone.now", return_value=SEPTEMBER):
+        with translation.override("zh-hans"), pytest.raises(StageNotYetPossible) as early:
+            open_stage(stage=track, actor=officer)
+        assert str(early.value) == "截止时间（2026-10-01 00:00 (Asia/Shanghai)）之前仍在接收申报；请先关闭征集。"
+        overview = desk.get(reverse("web:review_overview", args=[call.code]), headers=EN).content.decode()
+        reason = (
+            "Applications are still being submitted until the deadline (2026-10-01 00:00 (Asia/Shanghai)); close the call first."
+        )
+        assert f'<p class="help" data-not-ready="review">{reason}</p>' in overview
+        assert f'disabled title="{reason}"' in overview
+        desk.post(reverse("web:stage_open", args=[track.pk]))  # the button disabled, the server refuses alike
     assert not StageEntry.objects.exists()
 
     # --- the deadline ---------------------------------------------------------------------------
     latecomer = register_user(email="late@example.com", password="pass-Word-123", name="迟到的老师")
     late_university = university("迟到")
     add_membership(user=latecomer, organisation=late_university)
-    with pytest.raises(CallNotOpen) as closed:
+    with translation.override("en"), pytest.raises(CallNotOpen) as closed:
         start_application(
             call=call, direction=call.directions.get(code=LATE[1]), applicant=latecomer, now=DEADLINE + dt.timedelta(minutes=1)
         )
-    with translation.override("en"):
+    with translation.override("en"):  # the reason is put in words when refused, the sentence around it when read
         assert str(closed.value) == (
             "This call is not open for applications: The deadline (2026-10-01 00:00 (Asia/Shanghai)) has passed."
         )
@@ -273,7 +278,6 @@ def walk_to_publication(django_capture_on_commit_callbacks: Callable[..., Any]) 
     call.refresh_from_db()
     with pytest.raises(DeadlinePassed):  # the token no longer helps once staff closed the call
         submit_application(application=refused, actor=refused.applicant)
-    desk = client_for(officer)
     failed = apps[RECONSIDERED[0]]
     desk.post(
         reverse("web:formal_check_decide", args=[call.code]),
@@ -499,6 +503,11 @@ def test_seed_001_with_agreement_terms_added_declines_and_recomputes_a_provision
         save_calendar_year(actor=None, year=2027, holidays=[D(2027, 1, 1)], makeup_workdays=[])
     open_ones = Agreement.objects.exclude(status=AgreementStatus.DECLINED)
     assert set(open_ones.values_list("deadline", "deadline_provisional")) == {(D(2027, 1, 15), False)}
+    recomputed = AuditEntry.objects.filter(action="shenbao.agreement.deadline_recomputed")
+    assert (
+        sorted((e.data["before"], e.data["deadline"], e.data["year"]) for e in recomputed)
+        == [("2027-01-14", "2027-01-15", 2027)] * 4
+    )  # later by the New Year holiday; a recomputation never moves a sent day earlier (test_agreement_provisional)
     assert len(mail.outbox) == 4
     assert "data-provisional-warning" not in desk.get(f"/staff/calls/{call.code}/agreements/").content.decode()
 
