@@ -28,10 +28,13 @@ class EvidenceTooLarge(DomainError):
 class WithdrawalRefused(DomainError):
     code = "withdrawal_refused"
 
-    def __init__(self) -> None:
+    def __init__(self, *, declinable: bool = True) -> None:
+        # Declining goes through the agreement: where the call has none, the message offers no such path.
         super().__init__(
             _(
                 "The results of this call have been published: the application can no longer be withdrawn. "
                 "An awarded applicant declines the award instead."
             )
+            if declinable
+            else _("The results of this call have been published: the application can no longer be withdrawn.")
         )

@@ -104,7 +104,10 @@ def progress_of(application: Application) -> Progress:
     stages = [s for s in call.stages.all() if s.kind != StageKind.FORMAL_CHECK]
     decisions = sorted(application.formal_checks.all(), key=lambda d: d.decided_at)
     decision = decisions[-1] if decisions else None
-    endorsement = current_definition(call).call.institution_endorsement
+    definition = current_definition(call)
+    endorsement = definition.call.institution_endorsement
+    # A call without agreement terms (seed 001: certificates and prize money) opens no agreement.
+    agreements = definition.agreement is not None and definition.agreement.required
 
     steps: list[Step] = []
     ended = False  # an earlier step closed the road: later ones are skipped
@@ -212,7 +215,15 @@ def progress_of(application: Application) -> Progress:
         add("project", pgettext("progress", "Project"), WAITING)
 
     furthest, label, next_step = _furthest(
-        application, award, agreement, project, last_entry, not_selected=not_selected, endorsement=endorsement, language=language
+        application,
+        award,
+        agreement,
+        project,
+        last_entry,
+        not_selected=not_selected,
+        endorsement=endorsement,
+        agreements=agreements,
+        language=language,
     )
     return Progress(
         stage=furthest,
@@ -242,6 +253,7 @@ def _furthest(
     *,
     not_selected: bool,
     endorsement: bool,
+    agreements: bool,
     language: str,
 ) -> tuple[str, str, str]:
     """(stage code, what the list shows, what comes next) for the furthest point reached."""
@@ -267,7 +279,7 @@ def _furthest(
             return (
                 "awarded",
                 pgettext("progress", "Awarded"),
-                _("The agreement will be opened for signing; you will be told by e-mail."),
+                _("The agreement will be opened for signing; you will be told by e-mail.") if agreements else "",
             )
         if award.status == DECLINED:
             return "award_declined", pgettext("progress", "Award declined"), ""

@@ -24,7 +24,14 @@ from shenbao.awards.enums import AwardStatus
 from shenbao.awards.errors import WithdrawalRefused
 from shenbao.awards.models import Award
 from shenbao.awards.queries.readiness import results_published
+from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
+
+
+def _declinable(application: Application) -> bool:
+    """Whether an award of the call can be declined (through its agreement: only where the call has one)."""
+    terms = current_definition(application.call).agreement
+    return terms is not None and terms.required
 
 
 def may_withdraw(application: Application) -> tuple[bool, str]:
@@ -32,7 +39,7 @@ def may_withdraw(application: Application) -> tuple[bool, str]:
     if application.state not in WITHDRAWABLE_STATES:
         return False, ""
     if results_published(application.call_id):
-        return False, str(WithdrawalRefused())
+        return False, str(WithdrawalRefused(declinable=_declinable(application)))
     return True, ""
 
 
@@ -40,7 +47,7 @@ def may_withdraw(application: Application) -> tuple[bool, str]:
 def withdraw_application(*, application: Application, actor: Any, reason: str = "") -> None:
     locked = Application.objects.select_for_update().get(pk=application.pk)
     if results_published(locked.call_id):
-        raise WithdrawalRefused()
+        raise WithdrawalRefused(declinable=_declinable(locked))
     _withdraw(application=locked, actor=actor, reason=reason)
     award = Award.objects.filter(application=locked, status=AwardStatus.APPROVED).select_related("call").first()
     if award is not None:
