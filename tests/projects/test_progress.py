@@ -27,7 +27,9 @@ from shenbao.awards.enums import AwardStatus
 from shenbao.awards.models import Award
 from shenbao.awards.services.decisions import approve_run, publish_results
 from shenbao.awards.services.selection import run_selection
+from shenbao.calls.definition.load import parse_definition
 from shenbao.calls.models import Call
+from shenbao.calls.services.definitions import load_call_definition
 from shenbao.projects.models import Project
 from shenbao.projects.progress import progress_of, with_progress
 from shenbao.projects.services.projects import start_projects
@@ -45,6 +47,12 @@ def _statuses(application: Application) -> dict[str, tuple[str, str]]:
 @pytest.fixture
 def approved(ranked: tuple[Call, User]) -> tuple[Call, User]:  # noqa: F811
     call, officer = ranked
+    # Seed 003's draft guide states no 任务书 terms; the program office gives them before results
+    # (a call without agreement terms shows no agreement or project step at all).
+    data = call.definition
+    data["agreement"] = {"required": True, "deadline": {"working_days": 30, "from_event": "results_published"}}
+    load_call_definition(definition=parse_definition(data))
+    call.refresh_from_db()
     approve_run(run=run_selection(call=call, actor=officer), actor=officer)
     return call, officer
 

@@ -200,18 +200,22 @@ def progress_of(application: Application) -> Progress:
         add("result", result_label, WAITING)
     # Agreement
     if agreement is not None:
-        status = {AgreementStatus.SIGNED: DONE, AgreementStatus.PENDING: CURRENT}.get(agreement.status, FAILED)
+        status = {
+            AgreementStatus.SIGNED: DONE,
+            AgreementStatus.PENDING: CURRENT,
+            AgreementStatus.OVERDUE: CURRENT,  # past its day, waiting for staff to extend or forfeit it
+        }.get(agreement.status, FAILED)
         detail = str(agreement.get_status_display())
         if status == CURRENT and agreement.deadline:
             detail = _("Sign by %(date)s") % {"date": agreement.deadline.isoformat()}
         add("agreement", pgettext("progress", "Agreement"), status, detail, agreement.signed_at)
-    else:
+    elif agreements:  # a call without agreement terms (seed 001) never reaches these two steps
         add("agreement", pgettext("progress", "Agreement"), WAITING)
     # Project
     if project is not None:
         status = {ProjectStatus.COMPLETED: DONE, ProjectStatus.TERMINATED: FAILED}.get(project.status, CURRENT)
         add("project", pgettext("progress", "Project"), status, str(project.get_status_display()), project.start_date)
-    else:
+    elif agreements:
         add("project", pgettext("progress", "Project"), WAITING)
 
     furthest, label, next_step = _furthest(
