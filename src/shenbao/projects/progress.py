@@ -104,7 +104,10 @@ def progress_of(application: Application) -> Progress:
     stages = [s for s in call.stages.all() if s.kind != StageKind.FORMAL_CHECK]
     decisions = sorted(application.formal_checks.all(), key=lambda d: d.decided_at)
     decision = decisions[-1] if decisions else None
-    endorsement = current_definition(call).call.institution_endorsement
+    definition = current_definition(call)
+    endorsement = definition.call.institution_endorsement
+    # An award collection (seed 004: certificates and trophies) signs no agreement: none is promised.
+    signs_agreements = definition.agreement is not None and definition.agreement.required
 
     steps: list[Step] = []
     ended = False  # an earlier step closed the road: later ones are skipped
@@ -209,7 +212,15 @@ def progress_of(application: Application) -> Progress:
         add("project", pgettext("progress", "Project"), WAITING)
 
     furthest, label, next_step = _furthest(
-        application, award, agreement, project, last_entry, not_selected=not_selected, endorsement=endorsement, language=language
+        application,
+        award,
+        agreement,
+        project,
+        last_entry,
+        not_selected=not_selected,
+        endorsement=endorsement,
+        signs_agreements=signs_agreements,
+        language=language,
     )
     return Progress(
         stage=furthest,
@@ -239,6 +250,7 @@ def _furthest(
     *,
     not_selected: bool,
     endorsement: bool,
+    signs_agreements: bool,
     language: str,
 ) -> tuple[str, str, str]:
     """(stage code, what the list shows, what comes next) for the furthest point reached."""
@@ -261,6 +273,8 @@ def _furthest(
         return f"agreement_{agreement.status}", label, ""
     if award is not None:
         if award.status in _AWARDED:
+            if not signs_agreements:
+                return "awarded", pgettext("progress", "Awarded"), _("The results are published; this call signs no agreement.")
             return (
                 "awarded",
                 pgettext("progress", "Awarded"),
