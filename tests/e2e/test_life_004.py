@@ -41,7 +41,7 @@ from shenbao.awards.enums import AwardStatus, RunStatus
 from shenbao.awards.errors import SelectionError, WithdrawalRefused
 from shenbao.awards.models import Award, Reconsideration
 from shenbao.awards.services.decisions import approve_run
-from shenbao.awards.services.reconsideration import decide_reconsideration, request_reconsideration
+from shenbao.awards.services.reconsideration import request_reconsideration
 from shenbao.awards.services.selection import run_selection
 from shenbao.awards.services.withdrawal import withdraw_application
 from shenbao.calls.definition.load import parse_definition
@@ -259,9 +259,10 @@ def test_seed_004_whole_life(load_seed: Any, django_capture_on_commit_callbacks:
     maker = create_organisation(name={"zh-hans": "新势力硬件有限公司", "en": "New Force Hardware"}, type=OrgType.ENTERPRISE)
     holder = entrant("pm@newforce.example.com", maker)
     apply_url = f"/calls/{CODE}/apply/"
+    # Regression: the page said "2025-11-21 00:00" where the call and the refusal say 20 November 24:00.
     for language, reason in (
-        ("zh-hans", "申报截止时间（2025-11-21 00:00 (Asia/Shanghai)）已过。"),
-        ("en", "The deadline (2025-11-21 00:00 (Asia/Shanghai)) has passed."),
+        ("zh-hans", "申报截止时间（2025-11-20 24:00 (Asia/Shanghai)）已过。"),
+        ("en", "The deadline (2025-11-20 24:00 (Asia/Shanghai)) has passed."),
     ):
         page = client_for(holder, language).get(apply_url).content.decode()
         assert reason in page and '<button type="submit" disabled>' in page
@@ -310,11 +311,11 @@ def test_seed_004_whole_life(load_seed: Any, django_capture_on_commit_callbacks:
     # -- The call closes; the formal check fails one entry ------------------------------------------
     with translation.override("zh-hans"):
         assert review_readiness(call, now=ENTERED).reason == (
-            "截止时间（2025-11-21 00:00 (Asia/Shanghai)）之前仍在接收申报；请先关闭征集。"
+            "截止时间（2025-11-20 24:00 (Asia/Shanghai)）之前仍在接收申报；请先关闭征集。"
         )
     with translation.override("en"):
         assert review_readiness(call, now=ENTERED).reason == (
-            "Applications are still being submitted until the deadline (2025-11-21 00:00 (Asia/Shanghai)); close the call first."
+            "Applications are still being submitted until the deadline (2025-11-20 24:00 (Asia/Shanghai)); close the call first."
         )
     change_call_status(call=call, to="closed", actor=officer, reason="征集报名截止")
     entries = [engine, service, rival, zhangjiang, media, late_entry]
@@ -323,18 +324,28 @@ def test_seed_004_whole_life(load_seed: Any, django_capture_on_commit_callbacks:
     decide_formal_check(applications=[zhangjiang], outcome="fail", reason="申报表缺少园区主管单位盖章", actor=officer)
     zhangjiang.refresh_from_db()
     assert zhangjiang.state == ApplicationState.CHECK_FAILED
-    # Seed 004 offers no 复审: asking is refused on the seed's own terms.
+    # Seed 004 offers no 复审: asking is refused on the seed's own terms, on the page and in the service.
+    park_web = client_for(park_user)
+    ask_url = f"/applications/{zhangjiang.pk}/reconsideration/"
+    page = park_web.post(ask_url, {"reason": "盖章页在附件第 3 页"}, follow=True)
+    assert [str(m) for m in page.context["messages"]] == ["该申请目前不能申请复审。"]
     with translation.override("zh-hans"), pytest.raises(SelectionError) as no_review:
         request_reconsideration(application=zhangjiang, reason="盖章页在附件第 3 页", actor=park_user)
-    assert str(no_review.value) == "该申请目前不能申请复审。"
+    assert (str(no_review.value), Reconsideration.objects.count()) == ("该申请目前不能申请复审。", 0)
     call = with_terms(_reconsideration_reserves_and_places)
-    request = request_reconsideration(application=zhangjiang, reason="盖章页在附件第 3 页", actor=park_user)
+    page = park_web.post(ask_url, {"reason": "盖章页在附件第 3 页"}, follow=True)
+    assert [str(m) for m in page.context["messages"]] == ["您的复审申请已收到。"]
+    request = Reconsideration.objects.get(application=zhangjiang)
+    assert (request.kind, request.reason) == ("formal_check", "盖章页在附件第 3 页")
 
     # -- 初审: not while applications may come in; the chair signs the shortlist ------------------
     screening = ReviewStage.objects.get(call=call, code="screening")
     final = ReviewStage.objects.get(call=call, code="final")
     assert open_stage(stage=screening, actor=officer) == 5
-    decide_reconsideration(request=request, upheld=True, outcome="盖章页已核实，形式审查通过。", actor=officer)
+    client_for(officer).post(
+        f"/staff/calls/{CODE}/results/act/",
+        {"action": "reconsider", "request": request.pk, "upheld": "yes", "outcome": "盖章页已核实，形式审查通过。"},
+    )
     zhangjiang.refresh_from_db()
     assert zhangjiang.state == ApplicationState.CHECK_PASSED  # 复审成立: back into the first review stage
     assert StageEntry.objects.get(stage=screening, application=zhangjiang).status == EntryStatus.IN_REVIEW
