@@ -35,6 +35,7 @@ serve: install
 	$(RUN) python manage.py runserver $(HOST):$(PORT)
 
 # The task worker alone (mail, reminders, deadline jobs); `make demo` and `make serve` start one.
+# Every few minutes from cron: `manage.py open_due_calls` (a published call opens when its time comes).
 # The daily jobs run from cron, not from the worker: `manage.py send_review_reminders`,
 # `send_agreement_reminders --link-base URL` and `forfeit_overdue_agreements` (e.g. at 08:00 Beijing time).
 worker: install

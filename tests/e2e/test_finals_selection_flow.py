@@ -23,7 +23,7 @@ from shenbao.agreements.services.agreements import open_agreements
 from shenbao.applications.models import Application
 from shenbao.awards.enums import AwardStatus, RunStatus
 from shenbao.awards.errors import SelectionError
-from shenbao.awards.models import Award, SelectionRun
+from shenbao.awards.models import Award, PublicNotice, SelectionRun
 from shenbao.awards.queries.results import explained_rows
 from shenbao.awards.services.decisions import approve_run, close_notice, decide_objection, file_objection, publish_results
 from shenbao.awards.services.selection import run_selection
@@ -203,7 +203,14 @@ def test_seed_001_finals_rank_the_call_into_prize_tiers_through_notice_to_final(
     approved = AuditEntry.objects.get(action="shenbao.selection.approved")
     assert approved.data == {"run": run.pk, "awards": 3, "from": "proposed", "to": "approved", "object": run.pk}
     assert approved.actor == officer
-    assert AuditEntry.objects.get(action="shenbao.results.final").data == {"final": 2, "revoked": 1}
+    notice = PublicNotice.objects.get(call=call)
+    assert AuditEntry.objects.get(action="shenbao.results.final").data == {
+        "final": 2,
+        "revoked": 1,
+        "from": "open",
+        "to": "closed",
+        "object": notice.pk,
+    }
 
 
 def test_seed_001_staff_enter_the_tier_counts_on_the_results_page(

@@ -449,7 +449,7 @@ def test_seed_004_whole_life(load_seed: Any, django_capture_on_commit_callbacks:
     assert f'data-application="{service.pk}" data-stage="awarded"' in mine
     assert f'data-application="{product.pk}" data-stage="withdrawn"' in mine
     assert f'data-application="{media.pk}" data-stage="not_selected"' in mine  # stopped at 初审
-    assert f'<a href="/calls/{CODE}/results/">结果</a>' in mine  # the honour is on the results page
+    assert f'<a href="/calls/{CODE}/results/">评审结果</a>' in mine  # the honour is on the results page
     # Regression: an award collection opens no agreement, so "what comes next" must not promise one
     # (it said "协议开放签署时会以邮件通知您。"), and the result links to the results page.
     assert mine.count('<td class="next">结果已公布；本征集无需签订协议。</td>') == 2

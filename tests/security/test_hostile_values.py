@@ -119,3 +119,61 @@ def test_a_document_missing_from_storage_is_a_404_not_a_500(world: dict[str, Any
     reviewer.force_login(world["users"]["reviewer_assigned"])
     url = f"/review/assignments/{world['assignment'].pk}/attachments/{attachment.pk}/"
     assert reviewer.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00", "9999-12-31T24:00", "9999-12-31", "2201-01-01T10:00"])
+def test_a_timeline_date_no_database_can_store_is_refused_by_validation(at: str) -> None:
+    from shenbao.calls.definition.load import DefinitionInvalid, parse_definition, read_document
+    from shenbao.calls.definitions import DEFINITIONS_DIR
+
+    data = read_document((DEFINITIONS_DIR / "xiaomi-jbgs-2025.yaml").read_text(encoding="utf-8"))
+    data["timeline"][0] = {**data["timeline"][0], "at": at}
+    data["timeline"][0].pop("start", None)
+    data["timeline"][0].pop("end", None)
+    with pytest.raises(DefinitionInvalid) as caught:
+        parse_definition(data)
+    assert [e.type for e in caught.value.errors] == ["date_out_of_range"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("born", ["0001-01-01", "9999-12-31", "1899-12-31"])
+def test_implausible_birth_dates_are_refused_and_nothing_changes(born: str, scholar: Any) -> None:
+    from shenbao.accounts.models import Person
+
+    client = Client()
+    client.force_login(scholar)
+    before = Person.objects.values().get(user=scholar)
+    response = client.post("/me/profile/", {"p-name": "某某", "p-birth_date": born, "p-position": "faculty"}, headers=EN)
+    assert response.status_code == 400  # the form is shown again with its errors
+    assert "A date of birth lies between 1900-01-01 and today." in response.content.decode()
+    assert Person.objects.values().get(user=scholar) == before
+
+
+@pytest.mark.django_db
+def test_the_profile_service_refuses_an_implausible_birth_date(scholar: Any) -> None:
+    import datetime as dt
+
+    from shenbao.accounts.services.accounts import update_profile
+    from shenbao.core.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        update_profile(user=scholar, name="某某", birth_date=dt.date(1, 1, 1))
+
+
+@pytest.mark.django_db
+def test_the_applicant_cannot_invite_themselves(ready_application: Any) -> None:
+    from shenbao.applications.errors import CannotInviteSelf
+    from shenbao.applications.models import TeamMember
+    from shenbao.applications.services.team import invite_team_member
+
+    application = ready_application()
+    before = TeamMember.objects.filter(application=application).count()
+    with pytest.raises(CannotInviteSelf):
+        invite_team_member(
+            application=application,
+            email=application.applicant.email.upper(),
+            name="我",
+            role="member",
+            actor=application.applicant,
+        )
+    assert TeamMember.objects.filter(application=application).count() == before

@@ -1,6 +1,8 @@
-"""Validators for organisation data."""
+"""Validators for people and organisation data."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -25,3 +27,20 @@ def validate_credit_code(value: str) -> None:
         )
     if credit_code_check_char(code[:17]) != code[17]:
         raise ValidationError(_("The check character of this unified social credit code is wrong."), code="credit_code_check")
+
+
+#: No applicant, reviewer or team member was born before this; a date outside [this, today] is a typo.
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+
+
+def validate_birth_date(value: dt.date | None, *, today: dt.date | None = None) -> None:
+    """Refuse dates of birth no person can have (0001-01-01, 9999-12-31, a future day)."""
+    if value is None:
+        return
+    today = today or dt.date.today()
+    if not EARLIEST_BIRTH <= value <= today:
+        raise ValidationError(
+            _("A date of birth lies between %(earliest)s and today."),
+            code="birth_date_implausible",
+            params={"earliest": EARLIEST_BIRTH.isoformat()},
+        )

@@ -63,6 +63,13 @@ class RequiredFieldsMissing(DomainError):
         self.labels = labels
 
 
+class CannotInviteSelf(DomainError):
+    code = "invite_self"
+
+    def __init__(self) -> None:
+        super().__init__(_("You lead this application; invite the other members of the team."))
+
+
 class AlreadyInvited(DomainError):
     code = "already_invited"
 

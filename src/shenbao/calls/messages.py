@@ -25,6 +25,7 @@ MESSAGES: dict[str, Promise] = {
     "duplicate_key": _("A key appears twice in the same mapping (line %(line)s: %(problem)s); only one may be given."),
     "not_a_mapping": _("A definition must be a mapping of keys to values at the top level."),
     "too_large": _("The text is %(size_mb)s MB; at most %(max_mb)s MB is accepted."),
+    "date_out_of_range": _("Give a date between the years %(earliest)s and %(latest)s."),
     "too_deep": _("The text is nested more than %(max_depth)s levels deep, which no definition needs."),
     "invalid_text": _("The text holds a character that is not valid Unicode (a lone surrogate); remove it and try again."),
     "string_type": _("Expected text."),

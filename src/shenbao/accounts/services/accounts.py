@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
 from shenbao.accounts.models import Membership, Organisation, Person, PreviousAward, User
+from shenbao.accounts.validators import validate_birth_date
 from shenbao.core.audit import log_action
+from shenbao.core.errors import ValidationFailed
 
 
 @transaction.atomic
@@ -115,6 +118,10 @@ def update_profile(
     expertise_text: str | None = None,
 ) -> Person:
     """Save the person profile that calls check their requirements against; records what changed."""
+    try:
+        validate_birth_date(birth_date)
+    except ValidationError as exc:
+        raise ValidationFailed(exc.messages[0]) from exc
     person, _ = Person.objects.get_or_create(user=user, defaults={"name": name})
     values: dict[str, Any] = {
         "name": name,

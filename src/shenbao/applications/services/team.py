@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
 from shenbao.applications.enums import InvitationStatus
-from shenbao.applications.errors import AlreadyInvited, NotEditable
+from shenbao.applications.errors import AlreadyInvited, CannotInviteSelf, NotEditable
 from shenbao.applications.models import Application, TeamMember
 from shenbao.applications.transitions import EDITABLE_STATES, TEAM_INVITATION_LIFECYCLE
 from shenbao.calls.definition.criteria import TeamRole
@@ -39,6 +39,8 @@ def invite_team_member_once(
         raise NotEditable()
     TeamRole(role)  # refuses unknown roles
     email = email.strip().lower()
+    if email == application.applicant.email.strip().lower():
+        raise CannotInviteSelf()
     # Lock the application so two concurrent retries cannot both pass the check below.
     Application.objects.select_for_update(of=("self",)).filter(pk=application.pk).first()
     existing = TeamMember.objects.filter(application=application, email=email).first()

@@ -81,6 +81,17 @@ class Precision(StrEnum):
     MONTH = "month"
 
 
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+def _out_of_range() -> PydanticCustomError:
+    return PydanticCustomError(
+        "date_out_of_range",
+        "a date between {earliest} and {latest}",
+        {"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
+    )
+
+
 class TimelineItem(Strict):
     """A typed point or window of the call's timeline, in the call's time zone.
 
@@ -103,14 +114,20 @@ class TimelineItem(Strict):
             if isinstance(value, str):
                 text = value.strip()
                 match = _TIME_24.match(text)
-                if match:
-                    data[key] = dt.datetime.combine(dt.date.fromisoformat(match.group(1)) + dt.timedelta(days=1), dt.time())
-                    continue
-                if _DATE_ONLY.match(text):
-                    value = dt.date.fromisoformat(text)
+                try:
+                    if match:
+                        data[key] = dt.datetime.combine(dt.date.fromisoformat(match.group(1)) + dt.timedelta(days=1), dt.time())
+                        continue
+                    if _DATE_ONLY.match(text):
+                        value = dt.date.fromisoformat(text)
+                except OverflowError:
+                    raise _out_of_range() from None
             if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
                 bare_date = True
-                day = value + dt.timedelta(days=1) if ends else value
+                try:
+                    day = value + dt.timedelta(days=1) if ends else value
+                except OverflowError:
+                    raise _out_of_range() from None
                 data[key] = dt.datetime.combine(day, dt.time())
         if bare_date:
             data.setdefault("precision", "day")
@@ -131,6 +148,15 @@ class TimelineItem(Strict):
     @classmethod
     def _tz(cls, value: str | None) -> str | None:
         return None if value is None else _check_timezone(value)
+
+    @field_validator("at", "start", "end")
+    @classmethod
+    def _plausible(cls, value: dt.datetime | None) -> dt.datetime | None:
+        # A year the database cannot store once shifted to UTC (0001, 9999) is a typo, refused here
+        # rather than by the database when the call is loaded.
+        if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            raise _out_of_range()
+        return value
 
     @model_validator(mode="after")
     def _shape(self) -> TimelineItem:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from shenbao.accounts.enums import OrgType
 from shenbao.accounts.labels import EMPLOYMENT_LABELS, ORG_TYPE_LABELS, POSITION_LABELS, choices
 from shenbao.accounts.models import Organisation, User
+from shenbao.accounts.validators import validate_birth_date
 from shenbao.applications.enums import PartnerSide
 from shenbao.applications.models import Application
 from shenbao.calls.definition import criteria as c
@@ -59,7 +60,7 @@ class _NotAnsweredYesNo(forms.NullBooleanSelect):
 class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     name_en = forms.CharField(label=_("Name in English"), max_length=150, required=False)
-    birth_date = IsoDateField(label=_("Date of birth"), required=False)
+    birth_date = IsoDateField(label=_("Date of birth"), required=False, validators=[validate_birth_date])
     position = forms.ChoiceField(label=_("Position"), choices=choices(POSITION_LABELS))
     title = forms.CharField(label=_("Professional title"), max_length=100, required=False)
     employment_type = forms.ChoiceField(label=_("Employment type"), choices=choices(EMPLOYMENT_LABELS))
