@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.calls.enums import CallStatus
 from shenbao.calls.models import Call
-from shenbao.core.timeutil import end_of_day_label
 
 #: Statuses in which staff have closed the call: no token reopens it.
 CLOSED_BY_STAFF = frozenset({CallStatus.CLOSED, CallStatus.IN_REVIEW, CallStatus.DECIDED, CallStatus.ARCHIVED})
@@ -84,19 +83,10 @@ def local_time(call: Call, moment: dt.datetime | None) -> str:
     return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({call.timezone})"
 
 
-def local_deadline(call: Call, moment: dt.datetime | None) -> str:
-    """A deadline as calls state it: local midnight is "24:00" of the day before ("2025-11-20 24:00
-    (Asia/Shanghai)" for seed 004's 20 November, 24 点), as the refusal of a late submission says it."""
-    if moment is None:
-        return ""
-    day, clock = end_of_day_label(moment.astimezone(ZoneInfo(call.timezone or "Asia/Shanghai")))
-    return f"{day.isoformat()} {clock} ({call.timezone})"
-
-
 def window_reason_text(reason: WindowReason, call: Call, closes_at: dt.datetime | None = None) -> str:
     return str(REASON_TEXTS[reason]) % {
         "opens": local_time(call, call.opens_at),
-        "deadline": local_deadline(call, call.deadline),
+        "deadline": local_time(call, call.deadline),
         "until": local_time(call, closes_at),
     }
 
