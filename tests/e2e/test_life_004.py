@@ -230,11 +230,17 @@ def test_seed_004_whole_life(load_seed: Any, django_capture_on_commit_callbacks:
     assert (at_limit.size, link.share_link) == (20 * MB, "https://pan.example.com/s/xinghe-video")
 
     # A serious negative event within three years excludes the entrant; not answering is no answer.
+    # The seed's "3 年内" is a self-declaration: the product records the answer, not the event's date,
+    # so the edge of the three years is the entrant's to judge; the three answers are what it checks.
     with translation.override("zh-hans"):
         save_draft(application=media, changes={"negative_event": True}, expected_version=media.version, actor=founder)
         with pytest.raises(NotEligible) as excluded:
             submit_application(application=media, actor=founder, now=ENTERED)
         assert excluded.value.failed == ["no-negative-event"]
+        # Regression: the criterion's own full stop was doubled ("……本届征集。。").
+        assert str(excluded.value) == (
+            "申报书尚未满足全部要求：3 年内在经济、社会、环境等方面发生重大事件，性质恶劣、影响较大的企业、个人或园区不得参与本届征集。"
+        )
         save_draft(application=media, changes={"negative_event": None}, expected_version=media.version, actor=founder)
         with pytest.raises(NotEligible) as unanswered:
             submit_application(application=media, actor=founder, now=ENTERED)
