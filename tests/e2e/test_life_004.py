@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
@@ -421,9 +422,24 @@ def test_seed_004_whole_life(load_seed: Any, django_capture_on_commit_callbacks:
     assert len(awards) == 4
     # Seed 004 is an award collection (certificates and trophies): publishing opens no agreement.
     assert agreement_terms(call) is None
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         notice, opened = publish_results_and_open_agreements(call=call, actor=officer, now=PUBLISHED)
     assert (opened, notice.starts_at, Agreement.objects.count()) == (0, PUBLISHED, 0)
+    # Every entrant reviewed gets a decision letter (the one stopped at 初审 too); none mentions an agreement.
+    for application in entries:
+        application.refresh_from_db()
+    assert sorted((m.to[0], m.subject) for m in mail.outbox) == sorted(
+        [
+            ("ceo@zhiyuan.example.com", f"您的申请 {rival.receipt_number} 的结果"),
+            ("founder@xinghe.example.com", f"入选：{engine.receipt_number}"),
+            ("founder@xinghe.example.com", f"入选：{service.receipt_number}"),
+            ("founder@xinghe.example.com", f"您的申请 {media.receipt_number} 的结果"),
+            ("office@zhangjiang.example.com", f"入选：{zhangjiang.receipt_number}"),
+            ("pm@newforce.example.com", f"入选：{late_entry.receipt_number}"),
+        ]
+    )
+    assert not any("协议" in m.body for m in mail.outbox)
     assert set(Award.objects.filter(call=call).values_list("status", flat=True)) == {AwardStatus.PUBLISHED}
     for language, heading in (("zh-hans", "2025 科创先锋案例征集"), ("en", "2025 Sci-Tech Innovation Pioneer Awards")):
         page = client_for(None, language).get(f"/calls/{CODE}/results/").content.decode()
