@@ -6,7 +6,9 @@ signs the shortlist; the jury ranks; the honourees are selected and published; w
 refused; an honouree declines and the reserve is offered; "My applications" and the API agree.
 
 Services take explicit ``now=`` instants on the seed's own timeline; the web pages run on today's
-clock, which is after the seed's deadline (the late-token and post-publication steps need that)."""
+clock, which is after the seed's deadline (the late-token and post-publication steps need that).
+The results are published on 2026-12-01 rather than in December 2025 as the seed plans, so that the
+30 working days of the agreement terms the test adds reach 2027, which the holiday calendar lacks."""
 
 from __future__ import annotations
 
