@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from shenbao.applications.models import Application
 from tests.applications.fixtures import docx_bytes, open_call
@@ -29,6 +30,7 @@ def test_applicant_journey_in_chinese_then_english(page: Any, site: str, tmp_pat
     page.fill("input[name=p-birth_date]", "1990-05-06")
     page.select_option("select[name=p-position]", "faculty")
     page.select_option("select[name=p-employment_type]", "full_time")
+    page.select_option("select[name=p-overseas_employment]", "false")  # unanswered fails seed 000's rule
     page.locator("details summary").click()
     page.fill("input[name=o-name_zh]", "浏览器大学")
     page.select_option("select[name=o-type]", "university")
@@ -49,7 +51,7 @@ def test_applicant_journey_in_chinese_then_english(page: Any, site: str, tmp_pat
     page.fill("textarea[name=value__team]", "团队")
     for box in page.locator("input[type=checkbox][name^=declare__]").all():
         box.check()
-    page.wait_for_function("document.querySelector('#save-status').textContent.includes('已于')")
+    expect(page.locator("#save-status")).to_contain_text("已于")
     docx = tmp_path / "申报表.docx"
     docx.write_bytes(docx_bytes())
     document = page.locator('li[data-document="application-form"]')

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from shenbao.calls.definition.load import parse_definition, parse_file
 from shenbao.calls.definitions import SEED_FILES
@@ -47,7 +48,7 @@ def test_call_list_in_chinese_then_switch_to_english(page: Any, site: str) -> No
 def test_countdown_runs_in_the_browser(page: Any, site: str) -> None:
     page.goto(site + "/")
     countdown = page.locator(".countdown").first
-    page.wait_for_function("document.querySelector('.countdown').textContent.includes('剩余时间')")
+    expect(page.locator(".countdown")).to_contain_text("剩余时间")
     first = countdown.inner_text()
     assert re.search(r"剩余时间： ?\d+天 \d\d:\d\d:\d\d", first), first
     page.wait_for_timeout(1_200)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from playwright.sync_api import expect
+
 from shenbao.accounts.services.accounts import register_user
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import ReviewStage
@@ -55,16 +57,16 @@ def test_reviewer_accepts_scores_and_submits(page: Any, live_server: Any) -> Non
     page.fill("#score-innovation-feasibility", "8")
     page.fill("#score-plan-and-output-value", "6")
     page.locator("#score-plan-and-output-value").blur()
-    page.wait_for_function("document.querySelector('#save-status').textContent.includes('70.00')")
+    expect(page.locator("#save-status")).to_contain_text("70.00")
     page.locator("fieldset[data-criterion=team-capacity] input[type=checkbox]").check()
-    page.wait_for_function("document.querySelector('#save-status').textContent.includes('草稿已保存')")
+    expect(page.locator("#save-status")).to_contain_text("草稿已保存")
     page.fill("#score-innovation-feasibility", "11")
     page.locator("#score-innovation-feasibility").blur()
     # Out of scale: the browser refuses before sending (the server refuses too; tested in the services).
     assert page.locator("#score-innovation-feasibility:invalid").count() == 1
     page.fill("#score-innovation-feasibility", "9")
     page.locator("#score-innovation-feasibility").blur()
-    page.wait_for_function("document.querySelector('#save-status').textContent.includes('75.00')")
+    expect(page.locator("#save-status")).to_contain_text("75.00")
     page.get_by_role("button", name="提交评审意见").click()
     page.wait_for_load_state()
     assert "您的评审意见已提交" in page.locator(".messages").inner_text()
@@ -103,17 +105,17 @@ def test_live_reveal_shows_each_score_and_the_trimmed_mean(page: Any, live_serve
     assert page.locator(".live-current h2").inner_text() == "决赛项目"
     reveal = page.locator("#reveal-next")
     reveal.click()
-    page.wait_for_function("document.querySelectorAll('.live-score').length === 1")
+    expect(page.locator(".live-score")).to_have_count(1)
     assert page.locator("[data-current]").inner_text() == "90.00"
     reveal.click()
-    page.wait_for_function("document.querySelectorAll('.live-score').length === 2")
+    expect(page.locator(".live-score")).to_have_count(2)
     assert page.locator("[data-current]").inner_text() == "80.00"
     reveal.click()
-    page.wait_for_function("document.querySelectorAll('.live-score').length === 3")
+    expect(page.locator(".live-score")).to_have_count(3)
     # Three scores 90, 70, 100: the highest and lowest are dropped, 90 remains.
     assert page.locator(".live-score.dropped").count() == 2
     assert page.locator("[data-current]").inner_text() == "90.00"
     reveal.click()
-    page.wait_for_function("document.querySelector('.live-done') !== null")
+    expect(page.locator(".live-done")).to_have_count(1)
     assert "所有分数均已亮出" in page.content()
     assert page.locator(".live-board td.num").inner_text() == "85.00"

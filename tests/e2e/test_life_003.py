@@ -304,7 +304,7 @@ def step_window(call: Call, officer: User, apps: dict[str, Application]) -> None
     with clock(BEFORE):
         with pytest.raises(StageNotYetPossible) as refused:
             open_stage(stage=stage, actor=officer)
-        assert str(refused.value) == "截止时间（2026-11-16 00:00 (Asia/Shanghai)）之前仍在接收申报；请先关闭征集。"
+        assert str(refused.value) == "截止时间 2026-11-15 24:00（北京时间）前仍在接收申报；请先关闭征集。"
         a4 = apps["a4"]
         client_for(a4.applicant).post(f"/applications/{a4.pk}/withdraw/", {"reason": "合作方退出"})
         a4.refresh_from_db()

@@ -8,7 +8,6 @@ import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -25,10 +24,9 @@ from shenbao.applications.services.drafts import EDITABLE
 from shenbao.applications.services.state import change_application_state
 from shenbao.applications.transitions import EDITABLE_STATES, SUBMITTED_ALREADY
 from shenbao.calls.queries.definitions import current_definition
-from shenbao.core import present
+from shenbao.calls.queries.window import deadline_text
 from shenbao.core.audit import log_action
 from shenbao.core.text import text_get
-from shenbao.core.timeutil import end_of_day_label
 from shenbao.eligibility.engine import Outcome, encode_results
 from shenbao.notifications.mail import notify
 
@@ -108,11 +106,7 @@ def _freeze(application: Application, actor: User, reason: str) -> ApplicationRe
 
 def _deadline_text(application: Application) -> str:
     """The deadline as the call states it ("24:00" of the day), in Beijing time or the call's zone."""
-    if application.call.timezone == "Asia/Shanghai":
-        return present.beijing(application.call.deadline)
-    local = application.call.deadline.astimezone(ZoneInfo(application.call.timezone))
-    day, clock = end_of_day_label(local.replace(tzinfo=None))
-    return f"{day.isoformat()} {clock} ({application.call.timezone})"
+    return deadline_text(application.call, application.call.deadline)
 
 
 def _criterion_texts(definition: Any, codes: list[str]) -> list[str]:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.calls.errors import StageNotYetPossible
 from shenbao.calls.models import Call
-from shenbao.calls.queries.window import call_window, local_time
+from shenbao.calls.queries.window import call_window, deadline_text
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def submissions_closed(call: Call, now: dt.datetime | None = None) -> Readiness:
     if window.is_open:
         return _not_ready(
             _("Applications are still being submitted until the deadline (%(deadline)s); close the call first."),
-            deadline=local_time(call, call.deadline),
+            deadline=deadline_text(call, call.deadline),
         )
     return _not_ready(_("The call has not received applications yet: %(why)s"), why=window.reason_text)
 

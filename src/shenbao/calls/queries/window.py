@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.calls.enums import CallStatus
 from shenbao.calls.models import Call
+from shenbao.core import present
+from shenbao.core.timeutil import end_of_day_label
 
 #: Statuses in which staff have closed the call: no token reopens it.
 CLOSED_BY_STAFF = frozenset({CallStatus.CLOSED, CallStatus.IN_REVIEW, CallStatus.DECIDED, CallStatus.ARCHIVED})
@@ -83,11 +85,23 @@ def local_time(call: Call, moment: dt.datetime | None) -> str:
     return f"{moment.astimezone(zone):%Y-%m-%d %H:%M} ({call.timezone})"
 
 
+def deadline_text(call: Call, moment: dt.datetime | None) -> str:
+    """A deadline as the call states it: midnight is "24:00" of the day before, in Beijing time
+    ("2025-03-31 24:00 Beijing time") or named in the call's own zone.  Every message that names a
+    deadline uses this, so the refusal of a late submission and of an early review read alike."""
+    if moment is None:
+        return ""
+    if (call.timezone or "Asia/Shanghai") == "Asia/Shanghai":
+        return present.beijing(moment)
+    day, clock = end_of_day_label(moment.astimezone(ZoneInfo(call.timezone)))
+    return f"{day.isoformat()} {clock} ({call.timezone})"
+
+
 def window_reason_text(reason: WindowReason, call: Call, closes_at: dt.datetime | None = None) -> str:
     return str(REASON_TEXTS[reason]) % {
         "opens": local_time(call, call.opens_at),
-        "deadline": local_time(call, call.deadline),
-        "until": local_time(call, closes_at),
+        "deadline": deadline_text(call, call.deadline),
+        "until": deadline_text(call, closes_at),
     }
 
 
