@@ -268,11 +268,10 @@ def test_seed_004_whole_life(load_seed: Any, django_capture_on_commit_callbacks:
     maker = create_organisation(name={"zh-hans": "新势力硬件有限公司", "en": "New Force Hardware"}, type=OrgType.ENTERPRISE)
     holder = entrant("pm@newforce.example.com", maker)
     apply_url = f"/calls/{CODE}/apply/"
-    # The window states the deadline as the instant "2025-11-21 00:00"; the call and the refusal of a
-    # submission say 20 November 24:00 (reported, not changed here: other seeds' tests read this text).
+    # The page names the deadline as the call does (20 November, 24:00) and as the refusal does.
     for language, reason in (
-        ("zh-hans", "申报截止时间（2025-11-21 00:00 (Asia/Shanghai)）已过。"),
-        ("en", "The deadline (2025-11-21 00:00 (Asia/Shanghai)) has passed."),
+        ("zh-hans", "申报截止时间（2025-11-20 24:00（北京时间））已过。"),
+        ("en", "The deadline (2025-11-20 24:00 Beijing time) has passed."),
     ):
         page = client_for(holder, language).get(apply_url).content.decode()
         assert reason in page and '<button type="submit" disabled>' in page
@@ -321,11 +320,11 @@ def test_seed_004_whole_life(load_seed: Any, django_capture_on_commit_callbacks:
     # -- The call closes; the formal check fails one entry ------------------------------------------
     with translation.override("zh-hans"):
         assert review_readiness(call, now=ENTERED).reason == (
-            "截止时间（2025-11-21 00:00 (Asia/Shanghai)）之前仍在接收申报；请先关闭征集。"
+            "截止时间 2025-11-20 24:00（北京时间）前仍在接收申报；请先关闭征集。"
         )
     with translation.override("en"):
         assert review_readiness(call, now=ENTERED).reason == (
-            "Applications are still being submitted until the deadline (2025-11-21 00:00 (Asia/Shanghai)); close the call first."
+            "Applications are still being submitted until the deadline (2025-11-20 24:00 Beijing time); close the call first."
         )
     change_call_status(call=call, to="closed", actor=officer, reason="征集报名截止")
     entries = [engine, service, rival, zhangjiang, media, late_entry]
