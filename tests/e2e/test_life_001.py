@@ -429,12 +429,14 @@ def test_seed_001_life_from_registration_to_published_prizes(
         assert 'data-stage="awarded"' in row and label in row
         assert f'href="{reverse("web:application", args=[winner.pk])}"' in row
         assert f'href="{reverse("web:call_results", args=[call.code])}"' in row
-        assert '<td class="next">—</td>' in row and "agreement" not in row.lower() and "协议" not in row
+        told = {"zh-hans": "结果已公布；本征集无需签订协议。", "en": "The results are published; this call signs no agreement."}
+        language = "zh-hans" if headers is ZH else "en"
+        assert f'<td class="next">{told[language]}</td>' in row
     progress = api_for(winner.applicant).get(f"/api/v1/applications/{winner.pk}/", headers=EN).json()["progress"]
     assert (progress["stage"], progress["label"]) == ("awarded", "Awarded")
     assert progress["links"] == {"results": reverse("web:call_results", args=[call.code])}
     # Regression: "the agreement will be opened for signing" was promised where the call has none.
-    assert progress["next"] == ""
+    assert progress["next"] == "The results are published; this call signs no agreement."
     steps = {s["code"]: s["status"] for s in progress["steps"]}
     assert steps["stage:track"] == steps["stage:finals"] == steps["result"] == "done"
     timeline = pi.get(reverse("web:application", args=[winner.pk]), headers=EN).content.decode()

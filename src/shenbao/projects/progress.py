@@ -106,8 +106,8 @@ def progress_of(application: Application) -> Progress:
     decision = decisions[-1] if decisions else None
     definition = current_definition(call)
     endorsement = definition.call.institution_endorsement
-    # A call without agreement terms (seed 001: certificates and prize money) opens no agreement.
-    agreements = definition.agreement is not None and definition.agreement.required
+    # An award collection (seed 004: certificates and trophies) signs no agreement: none is promised.
+    signs_agreements = definition.agreement is not None and definition.agreement.required
 
     steps: list[Step] = []
     ended = False  # an earlier step closed the road: later ones are skipped
@@ -209,13 +209,13 @@ def progress_of(application: Application) -> Progress:
         if status == CURRENT and agreement.deadline:
             detail = _("Sign by %(date)s") % {"date": agreement.deadline.isoformat()}
         add("agreement", pgettext("progress", "Agreement"), status, detail, agreement.signed_at)
-    elif agreements:  # a call without agreement terms (seed 001) never reaches these two steps
+    elif signs_agreements:  # a call without agreement terms (seed 001) never reaches these two steps
         add("agreement", pgettext("progress", "Agreement"), WAITING)
     # Project
     if project is not None:
         status = {ProjectStatus.COMPLETED: DONE, ProjectStatus.TERMINATED: FAILED}.get(project.status, CURRENT)
         add("project", pgettext("progress", "Project"), status, str(project.get_status_display()), project.start_date)
-    elif agreements:
+    elif signs_agreements:
         add("project", pgettext("progress", "Project"), WAITING)
 
     furthest, label, next_step = _furthest(
@@ -226,7 +226,7 @@ def progress_of(application: Application) -> Progress:
         last_entry,
         not_selected=not_selected,
         endorsement=endorsement,
-        agreements=agreements,
+        signs_agreements=signs_agreements,
         language=language,
     )
     return Progress(
@@ -257,7 +257,7 @@ def _furthest(
     *,
     not_selected: bool,
     endorsement: bool,
-    agreements: bool,
+    signs_agreements: bool,
     language: str,
 ) -> tuple[str, str, str]:
     """(stage code, what the list shows, what comes next) for the furthest point reached."""
@@ -280,10 +280,12 @@ def _furthest(
         return f"agreement_{agreement.status}", label, ""
     if award is not None:
         if award.status in _AWARDED:
+            if not signs_agreements:
+                return "awarded", pgettext("progress", "Awarded"), _("The results are published; this call signs no agreement.")
             return (
                 "awarded",
                 pgettext("progress", "Awarded"),
-                _("The agreement will be opened for signing; you will be told by e-mail.") if agreements else "",
+                _("The agreement will be opened for signing; you will be told by e-mail."),
             )
         if award.status == DECLINED:
             return "award_declined", pgettext("progress", "Award declined"), ""

@@ -112,7 +112,8 @@ def _deadline_text(application: Application) -> str:
 def _criterion_texts(definition: Any, codes: list[str]) -> list[str]:
     language = translation.get_language()
     texts = {c.code: c.text.get(language) for c in definition.eligibility}
-    return [texts.get(code, code) for code in codes]
+    # The refusal ends with its own full stop: a criterion's own would double it ("……征集。。").
+    return [texts.get(code, code).rstrip("。.") for code in codes]
 
 
 def _check_deadline(application: Application, now: dt.datetime) -> LateSubmissionToken | None:
