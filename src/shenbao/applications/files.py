@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 #: Unpacked size above which an archive is treated as a zip bomb.
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
@@ -18,7 +18,7 @@ class Sniffed:
     problem: str | None = None  # "macros", "zip_bomb", "corrupt"
 
 
-def _zip_kind(stream: BinaryIO, size: int) -> Sniffed:
+def _zip_kind(stream: IO[bytes], size: int) -> Sniffed:
     try:
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
@@ -37,7 +37,7 @@ def _zip_kind(stream: BinaryIO, size: int) -> Sniffed:
         return Sniffed(None, "corrupt")
 
 
-def sniff(stream: BinaryIO, size: int) -> Sniffed:
+def sniff(stream: IO[bytes], size: int) -> Sniffed:
     """What the file really is.  ``stream`` is rewound before returning."""
     stream.seek(0)
     head = stream.read(16)

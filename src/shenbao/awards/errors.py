@@ -38,3 +38,19 @@ class WithdrawalRefused(DomainError):
             if declinable
             else _("The results of this call have been published: the application can no longer be withdrawn.")
         )
+
+
+class EvidenceRefused(DomainError):
+    code = "evidence_refused"
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("Evidence is accepted as a PDF, a PNG or JPEG image, or a Word document (.docx), checked by its content.")
+        )
+
+
+class TooManyObjections(DomainError):
+    code = "too_many_objections"
+
+    def __init__(self) -> None:
+        super().__init__(_("Too many objections were sent from this address; try again in an hour."))

@@ -163,7 +163,7 @@ def attach_file_once(
             _("The file is %(size)s MB; at most %(limit)s MB is allowed."),
             params={"size": round(size / 1024 / 1024, 1), "limit": doc.max_size_mb},
         )
-    sniffed = sniff(stream, size)  # type: ignore[arg-type]
+    sniffed = sniff(stream, size)
     if sniffed.problem == "macros":
         raise FileRefused(_("Documents with macros are not accepted; save it as .docx without macros."))
     if sniffed.problem == "zip_bomb":

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
 from shenbao.applications.enums import ApplicationState
+from shenbao.applications.files import sniff
 from shenbao.applications.models import Application
 from shenbao.awards.enums import AwardStatus, NoticeStatus, ObjectionStatus, RunStatus
-from shenbao.awards.errors import EvidenceTooLarge, NoticeClosed, SelectionError
+from shenbao.awards.errors import EvidenceRefused, EvidenceTooLarge, NoticeClosed, SelectionError
 from shenbao.awards.models import Award, Objection, PublicNotice, SelectionRun
 from shenbao.awards.transitions import AWARD_LIFECYCLE, NOTICE_LIFECYCLE, OBJECTION_LIFECYCLE, RUN_LIFECYCLE
 from shenbao.calls.models import Call, ReviewStage
@@ -26,7 +27,9 @@ from shenbao.reviews.enums import AssignmentStatus, ReviewState
 from shenbao.reviews.models import Review
 from shenbao.reviews.queries.stages import stage_definition
 
-EVIDENCE_MAX_MB = 20
+#: Anyone may object without an account: the evidence is kept small and recognised by its content.
+EVIDENCE_MAX_MB = 5
+EVIDENCE_FORMATS = frozenset({"pdf", "png", "jpg", "docx"})
 DEFAULT_NOTICE_DAYS = 7
 
 
@@ -168,6 +171,10 @@ def file_objection(
         raise SelectionError(_("Objections concern a published award of this call."))
     if evidence is not None and evidence_size > EVIDENCE_MAX_MB * 1024 * 1024:
         raise EvidenceTooLarge(EVIDENCE_MAX_MB)
+    if evidence is not None:
+        verdict = sniff(evidence, evidence_size)
+        if verdict.problem is not None or verdict.format not in EVIDENCE_FORMATS:
+            raise EvidenceRefused()
     objection = Objection(
         notice=locked,
         award=award,

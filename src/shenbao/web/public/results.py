@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from shenbao.awards.enums import AwardStatus
-from shenbao.awards.errors import EvidenceTooLarge
+from shenbao.awards.errors import EvidenceTooLarge, TooManyObjections
 from shenbao.awards.models import Award
 from shenbao.awards.queries.results import notice_of, published_awards, result_sections
 from shenbao.awards.queries.statistics import public_summary
@@ -27,6 +28,9 @@ def call_results(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         if notice is None:
             raise Http404
+        if not _objection_allowed(request):
+            messages.error(request, str(TooManyObjections()))
+            return redirect("web:call_results", code=call.code)
         award_pk = int_param(request.POST.get("award"))
         award = Award.objects.filter(call=call, pk=award_pk or 0, status=AwardStatus.PUBLISHED).first()
         name, email, text = (request.POST.get(k, "").strip() for k in ("name", "email", "text"))
@@ -63,3 +67,19 @@ def call_results(request: HttpRequest, code: str) -> HttpResponse:
             "evidence_max_mb": EVIDENCE_MAX_MB,
         },
     )
+
+
+#: Objections need no account, so each address may send a few an hour (the count is in the shared cache).
+OBJECTIONS_PER_HOUR = 5
+
+
+def _objection_allowed(request: HttpRequest) -> bool:
+    address = request.META.get("REMOTE_ADDR", "")
+    key = f"shenbao:objections:{address}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        count = 1
+    return count <= OBJECTIONS_PER_HOUR
