@@ -104,12 +104,17 @@ def make_ready_application(
     """A seed-000-style application that meets every rule: declarations, form values, the Word form."""
     direction = call.directions.get(code=topic) if topic else call.directions.first()
     application = start_application(call=call, direction=direction, applicant=applicant, lead_organisation=organisation)
-    declarations = [c.code for c in call.criteria.filter(kind="declaration")]
+    return fill_seed_000_draft(application, actor=applicant, title=title)
+
+
+def fill_seed_000_draft(application: Application, *, actor: User, title: str) -> Application:
+    """Everything a seed-000 draft needs to be submitted: declarations, form values, the Word form."""
+    declarations = [c.code for c in application.call.criteria.filter(kind="declaration")]
     save_draft(
         application=application,
         changes={"title": title, "declarations": declarations, "values": XIAOMI_VALUES},
         expected_version=application.version,
-        actor=applicant,
+        actor=actor,
     )
     data = docx_bytes()
     attach_file(
@@ -118,7 +123,7 @@ def make_ready_application(
         name="申报表.docx",
         stream=io.BytesIO(data),
         size=len(data),
-        actor=applicant,
+        actor=actor,
     )
     application.refresh_from_db()
     return application

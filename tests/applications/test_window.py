@@ -4,7 +4,6 @@ a late-submission token, asked alike by the pages, the API and the services."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable
 
 import pytest
@@ -19,14 +18,13 @@ from shenbao.applications.enums import ApplicationState
 from shenbao.applications.errors import CallNotOpen, DeadlinePassed
 from shenbao.applications.models import Application
 from shenbao.applications.queries.window import WindowReason, WindowState, submission_window
-from shenbao.applications.services.drafts import save_draft, start_application
-from shenbao.applications.services.parts import attach_file
+from shenbao.applications.services.drafts import start_application
 from shenbao.applications.services.submission import issue_late_token, submit_application
 from shenbao.calls.enums import Phase
 from shenbao.calls.models import Call
 from shenbao.calls.queries.public import call_phase
 from shenbao.calls.services.status import change_call_status, open_due_calls
-from tests.applications.fixtures import XIAOMI_VALUES, docx_bytes, open_call
+from tests.applications.fixtures import fill_seed_000_draft, open_call
 
 pytestmark = pytest.mark.django_db
 EN = {"accept-language": "en"}
@@ -127,22 +125,7 @@ def test_token_holder_starts_and_submits_on_the_web_after_the_deadline(
     application = Application.objects.get(applicant=scholar)
     assert response["Location"] == reverse("web:application", args=[application.pk])
 
-    declarations = [c.code for c in call.criteria.filter(kind="declaration")]
-    save_draft(
-        application=application,
-        changes={"title": "端侧推理", "declarations": declarations, "values": XIAOMI_VALUES},
-        expected_version=application.version,
-        actor=scholar,
-    )
-    data = docx_bytes()
-    attach_file(
-        application=application,
-        document_code="application-form",
-        name="申报表.docx",
-        stream=io.BytesIO(data),
-        size=len(data),
-        actor=scholar,
-    )
+    fill_seed_000_draft(application, actor=scholar, title="端侧推理")
     page = client.get(reverse("web:application", args=[application.pk]), headers=EN).content.decode()
     assert "disabled" not in page.split('class="submit-form"')[1].split("</form>")[0]
     client.post(reverse("web:application_submit", args=[application.pk]), {"key": "late"}, headers=EN)

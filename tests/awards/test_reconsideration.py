@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -11,26 +10,11 @@ from django.utils import timezone
 
 from shenbao.accounts.services.accounts import register_user
 from shenbao.applications.models import Application
-from shenbao.applications.services.formal_check import decide_formal_check
-from shenbao.applications.services.submission import submit_application
 from shenbao.awards.errors import SelectionError
 from shenbao.awards.models import Reconsideration
 from shenbao.awards.services.reconsideration import decide_reconsideration, request_reconsideration
 from shenbao.calls.definition.load import parse_definition
 from shenbao.calls.services.definitions import load_call_definition
-
-
-@pytest.fixture
-def rejected(ready_application: Callable[..., Application]) -> Application:
-    application = ready_application()
-    submit_application(application=application, actor=application.applicant)
-    officer = register_user(email="officer@example.com", password="pass-Word-123", name="主管")
-    decide_formal_check(applications=[application], outcome="fail", reason="不符合申报条件", actor=officer)
-    data = application.call.definition
-    data["selection"]["reconsideration_days"] = 10
-    load_call_definition(definition=parse_definition(data))
-    application.refresh_from_db()
-    return application
 
 
 def test_the_applicant_asks_once_within_the_window_and_staff_decide(rejected: Application, client: Client) -> None:

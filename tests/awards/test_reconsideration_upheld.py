@@ -3,41 +3,21 @@ the decision sends it, and the outcome reads 复审成立 / 复审不成立, not
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-import pytest
 from django.test import Client
 from django.utils import timezone
 
 from shenbao.accounts.services.accounts import register_user
 from shenbao.applications.enums import ApplicationState
 from shenbao.applications.models import Application
-from shenbao.applications.services.formal_check import decide_formal_check
-from shenbao.applications.services.submission import submit_application
 from shenbao.awards.enums import ReconsiderationKind
 from shenbao.awards.models import Reconsideration
 from shenbao.awards.services.reconsideration import decide_reconsideration, request_reconsideration
-from shenbao.calls.definition.load import parse_definition
 from shenbao.calls.models import ReviewStage
-from shenbao.calls.services.definitions import load_call_definition
 from shenbao.core.models import AuditEntry
 from shenbao.reviews.enums import EntryStatus
 from shenbao.reviews.models import StageEntry
 from tests.applications.fixtures import close_submissions
 from tests.reviews.fixtures import checked_application
-
-
-@pytest.fixture
-def rejected(ready_application: Callable[..., Application]) -> Application:
-    application = ready_application()
-    submit_application(application=application, actor=application.applicant)
-    officer = register_user(email="officer@example.com", password="pass-Word-123", name="主管")
-    decide_formal_check(applications=[application], outcome="fail", reason="不符合申报条件", actor=officer)
-    data = application.call.definition
-    data["selection"]["reconsideration_days"] = 10
-    load_call_definition(definition=parse_definition(data))
-    application.refresh_from_db()
-    return application
 
 
 def _officer() -> object:

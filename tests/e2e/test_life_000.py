@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import io
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -42,9 +41,8 @@ from shenbao.agreements.services.stages import publish_results_and_open_agreemen
 from shenbao.applications.enums import ApplicationState
 from shenbao.applications.errors import CallNotOpen, DeadlinePassed, NotEligible
 from shenbao.applications.models import Application
-from shenbao.applications.services.drafts import save_draft, start_application
+from shenbao.applications.services.drafts import start_application
 from shenbao.applications.services.formal_check import decide_formal_check
-from shenbao.applications.services.parts import attach_file
 from shenbao.applications.services.submission import issue_late_token, submit_application
 from shenbao.applications.transitions import APPLICATION_LIFECYCLE
 from shenbao.awards.enums import AwardStatus, ReconsiderationKind
@@ -73,7 +71,7 @@ from shenbao.reviews.queries.ranking import stage_ranking
 from shenbao.reviews.services.assignment import run_assignment
 from shenbao.reviews.services.entries import open_stage
 from shenbao.reviews.services.reviews import review_for
-from tests.applications.fixtures import XIAOMI_VALUES, docx_bytes
+from tests.applications.fixtures import XIAOMI_VALUES, docx_bytes, fill_seed_000_draft
 from tests.conftest import seed_data
 from tests.factories import UserFactory
 from tests.reviews.fixtures import add_expert, score_all
@@ -160,24 +158,7 @@ def draft(call: Call, user: User, *, topic: str, title: str, now: dt.datetime = 
         lead_organisation=user.memberships.get().organisation,
         now=now,
     )
-    declarations = [c.code for c in call.criteria.filter(kind="declaration")]
-    save_draft(
-        application=application,
-        changes={"title": title, "declarations": declarations, "values": XIAOMI_VALUES},
-        expected_version=application.version,
-        actor=user,
-    )
-    data = docx_bytes()
-    attach_file(
-        application=application,
-        document_code="application-form",
-        name="申报表.docx",
-        stream=io.BytesIO(data),
-        size=len(data),
-        actor=user,
-    )
-    application.refresh_from_db()
-    return application
+    return fill_seed_000_draft(application, actor=user, title=title)
 
 
 def published_call() -> Call:
