@@ -25,6 +25,13 @@ class EvidenceTooLarge(DomainError):
         super().__init__(_("The evidence file is larger than %(limit)s MB."), params={"limit": limit_mb})
 
 
+class EvidenceRefused(DomainError):
+    code = "evidence_refused"
+
+    def __init__(self) -> None:
+        super().__init__(_("Evidence is accepted as PDF, PNG, JPEG or Word (.docx) by its content; this file is none of them."))
+
+
 class WithdrawalRefused(DomainError):
     code = "withdrawal_refused"
 

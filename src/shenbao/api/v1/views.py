@@ -144,7 +144,7 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
             raise _domain(exc) from exc
         return Response(ApplicationSerializer(application).data)
 
-    @extend_schema(request=SubmitSerializer, responses=ReceiptSerializer)
+    @extend_schema(request=SubmitSerializer, responses={201: ReceiptSerializer, 200: ReceiptSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         data = SubmitSerializer(data=request.data)
@@ -168,7 +168,7 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
         return Response(ReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED if result.created else 200)
 
     @extend_schema(responses=RuleResultSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def checks(self, request: Request, pk: str) -> Response:
         application = self.get_object()
         results = [
@@ -177,7 +177,7 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
         ]
         return Response(RuleResultSerializer(results, many=True).data)
 
-    @extend_schema(request=FormalCheckSerializer, responses=FormalCheckSerializer)
+    @extend_schema(request=FormalCheckSerializer, responses={201: FormalCheckSerializer})
     @action(detail=True, methods=["post"], url_path="formal-check")
     def formal_check(self, request: Request, pk: str) -> Response:
         application = self.get_object()

@@ -12,9 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
 from shenbao.applications.enums import ApplicationState
+from shenbao.applications.files import sniff
 from shenbao.applications.models import Application
 from shenbao.awards.enums import AwardStatus, NoticeStatus, ObjectionStatus, RunStatus
-from shenbao.awards.errors import EvidenceTooLarge, NoticeClosed, SelectionError
+from shenbao.awards.errors import EvidenceRefused, EvidenceTooLarge, NoticeClosed, SelectionError
 from shenbao.awards.models import Award, Objection, PublicNotice, SelectionRun
 from shenbao.awards.transitions import AWARD_LIFECYCLE, NOTICE_LIFECYCLE, OBJECTION_LIFECYCLE, RUN_LIFECYCLE
 from shenbao.calls.models import Call, ReviewStage
@@ -27,6 +28,8 @@ from shenbao.reviews.models import Review
 from shenbao.reviews.queries.stages import stage_definition
 
 EVIDENCE_MAX_MB = 20
+#: What an objector's evidence may be, recognised by content (issue 15: PDF, images, Word).
+EVIDENCE_FORMATS = {"pdf", "png", "jpg", "docx"}
 DEFAULT_NOTICE_DAYS = 7
 
 
@@ -177,7 +180,11 @@ def file_objection(
         text=text.strip(),
     )
     if evidence is not None:
-        objection.evidence.save(evidence_name or "evidence", File(evidence), save=False)
+        sniffed = sniff(evidence, evidence_size)  # type: ignore[arg-type]
+        if sniffed.problem or sniffed.format not in EVIDENCE_FORMATS:
+            raise EvidenceRefused()
+        # Stored under a generated name with the sniffed extension; the sender's name is not kept.
+        objection.evidence.save(f"evidence.{sniffed.format}", File(evidence), save=False)
     objection.save()
     log_action(
         action="shenbao.results.objection_filed",
