@@ -103,3 +103,15 @@ def test_openapi_schema_describes_the_refusals(world: dict[str, Any], settings: 
     )
     invalid = _check(schema, "post", "/api/v1/applications/", users["applicant"], 400, body={}, media_type="application/json")
     assert set(invalid.json()) == {"code", "detail", "fields"}
+
+
+def test_openapi_schema_documents_edit_conflicts_and_the_error_shape(db: None) -> None:
+    raw = load_schema().raw_schema
+    for path in ("/api/v1/applications/{id}/", "/api/v1/reviews/{id}/"):
+        conflict = raw["paths"][path]["patch"]["responses"]["409"]
+        assert conflict["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert raw["components"]["schemas"]["Error"]["required"] == ["code", "detail"]
+    for item in raw["paths"].values():
+        for method, operation in item.items():
+            if method in {"get", "post", "patch", "delete"}:
+                assert {"401", "403", "404"} <= set(operation["responses"]), (method, operation["operationId"])

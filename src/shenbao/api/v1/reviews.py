@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from shenbao.accounts.permissions import user_is_administrator
+from shenbao.api.v1.serializers import ErrorSerializer
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import ReviewStage
 from shenbao.calls.queries.roles import programs_where
@@ -236,7 +237,7 @@ class ReviewViewSet(viewsets.GenericViewSet[Assignment]):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(ReviewSerializer(_review_data(self.get_object())).data)
 
-    @extend_schema(request=ReviewSerializer, responses=ReviewSerializer)
+    @extend_schema(request=ReviewSerializer, responses={200: ReviewSerializer, 409: ErrorSerializer})
     def partial_update(self, request: Request, pk: str) -> Response:
         assignment = self.get_object()
         if not request.user.has_perm("reviews.review", assignment):

@@ -19,6 +19,7 @@ from shenbao.api.v1.serializers import (
     ApplicationUpdateSerializer,
     CallDetailSerializer,
     CallSerializer,
+    ErrorSerializer,
     FormalCheckSerializer,
     ReceiptSerializer,
     RuleResultSerializer,
@@ -105,7 +106,7 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
             raise _domain(exc) from exc
         return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ApplicationUpdateSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=ApplicationUpdateSerializer, responses={200: ApplicationSerializer, 409: ErrorSerializer})
     def partial_update(self, request: Request, pk: str) -> Response:
         application = self.get_object()
         if not request.user.has_perm("applications.change_application", application):
