@@ -59,11 +59,11 @@ def prepare(count: int) -> tuple[list[tuple[int, str]], str]:
     import datetime as dt
 
     from django.core.management import call_command
-    from rest_framework.authtoken.models import Token
     from tests.applications.fixtures import make_ready_application, open_call
 
     from shenbao.accounts.enums import EmploymentType, OrgType, Position
     from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user
+    from shenbao.accounts.services.api_tokens import create_api_token
 
     call_command("migrate", verbosity=0)
     call = open_call("000", code="rush-000", days_left=30)
@@ -81,7 +81,7 @@ def prepare(count: int) -> tuple[list[tuple[int, str]], str]:
         )
         add_membership(user=user, organisation=university)
         application = make_ready_application(call=call, applicant=user, organisation=university, title=f"压测项目 {i}")
-        rows.append((application.pk, Token.objects.create(user=user).key))
+        rows.append((application.pk, create_api_token(user=user, name="rush").key))
     return rows, call.code
 
 

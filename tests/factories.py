@@ -39,3 +39,20 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: {"zh-hans": f"测试大学{n}", "en": f"Test University {n}"})
     type = "university"
     country = "CN"
+
+
+def api_token_key(user: User, *, name: str = "tests", days: int = 30) -> str:
+    """A fresh API token for ``user``; returns the key (only its digest is stored).  Made directly,
+    not through ``create_api_token``, so tests that build many clients are not held to its limit."""
+    import datetime as dt
+    import secrets
+
+    from django.utils import timezone
+
+    from shenbao.accounts.models import ApiToken, token_digest
+
+    key = "sb_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user, name=name, digest=token_digest(key), prefix=key[:8], expires_at=timezone.now() + dt.timedelta(days=days)
+    )
+    return key

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from shenbao.accounts.models import Organisation, User
@@ -25,6 +24,7 @@ from shenbao.applications.services.team import invite_team_member
 from shenbao.calls.models import Call
 from shenbao.core.models import AuditEntry
 from tests.applications.fixtures import PDF, XIAOMI_VALUES, docx_bytes, make_ready_application, matrix_users, open_call
+from tests.factories import api_token_key
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +42,8 @@ ROLES = (
 def api(user: User | None = None) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     if user is not None:
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        key = api_token_key(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -423,7 +423,7 @@ def test_withdraw_twice_is_refused_with_a_code(submitted: Application) -> None:
 def test_refusals_are_in_the_request_language(ready_application: Callable[..., Application], scholar: User) -> None:
     application = ready_application()
     client = api(scholar)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=scholar).key}", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(scholar)}", HTTP_ACCEPT_LANGUAGE="zh-hans")
     response = client.post(f"/api/v1/applications/{application.pk}/team/", {"role": "member"}, format="json")
     assert response.json()["code"] == "invalid"
     assert response.json()["fields"]["email"] == ["此项为必填项。"]

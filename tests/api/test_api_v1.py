@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from shenbao.accounts.enums import MembershipRole
@@ -21,7 +20,7 @@ from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call
 from shenbao.calls.services.roles import grant_program_role
 from tests.applications.fixtures import XIAOMI_VALUES, open_call
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token_key
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +28,7 @@ pytestmark = pytest.mark.django_db
 def api(user: User | None = None) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(user)}")
     return client
 
 
@@ -202,13 +201,13 @@ def test_api_non_numeric_id_is_404(scholar: User) -> None:
 
 
 def test_token_authentication_answers_as_drf_does(scholar: User) -> None:
-    token = Token.objects.create(user=scholar)
-    ok = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/v1/applications/")
+    key = api_token_key(scholar)
+    ok = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/applications/")
     assert ok.status_code == 200
     unknown = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION="Token not-a-key").get("/api/v1/applications/")
     assert (unknown.status_code, unknown.json()["detail"]) == (401, "Invalid token.")
     chinese = APIClient(HTTP_ACCEPT_LANGUAGE="zh-hans", HTTP_AUTHORIZATION="Token not-a-key").get("/api/v1/applications/")
     assert (chinese.status_code, chinese.json()["detail"]) == (401, "认证令牌无效。")
     User.objects.filter(pk=scholar.pk).update(is_active=False)
-    inactive = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Token {token.key}").get("/api/v1/applications/")
+    inactive = APIClient(HTTP_ACCEPT_LANGUAGE="en", HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/applications/")
     assert (inactive.status_code, inactive.json()["detail"]) == (401, "User inactive or deleted.")

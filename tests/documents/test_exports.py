@@ -11,7 +11,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from shenbao.applications.models import Application
@@ -21,7 +20,7 @@ from shenbao.calls.models import Call
 from shenbao.calls.services.roles import grant_program_role
 from shenbao.documents.layout.tables import Column, to_csv, to_xlsx
 from tests.applications.fixtures import open_call
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token_key
 
 pytestmark = pytest.mark.django_db
 COLUMNS = [Column("receipt", "受理编号", "Receipt number", 18), Column("title", "项目名称", "Project name", 40)]
@@ -98,7 +97,7 @@ def test_exports_and_pdf_zip_are_for_the_programs_staff(
     assert client.get(reverse("web:call_pdfs", args=[xiaomi_call.code])).status_code == status
 
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(user)}")
     response = api.get(f"/api/v1/calls/{xiaomi_call.code}/exports/applications.xlsx")
     assert response.status_code == status
     if status == 200:
@@ -113,7 +112,7 @@ def test_unknown_export_or_format_is_404(client: Client, officer: Any, xiaomi_ca
 
 def test_api_gives_the_applicant_their_form_and_revision_pdf(submitted: Application) -> None:
     api = APIClient()
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=submitted.applicant).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(submitted.applicant)}")
 
     form = api.get(f"/api/v1/applications/{submitted.pk}/form.docx")
     pdf = api.get(f"/api/v1/applications/{submitted.pk}/revisions/1.pdf")
@@ -121,7 +120,7 @@ def test_api_gives_the_applicant_their_form_and_revision_pdf(submitted: Applicat
     assert (form.status_code, form.content[:2]) == (200, b"PK")
     assert (pdf.status_code, pdf.content[:5]) == (200, b"%PDF-")
     stranger = APIClient()
-    stranger.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=UserFactory()).key}")
+    stranger.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(UserFactory())}")
     assert stranger.get(f"/api/v1/applications/{submitted.pk}/revisions/1.pdf").status_code == 404
 
 

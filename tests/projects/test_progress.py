@@ -12,7 +12,6 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from shenbao.accounts.models import User
@@ -35,6 +34,7 @@ from shenbao.projects.progress import progress_of, with_progress
 from shenbao.projects.services.projects import start_projects
 from tests.applications.fixtures import open_call
 from tests.e2e.test_selection_flow import ranked  # noqa: F401 - the fixture
+from tests.factories import api_token_key
 from tests.reviews.fixtures import checked_application
 
 pytestmark = pytest.mark.django_db
@@ -190,8 +190,8 @@ def test_my_applications_costs_the_same_queries_for_one_or_many(
 
 def _api(user: User) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = api_token_key(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -15,7 +15,6 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.backends.sqlite3.base import DatabaseWrapper
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from shenbao.accounts.models import User
@@ -23,6 +22,7 @@ from shenbao.applications.models import Application, Partner
 from shenbao.calls.definition.load import DefinitionInvalid, parse_text
 from shenbao.calls.messages import error_message
 from shenbao.core.input_limits import MAX_DEPTH, LimitExceeded, check_data, check_text, check_yaml_depth
+from tests.factories import api_token_key
 
 DEEP_YAML = "title: " + "[" * 30_000 + "]" * 30_000
 
@@ -104,8 +104,8 @@ def test_validate_call_command_reports_deep_nesting_without_crashing(tmp_path: P
 
 def _client(user: User) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    key = api_token_key(user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

@@ -43,7 +43,7 @@ def test_evidence_is_checked_by_content_not_by_name(published: tuple[Call, Award
     call, award = published
     script = SimpleUploadedFile("evidence.pdf", b"#!/bin/sh\necho not a pdf\n", content_type="application/pdf")
     assert _object(call, award, evidence=script) == [
-        "Evidence is accepted as a PDF, a PNG or JPEG image, or a Word document (.docx), checked by its content."
+        "Evidence is accepted as PDF, PNG, JPEG or Word (.docx) by its content; this file is none of them."
     ]
     assert Objection.objects.count() == 0
     real = SimpleUploadedFile("scan.bin", b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n", content_type="application/octet-stream")

@@ -11,10 +11,10 @@ import pytest
 from django.http.multipartparser import MultiPartParser
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from shenbao.accounts.models import User
 from shenbao.applications.models import Application
+from tests.factories import api_token_key
 
 pytestmark = pytest.mark.django_db
 EN = {"Accept-Language": "en"}
@@ -59,13 +59,13 @@ def test_a_big_json_body_to_the_api_is_refused_with_the_api_error_shape(
     ready_application: Callable[..., Application], scholar: User
 ) -> None:
     application = ready_application()
-    token, _ = Token.objects.get_or_create(user=scholar)
+    key = api_token_key(scholar)
     body = '{"name": "' + "x" * (5 * 1024 * 1024) + '"}'
     response = Client().patch(
         f"/api/v1/applications/{application.pk}/partners/1/",
         body,
         content_type="application/json",
-        headers={**EN, "Authorization": f"Token {token.key}"},
+        headers={**EN, "Authorization": f"Token {key}"},
     )
     assert response.status_code == 413
     assert response.json() == {"code": "body_too_large", "detail": "The request body is larger than 4 MB; nothing was saved."}

@@ -11,7 +11,6 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from shenbao.accounts.services.accounts import register_user
@@ -20,7 +19,7 @@ from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call
 from shenbao.calls.services.roles import grant_program_role
 from tests.awards.statistics_fixtures import BuiltCall, build_call, publish
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token_key
 from tests.reviews.fixtures import add_expert, checked_application
 
 
@@ -138,7 +137,7 @@ def test_dashboard_and_exports_permission_matrix_on_the_web_and_the_api(
     api = APIClient()
     if user is not None:
         web.force_login(user)
-        api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+        api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(user)}")
     for page in PAGES:
         response = web.get(f"/staff/calls/{built.call.code}/{page}")
         expected = 200 if who in ALLOWED else 302 if who == "anonymous" else 404

@@ -10,3 +10,10 @@ class AgreementClosed(DomainError):
 
     def __init__(self) -> None:
         super().__init__(_("This agreement can no longer be signed: it is signed already, forfeited, or past its deadline."))
+
+
+class SignedCopyRefused(DomainError):
+    code = "signed_copy_refused"
+
+    def __init__(self) -> None:
+        super().__init__(_("The signed copy is accepted as PDF, PNG or JPEG by its content; this file is none of them."))

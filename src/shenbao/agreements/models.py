@@ -6,10 +6,17 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.agreements.enums import AgreementStatus, DelayCause
+from shenbao.applications.files import extension_of, stored_name
 from shenbao.awards.models import Award
+
+
+def signed_copy_path(instance: Agreement, filename: str) -> str:
+    """Generated; the extension is the sniffed format the service names the file with."""
+    return stored_name(f"agreements/{timezone.now():%Y}", extension_of(filename))
 
 
 class Agreement(models.Model):
@@ -42,7 +49,7 @@ class Agreement(models.Model):
         related_name="+",
         verbose_name=_("confirmed for the institution by"),
     )
-    signed_copy = models.FileField(_("signed copy"), upload_to="agreements/%Y/", blank=True)
+    signed_copy = models.FileField(_("signed copy"), upload_to=signed_copy_path, blank=True)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     forfeited_at = models.DateTimeField(_("forfeited at"), null=True, blank=True)
     delay_cause = models.CharField(_("cause of the delay"), max_length=20, choices=DelayCause.choices, blank=True)

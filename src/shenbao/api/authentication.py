@@ -1,44 +1,68 @@
-"""API token authentication: DRF's TokenAuthentication, reading the user and the token in one statement (SQL built once)."""
+"""API token authentication: ``Authorization: Token <key>``, reading the user and the token in one
+statement (SQL built once), found by the SHA-256 of the presented key (``ApiToken.digest``, unique)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
-from rest_framework.authtoken.models import Token
 
-from shenbao.accounts.models import User
+from shenbao.accounts.models import ApiToken, User, token_digest
+from shenbao.accounts.services.api_tokens import note_use
 from shenbao.core.queries.inline import column, table
 
 _SQL: dict[str, str] = {}
+_TOKEN_COLUMNS = ("id", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
 
 
 def _statement() -> str:
-    """Built once per database: DRF's ``select_related`` lookup compiles a wide query on every request."""
+    """Built once per database: an ORM ``select_related`` lookup compiles a wide query on every request."""
     if connection.vendor not in _SQL:
         q = connection.ops.quote_name
         users = ", ".join(f"u.{q(f.column)}" for f in User._meta.concrete_fields)
+        tokens = ", ".join(f"t.{column(ApiToken, name, q)} AS {q('_token_' + name)}" for name in _TOKEN_COLUMNS)
         _SQL[connection.vendor] = (
-            f"SELECT {users}, t.{column(Token, 'key', q)} AS {q('_token_key')}, "  # noqa: S608 - names from model metadata
-            f"t.{column(Token, 'created', q)} AS {q('_token_created')} FROM {table(Token, q)} t "
-            f"JOIN {table(User, q)} u ON u.{q('id')} = t.{column(Token, 'user', q)} "
-            f"WHERE t.{column(Token, 'key', q)} = %s"
+            f"SELECT {users}, {tokens} FROM {table(ApiToken, q)} t "  # noqa: S608 - names from model metadata
+            f"JOIN {table(User, q)} u ON u.{q('id')} = t.{column(ApiToken, 'user', q)} "
+            f"WHERE t.{column(ApiToken, 'digest', q)} = %s"
         )
     return _SQL[connection.vendor]
 
 
+def _value(name: str, raw: Any) -> Any:
+    """Extra columns of a raw query skip the database's converters: SQLite gives naive UTC datetimes
+    (or text)."""
+    if not name.endswith("_at") or raw is None:
+        return raw
+    value = parse_datetime(raw) if isinstance(raw, str) else raw
+    if isinstance(value, dt.datetime) and timezone.is_naive(value):
+        value = value.replace(tzinfo=dt.UTC)
+    return value
+
+
 class TokenAuthentication(authentication.TokenAuthentication):
-    """``Authorization: Token <key>``, with DRF's answers for an unknown key or an inactive user."""
+    """An unknown, revoked or expired key, or an inactive user, is refused (401) with its own code."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        found = list(User.objects.raw(_statement(), [key]))
+        found = list(User.objects.raw(_statement(), [token_digest(key)]))
         if not found:
-            raise exceptions.AuthenticationFailed(_("Invalid token."))
+            raise exceptions.AuthenticationFailed(_("Invalid token."), code="token_invalid")
         user = found[0]
-        if not user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        token = Token(key=user.__dict__.pop("_token_key"), user=user, created=user.__dict__.pop("_token_created"))
+        fields = {name: _value(name, user.__dict__.pop("_token_" + name)) for name in _TOKEN_COLUMNS}
+        token = ApiToken(user=user, **fields)
         token._state.adding = False
+        token._state.db = user._state.db
+        if token.revoked_at is not None:
+            raise exceptions.AuthenticationFailed(_("This token was revoked."), code="token_revoked")
+        now = timezone.now()
+        if token.expires_at <= now:
+            raise exceptions.AuthenticationFailed(_("This token has expired."), code="token_expired")
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."), code="user_inactive")
+        note_use(token_pk=token.pk, last_used_at=token.last_used_at, now=now)
         return user, token

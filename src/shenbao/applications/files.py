@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import uuid
 import zipfile
 from dataclasses import dataclass
 from typing import IO
@@ -10,6 +11,20 @@ from typing import IO
 #: Unpacked size above which an archive is treated as a zip bomb.
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024
 MAX_RATIO = 200
+
+
+#: The media type a download of each recognised format is served with.
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "doc": "application/msword",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "mp3": "audio/mpeg",
+    "mp4": "video/mp4",
+    "zip": "application/zip",
+}
 
 
 @dataclass(frozen=True)
@@ -60,6 +75,20 @@ def sniff(stream: IO[bytes], size: int) -> Sniffed:
         return Sniffed(None)
     finally:
         stream.seek(0)
+
+
+def stored_name(folder: str, fmt: str | None) -> str:
+    """Where an upload is kept: a generated name (never the sender's, which may hold paths, odd
+    characters or a misleading extension) with the extension of the format its content was
+    recognised as; ``bin`` when not recognised."""
+    extension = fmt if fmt in MEDIA_TYPES else "bin"
+    return f"{folder}/{uuid.uuid4().hex}.{extension}"
+
+
+def extension_of(filename: str) -> str | None:
+    """The recognised format a service named the file with (``evidence.pdf`` → ``pdf``), else None."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return extension if extension in MEDIA_TYPES else None
 
 
 def sniff_bytes(data: bytes) -> Sniffed:

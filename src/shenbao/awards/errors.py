@@ -25,6 +25,13 @@ class EvidenceTooLarge(DomainError):
         super().__init__(_("The evidence file is larger than %(limit)s MB."), params={"limit": limit_mb})
 
 
+class EvidenceRefused(DomainError):
+    code = "evidence_refused"
+
+    def __init__(self) -> None:
+        super().__init__(_("Evidence is accepted as PDF, PNG, JPEG or Word (.docx) by its content; this file is none of them."))
+
+
 class WithdrawalRefused(DomainError):
     code = "withdrawal_refused"
 
@@ -37,15 +44,6 @@ class WithdrawalRefused(DomainError):
             )
             if declinable
             else _("The results of this call have been published: the application can no longer be withdrawn.")
-        )
-
-
-class EvidenceRefused(DomainError):
-    code = "evidence_refused"
-
-    def __init__(self) -> None:
-        super().__init__(
-            _("Evidence is accepted as a PDF, a PNG or JPEG image, or a Word document (.docx), checked by its content.")
         )
 
 

@@ -263,6 +263,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "shenbao.api.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AssignmentStatusEnum": "shenbao.reviews.enums.AssignmentStatus",
         "CallStatusEnum": "shenbao.calls.enums.CALL_STATUS_CHOICES",

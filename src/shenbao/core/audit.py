@@ -28,6 +28,8 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.user.profile_updated": _("The profile was updated."),
     "shenbao.user.membership_added": _("An affiliation with an organisation was added."),
     "shenbao.user.award_added": _("A previous award was added to the profile."),
+    "shenbao.user.api_token_created": _("An API token was created."),
+    "shenbao.user.api_token_revoked": _("An API token was revoked."),
     "shenbao.program_role.granted": _("A program role was granted."),
     "shenbao.program_role.revoked": _("A program role was revoked."),
     "shenbao.application.filled_from_form": _("Fields of the draft were filled from an uploaded Word form."),

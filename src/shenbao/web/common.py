@@ -59,10 +59,10 @@ def int_param(value: str | None) -> int | None:
     return number if number <= _MAX_INT else None
 
 
-def stored_file_response(stored: FieldFile, filename: str) -> FileResponse:
+def stored_file_response(stored: FieldFile, filename: str, content_type: str | None = None) -> FileResponse:
     """A stored upload as a download; a file missing from storage is a 404, not a 500."""
     try:
         handle = stored.open("rb")
     except (FileNotFoundError, ValueError) as exc:  # ValueError: the field has no file at all
         raise Http404(_("The file is no longer available.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=filename)
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)

@@ -5,6 +5,7 @@ from shenbao.web import agreements, projects
 from shenbao.web.applicant import documents as applicant_documents
 from shenbao.web.applicant import exclusions as applicant_exclusions
 from shenbao.web.applicant import reconsideration as applicant_reconsideration
+from shenbao.web.applicant import tokens as applicant_tokens
 from shenbao.web.applicant import views as applicant
 from shenbao.web.public import documents as public_documents
 from shenbao.web.public import results as public_results
@@ -32,6 +33,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/register/", applicant.register, name="register"),
     path("me/profile/", applicant.profile, name="profile"),
+    path("me/api-tokens/", applicant_tokens.api_tokens, name="api_tokens"),
+    path("me/api-tokens/<int:token_pk>/revoke/", applicant_tokens.api_token_revoke, name="api_token_revoke"),
     path("me/applications/", applicant.my_applications, name="my_applications"),
     path("applications/<int:pk>/", applicant.application_detail, name="application"),
     path("applications/<int:pk>/save/", applicant.application_save, name="application_save"),

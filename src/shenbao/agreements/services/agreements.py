@@ -19,9 +19,10 @@ from django.utils import timezone
 
 from shenbao.accounts.models import User
 from shenbao.agreements.enums import AgreementStatus
-from shenbao.agreements.errors import AgreementClosed
+from shenbao.agreements.errors import AgreementClosed, SignedCopyRefused
 from shenbao.agreements.models import Agreement
 from shenbao.agreements.transitions import AGREEMENT_LIFECYCLE, OPEN_STATES
+from shenbao.applications.files import sniff
 from shenbao.awards.enums import AwardStatus
 from shenbao.awards.models import Award, PublicNotice
 from shenbao.awards.queries.readiness import agreements_readiness
@@ -36,6 +37,9 @@ from shenbao.notifications.mail import notify
 
 #: The parties whose confirmation is recorded on line (a partner signs on paper).
 ON_LINE_PARTIES = ("pi", "institution", "funder")
+
+#: What a signed paper agreement is scanned as, recognised by content.
+SIGNED_COPY_FORMATS = {"pdf", "png", "jpg"}
 
 
 def agreement_terms(call: Call) -> AgreementTerms | None:
@@ -190,7 +194,11 @@ def record_signed_copy(
     )
     if _closed(locked, now):
         raise AgreementClosed()
-    locked.signed_copy.save(name or "agreement.pdf", File(stream), save=False)
+    sniffed = sniff(stream, 0)
+    if sniffed.problem or sniffed.format not in SIGNED_COPY_FORMATS:
+        raise SignedCopyRefused()
+    # Stored under a generated name with the sniffed extension, not the uploader's name.
+    locked.signed_copy.save(f"agreement.{sniffed.format}", File(stream), save=False)
     locked.signed_at = now
     transition(
         locked,

@@ -32,6 +32,7 @@ from shenbao.api.v1.serializers import (
     WithdrawSerializer,
 )
 from shenbao.applications.errors import NotEditable
+from shenbao.applications.files import MEDIA_TYPES
 from shenbao.applications.models import Application, Attachment, Partner, TeamMember
 from shenbao.applications.queries.access import get_application_for
 from shenbao.applications.services.parts import (
@@ -355,13 +356,15 @@ class AttachmentDetailView(APIView):
         application = _application(request, pk)
         return _part(Attachment, application, attachment_pk, _("No such document."))
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: None})
+    @extend_schema(responses={**{(200, media_type): OpenApiTypes.BINARY for media_type in MEDIA_TYPES.values()}, 404: None})
     def get(self, request: Request, pk: int, attachment_pk: int) -> FileResponse:
         """The uploaded file, for whoever may see the application (a share link has no file: 404)."""
         attachment = self._attachment(request, pk, attachment_pk)
         if not attachment.file:
             raise Http404(_("This document is a share link, not a file."))
-        return stored_file_response(attachment.file, attachment.original_name or "document")
+        return stored_file_response(
+            attachment.file, attachment.original_name or "document", MEDIA_TYPES.get(attachment.detected_format)
+        )
 
     @extend_schema(responses={204: None, **REFUSALS})
     def delete(self, request: Request, pk: int, attachment_pk: int) -> Response:

@@ -38,7 +38,10 @@ class CallExportView(APIView):
 
     permission_classes = [permissions.IsAuthenticated]
 
-    @extend_schema(parameters=_FILTERS, responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=_FILTERS,
+        responses={(200, content_type.split(";")[0]): OpenApiTypes.BINARY for content_type in FORMATS.values()},
+    )
     def get(self, request: Request, code: str, kind: str, file_format: str) -> HttpResponse:
         export = EXPORTS.get(kind)
         call = Call.objects.select_related("program").filter(code=code).first()

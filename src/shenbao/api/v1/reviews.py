@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from shenbao.accounts.permissions import user_is_administrator
+from shenbao.api.v1.serializers import ErrorSerializer
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import ReviewStage
 from shenbao.calls.queries.roles import programs_where
@@ -130,6 +131,7 @@ class StageViewSet(viewsets.GenericViewSet[ReviewStage]):
 
     serializer_class = StageSerializer
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None  # the stages a user runs are few: one plain list, as the schema says
     queryset = ReviewStage.objects.none()  # lookups go through get_object's permission check
 
     def get_queryset(self) -> Any:
@@ -153,13 +155,13 @@ class StageViewSet(viewsets.GenericViewSet[ReviewStage]):
         return Response(StageSerializer(stages, many=True).data)
 
     @extend_schema(responses=AssignmentSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def assignments(self, request: Request, pk: str) -> Response:
         stage = self.get_object("reviews.manage_stage")
         rows = Assignment.objects.filter(stage=stage, status=AssignmentStatus.ACTIVE).select_related("reviewer", "application")
         return Response(AssignmentSerializer(rows.order_by("application_id", "reviewer_id"), many=True).data)
 
-    @extend_schema(request=AssignRequestSerializer, responses=RunSerializer)
+    @extend_schema(request=AssignRequestSerializer, responses={201: RunSerializer})
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
         stage = self.get_object("reviews.manage_stage")
@@ -187,7 +189,7 @@ class StageViewSet(viewsets.GenericViewSet[ReviewStage]):
         return Response(RunSerializer(body).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=RankingRowSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def ranking(self, request: Request, pk: str) -> Response:
         stage = self.get_object()
         try:
@@ -219,6 +221,7 @@ class ReviewViewSet(viewsets.GenericViewSet[Assignment]):
 
     serializer_class = ReviewSerializer
     permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None  # one reviewer's assignments: one plain list, as the schema says
     queryset = Assignment.objects.none()  # lookups go through get_assignment_for
 
     def get_object(self) -> Assignment:
@@ -234,7 +237,7 @@ class ReviewViewSet(viewsets.GenericViewSet[Assignment]):
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(ReviewSerializer(_review_data(self.get_object())).data)
 
-    @extend_schema(request=ReviewSerializer, responses=ReviewSerializer)
+    @extend_schema(request=ReviewSerializer, responses={200: ReviewSerializer, 409: ErrorSerializer})
     def partial_update(self, request: Request, pk: str) -> Response:
         assignment = self.get_object()
         if not request.user.has_perm("reviews.review", assignment):

@@ -19,6 +19,7 @@ from shenbao.api.v1.serializers import (
     ApplicationUpdateSerializer,
     CallDetailSerializer,
     CallSerializer,
+    ErrorSerializer,
     FormalCheckSerializer,
     ReceiptSerializer,
     RuleResultSerializer,
@@ -105,7 +106,7 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
             raise _domain(exc) from exc
         return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ApplicationUpdateSerializer, responses=ApplicationSerializer)
+    @extend_schema(request=ApplicationUpdateSerializer, responses={200: ApplicationSerializer, 409: ErrorSerializer})
     def partial_update(self, request: Request, pk: str) -> Response:
         application = self.get_object()
         if not request.user.has_perm("applications.change_application", application):
@@ -144,7 +145,7 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
             raise _domain(exc) from exc
         return Response(ApplicationSerializer(application).data)
 
-    @extend_schema(request=SubmitSerializer, responses=ReceiptSerializer)
+    @extend_schema(request=SubmitSerializer, responses={201: ReceiptSerializer, 200: ReceiptSerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         data = SubmitSerializer(data=request.data)
@@ -168,7 +169,7 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
         return Response(ReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED if result.created else 200)
 
     @extend_schema(responses=RuleResultSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def checks(self, request: Request, pk: str) -> Response:
         application = self.get_object()
         results = [
@@ -177,7 +178,7 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
         ]
         return Response(RuleResultSerializer(results, many=True).data)
 
-    @extend_schema(request=FormalCheckSerializer, responses=FormalCheckSerializer)
+    @extend_schema(request=FormalCheckSerializer, responses={201: FormalCheckSerializer})
     @action(detail=True, methods=["post"], url_path="formal-check")
     def formal_check(self, request: Request, pk: str) -> Response:
         application = self.get_object()

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.labels import ORG_TYPE_LABELS, choices
 from shenbao.applications.enums import InvitationStatus, PartnerSide
+from shenbao.applications.files import stored_name
 from shenbao.applications.models.application import Application
 
 
@@ -59,7 +60,8 @@ class Partner(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"applications/{instance.application_id}/{instance.sha256[:16]}-{filename[-80:]}"
+    """Generated, with the extension of the sniffed format; the sender's name is only ``original_name``."""
+    return stored_name(f"applications/{instance.application_id}", instance.detected_format or None)
 
 
 class Attachment(models.Model):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from shenbao.applications.files import extension_of, stored_name
 from shenbao.applications.models import Application
 from shenbao.awards.enums import NoticeStatus, ObjectionStatus, ReconsiderationKind, ReconsiderationStatus
 from shenbao.awards.models.selection import Award
@@ -32,6 +34,11 @@ class PublicNotice(models.Model):
         return f"{self.call.code}: {self.starts_at:%Y-%m-%d} – {self.ends_at:%Y-%m-%d}"
 
 
+def objection_evidence_path(instance: Objection, filename: str) -> str:
+    """Generated; the extension is the sniffed format the service names the file with."""
+    return stored_name(f"objections/{timezone.now():%Y}", extension_of(filename))
+
+
 class Objection(models.Model):
     """A named objection to an award during the notice period, with evidence; staff record the outcome."""
 
@@ -41,7 +48,7 @@ class Objection(models.Model):
     email = models.EmailField(_("your e-mail"))
     organisation = models.CharField(_("your organisation"), max_length=200, blank=True)
     text = models.TextField(_("objection"))
-    evidence = models.FileField(_("evidence"), upload_to="objections/%Y/", blank=True)
+    evidence = models.FileField(_("evidence"), upload_to=objection_evidence_path, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ObjectionStatus.choices, default=ObjectionStatus.RECEIVED)
     outcome = models.TextField(_("outcome"), blank=True)
     decided_by = models.ForeignKey(

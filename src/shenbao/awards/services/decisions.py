@@ -171,10 +171,9 @@ def file_objection(
         raise SelectionError(_("Objections concern a published award of this call."))
     if evidence is not None and evidence_size > EVIDENCE_MAX_MB * 1024 * 1024:
         raise EvidenceTooLarge(EVIDENCE_MAX_MB)
-    if evidence is not None:
-        verdict = sniff(evidence, evidence_size)
-        if verdict.problem is not None or verdict.format not in EVIDENCE_FORMATS:
-            raise EvidenceRefused()
+    verdict = sniff(evidence, evidence_size) if evidence is not None else None
+    if verdict is not None and (verdict.problem is not None or verdict.format not in EVIDENCE_FORMATS):
+        raise EvidenceRefused()
     objection = Objection(
         notice=locked,
         award=award,
@@ -183,8 +182,9 @@ def file_objection(
         organisation=organisation.strip(),
         text=text.strip(),
     )
-    if evidence is not None:
-        objection.evidence.save(evidence_name or "evidence", File(evidence), save=False)
+    if evidence is not None and verdict is not None:
+        # Stored under a generated name with the sniffed extension; the sender's name is not kept.
+        objection.evidence.save(f"evidence.{verdict.format}", File(evidence), save=False)
     objection.save()
     log_action(
         action="shenbao.results.objection_filed",
