@@ -22,7 +22,6 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from shenbao.accounts.enums import MembershipRole, OrgType
@@ -67,6 +66,7 @@ from shenbao.web.applicant.forms import form_data_for
 from tests.applications.fixtures import PDF, docx_bytes
 from tests.conftest import seed_data
 from tests.e2e.test_review_flows import ranking_rows, staff
+from tests.factories import api_token_key
 from tests.reviews.fixtures import add_expert, score_all
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -91,8 +91,7 @@ def client_for(user: User | None, language: str = "zh-hans") -> Client:
 
 def api_for(user: User, language: str = "zh-hans") -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
-    token, _created = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(user)}")
     return client
 
 
