@@ -1,8 +1,13 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
+
+# The admin logs in through the same pages as everyone (e-mail confirmed, rate limits, two-factor).
+admin.site.login = login_required(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("shenbao.api.v1.urls")),
     path("", include("shenbao.web.urls")),
