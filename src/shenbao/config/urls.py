@@ -17,3 +17,5 @@ handler400 = "shenbao.web.errors.bad_request"
 handler403 = "shenbao.web.errors.permission_denied"
 handler404 = "shenbao.web.errors.page_not_found"
 handler500 = "shenbao.web.errors.server_error"
+# Named by the log-in library (allauth) for its rate limits.
+handler429 = "shenbao.web.rate_limited.too_many_requests"
