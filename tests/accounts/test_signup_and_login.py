@@ -103,3 +103,11 @@ def test_url_names_point_at_the_library_pages() -> None:
     assert reverse("web:login") == "/accounts/login/" == reverse("account_login")
     assert reverse("web:logout") == "/accounts/logout/" == reverse("account_logout")
     assert reverse("web:register") == "/accounts/register/"
+
+
+def test_admin_login_goes_through_the_same_log_in_page(client: Client) -> None:
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+    client.force_login(register_user(email="plain@example.com", password="pass-Word-123", name="普通用户"))
+    assert client.get("/admin/login/").status_code == 403
