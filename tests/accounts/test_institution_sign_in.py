@@ -74,7 +74,7 @@ def test_login_page_offers_the_institution_when_configured(institution: FakeProv
 
 def test_first_sign_in_creates_a_confirmed_account_with_a_person(institution: FakeProvider, client: Client) -> None:
     response = sign_in(client)
-    assert (response.status_code, response["Location"]) == (302, reverse("web:call_list"))
+    assert (response.status_code, response["Location"]) == (302, reverse("web:profile"))  # a new account
     user = User.objects.get(email="zhang.san@univ.example.edu.cn")
     assert int(client.session["_auth_user_id"]) == user.pk
     assert user.display_name == "张三"

@@ -62,7 +62,8 @@ def test_confirmation_link_confirms_and_logs_in(client: Client) -> None:
     assert client.get(link).status_code == 200  # the page asks to confirm with a button (no change on GET)
     assert not EmailAddress.objects.get(email="new@example.com").verified
     response = client.post(link)
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, reverse("web:profile"))
+    assert "欢迎！" in client.get(response["Location"]).content.decode()
     assert EmailAddress.objects.get(email="new@example.com").verified
     assert int(client.session["_auth_user_id"]) == User.objects.get(email="new@example.com").pk
     client.post(reverse("web:logout"))

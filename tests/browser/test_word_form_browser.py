@@ -30,7 +30,7 @@ def draft(live_server: Any) -> Application:
 def test_download_fill_upload_and_confirm_the_word_form(page: Any, live_server: Any, draft: Application, tmp_path: Path) -> None:
     site = str(live_server.url)
     page.goto(site + "/accounts/login/")
-    page.fill("input[name=username]", "word@example.com")
+    page.fill("input[name=login]", "word@example.com")
     page.fill("input[name=password]", "a-Long-pass-123")
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()

@@ -7,6 +7,7 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.contrib import messages
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,10 @@ class AccountAdapter(DefaultAccountAdapter):
             "Try again later, or reset your password."
         ),
     }
+
+    def get_signup_redirect_url(self, request: HttpRequest) -> str:
+        messages.success(request, _("Welcome! Complete your profile: calls check it against their requirements."))
+        return str(super().get_signup_redirect_url(request))
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from shenbao.accounts.permissions import user_is_administrator, user_opens_admin_site
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import ProgramRole
 
@@ -28,7 +29,7 @@ def needs_two_factor(user: Any) -> bool:
     """Whether the setting asks this user for TOTP: administrators and program officers."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if user.is_superuser or user.is_staff:
+    if user_is_administrator(user) or user_opens_admin_site(user):
         return True
     return bool(ProgramRole.objects.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).exists())
 
