@@ -200,13 +200,13 @@ def test_invitee_lists_accepts_and_declines(ready_application: Callable[..., App
     assert sorted(i["id"] for i in listed) == sorted([a.pk, b.pk])
     assert {i["applicant"] for i in listed} == {"scholar@example.com"}
     assert api(stranger).get("/api/v1/invitations/").json() == []
-    assert api(stranger).post(f"/api/v1/invitations/{a.pk}/accept/").status_code == 404
-    accepted = client.post(f"/api/v1/invitations/{a.pk}/accept/")
+    assert api(stranger).post(f"/api/v1/invitations/{a.pk}/accept/", {"token": a.token}, format="json").status_code == 404
+    accepted = client.post(f"/api/v1/invitations/{a.pk}/accept/", {"token": a.token}, format="json")
     assert (accepted.status_code, accepted.json()["status"]) == (200, "accepted")
-    declined = client.post(f"/api/v1/invitations/{b.pk}/decline/")
+    declined = client.post(f"/api/v1/invitations/{b.pk}/decline/", {"token": b.token}, format="json")
     assert (declined.status_code, declined.json()["status"]) == (200, "declined")
     # Answering again changes nothing.
-    assert client.post(f"/api/v1/invitations/{a.pk}/decline/").json()["status"] == "accepted"
+    assert client.post(f"/api/v1/invitations/{a.pk}/decline/", {"token": a.token}, format="json").json()["status"] == "accepted"
     assert TeamMember.objects.get(pk=a.pk).status == InvitationStatus.ACCEPTED
     assert client.get(f"/api/v1/applications/{first.pk}/").status_code == 200
     assert client.get(f"/api/v1/applications/{second.pk}/").status_code == 404

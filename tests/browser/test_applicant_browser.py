@@ -3,10 +3,12 @@ in Chinese, then the result in English."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import mail
 from playwright.sync_api import expect
 
 from shenbao.applications.models import Application
@@ -23,9 +25,15 @@ def test_applicant_journey_in_chinese_then_english(page: Any, site: str, tmp_pat
     page.goto(site + "/accounts/register/")
     page.fill("input[name=email]", "browser@example.com")
     page.fill("input[name=name]", "浏览器用户")
-    page.fill("input[name=password]", "a-Long-pass-123")
-    page.fill("input[name=password_again]", "a-Long-pass-123")
+    page.fill("input[name=password1]", "a-Long-pass-123")
+    page.fill("input[name=password2]", "a-Long-pass-123")
     page.get_by_role("button", name="创建账号").click()
+    page.wait_for_url("**/accounts/confirm-email/")
+    # The address is confirmed through the mailed link before the account can be used.
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+/", mail.outbox[-1].body)
+    assert link is not None and mail.outbox[-1].to == ["browser@example.com"]
+    page.goto(link.group(0).replace("http://testserver", site))
+    page.get_by_role("button", name="确认").click()
     page.wait_for_url("**/me/profile/")
     page.fill("input[name=p-birth_date]", "1990-05-06")
     page.select_option("select[name=p-position]", "faculty")

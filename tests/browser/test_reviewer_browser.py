@@ -22,7 +22,7 @@ from tests.reviews.fixtures import add_expert, checked_application, score_all
 
 def log_in(page: Any, site: str, email: str) -> None:
     page.goto(site + "/accounts/login/")
-    page.fill("input[name=username]", email)
+    page.fill("input[name=login]", email)
     page.fill("input[name=password]", "pass-Word-123")
     page.locator("form button[type=submit]").last.click()
     page.wait_for_load_state()

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from shenbao.accounts.models import User
+from shenbao.accounts.services.accounts import mark_email_verified
 from shenbao.applications.models import Application
 from shenbao.applications.services.drafts import save_draft, start_application
 from shenbao.calls.queries.definitions import current_definition
@@ -21,6 +22,7 @@ from tests.documents.helpers import fill_docx
 def draft(live_server: Any) -> Application:
     call = open_call("000", code="open-000")
     user = User.objects.create_user(email="word@example.com", password="a-Long-pass-123")
+    mark_email_verified(user=user)  # made here, not by sign-up: the address counts as confirmed
     application = start_application(call=call, direction=call.directions.first(), applicant=user)
     return save_draft(
         application=application, changes={"values": {"plan": "已写好的计划。"}}, expected_version=application.version, actor=user
@@ -30,7 +32,7 @@ def draft(live_server: Any) -> Application:
 def test_download_fill_upload_and_confirm_the_word_form(page: Any, live_server: Any, draft: Application, tmp_path: Path) -> None:
     site = str(live_server.url)
     page.goto(site + "/accounts/login/")
-    page.fill("input[name=username]", "word@example.com")
+    page.fill("input[name=login]", "word@example.com")
     page.fill("input[name=password]", "a-Long-pass-123")
     page.get_by_role("button", name="登录").click()
     page.wait_for_load_state()

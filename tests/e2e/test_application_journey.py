@@ -35,10 +35,14 @@ def test_competition_entry_from_registration_to_formal_check(django_capture_on_c
             "email": "pi@example.com",
             "name": "李老师",
             "language": "en",
-            "password": "a-Long-pass-123",
-            "password_again": "a-Long-pass-123",
+            "password1": "a-Long-pass-123",
+            "password2": "a-Long-pass-123",
         },
     )
+    confirm = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)
+    assert confirm is not None
+    pi.post(confirm.group(1))  # the confirmed address logs the new account in
+    mail.outbox.clear()
     pi.post(reverse("web:apply", args=[call.code]), {"direction": call.directions.get(code="SME202302").pk})
     application = Application.objects.get(applicant__email="pi@example.com")
     team_rule = 'data-rule="team-composition"'

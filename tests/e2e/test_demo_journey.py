@@ -68,7 +68,7 @@ def test_wrong_password_is_refused_with_a_translated_message(client: Client, set
     load_demo()
     response = client.post("/accounts/login/", {"username": "officer@example.com", "password": "nope"})
     assert response.status_code == 200
-    assert "请输入一个正确的电子邮箱和密码。" in response.content.decode()
+    assert "您提供的电子邮件地址和/或密码不正确。" in response.content.decode()
 
 
 def test_demo_shows_each_seed_call_in_review_with_assignments_reviews_and_rankings(client: Client) -> None:

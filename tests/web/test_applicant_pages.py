@@ -47,12 +47,17 @@ def test_register_then_profile_then_apply_and_submit(client: Client, django_capt
             "email": "New@Example.com",
             "name": "新用户",
             "language": "zh-hans",
-            "password": "a-Long-pass-123",
-            "password_again": "a-Long-pass-123",
+            "password1": "a-Long-pass-123",
+            "password2": "a-Long-pass-123",
         },
     )
     assert response.status_code == 302
     user = User.objects.get(email="new@example.com")
+    # The address is confirmed through the mailed link, which logs the new account in.
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", mail.outbox[-1].body)
+    assert link is not None
+    assert client.post(link.group(1))["Location"] == reverse("web:profile")
+    mail.outbox.clear()
     response = client.post(
         reverse("web:profile"),
         {

@@ -18,6 +18,11 @@ def user_is_administrator(user: Any) -> bool:
     return is_authenticated(user) and bool(getattr(user, "is_superuser", False))
 
 
+def user_opens_admin_site(user: Any) -> bool:
+    """An account with access to the Django admin (``is_staff``): asked for two-factor like administrators."""
+    return is_authenticated(user) and bool(getattr(user, "is_staff", False))
+
+
 @predicate
 def is_self(user: Any, obj: Any) -> bool:
     return is_authenticated(user) and obj is not None and getattr(obj, "pk", None) == user.pk

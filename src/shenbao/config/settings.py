@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -81,6 +82,13 @@ INSTALLED_APPS = [
     "shenbao.web",
     "shenbao.api",
     "shenbao.cli",
+    # Log-in, sign-up, e-mail verification, password reset, rate limits, TOTP and institution sign-in
+    # (issue 15): django-allauth, after our apps so our templates override its own.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
 ]
 
 MIDDLEWARE = [
@@ -93,9 +101,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "shenbao.web.two_factor.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "shenbao.config.urls"
@@ -141,7 +151,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
+    # Kept for the places that log a user in directly (a reviewer accepting an invitation).
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -186,6 +198,63 @@ CONTENT_SECURITY_POLICY = {
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:call_list"
 LOGOUT_REDIRECT_URL = "web:call_list"
+
+# Accounts (django-allauth): the e-mail address is the log-in and must be confirmed through a mailed
+# link before the first log-in (and again when changed); sign-up answers the same whether or not the
+# address has an account (the owner gets a mail instead); failed log-ins lock the address for a while.
+ACCOUNT_ADAPTER = "shenbao.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "shenbao.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "shenbao.accounts.forms.SignupDetailsForm"
+ACCOUNT_FORMS = {"login": "shenbao.accounts.forms.LoginForm"}
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# A new account, once its address is confirmed, goes on to the profile that calls check.
+ACCOUNT_SIGNUP_REDIRECT_URL = "web:profile"
+ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "web:profile"
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = True
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[申报 Shenbao] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
+#: Counted in the default cache (the one the API throttles share): "amount/period/per", see allauth.
+ACCOUNT_RATE_LIMITS = {
+    # Five wrong passwords for one address in five minutes lock it for the rest of the five
+    # minutes, the right password included; one IP may fail twenty times a minute over all addresses.
+    "login_failed": os.environ.get("SHENBAO_RATE_LOGIN_FAILED", "20/m/ip,5/5m/key"),
+    "signup": os.environ.get("SHENBAO_RATE_SIGNUP", "10/h/ip"),
+    "reset_password": "10/m/ip,3/5m/key",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Shenbao 申报"
+#: Program officers, administrators and admin-site users must set up TOTP before any staff page.
+SHENBAO_REQUIRE_MFA_FOR_STAFF = _bool("SHENBAO_REQUIRE_MFA_FOR_STAFF", False)
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+
+
+def _oidc_providers() -> dict[str, Any]:
+    """Sign-in with an institution's OpenID Connect provider, only when SHENBAO_OIDC_SERVER_URL is set."""
+    server = os.environ.get("SHENBAO_OIDC_SERVER_URL", "")
+    if not server:
+        return {}
+    app = {
+        "provider_id": os.environ.get("SHENBAO_OIDC_PROVIDER_ID", "institution"),
+        "name": os.environ.get("SHENBAO_OIDC_NAME", "Institution"),
+        "client_id": os.environ.get("SHENBAO_OIDC_CLIENT_ID", ""),
+        "secret": os.environ.get("SHENBAO_OIDC_CLIENT_SECRET", ""),
+        "settings": {"server_url": server, "fetch_userinfo": True, "oauth_pkce_enabled": True},
+    }
+    return {"openid_connect": {"APPS": [app], "OAUTH_PKCE_ENABLED": True}}
+
+
+SOCIALACCOUNT_PROVIDERS = _oidc_providers()
 
 # English is the source language of the code; Simplified Chinese is the default for users.
 LANGUAGE_CODE = "zh-hans"

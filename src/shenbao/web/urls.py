@@ -1,4 +1,4 @@
-from django.contrib.auth import views as auth_views
+from allauth.account import views as account_views
 from django.urls import path
 
 from shenbao.web import agreements, projects
@@ -29,9 +29,10 @@ urlpatterns = [
     path("calls/<slug:code>/form.docx", public_documents.call_form_download, name="call_form"),
     path("calls/<slug:code>/apply/", applicant.apply, name="apply"),
     path("calls/<slug:code>/results/", public_results.call_results, name="call_results"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/register/", applicant.register, name="register"),
+    # Our names for the log-in library's pages (allauth, mounted under accounts/ in config/urls.py).
+    path("accounts/login/", account_views.login, name="login"),
+    path("accounts/logout/", account_views.logout, name="logout"),
+    path("accounts/register/", account_views.signup, name="register"),
     path("me/profile/", applicant.profile, name="profile"),
     path("me/api-tokens/", applicant_tokens.api_tokens, name="api_tokens"),
     path("me/api-tokens/<int:token_pk>/revoke/", applicant_tokens.api_token_revoke, name="api_token_revoke"),

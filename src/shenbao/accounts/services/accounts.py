@@ -30,8 +30,12 @@ def register_user(
     in_station_postdoc: bool = False,
     overseas_employment: bool | None = None,
     expertise_keywords: list[str] | None = None,
+    email_verified: bool = True,
 ) -> User:
-    """A user account with its person profile."""
+    """A user account with its person profile, made by staff, the command line or the demo: the address
+    was given by someone trusted, so it counts as confirmed unless ``email_verified`` is false.  People
+    who sign up themselves go through the log-in library, which confirms the address by mail and then
+    calls :func:`complete_registration`."""
     user = User.objects.create_user(email=email, password=password, display_name=name, language=language)
     Person.objects.create(
         user=user,
@@ -44,8 +48,32 @@ def register_user(
         overseas_employment=overseas_employment,
         expertise_keywords=list(expertise_keywords or []),
     )
+    if email_verified:
+        mark_email_verified(user=user)
     log_action(action="shenbao.user.created", obj=user, actor=actor, data={"email": user.email})
     return user
+
+
+@transaction.atomic
+def complete_registration(*, user: User, name: str, language: str = "zh-hans") -> Person:
+    """The name, language and person profile of an account the log-in library has just made (sign-up
+    or an institution's sign-in); its address is confirmed by the library, not here."""
+    user.display_name = name
+    user.language = language if language in {"zh-hans", "en"} else "zh-hans"
+    user.save(update_fields=["display_name", "language"])
+    person, _ = Person.objects.get_or_create(user=user, defaults={"name": name})
+    log_action(action="shenbao.user.created", obj=user, actor=user, data={"email": user.email})
+    return person
+
+
+def mark_email_verified(*, user: User) -> None:
+    """Record the account's address as confirmed and primary, so it can log in."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).update(primary=False)
+    EmailAddress.objects.update_or_create(
+        user=user, email__iexact=user.email, defaults={"email": user.email, "verified": True, "primary": True}
+    )
 
 
 @transaction.atomic

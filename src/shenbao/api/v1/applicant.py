@@ -4,6 +4,7 @@ the same permission predicates; refusals are a code and a translated sentence.""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any, TypeVar, cast
 
 from django.db import models
@@ -11,7 +12,7 @@ from django.http import FileResponse, Http404, QueryDict
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import permissions, status
+from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
@@ -206,15 +207,29 @@ class InvitationListView(APIView):
         return Response(InvitationSerializer(invitations, many=True).data)
 
 
+class InvitationAnswerSerializer(serializers.Serializer[Any]):
+    token = serializers.CharField(help_text="The token from the invitation e-mail (the last part of its link).")
+
+
 class InvitationAnswerView(APIView):
-    """Accept or decline; answering again changes nothing and answers the first answer."""
+    """Accept or decline with the token from the invitation e-mail (an address that matches is not
+    enough); answering again changes nothing and answers the first answer."""
 
     permission_classes = [permissions.IsAuthenticated]
     accept = True
 
-    @extend_schema(request=None, responses={200: InvitationSerializer, **REFUSALS})
+    @extend_schema(request=InvitationAnswerSerializer, responses={200: InvitationSerializer, **REFUSALS})
     def post(self, request: Request, pk: int) -> Response:
         member = _invitation(request, pk)
+        given = request.data.get("token") if hasattr(request.data, "get") else None
+        if not isinstance(given, str) or not given:
+            raise Refused(
+                "token_required",
+                _("Give the token from the invitation e-mail to answer it."),
+                fields={"token": [_("This field is required.")]},
+            )
+        if not secrets.compare_digest(given.encode(), member.token.encode()):
+            raise Refused("token_invalid", _("This is not the token of this invitation."), status_code=403)
         try:
             member = respond_to_invitation(token=member.token, accept=self.accept, user=acting_user(request))
         except DomainError as exc:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
+from shenbao.accounts.queries.addresses import has_confirmed_email
 from shenbao.applications.enums import InvitationStatus
 from shenbao.applications.errors import AlreadyInvited, CannotInviteSelf, NotEditable
 from shenbao.applications.models import Application, TeamMember
@@ -96,6 +97,8 @@ def respond_to_invitation(*, token: str, accept: bool, user: User | None) -> Tea
         raise DomainError(
             _("This invitation is for %(email)s; log in with that account to answer."), params={"email": member.email}
         )
+    if not has_confirmed_email(user):  # the address is what the invitation trusts: it must be proven
+        raise DomainError(_("Confirm your e-mail address (the link we mailed you) before answering an invitation."))
     if member.status != InvitationStatus.INVITED:
         return member  # answering twice changes nothing
     member.responded_at = timezone.now()

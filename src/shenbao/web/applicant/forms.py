@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 from django.http import QueryDict
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.enums import OrgType
 from shenbao.accounts.labels import EMPLOYMENT_LABELS, ORG_TYPE_LABELS, POSITION_LABELS, choices
-from shenbao.accounts.models import Organisation, User
+from shenbao.accounts.models import Organisation
 from shenbao.accounts.validators import validate_birth_date
 from shenbao.applications.enums import PartnerSide
 from shenbao.applications.models import Application
@@ -22,31 +21,6 @@ from shenbao.calls.definition.schema import FormField as FieldDef
 from shenbao.core.countries import country_choices, is_country_code
 from shenbao.core.text import text_get
 from shenbao.web.widgets import IsoDateField
-
-
-class RegisterForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
-    name = forms.CharField(label=_("Name"), max_length=100)
-    language = forms.ChoiceField(label=_("Preferred language"), choices=[("zh-hans", "简体中文"), ("en", "English")])
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, strip=False)
-    password_again = forms.CharField(label=_("Password again"), widget=forms.PasswordInput, strip=False)
-
-    def clean_email(self) -> str:
-        email = str(self.cleaned_data["email"]).strip().lower()
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address exists already; log in instead."))
-        return email
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", _("The two passwords differ."))
-        elif data.get("password"):
-            try:
-                validate_password(data["password"])
-            except forms.ValidationError as exc:
-                self.add_error("password", exc)
-        return data
 
 
 class _NotAnsweredYesNo(forms.NullBooleanSelect):

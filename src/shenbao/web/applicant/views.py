@@ -7,7 +7,6 @@ import secrets
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
 from shenbao.accounts.models import Membership, Person
-from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user, update_profile
+from shenbao.accounts.services.accounts import add_membership, create_organisation, update_profile
 from shenbao.applications.enums import ApplicationState, InvitationStatus
 from shenbao.applications.errors import EditConflict
 from shenbao.applications.facts import check_application, missing_required_fields
@@ -49,28 +48,12 @@ from shenbao.web.applicant.forms import (
     OrganisationForm,
     PartnerForm,
     ProfileForm,
-    RegisterForm,
     application_form,
     changes_from,
     partner_fields,
     partner_networks,
 )
 from shenbao.web.common import acting_user, form_errors, stored_file_response
-
-
-def register(request: HttpRequest) -> HttpResponse:
-    form = RegisterForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = register_user(
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password"],
-            name=form.cleaned_data["name"],
-            language=form.cleaned_data["language"],
-        )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Complete your profile: calls check it against their requirements."))
-        return redirect("web:profile")
-    return render(request, "web/applicant/register.html", {"form": form})
 
 
 @login_required
