@@ -21,7 +21,8 @@ EXAMPLE = ROOT / "docs" / "production.env.example"
 
 
 def _example_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHENBAO_", "DATABASE_URL", "DJANGO_SETTINGS"))}
+    # The suite's own variables (DJANGO_ALLOW_ASYNC_UNSAFE for the browser tests) are no production setting.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SHENBAO_", "DATABASE_URL", "DJANGO_"))}
     for line in EXAMPLE.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             key, _, value = line.partition("=")
