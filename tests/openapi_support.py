@@ -7,7 +7,9 @@ from functools import cache
 from typing import Any
 
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -22,7 +24,23 @@ NO_RATE_LIMITS = {"user_burst": None, "user_day": None, "anonymous": None}
 
 @cache
 def _app() -> Any:
-    return get_wsgi_application()
+    handler = get_wsgi_application()
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        # As Django's test client does: a request must not close the test's database connection
+        # (on PostgreSQL, close_old_connections closes a connection inside the test's transaction).
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+        try:
+            response = handler(environ, start_response)
+            body = b"".join(response)
+            response.close()  # request_finished fires here, while disconnected
+        finally:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
+        return [body]
+
+    return app
 
 
 def load_schema() -> Any:
