@@ -183,7 +183,8 @@ def title_key(text: str) -> str:
 def id_key(value: Any) -> str | None:
     if value is None:
         return None
-    text = _PUNCT.sub("", _simplified(str(value))).lower()
+    # Keep the dot of a decimal number ("2.1" is not "21").
+    text = _PUNCT.sub("", re.sub(r"(?<=\d)[.．](?=\d)", "\x00", _simplified(str(value)))).replace("\x00", ".").lower()
     text = re.sub(r"^第|[项条类个]$", "", text)
     if text and all(c in "零一二三四五六七八九十" for c in text):
         if text == "十":
