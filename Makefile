@@ -70,6 +70,7 @@ bench: install
 	$(RUN) python bench/assignment.py
 	$(RUN) python bench/review_aggregation.py
 	$(RUN) python bench/guide_import.py
+	$(RUN) python bench/guide_corpus.py
 	$(RUN) python bench/selection.py
 
 # Reviewer assignment (pure, no database): S/M/L/XL synthetic instances, LP check, fair mode,
