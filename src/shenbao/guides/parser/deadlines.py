@@ -187,10 +187,10 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             tail = sentence[d.end - start + m.end() :]
             if _CONDITION.match(tail):
                 continue
-            before = sentence[max(0, d.start - start - 3) : d.start - start]
+            ahead = sentence[max(0, d.start - start - 3) : d.start - start]
             # "于3月15日前", "3月15日前报送", a schedule line "3月15日前：…" or "评审完成：6月30日前".
-            scheduled = re.match(r"\s*[：:]", tail) is not None or re.search(r"[：:]\s*$", before) is not None
-            if _BEFORE_BY.search(before) or _BEFORE_VERB.match(tail) or scheduled:
+            scheduled = re.match(r"\s*[：:]", tail) is not None or re.search(r"[：:]\s*$", ahead) is not None
+            if _BEFORE_BY.search(ahead) or _BEFORE_VERB.match(tail) or scheduled:
                 add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
         for d in dates:
             if re.search(r"于\s*$", sentence[max(0, d.start - start - 2) : d.start - start]) and _BY_VERB.match(
