@@ -10,9 +10,11 @@ called only after the commit.  When staff hold a call's mail, its new mails wait
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from shenbao.notifications.enums import MessageState
@@ -34,6 +36,8 @@ def notify(
     and queue it.  ``call`` (a call or its code) files the mail under that call's outbox;
     ``related`` is the object it is about; ``link`` (a path) becomes ``{{ link }}``, absolute."""
     call_code = getattr(call, "code", call) or ""
+    # Plain data, as the mail was always rendered from (dates as ISO text, as the filters expect).
+    context = json.loads(json.dumps(context, cls=DjangoJSONEncoder))
     if link is not None:
         context = {**context, "link": link}
     if isinstance(context.get("link"), str) and context["link"]:
