@@ -158,3 +158,77 @@ def test_hard_wrapped_english_lines_join_with_a_space_and_sentences_keep_their_l
     lines = normalise(original).text.split("\n")
     assert lines[0] == wrapped + " call round 1."
     assert lines[-1] == "Topics"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "projects"),
+    [
+        ("The fund will support 8 projects in 2025.", {"qualifier": "exact", "value": 8}),
+        ("We have money available to fund approximately 15 projects.", {"qualifier": "about", "value": 15}),
+        ("Between 4 and 6 grants will be awarded.", {"qualifier": "range", "min": 4, "max": 6}),
+        ("Up to ten fellowships are expected to be funded.", {"qualifier": "at_most", "value": 10}),
+    ],
+)
+def test_numbers_of_projects_in_sentences(sentence: str, projects: dict[str, Any]) -> None:
+    definition, _ = _read(sentence)
+    assert definition["stated_totals"] == {"projects": projects}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "duration"),
+    [
+        ("The programme offers five-year grants to mid-career researchers.", {"unit": "years", "qualifier": "exact", "value": 5}),
+        ("Successful projects of up to 48 months will be funded.", {"unit": "months", "qualifier": "at_most", "value": 48}),
+    ],
+)
+def test_durations_as_adjectives_and_after_projects_of(sentence: str, duration: dict[str, Any]) -> None:
+    definition, _ = _read(sentence)
+    assert definition["duration"] == duration
+
+
+def test_a_grant_of_up_to_an_amount_is_per_project() -> None:
+    definition, _ = _read("Each winner receives a grant of up to €150,000.")
+    assert definition["budget"] == {"per_project": {"amount": 150_000, "currency": "EUR", "qualifier": "at_most"}}
+
+
+def test_panel_codes_under_a_heading_are_the_ids() -> None:
+    text = "Scientific domains\nAB – Applied Biology\nEC – Earth and Climate\nMX2 Mixed Methods\n"
+    _, directions = _read(text)
+    assert directions == [
+        {"code": "AB", "title": {"en": "Applied Biology"}},
+        {"code": "EC", "title": {"en": "Earth and Climate"}},
+        {"code": "MX2", "title": {"en": "Mixed Methods"}},
+    ]
+
+
+def test_a_run_of_eu_style_topic_identifiers_is_a_list_of_topics() -> None:
+    text = (
+        "Call: Clean oceans\n"
+        "OCEAN-2030-SEA-01-01: Plastic-free estuaries\n"
+        "OCEAN-2030-SEA-01-02 Restoring kelp forests\n"
+        "Opening: 1 March\n"
+    )
+    _, directions = _read(text)
+    assert directions == [
+        {"code": "OCEAN-2030-SEA-01-01", "title": {"en": "Plastic-free estuaries"}},
+        {"code": "OCEAN-2030-SEA-01-02", "title": {"en": "Restoring kelp forests"}},
+    ]
+
+
+def test_a_single_topic_identifier_is_no_list() -> None:
+    assert _read("Identifier\n- OCEAN-2030-SEA-01-01\nOCEAN-2030-SEA-01-01: Plastic-free estuaries\n") == ({}, [])
+
+
+def test_a_list_in_running_text_is_checked_against_its_count() -> None:
+    text = "The scheme covers three domains: Marine Science, Urban Studies and Digital Health. Apply online."
+    definition, directions = _read(text)
+    assert [d["title"]["en"] for d in directions] == ["Marine Science", "Urban Studies", "Digital Health"]
+    assert definition["stated_totals"] == {"directions": 3}
+    # The count does not agree with the items: no list.
+    assert _read("The scheme covers four domains: Marine Science, Urban Studies and Digital Health.") == ({}, [])
+
+
+def test_the_following_topics_separated_by_semicolons() -> None:
+    text = "Proposals may address the following topics: soil health; water reuse, at farm scale; pollinators\n"
+    _, directions = _read(text)
+    assert [d["title"]["en"] for d in directions] == ["soil health", "water reuse, at farm scale", "pollinators"]

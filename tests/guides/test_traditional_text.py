@@ -79,3 +79,9 @@ def test_formal_numerals_that_are_no_number_are_no_marker() -> None:
     assert read_marker("壹拾壹拾、说明") is None
     marker = read_marker("一、总则")
     assert marker is not None and marker.style == "cn_comma"
+
+
+def test_corner_quotes_read_as_mainland_quotes() -> None:
+    norm = normalise("類別:「甲類計畫」、『乙類』")
+    assert norm.text == "类别：“甲类计划”、‘乙类’"
+    assert len(norm.text) == len(norm.origin)

@@ -76,7 +76,7 @@ _ABOUT = re.compile(
 _AT_LEAST = re.compile(r"\bat least\b|\bmin(?:imum|\.)?\b|\bno less than\b", re.I)
 _PER_PROJECT = re.compile(
     r"\bper (?:project|award|grant|proposal|team)\b|\beach (?:project|award|grant|proposal)\b|\byour (?:project|award|grant)\b"
-    r"|\baveraging\b|\b(?:award|grant|project) (?:size|amount|budget|value)\b|\b(?:awards|grants) of\b|\brequest(?:ed)?\b"
+    r"|\baveraging\b|\b(?:award|grant|project) (?:size|amount|budget|value)\b|\b(?:awards?|grants?) of\b|\brequest(?:ed)?\b"
     r"|\b(?:individual|single) (?:award|grant|project)\b|\b(?:min|max)(?:imum)? (?:grant|award|funding per)\b",
     re.I,
 )
@@ -163,24 +163,32 @@ _AWARDS_LABEL = re.compile(
     rf"\s*{_RANGE}\b(?!\s*(?:%|years?|months?))",
     re.I,
 )
+_RANGE2 = _RANGE.replace("?P<a>", "?P<a2>").replace("?P<b>", "?P<b2>")
 _AWARDS_SENTENCE = re.compile(
-    r"\b(?:expects?|anticipates?|plans?|intends?|aims?|hopes?)\s+to\s+(?:make|fund|award|support|select)\s+"
+    r"\b(?P<verb>expects?|anticipates?|plans?|intends?|aims?|hopes?|will|to)\s+(?:to\s+)?(?:make|fund|award|support|select)\s+"
     rf"(?P<pre>up to|approximately|approx\.?|about|around|between|at least)?\s*{_RANGE}\s+(?:new\s+)?"
-    r"(?:awards|grants|projects|proposals|fellowships)\b",
+    r"(?:awards|grants|projects|proposals|fellowships)\b"
+    rf"|(?P<pre2>up to|approximately|approx\.?|about|around|between|at least)?\s*\b{_RANGE2}"
+    r"\s+(?:new\s+)?(?:awards|grants|projects|fellowships)\s+(?P<verb2>will|are expected to|are anticipated to|may|can)\s+be\s+"
+    r"(?:funded|made|awarded|supported|selected)\b",
     re.I,
 )
+_ESTIMATE_VERBS = re.compile(r"expect|anticipate|plan|intend|aim|hope", re.I)
 
 
 def _quantity(match: re.Match[str], default: str) -> dict[str, Any] | None:
-    a = _number(match.group("a"))
-    b = _number(match.group("b")) if match.group("b") else None
+    groups = match.groupdict()
+    second = groups.get("a2") is not None
+    a = _number(match.group("a2" if second else "a"))
+    b_text = match.group("b2" if second else "b")
+    b = _number(b_text) if b_text else None
     if a is None or a <= 0 or a > 10_000:
         return None
     if b is not None:
         if b <= a:
             return None
         return {"qualifier": "range", "min": _clean(a), "max": _clean(b)}
-    pre = (match.group("pre") or "").lower()
+    pre = (groups.get("pre2" if second else "pre") or "").lower()
     qualifier = default
     if pre in ("up to", "a maximum of"):
         qualifier = "at_most"
@@ -195,14 +203,33 @@ def _quantity(match: re.Match[str], default: str) -> dict[str, Any] | None:
 
 _DURATION = re.compile(
     r"(?P<cue>\bduration\b[^.\n:]{0,30}?[:\-–]?\s*|\b(?:grant|award|project|funding) (?:period|length)\b[^.\n:]{0,20}?[:\-–]?\s*"
-    r"|\bperiod of\s+|\blast(?:ing)?\s+|\bfor\s+|\brun for\s+)"
+    r"|\bperiod of\s+|\blast(?:ing)?\s+|\bfor\s+|\brun for\s+|\b(?:projects?|grants?|awards?|fellowships?) of\s+)"
     rf"(?P<pre>up to|a maximum of|a minimum of|at least|at most|no more than|not more than|maximum of|max\.?)?\s*(?:an?\s+)?"
     rf"{_RANGE}\s*(?:-|\s)?(?P<unit>years?|months?)\b(?!\s*(?:of|after|since|from|ago|old))",
     re.I,
 )
 
 
+# "a five-year grant", "3-year projects", "a 36-month period".
+_DURATION_ADJ = re.compile(
+    rf"\b(?P<a>{_NUMBER})[- ](?P<unit>year|month)\s+"
+    r"(?:grants?|awards?|projects?|fellowships?|funding|programmes?|programs?|period)\b",
+    re.I,
+)
+
+
 def _duration(text: str) -> tuple[dict[str, Any], int, int] | None:
+    found = _duration_phrase(text)
+    m = _DURATION_ADJ.search(text)
+    value = _number(m.group("a")) if m is not None else None
+    if m is not None and value and (found is None or m.start() < found[1]):
+        unit = "years" if m.group("unit").lower() == "year" else "months"
+        if value <= (100 if unit == "years" else 1200):
+            return {"unit": unit, "qualifier": "exact", "value": _clean(value)}, m.start(), m.end()
+    return found
+
+
+def _duration_phrase(text: str) -> tuple[dict[str, Any], int, int] | None:
     for m in _DURATION.finditer(text):
         cue, pre = m.group("cue").lower(), (m.group("pre") or "").lower()
         if cue.strip() == "for" and not pre:
@@ -231,45 +258,102 @@ def _duration(text: str) -> tuple[dict[str, Any], int, int] | None:
 
 # ------------------------------------------------------------------------------------------ topics
 
+_KINDS = (
+    r"(?:topics?|sub-?topics?|tracks?|themes?|panels?|strands?|streams?|lots?|challenges?|domains?|priorit(?:y|ies)"
+    r"|priority areas?|research areas?|focus areas?|scientific areas?|areas? of (?:interest|research))"
+)
 _TOPIC_HEADING = re.compile(
-    r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:(?:the\s+)?(?:research|priority|funding|challenge|programme|program|thematic|call|eligible|supported)\s+)?"
-    r"(?:topics?|tracks?|themes?|panels?|strands?|lots?|challenges?|priority areas?|research areas?|focus areas?"
-    r"|areas? of (?:interest|research))"
+    r"^(?:\d+(?:\.\d+)*\.?\s+)?(?:(?:the\s+)?(?:research|priority|funding|challenge|programme|program|thematic|call|eligible"
+    rf"|supported|scientific)\s+)?{_KINDS}"
     r"(?:\s+(?:covered|supported|of (?:this|the) call|for \d{4}|are|include))?\s*:?\s*$",
     re.I,
 )
-_WORD_CODE = r"(?:topic|track|theme|panel|strand|lot|challenge)\s+(?P<code>[A-Z]?\d{1,2}[A-Za-z]?|[A-Z])\s*[:.\-–]\s*"
+_WORD_CODE = (
+    r"(?i:topic|track|theme|panel|strand|stream|lot|challenge|domain)\s+(?P<code>[A-Z]?\d{1,2}[A-Za-z]?|[A-Z])\s*[:.\-–]\s*"
+)
 _ITEM = re.compile(
     r"^(?:[-•*·●▪]\s*(?:" + _WORD_CODE + r")?|(?P<num>\d{1,2}(?:\.\d{1,2})?|[A-Za-z])[.)]\s+|\((?P<paren>\d{1,2}|[a-z])\)\s*"
-    r"|" + _WORD_CODE.replace("?P<code>", "?P<code2>") + r")(?P<rest>\S.*)$",
-    re.I,
+    r"|"
+    + _WORD_CODE.replace("?P<code>", "?P<code2>")
+    + r"|(?P<code3>[A-Z]{2,4}\d{0,2})\s+[–—-]\s+|(?P<code4>[A-Z]{2,4}\d{1,2})\s+(?=[A-Z]))"
+    r"(?P<rest>\S.*)$"
 )
+# An EU-style topic identifier opening a line: "HORIZON-CL5-2024-D3-01-01: Title" or "… Title".
+_TOPIC_CODE = re.compile(r"^(?P<code>[A-Z][A-Z0-9]*(?:-[A-Z0-9]+){3,})\s*[:–—-]?\s+(?P<rest>[A-Za-z].*)$")
+
+
+def _title_of(rest: str) -> str | None:
+    title, _, description = rest.strip().partition(": ")
+    if not description:
+        title = re.split(r"\s+[–—-]\s+", rest.strip(), maxsplit=1)[0]
+    title = title.strip().rstrip(".;,:")
+    if not 1 <= len(title.split()) <= 14 or len(title) > 120:
+        return None
+    return title
 
 
 def _topics(lines: list[Line]) -> list[tuple[str | None, str, int, int]]:
-    """(printed id, title, start, end) of the items listed under a topics / tracks / panels heading."""
+    """(printed id, title, start, end) of the items listed under a topics / tracks / panels heading,
+    or of a run of lines opening with EU-style topic identifiers."""
     for i, line in enumerate(lines):
         if _TOPIC_HEADING.match(line.text.strip()) is None:
             continue
         items: list[tuple[str | None, str, int, int]] = []
         for nxt in lines[i + 1 :]:
             m = _ITEM.match(nxt.text.strip())
-            if m is None:
+            title = _title_of(m.group("rest")) if m is not None else None
+            if m is None or title is None:
                 break
-            rest = m.group("rest").strip()
-            title, _, description = rest.partition(": ")
-            if not description:
-                title = re.split(r"\s+[–—-]\s+", rest, maxsplit=1)[0]
-            title = title.strip().rstrip(".;,:")
-            words = len(title.split())
-            if not 1 <= words <= 14 or len(title) > 120:
-                break
-            code = m.group("code") or m.group("code2") or m.group("num") or m.group("paren")
+            code = next((m.group(g) for g in ("code", "code2", "code3", "code4", "num", "paren") if m.group(g)), None)
             offset = nxt.start + (len(nxt.text) - len(nxt.text.lstrip())) + m.start("rest")
             items.append((code, title, offset, offset + len(title)))
         if len(items) >= 2:
             return items
+    run: list[tuple[str | None, str, int, int]] = []
+    for line in [*lines, Line("", 0)]:
+        m = _TOPIC_CODE.match(line.text.strip())
+        title = _title_of(m.group("rest")) if m is not None else None
+        if m is not None and title is not None:
+            offset = line.start + (len(line.text) - len(line.text.lstrip())) + m.start("rest")
+            run.append((m.group("code"), title, offset, offset + len(title)))
+            continue
+        if len(run) >= 2:
+            return run
+        run = []
     return []
+
+
+# "three domains: Physical Sciences, Life Sciences and Social Sciences", "the following topics: A; B; C".
+_RUNNING_LIST = re.compile(
+    rf"\b(?:(?P<n>{_NUMBER})|the following|following)\s+(?:(?:research|scientific|thematic|priority|main)\s+)?{_KINDS}"
+    r"\s*(?:\([^)\n]{0,20}\)\s*)?:\s*(?P<list>[^.\n]{4,400})",
+    re.I,
+)
+
+
+def _running_list(text: str) -> tuple[list[tuple[str, int, int]], int | None]:
+    for m in _RUNNING_LIST.finditer(text):
+        body, base = m.group("list"), m.start("list")
+        separator = ";" if ";" in body else ","
+        parts: list[tuple[str, int, int]] = []
+        pos = 0
+        for raw in re.split(rf"{separator}|\band\b", body):
+            start = body.index(raw, pos)
+            pos = start + len(raw)
+            item = raw.strip().strip(",;")
+            if item.lower().startswith("and "):
+                item = item[4:]
+            if not item:
+                continue
+            lead = raw.index(item) if item in raw else 0
+            parts.append((item, base + start + lead, base + start + lead + len(item)))
+        count = _number(m.group("n")) if m.group("n") else None
+        if len(parts) < 2 or any(not 1 <= len(p[0].split()) <= 8 for p in parts):
+            continue
+        if count is not None and count != len(parts):
+            continue
+        return parts, int(count) if count is not None else None
+    return [], None
 
 
 # ------------------------------------------------------------------------------------------ apply
@@ -285,7 +369,8 @@ def read_english(
         m = _AWARDS_LABEL.search(text)
         quantity = _quantity(m, "exact") if m is not None else None
         if quantity is None and (m := _AWARDS_SENTENCE.search(text)) is not None:
-            quantity = _quantity(m, "about")
+            verb = m.group("verb") or m.group("verb2") or ""
+            quantity = _quantity(m, "about" if _ESTIMATE_VERBS.search(verb) else "exact")
         if quantity is not None and m is not None:
             totals["projects"] = quantity
             col.span("stated_totals.projects", m.start(), m.end(), 0.8)
@@ -315,6 +400,13 @@ def read_english(
         for k, (code, title, start, end) in enumerate(_topics(lines)):
             directions.append({"code": code or str(k + 1), "title": {"en": title}})
             col.span(f"directions.{k}.title", start, end, 0.6)
+    if not directions:
+        items, count = _running_list(text)
+        for k, (title, start, end) in enumerate(items):
+            directions.append({"code": str(k + 1), "title": {"en": title}})
+            col.span(f"directions.{k}.title", start, end, 0.5)
+        if count is not None and "directions" not in totals:
+            totals["directions"] = count
     if not totals:
         definition.pop("stated_totals")
     if not budget:

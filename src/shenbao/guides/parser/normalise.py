@@ -1,7 +1,7 @@
 """Normalise a guide's text for extraction while remembering where every character came from.
 
 Steps: traditional → simplified (opencc), full-width digits, letters and a few marks →
-half-width, half-width Chinese punctuation (",", ":", ";" next to Chinese text, as web relays and
+half-width, corner quotes 「」『』 → “”‘’, half-width Chinese punctuation (",", ":", ";" next to Chinese text, as web relays and
 mirrors store it) → full-width, inline pinyin glosses of converting mirrors ("实(shí)施"),
 Taiwan's Republic-of-China years ("113年9月" → "2024年9月") in traditional text, page footers
 ("— 9 —", "第 9 页", a lone page number), page headers repeated on
@@ -22,6 +22,8 @@ _FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  # ０-９
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _FULLWIDTH.update({"．": ".", "％": "%", "～": "~", "－": "-", "＋": "+", "／": "/", "\u3000": " ", "\t": " ", "\xa0": " "})
+# Corner quotes (Taiwan, Hong Kong, Macao) read as the double and single quotes of mainland text.
+_FULLWIDTH.update({"「": "“", "」": "”", "『": "‘", "』": "’"})
 _FULLWIDTH.update({"＠": "@", "＝": "=", "＜": "<", "＞": ">", "﹣": "-", "\u2002": " ", "\u2003": " "})
 
 _FOOTER = re.compile(
