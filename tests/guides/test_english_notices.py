@@ -232,3 +232,31 @@ def test_the_following_topics_separated_by_semicolons() -> None:
     text = "Proposals may address the following topics: soil health; water reuse, at farm scale; pollinators\n"
     _, directions = _read(text)
     assert [d["title"]["en"] for d in directions] == ["soil health", "water reuse, at farm scale", "pollinators"]
+
+
+def test_size_classes_named_after_their_windows_are_tracks() -> None:
+    text = (
+        "Submission Window Date(s): March 2, 2026 - March 16, 2026 BIG Projects May 4, 2026 - May 18, 2026 "
+        "TINY Projects March 1 - March 15, Annually Thereafter BIG Projects July 1 - July 9, Annually Thereafter "
+        "HUGE Projects Revision notes follow."
+    )
+    _, directions = _read(text)
+    assert [d["title"]["en"] for d in directions] == ["BIG Projects", "TINY Projects", "HUGE Projects"]
+    assert _read("Deadline: May 4, 2026 ALL Proposals must use the portal.") == ({}, [])
+
+
+def test_english_totals_clear_the_no_totals_warning() -> None:
+    lines = [Line("Expected Number of Awards: 3", 0)]
+    col = Collector()
+    col.warn("totals_missing")
+    col.warn("year_missing")
+    definition: dict[str, Any] = {}
+    read_english(lines[0].text, lines, definition, [], col)
+    assert definition == {"stated_totals": {"projects": {"qualifier": "exact", "value": 3}}}
+    assert [w.code for w in col.warnings] == ["year_missing"]
+
+
+def test_a_programme_budget_over_several_years_is_not_the_call_budget() -> None:
+    text = "The agency's total budget for 2028-2034 is €9 billion.\nTotal budget of this call: €40 million\n"
+    definition, _ = _read(text)
+    assert definition["stated_totals"] == {"budget": {"amount": 40_000_000, "currency": "EUR"}}

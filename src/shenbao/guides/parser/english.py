@@ -87,6 +87,10 @@ _TOTAL = re.compile(
 )
 
 
+# A whole programme's money over its years ("€7 billion for 2021-2027") is not this call's budget.
+_PROGRAMME_PERIOD = re.compile(r"\b(?:19|20)\d{2}\s*[-–—/]\s*(?:19|20)?\d{2}\b|\bover (?:the|its|a) (?:period|lifetime)\b", re.I)
+
+
 @dataclass(frozen=True)
 class _Amount:
     money: dict[str, Any]
@@ -323,6 +327,20 @@ def _topics(lines: list[Line]) -> list[tuple[str | None, str, int, int]]:
     return []
 
 
+# Label after value (NSF solicitations): "September 24, 2013 - October 15, 2013 MEDIUM Projects November 4 - …
+# Annually Thereafter LARGE Projects": the size classes named after their windows are the call's tracks.
+_CLASS_AFTER_DATE = re.compile(r"(?:(?<=\d)|(?<=Thereafter))\s+(?P<t>(?:[A-Z]{3,}\s+){1,3}(?:Projects|Proposals|Awards))\b")
+
+
+def _classes_after_dates(text: str) -> list[tuple[str, int, int]]:
+    out: list[tuple[str, int, int]] = []
+    for m in _CLASS_AFTER_DATE.finditer(text):
+        key = m.group("t").split()[0]
+        if all(t.split()[0] != key for t, _s, _e in out):
+            out.append((m.group("t"), m.start("t"), m.end("t")))
+    return out if len(out) >= 2 else []
+
+
 # "three domains: Physical Sciences, Life Sciences and Social Sciences", "the following topics: A; B; C".
 _RUNNING_LIST = re.compile(
     rf"\b(?:(?P<n>{_NUMBER})|the following|following)\s+(?:(?:research|scientific|thematic|priority|main)\s+)?{_KINDS}"
@@ -380,7 +398,12 @@ def read_english(
         qualifier = _money_qualifier(before, after)
         if _PER_PROJECT.search(before) or _PER_PROJECT.search(after[:40]):
             per_project.append((amount, qualifier))
-        elif (_TOTAL.search(before[-60:]) or _TOTAL.search(after[:60])) and "budget" not in totals and "total" not in budget:
+        elif (
+            (_TOTAL.search(before[-60:]) or _TOTAL.search(after[:60]))
+            and not _PROGRAMME_PERIOD.search(before + " " + after)
+            and "budget" not in totals
+            and "total" not in budget
+        ):
             money = _with_qualifier(amount.money, qualifier)
             totals["budget"] = money
             budget["total"] = dict(money)
@@ -401,13 +424,19 @@ def read_english(
             directions.append({"code": code or str(k + 1), "title": {"en": title}})
             col.span(f"directions.{k}.title", start, end, 0.6)
     if not directions:
+        for k, (title, start, end) in enumerate(_classes_after_dates(text)):
+            directions.append({"code": str(k + 1), "title": {"en": title}})
+            col.span(f"directions.{k}.title", start, end, 0.5)
+    if not directions:
         items, count = _running_list(text)
         for k, (title, start, end) in enumerate(items):
             directions.append({"code": str(k + 1), "title": {"en": title}})
             col.span(f"directions.{k}.title", start, end, 0.5)
         if count is not None and "directions" not in totals:
             totals["directions"] = count
-    if not totals:
+    if totals:  # the Chinese readers' "no totals" no longer holds
+        col.warnings[:] = [w for w in col.warnings if w.code != "totals_missing"]
+    else:
         definition.pop("stated_totals")
     if not budget:
         definition.pop("budget")
