@@ -260,3 +260,8 @@ def test_a_programme_budget_over_several_years_is_not_the_call_budget() -> None:
     text = "The agency's total budget for 2028-2034 is €9 billion.\nTotal budget of this call: €40 million\n"
     definition, _ = _read(text)
     assert definition["stated_totals"] == {"budget": {"amount": 40_000_000, "currency": "EUR"}}
+
+
+def test_small_sums_are_no_budget() -> None:
+    text = "A total of $500 is charged per submission. Awards of EUR 4.50 and more are paid in arrears."
+    assert _read(text) == ({}, [])

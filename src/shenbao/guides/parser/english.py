@@ -132,8 +132,8 @@ def _amounts(text: str) -> list[_Amount]:
             continue
         mult = (m.group("mult") or m.group("short") or m.group("mult2") or "").lower()
         amount = round(value * _MULTIPLIERS.get(mult, 1))
-        if amount <= 0:
-            continue
+        if amount < 1000:
+            continue  # a fee, or the first number of "EUR 4.00 and 6.00 million": not a budget
         before, after = _sentence_around(text, m.start(), m.end())
         out.append(_Amount({"amount": amount, "currency": currency}, m.start(), m.end(), before, after))
     return out
