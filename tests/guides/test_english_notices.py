@@ -265,3 +265,26 @@ def test_a_programme_budget_over_several_years_is_not_the_call_budget() -> None:
 def test_small_sums_are_no_budget() -> None:
     text = "A total of $500 is charged per submission. Awards of EUR 4.50 and more are paid in arrears."
     assert _read(text) == ({}, [])
+
+
+def test_anticipates_making_n_awards() -> None:
+    definition, _ = _read("The Foundation anticipates making approximately 9 awards.")
+    assert definition["stated_totals"] == {"projects": {"qualifier": "about", "value": 9}}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Starter Grants provide up to $300,000 to early-career teams.",
+        "Fellowships are worth $60,000 a year.",
+    ],
+)
+def test_amounts_in_sentences_about_grants_are_per_project(sentence: str) -> None:
+    definition, _ = _read(sentence)
+    assert set(definition["budget"]) == {"per_project"}
+    assert "stated_totals" not in definition
+
+
+def test_an_upper_bound_on_total_funding_stays_the_total() -> None:
+    definition, _ = _read("Total funding for all grants is up to £6 million.")
+    assert definition["budget"] == {"total": {"amount": 6_000_000, "currency": "GBP", "qualifier": "at_most"}}

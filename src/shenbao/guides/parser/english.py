@@ -76,10 +76,17 @@ _ABOUT = re.compile(
 _AT_LEAST = re.compile(r"\bat least\b|\bmin(?:imum|\.)?\b|\bno less than\b", re.I)
 _PER_PROJECT = re.compile(
     r"\bper (?:project|award|grant|proposal|team)\b|\beach (?:project|award|grant|proposal)\b|\byour (?:project|award|grant)\b"
-    r"|\baveraging\b|\b(?:award|grant|project) (?:size|amount|budget|value)\b|\b(?:awards?|grants?) of\b|\brequest(?:ed)?\b"
+    r"|\baveraging\b|\b(?:award|grant|project) (?:size|amount|budget|value)\b"
     r"|\b(?:individual|single) (?:award|grant|project)\b|\b(?:min|max)(?:imum)? (?:grant|award|funding per)\b",
     re.I,
 )
+# Weaker cues, read only when nothing says "total": "grants of", "awards are", "request up to".
+_PER_PROJECT_WEAK = re.compile(
+    r"\b(?:awards?|grants?) of\b|\brequest(?:ed)?\b|\b(?:awards?|grants?|fellowships?) (?:will be|are|is|may be|can be|range)\b",
+    re.I,
+)
+# "ERC Advanced Grants provide up to €2.5 million": an upper bound in a sentence about grants is one grant's.
+_GRANT_WORD = re.compile(r"\b(?:awards?|grants?|fellowships?)\b", re.I)
 _TOTAL = re.compile(
     r"\btotal\b|\banticipated funding amount\b|\boverall\b|\bbudget\b|\bavailable\b|\ball (?:awards|projects|grants)\b"
     r"|\bfund(?:ing)? pot\b",
@@ -169,7 +176,8 @@ _AWARDS_LABEL = re.compile(
 )
 _RANGE2 = _RANGE.replace("?P<a>", "?P<a2>").replace("?P<b>", "?P<b2>")
 _AWARDS_SENTENCE = re.compile(
-    r"\b(?P<verb>expects?|anticipates?|plans?|intends?|aims?|hopes?|will|to)\s+(?:to\s+)?(?:make|fund|award|support|select)\s+"
+    r"\b(?P<verb>expects?|anticipates?|plans?|intends?|aims?|hopes?|will|to)\s+(?:to\s+)?"
+    r"(?:make|fund|award|support|select|making|funding|awarding|supporting|selecting)\s+"
     rf"(?P<pre>up to|approximately|approx\.?|about|around|between|at least)?\s*{_RANGE}\s+(?:new\s+)?"
     r"(?:awards|grants|projects|proposals|fellowships)\b"
     rf"|(?P<pre2>up to|approximately|approx\.?|about|around|between|at least)?\s*\b{_RANGE2}"
@@ -396,14 +404,11 @@ def read_english(
     for amount in _amounts(text):
         before, after = amount.before, amount.after
         qualifier = _money_qualifier(before, after)
-        if _PER_PROJECT.search(before) or _PER_PROJECT.search(after[:40]):
+        total = _TOTAL.search(before[-60:]) or _TOTAL.search(after[:60])
+        weak = _PER_PROJECT_WEAK.search(before) or (qualifier == "at_most" and _GRANT_WORD.search(before))
+        if _PER_PROJECT.search(before) or _PER_PROJECT.search(after[:40]) or (weak and not total):
             per_project.append((amount, qualifier))
-        elif (
-            (_TOTAL.search(before[-60:]) or _TOTAL.search(after[:60]))
-            and not _PROGRAMME_PERIOD.search(before + " " + after)
-            and "budget" not in totals
-            and "total" not in budget
-        ):
+        elif total and not _PROGRAMME_PERIOD.search(before + " " + after) and "budget" not in totals and "total" not in budget:
             money = _with_qualifier(amount.money, qualifier)
             totals["budget"] = money
             budget["total"] = dict(money)
