@@ -237,7 +237,10 @@ class Facts:
 
 
 def _direction_facts(facts: Facts, d: dict[str, Any], code: Any) -> None:
-    facts.titles.append(title_key(d["title"]))
+    title = d["title"]
+    if isinstance(title, dict):  # the draft's bilingual text ({zh_hans: …, en: …})
+        title = title.get("zh_hans") or title.get("zh-hans") or title.get("en") or ""
+    facts.titles.append(title_key(title))
     facts.ids.append(id_key(code))
     facts.quotas.append(quantity_fact(d["quota"]) if d.get("quota") else None)
     money: list[tuple[Any, ...]] = []

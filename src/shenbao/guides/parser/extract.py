@@ -21,6 +21,7 @@ from shenbao.guides.parser.callfacts import call_fields, review_criteria, timeli
 from shenbao.guides.parser.callfacts import contacts as call_contacts
 from shenbao.guides.parser.dates import find_dates
 from shenbao.guides.parser.directions import find_blocks, read_direction
+from shenbao.guides.parser.english import mostly_latin, read_english
 from shenbao.guides.parser.model import Collector, Line, Span, Warning, tidy
 from shenbao.guides.parser.normalise import NormalisedText, normalise
 from shenbao.guides.parser.numbering import read_marker
@@ -202,6 +203,9 @@ def extract_guide(original: str) -> Extraction:
             definition["duration"] = found[0]
             col.span("duration", m.start() + found[1], m.start() + found[2], 0.8)
             break
+
+    if mostly_latin(text):
+        read_english(text, lines, definition, directions, col)
 
     # ---------------------------------------------------------------- call-wide requirements
     for line in lines:

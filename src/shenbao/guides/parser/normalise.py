@@ -1,7 +1,10 @@
 """Normalise a guide's text for extraction while remembering where every character came from.
 
 Steps: traditional → simplified (opencc), full-width digits, letters and a few marks →
-half-width, page footers ("— 9 —", "第 9 页", a lone page number), page headers repeated on
+half-width, corner quotes 「」『』 → “”‘’, half-width Chinese punctuation (",", ":", ";" next to Chinese text, as web relays and
+mirrors store it) → full-width, inline pinyin glosses of converting mirrors ("实(shí)施"),
+Taiwan's Republic-of-China years ("113年9月" → "2024年9月") in traditional text, page footers
+("— 9 —", "第 9 页", a lone page number), page headers repeated on
 every page, stray link lines, spaces between Chinese characters, and hard line wraps inside
 sentences and numbers.  ``origin[i]`` is the offset in the original text of character ``i``,
 so a span found in the normalised text can be shown in the document as uploaded.
@@ -19,6 +22,8 @@ _FULLWIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF10, 0xFF1A)}  # ０-９
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _FULLWIDTH.update({chr(c): chr(c - 0xFEE0) for c in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _FULLWIDTH.update({"．": ".", "％": "%", "～": "~", "－": "-", "＋": "+", "／": "/", "\u3000": " ", "\t": " ", "\xa0": " "})
+# Corner quotes (Taiwan, Hong Kong, Macao) read as the double and single quotes of mainland text.
+_FULLWIDTH.update({"「": "“", "」": "”", "『": "‘", "』": "’"})
 _FULLWIDTH.update({"＠": "@", "＝": "=", "＜": "<", "＞": ">", "﹣": "-", "\u2002": " ", "\u2003": " "})
 
 _FOOTER = re.compile(
@@ -35,7 +40,7 @@ _RUNNING_TEXT = re.compile(r"[，。；：、！？,;:（）()]")
 # A full line ending in ；or ，is still inside its paragraph (a list running on to the next line).
 _PARAGRAPH_END = tuple("。！？：:!?")
 _MARKER_START = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、·．.]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．)）](?!\d)|\d{1,2}\.\d{1,2}(?![\d.])"
+    r"^(?:[一二三四五六七八九十]+[、·．.]|[壹贰叁参肆伍陆柒捌玖拾]{1,3}[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．)）](?!\d)|\d{1,2}\.\d{1,2}(?![\d.])"
     r"|[①-⑳]|[•·\-*]\s|第[一二三四五六七八九十\d]+[条章节]|【|附件|[A-Z]{2,}\d{3,})"
 )
 
@@ -118,8 +123,13 @@ def normalise(original: str) -> NormalisedText:
     current.newline_at = len(chars)
     lines.append(current)
 
+    roc = traditional or "民国" in converted or "民國" in converted
     for line in lines:
         _strip(line)
+        _drop_glosses(line, removed)
+        _cjk_punctuation(line)
+        if roc:
+            _roc_years(line)
         _squeeze_cjk_spaces(line)
 
     stripped = [line.text for line in lines]
@@ -168,6 +178,86 @@ def _strip(line: _Line) -> None:
         line.origin.pop()
 
 
+def _replace(line: _Line, start: int, end: int, new: str) -> None:
+    """Replace ``line.chars[start:end]`` with ``new``; the new characters keep the old ones' origins."""
+    origins = line.origin[start:end] or [line.origin[start - 1] if start else 0]
+    line.chars[start:end] = list(new)
+    line.origin[start:end] = [origins[min(k, len(origins) - 1)] for k in range(len(new))]
+
+
+# Half-width punctuation in Chinese text (web pages stored through NFKC-like filters) reads as
+# the full-width mark the rest of the parser expects; "2,000", "17:00" and "a,b" stay as they are.
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+_CJK_MARKS = "，。；：、（）“”《》「」『』【】！？"
+_IS_HAN = re.compile(f"[{_HAN}]")
+
+
+def _cjk_punctuation(line: _Line) -> None:
+    chars = line.chars
+    for i, ch in enumerate(chars):
+        full = _HALF_TO_FULL.get(ch)
+        if full is None:
+            continue
+        prev = chars[i - 1] if i else ""
+        nxt = chars[i + 1] if i + 1 < len(chars) else ""
+        after_han = bool(prev) and (_IS_HAN.match(prev) is not None or prev in _CJK_MARKS)
+        before_han = bool(nxt) and (_IS_HAN.match(nxt) is not None or nxt in "“《「『【（")
+        if after_han or (before_han and not (prev.isascii() and prev.isalpha())):
+            chars[i] = full
+
+
+# One pinyin syllable (tone marks folded first): an optional initial and a final.
+_SYLLABLE = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|üan|ai|ei|ao|ou|an|en|in|un|ün|ia|ie|iu|ua|uo|ui|üe|ue|er|a|o|e|i|u|ü|v)"
+    r"[1-5]?)+"
+)
+_TONE_MARKS = (("a", "āáǎà"), ("e", "ēéěè"), ("i", "īíǐì"), ("o", "ōóǒò"), ("u", "ūúǔù"), ("ü", "ǖǘǚǜ"))
+_TONES = {v: base for base, vs in _TONE_MARKS for v in vs}
+_GLOSS = re.compile(rf"(?<=[{_HAN}])[（(]\s*([a-zü{''.join(_TONES)}1-5' ]{{1,30}}?)\s*[）)]")
+
+
+def _is_pinyin(gloss: str) -> bool:
+    """ "shí", "shi2", "shí shī": syllables with a tone mark or a tone number ("(word)" is not pinyin)."""
+    if not any(ch in _TONES or ch.isdigit() for ch in gloss):
+        return False
+    plain = "".join(_TONES.get(ch, ch) for ch in gloss)
+    return all(_SYLLABLE.fullmatch(part) for part in re.split(r"[\s']+", plain) if part)
+
+
+def _drop_glosses(line: _Line, removed: Counter[str]) -> None:
+    """ "实(shí)施" → "实施", "一(yī)、" → "一、": converting mirrors gloss characters with pinyin."""
+    text = line.text
+    if "(" not in text and "（" not in text:
+        return
+    for m in reversed(list(_GLOSS.finditer(text))):
+        if _is_pinyin(m.group(1)):
+            del line.chars[m.start() : m.end()]
+            del line.origin[m.start() : m.end()]
+            removed["pinyin"] += 1
+
+
+# Taiwan dates count years from 1912 (民国 1): "113年9月10日", "114年度", "民国113年", "本(108)年".
+_ROC_YEAR = re.compile(r"(?<![\d.])(?P<era>民[国國]\s*)?[(（]?(?P<n>\d{2,3})[)）]?(?=\s*年)")
+_ROC_AFTER = re.compile(r"\s*年\s*(?:\d{1,2}\s*月|度)")
+
+
+def roc_year(year: int) -> int:
+    """The Gregorian year of a Republic-of-China year (113 → 2024)."""
+    return year + 1911
+
+
+def _roc_years(line: _Line) -> None:
+    text = line.text
+    for m in reversed(list(_ROC_YEAR.finditer(text))):
+        n = int(m.group("n"))
+        if m.group("era") is None and not (50 <= n <= 150 and _ROC_AFTER.match(text, m.end())):
+            continue
+        if not 1 <= n <= 200:
+            continue
+        _replace(line, m.start("n"), m.end("n"), str(roc_year(n)))
+
+
 def _squeeze_cjk_spaces(line: _Line) -> None:
     text = line.text
     if " " not in text:
@@ -191,6 +281,12 @@ def _full_width(lines: list[_Line]) -> int:
     return max(dominant) * 4
 
 
+def _latin(text: str) -> bool:
+    """A line of English text (most of its letters Latin)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and sum(1 for ch in letters if ch.isascii()) * 2 > len(letters)
+
+
 def _join_wrapped(lines: list[_Line], removed: Counter[str]) -> list[_Line]:
     if not lines:
         return []
@@ -208,12 +304,17 @@ def _join_wrapped(lines: list[_Line], removed: Counter[str]) -> list[_Line]:
             and not _MARKER_START.match(ntext)
             and (ptext.endswith(("，", "、", "（", "(")) or not re.match(r"^[\u4e00-\u9fff]{2,12}[：:]", ntext))
         )
+        if wrapped and _latin(ptext) and re.search(r"[A-Za-z0-9)\]'\"][.!?]$", ptext):
+            wrapped = False  # an English sentence ends the line
         if wrapped and ptext.endswith(("；", ";", "，", ",")):
             # After a list separator, only a line that itself reads on (or is full) belongs to it;
             # a short fragment is more likely the next table cell.
             wrapped = ntext.endswith(_SENTENCE_END) or _width(ntext) >= full - 6
         if split_number or wrapped or re.match(r"^[，。、；：）)%]", ntext):
             removed["line_wraps"] += 1
+            if wrapped and not split_number and _latin(ptext) and re.match(r"[A-Za-z0-9(]", ntext):
+                prev.chars.append(" ")  # English words wrapped at the end of a line stay apart
+                prev.origin.append(prev.newline_at)
             prev.chars.extend(line.chars)
             prev.origin.extend(line.origin)
             prev.newline_at = line.newline_at
