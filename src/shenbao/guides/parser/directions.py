@@ -327,6 +327,11 @@ def _read_budget(data: dict[str, Any], value: str, start: int, end: int, p: str,
     key = "per_project" if per_project else "total"
     budget[key] = money
     col.span(f"{p}.budget.{key}", start, end, 0.95)
+    # "2000万元（每个项目不超过500万元）": the direction's total, then the amount for one project.
+    note = re.search(r"[（(]([^）)]+)[）)]", value)
+    if key == "total" and note and (inner := parse_money(note.group(1))) and inner.pop("per_project", False):
+        budget["per_project"] = inner
+        col.span(f"{p}.budget.per_project", start + note.start(), start + note.end(), 0.9)
 
 
 def _partner(data: dict[str, Any], title: str, texts: list[str], p: str, head: Line, col: Collector) -> None:

@@ -1,0 +1,217 @@
+"""Call-level facts in running text: stated totals, per-project amounts, durations, currencies.
+
+Every sentence here is made up for the rule it checks (issue 14).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from shenbao.guides.parser.extract import extract_guide
+from shenbao.guides.parser.numbers import find_duration, parse_duration, parse_money
+
+HEAD = "关于组织申报2026年度示范科研计划项目的通知\n各有关单位：\n"
+
+
+def _facts(body: str) -> dict[str, Any]:
+    return extract_guide(HEAD + body).data
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("经研究，现发布第二批12个重大项目指南，请按要求申请。", 12),
+        ("本年度围绕智能传感、先进材料、绿色能源、生物育种4个重点方向组织申报。", 4),
+        ("本计划面向五大方向征集项目。", 5),
+        ("今年共梳理形成3类任务，请各单位组织申报。", 3),
+        ("指南共列出8条指南方向。", 8),
+        ("本专项共设置六个类别的赛道，参赛者任选其一。", 6),
+        ("本计划支持7个科技范畴的合作研究。", 7),
+        ("项目分为重点项目、一般项目和青年项目三类。", 3),
+        ("本次征集围绕技术攻关、成果转化两大类开展。", 2),
+    ],
+)
+def test_stated_number_of_directions(sentence: str, count: int) -> None:
+    assert _facts(sentence)["stated_totals"]["directions"] == count
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "每个单位限报2个方向。",
+        "申请人可选择1个重点方向申报。",
+        "前3个方向由省厅组织论证。",
+        "相关经费部分用于支持两类人员。",
+    ],
+)
+def test_caps_and_choices_are_not_a_number_of_directions(sentence: str) -> None:
+    assert "directions" not in (_facts(sentence).get("stated_totals") or {})
+
+
+@pytest.mark.parametrize(
+    ("sentence", "projects"),
+    [
+        ("2025年度示范专项共立项9项，请项目单位填写任务书。", {"qualifier": "exact", "value": 9}),
+        ("经评审，立项项目12项，现予公布。", {"qualifier": "exact", "value": 12}),
+        ("本批次获资助8项，名单见附件。", {"qualifier": "exact", "value": 8}),
+        ("本年度拟支持约3-5项左右。", {"qualifier": "range", "min": 3, "max": 5}),
+        ("审议通过电子领域2项、材料领域3项，合计5项研发计划。", {"qualifier": "exact", "value": 5}),
+        ("拟支持项目数约30个。", {"qualifier": "about", "value": 30}),
+    ],
+)
+def test_stated_number_of_projects(sentence: str, projects: dict[str, Any]) -> None:
+    assert _facts(sentence)["stated_totals"]["projects"] == projects
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "每个单位限报2项。",
+        "该计划累计资助300项，成效显著。",
+        "本通知共3项要点，请认真阅读。",
+    ],
+)
+def test_caps_and_history_are_not_a_number_of_projects(sentence: str) -> None:
+    assert "projects" not in (_facts(sentence).get("stated_totals") or {})
+
+
+@pytest.mark.parametrize(
+    ("sentence", "budget"),
+    [
+        ("本专项直接经费3000万元。", {"amount_wan": 3000}),
+        ("省财政安排资金2,000万元用于本批项目。", {"amount_wan": 2000}),
+        ("两地政府已预留合共约6亿元，作本年度计划的资助用途。", {"amount_wan": 60000, "qualifier": "about"}),
+        ("国拨经费总概算约为1.2亿元。", {"amount_wan": 12000, "qualifier": "about"}),
+    ],
+)
+def test_stated_total_budget(sentence: str, budget: dict[str, Any]) -> None:
+    assert _facts(sentence)["stated_totals"]["budget"] == budget
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "每个项目直接经费不超过500万元。",
+        "过去三年已安排资金5亿元，支持近百个项目。",
+    ],
+)
+def test_per_project_and_past_amounts_are_not_the_total_budget(sentence: str) -> None:
+    assert "budget" not in (_facts(sentence).get("stated_totals") or {})
+
+
+def test_average_amount_is_about() -> None:
+    data = _facts("本年度项目平均资助强度为20万元。")
+    assert data["budget"]["per_project"] == {"amount_wan": 20, "qualifier": "about"}
+
+
+def test_amounts_of_several_kinds_do_not_merge_into_one_call_wide_amount() -> None:
+    data = _facts("项目的资助额度为：甲类项目40万元，乙类项目20万元。")
+    assert "per_project" not in (data.get("budget") or {})
+
+
+GUIDE_WITH_TYPES = HEAD + (
+    "一、项目类别\n"
+    "1.创新项目\n"
+    "2.培育项目\n"
+    "二、经费\n"
+    "创新项目面向前沿问题，资助经费原则上不超过20万元；培育项目由学院推荐，资助经费原则上不超过8万元。\n"
+    "申报课题的平均资助额度为：创新项目和培育项目12万元。\n"
+)
+
+
+def test_amounts_named_by_direction_go_to_that_direction() -> None:
+    data = extract_guide(GUIDE_WITH_TYPES).data
+    budgets = {d["title"]: d.get("budget") for d in data["directions"]}
+    assert budgets == {
+        "创新项目": {"per_project": {"amount_wan": 20, "qualifier": "at_most"}},
+        "培育项目": {"per_project": {"amount_wan": 8, "qualifier": "at_most"}},
+    }
+    assert "per_project" not in (data.get("budget") or {})
+
+
+def test_names_joined_by_he_share_the_amount_after_them() -> None:
+    text = HEAD + "一、项目类别\n1.甲方向\n2.乙方向\n三、资助\n平均资助额度为：甲方向和乙方向15万元。\n"
+    data = extract_guide(text).data
+    assert [d.get("budget") for d in data["directions"]] == [
+        {"per_project": {"amount_wan": 15, "qualifier": "about"}},
+        {"per_project": {"amount_wan": 15, "qualifier": "about"}},
+    ]
+
+
+def test_direction_total_followed_by_a_per_project_cap_stays_the_total() -> None:
+    text = HEAD + ("1.1 新型储能材料\n支持经费：1500万元（每个项目不超过500万元）\n1.2 高效光伏器件\n支持经费：800万元\n")
+    data = extract_guide(text).data
+    assert data["directions"][0]["budget"] == {
+        "total": {"amount_wan": 1500},
+        "per_project": {"amount_wan": 500, "qualifier": "at_most"},
+    }
+    assert data["directions"][1]["budget"] == {"total": {"amount_wan": 800}}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "duration"),
+    [
+        ("重大项目的资助期限为5年。", {"unit": "years", "qualifier": "exact", "value": 5}),
+        ("每个项目的资助年限不超过三年。", {"unit": "years", "qualifier": "at_most", "value": 3}),
+        ("项目实施期一般为2年。", {"unit": "years", "qualifier": "exact", "value": 2, "in_principle": True}),
+        ("基础研究的完成时限一般为二至三年。", {"unit": "years", "qualifier": "range", "min": 2, "max": 3, "in_principle": True}),
+        ("项目执行期约3年。", {"unit": "years", "qualifier": "about", "value": 3}),
+        ("执行期限最长以1年为原则。", {"unit": "years", "qualifier": "at_most", "value": 1, "in_principle": True}),
+        ("支持开展应用研究（2~3年），鼓励企业参与。", {"unit": "years", "qualifier": "range", "min": 2, "max": 3}),
+        ("项目自2026年3月起执行1年为原则。", {"unit": "years", "qualifier": "exact", "value": 1, "in_principle": True}),
+    ],
+)
+def test_call_duration(sentence: str, duration: dict[str, Any]) -> None:
+    assert _facts(sentence)["duration"] == duration
+
+
+def test_a_date_in_a_research_period_sentence_is_not_a_duration() -> None:
+    text = "申请书中的研究期限应填写“2027年1月1日-2029年12月31日”。"
+    assert find_duration(text) is None
+    assert "duration" not in _facts(text)
+
+
+def test_three_years_since_is_not_a_duration() -> None:
+    assert "duration" not in _facts("该计划实施三年来成效显著。")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("约3年", {"unit": "years", "qualifier": "about", "value": 3}),
+        ("18个月左右", {"unit": "months", "qualifier": "about", "value": 18}),
+        ("以2年为限", {"unit": "years", "qualifier": "at_most", "value": 2}),
+        ("2026年5月", None),
+    ],
+)
+def test_duration_qualifiers(phrase: str, expected: dict[str, Any] | None) -> None:
+    assert parse_duration(phrase) == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("约为500万元", {"amount_wan": 500, "qualifier": "about"}),
+        ("5亿3,000万元", {"amount_wan": 53000}),
+        ("以新台币三千万元为上限", {"amount_wan": 3000, "currency": "TWD", "qualifier": "at_most"}),
+        ("120万港元", {"amount_wan": 120, "currency": "HKD"}),
+        ("50万澳门元", {"amount_wan": 50, "currency": "MOP"}),
+        ("30万英镑", {"amount_wan": 30, "currency": "GBP"}),
+        ("平均资助强度为25万元", {"amount_wan": 25, "qualifier": "about", "per_project": True}),
+        ("1000万元（每个项目不超过200万元）", {"amount_wan": 1000}),
+    ],
+)
+def test_money_qualifiers_and_currencies(phrase: str, expected: dict[str, Any]) -> None:
+    assert parse_money(phrase) == expected
+
+
+def test_amounts_of_a_hong_kong_notice_are_hong_kong_dollars() -> None:
+    text = "香港特區政府公布「2026年科研合作資助計劃」。\n香港與合作方合共預留約3億元，作計劃的資助用途。\n"
+    assert extract_guide(text).data["stated_totals"]["budget"] == {"amount_wan": 30000, "qualifier": "about", "currency": "HKD"}
+
+
+def test_amounts_of_a_mainland_notice_stay_yuan() -> None:
+    text = "本專項預留資金約3億元人民幣，用於支持香港與內地合作項目。\n"
+    assert "currency" not in extract_guide(text).data["stated_totals"]["budget"]
