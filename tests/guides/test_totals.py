@@ -37,6 +37,11 @@ def test_stated_number_of_directions(sentence: str, count: int) -> None:
     assert _facts(sentence)["stated_totals"]["directions"] == count
 
 
+def test_two_counts_of_two_lists_in_one_sentence_give_no_number_of_directions() -> None:
+    data = _facts("大赛围绕能源、交通和材料三大领域，设立“企业出题”和“自由选题”两类赛道。")
+    assert "directions" not in (data.get("stated_totals") or {})
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
@@ -59,6 +64,7 @@ def test_caps_and_choices_are_not_a_number_of_directions(sentence: str) -> None:
         ("本年度拟支持约3-5项左右。", {"qualifier": "range", "min": 3, "max": 5}),
         ("审议通过电子领域2项、材料领域3项，合计5项研发计划。", {"qualifier": "exact", "value": 5}),
         ("拟支持项目数约30个。", {"qualifier": "about", "value": 30}),
+        ("本年度拟择优支持10个左右项目。", {"qualifier": "about", "value": 10}),
     ],
 )
 def test_stated_number_of_projects(sentence: str, projects: dict[str, Any]) -> None:
@@ -99,6 +105,22 @@ def test_stated_total_budget(sentence: str, budget: dict[str, Any]) -> None:
 )
 def test_per_project_and_past_amounts_are_not_the_total_budget(sentence: str) -> None:
     assert "budget" not in (_facts(sentence).get("stated_totals") or {})
+
+
+def test_a_cap_per_unit_is_not_an_amount_per_project() -> None:
+    assert "budget" not in _facts("每个单位申报经费总额不超过300万元。")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "amount"),
+    [
+        ("每个项目资助经费原则上不超过50万元。", {"amount_wan": 50, "qualifier": "at_most"}),
+        ("本次招标每项资助经费30—40万元。", {"amount_wan": 40, "qualifier": "at_most"}),
+        ("支持强度：80万元。", {"amount_wan": 80}),
+    ],
+)
+def test_call_wide_amount_per_project(sentence: str, amount: dict[str, Any]) -> None:
+    assert _facts(sentence)["budget"]["per_project"] == amount
 
 
 def test_average_amount_is_about() -> None:
@@ -161,6 +183,8 @@ def test_direction_total_followed_by_a_per_project_cap_stays_the_total() -> None
         ("执行期限最长以1年为原则。", {"unit": "years", "qualifier": "at_most", "value": 1, "in_principle": True}),
         ("支持开展应用研究（2~3年），鼓励企业参与。", {"unit": "years", "qualifier": "range", "min": 2, "max": 3}),
         ("项目自2026年3月起执行1年为原则。", {"unit": "years", "qualifier": "exact", "value": 1, "in_principle": True}),
+        ("本计划为研究型计划，一期3年。", {"unit": "years", "qualifier": "exact", "value": 3}),
+        ("项目建设周期不超过18个月。", {"unit": "months", "qualifier": "at_most", "value": 18}),
     ],
 )
 def test_call_duration(sentence: str, duration: dict[str, Any]) -> None:

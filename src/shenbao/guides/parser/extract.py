@@ -66,6 +66,8 @@ _PROJECTS = re.compile(
 _PROJECTS_MORE = re.compile(
     rf"(?:(?:共|拟|计划|预计|本批次?)?(?:立项|资助|支持)(?:项目)?|获(?:得)?资助(?:项目)?|获批(?:项目)?|合计|共计?)\s*[：:为]?\s*"
     rf"(?P<q>(?:约|大约|不超过|不少于)?\s*{NUM}(?:\s*(?:-|~|～|—|–|至|到)\s*{NUM})?\s*项(?:左右)?)(?!目|任务|指南|课题|方向|重点)"
+    rf"|(?:拟|计划|预计)(?:择优)?(?:支持|资助|立项|遴选)\s*"
+    rf"(?P<q2>(?:约|大约|不超过|不少于)?\s*{NUM}(?:\s*(?:-|~|～|—|–|至|到)\s*{NUM})?\s*个(?:左右)?)\s*(?:左右)?\s*(?:项目|团队|方案)"
 )
 _PROJECT_WORDS = re.compile(r"项目|立项|资助|支持|入选|获奖|获批|审议通过|计划")
 _PROJECTS_OPEN = re.compile(r"支持多个(?:方案|项目)入选|入选数量不限")
@@ -76,7 +78,8 @@ _PER_PROJECT = re.compile(
     r"(?:平均资助强度|平均资助额度|平均资助金额|支持金额|资助金额|资助强度|支持强度|资助额度|奖励金额|申请经费|申请金额)\s*[：:为]?"
 )
 _DURATION_WORDS = re.compile(
-    r"实施周期|执行周期|研究周期|执行期|合作周期|研究期限|项目周期|实施期限|执行期限|资助期限|资助年限|研究年限|项目期限|完成时限|实施期"
+    r"实施周期|执行周期|研究周期|建设周期|资助周期|执行期|合作周期|研究期限|项目周期|实施期限|执行期限|资助期限|建设期限|完成期限|"
+    r"资助年限|研究年限|实施年限|执行年限|项目期限|完成时限|研究时限|实施期|资助期"
 )
 # Money set aside for the call: "财政安排资金3000万元", "预留合共约8亿元作……资助用途".
 _RESERVED = re.compile(
@@ -85,7 +88,9 @@ _RESERVED = re.compile(
 )
 _PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|近[一二三四五两\d]+年")
 # "项目自2025年1月起执行2年", "执行1年为原则": a verb with the length (not "实施三年来").
-_VERB_DURATION = re.compile(rf"(?:执行|实施|资助)\s*((?:约)?{NUM}\s*(?:年|个月)(?:为原则|为限|左右)?)(?![来后多间内度])")
+_VERB_DURATION = re.compile(
+    rf"(?:执行|实施|资助|一期|每期)\s*((?:约)?{NUM}\s*(?:年|个月)(?:为原则|为限|左右)?)(?![来后多间内度])"
+)
 # "（2~3年）" on its own: a duration range in brackets.
 _BARE_DURATION = re.compile(rf"[（(]\s*((?:约)?\s*{NUM}\s*(?:-|~|～|—|–|至|到)\s*{NUM}\s*(?:年|个月))\s*[）)]")
 _REFERENCE = re.compile(r"[\u4e00-\u9fff]{2,10}\s*〔\s*\d{4}\s*〕\s*\d+\s*号")
@@ -217,17 +222,25 @@ def extract_guide(original: str) -> Extraction:
                 col.span("stated_totals.budget", m.start(), m.end() + 10, 0.6)
                 break
     named = _named_amounts(text, directions, outside, col)
-    for m in _PER_PROJECT.finditer(text):
-        window = _clause_after(text, m.end(), 40)
-        if not outside(m.start()) or (money := parse_money(window)) is None:
+    # A per-project amount for the whole call: after 资助强度 / 平均资助额度 …, or after 每个项目 / 每项 in a sentence.
+    starts = sorted(
+        [(m.start(), m.end(), m.group(0)) for m in _PER_PROJECT.finditer(text)]
+        + [(m.start(), m.end(), m.group(0)) for m in PER_PROJECT.finditer(text) if m.group(0).startswith(("每", "单"))]
+    )
+    for start, end, word in starts:
+        window = _clause_after(text, end, 40)
+        if not outside(start) or (money := parse_money(window)) is None:
             continue
+        head = re.split(r"\d|[一二三四五六七八九十]+(?:亿|万|千)", window, maxsplit=1)[0]
+        if word.startswith(("每", "单")) and re.search(r"单位|学校|学院|申请人|负责人|人", head):
+            continue  # 每个单位 / 每位申请人: a cap for someone, not an amount per project
         if len(re.findall(r"\d\s*(?:亿|万)?元", window)) > 1 or named:
             break  # amounts of several directions ("重点项目25万元，一般项目15万元"): not one call-wide value
         money.pop("per_project", None)
-        if re.match(r"平均", m.group(0)) and money.get("qualifier", "exact") == "exact":
+        if re.search(r"平均", text[max(0, start - 4) : end]) and money.get("qualifier", "exact") == "exact":
             money["qualifier"] = "about"
         budget["per_project"] = money
-        col.span("budget.per_project", m.start(), m.end() + 14, 0.85)
+        col.span("budget.per_project", start, end + 14, 0.85)
         break
     if budget:
         definition["budget"] = budget
@@ -339,6 +352,7 @@ def _direction_count(text: str, outside: Any) -> tuple[int, int, int] | None:
     for m in _DIRECTION_COUNT.finditer(text):
         if outside(m.start()) and (value := to_number(m.group(1) or m.group(2))):
             return int(value), m.start(), m.end()
+    found: list[tuple[int, int, int]] = []
     for m in _DIRECTION_COUNT_MORE.finditer(text):
         if not outside(m.start()) or _NOT_A_TOTAL.search(_clause_before(text, m.start(), 6)):
             continue
@@ -350,8 +364,14 @@ def _direction_count(text: str, outside: Any) -> tuple[int, int, int] | None:
                 continue
         value = to_number(m.group("n") or m.group("split"))
         if value and 1 < value <= 500:
-            return int(value), m.start(), m.end()
-    return None
+            found.append((int(value), m.start(), m.end()))
+    if not found:
+        return None
+    value, start, end = found[0]
+    sentence_end = start + len(_clause_after(text, start, 200))
+    if any(v != value and s < sentence_end for v, s, _ in found[1:]):
+        return None  # "五大领域，设立两类赛道": two counts of two lists, no single number of directions
+    return value, start, end
 
 
 def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None:
@@ -364,9 +384,10 @@ def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None
             continue
         before = re.split(r"[。；\n]", text[max(0, m.start() - 40) : m.start()])[-1]
         sentence = before + _clause_after(text, m.start(), 60)
-        if not _PROJECT_WORDS.search(sentence.replace(m.group("q"), "")):
+        stated = m.group("q") or m.group("q2")
+        if not _PROJECT_WORDS.search(sentence.replace(stated, "")):
             continue
-        if (quota := parse_quota(m.group("q"))) is not None and quota.get("qualifier") != "unspecified":
+        if (quota := parse_quota(stated)) is not None and quota.get("qualifier") != "unspecified":
             return quota, m.start(), m.end()
     return None
 

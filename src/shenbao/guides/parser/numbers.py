@@ -158,6 +158,8 @@ def parse_money(text: str) -> dict[str, Any] | None:
         qualifier = "at_most"
     elif qualifier == "exact" and re.search(r"约|大约|平均", before):
         qualifier = "about"
+    if re.search(rf"{NUM}\s*(?:亿元|亿|万元|万|元)?{_RANGE_SEP}$", text[max(0, match.start() - 12) : match.start()]):
+        qualifier = "at_most"  # "60—80万元": at most the top of the range
     data: dict[str, Any] = {"amount_wan": _clean_number(wan)}
     if match.group("unit") == "元" and not match.group("n2"):
         data = {"amount": round(number)}
