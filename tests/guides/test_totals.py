@@ -239,3 +239,27 @@ def test_amounts_of_a_hong_kong_notice_are_hong_kong_dollars() -> None:
 def test_amounts_of_a_mainland_notice_stay_yuan() -> None:
     text = "本專項預留資金約3億元人民幣，用於支持香港與內地合作項目。\n"
     assert "currency" not in extract_guide(text).data["stated_totals"]["budget"]
+
+
+def test_different_amounts_per_project_in_different_sentences_are_not_call_wide() -> None:
+    data = _facts("甲类项目每项资助经费20万元。乙类项目每项资助经费8万元。")
+    assert "per_project" not in (data.get("budget") or {})
+
+
+def test_the_same_amount_stated_twice_is_call_wide() -> None:
+    data = _facts("每个项目资助经费不超过20万元。经审核，每个项目资助经费不超过20万元。")
+    assert data["budget"]["per_project"] == {"amount_wan": 20, "qualifier": "at_most"}
+
+
+def test_lengths_of_several_kinds_in_one_sentence_are_not_the_call_duration() -> None:
+    assert "duration" not in _facts("研究期限：甲类项目3年，乙类项目2年。")
+
+
+def test_durations_named_by_direction_go_to_that_direction() -> None:
+    text = HEAD + "一、项目类别\n1.创新项目\n2.培育项目\n二、期限\n创新项目研究期限为3年；培育项目研究期限一般为2年。\n"
+    data = extract_guide(text).data
+    assert [d.get("duration") for d in data["directions"]] == [
+        {"unit": "years", "qualifier": "exact", "value": 3},
+        {"unit": "years", "qualifier": "exact", "value": 2, "in_principle": True},
+    ]
+    assert "duration" not in data

@@ -24,7 +24,16 @@ from shenbao.guides.parser.directions import find_blocks, read_direction
 from shenbao.guides.parser.model import Collector, Line, Span, Warning, tidy
 from shenbao.guides.parser.normalise import NormalisedText, normalise
 from shenbao.guides.parser.numbering import read_marker
-from shenbao.guides.parser.numbers import NUM, PER_PROJECT, find_duration, parse_duration, parse_money, parse_quota, to_number
+from shenbao.guides.parser.numbers import (
+    NUM,
+    PER_PROJECT,
+    all_durations,
+    find_duration,
+    parse_duration,
+    parse_money,
+    parse_quota,
+    to_number,
+)
 from shenbao.guides.parser.requirements import Mapped, map_requirement
 
 
@@ -221,12 +230,13 @@ def extract_guide(original: str) -> Extraction:
                 budget["total"] = dict(money)
                 col.span("stated_totals.budget", m.start(), m.end() + 10, 0.6)
                 break
-    named = _named_amounts(text, directions, outside, col)
+    named, named_durations = _named_amounts(text, directions, outside, col)
     # A per-project amount for the whole call: after 资助强度 / 平均资助额度 …, or after 每个项目 / 每项 in a sentence.
     starts = sorted(
         [(m.start(), m.end(), m.group(0)) for m in _PER_PROJECT.finditer(text)]
         + [(m.start(), m.end(), m.group(0)) for m in PER_PROJECT.finditer(text) if m.group(0).startswith(("每", "单"))]
     )
+    amounts: list[tuple[dict[str, Any], int, int]] = []
     for start, end, word in starts:
         window = _clause_after(text, end, 40)
         if not outside(start) or (money := parse_money(window)) is None:
@@ -235,13 +245,18 @@ def extract_guide(original: str) -> Extraction:
         if word.startswith(("每", "单")) and re.search(r"单位|学校|学院|申请人|负责人|人", head):
             continue  # 每个单位 / 每位申请人: a cap for someone, not an amount per project
         if len(re.findall(r"\d\s*(?:亿|万)?元", window)) > 1 or named:
+            amounts = []
             break  # amounts of several directions ("重点项目25万元，一般项目15万元"): not one call-wide value
         money.pop("per_project", None)
         if re.search(r"平均", text[max(0, start - 4) : end]) and money.get("qualifier", "exact") == "exact":
             money["qualifier"] = "about"
+        if not amounts or start >= amounts[-1][2] - 14:  # the keyword and 每项 of one phrase count once
+            amounts.append((money, start, end + 14))
+    # Different amounts per project in different sentences belong to different kinds of project.
+    if amounts and all(_same_amount(money, amounts[0][0]) for money, _, _ in amounts):
+        money, start, end = amounts[0]
         budget["per_project"] = money
-        col.span("budget.per_project", start, end + 14, 0.85)
-        break
+        col.span("budget.per_project", start, end, 0.85)
     if budget:
         definition["budget"] = budget
     if totals:
@@ -251,16 +266,19 @@ def extract_guide(original: str) -> Extraction:
     elif directions:
         col.warn("totals_missing")
     for m in _DURATION_WORDS.finditer(text):
-        if not outside(m.start()):
-            continue
+        if not outside(m.start()) or named_durations:
+            continue  # lengths stated per direction are not the call's
         found = find_duration(text[m.start() : m.start() + 40])
+        sentence = _clause_after(text, m.start(), 80)
+        if found and len({(d["unit"], d.get("value"), d.get("min"), d.get("max")) for d in all_durations(sentence)}) > 1:
+            continue  # "研究期限：重点项目3~5年，一般项目2~3年": lengths of several kinds, not one for the call
         if found:
             definition["duration"] = found[0]
             col.span("duration", m.start() + found[1], m.start() + found[2], 0.8)
             break
     else:
         for m in (*_BARE_DURATION.finditer(text), *_VERB_DURATION.finditer(text)):
-            if outside(m.start()) and (bare := parse_duration(m.group(1))) is not None:
+            if outside(m.start()) and not named_durations and (bare := parse_duration(m.group(1))) is not None:
                 definition["duration"] = bare
                 col.span("duration", m.start(), m.end(), 0.6)
                 break
@@ -337,6 +355,10 @@ def _set_currency(definition: dict[str, Any], directions: list[dict[str, Any]], 
             money["currency"] = currency
 
 
+def _same_amount(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return (a.get("amount"), a.get("amount_wan"), a.get("currency")) == (b.get("amount"), b.get("amount_wan"), b.get("currency"))
+
+
 def _clause_before(text: str, at: int, size: int = 8) -> str:
     """The words just before ``at`` in its own clause."""
     return re.split(r"[，,。；;：:、（(）)\n]", text[max(0, at - size) : at])[-1]
@@ -392,13 +414,13 @@ def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None
     return None
 
 
-def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, col: Collector) -> bool:
-    """Amounts stated for named directions in running text ("面上项目…资助经费不超过5万元；论证项目…
-    不超过30万元", "重点项目25万元，一般项目和青年项目15万元"): each goes to its direction.
-    True when at least one amount was given to a direction."""
+def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, col: Collector) -> tuple[bool, bool]:
+    """Amounts and durations stated for named directions in running text ("面上项目…资助经费不超过5万元；
+    论证项目…不超过30万元", "重点项目25万元，一般项目和青年项目15万元", "重点项目研究期限为3年"): each goes
+    to its direction. (an amount was given, a duration was given)."""
     titles = sorted({d["title"] for d in directions if len(d["title"]) >= 2}, key=len, reverse=True)
     if len(titles) < 2:
-        return False
+        return False, False
     mentions: list[tuple[int, int, str]] = []
     for title in titles:
         for m in re.finditer(re.escape(title), text):
@@ -406,6 +428,7 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
                 mentions.append((m.start(), m.end(), title))
     mentions.sort()
     found: dict[str, tuple[dict[str, Any], int, int]] = {}
+    lengths: dict[str, tuple[dict[str, Any], int, int]] = {}
     for k, (start, _end, title) in enumerate(mentions):
         stop = len(text)
         # A title joined to the next one by 和/及/与/、 shares that one's amount.
@@ -416,10 +439,13 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
         if j + 1 < len(mentions):
             stop = mentions[j + 1][0]
         segment = re.split(r"[。；;\n]", text[seg_start : min(stop, seg_start + 80)])[0]
+        lead = re.split(r"[。；;\n]", text[max(0, start - 60) : start])[-1]
+        words = _DURATION_WORDS.search(lead + segment)
+        if title not in lengths and words and (duration := parse_duration(segment)) is not None:
+            lengths[title] = (duration, start, seg_start + len(segment))
         money = parse_money(segment)
         if money is None or title in found:
             continue
-        lead = re.split(r"[。；;\n]", text[max(0, start - 60) : start])[-1]
         per_project = money.pop("per_project", False) or title.endswith(("项目", "课题"))
         if re.search(r"平均|强度|额度|每", lead + segment) or per_project:
             if re.search(r"平均", lead + segment) and money.get("qualifier", "exact") == "exact":
@@ -427,14 +453,19 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
             found[title] = ({"per_project": money}, start, seg_start + len(segment))
         else:
             found[title] = ({"total": money}, start, seg_start + len(segment))
-    given = False
+    given, timed = False, False
     for i, d in enumerate(directions):
         if d["title"] in found and not d.get("budget"):
             value, start, end = found[d["title"]]
             d["budget"] = value
             col.span(f"directions.{i}.budget.{next(iter(value))}", start, end, 0.7)
             given = True
-    return given
+        if d["title"] in lengths and not d.get("duration"):
+            duration, start, end = lengths[d["title"]]
+            d["duration"] = duration
+            col.span(f"directions.{i}.duration", start, end, 0.7)
+            timed = True
+    return given, timed
 
 
 _EXCEPT = re.compile(r"[（(](?:指南)?方向\s*([\d.、，和及\s]+?)\s*除外[）)]")

@@ -205,37 +205,54 @@ def _is_date(text: str, match: re.Match[str]) -> bool:
     return False
 
 
+def _read_duration(text: str, match: re.Match[str]) -> dict[str, Any] | None:
+    a_text = match.group("a")
+    a = 0.5 if a_text == "半" else to_number(a_text)
+    if a is None or a <= 0 or _is_date(text, match):
+        return None
+    b = to_number(match.group("b")) if match.group("b") else None
+    if b is not None and b > 50 and match.group("unit") == "年":
+        return None
+    post = match.group("post") or ""
+    # The qualifier words stand between the clause's start and the number ("最长以1年为原则").
+    lead = re.split(r"[，,。；;：:、]", text[max(0, match.start() - 10) : match.start()])[-1]
+    data: dict[str, Any] = {"unit": "years" if match.group("unit") == "年" else "months"}
+    if b is not None:
+        data.update(qualifier="range", min=_clean_number(a), max=_clean_number(b))
+    else:
+        if _DURATION_AT_MOST.search(lead + " " + post):
+            data["qualifier"] = "at_most"
+        elif _DURATION_AT_LEAST.search(lead + " " + post):
+            data["qualifier"] = "at_least"
+        elif _DURATION_ABOUT.search(lead + " " + post):
+            data["qualifier"] = "about"
+        else:
+            data["qualifier"] = "exact"
+        data["value"] = _clean_number(a)
+    if re.search(r"原则上|一般|通常", lead) or post == "为原则":
+        data["in_principle"] = True
+    return data
+
+
 def parse_duration(text: str) -> dict[str, Any] | None:
     """ "2年", "一般为3年", "不超过3年", "原则上不超过2年", "2~3年", "18个月", "约3年",
     "最长以1年为原则" → Duration data; dates ("2025年", "1月1日") are skipped."""
     for match in _DURATION.finditer(text):
-        a_text = match.group("a")
-        a = 0.5 if a_text == "半" else to_number(a_text)
-        if a is None or a <= 0 or _is_date(text, match):
-            continue
-        b = to_number(match.group("b")) if match.group("b") else None
-        if b is not None and b > 50 and match.group("unit") == "年":
-            continue
-        post = match.group("post") or ""
-        # The qualifier words stand between the clause's start and the number ("最长以1年为原则").
-        lead = re.split(r"[，,。；;：:、]", text[max(0, match.start() - 10) : match.start()])[-1]
-        data: dict[str, Any] = {"unit": "years" if match.group("unit") == "年" else "months"}
-        if b is not None:
-            data.update(qualifier="range", min=_clean_number(a), max=_clean_number(b))
-        else:
-            if _DURATION_AT_MOST.search(lead + " " + post):
-                data["qualifier"] = "at_most"
-            elif _DURATION_AT_LEAST.search(lead + " " + post):
-                data["qualifier"] = "at_least"
-            elif _DURATION_ABOUT.search(lead + " " + post):
-                data["qualifier"] = "about"
-            else:
-                data["qualifier"] = "exact"
-            data["value"] = _clean_number(a)
-        if re.search(r"原则上|一般|通常", lead) or post == "为原则":
-            data["in_principle"] = True
-        return data
+        data = _read_duration(text, match)
+        if data is not None:
+            return data
     return None
+
+
+def all_durations(text: str) -> list[dict[str, Any]]:
+    """Every length of time a sentence states, in order (dates, "第2年" and "前3个月" are not lengths)."""
+    found: list[dict[str, Any]] = []
+    for match in _DURATION.finditer(text):
+        if re.search(r"[第前后]\s*$", text[max(0, match.start() - 2) : match.start()]):
+            continue
+        if (data := _read_duration(text, match)) is not None:
+            found.append(data)
+    return found
 
 
 def find_duration(text: str) -> tuple[dict[str, Any], int, int] | None:
