@@ -31,6 +31,8 @@ def _facts(body: str) -> dict[str, Any]:
         ("本计划支持7个科技范畴的合作研究。", 7),
         ("项目分为重点项目、一般项目和青年项目三类。", 3),
         ("本次征集围绕技术攻关、成果转化两大类开展。", 2),
+        ("本批次共发布指南方向12个。", 12),
+        ("本计划设置重点项目和一般项目两类，请按类别申报。", 2),
     ],
 )
 def test_stated_number_of_directions(sentence: str, count: int) -> None:
@@ -49,6 +51,7 @@ def test_two_counts_of_two_lists_in_one_sentence_give_no_number_of_directions() 
         "申请人可选择1个重点方向申报。",
         "前3个方向由省厅组织论证。",
         "相关经费部分用于支持两类人员。",
+        "自选赛道包括数据分析、数据可视化、智能体开发等3类。",
     ],
 )
 def test_caps_and_choices_are_not_a_number_of_directions(sentence: str) -> None:
@@ -184,6 +187,8 @@ def test_direction_total_followed_by_a_per_project_cap_stays_the_total() -> None
         ("支持开展应用研究（2~3年），鼓励企业参与。", {"unit": "years", "qualifier": "range", "min": 2, "max": 3}),
         ("项目自2026年3月起执行1年为原则。", {"unit": "years", "qualifier": "exact", "value": 1, "in_principle": True}),
         ("本计划为研究型计划，一期3年。", {"unit": "years", "qualifier": "exact", "value": 3}),
+        ("项目完成时间不超过2年。", {"unit": "years", "qualifier": "at_most", "value": 2}),
+        ("原则上资助周期为3年。", {"unit": "years", "qualifier": "exact", "value": 3, "in_principle": True}),
         ("项目建设周期不超过18个月。", {"unit": "months", "qualifier": "at_most", "value": 18}),
     ],
 )
@@ -199,6 +204,10 @@ def test_a_date_in_a_research_period_sentence_is_not_a_duration() -> None:
 
 def test_three_years_since_is_not_a_duration() -> None:
     assert "duration" not in _facts("该计划实施三年来成效显著。")
+
+
+def test_a_completion_date_is_not_a_duration() -> None:
+    assert "duration" not in _facts("项目完成时间为2027年6月。")
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,8 @@ _DIRECTION_COUNT = re.compile(
 )
 _DIRECTION_COUNT_MORE = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|条|项|大)\s*(?:类别的|类)?\s*(?P<noun>{_DIRECTION_NOUN})|(?P<kind>大类|类(?=任务|方向|平台|赛道|项目|课题|奖项|榜单)))"
-    rf"|分(?:为|成)?[^，。；：]{{2,60}}?(?:等)?(?P<split>{NUM})\s*(?:大)?类"
+    rf"|(?:分(?:为|成)?|设置|设立)[^，。；：]{{2,60}}?(?:等)?(?P<split>{NUM})\s*(?:大)?类"
+    rf"|(?:共(?:发布|设置|设立|有)?|发布|设置|设立)(?:{_DIRECTION_NOUN})\s*(?:共|共计)?\s*(?P<after>{NUM})\s*(?:个|条|项)"
 )
 # Words before a count that make it a cap or a choice, not the call's total ("每个单位限报2个方向").
 _NOT_A_TOTAL = re.compile(r"每|限|可|选择|不超过|最多|至多|其中|近|逾|超过|累计|已|[第前]\s*$")
@@ -88,7 +89,7 @@ _PER_PROJECT = re.compile(
 )
 _DURATION_WORDS = re.compile(
     r"实施周期|执行周期|研究周期|建设周期|资助周期|执行期|合作周期|研究期限|项目周期|实施期限|执行期限|资助期限|建设期限|完成期限|"
-    r"资助年限|研究年限|实施年限|执行年限|项目期限|完成时限|研究时限|实施期|资助期"
+    r"资助年限|研究年限|实施年限|执行年限|项目期限|完成时限|研究时限|实施期|资助期|(?:完成|研究|实施|执行)时间(?=为|不超过|不得超过|一般|原则上|最长|约)"
 )
 # Money set aside for the call: "财政安排资金3000万元", "预留合共约8亿元作……资助用途".
 _RESERVED = re.compile(
@@ -273,6 +274,8 @@ def extract_guide(original: str) -> Extraction:
         if found and len({(d["unit"], d.get("value"), d.get("min"), d.get("max")) for d in all_durations(sentence)}) > 1:
             continue  # "研究期限：重点项目3~5年，一般项目2~3年": lengths of several kinds, not one for the call
         if found:
+            if re.search(r"原则上|一般", _clause_before(text, m.start(), 10)):
+                found[0]["in_principle"] = True  # "原则上资助周期为3年"
             definition["duration"] = found[0]
             col.span("duration", m.start() + found[1], m.start() + found[2], 0.8)
             break
@@ -380,11 +383,11 @@ def _direction_count(text: str, outside: Any) -> tuple[int, int, int] | None:
             continue
         if m.group("split") is not None:
             listed = m.group(0)
-            if not re.search(r"、|和|及|与", listed) or re.match(r"分(?:别|配|享|析|期|批|阶段|数|钟)", listed):
+            if not re.search(r"、|和|及|与|“", listed) or re.match(r"分(?:别|配|享|析|期|批|阶段|数|钟)", listed):
                 continue
-            if m.start() > 0 and text[m.start() - 1] in "部充区划细过成十":
+            if listed.startswith("分") and m.start() > 0 and text[m.start() - 1] in "部充区划细过成十":
                 continue
-        value = to_number(m.group("n") or m.group("split"))
+        value = to_number(m.group("n") or m.group("split") or m.group("after"))
         if value and 1 < value <= 500:
             found.append((int(value), m.start(), m.end()))
     if not found:
