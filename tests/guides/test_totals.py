@@ -272,3 +272,27 @@ def test_durations_named_by_direction_go_to_that_direction() -> None:
         {"unit": "years", "qualifier": "exact", "value": 2, "in_principle": True},
     ]
     assert "duration" not in data
+
+
+def test_values_in_a_direction_s_own_sentences() -> None:
+    text = HEAD + (
+        "一、支持方向\n"
+        "（一）智能传感器\n"
+        "本方向拟支持不超过3项，每项资助不超过50万元，实施周期为2年。\n"
+        "（二）工业软件\n"
+        "本方向支持经费总额300万元，项目执行期3年。\n"
+        "（三）边缘计算\n"
+        "该领域以来累计投入经费2亿元，基础较好。\n"
+        "二、申报要求\n"
+        "申请人须具有高级职称。\n"
+    )
+    directions = extract_guide(text).data["directions"]
+    assert [(d["title"], d.get("budget"), d.get("duration")) for d in directions] == [
+        (
+            "智能传感器",
+            {"per_project": {"amount_wan": 50, "qualifier": "at_most"}},
+            {"unit": "years", "qualifier": "exact", "value": 2},
+        ),
+        ("工业软件", {"total": {"amount_wan": 300}}, {"unit": "years", "qualifier": "exact", "value": 3}),
+        ("边缘计算", None, None),
+    ]
