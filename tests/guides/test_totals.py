@@ -93,6 +93,9 @@ def test_caps_and_history_are_not_a_number_of_projects(sentence: str) -> None:
         ("省财政安排资金2,000万元用于本批项目。", {"amount_wan": 2000}),
         ("两地政府已预留合共约6亿元，作本年度计划的资助用途。", {"amount_wan": 60000, "qualifier": "about"}),
         ("国拨经费总概算约为1.2亿元。", {"amount_wan": 12000, "qualifier": "about"}),
+        ("本专项资金总规模为5000万元。", {"amount_wan": 5000}),
+        ("本年度计划安排省级财政资金1.2亿元支持项目。", {"amount_wan": 12000}),
+        ("本批项目共资助经费2000万元。", {"amount_wan": 2000}),
     ],
 )
 def test_stated_total_budget(sentence: str, budget: dict[str, Any]) -> None:
@@ -104,6 +107,7 @@ def test_stated_total_budget(sentence: str, budget: dict[str, Any]) -> None:
     [
         "每个项目直接经费不超过500万元。",
         "过去三年已安排资金5亿元，支持近百个项目。",
+        "每个项目资金总额不超过100万元。",
     ],
 )
 def test_per_project_and_past_amounts_are_not_the_total_budget(sentence: str) -> None:
