@@ -68,6 +68,9 @@ def test_caps_and_choices_are_not_a_number_of_directions(sentence: str) -> None:
         ("审议通过电子领域2项、材料领域3项，合计5项研发计划。", {"qualifier": "exact", "value": 5}),
         ("拟支持项目数约30个。", {"qualifier": "about", "value": 30}),
         ("本年度拟择优支持10个左右项目。", {"qualifier": "about", "value": 10}),
+        ("本次遴选10个左右优秀项目。", {"qualifier": "about", "value": 10}),
+        ("本轮共有八个获资助项目。", {"qualifier": "exact", "value": 8}),
+        ("入选项目不超过20个。", {"qualifier": "at_most", "value": 20}),
     ],
 )
 def test_stated_number_of_projects(sentence: str, projects: dict[str, Any]) -> None:
@@ -78,6 +81,7 @@ def test_stated_number_of_projects(sentence: str, projects: dict[str, Any]) -> N
     "sentence",
     [
         "每个单位限报2项。",
+        "每个单位支持3个项目。",
         "该计划累计资助300项，成效显著。",
         "本通知共3项要点，请认真阅读。",
     ],

@@ -70,14 +70,15 @@ _DIRECTION_COUNT_MORE = re.compile(
 _NOT_A_TOTAL = re.compile(r"每|限|可|选择|不超过|最多|至多|其中|近|逾|超过|累计|已|[第前]\s*$")
 _PARTNER_COUNT = re.compile(rf"支持与\s*({NUM})\s*个国家")
 _PROJECTS = re.compile(
-    rf"(?:拟支持|拟资助|拟立项|支持|资助)项目(?:总)?数?(?:量)?\s*[：:为]?\s*((?:约|大约|不超过|不少于)?\s*{NUM}\s*[个项](?:左右)?)"
+    rf"(?:拟支持|拟资助|拟立项|支持|资助|入选|立项)项目(?:总)?数?(?:量)?\s*[：:为]?\s*((?:约|大约|不超过|不少于)?\s*{NUM}\s*[个项](?:左右)?)"
 )
 # "共立项9项", "立项项目12项", "获资助8项", "拟支持约3-5项左右", "合计22项", "共30项".
 _PROJECTS_MORE = re.compile(
     rf"(?:(?:共|拟|计划|预计|本批次?)?(?:立项|资助|支持)(?:项目)?|获(?:得)?资助(?:项目)?|获批(?:项目)?|合计|共计?)\s*[：:为]?\s*"
     rf"(?P<q>(?:约|大约|不超过|不少于)?\s*{NUM}(?:\s*(?:-|~|～|—|–|至|到)\s*{NUM})?\s*项(?:左右)?)(?!目|任务|指南|课题|方向|重点)"
-    rf"|(?:拟|计划|预计)(?:择优)?(?:支持|资助|立项|遴选)\s*"
-    rf"(?P<q2>(?:约|大约|不超过|不少于)?\s*{NUM}(?:\s*(?:-|~|～|—|–|至|到)\s*{NUM})?\s*个(?:左右)?)\s*(?:左右)?\s*(?:项目|团队|方案)"
+    rf"|(?:拟|计划|预计)?(?:择优)?(?:支持|资助|立项|遴选)\s*"
+    rf"(?P<q2>(?:约|大约|不超过|不少于)?\s*{NUM}(?:\s*(?:-|~|～|—|–|至|到)\s*{NUM})?\s*个(?:左右)?)\s*(?:左右)?\s*(?:优秀)?(?:项目|团队|方案)"
+    rf"|(?P<q3>{NUM}\s*个)\s*(?:获选|获资助|获批|入选|立项)项目"
 )
 _PROJECT_WORDS = re.compile(r"项目|立项|资助|支持|入选|获奖|获批|审议通过|计划")
 _PROJECTS_OPEN = re.compile(r"支持多个(?:方案|项目)入选|入选数量不限")
@@ -410,7 +411,7 @@ def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None
             continue
         before = re.split(r"[。；\n]", text[max(0, m.start() - 40) : m.start()])[-1]
         sentence = before + _clause_after(text, m.start(), 60)
-        stated = m.group("q") or m.group("q2")
+        stated = m.group("q") or m.group("q2") or m.group("q3")
         if not _PROJECT_WORDS.search(sentence.replace(stated, "")):
             continue
         if (quota := parse_quota(stated)) is not None and quota.get("qualifier") != "unspecified":
