@@ -304,3 +304,12 @@ def test_values_in_a_direction_s_own_sentences() -> None:
         ("工业软件", {"total": {"amount_wan": 300}}, {"unit": "years", "qualifier": "exact", "value": 3}),
         ("边缘计算", None, None),
     ]
+
+
+def test_an_amount_for_one_kind_of_project_is_not_call_wide() -> None:
+    assert "budget" not in _facts("青年基金项目每项资助8万元。")
+
+
+def test_an_amount_for_the_kind_the_call_is_about_is_call_wide() -> None:
+    data = extract_guide("国家自然科学基金重大项目指南\n重大项目每项资助强度为1500万元。\n").data
+    assert data["budget"]["per_project"] == {"amount_wan": 1500}

@@ -250,6 +250,8 @@ def extract_guide(original: str) -> Extraction:
         if len(re.findall(r"\d\s*(?:亿|万)?元", window)) > 1 or named:
             amounts = []
             break  # amounts of several directions ("重点项目25万元，一般项目15万元"): not one call-wide value
+        if _kind_of_project(_clause_before(text, start, 12), call["title"]):
+            continue  # "青年项目每项资助8万元": the amount of one kind of project, not of every project
         money.pop("per_project", None)
         if re.search(r"平均", text[max(0, start - 4) : end]) and money.get("qualifier", "exact") == "exact":
             money["qualifier"] = "about"
@@ -360,6 +362,20 @@ def _set_currency(definition: dict[str, Any], directions: list[dict[str, Any]], 
             money["currency"] = currency
 
 
+_GENERIC_KIND = re.compile(
+    r"(?:本|该|各|每|每个|所有|全部|单个|上述|以上|相关|此类|拟|申报|立项|资助|支持|入选|获批|本批|本次|年度|研究|科研)$"
+)
+
+
+def _kind_of_project(before: str, title: str) -> bool:
+    """ "青年基金项目" right before an amount names one kind of project, unless the call is about that kind."""
+    before = re.sub(r"(?:每项|每个项目|每个|的|资助|经费|支持|平均)+$", "", before)
+    m = re.search(r"([\u4e00-\u9fff]{2,6}?)项目$", before)
+    if m is None or _GENERIC_KIND.search(m.group(1)) or len(_GENERIC_KIND.sub("", m.group(1))) < 2:
+        return False
+    return m.group(0) not in title
+
+
 def _same_amount(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return (a.get("amount"), a.get("amount_wan"), a.get("currency")) == (b.get("amount"), b.get("amount_wan"), b.get("currency"))
 
@@ -423,7 +439,7 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
     """Amounts and durations stated for named directions in running text ("面上项目…资助经费不超过5万元；
     论证项目…不超过30万元", "重点项目25万元，一般项目和青年项目15万元", "重点项目研究期限为3年"): each goes
     to its direction. (an amount was given, a duration was given)."""
-    titles = sorted({d["title"] for d in directions if len(d["title"]) >= 2}, key=len, reverse=True)
+    titles = sorted({d["title"] for d in directions if len(d["title"]) >= 3}, key=len, reverse=True)
     if len(titles) < 2:
         return False, False
     mentions: list[tuple[int, int, str]] = []
