@@ -186,7 +186,7 @@ def test_direction_total_followed_by_a_per_project_cap_stays_the_total() -> None
 @pytest.mark.parametrize(
     ("sentence", "duration"),
     [
-        ("重大项目的资助期限为5年。", {"unit": "years", "qualifier": "exact", "value": 5}),
+        ("本批项目的资助期限为5年。", {"unit": "years", "qualifier": "exact", "value": 5}),
         ("每个项目的资助年限不超过三年。", {"unit": "years", "qualifier": "at_most", "value": 3}),
         ("项目实施期一般为2年。", {"unit": "years", "qualifier": "exact", "value": 2, "in_principle": True}),
         ("基础研究的完成时限一般为二至三年。", {"unit": "years", "qualifier": "range", "min": 2, "max": 3, "in_principle": True}),
@@ -313,3 +313,7 @@ def test_an_amount_for_one_kind_of_project_is_not_call_wide() -> None:
 def test_an_amount_for_the_kind_the_call_is_about_is_call_wide() -> None:
     data = extract_guide("国家自然科学基金重大项目指南\n重大项目每项资助强度为1500万元。\n").data
     assert data["budget"]["per_project"] == {"amount_wan": 1500}
+
+
+def test_a_duration_for_one_kind_of_project_is_not_the_call_s() -> None:
+    assert "duration" not in _facts("青年基金项目研究期限为2年。")

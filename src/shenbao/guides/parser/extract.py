@@ -250,7 +250,7 @@ def extract_guide(original: str) -> Extraction:
         if len(re.findall(r"\d\s*(?:亿|万)?元", window)) > 1 or named:
             amounts = []
             break  # amounts of several directions ("重点项目25万元，一般项目15万元"): not one call-wide value
-        if _kind_of_project(_clause_before(text, start, 12), call["title"]):
+        if _kind_of_project(_clause_before(text, start, 12), call["title"] + text[: max(0, min(300, start - 20))]):
             continue  # "青年项目每项资助8万元": the amount of one kind of project, not of every project
         money.pop("per_project", None)
         if re.search(r"平均", text[max(0, start - 4) : end]) and money.get("qualifier", "exact") == "exact":
@@ -277,6 +277,10 @@ def extract_guide(original: str) -> Extraction:
         sentence = _clause_after(text, m.start(), 80)
         if found and len({(d["unit"], d.get("value"), d.get("min"), d.get("max")) for d in all_durations(sentence)}) > 1:
             continue  # "研究期限：重点项目3~5年，一般项目2~3年": lengths of several kinds, not one for the call
+        if found and _kind_of_project(
+            _clause_before(text, m.start(), 12), call["title"] + text[: max(0, min(300, m.start() - 20))]
+        ):
+            continue  # "青年项目研究期限为2年": the length of one kind of project
         if found:
             if re.search(r"原则上|一般", _clause_before(text, m.start(), 10)):
                 found[0]["in_principle"] = True  # "原则上资助周期为3年"
@@ -368,7 +372,8 @@ _GENERIC_KIND = re.compile(
 
 
 def _kind_of_project(before: str, title: str) -> bool:
-    """ "青年基金项目" right before an amount names one kind of project, unless the call is about that kind."""
+    """ "青年基金项目" right before an amount names one kind of project, unless the call is about that kind
+    (``title``: the call's title and the opening before the sentence)."""
     before = re.sub(r"(?:每项|每个项目|每个|的|资助|经费|支持|平均)+$", "", before)
     m = re.search(r"([\u4e00-\u9fff]{2,6}?)项目$", before)
     if m is None or _GENERIC_KIND.search(m.group(1)) or len(_GENERIC_KIND.sub("", m.group(1))) < 2:
