@@ -51,6 +51,7 @@ def test_two_counts_of_two_lists_in_one_sentence_give_no_number_of_directions() 
         "申请人可选择1个重点方向申报。",
         "前3个方向由省厅组织论证。",
         "相关经费部分用于支持两类人员。",
+        "每个研究方向原则上确立1至2个课题。",
         "自选赛道包括数据分析、数据可视化、智能体开发等3类。",
     ],
 )

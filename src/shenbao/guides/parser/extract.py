@@ -402,8 +402,9 @@ def _direction_count(text: str, outside: Any) -> tuple[int, int, int] | None:
             return int(value), m.start(), m.end()
     found: list[tuple[int, int, int]] = []
     for m in _DIRECTION_COUNT_MORE.finditer(text):
-        if not outside(m.start()) or _NOT_A_TOTAL.search(_clause_before(text, m.start(), 6)):
-            continue
+        lead = _clause_before(text, m.start(), 10)
+        if not outside(m.start()) or _NOT_A_TOTAL.search(lead) or re.search(r"(?:至|到|~|-|—)\s*$", lead):
+            continue  # a cap, a choice or the end of a range ("每个方向确立1至2项课题")
         if m.group("split") is not None:
             listed = m.group(0)
             if not re.search(r"、|和|及|与|“", listed) or re.match(r"分(?:别|配|享|析|期|批|阶段|数|钟)", listed):
