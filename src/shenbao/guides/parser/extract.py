@@ -448,12 +448,9 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
     titles = sorted({d["title"] for d in directions if len(d["title"]) >= 3}, key=len, reverse=True)
     if len(titles) < 2:
         return False, False
-    mentions: list[tuple[int, int, str]] = []
-    for title in titles:
-        for m in re.finditer(re.escape(title), text):
-            if outside(m.start()) and not any(s <= m.start() < e for s, e, _ in mentions):
-                mentions.append((m.start(), m.end(), title))
-    mentions.sort()
+    # One pass with the longer titles first, so "青年基金项目" is not read as "基金项目".
+    anyone = re.compile("|".join(re.escape(t) for t in titles))
+    mentions = [(m.start(), m.end(), m.group(0)) for m in anyone.finditer(text) if outside(m.start())]
     found: dict[str, tuple[dict[str, Any], int, int]] = {}
     lengths: dict[str, tuple[dict[str, Any], int, int]] = {}
     for k, (start, _end, title) in enumerate(mentions):
