@@ -50,7 +50,7 @@ KINDS = ("guide", "notice", "topic_list", "competition", "award", "relay")
 SCRIPTS = ("simplified", "traditional", "english")
 QUALIFIERS = ("exact", "at_most", "at_least", "about", "range", "unspecified")
 ROLES = ("applicant", "unit", "online", "paper", "hmt", "notice_end", "other")
-CURRENCIES = ("CNY", "USD", "EUR", "GBP")
+CURRENCIES = ("CNY", "USD", "EUR", "GBP", "HKD", "MOP", "TWD")
 
 # ------------------------------------------------------------------------------------------ truth
 

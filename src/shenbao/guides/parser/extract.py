@@ -25,7 +25,16 @@ from shenbao.guides.parser.english import mostly_latin, read_english
 from shenbao.guides.parser.model import Collector, Line, Span, Warning, tidy
 from shenbao.guides.parser.normalise import NormalisedText, normalise
 from shenbao.guides.parser.numbering import read_marker
-from shenbao.guides.parser.numbers import NUM, find_duration, parse_money, parse_quota, to_number
+from shenbao.guides.parser.numbers import (
+    NUM,
+    PER_PROJECT,
+    all_durations,
+    find_duration,
+    parse_duration,
+    parse_money,
+    parse_quota,
+    to_number,
+)
 from shenbao.guides.parser.requirements import Mapped, map_requirement
 
 
@@ -43,20 +52,60 @@ class Extraction:
         return [s for s in self.spans if s.path == path or s.path.startswith(path + ".")]
 
 
+# A stated number of directions: "设立5个方向", "36个重大项目指南", "4个重点方向", "五大方向", "12条指南方向",
+# "6个科技范畴", "五个类别的赛道", "分A、B两类" / "两大类".
+_DIRECTION_NOUN = (
+    r"(?:指南|支持|重点|研究|申报|技术|科技|优先|主攻)?(?:方向|领域|范畴)|(?:重大|重点)?项目指南|(?:技术研究|研究|招标)?课题"
+    r"|(?:招标)?选题|重点任务|任务|赛项|赛道|专项赛|榜单|类目|专题"
+)
 _DIRECTION_COUNT = re.compile(
     rf"(?:设立|设置|共设|共发布|发布|设有|共计|共)\s*({NUM})\s*(?:个|项|大)?\s*(?:技术研究课题|研究课题|(?:指南|支持|重点|研究|申报)?方向|课题|赛项|专项赛|榜单|类目)"
     rf"|({NUM})\s*(?:大|项|个)\s*(?:榜单|类目)"
 )
+_DIRECTION_COUNT_MORE = re.compile(
+    rf"(?P<n>{NUM})\s*(?:(?:个|条|项|大)\s*(?:类别的|类)?\s*(?P<noun>{_DIRECTION_NOUN})|(?P<kind>大类|类(?=任务|方向|平台|赛道|项目|课题|奖项|榜单)))"
+    rf"|(?:分(?:为|成)?|设置|设立)[^，。；：]{{2,60}}?(?:等)?(?P<split>{NUM})\s*(?:大)?类"
+    rf"|(?:共(?:发布|设置|设立|有)?|发布|设置|设立)(?:{_DIRECTION_NOUN})\s*(?:共|共计)?\s*(?P<after>{NUM})\s*(?:个|条|项)"
+)
+# Words before a count that make it a cap or a choice, not the call's total ("每个单位限报2个方向").
+_NOT_A_TOTAL = re.compile(r"每|限|可|选择|不超过|最多|至多|其中|近|逾|超过|累计|已|[第前]\s*$")
 _PARTNER_COUNT = re.compile(rf"支持与\s*({NUM})\s*个国家")
 _PROJECTS = re.compile(
-    rf"(?:拟支持|拟资助|拟立项|支持|资助)项目(?:总)?数?(?:量)?\s*[：:为]?\s*((?:约|大约|不超过|不少于)?\s*{NUM}\s*[个项](?:左右)?)"
+    rf"(?:拟支持|拟资助|拟立项|支持|资助|入选|立项)项目(?:总)?数?(?:量)?\s*[：:为]?\s*((?:约|大约|不超过|不少于)?\s*{NUM}\s*[个项](?:左右)?)"
 )
+# "共立项9项", "立项项目12项", "获资助8项", "拟支持约3-5项左右", "合计22项", "共30项".
+_PROJECTS_MORE = re.compile(
+    rf"(?:(?:共|拟|计划|预计|本批次?)?(?:立项|资助|支持)(?:项目)?|获(?:得)?资助(?:项目)?|获批(?:项目)?|合计|共计?)\s*[：:为]?\s*"
+    rf"(?P<q>(?:约|大约|不超过|不少于)?\s*{NUM}(?:\s*(?:-|~|～|—|–|至|到)\s*{NUM})?\s*项(?:左右)?)(?!目|任务|指南|课题|方向|重点)"
+    rf"|(?:拟|计划|预计)?(?:择优)?(?:支持|资助|立项|遴选)\s*"
+    rf"(?P<q2>(?:约|大约|不超过|不少于)?\s*{NUM}(?:\s*(?:-|~|～|—|–|至|到)\s*{NUM})?\s*个(?:左右)?)\s*(?:左右)?\s*(?:优秀)?(?:项目|团队|方案)"
+    rf"|(?P<q3>{NUM}\s*个)\s*(?:获选|获资助|获批|入选|立项)项目"
+)
+_PROJECT_WORDS = re.compile(r"项目|立项|资助|支持|入选|获奖|获批|审议通过|计划")
 _PROJECTS_OPEN = re.compile(r"支持多个(?:方案|项目)入选|入选数量不限")
 _TOTAL_BUDGET = re.compile(
-    r"(?:国拨经费总概算|经费总概算|总经费|总预算|资助总额|经费总额|总概算|(?:国拨|省拨|市拨|区拨|财政|专项)(?:资助)?经费(?:总额|合计)?)\s*[：:为共]?\s*"
+    r"(?:国拨经费总概算|经费总概算|总经费|总预算|资助总额|资助总金额|经费总额|资金总额|资金总规模|资金规模|总概算|直接经费(?:总额|合计)?"
+    r"|(?:国拨|省拨|市拨|区拨|财政|专项)(?:资助)?经费(?:总额|合计)?|共(?:资助|支持|安排)经费)\s*[：:为共]?\s*"
 )
-_PER_PROJECT = re.compile(r"(?:支持金额|资助金额|资助强度|支持强度|资助额度|奖励金额)\s*[：:为]?")
-_DURATION_WORDS = re.compile(r"实施周期|执行期|合作周期|研究期限|项目周期|实施期限|执行期限")
+_PER_PROJECT = re.compile(
+    r"(?:平均资助强度|平均资助额度|平均资助金额|支持金额|资助金额|资助强度|支持强度|资助额度|奖励金额|申请经费|申请金额)\s*[：:为]?"
+)
+_DURATION_WORDS = re.compile(
+    r"实施周期|执行周期|研究周期|建设周期|资助周期|执行期|合作周期|研究期限|项目周期|实施期限|执行期限|资助期限|建设期限|完成期限|"
+    r"资助年限|研究年限|实施年限|执行年限|项目期限|完成时限|研究时限|实施期|资助期|(?:完成|研究|实施|执行)时间(?=为|不超过|不得超过|一般|原则上|最长|约)"
+)
+# Money set aside for the call: "财政安排资金3000万元", "预留合共约8亿元作……资助用途".
+_RESERVED = re.compile(
+    r"(?:拟)?(?:安排|预留|投入)(?:中央|省级|市级|区级|省|市|专项|财政){0,3}(?:资金|经费)?\s*(?:合共|共计|共|总计|合计)?\s*"
+    r"(?=约|大约|\d|[一二三四五六七八九十]+(?:亿|万|千万))"
+)
+_PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|近[一二三四五两\d]+年")
+# "项目自2025年1月起执行2年", "执行1年为原则": a verb with the length (not "实施三年来").
+_VERB_DURATION = re.compile(
+    rf"(?:执行|实施|资助|一期|每期)\s*((?:约)?{NUM}\s*(?:年|个月)(?:为原则|为限|左右)?)(?![来后多间内度])"
+)
+# "（2~3年）" on its own: a duration range in brackets.
+_BARE_DURATION = re.compile(rf"[（(]\s*((?:约)?\s*{NUM}\s*(?:-|~|～|—|–|至|到)\s*{NUM}\s*(?:年|个月))\s*[）)]")
 _REFERENCE = re.compile(r"[\u4e00-\u9fff]{2,10}\s*〔\s*\d{4}\s*〕\s*\d+\s*号")
 _BATCH = re.compile(r"第([一二三四五六七八九十\d]+)批")
 _TITLE_WORDS = re.compile(r"指南|通知|征集|大赛|专项|申报|计划|项目")
@@ -148,13 +197,9 @@ def extract_guide(original: str) -> Extraction:
 
     # ---------------------------------------------------------------- call-level facts
     totals: dict[str, Any] = {}
-    for m in _DIRECTION_COUNT.finditer(text):
-        if outside(m.start()):
-            value = to_number(m.group(1) or m.group(2))
-            if value:
-                totals["directions"] = int(value)
-                col.span("stated_totals.directions", m.start(), m.end(), 0.85)
-                break
+    if (counted := _direction_count(text, outside)) is not None:
+        totals["directions"], cstart, cend = counted
+        col.span("stated_totals.directions", cstart, cend, 0.85)
     if "directions" not in totals and mode == "code" and (m := re.search(r"在([^。；]{4,80}?)等领域设置", text)) is not None:
         totals["directions"] = len([p for p in m.group(1).split("、") if p.strip()])
         col.span("stated_totals.directions", m.start(), m.end(), 0.6)
@@ -163,30 +208,61 @@ def extract_guide(original: str) -> Extraction:
         if value:
             totals["partners"] = int(value)
             col.span("stated_totals.partners", m.start(), m.end(), 0.8)
-    for m in _PROJECTS.finditer(text):
-        if outside(m.start()) and (quota := parse_quota(m.group(1))):
-            totals["projects"] = quota
-            col.span("stated_totals.projects", m.start(), m.end(), 0.9)
-            break
-    else:
-        if (m := _PROJECTS_OPEN.search(text)) is not None:
-            totals["projects"] = {"qualifier": "unspecified", "note": tidy(m.group(0))}
-            col.span("stated_totals.projects", m.start(), m.end(), 0.7)
+    if (projects := _projects(text, outside)) is not None:
+        totals["projects"], pstart, pend = projects
+        col.span("stated_totals.projects", pstart, pend, 0.85)
+    elif (m := _PROJECTS_OPEN.search(text)) is not None:
+        totals["projects"] = {"qualifier": "unspecified", "note": tidy(m.group(0))}
+        col.span("stated_totals.projects", m.start(), m.end(), 0.7)
     budget: dict[str, Any] = {}
     for m in _TOTAL_BUDGET.finditer(text):
-        if outside(m.start()) and (money := parse_money(text[m.end() : m.end() + 30])):
-            money.pop("per_project", None)
+        lead = _clause_before(text, m.start())
+        if not outside(m.start()) or PER_PROJECT.search(lead) or "每" in lead:
+            continue  # "每个项目直接经费不超过…": an amount per project, not the call's total
+        if (money := parse_money(_clause_after(text, m.end(), 30))) and not money.pop("per_project", False):
             totals["budget"] = money
             budget["total"] = dict(money)
             col.span("stated_totals.budget", m.start(), m.end() + 14, 0.9)
             break
-    for m in _PER_PROJECT.finditer(text):
-        window = text[m.end() : m.end() + 30]
-        if outside(m.start()) and (money := parse_money(window)):
-            money.pop("per_project", None)
-            budget["per_project"] = money
-            col.span("budget.per_project", m.start(), m.end() + 14, 0.85)
-            break
+    if "budget" not in totals:
+        for m in _RESERVED.finditer(text):
+            sentence = re.split(r"[。；\n]", text[max(0, m.start() - 60) : m.start()])[-1]
+            if not outside(m.start()) or _PAST.search(sentence) or "每" in _clause_before(text, m.start()):
+                continue
+            if (money := parse_money(_clause_after(text, m.end(), 20))) and not money.pop("per_project", False):
+                totals["budget"] = money
+                budget["total"] = dict(money)
+                col.span("stated_totals.budget", m.start(), m.end() + 10, 0.6)
+                break
+    named, named_durations = _named_amounts(text, directions, outside, col)
+    # A per-project amount for the whole call: after 资助强度 / 平均资助额度 …, or after 每个项目 / 每项 in a sentence.
+    starts = sorted(
+        [(m.start(), m.end(), m.group(0)) for m in _PER_PROJECT.finditer(text)]
+        + [(m.start(), m.end(), m.group(0)) for m in PER_PROJECT.finditer(text) if m.group(0).startswith(("每", "单"))]
+    )
+    amounts: list[tuple[dict[str, Any], int, int]] = []
+    for start, end, word in starts:
+        window = _clause_after(text, end, 40)
+        if not outside(start) or (money := parse_money(window)) is None:
+            continue
+        head = re.split(r"\d|[一二三四五六七八九十]+(?:亿|万|千)", window, maxsplit=1)[0]
+        if word.startswith(("每", "单")) and re.search(r"单位|学校|学院|申请人|负责人|人", head):
+            continue  # 每个单位 / 每位申请人: a cap for someone, not an amount per project
+        if len(re.findall(r"\d\s*(?:亿|万)?元", window)) > 1 or named:
+            amounts = []
+            break  # amounts of several directions ("重点项目25万元，一般项目15万元"): not one call-wide value
+        if _kind_of_project(_clause_before(text, start, 12), call["title"] + text[: max(0, min(300, start - 20))]):
+            continue  # "青年项目每项资助8万元": the amount of one kind of project, not of every project
+        money.pop("per_project", None)
+        if re.search(r"平均", text[max(0, start - 4) : end]) and money.get("qualifier", "exact") == "exact":
+            money["qualifier"] = "about"
+        if not amounts or start >= amounts[-1][2] - 14:  # the keyword and 每项 of one phrase count once
+            amounts.append((money, start, end + 14))
+    # Different amounts per project in different sentences belong to different kinds of project.
+    if amounts and all(_same_amount(money, amounts[0][0]) for money, _, _ in amounts):
+        money, start, end = amounts[0]
+        budget["per_project"] = money
+        col.span("budget.per_project", start, end, 0.85)
     if budget:
         definition["budget"] = budget
     if totals:
@@ -196,13 +272,31 @@ def extract_guide(original: str) -> Extraction:
     elif directions:
         col.warn("totals_missing")
     for m in _DURATION_WORDS.finditer(text):
-        if not outside(m.start()):
-            continue
+        if not outside(m.start()) or named_durations:
+            continue  # lengths stated per direction are not the call's
         found = find_duration(text[m.start() : m.start() + 40])
+        sentence = _clause_after(text, m.start(), 80)
+        if found and len({(d["unit"], d.get("value"), d.get("min"), d.get("max")) for d in all_durations(sentence)}) > 1:
+            continue  # "研究期限：重点项目3~5年，一般项目2~3年": lengths of several kinds, not one for the call
+        if found and _kind_of_project(
+            _clause_before(text, m.start(), 12), call["title"] + text[: max(0, min(300, m.start() - 20))]
+        ):
+            continue  # "青年项目研究期限为2年": the length of one kind of project
         if found:
+            if re.search(r"原则上|一般", _clause_before(text, m.start(), 10)):
+                found[0]["in_principle"] = True  # "原则上资助周期为3年"
             definition["duration"] = found[0]
             col.span("duration", m.start() + found[1], m.start() + found[2], 0.8)
             break
+    else:
+        for m in (*_BARE_DURATION.finditer(text), *_VERB_DURATION.finditer(text)):
+            if outside(m.start()) and not named_durations and (bare := parse_duration(m.group(1))) is not None:
+                definition["duration"] = bare
+                col.span("duration", m.start(), m.end(), 0.6)
+                break
+
+    if (currency := _local_currency(text, norm.traditional)) is not None:
+        _set_currency(definition, directions, currency)
 
     if mostly_latin(text):
         read_english(text, lines, definition, directions, col)
@@ -247,6 +341,159 @@ def extract_guide(original: str) -> Extraction:
         elif not line_r.matches and line_r.stated is not None:
             col.warn("reconciliation_difference", measure=line_r.measure, stated=line_r.stated, summed=line_r.summed)
     return Extraction(definition, parsed, col.spans, col.warnings, norm, lines_out, mode)
+
+
+_PLACES = (
+    ("TWD", re.compile(r"新台币|NT\$|台湾|台北|国科会|行政院")),
+    ("HKD", re.compile(r"港元|港币|HK\$|香港|特区政府")),
+    ("MOP", re.compile(r"澳门元|澳门币|澳门")),
+)
+
+
+def _local_currency(text: str, traditional: bool) -> str | None:
+    """The currency of amounts written without one in a Hong Kong, Macao or Taiwan notice (traditional
+    script, naming the place, never 人民币): New Taiwan dollars, Hong Kong dollars or patacas."""
+    if not traditional or re.search(r"人民币|RMB|CNY", text):
+        return None
+    counts = sorted(((len(pattern.findall(text)), code) for code, pattern in _PLACES), reverse=True)
+    if counts[0][0] == 0 or counts[0][0] == counts[1][0]:
+        return None
+    return counts[0][1]
+
+
+def _set_currency(definition: dict[str, Any], directions: list[dict[str, Any]], currency: str) -> None:
+    amounts = [*(definition.get("budget") or {}).values(), (definition.get("stated_totals") or {}).get("budget")]
+    for d in directions:
+        amounts.extend((d.get("budget") or {}).values())
+    for money in amounts:
+        if isinstance(money, dict) and "currency" not in money:
+            money["currency"] = currency
+
+
+_GENERIC_KIND = re.compile(
+    r"(?:本|该|各|每|每个|所有|全部|单个|上述|以上|相关|此类|拟|申报|立项|资助|支持|入选|获批|本批|本次|年度|研究|科研)$"
+)
+
+
+def _kind_of_project(before: str, title: str) -> bool:
+    """ "青年基金项目" right before an amount names one kind of project, unless the call is about that kind
+    (``title``: the call's title and the opening before the sentence)."""
+    before = re.sub(r"(?:每项|每个项目|每个|的|资助|经费|支持|平均)+$", "", before)
+    m = re.search(r"([\u4e00-\u9fff]{2,6}?)项目$", before)
+    if m is None or _GENERIC_KIND.search(m.group(1)) or len(_GENERIC_KIND.sub("", m.group(1))) < 2:
+        return False
+    return m.group(0) not in title
+
+
+def _same_amount(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return (a.get("amount"), a.get("amount_wan"), a.get("currency")) == (b.get("amount"), b.get("amount_wan"), b.get("currency"))
+
+
+def _clause_before(text: str, at: int, size: int = 8) -> str:
+    """The words just before ``at`` in its own clause."""
+    return re.split(r"[，,。；;：:、（(）)\n]", text[max(0, at - size) : at])[-1]
+
+
+def _clause_after(text: str, at: int, size: int) -> str:
+    """The text after ``at`` up to the end of its sentence (at most ``size`` characters)."""
+    return re.split(r"[。；;\n]", text[at : at + size])[0]
+
+
+def _direction_count(text: str, outside: Any) -> tuple[int, int, int] | None:
+    """The stated number of directions outside the direction blocks, with its span."""
+    for m in _DIRECTION_COUNT.finditer(text):
+        if outside(m.start()) and (value := to_number(m.group(1) or m.group(2))):
+            return int(value), m.start(), m.end()
+    found: list[tuple[int, int, int]] = []
+    for m in _DIRECTION_COUNT_MORE.finditer(text):
+        lead = _clause_before(text, m.start(), 10)
+        if not outside(m.start()) or _NOT_A_TOTAL.search(lead) or re.search(r"(?:至|到|~|-|—)\s*$", lead):
+            continue  # a cap, a choice or the end of a range ("每个方向确立1至2项课题")
+        if m.group("split") is not None:
+            listed = m.group(0)
+            if not re.search(r"、|和|及|与|“", listed) or re.match(r"分(?:别|配|享|析|期|批|阶段|数|钟)", listed):
+                continue
+            if listed.startswith("分") and m.start() > 0 and text[m.start() - 1] in "部充区划细过成十":
+                continue
+        value = to_number(m.group("n") or m.group("split") or m.group("after"))
+        if value and 1 < value <= 500:
+            found.append((int(value), m.start(), m.end()))
+    if not found:
+        return None
+    value, start, end = found[0]
+    sentence_end = start + len(_clause_after(text, start, 200))
+    if any(v != value and s < sentence_end for v, s, _ in found[1:]):
+        return None  # "五大领域，设立两类赛道": two counts of two lists, no single number of directions
+    return value, start, end
+
+
+def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None:
+    """The stated number of projects to fund ("拟支持项目数约30个", "共立项9项", "拟支持约3-5项左右")."""
+    for m in _PROJECTS.finditer(text):
+        if outside(m.start()) and (quota := parse_quota(m.group(1))):
+            return quota, m.start(), m.end()
+    for m in _PROJECTS_MORE.finditer(text):
+        if not outside(m.start()) or _NOT_A_TOTAL.search(_clause_before(text, m.start(), 4)):
+            continue
+        before = re.split(r"[。；\n]", text[max(0, m.start() - 40) : m.start()])[-1]
+        sentence = before + _clause_after(text, m.start(), 60)
+        stated = m.group("q") or m.group("q2") or m.group("q3")
+        if not _PROJECT_WORDS.search(sentence.replace(stated, "")):
+            continue
+        if (quota := parse_quota(stated)) is not None and quota.get("qualifier") != "unspecified":
+            return quota, m.start(), m.end()
+    return None
+
+
+def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, col: Collector) -> tuple[bool, bool]:
+    """Amounts and durations stated for named directions in running text ("面上项目…资助经费不超过5万元；
+    论证项目…不超过30万元", "重点项目25万元，一般项目和青年项目15万元", "重点项目研究期限为3年"): each goes
+    to its direction. (an amount was given, a duration was given)."""
+    titles = sorted({d["title"] for d in directions if len(d["title"]) >= 3}, key=len, reverse=True)
+    if len(titles) < 2:
+        return False, False
+    # One pass with the longer titles first, so "青年基金项目" is not read as "基金项目".
+    anyone = re.compile("|".join(re.escape(t) for t in titles))
+    mentions = [(m.start(), m.end(), m.group(0)) for m in anyone.finditer(text) if outside(m.start())]
+    found: dict[str, tuple[dict[str, Any], int, int]] = {}
+    lengths: dict[str, tuple[dict[str, Any], int, int]] = {}
+    for k, (start, _end, title) in enumerate(mentions):
+        stop = len(text)
+        # A title joined to the next one by 和/及/与/、 shares that one's amount.
+        j = k
+        while j + 1 < len(mentions) and re.fullmatch(r"\s*[和及与、]\s*", text[mentions[j][1] : mentions[j + 1][0]]):
+            j += 1
+        seg_start = mentions[j][1]
+        if j + 1 < len(mentions):
+            stop = mentions[j + 1][0]
+        segment = re.split(r"[。；;\n]", text[seg_start : min(stop, seg_start + 80)])[0]
+        lead = re.split(r"[。；;\n]", text[max(0, start - 60) : start])[-1]
+        words = _DURATION_WORDS.search(lead + segment)
+        if title not in lengths and words and (duration := parse_duration(segment)) is not None:
+            lengths[title] = (duration, start, seg_start + len(segment))
+        money = parse_money(segment)
+        if money is None or title in found:
+            continue
+        per_project = money.pop("per_project", False) or title.endswith(("项目", "课题"))
+        if re.search(r"平均|强度|额度|每", lead + segment) or per_project:
+            if re.search(r"平均", lead + segment) and money.get("qualifier", "exact") == "exact":
+                money["qualifier"] = "about"
+            found[title] = ({"per_project": money}, start, seg_start + len(segment))
+        else:
+            found[title] = ({"total": money}, start, seg_start + len(segment))
+    given, timed = False, False
+    for i, d in enumerate(directions):
+        if d["title"] in found and not d.get("budget"):
+            value, start, end = found[d["title"]]
+            d["budget"] = value
+            col.span(f"directions.{i}.budget.{next(iter(value))}", start, end, 0.7)
+            given = True
+        if d["title"] in lengths and not d.get("duration"):
+            duration, start, end = lengths[d["title"]]
+            d["duration"] = duration
+            col.span(f"directions.{i}.duration", start, end, 0.7)
+            timed = True
+    return given, timed
 
 
 _EXCEPT = re.compile(r"[（(](?:指南)?方向\s*([\d.、，和及\s]+?)\s*除外[）)]")
