@@ -99,3 +99,11 @@ def test_the_applicants_deadline_comes_first_in_the_draft() -> None:
         ("2024-03-20T17:00", "Online submission deadline"),
         ("2024-03-30", "Deadline for the recommending unit"),
     ]
+
+
+def test_a_label_with_blank_lines_before_its_date() -> None:
+    text = (
+        "Letter of Intent Due Date(s) (required) (due by 5 p.m. submitter's local time):\n\n     March 3, 2025\n\n"
+        "Full Proposal Deadline(s) (due by 5 p.m. submitter's local time):\n\n     May 5, 2025\n"
+    )
+    assert _found(text) == [("2025-03-03T17:00", "applicant", False), ("2025-05-05T17:00", "applicant", False)]

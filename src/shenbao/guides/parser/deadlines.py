@@ -59,7 +59,8 @@ _DAY_END = re.compile(
 )
 _RANGE_SEP = re.compile(r"^\s*(?:起\s*)?(?:-|~|～|—|–|至|到)\s*$")
 _LABEL_ABOVE = re.compile(
-    r"(?:截止|截至)(?:时间|日期)?\s*[：:]?\s*$|deadline\(?s?\)?[^:]{0,60}:\s*$|^\W{0,3}(?:deadline|closing date)s?\W{0,3}$",
+    r"(?:截止|截至)(?:时间|日期)?\s*[：:]?\s*$|(?:deadline|due date|closing date)\(?s?\)?[^:]{0,60}:\s*$"
+    r"|^\W{0,3}(?:deadline|closing date)s?\W{0,3}$",
     re.IGNORECASE,
 )
 _EN_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?", re.IGNORECASE)
@@ -224,16 +225,20 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 end_date = FoundDate(day, clock, d.end + m.start("d"), d.end + m.end(), d.year_inferred)
                 add(end_date, _role(label[-30:]))
         del role_context
-    # 4. a label on the line above its date.
+    # 4. a label on the line above its date (blank lines between them are layout).
     lines = text.split("\n")
-    offset = 0
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
     for i, line in enumerate(lines[:-1]):
-        if _LABEL_ABOVE.search(line) and not find_dates(line, default_year=None):
-            nxt = lines[i + 1]
-            dates = find_dates(nxt, default_year=default_year, base=offset + len(line) + 1)
-            if dates and dates[0].start - (offset + len(line) + 1) <= 4:
-                add(_with_clock(dates[0], line), _role(line))
-        offset += len(line) + 1
+        if not _LABEL_ABOVE.search(line) or find_dates(line, default_year=None):
+            continue
+        j = i + 1
+        while j < len(lines) - 1 and j <= i + 2 and not lines[j].strip():
+            j += 1
+        dates = find_dates(lines[j], default_year=default_year, base=starts[j])
+        if dates and dates[0].start - starts[j] <= 8:
+            add(_with_clock(dates[0], line), _role(line))
     return sorted(found.values(), key=lambda d: d.start)
 
 
