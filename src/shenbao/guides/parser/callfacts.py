@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from typing import Any
 
 from shenbao.guides.parser.dates import find_date_items, find_dates, find_months, iso_local
@@ -29,9 +30,13 @@ _WINDOW_KINDS = (
 def timeline(text: str, year: int | None, col: Collector) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     deadline_found = False
+    # Sentence ends, found once: searching back from each keyword through a long line is quadratic.
+    ends = [e.start() for e in re.finditer("[。\n]", text)]
     for m in _DEADLINE.finditer(text):
-        sentence_start = max(text.rfind("。", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
-        sentence_end = min([p for p in (text.find("。", m.end()), text.find("\n", m.end())) if p >= 0] or [len(text)])
+        k = bisect_left(ends, m.start())
+        sentence_start = ends[k - 1] + 1 if k else 0
+        k = bisect_left(ends, m.end(), lo=k)
+        sentence_end = ends[k] if k < len(ends) else len(text)
         sentence = text[sentence_start:sentence_end]
         dates = find_dates(sentence, default_year=year, base=sentence_start)
         if not dates:
@@ -141,7 +146,7 @@ def contacts(text: str, funder: str, col: Collector) -> list[dict[str, Any]]:
     contacts: list[dict[str, Any]] = []
     for m in _EMAIL.finditer(text):
         email = m.group(0).rstrip(".")
-        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_start = text.rfind("\n", max(0, m.start() - 40), m.start()) + 1  # only the 40 characters before count
         before = text[max(line_start, m.start() - 40) : m.start()]
         if "*" in text[max(0, m.start() - 4) : m.start() + 1] or _PERSONAL.search(before):
             continue  # a person's address (masked, or next to their name) is not stored
