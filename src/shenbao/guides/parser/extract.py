@@ -263,8 +263,17 @@ def _extract(original: str) -> Extraction:
         if line_r.missing:
             col.warn("reconciliation_gap", measure=line_r.measure, directions=", ".join(line_r.missing))
         elif not line_r.matches and line_r.stated is not None:
-            col.warn("reconciliation_difference", measure=line_r.measure, stated=line_r.stated, summed=line_r.summed)
+            stated, summed = line_r.stated, line_r.summed
+            if line_r.measure == "budget_yuan":  # the sentence's label says 万元: the sums are in yuan
+                stated, summed = _wan(stated), _wan(summed)
+            col.warn("reconciliation_difference", measure=line_r.measure, stated=stated, summed=summed)
     return Extraction(definition, parsed, col.spans, col.warnings, norm, lines_out, mode)
+
+
+def _wan(yuan: float) -> float | int:
+    """Yuan → 万元, without a trailing ".0"."""
+    value = round(yuan / 10_000, 4)
+    return int(value) if float(value).is_integer() else value
 
 
 _EXCEPT = re.compile(r"[（(](?:指南)?方向\s*([\d.、，和及\s]+?)\s*除外[）)]")
