@@ -12,7 +12,9 @@ from shenbao.guides.models import GuideImport
 
 def guide_imports_for(user: Any) -> QuerySet[GuideImport]:
     """The imports a user may see: their own; an administrator sees every one."""
-    imports = GuideImport.objects.select_related("uploaded_by", "call").defer("source_text", "extraction", "spans", "draft")
+    imports = GuideImport.objects.select_related("uploaded_by", "call").defer(
+        "source_text", "extraction", "spans", "draft", "upload"
+    )
     if user_is_administrator(user):
         return imports
     return imports.filter(uploaded_by=user)

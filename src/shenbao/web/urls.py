@@ -91,6 +91,7 @@ urlpatterns = [
     path("staff/guides/upload/", staff_guides.guide_upload, name="guide_upload"),
     path("staff/guides/<int:pk>/", staff_guides.guide_detail, name="guide_detail"),
     path("staff/guides/<int:pk>/draft/", staff_guides.guide_edit, name="guide_edit"),
+    path("staff/guides/<int:pk>/progress/", staff_guides.guide_progress, name="guide_progress"),
     path("staff/guides/<int:pk>/save-call/", staff_guides.guide_save_call, name="guide_save_call"),
     path("staff/calls/<slug:code>/formal-check/", staff.formal_check, name="formal_check"),
     path("staff/calls/<slug:code>/formal-check/decide/", staff.formal_check_decide, name="formal_check_decide"),

@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,21 +66,27 @@ _TITLE_WORDS = re.compile(r"指南|通知|征集|大赛|专项|申报|计划|项
 _TITLE_IN_TEXT = re.compile(r"(?:编制形成了|制定了|发布了?|印发)([^，。；\n]{6,80}?(?:申报指南|征集指南|指南|通知))")
 
 
-def extract_guide(original: str) -> Extraction:
+#: ``progress(step, fraction)``: told how far an extraction is (steps "text", "directions", "facts", "checking").
+Progress = Callable[[str, float], None]
+
+
+def extract_guide(original: str, progress: Progress | None = None) -> Extraction:
     # Extraction makes millions of small objects and no cycles worth collecting: the cyclic collector
     # would walk them all again and again (a quarter of the time on a 5 MB text). Reference counting
     # still frees everything; the collector is switched back on (if it was on) when this returns.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _extract(original)
+        return _extract(original, progress or (lambda step, fraction: None))
     finally:
         if enabled:
             gc.enable()
 
 
-def _extract(original: str) -> Extraction:
+def _extract(original: str, progress: Progress) -> Extraction:
+    progress("text", 0.0)
     norm = normalise(original)
+    progress("directions", 0.35)
     text = norm.text
     col = Collector()
     lines: list[Line] = []
@@ -144,6 +151,8 @@ def _extract(original: str) -> Extraction:
     codes: set[str] = set()
     categories = [{"code": f"c{i + 1}", "name": name} for i, (name, _) in enumerate(category_names)]
     for i, block in enumerate(blocks):
+        if i and i % 100 == 0:
+            progress("directions", 0.4 + 0.35 * i / len(blocks))
         data, items = read_direction(block, lines, i, col)
         if data["code"] in codes:
             data["code"] = f"{data['code']}-{i + 1}"
@@ -167,6 +176,7 @@ def _extract(original: str) -> Extraction:
         directions.append(data)
 
     # ---------------------------------------------------------------- call-level facts
+    progress("facts", 0.75)
     totals: dict[str, Any] = {}
     for m in _DIRECTION_COUNT.finditer(text):
         if outside(m.start()):
@@ -257,6 +267,7 @@ def _extract(original: str) -> Extraction:
         definition["selection"] = {"caps": caps}
     if not directions:
         col.warn("no_directions")
+    progress("checking", 0.9)
     parsed = _validate(definition, col)
     lines_out = reconcile(parsed) if parsed is not None else []
     for line_r in lines_out:

@@ -16,12 +16,13 @@ from django.views.decorators.http import require_POST
 from shenbao.calls.messages import error_line
 from shenbao.core import present
 from shenbao.core.errors import DomainError
-from shenbao.guides.errors import DraftInvalid
-from shenbao.guides.messages import warning_text
+from shenbao.guides.enums import GuideImportStatus
+from shenbao.guides.errors import DraftInvalid, import_failure_text
+from shenbao.guides.messages import PROGRESS_STEPS, warning_text
 from shenbao.guides.models import GuideImport
 from shenbao.guides.parser.reading import MAX_BYTES
 from shenbao.guides.queries import get_guide_import_for, guide_imports_for
-from shenbao.guides.services import draft_yaml, import_guide, save_guide_as_draft_call, update_guide_draft
+from shenbao.guides.services import draft_yaml, save_guide_as_draft_call, start_guide_import, update_guide_draft
 from shenbao.web.common import acting_user
 
 MAX_MB = MAX_BYTES // (1024 * 1024)
@@ -62,7 +63,8 @@ def guide_upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose a file or paste the text of the guide."))
         return redirect("web:guide_list")
     try:
-        guide = import_guide(data=data, filename=filename, actor=acting_user(request))
+        # A large document is queued: the detail page then shows its progress until the draft is ready.
+        guide = start_guide_import(data=data, filename=filename, actor=acting_user(request))
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("web:guide_list")
@@ -140,16 +142,43 @@ def _context(guide: GuideImport, *, yaml_text: str | None = None, errors: list[s
     }
 
 
+_NOT_READY = (GuideImportStatus.QUEUED, GuideImportStatus.FAILED)
+
+
+def _progress_context(guide: GuideImport) -> dict[str, Any]:
+    return {
+        "guide": guide,
+        "step": PROGRESS_STEPS.get(guide.progress_step, ""),
+        "error": import_failure_text(guide.error_code, guide.error_params) if guide.status == GuideImportStatus.FAILED else "",
+    }
+
+
 @login_required
 def guide_detail(request: HttpRequest, pk: int) -> HttpResponse:
     guide = _guide(request, pk)
+    if guide.status in _NOT_READY:
+        return render(request, "web/staff/guide_progress.html", _progress_context(guide))
     return render(request, "web/staff/guide.html", _context(guide))
+
+
+@login_required
+def guide_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress panel of a queued import (polled by htmx until the draft is ready or it failed)."""
+    guide = _guide(request, pk)
+    return render(request, "web/staff/_guide_progress.html", _progress_context(guide))
+
+
+def _ready_guide(request: HttpRequest, pk: int) -> GuideImport:
+    guide = _guide(request, pk)
+    if guide.status in _NOT_READY:
+        raise Http404(_("This import has no draft yet."))
+    return guide
 
 
 @login_required
 @require_POST
 def guide_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    guide = _guide(request, pk)
+    guide = _ready_guide(request, pk)
     text = request.POST.get("definition", "")
     errors: list[str] = []
     try:
@@ -171,7 +200,7 @@ def guide_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def guide_save_call(request: HttpRequest, pk: int) -> HttpResponse:
-    guide = _guide(request, pk)
+    guide = _ready_guide(request, pk)
     try:
         call = save_guide_as_draft_call(guide=guide, actor=acting_user(request))
     except DraftInvalid as exc:
