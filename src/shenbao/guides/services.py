@@ -229,13 +229,41 @@ def update_guide_draft(*, guide: GuideImport, text: str, actor: Any) -> GuideImp
         definition = parse_text(text, source="draft")
     except DefinitionInvalid as exc:
         raise DraftInvalid(exc.errors) from exc
+    return _save_draft(guide, definition, actor, via="yaml")
+
+
+def _with_directions(draft: dict[str, Any], directions: list[dict[str, Any]]) -> dict[str, Any]:
+    return {**draft, "directions": directions}
+
+
+def draft_reconciliation(guide: GuideImport, directions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reconciliation the draft would have with these directions (nothing is saved);
+    DraftInvalid when they do not make a valid definition."""
+    try:
+        definition = parse_definition(_with_directions(guide.draft, directions))
+    except DefinitionInvalid as exc:
+        raise DraftInvalid(exc.errors) from exc
+    return reconciliation_rows(reconcile(definition))
+
+
+@transaction.atomic
+def update_guide_directions(*, guide: GuideImport, directions: list[dict[str, Any]], actor: Any) -> GuideImport:
+    """Replace the draft's directions with those edited in the review form; the whole draft must stay valid."""
+    try:
+        definition = parse_definition(_with_directions(guide.draft, directions))
+    except DefinitionInvalid as exc:
+        raise DraftInvalid(exc.errors) from exc
+    return _save_draft(guide, definition, actor, via="form")
+
+
+def _save_draft(guide: GuideImport, definition: Any, actor: Any, *, via: str) -> GuideImport:
     draft = to_data(definition)
     if draft == guide.draft:
         return guide
     guide.draft = draft
     guide.reconciliation = reconciliation_rows(reconcile(definition))
     guide.save(update_fields=["draft", "reconciliation", "updated_at"])
-    log_action(action="shenbao.guide.draft_edited", obj=guide, actor=actor, data={"call": definition.call.code})
+    log_action(action="shenbao.guide.draft_edited", obj=guide, actor=actor, data={"call": definition.call.code, "via": via})
     return guide
 
 
