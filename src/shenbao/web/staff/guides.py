@@ -22,7 +22,7 @@ from shenbao.guides.errors import DraftInvalid, import_failure_text
 from shenbao.guides.messages import PROGRESS_STEPS, warning_text
 from shenbao.guides.models import GuideImport
 from shenbao.guides.parser.reading import MAX_BYTES
-from shenbao.guides.queries import get_guide_import_for, guide_imports_for
+from shenbao.guides.queries import get_guide_import_for, get_guide_import_progress_for, guide_imports_for
 from shenbao.guides.services import (
     draft_reconciliation,
     draft_yaml,
@@ -221,7 +221,9 @@ def guide_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def guide_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress panel of a queued import (polled by htmx until the draft is ready or it failed)."""
-    guide = _guide(request, pk)
+    guide = get_guide_import_progress_for(request.user, pk)
+    if guide is None:
+        raise Http404(_("No such guide import."))
     return render(request, "web/staff/_guide_progress.html", _progress_context(guide))
 
 
