@@ -39,6 +39,7 @@ def officer_page(page: Any, site: str) -> Any:
 
 def test_upload_review_edit_and_save_a_draft_call(officer_page: Any, site: str, tmp_path: Path) -> None:
     page = officer_page
+    page.set_default_timeout(60_000)  # the machine may be shared: wait for the server, not for a fixed moment
     guide_file = tmp_path / "指南.docx"
     guide_file.write_bytes(make_docx(seed_text("003").split("\n")))
 
