@@ -286,6 +286,9 @@ MEDIA_URL = "media/"
 SHENBAO_MAX_REQUEST_MB = int(os.environ.get("SHENBAO_MAX_REQUEST_MB", "2100"))
 #: Routes that take no files (forms, JSON) refuse a body above this; uploads have their own limits.
 SHENBAO_MAX_FORM_BODY_MB = int(os.environ.get("SHENBAO_MAX_FORM_BODY_MB", "4"))
+#: Guide import: an upload, or its text, above this many KB is read and extracted in the background
+#: (a django-tasks task) while the page shows its progress; smaller ones are imported in the request.
+SHENBAO_GUIDE_INLINE_MAX_KB = int(os.environ.get("SHENBAO_GUIDE_INLINE_MAX_KB", "200"))
 
 EMAIL_BACKEND = os.environ.get("SHENBAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SHENBAO_FROM_EMAIL", "noreply@shenbao.invalid")

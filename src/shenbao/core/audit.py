@@ -36,6 +36,8 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.application.imported": _("The application was imported from a table by staff."),
     "shenbao.application.obligation_breached": _("Staff recorded that an undertaking of the call was breached."),
     "shenbao.guide.imported": _("A guide document was imported."),
+    "shenbao.guide.queued": _("A large guide document was queued to be read in the background."),
+    "shenbao.guide.failed": _("A guide document could not be read in the background."),
     "shenbao.guide.draft_edited": _("The draft extracted from a guide was edited."),
     "shenbao.guide.saved_as_call": _("The draft extracted from a guide was saved as a draft call."),
     "shenbao.review.assignment_restored": _("A removed assignment was given to the expert again."),

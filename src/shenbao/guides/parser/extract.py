@@ -10,8 +10,12 @@ A part the schema refuses is dropped with a warning, so a draft always comes out
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
+import json
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,8 +116,27 @@ _TITLE_WORDS = re.compile(r"指南|通知|征集|大赛|专项|申报|计划|项
 _TITLE_IN_TEXT = re.compile(r"(?:编制形成了|制定了|发布了?|印发)([^，。；\n]{6,80}?(?:申报指南|征集指南|指南|通知))")
 
 
-def extract_guide(original: str) -> Extraction:
+#: ``progress(step, fraction)``: told how far an extraction is (steps "text", "directions", "facts", "checking").
+Progress = Callable[[str, float], None]
+
+
+def extract_guide(original: str, progress: Progress | None = None) -> Extraction:
+    # Extraction makes millions of small objects and no cycles worth collecting: the cyclic collector
+    # would walk them all again and again (a quarter of the time on a 5 MB text). Reference counting
+    # still frees everything; the collector is switched back on (if it was on) when this returns.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _extract(original, progress or (lambda step, fraction: None))
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _extract(original: str, progress: Progress) -> Extraction:
+    progress("text", 0.0)
     norm = normalise(original)
+    progress("directions", 0.35)
     text = norm.text
     col = Collector()
     lines: list[Line] = []
@@ -123,10 +146,12 @@ def extract_guide(original: str) -> Extraction:
         pos += len(part) + 1
 
     mode, blocks, category_names = find_blocks(lines)
-    inside = [(lines[b.first].start, lines[b.last - 1].end) for b in blocks]
+    inside = _merged([(lines[b.first].start, lines[b.last - 1].end) for b in blocks])
+    inside_starts = [s for s, _ in inside]
 
     def outside(at: int) -> bool:
-        return not any(s <= at < e for s, e in inside)
+        k = bisect_right(inside_starts, at) - 1  # the last block starting at or before ``at``
+        return k < 0 or at >= inside[k][1]
 
     year = _year(text)
     definition: dict[str, Any] = {"schema_version": 1}
@@ -172,30 +197,36 @@ def extract_guide(original: str) -> Extraction:
     kpis: list[dict[str, Any]] = []
     documents: list[dict[str, Any]] = []
     caps: list[dict[str, Any]] = []
+    index = _Index()
+    codes: set[str] = set()
     categories = [{"code": f"c{i + 1}", "name": name} for i, (name, _) in enumerate(category_names)]
     for i, block in enumerate(blocks):
+        if i and i % 100 == 0:
+            progress("directions", 0.4 + 0.35 * i / len(blocks))
         data, items = read_direction(block, lines, i, col)
-        if any(d["code"] == data["code"] for d in directions):
+        if data["code"] in codes:
             data["code"] = f"{data['code']}-{i + 1}"
+        codes.add(data["code"])
         if block.category is not None:
             data["category"] = next(c["code"] for c in categories if c["name"] == block.category)
         requirements: list[dict[str, Any]] = []
         for text_item, mapped in items:
             requirement: dict[str, Any] = {"text": text_item}
-            codes, kcodes = _attach(mapped, text_item, [data["code"]], criteria, kpis, documents)
-            if codes:
-                requirement["criteria"] = codes
+            rule_codes, kcodes = _attach(mapped, text_item, [data["code"]], criteria, kpis, documents, index)
+            if rule_codes:
+                requirement["criteria"] = rule_codes
             if kcodes:
                 requirement["kpis"] = kcodes
                 data.setdefault("kpis", []).extend(kcodes)
             requirements.append(requirement)
         if requirements:
             data["requirements"] = requirements
-        _per_country(data, criteria, caps)
-        _partner_rule(data, criteria)
+        _per_country(data, criteria, caps, index)
+        _partner_rule(data, criteria, index)
         directions.append(data)
 
     # ---------------------------------------------------------------- call-level facts
+    progress("facts", 0.75)
     totals: dict[str, Any] = {}
     if (counted := _direction_count(text, outside)) is not None:
         totals["directions"], cstart, cend = counted
@@ -308,7 +339,8 @@ def extract_guide(original: str) -> Extraction:
         mapped = map_requirement(line.text)
         mapped.rules = [(r, c) for r, c in mapped.rules if r["kind"] != "duration" or "申" in line.text]
         if mapped.rules or mapped.documents:
-            _attach(mapped, tidy(line.text), _except(line.text, directions), criteria, kpis, documents)
+            _attach(mapped, tidy(line.text), _except(line.text, directions), criteria, kpis, documents, index)
+    index.settle()
 
     definition["timeline"] = timeline(text, year, col)
     stages = review_criteria(lines, col)
@@ -333,13 +365,17 @@ def extract_guide(original: str) -> Extraction:
         definition["selection"] = {"caps": caps}
     if not directions:
         col.warn("no_directions")
+    progress("checking", 0.9)
     parsed = _validate(definition, col)
     lines_out = reconcile(parsed) if parsed is not None else []
     for line_r in lines_out:
         if line_r.missing:
             col.warn("reconciliation_gap", measure=line_r.measure, directions=", ".join(line_r.missing))
         elif not line_r.matches and line_r.stated is not None:
-            col.warn("reconciliation_difference", measure=line_r.measure, stated=line_r.stated, summed=line_r.summed)
+            stated, summed = line_r.stated, line_r.summed
+            if line_r.measure == "budget_yuan":  # the sentence's label says 万元: the sums are in yuan
+                stated, summed = _wan(stated), _wan(summed)
+            col.warn("reconciliation_difference", measure=line_r.measure, stated=stated, summed=summed)
     return Extraction(definition, parsed, col.spans, col.warnings, norm, lines_out, mode)
 
 
@@ -496,6 +532,12 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
     return given, timed
 
 
+def _wan(yuan: float) -> float | int:
+    """Yuan → 万元, without a trailing ".0"."""
+    value = round(yuan / 10_000, 4)
+    return int(value) if float(value).is_integer() else value
+
+
 _EXCEPT = re.compile(r"[（(](?:指南)?方向\s*([\d.、，和及\s]+?)\s*除外[）)]")
 
 
@@ -508,25 +550,78 @@ def _except(text: str, directions: list[dict[str, Any]]) -> list[str]:
     return [d["code"] for d in directions if d["code"] not in excluded]
 
 
-def _partner_rule(data: dict[str, Any], criteria: list[dict[str, Any]]) -> None:
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans covering the same offsets (to look an offset up by bisection)."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if start >= end:
+            continue
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+@dataclass
+class _Index:
+    """Lookups over the criteria and documents being collected, so that each requirement costs the
+    same however many came before it (a scan of every criterion per requirement is quadratic).
+
+    Only criteria are indexed by rule; a required-document criterion takes its directions from its
+    document, set once by ``settle`` when all are known.
+    """
+
+    rules: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = field(default_factory=dict)
+    partner_directions: set[str] = field(default_factory=set)
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # by name
+    document_criteria: dict[str, dict[str, Any]] = field(default_factory=dict)  # by document code
+    document_directions: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, criteria: list[dict[str, Any]], criterion: dict[str, Any]) -> None:
+        criteria.append(criterion)
+        rule = criterion["rule"]
+        if rule["kind"] == "required_document":
+            self.document_criteria.setdefault(rule["document"], criterion)
+            return
+        self.rules.setdefault(_rule_key(rule, criterion["directions"]), criterion)
+        if rule["kind"] == "partner_country":
+            self.partner_directions.update(criterion["directions"])
+
+    def same(self, rule: dict[str, Any], directions: list[str]) -> dict[str, Any] | None:
+        return self.rules.get(_rule_key(rule, directions))
+
+    def settle(self) -> None:
+        for document in self.documents.values():
+            criterion = self.document_criteria[document["code"]]
+            if document["directions"]:
+                criterion["directions"] = list(document["directions"])
+
+
+def _rule_key(rule: dict[str, Any], directions: list[str]) -> tuple[str, tuple[str, ...]]:
+    return json.dumps(rule, sort_keys=True, ensure_ascii=False, default=str), tuple(directions)
+
+
+def _partner_rule(data: dict[str, Any], criteria: list[dict[str, Any]], index: _Index) -> None:
     """A direction with China and a named partner ("中国和新西兰…") takes partners from there."""
     countries = (data.get("partner") or {}).get("countries")
-    if not countries or any(c["rule"]["kind"] == "partner_country" and data["code"] in c["directions"] for c in criteria):
+    if not countries or data["code"] in index.partner_directions:
         return
-    criteria.append(
+    index.add(
+        criteria,
         {
             "code": f"rule-{len(criteria) + 1}",
             "text": data["title"],
             "rule": {"kind": "partner_country", "countries": list(countries)},
             "directions": [data["code"]],
-        }
+        },
     )
 
 
 _PER_COUNTRY = re.compile(rf"(原则上)?每个(?:合作)?国(?:别|家)不超过\s*({NUM})\s*个")
 
 
-def _per_country(data: dict[str, Any], criteria: list[dict[str, Any]], caps: list[dict[str, Any]]) -> None:
+def _per_country(data: dict[str, Any], criteria: list[dict[str, Any]], caps: list[dict[str, Any]], index: _Index) -> None:
     """ "（原则上每个合作国别不超过1个）" after a quota: a rule for applicants and a cap for selection."""
     note = (data.get("quota") or {}).get("note", "")
     m = _PER_COUNTRY.search(note)
@@ -534,14 +629,15 @@ def _per_country(data: dict[str, Any], criteria: list[dict[str, Any]], caps: lis
     if m is None or not value:
         return
     code = f"rule-{len(criteria) + 1}"
-    criteria.append(
+    index.add(
+        criteria,
         {
             "code": code,
             "text": note,
             "rule": {"kind": "per_partner_country", "max": int(value)},
             "level": "review" if m.group(1) else "must",
             "directions": [data["code"]],
-        }
+        },
     )
     for cap in caps:
         if cap["max"] == int(value) and cap.get("in_principle", False) == bool(m.group(1)):
@@ -560,37 +656,41 @@ def _attach(
     criteria: list[dict[str, Any]],
     kpis: list[dict[str, Any]],
     documents: list[dict[str, Any]],
+    index: _Index,
 ) -> tuple[list[str], list[str]]:
     codes: list[str] = []
     for rule, _confidence in mapped.rules:
-        same = next((c for c in criteria if c["rule"] == rule and c["directions"] == list(directions)), None)
+        same = index.same(rule, directions)
         if same is not None:  # the document says it twice: one criterion
             codes.append(same["code"])
             continue
         code = f"rule-{len(criteria) + 1}"
-        criteria.append({"code": code, "text": text, "rule": rule, "directions": list(directions)})
+        index.add(criteria, {"code": code, "text": text, "rule": rule, "directions": list(directions)})
         codes.append(code)
     for doc in mapped.documents:
-        existing = next((d for d in documents if d["name"] == doc["name"]), None)
+        existing = index.documents.get(doc["name"])
         if existing is None:
             existing = {"code": f"doc-{len(documents) + 1}", "name": doc["name"], "type": doc["type"], "directions": []}
             documents.append(existing)
+            index.documents[doc["name"]] = existing
+            index.document_directions[existing["code"]] = set()
             code = f"rule-{len(criteria) + 1}"
-            criteria.append(
+            index.add(
+                criteria,
                 {
                     "code": code,
                     "text": text,
                     "rule": {"kind": "required_document", "document": existing["code"]},
                     "directions": [],
-                }
+                },
             )
+        seen = index.document_directions[existing["code"]]
         for code in directions:
-            if code not in existing["directions"]:
+            if code not in seen:
+                seen.add(code)
                 existing["directions"].append(code)
-        rule_code = next(c["code"] for c in criteria if c["rule"].get("document") == existing["code"])
-        if directions:
-            crit = next(c for c in criteria if c["code"] == rule_code)
-            crit["directions"] = list(existing["directions"])
+        # The criterion's directions are the document's, set when all are known (Index.settle).
+        rule_code = index.document_criteria[existing["code"]]["code"]
         if rule_code not in codes:
             codes.append(rule_code)
     kcodes: list[str] = []
