@@ -21,6 +21,7 @@ from shenbao.guides.parser.callfacts import call_fields, review_criteria, timeli
 from shenbao.guides.parser.callfacts import contacts as call_contacts
 from shenbao.guides.parser.dates import find_dates
 from shenbao.guides.parser.directions import find_blocks, read_direction
+from shenbao.guides.parser.loose import find_loose
 from shenbao.guides.parser.model import Collector, Line, Span, Warning, tidy
 from shenbao.guides.parser.normalise import NormalisedText, normalise
 from shenbao.guides.parser.numbering import read_marker
@@ -144,6 +145,10 @@ def extract_guide(original: str) -> Extraction:
         _per_country(data, criteria, caps)
         _partner_rule(data, criteria)
         directions.append(data)
+    if mode == "none":
+        directions = _loose_directions(lines, col)
+        if directions:
+            mode = "loose"
 
     # ---------------------------------------------------------------- call-level facts
     totals: dict[str, Any] = {}
@@ -243,6 +248,25 @@ def extract_guide(original: str) -> Extraction:
         elif not line_r.matches and line_r.stated is not None:
             col.warn("reconciliation_difference", measure=line_r.measure, stated=line_r.stated, summed=line_r.summed)
     return Extraction(definition, parsed, col.spans, col.warnings, norm, lines_out, mode)
+
+
+def _loose_directions(lines: list[Line], col: Collector) -> list[dict[str, Any]]:
+    """Directions named in running text or in a short numbered run (no guide layout)."""
+    out: list[dict[str, Any]] = []
+    found = find_loose(lines)
+    printed = [item.code for item in found if item.code]
+    spare = (str(n) for n in range(1, 10 * len(found) + 10) if str(n) not in printed)
+    for i, item in enumerate(found):
+        # A printed number is kept; an item listed without one takes the next number not printed.
+        code = item.code if item.code and all(d["code"] != item.code for d in out) else next(spare)
+        data: dict[str, Any] = {"code": code, "title": item.title}
+        col.span(f"directions.{i}.title", item.start, item.end, 0.7 if item.numbered else 0.6)
+        if item.quota is not None:
+            data["quota"] = item.quota
+            if item.quota_span is not None:
+                col.span(f"directions.{i}.quota", *item.quota_span, 0.7)
+        out.append(data)
+    return out
 
 
 _EXCEPT = re.compile(r"[（(](?:指南)?方向\s*([\d.、，和及\s]+?)\s*除外[）)]")

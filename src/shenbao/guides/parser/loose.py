@@ -1,0 +1,512 @@
+"""Directions stated without a guide's layout: short numbered runs and lists in running text (pure).
+
+``find_loose(lines)`` is the fallback of :func:`shenbao.guides.parser.directions.find_blocks` for
+notices, relays and topic lists that name their directions without a block of labelled values:
+
+- a run of consecutively numbered items whose titles are short noun phrases ("1.人工智能",
+  "(一)X。description", "2.Y：description"), under a heading that names directions, or, with
+  stricter shape, on its own; numbering in mid-line (text flattened onto one line) counts too;
+- a list inside a sentence: items separated by 、 and closed or opened by a count
+  ("A、B和C三类", "支持N个领域，包括A、B…"), checked against that count; without a count, items
+  after 分为 / 包括 / a label ("领域：") sharing their head noun ("A赛道、B赛道"), or quoted items
+  in a row;
+- a breakdown "A 3项、B 4项，合计7项" (or "其中A 3项、B 4项"): directions with their quotas.
+
+A per-direction quota ("每个方向拟支持1-2项") is given to every direction found. Caps on units or
+applicants (每个单位限报N项, 推荐数量) are not quotas and are left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from shenbao.guides.parser.model import Line, tidy
+from shenbao.guides.parser.numbering import Marker, read_marker
+from shenbao.guides.parser.numbers import NUM, parse_quota, to_number
+
+# Words of a heading (or label) that introduces directions.
+_HEADING = re.compile(
+    r"方向|领域|赛道|类别|类型|种类|主题|专题|课题|任务|榜单|赛项|奖项|组别|分组|分类|板块|范围|范畴|内容|重点|设置|题目|选题"
+)
+# Words that make an item a requirement, a step or a contact, not a direction's title.
+_SENTENCE_WORDS = re.compile(
+    r"须|应当|应该|应在|应于|应按|均应|不得|不能|不可|可以|均可|可在|请|需要|需在|需于|均需|要求|符合|具有|具备|提交|报送|报名|"
+    r"填写|登录|联系|电话|邮箱|截止|以前|之前|时间|日期|负责|承担|原则上|不超过|不少于|分为|包括|是指|即可|详见|附件|按照|根据|"
+    r"依据|单位|申请人|负责人|[，,；;：:？?!！]"
+)
+_STOP = "。；;：:"
+_CLAUSE = re.compile(r"[。；;！？!?\n]")
+_OPEN_QUOTES = "“「『\"'‘《"
+_CLOSE_QUOTES = "”」』\"'’》"
+_AND = re.compile(r"\s*[，,]?\s*(?:以及|和|及|与|或)\s*")
+_LEADING = re.compile(
+    r"^(?:其中|主要|重点|分别|本次|今年|共|拟|已)?\s*(?:锚定|面向|围绕|聚焦|涵盖|涉及|包括|包含|分为|分设|分|设置|设立|设有|设|支持|资助|"
+    r"审议通过|通过|评选出|评出|遴选出|为|有|是|含)?\s*(?:了|以下|如下)?\s*[：:]?\s*"
+)
+_OPENING = re.compile(r"分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即")
+_COUNT = re.compile(
+    rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报)?\s*"
+    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|方面|类型|榜单|任务|类)|(?P<lei>大?类))"
+)
+_PER_DIRECTION = re.compile(
+    r"每个?(?:研究|重点|指南|申报|支持)?(?:方向|领域|课题|专题|赛道|榜单|类别)[^，,。；;]{0,12}?"
+    r"(?:拟|原则上|一般)?(?:支持|资助|立项|确立|入选|遴选|评选|择优)[^，,。；;]{0,16}"
+)
+_BREAKDOWN_ITEM = re.compile(rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<n>{NUM})\s*(?P<unit>项|个|件|名)")
+_TOTAL_AFTER = re.compile(rf"\s*[，,]?\s*(?:合计|共计|总计|共)\s*(?P<n>{NUM})\s*(?:项|个|件|名)")
+
+
+@dataclass
+class Loose:
+    """A direction found outside a structured layout; ``start``/``end`` locate its title."""
+
+    title: str
+    start: int
+    end: int
+    code: str | None = None
+    quota: dict[str, Any] | None = None
+    quota_span: tuple[int, int] | None = None
+    numbered: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s“”「」『』\"'‘’《》()（）、，,。.：:]", "", text)
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] in _OPEN_QUOTES and text[-1] in _CLOSE_QUOTES and text.count(text[0]) <= 1:
+        return text[1:-1].strip()
+    return text
+
+
+def _noun_like(title: str, *, strict: bool) -> bool:
+    """A short title without the words of a requirement or step."""
+    bare = _unquote(title)
+    if not 2 <= len(bare) <= (16 if strict else 24):
+        return False
+    if re.search(r"\d{2,}|https?:|@|\*\*\*", bare):
+        return False
+    if bare.count("（") + bare.count("(") != bare.count("）") + bare.count(")"):
+        return False
+    return _SENTENCE_WORDS.search(bare) is None
+
+
+# ------------------------------------------------------------------------------------ numbered runs
+
+_MID_MARKER = re.compile(
+    r"(?<=[。；;，,：:\s])(?=(?:\d{1,2}[.．、](?![\d.])|[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)]|[一二三四五六七八九十]{1,3}、)\s*\S)"
+)
+
+
+def _pieces(lines: list[Line]) -> list[Line]:
+    """Lines, with a flattened line cut where numbering starts in mid-line ("…。1.X：…，2.Y：…")."""
+    out: list[Line] = []
+    for line in lines:
+        cuts = [m.start() for m in _MID_MARKER.finditer(line.text)] if len(line.text) > 40 else []
+        if not cuts:
+            out.append(line)
+            continue
+        previous = 0
+        for cut in cuts:
+            if line.text[previous:cut].strip():
+                out.append(Line(line.text[previous:cut], line.start + previous))
+            previous = cut
+        out.append(Line(line.text[previous:], line.start + previous))
+    return out
+
+
+def _item_title(marker: Marker) -> tuple[str, int, bool]:
+    """(title, length of the rest before it, whether the item runs on as a sentence)."""
+    rest = marker.rest
+    lead = len(rest) - len(rest.lstrip())
+    body = rest.strip()
+    cut = len(body)
+    sentence = False
+    depth = 0
+    for k, ch in enumerate(body):
+        if ch in "（(“「":
+            depth += 1
+        elif ch in "）)”」":
+            depth -= 1
+        elif depth <= 0 and ch in _STOP:
+            cut = k
+            break
+        elif depth <= 0 and ch in "，,":
+            cut, sentence = k, True
+            break
+    return body[:cut].strip(), lead, sentence
+
+
+def _heading_names_directions(text: str) -> bool:
+    marker = read_marker(text)
+    head = marker.rest if marker is not None else text
+    head = re.split(r"[：:。]", head, maxsplit=1)[0] if not head.rstrip().endswith(("：", ":")) else head
+    return len(head) <= 30 and _HEADING.search(head) is not None
+
+
+def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
+    pieces = _pieces(lines)
+    markers = [read_marker(p.text) for p in pieces]
+    runs: list[list[Loose]] = []
+    used: set[int] = set()
+    for i, m in enumerate(markers):
+        if m is None or i in used or m.number != 1 or m.style in ("bracket", "bullet", "code", "decimal"):
+            continue
+        items = [i]
+        expected = 2.0
+        for j in range(i + 1, min(len(pieces), i + 60)):
+            mj = markers[j]
+            if mj is None:
+                continue
+            if mj.style == m.style and mj.number == expected:
+                items.append(j)
+                expected += 1
+            elif mj.style == m.style or _outranks(mj.style, m.style):
+                break
+        if len(items) < 2:
+            continue
+        used.update(items)
+        heading = _heading_above(pieces, markers, i, m.style)
+        named = heading is not None and _heading_names_directions(heading)
+        found: list[Loose] = []
+        for j in items:
+            mk = markers[j]
+            assert mk is not None
+            title, lead, sentence = _item_title(mk)
+            found.append(
+                Loose(
+                    title=tidy(title),
+                    start=pieces[j].start + mk.offset + lead,
+                    end=pieces[j].start + mk.offset + lead + len(title),
+                    code=str(int(mk.number or 0)),
+                    numbered=True,
+                    extra={"sentence": sentence, "style": mk.style},
+                )
+            )
+        strict = not named
+        # On its own, a run is a list: three items or more on consecutive lines (not the sections
+        # of the document, which have their text between them).
+        if strict and (len(found) < 3 or items[-1] - items[0] != len(items) - 1):
+            continue
+        if all(not f.extra["sentence"] and _noun_like(f.title, strict=strict) for f in found):
+            runs.append(found)
+    return runs
+
+
+_RANK = {
+    "chapter": 0,
+    "cn_comma": 1,
+    "cn_paren": 2,
+    "arabic_dot": 3,
+    "arabic_comma": 3,
+    "arabic_paren": 4,
+    "arabic_half_paren": 4,
+    "circled": 5,
+}
+
+
+def _outranks(style: str, than: str) -> bool:
+    return _RANK.get(style, 9) < _RANK.get(than, 9)
+
+
+def _heading_above(pieces: list[Line], markers: list[Marker | None], i: int, style: str) -> str | None:
+    """The nearest line above item ``i`` that is a heading of a higher rank, or a line ending in ：."""
+    for j in range(i - 1, max(-1, i - 6), -1):
+        text = pieces[j].text.strip()
+        if not text:
+            continue
+        mj = markers[j]
+        if mj is not None and _outranks(mj.style, style):
+            return text
+        if text.endswith(("：", ":")):
+            return text
+        if mj is None and len(text) <= 30:
+            return text
+        # A run's first item glued after its heading on a flattened line: the text before it.
+        if j == i - 1:
+            return text[-30:]
+    return None
+
+
+# ------------------------------------------------------------------------------------ lists in text
+
+
+def _split_top(text: str, sep: str) -> list[tuple[str, int]]:
+    """Parts of ``text`` split at ``sep`` outside brackets and quotes, with their offsets."""
+    parts: list[tuple[str, int]] = []
+    depth = 0
+    start = 0
+    for k, ch in enumerate(text):
+        if ch in "（(“「『《":
+            depth += 1
+        elif ch in "）)”」』》":
+            depth = max(0, depth - 1)
+        elif ch == sep and depth == 0:
+            parts.append((text[start:k], start))
+            start = k + 1
+    parts.append((text[start:], start))
+    return parts
+
+
+def _split_last(part: str, offset: int) -> list[tuple[str, int]]:
+    """Split a last item at its final 和 / 及 / 与 outside quotes and brackets."""
+    depth = 0
+    best: re.Match[str] | None = None
+    for m in _AND.finditer(part):
+        depth = sum(part[: m.start()].count(c) for c in "（(“「") - sum(part[: m.start()].count(c) for c in "）)”」")
+        if depth == 0 and m.start() > 0 and m.end() < len(part):
+            best = m
+    if best is None:
+        return [(part, offset)]
+    return [(part[: best.start()], offset), (part[best.end() :], offset + best.end())]
+
+
+def _items(text: str, offset: int, count: int | None) -> list[tuple[str, int]] | None:
+    """Split a list; with ``count``, only a split into exactly that many items is accepted."""
+    text = re.sub(r"\s*等\s*$", "", text)
+    parts = _split_top(text, "、")
+    if len(parts) == 1 and "，" not in text and "," not in text:
+        parts = _split_top(text, "，") if "，" in text else parts
+    last, at = parts[-1]
+    split = _split_last(last, at)
+    if count is None:
+        if len(split) == 2:
+            parts = [*parts[:-1], *split]
+    elif len(parts) == count - 1 and len(split) == 2:
+        parts = [*parts[:-1], *split]
+    elif len(parts) == count and re.match(r"\s*[，,]?\s*(?:以及|和|及|与)", last):
+        parts[-1] = (re.sub(r"^\s*[，,]?\s*(?:以及|和|及|与)\s*", "", last), at + len(last) - len(last.lstrip(" ，,以及和与")))
+    first, at = parts[0]
+    if not _noun_like(first.strip(), strict=False):
+        # The first item runs back into the sentence: it starts after the verb that opens the list.
+        verbs = list(_OPENING.finditer(first))
+        if verbs:
+            parts[0] = (first[verbs[-1].end() :], at + verbs[-1].end())
+    out: list[tuple[str, int]] = []
+    for part, at in parts:
+        lead = len(part) - len(part.lstrip())
+        bare = part.strip().strip("，,")
+        if not bare:
+            return None
+        out.append((bare, offset + at + lead))
+    if count is not None and len(out) != count:
+        return None
+    if len(out) < 2 or not all(_noun_like(t, strict=False) for t, _ in out):
+        return None
+    return out
+
+
+def _common_head(items: list[str]) -> bool:
+    """Items ending in the same head noun ("A赛道、B赛道"), or all quoted."""
+    bare = [_unquote(t) for t in items]
+    if all(t[0] in _OPEN_QUOTES for t in items if t):
+        return True
+    last = {t[-1] for t in bare if t}
+    return len(last) == 1 and not re.fullmatch(r"[的了等和及与]", next(iter(last)))
+
+
+def _strip_leading(text: str, at: int) -> tuple[str, int]:
+    m = _LEADING.match(text)
+    if m and m.end():
+        return text[m.end() :], at + m.end()
+    return text, at
+
+
+def _lists_in_line(line: Line, heading_named: bool) -> list[list[Loose]]:
+    text = line.text
+    found: list[list[Loose]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(items: list[tuple[str, int]] | None) -> None:
+        if not items:
+            return
+        group = [Loose(tidy(_unquote(t)), line.start + a, line.start + a + len(t)) for t, a in items]
+        found.append(group)
+        taken.append((items[0][1], items[-1][1] + len(items[-1][0])))
+
+    # A count closing the list ("A、B和C三类") or opening it ("N个领域，包括A、B…").
+    for m in _COUNT.finditer(text):
+        count = to_number(m.group("n"))
+        if not count or not 2 <= count <= 30:
+            continue
+        begin = max((k.end() for k in _CLAUSE.finditer(text, 0, m.start())), default=0)
+        clause = text[begin : m.start()]
+        cut = max((k.start() for k in re.finditer(r"[，,：:](?!\s*(?:以及|和|及|与))", clause)), default=-1)
+        piece, at = (clause[cut + 1 :], begin + cut + 1) if cut >= 0 else (clause, begin)
+        piece, at = _strip_leading(piece, at)
+        items = _items(piece, at, int(count)) if piece.strip() else None
+        if items is None:
+            after = text[m.end() : m.end() + 12]
+            opener = re.match(r"\s*[，,：:]?\s*(?:包括|包含|分别是|分别为|即|为|如下)?\s*[：:]?\s*", after)
+            if opener is not None and opener.end() > 0 and re.search(r"包括|包含|分别|即|[：:]", opener.group(0)):
+                start = m.end() + opener.end()
+                stop = _CLAUSE.search(text, start)
+                end = stop.start() if stop else len(text)
+                items = _items(text[start:end], start, int(count))
+        add(items)
+    # No count: a list after 分为 / 包括 / a label naming directions, with one head noun or quoted.
+    for m in re.finditer(r"(?:分为|分成|包括|包含|设有|设置|分设)\s*[：:]?|(?P<label>[^，,。；;：:\s]{1,8})[：:]|^", text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        if m.group(0) == "" and not heading_named:
+            continue
+        if m.group("label") is not None and _HEADING.search(m.group("label")) is None:
+            continue
+        start = m.end()
+        stop = _CLAUSE.search(text, start)
+        end = stop.start() if stop else len(text)
+        segment = text[start:end]
+        comma = re.search(r"[，,](?!\s*(?:以及|和|及|与))", segment)
+        if comma:
+            segment = segment[: comma.start()]
+        segment = re.sub(r"\s*(?:等)?\s*(?:两|二|三|四|五|六|七|八|九|十|\d+)?\s*(?:个|大|种)?\s*类?\s*$", "", segment)
+        items = _items(segment, start, None)
+        if items and _common_head([t for t, _ in items]):
+            add(items)
+    # Quoted items in a row ("“A”、“B”、“C”").
+    for m in re.finditer(r"(?:[“「『][^”」』]{2,24}[”」』]\s*[、，,和及与]\s*){1,}[“「『][^”」』]{2,24}[”」』]", text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        items = [(q.group(1), m.start() + q.start(1)) for q in re.finditer(r"[“「『]([^”」』]{2,24})[”」』]", m.group(0))]
+        if len(items) >= 2 and all(_noun_like(t, strict=False) for t, _ in items):
+            tail = text[m.end() : m.end() + 8]
+            before = text[max(0, m.start() - 12) : m.start()]
+            if _HEADING.search(tail + before) or heading_named:
+                add(items)
+    return found
+
+
+def _breakdowns(line: Line) -> list[list[Loose]]:
+    """ "A 3项、B 4项，合计7项" / "其中A 3项、B 4项": directions with exact quotas."""
+    text = line.text
+    out: list[list[Loose]] = []
+    pos = 0
+    while pos < len(text):
+        m = _BREAKDOWN_ITEM.search(text, pos)
+        if m is None:
+            break
+        run = [m]
+        k = m.end()
+        while k < len(text) and text[k] == "、":
+            nxt = _BREAKDOWN_ITEM.match(text, k + 1)
+            if nxt is None:
+                break
+            run.append(nxt)
+            k = nxt.end()
+        pos = max(k, m.end())
+        if len(run) < 2:
+            continue
+        values = [to_number(r.group("n")) for r in run]
+        if any(v is None for v in values):
+            continue
+        total = _TOTAL_AFTER.match(text, k)
+        before = text[max(0, run[0].start() - 4) : run[0].start() + 2]
+        checked = total is not None and to_number(total.group("n")) == sum(v or 0 for v in values)
+        if not checked and "其中" not in before:
+            continue
+        group: list[Loose] = []
+        for r, v in zip(run, values, strict=True):
+            title, at = _strip_leading(r.group("title"), r.start("title"))
+            if not _noun_like(title, strict=False):
+                group = []
+                break
+            item = Loose(tidy(title), line.start + at, line.start + at + len(title))
+            item.quota = {"qualifier": "exact", "value": int(v) if v and float(v).is_integer() else v}
+            item.quota_span = (line.start + r.start(), line.start + r.end())
+            group.append(item)
+        if len(group) >= 2:
+            out.append(group)
+    return out
+
+
+# ------------------------------------------------------------------------------------ together
+
+
+def _ids_from_numbering(group: list[Loose], lines: list[Line]) -> None:
+    """A listed item whose name opens a numbered line ("2.“X”赛道分为…") takes that number."""
+    pieces = _pieces(lines)
+    numbers: dict[str, str] = {}
+    for p in pieces:
+        mk = read_marker(p.text)
+        if mk is None or mk.number is None or mk.style in ("bracket", "bullet", "code"):
+            continue
+        rest = _key(mk.rest)
+        for item in group:
+            if item.code is None and rest.startswith(_key(item.title)) and item.title not in numbers:
+                numbers[item.title] = str(int(mk.number))
+    codes = [numbers.get(item.title) for item in group]
+    if all(codes) and [int(c) for c in codes if c] == list(range(1, len(group) + 1)):
+        for item, code in zip(group, codes, strict=True):
+            item.code = code
+
+
+def find_loose(lines: list[Line]) -> list[Loose]:
+    """Directions of a text without a guide's layout, in order of appearance; [] when none."""
+    runs = _numbered_runs(lines)
+    groups: list[list[Loose]] = []
+    named_lines = set()
+    for k in range(1, len(lines)):
+        # The line under a heading that names directions (lines without Chinese, such as a
+        # mirror's noise, are skipped).
+        j = k - 1
+        while j > 0 and not re.search(r"[\u4e00-\u9fff]", lines[j].text):
+            j -= 1
+        if _heading_names_directions(lines[j].text) and len(lines[j].text.strip()) <= 30:
+            named_lines.add(k)
+    for k, line in enumerate(lines):
+        groups.extend(_breakdowns(line))
+        groups.extend(_lists_in_line(line, k in named_lines))
+    chosen: list[Loose] = [item for run in runs for item in run]
+    for group in sorted(groups, key=lambda g: g[0].start):
+        keys = [_key(item.title) for item in group]
+        if len(set(keys)) != len(keys):
+            continue
+        if group[0].quota is None and _under_direction(group[0].start, chosen, lines):
+            continue  # the parts of a direction ("X赛道分为A组和B组"), not directions
+        _ids_from_numbering(group, lines)
+        for item in group:
+            key = _key(item.title)
+            same = next((c for c in chosen if _key(c.title) == key), None)
+            if same is not None:
+                if item.quota and not same.quota:
+                    same.quota, same.quota_span = item.quota, item.quota_span
+                continue
+            # A numbered title that merely opens with the item ("X赛道分为…") yields to the list,
+            # a listed name inside a numbered title ("“X”揭榜赛道") yields to the number.
+            inside = next((c for c in chosen if c.numbered and key and key in _key(c.title)), None)
+            if inside is not None:
+                continue
+            chosen.append(item)
+    chosen.sort(key=lambda c: c.start)
+    _per_direction_quota(chosen, lines)
+    return chosen
+
+
+def _under_direction(at: int, chosen: list[Loose], lines: list[Line]) -> bool:
+    line = next((ln for ln in lines if ln.start <= at <= ln.end), None)
+    if line is None:
+        return False
+    marker = read_marker(line.text)
+    head = _key(marker.rest if marker is not None else line.text)
+    return any(head.startswith(_key(c.title)) and c.start < at for c in chosen if c.title)
+
+
+def _per_direction_quota(found: list[Loose], lines: list[Line]) -> None:
+    if not found:
+        return
+    for line in lines:
+        for m in _PER_DIRECTION.finditer(line.text):
+            if re.search(r"推荐|限报|申报|每个单位|每个申请", m.group(0)):
+                continue
+            quota = parse_quota(m.group(0))
+            if quota is None or quota.get("qualifier") == "unspecified":
+                continue
+            for item in found:
+                if item.quota is None:
+                    item.quota = dict(quota)
+                    item.quota_span = (line.start + m.start(), line.start + m.end())
+            return
