@@ -27,14 +27,14 @@ from shenbao.guides.parser.numbering import Marker, read_marker
 from shenbao.guides.parser.numbers import NUM, parse_quota, to_number
 
 # Words of a heading (or label) that introduces directions.
-_HEADING = re.compile(
-    r"方向|领域|赛道|类别|类型|种类|主题|专题|课题|任务|榜单|赛项|奖项|组别|分组|分类|板块|范围|范畴|内容|重点|设置|题目|选题"
-)
+_HEADING = re.compile(r"方向|领域|赛道|类别|类型|种类|主题|专题|任务|榜单|赛项|奖项|分类|板块|范围|范畴")
+# Words of a heading over requirements, materials or steps, even when it also names a kind.
+_NOT_HEADING = re.compile(r"材料|要求|条件|资格|程序|流程|方式|时间|安排|纪律|联系|事项|办法|步骤|注意|说明|附件|格式")
 # Words that make an item a requirement, a step or a contact, not a direction's title.
 _SENTENCE_WORDS = re.compile(
     r"须|应当|应该|应在|应于|应按|均应|不得|不能|不可|可以|均可|可在|请|需要|需在|需于|均需|要求|符合|具有|具备|提交|报送|报名|"
     r"填写|登录|联系|电话|邮箱|截止|以前|之前|时间|日期|负责|承担|原则上|不超过|不少于|分为|包括|是指|即可|详见|附件|按照|根据|"
-    r"依据|单位|申请人|负责人|[，,；;：:？?!！]"
+    r"依据|单位|申请人|负责人|地址|网址|传真|邮编|[，,；;：:？?!！]"
 )
 _STOP = "。；;：:"
 _CLAUSE = re.compile(r"[。；;！？!?\n]")
@@ -48,13 +48,13 @@ _LEADING = re.compile(
 _OPENING = re.compile(r"分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即")
 _COUNT = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报)?\s*"
-    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|方面|类型|榜单|任务|类)|(?P<lei>大?类))"
+    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|类型|榜单|任务)|(?P<lei>大?类))"
 )
 _PER_DIRECTION = re.compile(
     r"每个?(?:研究|重点|指南|申报|支持)?(?:方向|领域|课题|专题|赛道|榜单|类别)[^，,。；;]{0,12}?"
     r"(?:拟|原则上|一般)?(?:支持|资助|立项|确立|入选|遴选|评选|择优)[^，,。；;]{0,16}"
 )
-_BREAKDOWN_ITEM = re.compile(rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<n>{NUM})\s*(?P<unit>项|个|件|名)")
+_BREAKDOWN_ITEM = re.compile(rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<n>{NUM})\s*(?P<unit>项|个|件)")
 _TOTAL_AFTER = re.compile(rf"\s*[，,]?\s*(?:合计|共计|总计|共)\s*(?P<n>{NUM})\s*(?:项|个|件|名)")
 
 
@@ -92,7 +92,15 @@ def _noun_like(title: str, *, strict: bool) -> bool:
         return False
     if bare.count("（") + bare.count("(") != bare.count("）") + bare.count(")"):
         return False
-    return _SENTENCE_WORDS.search(bare) is None
+    return _SENTENCE_WORDS.search(bare) is None and _NOT_DIRECTION.search(bare) is None
+
+
+# Prize grades and stages of a contest are not directions.
+_NOT_DIRECTION = re.compile(
+    r"^(?:[特一二三四五六七八九十]等奖|金奖|银奖|铜奖|优秀奖|优胜奖|入围奖|鼓励奖|提名奖)$|(?:初赛|复赛|决赛|预赛|阶段)$"
+)
+# A title naming a document to hand in (申请书, 汇总表, 推荐函 …): a list of materials.
+_DOCUMENT = re.compile(r"(?:[表书函]|证明|复印件|文件|附件|清单|\.(?:docx?|pdf|xlsx?|zip))$")
 
 
 # ------------------------------------------------------------------------------------ numbered runs
@@ -145,7 +153,7 @@ def _heading_names_directions(text: str) -> bool:
     marker = read_marker(text)
     head = marker.rest if marker is not None else text
     head = re.split(r"[：:。]", head, maxsplit=1)[0] if not head.rstrip().endswith(("：", ":")) else head
-    return len(head) <= 30 and _HEADING.search(head) is not None
+    return len(head) <= 30 and _HEADING.search(head) is not None and _NOT_HEADING.search(head) is None
 
 
 def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
@@ -305,8 +313,12 @@ def _common_head(items: list[str]) -> bool:
     bare = [_unquote(t) for t in items]
     if all(t[0] in _OPEN_QUOTES for t in items if t):
         return True
-    last = {t[-1] for t in bare if t}
-    return len(last) == 1 and not re.fullmatch(r"[的了等和及与]", next(iter(last)))
+    heads = {m.group(0) if (m := _HEAD_NOUN.search(t)) else None for t in bare}
+    return len(heads) == 1 and None not in heads
+
+
+# The head nouns of directions listed without a count: "A赛道、B赛道", "X奖和Y奖", "甲类项目、乙类项目".
+_HEAD_NOUN = re.compile(r"(?:赛道|项目|奖|领域|方向|类|案例|课题|专题|计划|任务|产业|榜单|专项|平台)$")
 
 
 def _strip_leading(text: str, at: int) -> tuple[str, int]:
