@@ -48,7 +48,7 @@ _LEADING = re.compile(
 _OPENING = re.compile(r"分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即")
 _COUNT = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报)?\s*"
-    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|类型|榜单|任务)|(?P<lei>大?类))"
+    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题)|(?P<lei>大?类))"
 )
 _PER_DIRECTION = re.compile(
     r"每个?(?:研究|重点|指南|申报|支持)?(?:方向|领域|课题|专题|赛道|榜单|类别)[^，,。；;]{0,12}?"
@@ -99,8 +99,6 @@ def _noun_like(title: str, *, strict: bool) -> bool:
 _NOT_DIRECTION = re.compile(
     r"^(?:[特一二三四五六七八九十]等奖|金奖|银奖|铜奖|优秀奖|优胜奖|入围奖|鼓励奖|提名奖)$|(?:初赛|复赛|决赛|预赛|阶段)$"
 )
-# A title naming a document to hand in (申请书, 汇总表, 推荐函 …): a list of materials.
-_DOCUMENT = re.compile(r"(?:[表书函]|证明|复印件|文件|附件|清单|\.(?:docx?|pdf|xlsx?|zip))$")
 
 
 # ------------------------------------------------------------------------------------ numbered runs
@@ -289,7 +287,8 @@ def _items(text: str, offset: int, count: int | None) -> list[tuple[str, int]] |
     elif len(parts) == count and re.match(r"\s*[，,]?\s*(?:以及|和|及|与)", last):
         parts[-1] = (re.sub(r"^\s*[，,]?\s*(?:以及|和|及|与)\s*", "", last), at + len(last) - len(last.lstrip(" ，,以及和与")))
     first, at = parts[0]
-    if not _noun_like(first.strip(), strict=False):
+    longest = max((len(p.strip()) for p, _ in parts[1:]), default=0)
+    if not _noun_like(first.strip(), strict=False) or len(first.strip()) > 2 * longest + 2:
         # The first item runs back into the sentence: it starts after the verb that opens the list.
         verbs = list(_OPENING.finditer(first))
         if verbs:
@@ -332,10 +331,14 @@ def _lists_in_line(line: Line, heading_named: bool) -> list[list[Loose]]:
     text = line.text
     found: list[list[Loose]] = []
     taken: list[tuple[int, int]] = []
+    marker = read_marker(text)
+    lead = marker.offset if marker is not None else 0  # the line's own number ("一、") is no item
 
     def add(items: list[tuple[str, int]] | None) -> None:
         if not items:
             return
+        if _SUBLEVEL.search(text[max(lead, items[0][1] - 20) : items[0][1]]):
+            return  # the parts of one direction ("子赛道：包括A、B、C")
         group = [Loose(tidy(_unquote(t)), line.start + a, line.start + a + len(t)) for t, a in items]
         found.append(group)
         taken.append((items[0][1], items[-1][1] + len(items[-1][0])))
@@ -345,12 +348,14 @@ def _lists_in_line(line: Line, heading_named: bool) -> list[list[Loose]]:
         count = to_number(m.group("n"))
         if not count or not 2 <= count <= 30:
             continue
-        begin = max((k.end() for k in _CLAUSE.finditer(text, 0, m.start())), default=0)
+        begin = max((k.end() for k in _CLAUSE.finditer(text, 0, m.start())), default=lead)
         clause = text[begin : m.start()]
         cut = max((k.start() for k in re.finditer(r"[，,：:](?!\s*(?:以及|和|及|与))", clause)), default=-1)
         piece, at = (clause[cut + 1 :], begin + cut + 1) if cut >= 0 else (clause, begin)
         piece, at = _strip_leading(piece, at)
         items = _items(piece, at, int(count)) if piece.strip() else None
+        if items is None and (inner := _parenthesised(text, m.end())) is not None:
+            items = _items(inner[0], inner[1], int(count))  # "三个方向（A、B、C）"
         if items is None:
             after = text[m.end() : m.end() + 12]
             opener = re.match(r"\s*[，,：:]?\s*(?:包括|包含|分别是|分别为|即|为|如下)?\s*[：:]?\s*", after)
@@ -360,6 +365,13 @@ def _lists_in_line(line: Line, heading_named: bool) -> list[list[Loose]]:
                 end = stop.start() if stop else len(text)
                 items = _items(text[start:end], start, int(count))
         add(items)
+    # No count: a list in parentheses after a direction's noun ("重点领域（A、B、C）").
+    for m in re.finditer(r"(?:方向|领域|赛道|类别|专题|产业|奖项|赛项|类型)\s*(?=[（(])", text):
+        inner = _parenthesised(text, m.end())
+        if inner is not None and not any(s <= m.start() < e for s, e in taken):
+            add(_items(inner[0], inner[1], None))
+    # "一是A，二是B，三是C" after words naming directions.
+    add(_ordinals(text, heading_named))
     # No count: a list after 分为 / 包括 / a label naming directions, with one head noun or quoted.
     for m in re.finditer(r"(?:分为|分成|包括|包含|设有|设置|分设)\s*[：:]?|(?P<label>[^，,。；;：:\s]{1,8})[：:]|^", text):
         if any(s <= m.start() < e for s, e in taken):
@@ -368,7 +380,7 @@ def _lists_in_line(line: Line, heading_named: bool) -> list[list[Loose]]:
             continue
         if m.group("label") is not None and _HEADING.search(m.group("label")) is None:
             continue
-        start = m.end()
+        start = max(m.end(), lead) if m.group(0) == "" else m.end()
         stop = _CLAUSE.search(text, start)
         end = stop.start() if stop else len(text)
         segment = text[start:end]
@@ -392,6 +404,40 @@ def _lists_in_line(line: Line, heading_named: bool) -> list[list[Loose]]:
     return found
 
 
+def _parenthesised(text: str, at: int) -> tuple[str, int] | None:
+    """The text inside the parentheses opening at ``at`` (after spaces), with its offset."""
+    m = re.match(r"\s*[（(](?!含|不含|包括|如|例如|除|注|即)([^（()）]{3,200})[）)]", text[at:])
+    if m is None or text[:at].count("“") + text[:at].count("「") > text[:at].count("”") + text[:at].count("」"):
+        return None  # a remark ("含…", "如…"), or parentheses inside a quoted title
+    return (m.group(1), at + m.start(1))
+
+
+_ORDINAL = "一二三四五六七八九十"
+_SUBLEVEL = re.compile(r"子(?:赛道|课题|方向|领域|类|项目|任务|专题)|细分|下设")
+
+
+def _ordinals(text: str, heading_named: bool) -> list[tuple[str, int]] | None:
+    first = text.find("一是")
+    if first < 0:
+        return None
+    if not heading_named and _HEADING.search(text[max(0, first - 40) : first]) is None:
+        return None
+    items: list[tuple[str, int]] = []
+    at = first
+    for k, ordinal in enumerate(_ORDINAL):
+        at = text.find(f"{ordinal}是", at)
+        if at < 0 or (k and text[at - 1] not in "，,；;。 "):
+            break
+        start = at + 2
+        stop = re.search(r"[，,；;。：:]", text[start:])
+        title = text[start : start + stop.start()] if stop else text[start:]
+        items.append((title.strip(), start))
+        at = start
+    if len(items) < 2 or not all(_noun_like(t, strict=False) for t, _ in items):
+        return None
+    return items
+
+
 def _breakdowns(line: Line) -> list[list[Loose]]:
     """ "A 3项、B 4项，合计7项" / "其中A 3项、B 4项": directions with exact quotas."""
     text = line.text
@@ -403,9 +449,9 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
             break
         run = [m]
         k = m.end()
-        while k < len(text) and text[k] == "、":
+        while k < len(text) and text[k] in "、，,；;":
             nxt = _BREAKDOWN_ITEM.match(text, k + 1)
-            if nxt is None:
+            if nxt is None or re.match(r"\s*(?:合计|共计|总计|共)", nxt.group("title")):
                 break
             run.append(nxt)
             k = nxt.end()
