@@ -45,7 +45,9 @@ _LEADING = re.compile(
     r"^(?:其中|主要|重点|分别|本次|今年|共|拟|已)?\s*(?:锚定|面向|围绕|聚焦|涵盖|涉及|包括|包含|分为|分设|分|设置|设立|设有|设|支持|资助|"
     r"审议通过|通过|评选出|评出|遴选出|为|有|是|含)?\s*(?:了|以下|如下)?\s*[：:]?\s*"
 )
-_OPENING = re.compile(r"分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即")
+_OPENING = re.compile(
+    r"分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
+)
 _COUNT = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报)?\s*"
     r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题)|(?P<lei>大?类))"
@@ -286,13 +288,7 @@ def _items(text: str, offset: int, count: int | None) -> list[tuple[str, int]] |
         parts = [*parts[:-1], *split]
     elif len(parts) == count and re.match(r"\s*[，,]?\s*(?:以及|和|及|与)", last):
         parts[-1] = (re.sub(r"^\s*[，,]?\s*(?:以及|和|及|与)\s*", "", last), at + len(last) - len(last.lstrip(" ，,以及和与")))
-    first, at = parts[0]
-    longest = max((len(p.strip()) for p, _ in parts[1:]), default=0)
-    if not _noun_like(first.strip(), strict=False) or len(first.strip()) > 2 * longest + 2:
-        # The first item runs back into the sentence: it starts after the verb that opens the list.
-        verbs = list(_OPENING.finditer(first))
-        if verbs:
-            parts[0] = (first[verbs[-1].end() :], at + verbs[-1].end())
+    parts[0] = _trim_first(parts[0], [p for p, _ in parts[1:]])
     out: list[tuple[str, int]] = []
     for part, at in parts:
         lead = len(part) - len(part.lstrip())
@@ -305,6 +301,22 @@ def _items(text: str, offset: int, count: int | None) -> list[tuple[str, int]] |
     if len(out) < 2 or not all(_noun_like(t, strict=False) for t, _ in out):
         return None
     return out
+
+
+def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
+    """The first item runs back into the sentence ("平台分A、B、C"): it starts after the verb
+    that opens the list, when it is no title as it stands or is longer than the other items."""
+    text, at = first
+    longest = max((len(o.strip()) for o in others), default=0)
+    verbs = [v for v in _OPENING.finditer(text) if v.start() >= 1 and v.end() < len(text) - 1]
+    if not verbs:
+        return first
+    verb = verbs[-1]
+    rest = text[verb.end() :]
+    long_verb = len(verb.group(0)) > 1
+    if not _noun_like(text.strip(), strict=False) or len(text.strip()) > longest + (1 if long_verb else 2):
+        return (rest, at + verb.end())
+    return first
 
 
 def _common_head(items: list[str]) -> bool:
@@ -451,7 +463,7 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
         k = m.end()
         while k < len(text) and text[k] in "、，,；;":
             nxt = _BREAKDOWN_ITEM.match(text, k + 1)
-            if nxt is None or re.match(r"\s*(?:合计|共计|总计|共)", nxt.group("title")):
+            if nxt is None or re.match(r"\s*(?:合计|共计|总计|共|其中)", nxt.group("title")):
                 break
             run.append(nxt)
             k = nxt.end()
@@ -467,8 +479,10 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
         if not checked and "其中" not in before:
             continue
         group: list[Loose] = []
+        first = _trim_first(((r0 := run[0]).group("title"), 0), [r.group("title") for r in run[1:]])
         for r, v in zip(run, values, strict=True):
-            title, at = _strip_leading(r.group("title"), r.start("title"))
+            title, at = (first[0], r0.start("title") + first[1]) if r is r0 else (r.group("title"), r.start("title"))
+            title, at = _strip_leading(title, at)
             if not _noun_like(title, strict=False):
                 group = []
                 break
