@@ -208,3 +208,9 @@ def test_the_corpus_scorer_reads_a_dumped_title() -> None:
 @pytest.mark.parametrize("text", ["", "特此通知。", "1.\n2.\n3."])
 def test_texts_without_lists_give_nothing(text: str) -> None:
     assert found(text) == []
+
+
+def test_words_naming_directions_vouch_for_a_list_without_a_head_noun() -> None:
+    assert titles("本年度支持领域包括人工智能、生物医药和新材料。") == ["人工智能", "生物医药", "新材料"]
+    assert titles("二、重点领域\n人工智能、生物医药、新材料等。") == ["人工智能", "生物医药", "新材料"]
+    assert titles("赛道说明:本科生和研究生参加各地赛区。") == []

@@ -28,13 +28,15 @@ from shenbao.guides.parser.numbers import NUM, parse_quota, to_number
 
 # Words of a heading (or label) that introduces directions.
 _HEADING = re.compile(r"方向|领域|赛道|类别|类型|种类|主题|专题|任务|榜单|赛项|奖项|分类|板块|范围|范畴")
+# Words that name directions beyond doubt (a list after them needs no common head noun).
+_STRONG = re.compile(r"方向|领域|赛道|类别|专题|主题|榜单|赛项|奖项|产业")
 # Words of a heading over requirements, materials or steps, even when it also names a kind.
 _NOT_HEADING = re.compile(r"材料|要求|条件|资格|程序|流程|方式|时间|安排|纪律|联系|事项|办法|步骤|注意|说明|附件|格式")
 # Words that make an item a requirement, a step or a contact, not a direction's title.
 _SENTENCE_WORDS = re.compile(
     r"须|应当|应该|应在|应于|应按|均应|不得|不能|不可|可以|均可|可在|请|需要|需在|需于|均需|要求|符合|具有|具备|提交|报送|报名|"
     r"填写|登录|联系|电话|邮箱|截止|以前|之前|时间|日期|负责|承担|原则上|不超过|不少于|分为|包括|是指|即可|详见|附件|按照|根据|"
-    r"依据|单位|申请人|负责人|地址|网址|传真|邮编|[，,；;：:？?!！]"
+    r"依据|单位|申请人|负责人|地址|网址|传真|邮编|参加|参与|进行|组织|[，,；;：:？?!！]"
 )
 _STOP = "。；;：:"
 _CLAUSE = re.compile(r"[。；;！？!?\n]")
@@ -339,7 +341,7 @@ def _strip_leading(text: str, at: int) -> tuple[str, int]:
     return text, at
 
 
-def _lists_in_line(line: Line, heading_named: bool) -> list[list[Loose]]:
+def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
     text = line.text
     found: list[list[Loose]] = []
     taken: list[tuple[int, int]] = []
@@ -383,12 +385,12 @@ def _lists_in_line(line: Line, heading_named: bool) -> list[list[Loose]]:
         if inner is not None and not any(s <= m.start() < e for s, e in taken):
             add(_items(inner[0], inner[1], None))
     # "一是A，二是B，三是C" after words naming directions.
-    add(_ordinals(text, heading_named))
+    add(_ordinals(text, heading is not None))
     # No count: a list after 分为 / 包括 / a label naming directions, with one head noun or quoted.
     for m in re.finditer(r"(?:分为|分成|包括|包含|设有|设置|分设)\s*[：:]?|(?P<label>[^，,。；;：:\s]{1,8})[：:]|^", text):
         if any(s <= m.start() < e for s, e in taken):
             continue
-        if m.group(0) == "" and not heading_named:
+        if m.group(0) == "" and heading is None:
             continue
         if m.group("label") is not None and _HEADING.search(m.group("label")) is None:
             continue
@@ -401,7 +403,11 @@ def _lists_in_line(line: Line, heading_named: bool) -> list[list[Loose]]:
             segment = segment[: comma.start()]
         segment = re.sub(r"\s*(?:等)?\s*(?:两|二|三|四|五|六|七|八|九|十|\d+)?\s*(?:个|大|种)?\s*类?\s*$", "", segment)
         items = _items(segment, start, None)
-        if items and _common_head([t for t, _ in items]):
+        # Words naming directions just before the list ("支持领域包括…", "研究方向：…", a heading
+        # "二、重点领域" above) vouch for it; otherwise its items must share a direction's head noun.
+        context = m.group("label") or text[max(lead, m.start() - 12) : m.start()] if m.group(0) else heading
+        vouched = _STRONG.search(context or "") is not None and "、" in segment  # 和 alone joins subjects too
+        if items and (vouched or _common_head([t for t, _ in items])):
             add(items)
     # Quoted items in a row ("“A”、“B”、“C”").
     for m in re.finditer(r"(?:[“「『][^”」』]{2,24}[”」』]\s*[、，,和及与]\s*){1,}[“「『][^”」』]{2,24}[”」』]", text):
@@ -411,7 +417,7 @@ def _lists_in_line(line: Line, heading_named: bool) -> list[list[Loose]]:
         if len(items) >= 2 and all(_noun_like(t, strict=False) for t, _ in items):
             tail = text[m.end() : m.end() + 8]
             before = text[max(0, m.start() - 12) : m.start()]
-            if _HEADING.search(tail + before) or heading_named:
+            if _HEADING.search(tail + before) or heading is not None:
                 add(items)
     return found
 
@@ -520,7 +526,7 @@ def find_loose(lines: list[Line]) -> list[Loose]:
     """Directions of a text without a guide's layout, in order of appearance; [] when none."""
     runs = _numbered_runs(lines)
     groups: list[list[Loose]] = []
-    named_lines = set()
+    named_lines: dict[int, str] = {}
     for k in range(1, len(lines)):
         # The line under a heading that names directions (lines without Chinese, such as a
         # mirror's noise, are skipped).
@@ -528,10 +534,10 @@ def find_loose(lines: list[Line]) -> list[Loose]:
         while j > 0 and not re.search(r"[\u4e00-\u9fff]", lines[j].text):
             j -= 1
         if _heading_names_directions(lines[j].text) and len(lines[j].text.strip()) <= 30:
-            named_lines.add(k)
+            named_lines[k] = lines[j].text
     for k, line in enumerate(lines):
         groups.extend(_breakdowns(line))
-        groups.extend(_lists_in_line(line, k in named_lines))
+        groups.extend(_lists_in_line(line, named_lines.get(k)))
     chosen: list[Loose] = [item for run in runs for item in run]
     for group in sorted(groups, key=lambda g: g[0].start):
         keys = [_key(item.title) for item in group]
