@@ -214,3 +214,23 @@ def test_words_naming_directions_vouch_for_a_list_without_a_head_noun() -> None:
     assert titles("本年度支持领域包括人工智能、生物医药和新材料。") == ["人工智能", "生物医药", "新材料"]
     assert titles("二、重点领域\n人工智能、生物医药、新材料等。") == ["人工智能", "生物医药", "新材料"]
     assert titles("赛道说明:本科生和研究生参加各地赛区。") == []
+
+
+def test_a_numbered_item_carries_its_own_quota() -> None:
+    text = "二、支持方向\n1.海洋装备方向（拟支持2项）\n2.极地观测方向,拟支持不超过3项。"
+    items = found(text)
+    assert [(i.code, i.title, i.quota) for i in items] == [
+        ("1", "海洋装备方向", {"qualifier": "exact", "value": 2}),
+        ("2", "极地观测方向", {"qualifier": "at_most", "value": 3}),
+    ]
+
+
+def test_a_table_flattened_to_lines() -> None:
+    text = "附表:\n序号 方向名称 拟支持项目数\n1 深海探测 2项\n2 智慧电网 不超过3项\n3 合成生物 1项\n联系人:***"
+    items = found(text)
+    assert [(i.code, i.title, i.quota) for i in items] == [
+        ("1", "深海探测", {"qualifier": "exact", "value": 2}),
+        ("2", "智慧电网", {"qualifier": "at_most", "value": 3}),
+        ("3", "合成生物", {"qualifier": "exact", "value": 1}),
+    ]
+    assert titles("序号 材料名称 份数\n1 申请书 2\n2 推荐函 1") == []

@@ -58,6 +58,10 @@ _PER_DIRECTION = re.compile(
     r"每个?(?:研究|重点|指南|申报|支持)?(?:方向|领域|课题|专题|赛道|榜单|类别)[^，,。；;]{0,12}?"
     r"(?:拟|原则上|一般)?(?:支持|资助|立项|确立|入选|遴选|评选|择优)[^，,。；;]{0,16}"
 )
+_ITEM_QUOTA = re.compile(
+    rf"(?:拟支持|拟资助|拟立项|拟遴选|支持|资助|立项)(?:项目)?(?:数量|数)?\s*[：:为]?\s*"
+    rf"(?P<q>(?:原则上|一般)?\s*(?:约|大约|不超过|不多于|最多|至多|不少于|至少)?\s*{NUM}(?:\s*(?:-|~|至|到)\s*{NUM})?\s*[个项](?:左右|以内)?)"
+)
 _BREAKDOWN_ITEM = re.compile(rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<n>{NUM})\s*(?P<unit>项|个|件)")
 _TOTAL_AFTER = re.compile(rf"\s*[，,]?\s*(?:合计|共计|总计|共)\s*(?P<n>{NUM})\s*(?:项|个|件|名)")
 
@@ -187,16 +191,25 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
             mk = markers[j]
             assert mk is not None
             title, lead, sentence = _item_title(mk)
-            found.append(
-                Loose(
-                    title=tidy(title),
-                    start=pieces[j].start + mk.offset + lead,
-                    end=pieces[j].start + mk.offset + lead + len(title),
-                    code=str(int(mk.number or 0)),
-                    numbered=True,
-                    extra={"sentence": sentence, "style": mk.style},
+            # "X方向（拟支持2项）" / "X方向，拟支持不超过2项。": the item's own quota.
+            quota = _ITEM_QUOTA.search(mk.rest)
+            if quota is not None:
+                title = re.sub(r"\s*[（(][^）)]*[）)]\s*$", "", title) if quota.start() < len(title) + lead else title
+                sentence = sentence and not re.fullmatch(
+                    r"\s*[，,]?\s*" + _ITEM_QUOTA.pattern + r"\s*[。；;]?\s*", mk.rest[lead + len(title) :]
                 )
+            item = Loose(
+                title=tidy(title),
+                start=pieces[j].start + mk.offset + lead,
+                end=pieces[j].start + mk.offset + lead + len(title),
+                code=str(int(mk.number or 0)),
+                numbered=True,
+                extra={"sentence": sentence, "style": mk.style},
             )
+            if quota is not None and (value := parse_quota(quota.group("q"))) is not None:
+                item.quota = value
+                item.quota_span = (pieces[j].start + mk.offset + quota.start(), pieces[j].start + mk.offset + quota.end())
+            found.append(item)
         strict = not named
         # On its own, a run is a list: three items or more on consecutive lines (not the sections
         # of the document, which have their text between them).
@@ -240,6 +253,47 @@ def _heading_above(pieces: list[Line], markers: list[Marker | None], i: int, sty
         if j == i - 1:
             return text[-30:]
     return None
+
+
+# ------------------------------------------------------------------------------------ tables
+
+_TABLE_HEAD = re.compile(r"序号")
+_TABLE_TITLE = re.compile(r"方向|领域|赛道|课题|专题|榜单|任务|类别|名称")
+_TABLE_QUOTA = re.compile(r"项目数|数量|名额|拟支持|支持数|拟立项|立项数")
+_CELL = re.compile(r"\s*[|｜\t]\s*|\s{1,}")
+
+
+def _table_rows(lines: list[Line]) -> list[list[Loose]]:
+    """A table flattened to lines: a header "序号 方向名称 拟支持项目数" and rows "1 X 2"."""
+    runs: list[list[Loose]] = []
+    for k, head in enumerate(lines):
+        if not _TABLE_HEAD.search(head.text) or len(head.text) > 80:
+            continue
+        columns = [c for c in _CELL.split(head.text.strip()) if c]
+        if len(columns) < 2 or _TABLE_TITLE.search(columns[1]) is None or _NOT_HEADING.search(columns[1]):
+            continue
+        quota_at = next((c for c, name in enumerate(columns) if _TABLE_QUOTA.search(name)), None)
+        found: list[Loose] = []
+        for line in lines[k + 1 : k + 60]:
+            cells = [c for c in _CELL.split(line.text.strip()) if c]
+            if len(cells) < 2 or cells[0] != str(len(found) + 1):
+                break
+            title = cells[1]
+            if not _noun_like(title, strict=False):
+                break
+            at = line.text.find(title)
+            item = Loose(tidy(title), line.start + at, line.start + at + len(title), code=cells[0], numbered=True)
+            if quota_at is not None and len(cells) == len(columns):
+                cell = cells[quota_at]
+                value = parse_quota(cell if re.search(r"[个项]", cell) else f"{cell}项")
+                if value is not None and value.get("qualifier") != "unspecified":
+                    item.quota = value
+                    qat = line.text.rfind(cell)
+                    item.quota_span = (line.start + qat, line.start + qat + len(cell))
+            found.append(item)
+        if len(found) >= 2:
+            runs.append(found)
+    return runs
 
 
 # ------------------------------------------------------------------------------------ lists in text
@@ -524,7 +578,7 @@ def _ids_from_numbering(group: list[Loose], lines: list[Line]) -> None:
 
 def find_loose(lines: list[Line]) -> list[Loose]:
     """Directions of a text without a guide's layout, in order of appearance; [] when none."""
-    runs = _numbered_runs(lines)
+    runs = _numbered_runs(lines) + _table_rows(lines)
     groups: list[list[Loose]] = []
     named_lines: dict[int, str] = {}
     for k in range(1, len(lines)):
