@@ -194,7 +194,8 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
             # "X方向（拟支持2项）" / "X方向，拟支持不超过2项。": the item's own quota.
             quota = _ITEM_QUOTA.search(mk.rest)
             if quota is not None:
-                title = re.sub(r"\s*[（(][^）)]*[）)]\s*$", "", title) if quota.start() < len(title) + lead else title
+                if quota.start() < len(title) + lead:  # the quota in parentheses closing the title
+                    title = re.sub(r"\s*[（(][^）)]*[）)]\s*$", "", title)
                 sentence = sentence and not re.fullmatch(
                     r"\s*[，,]?\s*" + _ITEM_QUOTA.pattern + r"\s*[。；;]?\s*", mk.rest[lead + len(title) :]
                 )
