@@ -234,3 +234,10 @@ def test_a_table_flattened_to_lines() -> None:
         ("3", "合成生物", {"qualifier": "exact", "value": 1}),
     ]
     assert titles("序号 材料名称 份数\n1 申请书 2\n2 推荐函 1") == []
+
+
+def test_titles_sharing_a_head_noun_vouch_for_a_run_with_descriptions() -> None:
+    text = "一、重点项目,每项资助20万元。\n围绕重大问题开展研究。\n二、一般项目,每项资助10万元。\n鼓励青年教师申报。"
+    assert [(i.code, i.title) for i in found(text)] == [("1", "重点项目"), ("2", "一般项目")]
+    text = "一、申报对象,本市高校教师。\n说明。\n二、申报方式,网上申报。\n说明。"
+    assert titles(text) == []

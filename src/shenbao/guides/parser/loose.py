@@ -211,12 +211,15 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
                 item.quota = value
                 item.quota_span = (pieces[j].start + mk.offset + quota.start(), pieces[j].start + mk.offset + quota.end())
             found.append(item)
-        strict = not named
+        # Titles sharing a direction's head noun ("1.重点项目，…", "2.一般项目，…") vouch for the run
+        # as a heading naming directions does; then a description may follow a comma.
+        vouched = named or _common_head([f.title for f in found], quoted=False)
+        strict = not vouched
         # On its own, a run is a list: three items or more on consecutive lines (not the sections
         # of the document, which have their text between them).
         if strict and (len(found) < 3 or items[-1] - items[0] != len(items) - 1):
             continue
-        if all(not f.extra["sentence"] and _noun_like(f.title, strict=strict) for f in found):
+        if all((vouched or not f.extra["sentence"]) and _noun_like(f.title, strict=strict or f.extra["sentence"]) for f in found):
             runs.append(found)
     return runs
 
@@ -376,10 +379,10 @@ def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
     return first
 
 
-def _common_head(items: list[str]) -> bool:
+def _common_head(items: list[str], *, quoted: bool = True) -> bool:
     """Items ending in the same head noun ("A赛道、B赛道"), or all quoted."""
     bare = [_unquote(t) for t in items]
-    if all(t[0] in _OPEN_QUOTES for t in items if t):
+    if quoted and all(t[0] in _OPEN_QUOTES for t in items if t):
         return True
     heads = {m.group(0) if (m := _HEAD_NOUN.search(t)) else None for t in bare}
     return len(heads) == 1 and None not in heads
