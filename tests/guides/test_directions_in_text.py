@@ -241,3 +241,18 @@ def test_titles_sharing_a_head_noun_vouch_for_a_run_with_descriptions() -> None:
     assert [(i.code, i.title) for i in found(text)] == [("1", "重点项目"), ("2", "一般项目")]
     text = "一、申报对象,本市高校教师。\n说明。\n二、申报方式,网上申报。\n说明。"
     assert titles(text) == []
+
+
+def test_short_unnumbered_lines_under_a_heading_naming_directions() -> None:
+    text = "二、重点支持领域\n海洋牧场\n- 智慧港口\n深远海养殖\n三、申报要求\n申报单位须为独立法人。"
+    assert titles(text) == ["海洋牧场", "智慧港口", "深远海养殖"]
+    assert titles("二、申报要求\n海洋牧场\n智慧港口") == []
+
+
+def test_a_run_mixing_number_styles_is_one_run() -> None:
+    text = "支持方向:\n1、冷链物流\n2.跨境电商\n3、数字贸易"
+    assert [(i.code, i.title) for i in found(text)] == [("1", "冷链物流"), ("2", "跨境电商"), ("3", "数字贸易")]
+
+
+def test_a_list_followed_by_a_predicate_before_its_count_is_refused() -> None:
+    assert titles("公司将芯片、软件和网络确定为重点投入的三大技术赛道。") == []

@@ -36,7 +36,7 @@ _NOT_HEADING = re.compile(r"材料|要求|条件|资格|程序|流程|方式|时
 _SENTENCE_WORDS = re.compile(
     r"须|应当|应该|应在|应于|应按|均应|不得|不能|不可|可以|均可|可在|请|需要|需在|需于|均需|要求|符合|具有|具备|提交|报送|报名|"
     r"填写|登录|联系|电话|邮箱|截止|以前|之前|时间|日期|负责|承担|原则上|不超过|不少于|分为|包括|是指|即可|详见|附件|按照|根据|"
-    r"依据|单位|申请人|负责人|地址|网址|传真|邮编|参加|参与|进行|组织|[，,；;：:？?!！]"
+    r"依据|单位|申请人|负责人|地址|网址|传真|邮编|参加|参与|进行|组织|确定|作为|列为|成为|视为|定为|[，,；;：:？?!！]|[的了地]$"
 )
 _STOP = "。；;：:"
 _CLAUSE = re.compile(r"[。；;！？!?\n]")
@@ -176,10 +176,10 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
             mj = markers[j]
             if mj is None:
                 continue
-            if mj.style == m.style and mj.number == expected:
+            if _family(mj.style) == _family(m.style) and mj.number == expected:
                 items.append(j)
                 expected += 1
-            elif mj.style == m.style or _outranks(mj.style, m.style):
+            elif _family(mj.style) == _family(m.style) or _outranks(mj.style, m.style):
                 break
         if len(items) < 2:
             continue
@@ -236,6 +236,11 @@ _RANK = {
 }
 
 
+def _family(style: str) -> str:
+    """ "1." and "1、" are one numbering (documents mix them)."""
+    return "arabic" if style in ("arabic_dot", "arabic_comma") else style
+
+
 def _outranks(style: str, than: str) -> bool:
     return _RANK.get(style, 9) < _RANK.get(than, 9)
 
@@ -257,6 +262,32 @@ def _heading_above(pieces: list[Line], markers: list[Marker | None], i: int, sty
         if j == i - 1:
             return text[-30:]
     return None
+
+
+def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
+    """Short unnumbered lines (or bullets) under a heading naming directions ("二、重点领域")."""
+    runs: list[list[Loose]] = []
+    for k, head in enumerate(lines):
+        text = head.text.strip()
+        marker = read_marker(text)
+        if len(text) > 30 or not (marker is not None and marker.style not in ("bullet", "bracket") or text.endswith(("：", ":"))):
+            continue
+        if not _heading_names_directions(text):
+            continue
+        found: list[Loose] = []
+        for line in lines[k + 1 : k + 40]:
+            body = line.text.strip()
+            mk = read_marker(body)
+            if mk is not None and mk.style != "bullet":
+                break
+            title = (mk.rest if mk is not None else body).strip().rstrip("；;。")
+            if not title or not _noun_like(title, strict=False) or "、" in title:
+                break
+            at = line.text.find(title)
+            found.append(Loose(tidy(title), line.start + at, line.start + at + len(title)))
+        if len(found) >= 2 and (_STRONG.search(text) or _common_head([f.title for f in found], quoted=False)):
+            runs.append(found)
+    return runs
 
 
 # ------------------------------------------------------------------------------------ tables
@@ -582,7 +613,7 @@ def _ids_from_numbering(group: list[Loose], lines: list[Line]) -> None:
 
 def find_loose(lines: list[Line]) -> list[Loose]:
     """Directions of a text without a guide's layout, in order of appearance; [] when none."""
-    runs = _numbered_runs(lines) + _table_rows(lines)
+    runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines)
     groups: list[list[Loose]] = []
     named_lines: dict[int, str] = {}
     for k in range(1, len(lines)):
