@@ -270,7 +270,9 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
     for k, head in enumerate(lines):
         text = head.text.strip()
         marker = read_marker(text)
-        if len(text) > 30 or not (marker is not None and marker.style not in ("bullet", "bracket") or text.endswith(("：", ":"))):
+        if len(text) > 30 or not (
+            (marker is not None and marker.style not in ("bullet", "bracket")) or text.endswith(("：", ":"))
+        ):
             continue
         if not _heading_names_directions(text):
             continue
