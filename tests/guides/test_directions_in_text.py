@@ -256,3 +256,17 @@ def test_a_run_mixing_number_styles_is_one_run() -> None:
 
 def test_a_list_followed_by_a_predicate_before_its_count_is_refused() -> None:
     assert titles("公司将芯片、软件和网络确定为重点投入的三大技术赛道。") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "四、申报材料\n1.申报书\n2.推荐汇总表\n3.承诺书",
+        "请提交以下文件:\n1.申报书\n2.推荐汇总表\n3.承诺书",
+        "六、联系方式\n1.科技处\n2.财务处\n3.人事处",
+        "评审标准:\n1.创新性\n2.可行性\n3.应用前景",
+        "五、时间安排\n1.报名阶段\n2.初赛阶段\n3.决赛阶段",
+    ],
+)
+def test_short_lists_of_materials_contacts_criteria_or_steps_are_not_directions(text: str) -> None:
+    assert titles(text) == []

@@ -31,7 +31,9 @@ _HEADING = re.compile(r"方向|领域|赛道|类别|类型|种类|主题|专题|
 # Words that name directions beyond doubt (a list after them needs no common head noun).
 _STRONG = re.compile(r"方向|领域|赛道|类别|专题|主题|榜单|赛项|奖项|产业")
 # Words of a heading over requirements, materials or steps, even when it also names a kind.
-_NOT_HEADING = re.compile(r"材料|要求|条件|资格|程序|流程|方式|时间|安排|纪律|联系|事项|办法|步骤|注意|说明|附件|格式")
+_NOT_HEADING = re.compile(
+    r"材料|要求|条件|资格|程序|流程|方式|时间|安排|纪律|联系|事项|办法|步骤|注意|说明|附件|格式|标准|评审|评分|指标|考核|提交|报送"
+)
 # Words that make an item a requirement, a step or a contact, not a direction's title.
 _SENTENCE_WORDS = re.compile(
     r"须|应当|应该|应在|应于|应按|均应|不得|不能|不可|可以|均可|可在|请|需要|需在|需于|均需|要求|符合|具有|具备|提交|报送|报名|"
@@ -217,6 +219,8 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
         strict = not vouched
         # On its own, a run is a list: three items or more on consecutive lines (not the sections
         # of the document, which have their text between them).
+        if strict and heading is not None and _NOT_HEADING.search(heading):
+            continue  # a list of materials, criteria, steps or contacts
         if strict and (len(found) < 3 or items[-1] - items[0] != len(items) - 1):
             continue
         if all((vouched or not f.extra["sentence"]) and _noun_like(f.title, strict=strict or f.extra["sentence"]) for f in found):
