@@ -270,3 +270,10 @@ def test_a_list_followed_by_a_predicate_before_its_count_is_refused() -> None:
 )
 def test_short_lists_of_materials_contacts_criteria_or_steps_are_not_directions(text: str) -> None:
     assert titles(text) == []
+
+
+def test_a_cap_on_units_split_by_kind_gives_no_quotas() -> None:
+    items = found("各单位限报3项,其中重点项目1项、一般项目2项。")
+    assert [(i.title, i.quota) for i in items] == [("重点项目", None), ("一般项目", None)]
+    items = found("重点支持智能制造、绿色能源两个方向。各单位每个方向限报1项。")
+    assert [i.quota for i in items] == [None, None]

@@ -591,9 +591,19 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
             item.quota = {"qualifier": "exact", "value": int(v) if v and float(v).is_integer() else v}
             item.quota_span = (line.start + r.start(), line.start + r.end())
             group.append(item)
+        clause_start = max((c.end() for c in _CLAUSE.finditer(text, 0, run[0].start())), default=0)
+        if group and _CAP.search(text[clause_start : run[0].start()] + run[0].group("title")):
+            # A cap on what a unit may recommend, split by kind: limits, not quotas.
+            if not _common_head([g.title for g in group], quoted=False):
+                continue
+            for g in group:
+                g.quota, g.quota_span = None, None
         if len(group) >= 2:
             out.append(group)
     return out
+
+
+_CAP = re.compile(r"推荐|限报|限额|名额|每个?单位|每校|每所|各单位|各学院|每个申请|每位|每人|申报数")
 
 
 # ------------------------------------------------------------------------------------ together
@@ -673,8 +683,8 @@ def _per_direction_quota(found: list[Loose], lines: list[Line]) -> None:
         return
     for line in lines:
         for m in _PER_DIRECTION.finditer(line.text):
-            if re.search(r"推荐|限报|申报|每个单位|每个申请", m.group(0)):
-                continue
+            if re.search(r"推荐|限报|申报|每个单位|每个申请", m.group(0)) or _CAP.search(line.text[max(0, m.start() - 12) : m.start()]):
+                continue  # a cap on units or applicants, not a direction's quota
             quota = parse_quota(m.group(0))
             if quota is None or quota.get("qualifier") == "unspecified":
                 continue
