@@ -277,3 +277,9 @@ def test_a_cap_on_units_split_by_kind_gives_no_quotas() -> None:
     assert [(i.title, i.quota) for i in items] == [("重点项目", None), ("一般项目", None)]
     items = found("重点支持智能制造、绿色能源两个方向。各单位每个方向限报1项。")
     assert [i.quota for i in items] == [None, None]
+
+
+def test_kinds_of_projects_with_their_amounts() -> None:
+    text = "本年度资助额度为:培育项目8万元,攻关项目和示范项目20万元。"
+    assert titles(text) == ["培育项目", "攻关项目", "示范项目"]
+    assert titles("资助额度为:理工科8万元,文科5万元。") == []

@@ -603,6 +603,32 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
     return out
 
 
+_MONEY_ITEM = re.compile(
+    rf"(?P<title>[^、，,。；;：:\s]{{2,30}}?)\s*(?:每项|资助)?\s*(?:约|不超过|最高)?\s*{NUM}\s*(?:万元|万|元)"
+)
+
+
+def _money_breakdowns(line: Line) -> list[list[Loose]]:
+    """ "资助额度为：重点项目25万元，一般项目和青年项目15万元": kinds of projects with their amounts."""
+    text = line.text
+    out: list[list[Loose]] = []
+    for intro in re.finditer(
+        r"(?:资助额度|资助强度|资助金额|资助经费|支持额度|支持强度)[^，,。；;：:]{0,6}?[为是]?\s*[：:]?\s*", text
+    ):
+        stop = _CLAUSE.search(text, intro.end())
+        segment = text[intro.end() : stop.start() if stop else len(text)]
+        items: list[tuple[str, int]] = []
+        for m in _MONEY_ITEM.finditer(segment):
+            title = re.sub(r"^[，,、\s]+", "", m.group("title"))
+            at = intro.end() + m.start("title") + (len(m.group("title")) - len(title))
+            parts = _split_last(title, at)  # "一般项目和青年项目15万元": two kinds, one amount
+            items.extend(parts if len(parts) == 2 and _common_head([p for p, _ in parts], quoted=False) else [(title, at)])
+        titles = [t for t, _ in items]
+        if len(items) >= 2 and all(_noun_like(t, strict=False) for t in titles) and _common_head(titles, quoted=False):
+            out.append([Loose(tidy(t), line.start + a, line.start + a + len(t)) for t, a in items])
+    return out
+
+
 _CAP = re.compile(r"推荐|限报|限额|名额|每个?单位|每校|每所|各单位|各学院|每个申请|每位|每人|申报数")
 
 
@@ -642,6 +668,7 @@ def find_loose(lines: list[Line]) -> list[Loose]:
             named_lines[k] = lines[j].text
     for k, line in enumerate(lines):
         groups.extend(_breakdowns(line))
+        groups.extend(_money_breakdowns(line))
         groups.extend(_lists_in_line(line, named_lines.get(k)))
     chosen: list[Loose] = [item for run in runs for item in run]
     for group in sorted(groups, key=lambda g: g[0].start):
@@ -683,7 +710,9 @@ def _per_direction_quota(found: list[Loose], lines: list[Line]) -> None:
         return
     for line in lines:
         for m in _PER_DIRECTION.finditer(line.text):
-            if re.search(r"推荐|限报|申报|每个单位|每个申请", m.group(0)) or _CAP.search(line.text[max(0, m.start() - 12) : m.start()]):
+            if re.search(r"推荐|限报|申报|每个单位|每个申请", m.group(0)) or _CAP.search(
+                line.text[max(0, m.start() - 12) : m.start()]
+            ):
                 continue  # a cap on units or applicants, not a direction's quota
             quota = parse_quota(m.group(0))
             if quota is None or quota.get("qualifier") == "unspecified":
