@@ -123,8 +123,19 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
             ],
         },
-    }
+    },
+    # Plain-text mails: the same templates, without HTML escaping (a title's quotes stay quotes).
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
+
+# The site's own address, for the links in mails (no trailing slash).
+SHENBAO_SITE_URL = os.environ.get("SHENBAO_SITE_URL", "http://localhost:8000")
 
 WSGI_APPLICATION = "shenbao.config.wsgi.application"
 

@@ -17,6 +17,7 @@ from shenbao.web.staff import exports as staff_exports
 from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import imports as staff_imports
 from shenbao.web.staff import obligations as staff_obligations
+from shenbao.web.staff import outbox as staff_outbox
 from shenbao.web.staff import reviews as staff_reviews
 from shenbao.web.staff import statistics as staff_statistics
 from shenbao.web.staff import views as staff
@@ -100,6 +101,9 @@ urlpatterns = [
     path("staff/calls/<slug:code>/results/act/", staff_awards.results_action, name="results_action"),
     path("staff/calls/<slug:code>/statistics/", staff_statistics.call_dashboard, name="call_statistics"),
     path("staff/calls/<slug:code>/agreements/", agreements.call_agreements, name="call_agreements"),
+    path("staff/calls/<slug:code>/outbox/", staff_outbox.call_outbox, name="call_outbox"),
+    path("staff/calls/<slug:code>/outbox/act/", staff_outbox.call_outbox_action, name="call_outbox_action"),
+    path("staff/calls/<slug:code>/outbox/<int:pk>/", staff_outbox.call_outbox_message, name="call_outbox_message"),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
     path("staff/calls/<slug:code>/projects/", projects.call_projects, name="call_projects"),
     path("projects/<int:pk>/", projects.project_detail, name="project"),
