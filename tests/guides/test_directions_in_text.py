@@ -283,3 +283,13 @@ def test_kinds_of_projects_with_their_amounts() -> None:
     text = "本年度资助额度为:培育项目8万元,攻关项目和示范项目20万元。"
     assert titles(text) == ["培育项目", "攻关项目", "示范项目"]
     assert titles("资助额度为:理工科8万元,文科5万元。") == []
+
+
+def test_english_topics_with_their_codes() -> None:
+    text = "Scope\nTopic 1: Coastal resilience\nTopic 2: Soil carbon monitoring\nTopic 3 – Urban heat\nProposals must be submitted online."
+    assert [(i.code, i.title) for i in found(text)] == [
+        ("1", "Coastal resilience"),
+        ("2", "Soil carbon monitoring"),
+        ("3", "Urban heat"),
+    ]
+    assert titles("Topic 1: Applicants must register first.\nTopic 2: Proposals should be short.") == []

@@ -296,6 +296,38 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
     return runs
 
 
+_EN_ITEM = re.compile(
+    r"^\s*(?:[-•*]\s*)?(?P<word>Track|Topic|Area|Theme|Strand|Lot|Challenge|Category|Priority|Stream)\s+"
+    r"(?P<code>[A-Z]?\d{1,2}(?:\.\d{1,2})?|[A-Z])\s*[:：.\-–—]\s*(?P<title>[^.:;]{3,90}?)\s*(?:[.:;]|$)"
+)
+_EN_SENTENCE = re.compile(
+    r"\b(?:must|should|shall|will|may|please|submit|submitted|deadline|contact|e-?mail|phone|eligible|applicants?)\b|https?:",
+    re.IGNORECASE,
+)
+
+
+def _english_items(lines: list[Line]) -> list[list[Loose]]:
+    """ "Topic 1: Ocean observation" / "Track B – Data infrastructure" on consecutive items."""
+    runs: list[list[Loose]] = []
+    current: list[Loose] = []
+    word = ""
+    for line in lines:
+        m = _EN_ITEM.match(line.text)
+        if m is None or _EN_SENTENCE.search(m.group("title")):
+            if line.text.strip():  # blank lines may sit between the items; anything else ends them
+                runs.append(current)
+                current = []
+            continue
+        if m.group("word") != word:  # "Topic 1 … Track 1": two lists
+            runs.append(current)
+            current, word = [], m.group("word")
+        title = m.group("title").strip()
+        at = line.start + m.start("title")
+        current.append(Loose(title, at, at + len(title), code=m.group("code"), numbered=True))
+    runs.append(current)
+    return [run for run in runs if len(run) >= 2 and len({_key(r.title) for r in run}) == len(run)]
+
+
 # ------------------------------------------------------------------------------------ tables
 
 _TABLE_HEAD = re.compile(r"序号")
@@ -655,7 +687,7 @@ def _ids_from_numbering(group: list[Loose], lines: list[Line]) -> None:
 
 def find_loose(lines: list[Line]) -> list[Loose]:
     """Directions of a text without a guide's layout, in order of appearance; [] when none."""
-    runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines)
+    runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines) + _english_items(lines)
     groups: list[list[Loose]] = []
     named_lines: dict[int, str] = {}
     for k in range(1, len(lines)):
