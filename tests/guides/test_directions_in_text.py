@@ -293,3 +293,7 @@ def test_english_topics_with_their_codes() -> None:
         ("3", "Urban heat"),
     ]
     assert titles("Topic 1: Applicants must register first.\nTopic 2: Proposals should be short.") == []
+
+
+def test_a_count_not_checked_is_no_part_of_the_last_item() -> None:
+    assert titles("大赛设立“城市命题”和“乡村命题”两类赛道。") == ["城市命题", "乡村命题"]

@@ -406,8 +406,6 @@ def _items(text: str, offset: int, count: int | None) -> list[tuple[str, int]] |
     """Split a list; with ``count``, only a split into exactly that many items is accepted."""
     text = re.sub(r"\s*等\s*$", "", text)
     parts = _split_top(text, "、")
-    if len(parts) == 1 and "，" not in text and "," not in text:
-        parts = _split_top(text, "，") if "，" in text else parts
     last, at = parts[-1]
     split = _split_last(last, at)
     if count is None:
@@ -451,14 +449,15 @@ def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
 def _common_head(items: list[str], *, quoted: bool = True) -> bool:
     """Items ending in the same head noun ("A赛道、B赛道"), or all quoted."""
     bare = [_unquote(t) for t in items]
-    if quoted and all(t[0] in _OPEN_QUOTES for t in items if t):
+    if quoted and all(t and t[0] in _OPEN_QUOTES and t[-1] in _CLOSE_QUOTES for t in items):
         return True
     heads = {m.group(0) if (m := _HEAD_NOUN.search(t)) else None for t in bare}
     return len(heads) == 1 and None not in heads
 
 
 # The head nouns of directions listed without a count: "A赛道、B赛道", "X奖和Y奖", "甲类项目、乙类项目".
-_HEAD_NOUN = re.compile(r"(?:赛道|项目|奖|领域|方向|类|案例|课题|专题|计划|任务|产业|榜单|专项|平台)$")
+_HEAD_NOUNS = "赛道|项目|奖|领域|方向|类|案例|课题|专题|计划|任务|产业|榜单|专项|平台"
+_HEAD_NOUN = re.compile(rf"(?:{_HEAD_NOUNS})$")
 
 
 def _strip_leading(text: str, at: int) -> tuple[str, int]:
@@ -514,7 +513,7 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
     # "一是A，二是B，三是C" after words naming directions.
     add(_ordinals(text, heading is not None))
     # No count: a list after 分为 / 包括 / a label naming directions, with one head noun or quoted.
-    for m in re.finditer(r"(?:分为|分成|包括|包含|设有|设置|分设)\s*[：:]?|(?P<label>[^，,。；;：:\s]{1,8})[：:]|^", text):
+    for m in re.finditer(r"(?:分为|分成|包括|包含|设有|设置|设立|分设)\s*[：:]?|(?P<label>[^，,。；;：:\s]{1,8})[：:]|^", text):
         if any(s <= m.start() < e for s, e in taken):
             continue
         if m.group(0) == "" and heading is None:
@@ -528,7 +527,7 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         comma = re.search(r"[，,](?!\s*(?:以及|和|及|与))", segment)
         if comma:
             segment = segment[: comma.start()]
-        segment = re.sub(r"\s*(?:等)?\s*(?:两|二|三|四|五|六|七|八|九|十|\d+)?\s*(?:个|大|种)?\s*类?\s*$", "", segment)
+        segment = _COUNT_TAIL.sub("", segment)
         items = _items(segment, start, None)
         # Words naming directions just before the list ("支持领域包括…", "研究方向：…", a heading
         # "二、重点领域" above) vouch for it; otherwise its items must share a direction's head noun.
@@ -558,6 +557,8 @@ def _parenthesised(text: str, at: int) -> tuple[str, int] | None:
 
 
 _ORDINAL = "一二三四五六七八九十"
+# A count closing a list that was not checked against it ("…两类赛道", "…等三个方向").
+_COUNT_TAIL = re.compile(rf"\s*等?\s*(?:{NUM}\s*(?:个|大|种)?\s*类?\s*(?:{_HEAD_NOUNS})?)?\s*$")
 _SUBLEVEL = re.compile(r"子(?:赛道|课题|方向|领域|类|项目|任务|专题)|细分|下设")
 
 
