@@ -297,3 +297,10 @@ def test_english_topics_with_their_codes() -> None:
 
 def test_a_count_not_checked_is_no_part_of_the_last_item() -> None:
     assert titles("大赛设立“城市命题”和“乡村命题”两类赛道。") == ["城市命题", "乡村命题"]
+
+
+def test_a_huge_text_is_read_in_its_opening_only() -> None:
+    opening = "本年度重点支持智能制造、绿色能源和海洋装备三个方向。\n"
+    items = found(opening + "说明文字,没有列表。" * 60_000)
+    assert [i.title for i in items] == ["智能制造", "绿色能源", "海洋装备"]
+    assert found("说明文字。" * 50_000 + "重点支持甲方向、乙方向两个方向。") == []

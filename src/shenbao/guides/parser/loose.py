@@ -18,6 +18,7 @@ applicants (每个单位限报N项, 推荐数量) are not quotas and are left al
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,6 +81,13 @@ class Loose:
     quota_span: tuple[int, int] | None = None
     numbered: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _clause_start(text: str, at: int, reach: int = 300) -> int:
+    """Where the clause holding ``at`` starts (looking back at most ``reach`` characters)."""
+    low = max(0, at - reach)
+    ends = [m.end() for m in _CLAUSE.finditer(text, low, at)]
+    return ends[-1] if ends else low
 
 
 def _key(text: str) -> str:
@@ -488,7 +496,7 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         count = to_number(m.group("n"))
         if not count or not 2 <= count <= 30:
             continue
-        begin = max((k.end() for k in _CLAUSE.finditer(text, 0, m.start())), default=lead)
+        begin = max(_clause_start(text, m.start()), lead)
         clause = text[begin : m.start()]
         cut = max((k.start() for k in re.finditer(r"[，,：:](?!\s*(?:以及|和|及|与))", clause)), default=-1)
         piece, at = (clause[cut + 1 :], begin + cut + 1) if cut >= 0 else (clause, begin)
@@ -624,7 +632,7 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
             item.quota = {"qualifier": "exact", "value": int(v) if v and float(v).is_integer() else v}
             item.quota_span = (line.start + r.start(), line.start + r.end())
             group.append(item)
-        clause_start = max((c.end() for c in _CLAUSE.finditer(text, 0, run[0].start())), default=0)
+        clause_start = _clause_start(text, run[0].start())
         if group and _CAP.search(text[clause_start : run[0].start()] + run[0].group("title")):
             # A cap on what a unit may recommend, split by kind: limits, not quotas.
             if not _common_head([g.title for g in group], quoted=False):
@@ -668,26 +676,40 @@ _CAP = re.compile(r"推荐|限报|限额|名额|每个?单位|每校|每所|各�
 # ------------------------------------------------------------------------------------ together
 
 
-def _ids_from_numbering(group: list[Loose], lines: list[Line]) -> None:
-    """A listed item whose name opens a numbered line ("2.“X”赛道分为…") takes that number."""
-    pieces = _pieces(lines)
-    numbers: dict[str, str] = {}
-    for p in pieces:
+def _numbered_openings(lines: list[Line]) -> list[tuple[int, str, str]]:
+    """(where, the words after the number, the number) of every numbered line or mid-line piece."""
+    out: list[tuple[int, str, str]] = []
+    for p in _pieces(lines):
         mk = read_marker(p.text)
-        if mk is None or mk.number is None or mk.style in ("bracket", "bullet", "code"):
-            continue
-        rest = _key(mk.rest)
+        if mk is not None and mk.number is not None and mk.style not in ("bracket", "bullet", "code"):
+            out.append((p.start, _key(mk.rest)[:40], str(int(mk.number))))
+    return out
+
+
+def _ids_from_numbering(group: list[Loose], openings: list[tuple[int, str, str]], reach: int = 4000) -> None:
+    """A listed item whose name opens a numbered line ("2.“X”赛道分为…") takes that number."""
+    numbers: dict[str, str] = {}
+    first = bisect.bisect_left(openings, (group[0].start, "", ""))
+    last = bisect.bisect_right(openings, (group[-1].end + reach, "", ""))
+    for _at, rest, number in openings[first:last]:
         for item in group:
-            if item.code is None and rest.startswith(_key(item.title)) and item.title not in numbers:
-                numbers[item.title] = str(int(mk.number))
+            if item.code is None and item.title not in numbers and rest.startswith(_key(item.title)):
+                numbers[item.title] = number
     codes = [numbers.get(item.title) for item in group]
     if all(codes) and [int(c) for c in codes if c] == list(range(1, len(group) + 1)):
         for item, code in zip(group, codes, strict=True):
             item.code = code
 
 
+_REACH = 200_000
+
+
 def find_loose(lines: list[Line]) -> list[Loose]:
-    """Directions of a text without a guide's layout, in order of appearance; [] when none."""
+    """Directions of a text without a guide's layout, in order of appearance; [] when none.
+
+    Only the text's first ``_REACH`` characters are read: a notice names its directions early,
+    and a text pasted with megabytes of appendices must not slow the import down."""
+    lines = [Line(line.text[: _REACH - line.start], line.start) for line in lines if line.start < _REACH]
     runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines) + _english_items(lines)
     groups: list[list[Loose]] = []
     named_lines: dict[int, str] = {}
@@ -704,38 +726,48 @@ def find_loose(lines: list[Line]) -> list[Loose]:
         groups.extend(_money_breakdowns(line))
         groups.extend(_lists_in_line(line, named_lines.get(k)))
     chosen: list[Loose] = [item for run in runs for item in run]
+    by_key = {_key(c.title): c for c in reversed(chosen)}
+    numbered = sorted((c.start, _key(c.title)) for c in chosen if c.numbered)
+    openings = _numbered_openings(lines) if groups else []
+    starts = [line.start for line in lines]
     for group in sorted(groups, key=lambda g: g[0].start):
         keys = [_key(item.title) for item in group]
         if len(set(keys)) != len(keys):
             continue
-        if group[0].quota is None and _under_direction(group[0].start, chosen, lines):
+        if group[0].quota is None and _under_direction(group[0].start, by_key, lines, starts):
             continue  # the parts of a direction ("X赛道分为A组和B组"), not directions
-        _ids_from_numbering(group, lines)
-        for item in group:
-            key = _key(item.title)
-            same = next((c for c in chosen if _key(c.title) == key), None)
+        _ids_from_numbering(group, openings)
+        for item, key in zip(group, keys, strict=True):
+            same = by_key.get(key)
             if same is not None:
                 if item.quota and not same.quota:
                     same.quota, same.quota_span = item.quota, item.quota_span
                 continue
-            # A numbered title that merely opens with the item ("X赛道分为…") yields to the list,
-            # a listed name inside a numbered title ("“X”揭榜赛道") yields to the number.
-            inside = next((c for c in chosen if c.numbered and key and key in _key(c.title)), None)
-            if inside is not None:
+            # A listed name inside a numbered title ("“X”揭榜赛道") yields to the number.
+            near = numbered[
+                bisect.bisect_left(numbered, (item.start - 4000, "")) : bisect.bisect_right(numbered, (item.end + 4000, ""))
+            ]
+            if key and any(key in k for _, k in near):
                 continue
             chosen.append(item)
+            by_key[key] = item
     chosen.sort(key=lambda c: c.start)
     _per_direction_quota(chosen, lines)
     return chosen
 
 
-def _under_direction(at: int, chosen: list[Loose], lines: list[Line]) -> bool:
-    line = next((ln for ln in lines if ln.start <= at <= ln.end), None)
-    if line is None:
+def _under_direction(at: int, by_key: dict[str, Loose], lines: list[Line], starts: list[int]) -> bool:
+    """Whether the line holding ``at`` opens with a direction found before it ("X赛道分为…")."""
+    k = bisect.bisect_right(starts, at) - 1
+    if k < 0:
         return False
-    marker = read_marker(line.text)
-    head = _key(marker.rest if marker is not None else line.text)
-    return any(head.startswith(_key(c.title)) and c.start < at for c in chosen if c.title)
+    marker = read_marker(lines[k].text)
+    head = _key(marker.rest if marker is not None else lines[k].text)
+    for n in range(2, min(len(head), 30) + 1):
+        c = by_key.get(head[:n])
+        if c is not None and c.start < at:
+            return True
+    return False
 
 
 def _per_direction_quota(found: list[Loose], lines: list[Line]) -> None:
