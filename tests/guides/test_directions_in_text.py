@@ -195,6 +195,7 @@ def test_the_importer_drafts_loose_directions_with_codes_and_quotas() -> None:
     got = [(d.code, d.title.get("zh-hans"), d.quota.value if d.quota else None) for d in extraction.definition.directions]
     assert got == [("1", "农业领域", 3), ("2", "医药领域", 4)]
     assert {s.path for s in extraction.spans} >= {"directions.0.title", "directions.1.quota"}
+    assert [s.note for s in extraction.spans if s.path == "directions.0.title"] == ["breakdown"]
 
 
 def test_the_corpus_scorer_reads_a_dumped_title() -> None:

@@ -260,7 +260,8 @@ def _loose_directions(lines: list[Line], col: Collector) -> list[dict[str, Any]]
         # A printed number is kept; an item listed without one takes the next number not printed.
         code = item.code if item.code and all(d["code"] != item.code for d in out) else next(spare)
         data: dict[str, Any] = {"code": code, "title": item.title}
-        col.span(f"directions.{i}.title", item.start, item.end, 0.7 if item.numbered else 0.6)
+        rule = str(item.extra.get("rule", ""))  # which pattern found it, for the reviewer
+        col.span(f"directions.{i}.title", item.start, item.end, 0.7 if item.numbered else 0.6, note=rule)
         if item.quota is not None:
             data["quota"] = item.quota
             if item.quota_span is not None:

@@ -1,19 +1,30 @@
 """Directions stated without a guide's layout: short numbered runs and lists in running text (pure).
 
 ``find_loose(lines)`` is the fallback of :func:`shenbao.guides.parser.directions.find_blocks` for
-notices, relays and topic lists that name their directions without a block of labelled values:
+notices, relays, topic lists and award notices that name their directions without blocks of
+labelled values. Each direction found carries the pattern that found it (``extra["rule"]``):
 
-- a run of consecutively numbered items whose titles are short noun phrases ("1.人工智能",
-  "(一)X。description", "2.Y：description"), under a heading that names directions, or, with
-  stricter shape, on its own; numbering in mid-line (text flattened onto one line) counts too;
-- a list inside a sentence: items separated by 、 and closed or opened by a count
-  ("A、B和C三类", "支持N个领域，包括A、B…"), checked against that count; without a count, items
-  after 分为 / 包括 / a label ("领域：") sharing their head noun ("A赛道、B赛道"), or quoted items
-  in a row;
-- a breakdown "A 3项、B 4项，合计7项" (or "其中A 3项、B 4项"): directions with their quotas.
+- ``numbered_*``: a run of consecutively numbered items (1., 1、, (一), 一、, ①; also in mid-line
+  when a relay flattened the text) whose titles are short noun phrases, the title ending at 。：；
+  ("(一)X。description" → X). Under a heading naming directions (方向, 领域, 赛道, 主题 …) the run
+  is trusted; titles sharing a direction's head noun (…项目, …赛道) vouch for it likewise; on its
+  own it must be three items or more on consecutive lines, not under a heading over materials,
+  criteria, steps or contacts;
+- ``count``: a list in a sentence, items separated by 、 (the last by 和/及/与), closed or opened
+  by a count ("A、B和C三类", "N个领域，包括A、B…", "N个方向（A、B、C）"), kept only when the
+  split gives exactly that count;
+- ``no_count`` / ``quoted`` / ``parens`` / ``ordinals``: a list after 分为 / 包括 / 设立 or a label
+  ("研究领域：…") whose items share a head noun or follow words naming directions; quoted items in
+  a row; a list in parentheses after a direction's noun; "一是A，二是B";
+- ``breakdown`` / ``amounts``: "A 3项、B 4项，合计7项" or "其中A 3项、B 4项" (directions with
+  their quotas), and kinds of projects listed with their amounts after 资助额度;
+- ``plain_lines`` / ``table`` / ``english``: short unnumbered lines under a heading naming
+  directions, a table flattened to lines under a 序号 header, "Topic 1: …" items.
 
-A per-direction quota ("每个方向拟支持1-2项") is given to every direction found. Caps on units or
-applicants (每个单位限报N项, 推荐数量) are not quotas and are left alone.
+A direction named alone (no list) is no direction: its values stay whole-call facts. A
+per-direction quota ("每个方向拟支持1-2项", "1.X（拟支持2项）") attaches to the direction; caps on
+units or applicants (每个单位限报N项, 推荐数量, 各单位限报N项其中…) are not quotas. Prize grades,
+contest stages and the parts of one direction (子赛道, "X赛道分为A组和B组") are not directions.
 """
 
 from __future__ import annotations
@@ -215,7 +226,7 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
                 end=pieces[j].start + mk.offset + lead + len(title),
                 code=str(int(mk.number or 0)),
                 numbered=True,
-                extra={"sentence": sentence, "style": mk.style},
+                extra={"sentence": sentence, "style": mk.style, "rule": "numbered"},
             )
             if quota is not None and (value := parse_quota(quota.group("q"))) is not None:
                 item.quota = value
@@ -231,6 +242,8 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
             continue  # a list of materials, criteria, steps or contacts
         if strict and (len(found) < 3 or items[-1] - items[0] != len(items) - 1):
             continue
+        for f in found:
+            f.extra["rule"] = "numbered_named" if named else "numbered_head_noun" if vouched else "numbered_alone"
         if all((vouched or not f.extra["sentence"]) and _noun_like(f.title, strict=strict or f.extra["sentence"]) for f in found):
             runs.append(found)
     return runs
@@ -298,7 +311,7 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
             if not title or not _noun_like(title, strict=False) or "、" in title:
                 break
             at = line.text.find(title)
-            found.append(Loose(tidy(title), line.start + at, line.start + at + len(title)))
+            found.append(Loose(tidy(title), line.start + at, line.start + at + len(title), extra={"rule": "plain_lines"}))
         if len(found) >= 2 and (_STRONG.search(text) or _common_head([f.title for f in found], quoted=False)):
             runs.append(found)
     return runs
@@ -331,7 +344,7 @@ def _english_items(lines: list[Line]) -> list[list[Loose]]:
             current, word = [], m.group("word")
         title = m.group("title").strip()
         at = line.start + m.start("title")
-        current.append(Loose(title, at, at + len(title), code=m.group("code"), numbered=True))
+        current.append(Loose(title, at, at + len(title), code=m.group("code"), numbered=True, extra={"rule": "english"}))
     runs.append(current)
     return [run for run in runs if len(run) >= 2 and len({_key(r.title) for r in run}) == len(run)]
 
@@ -364,6 +377,7 @@ def _table_rows(lines: list[Line]) -> list[list[Loose]]:
                 break
             at = line.text.find(title)
             item = Loose(tidy(title), line.start + at, line.start + at + len(title), code=cells[0], numbered=True)
+            item.extra["rule"] = "table"
             if quota_at is not None and len(cells) == len(columns):
                 cell = cells[quota_at]
                 value = parse_quota(cell if re.search(r"[个项]", cell) else f"{cell}项")
@@ -482,12 +496,12 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
     marker = read_marker(text)
     lead = marker.offset if marker is not None else 0  # the line's own number ("一、") is no item
 
-    def add(items: list[tuple[str, int]] | None) -> None:
+    def add(items: list[tuple[str, int]] | None, rule: str) -> None:
         if not items:
             return
         if _SUBLEVEL.search(text[max(lead, items[0][1] - 20) : items[0][1]]):
             return  # the parts of one direction ("子赛道：包括A、B、C")
-        group = [Loose(tidy(_unquote(t)), line.start + a, line.start + a + len(t)) for t, a in items]
+        group = [Loose(tidy(_unquote(t)), line.start + a, line.start + a + len(t), extra={"rule": rule}) for t, a in items]
         found.append(group)
         taken.append((items[0][1], items[-1][1] + len(items[-1][0])))
 
@@ -512,14 +526,14 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
                 stop = _CLAUSE.search(text, start)
                 end = stop.start() if stop else len(text)
                 items = _items(text[start:end], start, int(count))
-        add(items)
+        add(items, "count")
     # No count: a list in parentheses after a direction's noun ("重点领域（A、B、C）").
     for m in re.finditer(r"(?:方向|领域|赛道|类别|专题|产业|奖项|赛项|类型)\s*(?=[（(])", text):
         inner = _parenthesised(text, m.end())
         if inner is not None and not any(s <= m.start() < e for s, e in taken):
-            add(_items(inner[0], inner[1], None))
+            add(_items(inner[0], inner[1], None), "parens")
     # "一是A，二是B，三是C" after words naming directions.
-    add(_ordinals(text, heading is not None))
+    add(_ordinals(text, heading is not None), "ordinals")
     # No count: a list after 分为 / 包括 / a label naming directions, with one head noun or quoted.
     for m in re.finditer(r"(?:分为|分成|包括|包含|设有|设置|设立|分设)\s*[：:]?|(?P<label>[^，,。；;：:\s]{1,8})[：:]|^", text):
         if any(s <= m.start() < e for s, e in taken):
@@ -542,7 +556,7 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         context = m.group("label") or text[max(lead, m.start() - 12) : m.start()] if m.group(0) else heading
         vouched = _STRONG.search(context or "") is not None and "、" in segment  # 和 alone joins subjects too
         if items and (vouched or _common_head([t for t, _ in items])):
-            add(items)
+            add(items, "no_count")
     # Quoted items in a row ("“A”、“B”、“C”").
     for m in re.finditer(r"(?:[“「『][^”」』]{2,24}[”」』]\s*[、，,和及与]\s*){1,}[“「『][^”」』]{2,24}[”」』]", text):
         if any(s <= m.start() < e for s, e in taken):
@@ -552,7 +566,7 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             tail = text[m.end() : m.end() + 8]
             before = text[max(0, m.start() - 12) : m.start()]
             if _HEADING.search(tail + before) or heading is not None:
-                add(items)
+                add(items, "quoted")
     return found
 
 
@@ -628,7 +642,7 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
             if not _noun_like(title, strict=False):
                 group = []
                 break
-            item = Loose(tidy(title), line.start + at, line.start + at + len(title))
+            item = Loose(tidy(title), line.start + at, line.start + at + len(title), extra={"rule": "breakdown"})
             item.quota = {"qualifier": "exact", "value": int(v) if v and float(v).is_integer() else v}
             item.quota_span = (line.start + r.start(), line.start + r.end())
             group.append(item)
@@ -666,7 +680,7 @@ def _money_breakdowns(line: Line) -> list[list[Loose]]:
             items.extend(parts if len(parts) == 2 and _common_head([p for p, _ in parts], quoted=False) else [(title, at)])
         titles = [t for t, _ in items]
         if len(items) >= 2 and all(_noun_like(t, strict=False) for t in titles) and _common_head(titles, quoted=False):
-            out.append([Loose(tidy(t), line.start + a, line.start + a + len(t)) for t, a in items])
+            out.append([Loose(tidy(t), line.start + a, line.start + a + len(t), extra={"rule": "amounts"}) for t, a in items])
     return out
 
 
