@@ -305,3 +305,9 @@ def test_a_huge_text_is_read_in_its_opening_only() -> None:
     items = found(opening + "说明文字,没有列表。" * 60_000)
     assert [i.title for i in items] == ["智能制造", "绿色能源", "海洋装备"]
     assert found("说明文字。" * 50_000 + "重点支持甲方向、乙方向两个方向。") == []
+
+
+def test_a_count_opening_items_separated_by_semicolons() -> None:
+    text = "本批次设置3个方向:城市更新；乡村建设；流域治理。"
+    assert titles(text) == ["城市更新", "乡村建设", "流域治理"]
+    assert titles("本批次设置3个方向:城市更新；乡村建设。") == []

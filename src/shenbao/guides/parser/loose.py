@@ -468,6 +468,21 @@ def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
     return first
 
 
+def _semicolon_items(text: str, start: int, count: int) -> list[tuple[str, int]] | None:
+    """Items separated by ；up to the end of the sentence, exactly ``count`` of them."""
+    stop = re.search(r"[。\n]", text[start:])
+    segment = text[start : start + stop.start()] if stop else text[start:]
+    parts = [(p, start + a) for p, a in _split_top(segment.replace(";", "；"), "；")]
+    out = []
+    for part, at in parts:
+        bare = part.strip()
+        if bare:
+            out.append((bare, at + len(part) - len(part.lstrip())))
+    if len(out) != count or not all(_noun_like(t, strict=False) for t, _ in out):
+        return None
+    return out
+
+
 def _common_head(items: list[str], *, quoted: bool = True) -> bool:
     """Items ending in the same head noun ("A赛道、B赛道"), or all quoted."""
     bare = [_unquote(t) for t in items]
@@ -526,6 +541,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
                 stop = _CLAUSE.search(text, start)
                 end = stop.start() if stop else len(text)
                 items = _items(text[start:end], start, int(count))
+                if items is None:  # "N个方向：A；B；C。"
+                    items = _semicolon_items(text, start, int(count))
         add(items, "count")
     # No count: a list in parentheses after a direction's noun ("重点领域（A、B、C）").
     for m in re.finditer(r"(?:方向|领域|赛道|类别|专题|产业|奖项|赛项|类型)\s*(?=[（(])", text):
