@@ -277,6 +277,9 @@ def extracted_facts(data: dict[str, Any]) -> Facts:
     for d in data.get("directions") or []:
         budget = d.get("budget") or {}
         flat = dict(d)
+        if isinstance(d.get("title"), dict):  # an I18nText, dumped as {"zh_hans": …, "en": …}
+            title = d["title"]
+            flat["title"] = title.get("zh_hans") or title.get("zh-hans") or title.get("en") or ""
         flat["budget"] = budget.get("total")
         flat["per_project"] = budget.get("per_project")
         _direction_facts(facts, flat, d.get("code"))

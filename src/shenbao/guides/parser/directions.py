@@ -17,7 +17,7 @@ from shenbao.guides.parser.numbers import find_duration, parse_duration, parse_m
 from shenbao.guides.parser.places import countries_in, group_in
 from shenbao.guides.parser.requirements import Mapped, map_requirement
 
-_TOP_STYLES = ("chapter", "cn_comma")
+_TOP_STYLES = ("chapter", "cn_formal", "cn_comma")
 _SECTION_WORDS = re.compile(r"方向|课题|榜单|赛项|专题|任务|类别|奖项|领域")
 _LABEL = re.compile(
     r"^(?P<label>合作协议|外交承诺|领域方向|研究方向|研究内容|支持内容|拟支持项目数|支持项目数|拟资助项目数|拟立项项目数|拟支持数量|资助数量|"

@@ -26,6 +26,7 @@ from shenbao.guides.parser.callfacts import contacts as call_contacts
 from shenbao.guides.parser.dates import find_dates
 from shenbao.guides.parser.directions import find_blocks, read_direction
 from shenbao.guides.parser.english import mostly_latin, read_english
+from shenbao.guides.parser.loose import find_loose
 from shenbao.guides.parser.model import Collector, Line, Span, Warning, tidy
 from shenbao.guides.parser.normalise import NormalisedText, normalise
 from shenbao.guides.parser.numbering import read_marker
@@ -224,6 +225,10 @@ def _extract(original: str, progress: Progress) -> Extraction:
         _per_country(data, criteria, caps, index)
         _partner_rule(data, criteria, index)
         directions.append(data)
+    if mode == "none":
+        directions = _loose_directions(lines, col)
+        if directions:
+            mode = "loose"
 
     # ---------------------------------------------------------------- call-level facts
     progress("facts", 0.75)
@@ -536,6 +541,26 @@ def _wan(yuan: float) -> float | int:
     """Yuan → 万元, without a trailing ".0"."""
     value = round(yuan / 10_000, 4)
     return int(value) if float(value).is_integer() else value
+
+
+def _loose_directions(lines: list[Line], col: Collector) -> list[dict[str, Any]]:
+    """Directions named in running text or in a short numbered run (no guide layout)."""
+    out: list[dict[str, Any]] = []
+    found = find_loose(lines)
+    printed = [item.code for item in found if item.code]
+    spare = (str(n) for n in range(1, 10 * len(found) + 10) if str(n) not in printed)
+    for i, item in enumerate(found):
+        # A printed number is kept; an item listed without one takes the next number not printed.
+        code = item.code if item.code and all(d["code"] != item.code for d in out) else next(spare)
+        data: dict[str, Any] = {"code": code, "title": item.title}
+        rule = str(item.extra.get("rule", ""))  # which pattern found it, for the reviewer
+        col.span(f"directions.{i}.title", item.start, item.end, 0.7 if item.numbered else 0.6, note=rule)
+        if item.quota is not None:
+            data["quota"] = item.quota
+            if item.quota_span is not None:
+                col.span(f"directions.{i}.quota", *item.quota_span, 0.7)
+        out.append(data)
+    return out
 
 
 _EXCEPT = re.compile(r"[（(](?:指南)?方向\s*([\d.、，和及\s]+?)\s*除外[）)]")

@@ -307,8 +307,9 @@ def _drop_glosses(line: _Line, removed: Counter[str]) -> None:
     if "(" not in text and "（" not in text:
         return
     edits = [(m.start(), m.end(), "") for m in _GLOSS.finditer(text) if _is_pinyin(m.group(1))]
-    removed["pinyin"] += len(edits)
-    _edit(line, edits)
+    if edits:
+        removed["pinyin"] += len(edits)
+        _edit(line, edits)
 
 
 # Taiwan dates count years from 1912 (民国 1): "113年9月10日", "114年度", "民国113年", "本(108)年".
