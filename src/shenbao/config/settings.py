@@ -178,7 +178,7 @@ CACHES = _caches(os.environ.get("SHENBAO_CACHE_URL", ""), os.environ.get("SHENBA
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    # Kept for the places that log a user in directly (a reviewer accepting an invitation).
+    # For Django's own callers (the test client's force_login); the site's log-ins go through allauth below.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
