@@ -77,7 +77,7 @@ def pool_invitation(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 member.user.set_password(password)
                 member.user.save(update_fields=["password"])
-                answer_page = perform_login(request, member.user, redirect_url=request.path)
+                answer_page: HttpResponse = perform_login(request, member.user, redirect_url=request.path)
                 if not request.user.is_authenticated:
                     return answer_page  # a log-in step (a second factor) comes first; it leads back here
         if error is None and request.user.is_authenticated:
