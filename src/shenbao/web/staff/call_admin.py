@@ -176,7 +176,10 @@ def _audit_page(request: HttpRequest, objects: list[Any]) -> dict[str, Any]:
         until=_day(request.GET.get("until")),
     )
     page = Paginator(audit_entries(objects, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"entry": e, "text": describe(e), "change": describe_change(e)} for e in page.object_list]
+    rows = [
+        {"entry": e, "text": describe(e), "change": describe_change(e), "reason": str((e.data or {}).get("reason") or "")}
+        for e in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     return {

@@ -54,7 +54,19 @@ def _link_base(request: HttpRequest) -> str:
 
 
 def _log(objects: list[Any], actions: tuple[str, ...]) -> list[dict[str, Any]]:
-    return [{"entry": e, "text": describe(e)} for e in audit_entries(objects, actions=actions)[:PAGE_SIZE]]
+    rows = []
+    for entry in audit_entries(objects, actions=actions)[:PAGE_SIZE]:
+        data = entry.data or {}
+        role = data.get("role", "")
+        rows.append(
+            {
+                "entry": entry,
+                "text": describe(entry),
+                "person": data.get("user") or data.get("email") or "",
+                "role": ProgramRoleKind(role).label if role in ProgramRoleKind.values else role,
+            }
+        )
+    return rows
 
 
 @login_required
