@@ -247,6 +247,11 @@ def test_audit_page_filters_and_pages(world: dict[str, Any]) -> None:
     assert by_officer.context["page"].paginator.count == 56  # the 55 and the expert they invited
     future = client.get(url, {"since": "2999-01-01"}, headers=EN)
     assert future.context["page"].paginator.count == 0
+    application = world["application"]
+    assert client.get(url, {"action": "shenbao.application.created"}).context["page"].paginator.count == 0
+    both = client.get(url, {"action": "shenbao.application.created", "scope": "applications"}, headers=EN)
+    assert [r["application"] for r in both.context["rows"]] == [application.pk]
+    assert reverse("web:application_audit", args=[application.pk]) in both.content.decode()
     today = dt.date.today().isoformat()
     assert client.get(url, {"since": "2000-01-01", "until": "2999-12-31"}).context["page"].paginator.count == 58
     assert client.get(url, {"until": "not-a-date", "since": today}).status_code == 200

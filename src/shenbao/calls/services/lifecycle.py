@@ -47,5 +47,6 @@ def move_call(
     if acknowledged:
         data["acknowledged"] = acknowledged
     transition(locked, CALL_LIFECYCLE, to, actor=actor, data=data, action="shenbao.call.status_changed")
-    call.status = locked.status
+    if call is not locked:
+        call.refresh_from_db(fields=["status"])
     return locked

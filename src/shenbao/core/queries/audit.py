@@ -9,7 +9,8 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from shenbao.core.models import AuditEntry
 from shenbao.core.timeutil import localise
@@ -30,11 +31,23 @@ def _on(objects: Iterable[models.Model]) -> Q:
     return q
 
 
+def on_rows(model: type[models.Model], pks: QuerySet[Any, Any]) -> Q:
+    """Entries on every row of ``model`` whose key is in ``pks`` (a subquery of primary keys): the
+    object id column is text, so the keys are compared as text, in the database."""
+    as_text = pks.model._default_manager.filter(pk__in=pks).annotate(_key=Cast("pk", CharField())).values("_key")
+    return Q(content_type=ContentType.objects.get_for_model(model), object_id__in=as_text)
+
+
 def audit_entries(
-    objects: Iterable[models.Model], *, filters: AuditFilter | None = None, actions: Iterable[str] | None = None
+    objects: Iterable[models.Model],
+    *,
+    filters: AuditFilter | None = None,
+    actions: Iterable[str] | None = None,
+    also: Q | None = None,
 ) -> QuerySet[AuditEntry]:
-    """The entries on ``objects`` (newest first), with their actors in the same query."""
-    entries = AuditEntry.objects.filter(_on(objects)).select_related("actor")
+    """The entries on ``objects`` (and those ``also`` selects), newest first, with their actors in the same query."""
+    where = _on(objects) | also if also is not None else _on(objects)
+    entries = AuditEntry.objects.filter(where).select_related("actor")
     if actions is not None:
         entries = entries.filter(action__in=list(actions))
     f = filters or AuditFilter()
@@ -49,9 +62,10 @@ def audit_entries(
     return entries.order_by("-created_at", "-id")
 
 
-def actions_on(objects: Iterable[models.Model]) -> list[str]:
+def actions_on(objects: Iterable[models.Model], *, also: Q | None = None) -> list[str]:
     """The distinct action codes recorded on ``objects`` (for the filter's choices)."""
-    return sorted(set(AuditEntry.objects.filter(_on(objects)).values_list("action", flat=True).distinct()))
+    where = _on(objects) | also if also is not None else _on(objects)
+    return sorted(set(AuditEntry.objects.filter(where).values_list("action", flat=True).distinct()))
 
 
 def _start_of(day: dt.date) -> Any:

@@ -9,7 +9,9 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,7 +29,7 @@ from shenbao.calls.services.lifecycle import move_call
 from shenbao.calls.transitions import CALL_LIFECYCLE
 from shenbao.core.audit import describe, describe_change
 from shenbao.core.errors import DomainError
-from shenbao.core.queries.audit import AuditFilter, actions_on, audit_entries
+from shenbao.core.queries.audit import AuditFilter, actions_on, audit_entries, on_rows
 from shenbao.core.text import text_get
 from shenbao.web.common import acting_user, call_for
 from shenbao.web.widgets import IsoDateField
@@ -168,16 +170,24 @@ def _day(value: str | None) -> dt.date | None:
         return None
 
 
-def _audit_page(request: HttpRequest, objects: list[Any]) -> dict[str, Any]:
+def _audit_page(request: HttpRequest, objects: list[Any], also: Q | None = None) -> dict[str, Any]:
     filters = AuditFilter(
         actor=request.GET.get("actor", "").strip()[:100],
         action=request.GET.get("action", "").strip()[:100],
         since=_day(request.GET.get("since")),
         until=_day(request.GET.get("until")),
     )
-    page = Paginator(audit_entries(objects, filters=filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(audit_entries(objects, filters=filters, also=also), PAGE_SIZE).get_page(request.GET.get("page"))
+    application_type = ContentType.objects.get_for_model(Application).pk
     rows = [
-        {"entry": e, "text": describe(e), "change": describe_change(e), "reason": str((e.data or {}).get("reason") or "")}
+        {
+            "entry": e,
+            "text": describe(e),
+            "change": describe_change(e),
+            "reason": str((e.data or {}).get("reason") or ""),
+            # Entries on an application (in the call's log with its applications) link to that application's log.
+            "application": int(e.object_id) if e.content_type_id == application_type and e.object_id.isdecimal() else None,
+        }
         for e in page.object_list
     ]
     query = request.GET.copy()
@@ -186,7 +196,7 @@ def _audit_page(request: HttpRequest, objects: list[Any]) -> dict[str, Any]:
         "page": page,
         "rows": rows,
         "filters": filters,
-        "actions": [(code, _action_label(code)) for code in actions_on(objects)],
+        "actions": [(code, _action_label(code)) for code in actions_on(objects, also=also)],
         "query": query.urlencode(),
     }
 
@@ -201,7 +211,9 @@ def _action_label(code: str) -> str:
 @login_required
 def call_audit(request: HttpRequest, code: str) -> HttpResponse:
     call = _call(request, code, "calls.view_audit")
-    context = {"call": call, "subject": call, **_audit_page(request, [call])}
+    with_applications = request.GET.get("scope") == "applications"
+    also = on_rows(Application, Application.objects.filter(call=call).values("pk")) if with_applications else None
+    context = {"call": call, "subject": call, "with_applications": with_applications, **_audit_page(request, [call], also)}
     return render(request, "web/staff/workspace/audit.html", context)
 
 
