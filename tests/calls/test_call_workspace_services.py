@@ -253,5 +253,6 @@ def test_revision_checklist_of_a_2026_clone(load_seed: Callable[[str], Call]) ->
     assert "eligibility.0.rule.rules.0.rules.0.on_or_after" in others
     assert [i.where for i in sections["Quotas and budgets to confirm"]] == ["stated_totals"]
 
-    later = revision_checklist(new, language="en", now=dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
+    with translation.override("en"):
+        later = revision_checklist(new, language="en", now=dt.datetime(2026, 12, 1, tzinfo=dt.UTC))
     assert [i.where for i in dict(later.sections)["Dates in the past"]] == ["timeline.0.at", "timeline.1.at"]
