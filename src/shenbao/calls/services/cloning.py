@@ -12,7 +12,7 @@ import copy
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from shenbao.calls.definition.load import DefinitionInvalid, parse_definition
 from shenbao.calls.enums import CallStatus
@@ -115,7 +115,11 @@ def clone_call(
         definition = parse_definition(data)
     except DefinitionInvalid as exc:
         raise CloneInvalid([error_line(e, language) for e in exc.errors[:10]]) from exc
-    result = load_call_definition(definition=definition, actor=actor, source=f"cloned from {source.code}")
+    try:
+        with transaction.atomic():
+            result = load_call_definition(definition=definition, actor=actor, source=f"cloned from {source.code}")
+    except IntegrityError as exc:  # another clone took the code between the check and the insert
+        raise CallCodeExists(code) from exc
     new = result.call
     facts = {"from": source.code, "to": new.code, "source_year": source.year, "year": year, "shift_days": shift_days}
     log_action(action=CLONED, obj=new, actor=actor, data=facts)
