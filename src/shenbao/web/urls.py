@@ -13,11 +13,13 @@ from shenbao.web.public import views as public
 from shenbao.web.reviewer import views as reviewer
 from shenbao.web.staff import awards as staff_awards
 from shenbao.web.staff import bilateral as staff_bilateral
+from shenbao.web.staff import call_admin as staff_call_admin
 from shenbao.web.staff import exports as staff_exports
 from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import imports as staff_imports
 from shenbao.web.staff import obligations as staff_obligations
 from shenbao.web.staff import outbox as staff_outbox
+from shenbao.web.staff import people as staff_people
 from shenbao.web.staff import reviews as staff_reviews
 from shenbao.web.staff import statistics as staff_statistics
 from shenbao.web.staff import views as staff
@@ -132,4 +134,23 @@ urlpatterns = [
     path("staff/calls/<slug:code>/topics/import/", staff_imports.topic_import, name="topic_import"),
     path("staff/calls/<slug:code>/partner-list/", staff_bilateral.partner_list, name="partner_list"),
     path("staff/calls/<slug:code>/applications/import/", staff_imports.application_import, name="application_import"),
+    # The program office's workspace (issue 16): status changes, cloning, people and roles, the audit log.
+    path("staff/calls/<slug:code>/manage/", staff_call_admin.call_manage, name="call_manage"),
+    path("staff/calls/<slug:code>/status/", staff_call_admin.call_transition, name="call_transition"),
+    path("staff/calls/<slug:code>/clone/", staff_call_admin.call_clone, name="call_clone"),
+    path("staff/calls/<slug:code>/revise/", staff_call_admin.call_revision, name="call_revision"),
+    path("staff/calls/<slug:code>/audit/", staff_call_admin.call_audit, name="call_audit"),
+    path("staff/applications/<int:pk>/audit/", staff_call_admin.application_audit, name="application_audit"),
+    path("staff/calls/<slug:code>/people/", staff_people.call_people, name="call_people"),
+    path("staff/calls/<slug:code>/people/roles/", staff_people.role_invite, name="role_invite"),
+    path("staff/calls/<slug:code>/people/roles/<int:role_pk>/revoke/", staff_people.role_revoke, name="role_revoke"),
+    path("staff/calls/<slug:code>/people/pool/", staff_people.pool_invite_here, name="people_pool_invite"),
+    path("staff/calls/<slug:code>/people/pool/<int:member_pk>/remove/", staff_people.pool_remove, name="pool_remove"),
+    path("staff/organisations/", staff_people.organisation_list, name="organisation_list"),
+    path("staff/organisations/<int:pk>/", staff_people.organisation_officers, name="organisation_officers"),
+    path(
+        "staff/organisations/<int:pk>/officers/<int:membership_pk>/revoke/",
+        staff_people.officer_revoke,
+        name="officer_revoke",
+    ),
 ]
