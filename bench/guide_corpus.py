@@ -405,7 +405,7 @@ def in_half(path: Path, half: str | None) -> bool:
 
 
 def run(*, misses: bool = False, only: str | None = None, half: str | None = None) -> dict[str, Any]:
-    paths = sorted(p for p in CORPUS.glob("*.yaml") if (only is None or only in p.name) and in_half(p, half))
+    paths = sorted(p for p in CORPUS.glob("*.yaml") if (only is None or p.name.startswith(only)) and in_half(p, half))
     total: dict[str, Count] = {f: Count() for f in FIELDS}
     by_kind: dict[str, dict[str, Count]] = {}
     by_script: dict[str, dict[str, Count]] = {}
@@ -453,7 +453,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="validate the truth files only")
     parser.add_argument("--misses", action="store_true", help="list what each document missed")
-    parser.add_argument("--only", help="score only documents whose file name contains this")
+    parser.add_argument("--only", help="score only documents whose file name starts with this (5: the 5xx batch)")
     parser.add_argument(
         "--half", choices=("dev", "held"), help="dev: odd-numbered documents (study their misses); held: even (score only)"
     )
