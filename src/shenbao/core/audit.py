@@ -69,6 +69,8 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.project.milestone_added": _("A milestone was added to the project."),
     "shenbao.project.milestone_removed": _("A milestone was removed from the project."),
     "shenbao.project.milestone_done": _("A milestone of the project was marked done."),
+    "shenbao.saved_search.saved": _("A search of the staff list was saved."),
+    "shenbao.saved_search.deleted": _("A saved search of the staff list was deleted."),
 }
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -19,12 +20,19 @@ from shenbao.documents.exports.base import Filters
 from shenbao.documents.exports.registry import EXPORTS, FORMATS, export_table, may_export
 from shenbao.documents.services.pdf import revision_pdf
 from shenbao.documents.services.word import filled_form
+from shenbao.reviews.queries.application_search import QueryError
 from shenbao.web.common import DOCX, file_response
 
 _FILTERS = [
     OpenApiParameter("direction", str, description="direction code"),
-    OpenApiParameter("state", str, description="application state (default: waiting for the formal check)"),
-    OpenApiParameter("q", str, description="search in title, receipt number and applicant e-mail"),
+    OpenApiParameter(
+        "state", str, description="application state, or all (default: waiting for the formal check unless q names a state)"
+    ),
+    OpenApiParameter(
+        "q",
+        str,
+        description="staff search query (state:submitted AND score>=80); bare words search title, receipt, applicant",
+    ),
 ]
 
 
@@ -52,7 +60,10 @@ class CallExportView(APIView):
             state=request.query_params.get("state") or None,
             search=request.query_params.get("q", "").strip(),
         )
-        result = export_table(kind=export, call=call, filters=filters, file_format=file_format)
+        try:
+            result = export_table(kind=export, call=call, filters=filters, file_format=file_format)
+        except QueryError as error:
+            raise ValidationError({"q": [str(error)]}) from None
         return file_response(result.data, result.content_type, result.filename)
 
 

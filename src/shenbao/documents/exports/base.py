@@ -19,7 +19,14 @@ class Filters:
 
     direction: str | None = None
     state: str | None = None
-    search: str = ""
+    search: str = ""  # the staff search language (reviews.queries.application_search)
+
+    def describe(self) -> str:
+        """The filter as one line (empty when there is none), for the file and its name."""
+        parts = [f"{key}={value}" for key, value in (("state", self.state), ("direction", self.direction)) if value]
+        if self.search.strip():
+            parts.append(f"q={self.search.strip()}")
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -426,18 +426,6 @@ def staff_application_list(
     return rows.order_by(*order, "submitted_at", "pk")
 
 
-def describe_filter(*, query: str = "", state: str | None = None, direction: str | None = None) -> str:
-    """The filter in one line of plain text, for an export's name and its first lines."""
-    parts = []
-    if state:
-        parts.append(f"state={state}")
-    if direction:
-        parts.append(f"direction={direction}")
-    if query.strip():
-        parts.append(f"q={query.strip()}")
-    return "; ".join(parts)
-
-
 def field_help() -> list[dict[str, str]]:
     """The fields for the help under the search box."""
     flags = ", ".join(FLAGS)
