@@ -55,7 +55,7 @@ def sort_columns(request: HttpRequest, current: str, labels: dict[str, Any]) -> 
 
 @dataclass(frozen=True)
 class Paging:
-    page: Page
+    page: Page[Any]
     per: int
     previous_url: str
     next_url: str

@@ -43,14 +43,14 @@ def decide_endorsements(
     )
     # Asked on the locked rows: the state (and so the permission) cannot change under us.
     refused = [a for a in locked if not actor.has_perm("applications.endorse_application", a)]
-    decided = [a for a in refused if a.state == ApplicationState.ENDORSED]
-    if decided:
-        raise DomainError(_("These applications were already endorsed: %(receipts)s."), params={"receipts": _receipts(decided)})
     if refused:
         raise NotAllowed(
             _("You may not decide the endorsement of these applications: %(receipts)s."),
             params={"receipts": _receipts(refused)},
         )
+    decided = [a for a in locked if a.state != ApplicationState.SUBMITTED]
+    if decided:
+        raise DomainError(_("These applications were already endorsed: %(receipts)s."), params={"receipts": _receipts(decided)})
     target = _TARGET[EndorsementOutcome(outcome)]
     decisions = []
     for application in locked:

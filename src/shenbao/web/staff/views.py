@@ -107,7 +107,7 @@ def formal_check(request: HttpRequest, code: str) -> HttpResponse:
         "columns": sort_columns(request, sort, labels),
         "query_error": error,
         "fields": field_help(),
-        "saved_searches": list(SavedSearch.objects.filter(user=request.user)),
+        "saved_searches": list(SavedSearch.objects.filter(user=acting_user(request))),
         "filter_note": filters.describe(),
         "counts": direction_counts(call),
         "states": [(s.value, s.label) for s in ApplicationState if s != ApplicationState.DRAFT],
