@@ -277,3 +277,39 @@ def test_list_and_dashboard_query_counts_do_not_grow_with_rows(client: Client, o
         make_row(xiaomi_call, receipt=f"C-{i}", organisation=org, scores=(70, 60), partners=(("Q", "FR"),), check=("fail",))
     assert [_count(client, url) for url in urls] == one
     assert len(_listed(client.get(urls[0]).content.decode())) == 5
+
+
+def test_api_export_refuses_a_malformed_query_with_where_and_why(officer: Any, xiaomi_call: Call) -> None:
+    from rest_framework.test import APIClient
+
+    make_row(xiaomi_call, receipt="A-1", direction="XM-T1")
+    make_row(xiaomi_call, receipt="A-2", direction="XM-T2")
+    api = APIClient()
+    api.force_authenticate(officer)
+    url = f"/api/v1/calls/{xiaomi_call.code}/exports/applications.csv"
+    refused = api.get(url, {"q": "score>>1"}, headers=EN)
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "code": "invalid_query",
+        "detail": "At character 7: expected a value after the field, found “>”.",
+    }
+    ok = api.get(url, {"q": "direction:XM-T2"})
+    assert ok.status_code == 200
+    assert [line.split(",")[0] for line in ok.content.decode("utf-8-sig").splitlines()[2:]] == ["A-2"]
+
+
+def test_bulk_decision_on_every_application_the_filter_matches(client: Client, officer: Any, xiaomi_call: Call) -> None:
+    inside = [make_row(xiaomi_call, receipt=f"B-{i:02}", direction="XM-T1") for i in range(27)]
+    outside = make_row(xiaomi_call, receipt="B-99", direction="XM-T2")
+    client.force_login(officer)
+    page = _list(client, xiaomi_call, "?q=direction:XM-T1&per=25").content.decode()
+    assert "Instead, decide all 27 applications this filter matches, on every page" in page
+    url = reverse("web:formal_check_decide", args=[xiaomi_call.code])
+    response = client.post(url, {"scope": "matching", "query": "q=direction%3AXM-T1&per=25", "outcome": "pass"}, headers=EN)
+    assert response.status_code == 302
+    assert set(Application.objects.filter(state="check_passed").values_list("pk", flat=True)) == {a.pk for a in inside}
+    assert Application.objects.get(pk=outside.pk).state == "submitted"
+    # A filter that no longer parses decides nothing.
+    refused = client.post(url, {"scope": "matching", "query": "q=direction%3A", "outcome": "pass"}, headers=EN, follow=True)
+    assert "the query ends too early" in refused.content.decode()
+    assert Application.objects.get(pk=outside.pk).state == "submitted"

@@ -7,12 +7,13 @@ from django.http import Http404, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from shenbao.api.v1.applicant import Refused
+from shenbao.api.v1.serializers import ErrorSerializer
 from shenbao.applications.models import Application
 from shenbao.applications.queries.access import get_application_for
 from shenbao.calls.models import Call
@@ -48,7 +49,10 @@ class CallExportView(APIView):
 
     @extend_schema(
         parameters=_FILTERS,
-        responses={(200, content_type.split(";")[0]): OpenApiTypes.BINARY for content_type in FORMATS.values()},
+        responses={
+            **{(200, content_type.split(";")[0]): OpenApiTypes.BINARY for content_type in FORMATS.values()},
+            400: OpenApiResponse(ErrorSerializer, description="the query q cannot be run: where and why"),
+        },
     )
     def get(self, request: Request, code: str, kind: str, file_format: str) -> HttpResponse:
         export = EXPORTS.get(kind)
@@ -63,7 +67,7 @@ class CallExportView(APIView):
         try:
             result = export_table(kind=export, call=call, filters=filters, file_format=file_format)
         except QueryError as error:
-            raise ValidationError({"q": [str(error)]}) from None
+            raise Refused(error.code, str(error)) from None
         return file_response(result.data, result.content_type, result.filename)
 
 

@@ -155,9 +155,25 @@ def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def formal_check_decide(request: HttpRequest, code: str) -> HttpResponse:
     call = _call_for_staff(request, code)
-    ids = [int(x) for x in request.POST.getlist("application") if x.isdecimal() and x.isascii()]
-    applications = list(Application.objects.filter(call=call, pk__in=ids))
     back = reverse("web:formal_check", args=[call.code]) + ("?" + request.POST["query"] if request.POST.get("query") else "")
+    if request.POST.get("scope") == "matching":
+        # Every application the list's filter matches, on every page: the filter is read again here,
+        # so what is decided is what the list holds now.
+        shown = QueryDict(request.POST.get("query", ""))
+        try:
+            matching = staff_application_list(
+                call=call,
+                query=shown.get("q", "").strip(),
+                state=shown.get("state") or None,
+                direction=shown.get("direction") or None,
+            )
+        except QueryError as exc:
+            messages.error(request, str(exc))
+            return redirect(back)
+        applications = list(matching)
+    else:
+        ids = [int(x) for x in request.POST.getlist("application") if x.isdecimal() and x.isascii()]
+        applications = list(Application.objects.filter(call=call, pk__in=ids))
     if not applications:
         messages.error(request, _("Select at least one application."))
         return redirect(back)
