@@ -313,3 +313,31 @@ def test_bulk_decision_on_every_application_the_filter_matches(client: Client, o
     refused = client.post(url, {"scope": "matching", "query": "q=direction%3A", "outcome": "pass"}, headers=EN, follow=True)
     assert "the query ends too early" in refused.content.decode()
     assert Application.objects.get(pk=outside.pk).state == "submitted"
+
+
+def test_staff_pages_use_the_vendored_design_and_public_pages_keep_theirs(
+    client: Client, officer: Any, xiaomi_call: Call
+) -> None:
+    from pathlib import Path
+
+    import shenbao.web
+
+    static = Path(shenbao.web.__file__).parent / "static" / "web" / "vendor" / "pico"
+    assert (static / "LICENSE.md").read_text(encoding="utf-8").startswith("MIT License")
+    assert "Pico CSS ✨ v2.1.1" in (static / "pico.conditional.blue.min.css").read_text(encoding="utf-8")[:200]
+    client.force_login(officer)
+    staff = _list(client, xiaomi_call).content.decode()
+    assert '<main id="main" class="pico staff-page">' in staff
+    assert "/static/web/vendor/pico/pico.conditional.blue.min.css" in staff
+    assert '<main id="main">' in client.get(reverse("web:call_list")).content.decode()
+
+
+def test_export_filter_note_drops_control_characters(client: Client, officer: Any, xiaomi_call: Call) -> None:
+    make_row(xiaomi_call, receipt="N-1")
+    client.force_login(officer)
+    url = reverse("web:call_export", args=[xiaomi_call.code, "applications", "xlsx"])
+    response = client.get(url, {"state": "submitted\x00\x1f", "q": "N-1\x0b"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].endswith("filtered-state_submitted_q_N_1.xlsx")
+    sheet = load_workbook(io.BytesIO(response.content))["filter"]
+    assert sheet["A2"].value == "state=submitted; q=N-1"

@@ -26,7 +26,8 @@ class Filters:
         parts = [f"{key}={value}" for key, value in (("state", self.state), ("direction", self.direction)) if value]
         if self.search.strip():
             parts.append(f"q={self.search.strip()}")
-        return "; ".join(parts)
+        # Only printable characters: a control character in a parameter cannot go into a spreadsheet cell.
+        return "".join(ch for ch in "; ".join(parts) if ch.isprintable())
 
 
 @dataclass(frozen=True)
