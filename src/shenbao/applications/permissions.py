@@ -113,3 +113,4 @@ def is_any_institution_officer(user: Any) -> bool:
 
 #: Open the institution's endorsement workspace (asked without an object).
 add_perm("applications.view_endorsement_queue", is_any_institution_officer)
+add_perm("applications.view_audit", is_program_officer | is_administrator)

@@ -142,7 +142,7 @@ def contacts(text: str, funder: str, col: Collector) -> list[dict[str, Any]]:
     contacts: list[dict[str, Any]] = []
     for m in _EMAIL.finditer(text):
         email = m.group(0).rstrip(".")
-        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_start = text.rfind("\n", max(0, m.start() - 40), m.start()) + 1  # only the 40 characters before count
         before = text[max(line_start, m.start() - 40) : m.start()]
         if "*" in text[max(0, m.start() - 4) : m.start() + 1] or _PERSONAL.search(before):
             continue  # a person's address (masked, or next to their name) is not stored

@@ -17,7 +17,10 @@ _TIME = (
     r"(?:[:：]\s*(?P<min>\d{2})(?:[:：]\d{2})?|[时点](?:\s*(?P<min2>\d{1,2})\s*分)?|\s*时))?"
 )
 _WEEKDAY = r"(?:\s*[（(]\s*(?:周|星期)[一二三四五六日天]\s*[）)])?"
-_DATE = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]" + _WEEKDAY + _TIME)
+# A year of the Republic of China calendar (Taiwan: 民国113年 = 2024) has two or three digits.
+_DATE = re.compile(
+    r"(?:(?:民国)?(?<!\d)(?P<y>\d{4}|\d{2,3})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]" + _WEEKDAY + _TIME
+)
 # "2024-03-15", "2024.3.15", "2024/3/15" (web relays and forms), with an optional time.
 _NUMERIC = re.compile(
     r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-./])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d])(?:\s*[日号])?"
@@ -90,6 +93,15 @@ def _time(match: re.Match[str]) -> str | None:
     return _clock(int(hour_text), int(match.group("min") or match.group("min2") or 0), match.group("noon"))
 
 
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    value = int(text)
+    if len(text) == 4:
+        return value
+    return value + 1911 if 60 <= value <= 150 else None  # 民国 years
+
+
 def cn_number(text: str) -> int | None:
     """ "二〇二四" → 2024 (digit by digit), "十五" → 15, "二十一" → 21, "三" → 3."""
     digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
@@ -142,7 +154,9 @@ def find_dates(text: str, *, default_year: int | None, base: int = 0) -> list[Fo
             taken.append((match.start(), match.end()))
     for match in _DATE.finditer(text):
         if free(match.start(), match.end()):
-            year = int(match.group("y")) if match.group("y") else None
+            year = _year(match.group("y"))
+            if match.group("y") and year is None:
+                continue
             raw.append((match.start(), match.end(), year, int(match.group("m")), int(match.group("d")), _time(match)))
             taken.append((match.start(), match.end()))
     if re.search(_MONTH_EN, text, re.IGNORECASE):

@@ -32,26 +32,37 @@ _KEYWORD = re.compile(
     r"截止|截至|为止|止于|deadline|closing date|closes|due date|due by|are due|is due|no later than|must be received",
     re.IGNORECASE,
 )
-_BEFORE = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:以前|之前|前)(?!后)")
+_BEFORE = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:下班|当天|当日|中午)?\s*(?:以前|之前|前)(?!后)")
+_SUBMIT = (
+    r"报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出|上交|交送|送交|送至|"
+    r"完成(?:网上|在线|系统)?(?:提交|申请|申报|填报|送件|报送)"
+)
+# "于4月28日上交科研处": a date right after 于 and right before a submission verb.
+_BY_VERB = re.compile(rf"^\s*(?:[（(][^）)]{{0,8}}[）)])?\s*(?:{_SUBMIT})")
 # "于…前" or "…前报送": a last moment; "2024年1月1日前已建立的" or "…前注册成立" is a condition.
 _BEFORE_BY = re.compile(r"(?:于|在|须|请|应|务必)\s*$")
-_BEFORE_VERB = re.compile(
-    r"^[^。；，,]{0,8}?(?:报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出)"
-)
+_BEFORE_VERB = re.compile(rf"^[^。；]{{0,30}}?(?:{_SUBMIT})")
 _CONDITION = re.compile(r"^[^。；，,]{0,6}?(?:已|成立|注册|设立|建立|出生|取得|获得|毕业|入选|立项|结题|发表)")
 _WINDOW_WORDS = re.compile(r"申报|报名|提交|受理|征集|推荐|填报|报送|网上|在线|集中|开放|作品|submission", re.IGNORECASE)
+_WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)")
 _NOT_DEADLINE = re.compile(
     r"执行期|实施期|实施周期|研究期限|起止|执行年限|项目周期|资助期限|合作期|举办|举行|培训|会议|比赛时间|决赛"
 )
 _NOTICE = re.compile(r"公示")
-_UNIT = re.compile(r"推荐单位|依托单位|主管部门|推荐部门|审核推荐|汇总|各地|各单位.{0,12}(?:报送|推荐)|统一(?:报送|提交|推荐)")
+_UNIT = re.compile(
+    r"推荐单位|依托单位|主管部门|推荐部门|审核推荐|汇总|各地|各单位.{0,20}(?:报送|推荐|发送|提交|上报)|统一(?:报送|提交|推荐)"
+)
 _DAY_END = re.compile(
     r"^\s*(?:-|~|～|—|–|至|到)\s*(?:(?P<m>\d{1,2})\s*月\s*)?(?P<d>\d{1,2})\s*[日号]"
     r"(?:\s*[（(]\s*(?:周|星期)[一二三四五六日天]\s*[）)])?"
     r"(?:\s*(?P<noon>上午|中午|下午|晚上)?\s*(?P<h>\d{1,2})\s*(?:[:：]\s*(?P<min>\d{2})|[时点]))?"
 )
 _RANGE_SEP = re.compile(r"^\s*(?:起\s*)?(?:-|~|～|—|–|至|到)\s*$")
-_LABEL_ABOVE = re.compile(r"(?:截止|截至)(?:时间|日期)?\s*[：:]?\s*$|deadline\(?s?\)?[^:]{0,60}:\s*$", re.IGNORECASE)
+_LABEL_ABOVE = re.compile(
+    r"(?:截止|截至)(?:时间|日期)?\s*[：:]?\s*$|(?:deadline|due date|closing date)\(?s?\)?[^:]{0,60}:\s*$"
+    r"|^\W{0,3}(?:deadline|closing date)s?\W{0,3}$",
+    re.IGNORECASE,
+)
 _EN_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:发布|发文|印发|成文|公布)(?:时间|日期)|(?:posted|published|date)\s*:", re.IGNORECASE)
 _SENTENCE = re.compile(r"[。；;！!？?\n]")
@@ -155,8 +166,16 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             limit = keywords[i + 1].start() if i + 1 < len(keywords) else len(sentence)
             after = [d for d in dates if start + kw.end() <= d.start < start + limit]
             if after:
-                date = _with_clock(after[0], sentence[: after[0].start - start])
-                add(date, _role(sentence[max(0, kw.start() - 30) : after[0].end - start]))
+                # "due …: September 24, 2013 - October 15, 2013": the window's end is the deadline,
+                # and every window after the keyword in the same sentence is one.
+                chosen = [after[0]]
+                for k, d in enumerate(after[:-1]):
+                    if _RANGE_SEP.match(sentence[d.end - start : after[k + 1].start - start]):
+                        chosen = [e for e in chosen if e is not d] + [after[k + 1]]
+                for d in chosen:
+                    # The time may be given once, after the keyword ("due by 5 p.m. …: dates").
+                    date = _with_clock(d, sentence[kw.start() : d.start - start])
+                    add(date, _role(sentence[max(0, kw.start() - 30) : d.end - start]))
                 continue
             before = [d for d in dates if d.end <= start + kw.start() and start + kw.start() - d.end <= 12]
             if before:
@@ -169,13 +188,21 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             tail = sentence[d.end - start + m.end() :]
             if _CONDITION.match(tail):
                 continue
-            if _BEFORE_BY.search(sentence[max(0, d.start - start - 3) : d.start - start]) or _BEFORE_VERB.match(tail):
+            ahead = sentence[max(0, d.start - start - 3) : d.start - start]
+            # "于3月15日前", "3月15日前报送", a schedule line "3月15日前：…" or "评审完成：6月30日前".
+            scheduled = re.match(r"\s*[：:]", tail) is not None or re.search(r"[：:]\s*$", ahead) is not None
+            if _BEFORE_BY.search(ahead) or _BEFORE_VERB.match(tail) or scheduled:
+                add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
+        for d in dates:
+            if re.search(r"于\s*$", sentence[max(0, d.start - start - 2) : d.start - start]) and _BY_VERB.match(
+                sentence[d.end - start :]
+            ):
                 add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
         # 3. the end of a window ("3月1日至15日", "3月1日-4月15日") after a submission or notice word.
         for i, d in enumerate(dates):
             rest = sentence[d.end - start :]
             label = sentence[: d.start - start]
-            if not (_WINDOW_WORDS.search(label[-30:]) or _NOTICE.search(label[-30:])):
+            if not (_WINDOW_WORDS.search(label[-30:]) or _NOTICE.search(label[-30:]) or _WINDOW_LABEL.search(label[-12:])):
                 continue
             if i + 1 < len(dates) and _RANGE_SEP.match(sentence[d.end - start : dates[i + 1].start - start]):
                 end = dates[i + 1]
@@ -198,16 +225,20 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 end_date = FoundDate(day, clock, d.end + m.start("d"), d.end + m.end(), d.year_inferred)
                 add(end_date, _role(label[-30:]))
         del role_context
-    # 4. a label on the line above its date.
+    # 4. a label on the line above its date (blank lines between them are layout).
     lines = text.split("\n")
-    offset = 0
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
     for i, line in enumerate(lines[:-1]):
-        if _LABEL_ABOVE.search(line) and not find_dates(line, default_year=None):
-            nxt = lines[i + 1]
-            dates = find_dates(nxt, default_year=default_year, base=offset + len(line) + 1)
-            if dates and dates[0].start - (offset + len(line) + 1) <= 4:
-                add(_with_clock(dates[0], line), _role(line))
-        offset += len(line) + 1
+        if not _LABEL_ABOVE.search(line) or find_dates(line, default_year=None):
+            continue
+        j = i + 1
+        while j < len(lines) - 1 and j <= i + 2 and not lines[j].strip():
+            j += 1
+        dates = find_dates(lines[j], default_year=default_year, base=starts[j])
+        if dates and dates[0].start - starts[j] <= 8:
+            add(_with_clock(dates[0], line), _role(line))
     return sorted(found.values(), key=lambda d: d.start)
 
 
@@ -215,7 +246,7 @@ def _with_clock(date: FoundDate, before: str) -> FoundDate:
     """An English deadline whose time is given before the date ("due by 5 p.m. …: January 21, 2015")."""
     if date.time is not None:
         return date
-    clocks = list(_EN_CLOCK.finditer(before[-80:]))
+    clocks = list(_EN_CLOCK.finditer(before))
     if not clocks:
         return date
     m = clocks[-1]
