@@ -30,7 +30,7 @@ from shenbao.accounts.services.accounts import add_membership, create_organisati
 from shenbao.agreements.enums import AgreementStatus
 from shenbao.agreements.models import Agreement
 from shenbao.applications.enums import InvitationStatus
-from shenbao.applications.models import Application, Attachment, Partner, TeamMember
+from shenbao.applications.models import Application, Attachment, Partner, SavedSearch, TeamMember
 from shenbao.awards.models import Award, SelectionRun
 from shenbao.core.models import AuditEntry
 from shenbao.guides.models import GuideImport
@@ -154,6 +154,9 @@ MATRIX: dict[str, set[str]] = {
     "web:topic_import": PROGRAM_STAFF,
     "web:partner_list": PROGRAM_STAFF,
     "web:application_import": PROGRAM_STAFF,
+    "web:call_dashboard": PROGRAM_STAFF,
+    "web:saved_search_create": PROGRAM_STAFF,
+    "web:saved_search_delete": {"staff"},  # the staff member's own saved search
     # exports
     "web:call_export": PROGRAM_STAFF,
     "web:call_pdfs": PROGRAM_STAFF,
@@ -228,6 +231,7 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
     Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.PENDING)
     guide = GuideImport.objects.create(uploaded_by=users["staff"], file_kind="txt", source_text="指南")
     api_token_key(users["applicant"], name="matrix")  # type: ignore[arg-type]
+    search = SavedSearch.objects.create(user=users["staff"], name="matrix", query="state:submitted")
     attachment = Attachment(application=mine, document_code="application-form", original_name="申报表.pdf", size=len(PDF))
     attachment.file.save("form.pdf", ContentFile(PDF), save=True)
     ids = {
@@ -251,6 +255,7 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
         "guide": guide.pk,
         "invitation": pending.pk,  # nobody here is its invitee
         "review": world["assignment"].pk,
+        "saved_search": search.pk,
     }
     return {**world, "users": users, "ids": ids, "objects": objects}
 
@@ -263,6 +268,7 @@ def _pk_of(name: str, route: str, objects: dict[str, int]) -> int:
         ("agreements/", "agreement"),
         ("projects/", "project"),
         ("staff/guides/", "guide"),
+        ("staff/searches/", "saved_search"),
         ("invitations/", "invitation"),
         ("reviews", "review"),
         ("stages", "stage"),
@@ -293,6 +299,7 @@ def _state() -> tuple[Any, ...]:
         sorted(Project.objects.values_list("pk", "status")),
         sorted(ApiToken.objects.values_list("pk", "revoked_at")),
         sorted(GuideImport.objects.values_list("pk", "status", "call_id")),
+        sorted(SavedSearch.objects.values_list("pk", "user_id", "name", "query")),
         AuditEntry.objects.count(),
     )
 
