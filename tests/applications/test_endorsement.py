@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -12,11 +13,11 @@ from django.urls import reverse
 from django.utils import translation
 
 from shenbao.accounts.enums import MembershipRole
-from shenbao.accounts.models import Organisation
+from shenbao.accounts.models import Membership, Organisation
 from shenbao.accounts.services.accounts import add_membership
 from shenbao.applications.enums import ApplicationState, EndorsementOutcome
 from shenbao.applications.models import Application, EndorsementDecision
-from shenbao.applications.services.endorsement import decide_endorsements
+from shenbao.applications.services.endorsement import decide_endorsements, request_endorsement
 from shenbao.calls.definition.load import parse_definition
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call
@@ -24,6 +25,7 @@ from shenbao.calls.services.definitions import load_call_definition
 from shenbao.calls.services.roles import grant_program_role
 from shenbao.core.errors import DomainError, NotAllowed
 from shenbao.core.models import AuditEntry
+from shenbao.notifications.models import Message
 from tests.applications.fixtures import open_call
 from tests.factories import OrganisationFactory, UserFactory
 from tests.reviews.search_fixtures import make_row
@@ -203,3 +205,34 @@ def test_workspace_query_count_does_not_grow_with_rows(
         page = client.get(url).content.decode()
     assert page.count('<tr data-application="') == 5
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_the_decision_is_mailed_to_the_applicant_with_its_reason(
+    endorsement_call: Call, org: Organisation, inst_officer: Any, settings: Any
+) -> None:
+    settings.SHENBAO_SITE_URL = "https://s.example.org"
+    a = make_row(endorsement_call, receipt="E-1", organisation=org)
+    decide_endorsements(applications=[a], outcome=EndorsementOutcome.RETURN, reason="预算表缺少签章", actor=inst_officer)
+    message = Message.objects.get(template="endorsement_decided")
+    assert (message.to, message.call_code, message.related) == (a.applicant.email, endorsement_call.code, a)
+    assert message.subject == "依托单位退回：E-1"
+    assert "原因：预算表缺少签章" in message.body
+    assert f"https://s.example.org/applications/{a.pk}/" in message.body
+
+
+def test_the_institutions_officers_are_asked_for_the_endorsement(
+    endorsement_call: Call, org: Organisation, inst_officer: Any
+) -> None:
+    former = UserFactory()
+    add_membership(user=former, organisation=org, role=MembershipRole.OFFICER)
+    Membership.objects.filter(user=former).update(end_date=dt.date(2020, 1, 1))
+    a = make_row(endorsement_call, receipt="E-1", organisation=org)
+    assert request_endorsement(a) == 1
+    message = Message.objects.get(template="endorsement_request")
+    assert message.to == inst_officer.email
+    assert message.subject == "等待依托单位审核：E-1"
+    assert "/institution/endorsements/" in message.body
+    no_org = make_row(endorsement_call, receipt="E-2")
+    Application.objects.filter(pk=no_org.pk).update(lead_organisation=None)
+    no_org.refresh_from_db()
+    assert request_endorsement(no_org) == 0

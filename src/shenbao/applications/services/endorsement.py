@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from shenbao.accounts.enums import MembershipRole
 from shenbao.accounts.models import User
 from shenbao.applications.enums import ApplicationState, EndorsementOutcome
 from shenbao.applications.models import Application, EndorsementDecision
 from shenbao.applications.services.state import change_application_state
 from shenbao.core.errors import DomainError, NotAllowed
+from shenbao.notifications.mail import notify
 
 _TARGET = {EndorsementOutcome.ENDORSE: ApplicationState.ENDORSED, EndorsementOutcome.RETURN: ApplicationState.RETURNED}
 
@@ -37,7 +40,7 @@ def decide_endorsements(
         raise DomainError(_("Select at least one application."))
     locked = list(
         Application.objects.select_for_update(of=("self",))
-        .select_related("call")
+        .select_related("call", "applicant")
         .filter(pk__in=[a.pk for a in applications])
         .order_by("pk")
     )
@@ -60,4 +63,55 @@ def decide_endorsements(
                 application=application, outcome=outcome, reason=reason, decided_by=actor, revision=application.revision
             )
         )
+        notify(
+            to=application.applicant.email,
+            language=application.applicant.language,
+            template="endorsement_decided",
+            context={
+                "call_title": application.call.title,
+                "title": application.title,
+                "number": application.receipt_number,
+                "endorsed": outcome == EndorsementOutcome.ENDORSE,
+                "reason": reason,
+            },
+            call=application.call,
+            related=application,
+            link=reverse("web:application", args=[application.pk]),
+        )
     return decisions
+
+
+def request_endorsement(application: Application) -> int:
+    """Mail the officers of the application's lead institution that it waits for their endorsement
+    (the call asks for it); returns how many were told."""
+    if application.lead_organisation_id is None:
+        return 0
+    officers = (
+        User.objects.filter(
+            memberships__organisation_id=application.lead_organisation_id,
+            memberships__role=MembershipRole.OFFICER,
+            memberships__end_date__isnull=True,
+            is_active=True,
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+    count = 0
+    for officer in officers:
+        notify(
+            to=officer.email,
+            language=officer.language,
+            template="endorsement_request",
+            context={
+                "call_title": application.call.title,
+                "title": application.title,
+                "number": application.receipt_number,
+                "applicant": str(application.applicant),
+            },
+            call=application.call,
+            related=application,
+            link=reverse("web:endorsement_queue"),
+        )
+        count += 1
+    return count
