@@ -285,3 +285,33 @@ def test_the_rule_explanation_is_bilingual_and_follows_the_form(world: dict[str,
     assert "The technology readiness level is at most N." in html
     assert 'data-language="zh-hans"' in html and 'data-language="en"' in html
     assert "<dd>4</dd>" in html
+
+
+def test_a_new_call_starts_as_an_audited_draft_of_a_program_the_user_runs(world: dict[str, Any]) -> None:
+    call = world["call"]
+    client = client_for(world["officer"])
+    page = client.get("/staff/editor/new-call/")
+    assert [c[0].value for c in page.context["form"].fields["program"].choices if c[0]] == [call.program.pk]
+    data = {
+        "program": call.program.pk,
+        "code": "new-call",
+        "title_zh": "新指南",
+        "year": "2026",
+        "direction_label_zh": "方向",
+        "deadline": "2026-13-01T17:00",
+    }
+    response = client.post("/staff/editor/new-call/", data)
+    assert response.status_code == 400 and response.context["form"].errors["deadline"]
+    assert not Call.objects.filter(code="new-call").exists()
+    response = client.post("/staff/editor/new-call/", {**data, "deadline": "2026-09-30T17:00"})
+    assert response.status_code == 302 and response["Location"] == "/staff/calls/new-call/editor/"
+    new = Call.objects.get(code="new-call")
+    assert (new.status, new.program_id, new.version, new.title) == ("draft", call.program.pk, 1, {"zh-hans": "新指南"})
+    assert AuditEntry.objects.filter(action="shenbao.call.created", actor_id=world["officer"].pk).count() == 1
+    response = client.post("/staff/editor/new-call/", {**data, "deadline": "2026-09-30T17:00"})
+    assert response.status_code == 400 and "new-call" in str(response.context["form"].non_field_errors())
+    # Another program's officer cannot create a call in this program; someone who runs none gets no page.
+    other = client_for(world["users"]["other_program_officer"])
+    response = other.post("/staff/editor/new-call/", {**data, "code": "intruder", "deadline": "2026-09-30T17:00"})
+    assert response.status_code == 400 and not Call.objects.filter(code="intruder").exists()
+    assert client_for(world["users"]["applicant"]).get("/staff/editor/new-call/").status_code == 404

@@ -127,6 +127,7 @@ urlpatterns = [
     path("staff/calls/<slug:code>/partner-list/", staff_bilateral.partner_list, name="partner_list"),
     path("staff/calls/<slug:code>/applications/import/", staff_imports.application_import, name="application_import"),
     # The call editor (issue 16): one block, kept together.
+    path("staff/editor/new-call/", staff_call_editor.editor_new_call, name="call_editor_new_call"),
     path("staff/calls/<slug:code>/editor/", staff_call_editor.editor_home, name="call_editor"),
     path("staff/calls/<slug:code>/editor/versions/", staff_call_editor.editor_versions, name="call_editor_versions"),
     path("staff/calls/<slug:code>/editor/diff/", staff_call_editor.editor_diff, name="call_editor_diff"),

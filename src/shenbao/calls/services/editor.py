@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.calls.definition.load import parse_definition
-from shenbao.calls.models import Call
+from shenbao.calls.models import Call, Program
 from shenbao.calls.services.definitions import LoadResult, load_call_definition
 from shenbao.core.errors import DomainError
 
@@ -58,3 +58,38 @@ def save_edited_definition(
         raise CodeFixed()
     source = f"editor: {section}" if section else "editor"
     return load_call_definition(definition=definition, actor=actor, source=source, comment=comment.strip()[:2000])
+
+
+class CallCodeTaken(DomainError):
+    code = "call_code_taken"
+
+    def __init__(self, *, code: str) -> None:
+        super().__init__(_("A call with the code %(code)s exists already."), params={"code": code})
+
+
+@transaction.atomic
+def create_draft_call(
+    *,
+    program: Program,
+    code: str,
+    title: dict[str, str],
+    year: int | str,
+    direction_label: dict[str, str],
+    deadline: str,
+    actor: Any,
+) -> LoadResult:
+    """A new call of ``program`` in draft, with the least a definition needs; the editor does the rest.
+
+    The definition is validated like any other (``DefinitionInvalid`` names what is wrong); the
+    program's own definition is taken as stored, so the new call cannot change the program."""
+    if Call.objects.filter(code=code).exists():
+        raise CallCodeTaken(code=code)
+    data = {
+        "program": program.data or {"code": program.code, "name": program.name, "kind": program.kind, "funder": program.funder},
+        "call": {"code": code, "title": title, "year": year, "status": "draft", "direction_label": direction_label},
+        "timeline": [{"kind": "deadline", "at": deadline}],
+    }
+    definition = parse_definition(data)
+    if definition.program.code != program.code:
+        raise CodeFixed()
+    return load_call_definition(definition=definition, actor=actor, source="editor: new call")

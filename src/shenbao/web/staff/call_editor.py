@@ -14,6 +14,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,15 +27,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from shenbao.accounts.permissions import user_is_administrator
 from shenbao.calls.definition import criteria as rules
 from shenbao.calls.definition import schema
 from shenbao.calls.definition.load import DefinitionError, DefinitionInvalid, read_document
 from shenbao.calls.messages import error_line, error_message
-from shenbao.calls.models import Call
+from shenbao.calls.models import Call, Program
+from shenbao.calls.queries.roles import officer_programs
 from shenbao.calls.queries.versions import definition_yaml, version_diff, versions_of
-from shenbao.calls.services.editor import StaleDefinition, save_edited_definition
+from shenbao.calls.services.editor import StaleDefinition, create_draft_call, save_edited_definition
 from shenbao.core.errors import DomainError
-from shenbao.core.text import I18nText
+from shenbao.core.text import I18nText, text_get
 from shenbao.eligibility.messages import explain_kind
 from shenbao.web.common import acting_user, call_for, file_response, int_param
 from shenbao.web.staff.definition_forms import DefinitionPartForm, Group, build_group
@@ -174,6 +177,12 @@ def editor_section(request: HttpRequest, code: str, section: str) -> HttpRespons
         for i, item in enumerate(call.definition.get(part.key, []))
     ]
     context = {**_base(request, call), "section": part, "items": items}
+    if part.slug == "form":
+        # Files the applicant uploads are required documents (the schema's one place for them).
+        context["uploads"] = [
+            {"index": i, "code": d.get("code", ""), "summary": _item_summary(d, language), "formats": d.get("formats", ["pdf"])}
+            for i, d in enumerate(call.definition.get("required_documents", []))
+        ]
     return render(request, "web/staff/call_editor/list.html", context)
 
 
@@ -506,3 +515,80 @@ def editor_import(request: HttpRequest, code: str) -> HttpResponse:
 
 def editor_url(call: Call) -> str:
     return reverse("web:call_editor", args=[call.code])
+
+
+class ProgramChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{text_get(obj.name, translation.get_language())} ({obj.code})"
+
+
+class NewCallForm(forms.Form):
+    program = ProgramChoiceField(queryset=Program.objects.none(), label=gettext_lazy("Program"))
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=64,
+        help_text=gettext_lazy("Lower-case letters, digits and '-'; part of the call's web addresses."),
+    )
+    title_zh = forms.CharField(label=gettext_lazy("Title (Chinese)"), required=False)
+    title_en = forms.CharField(label=gettext_lazy("Title (English)"), required=False)
+    year = forms.CharField(label=gettext_lazy("Year"), max_length=4)
+    direction_label_zh = forms.CharField(label=gettext_lazy("Word for a direction (Chinese)"), required=False, initial="方向")
+    direction_label_en = forms.CharField(
+        label=gettext_lazy("Word for a direction (English)"), required=False, initial="Direction"
+    )
+    deadline = forms.CharField(
+        label=gettext_lazy("Deadline (the call's local time)"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+    #: Where the schema's errors go on this form.
+    PATHS = {
+        "call.code": "code",
+        "call.title": "title_zh",
+        "call.year": "year",
+        "call.direction_label": "direction_label_zh",
+        "timeline.0.at": "deadline",
+        "timeline.0": "deadline",
+    }
+
+    def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["program"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = programs
+
+
+def _texts(zh: str, en: str) -> dict[str, str]:
+    return {k: v.strip() for k, v in (("zh-hans", zh), ("en", en)) if v.strip()}
+
+
+@login_required
+def editor_new_call(request: HttpRequest) -> HttpResponse:
+    """A new draft call of a program the user runs, with a code, a title, a year and a deadline."""
+    user = acting_user(request)
+    programs = Program.objects.all() if user_is_administrator(user) else Program.objects.filter(pk__in=officer_programs(user))
+    if not programs.exists():
+        raise Http404(_("You run no program."))
+    form = NewCallForm(request.POST or None, programs=programs)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            result = create_draft_call(
+                program=values["program"],
+                code=values["code"].strip(),
+                title=_texts(values["title_zh"], values["title_en"]),
+                year=values["year"].strip(),
+                direction_label=_texts(values["direction_label_zh"], values["direction_label_en"]),
+                deadline=values["deadline"].strip(),
+                actor=user,
+            )
+        except DefinitionInvalid as exc:
+            for error in exc.errors:
+                target = NewCallForm.PATHS.get(error.path)
+                form.add_error(target, error_message(error) if target else error_line(error, translation.get_language() or ""))
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The draft call was created. It is not published."))
+            return redirect("web:call_editor", code=result.call.code)
+    status = 400 if form.errors else 200
+    return render(request, "web/staff/call_editor/new_call.html", {"form": form}, status=status)
