@@ -59,10 +59,28 @@ class Section:
     def is_list(self) -> bool:
         return self.key is not None
 
-    def tree(self) -> Group:
+    def tree(self, data: dict[str, Any]) -> Group:
+        options = code_options(data)
         if self.key is not None:
-            return build_group(self.model, "", "", readonly=set(self.readonly))
-        return build_group(self.model, "", "", only=list(self.keys), readonly=set(self.readonly))
+            return build_group(self.model, "", "", readonly=set(self.readonly), options=options)
+        return build_group(self.model, "", "", only=list(self.keys), readonly=set(self.readonly), options=options)
+
+
+def code_options(data: dict[str, Any]) -> dict[str, list[str]]:
+    """The codes a reference may name, by the key that names them: chosen from a list, not typed."""
+
+    def codes(key: str) -> list[str]:
+        return [str(item.get("code")) for item in data.get(key, []) if isinstance(item, dict) and item.get("code")]
+
+    return {
+        "directions": codes("directions"),
+        "category": codes("categories"),
+        "document": codes("required_documents"),
+        "to_stage": codes("review_stages"),
+        "stage": codes("review_stages"),
+        "kpis": codes("kpi_templates"),
+        "field": codes("form"),
+    }
 
 
 SECTIONS: dict[str, Section] = {
@@ -255,7 +273,7 @@ def _place_errors(form: DefinitionPartForm, part: Section, index: int | None, er
 def _edit(request: HttpRequest, call: Call, part: Section, index: int | None) -> HttpResponse:
     data = _data(call)
     value = _part_value(part, data, index)
-    tree = part.tree()
+    tree = part.tree(data)
     stale: StaleDefinition | None = None
     other_errors: list[str] = []
     base_version = call.version
@@ -414,7 +432,7 @@ def editor_explain(request: HttpRequest, code: str) -> HttpResponse:
     index = int_param(request.POST.get("index"))
     items = call.definition.get("eligibility", [])
     value = items[index] if index is not None and index < len(items) else None
-    form = DefinitionPartForm(request.POST, tree=part.tree(), value=value)
+    form = DefinitionPartForm(request.POST, tree=part.tree(call.definition), value=value)
     return render(request, "web/staff/call_editor/_explanation.html", {"explanation": _explanation(form, value)})
 
 

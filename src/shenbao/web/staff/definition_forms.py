@@ -413,6 +413,7 @@ class Rows(Node):
 
     model: type[BaseModel] | None = None
     rows: list[Group] = field(default_factory=list)
+    options: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def count_name(self) -> str:
@@ -429,7 +430,7 @@ class Rows(Node):
             count = min(int(posted), MAX_ROWS)
         form.fields[self.count_name] = forms.IntegerField(required=False, initial=count, widget=forms.HiddenInput)
         assert self.model is not None
-        self.rows = [build_group(self.model, f"{self.name}.{i}", str(i), in_row=True) for i in range(count)]
+        self.rows = [build_group(self.model, f"{self.name}.{i}", str(i), in_row=True, options=self.options) for i in range(count)]
         for i, row in enumerate(self.rows):
             row.add_fields(form, items[i] if i < len(items) else None)
 
@@ -547,7 +548,7 @@ class Choice(Node):
         return mark_safe("".join(parts))  # noqa: S308 - each part built with format_html
 
 
-def _node(info: FieldInfo, key: str, name: str, *, in_row: bool, readonly: set[str]) -> Node:
+def _node(info: FieldInfo, key: str, name: str, *, in_row: bool, readonly: set[str], options: dict[str, list[str]]) -> Node:
     t, optional = _unwrap(info.annotation)
     common = {
         "name": name,
@@ -565,11 +566,13 @@ def _node(info: FieldInfo, key: str, name: str, *, in_row: bool, readonly: set[s
             variants = {}
             for m in members:
                 tag = get_args(m.model_fields["kind"].annotation)[0]
-                variants[tag] = build_group(m, f"{name}@{tag}", key, skip={"kind"}, in_row=True, readonly=readonly)
+                variants[tag] = build_group(
+                    m, f"{name}@{tag}", key, skip={"kind"}, in_row=True, readonly=readonly, options=options
+                )
             return Choice(**common, variants=variants)
         return Scalar(**common, kind="yaml")
     if _is_model(t):
-        group = build_group(t, name, key, in_row=in_row, readonly=readonly)
+        group = build_group(t, name, key, in_row=in_row, readonly=readonly, options=options)
         group.label, group.help, group.optional, group.default = common["label"], common["help"], optional, common["default"]
         return group
     if get_origin(t) is list:
@@ -583,10 +586,12 @@ def _node(info: FieldInfo, key: str, name: str, *, in_row: bool, readonly: set[s
         if _is_model(inner):
             if in_row:
                 return Scalar(**common, kind="yaml")
-            return Rows(**common, model=inner)
+            return Rows(**common, model=inner, options=options)
         if get_origin(inner) in (Union, types.UnionType):
             return Scalar(**common, kind="yaml")
         annotated = get_origin(item) is Annotated or inner in (int, float)
+        if key in options and get_origin(item) is Annotated:
+            return Scalar(**common, kind="multi", choices=options[key])
         return Scalar(**common, kind="codes" if annotated else "lines")
     values = _enum_values(t)
     if values is not None:
@@ -602,6 +607,8 @@ def _node(info: FieldInfo, key: str, name: str, *, in_row: bool, readonly: set[s
     if t is dt.date:
         return Scalar(**common, kind="date")
     if t is str:
+        if key in options and name not in readonly:
+            return Scalar(**common, kind="choice", choices=options[key])
         return Scalar(**common, kind="long" if key in LONG_TEXT else "text", readonly=name in readonly)
     return Scalar(**common, kind="yaml")
 
@@ -614,6 +621,7 @@ def build_group(
     only: list[str] | None = None,
     skip: set[str] | None = None,
     readonly: set[str] | None = None,
+    options: dict[str, list[str]] | None = None,
     in_row: bool = False,
 ) -> Group:
     """The form tree of ``model``'s fields (``only`` those, in that order, when given)."""
@@ -624,7 +632,7 @@ def build_group(
         info = fields[k]
         data_key = info.alias or k
         child_name = f"{name}.{data_key}" if name else data_key
-        children.append(_node(info, data_key, child_name, in_row=in_row, readonly=readonly or set()))
+        children.append(_node(info, data_key, child_name, in_row=in_row, readonly=readonly or set(), options=options or {}))
     return Group(name=name, key=key, label="", help="", optional=False, default=PydanticUndefined, children=children)
 
 
