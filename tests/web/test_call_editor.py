@@ -315,3 +315,21 @@ def test_a_new_call_starts_as_an_audited_draft_of_a_program_the_user_runs(world:
     response = other.post("/staff/editor/new-call/", {**data, "code": "intruder", "deadline": "2026-09-30T17:00"})
     assert response.status_code == 400 and not Call.objects.filter(code="intruder").exists()
     assert client_for(world["users"]["applicant"]).get("/staff/editor/new-call/").status_code == 404
+
+
+def test_clearing_a_part_removes_it(world: dict[str, Any]) -> None:
+    call = world["call"]
+    client = client_for(world["officer"])
+    url = f"/staff/calls/{call.code}/editor/directions/0/"
+    code = call.definition["directions"][0]["code"]
+    assert "quota" not in call.definition["directions"][0]
+    response = client.post(url, browser_post(client.get(url), **{"quota.qualifier": "at_most", "quota.value": "5"}))
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert call.definition["directions"][0]["quota"] == {"qualifier": "at_most", "value": 5.0}
+    assert call.directions.get(code=code).quota_qualifier == "at_most"
+    response = client.post(url, browser_post(client.get(url), **{"quota.qualifier": "exact", "quota.value": ""}))
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert "quota" not in call.definition["directions"][0]
+    assert call.directions.get(code=code).quota_qualifier == ""

@@ -354,8 +354,9 @@ class Group(Node):
             value = child.read(form, _get(orig, child.key))
             if value is not PydanticUndefined:
                 out[child.key] = value
-        if self.optional and orig is None and _all_default(out, self.children):
-            return None
+        if self.optional and _all_default(out, self.children):
+            # Left (or made) empty: no value; a part stored empty on purpose stays ("agreement: {}").
+            return {} if orig == {} else None
         return out
 
     def error_target(self, path: list[str], form: forms.Form) -> str | None:
