@@ -66,11 +66,16 @@ class Section:
         return build_group(self.model, "", "", only=list(self.keys), readonly=set(self.readonly), options=options)
 
 
-def code_options(data: dict[str, Any]) -> dict[str, list[str]]:
-    """The codes a reference may name, by the key that names them: chosen from a list, not typed."""
+def code_options(data: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The codes a reference may name, with their names, by the key that names them: chosen, not typed."""
+    language = translation.get_language() or "zh-hans"
 
-    def codes(key: str) -> list[str]:
-        return [str(item.get("code")) for item in data.get(key, []) if isinstance(item, dict) and item.get("code")]
+    def codes(key: str) -> dict[str, str]:
+        return {
+            str(item["code"]): _item_summary(item, language)
+            for item in data.get(key, [])
+            if isinstance(item, dict) and item.get("code")
+        }
 
     return {
         "directions": codes("directions"),

@@ -145,10 +145,16 @@ def _described(form: forms.Form, name: str) -> None:
 class Scalar(Node):
     kind: str = "text"  # text | long | number | bool | choice | multi | codes | lines | date | datetime | yaml
     choices: list[str] = field(default_factory=list)
+    #: Labels of codes the call defines (a direction's title beside its code).
+    named: dict[str, str] = field(default_factory=dict)
     readonly: bool = False
 
     def field_names(self) -> list[str]:
         return [self.name]
+
+    def _label(self, value: str) -> str:
+        name = self.named.get(value)
+        return f"{value} · {name}" if name else choice_label(self.key, value)
 
     def _initial(self, value: Any) -> Any:
         if value is None:
@@ -177,14 +183,12 @@ class Scalar(Node):
             f = forms.BooleanField(required=False, initial=initial)
         elif self.kind == "choice":
             blank = [("", "—")] if self.optional or self.default is PydanticUndefined else []
-            f = forms.ChoiceField(
-                required=False, initial=initial, choices=blank + [(c, choice_label(self.key, c)) for c in self.choices]
-            )
+            f = forms.ChoiceField(required=False, initial=initial, choices=blank + [(c, self._label(c)) for c in self.choices])
         elif self.kind == "multi":
             f = forms.MultipleChoiceField(
                 required=False,
                 initial=initial,
-                choices=[(c, choice_label(self.key, c)) for c in self.choices],
+                choices=[(c, self._label(c)) for c in self.choices],
                 widget=forms.CheckboxSelectMultiple,
             )
         else:
@@ -414,7 +418,7 @@ class Rows(Node):
 
     model: type[BaseModel] | None = None
     rows: list[Group] = field(default_factory=list)
-    options: dict[str, list[str]] = field(default_factory=dict)
+    options: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def count_name(self) -> str:
@@ -549,7 +553,7 @@ class Choice(Node):
         return mark_safe("".join(parts))  # noqa: S308 - each part built with format_html
 
 
-def _node(info: FieldInfo, key: str, name: str, *, in_row: bool, readonly: set[str], options: dict[str, list[str]]) -> Node:
+def _node(info: FieldInfo, key: str, name: str, *, in_row: bool, readonly: set[str], options: dict[str, dict[str, str]]) -> Node:
     t, optional = _unwrap(info.annotation)
     common = {
         "name": name,
@@ -592,7 +596,7 @@ def _node(info: FieldInfo, key: str, name: str, *, in_row: bool, readonly: set[s
             return Scalar(**common, kind="yaml")
         annotated = get_origin(item) is Annotated or inner in (int, float)
         if key in options and get_origin(item) is Annotated:
-            return Scalar(**common, kind="multi", choices=options[key])
+            return Scalar(**common, kind="multi", choices=list(options[key]), named=options[key])
         return Scalar(**common, kind="codes" if annotated else "lines")
     values = _enum_values(t)
     if values is not None:
@@ -609,7 +613,7 @@ def _node(info: FieldInfo, key: str, name: str, *, in_row: bool, readonly: set[s
         return Scalar(**common, kind="date")
     if t is str:
         if key in options and name not in readonly:
-            return Scalar(**common, kind="choice", choices=options[key])
+            return Scalar(**common, kind="choice", choices=list(options[key]), named=options[key])
         return Scalar(**common, kind="long" if key in LONG_TEXT else "text", readonly=name in readonly)
     return Scalar(**common, kind="yaml")
 
@@ -622,7 +626,7 @@ def build_group(
     only: list[str] | None = None,
     skip: set[str] | None = None,
     readonly: set[str] | None = None,
-    options: dict[str, list[str]] | None = None,
+    options: dict[str, dict[str, str]] | None = None,
     in_row: bool = False,
 ) -> Group:
     """The form tree of ``model``'s fields (``only`` those, in that order, when given)."""
