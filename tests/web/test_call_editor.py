@@ -333,3 +333,28 @@ def test_clearing_a_part_removes_it(world: dict[str, Any]) -> None:
     call.refresh_from_db()
     assert "quota" not in call.definition["directions"][0]
     assert call.directions.get(code=code).quota_qualifier == ""
+
+
+def test_the_versions_and_item_lists_do_not_query_per_row(world: dict[str, Any]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    call = world["call"]
+    client = client_for(world["officer"])
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    versions = f"/staff/calls/{call.code}/editor/versions/"
+    directions = f"/staff/calls/{call.code}/editor/directions/"
+    before = (queries(versions), queries(directions))
+    url = f"/staff/calls/{call.code}/editor/directions/new/"
+    for n in range(3):
+        page = client.get(url)
+        response = client.post(url, browser_post(page, code=f"extra-{n}", **{"title.zh-hans": f"新增方向{n}"}))
+        assert response.status_code == 302
+    call.refresh_from_db()
+    assert call.version == 4 and len(call.definition["directions"]) == 9
+    assert (queries(versions), queries(directions)) == before
