@@ -358,3 +358,26 @@ def test_the_versions_and_item_lists_do_not_query_per_row(world: dict[str, Any])
     call.refresh_from_db()
     assert call.version == 4 and len(call.definition["directions"]) == 9
     assert (queries(versions), queries(directions)) == before
+
+
+def test_a_save_after_someone_moved_items_lands_on_the_same_item(world: dict[str, Any]) -> None:
+    call = world["call"]
+    client = client_for(world["officer"])
+    codes = [d["code"] for d in call.definition["directions"]]
+    url = f"/staff/calls/{call.code}/editor/directions/1/"
+    page = client.get(url)
+    assert f'name="item_code" value="{codes[1]}"' in page.content.decode()
+    mine = browser_post(page, item_code=codes[1], **{"title.en": "Edited second"})
+    other = client_for(officer_of(call, "colleague@example.com"))
+    response = other.post(
+        f"/staff/calls/{call.code}/editor/directions/move/", {"index": 0, "action": "delete", "base_version": call.version}
+    )
+    assert response.status_code == 302
+    refused = client.post(url, mine)
+    assert refused.status_code == 409
+    response = client.post(url, {**mine, "base_version": refused.context["base_version"]})
+    assert response.status_code == 302 and response["Location"].endswith("/editor/directions/0/")
+    call.refresh_from_db()
+    directions = call.definition["directions"]
+    assert [d["code"] for d in directions] == codes[1:]
+    assert directions[0]["title"]["en"] == "Edited second" and directions[1]["title"].get("en") != "Edited second"

@@ -275,8 +275,21 @@ def _place_errors(form: DefinitionPartForm, part: Section, index: int | None, er
     return rest
 
 
+def _relocate(part: Section, data: dict[str, Any], index: int | None, code: str | None) -> int | None:
+    """The item's index now: the page was opened on the item with ``code``; if others moved or removed
+    items since, the item is found by its code (a removed one is added back as a new item)."""
+    if part.key is None or index is None or index < 0 or code is None:
+        return index
+    items = data.get(part.key, [])
+    if index < len(items) and items[index].get("code") == code:
+        return index
+    return next((i for i, item in enumerate(items) if item.get("code") == code), -1)
+
+
 def _edit(request: HttpRequest, call: Call, part: Section, index: int | None) -> HttpResponse:
     data = _data(call)
+    if request.method == "POST":
+        index = _relocate(part, data, index, request.POST.get("item_code"))
     value = _part_value(part, data, index)
     tree = part.tree(data)
     stale: StaleDefinition | None = None
@@ -322,6 +335,7 @@ def _edit(request: HttpRequest, call: Call, part: Section, index: int | None) ->
         **_base(request, call),
         "section": part,
         "index": index,
+        "item_code": (value or {}).get("code") if part.key is not None else None,
         "form": form,
         "fields_html": form.render_tree(),
         "base_version": call.version if stale is not None else base_version,
