@@ -381,3 +381,25 @@ def test_a_save_after_someone_moved_items_lands_on_the_same_item(world: dict[str
     directions = call.definition["directions"]
     assert [d["code"] for d in directions] == codes[1:]
     assert directions[0]["title"]["en"] == "Edited second" and directions[1]["title"].get("en") != "Edited second"
+
+
+def test_an_earlier_version_is_restored_as_a_new_version(world: dict[str, Any]) -> None:
+    call = world["call"]
+    client = client_for(world["officer"])
+    original = export(client, call)
+    url = f"/staff/calls/{call.code}/editor/directions/0/"
+    assert client.post(url, browser_post(client.get(url), **{"title.en": "Changed"})).status_code == 302
+    diff = client.get(f"/staff/calls/{call.code}/editor/diff/?from=1&to=2").content.decode()
+    assert 'name="version" value="1"' in diff
+    response = client.post(f"/staff/calls/{call.code}/editor/restore/", {"version": 1, "base_version": 1})
+    call.refresh_from_db()
+    assert response.status_code == 302 and call.version == 2  # a stale restore is refused
+    response = client.post(
+        f"/staff/calls/{call.code}/editor/restore/", {"version": 1, "base_version": 2}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    call.refresh_from_db()
+    assert response.status_code == 302 and call.version == 3
+    assert export(client, call) == original
+    assert CallDefinitionVersion.objects.get(call=call, version=3).comment == "已恢复第 1 版。"
+    outsider = client_for(world["users"]["other_program_officer"])
+    assert outsider.post(f"/staff/calls/{call.code}/editor/restore/", {"version": 2, "base_version": 3}).status_code == 404

@@ -131,6 +131,7 @@ urlpatterns = [
     path("staff/calls/<slug:code>/editor/", staff_call_editor.editor_home, name="call_editor"),
     path("staff/calls/<slug:code>/editor/versions/", staff_call_editor.editor_versions, name="call_editor_versions"),
     path("staff/calls/<slug:code>/editor/diff/", staff_call_editor.editor_diff, name="call_editor_diff"),
+    path("staff/calls/<slug:code>/editor/restore/", staff_call_editor.editor_restore, name="call_editor_restore"),
     path("staff/calls/<slug:code>/editor/yaml/", staff_call_editor.editor_import, name="call_editor_import"),
     path("staff/calls/<slug:code>/editor/yaml/export/", staff_call_editor.editor_export, name="call_editor_export"),
     path("staff/calls/<slug:code>/editor/explain/", staff_call_editor.editor_explain, name="call_editor_explain"),

@@ -486,6 +486,34 @@ def editor_diff(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def editor_restore(request: HttpRequest, code: str) -> HttpResponse:
+    """Make an earlier version the current one again: a new version with its content."""
+    call = _call(request, code)
+    number = int_param(request.POST.get("version"))
+    version = versions_of(call).filter(version=number).first() if number is not None else None
+    if version is None:
+        raise Http404(_("No such version."))
+    try:
+        result = save_edited_definition(
+            call=call,
+            data=copy.deepcopy(version.definition),
+            base_version=int_param(request.POST.get("base_version")) or 0,
+            actor=acting_user(request),
+            section="restore",
+            comment=_("Restored version %(version)s.") % {"version": version.version},
+        )
+    except DefinitionInvalid as exc:
+        language = translation.get_language() or "zh-hans"
+        messages.error(request, " ".join(error_line(e, language) for e in exc.errors))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Saved as version %(version)s of the definition.") % {"version": result.version})
+    return redirect("web:call_editor_versions", code=call.code)
+
+
+@login_required
 def editor_export(request: HttpRequest, code: str) -> HttpResponse:
     """The definition as YAML (the current version, or ``?version=N``)."""
     call = _call(request, code)
