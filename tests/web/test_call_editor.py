@@ -136,6 +136,8 @@ def test_only_the_programs_staff_open_or_save_the_editor(world: dict[str, Any], 
         (base + "directions/move/", {"base_version": call.version, "index": 0, "action": "delete"}),
         (base + "yaml/", {"base_version": call.version, "definition": "schema_version: 1"}),
         (base + "explain/", {"rule.kind": "trl"}),
+        (base + "restore/", {"version": 1, "base_version": call.version}),
+        (base + "directions/new/", {"base_version": call.version, "code": "x", "title.zh-hans": "x"}),
     ]
     for url in gets:
         response = client.get(url)
