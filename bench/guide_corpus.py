@@ -3,6 +3,8 @@
     python bench/guide_corpus.py            # score every document of tests/guides/corpus/
     python bench/guide_corpus.py --check    # validate the truth files only
     python bench/guide_corpus.py --misses   # also list, per document, what was missed or wrong
+    python bench/guide_corpus.py --half dev --misses   # study the odd-numbered half only
+    python bench/guide_corpus.py --half held           # score the even-numbered half (no misses shown)
 
 Every document's text is imported with the guide importer (the same ``extract_guide`` the web
 upload runs) and compared with its hand-made truth (format: tests/guides/corpus/README.md).
@@ -48,7 +50,7 @@ KINDS = ("guide", "notice", "topic_list", "competition", "award", "relay")
 SCRIPTS = ("simplified", "traditional", "english")
 QUALIFIERS = ("exact", "at_most", "at_least", "about", "range", "unspecified")
 ROLES = ("applicant", "unit", "online", "paper", "hmt", "notice_end", "other")
-CURRENCIES = ("CNY", "USD", "EUR", "GBP")
+CURRENCIES = ("CNY", "USD", "EUR", "GBP", "HKD", "MOP", "TWD")
 
 # ------------------------------------------------------------------------------------------ truth
 
@@ -183,7 +185,8 @@ def title_key(text: str) -> str:
 def id_key(value: Any) -> str | None:
     if value is None:
         return None
-    text = _PUNCT.sub("", _simplified(str(value))).lower()
+    # Keep the dot of a decimal number ("2.1" is not "21").
+    text = _PUNCT.sub("", re.sub(r"(?<=\d)[.．](?=\d)", "\x00", _simplified(str(value)))).replace("\x00", ".").lower()
     text = re.sub(r"^第|[项条类个]$", "", text)
     if text and all(c in "零一二三四五六七八九十" for c in text):
         if text == "十":
@@ -234,7 +237,10 @@ class Facts:
 
 
 def _direction_facts(facts: Facts, d: dict[str, Any], code: Any) -> None:
-    facts.titles.append(title_key(d["title"]))
+    title = d["title"]
+    if isinstance(title, dict):  # the draft's bilingual text ({zh_hans: …, en: …})
+        title = title.get("zh_hans") or title.get("zh-hans") or title.get("en") or ""
+    facts.titles.append(title_key(title))
     facts.ids.append(id_key(code))
     facts.quotas.append(quantity_fact(d["quota"]) if d.get("quota") else None)
     money: list[tuple[Any, ...]] = []
@@ -271,6 +277,9 @@ def extracted_facts(data: dict[str, Any]) -> Facts:
     for d in data.get("directions") or []:
         budget = d.get("budget") or {}
         flat = dict(d)
+        if isinstance(d.get("title"), dict):  # an I18nText, dumped as {"zh_hans": …, "en": …}
+            title = d["title"]
+            flat["title"] = title.get("zh_hans") or title.get("zh-hans") or title.get("en") or ""
         flat["budget"] = budget.get("total")
         flat["per_project"] = budget.get("per_project")
         _direction_facts(facts, flat, d.get("code"))
@@ -387,8 +396,16 @@ def _extract(text: str) -> dict[str, Any]:
     return dumped
 
 
-def run(*, misses: bool = False, only: str | None = None) -> dict[str, Any]:
-    paths = sorted(p for p in CORPUS.glob("*.yaml") if only is None or only in p.name)
+def in_half(path: Path, half: str | None) -> bool:
+    """``dev``: documents with an odd number, the ones to study; ``held``: even numbers, scored only."""
+    if half is None:
+        return True
+    number = int(re.match(r"\d+", path.stem).group(0)) if re.match(r"\d+", path.stem) else 0  # type: ignore[union-attr]
+    return (number % 2 == 1) == (half == "dev")
+
+
+def run(*, misses: bool = False, only: str | None = None, half: str | None = None) -> dict[str, Any]:
+    paths = sorted(p for p in CORPUS.glob("*.yaml") if (only is None or only in p.name) and in_half(p, half))
     total: dict[str, Count] = {f: Count() for f in FIELDS}
     by_kind: dict[str, dict[str, Count]] = {}
     by_script: dict[str, dict[str, Count]] = {}
@@ -437,6 +454,9 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="validate the truth files only")
     parser.add_argument("--misses", action="store_true", help="list what each document missed")
     parser.add_argument("--only", help="score only documents whose file name contains this")
+    parser.add_argument(
+        "--half", choices=("dev", "held"), help="dev: odd-numbered documents (study their misses); held: even (score only)"
+    )
     args = parser.parse_args()
     if args.check:
         problems = []
@@ -450,7 +470,7 @@ def main() -> int:
         problems += [f"{name}: no truth file" for name in orphans]
         print(json.dumps({"truth_files": len(paths), "problems": problems}, ensure_ascii=False, indent=2))
         return 1 if problems else 0
-    result = run(misses=args.misses, only=args.only)
+    result = run(misses=args.misses and args.half != "held", only=args.only, half=args.half)
     documents = result.pop("per_document")
     summary = json.dumps(result, ensure_ascii=False, indent=2).replace("\n", "\n  ")
     # One line per document: [correct, found, expected] per field.

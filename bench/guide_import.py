@@ -7,6 +7,11 @@ directions are matched by title.
 "ids" count a direction's code: seed 004's lists have no ids in the document (its hand-written
 definition gives them slugs), so those 8 are misses by construction.
 Speed: extraction time of a 40,000-character guide (seed 003's text repeated).
+Scaling: extraction time of seed 003's text repeated to 0.5, 1, 2 and 5 MB (UTF-8, as uploaded), in
+CPU seconds (the machine may be shared: wall seconds are printed too) and per MB; the ratio of the
+time per MB at the largest size to that at the smallest is about 1 when the work grows linearly
+(before the quadratic scans were removed it was 3.6, and 5 MB took 34 CPU seconds). `python bench/guide_import.py --scaling` runs
+only this part.
 """
 
 from __future__ import annotations
@@ -102,6 +107,46 @@ def accuracy() -> dict[str, Any]:
     return {"cases": per_case, "overall": overall}
 
 
+SCALING_MB = (0.5, 1, 2, 5)
+
+
+def scaling(sizes: tuple[float, ...] = SCALING_MB) -> dict[str, Any]:
+    base = (ROOT / "tests" / "guides" / "fixtures" / "003_a7087ae94b46a538.txt").read_text(encoding="utf-8")
+    extract_guide(base)  # warm up opencc's dictionaries and the regular expressions
+    runs: list[dict[str, Any]] = []
+    for mb in sizes:
+        target = int(mb * 1_000_000)
+        copies = [base]
+        size = len(base.encode("utf-8"))
+        while size < target:
+            copies.append(base)
+            size += len(base.encode("utf-8")) + 1
+        text = "\n".join(copies)
+        wall, cpu = time.perf_counter(), time.process_time()
+        extraction = extract_guide(text)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        runs.append(
+            {
+                "mb": mb,
+                "bytes": len(text.encode("utf-8")),
+                "characters": len(text),
+                "directions": len(extraction.data.get("directions", [])),
+                "cpu_s": round(cpu, 2),
+                "wall_s": round(wall, 2),
+                "cpu_s_per_mb": round(cpu / mb, 3),
+            }
+        )
+    first, last = runs[0], runs[-1]
+    return {
+        "text": "seed 003 repeated",
+        "runs": runs,
+        # Time per MB at the largest size over that at the smallest: about 1 when linear, about
+        # (largest / smallest) when quadratic.
+        "linearity_ratio": round(last["cpu_s_per_mb"] / first["cpu_s_per_mb"], 2),
+        "size_ratio": round(last["mb"] / first["mb"], 1),
+    }
+
+
 def speed(repeat: int = 7) -> dict[str, Any]:
     base = (ROOT / "tests" / "guides" / "fixtures" / "003_a7087ae94b46a538.txt").read_text(encoding="utf-8")
     text = base
@@ -142,4 +187,8 @@ def speed(repeat: int = 7) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    print(json.dumps({"guide_import": {"accuracy": accuracy(), "speed_40k_chars": speed()}}, ensure_ascii=False, indent=2))
+    if "--scaling" in sys.argv[1:]:
+        result: dict[str, Any] = {"scaling": scaling()}
+    else:
+        result = {"accuracy": accuracy(), "speed_40k_chars": speed(), "scaling": scaling()}
+    print(json.dumps({"guide_import": result}, ensure_ascii=False, indent=2))

@@ -39,6 +39,7 @@ def officer_page(page: Any, site: str) -> Any:
 
 def test_upload_review_edit_and_save_a_draft_call(officer_page: Any, site: str, tmp_path: Path) -> None:
     page = officer_page
+    page.set_default_timeout(60_000)  # the machine may be shared: wait for the server, not for a fixed moment
     guide_file = tmp_path / "指南.docx"
     guide_file.write_bytes(make_docx(seed_text("003").split("\n")))
 
@@ -75,3 +76,39 @@ def test_upload_review_edit_and_save_a_draft_call(officer_page: Any, site: str, 
     # Published calls are what the public sees: the draft is not listed.
     page.goto(site + "/")
     assert page.locator(".call-card", has_text="政府间国际科技创新合作").count() == 0
+
+
+def test_editing_a_quota_in_the_direction_form_updates_the_reconciliation(officer_page: Any, site: str) -> None:
+    from playwright.sync_api import expect
+
+    page = officer_page
+    page.set_default_timeout(60_000)  # the machine may be shared: wait for the server, not for a fixed moment
+    page.goto(site + "/staff/guides/")
+    page.locator("textarea[name=text]").fill(seed_text("003"))
+    page.get_by_role("button", name="读取指南").click()
+    page.wait_for_url("**/staff/guides/*/")
+
+    projects = page.locator('#reconciliation tr[data-measure="projects"]')
+    expect(projects).to_have_class("ok", timeout=30_000)
+    expect(projects.locator("td").nth(1)).to_have_text("176", timeout=30_000)
+    quota = page.locator("input[name=d0-quota_value]")
+    expect(quota).to_have_value("6", timeout=30_000)
+    # The field links to where the quota was read in the source.
+    expect(page.locator('fieldset[data-direction="0"] p[data-field="quota_qualifier"] a.source-link')).to_have_text(
+        "来源", timeout=30_000
+    )
+
+    quota.fill("7")
+    quota.press("Tab")  # the change event: htmx asks for the sums with the form's values
+    expect(projects.locator("td").nth(1)).to_have_text("177", timeout=30_000)
+    expect(projects).to_have_class("mismatch", timeout=30_000)
+    expect(page.locator("#reconciliation .reconciliation-preview")).to_have_text(
+        "尚未保存：合计按表单中当前的数值计算。", timeout=30_000
+    )
+    assert GuideImport.objects.get().draft["directions"][0]["quota"] == {"value": 6.0}
+
+    page.get_by_role("button", name="保存各指南方向").click()
+    expect(page.locator(".messages")).to_contain_text("各指南方向已保存到草稿。", timeout=30_000)
+    expect(page.locator('#reconciliation tr[data-measure="projects"] td').nth(1)).to_have_text("177", timeout=30_000)
+    expect(page.locator("input[name=d0-quota_value]")).to_have_value("7", timeout=30_000)
+    assert GuideImport.objects.get().draft["directions"][0]["quota"] == {"value": 7.0}

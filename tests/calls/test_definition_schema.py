@@ -271,3 +271,27 @@ def test_deadlines_read_as_chinese_calls_write_them(item: dict[str, Any], at: dt
     definition = parse_definition(minimal(timeline=[item] if item["kind"] == "deadline" else [item, MINIMAL["timeline"][0]]))
     first = definition.timeline[0]
     assert (first.at, first.precision.value) == (at, precision)
+
+
+def test_about_duration_is_no_bound() -> None:
+    """ "约3年" keeps its "about": a typical length, neither a minimum nor a maximum."""
+    definition = parse_definition(minimal(duration={"unit": "years", "qualifier": "about", "value": 3}))
+    assert definition.duration is not None
+    assert (definition.duration.qualifier, definition.duration.value) == ("about", 3)
+    assert (definition.duration.min_months, definition.duration.max_months) == (None, None)
+    exact = parse_definition(minimal(duration={"unit": "years", "qualifier": "exact", "value": 3})).duration
+    assert exact is not None and (exact.min_months, exact.max_months) == (36, 36)
+    assert errors_of(minimal(duration={"unit": "years", "qualifier": "about"})) == [("duration", "quantity_needs_value")]
+
+
+@pytest.mark.parametrize("currency", ["GBP", "HKD", "MOP", "TWD"])
+def test_money_in_pounds_and_hong_kong_macao_taiwan_dollars(currency: str) -> None:
+    data = minimal(budget={"per_project": {"amount_wan": 150, "currency": currency, "qualifier": "at_most"}})
+    definition = parse_definition(data)
+    assert definition.budget is not None and definition.budget.per_project is not None
+    assert (definition.budget.per_project.currency, definition.budget.per_project.yuan) == (currency, 1_500_000)
+
+
+def test_unknown_currency_is_refused() -> None:
+    data = minimal(budget={"per_project": {"amount_wan": 150, "currency": "XYZ"}})
+    assert errors_of(data) == [("budget.per_project", "currency_unknown")]

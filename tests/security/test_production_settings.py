@@ -103,3 +103,10 @@ def test_the_server_error_page_is_translated_and_shows_no_traceback() -> None:
     assert "出错了" in body and "Traceback" not in body
     api = server_error(RequestFactory().get("/api/v1/calls/"))
     assert api.status_code == 500 and api["Content-Type"] == "application/json"
+
+
+def test_the_production_example_shares_the_abuse_limits_in_redis() -> None:
+    assert _settings_value('CACHES["default"]["BACKEND"]', _example_env()) == "'django.core.cache.backends.redis.RedisCache'"
+    assert _settings_value('CACHES["default"]["LOCATION"]', _example_env()) == "'redis://cache.example.org:6379/0'"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHENBAO_")}
+    assert _settings_value('CACHES["default"]["BACKEND"]', env) == "'django.core.cache.backends.locmem.LocMemCache'"

@@ -34,3 +34,5 @@ def is_administrator(user: Any) -> bool:
 
 
 add_perm("accounts.change_user_profile", is_self | is_administrator)
+# Institution officers act for an organisation in every program: only an administrator appoints them.
+add_perm("accounts.manage_institution_officers", is_administrator)

@@ -14,6 +14,7 @@ from rest_framework import authentication, exceptions
 
 from shenbao.accounts.models import ApiToken, User, token_digest
 from shenbao.accounts.services.api_tokens import note_use
+from shenbao.calls.queries.two_factor import lacks_required_two_factor
 from shenbao.core.queries.inline import column, table
 
 _SQL: dict[str, str] = {}
@@ -46,7 +47,8 @@ def _value(name: str, raw: Any) -> Any:
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """An unknown, revoked or expired key, or an inactive user, is refused (401) with its own code."""
+    """An unknown, revoked or expired key, or an inactive user, is refused (401) with its own code; a
+    staff user who must log in with two factors and has not set them up, with 403 ``mfa_required``."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
         found = list(User.objects.raw(_statement(), [token_digest(key)]))
@@ -64,5 +66,15 @@ class TokenAuthentication(authentication.TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("This token has expired."), code="token_expired")
         if not user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."), code="user_inactive")
+        if lacks_required_two_factor(user):
+            # Staff must log in with two factors (SHENBAO_REQUIRE_MFA_FOR_STAFF): a token made before
+            # the rule, or before TOTP was removed, must not let them skip the second one.
+            raise exceptions.PermissionDenied(
+                _(
+                    "Your role needs two-factor log-in: set up an authenticator app on the website; "
+                    "until then your API tokens are refused."
+                ),
+                code="mfa_required",
+            )
         note_use(token_pk=token.pk, last_used_at=token.last_used_at, now=now)
         return user, token

@@ -102,3 +102,4 @@ def is_call_program_officer(user: Any, call: Any) -> bool:
 
 #: Import the partner agency's list of a bilateral call and read the comparison (on a Call).
 add_perm("applications.compare_partner_list", (is_call_program_officer | is_administrator) & is_bilateral_call)
+add_perm("applications.view_audit", is_program_officer | is_administrator)

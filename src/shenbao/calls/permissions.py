@@ -42,3 +42,6 @@ add_perm("calls.view_call", is_public_call | is_program_staff | is_administrator
 add_perm("calls.change_call", is_program_officer | is_administrator)
 add_perm("calls.change_program", is_program_officer | is_administrator)
 add_perm("calls.manage_program_roles", is_administrator)
+# The staff workspace (issue 16): the call's people and roles, and its audit log.
+add_perm("calls.manage_people", is_program_officer | is_administrator)
+add_perm("calls.view_audit", is_program_officer | is_administrator)

@@ -12,6 +12,7 @@ def _load_tables() -> None:
     import shenbao.awards.transitions
     import shenbao.calls.transitions
     import shenbao.guides.transitions
+    import shenbao.notifications.transitions
     import shenbao.projects.transitions
     import shenbao.reviews.transitions  # noqa: F401
 
@@ -33,6 +34,7 @@ TITLES: dict[str, str] = {
     "reconsideration": "Reconsideration",
     "agreement": "Agreement",
     "project": "Project",
+    "message": "Mail in the outbox",
 }
 
 

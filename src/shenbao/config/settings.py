@@ -123,8 +123,19 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
             ],
         },
-    }
+    },
+    # Plain-text mails: the same templates, without HTML escaping (a title's quotes stay quotes).
+    {
+        "NAME": "text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
+
+# The site's own address, for the links in mails (no trailing slash).
+SHENBAO_SITE_URL = os.environ.get("SHENBAO_SITE_URL", "http://localhost:8000")
 
 WSGI_APPLICATION = "shenbao.config.wsgi.application"
 
@@ -148,10 +159,37 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def _caches(url: str, key_prefix: str) -> dict[str, Any]:
+    """The default cache holds the abuse counters: log-in lock-out and sign-up limits (allauth), API
+    throttles and the objection form's limit.  Without ``SHENBAO_CACHE_URL`` it is each process's own
+    memory, which is right for one process only: with several app servers or workers every process
+    counts alone, so an attacker gets the limit once per process.  ``SHENBAO_CACHE_URL`` (``redis://``,
+    ``rediss://`` or ``unix://``) puts them in one Redis shared by all processes."""
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SHENBAO_CACHE_URL must be a redis://, rediss:// or unix:// address.")
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            # Several sites may share one Redis: each keeps its keys under its own prefix.
+            "KEY_PREFIX": key_prefix,
+            # A stuck Redis fails the request after a few seconds instead of holding the worker.
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        }
+    }
+
+
+CACHES = _caches(os.environ.get("SHENBAO_CACHE_URL", ""), os.environ.get("SHENBAO_CACHE_KEY_PREFIX", "shenbao"))
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    # Kept for the places that log a user in directly (a reviewer accepting an invitation).
+    # For Django's own callers (the test client's force_login); the site's log-ins go through allauth below.
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -222,7 +260,7 @@ ACCOUNT_SESSION_REMEMBER = True
 ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[申报 Shenbao] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"
-#: Counted in the default cache (the one the API throttles share): "amount/period/per", see allauth.
+#: Counted in the default cache (the one the API throttles share, see CACHES): "amount/period/per", see allauth.
 ACCOUNT_RATE_LIMITS = {
     # Five wrong passwords for one address in five minutes lock it for the rest of the five
     # minutes, the right password included; one IP may fail twenty times a minute over all addresses.
@@ -275,6 +313,9 @@ MEDIA_URL = "media/"
 SHENBAO_MAX_REQUEST_MB = int(os.environ.get("SHENBAO_MAX_REQUEST_MB", "2100"))
 #: Routes that take no files (forms, JSON) refuse a body above this; uploads have their own limits.
 SHENBAO_MAX_FORM_BODY_MB = int(os.environ.get("SHENBAO_MAX_FORM_BODY_MB", "4"))
+#: Guide import: an upload, or its text, above this many KB is read and extracted in the background
+#: (a django-tasks task) while the page shows its progress; smaller ones are imported in the request.
+SHENBAO_GUIDE_INLINE_MAX_KB = int(os.environ.get("SHENBAO_GUIDE_INLINE_MAX_KB", "200"))
 
 EMAIL_BACKEND = os.environ.get("SHENBAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SHENBAO_FROM_EMAIL", "noreply@shenbao.invalid")

@@ -36,6 +36,8 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.application.imported": _("The application was imported from a table by staff."),
     "shenbao.application.obligation_breached": _("Staff recorded that an undertaking of the call was breached."),
     "shenbao.guide.imported": _("A guide document was imported."),
+    "shenbao.guide.queued": _("A large guide document was queued to be read in the background."),
+    "shenbao.guide.failed": _("A guide document could not be read in the background."),
     "shenbao.guide.draft_edited": _("The draft extracted from a guide was edited."),
     "shenbao.guide.saved_as_call": _("The draft extracted from a guide was saved as a draft call."),
     "shenbao.review.assignment_restored": _("A removed assignment was given to the expert again."),
@@ -69,6 +71,50 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.project.milestone_added": _("A milestone was added to the project."),
     "shenbao.project.milestone_removed": _("A milestone was removed from the project."),
     "shenbao.project.milestone_done": _("A milestone of the project was marked done."),
+    # Added with the staff audit pages (issue 16): the remaining action codes the services write.
+    "shenbao.call.cloned": _("The call was created as a copy of another call, with its timeline shifted."),
+    "shenbao.call.clone_made": _("A copy of the call was made as a new draft call."),
+    "shenbao.call.late_token_issued": _("A late-submission extension was issued."),
+    "shenbao.organisation.officer_appointed": _("An institution officer was appointed."),
+    "shenbao.organisation.officer_revoked": _("An institution officer's appointment was revoked."),
+    "shenbao.application.created": _("The application was started."),
+    "shenbao.application.amended": _("The submitted application was amended."),
+    "shenbao.application.attached": _("A document was attached."),
+    "shenbao.application.attachment_removed": _("An attached document was removed."),
+    "shenbao.application.link_added": _("A share link for a large document was added."),
+    "shenbao.application.late_refused": _("A submission after the deadline was refused."),
+    "shenbao.application.partner_added": _("A partner was added."),
+    "shenbao.application.partner_removed": _("A partner was removed."),
+    "shenbao.application.team_invited": _("A team member was invited."),
+    "shenbao.application.team_accepted": _("A team member accepted the invitation."),
+    "shenbao.application.team_declined": _("A team member declined the invitation."),
+    "shenbao.application.exclusion_requested": _("The applicant asked that an expert not review the application."),
+    "shenbao.application.exclusion_withdrawn": _("The applicant withdrew a request to exclude an expert."),
+    "shenbao.application.reconsideration_requested": _("The applicant asked for a reconsideration."),
+    "shenbao.application.reconsideration_decided": _("The reconsideration was decided."),
+    "shenbao.review.reviewer_invited": _("An expert was invited to the reviewer pool."),
+    "shenbao.review.invitation_accepted": _("An expert accepted the invitation to review."),
+    "shenbao.review.invitation_declined": _("An expert declined the invitation to review."),
+    "shenbao.review.reviewer_removed": _("An expert was taken out of the reviewer pool."),
+    "shenbao.review.pool_member_changed": _("An expert's load limit, availability or collaborators changed."),
+    "shenbao.review.stage_opened": _("A review stage was opened."),
+    "shenbao.review.assigned": _("Reviewers were assigned."),
+    "shenbao.review.assigned_manually": _("A reviewer was assigned by hand."),
+    "shenbao.review.assignment_removed": _("An assignment was removed."),
+    "shenbao.review.assignment_withdrawn_for_conflict": _("An assignment was withdrawn for a conflict of interest."),
+    "shenbao.review.conflict_declared": _("A reviewer declared a conflict of interest."),
+    "shenbao.review.lock_changed": _("An assignment was locked or unlocked."),
+    "shenbao.review.submitted": _("A review was submitted."),
+    "shenbao.review.reminder_sent": _("A reminder to review was sent."),
+    "shenbao.review.shortlist_signed": _("The shortlist was signed off."),
+    "shenbao.review.stage_advanced": _("Applications advanced to the next stage."),
+    "shenbao.review.presentation_ordered": _("The order of the presentations was set."),
+    "shenbao.review.score_revealed": _("A score was revealed at the live judging."),
+    "shenbao.selection.run": _("A selection was run."),
+    "shenbao.results.published": _("The results were published."),
+    "shenbao.results.final": _("The results became final."),
+    "shenbao.results.objection_filed": _("An objection to the results was filed."),
+    "shenbao.results.objection_decided": _("An objection to the results was decided."),
 }
 
 
@@ -97,4 +143,38 @@ def log_action(
 def describe(entry: AuditEntry) -> str:
     """The entry as a sentence in the active language."""
     label = ACTION_LABELS.get(entry.action)
-    return str(label) if label is not None else entry.action
+    if label is not None:
+        return str(label)
+    lifecycle, state = _lifecycle_of(entry.action)
+    if lifecycle is not None:
+        return str(_("The status became “%(state)s”.")) % {"state": lifecycle.label(state)}
+    return entry.action
+
+
+def _lifecycle_of(action: str) -> tuple[Any, str]:
+    """The declared lifecycle whose entries are ``<prefix>.<state>`` and the state, for ``action``."""
+    from shenbao.core.lifecycle import REGISTRY
+
+    prefix, _dot, state = action.rpartition(".")
+    for lifecycle in REGISTRY.values():
+        if lifecycle.action_prefix == prefix and state in lifecycle.table:
+            return lifecycle, state
+    return None, ""
+
+
+def describe_change(entry: AuditEntry) -> str:
+    """ "Draft → Published" for an entry that records a change of state, "" otherwise."""
+    data = entry.data or {}
+    before, after = data.get("from"), data.get("to")
+    if not isinstance(before, str) or not isinstance(after, str):
+        return ""
+    from shenbao.core.lifecycle import REGISTRY
+
+    lifecycle, _state = _lifecycle_of(entry.action)
+    if lifecycle is None:  # e.g. "shenbao.call.status_changed": the lifecycle named like the model
+        lifecycle = REGISTRY.get(ContentType.objects.get_for_id(entry.content_type_id).model)
+    if lifecycle is None:
+        lifecycle = next((lc for lc in REGISTRY.values() if before in lc.table and after in lc.table), None)
+    if lifecycle is None:
+        return f"{before} → {after}"
+    return f"{lifecycle.label(before)} → {lifecycle.label(after)}"

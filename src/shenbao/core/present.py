@@ -86,7 +86,8 @@ def quota(qualifier: str, value: Any, minimum: Any = None, maximum: Any = None, 
 
 
 def duration(data: dict[str, Any] | None) -> str:
-    """A direction's duration definition as a phrase: "2 years", "at most 3 years", "generally 3 years"."""
+    """A direction's duration definition as a phrase: "2 years", "at most 3 years", "generally 3 years",
+    "about 3 years"."""
     if not data:
         return ""
     unit = data.get("unit", "years")
@@ -99,6 +100,7 @@ def duration(data: dict[str, Any] | None) -> str:
             "exact": _("generally %(n)s years") if principle else _("%(n)s years"),
             "at_most": _("in principle at most %(n)s years") if principle else _("at most %(n)s years"),
             "at_least": _("at least %(n)s years"),
+            "about": _("about %(n)s years"),
             "range": _("generally %(min)s–%(max)s years") if principle else _("%(min)s–%(max)s years"),
         }
     else:
@@ -106,6 +108,7 @@ def duration(data: dict[str, Any] | None) -> str:
             "exact": _("generally %(n)s months") if principle else _("%(n)s months"),
             "at_most": _("in principle at most %(n)s months") if principle else _("at most %(n)s months"),
             "at_least": _("at least %(n)s months"),
+            "about": _("about %(n)s months"),
             "range": _("generally %(min)s–%(max)s months") if principle else _("%(min)s–%(max)s months"),
         }
     return forms[qualifier] % {"n": value, "min": lo, "max": hi}

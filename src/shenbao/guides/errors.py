@@ -25,6 +25,21 @@ READ_ERRORS = {
 }
 
 
+#: Why a background import failed when it was not a read error.
+TASK_ERRORS = {
+    "internal": _("The importer failed on this document. The problem was logged: upload it again later, or paste its text."),
+}
+
+
+def import_failure_text(code: str, params: dict[str, object]) -> str:
+    """The sentence for a failed background import, in the active language."""
+    template = READ_ERRORS.get(code) or TASK_ERRORS.get(code) or TASK_ERRORS["internal"]
+    try:
+        return str(template) % params if params else str(template)
+    except (KeyError, TypeError, ValueError):
+        return str(TASK_ERRORS["internal"])
+
+
 class GuideUnreadable(DomainError):
     code = "guide_unreadable"
 

@@ -22,6 +22,17 @@ WARNINGS = {
     "invalid": _("The draft could not be made valid: %(problem)s"),
 }
 
+#: How far a background import is (``GuideImport.progress_step``).
+PROGRESS_STEPS = {
+    "queued": _("Waiting for its turn"),
+    "reading": _("Reading the file"),
+    "text": _("Preparing the text"),
+    "directions": _("Finding the directions"),
+    "facts": _("Reading totals, deadlines and requirements"),
+    "checking": _("Checking the draft"),
+    "done": _("Done"),
+}
+
 MEASURES = {
     "directions": _("Directions"),
     "projects": _("Projects"),

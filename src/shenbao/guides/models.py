@@ -14,6 +14,9 @@ class GuideImport(models.Model):
 
     ``extraction`` keeps what the importer produced; ``draft`` is what staff edit and save.
     Spans point into ``source_text`` (the document as uploaded, traditional characters kept).
+    A large document is queued: ``upload`` holds its bytes until the background task has read them,
+    ``progress`` (0–100) and ``progress_step`` say how far it is, ``error_code``/``error_params``
+    why it failed (a translated sentence is chosen by the code).
     """
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="guide_imports")
@@ -30,6 +33,11 @@ class GuideImport(models.Model):
     draft = models.JSONField(default=dict)
     reconciliation = models.JSONField(default=list)
     status = models.CharField(max_length=20, choices=GuideImportStatus.choices, default=GuideImportStatus.EXTRACTED)
+    upload = models.BinaryField(null=True, editable=False)
+    progress = models.PositiveSmallIntegerField(default=0)
+    progress_step = models.CharField(max_length=20, blank=True)
+    error_code = models.CharField(max_length=40, blank=True)
+    error_params = models.JSONField(default=dict, blank=True)
     call = models.ForeignKey("calls.Call", null=True, blank=True, on_delete=models.SET_NULL, related_name="guide_imports")
 
     class Meta:

@@ -1,13 +1,17 @@
-"""Writes of guide import: store an upload with its extraction, edit the draft, save it as a draft call."""
+"""Writes of guide import: store an upload with its extraction (at once, or queued in the background
+when it is large), edit the draft, save it as a draft call."""
 
 from __future__ import annotations
 
 import functools
+import logging
 from dataclasses import asdict
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.db import transaction
+from django_tasks.backends.immediate import ImmediateBackend
 
 from shenbao.accounts.permissions import user_is_administrator
 from shenbao.calls.definition.load import DefinitionInvalid, ReconciliationLine, parse_definition, parse_text, reconcile, to_data
@@ -22,8 +26,11 @@ from shenbao.guides.enums import GuideImportStatus
 from shenbao.guides.errors import CallCodeTaken, CallNoLongerDraft, DraftInvalid, GuideUnreadable, ProgramNotYours
 from shenbao.guides.models import GuideImport
 from shenbao.guides.parser.extract import Extraction, extract_guide
-from shenbao.guides.parser.reading import GuideReadError, read_document
+from shenbao.guides.parser.reading import GuideReadError, SourceDocument, read_document
+from shenbao.guides.tasks import extract_guide_import
 from shenbao.guides.transitions import GUIDE_IMPORT_LIFECYCLE
+
+logger = logging.getLogger(__name__)
 
 
 def reconciliation_rows(lines: list[ReconciliationLine]) -> list[dict[str, Any]]:
@@ -48,38 +55,167 @@ def _spans(extraction: Extraction) -> list[dict[str, Any]]:
     return out
 
 
-@transaction.atomic
-def import_guide(*, data: bytes, filename: str, actor: Any) -> GuideImport:
-    """Read and extract an uploaded guide and keep both; nothing of the call is created yet."""
+def _read(data: bytes, filename: str) -> SourceDocument:
     try:
         # In a child process with CPU, memory and time limits: a hostile PDF or .docx costs the child.
-        document = run_bounded(functools.partial(read_document, data, filename=filename))
+        return run_bounded(functools.partial(read_document, data, filename=filename))
     except Refused as exc:
         raise GuideUnreadable.from_read_error(GuideReadError("too_complex", "reading took too long", **exc.context)) from exc
     except GuideReadError as exc:
         raise GuideUnreadable.from_read_error(exc) from exc
+
+
+#: The fields an extraction fills.
+_EXTRACTED_FIELDS = (
+    "file_kind",
+    "encoding",
+    "traditional",
+    "source_text",
+    "extraction",
+    "spans",
+    "warnings",
+    "draft",
+    "reconciliation",
+)
+
+
+def _fill(guide: GuideImport, document: SourceDocument, extraction: Extraction) -> None:
+    guide.file_kind = document.kind
+    guide.encoding = document.encoding or ""
+    guide.traditional = extraction.text.traditional
+    guide.source_text = document.text
+    guide.extraction = extraction.data
+    guide.spans = _spans(extraction)
+    guide.warnings = [asdict(w) for w in extraction.warnings]
+    guide.draft = to_data(extraction.definition) if extraction.definition is not None else extraction.data
+    guide.reconciliation = reconciliation_rows(extraction.reconciliation)
+
+
+def _imported_data(guide: GuideImport) -> dict[str, Any]:
+    return {"file": guide.filename, "kind": guide.file_kind, "directions": len(guide.draft.get("directions", []))}
+
+
+@transaction.atomic
+def import_guide(*, data: bytes, filename: str, actor: Any) -> GuideImport:
+    """Read and extract an uploaded guide and keep both; nothing of the call is created yet."""
+    return _store(_read(data, filename), filename=filename, actor=actor)
+
+
+def _store(document: SourceDocument, *, filename: str, actor: Any) -> GuideImport:
     extraction = extract_guide(document.text)
-    draft = to_data(extraction.definition) if extraction.definition is not None else extraction.data
+    guide = GuideImport(uploaded_by=actor, filename=filename[:255])
+    _fill(guide, document, extraction)
+    guide.save()
+    log_action(action="shenbao.guide.imported", obj=guide, actor=actor, data=_imported_data(guide))
+    return guide
+
+
+def inline_limit_bytes() -> int:
+    """Uploads, and texts, above this many bytes are read in the background (setting SHENBAO_GUIDE_INLINE_MAX_KB)."""
+    return int(settings.SHENBAO_GUIDE_INLINE_MAX_KB) * 1024
+
+
+@transaction.atomic
+def start_guide_import(*, data: bytes, filename: str, actor: Any) -> GuideImport:
+    """Import a guide at once when it is small; queue a large one (file or text above the setting)
+    for the background task, which reads it (if not read yet) and extracts it with progress."""
+    limit = inline_limit_bytes()
+    if len(data) > limit:
+        return _queue(filename=filename, actor=actor, data=data, document=None)
+    document = _read(data, filename)
+    if len(document.text.encode("utf-8")) > limit:
+        return _queue(filename=filename, actor=actor, data=None, document=document)
+    return _store(document, filename=filename, actor=actor)
+
+
+def _queue(*, filename: str, actor: Any, data: bytes | None, document: SourceDocument | None) -> GuideImport:
     guide = GuideImport.objects.create(
         uploaded_by=actor,
         filename=filename[:255],
-        file_kind=document.kind,
-        encoding=document.encoding or "",
-        traditional=extraction.text.traditional,
-        source_text=document.text,
-        extraction=extraction.data,
-        spans=_spans(extraction),
-        warnings=[asdict(w) for w in extraction.warnings],
-        draft=draft,
-        reconciliation=reconciliation_rows(extraction.reconciliation),
+        status=GuideImportStatus.QUEUED,
+        file_kind=document.kind if document else "",
+        encoding=(document.encoding or "") if document else "",
+        source_text=document.text if document else "",
+        upload=data,
+        progress_step="queued",
     )
     log_action(
-        action="shenbao.guide.imported",
+        action="shenbao.guide.queued",
         obj=guide,
         actor=actor,
-        data={"file": guide.filename, "kind": guide.file_kind, "directions": len(draft.get("directions", []))},
+        data={"file": guide.filename, "bytes": len(data) if data is not None else len(guide.source_text.encode("utf-8"))},
     )
+
+    def enqueue() -> None:
+        extract_guide_import.enqueue(guide_id=guide.pk)
+
+    # The database queue stores the task in this transaction; a backend that runs it at once must
+    # wait for the commit, or the task would not see the import.
+    if isinstance(extract_guide_import.get_backend(), ImmediateBackend):
+        transaction.on_commit(enqueue)
+    else:
+        enqueue()
     return guide
+
+
+def run_queued_guide_import(*, guide_id: int) -> None:
+    """The background task's work: read (when only the bytes are kept) and extract a queued import,
+    reporting progress as it goes; it ends extracted, or failed with a code for a translated sentence.
+    Not one transaction: progress is committed as it is reported, so the page polling it sees it."""
+    guide = GuideImport.objects.filter(pk=guide_id, status=GuideImportStatus.QUEUED).first()
+    if guide is None:
+        return  # already done (a task run twice), or gone
+
+    def report(step: str, fraction: float) -> None:
+        GuideImport.objects.filter(pk=guide_id).update(progress=min(99, round(fraction * 100)), progress_step=step)
+
+    try:
+        if guide.upload is not None:
+            report("reading", 0)
+            document = _read(bytes(guide.upload), guide.filename)
+        else:
+            document = SourceDocument(text=guide.source_text, kind=guide.file_kind, encoding=guide.encoding or None)
+        extraction = extract_guide(document.text, progress=report)
+    except GuideUnreadable as exc:
+        _fail(guide_id, exc.code, exc.params)
+        return
+    except Exception:
+        logger.exception("guide import %s: extraction failed", guide_id)
+        _fail(guide_id, "internal", {})
+        return
+    with transaction.atomic():
+        guide = GuideImport.objects.select_for_update().get(pk=guide_id)
+        if guide.status != GuideImportStatus.QUEUED:
+            return
+        _fill(guide, document, extraction)
+        guide.upload = None
+        guide.progress, guide.progress_step = 100, "done"
+        transition(
+            guide,
+            GUIDE_IMPORT_LIFECYCLE,
+            GuideImportStatus.EXTRACTED,
+            actor=None,
+            data=_imported_data(guide),
+            also_update=(*_EXTRACTED_FIELDS, "upload", "progress", "progress_step"),
+            action="shenbao.guide.imported",
+        )
+
+
+def _fail(guide_id: int, code: str, params: dict[str, Any]) -> None:
+    with transaction.atomic():
+        guide = GuideImport.objects.select_for_update().get(pk=guide_id)
+        if guide.status != GuideImportStatus.QUEUED:
+            return
+        guide.error_code, guide.error_params = code, params
+        guide.upload = None
+        transition(
+            guide,
+            GUIDE_IMPORT_LIFECYCLE,
+            GuideImportStatus.FAILED,
+            actor=None,
+            data={"error": code},
+            also_update=("error_code", "error_params", "upload"),
+        )
 
 
 def draft_yaml(guide: GuideImport) -> str:
@@ -93,13 +229,41 @@ def update_guide_draft(*, guide: GuideImport, text: str, actor: Any) -> GuideImp
         definition = parse_text(text, source="draft")
     except DefinitionInvalid as exc:
         raise DraftInvalid(exc.errors) from exc
+    return _save_draft(guide, definition, actor, via="yaml")
+
+
+def _with_directions(draft: dict[str, Any], directions: list[dict[str, Any]]) -> dict[str, Any]:
+    return {**draft, "directions": directions}
+
+
+def draft_reconciliation(guide: GuideImport, directions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The reconciliation the draft would have with these directions (nothing is saved);
+    DraftInvalid when they do not make a valid definition."""
+    try:
+        definition = parse_definition(_with_directions(guide.draft, directions))
+    except DefinitionInvalid as exc:
+        raise DraftInvalid(exc.errors) from exc
+    return reconciliation_rows(reconcile(definition))
+
+
+@transaction.atomic
+def update_guide_directions(*, guide: GuideImport, directions: list[dict[str, Any]], actor: Any) -> GuideImport:
+    """Replace the draft's directions with those edited in the review form; the whole draft must stay valid."""
+    try:
+        definition = parse_definition(_with_directions(guide.draft, directions))
+    except DefinitionInvalid as exc:
+        raise DraftInvalid(exc.errors) from exc
+    return _save_draft(guide, definition, actor, via="form")
+
+
+def _save_draft(guide: GuideImport, definition: Any, actor: Any, *, via: str) -> GuideImport:
     draft = to_data(definition)
     if draft == guide.draft:
         return guide
     guide.draft = draft
     guide.reconciliation = reconciliation_rows(reconcile(definition))
     guide.save(update_fields=["draft", "reconciliation", "updated_at"])
-    log_action(action="shenbao.guide.draft_edited", obj=guide, actor=actor, data={"call": definition.call.code})
+    log_action(action="shenbao.guide.draft_edited", obj=guide, actor=actor, data={"call": definition.call.code, "via": via})
     return guide
 
 

@@ -1,11 +1,11 @@
-"""``notify``: queue a message, rendered later in the recipient's language.
+"""``notify``: store a mail in the outbox, rendered in the recipient's language, and queue it.
 
-The message goes through the task queue (django-tasks; the database backend in production, whose
-worker is ``manage.py db_worker``) so that a slow mail server never holds up a request such as a
-submission in the deadline rush.  With the database queue the task row is written in the caller's
-transaction: it commits with the change it announces, or rolls back with it.  A backend that runs
-tasks at once (tests, scripts) is called only after the commit, so nothing is sent for a change
-that did not happen.  The context is plain data (it is stored with the task).
+The mail is rendered and stored in the caller's transaction, so it exists exactly when the
+change it announces does; the sending goes through the task queue (django-tasks; the database
+backend in production, whose worker is ``manage.py db_worker``) so that a slow mail server never
+holds up a request such as a submission in the deadline rush.  With the database queue the task
+row is written in the same transaction; a backend that runs tasks at once (tests, scripts) is
+called only after the commit.  When staff hold a call's mail, its new mails wait as held.
 """
 
 from __future__ import annotations
@@ -13,21 +13,65 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django_tasks.backends.immediate import ImmediateBackend
+from django.db import models, transaction
 
-from shenbao.notifications.tasks import send_notification
+from shenbao.notifications.enums import MessageState
+from shenbao.notifications.models import MailHold, Message
+from shenbao.notifications.rendering import absolute, render
 
 
-def notify(*, to: str, language: str, template: str, context: dict[str, Any]) -> None:
-    """Queue ``notifications/<template>_subject.txt`` and ``_body.txt`` to ``to``, in ``language``."""
-    payload = json.loads(json.dumps(context, cls=DjangoJSONEncoder))
+def notify(
+    *,
+    to: str,
+    language: str,
+    template: str,
+    context: dict[str, Any],
+    call: Any = None,
+    related: models.Model | None = None,
+    link: str | None = None,
+) -> Message:
+    """Store ``notifications/<template>_subject.txt`` and ``_body.txt`` to ``to`` in ``language``
+    and queue it.  ``call`` (a call or its code) files the mail under that call's outbox;
+    ``related`` is the object it is about; ``link`` (a path) becomes ``{{ link }}``, absolute."""
+    call_code = getattr(call, "code", call) or ""
+    # Plain data, as the mail was always rendered from (dates as ISO text, as the filters expect).
+    context = json.loads(json.dumps(context, cls=DjangoJSONEncoder))
+    if link is not None:
+        context = {**context, "link": link}
+    if isinstance(context.get("link"), str) and context["link"]:
+        context = {**context, "link": absolute(context["link"])}  # a path from the caller gets the site's address
+    subject, body = render(template, language, context)
+    held = bool(call_code) and MailHold.objects.filter(call_code=call_code).exists()
+    message = Message.objects.create(
+        to=to,
+        language=language,
+        template=template,
+        subject=subject[:300],
+        body=body,
+        call_code=call_code,
+        content_type=ContentType.objects.get_for_model(related) if related is not None else None,
+        object_id=str(related.pk) if related is not None else "",
+        state=MessageState.HELD if held else MessageState.QUEUED,
+    )
+    if not held:
+        enqueue_send(message)
+    return message
+
+
+def enqueue_send(message: Message, *, run_after: Any = None) -> None:
+    """Queue the sending of a stored message (after the commit when tasks run at once)."""
+    from django_tasks.backends.immediate import ImmediateBackend
+
+    from shenbao.notifications.tasks import send_message
 
     def enqueue() -> None:
-        send_notification.enqueue(to=to, language=language, template=template, context=payload)
+        task = send_message.using(run_after=run_after) if run_after is not None else send_message
+        task.enqueue(message_id=message.pk)
 
-    if isinstance(send_notification.get_backend(), ImmediateBackend):
-        transaction.on_commit(enqueue)
+    if isinstance(send_message.get_backend(), ImmediateBackend):
+        if run_after is None:
+            transaction.on_commit(enqueue)
     else:
         enqueue()

@@ -73,6 +73,7 @@ class Milestone(models.Model):
     done_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("done by")
     )
+    reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("milestone")

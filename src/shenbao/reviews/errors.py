@@ -61,3 +61,10 @@ class ScoresInvalid(DomainError):
 
 class StageNotReady(DomainError):
     code = "stage_not_ready"
+
+
+class ReviewerHasAssignments(DomainError):
+    code = "reviewer_has_assignments"
+
+    def __init__(self) -> None:
+        super().__init__(_("This expert has assignments in the call and stays in the pool; mark them unavailable instead."))

@@ -10,32 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from allauth.mfa.models import Authenticator
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from shenbao.accounts.permissions import user_is_administrator, user_opens_admin_site
-from shenbao.calls.enums import ProgramRoleKind
-from shenbao.calls.models import ProgramRole
+from shenbao.calls.queries.two_factor import lacks_required_two_factor, two_factor_required
 
 #: Views under these modules, and every admin page, are staff pages.
 STAFF_VIEW_MODULES = ("shenbao.web.staff",)
-
-
-def needs_two_factor(user: Any) -> bool:
-    """Whether the setting asks this user for TOTP: administrators and program officers."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user_is_administrator(user) or user_opens_admin_site(user):
-        return True
-    return bool(ProgramRole.objects.filter(user=user, role=ProgramRoleKind.PROGRAM_OFFICER).exists())
-
-
-def has_two_factor(user: Any) -> bool:
-    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 def is_staff_page(request: HttpRequest, view_func: Callable[..., Any]) -> bool:
@@ -53,11 +36,9 @@ class StaffTwoFactorMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        if not getattr(settings, "SHENBAO_REQUIRE_MFA_FOR_STAFF", False):
+        if not two_factor_required() or not is_staff_page(request, view_func):
             return None
-        if not is_staff_page(request, view_func) or not needs_two_factor(request.user):
-            return None
-        if has_two_factor(request.user):
+        if not lacks_required_two_factor(request.user):
             return None
         messages.warning(request, _("Staff pages need two-factor log-in: set up an authenticator app first."))
         return redirect("mfa_activate_totp")

@@ -13,11 +13,14 @@ from shenbao.web.public import views as public
 from shenbao.web.reviewer import views as reviewer
 from shenbao.web.staff import awards as staff_awards
 from shenbao.web.staff import bilateral as staff_bilateral
+from shenbao.web.staff import call_admin as staff_call_admin
 from shenbao.web.staff import call_editor as staff_call_editor
 from shenbao.web.staff import exports as staff_exports
 from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import imports as staff_imports
 from shenbao.web.staff import obligations as staff_obligations
+from shenbao.web.staff import outbox as staff_outbox
+from shenbao.web.staff import people as staff_people
 from shenbao.web.staff import reviews as staff_reviews
 from shenbao.web.staff import statistics as staff_statistics
 from shenbao.web.staff import views as staff
@@ -92,6 +95,9 @@ urlpatterns = [
     path("staff/guides/upload/", staff_guides.guide_upload, name="guide_upload"),
     path("staff/guides/<int:pk>/", staff_guides.guide_detail, name="guide_detail"),
     path("staff/guides/<int:pk>/draft/", staff_guides.guide_edit, name="guide_edit"),
+    path("staff/guides/<int:pk>/progress/", staff_guides.guide_progress, name="guide_progress"),
+    path("staff/guides/<int:pk>/directions/", staff_guides.guide_directions, name="guide_directions"),
+    path("staff/guides/<int:pk>/directions/preview/", staff_guides.guide_directions_preview, name="guide_directions_preview"),
     path("staff/guides/<int:pk>/save-call/", staff_guides.guide_save_call, name="guide_save_call"),
     path("staff/calls/<slug:code>/formal-check/", staff.formal_check, name="formal_check"),
     path("staff/calls/<slug:code>/formal-check/decide/", staff.formal_check_decide, name="formal_check_decide"),
@@ -101,6 +107,9 @@ urlpatterns = [
     path("staff/calls/<slug:code>/results/act/", staff_awards.results_action, name="results_action"),
     path("staff/calls/<slug:code>/statistics/", staff_statistics.call_dashboard, name="call_statistics"),
     path("staff/calls/<slug:code>/agreements/", agreements.call_agreements, name="call_agreements"),
+    path("staff/calls/<slug:code>/outbox/", staff_outbox.call_outbox, name="call_outbox"),
+    path("staff/calls/<slug:code>/outbox/act/", staff_outbox.call_outbox_action, name="call_outbox_action"),
+    path("staff/calls/<slug:code>/outbox/<int:pk>/", staff_outbox.call_outbox_message, name="call_outbox_message"),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
     path("staff/calls/<slug:code>/projects/", projects.call_projects, name="call_projects"),
     path("projects/<int:pk>/", projects.project_detail, name="project"),
@@ -139,4 +148,23 @@ urlpatterns = [
     path("staff/calls/<slug:code>/editor/<slug:section>/new/", staff_call_editor.editor_item_new, name="call_editor_item_new"),
     path("staff/calls/<slug:code>/editor/<slug:section>/move/", staff_call_editor.editor_move, name="call_editor_move"),
     path("staff/calls/<slug:code>/editor/<slug:section>/<int:index>/", staff_call_editor.editor_item, name="call_editor_item"),
+    # The program office's workspace (issue 16): status changes, cloning, people and roles, the audit log.
+    path("staff/calls/<slug:code>/manage/", staff_call_admin.call_manage, name="call_manage"),
+    path("staff/calls/<slug:code>/status/", staff_call_admin.call_transition, name="call_transition"),
+    path("staff/calls/<slug:code>/clone/", staff_call_admin.call_clone, name="call_clone"),
+    path("staff/calls/<slug:code>/revise/", staff_call_admin.call_revision, name="call_revision"),
+    path("staff/calls/<slug:code>/audit/", staff_call_admin.call_audit, name="call_audit"),
+    path("staff/applications/<int:pk>/audit/", staff_call_admin.application_audit, name="application_audit"),
+    path("staff/calls/<slug:code>/people/", staff_people.call_people, name="call_people"),
+    path("staff/calls/<slug:code>/people/roles/", staff_people.role_invite, name="role_invite"),
+    path("staff/calls/<slug:code>/people/roles/<int:role_pk>/revoke/", staff_people.role_revoke, name="role_revoke"),
+    path("staff/calls/<slug:code>/people/pool/", staff_people.pool_invite_here, name="people_pool_invite"),
+    path("staff/calls/<slug:code>/people/pool/<int:member_pk>/remove/", staff_people.pool_remove, name="pool_remove"),
+    path("staff/organisations/", staff_people.organisation_list, name="organisation_list"),
+    path("staff/organisations/<int:pk>/", staff_people.organisation_officers, name="organisation_officers"),
+    path(
+        "staff/organisations/<int:pk>/officers/<int:membership_pk>/revoke/",
+        staff_people.officer_revoke,
+        name="officer_revoke",
+    ),
 ]

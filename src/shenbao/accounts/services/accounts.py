@@ -171,3 +171,15 @@ def update_profile(
         person.save()
         log_action(action="shenbao.user.profile_updated", obj=user, actor=user, data={"fields": sorted(changed)})
     return person
+
+
+def user_for_invitation(*, email: str, name: str, actor: Any = None) -> tuple[User, bool]:
+    """The account of ``email``, opened (without a password) when there is none; and whether it is new.
+
+    An invitation's mail reaches the address, which confirms it; the new account sets its password
+    through the password-reset link the mail gives."""
+    address = email.strip().lower()
+    user = User.objects.filter(email__iexact=address).first()
+    if user is not None:
+        return user, False
+    return register_user(email=address, password=None, name=name.strip() or address, actor=actor), True

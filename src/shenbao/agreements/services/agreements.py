@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.files import File
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from shenbao.accounts.models import User
@@ -106,6 +107,9 @@ def open_agreements(*, call: Call, actor: User | None, now: dt.datetime | None =
             to=applicant.email,
             language=applicant.language,
             template="agreement_opened",
+            call=call,
+            related=agreement,
+            link=reverse("web:agreement", args=[agreement.pk]),
             context={
                 "call_title": call.title,
                 "title": agreement.award.application.title,

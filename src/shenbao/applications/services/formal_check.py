@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
@@ -11,6 +12,7 @@ from shenbao.applications.models import Application, FormalCheckDecision
 from shenbao.applications.services.state import change_application_state
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.errors import DomainError
+from shenbao.notifications.mail import notify
 
 _TARGET = {
     FormalCheckOutcome.PASS: ApplicationState.CHECK_PASSED,
@@ -28,7 +30,7 @@ def decide_formal_check(*, applications: list[Application], outcome: str, reason
     decisions = []
     locked = list(
         Application.objects.select_for_update(of=("self",))
-        .select_related("call")
+        .select_related("call", "applicant")
         .filter(pk__in=[a.pk for a in applications])
         .order_by("pk")
     )
@@ -60,6 +62,21 @@ def decide_formal_check(*, applications: list[Application], outcome: str, reason
             FormalCheckDecision.objects.create(
                 application=application, outcome=outcome, reason=reason, decided_by=actor, revision=application.revision
             )
+        )
+        notify(
+            to=application.applicant.email,
+            language=application.applicant.language,
+            template="formal_check",
+            context={
+                "call_title": application.call.title,
+                "title": application.title,
+                "number": application.receipt_number,
+                "outcome": str(outcome),
+                "reason": reason.strip(),
+            },
+            call=application.call,
+            related=application,
+            link=reverse("web:application", args=[application.pk]),
         )
     return decisions
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from shenbao.accounts.models import User
@@ -213,6 +214,9 @@ def _submit(pk: int, actor: User, key: str, now: dt.datetime, own_only: bool) ->
         to=locked.applicant.email,
         language=locked.applicant.language,
         template="receipt",
+        call=locked.call,
+        related=locked,
+        link=reverse("web:application", args=[locked.pk]),
         context={
             "call_title": locked.call.title,
             "number": locked.receipt_number,

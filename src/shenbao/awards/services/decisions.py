@@ -7,6 +7,7 @@ from typing import IO
 
 from django.core.files import File
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +128,9 @@ def publish_results(*, call: Call, actor: User, now: dt.datetime | None = None, 
             to=application.applicant.email,
             language=application.applicant.language,
             template="decision",
+            call=call,
+            related=application,
+            link=reverse("web:application", args=[application.pk]),
             context={
                 "call_title": call.title,
                 "title": application.title,

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,7 @@ from shenbao.calls.models import ReviewStage
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
+from shenbao.notifications.mail import notify
 from shenbao.reviews.enums import EntryStatus
 from shenbao.reviews.models import StageEntry
 from shenbao.reviews.transitions import ENTRY_LIFECYCLE
@@ -95,6 +97,22 @@ def decide_reconsideration(*, request: Reconsideration, upheld: bool, outcome: s
     )
     if upheld:
         _carry_out(locked, actor)
+    application = locked.application
+    notify(
+        to=application.applicant.email,
+        language=application.applicant.language,
+        template="reconsideration_decided",
+        context={
+            "call_title": application.call.title,
+            "title": application.title,
+            "number": application.receipt_number,
+            "upheld": upheld,
+            "outcome": locked.outcome,
+        },
+        call=application.call,
+        related=application,
+        link=reverse("web:application", args=[application.pk]),
+    )
     return locked
 
 

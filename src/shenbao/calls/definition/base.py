@@ -139,8 +139,16 @@ class Quantity(Strict):
         return self.value
 
 
+#: Currencies an amount may be stated in: yuan, and those of the foreign, Hong Kong, Macao and
+#: Taiwan notices staff import (US dollars, euros, pounds, HK dollars, patacas, New Taiwan dollars).
+CURRENCIES = ("CNY", "USD", "EUR", "GBP", "HKD", "MOP", "TWD")
+
+
 class Money(Strict):
-    """An amount of money in yuan (元), written as ``amount`` or ``amount_wan`` (万元)."""
+    """An amount of money in yuan (元), written as ``amount`` or ``amount_wan`` (万元).
+
+    In another ``currency`` the same fields count that currency's units (``amount_wan``: 10,000 of them).
+    """
 
     amount: int | None = Field(default=None, ge=0, le=MAX_YUAN, description="yuan")
     amount_wan: float | None = Field(default=None, ge=0, le=MAX_YUAN / 10_000, description="10,000 yuan")
@@ -155,7 +163,7 @@ class Money(Strict):
             raise PydanticCustomError(
                 "money_qualifier", "an amount is exact, at most, at least or about", {"qualifier": self.qualifier.value}
             )
-        if self.currency not in ("CNY", "USD", "EUR"):
+        if self.currency not in CURRENCIES:
             raise PydanticCustomError("currency_unknown", "unknown currency", {"value": self.currency})
         return self
 

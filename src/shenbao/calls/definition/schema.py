@@ -187,10 +187,14 @@ class Budget(Strict):
 
 
 class Duration(Strict):
-    """Project duration in years or months, with a qualifier (2年, 不超过3年, 一般为3年, 2~3年)."""
+    """Project duration in years or months, with a qualifier (2年, 不超过3年, 一般为3年, 2~3年, 约3年).
+
+    "about" (约3年, 3年左右) states a typical length, not a bound: it sets neither
+    ``min_months`` nor ``max_months``.
+    """
 
     unit: Literal["years", "months"] = "years"
-    qualifier: Literal["exact", "at_most", "at_least", "range"] = "exact"
+    qualifier: Literal["exact", "at_most", "at_least", "about", "range"] = "exact"
     value: float | None = Field(default=None, gt=0)
     min: float | None = Field(default=None, gt=0)
     max: float | None = Field(default=None, gt=0)

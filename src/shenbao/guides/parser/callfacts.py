@@ -6,7 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from shenbao.guides.parser.dates import find_date_items, find_dates, find_months, iso_local
+from shenbao.guides.parser.dates import find_date_items, find_months, iso_local
+from shenbao.guides.parser.deadlines import ROLE_LABELS, find_deadlines, primary
 from shenbao.guides.parser.model import Collector, Line, tidy
 from shenbao.guides.parser.numbering import read_marker
 
@@ -28,25 +29,24 @@ _WINDOW_KINDS = (
 
 def timeline(text: str, year: int | None, col: Collector) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
-    deadline_found = False
-    for m in _DEADLINE.finditer(text):
-        sentence_start = max(text.rfind("。", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
-        sentence_end = min([p for p in (text.find("。", m.end()), text.find("\n", m.end())) if p >= 0] or [len(text)])
-        sentence = text[sentence_start:sentence_end]
-        dates = find_dates(sentence, default_year=year, base=sentence_start)
-        if not dates:
-            continue
-        found = dates[-1]
-        item = {"kind": "deadline", "at": iso_local(found), "label": {"zh-hans": "申报截止", "en": "Deadline"}}
-        if found.time is None:
+    found = find_deadlines(text, fallback_year=year)
+    main = primary(found)
+    ordered = ([main] if main else []) + [d for d in found if d is not main]
+    seen: set[tuple[str, str]] = set()
+    for deadline in ordered:
+        if (deadline.iso, deadline.role) in seen:
+            continue  # the same deadline stated twice
+        seen.add((deadline.iso, deadline.role))
+        zh, en = ROLE_LABELS[deadline.role]
+        item: dict[str, Any] = {"kind": "deadline", "at": deadline.iso, "label": {"zh-hans": zh, "en": en}}
+        if deadline.time is None:
             item["precision"] = "day"
         items.append(item)
-        note = "year inferred" if found.year_inferred else ""
-        col.span(f"timeline.{len(items) - 1}", found.start, found.end, 0.6 if found.year_inferred else 0.9, note)
-        if found.year_inferred:
-            col.warn("year_inferred", date=found.date.isoformat())
-        deadline_found = True
-        break
+        note = "year inferred" if deadline.year_guessed else ""
+        col.span(f"timeline.{len(items) - 1}", deadline.start, deadline.end, 0.6 if deadline.year_guessed else 0.9, note)
+        if deadline.year_guessed:
+            col.warn("year_inferred", date=deadline.date.isoformat())
+    deadline_found = bool(items)
     for line_start, line in _lines_with_offsets(text):
         for first, second in find_date_items(line, default_year=year):
             if second is None or any(_DEADLINE.search(line[max(0, first.start - 20) : second.end + 4]) for _ in [0]):
@@ -60,10 +60,11 @@ def timeline(text: str, year: int | None, col: Collector) -> list[dict[str, Any]
                 item = {"kind": "opens", "at": iso_local(first)}
                 if not deadline_found:
                     # "申报时间为5月6日9:00至6月28日17:00": the window's end is the deadline.
-                    deadline = {"kind": "deadline", "at": iso_local(second), "label": {"zh-hans": "申报截止", "en": "Deadline"}}
+                    label_text = {"zh-hans": "申报截止", "en": "Deadline"}
+                    window_end: dict[str, Any] = {"kind": "deadline", "at": iso_local(second), "label": label_text}
                     if second.time is None:
-                        deadline["precision"] = "day"
-                    items.insert(0, deadline)
+                        window_end["precision"] = "day"
+                    items.insert(0, window_end)
                     col.span(f"timeline.{len(items)}", line_start + second.start, line_start + second.end, 0.75)
                     if second.year_inferred:
                         col.warn("year_inferred", date=second.date.isoformat())
@@ -141,7 +142,7 @@ def contacts(text: str, funder: str, col: Collector) -> list[dict[str, Any]]:
     contacts: list[dict[str, Any]] = []
     for m in _EMAIL.finditer(text):
         email = m.group(0).rstrip(".")
-        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_start = text.rfind("\n", max(0, m.start() - 40), m.start()) + 1  # only the 40 characters before count
         before = text[max(line_start, m.start() - 40) : m.start()]
         if "*" in text[max(0, m.start() - 4) : m.start() + 1] or _PERSONAL.search(before):
             continue  # a person's address (masked, or next to their name) is not stored

@@ -17,7 +17,7 @@ from shenbao.guides.parser.numbers import find_duration, parse_duration, parse_m
 from shenbao.guides.parser.places import countries_in, group_in
 from shenbao.guides.parser.requirements import Mapped, map_requirement
 
-_TOP_STYLES = ("chapter", "cn_comma")
+_TOP_STYLES = ("chapter", "cn_formal", "cn_comma")
 _SECTION_WORDS = re.compile(r"方向|课题|榜单|赛项|专题|任务|类别|奖项|领域")
 _LABEL = re.compile(
     r"^(?P<label>合作协议|外交承诺|领域方向|研究方向|研究内容|支持内容|拟支持项目数|支持项目数|拟资助项目数|拟立项项目数|拟支持数量|资助数量|"
@@ -281,6 +281,7 @@ def read_direction(
         for d in details:
             for piece in host_lines:
                 d["text"] = d["text"].replace(piece, "")
+    _values_in_prose(data, plain, p, col)
     if fields:
         data["fields"] = [f for f, _, _ in fields]
         for i, (_, s, e) in enumerate(fields):
@@ -301,6 +302,33 @@ def read_direction(
             col.span(f"{p}.duration", start + got[1], start + got[2], 0.8)
     _partner(data, title, texts, p, head, col)
     return data, items
+
+
+_FUNDING = re.compile(r"资助|支持|经费|强度|额度|预算")
+_PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|已投入|已安排")
+
+
+def _values_in_prose(data: dict[str, Any], plain: list[Line], p: str, col: Collector) -> None:
+    """Amounts and durations stated in the direction's own sentences rather than on labelled lines
+    ("本方向拟支持不超过3项，每项资助不超过50万元，实施周期为2年。")."""
+    for line in plain:
+        if "duration" not in data and (got := find_duration(line.text)):
+            data["duration"] = got[0]
+            col.span(f"{p}.duration", line.start + got[1], line.start + got[2], 0.75)
+        offset = 0
+        for clause in re.split(r"(?<=[，。；;])", line.text):
+            start, offset = line.start + offset, offset + len(clause)
+            if not _FUNDING.search(clause) or _PAST.search(clause) or (money := parse_money(clause)) is None:
+                continue
+            budget = data.setdefault("budget", {})
+            key = "per_project" if money.pop("per_project", False) else "total"
+            if key == "total" and not re.search(r"经费|预算|总额", clause):
+                continue  # "支持3个团队各50万元" is not clearly the direction's total
+            if key not in budget:
+                budget[key] = money
+                col.span(f"{p}.budget.{key}", start, start + len(clause), 0.75)
+        if data.get("budget") == {}:
+            del data["budget"]
 
 
 def _read_quota(data: dict[str, Any], value: str, start: int, end: int, p: str, col: Collector) -> None:
@@ -327,6 +355,11 @@ def _read_budget(data: dict[str, Any], value: str, start: int, end: int, p: str,
     key = "per_project" if per_project else "total"
     budget[key] = money
     col.span(f"{p}.budget.{key}", start, end, 0.95)
+    # "2000万元（每个项目不超过500万元）": the direction's total, then the amount for one project.
+    note = re.search(r"[（(]([^）)]+)[）)]", value)
+    if key == "total" and note and (inner := parse_money(note.group(1))) and inner.pop("per_project", False):
+        budget["per_project"] = inner
+        col.span(f"{p}.budget.per_project", start + note.start(), start + note.end(), 0.9)
 
 
 def _partner(data: dict[str, Any], title: str, texts: list[str], p: str, head: Line, col: Collector) -> None:

@@ -10,8 +10,12 @@ A part the schema refuses is dropped with a warning, so a draft always comes out
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
+import json
 import re
+from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,10 +25,21 @@ from shenbao.guides.parser.callfacts import call_fields, review_criteria, timeli
 from shenbao.guides.parser.callfacts import contacts as call_contacts
 from shenbao.guides.parser.dates import find_dates
 from shenbao.guides.parser.directions import find_blocks, read_direction
+from shenbao.guides.parser.english import mostly_latin, read_english
+from shenbao.guides.parser.loose import find_loose
 from shenbao.guides.parser.model import Collector, Line, Span, Warning, tidy
 from shenbao.guides.parser.normalise import NormalisedText, normalise
 from shenbao.guides.parser.numbering import read_marker
-from shenbao.guides.parser.numbers import NUM, find_duration, parse_money, parse_quota, to_number
+from shenbao.guides.parser.numbers import (
+    NUM,
+    PER_PROJECT,
+    all_durations,
+    find_duration,
+    parse_duration,
+    parse_money,
+    parse_quota,
+    to_number,
+)
 from shenbao.guides.parser.requirements import Mapped, map_requirement
 
 
@@ -42,28 +57,87 @@ class Extraction:
         return [s for s in self.spans if s.path == path or s.path.startswith(path + ".")]
 
 
+# A stated number of directions: "设立5个方向", "36个重大项目指南", "4个重点方向", "五大方向", "12条指南方向",
+# "6个科技范畴", "五个类别的赛道", "分A、B两类" / "两大类".
+_DIRECTION_NOUN = (
+    r"(?:指南|支持|重点|研究|申报|技术|科技|优先|主攻)?(?:方向|领域|范畴)|(?:重大|重点)?项目指南|(?:技术研究|研究|招标)?课题"
+    r"|(?:招标)?选题|重点任务|任务|赛项|赛道|专项赛|榜单|类目|专题"
+)
 _DIRECTION_COUNT = re.compile(
     rf"(?:设立|设置|共设|共发布|发布|设有|共计|共)\s*({NUM})\s*(?:个|项|大)?\s*(?:技术研究课题|研究课题|(?:指南|支持|重点|研究|申报)?方向|课题|赛项|专项赛|榜单|类目)"
     rf"|({NUM})\s*(?:大|项|个)\s*(?:榜单|类目)"
 )
+_DIRECTION_COUNT_MORE = re.compile(
+    rf"(?P<n>{NUM})\s*(?:(?:个|条|项|大)\s*(?:类别的|类)?\s*(?P<noun>{_DIRECTION_NOUN})|(?P<kind>大类|类(?=任务|方向|平台|赛道|项目|课题|奖项|榜单)))"
+    rf"|(?:分(?:为|成)?|设置|设立)[^，。；：]{{2,60}}?(?:等)?(?P<split>{NUM})\s*(?:大)?类"
+    rf"|(?:共(?:发布|设置|设立|有)?|发布|设置|设立)(?:{_DIRECTION_NOUN})\s*(?:共|共计)?\s*(?P<after>{NUM})\s*(?:个|条|项)"
+)
+# Words before a count that make it a cap or a choice, not the call's total ("每个单位限报2个方向").
+_NOT_A_TOTAL = re.compile(r"每|限|可|选择|不超过|最多|至多|其中|近|逾|超过|累计|已|[第前]\s*$")
 _PARTNER_COUNT = re.compile(rf"支持与\s*({NUM})\s*个国家")
 _PROJECTS = re.compile(
-    rf"(?:拟支持|拟资助|拟立项|支持|资助)项目(?:总)?数?(?:量)?\s*[：:为]?\s*((?:约|大约|不超过|不少于)?\s*{NUM}\s*[个项](?:左右)?)"
+    rf"(?:拟支持|拟资助|拟立项|支持|资助|入选|立项)项目(?:总)?数?(?:量)?\s*[：:为]?\s*((?:约|大约|不超过|不少于)?\s*{NUM}\s*[个项](?:左右)?)"
 )
+# "共立项9项", "立项项目12项", "获资助8项", "拟支持约3-5项左右", "合计22项", "共30项".
+_PROJECTS_MORE = re.compile(
+    rf"(?:(?:共|拟|计划|预计|本批次?)?(?:立项|资助|支持)(?:项目)?|获(?:得)?资助(?:项目)?|获批(?:项目)?|合计|共计?)\s*[：:为]?\s*"
+    rf"(?P<q>(?:约|大约|不超过|不少于)?\s*{NUM}(?:\s*(?:-|~|～|—|–|至|到)\s*{NUM})?\s*项(?:左右)?)(?!目|任务|指南|课题|方向|重点)"
+    rf"|(?:拟|计划|预计)?(?:择优)?(?:支持|资助|立项|遴选)\s*"
+    rf"(?P<q2>(?:约|大约|不超过|不少于)?\s*{NUM}(?:\s*(?:-|~|～|—|–|至|到)\s*{NUM})?\s*个(?:左右)?)\s*(?:左右)?\s*(?:优秀)?(?:项目|团队|方案)"
+    rf"|(?P<q3>{NUM}\s*个)\s*(?:获选|获资助|获批|入选|立项)项目"
+)
+_PROJECT_WORDS = re.compile(r"项目|立项|资助|支持|入选|获奖|获批|审议通过|计划")
 _PROJECTS_OPEN = re.compile(r"支持多个(?:方案|项目)入选|入选数量不限")
 _TOTAL_BUDGET = re.compile(
-    r"(?:国拨经费总概算|经费总概算|总经费|总预算|资助总额|经费总额|总概算|(?:国拨|省拨|市拨|区拨|财政|专项)(?:资助)?经费(?:总额|合计)?)\s*[：:为共]?\s*"
+    r"(?:国拨经费总概算|经费总概算|总经费|总预算|资助总额|资助总金额|经费总额|资金总额|资金总规模|资金规模|总概算|直接经费(?:总额|合计)?"
+    r"|(?:国拨|省拨|市拨|区拨|财政|专项)(?:资助)?经费(?:总额|合计)?|共(?:资助|支持|安排)经费)\s*[：:为共]?\s*"
 )
-_PER_PROJECT = re.compile(r"(?:支持金额|资助金额|资助强度|支持强度|资助额度|奖励金额)\s*[：:为]?")
-_DURATION_WORDS = re.compile(r"实施周期|执行期|合作周期|研究期限|项目周期|实施期限|执行期限")
+_PER_PROJECT = re.compile(
+    r"(?:平均资助强度|平均资助额度|平均资助金额|支持金额|资助金额|资助强度|支持强度|资助额度|奖励金额|申请经费|申请金额)\s*[：:为]?"
+)
+_DURATION_WORDS = re.compile(
+    r"实施周期|执行周期|研究周期|建设周期|资助周期|执行期|合作周期|研究期限|项目周期|实施期限|执行期限|资助期限|建设期限|完成期限|"
+    r"资助年限|研究年限|实施年限|执行年限|项目期限|完成时限|研究时限|实施期|资助期|(?:完成|研究|实施|执行)时间(?=为|不超过|不得超过|一般|原则上|最长|约)"
+)
+# Money set aside for the call: "财政安排资金3000万元", "预留合共约8亿元作……资助用途".
+_RESERVED = re.compile(
+    r"(?:拟)?(?:安排|预留|投入)(?:中央|省级|市级|区级|省|市|专项|财政){0,3}(?:资金|经费)?\s*(?:合共|共计|共|总计|合计)?\s*"
+    r"(?=约|大约|\d|[一二三四五六七八九十]+(?:亿|万|千万))"
+)
+_PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|近[一二三四五两\d]+年")
+# "项目自2025年1月起执行2年", "执行1年为原则": a verb with the length (not "实施三年来").
+_VERB_DURATION = re.compile(
+    rf"(?:执行|实施|资助|一期|每期)\s*((?:约)?{NUM}\s*(?:年|个月)(?:为原则|为限|左右)?)(?![来后多间内度])"
+)
+# "（2~3年）" on its own: a duration range in brackets.
+_BARE_DURATION = re.compile(rf"[（(]\s*((?:约)?\s*{NUM}\s*(?:-|~|～|—|–|至|到)\s*{NUM}\s*(?:年|个月))\s*[）)]")
 _REFERENCE = re.compile(r"[\u4e00-\u9fff]{2,10}\s*〔\s*\d{4}\s*〕\s*\d+\s*号")
 _BATCH = re.compile(r"第([一二三四五六七八九十\d]+)批")
 _TITLE_WORDS = re.compile(r"指南|通知|征集|大赛|专项|申报|计划|项目")
 _TITLE_IN_TEXT = re.compile(r"(?:编制形成了|制定了|发布了?|印发)([^，。；\n]{6,80}?(?:申报指南|征集指南|指南|通知))")
 
 
-def extract_guide(original: str) -> Extraction:
+#: ``progress(step, fraction)``: told how far an extraction is (steps "text", "directions", "facts", "checking").
+Progress = Callable[[str, float], None]
+
+
+def extract_guide(original: str, progress: Progress | None = None) -> Extraction:
+    # Extraction makes millions of small objects and no cycles worth collecting: the cyclic collector
+    # would walk them all again and again (a quarter of the time on a 5 MB text). Reference counting
+    # still frees everything; the collector is switched back on (if it was on) when this returns.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _extract(original, progress or (lambda step, fraction: None))
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _extract(original: str, progress: Progress) -> Extraction:
+    progress("text", 0.0)
     norm = normalise(original)
+    progress("directions", 0.35)
     text = norm.text
     col = Collector()
     lines: list[Line] = []
@@ -73,10 +147,12 @@ def extract_guide(original: str) -> Extraction:
         pos += len(part) + 1
 
     mode, blocks, category_names = find_blocks(lines)
-    inside = [(lines[b.first].start, lines[b.last - 1].end) for b in blocks]
+    inside = _merged([(lines[b.first].start, lines[b.last - 1].end) for b in blocks])
+    inside_starts = [s for s, _ in inside]
 
     def outside(at: int) -> bool:
-        return not any(s <= at < e for s, e in inside)
+        k = bisect_right(inside_starts, at) - 1  # the last block starting at or before ``at``
+        return k < 0 or at >= inside[k][1]
 
     year = _year(text)
     definition: dict[str, Any] = {"schema_version": 1}
@@ -122,38 +198,44 @@ def extract_guide(original: str) -> Extraction:
     kpis: list[dict[str, Any]] = []
     documents: list[dict[str, Any]] = []
     caps: list[dict[str, Any]] = []
+    index = _Index()
+    codes: set[str] = set()
     categories = [{"code": f"c{i + 1}", "name": name} for i, (name, _) in enumerate(category_names)]
     for i, block in enumerate(blocks):
+        if i and i % 100 == 0:
+            progress("directions", 0.4 + 0.35 * i / len(blocks))
         data, items = read_direction(block, lines, i, col)
-        if any(d["code"] == data["code"] for d in directions):
+        if data["code"] in codes:
             data["code"] = f"{data['code']}-{i + 1}"
+        codes.add(data["code"])
         if block.category is not None:
             data["category"] = next(c["code"] for c in categories if c["name"] == block.category)
         requirements: list[dict[str, Any]] = []
         for text_item, mapped in items:
             requirement: dict[str, Any] = {"text": text_item}
-            codes, kcodes = _attach(mapped, text_item, [data["code"]], criteria, kpis, documents)
-            if codes:
-                requirement["criteria"] = codes
+            rule_codes, kcodes = _attach(mapped, text_item, [data["code"]], criteria, kpis, documents, index)
+            if rule_codes:
+                requirement["criteria"] = rule_codes
             if kcodes:
                 requirement["kpis"] = kcodes
                 data.setdefault("kpis", []).extend(kcodes)
             requirements.append(requirement)
         if requirements:
             data["requirements"] = requirements
-        _per_country(data, criteria, caps)
-        _partner_rule(data, criteria)
+        _per_country(data, criteria, caps, index)
+        _partner_rule(data, criteria, index)
         directions.append(data)
+    if mode == "none":
+        directions = _loose_directions(lines, col)
+        if directions:
+            mode = "loose"
 
     # ---------------------------------------------------------------- call-level facts
+    progress("facts", 0.75)
     totals: dict[str, Any] = {}
-    for m in _DIRECTION_COUNT.finditer(text):
-        if outside(m.start()):
-            value = to_number(m.group(1) or m.group(2))
-            if value:
-                totals["directions"] = int(value)
-                col.span("stated_totals.directions", m.start(), m.end(), 0.85)
-                break
+    if (counted := _direction_count(text, outside)) is not None:
+        totals["directions"], cstart, cend = counted
+        col.span("stated_totals.directions", cstart, cend, 0.85)
     if "directions" not in totals and mode == "code" and (m := re.search(r"在([^。；]{4,80}?)等领域设置", text)) is not None:
         totals["directions"] = len([p for p in m.group(1).split("、") if p.strip()])
         col.span("stated_totals.directions", m.start(), m.end(), 0.6)
@@ -162,30 +244,61 @@ def extract_guide(original: str) -> Extraction:
         if value:
             totals["partners"] = int(value)
             col.span("stated_totals.partners", m.start(), m.end(), 0.8)
-    for m in _PROJECTS.finditer(text):
-        if outside(m.start()) and (quota := parse_quota(m.group(1))):
-            totals["projects"] = quota
-            col.span("stated_totals.projects", m.start(), m.end(), 0.9)
-            break
-    else:
-        if (m := _PROJECTS_OPEN.search(text)) is not None:
-            totals["projects"] = {"qualifier": "unspecified", "note": tidy(m.group(0))}
-            col.span("stated_totals.projects", m.start(), m.end(), 0.7)
+    if (projects := _projects(text, outside)) is not None:
+        totals["projects"], pstart, pend = projects
+        col.span("stated_totals.projects", pstart, pend, 0.85)
+    elif (m := _PROJECTS_OPEN.search(text)) is not None:
+        totals["projects"] = {"qualifier": "unspecified", "note": tidy(m.group(0))}
+        col.span("stated_totals.projects", m.start(), m.end(), 0.7)
     budget: dict[str, Any] = {}
     for m in _TOTAL_BUDGET.finditer(text):
-        if outside(m.start()) and (money := parse_money(text[m.end() : m.end() + 30])):
-            money.pop("per_project", None)
+        lead = _clause_before(text, m.start())
+        if not outside(m.start()) or PER_PROJECT.search(lead) or "每" in lead:
+            continue  # "每个项目直接经费不超过…": an amount per project, not the call's total
+        if (money := parse_money(_clause_after(text, m.end(), 30))) and not money.pop("per_project", False):
             totals["budget"] = money
             budget["total"] = dict(money)
             col.span("stated_totals.budget", m.start(), m.end() + 14, 0.9)
             break
-    for m in _PER_PROJECT.finditer(text):
-        window = text[m.end() : m.end() + 30]
-        if outside(m.start()) and (money := parse_money(window)):
-            money.pop("per_project", None)
-            budget["per_project"] = money
-            col.span("budget.per_project", m.start(), m.end() + 14, 0.85)
-            break
+    if "budget" not in totals:
+        for m in _RESERVED.finditer(text):
+            sentence = re.split(r"[。；\n]", text[max(0, m.start() - 60) : m.start()])[-1]
+            if not outside(m.start()) or _PAST.search(sentence) or "每" in _clause_before(text, m.start()):
+                continue
+            if (money := parse_money(_clause_after(text, m.end(), 20))) and not money.pop("per_project", False):
+                totals["budget"] = money
+                budget["total"] = dict(money)
+                col.span("stated_totals.budget", m.start(), m.end() + 10, 0.6)
+                break
+    named, named_durations = _named_amounts(text, directions, outside, col)
+    # A per-project amount for the whole call: after 资助强度 / 平均资助额度 …, or after 每个项目 / 每项 in a sentence.
+    starts = sorted(
+        [(m.start(), m.end(), m.group(0)) for m in _PER_PROJECT.finditer(text)]
+        + [(m.start(), m.end(), m.group(0)) for m in PER_PROJECT.finditer(text) if m.group(0).startswith(("每", "单"))]
+    )
+    amounts: list[tuple[dict[str, Any], int, int]] = []
+    for start, end, word in starts:
+        window = _clause_after(text, end, 40)
+        if not outside(start) or (money := parse_money(window)) is None:
+            continue
+        head = re.split(r"\d|[一二三四五六七八九十]+(?:亿|万|千)", window, maxsplit=1)[0]
+        if word.startswith(("每", "单")) and re.search(r"单位|学校|学院|申请人|负责人|人", head):
+            continue  # 每个单位 / 每位申请人: a cap for someone, not an amount per project
+        if len(re.findall(r"\d\s*(?:亿|万)?元", window)) > 1 or named:
+            amounts = []
+            break  # amounts of several directions ("重点项目25万元，一般项目15万元"): not one call-wide value
+        if _kind_of_project(_clause_before(text, start, 12), call["title"] + text[: max(0, min(300, start - 20))]):
+            continue  # "青年项目每项资助8万元": the amount of one kind of project, not of every project
+        money.pop("per_project", None)
+        if re.search(r"平均", text[max(0, start - 4) : end]) and money.get("qualifier", "exact") == "exact":
+            money["qualifier"] = "about"
+        if not amounts or start >= amounts[-1][2] - 14:  # the keyword and 每项 of one phrase count once
+            amounts.append((money, start, end + 14))
+    # Different amounts per project in different sentences belong to different kinds of project.
+    if amounts and all(_same_amount(money, amounts[0][0]) for money, _, _ in amounts):
+        money, start, end = amounts[0]
+        budget["per_project"] = money
+        col.span("budget.per_project", start, end, 0.85)
     if budget:
         definition["budget"] = budget
     if totals:
@@ -195,13 +308,34 @@ def extract_guide(original: str) -> Extraction:
     elif directions:
         col.warn("totals_missing")
     for m in _DURATION_WORDS.finditer(text):
-        if not outside(m.start()):
-            continue
+        if not outside(m.start()) or named_durations:
+            continue  # lengths stated per direction are not the call's
         found = find_duration(text[m.start() : m.start() + 40])
+        sentence = _clause_after(text, m.start(), 80)
+        if found and len({(d["unit"], d.get("value"), d.get("min"), d.get("max")) for d in all_durations(sentence)}) > 1:
+            continue  # "研究期限：重点项目3~5年，一般项目2~3年": lengths of several kinds, not one for the call
+        if found and _kind_of_project(
+            _clause_before(text, m.start(), 12), call["title"] + text[: max(0, min(300, m.start() - 20))]
+        ):
+            continue  # "青年项目研究期限为2年": the length of one kind of project
         if found:
+            if re.search(r"原则上|一般", _clause_before(text, m.start(), 10)):
+                found[0]["in_principle"] = True  # "原则上资助周期为3年"
             definition["duration"] = found[0]
             col.span("duration", m.start() + found[1], m.start() + found[2], 0.8)
             break
+    else:
+        for m in (*_BARE_DURATION.finditer(text), *_VERB_DURATION.finditer(text)):
+            if outside(m.start()) and not named_durations and (bare := parse_duration(m.group(1))) is not None:
+                definition["duration"] = bare
+                col.span("duration", m.start(), m.end(), 0.6)
+                break
+
+    if (currency := _local_currency(text, norm.traditional)) is not None:
+        _set_currency(definition, directions, currency)
+
+    if mostly_latin(text):
+        read_english(text, lines, definition, directions, col)
 
     # ---------------------------------------------------------------- call-wide requirements
     for line in lines:
@@ -210,7 +344,8 @@ def extract_guide(original: str) -> Extraction:
         mapped = map_requirement(line.text)
         mapped.rules = [(r, c) for r, c in mapped.rules if r["kind"] != "duration" or "申" in line.text]
         if mapped.rules or mapped.documents:
-            _attach(mapped, tidy(line.text), _except(line.text, directions), criteria, kpis, documents)
+            _attach(mapped, tidy(line.text), _except(line.text, directions), criteria, kpis, documents, index)
+    index.settle()
 
     definition["timeline"] = timeline(text, year, col)
     stages = review_criteria(lines, col)
@@ -235,14 +370,197 @@ def extract_guide(original: str) -> Extraction:
         definition["selection"] = {"caps": caps}
     if not directions:
         col.warn("no_directions")
+    progress("checking", 0.9)
     parsed = _validate(definition, col)
     lines_out = reconcile(parsed) if parsed is not None else []
     for line_r in lines_out:
         if line_r.missing:
             col.warn("reconciliation_gap", measure=line_r.measure, directions=", ".join(line_r.missing))
         elif not line_r.matches and line_r.stated is not None:
-            col.warn("reconciliation_difference", measure=line_r.measure, stated=line_r.stated, summed=line_r.summed)
+            stated, summed = line_r.stated, line_r.summed
+            if line_r.measure == "budget_yuan":  # the sentence's label says 万元: the sums are in yuan
+                stated, summed = _wan(stated), _wan(summed)
+            col.warn("reconciliation_difference", measure=line_r.measure, stated=stated, summed=summed)
     return Extraction(definition, parsed, col.spans, col.warnings, norm, lines_out, mode)
+
+
+_PLACES = (
+    ("TWD", re.compile(r"新台币|NT\$|台湾|台北|国科会|行政院")),
+    ("HKD", re.compile(r"港元|港币|HK\$|香港|特区政府")),
+    ("MOP", re.compile(r"澳门元|澳门币|澳门")),
+)
+
+
+def _local_currency(text: str, traditional: bool) -> str | None:
+    """The currency of amounts written without one in a Hong Kong, Macao or Taiwan notice (traditional
+    script, naming the place, never 人民币): New Taiwan dollars, Hong Kong dollars or patacas."""
+    if not traditional or re.search(r"人民币|RMB|CNY", text):
+        return None
+    counts = sorted(((len(pattern.findall(text)), code) for code, pattern in _PLACES), reverse=True)
+    if counts[0][0] == 0 or counts[0][0] == counts[1][0]:
+        return None
+    return counts[0][1]
+
+
+def _set_currency(definition: dict[str, Any], directions: list[dict[str, Any]], currency: str) -> None:
+    amounts = [*(definition.get("budget") or {}).values(), (definition.get("stated_totals") or {}).get("budget")]
+    for d in directions:
+        amounts.extend((d.get("budget") or {}).values())
+    for money in amounts:
+        if isinstance(money, dict) and "currency" not in money:
+            money["currency"] = currency
+
+
+_GENERIC_KIND = re.compile(
+    r"(?:本|该|各|每|每个|所有|全部|单个|上述|以上|相关|此类|拟|申报|立项|资助|支持|入选|获批|本批|本次|年度|研究|科研)$"
+)
+
+
+def _kind_of_project(before: str, title: str) -> bool:
+    """ "青年基金项目" right before an amount names one kind of project, unless the call is about that kind
+    (``title``: the call's title and the opening before the sentence)."""
+    before = re.sub(r"(?:每项|每个项目|每个|的|资助|经费|支持|平均)+$", "", before)
+    m = re.search(r"([\u4e00-\u9fff]{2,6}?)项目$", before)
+    if m is None or _GENERIC_KIND.search(m.group(1)) or len(_GENERIC_KIND.sub("", m.group(1))) < 2:
+        return False
+    return m.group(0) not in title
+
+
+def _same_amount(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return (a.get("amount"), a.get("amount_wan"), a.get("currency")) == (b.get("amount"), b.get("amount_wan"), b.get("currency"))
+
+
+def _clause_before(text: str, at: int, size: int = 8) -> str:
+    """The words just before ``at`` in its own clause."""
+    return re.split(r"[，,。；;：:、（(）)\n]", text[max(0, at - size) : at])[-1]
+
+
+def _clause_after(text: str, at: int, size: int) -> str:
+    """The text after ``at`` up to the end of its sentence (at most ``size`` characters)."""
+    return re.split(r"[。；;\n]", text[at : at + size])[0]
+
+
+def _direction_count(text: str, outside: Any) -> tuple[int, int, int] | None:
+    """The stated number of directions outside the direction blocks, with its span."""
+    for m in _DIRECTION_COUNT.finditer(text):
+        if outside(m.start()) and (value := to_number(m.group(1) or m.group(2))):
+            return int(value), m.start(), m.end()
+    found: list[tuple[int, int, int]] = []
+    for m in _DIRECTION_COUNT_MORE.finditer(text):
+        lead = _clause_before(text, m.start(), 10)
+        if not outside(m.start()) or _NOT_A_TOTAL.search(lead) or re.search(r"(?:至|到|~|-|—)\s*$", lead):
+            continue  # a cap, a choice or the end of a range ("每个方向确立1至2项课题")
+        if m.group("split") is not None:
+            listed = m.group(0)
+            if not re.search(r"、|和|及|与|“", listed) or re.match(r"分(?:别|配|享|析|期|批|阶段|数|钟)", listed):
+                continue
+            if listed.startswith("分") and m.start() > 0 and text[m.start() - 1] in "部充区划细过成十":
+                continue
+        value = to_number(m.group("n") or m.group("split") or m.group("after"))
+        if value and 1 < value <= 500:
+            found.append((int(value), m.start(), m.end()))
+    if not found:
+        return None
+    value, start, end = found[0]
+    sentence_end = start + len(_clause_after(text, start, 200))
+    if any(v != value and s < sentence_end for v, s, _ in found[1:]):
+        return None  # "五大领域，设立两类赛道": two counts of two lists, no single number of directions
+    return value, start, end
+
+
+def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None:
+    """The stated number of projects to fund ("拟支持项目数约30个", "共立项9项", "拟支持约3-5项左右")."""
+    for m in _PROJECTS.finditer(text):
+        if outside(m.start()) and (quota := parse_quota(m.group(1))):
+            return quota, m.start(), m.end()
+    for m in _PROJECTS_MORE.finditer(text):
+        if not outside(m.start()) or _NOT_A_TOTAL.search(_clause_before(text, m.start(), 4)):
+            continue
+        before = re.split(r"[。；\n]", text[max(0, m.start() - 40) : m.start()])[-1]
+        sentence = before + _clause_after(text, m.start(), 60)
+        stated = m.group("q") or m.group("q2") or m.group("q3")
+        if not _PROJECT_WORDS.search(sentence.replace(stated, "")):
+            continue
+        if (quota := parse_quota(stated)) is not None and quota.get("qualifier") != "unspecified":
+            return quota, m.start(), m.end()
+    return None
+
+
+def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, col: Collector) -> tuple[bool, bool]:
+    """Amounts and durations stated for named directions in running text ("面上项目…资助经费不超过5万元；
+    论证项目…不超过30万元", "重点项目25万元，一般项目和青年项目15万元", "重点项目研究期限为3年"): each goes
+    to its direction. (an amount was given, a duration was given)."""
+    titles = sorted({d["title"] for d in directions if len(d["title"]) >= 3}, key=len, reverse=True)
+    if len(titles) < 2:
+        return False, False
+    # One pass with the longer titles first, so "青年基金项目" is not read as "基金项目".
+    anyone = re.compile("|".join(re.escape(t) for t in titles))
+    mentions = [(m.start(), m.end(), m.group(0)) for m in anyone.finditer(text) if outside(m.start())]
+    found: dict[str, tuple[dict[str, Any], int, int]] = {}
+    lengths: dict[str, tuple[dict[str, Any], int, int]] = {}
+    for k, (start, _end, title) in enumerate(mentions):
+        stop = len(text)
+        # A title joined to the next one by 和/及/与/、 shares that one's amount.
+        j = k
+        while j + 1 < len(mentions) and re.fullmatch(r"\s*[和及与、]\s*", text[mentions[j][1] : mentions[j + 1][0]]):
+            j += 1
+        seg_start = mentions[j][1]
+        if j + 1 < len(mentions):
+            stop = mentions[j + 1][0]
+        segment = re.split(r"[。；;\n]", text[seg_start : min(stop, seg_start + 80)])[0]
+        lead = re.split(r"[。；;\n]", text[max(0, start - 60) : start])[-1]
+        words = _DURATION_WORDS.search(lead + segment)
+        if title not in lengths and words and (duration := parse_duration(segment)) is not None:
+            lengths[title] = (duration, start, seg_start + len(segment))
+        money = parse_money(segment)
+        if money is None or title in found:
+            continue
+        per_project = money.pop("per_project", False) or title.endswith(("项目", "课题"))
+        if re.search(r"平均|强度|额度|每", lead + segment) or per_project:
+            if re.search(r"平均", lead + segment) and money.get("qualifier", "exact") == "exact":
+                money["qualifier"] = "about"
+            found[title] = ({"per_project": money}, start, seg_start + len(segment))
+        else:
+            found[title] = ({"total": money}, start, seg_start + len(segment))
+    given, timed = False, False
+    for i, d in enumerate(directions):
+        if d["title"] in found and not d.get("budget"):
+            value, start, end = found[d["title"]]
+            d["budget"] = value
+            col.span(f"directions.{i}.budget.{next(iter(value))}", start, end, 0.7)
+            given = True
+        if d["title"] in lengths and not d.get("duration"):
+            duration, start, end = lengths[d["title"]]
+            d["duration"] = duration
+            col.span(f"directions.{i}.duration", start, end, 0.7)
+            timed = True
+    return given, timed
+
+
+def _wan(yuan: float) -> float | int:
+    """Yuan → 万元, without a trailing ".0"."""
+    value = round(yuan / 10_000, 4)
+    return int(value) if float(value).is_integer() else value
+
+
+def _loose_directions(lines: list[Line], col: Collector) -> list[dict[str, Any]]:
+    """Directions named in running text or in a short numbered run (no guide layout)."""
+    out: list[dict[str, Any]] = []
+    found = find_loose(lines)
+    printed = [item.code for item in found if item.code]
+    spare = (str(n) for n in range(1, 10 * len(found) + 10) if str(n) not in printed)
+    for i, item in enumerate(found):
+        # A printed number is kept; an item listed without one takes the next number not printed.
+        code = item.code if item.code and all(d["code"] != item.code for d in out) else next(spare)
+        data: dict[str, Any] = {"code": code, "title": item.title}
+        rule = str(item.extra.get("rule", ""))  # which pattern found it, for the reviewer
+        col.span(f"directions.{i}.title", item.start, item.end, 0.7 if item.numbered else 0.6, note=rule)
+        if item.quota is not None:
+            data["quota"] = item.quota
+            if item.quota_span is not None:
+                col.span(f"directions.{i}.quota", *item.quota_span, 0.7)
+        out.append(data)
+    return out
 
 
 _EXCEPT = re.compile(r"[（(](?:指南)?方向\s*([\d.、，和及\s]+?)\s*除外[）)]")
@@ -257,25 +575,78 @@ def _except(text: str, directions: list[dict[str, Any]]) -> list[str]:
     return [d["code"] for d in directions if d["code"] not in excluded]
 
 
-def _partner_rule(data: dict[str, Any], criteria: list[dict[str, Any]]) -> None:
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted, non-overlapping spans covering the same offsets (to look an offset up by bisection)."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if start >= end:
+            continue
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+@dataclass
+class _Index:
+    """Lookups over the criteria and documents being collected, so that each requirement costs the
+    same however many came before it (a scan of every criterion per requirement is quadratic).
+
+    Only criteria are indexed by rule; a required-document criterion takes its directions from its
+    document, set once by ``settle`` when all are known.
+    """
+
+    rules: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = field(default_factory=dict)
+    partner_directions: set[str] = field(default_factory=set)
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)  # by name
+    document_criteria: dict[str, dict[str, Any]] = field(default_factory=dict)  # by document code
+    document_directions: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, criteria: list[dict[str, Any]], criterion: dict[str, Any]) -> None:
+        criteria.append(criterion)
+        rule = criterion["rule"]
+        if rule["kind"] == "required_document":
+            self.document_criteria.setdefault(rule["document"], criterion)
+            return
+        self.rules.setdefault(_rule_key(rule, criterion["directions"]), criterion)
+        if rule["kind"] == "partner_country":
+            self.partner_directions.update(criterion["directions"])
+
+    def same(self, rule: dict[str, Any], directions: list[str]) -> dict[str, Any] | None:
+        return self.rules.get(_rule_key(rule, directions))
+
+    def settle(self) -> None:
+        for document in self.documents.values():
+            criterion = self.document_criteria[document["code"]]
+            if document["directions"]:
+                criterion["directions"] = list(document["directions"])
+
+
+def _rule_key(rule: dict[str, Any], directions: list[str]) -> tuple[str, tuple[str, ...]]:
+    return json.dumps(rule, sort_keys=True, ensure_ascii=False, default=str), tuple(directions)
+
+
+def _partner_rule(data: dict[str, Any], criteria: list[dict[str, Any]], index: _Index) -> None:
     """A direction with China and a named partner ("中国和新西兰…") takes partners from there."""
     countries = (data.get("partner") or {}).get("countries")
-    if not countries or any(c["rule"]["kind"] == "partner_country" and data["code"] in c["directions"] for c in criteria):
+    if not countries or data["code"] in index.partner_directions:
         return
-    criteria.append(
+    index.add(
+        criteria,
         {
             "code": f"rule-{len(criteria) + 1}",
             "text": data["title"],
             "rule": {"kind": "partner_country", "countries": list(countries)},
             "directions": [data["code"]],
-        }
+        },
     )
 
 
 _PER_COUNTRY = re.compile(rf"(原则上)?每个(?:合作)?国(?:别|家)不超过\s*({NUM})\s*个")
 
 
-def _per_country(data: dict[str, Any], criteria: list[dict[str, Any]], caps: list[dict[str, Any]]) -> None:
+def _per_country(data: dict[str, Any], criteria: list[dict[str, Any]], caps: list[dict[str, Any]], index: _Index) -> None:
     """ "（原则上每个合作国别不超过1个）" after a quota: a rule for applicants and a cap for selection."""
     note = (data.get("quota") or {}).get("note", "")
     m = _PER_COUNTRY.search(note)
@@ -283,14 +654,15 @@ def _per_country(data: dict[str, Any], criteria: list[dict[str, Any]], caps: lis
     if m is None or not value:
         return
     code = f"rule-{len(criteria) + 1}"
-    criteria.append(
+    index.add(
+        criteria,
         {
             "code": code,
             "text": note,
             "rule": {"kind": "per_partner_country", "max": int(value)},
             "level": "review" if m.group(1) else "must",
             "directions": [data["code"]],
-        }
+        },
     )
     for cap in caps:
         if cap["max"] == int(value) and cap.get("in_principle", False) == bool(m.group(1)):
@@ -309,37 +681,41 @@ def _attach(
     criteria: list[dict[str, Any]],
     kpis: list[dict[str, Any]],
     documents: list[dict[str, Any]],
+    index: _Index,
 ) -> tuple[list[str], list[str]]:
     codes: list[str] = []
     for rule, _confidence in mapped.rules:
-        same = next((c for c in criteria if c["rule"] == rule and c["directions"] == list(directions)), None)
+        same = index.same(rule, directions)
         if same is not None:  # the document says it twice: one criterion
             codes.append(same["code"])
             continue
         code = f"rule-{len(criteria) + 1}"
-        criteria.append({"code": code, "text": text, "rule": rule, "directions": list(directions)})
+        index.add(criteria, {"code": code, "text": text, "rule": rule, "directions": list(directions)})
         codes.append(code)
     for doc in mapped.documents:
-        existing = next((d for d in documents if d["name"] == doc["name"]), None)
+        existing = index.documents.get(doc["name"])
         if existing is None:
             existing = {"code": f"doc-{len(documents) + 1}", "name": doc["name"], "type": doc["type"], "directions": []}
             documents.append(existing)
+            index.documents[doc["name"]] = existing
+            index.document_directions[existing["code"]] = set()
             code = f"rule-{len(criteria) + 1}"
-            criteria.append(
+            index.add(
+                criteria,
                 {
                     "code": code,
                     "text": text,
                     "rule": {"kind": "required_document", "document": existing["code"]},
                     "directions": [],
-                }
+                },
             )
+        seen = index.document_directions[existing["code"]]
         for code in directions:
-            if code not in existing["directions"]:
+            if code not in seen:
+                seen.add(code)
                 existing["directions"].append(code)
-        rule_code = next(c["code"] for c in criteria if c["rule"].get("document") == existing["code"])
-        if directions:
-            crit = next(c for c in criteria if c["code"] == rule_code)
-            crit["directions"] = list(existing["directions"])
+        # The criterion's directions are the document's, set when all are known (Index.settle).
+        rule_code = index.document_criteria[existing["code"]]["code"]
         if rule_code not in codes:
             codes.append(rule_code)
     kcodes: list[str] = []

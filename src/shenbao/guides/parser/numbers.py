@@ -98,21 +98,41 @@ def parse_quota(text: str) -> dict[str, Any] | None:
     return data
 
 
+_CURRENCY_WORDS = {
+    "人民币": "CNY",
+    "RMB": "CNY",
+    "CNY": "CNY",
+    "美元": "USD",
+    "欧元": "EUR",
+    "英镑": "GBP",
+    "港元": "HKD",
+    "港币": "HKD",
+    "HK$": "HKD",
+    "澳门元": "MOP",
+    "澳门币": "MOP",
+    "澳元": "AUD",  # not a currency of the schema: such an amount is not read
+    "新台币": "TWD",
+    "NT$": "TWD",
+}
+_CURRENCY = "|".join(re.escape(w) for w in sorted(_CURRENCY_WORDS, key=len, reverse=True))
 _MONEY = re.compile(
-    rf"(?P<pre>约|大约|不超过|不多于|最高|最多|至多|不少于|至少|共|总计|合计)?\s*(?:人民币|RMB|CNY)?\s*"
-    rf"(?P<n>{NUM})\s*(?P<unit>亿元|亿|千万元|百万元|万元|万|元)\s*(?P<cur>人民币|美元|欧元)?\s*(?P<post>左右|上下|以内|以下)?"
+    rf"(?P<pre>约|大约|不超过|不多于|最高|最多|至多|不少于|至少|共|总计|合计)?\s*(?P<cur0>{_CURRENCY})?\s*"
+    rf"(?P<n>{NUM})\s*(?:亿\s*(?P<n2>{NUM})\s*(?=万))?(?P<unit>亿元|亿|千万元|百万元|万元|万|元)\s*(?P<cur>{_CURRENCY})?\s*"
+    rf"(?P<post>左右|上下|以内|以下|为上限|为限)?"
 )
 _UNIT_WAN = {"亿元": 10_000, "亿": 10_000, "千万元": 1000, "百万元": 100, "万元": 1, "万": 1, "元": 0.0001}
 PER_PROJECT = re.compile(
-    r"每个?(?:项目|方案|课题|团队|案例)|每项|单个项目|单项|/\s*(?:项目|方案|项|个|课题)|资助强度|支持强度|项目经费上限"
+    r"每个?(?:项目|方案|课题|团队|案例)|每项|每件|单个项目|单项|/\s*(?:项目|方案|项|个|课题)|资助强度|支持强度|项目经费上限"
 )
 
 
 def parse_money(text: str) -> dict[str, Any] | None:
-    """ "1080万元人民币", "3.489亿元", "3000万元人民币左右", "20 万元/方案" → Money data in 万元.
+    """ "1080万元人民币", "3.489亿元", "3000万元人民币左右", "20 万元/方案", "约为500万元",
+    "6亿6,000万元", "新台币2,000万元" → Money data in 万元 (元 for a bare 元 amount).
 
     The result carries ``per_project: True`` when the phrase is an amount per project
-    ("每个项目不超过750万元", "20 万元/方案"), which is kept apart from direction totals.
+    ("每个项目不超过750万元", "20 万元/方案"), which is kept apart from direction totals; an
+    amount in brackets after it ("500万元（每个项目不超过100万元）") does not make it one.
     """
     match = _MONEY.search(text)
     if match is None:
@@ -120,61 +140,119 @@ def parse_money(text: str) -> dict[str, Any] | None:
     number = to_number(match.group("n"))
     if number is None:
         return None
-    wan = number * _UNIT_WAN[match.group("unit")]
+    if match.group("n2"):  # 6亿6,000万元
+        rest = to_number(match.group("n2"))
+        if rest is None:
+            return None
+        wan = number * 10_000 + rest
+    else:
+        wan = number * _UNIT_WAN[match.group("unit")]
     wan = round(wan, 4)
     pre, post = match.group("pre") or "", match.group("post") or ""
     qualifier = _qualifier(pre, post, range_=False)
-    if re.search(r"最高", pre):
+    if re.search(r"最高", pre) or post in ("为上限", "为限"):
         qualifier = "at_most"
-    before = text[max(0, match.start() - 12) : match.start()]
+    # The words before the amount in its own clause: "不超过", "最高", "上限", "约为".
+    before = re.split(r"[，,。；;（(）)]", text[max(0, match.start() - 12) : match.start()])[-1]
     if qualifier == "exact" and re.search(r"不超过|最高|最多|上限", before):
         qualifier = "at_most"
+    elif qualifier == "exact" and re.search(r"约|大约|平均", before):
+        qualifier = "about"
+    if re.search(rf"{NUM}\s*(?:亿元|亿|万元|万|元)?{_RANGE_SEP}$", text[max(0, match.start() - 12) : match.start()]):
+        qualifier = "at_most"  # "60—80万元": at most the top of the range
     data: dict[str, Any] = {"amount_wan": _clean_number(wan)}
-    if match.group("unit") == "元":
+    if match.group("unit") == "元" and not match.group("n2"):
         data = {"amount": round(number)}
-    currency = {"美元": "USD", "欧元": "EUR"}.get(match.group("cur") or "")
-    if currency:
+    word = match.group("cur") or match.group("cur0") or ""
+    if not word:
+        prefix = re.search(rf"(?:{_CURRENCY})\s*$", text[max(0, match.start() - 6) : match.start()])
+        word = prefix.group(0).strip() if prefix else ""
+    currency = _CURRENCY_WORDS.get(word, "CNY")
+    if currency == "AUD":
+        return None
+    if currency != "CNY":
         data["currency"] = currency
     if qualifier != "exact":
         data["qualifier"] = qualifier
-    window = text[max(0, match.start() - 16) : match.end() + 6]
+    after = re.split(r"[，,。；;（(]", text[match.end() : match.end() + 6])[0]
+    window = text[max(0, match.start() - 16) : match.start()] + match.group(0) + after
     if PER_PROJECT.search(window):
         data["per_project"] = True
     return data
 
 
 _DURATION = re.compile(
-    rf"(?P<pre>原则上不超过|一般不超过|原则上不得超过|不得超过|不超过|最长|最多|不少于|至少|原则上|一般为|一般|为|期限为)?\s*"
-    rf"(?P<a>{NUM}|半)(?:{_RANGE_SEP}(?P<b>{NUM}))?\s*(?P<unit>年|个月|月)(?P<post>以内|以下|以上|左右)?"
+    rf"(?P<a>{NUM}|半)(?:{_RANGE_SEP}(?P<b>{NUM}))?\s*(?P<unit>年|个月|月)(?P<post>以内|以下|以上|左右|上下|为限|为原则|为宜)?"
 )
-_DURATION_CONTEXT = re.compile(r"实施周期|执行期|执行周期|研究期限|项目周期|合作周期|实施期限|资助期限|项目期限|周期|期限")
+_DURATION_AT_MOST = re.compile(r"不超过|不得超过|不多于|不超出|最长|最多|以内|以下|为限")
+_DURATION_AT_LEAST = re.compile(r"不少于|不低于|至少|最短|以上")
+_DURATION_ABOUT = re.compile(r"约|左右|上下|大概")
+_DURATION_CONTEXT = re.compile(
+    r"实施周期|执行周期|研究周期|建设周期|项目周期|合作周期|实施期限|执行期限|研究期限|资助期限|项目期限|资助年限|研究年限|"
+    r"完成时限|实施期|执行期|资助期|周期|期限|(?:完成|研究|实施|执行)时间"
+)
+
+
+def _is_date(text: str, match: re.Match[str]) -> bool:
+    """ "2025年", "1月1日", "2019年1月": a date, not a length of time."""
+    a = to_number(match.group("a")) if match.group("a") != "半" else 0.5
+    if match.group("unit") == "年":
+        return a is None or a > 50 or text[match.end() : match.end() + 1] in ("度", "级", "底", "初")
+    if match.group("unit") == "月":  # "个月" is always a length
+        after = text[match.end() : match.end() + 4]
+        before = text[max(0, match.start() - 1) : match.start()]
+        return bool(re.match(r"\s*\d{1,2}\s*[日号]|份|底|初|中旬|上旬|下旬", after)) or before == "年"
+    return False
+
+
+def _read_duration(text: str, match: re.Match[str]) -> dict[str, Any] | None:
+    a_text = match.group("a")
+    a = 0.5 if a_text == "半" else to_number(a_text)
+    if a is None or a <= 0 or _is_date(text, match):
+        return None
+    b = to_number(match.group("b")) if match.group("b") else None
+    if b is not None and b > 50 and match.group("unit") == "年":
+        return None
+    post = match.group("post") or ""
+    # The qualifier words stand between the clause's start and the number ("最长以1年为原则").
+    lead = re.split(r"[，,。；;：:、]", text[max(0, match.start() - 10) : match.start()])[-1]
+    data: dict[str, Any] = {"unit": "years" if match.group("unit") == "年" else "months"}
+    if b is not None:
+        data.update(qualifier="range", min=_clean_number(a), max=_clean_number(b))
+    else:
+        if _DURATION_AT_MOST.search(lead + " " + post):
+            data["qualifier"] = "at_most"
+        elif _DURATION_AT_LEAST.search(lead + " " + post):
+            data["qualifier"] = "at_least"
+        elif _DURATION_ABOUT.search(lead + " " + post):
+            data["qualifier"] = "about"
+        else:
+            data["qualifier"] = "exact"
+        data["value"] = _clean_number(a)
+    if re.search(r"原则上|一般|通常", lead) or post == "为原则":
+        data["in_principle"] = True
+    return data
 
 
 def parse_duration(text: str) -> dict[str, Any] | None:
-    """ "2年", "一般为3年", "不超过3年", "原则上不超过2年", "2~3年", "18个月" → Duration data."""
+    """ "2年", "一般为3年", "不超过3年", "原则上不超过2年", "2~3年", "18个月", "约3年",
+    "最长以1年为原则" → Duration data; dates ("2025年", "1月1日") are skipped."""
     for match in _DURATION.finditer(text):
-        a_text = match.group("a")
-        a = 0.5 if a_text == "半" else to_number(a_text)
-        if a is None or a <= 0 or (match.group("unit") == "年" and a > 50):
-            continue  # "2025年" is a date, not a duration
-        b = to_number(match.group("b")) if match.group("b") else None
-        pre, post = match.group("pre") or "", match.group("post") or ""
-        data: dict[str, Any] = {"unit": "years" if match.group("unit") == "年" else "months"}
-        if b is not None:
-            data.update(qualifier="range", min=_clean_number(a), max=_clean_number(b))
-        else:
-            if re.search(r"不超过|不得超过|最长|最多|以内|以下", pre + post):
-                data["qualifier"] = "at_most"
-            elif re.search(r"不少于|至少|以上", pre + post):
-                data["qualifier"] = "at_least"
-            else:
-                data["qualifier"] = "exact"
-            data["value"] = _clean_number(a)
-        lead = text[max(0, match.start() - 8) : match.start()] + pre
-        if re.search(r"原则上|一般|通常", lead):
-            data["in_principle"] = True
-        return data
+        data = _read_duration(text, match)
+        if data is not None:
+            return data
     return None
+
+
+def all_durations(text: str) -> list[dict[str, Any]]:
+    """Every length of time a sentence states, in order (dates, "第2年" and "前3个月" are not lengths)."""
+    found: list[dict[str, Any]] = []
+    for match in _DURATION.finditer(text):
+        if re.search(r"[第前后]\s*$", text[max(0, match.start() - 2) : match.start()]):
+            continue
+        if (data := _read_duration(text, match)) is not None:
+            found.append(data)
+    return found
 
 
 def find_duration(text: str) -> tuple[dict[str, Any], int, int] | None:

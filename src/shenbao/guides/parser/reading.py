@@ -5,10 +5,14 @@ The kind of a file is decided by its content, never by its name (DESIGN §8).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import io
+import logging
 import re
+import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -165,15 +169,31 @@ def _read_docx(data: bytes) -> SourceDocument:
     return SourceDocument(text=text, kind="docx")
 
 
+@contextlib.contextmanager
+def _quiet_pypdf() -> Iterator[None]:
+    """pypdf logs what it repaired ("EOF marker not found") and warns; the reader's own error
+    (pdf_unreadable …) says what the person needs to know, so nothing else is printed."""
+    logger = logging.getLogger("pypdf")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
 def _read_pdf(data: bytes) -> SourceDocument:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise GuideReadError("pdf_encrypted", "the PDF is protected with a password")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with _quiet_pypdf():
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                raise GuideReadError("pdf_encrypted", "the PDF is protected with a password")
+            pages = [page.extract_text() or "" for page in reader.pages]
     except GuideReadError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:

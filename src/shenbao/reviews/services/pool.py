@@ -19,7 +19,14 @@ from shenbao.core.lifecycle import transition
 from shenbao.core.text import text_get
 from shenbao.notifications.mail import notify
 from shenbao.reviews.enums import AssignmentStatus, PoolStatus, ReviewState
-from shenbao.reviews.errors import AlreadyAnswered, ExclusionsNotAllowed, InvitationNotForYou, ReviewClosed, TooManyExclusions
+from shenbao.reviews.errors import (
+    AlreadyAnswered,
+    ExclusionsNotAllowed,
+    InvitationNotForYou,
+    ReviewClosed,
+    ReviewerHasAssignments,
+    TooManyExclusions,
+)
 from shenbao.reviews.models import Assignment, DeclaredConflict, ExclusionRequest, PoolMember, Review
 from shenbao.reviews.transitions import ASSIGNMENT_LIFECYCLE, POOL_LIFECYCLE
 
@@ -181,3 +188,19 @@ def _withdraw_new_conflicts(member: PoolMember, actor: User) -> None:
     found = conflicts_for_call(member.call, application_ids=list(held), reviewer_ids=[member.user_id])
     for application_id, _reviewer in found:
         withdraw_conflicted(assignment=held[application_id], actor=actor)
+
+
+@transaction.atomic
+def remove_from_pool(*, member: PoolMember, actor: User) -> None:
+    """Take an expert out of the call's pool (a withdrawn invitation).  An expert who already holds
+    or held assignments stays, for the record: staff mark them unavailable instead."""
+    locked = PoolMember.objects.select_for_update().select_related("user", "call").get(pk=member.pk)
+    if Assignment.objects.filter(stage__call_id=locked.call_id, reviewer_id=locked.user_id).exists():
+        raise ReviewerHasAssignments()
+    log_action(
+        action="shenbao.review.reviewer_removed",
+        obj=locked.call,
+        actor=actor,
+        data={"email": locked.user.email, "status": locked.status},
+    )
+    locked.delete()

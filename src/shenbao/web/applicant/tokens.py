@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from shenbao.accounts.services.api_tokens import TokenRefused, create_api_token, revoke_api_token, user_tokens
+from shenbao.calls.queries.two_factor import lacks_required_two_factor
 from shenbao.web.common import acting_user
 
 
@@ -30,7 +31,11 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_key = None
     status = 200
-    if request.method == "POST":
+    # Staff must log in with two factors: a token would let them skip the second one.
+    needs_two_factor = lacks_required_two_factor(user)
+    if request.method == "POST" and needs_two_factor:
+        status = 403  # the page says why and offers the set-up instead of the form
+    elif request.method == "POST":
         if form.is_valid():
             try:
                 issued = create_api_token(user=user, name=form.cleaned_data["name"], days=form.cleaned_data["days"])
@@ -42,7 +47,13 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
                 form = ApiTokenForm()
         else:
             status = 400
-    context = {"form": form, "tokens": list(user_tokens(user=user)), "new_key": new_key, "now": timezone.now()}
+    context = {
+        "form": form,
+        "tokens": list(user_tokens(user=user)),
+        "new_key": new_key,
+        "now": timezone.now(),
+        "needs_two_factor": needs_two_factor,
+    }
     return render(request, "web/applicant/api_tokens.html", context, status=status)
 
 

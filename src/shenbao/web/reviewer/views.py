@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.utils import perform_login
+from allauth.mfa.utils import is_mfa_enabled
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -44,12 +45,17 @@ def my_reviews(request: HttpRequest) -> HttpResponse:
 
 def pool_invitation(request: HttpRequest, token: str) -> HttpResponse:
     """Accept or decline an invitation to review.  A new expert sets a password here: the link was
-    sent to their address, which proves it is theirs."""
+    sent to their address, which proves it is theirs.  The link is one factor only: an account with a
+    second factor (TOTP) never gets a password from it, and every log-in here goes through the log-in
+    library's steps, so whoever has a second factor is asked for it before any answer is taken."""
     member = PoolMember.objects.select_related("call", "user").filter(token=token).first()
     if member is None:
         raise Http404(_("This invitation link is not valid."))
     needs_password = (
-        not request.user.is_authenticated and not member.user.has_usable_password() and member.status == PoolStatus.INVITED
+        not request.user.is_authenticated
+        and not member.user.has_usable_password()
+        and member.status == PoolStatus.INVITED
+        and not is_mfa_enabled(member.user)
     )
     error = None
     if request.method == "POST" and needs_password and request.POST.get("answer") == "decline":
@@ -71,7 +77,9 @@ def pool_invitation(request: HttpRequest, token: str) -> HttpResponse:
             else:
                 member.user.set_password(password)
                 member.user.save(update_fields=["password"])
-                login(request, member.user, backend="django.contrib.auth.backends.ModelBackend")
+                answer_page: HttpResponse = perform_login(request, member.user, redirect_url=request.path)
+                if not request.user.is_authenticated:
+                    return answer_page  # a log-in step (a second factor) comes first; it leads back here
         if error is None and request.user.is_authenticated:
             try:
                 answer_pool_invitation(token=token, accept=request.POST.get("answer") == "accept", user=acting_user(request))

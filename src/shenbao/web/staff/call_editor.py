@@ -471,7 +471,7 @@ def editor_diff(request: HttpRequest, code: str) -> HttpResponse:
     if new_number is None:
         new_number = call.version
     if old_number is None:
-        old_number = new_number - 1
+        old_number = max(1, new_number - 1)
     old, new = versions.get(old_number), versions.get(new_number)
     if old is None or new is None:
         raise Http404(_("No such version."))

@@ -13,16 +13,26 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from shenbao.calls.messages import error_line
+from shenbao.calls.definition.load import DefinitionError
+from shenbao.calls.messages import error_line, error_message
 from shenbao.core import present
 from shenbao.core.errors import DomainError
-from shenbao.guides.errors import DraftInvalid
-from shenbao.guides.messages import warning_text
+from shenbao.guides.enums import GuideImportStatus
+from shenbao.guides.errors import DraftInvalid, import_failure_text
+from shenbao.guides.messages import PROGRESS_STEPS, warning_text
 from shenbao.guides.models import GuideImport
 from shenbao.guides.parser.reading import MAX_BYTES
-from shenbao.guides.queries import get_guide_import_for, guide_imports_for
-from shenbao.guides.services import draft_yaml, import_guide, save_guide_as_draft_call, update_guide_draft
+from shenbao.guides.queries import get_guide_import_for, get_guide_import_progress_for, guide_imports_for
+from shenbao.guides.services import (
+    draft_reconciliation,
+    draft_yaml,
+    save_guide_as_draft_call,
+    start_guide_import,
+    update_guide_directions,
+    update_guide_draft,
+)
 from shenbao.web.common import acting_user
+from shenbao.web.staff.guide_forms import DirectionForm, apply_direction, direction_initial, error_field
 
 MAX_MB = MAX_BYTES // (1024 * 1024)
 
@@ -62,7 +72,8 @@ def guide_upload(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Choose a file or paste the text of the guide."))
         return redirect("web:guide_list")
     try:
-        guide = import_guide(data=data, filename=filename, actor=acting_user(request))
+        # A large document is queued: the detail page then shows its progress until the draft is ready.
+        guide = start_guide_import(data=data, filename=filename, actor=acting_user(request))
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("web:guide_list")
@@ -91,15 +102,53 @@ def _segments(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _anchor(segments: list[dict[str, Any]], path: str) -> str:
+def _anchors(segments: list[dict[str, Any]]) -> dict[str, dict[str, str]]:
+    """The first highlighted segment of each path and of each path above it ("directions.0.quota" →
+    also "directions.0" and "directions"), found in one pass over the segments."""
+    out: dict[str, dict[str, str]] = {}
     for segment in segments:
         span = segment.get("span")
-        if span and (span["path"] == path or span["path"].startswith(path + ".")):
-            return str(segment["id"])
-    return ""
+        if not span:
+            continue
+        parts = str(span["path"]).split(".")
+        for n in range(len(parts), 0, -1):
+            key = ".".join(parts[:n])
+            if key in out:
+                break  # the paths above it were found at an earlier segment too
+            out[key] = {"id": str(segment["id"]), "level": str(segment["level"])}
+    return out
 
 
-def _direction_rows(draft: dict[str, Any], segments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _anchor(anchors: dict[str, dict[str, str]], path: str) -> str:
+    return anchors.get(path, {}).get("id", "")
+
+
+#: Which span a form field is read from, below ``directions.<i>``.
+_FIELD_PATHS = {
+    "code": "code",
+    "title": "title",
+    "quota_qualifier": "quota",
+    "budget": "budget.total",
+    "per_project": "budget.per_project",
+    "duration_qualifier": "duration",
+    "countries": "partner",
+}
+
+
+def _direction_forms(
+    draft: dict[str, Any], anchors: dict[str, dict[str, str]], bound: list[DirectionForm] | None = None
+) -> list[dict[str, Any]]:
+    out = []
+    for i, d in enumerate(draft.get("directions", [])):
+        form = bound[i] if bound is not None else DirectionForm(initial=direction_initial(d), prefix=f"d{i}")
+        sources = {field: anchors.get(f"directions.{i}.{path}") for field, path in _FIELD_PATHS.items()}
+        out.append(
+            {"form": form, "index": i, "code": d.get("code"), "anchor": _anchor(anchors, f"directions.{i}"), "sources": sources}
+        )
+    return out
+
+
+def _direction_rows(draft: dict[str, Any], anchors: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
     rows = []
     for i, d in enumerate(draft.get("directions", [])):
         q = d.get("quota")
@@ -120,18 +169,28 @@ def _direction_rows(draft: dict[str, Any], segments: list[dict[str, Any]]) -> li
                 "countries": (d.get("partner") or {}).get("countries", []),
                 "fields": len(d.get("fields", [])),
                 "requirements": len(d.get("requirements", [])),
-                "anchor": _anchor(segments, f"directions.{i}"),
+                "anchor": _anchor(anchors, f"directions.{i}"),
             }
         )
     return rows
 
 
-def _context(guide: GuideImport, *, yaml_text: str | None = None, errors: list[str] | None = None) -> dict[str, Any]:
+def _context(
+    guide: GuideImport,
+    *,
+    yaml_text: str | None = None,
+    errors: list[str] | None = None,
+    forms: list[DirectionForm] | None = None,
+    form_errors: list[str] | None = None,
+) -> dict[str, Any]:
     segments = _segments(guide.source_text, guide.spans)
+    anchors = _anchors(segments)
     return {
         "guide": guide,
         "segments": segments,
-        "rows": _direction_rows(guide.draft, segments),
+        "rows": _direction_rows(guide.draft, anchors),
+        "direction_forms": _direction_forms(guide.draft, anchors, forms),
+        "form_errors": form_errors or [],
         "draft": guide.draft,
         "reconciliation": guide.reconciliation,
         "warnings": [warning_text(w["code"], w.get("params", {})) for w in guide.warnings],
@@ -140,16 +199,45 @@ def _context(guide: GuideImport, *, yaml_text: str | None = None, errors: list[s
     }
 
 
+_NOT_READY = (GuideImportStatus.QUEUED, GuideImportStatus.FAILED)
+
+
+def _progress_context(guide: GuideImport) -> dict[str, Any]:
+    return {
+        "guide": guide,
+        "step": PROGRESS_STEPS.get(guide.progress_step, ""),
+        "error": import_failure_text(guide.error_code, guide.error_params) if guide.status == GuideImportStatus.FAILED else "",
+    }
+
+
 @login_required
 def guide_detail(request: HttpRequest, pk: int) -> HttpResponse:
     guide = _guide(request, pk)
+    if guide.status in _NOT_READY:
+        return render(request, "web/staff/guide_progress.html", _progress_context(guide))
     return render(request, "web/staff/guide.html", _context(guide))
+
+
+@login_required
+def guide_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress panel of a queued import (polled by htmx until the draft is ready or it failed)."""
+    guide = get_guide_import_progress_for(request.user, pk)
+    if guide is None:
+        raise Http404(_("No such guide import."))
+    return render(request, "web/staff/_guide_progress.html", _progress_context(guide))
+
+
+def _ready_guide(request: HttpRequest, pk: int) -> GuideImport:
+    guide = _guide(request, pk)
+    if guide.status in _NOT_READY:
+        raise Http404(_("This import has no draft yet."))
+    return guide
 
 
 @login_required
 @require_POST
 def guide_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    guide = _guide(request, pk)
+    guide = _ready_guide(request, pk)
     text = request.POST.get("definition", "")
     errors: list[str] = []
     try:
@@ -168,10 +256,75 @@ def guide_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:guide_detail", pk=guide.pk)
 
 
+def _bound_forms(request: HttpRequest, guide: GuideImport) -> list[DirectionForm]:
+    return [DirectionForm(request.POST, prefix=f"d{i}") for i in range(len(guide.draft.get("directions", [])))]
+
+
+def _edited_directions(guide: GuideImport, forms: list[DirectionForm]) -> list[dict[str, Any]]:
+    """The draft's directions with the values of each valid form in them (an invalid form changes nothing)."""
+    return [
+        apply_direction(d, form.cleaned_data) if form.is_valid() else d
+        for d, form in zip(guide.draft.get("directions", []), forms, strict=True)
+    ]
+
+
+def _place_errors(forms: list[DirectionForm], errors: list[DefinitionError], language: str) -> list[str]:
+    """Each schema error beside the field it concerns; those no field shows are returned as lines."""
+    rest: list[str] = []
+    for error in errors:
+        where = error_field(error.path)
+        if where is not None and where[0] < len(forms):
+            forms[where[0]].add_error(where[1], error_message(error))
+        else:
+            rest.append(error_line(error, language))
+    return rest
+
+
+@login_required
+@require_POST
+def guide_directions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save the per-direction review form into the draft; errors are shown beside their fields."""
+    guide = _ready_guide(request, pk)
+    forms = _bound_forms(request, guide)
+    form_errors: list[str] = []
+    if all(form.is_valid() for form in forms):
+        try:
+            update_guide_directions(guide=guide, directions=_edited_directions(guide, forms), actor=acting_user(request))
+        except DraftInvalid as exc:
+            form_errors = [str(exc), *_place_errors(forms, exc.errors, request.LANGUAGE_CODE)]
+        else:
+            messages.success(request, _("The directions were saved into the draft."))
+            return redirect(reverse("web:guide_detail", args=[guide.pk]) + "#directions-form")
+    else:
+        form_errors = [_("Some values are not valid: correct the fields marked below.")]
+    context = _context(guide, forms=forms, form_errors=form_errors)
+    return render(request, "web/staff/guide.html", context, status=400)
+
+
+@login_required
+@require_POST
+def guide_directions_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reconciliation with the values now in the form, not saved (htmx, on each change)."""
+    guide = _ready_guide(request, pk)
+    forms = _bound_forms(request, guide)
+    directions = _edited_directions(guide, forms)
+    invalid = not all(form.is_valid() for form in forms)
+    try:
+        rows = draft_reconciliation(guide, directions)
+    except DraftInvalid:
+        rows, invalid = guide.reconciliation, True
+    context = {
+        "reconciliation": rows,
+        "preview": directions != guide.draft.get("directions", []),
+        "invalid": invalid,
+    }
+    return render(request, "web/staff/_guide_reconciliation.html", context)
+
+
 @login_required
 @require_POST
 def guide_save_call(request: HttpRequest, pk: int) -> HttpResponse:
-    guide = _guide(request, pk)
+    guide = _ready_guide(request, pk)
     try:
         call = save_guide_as_draft_call(guide=guide, actor=acting_user(request))
     except DraftInvalid as exc:

@@ -1,0 +1,268 @@
+"""The deadlines a call document states, each with its role (pure).
+
+A deadline is read where the text marks a date as a last moment:
+- a keyword before it in the same sentence: 截止 / 截至 / 为止 / deadline / closing date / due
+  ("申报截止时间为2024年3月15日17:00"); the first date after the keyword is taken, not the last
+  (a run-on relay ends with its signature date); with no date after it, a date just before
+  ("于3月15日17:00截止");
+- a date followed by 前 / 之前 / 以前 ("请于3月15日前报送", "4月10日（含）前提交");
+- the end of a submission window ("申报时间：3月1日至15日", "自2024年3月1日起至4月15日止"),
+  whose end may lack the year or the month;
+- a label on the line above ("申报截止时间：" then the date on the next line);
+- the end of a public-notice period ("公示期为2024年5月6日至5月12日").
+
+The role says whose deadline it is: the applicant's (the default), the recommending or host
+unit's (推荐单位, 依托单位, 主管部门), the online system's, the paper copy's, the one for Hong
+Kong, Macao and Taiwan applicants, or the end of a notice period.
+
+A date without a year takes the year of the date before it in the same sentence, else the
+year of the document's publication date (the next year when the date would fall well before
+publication), else ``fallback_year``; such a date is flagged as guessed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from shenbao.guides.parser.dates import FoundDate, find_dates
+
+_KEYWORD = re.compile(
+    r"截止|截至|为止|止于|deadline|closing date|closes|due date|due by|are due|is due|no later than|must be received",
+    re.IGNORECASE,
+)
+_BEFORE = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:下班|当天|当日|中午)?\s*(?:以前|之前|前)(?!后)")
+_SUBMIT = (
+    r"报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出|上交|交送|送交|送至|"
+    r"完成(?:网上|在线|系统)?(?:提交|申请|申报|填报|送件|报送)"
+)
+# "于4月28日上交科研处": a date right after 于 and right before a submission verb.
+_BY_VERB = re.compile(rf"^\s*(?:[（(][^）)]{{0,8}}[）)])?\s*(?:{_SUBMIT})")
+# "于…前" or "…前报送": a last moment; "2024年1月1日前已建立的" or "…前注册成立" is a condition.
+_BEFORE_BY = re.compile(r"(?:于|在|须|请|应|务必)\s*$")
+_BEFORE_VERB = re.compile(rf"^[^。；]{{0,30}}?(?:{_SUBMIT})")
+_CONDITION = re.compile(r"^[^。；，,]{0,6}?(?:已|成立|注册|设立|建立|出生|取得|获得|毕业|入选|立项|结题|发表)")
+_WINDOW_WORDS = re.compile(r"申报|报名|提交|受理|征集|推荐|填报|报送|网上|在线|集中|开放|作品|submission", re.IGNORECASE)
+_WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)")
+_NOT_DEADLINE = re.compile(
+    r"执行期|实施期|实施周期|研究期限|起止|执行年限|项目周期|资助期限|合作期|举办|举行|培训|会议|比赛时间|决赛"
+)
+_NOTICE = re.compile(r"公示")
+_UNIT = re.compile(
+    r"推荐单位|依托单位|主管部门|推荐部门|审核推荐|汇总|各地|各单位.{0,20}(?:报送|推荐|发送|提交|上报)|统一(?:报送|提交|推荐)"
+)
+_DAY_END = re.compile(
+    r"^\s*(?:-|~|～|—|–|至|到)\s*(?:(?P<m>\d{1,2})\s*月\s*)?(?P<d>\d{1,2})\s*[日号]"
+    r"(?:\s*[（(]\s*(?:周|星期)[一二三四五六日天]\s*[）)])?"
+    r"(?:\s*(?P<noon>上午|中午|下午|晚上)?\s*(?P<h>\d{1,2})\s*(?:[:：]\s*(?P<min>\d{2})|[时点]))?"
+)
+_RANGE_SEP = re.compile(r"^\s*(?:起\s*)?(?:-|~|～|—|–|至|到)\s*$")
+_LABEL_ABOVE = re.compile(
+    r"(?:截止|截至)(?:时间|日期)?\s*[：:]?\s*$|(?:deadline|due date|closing date)\(?s?\)?[^:]{0,60}:\s*$"
+    r"|^\W{0,3}(?:deadline|closing date)s?\W{0,3}$",
+    re.IGNORECASE,
+)
+_EN_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?", re.IGNORECASE)
+_PUBLISHED = re.compile(r"(?:发布|发文|印发|成文|公布)(?:时间|日期)|(?:posted|published|date)\s*:", re.IGNORECASE)
+_SENTENCE = re.compile(r"[。；;！!？?\n]")
+
+ROLES = ("applicant", "unit", "online", "paper", "hmt", "notice_end", "other")
+ROLE_LABELS = {
+    "applicant": ("申报截止", "Deadline"),
+    "unit": ("单位报送截止", "Deadline for the recommending unit"),
+    "online": ("网上填报截止", "Online submission deadline"),
+    "paper": ("纸质材料报送截止", "Deadline for the paper copy"),
+    "hmt": ("港澳台申报截止", "Deadline for Hong Kong, Macao and Taiwan applicants"),
+    "notice_end": ("公示期截止", "End of the public-notice period"),
+    "other": ("截止", "Deadline"),
+}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    date: dt.date
+    time: str | None  # "HH:MM"; "24:00" as written
+    role: str
+    start: int
+    end: int
+    year_guessed: bool
+
+    @property
+    def iso(self) -> str:
+        return self.date.isoformat() if self.time is None else f"{self.date.isoformat()}T{self.time}"
+
+
+def publication_date(text: str) -> dt.date | None:
+    """The document's own date: a labelled posting date near the top, else the signature date
+    (a date standing alone on one of the last lines)."""
+    head = text[:1500]
+    for m in _PUBLISHED.finditer(head):
+        dates = find_dates(head[m.end() : m.end() + 40], default_year=None)
+        if dates and not dates[0].year_inferred:
+            return dates[0].date
+    lines = [line.strip() for line in text.rstrip().split("\n")]
+    for line in reversed(lines[-15:]):
+        if len(line) <= 24:
+            dates = find_dates(line, default_year=None)
+            if dates and not dates[0].year_inferred and dates[0].start <= 2:
+                return dates[0].date
+    return None
+
+
+def _role(context: str) -> str:
+    if _NOTICE.search(context):
+        return "notice_end"
+    if re.search(r"港澳台|香港|澳门|台湾", context):
+        return "hmt"
+    if re.search(r"纸质|书面|寄送|邮寄|送达|原件|盖章.{0,6}(?:报送|提交)|paper cop", context, re.IGNORECASE):
+        return "paper"
+    if _UNIT.search(context):
+        return "unit"
+    if re.search(r"网上|在线|系统|平台|网络|填报|online", context, re.IGNORECASE):
+        return "online"
+    return "applicant"
+
+
+def _sentence_bounds(text: str, at: int) -> tuple[int, int]:
+    start = max(text.rfind(c, 0, at) for c in "。；;！？\n") + 1
+    ends = [p for p in (text.find(c, at) for c in "。；;！？\n") if p >= 0]
+    return start, min(ends) if ends else len(text)
+
+
+def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
+    """Every deadline of ``text`` in document order, one per date."""
+    published = publication_date(text)
+    default_year = published.year if published else fallback_year
+    found: dict[tuple[int, int], Deadline] = {}
+
+    def add(date: FoundDate, role: str, *, guessed_month: bool = False) -> None:
+        day = date.date
+        guessed = date.year_inferred
+        if guessed and published is not None and day < published - dt.timedelta(days=60):
+            try:
+                day = day.replace(year=day.year + 1)
+            except ValueError:
+                return
+        key = (date.start, date.end)
+        if key not in found:
+            found[key] = Deadline(day, date.time, role, date.start, date.end, guessed or guessed_month)
+
+    pos = 0
+    for sentence in _SENTENCE.split(text):
+        start = pos
+        pos += len(sentence) + 1
+        if not sentence.strip():
+            continue
+        if _NOT_DEADLINE.search(sentence) and not _KEYWORD.search(sentence):
+            continue
+        dates = find_dates(sentence, default_year=default_year, base=start)
+        if not dates:
+            continue
+        role_context = sentence
+        # 1. keywords: the first date after each keyword (up to the next keyword), else one just before.
+        keywords = list(_KEYWORD.finditer(sentence))
+        for i, kw in enumerate(keywords):
+            limit = keywords[i + 1].start() if i + 1 < len(keywords) else len(sentence)
+            after = [d for d in dates if start + kw.end() <= d.start < start + limit]
+            if after:
+                # "due …: September 24, 2013 - October 15, 2013": the window's end is the deadline,
+                # and every window after the keyword in the same sentence is one.
+                chosen = [after[0]]
+                for k, d in enumerate(after[:-1]):
+                    if _RANGE_SEP.match(sentence[d.end - start : after[k + 1].start - start]):
+                        chosen = [e for e in chosen if e is not d] + [after[k + 1]]
+                for d in chosen:
+                    # The time may be given once, after the keyword ("due by 5 p.m. …: dates").
+                    date = _with_clock(d, sentence[kw.start() : d.start - start])
+                    add(date, _role(sentence[max(0, kw.start() - 30) : d.end - start]))
+                continue
+            before = [d for d in dates if d.end <= start + kw.start() and start + kw.start() - d.end <= 12]
+            if before:
+                add(before[-1], _role(sentence[max(0, before[-1].start - start - 30) : kw.end()]))
+        # 2. "…前" right after a date (and its time).
+        for d in dates:
+            m = _BEFORE.match(sentence[d.end - start :])
+            if m is None:
+                continue
+            tail = sentence[d.end - start + m.end() :]
+            if _CONDITION.match(tail):
+                continue
+            ahead = sentence[max(0, d.start - start - 3) : d.start - start]
+            # "于3月15日前", "3月15日前报送", a schedule line "3月15日前：…" or "评审完成：6月30日前".
+            scheduled = re.match(r"\s*[：:]", tail) is not None or re.search(r"[：:]\s*$", ahead) is not None
+            if _BEFORE_BY.search(ahead) or _BEFORE_VERB.match(tail) or scheduled:
+                add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
+        for d in dates:
+            if re.search(r"于\s*$", sentence[max(0, d.start - start - 2) : d.start - start]) and _BY_VERB.match(
+                sentence[d.end - start :]
+            ):
+                add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
+        # 3. the end of a window ("3月1日至15日", "3月1日-4月15日") after a submission or notice word.
+        for i, d in enumerate(dates):
+            rest = sentence[d.end - start :]
+            label = sentence[: d.start - start]
+            if not (_WINDOW_WORDS.search(label[-30:]) or _NOTICE.search(label[-30:]) or _WINDOW_LABEL.search(label[-12:])):
+                continue
+            if i + 1 < len(dates) and _RANGE_SEP.match(sentence[d.end - start : dates[i + 1].start - start]):
+                end = dates[i + 1]
+                if end.date >= d.date:
+                    add(end, _role(label[-30:] + sentence[d.end - start : end.end - start]))
+                continue
+            m = _DAY_END.match(rest)
+            if m is not None:
+                month = int(m.group("m")) if m.group("m") else d.date.month
+                try:
+                    day = dt.date(d.date.year, month, int(m.group("d")))
+                except ValueError:
+                    continue
+                if day < d.date:
+                    continue
+                clock = None
+                if m.group("h"):
+                    hour = int(m.group("h")) + (12 if m.group("noon") in ("下午", "晚上") and int(m.group("h")) < 12 else 0)
+                    clock = f"{hour:02d}:{int(m.group('min') or 0):02d}" if hour <= 24 else None
+                end_date = FoundDate(day, clock, d.end + m.start("d"), d.end + m.end(), d.year_inferred)
+                add(end_date, _role(label[-30:]))
+        del role_context
+    # 4. a label on the line above its date (blank lines between them are layout).
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    for i, line in enumerate(lines[:-1]):
+        if not _LABEL_ABOVE.search(line) or find_dates(line, default_year=None):
+            continue
+        j = i + 1
+        while j < len(lines) - 1 and j <= i + 2 and not lines[j].strip():
+            j += 1
+        dates = find_dates(lines[j], default_year=default_year, base=starts[j])
+        if dates and dates[0].start - starts[j] <= 8:
+            add(_with_clock(dates[0], line), _role(line))
+    return sorted(found.values(), key=lambda d: d.start)
+
+
+def _with_clock(date: FoundDate, before: str) -> FoundDate:
+    """An English deadline whose time is given before the date ("due by 5 p.m. …: January 21, 2015")."""
+    if date.time is not None:
+        return date
+    clocks = list(_EN_CLOCK.finditer(before))
+    if not clocks:
+        return date
+    m = clocks[-1]
+    hour, minute = int(m.group(1)), int(m.group(2) or 0)
+    if m.group(3).lower() == "p" and hour < 12:
+        hour += 12
+    if hour > 23 or minute > 59:
+        return date
+    return FoundDate(date.date, f"{hour:02d}:{minute:02d}", date.start, date.end, date.year_inferred)
+
+
+def primary(deadlines: list[Deadline]) -> Deadline | None:
+    """The call's submission deadline: the earliest applicant or online deadline, else the earliest
+    that is not the end of a notice period, else the first."""
+    for roles in (("applicant", "online"), ("unit", "paper", "hmt", "other")):
+        chosen = [d for d in deadlines if d.role in roles]
+        if chosen:
+            return min(chosen, key=lambda d: (d.date, d.time or "24:00"))
+    return deadlines[0] if deadlines else None

@@ -1,0 +1,820 @@
+"""Directions stated without a guide's layout: short numbered runs and lists in running text (pure).
+
+``find_loose(lines)`` is the fallback of :func:`shenbao.guides.parser.directions.find_blocks` for
+notices, relays, topic lists and award notices that name their directions without blocks of
+labelled values. Each direction found carries the pattern that found it (``extra["rule"]``):
+
+- ``numbered_*``: a run of consecutively numbered items (1., 1、, (一), 一、, ①; also in mid-line
+  when a relay flattened the text) whose titles are short noun phrases, the title ending at 。：；
+  ("(一)X。description" → X). Under a heading naming directions (方向, 领域, 赛道, 主题 …) the run
+  is trusted; titles sharing a direction's head noun (…项目, …赛道) vouch for it likewise; on its
+  own it must be three items or more on consecutive lines, not under a heading over materials,
+  criteria, steps or contacts;
+- ``count``: a list in a sentence, items separated by 、 (the last by 和/及/与), closed or opened
+  by a count ("A、B和C三类", "N个领域，包括A、B…", "N个方向（A、B、C）"), kept only when the
+  split gives exactly that count;
+- ``no_count`` / ``quoted`` / ``parens`` / ``ordinals``: a list after 分为 / 包括 / 设立 or a label
+  ("研究领域：…") whose items share a head noun or follow words naming directions; quoted items in
+  a row; a list in parentheses after a direction's noun; "一是A，二是B";
+- ``breakdown`` / ``amounts``: "A 3项、B 4项，合计7项" or "其中A 3项、B 4项" (directions with
+  their quotas), and kinds of projects listed with their amounts after 资助额度;
+- ``plain_lines`` / ``table`` / ``english``: short unnumbered lines under a heading naming
+  directions, a table flattened to lines under a 序号 header, "Topic 1: …" items.
+
+A direction named alone (no list) is no direction: its values stay whole-call facts. A
+per-direction quota ("每个方向拟支持1-2项", "1.X（拟支持2项）") attaches to the direction; caps on
+units or applicants (每个单位限报N项, 推荐数量, 各单位限报N项其中…) are not quotas. Prize grades,
+contest stages and the parts of one direction (子赛道, "X赛道分为A组和B组") are not directions.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from shenbao.guides.parser.model import Line, tidy
+from shenbao.guides.parser.numbering import Marker, read_marker
+from shenbao.guides.parser.numbers import NUM, parse_quota, to_number
+
+# Words of a heading (or label) that introduces directions.
+_HEADING = re.compile(r"方向|领域|赛道|类别|类型|种类|主题|专题|任务|榜单|赛项|奖项|分类|板块|范围|范畴")
+# Words that name directions beyond doubt (a list after them needs no common head noun).
+_STRONG = re.compile(r"方向|领域|赛道|类别|专题|主题|榜单|赛项|奖项|产业")
+# Words of a heading over requirements, materials or steps, even when it also names a kind.
+_NOT_HEADING = re.compile(
+    r"材料|要求|条件|资格|程序|流程|方式|时间|安排|纪律|联系|事项|办法|步骤|注意|说明|附件|格式|标准|评审|评分|指标|考核|提交|报送"
+)
+# Words that make an item a requirement, a step or a contact, not a direction's title.
+_SENTENCE_WORDS = re.compile(
+    r"须|应当|应该|应在|应于|应按|均应|不得|不能|不可|可以|均可|可在|请|需要|需在|需于|均需|要求|符合|具有|具备|提交|报送|报名|"
+    r"填写|登录|联系|电话|邮箱|截止|以前|之前|时间|日期|负责|承担|原则上|不超过|不少于|分为|包括|是指|即可|详见|附件|按照|根据|"
+    r"依据|单位|申请人|负责人|地址|网址|传真|邮编|参加|参与|进行|组织|确定|作为|列为|成为|视为|定为|[，,；;：:？?!！]|[的了地]$"
+)
+_STOP = "。；;：:"
+_CLAUSE = re.compile(r"[。；;！？!?\n]")
+_OPEN_QUOTES = "“「『\"'‘《"
+_CLOSE_QUOTES = "”」』\"'’》"
+_AND = re.compile(r"\s*[，,]?\s*(?:以及|和|及|与|或)\s*")
+_LEADING = re.compile(
+    r"^(?:其中|主要|重点|分别|本次|今年|共|拟|已)?\s*(?:锚定|面向|围绕|聚焦|涵盖|涉及|包括|包含|分为|分设|分|设置|设立|设有|设|支持|资助|"
+    r"审议通过|通过|评选出|评出|遴选出|为|有|是|含)?\s*(?:了|以下|如下)?\s*[：:]?\s*"
+)
+_OPENING = re.compile(
+    r"分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
+)
+_COUNT = re.compile(
+    rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报)?\s*"
+    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题)|(?P<lei>大?类))"
+)
+_PER_DIRECTION = re.compile(
+    r"每个?(?:研究|重点|指南|申报|支持)?(?:方向|领域|课题|专题|赛道|榜单|类别)[^，,。；;]{0,12}?"
+    r"(?:拟|原则上|一般)?(?:支持|资助|立项|确立|入选|遴选|评选|择优)[^，,。；;]{0,16}"
+)
+_ITEM_QUOTA = re.compile(
+    rf"(?:拟支持|拟资助|拟立项|拟遴选|支持|资助|立项)(?:项目)?(?:数量|数)?\s*[：:为]?\s*"
+    rf"(?P<q>(?:原则上|一般)?\s*(?:约|大约|不超过|不多于|最多|至多|不少于|至少)?\s*{NUM}(?:\s*(?:-|~|至|到)\s*{NUM})?\s*[个项](?:左右|以内)?)"
+)
+_BREAKDOWN_ITEM = re.compile(rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<n>{NUM})\s*(?P<unit>项|个|件)")
+_TOTAL_AFTER = re.compile(rf"\s*[，,]?\s*(?:合计|共计|总计|共)\s*(?P<n>{NUM})\s*(?:项|个|件|名)")
+
+
+@dataclass
+class Loose:
+    """A direction found outside a structured layout; ``start``/``end`` locate its title."""
+
+    title: str
+    start: int
+    end: int
+    code: str | None = None
+    quota: dict[str, Any] | None = None
+    quota_span: tuple[int, int] | None = None
+    numbered: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _clause_start(text: str, at: int, reach: int = 300) -> int:
+    """Where the clause holding ``at`` starts (looking back at most ``reach`` characters)."""
+    low = max(0, at - reach)
+    ends = [m.end() for m in _CLAUSE.finditer(text, low, at)]
+    return ends[-1] if ends else low
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s“”「」『』\"'‘’《》()（）、，,。.：:]", "", text)
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] in _OPEN_QUOTES and text[-1] in _CLOSE_QUOTES and text.count(text[0]) <= 1:
+        return text[1:-1].strip()
+    return text
+
+
+def _noun_like(title: str, *, strict: bool) -> bool:
+    """A short title without the words of a requirement or step."""
+    bare = _unquote(title)
+    if not 2 <= len(bare) <= (16 if strict else 24):
+        return False
+    if re.search(r"\d{2,}|https?:|@|\*\*\*", bare):
+        return False
+    if bare.count("（") + bare.count("(") != bare.count("）") + bare.count(")"):
+        return False
+    return _SENTENCE_WORDS.search(bare) is None and _NOT_DIRECTION.search(bare) is None
+
+
+# Prize grades and stages of a contest are not directions.
+_NOT_DIRECTION = re.compile(
+    r"^(?:[特一二三四五六七八九十]等奖|金奖|银奖|铜奖|优秀奖|优胜奖|入围奖|鼓励奖|提名奖)$|(?:初赛|复赛|决赛|预赛|阶段)$"
+)
+
+
+# ------------------------------------------------------------------------------------ numbered runs
+
+_MID_MARKER = re.compile(
+    r"(?<=[。；;，,：:\s])(?=(?:\d{1,2}[.．、](?![\d.])|[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)]|[一二三四五六七八九十]{1,3}、)\s*\S)"
+)
+
+
+def _pieces(lines: list[Line]) -> list[Line]:
+    """Lines, with a flattened line cut where numbering starts in mid-line ("…。1.X：…，2.Y：…")."""
+    out: list[Line] = []
+    for line in lines:
+        cuts = [m.start() for m in _MID_MARKER.finditer(line.text)] if len(line.text) > 40 else []
+        if not cuts:
+            out.append(line)
+            continue
+        previous = 0
+        for cut in cuts:
+            if line.text[previous:cut].strip():
+                out.append(Line(line.text[previous:cut], line.start + previous))
+            previous = cut
+        out.append(Line(line.text[previous:], line.start + previous))
+    return out
+
+
+def _item_title(marker: Marker) -> tuple[str, int, bool]:
+    """(title, length of the rest before it, whether the item runs on as a sentence)."""
+    rest = marker.rest
+    lead = len(rest) - len(rest.lstrip())
+    body = rest.strip()
+    cut = len(body)
+    sentence = False
+    depth = 0
+    for k, ch in enumerate(body):
+        if ch in "（(“「":
+            depth += 1
+        elif ch in "）)”」":
+            depth -= 1
+        elif depth <= 0 and ch in _STOP:
+            cut = k
+            break
+        elif depth <= 0 and ch in "，,":
+            cut, sentence = k, True
+            break
+    return body[:cut].strip(), lead, sentence
+
+
+def _heading_names_directions(text: str) -> bool:
+    marker = read_marker(text)
+    head = marker.rest if marker is not None else text
+    head = re.split(r"[：:。]", head, maxsplit=1)[0] if not head.rstrip().endswith(("：", ":")) else head
+    return len(head) <= 30 and _HEADING.search(head) is not None and _NOT_HEADING.search(head) is None
+
+
+def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
+    pieces = _pieces(lines)
+    markers = [read_marker(p.text) for p in pieces]
+    runs: list[list[Loose]] = []
+    used: set[int] = set()
+    for i, m in enumerate(markers):
+        if m is None or i in used or m.number != 1 or m.style in ("bracket", "bullet", "code", "decimal"):
+            continue
+        items = [i]
+        expected = 2.0
+        for j in range(i + 1, min(len(pieces), i + 60)):
+            mj = markers[j]
+            if mj is None:
+                continue
+            if _family(mj.style) == _family(m.style) and mj.number == expected:
+                items.append(j)
+                expected += 1
+            elif _family(mj.style) == _family(m.style) or _outranks(mj.style, m.style):
+                break
+        if len(items) < 2:
+            continue
+        used.update(items)
+        heading = _heading_above(pieces, markers, i, m.style)
+        named = heading is not None and _heading_names_directions(heading)
+        found: list[Loose] = []
+        for j in items:
+            mk = markers[j]
+            assert mk is not None
+            title, lead, sentence = _item_title(mk)
+            # "X方向（拟支持2项）" / "X方向，拟支持不超过2项。": the item's own quota.
+            quota = _ITEM_QUOTA.search(mk.rest)
+            if quota is not None:
+                if quota.start() < len(title) + lead:  # the quota in parentheses closing the title
+                    title = re.sub(r"\s*[（(][^）)]*[）)]\s*$", "", title)
+                sentence = sentence and not re.fullmatch(
+                    r"\s*[，,]?\s*" + _ITEM_QUOTA.pattern + r"\s*[。；;]?\s*", mk.rest[lead + len(title) :]
+                )
+            item = Loose(
+                title=tidy(title),
+                start=pieces[j].start + mk.offset + lead,
+                end=pieces[j].start + mk.offset + lead + len(title),
+                code=str(int(mk.number or 0)),
+                numbered=True,
+                extra={"sentence": sentence, "style": mk.style, "rule": "numbered"},
+            )
+            if quota is not None and (value := parse_quota(quota.group("q"))) is not None:
+                item.quota = value
+                item.quota_span = (pieces[j].start + mk.offset + quota.start(), pieces[j].start + mk.offset + quota.end())
+            found.append(item)
+        # Titles sharing a direction's head noun ("1.重点项目，…", "2.一般项目，…") vouch for the run
+        # as a heading naming directions does; then a description may follow a comma.
+        vouched = named or _common_head([f.title for f in found], quoted=False)
+        strict = not vouched
+        # On its own, a run is a list: three items or more on consecutive lines (not the sections
+        # of the document, which have their text between them).
+        if strict and heading is not None and _NOT_HEADING.search(heading):
+            continue  # a list of materials, criteria, steps or contacts
+        if strict and (len(found) < 3 or items[-1] - items[0] != len(items) - 1):
+            continue
+        for f in found:
+            f.extra["rule"] = "numbered_named" if named else "numbered_head_noun" if vouched else "numbered_alone"
+        if all((vouched or not f.extra["sentence"]) and _noun_like(f.title, strict=strict or f.extra["sentence"]) for f in found):
+            runs.append(found)
+    return runs
+
+
+_RANK = {
+    "chapter": 0,
+    "cn_comma": 1,
+    "cn_paren": 2,
+    "arabic_dot": 3,
+    "arabic_comma": 3,
+    "arabic_paren": 4,
+    "arabic_half_paren": 4,
+    "circled": 5,
+}
+
+
+def _family(style: str) -> str:
+    """ "1." and "1、" are one numbering (documents mix them)."""
+    return "arabic" if style in ("arabic_dot", "arabic_comma") else style
+
+
+def _outranks(style: str, than: str) -> bool:
+    return _RANK.get(style, 9) < _RANK.get(than, 9)
+
+
+def _heading_above(pieces: list[Line], markers: list[Marker | None], i: int, style: str) -> str | None:
+    """The nearest line above item ``i`` that is a heading of a higher rank, or a line ending in ：."""
+    for j in range(i - 1, max(-1, i - 6), -1):
+        text = pieces[j].text.strip()
+        if not text:
+            continue
+        mj = markers[j]
+        if mj is not None and _outranks(mj.style, style):
+            return text
+        if text.endswith(("：", ":")):
+            return text
+        if mj is None and len(text) <= 30:
+            return text
+        # A run's first item glued after its heading on a flattened line: the text before it.
+        if j == i - 1:
+            return text[-30:]
+    return None
+
+
+def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
+    """Short unnumbered lines (or bullets) under a heading naming directions ("二、重点领域")."""
+    runs: list[list[Loose]] = []
+    for k, head in enumerate(lines):
+        text = head.text.strip()
+        marker = read_marker(text)
+        if len(text) > 30 or not (
+            (marker is not None and marker.style not in ("bullet", "bracket")) or text.endswith(("：", ":"))
+        ):
+            continue
+        if not _heading_names_directions(text):
+            continue
+        found: list[Loose] = []
+        for line in lines[k + 1 : k + 40]:
+            body = line.text.strip()
+            mk = read_marker(body)
+            if mk is not None and mk.style != "bullet":
+                break
+            title = (mk.rest if mk is not None else body).strip().rstrip("；;。")
+            if not title or not _noun_like(title, strict=False) or "、" in title:
+                break
+            at = line.text.find(title)
+            found.append(Loose(tidy(title), line.start + at, line.start + at + len(title), extra={"rule": "plain_lines"}))
+        if len(found) >= 2 and (_STRONG.search(text) or _common_head([f.title for f in found], quoted=False)):
+            runs.append(found)
+    return runs
+
+
+_EN_ITEM = re.compile(
+    r"^\s*(?:[-•*]\s*)?(?P<word>Track|Topic|Area|Theme|Strand|Lot|Challenge|Category|Priority|Stream)\s+"
+    r"(?P<code>[A-Z]?\d{1,2}(?:\.\d{1,2})?|[A-Z])\s*[:：.\-–—]\s*(?P<title>[^.:;]{3,90}?)\s*(?:[.:;]|$)"
+)
+_EN_SENTENCE = re.compile(
+    r"\b(?:must|should|shall|will|may|please|submit|submitted|deadline|contact|e-?mail|phone|eligible|applicants?)\b|https?:",
+    re.IGNORECASE,
+)
+
+
+def _english_items(lines: list[Line]) -> list[list[Loose]]:
+    """ "Topic 1: Ocean observation" / "Track B – Data infrastructure" on consecutive items."""
+    runs: list[list[Loose]] = []
+    current: list[Loose] = []
+    word = ""
+    for line in lines:
+        m = _EN_ITEM.match(line.text)
+        if m is None or _EN_SENTENCE.search(m.group("title")):
+            if line.text.strip():  # blank lines may sit between the items; anything else ends them
+                runs.append(current)
+                current = []
+            continue
+        if m.group("word") != word:  # "Topic 1 … Track 1": two lists
+            runs.append(current)
+            current, word = [], m.group("word")
+        title = m.group("title").strip()
+        at = line.start + m.start("title")
+        current.append(Loose(title, at, at + len(title), code=m.group("code"), numbered=True, extra={"rule": "english"}))
+    runs.append(current)
+    return [run for run in runs if len(run) >= 2 and len({_key(r.title) for r in run}) == len(run)]
+
+
+# ------------------------------------------------------------------------------------ tables
+
+_TABLE_HEAD = re.compile(r"序号")
+_TABLE_TITLE = re.compile(r"方向|领域|赛道|课题|专题|榜单|任务|类别|名称")
+_TABLE_QUOTA = re.compile(r"项目数|数量|名额|拟支持|支持数|拟立项|立项数")
+_CELL = re.compile(r"\s*[|｜\t]\s*|\s{1,}")
+
+
+def _table_rows(lines: list[Line]) -> list[list[Loose]]:
+    """A table flattened to lines: a header "序号 方向名称 拟支持项目数" and rows "1 X 2"."""
+    runs: list[list[Loose]] = []
+    for k, head in enumerate(lines):
+        if not _TABLE_HEAD.search(head.text) or len(head.text) > 80:
+            continue
+        columns = [c for c in _CELL.split(head.text.strip()) if c]
+        if len(columns) < 2 or _TABLE_TITLE.search(columns[1]) is None or _NOT_HEADING.search(columns[1]):
+            continue
+        quota_at = next((c for c, name in enumerate(columns) if _TABLE_QUOTA.search(name)), None)
+        found: list[Loose] = []
+        for line in lines[k + 1 : k + 60]:
+            cells = [c for c in _CELL.split(line.text.strip()) if c]
+            if len(cells) < 2 or cells[0] != str(len(found) + 1):
+                break
+            title = cells[1]
+            if not _noun_like(title, strict=False):
+                break
+            at = line.text.find(title)
+            item = Loose(tidy(title), line.start + at, line.start + at + len(title), code=cells[0], numbered=True)
+            item.extra["rule"] = "table"
+            if quota_at is not None and len(cells) == len(columns):
+                cell = cells[quota_at]
+                value = parse_quota(cell if re.search(r"[个项]", cell) else f"{cell}项")
+                if value is not None and value.get("qualifier") != "unspecified":
+                    item.quota = value
+                    qat = line.text.rfind(cell)
+                    item.quota_span = (line.start + qat, line.start + qat + len(cell))
+            found.append(item)
+        if len(found) >= 2:
+            runs.append(found)
+    return runs
+
+
+# ------------------------------------------------------------------------------------ lists in text
+
+
+def _split_top(text: str, sep: str) -> list[tuple[str, int]]:
+    """Parts of ``text`` split at ``sep`` outside brackets and quotes, with their offsets."""
+    parts: list[tuple[str, int]] = []
+    depth = 0
+    start = 0
+    for k, ch in enumerate(text):
+        if ch in "（(“「『《":
+            depth += 1
+        elif ch in "）)”」』》":
+            depth = max(0, depth - 1)
+        elif ch == sep and depth == 0:
+            parts.append((text[start:k], start))
+            start = k + 1
+    parts.append((text[start:], start))
+    return parts
+
+
+def _split_last(part: str, offset: int) -> list[tuple[str, int]]:
+    """Split a last item at its final 和 / 及 / 与 outside quotes and brackets."""
+    depth = 0
+    best: re.Match[str] | None = None
+    for m in _AND.finditer(part):
+        depth = sum(part[: m.start()].count(c) for c in "（(“「") - sum(part[: m.start()].count(c) for c in "）)”」")
+        if depth == 0 and m.start() > 0 and m.end() < len(part):
+            best = m
+    if best is None:
+        return [(part, offset)]
+    return [(part[: best.start()], offset), (part[best.end() :], offset + best.end())]
+
+
+def _items(text: str, offset: int, count: int | None) -> list[tuple[str, int]] | None:
+    """Split a list; with ``count``, only a split into exactly that many items is accepted."""
+    text = re.sub(r"\s*等\s*$", "", text)
+    parts = _split_top(text, "、")
+    last, at = parts[-1]
+    split = _split_last(last, at)
+    if count is None:
+        if len(split) == 2:
+            parts = [*parts[:-1], *split]
+    elif len(parts) == count - 1 and len(split) == 2:
+        parts = [*parts[:-1], *split]
+    elif len(parts) == count and re.match(r"\s*[，,]?\s*(?:以及|和|及|与)", last):
+        parts[-1] = (re.sub(r"^\s*[，,]?\s*(?:以及|和|及|与)\s*", "", last), at + len(last) - len(last.lstrip(" ，,以及和与")))
+    parts[0] = _trim_first(parts[0], [p for p, _ in parts[1:]])
+    out: list[tuple[str, int]] = []
+    for part, at in parts:
+        lead = len(part) - len(part.lstrip())
+        bare = part.strip().strip("，,")
+        if not bare:
+            return None
+        out.append((bare, offset + at + lead))
+    if count is not None and len(out) != count:
+        return None
+    if len(out) < 2 or not all(_noun_like(t, strict=False) for t, _ in out):
+        return None
+    return out
+
+
+def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
+    """The first item runs back into the sentence ("平台分A、B、C"): it starts after the verb
+    that opens the list, when it is no title as it stands or is longer than the other items."""
+    text, at = first
+    longest = max((len(o.strip()) for o in others), default=0)
+    verbs = [v for v in _OPENING.finditer(text) if v.start() >= 1 and v.end() < len(text) - 1]
+    if not verbs:
+        return first
+    verb = verbs[-1]
+    rest = text[verb.end() :]
+    long_verb = len(verb.group(0)) > 1
+    if not _noun_like(text.strip(), strict=False) or len(text.strip()) > longest + (1 if long_verb else 2):
+        return (rest, at + verb.end())
+    return first
+
+
+def _semicolon_items(text: str, start: int, count: int) -> list[tuple[str, int]] | None:
+    """Items separated by ；up to the end of the sentence, exactly ``count`` of them."""
+    stop = re.search(r"[。\n]", text[start:])
+    segment = text[start : start + stop.start()] if stop else text[start:]
+    parts = [(p, start + a) for p, a in _split_top(segment.replace(";", "；"), "；")]
+    out = []
+    for part, at in parts:
+        bare = part.strip()
+        if bare:
+            out.append((bare, at + len(part) - len(part.lstrip())))
+    if len(out) != count or not all(_noun_like(t, strict=False) for t, _ in out):
+        return None
+    return out
+
+
+def _common_head(items: list[str], *, quoted: bool = True) -> bool:
+    """Items ending in the same head noun ("A赛道、B赛道"), or all quoted."""
+    bare = [_unquote(t) for t in items]
+    if quoted and all(t and t[0] in _OPEN_QUOTES and t[-1] in _CLOSE_QUOTES for t in items):
+        return True
+    heads = {m.group(0) if (m := _HEAD_NOUN.search(t)) else None for t in bare}
+    return len(heads) == 1 and None not in heads
+
+
+# The head nouns of directions listed without a count: "A赛道、B赛道", "X奖和Y奖", "甲类项目、乙类项目".
+_HEAD_NOUNS = "赛道|项目|奖|领域|方向|类|案例|课题|专题|计划|任务|产业|榜单|专项|平台"
+_HEAD_NOUN = re.compile(rf"(?:{_HEAD_NOUNS})$")
+
+
+def _strip_leading(text: str, at: int) -> tuple[str, int]:
+    m = _LEADING.match(text)
+    if m and m.end():
+        return text[m.end() :], at + m.end()
+    return text, at
+
+
+def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
+    text = line.text
+    found: list[list[Loose]] = []
+    taken: list[tuple[int, int]] = []
+    marker = read_marker(text)
+    lead = marker.offset if marker is not None else 0  # the line's own number ("一、") is no item
+
+    def add(items: list[tuple[str, int]] | None, rule: str) -> None:
+        if not items:
+            return
+        if _SUBLEVEL.search(text[max(lead, items[0][1] - 20) : items[0][1]]):
+            return  # the parts of one direction ("子赛道：包括A、B、C")
+        group = [Loose(tidy(_unquote(t)), line.start + a, line.start + a + len(t), extra={"rule": rule}) for t, a in items]
+        found.append(group)
+        taken.append((items[0][1], items[-1][1] + len(items[-1][0])))
+
+    # A count closing the list ("A、B和C三类") or opening it ("N个领域，包括A、B…").
+    for m in _COUNT.finditer(text):
+        count = to_number(m.group("n"))
+        if not count or not 2 <= count <= 30:
+            continue
+        begin = max(_clause_start(text, m.start()), lead)
+        clause = text[begin : m.start()]
+        cut = max((k.start() for k in re.finditer(r"[，,：:](?!\s*(?:以及|和|及|与))", clause)), default=-1)
+        piece, at = (clause[cut + 1 :], begin + cut + 1) if cut >= 0 else (clause, begin)
+        piece, at = _strip_leading(piece, at)
+        items = _items(piece, at, int(count)) if piece.strip() else None
+        if items is None and (inner := _parenthesised(text, m.end())) is not None:
+            items = _items(inner[0], inner[1], int(count))  # "三个方向（A、B、C）"
+        if items is None:
+            after = text[m.end() : m.end() + 12]
+            opener = re.match(r"\s*[，,：:]?\s*(?:包括|包含|分别是|分别为|即|为|如下)?\s*[：:]?\s*", after)
+            if opener is not None and opener.end() > 0 and re.search(r"包括|包含|分别|即|[：:]", opener.group(0)):
+                start = m.end() + opener.end()
+                stop = _CLAUSE.search(text, start)
+                end = stop.start() if stop else len(text)
+                items = _items(text[start:end], start, int(count))
+                if items is None:  # "N个方向：A；B；C。"
+                    items = _semicolon_items(text, start, int(count))
+        add(items, "count")
+    # No count: a list in parentheses after a direction's noun ("重点领域（A、B、C）").
+    for m in re.finditer(r"(?:方向|领域|赛道|类别|专题|产业|奖项|赛项|类型)\s*(?=[（(])", text):
+        inner = _parenthesised(text, m.end())
+        if inner is not None and not any(s <= m.start() < e for s, e in taken):
+            add(_items(inner[0], inner[1], None), "parens")
+    # "一是A，二是B，三是C" after words naming directions.
+    add(_ordinals(text, heading is not None), "ordinals")
+    # No count: a list after 分为 / 包括 / a label naming directions, with one head noun or quoted.
+    for m in re.finditer(r"(?:分为|分成|包括|包含|设有|设置|设立|分设)\s*[：:]?|(?P<label>[^，,。；;：:\s]{1,8})[：:]|^", text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        if m.group(0) == "" and heading is None:
+            continue
+        if m.group("label") is not None and _HEADING.search(m.group("label")) is None:
+            continue
+        start = max(m.end(), lead) if m.group(0) == "" else m.end()
+        stop = _CLAUSE.search(text, start)
+        end = stop.start() if stop else len(text)
+        segment = text[start:end]
+        comma = re.search(r"[，,](?!\s*(?:以及|和|及|与))", segment)
+        if comma:
+            segment = segment[: comma.start()]
+        segment = _COUNT_TAIL.sub("", segment)
+        items = _items(segment, start, None)
+        # Words naming directions just before the list ("支持领域包括…", "研究方向：…", a heading
+        # "二、重点领域" above) vouch for it; otherwise its items must share a direction's head noun.
+        context = m.group("label") or text[max(lead, m.start() - 12) : m.start()] if m.group(0) else heading
+        vouched = _STRONG.search(context or "") is not None and "、" in segment  # 和 alone joins subjects too
+        if items and (vouched or _common_head([t for t, _ in items])):
+            add(items, "no_count")
+    # Quoted items in a row ("“A”、“B”、“C”").
+    for m in re.finditer(r"(?:[“「『][^”」』]{2,24}[”」』]\s*[、，,和及与]\s*){1,}[“「『][^”」』]{2,24}[”」』]", text):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        items = [(q.group(1), m.start() + q.start(1)) for q in re.finditer(r"[“「『]([^”」』]{2,24})[”」』]", m.group(0))]
+        if len(items) >= 2 and all(_noun_like(t, strict=False) for t, _ in items):
+            tail = text[m.end() : m.end() + 8]
+            before = text[max(0, m.start() - 12) : m.start()]
+            if _HEADING.search(tail + before) or heading is not None:
+                add(items, "quoted")
+    return found
+
+
+def _parenthesised(text: str, at: int) -> tuple[str, int] | None:
+    """The text inside the parentheses opening at ``at`` (after spaces), with its offset."""
+    m = re.match(r"\s*[（(](?!含|不含|包括|如|例如|除|注|即)([^（()）]{3,200})[）)]", text[at:])
+    if m is None or text[:at].count("“") + text[:at].count("「") > text[:at].count("”") + text[:at].count("」"):
+        return None  # a remark ("含…", "如…"), or parentheses inside a quoted title
+    return (m.group(1), at + m.start(1))
+
+
+_ORDINAL = "一二三四五六七八九十"
+# A count closing a list that was not checked against it ("…两类赛道", "…等三个方向").
+_COUNT_TAIL = re.compile(rf"\s*等?\s*(?:{NUM}\s*(?:个|大|种)?\s*类?\s*(?:{_HEAD_NOUNS})?)?\s*$")
+_SUBLEVEL = re.compile(r"子(?:赛道|课题|方向|领域|类|项目|任务|专题)|细分|下设")
+
+
+def _ordinals(text: str, heading_named: bool) -> list[tuple[str, int]] | None:
+    first = text.find("一是")
+    if first < 0:
+        return None
+    if not heading_named and _HEADING.search(text[max(0, first - 40) : first]) is None:
+        return None
+    items: list[tuple[str, int]] = []
+    at = first
+    for k, ordinal in enumerate(_ORDINAL):
+        at = text.find(f"{ordinal}是", at)
+        if at < 0 or (k and text[at - 1] not in "，,；;。 "):
+            break
+        start = at + 2
+        stop = re.search(r"[，,；;。：:]", text[start:])
+        title = text[start : start + stop.start()] if stop else text[start:]
+        items.append((title.strip(), start))
+        at = start
+    if len(items) < 2 or not all(_noun_like(t, strict=False) for t, _ in items):
+        return None
+    return items
+
+
+def _breakdowns(line: Line) -> list[list[Loose]]:
+    """ "A 3项、B 4项，合计7项" / "其中A 3项、B 4项": directions with exact quotas."""
+    text = line.text
+    out: list[list[Loose]] = []
+    pos = 0
+    while pos < len(text):
+        m = _BREAKDOWN_ITEM.search(text, pos)
+        if m is None:
+            break
+        run = [m]
+        k = m.end()
+        while k < len(text) and text[k] in "、，,；;":
+            nxt = _BREAKDOWN_ITEM.match(text, k + 1)
+            if nxt is None or re.match(r"\s*(?:合计|共计|总计|共|其中)", nxt.group("title")):
+                break
+            run.append(nxt)
+            k = nxt.end()
+        pos = max(k, m.end())
+        if len(run) < 2:
+            continue
+        values = [to_number(r.group("n")) for r in run]
+        if any(v is None for v in values):
+            continue
+        total = _TOTAL_AFTER.match(text, k)
+        before = text[max(0, run[0].start() - 4) : run[0].start() + 2]
+        checked = total is not None and to_number(total.group("n")) == sum(v or 0 for v in values)
+        if not checked and "其中" not in before:
+            continue
+        group: list[Loose] = []
+        first = _trim_first(((r0 := run[0]).group("title"), 0), [r.group("title") for r in run[1:]])
+        for r, v in zip(run, values, strict=True):
+            title, at = (first[0], r0.start("title") + first[1]) if r is r0 else (r.group("title"), r.start("title"))
+            title, at = _strip_leading(title, at)
+            if not _noun_like(title, strict=False):
+                group = []
+                break
+            item = Loose(tidy(title), line.start + at, line.start + at + len(title), extra={"rule": "breakdown"})
+            item.quota = {"qualifier": "exact", "value": int(v) if v and float(v).is_integer() else v}
+            item.quota_span = (line.start + r.start(), line.start + r.end())
+            group.append(item)
+        clause_start = _clause_start(text, run[0].start())
+        if group and _CAP.search(text[clause_start : run[0].start()] + run[0].group("title")):
+            # A cap on what a unit may recommend, split by kind: limits, not quotas.
+            if not _common_head([g.title for g in group], quoted=False):
+                continue
+            for g in group:
+                g.quota, g.quota_span = None, None
+        if len(group) >= 2:
+            out.append(group)
+    return out
+
+
+_MONEY_ITEM = re.compile(
+    rf"(?P<title>[^、，,。；;：:\s]{{2,30}}?)\s*(?:每项|资助)?\s*(?:约|不超过|最高)?\s*{NUM}\s*(?:万元|万|元)"
+)
+
+
+def _money_breakdowns(line: Line) -> list[list[Loose]]:
+    """ "资助额度为：重点项目25万元，一般项目和青年项目15万元": kinds of projects with their amounts."""
+    text = line.text
+    out: list[list[Loose]] = []
+    for intro in re.finditer(
+        r"(?:资助额度|资助强度|资助金额|资助经费|支持额度|支持强度)[^，,。；;：:]{0,6}?[为是]?\s*[：:]?\s*", text
+    ):
+        stop = _CLAUSE.search(text, intro.end())
+        segment = text[intro.end() : stop.start() if stop else len(text)]
+        items: list[tuple[str, int]] = []
+        for m in _MONEY_ITEM.finditer(segment):
+            title = re.sub(r"^[，,、\s]+", "", m.group("title"))
+            at = intro.end() + m.start("title") + (len(m.group("title")) - len(title))
+            parts = _split_last(title, at)  # "一般项目和青年项目15万元": two kinds, one amount
+            items.extend(parts if len(parts) == 2 and _common_head([p for p, _ in parts], quoted=False) else [(title, at)])
+        titles = [t for t, _ in items]
+        if len(items) >= 2 and all(_noun_like(t, strict=False) for t in titles) and _common_head(titles, quoted=False):
+            out.append([Loose(tidy(t), line.start + a, line.start + a + len(t), extra={"rule": "amounts"}) for t, a in items])
+    return out
+
+
+_CAP = re.compile(r"推荐|限报|限额|名额|每个?单位|每校|每所|各单位|各学院|每个申请|每位|每人|申报数")
+
+
+# ------------------------------------------------------------------------------------ together
+
+
+def _numbered_openings(lines: list[Line]) -> list[tuple[int, str, str]]:
+    """(where, the words after the number, the number) of every numbered line or mid-line piece."""
+    out: list[tuple[int, str, str]] = []
+    for p in _pieces(lines):
+        mk = read_marker(p.text)
+        if mk is not None and mk.number is not None and mk.style not in ("bracket", "bullet", "code"):
+            out.append((p.start, _key(mk.rest)[:40], str(int(mk.number))))
+    return out
+
+
+def _ids_from_numbering(group: list[Loose], openings: list[tuple[int, str, str]], reach: int = 4000) -> None:
+    """A listed item whose name opens a numbered line ("2.“X”赛道分为…") takes that number."""
+    numbers: dict[str, str] = {}
+    first = bisect.bisect_left(openings, (group[0].start, "", ""))
+    last = bisect.bisect_right(openings, (group[-1].end + reach, "", ""))
+    for _at, rest, number in openings[first:last]:
+        for item in group:
+            if item.code is None and item.title not in numbers and rest.startswith(_key(item.title)):
+                numbers[item.title] = number
+    codes = [numbers.get(item.title) for item in group]
+    if all(codes) and [int(c) for c in codes if c] == list(range(1, len(group) + 1)):
+        for item, code in zip(group, codes, strict=True):
+            item.code = code
+
+
+_REACH = 200_000
+
+
+def find_loose(lines: list[Line]) -> list[Loose]:
+    """Directions of a text without a guide's layout, in order of appearance; [] when none.
+
+    Only the text's first ``_REACH`` characters are read: a notice names its directions early,
+    and a text pasted with megabytes of appendices must not slow the import down."""
+    lines = [Line(line.text[: _REACH - line.start], line.start) for line in lines if line.start < _REACH]
+    runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines) + _english_items(lines)
+    groups: list[list[Loose]] = []
+    named_lines: dict[int, str] = {}
+    for k in range(1, len(lines)):
+        # The line under a heading that names directions (lines without Chinese, such as a
+        # mirror's noise, are skipped).
+        j = k - 1
+        while j > 0 and not re.search(r"[\u4e00-\u9fff]", lines[j].text):
+            j -= 1
+        if _heading_names_directions(lines[j].text) and len(lines[j].text.strip()) <= 30:
+            named_lines[k] = lines[j].text
+    for k, line in enumerate(lines):
+        groups.extend(_breakdowns(line))
+        groups.extend(_money_breakdowns(line))
+        groups.extend(_lists_in_line(line, named_lines.get(k)))
+    chosen: list[Loose] = [item for run in runs for item in run]
+    by_key = {_key(c.title): c for c in reversed(chosen)}
+    numbered = sorted((c.start, _key(c.title)) for c in chosen if c.numbered)
+    openings = _numbered_openings(lines) if groups else []
+    starts = [line.start for line in lines]
+    for group in sorted(groups, key=lambda g: g[0].start):
+        keys = [_key(item.title) for item in group]
+        if len(set(keys)) != len(keys):
+            continue
+        if group[0].quota is None and _under_direction(group[0].start, by_key, lines, starts):
+            continue  # the parts of a direction ("X赛道分为A组和B组"), not directions
+        _ids_from_numbering(group, openings)
+        for item, key in zip(group, keys, strict=True):
+            same = by_key.get(key)
+            if same is not None:
+                if item.quota and not same.quota:
+                    same.quota, same.quota_span = item.quota, item.quota_span
+                continue
+            # A listed name inside a numbered title ("“X”揭榜赛道") yields to the number.
+            near = numbered[
+                bisect.bisect_left(numbered, (item.start - 4000, "")) : bisect.bisect_right(numbered, (item.end + 4000, ""))
+            ]
+            if key and any(key in k for _, k in near):
+                continue
+            chosen.append(item)
+            by_key[key] = item
+    chosen.sort(key=lambda c: c.start)
+    _per_direction_quota(chosen, lines)
+    return chosen
+
+
+def _under_direction(at: int, by_key: dict[str, Loose], lines: list[Line], starts: list[int]) -> bool:
+    """Whether the line holding ``at`` opens with a direction found before it ("X赛道分为…")."""
+    k = bisect.bisect_right(starts, at) - 1
+    if k < 0:
+        return False
+    marker = read_marker(lines[k].text)
+    head = _key(marker.rest if marker is not None else lines[k].text)
+    for n in range(2, min(len(head), 30) + 1):
+        c = by_key.get(head[:n])
+        if c is not None and c.start < at:
+            return True
+    return False
+
+
+def _per_direction_quota(found: list[Loose], lines: list[Line]) -> None:
+    if not found:
+        return
+    for line in lines:
+        for m in _PER_DIRECTION.finditer(line.text):
+            if re.search(r"推荐|限报|申报|每个单位|每个申请", m.group(0)) or _CAP.search(
+                line.text[max(0, m.start() - 12) : m.start()]
+            ):
+                continue  # a cap on units or applicants, not a direction's quota
+            quota = parse_quota(m.group(0))
+            if quota is None or quota.get("qualifier") == "unspecified":
+                continue
+            for item in found:
+                if item.quota is None:
+                    item.quota = dict(quota)
+                    item.quota_span = (line.start + m.start(), line.start + m.end())
+            return

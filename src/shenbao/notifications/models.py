@@ -1,0 +1,59 @@
+"""The outbox: every mail the platform sends, stored before it is sent."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.notifications.enums import MessageState
+
+
+class Message(models.Model):
+    """One mail to one recipient, rendered in the recipient's language when it was queued.
+
+    ``call_code`` names the call the mail belongs to (the outbox is listed per call); ``related``
+    is the object it is about (an application, an agreement, a review)."""
+
+    to = models.EmailField(_("recipient"))
+    language = models.CharField(_("language"), max_length=16)
+    template = models.CharField(_("template"), max_length=64, db_index=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("body"))
+    call_code = models.CharField(_("call"), max_length=64, blank=True, db_index=True)
+    content_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    object_id = models.CharField(max_length=64, blank=True)
+    related = GenericForeignKey("content_type", "object_id")
+    state = models.CharField(_("state"), max_length=16, choices=MessageState.choices, default=MessageState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=("call_code", "state"))]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.to}"
+
+
+class MailHold(models.Model):
+    """Staff hold the outgoing mail of a call for review: new mails wait as held until released."""
+
+    call_code = models.CharField(_("call"), max_length=64, unique=True)
+    held_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    held_at = models.DateTimeField(_("held at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mail hold")
+        verbose_name_plural = _("mail holds")
+
+    def __str__(self) -> str:
+        return self.call_code

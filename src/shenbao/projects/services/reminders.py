@@ -1,0 +1,88 @@
+"""Reminders of report and milestone due dates, run daily (``manage.py send_report_reminders``).
+
+A milestone not yet done of a running project is reminded when its window opens
+(``REPORT_REMINDER_WORKING_DAYS`` working days before the due date, the due day counted, on the
+Chinese official calendar), on the due day, and once on the first day after it (overdue).  A run
+that misses the opening day reminds on the next run inside the window.  ``Milestone.reminded_on``
+keeps the day of the last reminder, so however often the job runs a milestone is reminded at
+most once a day.  The PI is reminded in their own language, through the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from shenbao.agreements.services.reminders import window_opens
+from shenbao.core.audit import log_action
+from shenbao.core.queries.calendar import work_calendar
+from shenbao.core.workdays import MissingCalendarYear
+from shenbao.notifications.mail import notify
+from shenbao.projects.enums import ProjectStatus
+from shenbao.projects.models import Milestone
+
+REPORT_REMINDER_WORKING_DAYS = 10
+
+
+def _moment(today: dt.date, due: dt.date, opens: dt.date, reminded: dt.date | None) -> str | None:
+    """Which reminder is due today: ``window``, ``due_day``, ``overdue`` or none."""
+    if reminded == today or today < opens:
+        return None
+    if today == due:
+        return "due_day"
+    if today > due:
+        return "overdue" if reminded is None or reminded <= due else None
+    return "window" if reminded is None or reminded < opens else None
+
+
+@transaction.atomic
+def send_report_reminders(*, now: dt.datetime | None = None, working_days: int = REPORT_REMINDER_WORKING_DAYS) -> int:
+    """Remind the PI of every milestone due to be reminded today; returns how many were reminded."""
+    now = now or timezone.now()
+    calendar = work_calendar()
+    reminded = 0
+    pending = (
+        Milestone.objects.select_for_update(of=("self",))
+        .filter(done_on__isnull=True, project__status=ProjectStatus.ACTIVE)
+        .select_related("project__agreement__award__call", "project__agreement__award__application__applicant")
+        .order_by("due", "pk")
+    )
+    for milestone in pending:
+        award = milestone.project.agreement.award
+        call, pi = award.call, award.application.applicant
+        today = now.astimezone(ZoneInfo(call.timezone)).date()
+        try:
+            opens = window_opens(milestone.due, working_days, calendar)
+        except MissingCalendarYear:
+            opens = milestone.due  # no calendar for that year: the due-day and overdue reminders still go
+        moment = _moment(today, milestone.due, opens, milestone.reminded_on)
+        if moment is None or not pi.email:
+            continue
+        notify(
+            to=pi.email,
+            language=pi.language,
+            template="report_reminder",
+            context={
+                "call_title": call.title,
+                "project": milestone.project.title,
+                "milestone": {"kind": milestone.kind, "title": milestone.title},
+                "due": milestone.due.isoformat(),
+                "moment": moment,
+            },
+            call=call,
+            related=milestone,
+            link=reverse("web:project", args=[milestone.project_id]),
+        )
+        milestone.reminded_on = today
+        milestone.save(update_fields=["reminded_on"])
+        log_action(
+            action="shenbao.project.reminder_sent",
+            obj=milestone.project,
+            actor=None,
+            data={"milestone": milestone.pk, "due": milestone.due.isoformat(), "moment": moment, "to": pi.email},
+        )
+        reminded += 1
+    return reminded

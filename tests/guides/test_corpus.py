@@ -1,0 +1,118 @@
+"""The corpus of public call documents and its scorer (bench/guide_corpus.py)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _scorer() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("guide_corpus", ROOT / "bench" / "guide_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("guide_corpus", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+scorer = _scorer()
+TRUTHS = sorted(scorer.CORPUS.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", TRUTHS, ids=[p.stem for p in TRUTHS])
+def test_truth_file_is_valid_and_its_text_imports(path: Path) -> None:
+    truth = scorer.load_truth(path)
+    assert truth["source"].startswith(("http://", "https://"))
+    data = scorer._extract(path.with_suffix(".txt").read_text(encoding="utf-8"))
+    assert data, "the importer produced no valid draft"
+
+
+def test_every_text_has_a_truth_file() -> None:
+    assert [p.name for p in scorer.CORPUS.glob("*.txt") if not p.with_suffix(".yaml").exists()] == []
+
+
+@pytest.mark.parametrize(
+    ("printed", "key"),
+    [
+        ("一", "1"),
+        ("（二）", "2"),
+        ("十", "10"),
+        ("十二", "12"),
+        ("二十一", "21"),
+        ("2.1", "2.1"),
+        ("2.1.", "2.1"),
+        ("21", "21"),
+        ("A1", "a1"),
+        ("d1", "d1"),
+        (3, "3"),
+        (None, None),
+    ],
+)
+def test_printed_numbers_compare_as_numbers(printed: object, key: str | None) -> None:
+    assert scorer.id_key(printed) == key
+
+
+def test_titles_match_across_scripts_numbering_and_a_short_tail() -> None:
+    want = [scorer.title_key(t) for t in ("人工智能", "生物醫藥", "新材料")]
+    got = [scorer.title_key(t) for t in ("（一）人工智能。", "2. 生物医药", "先进制造")]
+    assert scorer.match_titles(want, got) == {0: 0, 1: 1}
+
+
+@pytest.mark.parametrize(
+    ("value", "instant"),
+    [
+        ("2024-03-15", "2024-03-16T00:00"),
+        ("2024-03-15T17:00", "2024-03-15T17:00"),
+        ("2024-03-15 24:00", "2024-03-16T00:00"),
+    ],
+)
+def test_deadline_instants(value: str, instant: str) -> None:
+    assert scorer._instant(value, "t") == instant
+
+
+def test_malformed_truth_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "x.txt").write_text("文本", encoding="utf-8")
+    (tmp_path / "x.yaml").write_text(
+        "source: https://e.org\nkind: guide\nscript: simplified\ndirections:\n  - {title: A, quota: {qualifier: range, min: 1}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(scorer.TruthError, match=r"a range needs min and max"):
+        scorer.load_truth(tmp_path / "x.yaml")
+
+
+def test_score_counts_found_expected_and_correct_per_field() -> None:
+    truth = {
+        "directions": [
+            {"id": "一", "title": "人工智能", "quota": {"qualifier": "at_most", "value": 2}},
+            {"id": "二", "title": "生物医药", "per_project": {"amount_wan": 100, "qualifier": "at_most"}},
+        ],
+        "call": {"directions": 2},
+        "deadlines": [{"at": "2024-03-15T17:00"}],
+    }
+    draft = {
+        "directions": [
+            {"code": "1", "title": "人工智能", "quota": {"qualifier": "exact", "value": 2}},
+            {"code": "2", "title": "生物医药", "budget": {"per_project": {"amount": 1_000_000, "qualifier": "at_most"}}},
+            {"code": "3", "title": "联系方式"},
+        ],
+        "stated_totals": {"directions": 2},
+        "timeline": [{"kind": "deadline", "at": "2024-03-15T17:00:00"}, {"kind": "deadline", "at": "2024-02-01T00:00:00"}],
+    }
+    counts, misses = scorer.score(scorer.truth_facts(truth), scorer.extracted_facts(draft))
+    got = {f: (c.correct, c.found, c.expected) for f, c in counts.items()}
+    assert got == {
+        "directions": (2, 3, 2),
+        "ids": (2, 3, 2),
+        "quotas": (0, 1, 1),  # the qualifier is part of the fact
+        "budgets": (1, 1, 1),
+        "durations": (0, 0, 0),
+        "deadlines": (1, 2, 1),
+        "totals": (1, 1, 1),
+    }
+    assert misses["directions_extra"] == ["联系方式"]

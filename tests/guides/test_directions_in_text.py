@@ -1,0 +1,313 @@
+"""Directions named without a guide's layout: lists in running text, short numbered runs (issue 14).
+
+Every sentence here is made up to show one general pattern; none is quoted from a document.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shenbao.guides.parser.extract import extract_guide
+from shenbao.guides.parser.loose import Loose, find_loose
+from shenbao.guides.parser.model import Line
+from shenbao.guides.parser.normalise import normalise
+
+
+def _lines(text: str) -> list[Line]:
+    lines, pos = [], 0
+    for part in normalise(text).text.split("\n"):
+        lines.append(Line(part, pos))
+        pos += len(part) + 1
+    return lines
+
+
+def found(text: str) -> list[Loose]:
+    return find_loose(_lines(text))
+
+
+def titles(text: str) -> list[str]:
+    return [item.title for item in found(text)]
+
+
+# ------------------------------------------------------------------------- lists closed by a count
+
+
+def test_a_list_closed_by_its_count_is_split_and_checked() -> None:
+    assert titles("本年度重点支持智能制造、绿色能源和海洋装备三个方向。") == ["智能制造", "绿色能源", "海洋装备"]
+    assert titles("平台分检测认证、技术转移、标准研制3类。") == ["检测认证", "技术转移", "标准研制"]
+
+
+def test_a_list_whose_split_disagrees_with_its_count_is_refused() -> None:
+    assert titles("围绕甲材料、乙材料、丙材料两个方向开展研究。") == []
+
+
+def test_the_first_item_starts_after_the_verb_that_opens_the_list() -> None:
+    assert titles("一、本年度市级课题分重点课题和一般课题两类。") == ["重点课题", "一般课题"]
+
+
+def test_items_joined_by_and_inside_an_item_keep_it_whole_when_the_count_says_so() -> None:
+    text = "聚焦光学仪器和精密设备、工业软件、储能和电网四大领域。"
+    assert titles(text) == ["光学仪器和精密设备", "工业软件", "储能", "电网"]
+
+
+def test_a_count_opening_the_list_after_including() -> None:
+    text = "本计划支持4个领域,包括量子信息、合成生物、深海探测,和空天遥感。"
+    assert titles(text) == ["量子信息", "合成生物", "深海探测", "空天遥感"]
+
+
+def test_a_count_opening_a_list_in_parentheses() -> None:
+    assert titles("设立三个方向（数字乡村、智慧康养、城市更新）。") == ["数字乡村", "智慧康养", "城市更新"]
+
+
+# ------------------------------------------------------------------------- lists without a count
+
+
+def test_a_list_after_divided_into_with_one_head_noun() -> None:
+    assert titles("大赛分为创意赛道和实践赛道。") == ["创意赛道", "实践赛道"]
+    assert titles("奖励包括青年奖、合作奖和成就奖。") == ["青年奖", "合作奖", "成就奖"]
+
+
+def test_a_list_of_materials_is_not_a_list_of_directions() -> None:
+    assert titles("申报材料包括申请书、推荐函和承诺书。") == []
+    assert titles("本次征集包括高校、企业和科研院所。") == []
+
+
+def test_quoted_items_after_a_label_that_names_directions() -> None:
+    text = "(三)研究领域:「材料科学」、「地球科学」、「海洋科学」。"
+    assert titles(text) == ["材料科学", "地球科学", "海洋科学"]
+
+
+def test_a_list_in_parentheses_after_a_direction_noun_but_not_a_remark() -> None:
+    assert titles("重点领域（智慧农业、低空经济、商业航天）。") == ["智慧农业", "低空经济", "商业航天"]
+    assert titles("申报领域（含软件、硬件）须符合指南。") == []
+
+
+def test_a_list_alone_on_the_line_under_a_heading_that_names_directions() -> None:
+    text = "一、奖励种类\n青年科技奖、技术合作奖和成果转化奖。\n二、申报要求\n申报人须为在职人员。"
+    assert titles(text) == ["青年科技奖", "技术合作奖", "成果转化奖"]
+
+
+def test_first_second_third_after_words_naming_directions() -> None:
+    text = "今年的支持方向有三个:一是储能材料,二是氢能装备,三是碳捕集利用。"
+    assert titles(text) == ["储能材料", "氢能装备", "碳捕集利用"]
+    assert titles("工作要求:一是加强组织领导,二是严格审核把关。") == []
+
+
+def test_the_parts_of_one_direction_are_not_directions() -> None:
+    text = "大赛设创新赛道和创业赛道两类赛道。\n创新子赛道包括软件赛道、硬件赛道、算法赛道3类。"
+    assert titles(text) == ["创新赛道", "创业赛道"]
+
+
+def test_one_direction_named_without_a_number_is_not_a_direction() -> None:
+    assert titles("本专项支持新材料方向,每项资助不超过50万元。") == []
+
+
+# ------------------------------------------------------------------------- breakdowns with quotas
+
+
+def test_a_breakdown_checked_by_its_total_gives_directions_with_quotas() -> None:
+    items = found("本批评审通过农业领域3项、医药领域4项、能源领域2项,合计9项。")
+    assert [(i.title, i.quota) for i in items] == [
+        ("农业领域", {"qualifier": "exact", "value": 3}),
+        ("医药领域", {"qualifier": "exact", "value": 4}),
+        ("能源领域", {"qualifier": "exact", "value": 2}),
+    ]
+
+
+def test_a_breakdown_after_of_which() -> None:
+    items = found("今年立项15项,其中重点项目5项、一般项目10项。")
+    assert [(i.title, i.quota) for i in items] == [
+        ("重点项目", {"qualifier": "exact", "value": 5}),
+        ("一般项目", {"qualifier": "exact", "value": 10}),
+    ]
+
+
+def test_a_breakdown_whose_total_disagrees_is_refused() -> None:
+    assert titles("审议通过农业领域3项、医药领域4项,合计9项。") == []
+
+
+def test_a_per_direction_quota_goes_to_every_direction() -> None:
+    items = found("重点支持智能制造、绿色能源两个方向。每个方向拟支持1-2项。")
+    assert [i.quota for i in items] == [{"qualifier": "range", "min": 1, "max": 2}] * 2
+
+
+def test_caps_on_units_or_recommendations_are_not_quotas() -> None:
+    items = found("重点支持智能制造、绿色能源两个方向。每个方向推荐不超过3项,每个单位限报2项。")
+    assert [i.title for i in items] == ["智能制造", "绿色能源"]
+    assert [i.quota for i in items] == [None, None]
+
+
+# ------------------------------------------------------------------------- numbered runs
+
+
+def test_numbered_items_with_a_description_on_the_same_line() -> None:
+    text = "二、支持方向\n1.智能传感。面向工业现场开发传感器。\n2.工业软件:面向中小企业开发软件；\n三、申报条件\n1.申报单位须为独立法人。"
+    items = found(text)
+    assert [(i.code, i.title) for i in items] == [("1", "智能传感"), ("2", "工业软件")]
+
+
+def test_a_run_of_short_items_is_trusted_on_its_own() -> None:
+    text = "本次征集聚焦以下几点:\n1.低碳建筑\n2.海绵城市\n3.韧性交通\n请各单位认真组织。"
+    assert [(i.code, i.title) for i in found(text)] == [("1", "低碳建筑"), ("2", "海绵城市"), ("3", "韧性交通")]
+
+
+def test_a_run_of_requirement_sentences_is_not_taken() -> None:
+    text = "三、申报条件\n1.申报单位须为独立法人。\n2.项目负责人应具有高级职称。\n3.不得重复申报。"
+    assert titles(text) == []
+
+
+def test_the_sections_of_the_document_are_not_directions() -> None:
+    text = "一、申报对象\n本市高校的在职教师。\n二、申报方式\n网上申报。\n三、其他事项\n未尽事宜另行通知。"
+    assert titles(text) == []
+
+
+def test_prize_grades_are_not_directions() -> None:
+    assert titles("五、奖项类别\n1.一等奖\n2.二等奖\n3.三等奖") == []
+
+
+def test_numbering_in_mid_line_of_a_flattened_text() -> None:
+    text = (
+        "各有关单位:本年度支持领域如下:1.智能网联汽车:研发车载系统,2.高端医疗器械:研发影像设备,"
+        "3.先进半导体:研发功率芯片。请于规定时间内申报。"
+    )
+    assert [(i.code, i.title) for i in found(text)] == [("1", "智能网联汽车"), ("2", "高端医疗器械"), ("3", "先进半导体")]
+
+
+def test_a_listed_item_takes_the_number_of_the_line_it_opens() -> None:
+    text = (
+        "大赛包括主赛道、产业赛道和国际赛道。\n1.主赛道分为本科组和研究生组。\n2.产业赛道由企业命题。\n3.国际赛道面向境外高校。"
+    )
+    assert [(i.code, i.title) for i in found(text)] == [("1", "主赛道"), ("2", "产业赛道"), ("3", "国际赛道")]
+
+
+# ------------------------------------------------------------------------- through the importer
+
+
+def test_the_importer_drafts_loose_directions_with_codes_and_quotas() -> None:
+    text = "关于征集2026年度示范项目的通知\n各有关单位:\n本批评审通过农业领域3项、医药领域4项,合计7项。\n特此通知。"
+    extraction = extract_guide(text)
+    assert extraction.mode == "loose"
+    assert extraction.definition is not None
+    got = [(d.code, d.title.get("zh-hans"), d.quota.value if d.quota else None) for d in extraction.definition.directions]
+    assert got == [("1", "农业领域", 3), ("2", "医药领域", 4)]
+    assert {s.path for s in extraction.spans} >= {"directions.0.title", "directions.1.quota"}
+    assert [s.note for s in extraction.spans if s.path == "directions.0.title"] == ["breakdown"]
+
+
+def test_the_corpus_scorer_reads_a_dumped_title() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import guide_corpus as scorer
+
+    draft: dict[str, Any] = {"directions": [{"code": "1", "title": {"zh_hans": "人工智能"}}]}
+    assert scorer.extracted_facts(draft).titles == ["人工智能"]
+
+
+@pytest.mark.parametrize("text", ["", "特此通知。", "1.\n2.\n3."])
+def test_texts_without_lists_give_nothing(text: str) -> None:
+    assert found(text) == []
+
+
+def test_words_naming_directions_vouch_for_a_list_without_a_head_noun() -> None:
+    assert titles("本年度支持领域包括人工智能、生物医药和新材料。") == ["人工智能", "生物医药", "新材料"]
+    assert titles("二、重点领域\n人工智能、生物医药、新材料等。") == ["人工智能", "生物医药", "新材料"]
+    assert titles("赛道说明:本科生和研究生参加各地赛区。") == []
+
+
+def test_a_numbered_item_carries_its_own_quota() -> None:
+    text = "二、支持方向\n1.海洋装备方向（拟支持2项）\n2.极地观测方向,拟支持不超过3项。"
+    items = found(text)
+    assert [(i.code, i.title, i.quota) for i in items] == [
+        ("1", "海洋装备方向", {"qualifier": "exact", "value": 2}),
+        ("2", "极地观测方向", {"qualifier": "at_most", "value": 3}),
+    ]
+
+
+def test_a_table_flattened_to_lines() -> None:
+    text = "附表:\n序号 方向名称 拟支持项目数\n1 深海探测 2项\n2 智慧电网 不超过3项\n3 合成生物 1项\n联系人:***"
+    items = found(text)
+    assert [(i.code, i.title, i.quota) for i in items] == [
+        ("1", "深海探测", {"qualifier": "exact", "value": 2}),
+        ("2", "智慧电网", {"qualifier": "at_most", "value": 3}),
+        ("3", "合成生物", {"qualifier": "exact", "value": 1}),
+    ]
+    assert titles("序号 材料名称 份数\n1 申请书 2\n2 推荐函 1") == []
+
+
+def test_titles_sharing_a_head_noun_vouch_for_a_run_with_descriptions() -> None:
+    text = "一、重点项目,每项资助20万元。\n围绕重大问题开展研究。\n二、一般项目,每项资助10万元。\n鼓励青年教师申报。"
+    assert [(i.code, i.title) for i in found(text)] == [("1", "重点项目"), ("2", "一般项目")]
+    text = "一、申报对象,本市高校教师。\n说明。\n二、申报方式,网上申报。\n说明。"
+    assert titles(text) == []
+
+
+def test_short_unnumbered_lines_under_a_heading_naming_directions() -> None:
+    text = "二、重点支持领域\n海洋牧场\n- 智慧港口\n深远海养殖\n三、申报要求\n申报单位须为独立法人。"
+    assert titles(text) == ["海洋牧场", "智慧港口", "深远海养殖"]
+    assert titles("二、申报要求\n海洋牧场\n智慧港口") == []
+
+
+def test_a_run_mixing_number_styles_is_one_run() -> None:
+    text = "支持方向:\n1、冷链物流\n2.跨境电商\n3、数字贸易"
+    assert [(i.code, i.title) for i in found(text)] == [("1", "冷链物流"), ("2", "跨境电商"), ("3", "数字贸易")]
+
+
+def test_a_list_followed_by_a_predicate_before_its_count_is_refused() -> None:
+    assert titles("公司将芯片、软件和网络确定为重点投入的三大技术赛道。") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "四、申报材料\n1.申报书\n2.推荐汇总表\n3.承诺书",
+        "请提交以下文件:\n1.申报书\n2.推荐汇总表\n3.承诺书",
+        "六、联系方式\n1.科技处\n2.财务处\n3.人事处",
+        "评审标准:\n1.创新性\n2.可行性\n3.应用前景",
+        "五、时间安排\n1.报名阶段\n2.初赛阶段\n3.决赛阶段",
+    ],
+)
+def test_short_lists_of_materials_contacts_criteria_or_steps_are_not_directions(text: str) -> None:
+    assert titles(text) == []
+
+
+def test_a_cap_on_units_split_by_kind_gives_no_quotas() -> None:
+    items = found("各单位限报3项,其中重点项目1项、一般项目2项。")
+    assert [(i.title, i.quota) for i in items] == [("重点项目", None), ("一般项目", None)]
+    items = found("重点支持智能制造、绿色能源两个方向。各单位每个方向限报1项。")
+    assert [i.quota for i in items] == [None, None]
+
+
+def test_kinds_of_projects_with_their_amounts() -> None:
+    text = "本年度资助额度为:培育项目8万元,攻关项目和示范项目20万元。"
+    assert titles(text) == ["培育项目", "攻关项目", "示范项目"]
+    assert titles("资助额度为:理工科8万元,文科5万元。") == []
+
+
+def test_english_topics_with_their_codes() -> None:
+    text = "Scope\nTopic 1: Coastal resilience\nTopic 2: Soil carbon monitoring\nTopic 3 – Urban heat\nProposals must be submitted online."
+    assert [(i.code, i.title) for i in found(text)] == [
+        ("1", "Coastal resilience"),
+        ("2", "Soil carbon monitoring"),
+        ("3", "Urban heat"),
+    ]
+    assert titles("Topic 1: Applicants must register first.\nTopic 2: Proposals should be short.") == []
+
+
+def test_a_count_not_checked_is_no_part_of_the_last_item() -> None:
+    assert titles("大赛设立“城市命题”和“乡村命题”两类赛道。") == ["城市命题", "乡村命题"]
+
+
+def test_a_huge_text_is_read_in_its_opening_only() -> None:
+    opening = "本年度重点支持智能制造、绿色能源和海洋装备三个方向。\n"
+    items = found(opening + "说明文字,没有列表。" * 60_000)
+    assert [i.title for i in items] == ["智能制造", "绿色能源", "海洋装备"]
+    assert found("说明文字。" * 50_000 + "重点支持甲方向、乙方向两个方向。") == []
+
+
+def test_a_count_opening_items_separated_by_semicolons() -> None:
+    text = "本批次设置3个方向:城市更新；乡村建设；流域治理。"
+    assert titles(text) == ["城市更新", "乡村建设", "流域治理"]
+    assert titles("本批次设置3个方向:城市更新；乡村建设。") == []

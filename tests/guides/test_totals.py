@@ -1,0 +1,320 @@
+"""Call-level facts in running text: stated totals, per-project amounts, durations, currencies.
+
+Every sentence here is made up for the rule it checks (issue 14).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from shenbao.guides.parser.extract import extract_guide
+from shenbao.guides.parser.numbers import find_duration, parse_duration, parse_money
+
+HEAD = "关于组织申报2026年度示范科研计划项目的通知\n各有关单位：\n"
+
+
+def _facts(body: str) -> dict[str, Any]:
+    return extract_guide(HEAD + body).data
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("经研究，现发布第二批12个重大项目指南，请按要求申请。", 12),
+        ("本年度围绕智能传感、先进材料、绿色能源、生物育种4个重点方向组织申报。", 4),
+        ("本计划面向五大方向征集项目。", 5),
+        ("今年共梳理形成3类任务，请各单位组织申报。", 3),
+        ("指南共列出8条指南方向。", 8),
+        ("本专项共设置六个类别的赛道，参赛者任选其一。", 6),
+        ("本计划支持7个科技范畴的合作研究。", 7),
+        ("项目分为重点项目、一般项目和青年项目三类。", 3),
+        ("本次征集围绕技术攻关、成果转化两大类开展。", 2),
+        ("本批次共发布指南方向12个。", 12),
+        ("本计划设置重点项目和一般项目两类，请按类别申报。", 2),
+    ],
+)
+def test_stated_number_of_directions(sentence: str, count: int) -> None:
+    assert _facts(sentence)["stated_totals"]["directions"] == count
+
+
+def test_two_counts_of_two_lists_in_one_sentence_give_no_number_of_directions() -> None:
+    data = _facts("大赛围绕能源、交通和材料三大领域，设立“企业出题”和“自由选题”两类赛道。")
+    assert "directions" not in (data.get("stated_totals") or {})
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "每个单位限报2个方向。",
+        "申请人可选择1个重点方向申报。",
+        "前3个方向由省厅组织论证。",
+        "相关经费部分用于支持两类人员。",
+        "每个研究方向原则上确立1至2个课题。",
+        "自选赛道包括数据分析、数据可视化、智能体开发等3类。",
+    ],
+)
+def test_caps_and_choices_are_not_a_number_of_directions(sentence: str) -> None:
+    assert "directions" not in (_facts(sentence).get("stated_totals") or {})
+
+
+@pytest.mark.parametrize(
+    ("sentence", "projects"),
+    [
+        ("2025年度示范专项共立项9项，请项目单位填写任务书。", {"qualifier": "exact", "value": 9}),
+        ("经评审，立项项目12项，现予公布。", {"qualifier": "exact", "value": 12}),
+        ("本批次获资助8项，名单见附件。", {"qualifier": "exact", "value": 8}),
+        ("本年度拟支持约3-5项左右。", {"qualifier": "range", "min": 3, "max": 5}),
+        ("审议通过电子领域2项、材料领域3项，合计5项研发计划。", {"qualifier": "exact", "value": 5}),
+        ("拟支持项目数约30个。", {"qualifier": "about", "value": 30}),
+        ("本年度拟择优支持10个左右项目。", {"qualifier": "about", "value": 10}),
+        ("本次遴选10个左右优秀项目。", {"qualifier": "about", "value": 10}),
+        ("本轮共有八个获资助项目。", {"qualifier": "exact", "value": 8}),
+        ("入选项目不超过20个。", {"qualifier": "at_most", "value": 20}),
+    ],
+)
+def test_stated_number_of_projects(sentence: str, projects: dict[str, Any]) -> None:
+    assert _facts(sentence)["stated_totals"]["projects"] == projects
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "每个单位限报2项。",
+        "每个单位支持3个项目。",
+        "该计划累计资助300项，成效显著。",
+        "本通知共3项要点，请认真阅读。",
+    ],
+)
+def test_caps_and_history_are_not_a_number_of_projects(sentence: str) -> None:
+    assert "projects" not in (_facts(sentence).get("stated_totals") or {})
+
+
+@pytest.mark.parametrize(
+    ("sentence", "budget"),
+    [
+        ("本专项直接经费3000万元。", {"amount_wan": 3000}),
+        ("省财政安排资金2,000万元用于本批项目。", {"amount_wan": 2000}),
+        ("两地政府已预留合共约6亿元，作本年度计划的资助用途。", {"amount_wan": 60000, "qualifier": "about"}),
+        ("国拨经费总概算约为1.2亿元。", {"amount_wan": 12000, "qualifier": "about"}),
+        ("本专项资金总规模为5000万元。", {"amount_wan": 5000}),
+        ("本年度计划安排省级财政资金1.2亿元支持项目。", {"amount_wan": 12000}),
+        ("本批项目共资助经费2000万元。", {"amount_wan": 2000}),
+    ],
+)
+def test_stated_total_budget(sentence: str, budget: dict[str, Any]) -> None:
+    assert _facts(sentence)["stated_totals"]["budget"] == budget
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "每个项目直接经费不超过500万元。",
+        "过去三年已安排资金5亿元，支持近百个项目。",
+        "每个项目资金总额不超过100万元。",
+    ],
+)
+def test_per_project_and_past_amounts_are_not_the_total_budget(sentence: str) -> None:
+    assert "budget" not in (_facts(sentence).get("stated_totals") or {})
+
+
+def test_a_cap_per_unit_is_not_an_amount_per_project() -> None:
+    assert "budget" not in _facts("每个单位申报经费总额不超过300万元。")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "amount"),
+    [
+        ("每个项目资助经费原则上不超过50万元。", {"amount_wan": 50, "qualifier": "at_most"}),
+        ("本次招标每项资助经费30—40万元。", {"amount_wan": 40, "qualifier": "at_most"}),
+        ("支持强度：80万元。", {"amount_wan": 80}),
+    ],
+)
+def test_call_wide_amount_per_project(sentence: str, amount: dict[str, Any]) -> None:
+    assert _facts(sentence)["budget"]["per_project"] == amount
+
+
+def test_average_amount_is_about() -> None:
+    data = _facts("本年度项目平均资助强度为20万元。")
+    assert data["budget"]["per_project"] == {"amount_wan": 20, "qualifier": "about"}
+
+
+def test_amounts_of_several_kinds_do_not_merge_into_one_call_wide_amount() -> None:
+    data = _facts("项目的资助额度为：甲类项目40万元，乙类项目20万元。")
+    assert "per_project" not in (data.get("budget") or {})
+
+
+GUIDE_WITH_TYPES = HEAD + (
+    "一、项目类别\n"
+    "1.创新项目\n"
+    "2.培育项目\n"
+    "二、经费\n"
+    "创新项目面向前沿问题，资助经费原则上不超过20万元；培育项目由学院推荐，资助经费原则上不超过8万元。\n"
+    "申报课题的平均资助额度为：创新项目和培育项目12万元。\n"
+)
+
+
+def test_amounts_named_by_direction_go_to_that_direction() -> None:
+    data = extract_guide(GUIDE_WITH_TYPES).data
+    budgets = {d["title"]: d.get("budget") for d in data["directions"]}
+    assert budgets == {
+        "创新项目": {"per_project": {"amount_wan": 20, "qualifier": "at_most"}},
+        "培育项目": {"per_project": {"amount_wan": 8, "qualifier": "at_most"}},
+    }
+    assert "per_project" not in (data.get("budget") or {})
+
+
+def test_names_joined_by_he_share_the_amount_after_them() -> None:
+    text = HEAD + "一、项目类别\n1.甲方向\n2.乙方向\n三、资助\n平均资助额度为：甲方向和乙方向15万元。\n"
+    data = extract_guide(text).data
+    assert [d.get("budget") for d in data["directions"]] == [
+        {"per_project": {"amount_wan": 15, "qualifier": "about"}},
+        {"per_project": {"amount_wan": 15, "qualifier": "about"}},
+    ]
+
+
+def test_direction_total_followed_by_a_per_project_cap_stays_the_total() -> None:
+    text = HEAD + ("1.1 新型储能材料\n支持经费：1500万元（每个项目不超过500万元）\n1.2 高效光伏器件\n支持经费：800万元\n")
+    data = extract_guide(text).data
+    assert data["directions"][0]["budget"] == {
+        "total": {"amount_wan": 1500},
+        "per_project": {"amount_wan": 500, "qualifier": "at_most"},
+    }
+    assert data["directions"][1]["budget"] == {"total": {"amount_wan": 800}}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "duration"),
+    [
+        ("本批项目的资助期限为5年。", {"unit": "years", "qualifier": "exact", "value": 5}),
+        ("每个项目的资助年限不超过三年。", {"unit": "years", "qualifier": "at_most", "value": 3}),
+        ("项目实施期一般为2年。", {"unit": "years", "qualifier": "exact", "value": 2, "in_principle": True}),
+        ("基础研究的完成时限一般为二至三年。", {"unit": "years", "qualifier": "range", "min": 2, "max": 3, "in_principle": True}),
+        ("项目执行期约3年。", {"unit": "years", "qualifier": "about", "value": 3}),
+        ("执行期限最长以1年为原则。", {"unit": "years", "qualifier": "at_most", "value": 1, "in_principle": True}),
+        ("支持开展应用研究（2~3年），鼓励企业参与。", {"unit": "years", "qualifier": "range", "min": 2, "max": 3}),
+        ("项目自2026年3月起执行1年为原则。", {"unit": "years", "qualifier": "exact", "value": 1, "in_principle": True}),
+        ("本计划为研究型计划，一期3年。", {"unit": "years", "qualifier": "exact", "value": 3}),
+        ("项目完成时间不超过2年。", {"unit": "years", "qualifier": "at_most", "value": 2}),
+        ("原则上资助周期为3年。", {"unit": "years", "qualifier": "exact", "value": 3, "in_principle": True}),
+        ("项目建设周期不超过18个月。", {"unit": "months", "qualifier": "at_most", "value": 18}),
+    ],
+)
+def test_call_duration(sentence: str, duration: dict[str, Any]) -> None:
+    assert _facts(sentence)["duration"] == duration
+
+
+def test_a_date_in_a_research_period_sentence_is_not_a_duration() -> None:
+    text = "申请书中的研究期限应填写“2027年1月1日-2029年12月31日”。"
+    assert find_duration(text) is None
+    assert "duration" not in _facts(text)
+
+
+def test_three_years_since_is_not_a_duration() -> None:
+    assert "duration" not in _facts("该计划实施三年来成效显著。")
+
+
+def test_a_completion_date_is_not_a_duration() -> None:
+    assert "duration" not in _facts("项目完成时间为2027年6月。")
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("约3年", {"unit": "years", "qualifier": "about", "value": 3}),
+        ("18个月左右", {"unit": "months", "qualifier": "about", "value": 18}),
+        ("以2年为限", {"unit": "years", "qualifier": "at_most", "value": 2}),
+        ("2026年5月", None),
+    ],
+)
+def test_duration_qualifiers(phrase: str, expected: dict[str, Any] | None) -> None:
+    assert parse_duration(phrase) == expected
+
+
+@pytest.mark.parametrize(
+    ("phrase", "expected"),
+    [
+        ("约为500万元", {"amount_wan": 500, "qualifier": "about"}),
+        ("5亿3,000万元", {"amount_wan": 53000}),
+        ("以新台币三千万元为上限", {"amount_wan": 3000, "currency": "TWD", "qualifier": "at_most"}),
+        ("120万港元", {"amount_wan": 120, "currency": "HKD"}),
+        ("50万澳门元", {"amount_wan": 50, "currency": "MOP"}),
+        ("30万英镑", {"amount_wan": 30, "currency": "GBP"}),
+        ("平均资助强度为25万元", {"amount_wan": 25, "qualifier": "about", "per_project": True}),
+        ("1000万元（每个项目不超过200万元）", {"amount_wan": 1000}),
+    ],
+)
+def test_money_qualifiers_and_currencies(phrase: str, expected: dict[str, Any]) -> None:
+    assert parse_money(phrase) == expected
+
+
+def test_amounts_of_a_hong_kong_notice_are_hong_kong_dollars() -> None:
+    text = "香港特區政府公布「2026年科研合作資助計劃」。\n香港與合作方合共預留約3億元，作計劃的資助用途。\n"
+    assert extract_guide(text).data["stated_totals"]["budget"] == {"amount_wan": 30000, "qualifier": "about", "currency": "HKD"}
+
+
+def test_amounts_of_a_mainland_notice_stay_yuan() -> None:
+    text = "本專項預留資金約3億元人民幣，用於支持香港與內地合作項目。\n"
+    assert "currency" not in extract_guide(text).data["stated_totals"]["budget"]
+
+
+def test_different_amounts_per_project_in_different_sentences_are_not_call_wide() -> None:
+    data = _facts("甲类项目每项资助经费20万元。乙类项目每项资助经费8万元。")
+    assert "per_project" not in (data.get("budget") or {})
+
+
+def test_the_same_amount_stated_twice_is_call_wide() -> None:
+    data = _facts("每个项目资助经费不超过20万元。经审核，每个项目资助经费不超过20万元。")
+    assert data["budget"]["per_project"] == {"amount_wan": 20, "qualifier": "at_most"}
+
+
+def test_lengths_of_several_kinds_in_one_sentence_are_not_the_call_duration() -> None:
+    assert "duration" not in _facts("研究期限：甲类项目3年，乙类项目2年。")
+
+
+def test_durations_named_by_direction_go_to_that_direction() -> None:
+    text = HEAD + "一、项目类别\n1.创新项目\n2.培育项目\n二、期限\n创新项目研究期限为3年；培育项目研究期限一般为2年。\n"
+    data = extract_guide(text).data
+    assert [d.get("duration") for d in data["directions"]] == [
+        {"unit": "years", "qualifier": "exact", "value": 3},
+        {"unit": "years", "qualifier": "exact", "value": 2, "in_principle": True},
+    ]
+    assert "duration" not in data
+
+
+def test_values_in_a_direction_s_own_sentences() -> None:
+    text = HEAD + (
+        "一、支持方向\n"
+        "（一）智能传感器\n"
+        "本方向拟支持不超过3项，每项资助不超过50万元，实施周期为2年。\n"
+        "（二）工业软件\n"
+        "本方向支持经费总额300万元，项目执行期3年。\n"
+        "（三）边缘计算\n"
+        "该领域以来累计投入经费2亿元，基础较好。\n"
+        "二、申报要求\n"
+        "申请人须具有高级职称。\n"
+    )
+    directions = extract_guide(text).data["directions"]
+    assert [(d["title"], d.get("budget"), d.get("duration")) for d in directions] == [
+        (
+            "智能传感器",
+            {"per_project": {"amount_wan": 50, "qualifier": "at_most"}},
+            {"unit": "years", "qualifier": "exact", "value": 2},
+        ),
+        ("工业软件", {"total": {"amount_wan": 300}}, {"unit": "years", "qualifier": "exact", "value": 3}),
+        ("边缘计算", None, None),
+    ]
+
+
+def test_an_amount_for_one_kind_of_project_is_not_call_wide() -> None:
+    assert "budget" not in _facts("青年基金项目每项资助8万元。")
+
+
+def test_an_amount_for_the_kind_the_call_is_about_is_call_wide() -> None:
+    data = extract_guide("国家自然科学基金重大项目指南\n重大项目每项资助强度为1500万元。\n").data
+    assert data["budget"]["per_project"] == {"amount_wan": 1500}
+
+
+def test_a_duration_for_one_kind_of_project_is_not_the_call_s() -> None:
+    assert "duration" not in _facts("青年基金项目研究期限为2年。")

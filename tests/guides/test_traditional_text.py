@@ -1,0 +1,87 @@
+"""Traditional-script relays and mirrors: what normalisation does before the parser reads them."""
+
+from __future__ import annotations
+
+from shenbao.guides.parser.normalise import normalise, roc_year
+from shenbao.guides.parser.numbering import read_marker
+
+# Enough traditional characters for the text to be recognised as traditional.
+_TRADITIONAL_HEAD = "關於辦理學術專題計畫徵求申請說明書\n"
+
+
+def test_pinyin_glosses_are_removed_and_spans_still_point_into_the_original() -> None:
+    original = "一(yī)、實(shí)施要點：計畫(jì huà)應於期限內完成"
+    norm = normalise(original)
+    assert norm.text == "一、实施要点：计划应于期限内完成"
+    assert norm.removed == {"pinyin": 3}
+    start = norm.text.index("施要点")
+    assert original[slice(*norm.source_span(start, start + 3))] == "施要點"
+    assert read_marker(norm.text) is not None and read_marker(norm.text).label == "一"  # type: ignore[union-attr]
+
+
+def test_tone_numbers_and_full_width_brackets_are_glosses_too() -> None:
+    assert normalise("申报（shen1）截止（jie2 zhi3）").text == "申报截止"
+
+
+def test_brackets_that_are_not_pinyin_stay() -> None:
+    # No tone: an English word or a plain abbreviation in brackets is text, not a gloss.
+    for text in ("电子版(word)发送", "格式(pdf)文件", "项目(an)名称", "计划(SBIR)说明", "图(1)所示"):
+        assert normalise(text).text == text
+
+
+def test_half_width_punctuation_in_chinese_text_becomes_full_width() -> None:
+    norm = normalise("申请日期:3月1日,材料请寄至本处;逾期不收!时间17:00,金额2,000万元,见A,B")
+    assert norm.text == "申请日期：3月1日，材料请寄至本处；逾期不收！时间17:00，金额2,000万元，见A,B"
+    assert len(norm.text) == len(norm.origin)
+
+
+def test_english_punctuation_stays_half_width() -> None:
+    text = "Deadline: March 3, 2025; budget: $1,000,000!"
+    assert normalise(text).text == text
+
+
+def test_republic_of_china_years_in_traditional_text_become_gregorian() -> None:
+    original = _TRADITIONAL_HEAD + "一、申請期限:113年9月10日前,執行期間114年度;本(108)年2月18日會議。共5年計畫。"
+    norm = normalise(original)
+    body = norm.text.split("\n")[1]
+    assert body == "一、申请期限：2024年9月10日前，执行期间2025年度；本(2019)年2月18日会议。共5年计划。"
+    start = norm.text.index("2024")
+    assert original[slice(*norm.source_span(start, start + 4))] == "113"
+
+
+def test_roc_years_need_a_month_or_the_era_name() -> None:
+    original = _TRADITIONAL_HEAD + "成立滿60年之機構,民國99年起辦理,累計100年資料。"
+    body = normalise(original).text.split("\n")[1]
+    assert body == "成立满60年之机构，民国2010年起办理，累计100年资料。"
+
+
+def test_roc_years_are_left_alone_in_simplified_text() -> None:
+    assert normalise("本单位成立于113年3月前的说法不成立").text == "本单位成立于113年3月前的说法不成立"
+
+
+def test_roc_year() -> None:
+    assert (roc_year(113), roc_year(1)) == (2024, 1912)
+
+
+def test_formal_numerals_number_the_top_level_of_taiwanese_documents() -> None:
+    lines = normalise(_TRADITIONAL_HEAD + "壹、計畫目的\n貳、申請資格\n參、補助項目\n拾貳、附則").text.split("\n")[1:]
+    markers = [read_marker(line) for line in lines]
+    assert [(m.style, m.label, m.number, m.rest) for m in markers if m] == [
+        ("cn_formal", "壹", 1.0, "计划目的"),
+        ("cn_formal", "贰", 2.0, "申请资格"),
+        ("cn_formal", "参", 3.0, "补助项目"),
+        ("cn_formal", "拾贰", 12.0, "附则"),
+    ]
+
+
+def test_formal_numerals_that_are_no_number_are_no_marker() -> None:
+    assert read_marker("贰贰、说明") is None
+    assert read_marker("壹拾壹拾、说明") is None
+    marker = read_marker("一、总则")
+    assert marker is not None and marker.style == "cn_comma"
+
+
+def test_corner_quotes_read_as_mainland_quotes() -> None:
+    norm = normalise("類別:「甲類計畫」、『乙類』")
+    assert norm.text == "类别：“甲类计划”、‘乙类’"
+    assert len(norm.text) == len(norm.origin)

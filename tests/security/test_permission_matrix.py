@@ -1,0 +1,368 @@
+"""The URL × role permission matrix (issue 15): every named URL pattern that names an object (an
+application and its parts, a revision, an assignment, a stage, a call's staff pages and exports, an
+agreement, a project, a guide import, an API token, the API's detail routes) is requested by every
+identity, and nobody sees or changes what the table below does not give them.
+
+The review pages' own matrix (tests/web/test_review_permissions.py) provides the world; this one
+adds the identities it lacks (a team member, an institution officer of another organisation) and the
+objects of later stages (an award's agreement and project, a guide import), then walks the URL
+configuration itself, so a new route fails here until the table says who may open it.
+
+A *leak* is a refused identity that gets a 2xx answer (for GET: it saw the object; for POST: it may
+have seen or changed it) or that changes anything.  Allowed identities must get 200 on GET, so the
+table cannot drift into allowing nobody.  Writes by allowed identities are the feature tests' job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from shenbao.accounts.enums import MembershipRole, OrgType
+from shenbao.accounts.models import ApiToken, User
+from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user
+from shenbao.agreements.enums import AgreementStatus
+from shenbao.agreements.models import Agreement
+from shenbao.applications.enums import InvitationStatus
+from shenbao.applications.models import Application, Attachment, Partner, TeamMember
+from shenbao.awards.models import Award, SelectionRun
+from shenbao.core.models import AuditEntry
+from shenbao.guides.models import GuideImport
+from shenbao.projects.models import Project
+from shenbao.projects.services.projects import start_projects
+from shenbao.reviews.models import Assignment, PoolMember, Review, StageEntry
+from tests.applications.fixtures import PDF
+from tests.factories import api_token_key
+
+pytestmark = pytest.mark.django_db
+
+IDENTITIES = [
+    "anonymous",
+    "applicant",  # A: the application's applicant
+    "other_applicant",  # B: the applicant of another application of the same call
+    "team_member",  # an accepted member of A's team
+    "institution_officer",  # an officer of A's lead organisation
+    "other_institution_officer",  # an officer of another organisation
+    "reviewer_assigned",
+    "reviewer_unassigned",
+    "other_program_staff",  # a program officer of another program
+    "chair",  # the committee chair of the call's program
+    "staff",  # a program officer of the call's program
+]
+
+#: Routes that take no object id, or a capability token instead of an id (the link is the secret;
+#: tests/security/test_invitation_takeover.py and test_invitation_two_factor.py test them).
+NOT_WALKED = {
+    "web:invitation": "a mailed token, not an object id",
+    "web:pool_invitation": "a mailed token, not an object id",
+    "api-v1:api-root": "the API index",
+}
+
+APPLICANT_SIDE = {"applicant", "team_member", "institution_officer"}
+PROGRAM_STAFF = {"staff"}
+REVIEW_STAFF = {"staff", "chair"}
+SIGNED_IN = set(IDENTITIES) - {"anonymous"}
+EVERYONE = set(IDENTITIES)
+
+#: Who may open each route (GET answers 200); everyone else must be refused.  POST-only routes
+#: (GET answers 405) are posted to by everyone not listed, who must be refused and change nothing.
+MATRIX: dict[str, set[str]] = {
+    # public call pages
+    "web:call_detail": EVERYONE,
+    "web:call_form": EVERYONE,
+    "web:apply": SIGNED_IN,
+    "web:call_results": EVERYONE,
+    "api-v1:call-detail": EVERYONE,  # the API's call list and details are public, as the pages are
+    # an application and its parts
+    "web:application": APPLICANT_SIDE | PROGRAM_STAFF,
+    "web:application_save": {"applicant"},
+    "web:application_eligibility": APPLICANT_SIDE | PROGRAM_STAFF,
+    "web:application_invite": {"applicant"},
+    "web:application_team_remove": {"applicant"},
+    "web:application_partner": {"applicant"},
+    "web:application_attach": {"applicant"},
+    "web:application_attachment": APPLICANT_SIDE | PROGRAM_STAFF,
+    "web:application_attachment_remove": {"applicant"},
+    "web:application_exclusion": {"applicant"},
+    "web:application_reconsideration": {"applicant"},
+    "web:application_submit": {"applicant"},
+    "web:application_withdraw": {"applicant"},
+    "web:application_endorse": {"institution_officer"},
+    "web:application_amend": {"applicant"},
+    "web:application_obligation_breach": PROGRAM_STAFF,
+    "web:application_form_docx": APPLICANT_SIDE | PROGRAM_STAFF,
+    "web:application_form_upload": {"applicant"},
+    "web:application_form_confirm": {"applicant"},
+    "web:revision_pdf": APPLICANT_SIDE | PROGRAM_STAFF,
+    "api-v1:application-detail": APPLICANT_SIDE | PROGRAM_STAFF,
+    "api-v1:application-checks": APPLICANT_SIDE | PROGRAM_STAFF,
+    "api-v1:application-formal-check": PROGRAM_STAFF,
+    "api-v1:application-submit": {"applicant"},
+    "api-v1:application-form": APPLICANT_SIDE | PROGRAM_STAFF,
+    "api-v1:revision-pdf": APPLICANT_SIDE | PROGRAM_STAFF,
+    "api-v1:application-team": APPLICANT_SIDE | PROGRAM_STAFF,
+    "api-v1:application-team-member": APPLICANT_SIDE | PROGRAM_STAFF,
+    "api-v1:application-partners": APPLICANT_SIDE | PROGRAM_STAFF,
+    "api-v1:application-partner": APPLICANT_SIDE | PROGRAM_STAFF,
+    "api-v1:application-attachments": APPLICANT_SIDE | PROGRAM_STAFF,
+    "api-v1:application-attachment": APPLICANT_SIDE | PROGRAM_STAFF,
+    "api-v1:application-amend": {"applicant"},
+    "api-v1:application-withdraw": {"applicant"},
+    "api-v1:invitation-accept": set(),  # a pending invitation to an address none of them has
+    "api-v1:invitation-decline": set(),
+    # reviews
+    "web:assignment": {"reviewer_assigned", "staff"},
+    "web:assignment_save": {"reviewer_assigned"},
+    "web:assignment_submit": {"reviewer_assigned"},
+    "web:assignment_conflict": {"reviewer_assigned"},
+    "web:assignment_pdf": {"reviewer_assigned", "staff"},
+    "web:assignment_attachment": {"reviewer_assigned", "staff"},
+    "api-v1:review-detail": {"reviewer_assigned", "staff"},
+    "api-v1:review-submit": {"reviewer_assigned"},
+    "api-v1:stage-assign": PROGRAM_STAFF,
+    "api-v1:stage-assignments": PROGRAM_STAFF,
+    "api-v1:stage-ranking": REVIEW_STAFF,
+    # staff pages of the call and its stages
+    "web:formal_check": PROGRAM_STAFF,
+    "web:formal_check_decide": PROGRAM_STAFF,
+    "web:review_overview": PROGRAM_STAFF,
+    "web:review_settings": PROGRAM_STAFF,
+    "web:results_staff": PROGRAM_STAFF,
+    "web:results_action": PROGRAM_STAFF,
+    "web:call_statistics": PROGRAM_STAFF,
+    "web:call_agreements": PROGRAM_STAFF,
+    "web:call_projects": PROGRAM_STAFF,
+    "web:pool_invite": PROGRAM_STAFF,
+    "web:pool_update": PROGRAM_STAFF,
+    "web:stage_open": PROGRAM_STAFF,
+    "web:stage_board": PROGRAM_STAFF,
+    "web:stage_assign": PROGRAM_STAFF,
+    "web:stage_assign_manual": PROGRAM_STAFF,
+    "web:assignment_change": PROGRAM_STAFF,
+    "web:stage_ranking": REVIEW_STAFF,
+    "web:stage_sign_off": {"chair"},
+    "web:stage_advance": PROGRAM_STAFF,
+    "web:live_reveal": REVIEW_STAFF,
+    "web:live_panel": REVIEW_STAFF,
+    "web:live_reveal_next": PROGRAM_STAFF,
+    "web:topic_import": PROGRAM_STAFF,
+    "web:partner_list": PROGRAM_STAFF,
+    "web:application_import": PROGRAM_STAFF,
+    # the call editor (its own tests: tests/web/test_call_editor.py)
+    "web:call_editor": PROGRAM_STAFF,
+    "web:call_editor_versions": PROGRAM_STAFF,
+    "web:call_editor_diff": PROGRAM_STAFF,
+    "web:call_editor_restore": PROGRAM_STAFF,
+    "web:call_editor_import": PROGRAM_STAFF,
+    "web:call_editor_export": PROGRAM_STAFF,
+    "web:call_editor_explain": PROGRAM_STAFF,
+    "web:call_editor_section": PROGRAM_STAFF,
+    "web:call_editor_item_new": PROGRAM_STAFF,
+    "web:call_editor_move": PROGRAM_STAFF,
+    "web:call_editor_item": PROGRAM_STAFF,
+    # exports
+    "web:call_export": PROGRAM_STAFF,
+    "web:call_pdfs": PROGRAM_STAFF,
+    "api-v1:call-export": PROGRAM_STAFF,
+    # agreements and projects
+    "web:agreement": {"applicant", "institution_officer", "staff"},
+    "web:agreement_confirm": {"applicant", "institution_officer", "staff"},
+    "web:agreement_decline": {"applicant"},
+    "web:agreement_overdue": PROGRAM_STAFF,
+    "web:project": {"applicant", "staff"},
+    "web:project_action": {"applicant", "staff"},
+    # guide imports (staff's own uploads)
+    "web:guide_detail": PROGRAM_STAFF,
+    "web:guide_edit": PROGRAM_STAFF,
+    "web:guide_save_call": PROGRAM_STAFF,
+    # the user's own API tokens
+    "web:api_token_revoke": {"applicant"},
+}
+
+
+#: Allowed identities get 200 on GET, except where the world holds nothing to show them.
+ALLOWED_ANSWER = {
+    "web:application_form_confirm": 404,  # confirms an uploaded Word form; none is waiting
+    "web:partner_list": 404,  # only a bilateral call has a partner agency's list; seed 000 is none
+}
+
+
+def _patterns() -> list[tuple[str, str, list[str]]]:
+    """(namespaced name, route, argument names) of every named route with arguments."""
+    found: list[tuple[str, str, list[str]]] = []
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                inner = f"{namespace}:{p.namespace}" if namespace and p.namespace else (p.namespace or namespace)
+                walk(p.url_patterns, prefix + str(p.pattern), inner or "")
+            elif isinstance(p, URLPattern) and p.name:
+                arguments = [a for a in p.pattern.regex.groupindex if a != "format"]
+                if arguments and not prefix.startswith(("admin/", "accounts/")):
+                    found.append((f"{namespace}:{p.name}" if namespace else p.name, prefix + str(p.pattern), arguments))
+
+    walk(get_resolver().url_patterns, "", "")
+    return found
+
+
+@pytest.fixture
+def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any]:
+    """The review world, with a team member, another organisation's officer, an agreement, a project,
+    a partner, a guide import and the applicant's API token."""
+    settings.MEDIA_ROOT = tmp_path
+    users: dict[str, User | None] = dict(world["users"])
+    mine: Application = world["mine"]
+    call = world["call"]
+    member_user = register_user(email="member@example.com", password=None, name="团队成员")
+    member = TeamMember.objects.create(
+        application=mine, email=member_user.email, name="团队成员", role="member", token="matrix-team-token"
+    )
+    TeamMember.objects.filter(pk=member.pk).update(status=InvitationStatus.ACCEPTED, user=member_user)
+    pending = TeamMember.objects.create(application=mine, email="pending@example.com", name="待定", role="member", token="t2")
+    elsewhere = create_organisation(name={"zh-hans": "别的大学"}, type=OrgType.UNIVERSITY)
+    other_io = register_user(email="other-io@example.com", password=None, name="别的单位管理员")
+    add_membership(user=other_io, organisation=elsewhere, role=MembershipRole.OFFICER)
+    users |= {"team_member": member_user, "other_institution_officer": other_io}
+    partner = Partner.objects.create(application=mine, side="foreign", name="ETH", type="university", country="CH")
+    award = Award.objects.create(
+        call=call, application=mine, run=SelectionRun.objects.create(call=call), direction=mine.direction, amount_yuan=100
+    )
+    agreement = Agreement.objects.create(award=award, status=AgreementStatus.SIGNED)
+    assert start_projects(call=call, actor=users["staff"], start=dt.date(2026, 1, 5)) == 1  # type: ignore[arg-type]
+    # The agreement waits for confirmations again, so refused confirmations are refused for who sends
+    # them, not because it is already signed.
+    Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.PENDING)
+    guide = GuideImport.objects.create(uploaded_by=users["staff"], file_kind="txt", source_text="指南")
+    api_token_key(users["applicant"], name="matrix")  # type: ignore[arg-type]
+    attachment = Attachment(application=mine, document_code="application-form", original_name="申报表.pdf", size=len(PDF))
+    attachment.file.save("form.pdf", ContentFile(PDF), save=True)
+    ids = {
+        "code": call.code,
+        "pk": None,  # per route
+        "number": 1,
+        "member_pk": member.pk,
+        "partner_pk": partner.pk,
+        "attachment_pk": attachment.pk,
+        "assignment_pk": world["assignment"].pk,
+        "token_pk": ApiToken.objects.get(name="matrix").pk,
+        "kind": "applications",
+        "section": "eligibility",  # the call editor's sections; seed 000 has criteria
+        "index": 0,
+        "file_format": "csv",
+    }
+    objects = {
+        "application": mine.pk,
+        "assignment": world["assignment"].pk,
+        "stage": world["stage"].pk,
+        "agreement": agreement.pk,
+        "project": Project.objects.get(agreement=agreement).pk,
+        "guide": guide.pk,
+        "invitation": pending.pk,  # nobody here is its invitee
+        "review": world["assignment"].pk,
+    }
+    return {**world, "users": users, "ids": ids, "objects": objects}
+
+
+def _pk_of(name: str, route: str, objects: dict[str, int]) -> int:
+    for prefix, kind in (
+        ("applications/", "application"),
+        ("review/assignments/", "assignment"),
+        ("staff/stages/", "stage"),
+        ("agreements/", "agreement"),
+        ("projects/", "project"),
+        ("staff/guides/", "guide"),
+        ("invitations/", "invitation"),
+        ("reviews", "review"),
+        ("stages", "stage"),
+    ):
+        if prefix in route.replace("^", ""):
+            return objects[kind]
+    raise AssertionError(f"no object for {name} ({route})")
+
+
+def _url(name: str, route: str, arguments: list[str], matrix: dict[str, Any]) -> str:
+    from django.urls import reverse
+
+    kwargs = {a: matrix["ids"][a] if a != "pk" else _pk_of(name, route, matrix["objects"]) for a in arguments}
+    return reverse(name, kwargs=kwargs)
+
+
+def _state() -> tuple[Any, ...]:
+    return (
+        sorted(Application.objects.values_list("pk", "state", "version", "title")),
+        sorted(TeamMember.objects.values_list("pk", "status", "user_id")),
+        sorted(Partner.objects.values_list("pk", "name")),
+        sorted(Attachment.objects.values_list("pk", "application_id")),
+        sorted(Review.objects.values_list("assignment_id", "state", "version")),
+        sorted(Assignment.objects.values_list("pk", "status", "locked")),
+        sorted(StageEntry.objects.values_list("pk", "status")),
+        sorted(PoolMember.objects.values_list("pk", "status", "load_limit")),
+        sorted(Agreement.objects.values_list("pk", "status")),
+        sorted(Project.objects.values_list("pk", "status")),
+        sorted(ApiToken.objects.values_list("pk", "revoked_at")),
+        sorted(GuideImport.objects.values_list("pk", "status", "call_id")),
+        AuditEntry.objects.count(),
+    )
+
+
+def _client(user: User | None) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_every_route_that_names_an_object_is_in_the_table() -> None:
+    names = {name for name, _route, _arguments in _patterns()}
+    assert sorted(names - set(MATRIX) - set(NOT_WALKED)) == []
+    assert sorted(set(MATRIX) - names) == []
+
+
+def test_url_by_role_matrix_has_no_leak(matrix: dict[str, Any], settings: Any, capsys: Any) -> None:
+    settings.SHENBAO_API_RATES = {"user_burst": None, "user_day": None, "anonymous": None}
+    dump = os.environ.get("SHENBAO_MATRIX_DUMP") == "1"
+    routes = {}
+    for name, route, arguments in _patterns():
+        if name not in NOT_WALKED:
+            routes.setdefault(name, (route, arguments))
+    pairs, requests, leaks, wrong = 0, 0, [], []
+    observed: dict[str, dict[str, int]] = {}
+    clients = {role: _client(matrix["users"][role]) for role in IDENTITIES}
+    for name, (route, arguments) in sorted(routes.items()):
+        url = _url(name, route, arguments, matrix)
+        allowed = MATRIX[name]
+        # Refused identities first, so each refusal is checked against the untouched state.
+        for role in [r for r in IDENTITIES if r not in allowed] + [r for r in IDENTITIES if r in allowed]:
+            pairs += 1
+            client = clients[role]
+            before = _state()
+            status = client.get(url).status_code
+            requests += 1
+            observed.setdefault(name, {})[role] = status
+            if role in allowed:
+                if status not in (405, ALLOWED_ANSWER.get(name, 200)):
+                    wrong.append((name, role, status))
+                continue  # what allowed identities may write is the feature tests' job
+            if 200 <= status < 300 or _state() != before:
+                leaks.append((name, role, "GET", status))
+            # A refused identity tries to write too: a POST-only page, and every API route's writes.
+            writes = ("post", "patch", "delete") if name.startswith("api-v1:") else ("post",) if status == 405 else ()
+            for method in writes:
+                answer = getattr(client, method)(url, {}, content_type="application/json").status_code
+                requests += 1
+                if answer != 405 and (200 <= answer < 300 or _state() != before):
+                    leaks.append((name, role, method.upper(), answer))
+    with capsys.disabled():
+        print(f"\nURL x role pairs: {pairs}, leaks: {len(leaks)} ({requests} requests over {len(routes)} routes)")
+        if dump:
+            for name, row in observed.items():
+                if name.startswith("api") or any(n == name for n, *_ in leaks + wrong):
+                    print(name, row)
+    assert leaks == []
+    assert wrong == []
