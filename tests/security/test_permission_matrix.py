@@ -160,6 +160,18 @@ MATRIX: dict[str, set[str]] = {
     "web:call_dashboard": PROGRAM_STAFF,
     "web:saved_search_create": PROGRAM_STAFF,
     "web:saved_search_delete": {"staff"},  # the staff member's own saved search
+    # the call editor (its own tests: tests/web/test_call_editor.py)
+    "web:call_editor": PROGRAM_STAFF,
+    "web:call_editor_versions": PROGRAM_STAFF,
+    "web:call_editor_diff": PROGRAM_STAFF,
+    "web:call_editor_restore": PROGRAM_STAFF,
+    "web:call_editor_import": PROGRAM_STAFF,
+    "web:call_editor_export": PROGRAM_STAFF,
+    "web:call_editor_explain": PROGRAM_STAFF,
+    "web:call_editor_section": PROGRAM_STAFF,
+    "web:call_editor_item_new": PROGRAM_STAFF,
+    "web:call_editor_move": PROGRAM_STAFF,
+    "web:call_editor_item": PROGRAM_STAFF,
     # exports
     "web:call_export": PROGRAM_STAFF,
     "web:call_pdfs": PROGRAM_STAFF,
@@ -271,6 +283,8 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
         "assignment_pk": world["assignment"].pk,
         "token_pk": ApiToken.objects.get(name="matrix").pk,
         "kind": "applications",
+        "section": "eligibility",  # the call editor's sections; seed 000 has criteria
+        "index": 0,
         "file_format": "csv",
         "role_pk": staff_role.pk if staff_role else 0,
         "membership_pk": officer_membership.pk if officer_membership else 0,

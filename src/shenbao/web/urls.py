@@ -14,6 +14,7 @@ from shenbao.web.reviewer import views as reviewer
 from shenbao.web.staff import awards as staff_awards
 from shenbao.web.staff import bilateral as staff_bilateral
 from shenbao.web.staff import call_admin as staff_call_admin
+from shenbao.web.staff import call_editor as staff_call_editor
 from shenbao.web.staff import dashboard as staff_dashboard
 from shenbao.web.staff import exports as staff_exports
 from shenbao.web.staff import guides as staff_guides
@@ -140,6 +141,19 @@ urlpatterns = [
     path("staff/calls/<slug:code>/topics/import/", staff_imports.topic_import, name="topic_import"),
     path("staff/calls/<slug:code>/partner-list/", staff_bilateral.partner_list, name="partner_list"),
     path("staff/calls/<slug:code>/applications/import/", staff_imports.application_import, name="application_import"),
+    # The call editor (issue 16): one block, kept together.
+    path("staff/editor/new-call/", staff_call_editor.editor_new_call, name="call_editor_new_call"),
+    path("staff/calls/<slug:code>/editor/", staff_call_editor.editor_home, name="call_editor"),
+    path("staff/calls/<slug:code>/editor/versions/", staff_call_editor.editor_versions, name="call_editor_versions"),
+    path("staff/calls/<slug:code>/editor/diff/", staff_call_editor.editor_diff, name="call_editor_diff"),
+    path("staff/calls/<slug:code>/editor/restore/", staff_call_editor.editor_restore, name="call_editor_restore"),
+    path("staff/calls/<slug:code>/editor/yaml/", staff_call_editor.editor_import, name="call_editor_import"),
+    path("staff/calls/<slug:code>/editor/yaml/export/", staff_call_editor.editor_export, name="call_editor_export"),
+    path("staff/calls/<slug:code>/editor/explain/", staff_call_editor.editor_explain, name="call_editor_explain"),
+    path("staff/calls/<slug:code>/editor/<slug:section>/", staff_call_editor.editor_section, name="call_editor_section"),
+    path("staff/calls/<slug:code>/editor/<slug:section>/new/", staff_call_editor.editor_item_new, name="call_editor_item_new"),
+    path("staff/calls/<slug:code>/editor/<slug:section>/move/", staff_call_editor.editor_move, name="call_editor_move"),
+    path("staff/calls/<slug:code>/editor/<slug:section>/<int:index>/", staff_call_editor.editor_item, name="call_editor_item"),
     # The program office's workspace (issue 16): status changes, cloning, people and roles, the audit log.
     path("staff/calls/<slug:code>/manage/", staff_call_admin.call_manage, name="call_manage"),
     path("staff/calls/<slug:code>/status/", staff_call_admin.call_transition, name="call_transition"),
