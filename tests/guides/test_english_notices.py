@@ -288,3 +288,48 @@ def test_amounts_in_sentences_about_grants_are_per_project(sentence: str) -> Non
 def test_an_upper_bound_on_total_funding_stays_the_total() -> None:
     definition, _ = _read("Total funding for all grants is up to £6 million.")
     assert definition["budget"] == {"total": {"amount": 6_000_000, "currency": "GBP", "qualifier": "at_most"}}
+
+
+def test_day_before_month_with_two_digits_is_not_read_as_an_hour() -> None:
+    from shenbao.guides.parser.dates import find_dates
+
+    found = [
+        (d.date.isoformat(), d.time) for d in find_dates("Closes 25 March 2029, 17.00.00 or 10 May 2029.", default_year=None)
+    ]
+    assert found == [("2029-03-25", "17:00"), ("2029-05-10", None)]
+    assert [d.time for d in find_dates("Due 4.30 pm on 12 June 2029.", default_year=None)] == ["16:30"]
+
+
+def test_deadlines_label_then_one_line_per_stage_with_the_date_inside() -> None:
+    from shenbao.guides.parser.deadlines import find_deadlines
+
+    text = (
+        "Submission deadlines:\n\n"
+        "Stage A: Group One (Humanities), 3 February 2031, 14:00 (Paris time)\n"
+        "Stage B: Group Two (Engineering), 17 March 2031, 14:00 (Paris time)\n"
+        "Budget: EUR 10 000 000.\n"
+    )
+    assert [(d.iso, d.role) for d in find_deadlines(text, fallback_year=None)] == [
+        ("2031-02-03T14:00", "applicant"),
+        ("2031-03-17T14:00", "applicant"),
+    ]
+    # A Chinese label keeps its rule: the date must open the next line.
+    assert find_deadlines("申报截止时间：\n根据有关管理办法，项目执行期至2031年3月17日。", fallback_year=None) == []
+
+
+def test_deadline_as_by_a_date_after_a_submission_verb() -> None:
+    from shenbao.guides.parser.deadlines import find_deadlines
+
+    def found(text: str) -> list[str]:
+        return [d.iso for d in find_deadlines(text, fallback_year=None)]
+
+    assert found("The council must receive your proposal by 9 October 2030 4.00pm UK time.") == ["2030-10-09T16:00"]
+    assert found("Applications are accepted until 30 June 2030.") == ["2030-06-30"]
+    assert found("Projects must be completed by 31 March 2032.") == []  # an end of work, not a submission
+
+
+def test_amounts_grouped_by_spaces_and_an_indicative_budget() -> None:
+    definition, _ = _read("Indicative budget: EUR 12 345 000 from the 2030 budget.\n")
+    assert definition["stated_totals"]["budget"] == {"amount": 12_345_000, "currency": "EUR", "qualifier": "about"}
+    definition, _ = _read("Total budget: € 2 500 000.\n")
+    assert definition["stated_totals"]["budget"] == {"amount": 2_500_000, "currency": "EUR"}

@@ -63,6 +63,13 @@ _LABEL_ABOVE = re.compile(
     r"|^\W{0,3}(?:deadline|closing date)s?\W{0,3}$",
     re.IGNORECASE,
 )
+_EN_BY = re.compile(r"\b(?:by|before|until|no later than|not later than)\s+(?:the\s+)?$", re.IGNORECASE)
+_EN_SUBMIT = re.compile(
+    r"\b(?:submit(?:ted|ting)?|submissions?|receive[ds]?|apply|accept(?:ed)?|register(?:ed)?|upload(?:ed)?"
+    r"|registrations?)\b",
+    re.IGNORECASE,
+)
+_EN_LABEL = re.compile(r"\b(?:deadline|due date|closing date)s?\b", re.IGNORECASE)
 _EN_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:发布|发文|印发|成文|公布)(?:时间|日期)|(?:posted|published|date)\s*:", re.IGNORECASE)
 _SENTENCE = re.compile(r"[。；;！!？?\n]")
@@ -198,6 +205,11 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 sentence[d.end - start :]
             ):
                 add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
+        # 2b. English: "UKRI must receive your application by 10 January 2024", "submit … before 5 p.m. on 3 May 2025".
+        for d in dates:
+            ahead = sentence[max(0, d.start - start - 24) : d.start - start]
+            if _EN_BY.search(ahead) and _EN_SUBMIT.search(sentence[: d.start - start]):
+                add(d, _role(sentence[: d.end - start]))
         # 3. the end of a window ("3月1日至15日", "3月1日-4月15日") after a submission or notice word.
         for i, d in enumerate(dates):
             rest = sentence[d.end - start :]
@@ -239,6 +251,14 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
         dates = find_dates(lines[j], default_year=default_year, base=starts[j])
         if dates and dates[0].start - starts[j] <= 8:
             add(_with_clock(dates[0], line), _role(line))
+        elif dates and _EN_LABEL.search(line):
+            # "Deadline" then "UKRI must receive your application by 10 January 2024 4.00pm", or
+            # "Submission deadlines:" then one line per panel or stage, each with its date: in an
+            # English notice the value lines under the label carry their date anywhere in the line.
+            while j < len(lines) and j <= i + 12 and dates:
+                add(_with_clock(dates[0], line), _role(line + " " + lines[j]))
+                j += 1
+                dates = find_dates(lines[j], default_year=None, base=starts[j]) if j < len(lines) else []
     return sorted(found.values(), key=lambda d: d.start)
 
 

@@ -41,7 +41,7 @@ def mostly_latin(text: str) -> bool:
 
 
 def _number(text: str) -> float | None:
-    text = text.strip().lower().replace(",", "")
+    text = re.sub(r"[,\s]", "", text.strip().lower()) if text.strip()[:1].isdigit() else text.strip().lower()
     if text in _WORDS:
         return float(_WORDS[text])
     try:
@@ -60,10 +60,12 @@ _CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR
 _CURRENCY_WORDS = {"euro": "EUR", "euros": "EUR", "dollars": "USD", "pounds": "GBP"}
 _MULTIPLIERS = {"million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}
 _MULT = r"(?:\s*(?P<mult>million|billion|thousand|mn|bn)\b|(?P<short>[mMkK])\b)?"
+# "489 538 000" (thousands grouped by spaces, as EU texts print them) or "1,500,000" or "2.5".
+_AMOUNT = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,]|\.\d)|\d[\d,]*(?:\.\d+)?"
 _MONEY = re.compile(
-    r"(?P<cur>US\$|\$|€|£|\b(?:USD|EUR|GBP))\s?(?P<n>\d[\d,]*(?:\.\d+)?)"
+    rf"(?P<cur>US\$|\$|€|£|\b(?:USD|EUR|GBP))\s?(?P<n>{_AMOUNT})"
     + _MULT
-    + r"|(?P<n2>\d[\d,]*(?:\.\d+)?)(?:\s*(?P<mult2>million|billion|thousand))?\s*(?P<cur2>euros?|dollars|pounds|EUR|GBP|USD)\b"
+    + rf"|(?P<n2>{_AMOUNT})(?:\s*(?P<mult2>million|billion|thousand))?\s*(?P<cur2>euros?|dollars|pounds|EUR|GBP|USD)\b"
 )
 _AT_MOST = re.compile(
     r"\bup to\b|\bmax(?:imum|\.)?\b|\bnot (?:to )?exceed|\bno more than\b|\bat most\b|\bcapped\b|\bceiling\b"
@@ -71,7 +73,9 @@ _AT_MOST = re.compile(
     re.I,
 )
 _ABOUT = re.compile(
-    r"\bapproximate(?:ly)?\b|\bapprox\.?|\babout\b|\baround\b|\bestimated\b|\broughly\b|\baverag(?:e|ing)\b|~", re.I
+    r"\bapproximate(?:ly)?\b|\bapprox\.?|\babout\b|\baround\b|\bestimated\b|\broughly\b|\baverag(?:e|ing)\b|~"
+    r"|\bindicative(?:ly)?\b",
+    re.I,
 )
 _AT_LEAST = re.compile(r"\bat least\b|\bmin(?:imum|\.)?\b|\bno less than\b", re.I)
 _PER_PROJECT = re.compile(
