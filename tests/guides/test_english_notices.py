@@ -333,3 +333,26 @@ def test_amounts_grouped_by_spaces_and_an_indicative_budget() -> None:
     assert definition["stated_totals"]["budget"] == {"amount": 12_345_000, "currency": "EUR", "qualifier": "about"}
     definition, _ = _read("Total budget: € 2 500 000.\n")
     assert definition["stated_totals"]["budget"] == {"amount": 2_500_000, "currency": "EUR"}
+
+
+def test_groups_labelled_with_a_code_range_and_a_title_in_parentheses() -> None:
+    text = (
+        "Closing dates:\n\n"
+        "Panels: AB1 - AB4 (Marine Biology), 2 March 2031, 17.00.00 (local time)\n"
+        "Panels: CD1 – CD7 (Urban Studies), 9 March 2031, 17.00.00 (local time)\n"
+        "Other text follows here.\n"
+    )
+    _, directions = _read(text)
+    assert [(d["code"], d["title"]["en"]) for d in directions] == [("AB1-AB4", "Marine Biology"), ("CD1-CD7", "Urban Studies")]
+    # One such line alone is not a list.
+    _, directions = _read("Panels: AB1 - AB4 (Marine Biology), 2 March 2031\nOther text follows here.\n")
+    assert directions == []
+
+
+def test_a_sentence_announcing_a_counted_list_of_domains_on_lines_of_their_own() -> None:
+    text = "The board set these shares for each of the three research domains:\n\nOcean Science: 40%\nSoil Science: 35%\nAir Quality: 25%\nand a small reserve.\n"
+    _, directions = _read(text)
+    assert [d["title"]["en"] for d in directions] == ["Ocean Science", "Soil Science", "Air Quality"]
+    # The count is checked: four lines under "three domains" are not that list.
+    _, directions = _read(text.replace("Air Quality: 25%\n", "Air Quality: 20%\nWater: 5%\n"))
+    assert directions == []

@@ -339,6 +339,66 @@ def _topics(lines: list[Line]) -> list[tuple[str | None, str, int, int]]:
     return []
 
 
+# "Panels: PE1 - PE10 (Physical Sciences & Engineering), 25 March 2009": a label naming the kind, the
+# codes of the group (one code or a range) and its title in parentheses, one group per line.
+_CODE = r"[A-Z]{1,5}\d{0,2}[a-z]?"
+_CODED_GROUP = re.compile(
+    rf"^{_KINDS}\s*:\s*(?P<code>{_CODE}\d?(?:\s*[-–—]\s*{_CODE})?)\s*\((?P<title>[A-Za-z][^()\n]{{2,80}})\)",
+    re.I,
+)
+
+
+def _coded_groups(lines: list[Line]) -> list[tuple[str | None, str, int, int]]:
+    run: list[tuple[str | None, str, int, int]] = []
+    for line in [*lines, Line("", 0)]:
+        stripped = line.text.strip()
+        m = _CODED_GROUP.match(stripped)
+        title = _title_of(m.group("title")) if m is not None else None
+        if m is not None and title is not None and any(c.isdigit() for c in m.group("code")):
+            offset = line.start + (len(line.text) - len(line.text.lstrip())) + m.start("title")
+            code = re.sub(r"\s*[-–—]\s*", "-", m.group("code"))  # a code has no spaces: "PE1-PE10"
+            run.append((code, title, offset, offset + len(title)))
+            continue
+        if not stripped and not run:
+            continue
+        if len(run) >= 2:
+            return run
+        run = []
+    return []
+
+
+# "… for each of the 3 main research domains:" then "Physical Sciences & Engineering: 39%" on lines of
+# their own: a sentence announcing a (counted) list of topics, areas or domains, each line a title
+# with a short value after a colon (a share, an amount, a date) or a title alone.
+_LIST_INTRO = re.compile(
+    rf"(?:\b(?P<n>{_NUMBER})|\bthe following|\bthese)\s+(?:[a-z]+\s+){{0,2}}{_KINDS}\s*(?:\([^)\n]{{0,30}}\))?\s*:\s*$",
+    re.I,
+)
+_TITLE_LINE = re.compile(r"^(?P<title>[A-Z][^:;.\n]{2,80}?)(?:\s*:\s*(?P<value>[^\n]{1,40}))?$")
+
+
+def _announced_list(lines: list[Line]) -> list[tuple[str | None, str, int, int]]:
+    for i, line in enumerate(lines):
+        m = _LIST_INTRO.search(line.text.strip())
+        if m is None:
+            continue
+        count = _number(m.group("n")) if m.group("n") else None
+        items: list[tuple[str | None, str, int, int]] = []
+        for nxt in lines[i + 1 :]:
+            stripped = nxt.text.strip()
+            if not stripped and not items:
+                continue
+            t = _TITLE_LINE.match(stripped)
+            title = _title_of(t.group("title")) if t is not None else None
+            if t is None or title is None or len(title.split()) > 8:
+                break
+            offset = nxt.start + (len(nxt.text) - len(nxt.text.lstrip()))
+            items.append((None, title, offset, offset + len(title)))
+        if len(items) >= 2 and (count is None or count == len(items)):
+            return items
+    return []
+
+
 # Label after value (NSF solicitations): "September 24, 2013 - October 15, 2013 MEDIUM Projects November 4 - …
 # Annually Thereafter LARGE Projects": the size classes named after their windows are the call's tracks.
 _CLASS_AFTER_DATE = re.compile(r"(?:(?<=\d)|(?<=Thereafter))\s+(?P<t>(?:[A-Z]{3,}\s+){1,3}(?:Projects|Proposals|Awards))\b")
@@ -432,6 +492,10 @@ def read_english(
         for k, (code, title, start, end) in enumerate(_topics(lines)):
             directions.append({"code": code or str(k + 1), "title": {"en": title}})
             col.span(f"directions.{k}.title", start, end, 0.6)
+    if not directions:
+        for k, (code, title, start, end) in enumerate(_coded_groups(lines) or _announced_list(lines)):
+            directions.append({"code": code or str(k + 1), "title": {"en": title}})
+            col.span(f"directions.{k}.title", start, end, 0.5)
     if not directions:
         for k, (title, start, end) in enumerate(_classes_after_dates(text)):
             directions.append({"code": str(k + 1), "title": {"en": title}})
