@@ -259,7 +259,10 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 add(_with_clock(dates[0], line), _role(line + " " + lines[j]))
                 j += 1
                 dates = find_dates(lines[j], default_year=None, base=starts[j]) if j < len(lines) else []
-    return sorted(found.values(), key=lambda d: d.start)
+    # "(截止日期：9月30日)" in a heading, "9月30日下午6点前" in the text: one deadline, the one with its time.
+    timed = {(d.date, d.role) for d in found.values() if d.time is not None}
+    kept = [d for d in found.values() if d.time is not None or (d.date, d.role) not in timed]
+    return sorted(kept, key=lambda d: d.start)
 
 
 def _with_clock(date: FoundDate, before: str) -> FoundDate:

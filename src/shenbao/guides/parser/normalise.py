@@ -184,6 +184,7 @@ def normalise(original: str) -> NormalisedText:
         _cjk_punctuation(line)
         if roc:
             _roc_years(line)
+            _roc_weekdays(line)
         _squeeze_cjk_spaces(line)
 
     stripped = [line.text for line in lines]
@@ -333,6 +334,15 @@ def _roc_years(line: _Line) -> None:
             continue
         edits.append((m.start("n"), m.end("n"), str(roc_year(n))))
     _edit(line, edits)
+
+
+# Taiwan writes the weekday after a date as a bare numeral in brackets: "12月23日(五)中午12時前".
+# It is spelled out as "(周五)" so the date readers see a weekday, not a numbered item "(五)".
+_ROC_WEEKDAY = re.compile(r"(?<=\d日)\s*[(（](?P<d>[一二三四五六日天])[)）]")
+
+
+def _roc_weekdays(line: _Line) -> None:
+    _edit(line, [(m.start("d"), m.end("d"), "周" + m.group("d")) for m in _ROC_WEEKDAY.finditer(line.text)])
 
 
 def _squeeze_cjk_spaces(line: _Line) -> None:

@@ -134,7 +134,8 @@ def parse_money(text: str) -> dict[str, Any] | None:
     ("每个项目不超过750万元", "20 万元/方案"), which is kept apart from direction totals; an
     amount in brackets after it ("500万元（每个项目不超过100万元）") does not make it one.
     """
-    match = _MONEY.search(text)
+    # "资助金额（港币百万元）", "(新台币千元)": a table's unit in a header, a bare 百 / 千 with no amount.
+    match = next((m for m in _MONEY.finditer(text) if m.group("n") not in ("百", "千")), None)
     if match is None:
         return None
     number = to_number(match.group("n"))
@@ -184,7 +185,7 @@ def parse_money(text: str) -> dict[str, Any] | None:
 _DURATION = re.compile(
     rf"(?P<a>{NUM}|半)(?:{_RANGE_SEP}(?P<b>{NUM}))?\s*(?P<unit>年|个月|月)(?P<post>以内|以下|以上|左右|上下|为限|为原则|为宜)?"
 )
-_DURATION_AT_MOST = re.compile(r"不超过|不得超过|不多于|不超出|最长|最多|以内|以下|为限")
+_DURATION_AT_MOST = re.compile(r"不超过|不得超过|不多于|不超出|最长|最多|至多|以内|以下|为限")
 _DURATION_AT_LEAST = re.compile(r"不少于|不低于|至少|最短|以上")
 _DURATION_ABOUT = re.compile(r"约|左右|上下|大概")
 _DURATION_CONTEXT = re.compile(
