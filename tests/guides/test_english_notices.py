@@ -356,3 +356,37 @@ def test_a_sentence_announcing_a_counted_list_of_domains_on_lines_of_their_own()
     # The count is checked: four lines under "three domains" are not that list.
     _, directions = _read(text.replace("Air Quality: 25%\n", "Air Quality: 20%\nWater: 5%\n"))
     assert directions == []
+
+
+def test_label_lines_of_an_english_notice_are_not_joined_as_wrapped_text() -> None:
+    text = (
+        "Call: Cluster 9 - Soils\n"
+        "Topic ID: PROG-CL9-2031-SOIL-01-1\n"
+        "Type of action: Research and Innovation Actions\n"
+        "Opening date: 12 October 2030\n"
+        "Deadline date: 15 February 2031 17:00:00 Brussels time\n"
+        "Budget overview: EUR 20 000 000\n"
+        "Expected contribution per project: an estimated contribution of around EUR 5.00 million would be fitting.\n"
+        "Indicative number of projects expected to be funded: 4\n"
+    )
+    data = extract_guide(text).data
+    assert data["stated_totals"] == {
+        "projects": {"qualifier": "exact", "value": 4},
+        "budget": {"amount": 20_000_000, "currency": "EUR"},
+    }
+    assert data["budget"]["per_project"] == {"amount": 5_000_000, "currency": "EUR", "qualifier": "about"}
+    assert [t["at"] for t in data["timeline"] if t["kind"] == "deadline" and not t.get("tentative")] == ["2031-02-15T17:00"]
+
+
+def test_a_range_of_amounts_is_at_most_its_top_for_one_project() -> None:
+    definition, _ = _read("Award range: £500,000 - £1,000,000\nTotal fund: £6,000,000\n")
+    assert definition["budget"] == {
+        "total": {"amount": 6_000_000, "currency": "GBP"},
+        "per_project": {"amount": 1_000_000, "currency": "GBP", "qualifier": "at_most"},
+    }
+    definition, _ = _read("An EU contribution of between EUR 3.00 and 4.00 million per project would be appropriate.\n")
+    assert definition["budget"]["per_project"] == {"amount": 4_000_000, "currency": "EUR", "qualifier": "at_most"}
+    # "available" says total, but a range is the size of one grant.
+    definition, _ = _read("Grants of $50,000 to $150,000 are available.\n")
+    assert definition["budget"] == {"per_project": {"amount": 150_000, "currency": "USD", "qualifier": "at_most"}}
+    assert "stated_totals" not in definition

@@ -109,6 +109,14 @@ class _Amount:
     end: int
     before: str  # the words before it in its sentence, or the label on the line above
     after: str  # the rest of its sentence
+    ranged: bool = False  # the top of a range ("£500,000 - £1,000,000", "between EUR 3.00 and 4.00 million")
+
+
+# The second amount of a range: "- £1,000,000", "to $2 million", "and 4.00 million".
+_RANGE_TAIL = re.compile(
+    rf"\s*(?:-|–|—|to|and)\s*(?:US\$|\$|€|£|(?:USD|EUR|GBP)\b)?\s?(?P<n>{_AMOUNT})"
+    r"(?:\s*(?P<mult>million|billion|thousand|mn|bn)\b|(?P<short>[mMkK])\b)?"
+)
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[str, str]:
@@ -143,10 +151,22 @@ def _amounts(text: str) -> list[_Amount]:
             continue
         mult = (m.group("mult") or m.group("short") or m.group("mult2") or "").lower()
         amount = round(value * _MULTIPLIERS.get(mult, 1))
+        end, ranged = m.end(), False
+        if m.group("cur") and (tail := _RANGE_TAIL.match(text, m.end())) is not None:
+            top_mult = (tail.group("mult") or tail.group("short") or mult).lower()
+            top, low = _number(tail.group("n")), value * _MULTIPLIERS.get(mult or top_mult, 1)
+            if (
+                top is not None
+                and round(top * _MULTIPLIERS.get(top_mult, 1)) >= 1000
+                and low < top * _MULTIPLIERS.get(top_mult, 1)
+            ):
+                amount, end, ranged = round(top * _MULTIPLIERS.get(top_mult, 1)), tail.end(), True
         if amount < 1000:
-            continue  # a fee, or the first number of "EUR 4.00 and 6.00 million": not a budget
-        before, after = _sentence_around(text, m.start(), m.end())
-        out.append(_Amount({"amount": amount, "currency": currency}, m.start(), m.end(), before, after))
+            continue  # a fee: not a budget
+        if any(a.start <= m.start() < a.end for a in out):
+            continue  # the second amount of a range already read
+        before, after = _sentence_around(text, m.start(), end)
+        out.append(_Amount({"amount": amount, "currency": currency}, m.start(), end, before, after, ranged))
     return out
 
 
@@ -173,7 +193,7 @@ def _with_qualifier(money: dict[str, Any], qualifier: str) -> dict[str, Any]:
 _RANGE = rf"(?P<a>{_NUMBER})(?:\s*(?:to|-|–|—|and)\s*(?P<b>{_NUMBER}))?"
 _AWARDS_LABEL = re.compile(
     r"\b(?:(?:estimated|anticipated|expected|approximate|indicative|planned)\s+)?number of (?:awards|grants|projects)"
-    r"(?: to be (?:funded|made|awarded))?\s*(?:\(?s\)?)?\s*[:\-–]?\s*(?:\n\s*[-•*]?\s*)?"
+    r"(?: (?:expected |anticipated )?to be (?:funded|made|awarded|selected))?\s*(?:\(?s\)?)?\s*[:\-–]?\s*(?:\n\s*[-•*]?\s*)?"
     r"(?P<pre>up to|approximately|approx\.?|about|around|between|at least|a maximum of)?"
     rf"\s*{_RANGE}\b(?!\s*(?:%|years?|months?))",
     re.I,
@@ -467,10 +487,11 @@ def read_english(
     per_project: list[tuple[_Amount, str]] = []
     for amount in _amounts(text):
         before, after = amount.before, amount.after
-        qualifier = _money_qualifier(before, after)
+        qualifier = "at_most" if amount.ranged else _money_qualifier(before, after)
         total = _TOTAL.search(before[-60:]) or _TOTAL.search(after[:60])
         weak = _PER_PROJECT_WEAK.search(before) or (qualifier == "at_most" and _GRANT_WORD.search(before))
-        if _PER_PROJECT.search(before) or _PER_PROJECT.search(after[:40]) or (weak and not total):
+        # A range of amounts ("grants of $50,000 to $150,000") is the size of one grant, never a total.
+        if amount.ranged or _PER_PROJECT.search(before) or _PER_PROJECT.search(after[:40]) or (weak and not total):
             per_project.append((amount, qualifier))
         elif total and not _PROGRAMME_PERIOD.search(before + " " + after) and "budget" not in totals and "total" not in budget:
             money = _with_qualifier(amount.money, qualifier)

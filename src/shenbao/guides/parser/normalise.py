@@ -371,6 +371,10 @@ def _full_width(lines: list[_Line]) -> int:
     return max(dominant) * 4
 
 
+# A field of an English notice: a short label and a colon opening the line ("Opening date: 12 October 2023").
+_EN_LABEL_LINE = re.compile(r"^[A-Z][A-Za-z][A-Za-z0-9 ()/&'’-]{0,48}:(?:\s|$)")
+
+
 def _latin(text: str) -> bool:
     """A line of English text (most of its letters Latin)."""
     letters = [ch for ch in text if ch.isalpha()]
@@ -397,6 +401,8 @@ def _join_wrapped(lines: list[_Line], removed: Counter[str]) -> list[_Line]:
             and (last.endswith(("，", "、", "（", "(")) or not re.match(r"^[\u4e00-\u9fff]{2,12}[：:]", ntext))
         )
         tail = prev.parts[-1] if prev.parts else ""  # the previous line's own text (joining it all again is quadratic)
+        if wrapped and _EN_LABEL_LINE.match(ntext) and _latin(ntext):
+            wrapped = False  # "Deadline date: …", "Budget overview: …": each field of an English notice is a line
         if wrapped and _latin(tail) and re.search(r"[A-Za-z0-9)\]'\"][.!?]$", tail):
             wrapped = False  # an English sentence ends the line
         if wrapped and last.endswith(("；", ";", "，", ",")):
