@@ -142,7 +142,7 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[str, str]:
 
 
 def _amounts(text: str) -> list[_Amount]:
-    out = []
+    out: list[_Amount] = []
     for m in _MONEY.finditer(text):
         cur = (m.group("cur") or m.group("cur2") or "").lower()
         currency = _CURRENCIES.get(cur) or _CURRENCY_WORDS.get(cur)
