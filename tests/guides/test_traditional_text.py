@@ -131,3 +131,26 @@ def test_at_most_written_zhiduo_is_an_upper_bound_on_the_duration() -> None:
 
     found = find_duration("申请执行期限至多3年，自2031年8月1日开始执行。")
     assert found is not None and found[0] == {"unit": "years", "qualifier": "at_most", "value": 3}
+
+
+def test_hong_kong_and_taiwan_deadline_forms() -> None:
+    from shenbao.guides.parser.deadlines import find_deadlines
+
+    def found(text: str) -> list[str]:
+        return [d.iso for d in find_deadlines(normalise(_TRADITIONAL_HEAD + text).text, fallback_year=None)]
+
+    # An hour in Chinese numerals, "正" for sharp.
+    assert found("截止申請日期為2031年11月14日下午五時正。") == ["2031-11-14T17:00"]
+    assert found("截止申請日期為2031年11月14日上午十時三十分。") == ["2031-11-14T10:30"]
+    # "或之前": on or before.
+    assert found("申請須於2031年1月10日(星期五)或之前提交。") == ["2031-01-10"]
+    # "即日起至…止": the end of an open window; a period of work "至…" without 止 is not one.
+    assert found("一、申請期限:即日起至120年3月15日(六)止。") == ["2031-03-15"]
+    assert found("二、計畫執行期間:120年8月1日至123年7月31日。") == []
+
+
+def test_per_case_amounts_are_per_project() -> None:
+    from shenbao.guides.parser.extract import extract_guide
+
+    data = extract_guide(_TRADITIONAL_HEAD + "補助件數:預計10件,每案補助上限新臺幣500萬元。\n").data
+    assert data["budget"]["per_project"] == {"amount_wan": 500, "currency": "TWD", "qualifier": "at_most"}

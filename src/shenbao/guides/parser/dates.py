@@ -12,9 +12,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+# Hours may be written in Chinese numerals before 时 / 点 ("下午五时正", Hong Kong and Taiwan notices).
 _TIME = (
-    r"(?:\s*(?P<noon>上午|中午|下午|晚上)?\s*(?P<h>\d{1,2})\s*"
-    r"(?:[:：]\s*(?P<min>\d{2})(?:[:：]\d{2})?|[时点](?:\s*(?P<min2>\d{1,2})\s*分)?|\s*时))?"
+    r"(?:\s*(?P<noon>上午|中午|下午|晚上)?\s*(?P<h>\d{1,2}|[一二三四五六七八九十]{1,3}(?=\s*[时点]))\s*"
+    r"(?:[:：]\s*(?P<min>\d{2})(?:[:：]\d{2})?|[时点](?:\s*(?P<min2>\d{1,2}|[一二三四五六七八九十]{1,3})\s*分|正)?|\s*时))?"
 )
 _WEEKDAY = r"(?:\s*[（(]\s*(?:周|星期)[一二三四五六日天]\s*[）)])?"
 # A year of the Republic of China calendar (Taiwan: 民国113年 = 2024) has two or three digits.
@@ -96,7 +97,12 @@ def _time(match: re.Match[str]) -> str | None:
     hour_text = match.group("h")
     if not hour_text:
         return None
-    return _clock(int(hour_text), int(match.group("min") or match.group("min2") or 0), match.group("noon"))
+    hour = int(hour_text) if hour_text.isdigit() else cn_number(hour_text)
+    minute_text = match.group("min") or match.group("min2") or "0"
+    minute = int(minute_text) if minute_text.isdigit() else cn_number(minute_text)
+    if hour is None or minute is None:
+        return None
+    return _clock(hour, minute, match.group("noon"))
 
 
 def _year(text: str | None) -> int | None:

@@ -32,7 +32,11 @@ _KEYWORD = re.compile(
     r"截止|截至|为止|止于|deadline|closing date|closes|due date|due by|are due|is due|no later than|must be received",
     re.IGNORECASE,
 )
-_BEFORE = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:下班|当天|当日|中午)?\s*(?:以前|之前|前)(?!后)")
+# "3月15日前", "3月15日（含）之前", "2025年1月10日(星期五)或之前" (Hong Kong: on or before).
+_BEFORE = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:下班|当天|当日|中午)?\s*(?:或\s*)?(?:以前|之前|前)(?!后)")
+# "即日起至2025年3月15日（星期六）止": the end of an open window.
+_UNTIL = re.compile(r"(?:至|到)\s*$")
+_UNTIL_END = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*止")
 _SUBMIT = (
     r"报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出|上交|交送|送交|送至|"
     r"完成(?:网上|在线|系统)?(?:提交|申请|申报|填报|送件|报送)"
@@ -205,6 +209,12 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 sentence[d.end - start :]
             ):
                 add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
+        # 2a. "…至3月15日止": the last day of a window, its start given or not ("即日起至…止").
+        for d in dates:
+            if _UNTIL.search(sentence[max(0, d.start - start - 2) : d.start - start]) and _UNTIL_END.match(
+                sentence[d.end - start :]
+            ):
+                add(d, _role(sentence[: d.end - start]))
         # 2b. English: "UKRI must receive your application by 10 January 2024", "submit … before 5 p.m. on 3 May 2025".
         for d in dates:
             ahead = sentence[max(0, d.start - start - 24) : d.start - start]
