@@ -390,3 +390,11 @@ def test_a_range_of_amounts_is_at_most_its_top_for_one_project() -> None:
     definition, _ = _read("Grants of $50,000 to $150,000 are available.\n")
     assert definition["budget"] == {"per_project": {"amount": 150_000, "currency": "USD", "qualifier": "at_most"}}
     assert "stated_totals" not in definition
+
+
+def test_an_announced_list_may_be_bulleted() -> None:
+    text = (
+        "Research themes\nThe programme supports three themes:\n- Coastal Resilience\n- Urban Heat\n- Soil Carbon\nApply now.\n"
+    )
+    _, directions = _read(text)
+    assert [d["title"]["en"] for d in directions] == ["Coastal Resilience", "Urban Heat", "Soil Carbon"]

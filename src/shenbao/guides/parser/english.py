@@ -394,7 +394,7 @@ _LIST_INTRO = re.compile(
     rf"(?:\b(?P<n>{_NUMBER})|\bthe following|\bthese)\s+(?:[a-z]+\s+){{0,2}}{_KINDS}\s*(?:\([^)\n]{{0,30}}\))?\s*:\s*$",
     re.I,
 )
-_TITLE_LINE = re.compile(r"^(?P<title>[A-Z][^:;.\n]{2,80}?)(?:\s*:\s*(?P<value>[^\n]{1,40}))?$")
+_TITLE_LINE = re.compile(r"^(?:[-•*·●▪]\s*)?(?P<title>[A-Z][^:;.\n]{2,80}?)(?:\s*:\s*(?P<value>[^\n]{1,40}))?$")
 
 
 def _announced_list(lines: list[Line]) -> list[tuple[str | None, str, int, int]]:
@@ -412,7 +412,7 @@ def _announced_list(lines: list[Line]) -> list[tuple[str | None, str, int, int]]
             title = _title_of(t.group("title")) if t is not None else None
             if t is None or title is None or len(title.split()) > 8:
                 break
-            offset = nxt.start + (len(nxt.text) - len(nxt.text.lstrip()))
+            offset = nxt.start + (len(nxt.text) - len(nxt.text.lstrip())) + t.start("title")
             items.append((None, title, offset, offset + len(title)))
         if len(items) >= 2 and (count is None or count == len(items)):
             return items
