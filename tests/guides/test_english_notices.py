@@ -398,3 +398,15 @@ def test_an_announced_list_may_be_bulleted() -> None:
     )
     _, directions = _read(text)
     assert [d["title"]["en"] for d in directions] == ["Coastal Resilience", "Urban Heat", "Soil Carbon"]
+
+
+def test_dates_under_a_deadlines_label_that_open_or_announce_are_not_deadlines() -> None:
+    from shenbao.guides.parser.deadlines import find_deadlines
+
+    text = (
+        "Key dates and deadlines:\n"
+        "Opening date for applications 2 May 2031\n"
+        "Full proposals close 9 June 2031, 16:00 UK time\n"
+        "Funding decisions announced 1 October 2031\n"
+    )
+    assert [d.iso for d in find_deadlines(text, fallback_year=None)] == ["2031-06-09T16:00"]

@@ -73,6 +73,11 @@ _EN_SUBMIT = re.compile(
     r"|registrations?)\b",
     re.IGNORECASE,
 )
+_EN_NOT_DEADLINE = re.compile(
+    r"\b(?:open(?:s|ing)?|start(?:s|ing)?|launch(?:es|ed)?|publi(?:cation|shed)|webinars?|events?|briefings?|decisions?"
+    r"|announce(?:d|ment)?|notif(?:y|ication)|interviews?|meetings?)\b",
+    re.IGNORECASE,
+)
 _EN_LABEL = re.compile(r"\b(?:deadline|due date|closing date)s?\b", re.IGNORECASE)
 _EN_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:发布|发文|印发|成文|公布)(?:时间|日期)|(?:posted|published|date)\s*:", re.IGNORECASE)
@@ -266,7 +271,8 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             # "Submission deadlines:" then one line per panel or stage, each with its date: in an
             # English notice the value lines under the label carry their date anywhere in the line.
             while j < len(lines) and j <= i + 12 and dates:
-                add(_with_clock(dates[0], line), _role(line + " " + lines[j]))
+                if not _EN_NOT_DEADLINE.search(lines[j]):  # "Opening date: …", "Webinar: …" under "Key dates and deadlines"
+                    add(_with_clock(dates[0], line), _role(line + " " + lines[j]))
                 j += 1
                 dates = find_dates(lines[j], default_year=None, base=starts[j]) if j < len(lines) else []
     # "(截止日期：9月30日)" in a heading, "9月30日下午6点前" in the text: one deadline, the one with its time.
