@@ -30,7 +30,7 @@ from shenbao.accounts.services.accounts import add_membership, create_organisati
 from shenbao.agreements.enums import AgreementStatus
 from shenbao.agreements.models import Agreement
 from shenbao.applications.enums import InvitationStatus
-from shenbao.applications.models import Application, Attachment, Partner, TeamMember
+from shenbao.applications.models import Application, Attachment, Partner, SavedSearch, TeamMember
 from shenbao.awards.models import Award, SelectionRun
 from shenbao.calls.models import ProgramRole
 from shenbao.core.models import AuditEntry
@@ -157,6 +157,9 @@ MATRIX: dict[str, set[str]] = {
     "web:topic_import": PROGRAM_STAFF,
     "web:partner_list": PROGRAM_STAFF,
     "web:application_import": PROGRAM_STAFF,
+    "web:call_dashboard": PROGRAM_STAFF,
+    "web:saved_search_create": PROGRAM_STAFF,
+    "web:saved_search_delete": {"staff"},  # the staff member's own saved search
     # exports
     "web:call_export": PROGRAM_STAFF,
     "web:call_pdfs": PROGRAM_STAFF,
@@ -255,6 +258,7 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
     message = notify(to="someone@example.com", language="zh-hans", template="receipt", context={"number": "1"}, call=call)
     staff_role = ProgramRole.objects.filter(user=users["staff"], program=call.program).first()
     officer_membership = Membership.objects.filter(user=users["institution_officer"]).first()
+    search = SavedSearch.objects.create(user=users["staff"], name="matrix", query="state:submitted")
     attachment = Attachment(application=mine, document_code="application-form", original_name="申报表.pdf", size=len(PDF))
     attachment.file.save("form.pdf", ContentFile(PDF), save=True)
     ids = {
@@ -282,6 +286,7 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
         "review": world["assignment"].pk,
         "message": message.pk,
         "organisation": officer_membership.organisation_id if officer_membership else 0,
+        "saved_search": search.pk,
     }
     return {**world, "users": users, "ids": ids, "objects": objects}
 
@@ -296,6 +301,7 @@ def _pk_of(name: str, route: str, objects: dict[str, int]) -> int:
         ("agreements/", "agreement"),
         ("projects/", "project"),
         ("staff/guides/", "guide"),
+        ("staff/searches/", "saved_search"),
         ("invitations/", "invitation"),
         ("reviews", "review"),
         ("stages", "stage"),
@@ -329,6 +335,7 @@ def _state() -> tuple[Any, ...]:
         sorted(Message.objects.values_list("pk", "state", "subject")),
         sorted(ProgramRole.objects.values_list("pk", "role", "user_id")),
         sorted(Membership.objects.values_list("pk", "role", "end_date")),
+        sorted(SavedSearch.objects.values_list("pk", "user_id", "name", "query")),
         AuditEntry.objects.count(),
     )
 
