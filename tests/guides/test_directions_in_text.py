@@ -311,3 +311,54 @@ def test_a_count_opening_items_separated_by_semicolons() -> None:
     text = "本批次设置3个方向:城市更新；乡村建设；流域治理。"
     assert titles(text) == ["城市更新", "乡村建设", "流域治理"]
     assert titles("本批次设置3个方向:城市更新；乡村建设。") == []
+
+
+# ------------------------------------------------------------------------- generalised rules (p-dir2)
+
+
+def test_two_programmes_joined_by_or_in_parentheses_are_no_list() -> None:
+    text = "请将拟申报项目类别(省社科项目或市社科项目)告知学院。"
+    assert titles(text) == []
+    assert titles("请注明申报类别(省社科项目、市社科项目或校级项目)。") == ["省社科项目", "市社科项目", "校级项目"]
+
+
+def test_what_the_items_belong_to_is_cut_off_the_first_item() -> None:
+    text = "本次工作聚焦新材料产业发展的关键材料、检测装备、应用验证等3类任务。"
+    assert titles(text) == ["关键材料", "检测装备", "应用验证"]
+
+
+def test_a_numbered_item_naming_two_directions_is_each_of_them_under_its_number() -> None:
+    text = "推荐对象须符合下列条件：1.青年奖：年龄不超过40岁，2.创新奖：成果已应用，3.推广奖、普及奖：成果已推广两年以上。"
+    items = found(text)
+    assert [(i.code, i.title) for i in items] == [("1", "青年奖"), ("2", "创新奖"), ("3", "推广奖"), ("3", "普及奖")]
+
+
+def test_numbered_lines_running_on_as_sentences_are_no_direction_blocks() -> None:
+    text = (
+        "三、参赛类别\n作品分为理工类论文、社科类报告、发明制作、专项作品四类。\n"
+        "1.理工类论文作者限本科生。\n2.社科类围绕民生等4个组别开展调查。\n3.发明制作分为A、B两类:\n4.专项作品\n"
+    )
+    dirs = extract_guide(text).data.get("directions", [])
+    assert [d["title"] for d in dirs] == ["理工类论文", "社科类报告", "发明制作", "专项作品"]
+
+
+def test_ordinals_checked_against_the_count_before_them() -> None:
+    text = "今年扶持的项目分为三大类:一是科技创新专项,二是乡村振兴专项,三是成果转化专项。"
+    items = found(text)
+    assert [(i.code, i.title) for i in items] == [("1", "科技创新专项"), ("2", "乡村振兴专项"), ("3", "成果转化专项")]
+    assert titles("今年扶持的项目分为四大类:一是科技创新专项,二是乡村振兴专项,三是成果转化专项。") == []
+
+
+def test_a_plan_name_with_digits_in_book_quotes_may_be_a_title() -> None:
+    text = "项目库围绕2类项目:一是《规划2035》重点工程配套项目;二是新型基础设施工程,包括宽带网络等。"
+    assert titles(text) == ["《规划2035》重点工程配套项目", "新型基础设施工程"]
+
+
+def test_circled_numbers_in_mid_line_make_a_run() -> None:
+    text = "一般项目的研究期限为3年,具体类别分为:①重点基金项目,资助不超过10万元;②青年基金项目,资助不超过8万元;③自筹经费项目,经费自筹。"
+    assert titles(text) == ["重点基金项目", "青年基金项目", "自筹经费项目"]
+
+
+def test_a_one_character_side_is_no_item_of_a_list_joined_by_and() -> None:
+    assert titles("本年度设立青年奖、创新奖和普及奖三个奖项。") == ["青年奖", "创新奖", "普及奖"]
+    assert titles("本年度设立青年奖、普及奖两个奖项。") == ["青年奖", "普及奖"]

@@ -112,12 +112,13 @@ def _unquote(text: str) -> str:
     return text
 
 
-def _noun_like(title: str, *, strict: bool) -> bool:
+def _noun_like(title: str, *, strict: bool, longest: int = 24) -> bool:
     """A short title without the words of a requirement or step."""
     bare = _unquote(title)
-    if not 2 <= len(bare) <= (16 if strict else 24):
+    if not 2 <= len(bare) <= (16 if strict else longest):
         return False
-    if re.search(r"\d{2,}|https?:|@|\*\*\*", bare):
+    # Numbers mark amounts and dates, except inside the name of a plan (《中国制造2025》).
+    if re.search(r"\d{2,}|https?:|@|\*\*\*", re.sub(r"《[^《》]*》", "《》", bare)):
         return False
     if bare.count("（") + bare.count("(") != bare.count("）") + bare.count(")"):
         return False
@@ -133,7 +134,7 @@ _NOT_DIRECTION = re.compile(
 # ------------------------------------------------------------------------------------ numbered runs
 
 _MID_MARKER = re.compile(
-    r"(?<=[。；;，,：:\s])(?=(?:\d{1,2}[.．、](?![\d.])|[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)]|[一二三四五六七八九十]{1,3}、)\s*\S)"
+    r"(?<=[。；;，,：:\s])(?=(?:\d{1,2}[.．、](?![\d.])|[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)]|[一二三四五六七八九十]{1,3}、|[①-⑳])\s*\S)"
 )
 
 
@@ -245,8 +246,23 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
         for f in found:
             f.extra["rule"] = "numbered_named" if named else "numbered_head_noun" if vouched else "numbered_alone"
         if all((vouched or not f.extra["sentence"]) and _noun_like(f.title, strict=strict or f.extra["sentence"]) for f in found):
-            runs.append(found)
+            runs.append(_split_items(found))
     return runs
+
+
+def _split_items(run: list[Loose]) -> list[Loose]:
+    """An item naming several directions of the run's kind ("3.A奖、B奖：…") is each of them,
+    under the item's number."""
+    out: list[Loose] = []
+    for item in run:
+        parts = _items(item.title, item.start, None) if "、" in item.title else None
+        others = [o.title for o in run if o is not item]
+        if parts and others and _common_head([t for t, _ in parts] + others, quoted=False):
+            for t, at in parts:
+                out.append(Loose(tidy(t), at, at + len(t), code=item.code, numbered=True, extra=dict(item.extra)))
+        else:
+            out.append(item)
+    return out
 
 
 _RANK = {
@@ -417,7 +433,8 @@ def _split_last(part: str, offset: int) -> list[tuple[str, int]]:
     best: re.Match[str] | None = None
     for m in _AND.finditer(part):
         depth = sum(part[: m.start()].count(c) for c in "（(“「") - sum(part[: m.start()].count(c) for c in "）)”」")
-        if depth == 0 and m.start() > 0 and m.end() < len(part):
+        # Both sides are names of two characters or more (及 of 普及 or 涉及 joins nothing).
+        if depth == 0 and len(part[: m.start()].strip()) >= 2 and len(part[m.end() :].strip()) >= 2:
             best = m
     if best is None:
         return [(part, offset)]
@@ -464,7 +481,12 @@ def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
     rest = text[verb.end() :]
     long_verb = len(verb.group(0)) > 1
     if not _noun_like(text.strip(), strict=False) or len(text.strip()) > longest + (1 if long_verb else 2):
-        return (rest, at + verb.end())
+        text, at = rest, at + verb.end()
+        # "聚焦X发展的A、B、C": what the items belong to is no part of the first one.
+        of = text.rfind("的")
+        if of >= 0 and len(text.strip()) > longest + 2 and len(text[of + 1 :].strip()) >= 2:
+            return (text[of + 1 :], at + of + 1)
+        return (text, at)
     return first
 
 
@@ -547,10 +569,15 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
     # No count: a list in parentheses after a direction's noun ("重点领域（A、B、C）").
     for m in re.finditer(r"(?:方向|领域|赛道|类别|专题|产业|奖项|赛项|类型)\s*(?=[（(])", text):
         inner = _parenthesised(text, m.end())
-        if inner is not None and not any(s <= m.start() < e for s, e in taken):
+        # Two names joined by 或 / 和 alone are a choice between programmes, not a list.
+        if inner is not None and "、" in inner[0] and not any(s <= m.start() < e for s, e in taken):
             add(_items(inner[0], inner[1], None), "parens")
     # "一是A，二是B，三是C" after words naming directions.
-    add(_ordinals(text, heading is not None), "ordinals")
+    ordinals = _ordinals(text, heading is not None)
+    add(ordinals, "ordinals")
+    if ordinals and found and found[-1][0].start == line.start + ordinals[0][1]:
+        for k, item in enumerate(found[-1]):
+            item.code, item.numbered = str(k + 1), True
     # No count: a list after 分为 / 包括 / a label naming directions, with one head noun or quoted.
     for m in re.finditer(r"(?:分为|分成|包括|包含|设有|设置|设立|分设)\s*[：:]?|(?P<label>[^，,。；;：:\s]{1,8})[：:]|^", text):
         if any(s <= m.start() < e for s, e in taken):
@@ -605,8 +632,8 @@ def _ordinals(text: str, heading_named: bool) -> list[tuple[str, int]] | None:
     first = text.find("一是")
     if first < 0:
         return None
-    if not heading_named and _HEADING.search(text[max(0, first - 40) : first]) is None:
-        return None
+    before = text[max(0, first - 40) : first]
+    counts = [to_number(c.group("n")) for c in _COUNT.finditer(before)]
     items: list[tuple[str, int]] = []
     at = first
     for k, ordinal in enumerate(_ORDINAL):
@@ -618,7 +645,13 @@ def _ordinals(text: str, heading_named: bool) -> list[tuple[str, int]] | None:
         title = text[start : start + stop.start()] if stop else text[start:]
         items.append((title.strip(), start))
         at = start
-    if len(items) < 2 or not all(_noun_like(t, strict=False) for t, _ in items):
+    # Words naming directions above or just before, or a count there that the items match
+    # ("分为五大类：一是A，二是B…").
+    if not (heading_named or _HEADING.search(before) or (counts and counts[-1] == len(items))):
+        return None
+    # Items checked against a count may be longer names.
+    checked = bool(counts) and counts[-1] == len(items)
+    if len(items) < 2 or not all(_noun_like(t, strict=False, longest=40 if checked else 24) for t, _ in items):
         return None
     return items
 
