@@ -362,3 +362,19 @@ def test_circled_numbers_in_mid_line_make_a_run() -> None:
 def test_a_one_character_side_is_no_item_of_a_list_joined_by_and() -> None:
     assert titles("本年度设立青年奖、创新奖和普及奖三个奖项。") == ["青年奖", "创新奖", "普及奖"]
     assert titles("本年度设立青年奖、普及奖两个奖项。") == ["青年奖", "普及奖"]
+
+
+def test_set_questions_listed_after_fen_wei_share_their_head_noun() -> None:
+    assert titles("本届赛题分为企业发布命题和地方发布命题,参赛团队任选其一。") == ["企业发布命题", "地方发布命题"]
+
+
+def test_quoted_tracks_in_a_row_need_no_heading() -> None:
+    assert titles("1. “入门创作赛道”与“进阶创作赛道”共同评奖;") == ["入门创作赛道", "进阶创作赛道"]
+    assert titles("请参加“入门创作”与“进阶创作”活动。") == []
+
+
+def test_themes_separated_by_semicolons_after_a_label_naming_them() -> None:
+    text = "申报案例主题包括但不限于:改善农村道路;提升供水水平;加强医疗服务。每个案例聚焦一项。"
+    assert titles(text) == ["改善农村道路", "提升供水水平", "加强医疗服务"]
+    assert titles("申报材料包括:申请书;预算表;承诺书。") == []
+    assert titles("案例主题包括:改善农村道路;提升供水水平。") == []

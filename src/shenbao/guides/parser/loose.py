@@ -505,6 +505,19 @@ def _semicolon_items(text: str, start: int, count: int) -> list[tuple[str, int]]
     return out
 
 
+def _semicolon_run(text: str, start: int) -> list[tuple[str, int]] | None:
+    """Three items or more separated by ；up to the end of the sentence, every one a short name."""
+    stop = re.search(r"[。\n]", text[start:])
+    segment = text[start : start + stop.start()] if stop else text[start:]
+    if segment.count("；") + segment.count(";") < 2:
+        return None
+    parts = [(p, start + a) for p, a in _split_top(segment.replace(";", "；"), "；")]
+    out = [(p.strip(), a + len(p) - len(p.lstrip())) for p, a in parts if p.strip()]
+    if len(out) < 3 or not all(_noun_like(t, strict=False) and "、" not in t for t, _ in out):
+        return None
+    return out
+
+
 def _common_head(items: list[str], *, quoted: bool = True) -> bool:
     """Items ending in the same head noun ("A赛道、B赛道"), or all quoted."""
     bare = [_unquote(t) for t in items]
@@ -515,7 +528,7 @@ def _common_head(items: list[str], *, quoted: bool = True) -> bool:
 
 
 # The head nouns of directions listed without a count: "A赛道、B赛道", "X奖和Y奖", "甲类项目、乙类项目".
-_HEAD_NOUNS = "赛道|项目|奖|领域|方向|类|案例|课题|专题|计划|任务|产业|榜单|专项|平台"
+_HEAD_NOUNS = "赛道|项目|奖|领域|方向|类|案例|课题|专题|计划|任务|产业|榜单|专项|平台|命题"
 _HEAD_NOUN = re.compile(rf"(?:{_HEAD_NOUNS})$")
 
 
@@ -595,6 +608,10 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             segment = segment[: comma.start()]
         segment = _COUNT_TAIL.sub("", segment)
         items = _items(segment, start, None)
+        if items is None and m.group(0) and _STRONG.search(m.group("label") or text[max(lead, m.start() - 12) : m.start()]):
+            # "研究主题包括：A；B；C。": words naming directions vouch for the run.
+            add(_semicolon_run(text, start), "semicolons")
+            continue
         # Words naming directions just before the list ("支持领域包括…", "研究方向：…", a heading
         # "二、重点领域" above) vouch for it; otherwise its items must share a direction's head noun.
         context = m.group("label") or text[max(lead, m.start() - 12) : m.start()] if m.group(0) else heading
@@ -609,7 +626,9 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         if len(items) >= 2 and all(_noun_like(t, strict=False) for t, _ in items):
             tail = text[m.end() : m.end() + 8]
             before = text[max(0, m.start() - 12) : m.start()]
-            if _HEADING.search(tail + before) or heading is not None:
+            # Quoted names sharing a head noun that names directions ("“A赛道”与“B赛道”") need no heading.
+            strong_head = _common_head([t for t, _ in items], quoted=False) and _STRONG.search(items[0][0][-2:])
+            if _HEADING.search(tail + before) or heading is not None or strong_head:
                 add(items, "quoted")
     return found
 
