@@ -378,3 +378,30 @@ def test_themes_separated_by_semicolons_after_a_label_naming_them() -> None:
     assert titles(text) == ["改善农村道路", "提升供水水平", "加强医疗服务"]
     assert titles("申报材料包括:申请书;预算表;承诺书。") == []
     assert titles("案例主题包括:改善农村道路;提升供水水平。") == []
+
+
+def test_kinds_of_applicants_are_no_directions() -> None:
+    assert titles("二、申报对象\n1.高校教师\n2.科研院所人员\n3.企业技术人员\n三、申报时间\n") == []
+    assert titles("面向高校、科研院所和企业三类单位征集。") == []
+    assert titles("申报主体分为高校、科研院所和企业三类。") == []
+
+
+def test_kinds_of_cost_are_no_directions() -> None:
+    assert titles("经费分为直接费用和间接费用两类。") == []
+
+
+def test_points_of_a_text_with_their_description_are_no_run_on_their_own() -> None:
+    text = "二、组织领导\n1.成立领导小组。各单位成立工作组。\n2.明确责任分工。专人负责。\n3.加强监督检查。定期通报。\n"
+    assert titles(text) == []
+    assert titles("二、组织领导\n1.城市更新\n2.乡村建设\n3.流域治理\n") == ["城市更新", "乡村建设", "流域治理"]
+
+
+def test_a_sentence_announcing_the_list_names_it_by_its_last_clause() -> None:
+    text = "本次大赛围绕发展理念开展,共设置三个类别的赛道:\n1.智能制造:面向工厂。\n2.绿色能源:面向电网。\n3.海洋装备:面向港口。\n"
+    assert titles(text) == ["智能制造", "绿色能源", "海洋装备"]
+
+
+def test_a_word_that_may_open_a_list_is_kept_unless_confirmed() -> None:
+    assert titles("本次评审通过重点项目3项、一般项目5项,合计8项。") == ["重点项目", "一般项目"]
+    assert titles("设计创新、有机农业和含能材料三个方向。") == ["设计创新", "有机农业", "含能材料"]
+    assert titles("共设创新赛道、产业赛道两个赛道。") == ["创新赛道", "产业赛道"]

@@ -8,8 +8,8 @@ labelled values. Each direction found carries the pattern that found it (``extra
   when a relay flattened the text) whose titles are short noun phrases, the title ending at 。：；
   ("(一)X。description" → X). Under a heading naming directions (方向, 领域, 赛道, 主题 …) the run
   is trusted; titles sharing a direction's head noun (…项目, …赛道) vouch for it likewise; on its
-  own it must be three items or more on consecutive lines, not under a heading over materials,
-  criteria, steps or contacts;
+  own it must be three items or more on consecutive lines, each a bare title (no description
+  after it), not under a heading over materials, criteria, steps, contacts or applicants;
 - ``count``: a list in a sentence, items separated by 、 (the last by 和/及/与), closed or opened
   by a count ("A、B和C三类", "N个领域，包括A、B…", "N个方向（A、B、C）"), kept only when the
   split gives exactly that count;
@@ -42,9 +42,12 @@ from shenbao.guides.parser.numbers import NUM, parse_quota, to_number
 _HEADING = re.compile(r"方向|领域|赛道|类别|类型|种类|主题|专题|任务|榜单|赛项|奖项|分类|板块|范围|范畴")
 # Words that name directions beyond doubt (a list after them needs no common head noun).
 _STRONG = re.compile(r"方向|领域|赛道|类别|专题|主题|榜单|赛项|奖项|产业")
+# Words naming who applies: a list of them is no list of directions.
+_APPLICANTS = re.compile(r"对象|主体|申报人|申请人")
+_APPLICANT_NOUN = re.compile(r"\s*(?:单位|机构|人员|人才|群体|院校|企业|高校)")
 # Words of a heading over requirements, materials or steps, even when it also names a kind.
 _NOT_HEADING = re.compile(
-    r"材料|要求|条件|资格|程序|流程|方式|时间|安排|纪律|联系|事项|办法|步骤|注意|说明|附件|格式|标准|评审|评分|指标|考核|提交|报送"
+    r"对象|主体|材料|要求|条件|资格|程序|流程|方式|时间|安排|纪律|联系|事项|办法|步骤|注意|说明|附件|格式|标准|评审|评分|指标|考核|提交|报送"
 )
 # Words that make an item a requirement, a step or a contact, not a direction's title.
 _SENTENCE_WORDS = re.compile(
@@ -58,8 +61,8 @@ _OPEN_QUOTES = "“「『\"'‘《"
 _CLOSE_QUOTES = "”」』\"'’》"
 _AND = re.compile(r"\s*[，,]?\s*(?:以及|和|及|与|或)\s*")
 _LEADING = re.compile(
-    r"^(?:其中|主要|重点|分别|本次|今年|共|拟|已)?\s*(?:锚定|面向|围绕|聚焦|涵盖|涉及|包括|包含|分为|分设|分|设置|设立|设有|设|支持|资助|"
-    r"审议通过|通过|评选出|评出|遴选出|为|有|是|含)?\s*(?:了|以下|如下)?\s*[：:]?\s*"
+    r"^(?P<pre>其中|主要|重点|分别|本次|今年|共|拟|已)?\s*(?P<verb>锚定|面向|围绕|聚焦|涵盖|涉及|包括|包含|分为|分设|分|设置|设立|设有|设|支持|资助|"
+    r"审议通过|通过|评选出|评出|遴选出|为|有|是|含)?\s*(?P<post>(?:了|以下|如下)?\s*[：:]?)\s*"
 )
 _OPENING = re.compile(
     r"分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
@@ -125,9 +128,10 @@ def _noun_like(title: str, *, strict: bool, longest: int = 24) -> bool:
     return _SENTENCE_WORDS.search(bare) is None and _NOT_DIRECTION.search(bare) is None
 
 
-# Prize grades and stages of a contest are not directions.
+# Prize grades, stages of a contest and kinds of cost are not directions.
 _NOT_DIRECTION = re.compile(
-    r"^(?:[特一二三四五六七八九十]等奖|金奖|银奖|铜奖|优秀奖|优胜奖|入围奖|鼓励奖|提名奖)$|(?:初赛|复赛|决赛|预赛|阶段)$"
+    r"^(?:[特一二三四五六七八九十]等奖|金奖|银奖|铜奖|优秀奖|优胜奖|入围奖|鼓励奖|提名奖)$|(?:初赛|复赛|决赛|预赛|阶段)$|"
+    r"(?:费用|经费|资金)$"
 )
 
 
@@ -180,6 +184,9 @@ def _item_title(marker: Marker) -> tuple[str, int, bool]:
 def _heading_names_directions(text: str) -> bool:
     marker = read_marker(text)
     head = marker.rest if marker is not None else text
+    if head.rstrip().endswith(("：", ":")):
+        # A sentence announcing the list ("…，共设置五个类别的赛道："): its last clause.
+        head = re.split(r"[。；;，,！!？?]", head.rstrip())[-1]
     head = re.split(r"[：:。]", head, maxsplit=1)[0] if not head.rstrip().endswith(("：", ":")) else head
     return len(head) <= 30 and _HEADING.search(head) is not None and _NOT_HEADING.search(head) is None
 
@@ -227,7 +234,12 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
                 end=pieces[j].start + mk.offset + lead + len(title),
                 code=str(int(mk.number or 0)),
                 numbered=True,
-                extra={"sentence": sentence, "style": mk.style, "rule": "numbered"},
+                extra={
+                    "sentence": sentence,
+                    "style": mk.style,
+                    "rule": "numbered",
+                    "described": bool(re.sub(r"^[\s。；;：:，,]+", "", mk.rest[lead + len(title) :]).strip()),
+                },
             )
             if quota is not None and (value := parse_quota(quota.group("q"))) is not None:
                 item.quota = value
@@ -242,6 +254,10 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
         if strict and heading is not None and _NOT_HEADING.search(heading):
             continue  # a list of materials, criteria, steps or contacts
         if strict and (len(found) < 3 or items[-1] - items[0] != len(items) - 1):
+            continue
+        # On its own, a run whose items carry a description ("1.加强组织领导。各单位要…") is a list
+        # of points of a text, not of directions.
+        if strict and any(f.extra["described"] for f in found):
             continue
         for f in found:
             f.extra["rule"] = "numbered_named" if named else "numbered_head_noun" if vouched else "numbered_alone"
@@ -533,10 +549,16 @@ _HEAD_NOUN = re.compile(rf"(?:{_HEAD_NOUNS})$")
 
 
 def _strip_leading(text: str, at: int) -> tuple[str, int]:
+    """The words opening a list ("其中", "共设", "包括：") are no part of its first item; a word
+    that only may open one (重点, 设, 有 …) is kept when nothing confirms it (重点项目, 设计, 有机)."""
     m = _LEADING.match(text)
-    if m and m.end():
-        return text[m.end() :], at + m.end()
-    return text, at
+    if m is None or not m.end():
+        return text, at
+    pre, verb, post = m.group("pre"), m.group("verb"), m.group("post").strip()
+    confirmed = bool(post) or pre == "其中" or (verb is not None and (len(verb) > 1 or pre is not None))
+    if not confirmed:
+        return text, at
+    return text[m.end() :], at + m.end()
 
 
 def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
@@ -578,6 +600,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
                 items = _items(text[start:end], start, int(count))
                 if items is None:  # "N个方向：A；B；C。"
                     items = _semicolon_items(text, start, int(count))
+        if items and (_APPLICANTS.search(text[begin : items[0][1]]) or _APPLICANT_NOUN.match(text, m.end())):
+            continue  # kinds of applicants ("高校、院所和企业三类单位"), not directions
         add(items, "count")
     # No count: a list in parentheses after a direction's noun ("重点领域（A、B、C）").
     for m in re.finditer(r"(?:方向|领域|赛道|类别|专题|产业|奖项|赛项|类型)\s*(?=[（(])", text):
