@@ -405,3 +405,21 @@ def test_a_word_that_may_open_a_list_is_kept_unless_confirmed() -> None:
     assert titles("本次评审通过重点项目3项、一般项目5项,合计8项。") == ["重点项目", "一般项目"]
     assert titles("设计创新、有机农业和含能材料三个方向。") == ["设计创新", "有机农业", "含能材料"]
     assert titles("共设创新赛道、产业赛道两个赛道。") == ["创新赛道", "产业赛道"]
+
+
+def test_lines_naming_a_direction_before_its_description_under_a_counted_heading() -> None:
+    lines = "智能制造：面向工厂的改造。\n绿色能源：面向电网。\n海洋装备：面向港口。\n"
+    assert titles("本次设以下3个方向：\n" + lines) == ["智能制造", "绿色能源", "海洋装备"]
+    assert titles("本次设以下4个方向：\n" + lines) == []
+    assert titles("二、支持方向\n" + lines) == ["智能制造", "绿色能源", "海洋装备"]
+
+
+def test_english_lines_after_a_count_of_areas() -> None:
+    head = "The call covers the following three research areas:\n"
+    areas = "Ocean observation: sensors and platforms.\nCoastal resilience: flood defence.\n"
+    assert titles(head + "\n" + areas + "Marine biology: ecosystems.\n") == [
+        "Ocean observation",
+        "Coastal resilience",
+        "Marine biology",
+    ]
+    assert titles(head + areas + "\nDeadline: 5 May.\n") == []

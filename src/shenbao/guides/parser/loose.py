@@ -340,10 +340,18 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
             if mk is not None and mk.style != "bullet":
                 break
             title = (mk.rest if mk is not None else body).strip().rstrip("；;。")
+            # "智能制造：面向工厂的改造。": the name before its description.
+            label = re.match(r"([^：:，,。；;]{2,24})[：:]\s*\S", title)
+            if label is not None and _noun_like(label.group(1), strict=False):
+                title = label.group(1).strip()
             if not title or not _noun_like(title, strict=False) or "、" in title:
                 break
             at = line.text.find(title)
             found.append(Loose(tidy(title), line.start + at, line.start + at + len(title), extra={"rule": "plain_lines"}))
+        # A count in the heading ("本次设以下3个方向：") must match the lines.
+        count = [to_number(c.group("n")) for c in _COUNT.finditer(text)]
+        if count and count[-1] != len(found):
+            continue
         if len(found) >= 2 and (_STRONG.search(text) or _common_head([f.title for f in found], quoted=False)):
             runs.append(found)
     return runs
@@ -357,6 +365,41 @@ _EN_SENTENCE = re.compile(
     r"\b(?:must|should|shall|will|may|please|submit|submitted|deadline|contact|e-?mail|phone|eligible|applicants?)\b|https?:",
     re.IGNORECASE,
 )
+
+
+_EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_EN_COUNT = re.compile(
+    r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[a-z-]+\s+){0,3}?"
+    r"(?:research\s+)?(?:areas|domains|topics|themes|tracks|priorities|challenges|strands|categories|lots)\b[^:]{0,40}:\s*$",
+    re.IGNORECASE,
+)
+_EN_LABEL = re.compile(r"^\s*(?:[-•*]\s*)?(?P<title>[A-Z][A-Za-z&,'\- ]{2,80}?)\s*:\s*\S")
+
+
+def _english_counted(lines: list[Line]) -> list[list[Loose]]:
+    """ "… the 3 main research domains:" followed by exactly that many "Name: …" lines."""
+    runs: list[list[Loose]] = []
+    for k, head in enumerate(lines):
+        m = _EN_COUNT.search(head.text)
+        if m is None:
+            continue
+        n = m.group("n").lower()
+        count = int(n) if n.isdigit() else _EN_NUMBERS[n]
+        found: list[Loose] = []
+        for line in lines[k + 1 : k + 2 * count + 3]:
+            if not line.text.strip():
+                if found:
+                    break
+                continue
+            item = _EN_LABEL.match(line.text)
+            if item is None or len(item.group("title").split()) > 8 or _EN_SENTENCE.search(item.group("title")):
+                break
+            at = line.start + item.start("title")
+            title = item.group("title").strip()
+            found.append(Loose(title, at, at + len(title), extra={"rule": "english_count"}))
+        if len(found) == count >= 2:
+            runs.append(found)
+    return runs
 
 
 def _english_items(lines: list[Line]) -> list[list[Loose]]:
@@ -817,7 +860,7 @@ def find_loose(lines: list[Line]) -> list[Loose]:
     Only the text's first ``_REACH`` characters are read: a notice names its directions early,
     and a text pasted with megabytes of appendices must not slow the import down."""
     lines = [Line(line.text[: _REACH - line.start], line.start) for line in lines if line.start < _REACH]
-    runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines) + _english_items(lines)
+    runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines) + _english_items(lines) + _english_counted(lines)
     groups: list[list[Loose]] = []
     named_lines: dict[int, str] = {}
     for k in range(1, len(lines)):
