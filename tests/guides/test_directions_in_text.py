@@ -423,3 +423,16 @@ def test_english_lines_after_a_count_of_areas() -> None:
         "Marine biology",
     ]
     assert titles(head + areas + "\nDeadline: 5 May.\n") == []
+
+
+def test_numbered_items_separated_by_semicolons_in_one_short_line() -> None:
+    items = found("重点支持以下方向：(一)智能制造；(二)绿色能源；(三)海洋装备。")
+    assert [(i.code, i.title) for i in items] == [("1", "智能制造"), ("2", "绿色能源"), ("3", "海洋装备")]
+    items = found("本批指南共3个方向：1.人工智能；2.集成电路；3.生物医药。")
+    assert [(i.code, i.title) for i in items] == [("1", "人工智能"), ("2", "集成电路"), ("3", "生物医药")]
+
+
+def test_a_noun_naming_directions_after_deng_vouches_for_the_list() -> None:
+    assert titles("本年度指南包括人工智能、集成电路、生物医药等方向。") == ["人工智能", "集成电路", "生物医药"]
+    assert titles("本年度指南包括人工智能、集成电路、生物医药等。") == []
+    assert titles("申报材料包括申请书、预算书、承诺书等材料。") == []

@@ -616,7 +616,19 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             return
         if _SUBLEVEL.search(text[max(lead, items[0][1] - 20) : items[0][1]]):
             return  # the parts of one direction ("子赛道：包括A、B、C")
-        group = [Loose(tidy(_unquote(t)), line.start + a, line.start + a + len(t), extra={"rule": rule}) for t, a in items]
+        group = []
+        for t, a in items:
+            # "(一)X；(二)Y": the item's own number is its code, not part of its title.
+            mk = read_marker(t)
+            code = None
+            if mk is not None and mk.number is not None and mk.style not in ("bullet", "bracket", "code", "decimal"):
+                code, a, t = str(int(mk.number)), a + mk.offset, mk.rest.strip()
+            group.append(Loose(tidy(_unquote(t)), line.start + a, line.start + a + len(t), code=code, extra={"rule": rule}))
+        codes = [g.code for g in group]
+        if any(codes) and codes != [str(k) for k in range(1, len(group) + 1)]:
+            return  # numbers out of order: no list of its own
+        for g in group:
+            g.numbered = g.code is not None
         found.append(group)
         taken.append((items[0][1], items[-1][1] + len(items[-1][0])))
 
@@ -673,7 +685,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         comma = re.search(r"[，,](?!\s*(?:以及|和|及|与))", segment)
         if comma:
             segment = segment[: comma.start()]
-        segment = _COUNT_TAIL.sub("", segment)
+        tail = _COUNT_TAIL.search(segment)
+        segment = segment[: tail.start()] if tail else segment
         items = _items(segment, start, None)
         if items is None and m.group(0) and _STRONG.search(m.group("label") or text[max(lead, m.start() - 12) : m.start()]):
             # "研究主题包括：A；B；C。": words naming directions vouch for the run.
@@ -682,7 +695,9 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         # Words naming directions just before the list ("支持领域包括…", "研究方向：…", a heading
         # "二、重点领域" above) vouch for it; otherwise its items must share a direction's head noun.
         context = m.group("label") or text[max(lead, m.start() - 12) : m.start()] if m.group(0) else heading
-        vouched = _STRONG.search(context or "") is not None and "、" in segment  # 和 alone joins subjects too
+        # "…包括A、B、C等方向": the noun closing the list names them too.
+        context = (context or "") + (tail.group(0) if tail else "")
+        vouched = _STRONG.search(context) is not None and "、" in segment  # 和 alone joins subjects too
         if items and (vouched or _common_head([t for t, _ in items])):
             add(items, "no_count")
     # Quoted items in a row ("“A”、“B”、“C”").
@@ -710,7 +725,9 @@ def _parenthesised(text: str, at: int) -> tuple[str, int] | None:
 
 _ORDINAL = "一二三四五六七八九十"
 # A count closing a list that was not checked against it ("…两类赛道", "…等三个方向").
-_COUNT_TAIL = re.compile(rf"\s*等?\s*(?:{NUM}\s*(?:个|大|种)?\s*类?\s*(?:{_HEAD_NOUNS})?)?\s*$")
+_COUNT_TAIL = re.compile(
+    rf"\s*(?:等\s*(?:{NUM}\s*(?:个|大|种)?)?\s*类?\s*(?:{_HEAD_NOUNS})?|{NUM}\s*(?:个|大|种)?\s*类?\s*(?:{_HEAD_NOUNS})?)\s*$"
+)
 _SUBLEVEL = re.compile(r"子(?:赛道|课题|方向|领域|类|项目|任务|专题)|细分|下设")
 
 
