@@ -436,3 +436,21 @@ def test_a_noun_naming_directions_after_deng_vouches_for_the_list() -> None:
     assert titles("本年度指南包括人工智能、集成电路、生物医药等方向。") == ["人工智能", "集成电路", "生物医药"]
     assert titles("本年度指南包括人工智能、集成电路、生物医药等。") == []
     assert titles("申报材料包括申请书、预算书、承诺书等材料。") == []
+
+
+def test_a_breakdown_announced_as_what_will_be_funded_with_qualifiers() -> None:
+    items = found("本次拟资助重点项目约5项、一般项目20项左右。")
+    assert [(i.title, i.quota) for i in items] == [
+        ("重点项目", {"qualifier": "about", "value": 5}),
+        ("一般项目", {"qualifier": "about", "value": 20}),
+    ]
+    assert found("本次受理重点项目5项、一般项目20项。") == []
+    assert found("拟推荐重点项目2项、一般项目3项。") == []
+
+
+def test_a_direction_named_again_with_its_noun_takes_its_quota() -> None:
+    text = "本年度设智能制造、绿色能源两个方向，其中智能制造方向拟支持3项，绿色能源方向拟支持2项。"
+    assert [(i.title, i.quota) for i in found(text)] == [
+        ("智能制造", {"qualifier": "exact", "value": 3}),
+        ("绿色能源", {"qualifier": "exact", "value": 2}),
+    ]

@@ -62,7 +62,7 @@ _CLOSE_QUOTES = "”」』\"'’》"
 _AND = re.compile(r"\s*[，,]?\s*(?:以及|和|及|与|或)\s*")
 _LEADING = re.compile(
     r"^(?P<pre>其中|主要|重点|分别|本次|今年|共|拟|已)?\s*(?P<verb>锚定|面向|围绕|聚焦|涵盖|涉及|包括|包含|分为|分设|分|设置|设立|设有|设|支持|资助|"
-    r"审议通过|通过|评选出|评出|遴选出|为|有|是|含)?\s*(?P<post>(?:了|以下|如下)?\s*[：:]?)\s*"
+    r"审议通过|通过|评选出|评出|遴选出|立项|为|有|是|含)?\s*(?P<post>(?:了|以下|如下)?\s*[：:]?)\s*"
 )
 _OPENING = re.compile(
     r"分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
@@ -79,7 +79,12 @@ _ITEM_QUOTA = re.compile(
     rf"(?:拟支持|拟资助|拟立项|拟遴选|支持|资助|立项)(?:项目)?(?:数量|数)?\s*[：:为]?\s*"
     rf"(?P<q>(?:原则上|一般)?\s*(?:约|大约|不超过|不多于|最多|至多|不少于|至少)?\s*{NUM}(?:\s*(?:-|~|至|到)\s*{NUM})?\s*[个项](?:左右|以内)?)"
 )
-_BREAKDOWN_ITEM = re.compile(rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<n>{NUM})\s*(?P<unit>项|个|件)")
+_BREAKDOWN_ITEM = re.compile(
+    rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<verb>(?:拟|计划)?(?:支持|资助|立项|遴选)(?:项目)?)?\s*"
+    rf"(?P<q>约|大约|不超过|最多|至多|不少于|至少)?\s*(?P<n>{NUM})\s*(?P<unit>项|个|件)(?P<post>左右)?"
+)
+_BREAKDOWN_QUALIFIER = {"约": "about", "大约": "about", "不超过": "at_most", "最多": "at_most", "至多": "at_most"}
+_BREAKDOWN_QUALIFIER |= {"不少于": "at_least", "至少": "at_least"}
 _TOTAL_AFTER = re.compile(rf"\s*[，,]?\s*(?:合计|共计|总计|共)\s*(?P<n>{NUM})\s*(?:项|个|件|名)")
 
 
@@ -785,7 +790,9 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
         total = _TOTAL_AFTER.match(text, k)
         before = text[max(0, run[0].start() - 4) : run[0].start() + 2]
         checked = total is not None and to_number(total.group("n")) == sum(v or 0 for v in values)
-        if not checked and "其中" not in before:
+        # Checked by a total, or announced as what will be funded ("其中…", "拟立项A 5项、B 20项").
+        planned = re.search(r"(?:拟|计划)(?:立项|资助|支持|遴选)", text[_clause_start(text, run[0].start()) : run[0].end()])
+        if not checked and "其中" not in before and planned is None:
             continue
         group: list[Loose] = []
         first = _trim_first(((r0 := run[0]).group("title"), 0), [r.group("title") for r in run[1:]])
@@ -796,7 +803,8 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
                 group = []
                 break
             item = Loose(tidy(title), line.start + at, line.start + at + len(title), extra={"rule": "breakdown"})
-            item.quota = {"qualifier": "exact", "value": int(v) if v and float(v).is_integer() else v}
+            qualifier = "about" if r.group("post") else _BREAKDOWN_QUALIFIER.get(r.group("q") or "", "exact")
+            item.quota = {"qualifier": qualifier, "value": int(v) if v and float(v).is_integer() else v}
             item.quota_span = (line.start + r.start(), line.start + r.end())
             group.append(item)
         clause_start = _clause_start(text, run[0].start())
@@ -905,7 +913,8 @@ def find_loose(lines: list[Line]) -> list[Loose]:
             continue  # the parts of a direction ("X赛道分为A组和B组"), not directions
         _ids_from_numbering(group, openings)
         for item, key in zip(group, keys, strict=True):
-            same = by_key.get(key)
+            # "A方向拟支持3项" after "设A、B两个方向": the same direction, named with its noun.
+            same = by_key.get(key) or by_key.get(_key(re.sub(r"(?:方向|领域|赛道|专题|课题)$", "", item.title)))
             if same is not None:
                 if item.quota and not same.quota:
                     same.quota, same.quota_span = item.quota, item.quota_span
