@@ -571,8 +571,8 @@ def _semicolon_items(text: str, start: int, count: int) -> list[tuple[str, int]]
 
 def _semicolon_run(text: str, start: int) -> list[tuple[str, int]] | None:
     """Three items or more separated by ；up to the end of the sentence, every one a short name."""
-    stop = re.search(r"[。\n]", text[start:])
-    segment = text[start : start + stop.start()] if stop else text[start:]
+    stop = re.search(r"[。\n]", text[start : start + 2000])
+    segment = text[start : start + stop.start()] if stop else text[start : start + 2000]
     if segment.count("；") + segment.count(";") < 2:
         return None
     parts = [(p, start + a) for p, a in _split_top(segment.replace(";", "；"), "；")]
