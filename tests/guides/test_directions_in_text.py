@@ -454,3 +454,21 @@ def test_a_direction_named_again_with_its_noun_takes_its_quota() -> None:
         ("智能制造", {"qualifier": "exact", "value": 3}),
         ("绿色能源", {"qualifier": "exact", "value": 2}),
     ]
+
+
+def test_a_direction_word_and_number_before_the_title() -> None:
+    items = found("二、征求主题\n主题1：人工智能应用\n主题2：净零转型\n")
+    assert [(i.code, i.title) for i in items] == [("1", "人工智能应用"), ("2", "净零转型")]
+    assert [(i.code, i.title) for i in found("主題 一 : 海洋觀測\n")] == [("1", "海洋观测")]
+    assert found("方向一：请于5月前提交申请书。\n") == []
+
+
+def test_the_verb_opening_a_list_is_not_one_inside_a_word() -> None:
+    assert titles("本次大赛设置建设赛道、产业赛道两个赛道。") == ["建设赛道", "产业赛道"]
+    assert titles("本次大赛设主赛道、产业命题赛道、萌芽赛道三个赛道。") == ["主赛道", "产业命题赛道", "萌芽赛道"]
+
+
+def test_quoted_names_without_separators_checked_by_a_count() -> None:
+    assert titles("大赛设置“揭榜挂帅”“赛马”两类项目。") == ["揭榜挂帅", "赛马"]
+    assert titles("大赛设置“揭榜挂帅”“赛马”三类项目。") == []
+    assert titles("请登录“科技平台”“财务系统”填报。") == []

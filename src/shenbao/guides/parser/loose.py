@@ -347,6 +347,8 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
             title = (mk.rest if mk is not None else body).strip().rstrip("；;。")
             # "智能制造：面向工厂的改造。": the name before its description.
             label = re.match(r"([^：:，,。；;]{2,24})[：:]\s*\S", title)
+            if _CN_ITEM.match(body):
+                break  # "主题1：X": read as a topic item
             if label is not None and _noun_like(label.group(1), strict=False):
                 title = label.group(1).strip()
             if not title or not _noun_like(title, strict=False) or "、" in title:
@@ -405,6 +407,38 @@ def _english_counted(lines: list[Line]) -> list[list[Loose]]:
         if len(found) == count >= 2:
             runs.append(found)
     return runs
+
+
+_CN_ITEM = re.compile(
+    r"^\s*(?P<word>主题|专题|方向|赛道|课题|榜单|领域)\s*(?P<code>\d{1,2}|[A-Z]|[一二三四五六七八九十]{1,3})\s*[：:、.．\-–—]\s*"
+    r"(?P<title>[^。；;：:]{2,40}?)\s*[。；;]?\s*$"
+)
+
+
+def _topic_items(lines: list[Line]) -> list[list[Loose]]:
+    """ "主题1：人工智能应用" lines: a direction's word and number before its title, as in
+    "Topic 1: …". One such line is a direction too (its word says so)."""
+    runs: list[list[Loose]] = []
+    current: list[Loose] = []
+    word = ""
+    for line in lines:
+        m = _CN_ITEM.match(line.text)
+        if m is None or not _noun_like(m.group("title"), strict=False, longest=40):
+            if line.text.strip():
+                runs.append(current)
+                current = []
+            continue
+        if m.group("word") != word:
+            runs.append(current)
+            current, word = [], m.group("word")
+        code = m.group("code")
+        number = to_number(code) if not code.isascii() else None
+        title = m.group("title").strip()
+        at = line.start + m.start("title")
+        code = str(int(number)) if number is not None else code
+        current.append(Loose(tidy(title), at, at + len(title), code=code, numbered=True, extra={"rule": "topic_word"}))
+    runs.append(current)
+    return [run for run in runs if run and len({_key(r.title) for r in run}) == len(run)]
 
 
 def _english_items(lines: list[Line]) -> list[list[Loose]]:
@@ -538,13 +572,21 @@ def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
     that opens the list, when it is no title as it stands or is longer than the other items."""
     text, at = first
     longest = max((len(o.strip()) for o in others), default=0)
-    verbs = [v for v in _OPENING.finditer(text) if v.start() >= 1 and v.end() < len(text) - 1]
+    # A verb followed by nothing but a head noun is part of a word (建设赛道), not the opening.
+    verbs = [
+        v
+        for v in _OPENING.finditer(text)
+        if v.start() >= 1 and v.end() < len(text) - 1 and not _HEAD_NOUN.fullmatch(text[v.end() :].strip())
+    ]
     if not verbs:
         return first
     verb = verbs[-1]
     rest = text[verb.end() :]
     long_verb = len(verb.group(0)) > 1
-    if not _noun_like(text.strip(), strict=False) or len(text.strip()) > longest + (1 if long_verb else 2):
+    # The words after the verb end in the others' head noun ("大赛设主赛道、产业赛道"): they are the item.
+    same_head = (h := _HEAD_NOUN.search(rest.strip())) is not None and len(rest.strip()) > len(h.group(0))
+    same_head = same_head and _common_head([rest, *others], quoted=False)
+    if not _noun_like(text.strip(), strict=False) or len(text.strip()) > longest + (1 if long_verb else 2) or same_head:
         text, at = rest, at + verb.end()
         # "聚焦X发展的A、B、C": what the items belong to is no part of the first one.
         of = text.rfind("的")
@@ -706,7 +748,7 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         if items and (vouched or _common_head([t for t, _ in items])):
             add(items, "no_count")
     # Quoted items in a row ("“A”、“B”、“C”").
-    for m in re.finditer(r"(?:[“「『][^”」』]{2,24}[”」』]\s*[、，,和及与]\s*){1,}[“「『][^”」』]{2,24}[”」』]", text):
+    for m in re.finditer(r"(?:[“「『][^”」』]{2,24}[”」』]\s*[、，,和及与]?\s*){1,}[“「『][^”」』]{2,24}[”」』]", text):
         if any(s <= m.start() < e for s, e in taken):
             continue
         items = [(q.group(1), m.start() + q.start(1)) for q in re.finditer(r"[“「『]([^”」』]{2,24})[”」』]", m.group(0))]
@@ -715,7 +757,10 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             before = text[max(0, m.start() - 12) : m.start()]
             # Quoted names sharing a head noun that names directions ("“A赛道”与“B赛道”") need no heading.
             strong_head = _common_head([t for t, _ in items], quoted=False) and _STRONG.search(items[0][0][-2:])
-            if _HEADING.search(tail + before) or heading is not None or strong_head:
+            # A count right after them ("“A”“B”两类项目") that they match.
+            count = _COUNT.match(text, m.end() + len(tail) - len(tail.lstrip("等 ")))
+            counted = count is not None and to_number(count.group("n")) == len(items)
+            if _HEADING.search(tail + before) or heading is not None or strong_head or counted:
                 add(items, "quoted")
     return found
 
@@ -885,7 +930,7 @@ def find_loose(lines: list[Line]) -> list[Loose]:
     Only the text's first ``_REACH`` characters are read: a notice names its directions early,
     and a text pasted with megabytes of appendices must not slow the import down."""
     lines = [Line(line.text[: _REACH - line.start], line.start) for line in lines if line.start < _REACH]
-    runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines) + _english_items(lines) + _english_counted(lines)
+    runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines) + _english_items(lines) + _english_counted(lines) + _topic_items(lines)
     groups: list[list[Loose]] = []
     named_lines: dict[int, str] = {}
     for k in range(1, len(lines)):
