@@ -459,7 +459,7 @@ def test_a_direction_named_again_with_its_noun_takes_its_quota() -> None:
 def test_a_direction_word_and_number_before_the_title() -> None:
     items = found("二、征求主题\n主题1：人工智能应用\n主题2：净零转型\n")
     assert [(i.code, i.title) for i in items] == [("1", "人工智能应用"), ("2", "净零转型")]
-    assert [(i.code, i.title) for i in found("主題 一 : 海洋觀測\n")] == [("1", "海洋观测")]
+    assert [(i.code, i.title) for i in found("主题 一 : 海洋观测\n")] == [("1", "海洋观测")]
     assert found("方向一：请于5月前提交申请书。\n") == []
 
 

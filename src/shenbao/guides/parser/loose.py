@@ -930,7 +930,8 @@ def find_loose(lines: list[Line]) -> list[Loose]:
     Only the text's first ``_REACH`` characters are read: a notice names its directions early,
     and a text pasted with megabytes of appendices must not slow the import down."""
     lines = [Line(line.text[: _REACH - line.start], line.start) for line in lines if line.start < _REACH]
-    runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines) + _english_items(lines) + _english_counted(lines) + _topic_items(lines)
+    runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines)
+    runs += _english_items(lines) + _english_counted(lines) + _topic_items(lines)
     groups: list[list[Loose]] = []
     named_lines: dict[int, str] = {}
     for k in range(1, len(lines)):
