@@ -753,14 +753,14 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             continue
         items = [(q.group(1), m.start() + q.start(1)) for q in re.finditer(r"[“「『]([^”」』]{2,24})[”」』]", m.group(0))]
         if len(items) >= 2 and all(_noun_like(t, strict=False) for t, _ in items):
-            tail = text[m.end() : m.end() + 8]
+            after = text[m.end() : m.end() + 8]
             before = text[max(0, m.start() - 12) : m.start()]
             # Quoted names sharing a head noun that names directions ("“A赛道”与“B赛道”") need no heading.
             strong_head = _common_head([t for t, _ in items], quoted=False) and _STRONG.search(items[0][0][-2:])
             # A count right after them ("“A”“B”两类项目") that they match.
-            count = _COUNT.match(text, m.end() + len(tail) - len(tail.lstrip("等 ")))
-            counted = count is not None and to_number(count.group("n")) == len(items)
-            if _HEADING.search(tail + before) or heading is not None or strong_head or counted:
+            closing = _COUNT.match(text, m.end() + len(after) - len(after.lstrip("等 ")))
+            counted = closing is not None and to_number(closing.group("n")) == len(items)
+            if _HEADING.search(after + before) or heading is not None or strong_head or counted:
                 add(items, "quoted")
     return found
 
