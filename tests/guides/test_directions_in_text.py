@@ -472,3 +472,18 @@ def test_quoted_names_without_separators_checked_by_a_count() -> None:
     assert titles("大赛设置“揭榜挂帅”“赛马”两类项目。") == ["揭榜挂帅", "赛马"]
     assert titles("大赛设置“揭榜挂帅”“赛马”三类项目。") == []
     assert titles("请登录“科技平台”“财务系统”填报。") == []
+
+
+def test_english_areas_listed_in_a_sentence_after_their_count() -> None:
+    text = "The programme supports projects in three areas: ocean observation, coastal resilience and marine biology."
+    assert [(i.title, text[i.start : i.end]) for i in found(text)] == [
+        ("ocean observation", "ocean observation"),
+        ("coastal resilience", "coastal resilience"),
+        ("marine biology", "marine biology"),
+    ]
+    assert titles("Proposals may address two themes: climate adaptation, and urban mobility.") == [
+        "climate adaptation",
+        "urban mobility",
+    ]
+    assert titles("It covers three areas: ocean observation, coastal resilience.") == []
+    assert titles("Applicants from three categories: universities, companies and charities must submit by May.") == []

@@ -383,6 +383,37 @@ _EN_COUNT = re.compile(
 _EN_LABEL = re.compile(r"^\s*(?:[-•*]\s*)?(?P<title>[A-Z][A-Za-z&,'\- ]{2,80}?)\s*:\s*\S")
 
 
+_EN_INLINE = re.compile(
+    r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[a-z-]+\s+){0,2}?"
+    r"(?:areas|domains|topics|themes|tracks|priorities|challenges|strands|categories)\s*(?::|,?\s*namely)\s*(?P<list>[^.;:]+)",
+    re.IGNORECASE,
+)
+
+
+def _english_inline(lines: list[Line]) -> list[list[Loose]]:
+    """ "… in three areas: ocean observation, coastal resilience and marine biology." """
+    runs: list[list[Loose]] = []
+    for line in lines:
+        for m in _EN_INLINE.finditer(line.text):
+            n = m.group("n").lower()
+            count = int(n) if n.isdigit() else _EN_NUMBERS[n]
+            body, base = m.group("list"), m.start("list")
+            parts = [(p.group(0), p.start()) for p in re.finditer(r"[^,]+", body)]
+            joined = parts and re.match(r"\s*(?:and|or)\s", parts[-1][0]) is not None  # "…, and C"
+            if parts and not joined and (last := re.search(r"\s+(?:and|or)\s+", parts[-1][0])) is not None:
+                text, at = parts.pop()
+                parts += [(text[: last.start()], at), (text[last.end() :], at + last.end())]
+            items = [(t.strip(), at + len(t) - len(t.lstrip())) for t, at in parts]
+            items = [(re.sub(r"^(?:and|or)\s+", "", t), at + (len(t) - len(re.sub(r"^(?:and|or)\s+", "", t)))) for t, at in items]
+            if len(items) != count or count < 2:
+                continue
+            if any(not t or len(t.split()) > 6 or _EN_SENTENCE.search(t) for t, _ in items):
+                continue
+            s = line.start + base
+            runs.append([Loose(t, s + at, s + at + len(t), extra={"rule": "english_inline"}) for t, at in items])
+    return runs
+
+
 def _english_counted(lines: list[Line]) -> list[list[Loose]]:
     """ "… the 3 main research domains:" followed by exactly that many "Name: …" lines."""
     runs: list[list[Loose]] = []
@@ -931,7 +962,7 @@ def find_loose(lines: list[Line]) -> list[Loose]:
     and a text pasted with megabytes of appendices must not slow the import down."""
     lines = [Line(line.text[: _REACH - line.start], line.start) for line in lines if line.start < _REACH]
     runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines)
-    runs += _english_items(lines) + _english_counted(lines) + _topic_items(lines)
+    runs += _english_items(lines) + _english_counted(lines) + _english_inline(lines) + _topic_items(lines)
     groups: list[list[Loose]] = []
     named_lines: dict[int, str] = {}
     for k in range(1, len(lines)):
