@@ -18,8 +18,16 @@ labelled values. Each direction found carries the pattern that found it (``extra
   a row; a list in parentheses after a direction's noun; "一是A，二是B";
 - ``breakdown`` / ``amounts``: "A 3项、B 4项，合计7项" or "其中A 3项、B 4项" (directions with
   their quotas), and kinds of projects listed with their amounts after 资助额度;
-- ``plain_lines`` / ``table`` / ``english``: short unnumbered lines under a heading naming
-  directions, a table flattened to lines under a 序号 header, "Topic 1: …" items.
+- ``semicolons``: three names or more separated by ；after a label naming directions
+  ("案例主题包括：A；B；C。");
+- ``plain_lines`` / ``table`` / ``english`` / ``topic_word``: short unnumbered lines (or
+  "name：description" lines) under a heading naming directions, checked against a count in it; a
+  table flattened to lines under a 序号 header; "Topic 1: …" and "主题1：…" items;
+- ``english_count`` / ``english_inline``: "the 3 main research domains:" followed by that many
+  "Name: …" lines, or "in three areas: A, B and C".
+
+Lists of applicants (申报对象, "三类单位") and of kinds of cost are no directions; a run of numbered
+points that carry a description is no list on its own.
 
 A direction named alone (no list) is no direction: its values stay whole-call facts. A
 per-direction quota ("每个方向拟支持1-2项", "1.X（拟支持2项）") attaches to the direction; caps on
