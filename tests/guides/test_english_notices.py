@@ -288,3 +288,125 @@ def test_amounts_in_sentences_about_grants_are_per_project(sentence: str) -> Non
 def test_an_upper_bound_on_total_funding_stays_the_total() -> None:
     definition, _ = _read("Total funding for all grants is up to £6 million.")
     assert definition["budget"] == {"total": {"amount": 6_000_000, "currency": "GBP", "qualifier": "at_most"}}
+
+
+def test_day_before_month_with_two_digits_is_not_read_as_an_hour() -> None:
+    from shenbao.guides.parser.dates import find_dates
+
+    found = [
+        (d.date.isoformat(), d.time) for d in find_dates("Closes 25 March 2029, 17.00.00 or 10 May 2029.", default_year=None)
+    ]
+    assert found == [("2029-03-25", "17:00"), ("2029-05-10", None)]
+    assert [d.time for d in find_dates("Due 4.30 pm on 12 June 2029.", default_year=None)] == ["16:30"]
+
+
+def test_deadlines_label_then_one_line_per_stage_with_the_date_inside() -> None:
+    from shenbao.guides.parser.deadlines import find_deadlines
+
+    text = (
+        "Submission deadlines:\n\n"
+        "Stage A: Group One (Humanities), 3 February 2031, 14:00 (Paris time)\n"
+        "Stage B: Group Two (Engineering), 17 March 2031, 14:00 (Paris time)\n"
+        "Budget: EUR 10 000 000.\n"
+    )
+    assert [(d.iso, d.role) for d in find_deadlines(text, fallback_year=None)] == [
+        ("2031-02-03T14:00", "applicant"),
+        ("2031-03-17T14:00", "applicant"),
+    ]
+    # A Chinese label keeps its rule: the date must open the next line.
+    assert find_deadlines("申报截止时间：\n根据有关管理办法，项目执行期至2031年3月17日。", fallback_year=None) == []
+
+
+def test_deadline_as_by_a_date_after_a_submission_verb() -> None:
+    from shenbao.guides.parser.deadlines import find_deadlines
+
+    def found(text: str) -> list[str]:
+        return [d.iso for d in find_deadlines(text, fallback_year=None)]
+
+    assert found("The council must receive your proposal by 9 October 2030 4.00pm UK time.") == ["2030-10-09T16:00"]
+    assert found("Applications are accepted until 30 June 2030.") == ["2030-06-30"]
+    assert found("Projects must be completed by 31 March 2032.") == []  # an end of work, not a submission
+
+
+def test_amounts_grouped_by_spaces_and_an_indicative_budget() -> None:
+    definition, _ = _read("Indicative budget: EUR 12 345 000 from the 2030 budget.\n")
+    assert definition["stated_totals"]["budget"] == {"amount": 12_345_000, "currency": "EUR", "qualifier": "about"}
+    definition, _ = _read("Total budget: € 2 500 000.\n")
+    assert definition["stated_totals"]["budget"] == {"amount": 2_500_000, "currency": "EUR"}
+
+
+def test_groups_labelled_with_a_code_range_and_a_title_in_parentheses() -> None:
+    text = (
+        "Closing dates:\n\n"
+        "Panels: AB1 - AB4 (Marine Biology), 2 March 2031, 17.00.00 (local time)\n"
+        "Panels: CD1 – CD7 (Urban Studies), 9 March 2031, 17.00.00 (local time)\n"
+        "Other text follows here.\n"
+    )
+    _, directions = _read(text)
+    assert [(d["code"], d["title"]["en"]) for d in directions] == [("AB1-AB4", "Marine Biology"), ("CD1-CD7", "Urban Studies")]
+    # One such line alone is not a list.
+    _, directions = _read("Panels: AB1 - AB4 (Marine Biology), 2 March 2031\nOther text follows here.\n")
+    assert directions == []
+
+
+def test_a_sentence_announcing_a_counted_list_of_domains_on_lines_of_their_own() -> None:
+    text = "The board set these shares for each of the three research domains:\n\nOcean Science: 40%\nSoil Science: 35%\nAir Quality: 25%\nand a small reserve.\n"
+    _, directions = _read(text)
+    assert [d["title"]["en"] for d in directions] == ["Ocean Science", "Soil Science", "Air Quality"]
+    # The count is checked: four lines under "three domains" are not that list.
+    _, directions = _read(text.replace("Air Quality: 25%\n", "Air Quality: 20%\nWater: 5%\n"))
+    assert directions == []
+
+
+def test_label_lines_of_an_english_notice_are_not_joined_as_wrapped_text() -> None:
+    text = (
+        "Call: Cluster 9 - Soils\n"
+        "Topic ID: PROG-CL9-2031-SOIL-01-1\n"
+        "Type of action: Research and Innovation Actions\n"
+        "Opening date: 12 October 2030\n"
+        "Deadline date: 15 February 2031 17:00:00 Brussels time\n"
+        "Budget overview: EUR 20 000 000\n"
+        "Expected contribution per project: an estimated contribution of around EUR 5.00 million would be fitting.\n"
+        "Indicative number of projects expected to be funded: 4\n"
+    )
+    data = extract_guide(text).data
+    assert data["stated_totals"] == {
+        "projects": {"qualifier": "exact", "value": 4},
+        "budget": {"amount": 20_000_000, "currency": "EUR"},
+    }
+    assert data["budget"]["per_project"] == {"amount": 5_000_000, "currency": "EUR", "qualifier": "about"}
+    assert [t["at"] for t in data["timeline"] if t["kind"] == "deadline" and not t.get("tentative")] == ["2031-02-15T17:00"]
+
+
+def test_a_range_of_amounts_is_at_most_its_top_for_one_project() -> None:
+    definition, _ = _read("Award range: £500,000 - £1,000,000\nTotal fund: £6,000,000\n")
+    assert definition["budget"] == {
+        "total": {"amount": 6_000_000, "currency": "GBP"},
+        "per_project": {"amount": 1_000_000, "currency": "GBP", "qualifier": "at_most"},
+    }
+    definition, _ = _read("An EU contribution of between EUR 3.00 and 4.00 million per project would be appropriate.\n")
+    assert definition["budget"]["per_project"] == {"amount": 4_000_000, "currency": "EUR", "qualifier": "at_most"}
+    # "available" says total, but a range is the size of one grant.
+    definition, _ = _read("Grants of $50,000 to $150,000 are available.\n")
+    assert definition["budget"] == {"per_project": {"amount": 150_000, "currency": "USD", "qualifier": "at_most"}}
+    assert "stated_totals" not in definition
+
+
+def test_an_announced_list_may_be_bulleted() -> None:
+    text = (
+        "Research themes\nThe programme supports three themes:\n- Coastal Resilience\n- Urban Heat\n- Soil Carbon\nApply now.\n"
+    )
+    _, directions = _read(text)
+    assert [d["title"]["en"] for d in directions] == ["Coastal Resilience", "Urban Heat", "Soil Carbon"]
+
+
+def test_dates_under_a_deadlines_label_that_open_or_announce_are_not_deadlines() -> None:
+    from shenbao.guides.parser.deadlines import find_deadlines
+
+    text = (
+        "Key dates and deadlines:\n"
+        "Opening date for applications 2 May 2031\n"
+        "Full proposals close 9 June 2031, 16:00 UK time\n"
+        "Funding decisions announced 1 October 2031\n"
+    )
+    assert [d.iso for d in find_deadlines(text, fallback_year=None)] == ["2031-06-09T16:00"]

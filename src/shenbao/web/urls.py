@@ -1,7 +1,7 @@
 from allauth.account import views as account_views
 from django.urls import path
 
-from shenbao.web import agreements, projects
+from shenbao.web import agreements, institution, projects
 from shenbao.web.applicant import documents as applicant_documents
 from shenbao.web.applicant import exclusions as applicant_exclusions
 from shenbao.web.applicant import reconsideration as applicant_reconsideration
@@ -14,6 +14,8 @@ from shenbao.web.reviewer import views as reviewer
 from shenbao.web.staff import awards as staff_awards
 from shenbao.web.staff import bilateral as staff_bilateral
 from shenbao.web.staff import call_admin as staff_call_admin
+from shenbao.web.staff import call_editor as staff_call_editor
+from shenbao.web.staff import dashboard as staff_dashboard
 from shenbao.web.staff import exports as staff_exports
 from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import imports as staff_imports
@@ -100,6 +102,11 @@ urlpatterns = [
     path("staff/guides/<int:pk>/save-call/", staff_guides.guide_save_call, name="guide_save_call"),
     path("staff/calls/<slug:code>/formal-check/", staff.formal_check, name="formal_check"),
     path("staff/calls/<slug:code>/formal-check/decide/", staff.formal_check_decide, name="formal_check_decide"),
+    path("staff/calls/<slug:code>/dashboard/", staff_dashboard.call_dashboard, name="call_dashboard"),
+    path("staff/calls/<slug:code>/searches/", staff.saved_search_create, name="saved_search_create"),
+    path("staff/searches/<int:pk>/delete/", staff.saved_search_delete, name="saved_search_delete"),
+    path("institution/endorsements/", institution.endorsement_queue, name="endorsement_queue"),
+    path("institution/endorsements/decide/", institution.endorsement_decide, name="endorsement_decide"),
     path("staff/calls/<slug:code>/review/", staff_reviews.review_overview, name="review_overview"),
     path("staff/calls/<slug:code>/review/settings/", staff_reviews.review_settings, name="review_settings"),
     path("staff/calls/<slug:code>/results/", staff_awards.results, name="results_staff"),
@@ -134,6 +141,19 @@ urlpatterns = [
     path("staff/calls/<slug:code>/topics/import/", staff_imports.topic_import, name="topic_import"),
     path("staff/calls/<slug:code>/partner-list/", staff_bilateral.partner_list, name="partner_list"),
     path("staff/calls/<slug:code>/applications/import/", staff_imports.application_import, name="application_import"),
+    # The call editor (issue 16): one block, kept together.
+    path("staff/editor/new-call/", staff_call_editor.editor_new_call, name="call_editor_new_call"),
+    path("staff/calls/<slug:code>/editor/", staff_call_editor.editor_home, name="call_editor"),
+    path("staff/calls/<slug:code>/editor/versions/", staff_call_editor.editor_versions, name="call_editor_versions"),
+    path("staff/calls/<slug:code>/editor/diff/", staff_call_editor.editor_diff, name="call_editor_diff"),
+    path("staff/calls/<slug:code>/editor/restore/", staff_call_editor.editor_restore, name="call_editor_restore"),
+    path("staff/calls/<slug:code>/editor/yaml/", staff_call_editor.editor_import, name="call_editor_import"),
+    path("staff/calls/<slug:code>/editor/yaml/export/", staff_call_editor.editor_export, name="call_editor_export"),
+    path("staff/calls/<slug:code>/editor/explain/", staff_call_editor.editor_explain, name="call_editor_explain"),
+    path("staff/calls/<slug:code>/editor/<slug:section>/", staff_call_editor.editor_section, name="call_editor_section"),
+    path("staff/calls/<slug:code>/editor/<slug:section>/new/", staff_call_editor.editor_item_new, name="call_editor_item_new"),
+    path("staff/calls/<slug:code>/editor/<slug:section>/move/", staff_call_editor.editor_move, name="call_editor_move"),
+    path("staff/calls/<slug:code>/editor/<slug:section>/<int:index>/", staff_call_editor.editor_item, name="call_editor_item"),
     # The program office's workspace (issue 16): status changes, cloning, people and roles, the audit log.
     path("staff/calls/<slug:code>/manage/", staff_call_admin.call_manage, name="call_manage"),
     path("staff/calls/<slug:code>/status/", staff_call_admin.call_transition, name="call_transition"),

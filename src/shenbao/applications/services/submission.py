@@ -22,6 +22,7 @@ from shenbao.applications.models import Application, ApplicationRevision, LateSu
 from shenbao.applications.queries.submission import lock_for_submission
 from shenbao.applications.queries.window import WindowReason, WindowState, submission_window
 from shenbao.applications.services.drafts import EDITABLE
+from shenbao.applications.services.endorsement import request_endorsement
 from shenbao.applications.services.state import change_application_state
 from shenbao.applications.transitions import EDITABLE_STATES, SUBMITTED_ALREADY
 from shenbao.calls.queries.definitions import current_definition
@@ -227,6 +228,8 @@ def _submit(pk: int, actor: User, key: str, now: dt.datetime, own_only: bool) ->
             "obligations": [o.text.as_dict() for o in definition.obligations],
         },
     )
+    if definition.call.institution_endorsement:
+        request_endorsement(locked)
     return SubmitResult(locked, revision.number, created=True)
 
 

@@ -62,6 +62,7 @@ class CallDefinitionVersion(models.Model):
     definition: models.JSONField[dict[str, Any]] = models.JSONField(_("definition"))
     definition_hash = models.CharField(max_length=64)
     source = models.CharField(_("source"), max_length=200, blank=True)
+    comment = models.TextField(_("comment"), blank=True, help_text=_("why the definition was changed (call editor)"))
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 

@@ -53,7 +53,7 @@ def _dec(value: float | None) -> Decimal | None:
 
 
 @transaction.atomic
-def load_call_definition(*, definition: CallDefinition, actor: Any = None, source: str = "") -> LoadResult:
+def load_call_definition(*, definition: CallDefinition, actor: Any = None, source: str = "", comment: str = "") -> LoadResult:
     """Create or update the call that ``definition`` describes.
 
     Loading the same definition again changes nothing (no row is written, no version
@@ -114,6 +114,7 @@ def load_call_definition(*, definition: CallDefinition, actor: Any = None, sourc
         definition=data,
         definition_hash=digest,
         source=source[:200],
+        comment=comment,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     _sync_parts(call, definition)
@@ -121,7 +122,7 @@ def load_call_definition(*, definition: CallDefinition, actor: Any = None, sourc
         action="shenbao.call.created" if created else "shenbao.call.definition_updated",
         obj=call,
         actor=actor,
-        data={"version": call.version, "hash": digest, "source": source},
+        data={"version": call.version, "hash": digest, "source": source, **({"comment": comment} if comment else {})},
     )
     return LoadResult(call=call, created=created, changed=True, version=call.version)
 

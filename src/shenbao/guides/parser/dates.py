@@ -12,9 +12,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+# Hours may be written in Chinese numerals before 时 / 点 ("下午五时正", Hong Kong and Taiwan notices).
 _TIME = (
-    r"(?:\s*(?P<noon>上午|中午|下午|晚上)?\s*(?P<h>\d{1,2})\s*"
-    r"(?:[:：]\s*(?P<min>\d{2})(?:[:：]\d{2})?|[时点](?:\s*(?P<min2>\d{1,2})\s*分)?|\s*时))?"
+    r"(?:\s*(?P<noon>上午|中午|下午|晚上)?\s*(?P<h>\d{1,2}|[一二三四五六七八九十]{1,3}(?=\s*[时点]))\s*"
+    r"(?:[:：]\s*(?P<min>\d{2})(?:[:：]\d{2})?|[时点](?:\s*(?P<min2>\d{1,2}|[一二三四五六七八九十]{1,3})\s*分|正)?|\s*时))?"
 )
 _WEEKDAY = r"(?:\s*[（(]\s*(?:周|星期)[一二三四五六日天]\s*[）)])?"
 # A year of the Republic of China calendar (Taiwan: 民国113年 = 2024) has two or three digits.
@@ -54,11 +55,17 @@ _MONTHS_EN = {
     for name in names
 }
 _MONTH_EN = "(?:" + "|".join(sorted(_MONTHS_EN, key=len, reverse=True)) + r")\.?"
-_CLOCK_EN = r"(?P<h>\d{1,2})(?:[:.](?P<min>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\.?)?|(?P<noon>noon|midday|midnight)"
+_CLOCK_EN = r"(?P<h>\d{1,2})(?:[:.](?P<min>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\b\.?)?|(?P<noon>noon|midday|midnight)"
+# A time before the date must look like one (minutes or a.m./p.m.): otherwise the "1" of "10 January"
+# would be read as an hour and "0" as the day.
+_CLOCK_EN_BEFORE = (
+    r"(?<![\d.])(?P<bh>\d{1,2})(?=[:.]\d{2}|\s*[ap]\.?\s?m\b)(?:[:.](?P<bmin>\d{2}))?\s*(?P<bampm>[ap]\.?\s?m\b\.?)?"
+    r"|(?P<bnoon>noon|midday|midnight)"
+)
 # "January 21, 2015", "21 January 2015", "Jan. 21, 2015", with a time before ("16:00 on 12 March 2024",
 # "5 p.m. ET, March 3, 2025") or after ("March 3, 2025, 5:00 p.m.").
 _DATE_EN = re.compile(
-    rf"(?:(?:{_CLOCK_EN.replace('(?P<', '(?P<b')})\s*(?:[A-Z]{{2,4}}\b\s*)?(?:\([^)]{{0,40}}\)\s*)?(?:on\s+|,\s*)?)?"
+    rf"(?:(?:{_CLOCK_EN_BEFORE})\s*(?:[A-Z]{{2,4}}\b\s*)?(?:\([^)]{{0,40}}\)\s*)?(?:on\s+|,\s*)?)?"
     rf"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
     rf"(?:(?P<m1>{_MONTH_EN})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_EN}),?\s+(?P<y2>\d{{4}}))"
@@ -90,7 +97,12 @@ def _time(match: re.Match[str]) -> str | None:
     hour_text = match.group("h")
     if not hour_text:
         return None
-    return _clock(int(hour_text), int(match.group("min") or match.group("min2") or 0), match.group("noon"))
+    hour = int(hour_text) if hour_text.isdigit() else cn_number(hour_text)
+    minute_text = match.group("min") or match.group("min2") or "0"
+    minute = int(minute_text) if minute_text.isdigit() else cn_number(minute_text)
+    if hour is None or minute is None:
+        return None
+    return _clock(hour, minute, match.group("noon"))
 
 
 def _year(text: str | None) -> int | None:

@@ -32,7 +32,11 @@ _KEYWORD = re.compile(
     r"截止|截至|为止|止于|deadline|closing date|closes|due date|due by|are due|is due|no later than|must be received",
     re.IGNORECASE,
 )
-_BEFORE = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:下班|当天|当日|中午)?\s*(?:以前|之前|前)(?!后)")
+# "3月15日前", "3月15日（含）之前", "2025年1月10日(星期五)或之前" (Hong Kong: on or before).
+_BEFORE = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:下班|当天|当日|中午)?\s*(?:或\s*)?(?:以前|之前|前)(?!后)")
+# "即日起至2025年3月15日（星期六）止": the end of an open window.
+_UNTIL = re.compile(r"(?:至|到)\s*$")
+_UNTIL_END = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*止")
 _SUBMIT = (
     r"报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出|上交|交送|送交|送至|"
     r"完成(?:网上|在线|系统)?(?:提交|申请|申报|填报|送件|报送)"
@@ -63,6 +67,18 @@ _LABEL_ABOVE = re.compile(
     r"|^\W{0,3}(?:deadline|closing date)s?\W{0,3}$",
     re.IGNORECASE,
 )
+_EN_BY = re.compile(r"\b(?:by|before|until|no later than|not later than)\s+(?:the\s+)?$", re.IGNORECASE)
+_EN_SUBMIT = re.compile(
+    r"\b(?:submit(?:ted|ting)?|submissions?|receive[ds]?|apply|accept(?:ed)?|register(?:ed)?|upload(?:ed)?"
+    r"|registrations?)\b",
+    re.IGNORECASE,
+)
+_EN_NOT_DEADLINE = re.compile(
+    r"\b(?:open(?:s|ing)?|start(?:s|ing)?|launch(?:es|ed)?|publi(?:cation|shed)|webinars?|events?|briefings?|decisions?"
+    r"|announce(?:d|ment)?|notif(?:y|ication)|interviews?|meetings?)\b",
+    re.IGNORECASE,
+)
+_EN_LABEL = re.compile(r"\b(?:deadline|due date|closing date)s?\b", re.IGNORECASE)
 _EN_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:发布|发文|印发|成文|公布)(?:时间|日期)|(?:posted|published|date)\s*:", re.IGNORECASE)
 _SENTENCE = re.compile(r"[。；;！!？?\n]")
@@ -198,6 +214,17 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 sentence[d.end - start :]
             ):
                 add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
+        # 2a. "…至3月15日止": the last day of a window, its start given or not ("即日起至…止").
+        for d in dates:
+            if _UNTIL.search(sentence[max(0, d.start - start - 2) : d.start - start]) and _UNTIL_END.match(
+                sentence[d.end - start :]
+            ):
+                add(d, _role(sentence[: d.end - start]))
+        # 2b. English: "UKRI must receive your application by 10 January 2024", "submit … before 5 p.m. on 3 May 2025".
+        for d in dates:
+            ahead = sentence[max(0, d.start - start - 24) : d.start - start]
+            if _EN_BY.search(ahead) and _EN_SUBMIT.search(sentence[: d.start - start]):
+                add(d, _role(sentence[: d.end - start]))
         # 3. the end of a window ("3月1日至15日", "3月1日-4月15日") after a submission or notice word.
         for i, d in enumerate(dates):
             rest = sentence[d.end - start :]
@@ -239,7 +266,19 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
         dates = find_dates(lines[j], default_year=default_year, base=starts[j])
         if dates and dates[0].start - starts[j] <= 8:
             add(_with_clock(dates[0], line), _role(line))
-    return sorted(found.values(), key=lambda d: d.start)
+        elif dates and _EN_LABEL.search(line):
+            # "Deadline" then "UKRI must receive your application by 10 January 2024 4.00pm", or
+            # "Submission deadlines:" then one line per panel or stage, each with its date: in an
+            # English notice the value lines under the label carry their date anywhere in the line.
+            while j < len(lines) and j <= i + 12 and dates:
+                if not _EN_NOT_DEADLINE.search(lines[j]):  # "Opening date: …", "Webinar: …" under "Key dates and deadlines"
+                    add(_with_clock(dates[0], line), _role(line + " " + lines[j]))
+                j += 1
+                dates = find_dates(lines[j], default_year=None, base=starts[j]) if j < len(lines) else []
+    # "(截止日期：9月30日)" in a heading, "9月30日下午6点前" in the text: one deadline, the one with its time.
+    timed = {(d.date, d.role) for d in found.values() if d.time is not None}
+    kept = [d for d in found.values() if d.time is not None or (d.date, d.role) not in timed]
+    return sorted(kept, key=lambda d: d.start)
 
 
 def _with_clock(date: FoundDate, before: str) -> FoundDate:

@@ -41,7 +41,7 @@ def mostly_latin(text: str) -> bool:
 
 
 def _number(text: str) -> float | None:
-    text = text.strip().lower().replace(",", "")
+    text = re.sub(r"[,\s]", "", text.strip().lower()) if text.strip()[:1].isdigit() else text.strip().lower()
     if text in _WORDS:
         return float(_WORDS[text])
     try:
@@ -60,10 +60,12 @@ _CURRENCIES = {"$": "USD", "us$": "USD", "usd": "USD", "€": "EUR", "eur": "EUR
 _CURRENCY_WORDS = {"euro": "EUR", "euros": "EUR", "dollars": "USD", "pounds": "GBP"}
 _MULTIPLIERS = {"million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "thousand": 1e3, "k": 1e3}
 _MULT = r"(?:\s*(?P<mult>million|billion|thousand|mn|bn)\b|(?P<short>[mMkK])\b)?"
+# "489 538 000" (thousands grouped by spaces, as EU texts print them) or "1,500,000" or "2.5".
+_AMOUNT = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,]|\.\d)|\d[\d,]*(?:\.\d+)?"
 _MONEY = re.compile(
-    r"(?P<cur>US\$|\$|€|£|\b(?:USD|EUR|GBP))\s?(?P<n>\d[\d,]*(?:\.\d+)?)"
+    rf"(?P<cur>US\$|\$|€|£|\b(?:USD|EUR|GBP))\s?(?P<n>{_AMOUNT})"
     + _MULT
-    + r"|(?P<n2>\d[\d,]*(?:\.\d+)?)(?:\s*(?P<mult2>million|billion|thousand))?\s*(?P<cur2>euros?|dollars|pounds|EUR|GBP|USD)\b"
+    + rf"|(?P<n2>{_AMOUNT})(?:\s*(?P<mult2>million|billion|thousand))?\s*(?P<cur2>euros?|dollars|pounds|EUR|GBP|USD)\b"
 )
 _AT_MOST = re.compile(
     r"\bup to\b|\bmax(?:imum|\.)?\b|\bnot (?:to )?exceed|\bno more than\b|\bat most\b|\bcapped\b|\bceiling\b"
@@ -71,7 +73,9 @@ _AT_MOST = re.compile(
     re.I,
 )
 _ABOUT = re.compile(
-    r"\bapproximate(?:ly)?\b|\bapprox\.?|\babout\b|\baround\b|\bestimated\b|\broughly\b|\baverag(?:e|ing)\b|~", re.I
+    r"\bapproximate(?:ly)?\b|\bapprox\.?|\babout\b|\baround\b|\bestimated\b|\broughly\b|\baverag(?:e|ing)\b|~"
+    r"|\bindicative(?:ly)?\b",
+    re.I,
 )
 _AT_LEAST = re.compile(r"\bat least\b|\bmin(?:imum|\.)?\b|\bno less than\b", re.I)
 _PER_PROJECT = re.compile(
@@ -105,6 +109,14 @@ class _Amount:
     end: int
     before: str  # the words before it in its sentence, or the label on the line above
     after: str  # the rest of its sentence
+    ranged: bool = False  # the top of a range ("£500,000 - £1,000,000", "between EUR 3.00 and 4.00 million")
+
+
+# The second amount of a range: "- £1,000,000", "to $2 million", "and 4.00 million".
+_RANGE_TAIL = re.compile(
+    rf"\s*(?:-|–|—|to|and)\s*(?:US\$|\$|€|£|(?:USD|EUR|GBP)\b)?\s?(?P<n>{_AMOUNT})"
+    r"(?:\s*(?P<mult>million|billion|thousand|mn|bn)\b|(?P<short>[mMkK])\b)?"
+)
 
 
 def _sentence_around(text: str, start: int, end: int) -> tuple[str, str]:
@@ -130,7 +142,7 @@ def _sentence_around(text: str, start: int, end: int) -> tuple[str, str]:
 
 
 def _amounts(text: str) -> list[_Amount]:
-    out = []
+    out: list[_Amount] = []
     for m in _MONEY.finditer(text):
         cur = (m.group("cur") or m.group("cur2") or "").lower()
         currency = _CURRENCIES.get(cur) or _CURRENCY_WORDS.get(cur)
@@ -139,10 +151,22 @@ def _amounts(text: str) -> list[_Amount]:
             continue
         mult = (m.group("mult") or m.group("short") or m.group("mult2") or "").lower()
         amount = round(value * _MULTIPLIERS.get(mult, 1))
+        end, ranged = m.end(), False
+        if m.group("cur") and (tail := _RANGE_TAIL.match(text, m.end())) is not None:
+            top_mult = (tail.group("mult") or tail.group("short") or mult).lower()
+            top, low = _number(tail.group("n")), value * _MULTIPLIERS.get(mult or top_mult, 1)
+            if (
+                top is not None
+                and round(top * _MULTIPLIERS.get(top_mult, 1)) >= 1000
+                and low < top * _MULTIPLIERS.get(top_mult, 1)
+            ):
+                amount, end, ranged = round(top * _MULTIPLIERS.get(top_mult, 1)), tail.end(), True
         if amount < 1000:
-            continue  # a fee, or the first number of "EUR 4.00 and 6.00 million": not a budget
-        before, after = _sentence_around(text, m.start(), m.end())
-        out.append(_Amount({"amount": amount, "currency": currency}, m.start(), m.end(), before, after))
+            continue  # a fee: not a budget
+        if any(a.start <= m.start() < a.end for a in out):
+            continue  # the second amount of a range already read
+        before, after = _sentence_around(text, m.start(), end)
+        out.append(_Amount({"amount": amount, "currency": currency}, m.start(), end, before, after, ranged))
     return out
 
 
@@ -169,7 +193,7 @@ def _with_qualifier(money: dict[str, Any], qualifier: str) -> dict[str, Any]:
 _RANGE = rf"(?P<a>{_NUMBER})(?:\s*(?:to|-|–|—|and)\s*(?P<b>{_NUMBER}))?"
 _AWARDS_LABEL = re.compile(
     r"\b(?:(?:estimated|anticipated|expected|approximate|indicative|planned)\s+)?number of (?:awards|grants|projects)"
-    r"(?: to be (?:funded|made|awarded))?\s*(?:\(?s\)?)?\s*[:\-–]?\s*(?:\n\s*[-•*]?\s*)?"
+    r"(?: (?:expected |anticipated )?to be (?:funded|made|awarded|selected))?\s*(?:\(?s\)?)?\s*[:\-–]?\s*(?:\n\s*[-•*]?\s*)?"
     r"(?P<pre>up to|approximately|approx\.?|about|around|between|at least|a maximum of)?"
     rf"\s*{_RANGE}\b(?!\s*(?:%|years?|months?))",
     re.I,
@@ -335,6 +359,66 @@ def _topics(lines: list[Line]) -> list[tuple[str | None, str, int, int]]:
     return []
 
 
+# "Panels: PE1 - PE10 (Physical Sciences & Engineering), 25 March 2009": a label naming the kind, the
+# codes of the group (one code or a range) and its title in parentheses, one group per line.
+_CODE = r"[A-Z]{1,5}\d{0,2}[a-z]?"
+_CODED_GROUP = re.compile(
+    rf"^{_KINDS}\s*:\s*(?P<code>{_CODE}\d?(?:\s*[-–—]\s*{_CODE})?)\s*\((?P<title>[A-Za-z][^()\n]{{2,80}})\)",
+    re.I,
+)
+
+
+def _coded_groups(lines: list[Line]) -> list[tuple[str | None, str, int, int]]:
+    run: list[tuple[str | None, str, int, int]] = []
+    for line in [*lines, Line("", 0)]:
+        stripped = line.text.strip()
+        m = _CODED_GROUP.match(stripped)
+        title = _title_of(m.group("title")) if m is not None else None
+        if m is not None and title is not None and any(c.isdigit() for c in m.group("code")):
+            offset = line.start + (len(line.text) - len(line.text.lstrip())) + m.start("title")
+            code = re.sub(r"\s*[-–—]\s*", "-", m.group("code"))  # a code has no spaces: "PE1-PE10"
+            run.append((code, title, offset, offset + len(title)))
+            continue
+        if not stripped and not run:
+            continue
+        if len(run) >= 2:
+            return run
+        run = []
+    return []
+
+
+# "… for each of the 3 main research domains:" then "Physical Sciences & Engineering: 39%" on lines of
+# their own: a sentence announcing a (counted) list of topics, areas or domains, each line a title
+# with a short value after a colon (a share, an amount, a date) or a title alone.
+_LIST_INTRO = re.compile(
+    rf"(?:\b(?P<n>{_NUMBER})|\bthe following|\bthese)\s+(?:[a-z]+\s+){{0,2}}{_KINDS}\s*(?:\([^)\n]{{0,30}}\))?\s*:\s*$",
+    re.I,
+)
+_TITLE_LINE = re.compile(r"^(?:[-•*·●▪]\s*)?(?P<title>[A-Z][^:;.\n]{2,80}?)(?:\s*:\s*(?P<value>[^\n]{1,40}))?$")
+
+
+def _announced_list(lines: list[Line]) -> list[tuple[str | None, str, int, int]]:
+    for i, line in enumerate(lines):
+        m = _LIST_INTRO.search(line.text.strip())
+        if m is None:
+            continue
+        count = _number(m.group("n")) if m.group("n") else None
+        items: list[tuple[str | None, str, int, int]] = []
+        for nxt in lines[i + 1 :]:
+            stripped = nxt.text.strip()
+            if not stripped and not items:
+                continue
+            t = _TITLE_LINE.match(stripped)
+            title = _title_of(t.group("title")) if t is not None else None
+            if t is None or title is None or len(title.split()) > 8:
+                break
+            offset = nxt.start + (len(nxt.text) - len(nxt.text.lstrip())) + t.start("title")
+            items.append((None, title, offset, offset + len(title)))
+        if len(items) >= 2 and (count is None or count == len(items)):
+            return items
+    return []
+
+
 # Label after value (NSF solicitations): "September 24, 2013 - October 15, 2013 MEDIUM Projects November 4 - …
 # Annually Thereafter LARGE Projects": the size classes named after their windows are the call's tracks.
 _CLASS_AFTER_DATE = re.compile(r"(?:(?<=\d)|(?<=Thereafter))\s+(?P<t>(?:[A-Z]{3,}\s+){1,3}(?:Projects|Proposals|Awards))\b")
@@ -403,10 +487,11 @@ def read_english(
     per_project: list[tuple[_Amount, str]] = []
     for amount in _amounts(text):
         before, after = amount.before, amount.after
-        qualifier = _money_qualifier(before, after)
+        qualifier = "at_most" if amount.ranged else _money_qualifier(before, after)
         total = _TOTAL.search(before[-60:]) or _TOTAL.search(after[:60])
         weak = _PER_PROJECT_WEAK.search(before) or (qualifier == "at_most" and _GRANT_WORD.search(before))
-        if _PER_PROJECT.search(before) or _PER_PROJECT.search(after[:40]) or (weak and not total):
+        # A range of amounts ("grants of $50,000 to $150,000") is the size of one grant, never a total.
+        if amount.ranged or _PER_PROJECT.search(before) or _PER_PROJECT.search(after[:40]) or (weak and not total):
             per_project.append((amount, qualifier))
         elif total and not _PROGRAMME_PERIOD.search(before + " " + after) and "budget" not in totals and "total" not in budget:
             money = _with_qualifier(amount.money, qualifier)
@@ -428,6 +513,10 @@ def read_english(
         for k, (code, title, start, end) in enumerate(_topics(lines)):
             directions.append({"code": code or str(k + 1), "title": {"en": title}})
             col.span(f"directions.{k}.title", start, end, 0.6)
+    if not directions:
+        for k, (code, title, start, end) in enumerate(_coded_groups(lines) or _announced_list(lines)):
+            directions.append({"code": code or str(k + 1), "title": {"en": title}})
+            col.span(f"directions.{k}.title", start, end, 0.5)
     if not directions:
         for k, (title, start, end) in enumerate(_classes_after_dates(text)):
             directions.append({"code": str(k + 1), "title": {"en": title}})

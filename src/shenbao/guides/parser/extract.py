@@ -101,7 +101,7 @@ _DURATION_WORDS = re.compile(
 )
 # Money set aside for the call: "财政安排资金3000万元", "预留合共约8亿元作……资助用途".
 _RESERVED = re.compile(
-    r"(?:拟)?(?:安排|预留|投入)(?:中央|省级|市级|区级|省|市|专项|财政){0,3}(?:资金|经费)?\s*(?:合共|共计|共|总计|合计)?\s*"
+    r"(?:拟)?(?:安排|预留|投入|拨款)(?:中央|省级|市级|区级|省|市|专项|财政){0,3}(?:资金|经费)?\s*(?:合共|共计|共|总计|合计)?\s*"
     r"(?=约|大约|\d|[一二三四五六七八九十]+(?:亿|万|千万))"
 )
 _PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|近[一二三四五两\d]+年")
@@ -265,6 +265,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
             sentence = re.split(r"[。；\n]", text[max(0, m.start() - 60) : m.start()])[-1]
             if not outside(m.start()) or _PAST.search(sentence) or "每" in _clause_before(text, m.start()):
                 continue
+            if re.search(r"带动|撬动|吸引|引导", _clause_before(text, m.start(), 20)):
+                continue  # "带动企业投入约9.3亿元": money the funding leverages from others, not the call's budget
             if (money := parse_money(_clause_after(text, m.end(), 20))) and not money.pop("per_project", False):
                 totals["budget"] = money
                 budget["total"] = dict(money)

@@ -184,6 +184,7 @@ def normalise(original: str) -> NormalisedText:
         _cjk_punctuation(line)
         if roc:
             _roc_years(line)
+            _roc_weekdays(line)
         _squeeze_cjk_spaces(line)
 
     stripped = [line.text for line in lines]
@@ -335,6 +336,15 @@ def _roc_years(line: _Line) -> None:
     _edit(line, edits)
 
 
+# Taiwan writes the weekday after a date as a bare numeral in brackets: "12月23日(五)中午12時前".
+# It is spelled out as "(周五)" so the date readers see a weekday, not a numbered item "(五)".
+_ROC_WEEKDAY = re.compile(r"(?<=\d日)\s*[(（](?P<d>[一二三四五六日天])[)）]")
+
+
+def _roc_weekdays(line: _Line) -> None:
+    _edit(line, [(m.start("d"), m.end("d"), "周" + m.group("d")) for m in _ROC_WEEKDAY.finditer(line.text)])
+
+
 def _squeeze_cjk_spaces(line: _Line) -> None:
     text = line.text
     if " " not in text:
@@ -359,6 +369,10 @@ def _full_width(lines: list[_Line]) -> int:
     if not dominant or max(dominant) * 4 < 40:  # no dominant width, or short lines: nothing is wrapped
         return 10**6
     return max(dominant) * 4
+
+
+# A field of an English notice: a short label and a colon opening the line ("Opening date: 12 October 2023").
+_EN_LABEL_LINE = re.compile(r"^[A-Z][A-Za-z][A-Za-z0-9 ()/&'’-]{0,48}:(?:\s|$)")
 
 
 def _latin(text: str) -> bool:
@@ -387,6 +401,8 @@ def _join_wrapped(lines: list[_Line], removed: Counter[str]) -> list[_Line]:
             and (last.endswith(("，", "、", "（", "(")) or not re.match(r"^[\u4e00-\u9fff]{2,12}[：:]", ntext))
         )
         tail = prev.parts[-1] if prev.parts else ""  # the previous line's own text (joining it all again is quadratic)
+        if wrapped and _EN_LABEL_LINE.match(ntext) and _latin(ntext):
+            wrapped = False  # "Deadline date: …", "Budget overview: …": each field of an English notice is a line
         if wrapped and _latin(tail) and re.search(r"[A-Za-z0-9)\]'\"][.!?]$", tail):
             wrapped = False  # an English sentence ends the line
         if wrapped and last.endswith(("；", ";", "，", ",")):

@@ -122,7 +122,7 @@ _MONEY = re.compile(
 )
 _UNIT_WAN = {"亿元": 10_000, "亿": 10_000, "千万元": 1000, "百万元": 100, "万元": 1, "万": 1, "元": 0.0001}
 PER_PROJECT = re.compile(
-    r"每个?(?:项目|方案|课题|团队|案例)|每项|每件|单个项目|单项|/\s*(?:项目|方案|项|个|课题)|资助强度|支持强度|项目经费上限"
+    r"每个?(?:项目|方案|课题|团队|案例)|每项|每件|每案|单个项目|单项|/\s*(?:项目|方案|项|个|课题)|资助强度|支持强度|项目经费上限"
 )
 
 
@@ -134,7 +134,8 @@ def parse_money(text: str) -> dict[str, Any] | None:
     ("每个项目不超过750万元", "20 万元/方案"), which is kept apart from direction totals; an
     amount in brackets after it ("500万元（每个项目不超过100万元）") does not make it one.
     """
-    match = _MONEY.search(text)
+    # "资助金额（港币百万元）", "(新台币千元)": a table's unit in a header, a bare 百 / 千 with no amount.
+    match = next((m for m in _MONEY.finditer(text) if m.group("n") not in ("百", "千")), None)
     if match is None:
         return None
     number = to_number(match.group("n"))
@@ -184,7 +185,7 @@ def parse_money(text: str) -> dict[str, Any] | None:
 _DURATION = re.compile(
     rf"(?P<a>{NUM}|半)(?:{_RANGE_SEP}(?P<b>{NUM}))?\s*(?P<unit>年|个月|月)(?P<post>以内|以下|以上|左右|上下|为限|为原则|为宜)?"
 )
-_DURATION_AT_MOST = re.compile(r"不超过|不得超过|不多于|不超出|最长|最多|以内|以下|为限")
+_DURATION_AT_MOST = re.compile(r"不超过|不得超过|不多于|不超出|最长|最多|至多|以内|以下|为限")
 _DURATION_AT_LEAST = re.compile(r"不少于|不低于|至少|最短|以上")
 _DURATION_ABOUT = re.compile(r"约|左右|上下|大概")
 _DURATION_CONTEXT = re.compile(
