@@ -311,3 +311,179 @@ def test_a_count_opening_items_separated_by_semicolons() -> None:
     text = "本批次设置3个方向:城市更新；乡村建设；流域治理。"
     assert titles(text) == ["城市更新", "乡村建设", "流域治理"]
     assert titles("本批次设置3个方向:城市更新；乡村建设。") == []
+
+
+# ------------------------------------------------------------------------- generalised rules (p-dir2)
+
+
+def test_two_programmes_joined_by_or_in_parentheses_are_no_list() -> None:
+    text = "请将拟申报项目类别(省社科项目或市社科项目)告知学院。"
+    assert titles(text) == []
+    assert titles("请注明申报类别(省社科项目、市社科项目或校级项目)。") == ["省社科项目", "市社科项目", "校级项目"]
+
+
+def test_what_the_items_belong_to_is_cut_off_the_first_item() -> None:
+    text = "本次工作聚焦新材料产业发展的关键材料、检测装备、应用验证等3类任务。"
+    assert titles(text) == ["关键材料", "检测装备", "应用验证"]
+
+
+def test_a_numbered_item_naming_two_directions_is_each_of_them_under_its_number() -> None:
+    text = "推荐对象须符合下列条件：1.青年奖：年龄不超过40岁，2.创新奖：成果已应用，3.推广奖、普及奖：成果已推广两年以上。"
+    items = found(text)
+    assert [(i.code, i.title) for i in items] == [("1", "青年奖"), ("2", "创新奖"), ("3", "推广奖"), ("3", "普及奖")]
+
+
+def test_numbered_lines_running_on_as_sentences_are_no_direction_blocks() -> None:
+    text = (
+        "三、参赛类别\n作品分为理工类论文、社科类报告、发明制作、专项作品四类。\n"
+        "1.理工类论文作者限本科生。\n2.社科类围绕民生等4个组别开展调查。\n3.发明制作分为A、B两类:\n4.专项作品\n"
+    )
+    dirs = extract_guide(text).data.get("directions", [])
+    assert [d["title"] for d in dirs] == ["理工类论文", "社科类报告", "发明制作", "专项作品"]
+
+
+def test_ordinals_checked_against_the_count_before_them() -> None:
+    text = "今年扶持的项目分为三大类:一是科技创新专项,二是乡村振兴专项,三是成果转化专项。"
+    items = found(text)
+    assert [(i.code, i.title) for i in items] == [("1", "科技创新专项"), ("2", "乡村振兴专项"), ("3", "成果转化专项")]
+    assert titles("今年扶持的项目分为四大类:一是科技创新专项,二是乡村振兴专项,三是成果转化专项。") == []
+
+
+def test_a_plan_name_with_digits_in_book_quotes_may_be_a_title() -> None:
+    text = "项目库围绕2类项目:一是《规划2035》重点工程配套项目;二是新型基础设施工程,包括宽带网络等。"
+    assert titles(text) == ["《规划2035》重点工程配套项目", "新型基础设施工程"]
+
+
+def test_circled_numbers_in_mid_line_make_a_run() -> None:
+    text = "一般项目的研究期限为3年,具体类别分为:①重点基金项目,资助不超过10万元;②青年基金项目,资助不超过8万元;③自筹经费项目,经费自筹。"
+    assert titles(text) == ["重点基金项目", "青年基金项目", "自筹经费项目"]
+
+
+def test_a_one_character_side_is_no_item_of_a_list_joined_by_and() -> None:
+    assert titles("本年度设立青年奖、创新奖和普及奖三个奖项。") == ["青年奖", "创新奖", "普及奖"]
+    assert titles("本年度设立青年奖、普及奖两个奖项。") == ["青年奖", "普及奖"]
+
+
+def test_set_questions_listed_after_fen_wei_share_their_head_noun() -> None:
+    assert titles("本届赛题分为企业发布命题和地方发布命题,参赛团队任选其一。") == ["企业发布命题", "地方发布命题"]
+
+
+def test_quoted_tracks_in_a_row_need_no_heading() -> None:
+    assert titles("1. “入门创作赛道”与“进阶创作赛道”共同评奖;") == ["入门创作赛道", "进阶创作赛道"]
+    assert titles("请参加“入门创作”与“进阶创作”活动。") == []
+
+
+def test_themes_separated_by_semicolons_after_a_label_naming_them() -> None:
+    text = "申报案例主题包括但不限于:改善农村道路;提升供水水平;加强医疗服务。每个案例聚焦一项。"
+    assert titles(text) == ["改善农村道路", "提升供水水平", "加强医疗服务"]
+    assert titles("申报材料包括:申请书;预算表;承诺书。") == []
+    assert titles("案例主题包括:改善农村道路;提升供水水平。") == []
+
+
+def test_kinds_of_applicants_are_no_directions() -> None:
+    assert titles("二、申报对象\n1.高校教师\n2.科研院所人员\n3.企业技术人员\n三、申报时间\n") == []
+    assert titles("面向高校、科研院所和企业三类单位征集。") == []
+    assert titles("申报主体分为高校、科研院所和企业三类。") == []
+
+
+def test_kinds_of_cost_are_no_directions() -> None:
+    assert titles("经费分为直接费用和间接费用两类。") == []
+
+
+def test_points_of_a_text_with_their_description_are_no_run_on_their_own() -> None:
+    text = "二、组织领导\n1.成立领导小组。各单位成立工作组。\n2.明确责任分工。专人负责。\n3.加强监督检查。定期通报。\n"
+    assert titles(text) == []
+    assert titles("二、组织领导\n1.城市更新\n2.乡村建设\n3.流域治理\n") == ["城市更新", "乡村建设", "流域治理"]
+
+
+def test_a_sentence_announcing_the_list_names_it_by_its_last_clause() -> None:
+    text = "本次大赛围绕发展理念开展,共设置三个类别的赛道:\n1.智能制造:面向工厂。\n2.绿色能源:面向电网。\n3.海洋装备:面向港口。\n"
+    assert titles(text) == ["智能制造", "绿色能源", "海洋装备"]
+
+
+def test_a_word_that_may_open_a_list_is_kept_unless_confirmed() -> None:
+    assert titles("本次评审通过重点项目3项、一般项目5项,合计8项。") == ["重点项目", "一般项目"]
+    assert titles("设计创新、有机农业和含能材料三个方向。") == ["设计创新", "有机农业", "含能材料"]
+    assert titles("共设创新赛道、产业赛道两个赛道。") == ["创新赛道", "产业赛道"]
+
+
+def test_lines_naming_a_direction_before_its_description_under_a_counted_heading() -> None:
+    lines = "智能制造：面向工厂的改造。\n绿色能源：面向电网。\n海洋装备：面向港口。\n"
+    assert titles("本次设以下3个方向：\n" + lines) == ["智能制造", "绿色能源", "海洋装备"]
+    assert titles("本次设以下4个方向：\n" + lines) == []
+    assert titles("二、支持方向\n" + lines) == ["智能制造", "绿色能源", "海洋装备"]
+
+
+def test_english_lines_after_a_count_of_areas() -> None:
+    head = "The call covers the following three research areas:\n"
+    areas = "Ocean observation: sensors and platforms.\nCoastal resilience: flood defence.\n"
+    assert titles(head + "\n" + areas + "Marine biology: ecosystems.\n") == [
+        "Ocean observation",
+        "Coastal resilience",
+        "Marine biology",
+    ]
+    assert titles(head + areas + "\nDeadline: 5 May.\n") == []
+
+
+def test_numbered_items_separated_by_semicolons_in_one_short_line() -> None:
+    items = found("重点支持以下方向：(一)智能制造；(二)绿色能源；(三)海洋装备。")
+    assert [(i.code, i.title) for i in items] == [("1", "智能制造"), ("2", "绿色能源"), ("3", "海洋装备")]
+    items = found("本批指南共3个方向：1.人工智能；2.集成电路；3.生物医药。")
+    assert [(i.code, i.title) for i in items] == [("1", "人工智能"), ("2", "集成电路"), ("3", "生物医药")]
+
+
+def test_a_noun_naming_directions_after_deng_vouches_for_the_list() -> None:
+    assert titles("本年度指南包括人工智能、集成电路、生物医药等方向。") == ["人工智能", "集成电路", "生物医药"]
+    assert titles("本年度指南包括人工智能、集成电路、生物医药等。") == []
+    assert titles("申报材料包括申请书、预算书、承诺书等材料。") == []
+
+
+def test_a_breakdown_announced_as_what_will_be_funded_with_qualifiers() -> None:
+    items = found("本次拟资助重点项目约5项、一般项目20项左右。")
+    assert [(i.title, i.quota) for i in items] == [
+        ("重点项目", {"qualifier": "about", "value": 5}),
+        ("一般项目", {"qualifier": "about", "value": 20}),
+    ]
+    assert found("本次受理重点项目5项、一般项目20项。") == []
+    assert found("拟推荐重点项目2项、一般项目3项。") == []
+
+
+def test_a_direction_named_again_with_its_noun_takes_its_quota() -> None:
+    text = "本年度设智能制造、绿色能源两个方向，其中智能制造方向拟支持3项，绿色能源方向拟支持2项。"
+    assert [(i.title, i.quota) for i in found(text)] == [
+        ("智能制造", {"qualifier": "exact", "value": 3}),
+        ("绿色能源", {"qualifier": "exact", "value": 2}),
+    ]
+
+
+def test_a_direction_word_and_number_before_the_title() -> None:
+    items = found("二、征求主题\n主题1：人工智能应用\n主题2：净零转型\n")
+    assert [(i.code, i.title) for i in items] == [("1", "人工智能应用"), ("2", "净零转型")]
+    assert [(i.code, i.title) for i in found("主题 一 : 海洋观测\n")] == [("1", "海洋观测")]
+    assert found("方向一：请于5月前提交申请书。\n") == []
+
+
+def test_the_verb_opening_a_list_is_not_one_inside_a_word() -> None:
+    assert titles("本次大赛设置建设赛道、产业赛道两个赛道。") == ["建设赛道", "产业赛道"]
+    assert titles("本次大赛设主赛道、产业命题赛道、萌芽赛道三个赛道。") == ["主赛道", "产业命题赛道", "萌芽赛道"]
+
+
+def test_quoted_names_without_separators_checked_by_a_count() -> None:
+    assert titles("大赛设置“揭榜挂帅”“赛马”两类项目。") == ["揭榜挂帅", "赛马"]
+    assert titles("大赛设置“揭榜挂帅”“赛马”三类项目。") == []
+    assert titles("请登录“科技平台”“财务系统”填报。") == []
+
+
+def test_english_areas_listed_in_a_sentence_after_their_count() -> None:
+    text = "The programme supports projects in three areas: ocean observation, coastal resilience and marine biology."
+    assert [(i.title, text[i.start : i.end]) for i in found(text)] == [
+        ("ocean observation", "ocean observation"),
+        ("coastal resilience", "coastal resilience"),
+        ("marine biology", "marine biology"),
+    ]
+    assert titles("Proposals may address two themes: climate adaptation, and urban mobility.") == [
+        "climate adaptation",
+        "urban mobility",
+    ]
+    assert titles("It covers three areas: ocean observation, coastal resilience.") == []
+    assert titles("Applicants from three categories: universities, companies and charities must submit by May.") == []

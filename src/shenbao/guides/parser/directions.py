@@ -110,9 +110,12 @@ def find_blocks(lines: list[Line]) -> tuple[str, list[Block], list[tuple[str, in
                 continue
             if mj.style == m.style or mj.style in _TOP_STYLES:
                 break
-            if style is None and _title_like(mj) and mj.style not in ("bullet",):
+            if style is None and mj.style not in ("bullet",):
                 style = mj.style
-            if mj.style == style and _title_like(mj):
+            if mj.style == style:
+                if not _title_like(mj):
+                    items = []  # items that run on as sentences: a list, not headings of blocks
+                    break
                 items.append(j)
         if len(items) >= 2:
             return "section", close([Block(markers[j], j, j + 1) for j in items if markers[j]], (m.style, *_TOP_STYLES)), []  # type: ignore[arg-type]

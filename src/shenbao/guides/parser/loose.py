@@ -8,8 +8,8 @@ labelled values. Each direction found carries the pattern that found it (``extra
   when a relay flattened the text) whose titles are short noun phrases, the title ending at 。：；
   ("(一)X。description" → X). Under a heading naming directions (方向, 领域, 赛道, 主题 …) the run
   is trusted; titles sharing a direction's head noun (…项目, …赛道) vouch for it likewise; on its
-  own it must be three items or more on consecutive lines, not under a heading over materials,
-  criteria, steps or contacts;
+  own it must be three items or more on consecutive lines, each a bare title (no description
+  after it), not under a heading over materials, criteria, steps, contacts or applicants;
 - ``count``: a list in a sentence, items separated by 、 (the last by 和/及/与), closed or opened
   by a count ("A、B和C三类", "N个领域，包括A、B…", "N个方向（A、B、C）"), kept only when the
   split gives exactly that count;
@@ -18,8 +18,16 @@ labelled values. Each direction found carries the pattern that found it (``extra
   a row; a list in parentheses after a direction's noun; "一是A，二是B";
 - ``breakdown`` / ``amounts``: "A 3项、B 4项，合计7项" or "其中A 3项、B 4项" (directions with
   their quotas), and kinds of projects listed with their amounts after 资助额度;
-- ``plain_lines`` / ``table`` / ``english``: short unnumbered lines under a heading naming
-  directions, a table flattened to lines under a 序号 header, "Topic 1: …" items.
+- ``semicolons``: three names or more separated by ；after a label naming directions
+  ("案例主题包括：A；B；C。");
+- ``plain_lines`` / ``table`` / ``english`` / ``topic_word``: short unnumbered lines (or
+  "name：description" lines) under a heading naming directions, checked against a count in it; a
+  table flattened to lines under a 序号 header; "Topic 1: …" and "主题1：…" items;
+- ``english_count`` / ``english_inline``: "the 3 main research domains:" followed by that many
+  "Name: …" lines, or "in three areas: A, B and C".
+
+Lists of applicants (申报对象, "三类单位") and of kinds of cost are no directions; a run of numbered
+points that carry a description is no list on its own.
 
 A direction named alone (no list) is no direction: its values stay whole-call facts. A
 per-direction quota ("每个方向拟支持1-2项", "1.X（拟支持2项）") attaches to the direction; caps on
@@ -42,9 +50,12 @@ from shenbao.guides.parser.numbers import NUM, parse_quota, to_number
 _HEADING = re.compile(r"方向|领域|赛道|类别|类型|种类|主题|专题|任务|榜单|赛项|奖项|分类|板块|范围|范畴")
 # Words that name directions beyond doubt (a list after them needs no common head noun).
 _STRONG = re.compile(r"方向|领域|赛道|类别|专题|主题|榜单|赛项|奖项|产业")
+# Words naming who applies: a list of them is no list of directions.
+_APPLICANTS = re.compile(r"对象|主体|申报人|申请人")
+_APPLICANT_NOUN = re.compile(r"\s*(?:单位|机构|人员|人才|群体|院校|企业|高校)")
 # Words of a heading over requirements, materials or steps, even when it also names a kind.
 _NOT_HEADING = re.compile(
-    r"材料|要求|条件|资格|程序|流程|方式|时间|安排|纪律|联系|事项|办法|步骤|注意|说明|附件|格式|标准|评审|评分|指标|考核|提交|报送"
+    r"对象|主体|材料|要求|条件|资格|程序|流程|方式|时间|安排|纪律|联系|事项|办法|步骤|注意|说明|附件|格式|标准|评审|评分|指标|考核|提交|报送"
 )
 # Words that make an item a requirement, a step or a contact, not a direction's title.
 _SENTENCE_WORDS = re.compile(
@@ -58,8 +69,8 @@ _OPEN_QUOTES = "“「『\"'‘《"
 _CLOSE_QUOTES = "”」』\"'’》"
 _AND = re.compile(r"\s*[，,]?\s*(?:以及|和|及|与|或)\s*")
 _LEADING = re.compile(
-    r"^(?:其中|主要|重点|分别|本次|今年|共|拟|已)?\s*(?:锚定|面向|围绕|聚焦|涵盖|涉及|包括|包含|分为|分设|分|设置|设立|设有|设|支持|资助|"
-    r"审议通过|通过|评选出|评出|遴选出|为|有|是|含)?\s*(?:了|以下|如下)?\s*[：:]?\s*"
+    r"^(?P<pre>其中|主要|重点|分别|本次|今年|共|拟|已)?\s*(?P<verb>锚定|面向|围绕|聚焦|涵盖|涉及|包括|包含|分为|分设|分|设置|设立|设有|设|支持|资助|"
+    r"审议通过|通过|评选出|评出|遴选出|立项|为|有|是|含)?\s*(?P<post>(?:了|以下|如下)?\s*[：:]?)\s*"
 )
 _OPENING = re.compile(
     r"分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
@@ -76,7 +87,12 @@ _ITEM_QUOTA = re.compile(
     rf"(?:拟支持|拟资助|拟立项|拟遴选|支持|资助|立项)(?:项目)?(?:数量|数)?\s*[：:为]?\s*"
     rf"(?P<q>(?:原则上|一般)?\s*(?:约|大约|不超过|不多于|最多|至多|不少于|至少)?\s*{NUM}(?:\s*(?:-|~|至|到)\s*{NUM})?\s*[个项](?:左右|以内)?)"
 )
-_BREAKDOWN_ITEM = re.compile(rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<n>{NUM})\s*(?P<unit>项|个|件)")
+_BREAKDOWN_ITEM = re.compile(
+    rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<verb>(?:拟|计划)?(?:支持|资助|立项|遴选)(?:项目)?)?\s*"
+    rf"(?P<q>约|大约|不超过|最多|至多|不少于|至少)?\s*(?P<n>{NUM})\s*(?P<unit>项|个|件)(?P<post>左右)?"
+)
+_BREAKDOWN_QUALIFIER = {"约": "about", "大约": "about", "不超过": "at_most", "最多": "at_most", "至多": "at_most"}
+_BREAKDOWN_QUALIFIER |= {"不少于": "at_least", "至少": "at_least"}
 _TOTAL_AFTER = re.compile(rf"\s*[，,]?\s*(?:合计|共计|总计|共)\s*(?P<n>{NUM})\s*(?:项|个|件|名)")
 
 
@@ -112,28 +128,30 @@ def _unquote(text: str) -> str:
     return text
 
 
-def _noun_like(title: str, *, strict: bool) -> bool:
+def _noun_like(title: str, *, strict: bool, longest: int = 24) -> bool:
     """A short title without the words of a requirement or step."""
     bare = _unquote(title)
-    if not 2 <= len(bare) <= (16 if strict else 24):
+    if not 2 <= len(bare) <= (16 if strict else longest):
         return False
-    if re.search(r"\d{2,}|https?:|@|\*\*\*", bare):
+    # Numbers mark amounts and dates, except inside the name of a plan (《中国制造2025》).
+    if re.search(r"\d{2,}|https?:|@|\*\*\*", re.sub(r"《[^《》]*》", "《》", bare)):
         return False
     if bare.count("（") + bare.count("(") != bare.count("）") + bare.count(")"):
         return False
     return _SENTENCE_WORDS.search(bare) is None and _NOT_DIRECTION.search(bare) is None
 
 
-# Prize grades and stages of a contest are not directions.
+# Prize grades, stages of a contest and kinds of cost are not directions.
 _NOT_DIRECTION = re.compile(
-    r"^(?:[特一二三四五六七八九十]等奖|金奖|银奖|铜奖|优秀奖|优胜奖|入围奖|鼓励奖|提名奖)$|(?:初赛|复赛|决赛|预赛|阶段)$"
+    r"^(?:[特一二三四五六七八九十]等奖|金奖|银奖|铜奖|优秀奖|优胜奖|入围奖|鼓励奖|提名奖)$|(?:初赛|复赛|决赛|预赛|阶段)$|"
+    r"(?:费用|经费|资金)$"
 )
 
 
 # ------------------------------------------------------------------------------------ numbered runs
 
 _MID_MARKER = re.compile(
-    r"(?<=[。；;，,：:\s])(?=(?:\d{1,2}[.．、](?![\d.])|[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)]|[一二三四五六七八九十]{1,3}、)\s*\S)"
+    r"(?<=[。；;，,：:\s])(?=(?:\d{1,2}[.．、](?![\d.])|[（(](?:[一二三四五六七八九十]{1,3}|\d{1,2})[）)]|[一二三四五六七八九十]{1,3}、|[①-⑳])\s*\S)"
 )
 
 
@@ -179,6 +197,9 @@ def _item_title(marker: Marker) -> tuple[str, int, bool]:
 def _heading_names_directions(text: str) -> bool:
     marker = read_marker(text)
     head = marker.rest if marker is not None else text
+    if head.rstrip().endswith(("：", ":")):
+        # A sentence announcing the list ("…，共设置五个类别的赛道："): its last clause.
+        head = re.split(r"[。；;，,！!？?]", head.rstrip())[-1]
     head = re.split(r"[：:。]", head, maxsplit=1)[0] if not head.rstrip().endswith(("：", ":")) else head
     return len(head) <= 30 and _HEADING.search(head) is not None and _NOT_HEADING.search(head) is None
 
@@ -226,7 +247,12 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
                 end=pieces[j].start + mk.offset + lead + len(title),
                 code=str(int(mk.number or 0)),
                 numbered=True,
-                extra={"sentence": sentence, "style": mk.style, "rule": "numbered"},
+                extra={
+                    "sentence": sentence,
+                    "style": mk.style,
+                    "rule": "numbered",
+                    "described": bool(re.sub(r"^[\s。；;：:，,]+", "", mk.rest[lead + len(title) :]).strip()),
+                },
             )
             if quota is not None and (value := parse_quota(quota.group("q"))) is not None:
                 item.quota = value
@@ -242,11 +268,30 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
             continue  # a list of materials, criteria, steps or contacts
         if strict and (len(found) < 3 or items[-1] - items[0] != len(items) - 1):
             continue
+        # On its own, a run whose items carry a description ("1.加强组织领导。各单位要…") is a list
+        # of points of a text, not of directions.
+        if strict and any(f.extra["described"] for f in found):
+            continue
         for f in found:
             f.extra["rule"] = "numbered_named" if named else "numbered_head_noun" if vouched else "numbered_alone"
         if all((vouched or not f.extra["sentence"]) and _noun_like(f.title, strict=strict or f.extra["sentence"]) for f in found):
-            runs.append(found)
+            runs.append(_split_items(found))
     return runs
+
+
+def _split_items(run: list[Loose]) -> list[Loose]:
+    """An item naming several directions of the run's kind ("3.A奖、B奖：…") is each of them,
+    under the item's number."""
+    out: list[Loose] = []
+    for item in run:
+        parts = _items(item.title, item.start, None) if "、" in item.title else None
+        others = [o.title for o in run if o is not item]
+        if parts and others and _common_head([t for t, _ in parts] + others, quoted=False):
+            for t, at in parts:
+                out.append(Loose(tidy(t), at, at + len(t), code=item.code, numbered=True, extra=dict(item.extra)))
+        else:
+            out.append(item)
+    return out
 
 
 _RANK = {
@@ -308,10 +353,20 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
             if mk is not None and mk.style != "bullet":
                 break
             title = (mk.rest if mk is not None else body).strip().rstrip("；;。")
+            # "智能制造：面向工厂的改造。": the name before its description.
+            label = re.match(r"([^：:，,。；;]{2,24})[：:]\s*\S", title)
+            if _CN_ITEM.match(body):
+                break  # "主题1：X": read as a topic item
+            if label is not None and _noun_like(label.group(1), strict=False):
+                title = label.group(1).strip()
             if not title or not _noun_like(title, strict=False) or "、" in title:
                 break
             at = line.text.find(title)
             found.append(Loose(tidy(title), line.start + at, line.start + at + len(title), extra={"rule": "plain_lines"}))
+        # A count in the heading ("本次设以下3个方向：") must match the lines.
+        count = [to_number(c.group("n")) for c in _COUNT.finditer(text)]
+        if count and count[-1] != len(found):
+            continue
         if len(found) >= 2 and (_STRONG.search(text) or _common_head([f.title for f in found], quoted=False)):
             runs.append(found)
     return runs
@@ -325,6 +380,104 @@ _EN_SENTENCE = re.compile(
     r"\b(?:must|should|shall|will|may|please|submit|submitted|deadline|contact|e-?mail|phone|eligible|applicants?)\b|https?:",
     re.IGNORECASE,
 )
+
+
+_EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_EN_COUNT = re.compile(
+    r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[a-z-]+\s+){0,3}?"
+    r"(?:research\s+)?(?:areas|domains|topics|themes|tracks|priorities|challenges|strands|categories|lots)\b[^:]{0,40}:\s*$",
+    re.IGNORECASE,
+)
+_EN_LABEL = re.compile(r"^\s*(?:[-•*]\s*)?(?P<title>[A-Z][A-Za-z&,'\- ]{2,80}?)\s*:\s*\S")
+
+
+_EN_INLINE = re.compile(
+    r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[a-z-]+\s+){0,2}?"
+    r"(?:areas|domains|topics|themes|tracks|priorities|challenges|strands|categories)\s*(?::|,?\s*namely)\s*(?P<list>[^.;:]+)",
+    re.IGNORECASE,
+)
+
+
+def _english_inline(lines: list[Line]) -> list[list[Loose]]:
+    """ "… in three areas: ocean observation, coastal resilience and marine biology." """
+    runs: list[list[Loose]] = []
+    for line in lines:
+        for m in _EN_INLINE.finditer(line.text):
+            n = m.group("n").lower()
+            count = int(n) if n.isdigit() else _EN_NUMBERS[n]
+            body, base = m.group("list"), m.start("list")
+            parts = [(p.group(0), p.start()) for p in re.finditer(r"[^,]+", body)]
+            joined = parts and re.match(r"\s*(?:and|or)\s", parts[-1][0]) is not None  # "…, and C"
+            if parts and not joined and (last := re.search(r"\s+(?:and|or)\s+", parts[-1][0])) is not None:
+                text, at = parts.pop()
+                parts += [(text[: last.start()], at), (text[last.end() :], at + last.end())]
+            items = [(t.strip(), at + len(t) - len(t.lstrip())) for t, at in parts]
+            items = [(re.sub(r"^(?:and|or)\s+", "", t), at + (len(t) - len(re.sub(r"^(?:and|or)\s+", "", t)))) for t, at in items]
+            if len(items) != count or count < 2:
+                continue
+            if any(not t or len(t.split()) > 6 or _EN_SENTENCE.search(t) for t, _ in items):
+                continue
+            s = line.start + base
+            runs.append([Loose(t, s + at, s + at + len(t), extra={"rule": "english_inline"}) for t, at in items])
+    return runs
+
+
+def _english_counted(lines: list[Line]) -> list[list[Loose]]:
+    """ "… the 3 main research domains:" followed by exactly that many "Name: …" lines."""
+    runs: list[list[Loose]] = []
+    for k, head in enumerate(lines):
+        m = _EN_COUNT.search(head.text)
+        if m is None:
+            continue
+        n = m.group("n").lower()
+        count = int(n) if n.isdigit() else _EN_NUMBERS[n]
+        found: list[Loose] = []
+        for line in lines[k + 1 : k + 2 * count + 3]:
+            if not line.text.strip():
+                if found:
+                    break
+                continue
+            item = _EN_LABEL.match(line.text)
+            if item is None or len(item.group("title").split()) > 8 or _EN_SENTENCE.search(item.group("title")):
+                break
+            at = line.start + item.start("title")
+            title = item.group("title").strip()
+            found.append(Loose(title, at, at + len(title), extra={"rule": "english_count"}))
+        if len(found) == count >= 2:
+            runs.append(found)
+    return runs
+
+
+_CN_ITEM = re.compile(
+    r"^\s*(?P<word>主题|专题|方向|赛道|课题|榜单|领域)\s*(?P<code>\d{1,2}|[A-Z]|[一二三四五六七八九十]{1,3})\s*[：:、.．\-–—]\s*"
+    r"(?P<title>[^。；;：:]{2,40}?)\s*[。；;]?\s*$"
+)
+
+
+def _topic_items(lines: list[Line]) -> list[list[Loose]]:
+    """ "主题1：人工智能应用" lines: a direction's word and number before its title, as in
+    "Topic 1: …". One such line is a direction too (its word says so)."""
+    runs: list[list[Loose]] = []
+    current: list[Loose] = []
+    word = ""
+    for line in lines:
+        m = _CN_ITEM.match(line.text)
+        if m is None or not _noun_like(m.group("title"), strict=False, longest=40):
+            if line.text.strip():
+                runs.append(current)
+                current = []
+            continue
+        if m.group("word") != word:
+            runs.append(current)
+            current, word = [], m.group("word")
+        code = m.group("code")
+        number = to_number(code) if not code.isascii() else None
+        title = m.group("title").strip()
+        at = line.start + m.start("title")
+        code = str(int(number)) if number is not None else code
+        current.append(Loose(tidy(title), at, at + len(title), code=code, numbered=True, extra={"rule": "topic_word"}))
+    runs.append(current)
+    return [run for run in runs if run and len({_key(r.title) for r in run}) == len(run)]
 
 
 def _english_items(lines: list[Line]) -> list[list[Loose]]:
@@ -417,7 +570,8 @@ def _split_last(part: str, offset: int) -> list[tuple[str, int]]:
     best: re.Match[str] | None = None
     for m in _AND.finditer(part):
         depth = sum(part[: m.start()].count(c) for c in "（(“「") - sum(part[: m.start()].count(c) for c in "）)”」")
-        if depth == 0 and m.start() > 0 and m.end() < len(part):
+        # Both sides are names of two characters or more (及 of 普及 or 涉及 joins nothing).
+        if depth == 0 and len(part[: m.start()].strip()) >= 2 and len(part[m.end() :].strip()) >= 2:
             best = m
     if best is None:
         return [(part, offset)]
@@ -457,14 +611,27 @@ def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
     that opens the list, when it is no title as it stands or is longer than the other items."""
     text, at = first
     longest = max((len(o.strip()) for o in others), default=0)
-    verbs = [v for v in _OPENING.finditer(text) if v.start() >= 1 and v.end() < len(text) - 1]
+    # A verb followed by nothing but a head noun is part of a word (建设赛道), not the opening.
+    verbs = [
+        v
+        for v in _OPENING.finditer(text)
+        if v.start() >= 1 and v.end() < len(text) - 1 and not _HEAD_NOUN.fullmatch(text[v.end() :].strip())
+    ]
     if not verbs:
         return first
     verb = verbs[-1]
     rest = text[verb.end() :]
     long_verb = len(verb.group(0)) > 1
-    if not _noun_like(text.strip(), strict=False) or len(text.strip()) > longest + (1 if long_verb else 2):
-        return (rest, at + verb.end())
+    # The words after the verb end in the others' head noun ("大赛设主赛道、产业赛道"): they are the item.
+    same_head = (h := _HEAD_NOUN.search(rest.strip())) is not None and len(rest.strip()) > len(h.group(0))
+    same_head = same_head and _common_head([rest, *others], quoted=False)
+    if not _noun_like(text.strip(), strict=False) or len(text.strip()) > longest + (1 if long_verb else 2) or same_head:
+        text, at = rest, at + verb.end()
+        # "聚焦X发展的A、B、C": what the items belong to is no part of the first one.
+        of = text.rfind("的")
+        if of >= 0 and len(text.strip()) > longest + 2 and len(text[of + 1 :].strip()) >= 2:
+            return (text[of + 1 :], at + of + 1)
+        return (text, at)
     return first
 
 
@@ -483,6 +650,19 @@ def _semicolon_items(text: str, start: int, count: int) -> list[tuple[str, int]]
     return out
 
 
+def _semicolon_run(text: str, start: int) -> list[tuple[str, int]] | None:
+    """Three items or more separated by ；up to the end of the sentence, every one a short name."""
+    stop = re.search(r"[。\n]", text[start : start + 2000])
+    segment = text[start : start + stop.start()] if stop else text[start : start + 2000]
+    if segment.count("；") + segment.count(";") < 2:
+        return None
+    parts = [(p, start + a) for p, a in _split_top(segment.replace(";", "；"), "；")]
+    out = [(p.strip(), a + len(p) - len(p.lstrip())) for p, a in parts if p.strip()]
+    if len(out) < 3 or not all(_noun_like(t, strict=False) and "、" not in t for t, _ in out):
+        return None
+    return out
+
+
 def _common_head(items: list[str], *, quoted: bool = True) -> bool:
     """Items ending in the same head noun ("A赛道、B赛道"), or all quoted."""
     bare = [_unquote(t) for t in items]
@@ -493,15 +673,21 @@ def _common_head(items: list[str], *, quoted: bool = True) -> bool:
 
 
 # The head nouns of directions listed without a count: "A赛道、B赛道", "X奖和Y奖", "甲类项目、乙类项目".
-_HEAD_NOUNS = "赛道|项目|奖|领域|方向|类|案例|课题|专题|计划|任务|产业|榜单|专项|平台"
+_HEAD_NOUNS = "赛道|项目|奖|领域|方向|类|案例|课题|专题|计划|任务|产业|榜单|专项|平台|命题"
 _HEAD_NOUN = re.compile(rf"(?:{_HEAD_NOUNS})$")
 
 
 def _strip_leading(text: str, at: int) -> tuple[str, int]:
+    """The words opening a list ("其中", "共设", "包括：") are no part of its first item; a word
+    that only may open one (重点, 设, 有 …) is kept when nothing confirms it (重点项目, 设计, 有机)."""
     m = _LEADING.match(text)
-    if m and m.end():
-        return text[m.end() :], at + m.end()
-    return text, at
+    if m is None or not m.end():
+        return text, at
+    pre, verb, post = m.group("pre"), m.group("verb"), m.group("post").strip()
+    confirmed = bool(post) or pre == "其中" or (verb is not None and (len(verb) > 1 or pre is not None))
+    if not confirmed:
+        return text, at
+    return text[m.end() :], at + m.end()
 
 
 def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
@@ -516,7 +702,19 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             return
         if _SUBLEVEL.search(text[max(lead, items[0][1] - 20) : items[0][1]]):
             return  # the parts of one direction ("子赛道：包括A、B、C")
-        group = [Loose(tidy(_unquote(t)), line.start + a, line.start + a + len(t), extra={"rule": rule}) for t, a in items]
+        group = []
+        for t, a in items:
+            # "(一)X；(二)Y": the item's own number is its code, not part of its title.
+            mk = read_marker(t)
+            code = None
+            if mk is not None and mk.number is not None and mk.style not in ("bullet", "bracket", "code", "decimal"):
+                code, a, t = str(int(mk.number)), a + mk.offset, mk.rest.strip()
+            group.append(Loose(tidy(_unquote(t)), line.start + a, line.start + a + len(t), code=code, extra={"rule": rule}))
+        codes = [g.code for g in group]
+        if any(codes) and codes != [str(k) for k in range(1, len(group) + 1)]:
+            return  # numbers out of order: no list of its own
+        for g in group:
+            g.numbered = g.code is not None
         found.append(group)
         taken.append((items[0][1], items[-1][1] + len(items[-1][0])))
 
@@ -543,14 +741,21 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
                 items = _items(text[start:end], start, int(count))
                 if items is None:  # "N个方向：A；B；C。"
                     items = _semicolon_items(text, start, int(count))
+        if items and (_APPLICANTS.search(text[begin : items[0][1]]) or _APPLICANT_NOUN.match(text, m.end())):
+            continue  # kinds of applicants ("高校、院所和企业三类单位"), not directions
         add(items, "count")
     # No count: a list in parentheses after a direction's noun ("重点领域（A、B、C）").
     for m in re.finditer(r"(?:方向|领域|赛道|类别|专题|产业|奖项|赛项|类型)\s*(?=[（(])", text):
         inner = _parenthesised(text, m.end())
-        if inner is not None and not any(s <= m.start() < e for s, e in taken):
+        # Two names joined by 或 / 和 alone are a choice between programmes, not a list.
+        if inner is not None and "、" in inner[0] and not any(s <= m.start() < e for s, e in taken):
             add(_items(inner[0], inner[1], None), "parens")
     # "一是A，二是B，三是C" after words naming directions.
-    add(_ordinals(text, heading is not None), "ordinals")
+    ordinals = _ordinals(text, heading is not None)
+    add(ordinals, "ordinals")
+    if ordinals and found and found[-1][0].start == line.start + ordinals[0][1]:
+        for k, item in enumerate(found[-1]):
+            item.code, item.numbered = str(k + 1), True
     # No count: a list after 分为 / 包括 / a label naming directions, with one head noun or quoted.
     for m in re.finditer(r"(?:分为|分成|包括|包含|设有|设置|设立|分设)\s*[：:]?|(?P<label>[^，,。；;：:\s]{1,8})[：:]|^", text):
         if any(s <= m.start() < e for s, e in taken):
@@ -566,23 +771,35 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         comma = re.search(r"[，,](?!\s*(?:以及|和|及|与))", segment)
         if comma:
             segment = segment[: comma.start()]
-        segment = _COUNT_TAIL.sub("", segment)
+        tail = _COUNT_TAIL.search(segment)
+        segment = segment[: tail.start()] if tail else segment
         items = _items(segment, start, None)
+        if items is None and m.group(0) and _STRONG.search(m.group("label") or text[max(lead, m.start() - 12) : m.start()]):
+            # "研究主题包括：A；B；C。": words naming directions vouch for the run.
+            add(_semicolon_run(text, start), "semicolons")
+            continue
         # Words naming directions just before the list ("支持领域包括…", "研究方向：…", a heading
         # "二、重点领域" above) vouch for it; otherwise its items must share a direction's head noun.
         context = m.group("label") or text[max(lead, m.start() - 12) : m.start()] if m.group(0) else heading
-        vouched = _STRONG.search(context or "") is not None and "、" in segment  # 和 alone joins subjects too
+        # "…包括A、B、C等方向": the noun closing the list names them too.
+        context = (context or "") + (tail.group(0) if tail else "")
+        vouched = _STRONG.search(context) is not None and "、" in segment  # 和 alone joins subjects too
         if items and (vouched or _common_head([t for t, _ in items])):
             add(items, "no_count")
     # Quoted items in a row ("“A”、“B”、“C”").
-    for m in re.finditer(r"(?:[“「『][^”」』]{2,24}[”」』]\s*[、，,和及与]\s*){1,}[“「『][^”」』]{2,24}[”」』]", text):
+    for m in re.finditer(r"(?:[“「『][^”」』]{2,24}[”」』]\s*[、，,和及与]?\s*){1,}[“「『][^”」』]{2,24}[”」』]", text):
         if any(s <= m.start() < e for s, e in taken):
             continue
         items = [(q.group(1), m.start() + q.start(1)) for q in re.finditer(r"[“「『]([^”」』]{2,24})[”」』]", m.group(0))]
         if len(items) >= 2 and all(_noun_like(t, strict=False) for t, _ in items):
-            tail = text[m.end() : m.end() + 8]
+            after = text[m.end() : m.end() + 8]
             before = text[max(0, m.start() - 12) : m.start()]
-            if _HEADING.search(tail + before) or heading is not None:
+            # Quoted names sharing a head noun that names directions ("“A赛道”与“B赛道”") need no heading.
+            strong_head = _common_head([t for t, _ in items], quoted=False) and _STRONG.search(items[0][0][-2:])
+            # A count right after them ("“A”“B”两类项目") that they match.
+            closing = _COUNT.match(text, m.end() + len(after) - len(after.lstrip("等 ")))
+            counted = closing is not None and to_number(closing.group("n")) == len(items)
+            if _HEADING.search(after + before) or heading is not None or strong_head or counted:
                 add(items, "quoted")
     return found
 
@@ -597,7 +814,9 @@ def _parenthesised(text: str, at: int) -> tuple[str, int] | None:
 
 _ORDINAL = "一二三四五六七八九十"
 # A count closing a list that was not checked against it ("…两类赛道", "…等三个方向").
-_COUNT_TAIL = re.compile(rf"\s*等?\s*(?:{NUM}\s*(?:个|大|种)?\s*类?\s*(?:{_HEAD_NOUNS})?)?\s*$")
+_COUNT_TAIL = re.compile(
+    rf"\s*(?:等\s*(?:{NUM}\s*(?:个|大|种)?)?\s*类?\s*(?:{_HEAD_NOUNS})?|{NUM}\s*(?:个|大|种)?\s*类?\s*(?:{_HEAD_NOUNS})?)\s*$"
+)
 _SUBLEVEL = re.compile(r"子(?:赛道|课题|方向|领域|类|项目|任务|专题)|细分|下设")
 
 
@@ -605,8 +824,8 @@ def _ordinals(text: str, heading_named: bool) -> list[tuple[str, int]] | None:
     first = text.find("一是")
     if first < 0:
         return None
-    if not heading_named and _HEADING.search(text[max(0, first - 40) : first]) is None:
-        return None
+    before = text[max(0, first - 40) : first]
+    counts = [to_number(c.group("n")) for c in _COUNT.finditer(before)]
     items: list[tuple[str, int]] = []
     at = first
     for k, ordinal in enumerate(_ORDINAL):
@@ -618,7 +837,13 @@ def _ordinals(text: str, heading_named: bool) -> list[tuple[str, int]] | None:
         title = text[start : start + stop.start()] if stop else text[start:]
         items.append((title.strip(), start))
         at = start
-    if len(items) < 2 or not all(_noun_like(t, strict=False) for t, _ in items):
+    # Words naming directions above or just before, or a count there that the items match
+    # ("分为五大类：一是A，二是B…").
+    if not (heading_named or _HEADING.search(before) or (counts and counts[-1] == len(items))):
+        return None
+    # Items checked against a count may be longer names.
+    checked = bool(counts) and counts[-1] == len(items)
+    if len(items) < 2 or not all(_noun_like(t, strict=False, longest=40 if checked else 24) for t, _ in items):
         return None
     return items
 
@@ -649,7 +874,9 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
         total = _TOTAL_AFTER.match(text, k)
         before = text[max(0, run[0].start() - 4) : run[0].start() + 2]
         checked = total is not None and to_number(total.group("n")) == sum(v or 0 for v in values)
-        if not checked and "其中" not in before:
+        # Checked by a total, or announced as what will be funded ("其中…", "拟立项A 5项、B 20项").
+        planned = re.search(r"(?:拟|计划)(?:立项|资助|支持|遴选)", text[_clause_start(text, run[0].start()) : run[0].end()])
+        if not checked and "其中" not in before and planned is None:
             continue
         group: list[Loose] = []
         first = _trim_first(((r0 := run[0]).group("title"), 0), [r.group("title") for r in run[1:]])
@@ -660,7 +887,8 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
                 group = []
                 break
             item = Loose(tidy(title), line.start + at, line.start + at + len(title), extra={"rule": "breakdown"})
-            item.quota = {"qualifier": "exact", "value": int(v) if v and float(v).is_integer() else v}
+            qualifier = "about" if r.group("post") else _BREAKDOWN_QUALIFIER.get(r.group("q") or "", "exact")
+            item.quota = {"qualifier": qualifier, "value": int(v) if v and float(v).is_integer() else v}
             item.quota_span = (line.start + r.start(), line.start + r.end())
             group.append(item)
         clause_start = _clause_start(text, run[0].start())
@@ -741,7 +969,8 @@ def find_loose(lines: list[Line]) -> list[Loose]:
     Only the text's first ``_REACH`` characters are read: a notice names its directions early,
     and a text pasted with megabytes of appendices must not slow the import down."""
     lines = [Line(line.text[: _REACH - line.start], line.start) for line in lines if line.start < _REACH]
-    runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines) + _english_items(lines)
+    runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines)
+    runs += _english_items(lines) + _english_counted(lines) + _english_inline(lines) + _topic_items(lines)
     groups: list[list[Loose]] = []
     named_lines: dict[int, str] = {}
     for k in range(1, len(lines)):
@@ -769,7 +998,8 @@ def find_loose(lines: list[Line]) -> list[Loose]:
             continue  # the parts of a direction ("X赛道分为A组和B组"), not directions
         _ids_from_numbering(group, openings)
         for item, key in zip(group, keys, strict=True):
-            same = by_key.get(key)
+            # "A方向拟支持3项" after "设A、B两个方向": the same direction, named with its noun.
+            same = by_key.get(key) or by_key.get(_key(re.sub(r"(?:方向|领域|赛道|专题|课题)$", "", item.title)))
             if same is not None:
                 if item.quota and not same.quota:
                     same.quota, same.quota_span = item.quota, item.quota_span
