@@ -33,6 +33,9 @@ def _facts(body: str) -> dict[str, Any]:
         ("本次征集围绕技术攻关、成果转化两大类开展。", 2),
         ("本批次共发布指南方向12个。", 12),
         ("本计划设置重点项目和一般项目两类，请按类别申报。", 2),
+        ("项目库围绕3类投资项目：一是甲；二是乙；三是丙。", 3),
+        ("本次工作聚焦基础、产品、支撑等3类创新任务。", 3),
+        ("本计划锁定甲、乙及丙三大核心领域。", 3),
     ],
 )
 def test_stated_number_of_directions(sentence: str, count: int) -> None:
@@ -72,6 +75,7 @@ def test_caps_and_choices_are_not_a_number_of_directions(sentence: str) -> None:
         ("本次遴选10个左右优秀项目。", {"qualifier": "about", "value": 10}),
         ("本轮共有八个获资助项目。", {"qualifier": "exact", "value": 8}),
         ("入选项目不超过20个。", {"qualifier": "at_most", "value": 20}),
+        ("本专项全省每年立项30项左右。", {"qualifier": "about", "value": 30}),
     ],
 )
 def test_stated_number_of_projects(sentence: str, projects: dict[str, Any]) -> None:
@@ -101,6 +105,8 @@ def test_caps_and_history_are_not_a_number_of_projects(sentence: str) -> None:
         ("本专项资金总规模为5000万元。", {"amount_wan": 5000}),
         ("本年度计划安排省级财政资金1.2亿元支持项目。", {"amount_wan": 12000}),
         ("本批项目共资助经费2000万元。", {"amount_wan": 2000}),
+        ("赛事设置\n总奖金池60万元\n", {"amount_wan": 60}),
+        ("本年度拨款共约1.5亿元，资助六个获选项目。", {"amount_wan": 15000, "qualifier": "about"}),
     ],
 )
 def test_stated_total_budget(sentence: str, budget: dict[str, Any]) -> None:
@@ -113,6 +119,7 @@ def test_stated_total_budget(sentence: str, budget: dict[str, Any]) -> None:
         "每个项目直接经费不超过500万元。",
         "过去三年已安排资金5亿元，支持近百个项目。",
         "每个项目资金总额不超过100万元。",
+        "本计划今年共核定600件，带动企业投入约9亿元研发经费。",
     ],
 )
 def test_per_project_and_past_amounts_are_not_the_total_budget(sentence: str) -> None:
@@ -271,6 +278,24 @@ def test_the_same_amount_stated_twice_is_call_wide() -> None:
 
 def test_lengths_of_several_kinds_in_one_sentence_are_not_the_call_duration() -> None:
     assert "duration" not in _facts("研究期限：甲类项目3年，乙类项目2年。")
+
+
+def test_different_lengths_in_different_sentences_are_not_the_call_duration() -> None:
+    assert "duration" not in _facts("一般项目的研究期限为3年。专项课题原则上每项资助2万元，研究周期为2年。")
+
+
+def test_the_same_length_stated_twice_is_the_call_duration() -> None:
+    data = _facts("项目研究期限为3年。请按研究期限3年编制预算。")
+    assert data["duration"] == {"unit": "years", "qualifier": "exact", "value": 3}
+
+
+def test_a_margin_before_an_event_is_not_a_second_length() -> None:
+    data = _facts("执行期限最长以1年为原则。执行期限起始月份不得早于活动月份前3个月。")
+    assert data["duration"] == {"unit": "years", "qualifier": "at_most", "value": 1, "in_principle": True}
+
+
+def test_a_spread_of_prizes_is_not_an_amount_per_project() -> None:
+    assert "budget" not in _facts("单个项目奖金1千-2万元不等，成功结项即获奖。")
 
 
 def test_durations_named_by_direction_go_to_that_direction() -> None:

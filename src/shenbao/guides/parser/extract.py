@@ -60,7 +60,7 @@ class Extraction:
 # A stated number of directions: "设立5个方向", "36个重大项目指南", "4个重点方向", "五大方向", "12条指南方向",
 # "6个科技范畴", "五个类别的赛道", "分A、B两类" / "两大类".
 _DIRECTION_NOUN = (
-    r"(?:指南|支持|重点|研究|申报|技术|科技|优先|主攻)?(?:方向|领域|范畴)|(?:重大|重点)?项目指南|(?:技术研究|研究|招标)?课题"
+    r"(?:指南|支持|重点|研究|申报|技术|科技|优先|主攻|核心|前沿|关键)?(?:方向|领域|范畴)|(?:重大|重点)?项目指南|(?:技术研究|研究|招标)?课题"
     r"|(?:招标)?选题|重点任务|任务|赛项|赛道|专项赛|榜单|类目|专题"
 )
 _DIRECTION_COUNT = re.compile(
@@ -68,12 +68,12 @@ _DIRECTION_COUNT = re.compile(
     rf"|({NUM})\s*(?:大|项|个)\s*(?:榜单|类目)"
 )
 _DIRECTION_COUNT_MORE = re.compile(
-    rf"(?P<n>{NUM})\s*(?:(?:个|条|项|大)\s*(?:类别的|类)?\s*(?P<noun>{_DIRECTION_NOUN})|(?P<kind>大类|类(?=任务|方向|平台|赛道|项目|课题|奖项|榜单)))"
+    rf"(?P<n>{NUM})\s*(?:(?:个|条|项|大)\s*(?:类别的|类)?\s*(?P<noun>{_DIRECTION_NOUN})|(?P<kind>大类|类(?=[\u4e00-\u9fff]{{0,4}}?(?:任务|方向|平台|赛道|项目|课题|奖项|榜单))))"
     rf"|(?:分(?:为|成)?|设置|设立)[^，。；：]{{2,60}}?(?:等)?(?P<split>{NUM})\s*(?:大)?类"
     rf"|(?:共(?:发布|设置|设立|有)?|发布|设置|设立)(?:{_DIRECTION_NOUN})\s*(?:共|共计)?\s*(?P<after>{NUM})\s*(?:个|条|项)"
 )
 # Words before a count that make it a cap or a choice, not the call's total ("每个单位限报2个方向").
-_NOT_A_TOTAL = re.compile(r"每|限|可|选择|不超过|最多|至多|其中|近|逾|超过|累计|已|[第前]\s*$")
+_NOT_A_TOTAL = re.compile(r"每(?![年批届期次轮])|限|可|选择|不超过|最多|至多|其中|近|逾|超过|累计|已|[第前]\s*$")
 _PARTNER_COUNT = re.compile(rf"支持与\s*({NUM})\s*个国家")
 _PROJECTS = re.compile(
     rf"(?:拟支持|拟资助|拟立项|支持|资助|入选|立项)项目(?:总)?数?(?:量)?\s*[：:为]?\s*((?:约|大约|不超过|不少于)?\s*{NUM}\s*[个项](?:左右)?)"
@@ -90,7 +90,8 @@ _PROJECT_WORDS = re.compile(r"项目|立项|资助|支持|入选|获奖|获批|�
 _PROJECTS_OPEN = re.compile(r"支持多个(?:方案|项目)入选|入选数量不限")
 _TOTAL_BUDGET = re.compile(
     r"(?:国拨经费总概算|经费总概算|总经费|总预算|资助总额|资助总金额|经费总额|资金总额|资金总规模|资金规模|总概算|直接经费(?:总额|合计)?"
-    r"|(?:国拨|省拨|市拨|区拨|财政|专项)(?:资助)?经费(?:总额|合计)?|共(?:资助|支持|安排)经费)\s*[：:为共]?\s*"
+    r"|(?:国拨|省拨|市拨|区拨|财政|专项)(?:资助)?经费(?:总额|合计)?|共(?:资助|支持|安排)经费"
+    r"|总奖金池|奖金池|总奖金|奖金总额|拨款总额|共拨款|拨款(?=共))\s*[：:为共]?\s*"
 )
 _PER_PROJECT = re.compile(
     r"(?:平均资助强度|平均资助额度|平均资助金额|支持金额|资助金额|资助强度|支持强度|资助额度|奖励金额|申请经费|申请金额)\s*[：:为]?"
@@ -104,7 +105,7 @@ _RESERVED = re.compile(
     r"(?:拟)?(?:安排|预留|投入)(?:中央|省级|市级|区级|省|市|专项|财政){0,3}(?:资金|经费)?\s*(?:合共|共计|共|总计|合计)?\s*"
     r"(?=约|大约|\d|[一二三四五六七八九十]+(?:亿|万|千万))"
 )
-_PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|近[一二三四五两\d]+年")
+_PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|近[一二三四五两\d]+年|带动|撬动|吸引|核定")
 # "项目自2025年1月起执行2年", "执行1年为原则": a verb with the length (not "实施三年来").
 _VERB_DURATION = re.compile(
     rf"(?:执行|实施|资助|一期|每期)\s*((?:约)?{NUM}\s*(?:年|个月)(?:为原则|为限|左右)?)(?![来后多间内度])"
@@ -307,8 +308,15 @@ def _extract(original: str, progress: Progress) -> Extraction:
         definition["stated_totals"] = totals
     elif directions:
         col.warn("totals_missing")
+    # Different lengths after duration words in different sentences belong to different kinds of project
+    # ("一般项目的研究期限为3年 … 专项课题研究周期为2年"): none of them is the call's.
+    lengths = {
+        (found[0]["unit"], found[0].get("value"), found[0].get("min"), found[0].get("max"))
+        for m in _DURATION_WORDS.finditer(text)
+        if outside(m.start()) and (found := find_duration(text[m.start() : m.start() + 40])) is not None
+    }
     for m in _DURATION_WORDS.finditer(text):
-        if not outside(m.start()) or named_durations:
+        if not outside(m.start()) or named_durations or len(lengths) > 1:
             continue  # lengths stated per direction are not the call's
         found = find_duration(text[m.start() : m.start() + 40])
         sentence = _clause_after(text, m.start(), 80)

@@ -126,6 +126,11 @@ PER_PROJECT = re.compile(
 )
 
 
+def _unit_label(text: str, match: re.Match[str]) -> bool:
+    """ "(港币百万元)", "单位：千元": a bare 百/千 before the unit names the unit of a table, not an amount."""
+    return match.group("n") in ("百", "千") and not match.group("n2")
+
+
 def parse_money(text: str) -> dict[str, Any] | None:
     """ "1080万元人民币", "3.489亿元", "3000万元人民币左右", "20 万元/方案", "约为500万元",
     "6亿6,000万元", "新台币2,000万元" → Money data in 万元 (元 for a bare 元 amount).
@@ -134,9 +139,11 @@ def parse_money(text: str) -> dict[str, Any] | None:
     ("每个项目不超过750万元", "20 万元/方案"), which is kept apart from direction totals; an
     amount in brackets after it ("500万元（每个项目不超过100万元）") does not make it one.
     """
-    match = _MONEY.search(text)
+    match = next((m for m in _MONEY.finditer(text) if not _unit_label(text, m)), None)
     if match is None:
         return None
+    if re.match(r"\s*不等", text[match.end() :]):
+        return None  # "1千-2万元不等": a spread of amounts, neither a cap nor one amount
     number = to_number(match.group("n"))
     if number is None:
         return None
@@ -184,7 +191,7 @@ def parse_money(text: str) -> dict[str, Any] | None:
 _DURATION = re.compile(
     rf"(?P<a>{NUM}|半)(?:{_RANGE_SEP}(?P<b>{NUM}))?\s*(?P<unit>年|个月|月)(?P<post>以内|以下|以上|左右|上下|为限|为原则|为宜)?"
 )
-_DURATION_AT_MOST = re.compile(r"不超过|不得超过|不多于|不超出|最长|最多|以内|以下|为限")
+_DURATION_AT_MOST = re.compile(r"不超过|不得超过|不多于|不超出|最长|最多|至多|以内|以下|为限")
 _DURATION_AT_LEAST = re.compile(r"不少于|不低于|至少|最短|以上")
 _DURATION_ABOUT = re.compile(r"约|左右|上下|大概")
 _DURATION_CONTEXT = re.compile(
@@ -238,17 +245,24 @@ def parse_duration(text: str) -> dict[str, Any] | None:
     """ "2年", "一般为3年", "不超过3年", "原则上不超过2年", "2~3年", "18个月", "约3年",
     "最长以1年为原则" → Duration data; dates ("2025年", "1月1日") are skipped."""
     for match in _DURATION.finditer(text):
+        if _ordinal(text, match):
+            continue
         data = _read_duration(text, match)
         if data is not None:
             return data
     return None
 
 
+def _ordinal(text: str, match: re.Match[str]) -> bool:
+    """ "第2年", "前3个月", "后1个月": a point or a margin in time, not a length."""
+    return bool(re.search(r"[第前后]\s*$", text[max(0, match.start() - 2) : match.start()]))
+
+
 def all_durations(text: str) -> list[dict[str, Any]]:
     """Every length of time a sentence states, in order (dates, "第2年" and "前3个月" are not lengths)."""
     found: list[dict[str, Any]] = []
     for match in _DURATION.finditer(text):
-        if re.search(r"[第前后]\s*$", text[max(0, match.start() - 2) : match.start()]):
+        if _ordinal(text, match):
             continue
         if (data := _read_duration(text, match)) is not None:
             found.append(data)
