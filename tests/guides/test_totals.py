@@ -56,6 +56,7 @@ def test_two_counts_of_two_lists_in_one_sentence_give_no_number_of_directions() 
         "相关经费部分用于支持两类人员。",
         "每个研究方向原则上确立1至2个课题。",
         "自选赛道包括数据分析、数据可视化、智能体开发等3类。",
+        "以下两类人员可申报项目：甲；乙。",
     ],
 )
 def test_caps_and_choices_are_not_a_number_of_directions(sentence: str) -> None:
@@ -76,6 +77,7 @@ def test_caps_and_choices_are_not_a_number_of_directions(sentence: str) -> None:
         ("本轮共有八个获资助项目。", {"qualifier": "exact", "value": 8}),
         ("入选项目不超过20个。", {"qualifier": "at_most", "value": 20}),
         ("本专项全省每年立项30项左右。", {"qualifier": "about", "value": 30}),
+        ("按甲组和乙组评选，奖项共计30个。", {"qualifier": "exact", "value": 30}),
     ],
 )
 def test_stated_number_of_projects(sentence: str, projects: dict[str, Any]) -> None:
@@ -120,10 +122,41 @@ def test_stated_total_budget(sentence: str, budget: dict[str, Any]) -> None:
         "过去三年已安排资金5亿元，支持近百个项目。",
         "每个项目资金总额不超过100万元。",
         "本计划今年共核定600件，带动企业投入约9亿元研发经费。",
+        "本赛事一等奖总奖金10万元。",
     ],
 )
 def test_per_project_and_past_amounts_are_not_the_total_budget(sentence: str) -> None:
     assert "budget" not in (_facts(sentence).get("stated_totals") or {})
+
+
+@pytest.mark.parametrize(
+    ("sentence", "budget"),
+    [
+        ("按甲组和乙组评选，奖项共计30个，奖金51万元。\n甲组一等奖1名，奖金3万元。", {"amount_wan": 51}),
+        ("本年度共立项9项，资助经费300万元。", {"amount_wan": 300}),
+    ],
+)
+def test_budget_in_the_clause_after_the_number_of_projects(sentence: str, budget: dict[str, Any]) -> None:
+    assert _facts(sentence)["stated_totals"]["budget"] == budget
+
+
+def test_an_amount_per_project_after_the_count_is_not_the_total() -> None:
+    data = _facts("本年度共立项9项，每项资助经费30万元。")
+    assert "budget" not in data["stated_totals"]
+    assert data["budget"] == {"per_project": {"amount_wan": 30}}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "amount"),
+    [
+        ("项目申请直接经费不超过50万元。", {"amount_wan": 50, "qualifier": "at_most"}),
+        ("项目资助经费为20万元。", {"amount_wan": 20}),
+    ],
+)
+def test_the_direct_costs_of_a_project_are_per_project_not_the_total(sentence: str, amount: dict[str, Any]) -> None:
+    data = _facts(sentence)
+    assert "stated_totals" not in data
+    assert data["budget"] == {"per_project": amount}
 
 
 def test_a_cap_per_unit_is_not_an_amount_per_project() -> None:
@@ -286,6 +319,11 @@ def test_different_lengths_in_different_sentences_are_not_the_call_duration() ->
 
 def test_the_same_length_stated_twice_is_the_call_duration() -> None:
     data = _facts("项目研究期限为3年。请按研究期限3年编制预算。")
+    assert data["duration"] == {"unit": "years", "qualifier": "exact", "value": 3}
+
+
+def test_the_end_of_the_period_is_not_a_second_length() -> None:
+    data = _facts("项目执行期为3年。执行期满后6个月内提交结题报告。")
     assert data["duration"] == {"unit": "years", "qualifier": "exact", "value": 3}
 
 

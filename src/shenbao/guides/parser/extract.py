@@ -68,7 +68,7 @@ _DIRECTION_COUNT = re.compile(
     rf"|({NUM})\s*(?:大|项|个)\s*(?:榜单|类目)"
 )
 _DIRECTION_COUNT_MORE = re.compile(
-    rf"(?P<n>{NUM})\s*(?:(?:个|条|项|大)\s*(?:类别的|类)?\s*(?P<noun>{_DIRECTION_NOUN})|(?P<kind>大类|类(?=[\u4e00-\u9fff]{{0,4}}?(?:任务|方向|平台|赛道|项目|课题|奖项|榜单))))"
+    rf"(?P<n>{NUM})\s*(?:(?:个|条|项|大)\s*(?:类别的|类)?\s*(?P<noun>{_DIRECTION_NOUN})|(?P<kind>大类|类(?=(?!人|单位|机构|主体|企业|高校|院校)[\u4e00-\u9fff]{{0,4}}?(?:任务|方向|平台|赛道|项目|课题|奖项|榜单))))"
     rf"|(?:分(?:为|成)?|设置|设立)[^，。；：]{{2,60}}?(?:等)?(?P<split>{NUM})\s*(?:大)?类"
     rf"|(?:共(?:发布|设置|设立|有)?|发布|设置|设立)(?:{_DIRECTION_NOUN})\s*(?:共|共计)?\s*(?P<after>{NUM})\s*(?:个|条|项)"
 )
@@ -85,8 +85,11 @@ _PROJECTS_MORE = re.compile(
     rf"|(?:拟|计划|预计)?(?:择优)?(?:支持|资助|立项|遴选)\s*"
     rf"(?P<q2>(?:约|大约|不超过|不少于)?\s*{NUM}(?:\s*(?:-|~|～|—|–|至|到)\s*{NUM})?\s*个(?:左右)?)\s*(?:左右)?\s*(?:优秀)?(?:项目|团队|方案)"
     rf"|(?P<q3>{NUM}\s*个)\s*(?:获选|获资助|获批|入选|立项)项目"
+    rf"|(?:奖项|获奖名额|获奖项目)(?:共计|总计|合计|共)\s*(?P<q4>{NUM}\s*[个项名])"
 )
-_PROJECT_WORDS = re.compile(r"项目|立项|资助|支持|入选|获奖|获批|审议通过|计划")
+# The budget in the clause after a stated number of projects: "奖项共计30个，奖金51万元", "共立项9项，资助经费300万元".
+_BUDGET_AFTER_COUNT = re.compile(r"\s*[，,]\s*(?:总)?(?:奖金|经费|资金|资助经费|资助金额)\s*(?:共计|总计|合计|共)?\s*[为：:]?\s*")
+_PROJECT_WORDS = re.compile(r"项目|立项|资助|支持|入选|获奖|获批|审议通过|计划|奖项")
 _PROJECTS_OPEN = re.compile(r"支持多个(?:方案|项目)入选|入选数量不限")
 _TOTAL_BUDGET = re.compile(
     r"(?:国拨经费总概算|经费总概算|总经费|总预算|资助总额|资助总金额|经费总额|资金总额|资金总规模|资金规模|总概算|直接经费(?:总额|合计)?"
@@ -94,8 +97,11 @@ _TOTAL_BUDGET = re.compile(
     r"|总奖金池|奖金池|总奖金|奖金总额|拨款总额|共拨款|拨款(?=共))\s*[：:为共]?\s*"
 )
 _PER_PROJECT = re.compile(
-    r"(?:平均资助强度|平均资助额度|平均资助金额|支持金额|资助金额|资助强度|支持强度|资助额度|奖励金额|申请经费|申请金额)\s*[：:为]?"
+    r"(?:平均资助强度|平均资助额度|平均资助金额|支持金额|资助金额|资助强度|支持强度|资助额度|奖励金额|申请经费|申请金额"
+    r"|(?<=项目|课题)(?:申请|资助)?(?:直接)?经费(?!\s*(?:总|合计|共|规模)))\s*[：:为]?"
 )
+# The words before a budget word that make it the amount of one project ("项目直接经费", "课题申请直接经费").
+_ONE_PROJECT_LEAD = re.compile(r"(?:项目|课题|申请)$")
 _DURATION_WORDS = re.compile(
     r"实施周期|执行周期|研究周期|建设周期|资助周期|执行期|合作周期|研究期限|项目周期|实施期限|执行期限|资助期限|建设期限|完成期限|"
     r"资助年限|研究年限|实施年限|执行年限|项目期限|完成时限|研究时限|实施期|资助期|(?:完成|研究|实施|执行)时间(?=为|不超过|不得超过|一般|原则上|最长|约)"
@@ -105,6 +111,7 @@ _RESERVED = re.compile(
     r"(?:拟)?(?:安排|预留|投入)(?:中央|省级|市级|区级|省|市|专项|财政){0,3}(?:资金|经费)?\s*(?:合共|共计|共|总计|合计)?\s*"
     r"(?=约|大约|\d|[一二三四五六七八九十]+(?:亿|万|千万))"
 )
+_PRIZE_TIER = re.compile(r"等奖|冠军|亚军|季军|金奖|银奖|铜奖|优秀奖|单项奖")
 _PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|近[一二三四五两\d]+年|带动|撬动|吸引|核定")
 # "项目自2025年1月起执行2年", "执行1年为原则": a verb with the length (not "实施三年来").
 _VERB_DURATION = re.compile(
@@ -254,13 +261,21 @@ def _extract(original: str, progress: Progress) -> Extraction:
     budget: dict[str, Any] = {}
     for m in _TOTAL_BUDGET.finditer(text):
         lead = _clause_before(text, m.start())
-        if not outside(m.start()) or PER_PROJECT.search(lead) or "每" in lead:
-            continue  # "每个项目直接经费不超过…": an amount per project, not the call's total
+        one_project = _ONE_PROJECT_LEAD.search(lead) and not re.search(r"总|合计|规模|共", m.group(0))
+        if not outside(m.start()) or PER_PROJECT.search(lead) or "每" in lead or _PRIZE_TIER.search(lead) or one_project:
+            continue  # "每个项目直接经费不超过…", "一等奖总奖金…": an amount per project or per prize, not the call's total
         if (money := parse_money(_clause_after(text, m.end(), 30))) and not money.pop("per_project", False):
             totals["budget"] = money
             budget["total"] = dict(money)
             col.span("stated_totals.budget", m.start(), m.end() + 14, 0.9)
             break
+    after_count = _BUDGET_AFTER_COUNT.match(text, projects[2]) if projects is not None and "budget" not in totals else None
+    if after_count is not None and projects is not None:
+        money = parse_money(_clause_after(text, after_count.end(), 20))
+        if money and not money.pop("per_project", False):
+            totals["budget"] = money
+            budget["total"] = dict(money)
+            col.span("stated_totals.budget", projects[1], after_count.end() + 10, 0.7)
     if "budget" not in totals:
         for m in _RESERVED.finditer(text):
             sentence = re.split(r"[。；\n]", text[max(0, m.start() - 60) : m.start()])[-1]
@@ -486,7 +501,7 @@ def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None
             continue
         before = re.split(r"[。；\n]", text[max(0, m.start() - 40) : m.start()])[-1]
         sentence = before + _clause_after(text, m.start(), 60)
-        stated = m.group("q") or m.group("q2") or m.group("q3")
+        stated = m.group("q") or m.group("q2") or m.group("q3") or m.group("q4")
         if not _PROJECT_WORDS.search(sentence.replace(stated, "")):
             continue
         if (quota := parse_quota(stated)) is not None and quota.get("qualifier") != "unspecified":

@@ -276,7 +276,7 @@ def find_duration(text: str) -> tuple[dict[str, Any], int, int] | None:
         cut = re.search(r"[。；;]", window)
         if cut:
             window = window[: cut.start()]
-        if re.match(r"^\s*内", window):  # 执行期内: a period, not its length
+        if re.match(r"^\s*(?:内|满|届满|结束|终止|后|前|中|间)", window):  # 执行期内, 执行期满后: a point, not a length
             continue
         data = parse_duration(window)
         if data is not None:
