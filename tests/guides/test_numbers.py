@@ -49,6 +49,7 @@ def test_quota_without_a_number_is_none_not_zero() -> None:
         ("最高资助500元", {"amount": 500, "qualifier": "at_most"}),
         ("100万美元", {"amount_wan": 100, "currency": "USD"}),
         ("奖金十万元", {"amount_wan": 10}),
+        ("资助1万元/人", {"amount_wan": 1, "per_project": True}),
     ],
 )
 def test_money_phrases(phrase: str, expected: dict[str, Any]) -> None:

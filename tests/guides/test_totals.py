@@ -91,6 +91,7 @@ def test_stated_number_of_projects(sentence: str, projects: dict[str, Any]) -> N
         "每个单位支持3个项目。",
         "该计划累计资助300项，成效显著。",
         "本通知共3项要点，请认真阅读。",
+        "申请人近五年获得国家级项目资助1项以上。",
     ],
 )
 def test_caps_and_history_are_not_a_number_of_projects(sentence: str) -> None:
@@ -109,6 +110,8 @@ def test_caps_and_history_are_not_a_number_of_projects(sentence: str) -> None:
         ("本批项目共资助经费2000万元。", {"amount_wan": 2000}),
         ("赛事设置\n总奖金池60万元\n", {"amount_wan": 60}),
         ("本年度拨款共约1.5亿元，资助六个获选项目。", {"amount_wan": 15000, "qualifier": "about"}),
+        ("本专项设立专项资金5000万元。", {"amount_wan": 5000}),
+        ("省财政投入专项资金2000万元支持本计划。", {"amount_wan": 2000}),
     ],
 )
 def test_stated_total_budget(sentence: str, budget: dict[str, Any]) -> None:
@@ -123,6 +126,8 @@ def test_stated_total_budget(sentence: str, budget: dict[str, Any]) -> None:
         "每个项目资金总额不超过100万元。",
         "本计划今年共核定600件，带动企业投入约9亿元研发经费。",
         "本赛事一等奖总奖金10万元。",
+        "企业研发投入500万元以上的优先支持。",
+        "专项资金1万元/人，学校配套1万元。",
     ],
 )
 def test_per_project_and_past_amounts_are_not_the_total_budget(sentence: str) -> None:

@@ -93,7 +93,7 @@ _PROJECT_WORDS = re.compile(r"项目|立项|资助|支持|入选|获奖|获批|�
 _PROJECTS_OPEN = re.compile(r"支持多个(?:方案|项目)入选|入选数量不限")
 _TOTAL_BUDGET = re.compile(
     r"(?:国拨经费总概算|经费总概算|总经费|总预算|资助总额|资助总金额|经费总额|资金总额|资金总规模|资金规模|总概算|直接经费(?:总额|合计)?"
-    r"|(?:国拨|省拨|市拨|区拨|财政|专项)(?:资助)?经费(?:总额|合计)?|共(?:资助|支持|安排)经费"
+    r"|(?:国拨|省拨|市拨|区拨|财政|专项)(?:资助)?(?:经费|资金)(?:总额|合计)?|共(?:资助|支持|安排)经费"
     r"|总奖金池|奖金池|总奖金|奖金总额|拨款总额|共拨款|拨款(?=共))\s*[：:为共]?\s*"
 )
 _PER_PROJECT = re.compile(
@@ -111,6 +111,9 @@ _RESERVED = re.compile(
     r"(?:拟)?(?:安排|预留|投入)(?:中央|省级|市级|区级|省|市|专项|财政){0,3}(?:资金|经费)?\s*(?:合共|共计|共|总计|合计)?\s*"
     r"(?=约|大约|\d|[一二三四五六七八九十]+(?:亿|万|千万))"
 )
+_PUBLIC_MONEY = re.compile(r"财政|政府|中央|省级|市级|区级|专项|本计划|本专项")
+# A count in the sentence of an applicant's record ("申请人近五年获得项目资助1项以上") is an eligibility condition.
+_ELIGIBILITY = re.compile(r"申请人|申报人|负责人|主持|承担|近[一二三四五两\d]+年|获得过|曾")
 _PRIZE_TIER = re.compile(r"等奖|冠军|亚军|季军|金奖|银奖|铜奖|优秀奖|单项奖")
 _PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|近[一二三四五两\d]+年|带动|撬动|吸引|核定")
 # "项目自2025年1月起执行2年", "执行1年为原则": a verb with the length (not "实施三年来").
@@ -281,6 +284,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
             sentence = re.split(r"[。；\n]", text[max(0, m.start() - 60) : m.start()])[-1]
             if not outside(m.start()) or _PAST.search(sentence) or "每" in _clause_before(text, m.start()):
                 continue
+            if "投入" in m.group(0) and not _PUBLIC_MONEY.search(_clause_before(text, m.start(), 12) + m.group(0)):
+                continue  # "企业研发投入500万元以上": what applicants spend, not the call's money
             if (money := parse_money(_clause_after(text, m.end(), 20))) and not money.pop("per_project", False):
                 totals["budget"] = money
                 budget["total"] = dict(money)
@@ -504,6 +509,8 @@ def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None
         stated = m.group("q") or m.group("q2") or m.group("q3") or m.group("q4")
         if not _PROJECT_WORDS.search(sentence.replace(stated, "")):
             continue
+        if _ELIGIBILITY.search(before) or re.match(r"\s*(?:及)?以上", text[m.end() : m.end() + 3]):
+            continue  # "获得项目资助1项以上": a condition on the applicant, not the number to fund
         if (quota := parse_quota(stated)) is not None and quota.get("qualifier") != "unspecified":
             return quota, m.start(), m.end()
     return None

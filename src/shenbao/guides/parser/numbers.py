@@ -183,8 +183,8 @@ def parse_money(text: str) -> dict[str, Any] | None:
         data["qualifier"] = qualifier
     after = re.split(r"[，,。；;（(]", text[match.end() : match.end() + 6])[0]
     window = text[max(0, match.start() - 16) : match.start()] + match.group(0) + after
-    if PER_PROJECT.search(window):
-        data["per_project"] = True
+    if PER_PROJECT.search(window) or re.match(r"\s*/", text[match.end() :]):
+        data["per_project"] = True  # "20万元/方案", "1万元/…": a rate per something, never a total
     return data
 
 
