@@ -386,3 +386,27 @@ def test_an_amount_for_the_kind_the_call_is_about_is_call_wide() -> None:
 
 def test_a_duration_for_one_kind_of_project_is_not_the_call_s() -> None:
     assert "duration" not in _facts("青年基金项目研究期限为2年。")
+
+
+TRADITIONAL_HEAD = "國家科學及技術委員會補助專題研究計畫申請須知\n各位老師好：\n"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "duration"),
+    [
+        ("補助期間最長3年。", {"unit": "years", "qualifier": "at_most", "value": 3}),
+        ("計畫期程以2年為原則。", {"unit": "years", "qualifier": "exact", "value": 2, "in_principle": True}),
+    ],
+)
+def test_taiwan_duration_words(sentence: str, duration: dict[str, Any]) -> None:
+    assert extract_guide(TRADITIONAL_HEAD + sentence).data["duration"] == duration
+
+
+def test_taiwan_amount_per_case_and_number_of_projects() -> None:
+    data = extract_guide(TRADITIONAL_HEAD + "本年度預計補助20件計畫，補助金額每案最高新臺幣200萬元。").data
+    assert data["stated_totals"] == {"projects": {"qualifier": "exact", "value": 20}}
+    assert data["budget"] == {"per_project": {"amount_wan": 200, "currency": "TWD", "qualifier": "at_most"}}
+
+
+def test_during_the_period_is_not_a_duration() -> None:
+    assert "duration" not in extract_guide(TRADITIONAL_HEAD + "執行期間須定期提交報告。").data
