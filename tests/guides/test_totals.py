@@ -410,3 +410,16 @@ def test_taiwan_amount_per_case_and_number_of_projects() -> None:
 
 def test_during_the_period_is_not_a_duration() -> None:
     assert "duration" not in extract_guide(TRADITIONAL_HEAD + "執行期間須定期提交報告。").data
+
+
+def test_values_in_a_sentence_about_one_direction_are_not_call_wide() -> None:
+    data = _facts("一、智能传感\n研究内容：研发新型传感器。\n本方向拟支持不超过2项，每项资助不超过50万元，实施周期为2年。\n")
+    assert "projects" not in (data.get("stated_totals") or {})
+    assert "budget" not in data
+    assert "duration" not in data
+
+
+def test_values_of_the_whole_call_next_to_a_direction_sentence_stay_call_wide() -> None:
+    data = _facts("各方向均可申报。本批拟支持10项，每项资助不超过50万元。")
+    assert data["stated_totals"]["projects"] == {"qualifier": "exact", "value": 10}
+    assert data["budget"]["per_project"] == {"amount_wan": 50, "qualifier": "at_most"}

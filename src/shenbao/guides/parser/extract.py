@@ -114,6 +114,10 @@ _RESERVED = re.compile(
 _PUBLIC_MONEY = re.compile(r"财政|政府|中央|省级|市级|区级|专项|本计划|本专项")
 # A count in the sentence of an applicant's record ("申请人近五年获得项目资助1项以上") is an eligibility condition.
 _ELIGIBILITY = re.compile(r"申请人|申报人|负责人|主持|承担|近[一二三四五两\d]+年|获得过|曾")
+# Words that put a sentence about one direction, not the whole call ("本方向拟支持不超过2项").
+_ONE_DIRECTION = re.compile(
+    r"(?:本|该|每个|各)(?:方向|专题|赛道|赛项|领域|任务|组别|榜单)|本(?:课题|类项目|组)|该(?:课题|类项目)"
+)
 _PRIZE_TIER = re.compile(r"等奖|冠军|亚军|季军|金奖|银奖|铜奖|优秀奖|单项奖")
 _PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|近[一二三四五两\d]+年|带动|撬动|吸引|核定")
 # "项目自2025年1月起执行2年", "执行1年为原则": a verb with the length (not "实施三年来").
@@ -164,6 +168,11 @@ def _extract(original: str, progress: Progress) -> Extraction:
     def outside(at: int) -> bool:
         k = bisect_right(inside_starts, at) - 1  # the last block starting at or before ``at``
         return k < 0 or at >= inside[k][1]
+
+    def call_wide(at: int) -> bool:
+        """Outside the direction blocks and not in a sentence about one direction ("本方向拟支持2项")."""
+        sentence = re.split(r"[。；;\n]", text[max(0, at - 60) : at])[-1]
+        return outside(at) and _ONE_DIRECTION.search(sentence) is None
 
     year = _year(text)
     definition: dict[str, Any] = {"schema_version": 1}
@@ -255,7 +264,7 @@ def _extract(original: str, progress: Progress) -> Extraction:
         if value:
             totals["partners"] = int(value)
             col.span("stated_totals.partners", m.start(), m.end(), 0.8)
-    if (projects := _projects(text, outside)) is not None:
+    if (projects := _projects(text, call_wide)) is not None:
         totals["projects"], pstart, pend = projects
         col.span("stated_totals.projects", pstart, pend, 0.85)
     elif (m := _PROJECTS_OPEN.search(text)) is not None:
@@ -265,7 +274,7 @@ def _extract(original: str, progress: Progress) -> Extraction:
     for m in _TOTAL_BUDGET.finditer(text):
         lead = _clause_before(text, m.start())
         one_project = _ONE_PROJECT_LEAD.search(lead) and not re.search(r"总|合计|规模|共", m.group(0))
-        if not outside(m.start()) or PER_PROJECT.search(lead) or "每" in lead or _PRIZE_TIER.search(lead) or one_project:
+        if not call_wide(m.start()) or PER_PROJECT.search(lead) or "每" in lead or _PRIZE_TIER.search(lead) or one_project:
             continue  # "每个项目直接经费不超过…", "一等奖总奖金…": an amount per project or per prize, not the call's total
         if (money := parse_money(_clause_after(text, m.end(), 30))) and not money.pop("per_project", False):
             totals["budget"] = money
@@ -282,7 +291,7 @@ def _extract(original: str, progress: Progress) -> Extraction:
     if "budget" not in totals:
         for m in _RESERVED.finditer(text):
             sentence = re.split(r"[。；\n]", text[max(0, m.start() - 60) : m.start()])[-1]
-            if not outside(m.start()) or _PAST.search(sentence) or "每" in _clause_before(text, m.start()):
+            if not call_wide(m.start()) or _PAST.search(sentence) or "每" in _clause_before(text, m.start()):
                 continue
             if "投入" in m.group(0) and not _PUBLIC_MONEY.search(_clause_before(text, m.start(), 12) + m.group(0)):
                 continue  # "企业研发投入500万元以上": what applicants spend, not the call's money
@@ -300,7 +309,7 @@ def _extract(original: str, progress: Progress) -> Extraction:
     amounts: list[tuple[dict[str, Any], int, int]] = []
     for start, end, word in starts:
         window = _clause_after(text, end, 40)
-        if not outside(start) or (money := parse_money(window)) is None:
+        if not call_wide(start) or (money := parse_money(window)) is None:
             continue
         head = re.split(r"\d|[一二三四五六七八九十]+(?:亿|万|千)", window, maxsplit=1)[0]
         if word.startswith(("每", "单")) and re.search(r"单位|学校|学院|申请人|负责人|人", head):
@@ -333,10 +342,10 @@ def _extract(original: str, progress: Progress) -> Extraction:
     lengths = {
         (found[0]["unit"], found[0].get("value"), found[0].get("min"), found[0].get("max"))
         for m in _DURATION_WORDS.finditer(text)
-        if outside(m.start()) and (found := find_duration(text[m.start() : m.start() + 40])) is not None
+        if call_wide(m.start()) and (found := find_duration(text[m.start() : m.start() + 40])) is not None
     }
     for m in _DURATION_WORDS.finditer(text):
-        if not outside(m.start()) or named_durations or len(lengths) > 1:
+        if not call_wide(m.start()) or named_durations or len(lengths) > 1:
             continue  # lengths stated per direction are not the call's
         found = find_duration(text[m.start() : m.start() + 40])
         sentence = _clause_after(text, m.start(), 80)
@@ -354,7 +363,7 @@ def _extract(original: str, progress: Progress) -> Extraction:
             break
     else:
         for m in (*_BARE_DURATION.finditer(text), *_VERB_DURATION.finditer(text)):
-            if outside(m.start()) and not named_durations and (bare := parse_duration(m.group(1))) is not None:
+            if call_wide(m.start()) and not named_durations and (bare := parse_duration(m.group(1))) is not None:
                 definition["duration"] = bare
                 col.span("duration", m.start(), m.end(), 0.6)
                 break
