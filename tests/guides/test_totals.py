@@ -57,6 +57,7 @@ def test_two_counts_of_two_lists_in_one_sentence_give_no_number_of_directions() 
         "每个研究方向原则上确立1至2个课题。",
         "自选赛道包括数据分析、数据可视化、智能体开发等3类。",
         "以下两类人员可申报项目：甲；乙。",
+        "本次共收到来自15个领域的申请。",
     ],
 )
 def test_caps_and_choices_are_not_a_number_of_directions(sentence: str) -> None:
@@ -244,6 +245,7 @@ def test_direction_total_followed_by_a_per_project_cap_stays_the_total() -> None
         ("项目完成时间不超过2年。", {"unit": "years", "qualifier": "at_most", "value": 2}),
         ("原则上资助周期为3年。", {"unit": "years", "qualifier": "exact", "value": 3, "in_principle": True}),
         ("项目建设周期不超过18个月。", {"unit": "months", "qualifier": "at_most", "value": 18}),
+        ("本项目为期三年。", {"unit": "years", "qualifier": "exact", "value": 3}),
     ],
 )
 def test_call_duration(sentence: str, duration: dict[str, Any]) -> None:
@@ -254,6 +256,10 @@ def test_a_date_in_a_research_period_sentence_is_not_a_duration() -> None:
     text = "申请书中的研究期限应填写“2027年1月1日-2029年12月31日”。"
     assert find_duration(text) is None
     assert "duration" not in _facts(text)
+
+
+def test_the_length_of_a_collection_campaign_is_not_a_duration() -> None:
+    assert "duration" not in _facts("征集活动为期一个月。")
 
 
 def test_three_years_since_is_not_a_duration() -> None:

@@ -73,7 +73,7 @@ _DIRECTION_COUNT_MORE = re.compile(
     rf"|(?:共(?:发布|设置|设立|有)?|发布|设置|设立)(?:{_DIRECTION_NOUN})\s*(?:共|共计)?\s*(?P<after>{NUM})\s*(?:个|条|项)"
 )
 # Words before a count that make it a cap or a choice, not the call's total ("每个单位限报2个方向").
-_NOT_A_TOTAL = re.compile(r"每(?![年批届期次轮])|限|可|选择|不超过|最多|至多|其中|近|逾|超过|累计|已|[第前]\s*$")
+_NOT_A_TOTAL = re.compile(r"每(?![年批届期次轮])|来自|收到|限|可|选择|不超过|最多|至多|其中|近|逾|超过|累计|已|[第前]\s*$")
 _PARTNER_COUNT = re.compile(rf"支持与\s*({NUM})\s*个国家")
 _PROJECTS = re.compile(
     rf"(?:拟支持|拟资助|拟立项|支持|资助|入选|立项)项目(?:总)?数?(?:量)?\s*[：:为]?\s*((?:约|大约|不超过|不少于)?\s*{NUM}\s*[个项](?:左右)?)"
@@ -122,7 +122,7 @@ _PRIZE_TIER = re.compile(r"等奖|冠军|亚军|季军|金奖|银奖|铜奖|优�
 _PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|近[一二三四五两\d]+年|带动|撬动|吸引|核定")
 # "项目自2025年1月起执行2年", "执行1年为原则": a verb with the length (not "实施三年来").
 _VERB_DURATION = re.compile(
-    rf"(?:执行|实施|资助|一期|每期)\s*((?:约)?{NUM}\s*(?:年|个月)(?:为原则|为限|左右)?)(?![来后多间内度])"
+    rf"(?:执行|实施|资助|一期|每期|(?<=项目|课题|计划|研究)为期)\s*((?:约)?{NUM}\s*(?:年|个月)(?:为原则|为限|左右)?)(?![来后多间内度])"
 )
 # "（2~3年）" on its own: a duration range in brackets.
 _BARE_DURATION = re.compile(rf"[（(]\s*((?:约)?\s*{NUM}\s*(?:-|~|～|—|–|至|到)\s*{NUM}\s*(?:年|个月))\s*[）)]")
