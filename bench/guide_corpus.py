@@ -4,7 +4,8 @@
     python bench/guide_corpus.py --check    # validate the truth files only
     python bench/guide_corpus.py --misses   # also list, per document, what was missed or wrong
     python bench/guide_corpus.py --half dev --misses   # study the odd-numbered half only
-    python bench/guide_corpus.py --half held           # score the even-numbered half (no misses shown)
+    python bench/guide_corpus.py --half held           # score the even-numbered half
+    python bench/guide_corpus.py --half fresh          # the 5xx batch, never studied: scores only
 
 Every document's text is imported with the guide importer (the same ``extract_guide`` the web
 upload runs) and compared with its hand-made truth (format: tests/guides/corpus/README.md).
@@ -397,15 +398,18 @@ def _extract(text: str) -> dict[str, Any]:
 
 
 def in_half(path: Path, half: str | None) -> bool:
-    """``dev``: documents with an odd number, the ones to study; ``held``: even numbers, scored only."""
+    """``dev``: documents 1xx–4xx with an odd number, the ones studied first; ``held``: their even numbers;
+    ``fresh``: the 5xx batch, collected later and never studied (scores only)."""
     if half is None:
         return True
     number = int(re.match(r"\d+", path.stem).group(0)) if re.match(r"\d+", path.stem) else 0  # type: ignore[union-attr]
+    if half == "fresh" or number >= 500:
+        return half == "fresh" and number >= 500
     return (number % 2 == 1) == (half == "dev")
 
 
 def run(*, misses: bool = False, only: str | None = None, half: str | None = None) -> dict[str, Any]:
-    paths = sorted(p for p in CORPUS.glob("*.yaml") if (only is None or only in p.name) and in_half(p, half))
+    paths = sorted(p for p in CORPUS.glob("*.yaml") if (only is None or p.name.startswith(only)) and in_half(p, half))
     total: dict[str, Count] = {f: Count() for f in FIELDS}
     by_kind: dict[str, dict[str, Count]] = {}
     by_script: dict[str, dict[str, Count]] = {}
@@ -453,9 +457,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="validate the truth files only")
     parser.add_argument("--misses", action="store_true", help="list what each document missed")
-    parser.add_argument("--only", help="score only documents whose file name contains this")
+    parser.add_argument("--only", help="score only documents whose file name starts with this (5: the 5xx batch)")
     parser.add_argument(
-        "--half", choices=("dev", "held"), help="dev: odd-numbered documents (study their misses); held: even (score only)"
+        "--half",
+        choices=("dev", "held", "fresh"),
+        help="dev: odd-numbered 1xx-4xx (studied); held: even 1xx-4xx; fresh: the 5xx batch (scores only, no misses)",
     )
     args = parser.parse_args()
     if args.check:
@@ -470,7 +476,9 @@ def main() -> int:
         problems += [f"{name}: no truth file" for name in orphans]
         print(json.dumps({"truth_files": len(paths), "problems": problems}, ensure_ascii=False, indent=2))
         return 1 if problems else 0
-    result = run(misses=args.misses and args.half != "held", only=args.only, half=args.half)
+    result = run(
+        misses=args.misses and args.half != "fresh" and not (args.only or "").startswith("5"), only=args.only, half=args.half
+    )
     documents = result.pop("per_document")
     summary = json.dumps(result, ensure_ascii=False, indent=2).replace("\n", "\n  ")
     # One line per document: [correct, found, expected] per field.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -24,13 +23,6 @@ from tests.guides.documents import seed_text
 pytestmark = pytest.mark.django_db
 EN = {"accept-language": "en"}
 ZH = {"accept-language": "zh-hans"}
-
-
-@pytest.fixture
-def officer(load_seed: Callable[[str], Call]) -> Any:
-    user = UserFactory()
-    grant_program_role(program=load_seed("004").program, user=user, role=ProgramRoleKind.PROGRAM_OFFICER)
-    return user
 
 
 @pytest.fixture

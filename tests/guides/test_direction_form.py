@@ -3,7 +3,6 @@ the values in the form, saving validates the whole draft and shows errors beside
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -23,13 +22,6 @@ from tests.guides.documents import seed_text
 pytestmark = pytest.mark.django_db
 EN = {"accept-language": "en"}
 ZH = {"accept-language": "zh-hans"}
-
-
-@pytest.fixture
-def officer(load_seed: Callable[[str], Call]) -> Any:
-    user = UserFactory()
-    grant_program_role(program=load_seed("004").program, user=user, role=ProgramRoleKind.PROGRAM_OFFICER)
-    return user
 
 
 @pytest.fixture

@@ -25,15 +25,18 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from shenbao.accounts.enums import MembershipRole, OrgType
-from shenbao.accounts.models import ApiToken, User
+from shenbao.accounts.models import ApiToken, Membership, User
 from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user
 from shenbao.agreements.enums import AgreementStatus
 from shenbao.agreements.models import Agreement
 from shenbao.applications.enums import InvitationStatus
-from shenbao.applications.models import Application, Attachment, Partner, TeamMember
+from shenbao.applications.models import Application, Attachment, Partner, SavedSearch, TeamMember
 from shenbao.awards.models import Award, SelectionRun
+from shenbao.calls.models import ProgramRole
 from shenbao.core.models import AuditEntry
 from shenbao.guides.models import GuideImport
+from shenbao.notifications.mail import notify
+from shenbao.notifications.models import Message
 from shenbao.projects.models import Project
 from shenbao.projects.services.projects import start_projects
 from shenbao.reviews.models import Assignment, PoolMember, Review, StageEntry
@@ -154,6 +157,9 @@ MATRIX: dict[str, set[str]] = {
     "web:topic_import": PROGRAM_STAFF,
     "web:partner_list": PROGRAM_STAFF,
     "web:application_import": PROGRAM_STAFF,
+    "web:call_dashboard": PROGRAM_STAFF,
+    "web:saved_search_create": PROGRAM_STAFF,
+    "web:saved_search_delete": {"staff"},  # the staff member's own saved search
     # exports
     "web:call_export": PROGRAM_STAFF,
     "web:call_pdfs": PROGRAM_STAFF,
@@ -169,6 +175,27 @@ MATRIX: dict[str, set[str]] = {
     "web:guide_detail": PROGRAM_STAFF,
     "web:guide_edit": PROGRAM_STAFF,
     "web:guide_save_call": PROGRAM_STAFF,
+    "web:guide_directions": PROGRAM_STAFF,
+    "web:guide_directions_preview": PROGRAM_STAFF,
+    "web:guide_progress": PROGRAM_STAFF,
+    # the program office's workspace: status, clone, revision checklist, audit log, people, outbox
+    "web:call_manage": PROGRAM_STAFF,
+    "web:call_transition": PROGRAM_STAFF,
+    "web:call_clone": PROGRAM_STAFF,
+    "web:call_revision": PROGRAM_STAFF,
+    "web:call_audit": PROGRAM_STAFF,
+    "web:application_audit": PROGRAM_STAFF,
+    "web:call_people": PROGRAM_STAFF,
+    "web:role_invite": PROGRAM_STAFF,
+    "web:role_revoke": PROGRAM_STAFF,
+    "web:people_pool_invite": PROGRAM_STAFF,
+    "web:pool_remove": PROGRAM_STAFF,
+    "web:call_outbox": PROGRAM_STAFF,
+    "web:call_outbox_action": PROGRAM_STAFF,
+    "web:call_outbox_message": PROGRAM_STAFF,
+    # institution officers are appointed by administrators only (none of the identities here)
+    "web:organisation_officers": set(),
+    "web:officer_revoke": set(),
     # the user's own API tokens
     "web:api_token_revoke": {"applicant"},
 }
@@ -228,6 +255,10 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
     Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.PENDING)
     guide = GuideImport.objects.create(uploaded_by=users["staff"], file_kind="txt", source_text="指南")
     api_token_key(users["applicant"], name="matrix")  # type: ignore[arg-type]
+    message = notify(to="someone@example.com", language="zh-hans", template="receipt", context={"number": "1"}, call=call)
+    staff_role = ProgramRole.objects.filter(user=users["staff"], program=call.program).first()
+    officer_membership = Membership.objects.filter(user=users["institution_officer"]).first()
+    search = SavedSearch.objects.create(user=users["staff"], name="matrix", query="state:submitted")
     attachment = Attachment(application=mine, document_code="application-form", original_name="申报表.pdf", size=len(PDF))
     attachment.file.save("form.pdf", ContentFile(PDF), save=True)
     ids = {
@@ -241,6 +272,8 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
         "token_pk": ApiToken.objects.get(name="matrix").pk,
         "kind": "applications",
         "file_format": "csv",
+        "role_pk": staff_role.pk if staff_role else 0,
+        "membership_pk": officer_membership.pk if officer_membership else 0,
     }
     objects = {
         "application": mine.pk,
@@ -251,18 +284,24 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
         "guide": guide.pk,
         "invitation": pending.pk,  # nobody here is its invitee
         "review": world["assignment"].pk,
+        "message": message.pk,
+        "organisation": officer_membership.organisation_id if officer_membership else 0,
+        "saved_search": search.pk,
     }
     return {**world, "users": users, "ids": ids, "objects": objects}
 
 
 def _pk_of(name: str, route: str, objects: dict[str, int]) -> int:
     for prefix, kind in (
+        ("outbox/", "message"),
+        ("staff/organisations/", "organisation"),
         ("applications/", "application"),
         ("review/assignments/", "assignment"),
         ("staff/stages/", "stage"),
         ("agreements/", "agreement"),
         ("projects/", "project"),
         ("staff/guides/", "guide"),
+        ("staff/searches/", "saved_search"),
         ("invitations/", "invitation"),
         ("reviews", "review"),
         ("stages", "stage"),
@@ -293,6 +332,10 @@ def _state() -> tuple[Any, ...]:
         sorted(Project.objects.values_list("pk", "status")),
         sorted(ApiToken.objects.values_list("pk", "revoked_at")),
         sorted(GuideImport.objects.values_list("pk", "status", "call_id")),
+        sorted(Message.objects.values_list("pk", "state", "subject")),
+        sorted(ProgramRole.objects.values_list("pk", "role", "user_id")),
+        sorted(Membership.objects.values_list("pk", "role", "end_date")),
+        sorted(SavedSearch.objects.values_list("pk", "user_id", "name", "query")),
         AuditEntry.objects.count(),
     )
 

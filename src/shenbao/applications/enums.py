@@ -29,3 +29,10 @@ class FormalCheckOutcome(models.TextChoices):
     PASS = "pass", _("Pass")
     FAIL = "fail", _("Fail")
     RETURN = "return", _("Return for correction")
+
+
+class EndorsementOutcome(models.TextChoices):
+    """The institution's answer (依托单位审核): endorse, or return to the applicant with a reason."""
+
+    ENDORSE = "endorse", _("Endorsed")
+    RETURN = "return", _("Returned by the institution")

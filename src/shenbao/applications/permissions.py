@@ -102,4 +102,15 @@ def is_call_program_officer(user: Any, call: Any) -> bool:
 
 #: Import the partner agency's list of a bilateral call and read the comparison (on a Call).
 add_perm("applications.compare_partner_list", (is_call_program_officer | is_administrator) & is_bilateral_call)
+
+
+@predicate
+def is_any_institution_officer(user: Any) -> bool:
+    from shenbao.applications.queries.endorsement import officer_organisation_ids
+
+    return bool(officer_organisation_ids(user))
+
+
+#: Open the institution's endorsement workspace (asked without an object).
+add_perm("applications.view_endorsement_queue", is_any_institution_officer)
 add_perm("applications.view_audit", is_program_officer | is_administrator)

@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils.translation import get_language
 
 from shenbao.applications.enums import PartnerSide
+from shenbao.calls.models import Call
 from shenbao.core.countries import country_name
-from shenbao.projects.enums import KpiPer, MilestoneKind
+from shenbao.projects.enums import KpiPer, MilestoneKind, ProjectStatus
 from shenbao.projects.kpis import merge_actuals, read_target
 from shenbao.projects.models import KpiTarget, Milestone, Project, Report
 
@@ -93,3 +95,18 @@ def milestone_rows(project: Project, today: dt.date) -> list[MilestoneRow]:
         else:
             rows.append(MilestoneRow(m, "upcoming", (m.due - today).days))
     return rows
+
+
+def reports_due(call: Call, *, today: dt.date, within_days: int = 30) -> dict[str, int]:
+    """Report milestones of the call's active projects not yet done: overdue, and due within ``within_days``."""
+    open_reports = Milestone.objects.filter(
+        project__agreement__award__call=call,
+        project__status=ProjectStatus.ACTIVE,
+        kind__in=(MilestoneKind.MIDTERM, MilestoneKind.FINAL),
+        done_on__isnull=True,
+    )
+    counts = open_reports.aggregate(
+        overdue=Count("pk", filter=Q(due__lt=today)),
+        soon=Count("pk", filter=Q(due__gte=today, due__lte=today + dt.timedelta(days=within_days))),
+    )
+    return {"overdue": counts["overdue"] or 0, "soon": counts["soon"] or 0}

@@ -1,7 +1,7 @@
 from allauth.account import views as account_views
 from django.urls import path
 
-from shenbao.web import agreements, projects
+from shenbao.web import agreements, institution, projects
 from shenbao.web.applicant import documents as applicant_documents
 from shenbao.web.applicant import exclusions as applicant_exclusions
 from shenbao.web.applicant import reconsideration as applicant_reconsideration
@@ -14,6 +14,7 @@ from shenbao.web.reviewer import views as reviewer
 from shenbao.web.staff import awards as staff_awards
 from shenbao.web.staff import bilateral as staff_bilateral
 from shenbao.web.staff import call_admin as staff_call_admin
+from shenbao.web.staff import dashboard as staff_dashboard
 from shenbao.web.staff import exports as staff_exports
 from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import imports as staff_imports
@@ -100,6 +101,11 @@ urlpatterns = [
     path("staff/guides/<int:pk>/save-call/", staff_guides.guide_save_call, name="guide_save_call"),
     path("staff/calls/<slug:code>/formal-check/", staff.formal_check, name="formal_check"),
     path("staff/calls/<slug:code>/formal-check/decide/", staff.formal_check_decide, name="formal_check_decide"),
+    path("staff/calls/<slug:code>/dashboard/", staff_dashboard.call_dashboard, name="call_dashboard"),
+    path("staff/calls/<slug:code>/searches/", staff.saved_search_create, name="saved_search_create"),
+    path("staff/searches/<int:pk>/delete/", staff.saved_search_delete, name="saved_search_delete"),
+    path("institution/endorsements/", institution.endorsement_queue, name="endorsement_queue"),
+    path("institution/endorsements/decide/", institution.endorsement_decide, name="endorsement_decide"),
     path("staff/calls/<slug:code>/review/", staff_reviews.review_overview, name="review_overview"),
     path("staff/calls/<slug:code>/review/settings/", staff_reviews.review_settings, name="review_settings"),
     path("staff/calls/<slug:code>/results/", staff_awards.results, name="results_staff"),

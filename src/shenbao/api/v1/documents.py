@@ -7,11 +7,13 @@ from django.http import Http404, HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from shenbao.api.v1.applicant import Refused
+from shenbao.api.v1.serializers import ErrorSerializer
 from shenbao.applications.models import Application
 from shenbao.applications.queries.access import get_application_for
 from shenbao.calls.models import Call
@@ -19,12 +21,19 @@ from shenbao.documents.exports.base import Filters
 from shenbao.documents.exports.registry import EXPORTS, FORMATS, export_table, may_export
 from shenbao.documents.services.pdf import revision_pdf
 from shenbao.documents.services.word import filled_form
+from shenbao.reviews.queries.application_search import QueryError
 from shenbao.web.common import DOCX, file_response
 
 _FILTERS = [
     OpenApiParameter("direction", str, description="direction code"),
-    OpenApiParameter("state", str, description="application state (default: waiting for the formal check)"),
-    OpenApiParameter("q", str, description="search in title, receipt number and applicant e-mail"),
+    OpenApiParameter(
+        "state", str, description="application state, or all (default: waiting for the formal check unless q names a state)"
+    ),
+    OpenApiParameter(
+        "q",
+        str,
+        description="staff search query (state:submitted AND score>=80); bare words search title, receipt, applicant",
+    ),
 ]
 
 
@@ -40,7 +49,10 @@ class CallExportView(APIView):
 
     @extend_schema(
         parameters=_FILTERS,
-        responses={(200, content_type.split(";")[0]): OpenApiTypes.BINARY for content_type in FORMATS.values()},
+        responses={
+            **{(200, content_type.split(";")[0]): OpenApiTypes.BINARY for content_type in FORMATS.values()},
+            400: OpenApiResponse(ErrorSerializer, description="the query q cannot be run: where and why"),
+        },
     )
     def get(self, request: Request, code: str, kind: str, file_format: str) -> HttpResponse:
         export = EXPORTS.get(kind)
@@ -52,7 +64,10 @@ class CallExportView(APIView):
             state=request.query_params.get("state") or None,
             search=request.query_params.get("q", "").strip(),
         )
-        result = export_table(kind=export, call=call, filters=filters, file_format=file_format)
+        try:
+            result = export_table(kind=export, call=call, filters=filters, file_format=file_format)
+        except QueryError as error:
+            raise Refused(error.code, str(error)) from None
         return file_response(result.data, result.content_type, result.filename)
 
 

@@ -40,3 +40,9 @@ def direction_counts(call: Call) -> list[dict[str, Any]]:
         .order_by("position")
     )
     return [{"direction": d, "submitted": d.submitted, "passed": d.passed} for d in rows]
+
+
+def state_counts(call: Call) -> dict[str, int]:
+    """Applications of the call per state (drafts included), every state present with 0 at least."""
+    counts = dict(Application.objects.filter(call=call).values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    return {state.value: counts.get(state.value, 0) for state in ApplicationState}

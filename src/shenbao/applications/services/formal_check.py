@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
-from shenbao.applications.enums import ApplicationState, FormalCheckOutcome
+from shenbao.applications.enums import ApplicationState, EndorsementOutcome, FormalCheckOutcome
 from shenbao.applications.models import Application, FormalCheckDecision
+from shenbao.applications.services.endorsement import decide_endorsements
 from shenbao.applications.services.state import change_application_state
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.errors import DomainError
@@ -87,5 +88,5 @@ def endorse_application(*, application: Application, actor: User, note: str = ""
     locked = Application.objects.select_for_update(of=("self",)).select_related("call").get(pk=application.pk)
     if not current_definition(locked.call).call.institution_endorsement:
         raise DomainError(_("This call does not ask for the institution's endorsement."))
-    change_application_state(application=locked, to=ApplicationState.ENDORSED, actor=actor, data={"note": note})
+    decide_endorsements(applications=[locked], outcome=EndorsementOutcome.ENDORSE, reason=note, actor=actor)
     application.refresh_from_db()

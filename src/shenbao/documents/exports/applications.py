@@ -5,26 +5,32 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import Organisation
 from shenbao.applications.enums import ApplicationState
-from shenbao.applications.queries.staff import formal_check_queue
+from shenbao.applications.models import Application
 from shenbao.calls.models import Call
 from shenbao.core.text import text_get
 from shenbao.core.timeutil import to_beijing
 from shenbao.documents.exports.base import ExportColumn, ExportKind, Filters
 from shenbao.eligibility.engine import Outcome, decode_results
 from shenbao.eligibility.messages import OUTCOME_LABELS, result_text
+from shenbao.reviews.queries.application_search import staff_application_list
 
 
 def _organisation(org: Organisation | None) -> str:
     return text_get(org.name, "zh-hans") if org is not None else ""
 
 
+def _listed(call: Call, filters: Filters) -> QuerySet[Application]:
+    """The rows of the staff list under the same filter (its query raises ``QueryError`` if it cannot run)."""
+    return staff_application_list(call=call, query=filters.search, state=filters.state, direction=filters.direction)
+
+
 def application_rows(call: Call, filters: Filters) -> Iterator[dict[str, Any]]:
-    queue = formal_check_queue(call=call, direction=filters.direction, state=filters.state, search=filters.search)
-    for a in queue.select_related("applicant__person"):
+    for a in _listed(call, filters):
         results = decode_results(a.check_results)
         yield {
             "receipt": a.receipt_number,
@@ -46,8 +52,7 @@ def application_rows(call: Call, filters: Filters) -> Iterator[dict[str, Any]]:
 
 
 def rule_result_rows(call: Call, filters: Filters) -> Iterator[dict[str, Any]]:
-    queue = formal_check_queue(call=call, direction=filters.direction, state=filters.state, search=filters.search)
-    for a in queue:
+    for a in _listed(call, filters):
         for r in decode_results(a.check_results):
             yield {
                 "receipt": a.receipt_number,

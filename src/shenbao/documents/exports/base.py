@@ -19,7 +19,15 @@ class Filters:
 
     direction: str | None = None
     state: str | None = None
-    search: str = ""
+    search: str = ""  # the staff search language (reviews.queries.application_search)
+
+    def describe(self) -> str:
+        """The filter as one line (empty when there is none), for the file and its name."""
+        parts = [f"{key}={value}" for key, value in (("state", self.state), ("direction", self.direction)) if value]
+        if self.search.strip():
+            parts.append(f"q={self.search.strip()}")
+        # Only printable characters: a control character in a parameter cannot go into a spreadsheet cell.
+        return "".join(ch for ch in "; ".join(parts) if ch.isprintable())
 
 
 @dataclass(frozen=True)

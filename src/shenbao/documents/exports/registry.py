@@ -4,6 +4,7 @@ here; the web pages and the API list what is registered, each behind its own per
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,5 +42,14 @@ def export_table(*, kind: ExportKind, call: Call, filters: Filters, file_format:
     columns = kind.header_columns()
     # Headers come in both languages; row texts (states, outcomes, reasons) in the active one.
     rows = kind.rows(call, filters)
-    data = to_xlsx(columns, rows, title=kind.code) if file_format == "xlsx" else to_csv(columns, rows)
-    return ExportFile(data, FORMATS[file_format], f"{call.code}-{kind.code}.{file_format}")
+    note = filters.describe()
+    data = to_xlsx(columns, rows, title=kind.code, note=note) if file_format == "xlsx" else to_csv(columns, rows, note=note)
+    return ExportFile(data, FORMATS[file_format], f"{call.code}-{kind.code}{filter_suffix(note)}.{file_format}")
+
+
+def filter_suffix(note: str) -> str:
+    """The filter in a file name: ``-filtered-state_submitted_q_score_80``, safe on every system."""
+    if not note:
+        return ""
+    slug = re.sub(r"[^\w.]+", "_", note, flags=re.UNICODE).strip("_")[:80]
+    return f"-filtered-{slug}"

@@ -43,7 +43,9 @@ def safe_cell(value: Any) -> Any:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def to_xlsx(columns: list[Column], rows: Iterable[Mapping[str, Any]], *, title: str = "export") -> bytes:
+def to_xlsx(columns: list[Column], rows: Iterable[Mapping[str, Any]], *, title: str = "export", note: str = "") -> bytes:
+    """One sheet of data under two header rows (Chinese, English); ``note`` (the filter the rows follow)
+    goes on a second sheet, so the data sheet keeps its shape."""
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = title[:31]
@@ -60,15 +62,23 @@ def to_xlsx(columns: list[Column], rows: Iterable[Mapping[str, Any]], *, title: 
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = "A3"
+    if note:
+        about = workbook.create_sheet("filter")
+        about.append(["筛选条件 / Filter"])
+        about.append([safe_cell(note)])
+        about.column_dimensions["A"].width = 80
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def to_csv(columns: list[Column], rows: Iterable[Mapping[str, Any]]) -> bytes:
-    """UTF-8 with a byte-order mark (so Excel reads the Chinese), one header row ``中文 / English``."""
+def to_csv(columns: list[Column], rows: Iterable[Mapping[str, Any]], *, note: str = "") -> bytes:
+    """UTF-8 with a byte-order mark (so Excel reads the Chinese), one header row ``中文 / English``;
+    a filtered list starts with one line naming its filter (``note``)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
+    if note:
+        writer.writerow([_csv_text(safe_cell(f"筛选条件 / Filter: {note}"))])
     writer.writerow([f"{c.zh} / {c.en}" if c.zh != c.en else c.zh for c in columns])
     for values in rows:
         writer.writerow([_csv_text(safe_cell(values.get(c.key))) for c in columns])

@@ -228,6 +228,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "submit_key": secrets.token_urlsafe(16),
         "revisions": list(application.revisions.order_by("-number")),
         "decisions": list(application.formal_checks.all()),
+        "endorsements": list(application.endorsements.all()),
         "exclusions_max": definition.review_policy.exclusions_max,
         "exclusions": list(ExclusionRequest.objects.filter(application=application).order_by("pk")),
         "reconsideration_window": reconsideration_window(application) if request.user.pk == application.applicant_id else None,
