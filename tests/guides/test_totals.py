@@ -112,6 +112,8 @@ def test_caps_and_history_are_not_a_number_of_projects(sentence: str) -> None:
         ("赛事设置\n总奖金池60万元\n", {"amount_wan": 60}),
         ("本年度拨款共约1.5亿元，资助六个获选项目。", {"amount_wan": 15000, "qualifier": "about"}),
         ("本专项设立专项资金5000万元。", {"amount_wan": 5000}),
+        ("以上项目资助经费合计1500万元。", {"amount_wan": 1500}),
+        ("本批次共下达项目经费2400万元。", {"amount_wan": 2400}),
         ("省财政投入专项资金2000万元支持本计划。", {"amount_wan": 2000}),
     ],
 )
@@ -127,6 +129,7 @@ def test_stated_total_budget(sentence: str, budget: dict[str, Any]) -> None:
         "每个项目资金总额不超过100万元。",
         "本计划今年共核定600件，带动企业投入约9亿元研发经费。",
         "本赛事一等奖总奖金10万元。",
+        "每个项目经费合计不超过100万元。",
         "企业研发投入500万元以上的优先支持。",
         "专项资金1万元/人，学校配套1万元。",
     ],
@@ -246,6 +249,7 @@ def test_direction_total_followed_by_a_per_project_cap_stays_the_total() -> None
         ("原则上资助周期为3年。", {"unit": "years", "qualifier": "exact", "value": 3, "in_principle": True}),
         ("项目建设周期不超过18个月。", {"unit": "months", "qualifier": "at_most", "value": 18}),
         ("本项目为期三年。", {"unit": "years", "qualifier": "exact", "value": 3}),
+        ("支持周期一般为3年。", {"unit": "years", "qualifier": "exact", "value": 3, "in_principle": True}),
     ],
 )
 def test_call_duration(sentence: str, duration: dict[str, Any]) -> None:
