@@ -412,6 +412,19 @@ def test_taiwan_duration_words(sentence: str, duration: dict[str, Any]) -> None:
     assert extract_guide(TRADITIONAL_HEAD + sentence).data["duration"] == duration
 
 
+def test_hong_kong_and_taiwan_lengths_with_their_cap() -> None:
+    assert extract_guide(TRADITIONAL_HEAD + "項目為期最長36個月。").data["duration"] == {
+        "unit": "months",
+        "qualifier": "at_most",
+        "value": 36,
+    }
+    assert extract_guide(TRADITIONAL_HEAD + "研究期程最長3年，並得分年核定。").data["duration"] == {
+        "unit": "years",
+        "qualifier": "at_most",
+        "value": 3,
+    }
+
+
 def test_taiwan_amount_per_case_and_number_of_projects() -> None:
     data = extract_guide(TRADITIONAL_HEAD + "本年度預計補助20件計畫，補助金額每案最高新臺幣200萬元。").data
     assert data["stated_totals"] == {"projects": {"qualifier": "exact", "value": 20}}
