@@ -278,6 +278,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
         if not call_wide(m.start()) or PER_PROJECT.search(lead) or "每" in lead or _PRIZE_TIER.search(lead) or one_project:
             continue  # "每个项目直接经费不超过…", "一等奖总奖金…": an amount per project or per prize, not the call's total
         if (money := parse_money(_clause_after(text, m.end(), 30))) and not money.pop("per_project", False):
+            if _ONE_PROJECT_LEAD.search(lead) and money.get("qualifier") == "at_most":
+                continue  # "项目总预算不超过500万元": the cap of one project's budget
             totals["budget"] = money
             budget["total"] = dict(money)
             col.span("stated_totals.budget", m.start(), m.end() + 14, 0.9)
