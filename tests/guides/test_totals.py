@@ -169,6 +169,19 @@ def test_the_direct_costs_of_a_project_are_per_project_not_the_total(sentence: s
     assert data["budget"] == {"per_project": amount}
 
 
+@pytest.mark.parametrize("sentence", ["一等奖奖励金额5万元。", "金奖每项奖励10万元。"])
+def test_the_prize_of_one_tier_is_not_an_amount_per_project(sentence: str) -> None:
+    assert "budget" not in _facts(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["每个项目资助经费不超过20万元，其中设备费不超过5万元。", "每个项目资助经费不超过20万元，分两期拨付，首期拨付10万元。"],
+)
+def test_a_breakdown_after_the_amount_per_project_keeps_it(sentence: str) -> None:
+    assert _facts(sentence)["budget"]["per_project"] == {"amount_wan": 20, "qualifier": "at_most"}
+
+
 def test_a_cap_per_unit_is_not_an_amount_per_project() -> None:
     assert "budget" not in _facts("每个单位申报经费总额不超过300万元。")
 

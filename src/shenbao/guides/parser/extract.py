@@ -317,7 +317,11 @@ def _extract(original: str, progress: Progress) -> Extraction:
         head = re.split(r"\d|[一二三四五六七八九十]+(?:亿|万|千)", window, maxsplit=1)[0]
         if word.startswith(("每", "单")) and re.search(r"单位|学校|学院|申请人|负责人|人", head):
             continue  # 每个单位 / 每位申请人: a cap for someone, not an amount per project
-        if len(re.findall(r"\d\s*(?:亿|万)?元", window)) > 1 or named:
+        if _PRIZE_TIER.search(re.split(r"[。；;\n]", text[max(0, start - 20) : start])[-1]):
+            continue  # "一等奖奖励金额5万元": the prize of one tier, not an amount for every project
+        # A breakdown or a payment schedule after the amount ("其中设备费不超过5万元", "首期拨付3万元") is part of it.
+        own = re.split(r"[，,]\s*(?=其中|含|包括|首期|分|另)", window)[0]
+        if len(re.findall(r"\d\s*(?:亿|万)?元", own)) > 1 or named:
             amounts = []
             break  # amounts of several directions ("重点项目25万元，一般项目15万元"): not one call-wide value
         if _kind_of_project(_clause_before(text, start, 12), call["title"] + text[: max(0, min(300, start - 20))]):
