@@ -93,6 +93,9 @@ def test_stated_number_of_projects(sentence: str, projects: dict[str, Any]) -> N
         "该计划累计资助300项，成效显著。",
         "本通知共3项要点，请认真阅读。",
         "申请人近五年获得国家级项目资助1项以上。",
+        "项目申报须提交以下材料，共计5项。",
+        "项目考核指标共3项，均须完成。",
+        "近三年共资助项目120项。",
     ],
 )
 def test_caps_and_history_are_not_a_number_of_projects(sentence: str) -> None:

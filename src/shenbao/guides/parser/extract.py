@@ -119,6 +119,8 @@ _ELIGIBILITY = re.compile(r"申请人|申报人|负责人|主持|承担|近[一�
 _ONE_DIRECTION = re.compile(
     r"(?:本|该|每个|各)(?:方向|专题|赛道|赛项|领域|任务|组别|榜单)|本(?:课题|类项目|组)|该(?:课题|类项目)"
 )
+# Things counted in 项 that are not projects ("提交以下材料，共计5项", "考核指标共3项").
+_NOT_PROJECTS = re.compile(r"材料(?!领域|科学|学|工程|类)|附件|文件|指标|条件|要求|要点|内容|成果|专利|论文|任务书|证明")
 _PRIZE_TIER = re.compile(r"等奖|冠军|亚军|季军|金奖|银奖|铜奖|优秀奖|单项奖")
 _PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|近[一二三四五两\d]+年|带动|撬动|吸引|核定")
 # "项目自2025年1月起执行2年", "执行1年为原则": a verb with the length (not "实施三年来").
@@ -514,8 +516,14 @@ def _direction_count(text: str, outside: Any) -> tuple[int, int, int] | None:
 
 def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None:
     """The stated number of projects to fund ("拟支持项目数约30个", "共立项9项", "拟支持约3-5项左右")."""
+
+    def other_count(at: int) -> bool:
+        """A count of past projects, of an applicant's record, or of materials and conditions."""
+        before = re.split(r"[。；\n]", text[max(0, at - 40) : at])[-1]
+        return bool(_PAST.search(before) or _ELIGIBILITY.search(before) or _NOT_PROJECTS.search(before[-12:]))
+
     for m in _PROJECTS.finditer(text):
-        if outside(m.start()) and (quota := parse_quota(m.group(1))):
+        if outside(m.start()) and not other_count(m.start()) and (quota := parse_quota(m.group(1))):
             return quota, m.start(), m.end()
     for m in _PROJECTS_MORE.finditer(text):
         if not outside(m.start()) or _NOT_A_TOTAL.search(_clause_before(text, m.start(), 4)):
@@ -525,7 +533,7 @@ def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None
         stated = m.group("q") or m.group("q2") or m.group("q3") or m.group("q4")
         if not _PROJECT_WORDS.search(sentence.replace(stated, "")):
             continue
-        if _ELIGIBILITY.search(before) or re.match(r"\s*(?:及)?以上", text[m.end() : m.end() + 3]):
+        if other_count(m.start()) or re.match(r"\s*(?:及)?以上", text[m.end() : m.end() + 3]):
             continue  # "获得项目资助1项以上": a condition on the applicant, not the number to fund
         if (quota := parse_quota(stated)) is not None and quota.get("qualifier") != "unspecified":
             return quota, m.start(), m.end()
