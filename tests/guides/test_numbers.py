@@ -48,10 +48,29 @@ def test_quota_without_a_number_is_none_not_zero() -> None:
         ("支持金额为人民币 20 万元/方案", {"amount_wan": 20, "per_project": True}),
         ("最高资助500元", {"amount": 500, "qualifier": "at_most"}),
         ("100万美元", {"amount_wan": 100, "currency": "USD"}),
+        ("奖金十万元", {"amount_wan": 10}),
+        ("资助1万元/队", {"amount_wan": 1, "per_project": True}),
+        ("总奖金30万(封顶)", {"amount_wan": 30, "qualifier": "at_most"}),
+        ("不超过50万元（含）", {"amount_wan": 50, "qualifier": "at_most"}),
+        ("资助5万元至10万元", {"amount_wan": 10, "qualifier": "at_most"}),
     ],
 )
 def test_money_phrases(phrase: str, expected: dict[str, Any]) -> None:
     assert parse_money(phrase) == expected
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "资助金额(港币百万元)",  # the unit of a table column
+        "单位：千元",
+        "奖金1千-2万元不等",  # a spread of amounts
+        "资助20万元/年",  # a rate per year
+        "补贴1万元/人",
+    ],
+)
+def test_unit_labels_and_spreads_are_not_amounts(phrase: str) -> None:
+    assert parse_money(phrase) is None
 
 
 @pytest.mark.parametrize(
@@ -66,6 +85,12 @@ def test_money_phrases(phrase: str, expected: dict[str, Any]) -> None:
         ("一年", {"unit": "years", "qualifier": "exact", "value": 1}),
         ("18个月", {"unit": "months", "qualifier": "exact", "value": 18}),
         ("不得超过 3年", {"unit": "years", "qualifier": "at_most", "value": 3}),
+        ("申请执行期限至多4年", {"unit": "years", "qualifier": "at_most", "value": 4}),
+        ("不得早于活动月份前3个月", None),
+        ("项目第2年进行中期检查", None),
+        ("3年（含）以内", {"unit": "years", "qualifier": "at_most", "value": 3}),
+        ("一年半", {"unit": "years", "qualifier": "exact", "value": 1.5}),
+        ("2年半", {"unit": "years", "qualifier": "exact", "value": 2.5}),
     ],
 )
 def test_duration_phrases(phrase: str, expected: dict[str, Any]) -> None:

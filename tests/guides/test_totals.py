@@ -33,6 +33,9 @@ def _facts(body: str) -> dict[str, Any]:
         ("本次征集围绕技术攻关、成果转化两大类开展。", 2),
         ("本批次共发布指南方向12个。", 12),
         ("本计划设置重点项目和一般项目两类，请按类别申报。", 2),
+        ("项目库围绕3类投资项目：一是甲；二是乙；三是丙。", 3),
+        ("本次工作聚焦基础、产品、支撑等3类创新任务。", 3),
+        ("本计划锁定甲、乙及丙三大核心领域。", 3),
     ],
 )
 def test_stated_number_of_directions(sentence: str, count: int) -> None:
@@ -53,6 +56,8 @@ def test_two_counts_of_two_lists_in_one_sentence_give_no_number_of_directions() 
         "相关经费部分用于支持两类人员。",
         "每个研究方向原则上确立1至2个课题。",
         "自选赛道包括数据分析、数据可视化、智能体开发等3类。",
+        "以下两类人员可申报项目：甲；乙。",
+        "本次共收到来自15个领域的申请。",
     ],
 )
 def test_caps_and_choices_are_not_a_number_of_directions(sentence: str) -> None:
@@ -72,6 +77,8 @@ def test_caps_and_choices_are_not_a_number_of_directions(sentence: str) -> None:
         ("本次遴选10个左右优秀项目。", {"qualifier": "about", "value": 10}),
         ("本轮共有八个获资助项目。", {"qualifier": "exact", "value": 8}),
         ("入选项目不超过20个。", {"qualifier": "at_most", "value": 20}),
+        ("本专项全省每年立项30项左右。", {"qualifier": "about", "value": 30}),
+        ("按甲组和乙组评选，奖项共计30个。", {"qualifier": "exact", "value": 30}),
     ],
 )
 def test_stated_number_of_projects(sentence: str, projects: dict[str, Any]) -> None:
@@ -85,6 +92,10 @@ def test_stated_number_of_projects(sentence: str, projects: dict[str, Any]) -> N
         "每个单位支持3个项目。",
         "该计划累计资助300项，成效显著。",
         "本通知共3项要点，请认真阅读。",
+        "申请人近五年获得国家级项目资助1项以上。",
+        "项目申报须提交以下材料，共计5项。",
+        "项目考核指标共3项，均须完成。",
+        "近三年共资助项目120项。",
     ],
 )
 def test_caps_and_history_are_not_a_number_of_projects(sentence: str) -> None:
@@ -101,6 +112,12 @@ def test_caps_and_history_are_not_a_number_of_projects(sentence: str) -> None:
         ("本专项资金总规模为5000万元。", {"amount_wan": 5000}),
         ("本年度计划安排省级财政资金1.2亿元支持项目。", {"amount_wan": 12000}),
         ("本批项目共资助经费2000万元。", {"amount_wan": 2000}),
+        ("赛事设置\n总奖金池60万元\n", {"amount_wan": 60}),
+        ("本年度拨款共约1.5亿元，资助六个获选项目。", {"amount_wan": 15000, "qualifier": "about"}),
+        ("本专项设立专项资金5000万元。", {"amount_wan": 5000}),
+        ("以上项目资助经费合计1500万元。", {"amount_wan": 1500}),
+        ("本批次共下达项目经费2400万元。", {"amount_wan": 2400}),
+        ("省财政投入专项资金2000万元支持本计划。", {"amount_wan": 2000}),
     ],
 )
 def test_stated_total_budget(sentence: str, budget: dict[str, Any]) -> None:
@@ -113,10 +130,59 @@ def test_stated_total_budget(sentence: str, budget: dict[str, Any]) -> None:
         "每个项目直接经费不超过500万元。",
         "过去三年已安排资金5亿元，支持近百个项目。",
         "每个项目资金总额不超过100万元。",
+        "本计划今年共核定600件，带动企业投入约9亿元研发经费。",
+        "本赛事一等奖总奖金10万元。",
+        "每个项目经费合计不超过100万元。",
+        "项目总预算不超过500万元。",
+        "企业研发投入500万元以上的优先支持。",
+        "专项资金1万元/人，学校配套1万元。",
     ],
 )
 def test_per_project_and_past_amounts_are_not_the_total_budget(sentence: str) -> None:
     assert "budget" not in (_facts(sentence).get("stated_totals") or {})
+
+
+@pytest.mark.parametrize(
+    ("sentence", "budget"),
+    [
+        ("按甲组和乙组评选，奖项共计30个，奖金51万元。\n甲组一等奖1名，奖金3万元。", {"amount_wan": 51}),
+        ("本年度共立项9项，资助经费300万元。", {"amount_wan": 300}),
+    ],
+)
+def test_budget_in_the_clause_after_the_number_of_projects(sentence: str, budget: dict[str, Any]) -> None:
+    assert _facts(sentence)["stated_totals"]["budget"] == budget
+
+
+def test_an_amount_per_project_after_the_count_is_not_the_total() -> None:
+    data = _facts("本年度共立项9项，每项资助经费30万元。")
+    assert "budget" not in data["stated_totals"]
+    assert data["budget"] == {"per_project": {"amount_wan": 30}}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "amount"),
+    [
+        ("项目申请直接经费不超过50万元。", {"amount_wan": 50, "qualifier": "at_most"}),
+        ("项目资助经费为20万元。", {"amount_wan": 20}),
+    ],
+)
+def test_the_direct_costs_of_a_project_are_per_project_not_the_total(sentence: str, amount: dict[str, Any]) -> None:
+    data = _facts(sentence)
+    assert "stated_totals" not in data
+    assert data["budget"] == {"per_project": amount}
+
+
+@pytest.mark.parametrize("sentence", ["一等奖奖励金额5万元。", "金奖每项奖励10万元。"])
+def test_the_prize_of_one_tier_is_not_an_amount_per_project(sentence: str) -> None:
+    assert "budget" not in _facts(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["每个项目资助经费不超过20万元，其中设备费不超过5万元。", "每个项目资助经费不超过20万元，分两期拨付，首期拨付10万元。"],
+)
+def test_a_breakdown_after_the_amount_per_project_keeps_it(sentence: str) -> None:
+    assert _facts(sentence)["budget"]["per_project"] == {"amount_wan": 20, "qualifier": "at_most"}
 
 
 def test_a_cap_per_unit_is_not_an_amount_per_project() -> None:
@@ -199,6 +265,8 @@ def test_direction_total_followed_by_a_per_project_cap_stays_the_total() -> None
         ("项目完成时间不超过2年。", {"unit": "years", "qualifier": "at_most", "value": 2}),
         ("原则上资助周期为3年。", {"unit": "years", "qualifier": "exact", "value": 3, "in_principle": True}),
         ("项目建设周期不超过18个月。", {"unit": "months", "qualifier": "at_most", "value": 18}),
+        ("本项目为期三年。", {"unit": "years", "qualifier": "exact", "value": 3}),
+        ("支持周期一般为3年。", {"unit": "years", "qualifier": "exact", "value": 3, "in_principle": True}),
     ],
 )
 def test_call_duration(sentence: str, duration: dict[str, Any]) -> None:
@@ -209,6 +277,10 @@ def test_a_date_in_a_research_period_sentence_is_not_a_duration() -> None:
     text = "申请书中的研究期限应填写“2027年1月1日-2029年12月31日”。"
     assert find_duration(text) is None
     assert "duration" not in _facts(text)
+
+
+def test_the_length_of_a_collection_campaign_is_not_a_duration() -> None:
+    assert "duration" not in _facts("征集活动为期一个月。")
 
 
 def test_three_years_since_is_not_a_duration() -> None:
@@ -273,6 +345,29 @@ def test_lengths_of_several_kinds_in_one_sentence_are_not_the_call_duration() ->
     assert "duration" not in _facts("研究期限：甲类项目3年，乙类项目2年。")
 
 
+def test_different_lengths_in_different_sentences_are_not_the_call_duration() -> None:
+    assert "duration" not in _facts("一般项目的研究期限为3年。专项课题原则上每项资助2万元，研究周期为2年。")
+
+
+def test_the_same_length_stated_twice_is_the_call_duration() -> None:
+    data = _facts("项目研究期限为3年。请按研究期限3年编制预算。")
+    assert data["duration"] == {"unit": "years", "qualifier": "exact", "value": 3}
+
+
+def test_the_end_of_the_period_is_not_a_second_length() -> None:
+    data = _facts("项目执行期为3年。执行期满后6个月内提交结题报告。")
+    assert data["duration"] == {"unit": "years", "qualifier": "exact", "value": 3}
+
+
+def test_a_margin_before_an_event_is_not_a_second_length() -> None:
+    data = _facts("执行期限最长以1年为原则。执行期限起始月份不得早于活动月份前3个月。")
+    assert data["duration"] == {"unit": "years", "qualifier": "at_most", "value": 1, "in_principle": True}
+
+
+def test_a_spread_of_prizes_is_not_an_amount_per_project() -> None:
+    assert "budget" not in _facts("单个项目奖金1千-2万元不等，成功结项即获奖。")
+
+
 def test_durations_named_by_direction_go_to_that_direction() -> None:
     text = HEAD + "一、项目类别\n1.创新项目\n2.培育项目\n二、期限\n创新项目研究期限为3年；培育项目研究期限一般为2年。\n"
     data = extract_guide(text).data
@@ -318,3 +413,53 @@ def test_an_amount_for_the_kind_the_call_is_about_is_call_wide() -> None:
 
 def test_a_duration_for_one_kind_of_project_is_not_the_call_s() -> None:
     assert "duration" not in _facts("青年基金项目研究期限为2年。")
+
+
+TRADITIONAL_HEAD = "國家科學及技術委員會補助專題研究計畫申請須知\n各位老師好：\n"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "duration"),
+    [
+        ("補助期間最長3年。", {"unit": "years", "qualifier": "at_most", "value": 3}),
+        ("計畫期程以2年為原則。", {"unit": "years", "qualifier": "exact", "value": 2, "in_principle": True}),
+    ],
+)
+def test_taiwan_duration_words(sentence: str, duration: dict[str, Any]) -> None:
+    assert extract_guide(TRADITIONAL_HEAD + sentence).data["duration"] == duration
+
+
+def test_hong_kong_and_taiwan_lengths_with_their_cap() -> None:
+    assert extract_guide(TRADITIONAL_HEAD + "項目為期最長36個月。").data["duration"] == {
+        "unit": "months",
+        "qualifier": "at_most",
+        "value": 36,
+    }
+    assert extract_guide(TRADITIONAL_HEAD + "研究期程最長3年，並得分年核定。").data["duration"] == {
+        "unit": "years",
+        "qualifier": "at_most",
+        "value": 3,
+    }
+
+
+def test_taiwan_amount_per_case_and_number_of_projects() -> None:
+    data = extract_guide(TRADITIONAL_HEAD + "本年度預計補助20件計畫，補助金額每案最高新臺幣200萬元。").data
+    assert data["stated_totals"] == {"projects": {"qualifier": "exact", "value": 20}}
+    assert data["budget"] == {"per_project": {"amount_wan": 200, "currency": "TWD", "qualifier": "at_most"}}
+
+
+def test_during_the_period_is_not_a_duration() -> None:
+    assert "duration" not in extract_guide(TRADITIONAL_HEAD + "執行期間須定期提交報告。").data
+
+
+def test_values_in_a_sentence_about_one_direction_are_not_call_wide() -> None:
+    data = _facts("一、智能传感\n研究内容：研发新型传感器。\n本方向拟支持不超过2项，每项资助不超过50万元，实施周期为2年。\n")
+    assert "projects" not in (data.get("stated_totals") or {})
+    assert "budget" not in data
+    assert "duration" not in data
+
+
+def test_values_of_the_whole_call_next_to_a_direction_sentence_stay_call_wide() -> None:
+    data = _facts("各方向均可申报。本批拟支持10项，每项资助不超过50万元。")
+    assert data["stated_totals"]["projects"] == {"qualifier": "exact", "value": 10}
+    assert data["budget"]["per_project"] == {"amount_wan": 50, "qualifier": "at_most"}

@@ -60,7 +60,7 @@ class Extraction:
 # A stated number of directions: "设立5个方向", "36个重大项目指南", "4个重点方向", "五大方向", "12条指南方向",
 # "6个科技范畴", "五个类别的赛道", "分A、B两类" / "两大类".
 _DIRECTION_NOUN = (
-    r"(?:指南|支持|重点|研究|申报|技术|科技|优先|主攻)?(?:方向|领域|范畴)|(?:重大|重点)?项目指南|(?:技术研究|研究|招标)?课题"
+    r"(?:指南|支持|重点|研究|申报|技术|科技|优先|主攻|核心|前沿|关键)?(?:方向|领域|范畴)|(?:重大|重点)?项目指南|(?:技术研究|研究|招标)?课题"
     r"|(?:招标)?选题|重点任务|任务|赛项|赛道|专项赛|榜单|类目|专题"
 )
 _DIRECTION_COUNT = re.compile(
@@ -68,12 +68,12 @@ _DIRECTION_COUNT = re.compile(
     rf"|({NUM})\s*(?:大|项|个)\s*(?:榜单|类目)"
 )
 _DIRECTION_COUNT_MORE = re.compile(
-    rf"(?P<n>{NUM})\s*(?:(?:个|条|项|大)\s*(?:类别的|类)?\s*(?P<noun>{_DIRECTION_NOUN})|(?P<kind>大类|类(?=任务|方向|平台|赛道|项目|课题|奖项|榜单)))"
+    rf"(?P<n>{NUM})\s*(?:(?:个|条|项|大)\s*(?:类别的|类)?\s*(?P<noun>{_DIRECTION_NOUN})|(?P<kind>大类|类(?=(?!人|单位|机构|主体|企业|高校|院校)[\u4e00-\u9fff]{{0,4}}?(?:任务|方向|平台|赛道|项目|课题|奖项|榜单))))"
     rf"|(?:分(?:为|成)?|设置|设立)[^，。；：]{{2,60}}?(?:等)?(?P<split>{NUM})\s*(?:大)?类"
     rf"|(?:共(?:发布|设置|设立|有)?|发布|设置|设立)(?:{_DIRECTION_NOUN})\s*(?:共|共计)?\s*(?P<after>{NUM})\s*(?:个|条|项)"
 )
 # Words before a count that make it a cap or a choice, not the call's total ("每个单位限报2个方向").
-_NOT_A_TOTAL = re.compile(r"每|限|可|选择|不超过|最多|至多|其中|近|逾|超过|累计|已|[第前]\s*$")
+_NOT_A_TOTAL = re.compile(r"每(?![年批届期次轮])|来自|收到|限|可|选择|不超过|最多|至多|其中|近|逾|超过|累计|已|[第前]\s*$")
 _PARTNER_COUNT = re.compile(rf"支持与\s*({NUM})\s*个国家")
 _PROJECTS = re.compile(
     rf"(?:拟支持|拟资助|拟立项|支持|资助|入选|立项)项目(?:总)?数?(?:量)?\s*[：:为]?\s*((?:约|大约|不超过|不少于)?\s*{NUM}\s*[个项](?:左右)?)"
@@ -82,32 +82,50 @@ _PROJECTS = re.compile(
 _PROJECTS_MORE = re.compile(
     rf"(?:(?:共|拟|计划|预计|本批次?)?(?:立项|资助|支持)(?:项目)?|获(?:得)?资助(?:项目)?|获批(?:项目)?|合计|共计?)\s*[：:为]?\s*"
     rf"(?P<q>(?:约|大约|不超过|不少于)?\s*{NUM}(?:\s*(?:-|~|～|—|–|至|到)\s*{NUM})?\s*项(?:左右)?)(?!目|任务|指南|课题|方向|重点)"
-    rf"|(?:拟|计划|预计)?(?:择优)?(?:支持|资助|立项|遴选)\s*"
-    rf"(?P<q2>(?:约|大约|不超过|不少于)?\s*{NUM}(?:\s*(?:-|~|～|—|–|至|到)\s*{NUM})?\s*个(?:左右)?)\s*(?:左右)?\s*(?:优秀)?(?:项目|团队|方案)"
+    rf"|(?:拟|计划|预计)?(?:择优)?(?:支持|资助|补助|立项|遴选)\s*"
+    rf"(?P<q2>(?:约|大约|不超过|不少于)?\s*{NUM}(?:\s*(?:-|~|～|—|–|至|到)\s*{NUM})?\s*[个件](?:左右)?)\s*(?:左右)?\s*(?:优秀)?(?:项目|团队|方案|计划)"
     rf"|(?P<q3>{NUM}\s*个)\s*(?:获选|获资助|获批|入选|立项)项目"
+    rf"|(?:奖项|获奖名额|获奖项目)(?:共计|总计|合计|共)\s*(?P<q4>{NUM}\s*[个项名])"
 )
-_PROJECT_WORDS = re.compile(r"项目|立项|资助|支持|入选|获奖|获批|审议通过|计划")
+# The budget in the clause after a stated number of projects: "奖项共计30个，奖金51万元", "共立项9项，资助经费300万元".
+_BUDGET_AFTER_COUNT = re.compile(r"\s*[，,]\s*(?:总)?(?:奖金|经费|资金|资助经费|资助金额)\s*(?:共计|总计|合计|共)?\s*[为：:]?\s*")
+_PROJECT_WORDS = re.compile(r"项目|立项|资助|支持|入选|获奖|获批|审议通过|计划|奖项")
 _PROJECTS_OPEN = re.compile(r"支持多个(?:方案|项目)入选|入选数量不限")
 _TOTAL_BUDGET = re.compile(
     r"(?:国拨经费总概算|经费总概算|总经费|总预算|资助总额|资助总金额|经费总额|资金总额|资金总规模|资金规模|总概算|直接经费(?:总额|合计)?"
-    r"|(?:国拨|省拨|市拨|区拨|财政|专项)(?:资助)?经费(?:总额|合计)?|共(?:资助|支持|安排)经费)\s*[：:为共]?\s*"
+    r"|(?:国拨|省拨|市拨|区拨|财政|专项)(?:资助)?(?:经费|资金)(?:总额|合计)?|共(?:资助|支持|安排)经费"
+    r"|总奖金池|奖金池|总奖金|奖金总额|拨款总额|共拨款|拨款(?=共)"
+    r"|(?:项目|资助|专项)?(?:经费|资金)(?:总计|合计|共计)|下达(?:项目|专项)?(?:经费|资金))\s*[：:为共]?\s*"
 )
 _PER_PROJECT = re.compile(
-    r"(?:平均资助强度|平均资助额度|平均资助金额|支持金额|资助金额|资助强度|支持强度|资助额度|奖励金额|申请经费|申请金额)\s*[：:为]?"
+    r"(?:平均资助强度|平均资助额度|平均资助金额|支持金额|资助金额|资助强度|支持强度|资助额度|奖励金额|申请经费|申请金额|补助金额|补助额度|补助上限"
+    r"|(?<=项目|课题)(?:申请|资助)?(?:直接)?经费(?!\s*(?:总|合计|共|规模)))\s*[：:为]?"
 )
+# The words before a budget word that make it the amount of one project ("项目直接经费", "课题申请直接经费").
+_ONE_PROJECT_LEAD = re.compile(r"(?:项目|课题|申请)$")
 _DURATION_WORDS = re.compile(
-    r"实施周期|执行周期|研究周期|建设周期|资助周期|执行期|合作周期|研究期限|项目周期|实施期限|执行期限|资助期限|建设期限|完成期限|"
-    r"资助年限|研究年限|实施年限|执行年限|项目期限|完成时限|研究时限|实施期|资助期|(?:完成|研究|实施|执行)时间(?=为|不超过|不得超过|一般|原则上|最长|约)"
+    r"实施周期|执行周期|研究周期|建设周期|资助周期|支持周期|支持期限|支持年限|执行期|合作周期|研究期限|项目周期|实施期限|执行期限|资助期限|建设期限|完成期限|"
+    r"资助年限|研究年限|实施年限|执行年限|项目期限|完成时限|研究时限|补助期限|补助期间|补助年限|(?:计划|执行|研究|实施|补助|项目)期程|实施期|资助期|(?:完成|研究|实施|执行)时间(?=为|不超过|不得超过|一般|原则上|最长|约)"
 )
 # Money set aside for the call: "财政安排资金3000万元", "预留合共约8亿元作……资助用途".
 _RESERVED = re.compile(
     r"(?:拟)?(?:安排|预留|投入|拨款)(?:中央|省级|市级|区级|省|市|专项|财政){0,3}(?:资金|经费)?\s*(?:合共|共计|共|总计|合计)?\s*"
     r"(?=约|大约|\d|[一二三四五六七八九十]+(?:亿|万|千万))"
 )
-_PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|近[一二三四五两\d]+年")
+_PUBLIC_MONEY = re.compile(r"财政|政府|中央|省级|市级|区级|专项|本计划|本专项")
+# A count in the sentence of an applicant's record ("申请人近五年获得项目资助1项以上") is an eligibility condition.
+_ELIGIBILITY = re.compile(r"申请人|申报人|负责人|主持|承担|近[一二三四五两\d]+年|获得过|曾")
+# Words that put a sentence about one direction, not the whole call ("本方向拟支持不超过2项").
+_ONE_DIRECTION = re.compile(
+    r"(?:本|该|每个|各)(?:方向|专题|赛道|赛项|领域|任务|组别|榜单)|本(?:课题|类项目|组)|该(?:课题|类项目)"
+)
+# Things counted in 项 that are not projects ("提交以下材料，共计5项", "考核指标共3项").
+_NOT_PROJECTS = re.compile(r"材料(?!领域|科学|学|工程|类)|附件|文件|指标|条件|要求|要点|内容|成果|专利|论文|任务书|证明")
+_PRIZE_TIER = re.compile(r"等奖|冠军|亚军|季军|金奖|银奖|铜奖|优秀奖|单项奖")
+_PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|近[一二三四五两\d]+年|带动|撬动|吸引|核定")
 # "项目自2025年1月起执行2年", "执行1年为原则": a verb with the length (not "实施三年来").
 _VERB_DURATION = re.compile(
-    rf"(?:执行|实施|资助|一期|每期)\s*((?:约)?{NUM}\s*(?:年|个月)(?:为原则|为限|左右)?)(?![来后多间内度])"
+    rf"(?:执行|实施|资助|一期|每期|(?<=项目|课题|计划|研究)为期)\s*((?:约|最长|最多|不超过)?\s*{NUM}\s*(?:年|个月)(?:为原则|为限|左右)?)(?![来后多间内度])"
 )
 # "（2~3年）" on its own: a duration range in brackets.
 _BARE_DURATION = re.compile(rf"[（(]\s*((?:约)?\s*{NUM}\s*(?:-|~|～|—|–|至|到)\s*{NUM}\s*(?:年|个月))\s*[）)]")
@@ -153,6 +171,11 @@ def _extract(original: str, progress: Progress) -> Extraction:
     def outside(at: int) -> bool:
         k = bisect_right(inside_starts, at) - 1  # the last block starting at or before ``at``
         return k < 0 or at >= inside[k][1]
+
+    def call_wide(at: int) -> bool:
+        """Outside the direction blocks and not in a sentence about one direction ("本方向拟支持2项")."""
+        sentence = re.split(r"[。；;\n]", text[max(0, at - 60) : at])[-1]
+        return outside(at) and _ONE_DIRECTION.search(sentence) is None
 
     year = _year(text)
     definition: dict[str, Any] = {"schema_version": 1}
@@ -244,7 +267,7 @@ def _extract(original: str, progress: Progress) -> Extraction:
         if value:
             totals["partners"] = int(value)
             col.span("stated_totals.partners", m.start(), m.end(), 0.8)
-    if (projects := _projects(text, outside)) is not None:
+    if (projects := _projects(text, call_wide)) is not None:
         totals["projects"], pstart, pend = projects
         col.span("stated_totals.projects", pstart, pend, 0.85)
     elif (m := _PROJECTS_OPEN.search(text)) is not None:
@@ -253,20 +276,32 @@ def _extract(original: str, progress: Progress) -> Extraction:
     budget: dict[str, Any] = {}
     for m in _TOTAL_BUDGET.finditer(text):
         lead = _clause_before(text, m.start())
-        if not outside(m.start()) or PER_PROJECT.search(lead) or "每" in lead:
-            continue  # "每个项目直接经费不超过…": an amount per project, not the call's total
+        one_project = _ONE_PROJECT_LEAD.search(lead) and not re.search(r"总|合计|规模|共", m.group(0))
+        if not call_wide(m.start()) or PER_PROJECT.search(lead) or "每" in lead or _PRIZE_TIER.search(lead) or one_project:
+            continue  # "每个项目直接经费不超过…", "一等奖总奖金…": an amount per project or per prize, not the call's total
         if (money := parse_money(_clause_after(text, m.end(), 30))) and not money.pop("per_project", False):
+            if _ONE_PROJECT_LEAD.search(lead) and money.get("qualifier") == "at_most":
+                continue  # "项目总预算不超过500万元": the cap of one project's budget
             totals["budget"] = money
             budget["total"] = dict(money)
             col.span("stated_totals.budget", m.start(), m.end() + 14, 0.9)
             break
+    after_count = _BUDGET_AFTER_COUNT.match(text, projects[2]) if projects is not None and "budget" not in totals else None
+    if after_count is not None and projects is not None:
+        money = parse_money(_clause_after(text, after_count.end(), 20))
+        if money and not money.pop("per_project", False):
+            totals["budget"] = money
+            budget["total"] = dict(money)
+            col.span("stated_totals.budget", projects[1], after_count.end() + 10, 0.7)
     if "budget" not in totals:
         for m in _RESERVED.finditer(text):
             sentence = re.split(r"[。；\n]", text[max(0, m.start() - 60) : m.start()])[-1]
-            if not outside(m.start()) or _PAST.search(sentence) or "每" in _clause_before(text, m.start()):
+            if not call_wide(m.start()) or _PAST.search(sentence) or "每" in _clause_before(text, m.start()):
                 continue
             if re.search(r"带动|撬动|吸引|引导", _clause_before(text, m.start(), 20)):
                 continue  # "带动企业投入约9.3亿元": money the funding leverages from others, not the call's budget
+            if "投入" in m.group(0) and not _PUBLIC_MONEY.search(_clause_before(text, m.start(), 12) + m.group(0)):
+                continue  # "企业研发投入500万元以上": what applicants spend, not the call's money
             if (money := parse_money(_clause_after(text, m.end(), 20))) and not money.pop("per_project", False):
                 totals["budget"] = money
                 budget["total"] = dict(money)
@@ -281,12 +316,16 @@ def _extract(original: str, progress: Progress) -> Extraction:
     amounts: list[tuple[dict[str, Any], int, int]] = []
     for start, end, word in starts:
         window = _clause_after(text, end, 40)
-        if not outside(start) or (money := parse_money(window)) is None:
+        if not call_wide(start) or (money := parse_money(window)) is None:
             continue
         head = re.split(r"\d|[一二三四五六七八九十]+(?:亿|万|千)", window, maxsplit=1)[0]
         if word.startswith(("每", "单")) and re.search(r"单位|学校|学院|申请人|负责人|人", head):
             continue  # 每个单位 / 每位申请人: a cap for someone, not an amount per project
-        if len(re.findall(r"\d\s*(?:亿|万)?元", window)) > 1 or named:
+        if _PRIZE_TIER.search(re.split(r"[。；;\n]", text[max(0, start - 20) : start])[-1]):
+            continue  # "一等奖奖励金额5万元": the prize of one tier, not an amount for every project
+        # A breakdown or a payment schedule after the amount ("其中设备费不超过5万元", "首期拨付3万元") is part of it.
+        own = re.split(r"[，,]\s*(?=其中|含|包括|首期|分|另)", window)[0]
+        if len(re.findall(r"\d\s*(?:亿|万)?元", own)) > 1 or named:
             amounts = []
             break  # amounts of several directions ("重点项目25万元，一般项目15万元"): not one call-wide value
         if _kind_of_project(_clause_before(text, start, 12), call["title"] + text[: max(0, min(300, start - 20))]):
@@ -309,8 +348,15 @@ def _extract(original: str, progress: Progress) -> Extraction:
         definition["stated_totals"] = totals
     elif directions:
         col.warn("totals_missing")
+    # Different lengths after duration words in different sentences belong to different kinds of project
+    # ("一般项目的研究期限为3年 … 专项课题研究周期为2年"): none of them is the call's.
+    lengths = {
+        (found[0]["unit"], found[0].get("value"), found[0].get("min"), found[0].get("max"))
+        for m in _DURATION_WORDS.finditer(text)
+        if call_wide(m.start()) and (found := find_duration(text[m.start() : m.start() + 40])) is not None
+    }
     for m in _DURATION_WORDS.finditer(text):
-        if not outside(m.start()) or named_durations:
+        if not call_wide(m.start()) or named_durations or len(lengths) > 1:
             continue  # lengths stated per direction are not the call's
         found = find_duration(text[m.start() : m.start() + 40])
         sentence = _clause_after(text, m.start(), 80)
@@ -328,7 +374,7 @@ def _extract(original: str, progress: Progress) -> Extraction:
             break
     else:
         for m in (*_BARE_DURATION.finditer(text), *_VERB_DURATION.finditer(text)):
-            if outside(m.start()) and not named_durations and (bare := parse_duration(m.group(1))) is not None:
+            if call_wide(m.start()) and not named_durations and (bare := parse_duration(m.group(1))) is not None:
                 definition["duration"] = bare
                 col.span("duration", m.start(), m.end(), 0.6)
                 break
@@ -472,17 +518,25 @@ def _direction_count(text: str, outside: Any) -> tuple[int, int, int] | None:
 
 def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None:
     """The stated number of projects to fund ("拟支持项目数约30个", "共立项9项", "拟支持约3-5项左右")."""
+
+    def other_count(at: int) -> bool:
+        """A count of past projects, of an applicant's record, or of materials and conditions."""
+        before = re.split(r"[。；\n]", text[max(0, at - 40) : at])[-1]
+        return bool(_PAST.search(before) or _ELIGIBILITY.search(before) or _NOT_PROJECTS.search(before[-12:]))
+
     for m in _PROJECTS.finditer(text):
-        if outside(m.start()) and (quota := parse_quota(m.group(1))):
+        if outside(m.start()) and not other_count(m.start()) and (quota := parse_quota(m.group(1))):
             return quota, m.start(), m.end()
     for m in _PROJECTS_MORE.finditer(text):
         if not outside(m.start()) or _NOT_A_TOTAL.search(_clause_before(text, m.start(), 4)):
             continue
         before = re.split(r"[。；\n]", text[max(0, m.start() - 40) : m.start()])[-1]
         sentence = before + _clause_after(text, m.start(), 60)
-        stated = m.group("q") or m.group("q2") or m.group("q3")
+        stated = m.group("q") or m.group("q2") or m.group("q3") or m.group("q4")
         if not _PROJECT_WORDS.search(sentence.replace(stated, "")):
             continue
+        if other_count(m.start()) or re.match(r"\s*(?:及)?以上", text[m.end() : m.end() + 3]):
+            continue  # "获得项目资助1项以上": a condition on the applicant, not the number to fund
         if (quota := parse_quota(stated)) is not None and quota.get("qualifier") != "unspecified":
             return quota, m.start(), m.end()
     return None

@@ -118,12 +118,19 @@ _CURRENCY = "|".join(re.escape(w) for w in sorted(_CURRENCY_WORDS, key=len, reve
 _MONEY = re.compile(
     rf"(?P<pre>约|大约|不超过|不多于|最高|最多|至多|不少于|至少|共|总计|合计)?\s*(?P<cur0>{_CURRENCY})?\s*"
     rf"(?P<n>{NUM})\s*(?:亿\s*(?P<n2>{NUM})\s*(?=万))?(?P<unit>亿元|亿|千万元|百万元|万元|万|元)\s*(?P<cur>{_CURRENCY})?\s*"
-    rf"(?P<post>左右|上下|以内|以下|为上限|为限)?"
+    rf"(?:[（(]\s*含\s*[）)])?\s*(?P<post>左右|上下|以内|以下|为上限|为限|[（(]?封顶[）)]?)?"
 )
+# The start of a range's second amount right after the first ("5万元至10万元"): read the second.
+_RANGE_ON = re.compile(rf"{_RANGE_SEP}(?:{_CURRENCY})?\s*{NUM}\s*(?:亿元|亿|千万元|百万元|万元|万|元)")
 _UNIT_WAN = {"亿元": 10_000, "亿": 10_000, "千万元": 1000, "百万元": 100, "万元": 1, "万": 1, "元": 0.0001}
 PER_PROJECT = re.compile(
     r"每个?(?:项目|方案|课题|团队|案例)|每项|每件|每案|单个项目|单项|/\s*(?:项目|方案|项|个|课题)|资助强度|支持强度|项目经费上限"
 )
+
+
+def _unit_label(text: str, match: re.Match[str]) -> bool:
+    """ "(港币百万元)", "单位：千元": a bare 百/千 before the unit names the unit of a table, not an amount."""
+    return match.group("n") in ("百", "千") and not match.group("n2")
 
 
 def parse_money(text: str) -> dict[str, Any] | None:
@@ -135,9 +142,20 @@ def parse_money(text: str) -> dict[str, Any] | None:
     amount in brackets after it ("500万元（每个项目不超过100万元）") does not make it one.
     """
     # "资助金额（港币百万元）", "(新台币千元)": a table's unit in a header, a bare 百 / 千 with no amount.
-    match = next((m for m in _MONEY.finditer(text) if m.group("n") not in ("百", "千")), None)
+    match = next(
+        (
+            m
+            for m in _MONEY.finditer(text)
+            if m.group("n") not in ("百", "千") and not _unit_label(text, m) and not _RANGE_ON.match(text, m.end())
+        ),
+        None,
+    )
     if match is None:
         return None
+    if re.match(r"\s*不等", text[match.end() :]):
+        return None  # "1千-2万元不等": a spread of amounts, neither a cap nor one amount
+    if re.match(r"\s*/\s*(?:年|月|天|日|人)", text[match.end() :]):
+        return None  # "20万元/年": a rate per year or person, neither a total nor one project's amount
     number = to_number(match.group("n"))
     if number is None:
         return None
@@ -151,7 +169,7 @@ def parse_money(text: str) -> dict[str, Any] | None:
     wan = round(wan, 4)
     pre, post = match.group("pre") or "", match.group("post") or ""
     qualifier = _qualifier(pre, post, range_=False)
-    if re.search(r"最高", pre) or post in ("为上限", "为限"):
+    if re.search(r"最高", pre) or post in ("为上限", "为限") or "封顶" in post:
         qualifier = "at_most"
     # The words before the amount in its own clause: "不超过", "最高", "上限", "约为".
     before = re.split(r"[，,。；;（(）)]", text[max(0, match.start() - 12) : match.start()])[-1]
@@ -177,20 +195,20 @@ def parse_money(text: str) -> dict[str, Any] | None:
         data["qualifier"] = qualifier
     after = re.split(r"[，,。；;（(]", text[match.end() : match.end() + 6])[0]
     window = text[max(0, match.start() - 16) : match.start()] + match.group(0) + after
-    if PER_PROJECT.search(window):
-        data["per_project"] = True
+    if PER_PROJECT.search(window) or re.match(r"\s*/", text[match.end() :]):
+        data["per_project"] = True  # "20万元/方案", "1万元/…": a rate per something, never a total
     return data
 
 
 _DURATION = re.compile(
-    rf"(?P<a>{NUM}|半)(?:{_RANGE_SEP}(?P<b>{NUM}))?\s*(?P<unit>年|个月|月)(?P<post>以内|以下|以上|左右|上下|为限|为原则|为宜)?"
+    rf"(?P<a>{NUM}|半)(?:{_RANGE_SEP}(?P<b>{NUM}))?\s*(?P<unit>年|个月|月)(?P<half>半)?(?:[（(]\s*含\s*[）)])?\s*(?P<post>以内|以下|以上|左右|上下|为限|为原则|为宜)?"
 )
 _DURATION_AT_MOST = re.compile(r"不超过|不得超过|不多于|不超出|最长|最多|至多|以内|以下|为限")
 _DURATION_AT_LEAST = re.compile(r"不少于|不低于|至少|最短|以上")
 _DURATION_ABOUT = re.compile(r"约|左右|上下|大概")
 _DURATION_CONTEXT = re.compile(
     r"实施周期|执行周期|研究周期|建设周期|项目周期|合作周期|实施期限|执行期限|研究期限|资助期限|项目期限|资助年限|研究年限|"
-    r"完成时限|实施期|执行期|资助期|周期|期限|(?:完成|研究|实施|执行)时间"
+    r"完成时限|实施期|执行期|资助期|补助期间|补助期|期程|周期|期限|(?:完成|研究|实施|执行)时间"
 )
 
 
@@ -214,6 +232,10 @@ def _read_duration(text: str, match: re.Match[str]) -> dict[str, Any] | None:
     b = to_number(match.group("b")) if match.group("b") else None
     if b is not None and b > 50 and match.group("unit") == "年":
         return None
+    if match.group("half"):  # "一年半", "2年半"
+        if b is not None or match.group("unit") != "年":
+            return None
+        a += 0.5
     post = match.group("post") or ""
     # The qualifier words stand between the clause's start and the number ("最长以1年为原则").
     lead = re.split(r"[，,。；;：:、]", text[max(0, match.start() - 10) : match.start()])[-1]
@@ -239,17 +261,24 @@ def parse_duration(text: str) -> dict[str, Any] | None:
     """ "2年", "一般为3年", "不超过3年", "原则上不超过2年", "2~3年", "18个月", "约3年",
     "最长以1年为原则" → Duration data; dates ("2025年", "1月1日") are skipped."""
     for match in _DURATION.finditer(text):
+        if _ordinal(text, match):
+            continue
         data = _read_duration(text, match)
         if data is not None:
             return data
     return None
 
 
+def _ordinal(text: str, match: re.Match[str]) -> bool:
+    """ "第2年", "前3个月", "后1个月": a point or a margin in time, not a length."""
+    return bool(re.search(r"[第前后]\s*$", text[max(0, match.start() - 2) : match.start()]))
+
+
 def all_durations(text: str) -> list[dict[str, Any]]:
     """Every length of time a sentence states, in order (dates, "第2年" and "前3个月" are not lengths)."""
     found: list[dict[str, Any]] = []
     for match in _DURATION.finditer(text):
-        if re.search(r"[第前后]\s*$", text[max(0, match.start() - 2) : match.start()]):
+        if _ordinal(text, match):
             continue
         if (data := _read_duration(text, match)) is not None:
             found.append(data)
@@ -263,7 +292,7 @@ def find_duration(text: str) -> tuple[dict[str, Any], int, int] | None:
         cut = re.search(r"[。；;]", window)
         if cut:
             window = window[: cut.start()]
-        if re.match(r"^\s*内", window):  # 执行期内: a period, not its length
+        if re.match(r"^\s*(?:内|满|届满|结束|终止|后|前|中|间)", window):  # 执行期内, 执行期满后: a point, not a length
             continue
         data = parse_duration(window)
         if data is not None:
