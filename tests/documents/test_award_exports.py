@@ -64,8 +64,9 @@ def test_the_awards_export_lists_every_award_with_its_direction_tier_amount_stat
     ]
     only = client.get(f"/staff/calls/{built.call.code}/exports/awards.csv?direction=1.6").content.decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(only)))
-    assert lines[0][0] == "受理编号 / Receipt number"
-    assert [line[3] for line in lines[1:]] == ["肯尼亚撤销", "埃及丙"]
+    assert lines[0] == ["筛选条件 / Filter: direction=1.6"]  # a filtered list names its filter first
+    assert lines[1][0] == "受理编号 / Receipt number"
+    assert [line[3] for line in lines[2:]] == ["肯尼亚撤销", "埃及丙"]
 
 
 def test_the_statistics_export_has_the_dashboards_figures(built: BuiltCall, client: Client) -> None:
