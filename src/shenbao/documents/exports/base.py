@@ -21,6 +21,13 @@ class Filters:
     state: str | None = None
     search: str = ""  # the staff search language (reviews.queries.application_search)
 
+    def __post_init__(self) -> None:
+        # Control characters (a NUL, which PostgreSQL refuses in text) never reach the query or the file.
+        for name in ("direction", "state", "search"):
+            value = getattr(self, name)
+            if value:
+                object.__setattr__(self, name, "".join(ch for ch in value if ch.isprintable()))
+
     def describe(self) -> str:
         """The filter as one line (empty when there is none), for the file and its name."""
         parts = [f"{key}={value}" for key, value in (("state", self.state), ("direction", self.direction)) if value]
