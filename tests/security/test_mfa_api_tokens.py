@@ -161,3 +161,26 @@ def test_messages_are_translated() -> None:
         assert translation.gettext(PAGE_EN) == PAGE_ZH
         assert translation.gettext(API_EN) == API_ZH
         assert translation.gettext("Set up an authenticator app") == "设置身份验证器应用"
+
+
+SESSION_EN = "Your role needs two-factor log-in: set up an authenticator app on the website before you use the API."
+SESSION_ZH = "您的角色需要两步验证登录：请先在网站上设置身份验证器应用，再使用 API。"
+
+
+@pytest.mark.parametrize("who", list(STAFF))
+def test_staff_without_totp_cannot_use_the_api_through_the_session(who: str, settings: Any) -> None:
+    settings.SHENBAO_REQUIRE_MFA_FOR_STAFF = True
+    user = STAFF[who]()
+    refused = web(user).get("/api/v1/calls/", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 403
+    assert refused.json() == {"code": "mfa_required", "detail": SESSION_EN}
+    assert web(user, "zh-hans").get("/api/v1/calls/").json() == {"code": "mfa_required", "detail": SESSION_ZH}
+    with_totp(user)
+    assert web(user).get("/api/v1/calls/").status_code == 200
+
+
+def test_session_api_use_is_unchanged_when_the_rule_is_off_or_for_applicants(settings: Any) -> None:
+    settings.SHENBAO_REQUIRE_MFA_FOR_STAFF = False
+    assert web(officer()).get("/api/v1/calls/").status_code == 200
+    settings.SHENBAO_REQUIRE_MFA_FOR_STAFF = True
+    assert web(applicant()).get("/api/v1/calls/").status_code == 200

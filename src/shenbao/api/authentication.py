@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from shenbao.accounts.models import ApiToken, User, token_digest
@@ -78,3 +80,30 @@ class TokenAuthentication(authentication.TokenAuthentication):
             )
         note_use(token_pk=token.pk, last_used_at=token.last_used_at, now=now)
         return user, token
+
+
+class SessionAuthentication(authentication.SessionAuthentication):
+    """The website's session (with its CSRF check), refused with 403 ``mfa_required`` for a staff user
+    who must log in with two factors and has not set them up: the browser's session must not reach
+    through the API what the staff pages refuse."""
+
+    def authenticate(self, request: Any) -> tuple[Any, Any] | None:
+        found = super().authenticate(request)
+        if found is not None and lacks_required_two_factor(found[0]):
+            raise exceptions.PermissionDenied(
+                _("Your role needs two-factor log-in: set up an authenticator app on the website before you use the API."),
+                code="mfa_required",
+            )
+        return found
+
+
+class SessionScheme(OpenApiAuthenticationExtension):
+    """The schema names our session authentication as the browser's session cookie, as it does
+    rest_framework's own."""
+
+    target_class = SessionAuthentication
+    name = "cookieAuth"
+    priority = -1
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}
