@@ -97,7 +97,7 @@ class SessionAuthentication(authentication.SessionAuthentication):
         return found
 
 
-class SessionScheme(OpenApiAuthenticationExtension):
+class SessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
     """The schema names our session authentication as the browser's session cookie, as it does
     rest_framework's own."""
 
