@@ -72,9 +72,7 @@ def test_a_file_field_without_formats_takes_pdf_and_round_trips() -> None:
     assert to_data(definition)["form"][-1] == {"code": "annex", "label": {"zh-hans": "附件", "en": "Annex"}, "type": "file"}
 
 
-def test_file_field_upload_required_and_pdf(
-    client: Client, plan_call: Call, scholar: User, university: Organisation
-) -> None:
+def test_file_field_upload_required_and_pdf(client: Client, plan_call: Call, scholar: User, university: Organisation) -> None:
     application = make_ready_application(call=plan_call, applicant=scholar, organisation=university)
     client.force_login(scholar)
     page = client.get(reverse("web:application", args=[application.pk]), headers=EN).content.decode()
@@ -125,9 +123,7 @@ def test_file_field_upload_required_and_pdf(
     assert {"label": "Work plan", "text": "(file withheld)"} in blind
 
 
-def test_a_file_field_code_is_no_document_for_other_calls(
-    client: Client, ready_application: Callable[..., Application]
-) -> None:
+def test_a_file_field_code_is_no_document_for_other_calls(client: Client, ready_application: Callable[..., Application]) -> None:
     application = ready_application()  # seed 000 has no file field
     client.force_login(application.applicant)
     good = io.BytesIO(PDF)

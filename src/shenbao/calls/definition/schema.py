@@ -839,7 +839,9 @@ class CallDefinition(Strict):
                 _known(f"form.{i}.directions", code, directions)
             if f.type == FieldType.FILE and f.code in documents:
                 # A file field's uploads are attachments under its code: it must not be a document's too.
-                raise PydanticCustomError("file_code_taken", "a required document has this code", {"value": f.code, "path": f"form.{i}.code"})
+                raise PydanticCustomError(
+                    "file_code_taken", "a required document has this code", {"value": f.code, "path": f"form.{i}.code"}
+                )
         for i, s in enumerate(self.review_stages):
             if s.advancement is not None:
                 _known(f"review_stages.{i}.advancement.to_stage", s.advancement.to_stage, stages)
