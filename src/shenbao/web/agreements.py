@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
@@ -163,11 +164,11 @@ AGREEMENT_SORTS: dict[str, tuple[str, ...]] = {
     "reminded": ("reminded_on",),
 }
 AGREEMENT_SORT_LABELS = {
-    "title": _l("Project name"),
-    "receipt": _l("Receipt number"),
-    "deadline": _l("Sign by"),
-    "status": _l("Status"),
-    "reminded": _l("Last reminder"),
+    "title": gettext_lazy("Project name"),
+    "receipt": gettext_lazy("Receipt number"),
+    "deadline": gettext_lazy("Sign by"),
+    "status": gettext_lazy("Status"),
+    "reminded": gettext_lazy("Last reminder"),
 }
 
 

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shenbao.core.errors import DomainError
@@ -182,10 +182,10 @@ PROJECT_SORTS: dict[str, tuple[str, ...]] = {
     "status": ("status",),
 }
 PROJECT_SORT_LABELS = {
-    "receipt": _l("Receipt number"),
-    "title": _l("Project name"),
-    "start": _l("Start"),
-    "end": _l("End"),
-    "budget": _l("Budget (yuan)"),
-    "status": _l("Status"),
+    "receipt": gettext_lazy("Receipt number"),
+    "title": gettext_lazy("Project name"),
+    "start": gettext_lazy("Start"),
+    "end": gettext_lazy("End"),
+    "budget": gettext_lazy("Budget (yuan)"),
+    "status": gettext_lazy("Status"),
 }

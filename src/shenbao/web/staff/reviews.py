@@ -10,9 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from shenbao.accounts.models import User
@@ -266,11 +265,11 @@ BOARD_SORTS: dict[str, Any] = {
 
 def _board_labels(stage: ReviewStage) -> dict[str, Any]:
     return {
-        "receipt": _lazy("Receipt number"),
-        "title": _lazy("Project name"),
+        "receipt": gettext_lazy("Receipt number"),
+        "title": gettext_lazy("Project name"),
         "direction": text_get(stage.call.direction_label, get_language()),
-        "reviewers": _lazy("Reviewers"),
-        "short": _lazy("Short"),
+        "reviewers": gettext_lazy("Reviewers"),
+        "short": gettext_lazy("Short"),
     }
 
 
