@@ -82,5 +82,5 @@ def test_staff_lists_do_not_scroll_sideways_at_1366_or_on_a_phone(page: Any, liv
     page.locator("button[data-select=all]").click()
     expect(page.locator("output[data-selected-count]")).to_have_text("已选 3 项")
     page.locator('#board-bulk button[value="lock"]').click()
-    expect(page.locator(".messages")).to_contain_text("已更改 3 项分配。")
-    assert Assignment.objects.filter(stage=stage, locked=True).count() == 3
+    expect(page.locator(".messages")).to_contain_text("已更改 6 项分配。")
+    assert Assignment.objects.filter(stage=stage, locked=True).count() == 6  # make_row adds one scored review each

@@ -125,8 +125,8 @@ def _reconciliation_check(definition: CallDefinition) -> Check:
 
 def _documents_check(definition: CallDefinition) -> Check:
     # A required file field of the form is a document handed in too (kept as an attachment under its code).
-    required = [d for d in definition.required_documents if d.required]
-    required += [f for f in definition.form if f.required and f.type == FieldType.FILE]
+    required = [d.code for d in definition.required_documents if d.required]
+    required += [f.code for f in definition.form if f.required and f.type == FieldType.FILE]
     if not required:
         return Check(False, _("The call lists no required document, so applicants would hand in nothing to check."))
     return Check(True, _("%(count)s required document(s) are listed.") % {"count": len(required)})
