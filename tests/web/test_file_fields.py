@@ -132,3 +132,24 @@ def test_a_file_field_code_is_no_document_for_other_calls(client: Client, ready_
         reverse("web:application_attach", args=[application.pk]), {"document": "workplan", "file": good}, headers=EN, follow=True
     )
     assert "This call asks for no document “workplan”." in html.unescape(response.content.decode())
+
+
+def test_a_required_file_field_counts_as_a_document_handed_in_for_publication() -> None:
+    from django.utils import translation
+
+    from shenbao.calls.queries.lifecycle import _documents_check
+
+    data = seed_data("000")
+    data["required_documents"] = []
+    data["eligibility"] = [c for c in data["eligibility"] if c["rule"]["kind"] != "required_document"]
+    data["kpi_templates"] = []
+    with translation.override("en"):
+        without = _documents_check(parse_definition(data))
+    assert (without.ok, str(without.text)) == (
+        False,
+        "The call lists no required document, so applicants would hand in nothing to check.",
+    )
+    data["form"].append(dict(PLAN))
+    assert _documents_check(parse_definition(data)).ok
+    data["form"][-1]["required"] = False
+    assert not _documents_check(parse_definition(data)).ok
