@@ -140,11 +140,13 @@ MATRIX: dict[str, set[str]] = {
     "web:results_action": PROGRAM_STAFF,
     "web:call_statistics": PROGRAM_STAFF,
     "web:call_agreements": PROGRAM_STAFF,
+    "web:call_agreements_extend": PROGRAM_STAFF,
     "web:call_projects": PROGRAM_STAFF,
     "web:pool_invite": PROGRAM_STAFF,
     "web:pool_update": PROGRAM_STAFF,
     "web:stage_open": PROGRAM_STAFF,
     "web:stage_board": PROGRAM_STAFF,
+    "web:stage_bulk_lock": PROGRAM_STAFF,
     "web:stage_assign": PROGRAM_STAFF,
     "web:stage_assign_manual": PROGRAM_STAFF,
     "web:assignment_change": PROGRAM_STAFF,
@@ -408,4 +410,25 @@ def test_url_by_role_matrix_has_no_leak(matrix: dict[str, Any], settings: Any, c
                 if name.startswith("api") or any(n == name for n, *_ in leaks + wrong):
                     print(name, row)
     assert leaks == []
+    assert wrong == []
+
+
+#: Staff pages that name no object, so the walk above does not reach them: who may open each (200);
+#: everyone else is refused (403, or the login page for the anonymous) and the link is not shown to them.
+OBJECTLESS: dict[str, tuple[str, set[str]]] = {
+    # A new call is one of the user's own programs: a program officer of any program (or an administrator).
+    "/staff/editor/new-call/": ('class="new-call"', {"staff", "other_program_staff"}),
+}
+
+
+def test_staff_pages_without_an_object_follow_their_table(matrix: dict[str, Any]) -> None:
+    wrong = []
+    for url, (link, allowed) in OBJECTLESS.items():
+        for role in IDENTITIES:
+            client = _client(matrix["users"][role])
+            status = client.get(url).status_code
+            expected = 200 if role in allowed else 302 if role == "anonymous" else 403
+            shown = role != "anonymous" and link in client.get("/staff/").content.decode()
+            if status != expected or shown != (role in allowed):
+                wrong.append((url, role, status, shown))
     assert wrong == []

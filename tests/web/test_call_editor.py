@@ -316,7 +316,24 @@ def test_a_new_call_starts_as_an_audited_draft_of_a_program_the_user_runs(world:
     other = client_for(world["users"]["other_program_officer"])
     response = other.post("/staff/editor/new-call/", {**data, "code": "intruder", "deadline": "2026-09-30T17:00"})
     assert response.status_code == 400 and not Call.objects.filter(code="intruder").exists()
-    assert client_for(world["users"]["applicant"]).get("/staff/editor/new-call/").status_code == 404
+    assert client_for(world["users"]["applicant"]).get("/staff/editor/new-call/").status_code == 403
+
+
+@pytest.mark.parametrize("role", ["officer", *ROLES])
+def test_the_new_call_link_and_page_are_for_those_who_run_a_program(world: dict[str, Any], role: str) -> None:
+    user = world["officer"] if role == "officer" else world["users"][role]
+    client = client_for(user)
+    runs_one = role in ("officer", "other_program_officer")
+    calls = client.get("/staff/")
+    if user is None:
+        assert calls.status_code == 302
+    else:
+        assert ('class="new-call"' in calls.content.decode()) is runs_one
+    page = client.get("/staff/editor/new-call/")
+    assert page.status_code == (200 if runs_one else 302 if user is None else 403)
+    before = Call.objects.count()
+    client.post("/staff/editor/new-call/", {"code": "by-" + role.replace("_", "-"), "year": "2026"})
+    assert Call.objects.count() == before
 
 
 def test_clearing_a_part_removes_it(world: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ from shenbao.accounts.models import Membership
 from shenbao.applications.enums import ApplicationState, InvitationStatus, PartnerSide
 from shenbao.applications.models import Application, Partner
 from shenbao.applications.transitions import COUNTED_STATES
-from shenbao.calls.definition.schema import CallDefinition, FormField
+from shenbao.calls.definition.schema import CallDefinition, FieldType, FormField
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.eligibility.engine import CriterionResult, evaluate, rule_kinds
 from shenbao.eligibility.facts import (
@@ -265,6 +265,11 @@ def missing_required_fields(application: Application, definition: CallDefinition
     missing = []
     for field in definition.form:
         if not field.required or (field.directions and direction not in field.directions):
+            continue
+        if field.type == FieldType.FILE:
+            # A file field holds what was uploaded under its code (a file or, never here, a link).
+            if not any(a.document_code == field.code for a in application.attachments.all()):
+                missing.append(field)
             continue
         value = _bound_value(application, field.binds) if field.binds is not None else application.values.get(field.code)
         if value in (None, "", [], {}):

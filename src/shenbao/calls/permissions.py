@@ -10,7 +10,7 @@ from rules.predicates import predicate
 from shenbao.accounts.permissions import is_administrator
 from shenbao.calls.enums import CallStatus
 from shenbao.calls.models import Call, Program
-from shenbao.calls.queries.roles import has_program_role, is_officer_of
+from shenbao.calls.queries.roles import has_program_role, is_officer_anywhere, is_officer_of
 
 
 def _program_of(obj: Any) -> Program | None:
@@ -34,6 +34,12 @@ def is_program_staff(user: Any, obj: Any) -> bool:
 
 
 @predicate
+def runs_a_program(user: Any) -> bool:
+    """A program officer of some program: a new call is always one of the user's own programs."""
+    return is_officer_anywhere(user)
+
+
+@predicate
 def is_public_call(user: Any, obj: Any) -> bool:
     return isinstance(obj, Call) and obj.status != CallStatus.DRAFT
 
@@ -41,6 +47,8 @@ def is_public_call(user: Any, obj: Any) -> bool:
 add_perm("calls.view_call", is_public_call | is_program_staff | is_administrator)
 add_perm("calls.change_call", is_program_officer | is_administrator)
 add_perm("calls.change_program", is_program_officer | is_administrator)
+# A new draft call (the editor's "New call"): of a program the user runs, or any for an administrator.
+add_perm("calls.create_call", runs_a_program | is_administrator)
 add_perm("calls.manage_program_roles", is_administrator)
 # The staff workspace (issue 16): the call's people and roles, and its audit log.
 add_perm("calls.manage_people", is_program_officer | is_administrator)

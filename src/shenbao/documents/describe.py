@@ -98,6 +98,8 @@ def _field(field: FormField, language: str, direction: Direction | None) -> Fiel
         if kind == Kind.TEXT:
             common["max_length"] = min(field.max_length or 300, 300)
         return FieldSpec(kind=kind, integer=kind == Kind.NUMBER, **common)
+    if field.type == FieldType.FILE:
+        return None  # uploaded on the site, not written into the Word form
     kind = _KINDS[field.type]
     if field.type == FieldType.MONEY and not common["section"]:
         common["section"] = _("Budget")

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import get_language
 
 from shenbao.applications.enums import PartnerSide
@@ -110,3 +110,14 @@ def reports_due(call: Call, *, today: dt.date, within_days: int = 30) -> dict[st
         soon=Count("pk", filter=Q(due__gte=today, due__lte=today + dt.timedelta(days=within_days))),
     )
     return {"overdue": counts["overdue"] or 0, "soon": counts["soon"] or 0}
+
+
+def call_project_list(call: Call, *, status: str | None = None, search: str = "") -> QuerySet[Project]:
+    """The call's projects for the staff list: of one status if named, whose name or receipt number
+    contains ``search``; one query with the application joined, however many rows."""
+    rows = Project.objects.filter(agreement__award__call=call).select_related("agreement__award__application")
+    if status:
+        rows = rows.filter(status=status)
+    if search:
+        rows = rows.filter(Q(title__icontains=search) | Q(agreement__award__application__receipt_number__icontains=search))
+    return rows

@@ -9,19 +9,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from shenbao.agreements.enums import FORFEIT_CAUSES, AgreementStatus, DelayCause
 from shenbao.agreements.models import Agreement
-from shenbao.agreements.queries import agreement_warnings
+from shenbao.agreements.queries import agreement_warnings, call_agreement_list
 from shenbao.agreements.services.agreements import agreement_terms, confirm_agreement, record_signed_copy, waiting_for
 from shenbao.agreements.services.overdue import extend_agreement, forfeit_agreement, record_delay_cause
 from shenbao.agreements.services.reserves import decline_award
 from shenbao.core.errors import DomainError
 from shenbao.web.common import acting_user, call_for
+from shenbao.web.lists import paginate, sort_columns, sorted_query
 
 PARTY_LABELS = {
     "pi": _l("the PI"),
@@ -153,9 +156,70 @@ def agreement_overdue(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:agreement", pk=agreement.pk)
 
 
+AGREEMENT_SORTS: dict[str, tuple[str, ...]] = {
+    "title": ("award__application__title",),
+    "receipt": ("award__application__receipt_number",),
+    "deadline": ("deadline",),
+    "status": ("status",),
+    "reminded": ("reminded_on",),
+}
+AGREEMENT_SORT_LABELS = {
+    "title": gettext_lazy("Project name"),
+    "receipt": gettext_lazy("Receipt number"),
+    "deadline": gettext_lazy("Sign by"),
+    "status": gettext_lazy("Status"),
+    "reminded": gettext_lazy("Last reminder"),
+}
+
+
 @login_required
 def call_agreements(request: HttpRequest, code: str) -> HttpResponse:
+    """The call's agreements: filtered by status and a search (kept in the URL), sorted, paged, and
+    the overdue ones selected to be extended together."""
     call = call_for(request, code, "awards.select")
-    agreements = Agreement.objects.filter(award__call=call).select_related("award__application")
-    context = {"call": call, "agreements": agreements, **agreement_warnings(call)}
+    status = request.GET.get("status") or None
+    status = status if status in AgreementStatus.values else None
+    search = request.GET.get("q", "").strip()[:200]
+    rows, sort = sorted_query(request, call_agreement_list(call, status=status, search=search), AGREEMENT_SORTS, "deadline")
+    context = {
+        "call": call,
+        "paging": paginate(request, rows),
+        "sort": sort,
+        "columns": sort_columns(request, sort, AGREEMENT_SORT_LABELS),
+        "filters": {"status": status or "", "q": search},
+        "statuses": AgreementStatus.choices,
+        **agreement_warnings(call),
+    }
     return render(request, "web/agreements/call_agreements.html", context)
+
+
+@login_required
+@require_POST
+def call_agreements_extend(request: HttpRequest, code: str) -> HttpResponse:
+    """Extend the selected overdue agreements to one new last day, each with the reason given."""
+    call = call_for(request, code, "awards.select")
+    query = request.POST.get("query", "")
+    back = reverse("web:call_agreements", args=[call.code]) + (f"?{query}" if query else "")
+    ids = [int(x) for x in request.POST.getlist("agreement") if x.isdecimal() and x.isascii()]
+    chosen = [a for a in call_agreement_list(call).filter(pk__in=ids) if request.user.has_perm("agreements.decide_overdue", a)]
+    if not chosen:
+        messages.error(request, _("Select at least one agreement."))
+        return redirect(back)
+    try:
+        day = dt.date.fromisoformat(request.POST.get("deadline", ""))
+    except ValueError:
+        messages.error(request, _("Give the new last day as a date."))
+        return redirect(back)
+    done, refused = 0, []
+    for agreement in chosen:
+        try:
+            extend_agreement(agreement=agreement, deadline=day, reason=request.POST.get("reason", ""), actor=acting_user(request))
+        except DomainError as exc:
+            refused.append(f"{agreement.award.application.receipt_number or agreement.pk}: {exc}")
+        else:
+            done += 1
+    if done:
+        messages.success(request, _("%(count)s agreement(s) extended.") % {"count": done})
+    for text in refused:
+        messages.error(request, text)
+    return redirect(back)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,7 +63,33 @@ class Paging:
     sizes: tuple[int, ...] = PAGE_SIZES
 
 
-def paginate(request: HttpRequest, rows: QuerySet[Any]) -> Paging:
+def sorted_query(
+    request: HttpRequest, rows: QuerySet[Any], orderings: dict[str, tuple[str, ...]], default: str
+) -> tuple[QuerySet[Any], str]:
+    """``rows`` in the order ``?sort=`` names (a key of ``orderings``, ``-key`` reversed; anything else
+    is the default), ending with the primary key so pages never overlap; and the order applied."""
+    current = request.GET.get("sort") or default
+    key = current.removeprefix("-")
+    if key not in orderings:
+        current, key = default, default.removeprefix("-")
+    fields = orderings[key]
+    if current.startswith("-"):
+        fields = tuple(f.removeprefix("-") if f.startswith("-") else f"-{f}" for f in fields)
+    return rows.order_by(*fields, "-pk" if current.startswith("-") else "pk"), current
+
+
+def sorted_rows(
+    request: HttpRequest, rows: Sequence[Any], keys: dict[str, Callable[[Any], Any]], default: str
+) -> tuple[list[Any], str]:
+    """A list already fetched (rows computed in Python), in the order ``?sort=`` names, like sorted_query."""
+    current = request.GET.get("sort") or default
+    key = current.removeprefix("-")
+    if key not in keys:
+        current, key = default, default.removeprefix("-")
+    return sorted(rows, key=keys[key], reverse=current.startswith("-")), current
+
+
+def paginate(request: HttpRequest, rows: QuerySet[Any] | Sequence[Any]) -> Paging:
     """One page of ``rows`` (``?page=``, ``?per=``): a count and a slice, two queries however many rows."""
     per = int_param(request.GET.get("per")) or DEFAULT_PAGE_SIZE
     per = per if per in PAGE_SIZES else DEFAULT_PAGE_SIZE

@@ -10,15 +10,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shenbao.core.errors import DomainError
-from shenbao.projects.enums import OutputKind, ReportKind
+from shenbao.projects.enums import OutputKind, ProjectStatus, ReportKind
 from shenbao.projects.models import Milestone, Project
-from shenbao.projects.queries import milestone_rows, target_rows
+from shenbao.projects.queries import call_project_list, milestone_rows, target_rows
 from shenbao.projects.services.milestones import add_milestone, complete_milestone, remove_milestone
 from shenbao.projects.services.projects import add_output, end_project, start_projects, submit_report
 from shenbao.web.common import acting_user, call_for
+from shenbao.web.lists import paginate, sort_columns, sorted_query
 
 
 def _project(request: HttpRequest, pk: int) -> Project:
@@ -156,5 +158,34 @@ def call_projects(request: HttpRequest, code: str) -> HttpResponse:
         started = start_projects(call=call, actor=acting_user(request))
         messages.success(request, _("%(count)s project(s) started.") % {"count": started})
         return redirect("web:call_projects", code=call.code)
-    projects = Project.objects.filter(agreement__award__call=call).select_related("agreement__award__application")
-    return render(request, "web/projects/call_projects.html", {"call": call, "projects": projects})
+    status = request.GET.get("status") or None
+    status = status if status in ProjectStatus.values else None
+    search = request.GET.get("q", "").strip()[:200]
+    rows, sort = sorted_query(request, call_project_list(call, status=status, search=search), PROJECT_SORTS, "receipt")
+    context = {
+        "call": call,
+        "paging": paginate(request, rows),
+        "sort": sort,
+        "columns": sort_columns(request, sort, PROJECT_SORT_LABELS),
+        "filters": {"status": status or "", "q": search},
+        "statuses": ProjectStatus.choices,
+    }
+    return render(request, "web/projects/call_projects.html", context)
+
+
+PROJECT_SORTS: dict[str, tuple[str, ...]] = {
+    "receipt": ("agreement__award__application__receipt_number",),
+    "title": ("title",),
+    "start": ("start_date",),
+    "end": ("end_date",),
+    "budget": ("budget_yuan",),
+    "status": ("status",),
+}
+PROJECT_SORT_LABELS = {
+    "receipt": gettext_lazy("Receipt number"),
+    "title": gettext_lazy("Project name"),
+    "start": gettext_lazy("Start"),
+    "end": gettext_lazy("End"),
+    "budget": gettext_lazy("Budget (yuan)"),
+    "status": gettext_lazy("Status"),
+}

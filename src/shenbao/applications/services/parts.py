@@ -16,7 +16,7 @@ from shenbao.applications.errors import FileRefused, NotEditable, PartnerListed
 from shenbao.applications.files import sniff
 from shenbao.applications.models import Application, ApplicationRevision, Attachment, Partner
 from shenbao.applications.transitions import EDITABLE_STATES
-from shenbao.calls.definition.schema import RequiredDocument
+from shenbao.calls.definition.schema import DocumentType, FieldType, FileFormat, FormField, RequiredDocument
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
 from shenbao.core.countries import is_country_code
@@ -104,10 +104,31 @@ def remove_partner(*, partner: Partner, actor: User) -> None:
 
 
 def _document(application: Application, code: str) -> RequiredDocument:
-    for doc in current_definition(application.call).required_documents:
+    """The required document, or the form's file field, that uploads under ``code`` go to.
+
+    A file field is taken as a document with the field's formats and size limit, so both are
+    checked, kept and frozen into revisions alike."""
+    definition = current_definition(application.call)
+    for doc in definition.required_documents:
         if doc.code == code:
             return doc
+    for field in definition.form:
+        if field.code == code and field.type == FieldType.FILE:
+            return file_field_document(field)
     raise FileRefused(_("This call asks for no document “%(code)s”."), params={"code": code})
+
+
+def file_field_document(field: FormField) -> RequiredDocument:
+    """A file field's upload limits, as the required document its uploads are checked against."""
+    return RequiredDocument(
+        code=field.code,
+        name=field.label,
+        type=DocumentType.OTHER,
+        required=field.required,
+        directions=field.directions,
+        formats=field.formats or [FileFormat.PDF],
+        max_size_mb=field.max_size_mb or 20,
+    )
 
 
 def attach_file(

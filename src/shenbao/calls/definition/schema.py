@@ -357,6 +357,7 @@ class FieldType(StrEnum):
     MULTI_CHOICE = "multi_choice"
     COUNTRY = "country"
     DIRECTION_FIELD = "direction_field"  # one of the chosen direction's 领域方向
+    FILE = "file"  # an uploaded file, kept as an attachment under the field's code
 
 
 class Choice(Strict):
@@ -397,9 +398,15 @@ class FormField(Strict):
     template_labels: list[str] = Field(
         default_factory=list, description="how the funder's own Word 申报表 labels this field (table label or heading)"
     )
+    formats: list[FileFormat] = Field(default_factory=list, description="file fields: the formats accepted (empty = PDF)")
+    max_size_mb: int | None = Field(default=None, ge=1, le=2048, description="file fields: the largest file (default 20 MB)")
 
     @model_validator(mode="after")
     def _choices(self) -> FormField:
+        if self.type != FieldType.FILE and (self.formats or self.max_size_mb is not None):
+            raise PydanticCustomError("file_options_unexpected", "only file fields have formats and a size limit")
+        if self.type == FieldType.FILE and self.binds is not None:
+            raise PydanticCustomError("file_bound", "a file field cannot be bound to an application attribute")
         if self.type in (FieldType.CHOICE, FieldType.MULTI_CHOICE) and not self.choices:
             raise PydanticCustomError("choices_missing", "a choice field needs choices")
         if self.type not in (FieldType.CHOICE, FieldType.MULTI_CHOICE) and self.choices:
@@ -830,6 +837,11 @@ class CallDefinition(Strict):
         for i, f in enumerate(self.form):
             for code in f.directions:
                 _known(f"form.{i}.directions", code, directions)
+            if f.type == FieldType.FILE and f.code in documents:
+                # A file field's uploads are attachments under its code: it must not be a document's too.
+                raise PydanticCustomError(
+                    "file_code_taken", "a required document has this code", {"value": f.code, "path": f"form.{i}.code"}
+                )
         for i, s in enumerate(self.review_stages):
             if s.advancement is not None:
                 _known(f"review_stages.{i}.advancement.to_stage", s.advancement.to_stage, stages)

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from shenbao.calls.definition.load import DefinitionInvalid, ReconciliationLine, parse_definition
-from shenbao.calls.definition.schema import CallDefinition
+from shenbao.calls.definition.schema import CallDefinition, FieldType
 from shenbao.calls.enums import CallStatus
 from shenbao.calls.messages import error_line
 from shenbao.calls.models import Call
@@ -124,7 +124,9 @@ def _reconciliation_check(definition: CallDefinition) -> Check:
 
 
 def _documents_check(definition: CallDefinition) -> Check:
-    required = [d for d in definition.required_documents if d.required]
+    # A required file field of the form is a document handed in too (kept as an attachment under its code).
+    required = [d.code for d in definition.required_documents if d.required]
+    required += [f.code for f in definition.form if f.required and f.type == FieldType.FILE]
     if not required:
         return Check(False, _("The call lists no required document, so applicants would hand in nothing to check."))
     return Check(True, _("%(count)s required document(s) are listed.") % {"count": len(required)})

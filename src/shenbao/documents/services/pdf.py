@@ -13,9 +13,11 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 from weasyprint import HTML
 
 from shenbao.applications.models import Application, ApplicationRevision
+from shenbao.calls.definition.schema import FieldType
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.countries import country_name
 from shenbao.core.text import text_get
@@ -38,6 +40,24 @@ def _context(revision: ApplicationRevision, language: str, *, blind: bool = Fals
             {"label": field.label, "text": format_value(field, value, spec.words) if value not in (None, "", []) else ""}
         )
     content = revision.content
+    # File fields are no part of the Word form; the PDF names what was uploaded for each, in its
+    # section (or under "Files"), as the other fields show their values.
+    direction = application.direction.code if application.direction else None
+    for form_field in definition.form:
+        if form_field.type != FieldType.FILE or (form_field.directions and direction not in form_field.directions):
+            continue
+        title = form_field.section.get(language) if form_field.section else str(_("Files"))
+        names = [
+            "" if blind else (a.get("name") or a.get("link") or "")
+            for a in content.get("attachments", [])
+            if a.get("document") == form_field.code
+        ]
+        text = ", ".join(n for n in names if n) or (str(_("(file withheld)")) if names else "")
+        section = next((x for x in sections if x["title"] == title), None)
+        if section is None:
+            section = {"title": title, "fields": []}
+            sections.append(section)
+        section["fields"].append({"label": form_field.label.get(language), "text": text})
     return {
         "call_title": text_get(call.title, language),
         "funder": definition.program.funder.get(language),

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import translation
 
 from shenbao.applications.models import ApplicationRevision, Attachment
+from shenbao.calls.definition.schema import FieldType
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.text import text_get
 from shenbao.reviews.enums import AssignmentStatus, ReviewState
@@ -63,6 +64,8 @@ def submitted_view(assignment: Assignment) -> dict[str, Any]:
     # In a stage that hides identity only the documents the call marks anonymous are shown; the
     # others (a pre-filled 申报表 carries the applicant's name) are listed as withheld, with why.
     names = {d.code: d.name.get(language) for d in definition.required_documents}
+    # A form's file fields are kept as attachments under their codes: withheld ones are named by their label.
+    names |= {f.code: f.label.get(language) for f in definition.form if f.type == FieldType.FILE}
     readable = {d.code for d in definition.required_documents if d.anonymous} if hidden else None
     attachments = [a for a in submitted if readable is None or a.document_code in readable]
     withheld = [

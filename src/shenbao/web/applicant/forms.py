@@ -296,6 +296,8 @@ def application_form(definition: CallDefinition, application: Application, data:
             if field.help:
                 f[name].help_text = field.help.get(language)
             continue
+        if field.type == FieldType.FILE:
+            continue  # uploaded on its own (file_fields), kept as an attachment under its code
         f[f"value__{field.code}"] = _definition_field(field, language)
     if "external_programme" in kinds:
         f["external__project_id"] = forms.CharField(label=_("External project number"), max_length=100, required=False)
@@ -344,6 +346,31 @@ def application_form(definition: CallDefinition, application: Application, data:
     if data is None:
         form.initial = initial_values(application)
     return form
+
+
+def file_fields(definition: CallDefinition, application: Application, attachments: list[Any]) -> list[dict[str, Any]]:
+    """The call's file fields for the application's direction, each with its limits and what is uploaded."""
+    language = translation.get_language() or "zh-hans"
+    direction = application.direction.code if application.direction else None
+    rows = []
+    for field in definition.form:
+        if field.type != FieldType.FILE or (field.directions and direction not in field.directions):
+            continue
+        formats = [f.value for f in field.formats] or ["pdf"]
+        rows.append(
+            {
+                "code": field.code,
+                "label": field.label.get(language),
+                "help": field.help.get(language) if field.help else "",
+                "section": field.section.get(language) if field.section else "",
+                "required": field.required,
+                "formats": formats,
+                "accept": ",".join(f".{f}" for f in formats),
+                "max_size_mb": field.max_size_mb or 20,
+                "attachments": [a for a in attachments if a.document_code == field.code],
+            }
+        )
+    return rows
 
 
 def _field_label(application: Application, chosen: str, language: str) -> str:

@@ -50,6 +50,7 @@ from shenbao.web.applicant.forms import (
     ProfileForm,
     application_form,
     changes_from,
+    file_fields,
     partner_fields,
     partner_networks,
 )
@@ -211,6 +212,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     direction = application.direction.code if application.direction else None
     documents = [d for d in definition.required_documents if not d.directions or direction in d.directions]
+    attachments = list(application.attachments.all())
     context = {
         "application": application,
         "call": application.call,
@@ -220,7 +222,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_endorse": request.user.has_perm("applications.endorse_application", application),
         "can_withdraw": request.user.has_perm("applications.withdraw_application", application) and may_withdraw(application)[0],
         "documents": documents,
-        "attachments": list(application.attachments.all()),
+        "attachments": attachments,
+        "file_fields": file_fields(definition, application, attachments),
         "team": list(application.team.all()),
         "partners": list(application.partners.all()),
         "invite_form": InviteForm(),

@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -630,6 +631,8 @@ def _texts(zh: str, en: str) -> dict[str, str]:
 def editor_new_call(request: HttpRequest) -> HttpResponse:
     """A new draft call of a program the user runs, with a code, a title, a year and a deadline."""
     user = acting_user(request)
+    if not request.user.has_perm("calls.create_call"):
+        raise PermissionDenied(_("Only a program's officers create its calls."))
     programs = Program.objects.all() if user_is_administrator(user) else Program.objects.filter(pk__in=officer_programs(user))
     if not programs.exists():
         raise Http404(_("You run no program."))

@@ -273,6 +273,23 @@ RULE_KIND_LABELS: dict[str, Promise] = {
     "all_of": _("All of several rules"),
 }
 
+#: The form builder's field types (the key "type" of a form field).
+FIELD_TYPE_LABELS: dict[str, Promise] = {
+    "text": _("Short text"),
+    "textarea": _("Long text"),
+    "number": _("Number"),
+    "money": _("Amount of money"),
+    "date": _("Date"),
+    "email": _("E-mail address"),
+    "url": _("Web address"),
+    "boolean": _("Yes or no"),
+    "choice": _("One choice"),
+    "multi_choice": _("Several choices"),
+    "country": _("Country"),
+    "direction_field": _("Field of the direction"),
+    "file": _("File upload"),
+}
+
 _VALUE_LABELS: dict[str, Promise] = {}
 for _labels in (TIMELINE_KIND_LABELS, PRECISION_LABELS, STAGE_KIND_LABELS, PROGRAM_KIND_LABELS, CALL_STATUS_LABELS):
     for _member, _label in _labels.items():
@@ -280,6 +297,7 @@ for _labels in (TIMELINE_KIND_LABELS, PRECISION_LABELS, STAGE_KIND_LABELS, PROGR
 _BY_KEY: dict[str, dict[str, Promise]] = {
     "qualifier": {str(k.value): v for k, v in QUALIFIER_LABELS.items()},
     "rule_kind": RULE_KIND_LABELS,
+    "type": FIELD_TYPE_LABELS,
     "types": {str(k.value): v for k, v in ORG_TYPE_LABELS.items() if isinstance(k, OrgType)},
     "positions": {str(k.value): v for k, v in POSITION_LABELS.items() if isinstance(k, Position)},
 }

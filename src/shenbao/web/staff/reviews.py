@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -37,6 +37,7 @@ from shenbao.reviews.services.entries import open_stage
 from shenbao.reviews.services.live import reveal_next
 from shenbao.reviews.services.pool import invite_reviewer, update_pool_member
 from shenbao.web.common import acting_user, call_for
+from shenbao.web.lists import paginate, sort_columns, sorted_rows
 
 
 def _call(request: HttpRequest, code: str) -> Call:
@@ -214,11 +215,23 @@ def stage_open(request: HttpRequest, pk: int) -> HttpResponse:
 def stage_board(request: HttpRequest, pk: int) -> HttpResponse:
     stage = _stage(request, pk)
     rows = coverage(stage)
+    # The coverage list: filtered by direction and "short of reviewers" (kept in the URL), sorted
+    # and paged; the rows are computed once for the whole stage, so paging adds no query per row.
+    direction = request.GET.get("direction") or ""
+    short_only = request.GET.get("short") == "1"
+    shown = [r for r in rows if (not direction or (r.application.direction and r.application.direction.code == direction))]
+    shown = [r for r in shown if r.short or not short_only]
+    shown, sort = sorted_rows(request, shown, BOARD_SORTS, "direction")
     context = {
         "stage": stage,
         "definition": stage_definition(stage),
         "k": reviewers_per_application(stage),
         "rows": rows,
+        "paging": paginate(request, shown),
+        "sort": sort,
+        "columns": sort_columns(request, sort, _board_labels(stage)),
+        "filters": {"direction": direction, "short": short_only},
+        "directions": sorted({r.application.direction.code for r in rows if r.application.direction}),
         "short": sum(1 for r in rows if r.short),
         "loads": loads(stage),
         "conflicts": stage_conflicts(stage),
@@ -231,6 +244,55 @@ def stage_board(request: HttpRequest, pk: int) -> HttpResponse:
         "progress": progress(stage),
     }
     return render(request, "web/staff/stage_board.html", context)
+
+
+def _text_key(value: str | None) -> tuple[bool, str]:
+    return (not value, value or "")
+
+
+#: The assignment board's sortable columns (rows are CoverageRow).
+BOARD_SORTS: dict[str, Any] = {
+    "receipt": lambda r: _text_key(r.application.receipt_number),
+    "title": lambda r: _text_key(r.application.title),
+    "direction": lambda r: (
+        r.application.direction.position if r.application.direction else 0,
+        _text_key(r.application.receipt_number),
+    ),
+    "reviewers": lambda r: (len(r.assignments), _text_key(r.application.receipt_number)),
+    "short": lambda r: (r.short, _text_key(r.application.receipt_number)),
+}
+
+
+def _board_labels(stage: ReviewStage) -> dict[str, Any]:
+    return {
+        "receipt": gettext_lazy("Receipt number"),
+        "title": gettext_lazy("Project name"),
+        "direction": text_get(stage.call.direction_label, get_language()),
+        "reviewers": gettext_lazy("Reviewers"),
+        "short": gettext_lazy("Short"),
+    }
+
+
+@login_required
+@require_POST
+def stage_bulk_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    """Lock (or unlock) every active assignment of the selected applications in this stage."""
+    stage = _stage(request, pk)
+    query = request.POST.get("query", "")
+    back = reverse("web:stage_board", args=[stage.pk]) + (f"?{query}" if query else "")
+    ids = [int(x) for x in request.POST.getlist("application") if x.isdecimal() and x.isascii()]
+    action = request.POST.get("action")
+    if not ids or action not in ("lock", "unlock"):
+        messages.error(request, _("Select at least one application."))
+        return redirect(back)
+    changed = 0
+    for assignment in Assignment.objects.filter(
+        stage=stage, application_id__in=ids, status=AssignmentStatus.ACTIVE, locked=action == "unlock"
+    ).order_by("pk"):
+        set_lock(assignment=assignment, locked=action == "lock", actor=acting_user(request))
+        changed += 1
+    messages.success(request, _("%(count)s assignment(s) changed.") % {"count": changed})
+    return redirect(back)
 
 
 @login_required
