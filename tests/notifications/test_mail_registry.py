@@ -111,7 +111,10 @@ def test_every_notify_call_in_the_source_uses_a_declared_template() -> None:
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in ("notify", "notify_staff"):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+                "notify",
+                "notify_staff",
+            ):
                 for keyword in node.keywords:
                     if keyword.arg == "template" and isinstance(keyword.value, ast.Constant):
                         found.add(keyword.value.value)

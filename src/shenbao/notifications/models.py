@@ -80,11 +80,17 @@ class MailTemplateOverride(models.Model):
         verbose_name_plural = _("mail template overrides")
         constraints = [
             models.CheckConstraint(
-                condition=(models.Q(program__isnull=False, call__isnull=True) | models.Q(program__isnull=True, call__isnull=False)),
+                condition=(
+                    models.Q(program__isnull=False, call__isnull=True) | models.Q(program__isnull=True, call__isnull=False)
+                ),
                 name="mail_override_program_xor_call",
             ),
-            models.UniqueConstraint(fields=("program", "key"), condition=models.Q(call__isnull=True), name="mail_override_program_key"),
-            models.UniqueConstraint(fields=("call", "key"), condition=models.Q(program__isnull=True), name="mail_override_call_key"),
+            models.UniqueConstraint(
+                fields=("program", "key"), condition=models.Q(call__isnull=True), name="mail_override_program_key"
+            ),
+            models.UniqueConstraint(
+                fields=("call", "key"), condition=models.Q(program__isnull=True), name="mail_override_call_key"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -132,9 +132,13 @@ def validate_texts(key: str, subject: dict[str, str], body: dict[str, str]) -> d
             continue
         written += 1
         if not s:
-            errors.setdefault(f"subject_{language}", []).append(str(_("Give a subject, or leave both fields empty to use the default.")))
+            errors.setdefault(f"subject_{language}", []).append(
+                str(_("Give a subject, or leave both fields empty to use the default."))
+            )
         if not b:
-            errors.setdefault(f"body_{language}", []).append(str(_("Give a body, or leave both fields empty to use the default.")))
+            errors.setdefault(f"body_{language}", []).append(
+                str(_("Give a body, or leave both fields empty to use the default."))
+            )
         for name, text in ((f"subject_{language}", s), (f"body_{language}", b)):
             if text:
                 errors.setdefault(name, []).extend(check_source(key, text))

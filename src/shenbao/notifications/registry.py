@@ -128,6 +128,7 @@ SPECS: tuple[MailTemplateSpec, ...] = (
             "call_title": CALL_TITLE,
             "title": TITLE,
             "number": NUMBER,
+            "applicant": APPLICANT,
             "endorsed": _p(Kind.FLAG, _("Whether the institution endorsed it")),
             "reason": _p(Kind.TEXT, _("The institution's reason")),
             "link": APP_LINK,
@@ -143,6 +144,7 @@ SPECS: tuple[MailTemplateSpec, ...] = (
             "call_title": CALL_TITLE,
             "title": TITLE,
             "number": NUMBER,
+            "applicant": APPLICANT,
             "outcome": _p(Kind.CHOICE, _("The outcome: pass, return (for correction) or fail"), "pass", "return", "fail"),
             "reason": _p(Kind.TEXT, _("The reason staff gave")),
             "link": APP_LINK,
@@ -193,6 +195,7 @@ SPECS: tuple[MailTemplateSpec, ...] = (
             "call_title": CALL_TITLE,
             "title": TITLE,
             "number": NUMBER,
+            "applicant": APPLICANT,
             "awarded": _p(Kind.FLAG, _("Whether the application was selected")),
             "amount_yuan": _p(Kind.MONEY, _("The amount awarded")),
             "tier": _p(Kind.TRANSLATED, _("The prize tier, if the call has tiers")),
@@ -211,6 +214,7 @@ SPECS: tuple[MailTemplateSpec, ...] = (
             "call_title": CALL_TITLE,
             "title": TITLE,
             "number": NUMBER,
+            "applicant": APPLICANT,
             "upheld": _p(Kind.FLAG, _("Whether the request is upheld")),
             "outcome": _p(Kind.TEXT, _("The outcome staff wrote")),
             "link": APP_LINK,
@@ -306,7 +310,13 @@ SPECS: tuple[MailTemplateSpec, ...] = (
             "project": _p(Kind.TEXT, _("The project's name")),
             "report": _p(Kind.TRANSLATED, _("The report: mid-term report, final report or the milestone's title")),
             "due": _p(Kind.DATE, _("The day the report is due")),
-            "moment": _p(Kind.CHOICE, _("When: window (due in a few working days), due_day (today) or overdue"), "window", "due_day", "overdue"),
+            "moment": _p(
+                Kind.CHOICE,
+                _("When: window (due in a few working days), due_day (today) or overdue"),
+                "window",
+                "due_day",
+                "overdue",
+            ),
             "link": _p(Kind.LINK, _("Link to the project")),
         },
     ),
@@ -394,6 +404,7 @@ SAMPLES: dict[str, object] = {
     "last_day": False,
     "offered_to": "示例项目二",
     "project": "示例项目",
+    "moment": "window",
     "report": {"zh-hans": "中期报告", "en": "Mid-term report"},
     "program": {"zh-hans": "示例项目计划", "en": "Sample program"},
     "role": {"zh-hans": "项目主管", "en": "Program officer"},
@@ -410,6 +421,4 @@ def sample_context(key: str) -> dict[str, object]:
         data["deadline"] = "2027-08-15"
     if "outcome" in data and spec_for(key).placeholders["outcome"].kind == Kind.TEXT:
         data["outcome"] = "—"
-    if "moment" in spec_for(key).placeholders:
-        data["moment"] = "window"
     return data

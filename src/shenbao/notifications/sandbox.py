@@ -20,7 +20,7 @@ from typing import Any
 
 from django import template
 from django.template import Context, TemplateSyntaxError, defaultfilters, defaulttags
-from django.template.base import FilterExpression, Node, NodeList, TextNode, TokenType, Variable, VariableNode
+from django.template.base import FilterExpression, TextNode, TokenType, Variable, VariableNode
 from django.template.defaulttags import (
     CommentNode,
     FirstOfNode,
@@ -61,8 +61,8 @@ ALLOWED_FILTERS = (
     "linenumbers",
     "add",
 )
-for _tag in ("if", "for", "with", "firstof", "comment"):
-    register.tag(_tag, getattr(defaulttags, {"if": "do_if", "for": "do_for", "with": "do_with"}.get(_tag, _tag)))
+for _tag_name in ("if", "for", "with", "firstof", "comment"):
+    register.tag(_tag_name, getattr(defaulttags, {"if": "do_if", "for": "do_for", "with": "do_with"}.get(_tag_name, _tag_name)))
 for _name in ALLOWED_FILTERS:
     register.filter(_name, getattr(defaultfilters, _name))
 
@@ -121,7 +121,7 @@ def _condition(cond: Any, reads: Reads) -> None:
             _condition(sub, reads)
 
 
-def _walk(nodes: NodeList | list[Node], reads: Reads) -> None:
+def _walk(nodes: Any, reads: Reads) -> None:
     for node in nodes:
         if isinstance(node, VariableNode):
             _expression(node.filter_expression, reads)
@@ -165,7 +165,7 @@ def _walk(nodes: NodeList | list[Node], reads: Reads) -> None:
 
 def reads_of(compiled: Any) -> Reads:
     """What a compiled template (``Template`` of any engine, or its backend wrapper) reads."""
-    nodelist = getattr(getattr(compiled, "template", compiled), "nodelist")
+    nodelist = getattr(compiled, "template", compiled).nodelist
     reads = Reads(set(), set(), set(), set())
     _walk(nodelist, reads)
     return reads
@@ -173,6 +173,11 @@ def reads_of(compiled: Any) -> Reads:
 
 def used_placeholders(compiled: Any) -> set[str]:
     return reads_of(compiled).names
+
+
+def var(name: str) -> str:
+    """``{{ name }}``, as a placeholder is written."""
+    return "{{ " + name + " }}"
 
 
 # --- checking an override ------------------------------------------------------------------------
@@ -200,7 +205,7 @@ def check_source(key: str, source: str) -> list[str]:
         errors.append(
             _("Unknown placeholder(s): %(unknown)s. This mail knows: %(known)s.")
             % {
-                "unknown": ", ".join("{{ %s }}" % name for name in unknown),
+                "unknown": ", ".join(var(name) for name in unknown),
                 "known": ", ".join(sorted(declared)),
             }
         )
@@ -269,6 +274,10 @@ class NotConvertible(Exception):
     pass
 
 
+def _tag(text: str) -> str:
+    return "{% " + text + " %}"
+
+
 def _plain(token: str) -> str:
     """``call_title|tr`` → ``call_title``: the values an override sees are shown already."""
     parts = token.split("|")
@@ -283,7 +292,7 @@ def _condition_text(cond: Any) -> str:
     return f"{_condition_text(cond.first)} {cond.id} {_condition_text(cond.second)}"
 
 
-def _convert(nodes: NodeList | list[Node]) -> str:
+def _convert(nodes: Any) -> str:
     out = []
     for node in nodes:
         if isinstance(node, TextNode):
@@ -291,28 +300,30 @@ def _convert(nodes: NodeList | list[Node]) -> str:
         elif isinstance(node, (LoadNode, CommentNode)):
             continue
         elif isinstance(node, VariableNode):
-            out.append("{{ %s }}" % _plain(node.filter_expression.token))
+            out.append(var(_plain(node.filter_expression.token)))
         elif isinstance(node, TranslateNode):
             if node.asvar:
                 raise NotConvertible("trans … as")
             out.append(node.render(Context()))
         elif isinstance(node, BlockTranslateNode):
-            if node.plural or node.asvar:
-                raise NotConvertible("blocktrans with plural or as")
+            if node.plural or node.asvar or node.message_context:
+                raise NotConvertible("blocktrans with plural, as or context")
             msgid, names = node.render_token_list(node.singular)
-            text = translation.pgettext(node.message_context, msgid) if node.message_context else translation.gettext(msgid)
-            targets = {name: _plain(node.extra_context[name].token) if name in node.extra_context else name for name in names}
-            text = re.sub(r"%\((\w+)\)s", lambda m: "{{ %s }}" % targets.get(m.group(1), m.group(1)), text)
+            text = translation.gettext(msgid)
+            extra: dict[str, Any] = node.extra_context
+            targets = {name: _plain(extra[name].token) if name in extra else name for name in names}
+            text = re.sub(r"%\((\w+)\)s", lambda m, t=targets: var(t.get(m.group(1), m.group(1))), text)  # type: ignore[misc]
             out.append(text.replace("%%", "%"))
         elif isinstance(node, IfNode):
             for index, (cond, branch) in enumerate(node.conditions_nodelists):
                 tag = "if" if index == 0 else ("elif" if cond is not None else "else")
-                out.append("{%% %s %s %%}" % (tag, _condition_text(cond)) if cond is not None else "{% else %}")
+                out.append(_tag(f"{tag} {_condition_text(cond)}") if cond is not None else "{% else %}")
                 out.append(_convert(branch))
             out.append("{% endif %}")
         elif isinstance(node, ForNode):
             reverse = " reversed" if node.is_reversed else ""
-            out.append("{%% for %s in %s%s %%}" % (", ".join(node.loopvars), _plain(node.sequence.token), reverse))
+            sequence: Any = node.sequence
+            out.append(_tag(f"for {', '.join(node.loopvars)} in {_plain(sequence.token)}{reverse}"))
             out.append(_convert(node.nodelist_loop))
             if len(node.nodelist_empty):
                 out.append("{% empty %}" + _convert(node.nodelist_empty))
@@ -324,6 +335,6 @@ def _convert(nodes: NodeList | list[Node]) -> str:
 
 def starter_source(compiled: Any, language: str) -> str:
     """A shipped default (compiled by the ``text`` engine) as override text in ``language``."""
-    nodelist = getattr(getattr(compiled, "template", compiled), "nodelist")
+    nodelist = getattr(compiled, "template", compiled).nodelist
     with translation.override(language):
         return _convert(nodelist)

@@ -19,8 +19,8 @@ from shenbao.web.staff import dashboard as staff_dashboard
 from shenbao.web.staff import exports as staff_exports
 from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import imports as staff_imports
-from shenbao.web.staff import obligations as staff_obligations
 from shenbao.web.staff import mail_templates as staff_mail_templates
+from shenbao.web.staff import obligations as staff_obligations
 from shenbao.web.staff import outbox as staff_outbox
 from shenbao.web.staff import people as staff_people
 from shenbao.web.staff import reviews as staff_reviews
@@ -119,7 +119,9 @@ urlpatterns = [
     path("staff/calls/<slug:code>/outbox/<int:pk>/", staff_outbox.call_outbox_message, name="call_outbox_message"),
     # Mail templates of a call and of a program (issue 17): staff's own texts, preview, reset.
     path("staff/calls/<slug:code>/mail-templates/", staff_mail_templates.call_mail_templates, name="call_mail_templates"),
-    path("staff/calls/<slug:code>/mail-templates/<slug:key>/", staff_mail_templates.call_mail_template, name="call_mail_template"),
+    path(
+        "staff/calls/<slug:code>/mail-templates/<slug:key>/", staff_mail_templates.call_mail_template, name="call_mail_template"
+    ),
     path("staff/programs/<int:pk>/mail-templates/", staff_mail_templates.program_mail_templates, name="program_mail_templates"),
     path(
         "staff/programs/<int:pk>/mail-templates/<slug:key>/",

@@ -30,6 +30,7 @@ from shenbao.notifications.registry import (
     overridable_for_program,
     sample_context,
 )
+from shenbao.notifications.sandbox import var
 from shenbao.web.common import call_for, int_param
 
 LANGUAGE_LABELS = (("zh-hans", "简体中文"), ("en", "English"))
@@ -106,7 +107,7 @@ def _preview_context(spec: MailTemplateSpec, application: Application | None) ->
         "title": application.title,
         "number": application.receipt_number or f"#{application.pk}",
         "applicant": str(application.applicant),
-        "direction": application.direction.title if application.direction_id else "",
+        "direction": application.direction.title if application.direction is not None else "",
         "revision": application.revision,
         "submitted_at": application.submitted_at.isoformat() if application.submitted_at else data.get("submitted_at"),
         "link": reverse("web:application", args=[application.pk]),
@@ -173,7 +174,9 @@ def _edit(request: HttpRequest, *, call: Call | None, program: Program, key: str
             return redirect(here)
         subject, body = posted_subject, posted_body
         # A language left as inherited is not stored: it keeps following the program's text or the default.
-        keep_subject = {lang: "" if _same(posted_subject, posted_body, lang, inherited) else posted_subject[lang] for lang in subject}
+        keep_subject = {
+            lang: "" if _same(posted_subject, posted_body, lang, inherited) else posted_subject[lang] for lang in subject
+        }
         keep_body = {lang: "" if _same(posted_subject, posted_body, lang, inherited) else posted_body[lang] for lang in body}
         errors = mail.validate_texts(key, keep_subject, keep_body) if any(v.strip() for v in keep_body.values()) else {}
         if action == "save" and not errors:
@@ -208,7 +211,13 @@ def _edit(request: HttpRequest, *, call: Call | None, program: Program, key: str
                 previews.append({"language": lang, "label": label, "subject": rendered.subject, "body": rendered.body})
         version = int_param(request.POST.get("version")) or 0
     placeholders = [
-        {"name": name, "token": "{{ %s }}" % name, "kind": KIND_LABELS[p.kind], "description": p.description, "choices": p.choices}
+        {
+            "name": name,
+            "token": var(name),
+            "kind": KIND_LABELS[p.kind],
+            "description": p.description,
+            "choices": p.choices,
+        }
         for name, p in {**spec.placeholders, **GLOBAL_PLACEHOLDERS}.items()
     ]
     languages = [
