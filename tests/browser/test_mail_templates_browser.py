@@ -4,12 +4,14 @@ placeholder, saves; the next receipt of the call in the outbox uses the new text
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from playwright.sync_api import expect
 
-from shenbao.accounts.enums import OrgType
-from shenbao.accounts.services.accounts import create_organisation, register_user
+from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
+from shenbao.accounts.models import Organisation, User
+from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user
 from shenbao.applications.services.submission import submit_application
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.services.roles import grant_program_role
@@ -18,11 +20,26 @@ from tests.applications.fixtures import make_ready_application, open_call
 from tests.browser.test_reviewer_browser import log_in
 
 
+def _scholar(email: str, name: str, university: Organisation) -> User:
+    """A young full-time faculty member of the university: eligible for seed 000."""
+    user = register_user(
+        email=email,
+        password=None,
+        name=name,
+        birth_date=dt.date(1988, 6, 1),
+        position=Position.FACULTY,
+        overseas_employment=False,
+        employment_type=EmploymentType.FULL_TIME,
+    )
+    add_membership(user=user, organisation=university, role=MembershipRole.MEMBER)
+    return user
+
+
 def test_staff_edit_preview_and_save_a_template_and_the_next_mail_uses_it(page: Any, live_server: Any) -> None:
     site = str(live_server.url)
     call = open_call("000", code="browser-mail")
     university = create_organisation(name={"zh-hans": "测试大学"}, type=OrgType.UNIVERSITY)
-    first = register_user(email="first@example.com", password=None, name="王一")
+    first = _scholar("first@example.com", "王一", university)
     application = make_ready_application(call=call, applicant=first, organisation=university, title="第一份申报")
     submit_application(application=application, actor=first)
     application.refresh_from_db()
@@ -66,7 +83,7 @@ def test_staff_edit_preview_and_save_a_template_and_the_next_mail_uses_it(page: 
     expect(page.locator('tr[data-template="receipt"] .source')).to_have_text("本征集的（第 1 版）")
 
     # The next receipt of this call is written with the new text.
-    second = register_user(email="second@example.com", password=None, name="李二")
+    second = _scholar("second@example.com", "李二", university)
     other = make_ready_application(call=call, applicant=second, organisation=university, title="第二份申报")
     submit_application(application=other, actor=second)
     other.refresh_from_db()
