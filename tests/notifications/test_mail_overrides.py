@@ -173,6 +173,10 @@ def test_errors_are_given_by_field_translated_and_nothing_is_saved(xiaomi_call: 
     assert errors["body_zh-hans"][0].startswith("模板无法解析") or errors["body_zh-hans"][0].startswith("未知的占位符")
     assert not MailTemplateOverride.objects.exists()
     assert validate_texts("receipt", {}, {}) == {"__all__": ["请至少用一种语言写出邮件，或将其恢复为默认文本。"]}
+    assert validate_texts("receipt", {"en": "x" * 301}, {"en": "y" * 20_001}) == {
+        "subject_en": ["主题超过300个字符。"],
+        "body_en": ["正文超过 20000 个字符。"],
+    }
     with pytest.raises(ValidationFailed):  # a platform-wide mail has no call or program text
         save_override(
             key="institution_officer_appointed", program=xiaomi_call.program, subject={"en": "x"}, body={"en": "y"}, actor=officer

@@ -29,6 +29,7 @@ from shenbao.notifications.sandbox import check_source, render_source, resolve, 
 logger = logging.getLogger(__name__)
 
 LANGUAGES = ("zh-hans", "en")
+MAX_BODY = 20_000  # characters of one language's body: a mail, not a document
 CHANGED = "shenbao.mail_template.changed"
 RESET = "shenbao.mail_template.reset"
 
@@ -144,6 +145,10 @@ def validate_texts(key: str, subject: dict[str, str], body: dict[str, str]) -> d
                 errors.setdefault(name, []).extend(check_source(key, text))
         if len(s) > 300:
             errors.setdefault(f"subject_{language}", []).append(str(_("The subject is longer than 300 characters.")))
+        if len(b) > MAX_BODY:
+            errors.setdefault(f"body_{language}", []).append(
+                str(_("The body is longer than %(limit)d characters.") % {"limit": MAX_BODY})
+            )
     if not written:
         errors["__all__"] = [str(_("Write the mail in at least one language, or reset it to the default."))]
     return {name: found for name, found in errors.items() if found}
