@@ -259,6 +259,9 @@ def test_template_pages_by_role_and_observers_read_only(
     posted = {"action": "save", "subject_en": "X {{ number }}", "body_en": "Y", "subject_zh-hans": "", "body_zh-hans": ""}
     assert client.post(pages[1], posted).status_code == 403
     assert client.post(pages[3], posted).status_code == 403
+    assert client.post(pages[1], {**posted, "action": "reset"}).status_code == 403
+    previewed = client.post(pages[1], {**posted, "action": "preview"}, headers={"accept-language": "en"})
+    assert previewed.status_code == 200 and "X SB-2027-000123" in previewed.content.decode()
     client.force_login(users["staff_of_another_program"])
     assert client.post(pages[1], posted).status_code == 404
     assert not MailTemplateOverride.objects.exists()

@@ -141,8 +141,8 @@ def _edit(request: HttpRequest, *, call: Call | None, program: Program, key: str
     owner: Any = call if call is not None else program
     spec = _spec(key, overridable_for_call() if call is not None else overridable_for_program())
     can_change = request.user.has_perm(CHANGE, owner)
-    if request.method == "POST" and not can_change:
-        raise PermissionDenied
+    if request.method == "POST" and not can_change and request.POST.get("action") != "preview":
+        raise PermissionDenied  # readers may preview, which writes nothing
     here = (
         reverse("web:call_mail_template", args=[call.code, key])
         if call is not None
