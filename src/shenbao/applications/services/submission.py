@@ -222,7 +222,7 @@ def _submit(pk: int, actor: User, key: str, now: dt.datetime, own_only: bool) ->
             "call_title": locked.call.title,
             "number": locked.receipt_number,
             "applicant": str(locked.applicant),
-            "direction": locked.direction.title if locked.direction_id else "",
+            "direction": locked.direction.title if locked.direction is not None else "",
             "deadline": locked.call.deadline,
             "revision": revision.number,
             "submitted_at": now,
