@@ -36,7 +36,7 @@ from shenbao.calls.models import ProgramRole
 from shenbao.core.models import AuditEntry
 from shenbao.guides.models import GuideImport
 from shenbao.notifications.mail import notify
-from shenbao.notifications.models import Message
+from shenbao.notifications.models import MailTemplateOverride, Message
 from shenbao.projects.models import Project
 from shenbao.projects.services.projects import start_projects
 from shenbao.reviews.models import Assignment, PoolMember, Review, StageEntry
@@ -207,6 +207,11 @@ MATRIX: dict[str, set[str]] = {
     "web:call_outbox": PROGRAM_STAFF,
     "web:call_outbox_action": PROGRAM_STAFF,
     "web:call_outbox_message": PROGRAM_STAFF,
+    # mail templates: the program's staff read them (the chair too), its officers change them (POST)
+    "web:call_mail_templates": REVIEW_STAFF,
+    "web:call_mail_template": REVIEW_STAFF,
+    "web:program_mail_templates": REVIEW_STAFF,
+    "web:program_mail_template": REVIEW_STAFF,
     # institution officers are appointed by administrators only (none of the identities here)
     "web:organisation_officers": set(),
     "web:officer_revoke": set(),
@@ -290,6 +295,7 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
         "file_format": "csv",
         "role_pk": staff_role.pk if staff_role else 0,
         "membership_pk": officer_membership.pk if officer_membership else 0,
+        "key": "receipt",
     }
     objects = {
         "application": mine.pk,
@@ -303,6 +309,7 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
         "message": message.pk,
         "organisation": officer_membership.organisation_id if officer_membership else 0,
         "saved_search": search.pk,
+        "program": call.program_id,
     }
     return {**world, "users": users, "ids": ids, "objects": objects}
 
@@ -311,6 +318,7 @@ def _pk_of(name: str, route: str, objects: dict[str, int]) -> int:
     for prefix, kind in (
         ("outbox/", "message"),
         ("staff/organisations/", "organisation"),
+        ("staff/programs/", "program"),
         ("applications/", "application"),
         ("review/assignments/", "assignment"),
         ("staff/stages/", "stage"),
@@ -352,6 +360,7 @@ def _state() -> tuple[Any, ...]:
         sorted(ProgramRole.objects.values_list("pk", "role", "user_id")),
         sorted(Membership.objects.values_list("pk", "role", "end_date")),
         sorted(SavedSearch.objects.values_list("pk", "user_id", "name", "query")),
+        sorted(MailTemplateOverride.objects.values_list("pk", "key", "version")),
         AuditEntry.objects.count(),
     )
 

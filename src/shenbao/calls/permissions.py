@@ -53,3 +53,6 @@ add_perm("calls.manage_program_roles", is_administrator)
 # The staff workspace (issue 16): the call's people and roles, and its audit log.
 add_perm("calls.manage_people", is_program_officer | is_administrator)
 add_perm("calls.view_audit", is_program_officer | is_administrator)
+# Mail templates of a call or program (issue 17): its staff read them, its officers change them.
+add_perm("notifications.view_mail_templates", is_program_staff | is_administrator)
+add_perm("notifications.change_mail_templates", is_program_officer | is_administrator)

@@ -73,6 +73,8 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.project.milestone_done": _("A milestone of the project was marked done."),
     "shenbao.saved_search.saved": _("A search of the staff list was saved."),
     "shenbao.saved_search.deleted": _("A saved search of the staff list was deleted."),
+    "shenbao.mail_template.changed": _("Staff saved their own text of a mail template."),
+    "shenbao.mail_template.reset": _("A mail template was reset to the text it inherits."),
     # Added with the staff audit pages (issue 16): the remaining action codes the services write.
     "shenbao.call.cloned": _("The call was created as a copy of another call, with its timeline shifted."),
     "shenbao.call.clone_made": _("A copy of the call was made as a new draft call."),

@@ -19,7 +19,8 @@ from django.db import models, transaction
 
 from shenbao.notifications.enums import MessageState
 from shenbao.notifications.models import MailHold, Message
-from shenbao.notifications.rendering import absolute, render
+from shenbao.notifications.overrides import render_mail
+from shenbao.notifications.rendering import absolute
 
 
 def notify(
@@ -29,20 +30,27 @@ def notify(
     template: str,
     context: dict[str, Any],
     call: Any = None,
+    program: Any = None,
     related: models.Model | None = None,
     link: str | None = None,
 ) -> Message:
-    """Store ``notifications/<template>_subject.txt`` and ``_body.txt`` to ``to`` in ``language``
+    """Store the mail ``template`` (a key of ``notifications.registry``) to ``to`` in ``language``
     and queue it.  ``call`` (a call or its code) files the mail under that call's outbox;
-    ``related`` is the object it is about; ``link`` (a path) becomes ``{{ link }}``, absolute."""
+    ``related`` is the object it is about; ``link`` (a path) becomes ``{{ link }}``, absolute.
+
+    The text is the call's override of the template, else its program's (``program``, or the
+    call's program), else the shipped default ``notifications/<template>_subject.txt``/``_body.txt``."""
     call_code = getattr(call, "code", call) or ""
+    call_id = getattr(call, "pk", None)
+    program_id = getattr(program, "pk", None) or getattr(call, "program_id", None)
     # Plain data, as the mail was always rendered from (dates as ISO text, as the filters expect).
     context = json.loads(json.dumps(context, cls=DjangoJSONEncoder))
     if link is not None:
         context = {**context, "link": link}
     if isinstance(context.get("link"), str) and context["link"]:
         context = {**context, "link": absolute(context["link"])}  # a path from the caller gets the site's address
-    subject, body = render(template, language, context)
+    rendered = render_mail(template, language, context, call_id=call_id, program_id=program_id)
+    subject, body = rendered.subject, rendered.body
     held = bool(call_code) and MailHold.objects.filter(call_code=call_code).exists()
     message = Message.objects.create(
         to=to,

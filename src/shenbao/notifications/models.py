@@ -57,3 +57,44 @@ class MailHold(models.Model):
 
     def __str__(self) -> str:
         return self.call_code
+
+
+class MailTemplateOverride(models.Model):
+    """Staff's own text of one mail template for a program or for a call, in either language.
+
+    ``subject`` and ``body`` map a language code to the template text; a language left out uses the
+    shipped default.  A call's override wins over its program's, which wins over the default.
+    ``version`` counts the changes; each change is in the audit log with the text it replaced."""
+
+    key = models.CharField(_("template"), max_length=64)
+    program = models.ForeignKey("calls.Program", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    call = models.ForeignKey("calls.Call", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    subject = models.JSONField(_("subject"), default=dict)
+    body = models.JSONField(_("body"), default=dict)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("mail template override")
+        verbose_name_plural = _("mail template overrides")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(program__isnull=False, call__isnull=True) | models.Q(program__isnull=True, call__isnull=False)
+                ),
+                name="mail_override_program_xor_call",
+            ),
+            models.UniqueConstraint(
+                fields=("program", "key"), condition=models.Q(call__isnull=True), name="mail_override_program_key"
+            ),
+            models.UniqueConstraint(
+                fields=("call", "key"), condition=models.Q(program__isnull=True), name="mail_override_call_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.call_id or self.program_id})"
+
+    def languages(self) -> list[str]:
+        return [lang for lang in self.body if self.body.get(lang, "").strip()]

@@ -19,6 +19,7 @@ from shenbao.web.staff import dashboard as staff_dashboard
 from shenbao.web.staff import exports as staff_exports
 from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import imports as staff_imports
+from shenbao.web.staff import mail_templates as staff_mail_templates
 from shenbao.web.staff import obligations as staff_obligations
 from shenbao.web.staff import outbox as staff_outbox
 from shenbao.web.staff import people as staff_people
@@ -117,6 +118,17 @@ urlpatterns = [
     path("staff/calls/<slug:code>/outbox/", staff_outbox.call_outbox, name="call_outbox"),
     path("staff/calls/<slug:code>/outbox/act/", staff_outbox.call_outbox_action, name="call_outbox_action"),
     path("staff/calls/<slug:code>/outbox/<int:pk>/", staff_outbox.call_outbox_message, name="call_outbox_message"),
+    # Mail templates of a call and of a program (issue 17): staff's own texts, preview, reset.
+    path("staff/calls/<slug:code>/mail-templates/", staff_mail_templates.call_mail_templates, name="call_mail_templates"),
+    path(
+        "staff/calls/<slug:code>/mail-templates/<slug:key>/", staff_mail_templates.call_mail_template, name="call_mail_template"
+    ),
+    path("staff/programs/<int:pk>/mail-templates/", staff_mail_templates.program_mail_templates, name="program_mail_templates"),
+    path(
+        "staff/programs/<int:pk>/mail-templates/<slug:key>/",
+        staff_mail_templates.program_mail_template,
+        name="program_mail_template",
+    ),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
     path("staff/calls/<slug:code>/projects/", projects.call_projects, name="call_projects"),
     path("projects/<int:pk>/", projects.project_detail, name="project"),

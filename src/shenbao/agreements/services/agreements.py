@@ -229,6 +229,8 @@ def notify_deadline_changed(agreement: Agreement, *, reason: str = "") -> None:
             "provisional": agreement.deadline_provisional,
             "reason": reason,
         },
+        call=agreement.award.call,
+        related=agreement,
     )
 
 

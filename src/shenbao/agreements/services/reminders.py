@@ -112,6 +112,8 @@ def send_agreement_reminders(*, now: dt.datetime | None = None, link_base: str =
                     "provisional": agreement.deadline_provisional,
                     "link": f"{link_base}/agreements/{agreement.pk}/",
                 },
+                call=call,
+                related=agreement,
             )
         agreement.reminded_on = today
         agreement.save(update_fields=["reminded_on"])

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +44,8 @@ def notify_staff(agreement: Agreement, *, template: str, context: dict[str, Any]
                     "number": agreement.award.application.receipt_number,
                     **context,
                 },
+                call=call,
+                related=agreement,
             )
 
 
@@ -103,6 +106,9 @@ def offer_next_reserve(*, award: Award, actor: User | None, now: dt.datetime | N
             "deadline": agreement.deadline if agreement else None,
             "provisional": agreement.deadline_provisional if agreement else False,
         },
+        call=call,
+        related=agreement if agreement else offered.application,
+        link=reverse("web:agreement", args=[agreement.pk]) if agreement else None,
     )
     return offered
 

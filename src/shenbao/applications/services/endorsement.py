@@ -71,6 +71,7 @@ def decide_endorsements(
                 "call_title": application.call.title,
                 "title": application.title,
                 "number": application.receipt_number,
+                "applicant": str(application.applicant),
                 "endorsed": outcome == EndorsementOutcome.ENDORSE,
                 "reason": reason,
             },

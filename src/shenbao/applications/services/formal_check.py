@@ -72,6 +72,7 @@ def decide_formal_check(*, applications: list[Application], outcome: str, reason
                 "call_title": application.call.title,
                 "title": application.title,
                 "number": application.receipt_number,
+                "applicant": str(application.applicant),
                 "outcome": str(outcome),
                 "reason": reason.strip(),
             },

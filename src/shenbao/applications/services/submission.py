@@ -221,6 +221,9 @@ def _submit(pk: int, actor: User, key: str, now: dt.datetime, own_only: bool) ->
         context={
             "call_title": locked.call.title,
             "number": locked.receipt_number,
+            "applicant": str(locked.applicant),
+            "direction": locked.direction.title if locked.direction is not None else "",
+            "deadline": locked.call.deadline,
             "revision": revision.number,
             "submitted_at": now,
             "title": locked.title,

@@ -71,6 +71,7 @@ def invite_team_member_once(
             "inviter": str(actor),
             "link": f"{link_base}/invitations/{member.token}/",
         },
+        call=application.call,
     )
     return member, True
 

@@ -106,6 +106,7 @@ def decide_reconsideration(*, request: Reconsideration, upheld: bool, outcome: s
             "call_title": application.call.title,
             "title": application.title,
             "number": application.receipt_number,
+            "applicant": str(application.applicant),
             "upheld": upheld,
             "outcome": locked.outcome,
         },

@@ -46,6 +46,7 @@ def invite_to_program_role(
                 "login": f"{link_base}/accounts/login/",
                 "reset": f"{link_base}/accounts/password/reset/",
             },
+            program=program,
         )
     return granted, not existed
 

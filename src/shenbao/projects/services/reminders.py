@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from shenbao.agreements.services.reminders import window_opens
 from shenbao.core.audit import log_action
@@ -25,6 +26,19 @@ from shenbao.projects.enums import ProjectStatus
 from shenbao.projects.models import Milestone
 
 REPORT_REMINDER_WORKING_DAYS = 10
+REPORT_LABELS = {"midterm": _("Mid-term report"), "final": _("Final report")}
+
+
+def _report_label(kind: str, title: str) -> dict[str, str]:
+    """The report's name in both languages (the mail's ``report`` placeholder): the kind's name, or
+    the milestone's own title for any other milestone."""
+    if kind not in REPORT_LABELS:
+        return {"zh-hans": title, "en": title}
+    labels = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            labels[language] = str(REPORT_LABELS[kind])
+    return labels
 
 
 def _moment(today: dt.date, due: dt.date, opens: dt.date, reminded: dt.date | None) -> str | None:
@@ -68,7 +82,7 @@ def send_report_reminders(*, now: dt.datetime | None = None, working_days: int =
             context={
                 "call_title": call.title,
                 "project": milestone.project.title,
-                "milestone": {"kind": milestone.kind, "title": milestone.title},
+                "report": _report_label(milestone.kind, milestone.title),
                 "due": milestone.due.isoformat(),
                 "moment": moment,
             },

@@ -62,6 +62,7 @@ def invite_reviewer(
         language=user.language,
         template="reviewer_invitation",
         context={"call_title": call.title, "link": f"{link_base}/review/invitations/{member.token}/"},
+        call=call,
     )
     return member
 

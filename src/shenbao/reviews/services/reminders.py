@@ -61,6 +61,7 @@ def send_review_reminders(*, now: dt.datetime | None = None, link_base: str = ""
                     "due": due.isoformat(),
                     "link": f"{link_base}/review/",
                 },
+                call=stage.call,
             )
             Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(reminded_at=now)
             log_action(
