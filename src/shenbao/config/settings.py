@@ -309,6 +309,67 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("SHENBAO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
+
+
+def _storages(kind: str) -> dict[str, Any]:
+    """Where uploads, signed agreements, report evidence and stored PDFs go: ``SHENBAO_STORAGE=local``
+    (the default: files under ``MEDIA_ROOT``, right for one machine and for ``make demo``) or ``s3``
+    (any object store that speaks the S3 API: MinIO, Ceph, the public clouds' stores), shared by every
+    app server and worker.  Code reaches files only through Django's storage API, never by path."""
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    if kind == "local":
+        return {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}, "staticfiles": static}
+    if kind != "s3":
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SHENBAO_STORAGE must be local or s3.")
+    bucket = os.environ.get("SHENBAO_S3_BUCKET", "")
+    if not bucket:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SHENBAO_STORAGE=s3 needs SHENBAO_S3_BUCKET.")
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        # Empty: the endpoint of the region on AWS; set it for MinIO, Ceph or another cloud's store.
+        "endpoint_url": os.environ.get("SHENBAO_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("SHENBAO_S3_REGION") or None,
+        # Empty keys: boto3's own chain (instance role, AWS_* variables, ~/.aws).
+        "access_key": os.environ.get("SHENBAO_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("SHENBAO_S3_SECRET_ACCESS_KEY") or None,
+        # "path" for MinIO and most self-hosted stores, "virtual" for the clouds that require it.
+        "addressing_style": os.environ.get("SHENBAO_S3_ADDRESSING_STYLE", "path"),
+        "signature_version": "s3v4",
+        # Keys under a prefix, so one bucket may hold several sites or a backup beside them.
+        "location": os.environ.get("SHENBAO_S3_PREFIX", ""),
+        # Private objects: read only through a signed URL handed out by a permission-checked view.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": int(os.environ.get("SHENBAO_S3_URL_SECONDS", "300")),
+        # A name already taken gets a new one: a revision's file is never overwritten.
+        "file_overwrite": False,
+    }
+    return {"default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, "staticfiles": static}
+
+
+#: ``local`` or ``s3`` (see _storages and docs/deploy.md).
+SHENBAO_STORAGE = os.environ.get("SHENBAO_STORAGE", "local").strip().lower()
+STORAGES = _storages(SHENBAO_STORAGE)
+
+
+def _downloads(value: str, storage: str) -> str:
+    """How a permission-checked download hands over a stored file: ``redirect`` to a short-lived signed
+    URL of the object store (the app server carries no file bytes; the default with s3) or ``stream``
+    the bytes through the app server (the only way for local files; with s3, for stores the browsers
+    cannot reach)."""
+    chosen = value.strip().lower() or ("redirect" if storage == "s3" else "stream")
+    if chosen not in {"redirect", "stream"} or (chosen == "redirect" and storage != "s3"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SHENBAO_DOWNLOADS must be stream, or redirect with SHENBAO_STORAGE=s3.")
+    return chosen
+
+
+SHENBAO_DOWNLOADS = _downloads(os.environ.get("SHENBAO_DOWNLOADS", ""), SHENBAO_STORAGE)
 #: Any request body above this is refused before it is read (the largest document is 2 GB).
 SHENBAO_MAX_REQUEST_MB = int(os.environ.get("SHENBAO_MAX_REQUEST_MB", "2100"))
 #: Routes that take no files (forms, JSON) refuse a body above this; uploads have their own limits.
