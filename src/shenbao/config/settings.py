@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    # Before django_tasks_db: its `db_worker` command is ours (the same worker, with a heartbeat).
+    "shenbao.cli",
     "django_tasks",
     "django_tasks_db",
     "shenbao.core",
@@ -81,7 +83,6 @@ INSTALLED_APPS = [
     "shenbao.notifications",
     "shenbao.web",
     "shenbao.api",
-    "shenbao.cli",
     # Log-in, sign-up, e-mail verification, password reset, rate limits, TOTP and institution sign-in
     # (issue 15): django-allauth, after our apps so our templates override its own.
     "allauth",
@@ -92,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id.
+    "shenbao.web.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -203,6 +206,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # stay on HTTPS for a year, send cookies over HTTPS only, and trust the proxy's X-Forwarded-Proto.
 HTTPS = _bool("SHENBAO_HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS
+# The load balancer's probes may come over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = _bool("SHENBAO_HSTS_PRELOAD", False)
@@ -392,10 +397,28 @@ TASKS = {
     }
 }
 
+#: A task worker records it is alive this often (``db_worker``); ``/readyz`` fails after six missed beats.
+SHENBAO_WORKER_HEARTBEAT_SECONDS = int(os.environ.get("SHENBAO_WORKER_HEARTBEAT_SECONDS", "10"))
+#: ``/readyz`` checks the worker heartbeat unless this is 0 (a site whose workers are watched elsewhere).
+SHENBAO_READYZ_WORKER = _bool("SHENBAO_READYZ_WORKER", True)
+
+#: ``text`` (the default) or ``json``: one JSON object per line, for a log collector (core/logs.py).
+SHENBAO_LOG_FORMAT = os.environ.get("SHENBAO_LOG_FORMAT", "text").strip().lower()
+if SHENBAO_LOG_FORMAT not in {"text", "json"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SHENBAO_LOG_FORMAT must be text or json.")
+
+# Every line carries the request id (``-`` outside a request); SHENBAO_LOG_LEVEL=INFO adds one line per request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "shenbao.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "shenbao.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": SHENBAO_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("SHENBAO_LOG_LEVEL", "WARNING")},
 }
 
