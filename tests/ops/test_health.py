@@ -42,10 +42,9 @@ def beat(worker_id: str = "w1", seconds_ago: float = 0) -> None:
 
 
 def test_healthz_answers_without_the_database() -> None:
-    with CaptureQueriesContext(connection) as queries:
-        response = Client().get("/healthz")
+    # No django_db mark: any database access here would raise instead of answering.
+    response = Client().get("/healthz")
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
-    assert len(queries) == 0
     assert len(response["X-Request-ID"]) == 32
     assert "no-cache" in response["Cache-Control"]
     assert "Set-Cookie" not in response
@@ -101,11 +100,8 @@ def test_readyz_is_503_when_the_cache_is_unreachable(settings: Any) -> None:
 @pytest.mark.django_db
 def test_readyz_checks_the_object_store(s3_endpoint: S3Endpoint, s3_bucket: str) -> None:
     beat()
-    assert Client().get("/readyz").json()["checks"]["storage"] == {
-        "status": "ok",
-        "backend": "s3",
-        "ms": Client().get("/readyz").json()["checks"]["storage"]["ms"],
-    }
+    storage = Client().get("/readyz").json()["checks"]["storage"]
+    assert (storage["status"], storage["backend"]) == ("ok", "s3")
     s3_endpoint.client().delete_bucket(Bucket=s3_bucket)
     response = Client().get("/readyz")
     assert response.status_code == 503
