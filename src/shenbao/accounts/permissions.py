@@ -36,3 +36,5 @@ def is_administrator(user: Any) -> bool:
 add_perm("accounts.change_user_profile", is_self | is_administrator)
 # Institution officers act for an organisation in every program: only an administrator appoints them.
 add_perm("accounts.manage_institution_officers", is_administrator)
+# The task queue, its failures and the workers' heartbeats (web/staff/operations.py): the whole site's.
+add_perm("core.view_operations", is_administrator)

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    # Before django_tasks_db: its `db_worker` command is ours (the same worker, with a heartbeat).
+    "shenbao.cli",
     "django_tasks",
     "django_tasks_db",
     "shenbao.core",
@@ -81,7 +83,6 @@ INSTALLED_APPS = [
     "shenbao.notifications",
     "shenbao.web",
     "shenbao.api",
-    "shenbao.cli",
     # Log-in, sign-up, e-mail verification, password reset, rate limits, TOTP and institution sign-in
     # (issue 15): django-allauth, after our apps so our templates override its own.
     "allauth",
@@ -92,6 +93,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id.
+    "shenbao.web.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -203,6 +206,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # stay on HTTPS for a year, send cookies over HTTPS only, and trust the proxy's X-Forwarded-Proto.
 HTTPS = _bool("SHENBAO_HTTPS", False)
 SECURE_SSL_REDIRECT = HTTPS
+# The load balancer's probes may come over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = _bool("SHENBAO_HSTS_PRELOAD", False)
@@ -309,6 +314,67 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = Path(os.environ.get("SHENBAO_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 MEDIA_URL = "media/"
+
+
+def _storages(kind: str) -> dict[str, Any]:
+    """Where uploads, signed agreements, report evidence and stored PDFs go: ``SHENBAO_STORAGE=local``
+    (the default: files under ``MEDIA_ROOT``, right for one machine and for ``make demo``) or ``s3``
+    (any object store that speaks the S3 API: MinIO, Ceph, the public clouds' stores), shared by every
+    app server and worker.  Code reaches files only through Django's storage API, never by path."""
+    static = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    if kind == "local":
+        return {"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}, "staticfiles": static}
+    if kind != "s3":
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SHENBAO_STORAGE must be local or s3.")
+    bucket = os.environ.get("SHENBAO_S3_BUCKET", "")
+    if not bucket:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SHENBAO_STORAGE=s3 needs SHENBAO_S3_BUCKET.")
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        # Empty: the endpoint of the region on AWS; set it for MinIO, Ceph or another cloud's store.
+        "endpoint_url": os.environ.get("SHENBAO_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("SHENBAO_S3_REGION") or None,
+        # Empty keys: boto3's own chain (instance role, AWS_* variables, ~/.aws).
+        "access_key": os.environ.get("SHENBAO_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("SHENBAO_S3_SECRET_ACCESS_KEY") or None,
+        # "path" for MinIO and most self-hosted stores, "virtual" for the clouds that require it.
+        "addressing_style": os.environ.get("SHENBAO_S3_ADDRESSING_STYLE", "path"),
+        "signature_version": "s3v4",
+        # Keys under a prefix, so one bucket may hold several sites or a backup beside them.
+        "location": os.environ.get("SHENBAO_S3_PREFIX", ""),
+        # Private objects: read only through a signed URL handed out by a permission-checked view.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": int(os.environ.get("SHENBAO_S3_URL_SECONDS", "300")),
+        # A name already taken gets a new one: a revision's file is never overwritten.
+        "file_overwrite": False,
+    }
+    return {"default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}, "staticfiles": static}
+
+
+#: ``local`` or ``s3`` (see _storages and docs/deploy.md).
+SHENBAO_STORAGE = os.environ.get("SHENBAO_STORAGE", "local").strip().lower()
+STORAGES = _storages(SHENBAO_STORAGE)
+
+
+def _downloads(value: str, storage: str) -> str:
+    """How a permission-checked download hands over a stored file: ``redirect`` to a short-lived signed
+    URL of the object store (the app server carries no file bytes; the default with s3) or ``stream``
+    the bytes through the app server (the only way for local files; with s3, for stores the browsers
+    cannot reach)."""
+    chosen = value.strip().lower() or ("redirect" if storage == "s3" else "stream")
+    if chosen not in {"redirect", "stream"} or (chosen == "redirect" and storage != "s3"):
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("SHENBAO_DOWNLOADS must be stream, or redirect with SHENBAO_STORAGE=s3.")
+    return chosen
+
+
+SHENBAO_DOWNLOADS = _downloads(os.environ.get("SHENBAO_DOWNLOADS", ""), SHENBAO_STORAGE)
 #: Any request body above this is refused before it is read (the largest document is 2 GB).
 SHENBAO_MAX_REQUEST_MB = int(os.environ.get("SHENBAO_MAX_REQUEST_MB", "2100"))
 #: Routes that take no files (forms, JSON) refuse a body above this; uploads have their own limits.
@@ -331,10 +397,28 @@ TASKS = {
     }
 }
 
+#: A task worker records it is alive this often (``db_worker``); ``/readyz`` fails after six missed beats.
+SHENBAO_WORKER_HEARTBEAT_SECONDS = int(os.environ.get("SHENBAO_WORKER_HEARTBEAT_SECONDS", "10"))
+#: ``/readyz`` checks the worker heartbeat unless this is 0 (a site whose workers are watched elsewhere).
+SHENBAO_READYZ_WORKER = _bool("SHENBAO_READYZ_WORKER", True)
+
+#: ``text`` (the default) or ``json``: one JSON object per line, for a log collector (core/logs.py).
+SHENBAO_LOG_FORMAT = os.environ.get("SHENBAO_LOG_FORMAT", "text").strip().lower()
+if SHENBAO_LOG_FORMAT not in {"text", "json"}:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SHENBAO_LOG_FORMAT must be text or json.")
+
+# Every line carries the request id (``-`` outside a request); SHENBAO_LOG_LEVEL=INFO adds one line per request.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "shenbao.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "shenbao.core.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": SHENBAO_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("SHENBAO_LOG_LEVEL", "WARNING")},
 }
 

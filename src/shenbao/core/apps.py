@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "shenbao.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from shenbao.core import checks  # noqa: F401  (registers the production settings checks)

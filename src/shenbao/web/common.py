@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
 from shenbao.accounts.models import User
 from shenbao.calls.models import Call
+from shenbao.core.storage import read_bytes, signed_download_url
 
 
 def acting_user(request: HttpRequest) -> User:
@@ -59,10 +62,30 @@ def int_param(value: str | None) -> int | None:
     return number if number <= _MAX_INT else None
 
 
-def stored_file_response(stored: FieldFile, filename: str, content_type: str | None = None) -> FileResponse:
-    """A stored upload as a download; a file missing from storage is a 404, not a 500."""
+def stored_file_response(
+    stored: FieldFile | str, filename: str, content_type: str | None = None, *, whole: bool = False
+) -> HttpResponseBase:
+    """A stored file (an upload, or a stored PDF by its storage name) as a download, for a view that has
+    checked the permission: a redirect to a short-lived signed URL of the object store, or the bytes
+    streamed through the storage (``SHENBAO_DOWNLOADS``; ``whole`` sends it in one piece instead).  A
+    file missing from storage is a 404."""
+    name = stored if isinstance(stored, str) else stored.name
+    if not name:  # the field has no file at all
+        raise Http404(_("The file is no longer available."))
+    if not default_storage.exists(name):  # an object store's file would otherwise fail mid-download
+        raise Http404(_("The file is no longer available."))
+    url = signed_download_url(name, filename=filename, content_type=content_type)
+    if url is not None:
+        response: HttpResponseBase = HttpResponseRedirect(url)
+        response["Cache-Control"] = "private, no-store"  # the signed URL is for this request only
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+    if whole:  # a document we print (a few MB at most): one response with its length
+        return file_response(read_bytes(name), content_type or "application/octet-stream", filename)
     try:
-        handle = stored.open("rb")
-    except (FileNotFoundError, ValueError) as exc:  # ValueError: the field has no file at all
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError as exc:
         raise Http404(_("The file is no longer available.")) from exc
-    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -21,6 +21,7 @@ from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import imports as staff_imports
 from shenbao.web.staff import mail_templates as staff_mail_templates
 from shenbao.web.staff import obligations as staff_obligations
+from shenbao.web.staff import operations as staff_operations
 from shenbao.web.staff import outbox as staff_outbox
 from shenbao.web.staff import people as staff_people
 from shenbao.web.staff import reviews as staff_reviews
@@ -93,6 +94,7 @@ urlpatterns = [
         name="assignment_attachment",
     ),
     path("staff/", staff.staff_calls, name="staff_calls"),
+    path("staff/operations/", staff_operations.operations, name="operations"),
     path("staff/guides/", staff_guides.guide_list, name="guide_list"),
     path("staff/guides/upload/", staff_guides.guide_upload, name="guide_upload"),
     path("staff/guides/<int:pk>/", staff_guides.guide_detail, name="guide_detail"),

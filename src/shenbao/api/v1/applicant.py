@@ -8,7 +8,8 @@ import secrets
 from typing import Any, TypeVar, cast
 
 from django.db import models
-from django.http import FileResponse, Http404, QueryDict
+from django.http import Http404, QueryDict
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -372,7 +373,7 @@ class AttachmentDetailView(APIView):
         return _part(Attachment, application, attachment_pk, _("No such document."))
 
     @extend_schema(responses={**{(200, media_type): OpenApiTypes.BINARY for media_type in MEDIA_TYPES.values()}, 404: None})
-    def get(self, request: Request, pk: int, attachment_pk: int) -> FileResponse:
+    def get(self, request: Request, pk: int, attachment_pk: int) -> HttpResponseBase:
         """The uploaded file, for whoever may see the application (a share link has no file: 404)."""
         attachment = self._attachment(request, pk, attachment_pk)
         if not attachment.file:

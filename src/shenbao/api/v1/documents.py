@@ -4,6 +4,7 @@ an application's pre-filled Word form and the PDF of a submitted revision."""
 from __future__ import annotations
 
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -19,10 +20,10 @@ from shenbao.applications.queries.access import get_application_for
 from shenbao.calls.models import Call
 from shenbao.documents.exports.base import Filters
 from shenbao.documents.exports.registry import EXPORTS, FORMATS, export_table, may_export
-from shenbao.documents.services.pdf import revision_pdf
+from shenbao.documents.services.pdf import stored_revision_pdf
 from shenbao.documents.services.word import filled_form
 from shenbao.reviews.queries.application_search import QueryError
-from shenbao.web.common import DOCX, file_response
+from shenbao.web.common import DOCX, file_response, stored_file_response
 
 _FILTERS = [
     OpenApiParameter("direction", str, description="direction code"),
@@ -96,10 +97,12 @@ class RevisionPdfView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
-    def get(self, request: Request, pk: int, number: int) -> HttpResponse:
+    def get(self, request: Request, pk: int, number: int) -> HttpResponseBase:
         application = _application(request, pk)
         revision = application.revisions.filter(number=number).first()
         if revision is None:
             raise Http404(_("No such revision."))
-        data = revision_pdf(revision=revision, language=_language())
-        return file_response(data, "application/pdf", f"{application.receipt_number or application.pk}-r{number}.pdf")
+        stored = stored_revision_pdf(revision=revision, language=_language())
+        return stored_file_response(
+            stored, f"{application.receipt_number or application.pk}-r{number}.pdf", "application/pdf", whole=True
+        )

@@ -6,11 +6,13 @@ signed and stamped paper copy can be matched to exactly one stored revision.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -20,6 +22,7 @@ from shenbao.applications.models import Application, ApplicationRevision
 from shenbao.calls.definition.schema import FieldType
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.countries import country_name
+from shenbao.core.storage import read_bytes, save_bytes
 from shenbao.core.text import text_get
 from shenbao.documents.describe import content_values, form_spec
 from shenbao.documents.layout.spec import format_value
@@ -82,11 +85,28 @@ def _context(revision: ApplicationRevision, language: str, *, blind: bool = Fals
     }
 
 
+def _revision_html(revision: ApplicationRevision, language: str, blind: bool) -> str:
+    with translation.override(language):
+        return render_to_string("documents/application_pdf.html", _context(revision, language, blind=blind))
+
+
 def revision_pdf(*, revision: ApplicationRevision, language: str, blind: bool = False) -> bytes:
     """The revision as a PDF; ``blind`` leaves out who applied (for stages that hide identity)."""
-    with translation.override(language):
-        html = render_to_string("documents/application_pdf.html", _context(revision, language, blind=blind))
-    return bytes(HTML(string=html).write_pdf())
+    return bytes(HTML(string=_revision_html(revision, language, blind)).write_pdf())
+
+
+def stored_revision_pdf(*, revision: ApplicationRevision, language: str, blind: bool = False) -> str:
+    """The storage name of the revision's PDF, rendered and stored on the first ask (issue 18).
+
+    The name carries the hash of the page the PDF is printed from: the same revision, language and
+    blinding under the same call definition and layout is printed once (a PDF takes 0.3-0.7 s), on
+    whichever app server asks first; anything that changes the page gives a new name."""
+    html = _revision_html(revision, language, blind)
+    digest = hashlib.sha256(html.encode("utf-8")).hexdigest()[:32]
+    name = f"pdfs/{revision.application_id}/r{revision.number}-{language}{'-blind' if blind else ''}-{digest}.pdf"
+    if not default_storage.exists(name):
+        save_bytes(name, bytes(HTML(string=html).write_pdf()))
+    return name
 
 
 def latest_revision(application: Application) -> ApplicationRevision | None:
@@ -94,7 +114,8 @@ def latest_revision(application: Application) -> ApplicationRevision | None:
 
 
 def pdfs_zip(*, applications: Iterable[Application], language: str) -> bytes:
-    """One PDF per submitted application (its latest revision), named by receipt number."""
+    """One PDF per submitted application (its latest revision), named by receipt number; each PDF
+    is the stored one, printed now only when it was not yet."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for application in applications:
@@ -102,5 +123,5 @@ def pdfs_zip(*, applications: Iterable[Application], language: str) -> bytes:
             if revision is None:
                 continue
             name = f"{application.receipt_number or application.pk}-r{revision.number}.pdf"
-            archive.writestr(name, revision_pdf(revision=revision, language=language))
+            archive.writestr(name, read_bytes(stored_revision_pdf(revision=revision, language=language)))
     return buffer.getvalue()

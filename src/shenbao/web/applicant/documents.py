@@ -8,6 +8,7 @@ from typing import Any, BinaryIO, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -20,9 +21,9 @@ from shenbao.core.errors import DomainError
 from shenbao.documents import errors
 from shenbao.documents.layout.spec import Status
 from shenbao.documents.messages import PROBLEM_TEXTS, STATUS_LABELS
-from shenbao.documents.services.pdf import revision_pdf
+from shenbao.documents.services.pdf import stored_revision_pdf
 from shenbao.documents.services.word import FormReading, fill_from_form, filled_form, read_filled_form
-from shenbao.web.common import DOCX, acting_user, file_response
+from shenbao.web.common import DOCX, acting_user, file_response, stored_file_response
 
 
 def _application_for(request: HttpRequest, pk: int, permission: str) -> Application:
@@ -113,10 +114,12 @@ def application_form_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def revision_pdf_download(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def revision_pdf_download(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
     application = _application_for(request, pk, "applications.view_application")
     revision = application.revisions.filter(number=number).first()
     if revision is None:
         raise Http404(_("No such revision."))
-    data = revision_pdf(revision=revision, language=translation.get_language() or "zh-hans")
-    return file_response(data, "application/pdf", f"{application.receipt_number or application.pk}-r{number}.pdf")
+    name = stored_revision_pdf(revision=revision, language=translation.get_language() or "zh-hans")
+    return stored_file_response(
+        name, f"{application.receipt_number or application.pk}-r{number}.pdf", "application/pdf", whole=True
+    )

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from shenbao.applications.models import ApplicationRevision, Attachment
 from shenbao.core.errors import DomainError
-from shenbao.documents.services.pdf import revision_pdf
+from shenbao.documents.services.pdf import stored_revision_pdf
 from shenbao.reviews.enums import PoolStatus, ReviewState
 from shenbao.reviews.models import Assignment, PoolMember
 from shenbao.reviews.queries.reviewer import (
@@ -35,7 +35,7 @@ from shenbao.reviews.queries.reviewer import (
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.services.pool import answer_pool_invitation, declare_conflict
 from shenbao.reviews.services.reviews import save_and_submit_review, save_review, submit_review
-from shenbao.web.common import acting_user, file_response, int_param, stored_file_response
+from shenbao.web.common import acting_user, int_param, stored_file_response
 
 
 @login_required
@@ -255,6 +255,6 @@ def assignment_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     if revision is None:
         raise Http404
     blind = stage_definition(assignment.stage).applicant_identity_hidden
-    data = revision_pdf(revision=revision, language=translation.get_language() or "zh-hans", blind=blind)
+    stored = stored_revision_pdf(revision=revision, language=translation.get_language() or "zh-hans", blind=blind)
     name = f"{assignment.application.receipt_number or revision.application_id}{'-blind' if blind else ''}.pdf"
-    return file_response(data, "application/pdf", name)
+    return stored_file_response(stored, name, "application/pdf", whole=True)

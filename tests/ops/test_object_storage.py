@@ -1,0 +1,191 @@
+"""Files in an object store through Django's storage API (issue 18), against a local S3 endpoint
+started by the suite (moto's server mode on a free port, see tests/ops/s3.py): an upload lands in
+the bucket, the permission-checked view answers with a short-lived signed URL that a real HTTP
+client follows to the same bytes, another applicant gets no URL at all, streaming works by setting,
+and a revision's PDF is printed once and kept in the bucket."""
+
+from __future__ import annotations
+
+import io
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from django.urls import reverse
+
+from shenbao.accounts.models import User
+from shenbao.applications.models import Application
+from shenbao.config.settings import _downloads, _storages
+from shenbao.core.storage import storage_check
+from shenbao.documents.services.pdf import latest_revision, pdfs_zip
+from tests.applications.fixtures import docx_bytes, submitted_seed_003_application
+from tests.factories import UserFactory
+from tests.ops.s3 import S3Endpoint
+
+pytestmark = pytest.mark.django_db
+
+
+def fetch(url: str) -> tuple[int, bytes, dict[str, str]]:
+    """What a browser gets from the object store at a signed URL."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as answer:  # noqa: S310 (the test's own local endpoint)
+            return answer.status, answer.read(), dict(answer.headers)
+    except urllib.error.HTTPError as refused:
+        return refused.code, refused.read(), dict(refused.headers)
+
+
+def upload_form(client: Client, application: Application, data: bytes, name: str = "申报表.docx") -> None:
+    stream = io.BytesIO(data)
+    stream.name = name
+    response = client.post(
+        reverse("web:application_attach", args=[application.pk]), {"document": "application-form", "file": stream}
+    )
+    assert response.status_code == 302
+
+
+def test_an_upload_is_stored_in_the_bucket_and_downloads_through_a_signed_redirect(
+    s3_endpoint: S3Endpoint, s3_bucket: str, ready_application: Callable[..., Application], scholar: User
+) -> None:
+    application = ready_application()
+    application.attachments.all().delete()
+    client = Client()
+    client.force_login(scholar)
+    data = docx_bytes() + b"\0" * 3  # bytes of this test only
+    upload_form(client, application, data)
+
+    attachment = application.attachments.get()
+    assert attachment.file.name.startswith(f"applications/{application.pk}/")
+    assert attachment.file.name in s3_endpoint.keys(s3_bucket)
+    assert s3_endpoint.read(s3_bucket, attachment.file.name) == data
+
+    response = client.get(reverse("web:application_attachment", args=[application.pk, attachment.pk]))
+    assert response.status_code == 302
+    assert response["Cache-Control"] == "private, no-store"
+    url = response["Location"]
+    assert url.startswith(f"{s3_endpoint.url}/{s3_bucket}/applications/{application.pk}/")
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(url).query)
+    assert query["X-Amz-Expires"] == ["120"] and "X-Amz-Signature" in query
+    assert query["response-content-disposition"] == ["attachment; filename*=UTF-8''%E7%94%B3%E6%8A%A5%E8%A1%A8.docx"]
+
+    status, body, _headers = fetch(url)
+    assert (status, body) == (200, data)
+
+
+def test_another_applicant_gets_no_signed_url(
+    s3_endpoint: S3Endpoint, s3_bucket: str, ready_application: Callable[..., Application], scholar: User
+) -> None:
+    application = ready_application()
+    attachment = application.attachments.get()
+    stranger = UserFactory()
+    client = Client()
+    client.force_login(stranger)
+
+    response = client.get(reverse("web:application_attachment", args=[application.pk, attachment.pk]))
+
+    assert response.status_code == 404
+    assert "Location" not in response
+    assert "X-Amz-Signature" not in response.content.decode()
+    anonymous = Client().get(reverse("web:application_attachment", args=[application.pk, attachment.pk]))
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith("/accounts/login/")
+    assert s3_endpoint.keys(s3_bucket) == [attachment.file.name]  # nothing else was written
+
+
+def test_downloads_stream_through_the_app_server_when_set(
+    s3_endpoint: S3Endpoint, s3_bucket: str, ready_application: Callable[..., Application], scholar: User, settings: Any
+) -> None:
+    settings.SHENBAO_DOWNLOADS = "stream"
+    application = ready_application()
+    attachment = application.attachments.get()
+    client = Client()
+    client.force_login(scholar)
+
+    response = client.get(reverse("web:application_attachment", args=[application.pk, attachment.pk]))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == s3_endpoint.read(s3_bucket, attachment.file.name)  # type: ignore[attr-defined]
+    assert response["Content-Disposition"] == "attachment; filename*=utf-8''%E7%94%B3%E6%8A%A5%E8%A1%A8.docx"
+
+
+def test_a_file_missing_from_the_bucket_is_a_404_not_a_dead_link(
+    s3_endpoint: S3Endpoint, s3_bucket: str, ready_application: Callable[..., Application], scholar: User
+) -> None:
+    application = ready_application()
+    attachment = application.attachments.get()
+    s3_endpoint.client().delete_object(Bucket=s3_bucket, Key=attachment.file.name)
+    client = Client(headers={"Accept-Language": "en"})
+    client.force_login(scholar)
+
+    response = client.get(reverse("web:application_attachment", args=[application.pk, attachment.pk]))
+
+    assert response.status_code == 404
+    assert "Location" not in response
+
+
+def test_a_revision_pdf_is_printed_once_and_kept_in_the_bucket(s3_endpoint: S3Endpoint, s3_bucket: str) -> None:
+    application = submitted_seed_003_application(title="智慧水务关键技术联合研究")
+    revision = latest_revision(application)
+    assert revision is not None
+    client = Client()
+    client.force_login(application.applicant)
+    url = reverse("web:revision_pdf", args=[application.pk, revision.number])
+
+    first = client.get(url, headers={"Accept-Language": "zh-hans"})
+    assert first.status_code == 302
+    pdfs = [key for key in s3_endpoint.keys(s3_bucket) if key.startswith("pdfs/")]
+    assert len(pdfs) == 1 and pdfs[0].startswith(f"pdfs/{application.pk}/r1-zh-hans-")
+    status, body, _headers = fetch(first["Location"])
+    assert status == 200 and body.startswith(b"%PDF-")
+    assert body == s3_endpoint.read(s3_bucket, pdfs[0])
+
+    modified = s3_endpoint.client().head_object(Bucket=s3_bucket, Key=pdfs[0])["LastModified"]
+    again = client.get(url, headers={"Accept-Language": "zh-hans"})
+    assert again.status_code == 302
+    assert [key for key in s3_endpoint.keys(s3_bucket) if key.startswith("pdfs/")] == pdfs  # not printed again
+    assert s3_endpoint.client().head_object(Bucket=s3_bucket, Key=pdfs[0])["LastModified"] == modified
+    # The call's zip of PDFs takes the stored one.
+    archive = pdfs_zip(applications=[application], language="zh-hans")
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+        assert opened.read(f"{application.receipt_number}-r1.pdf") == body
+
+    stranger = Client()
+    stranger.force_login(UserFactory())
+    assert stranger.get(url).status_code == 404
+
+
+def test_the_storage_check_reaches_the_bucket_and_fails_without_it(
+    s3_endpoint: S3Endpoint, s3_bucket: str, settings: Any
+) -> None:
+    storage_check()
+    s3_endpoint.client().delete_bucket(Bucket=s3_bucket)
+    with pytest.raises(Exception, match="NoSuchBucket"):
+        storage_check()
+
+
+def test_storage_settings_are_checked_at_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _storages("local")["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert _downloads("", "local") == "stream"
+    assert _downloads("", "s3") == "redirect"
+    assert _downloads("STREAM", "s3") == "stream"
+    with pytest.raises(ImproperlyConfigured, match="SHENBAO_STORAGE must be local or s3"):
+        _storages("ftp")
+    monkeypatch.delenv("SHENBAO_S3_BUCKET", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="SHENBAO_STORAGE=s3 needs SHENBAO_S3_BUCKET"):
+        _storages("s3")
+    with pytest.raises(ImproperlyConfigured, match="SHENBAO_DOWNLOADS must be stream, or redirect with SHENBAO_STORAGE=s3"):
+        _downloads("redirect", "local")
+    monkeypatch.setenv("SHENBAO_S3_BUCKET", "site-files")
+    monkeypatch.setenv("SHENBAO_S3_URL_SECONDS", "60")
+    options = _storages("s3")["default"]["OPTIONS"]
+    assert (options["bucket_name"], options["querystring_expire"], options["file_overwrite"], options["default_acl"]) == (
+        "site-files",
+        60,
+        False,
+        None,
+    )
