@@ -185,6 +185,7 @@ def affinity_candidates(
     return top_k_candidates(apps, reviewers, k=k, min_affinity=min_affinity, sample_seed=sample_seed)
 
 
+@lru_cache(maxsize=65536)
 def _keyword_pattern(keyword: str) -> re.Pattern[str]:
     # Latin keywords match whole words only ("AI" must not match "maintain"); Chinese has no
     # word boundaries, so a Chinese keyword matches anywhere.
@@ -203,11 +204,17 @@ def matched_keywords(keywords: Iterable[str], text: str) -> list[str]:
     return _matches(keywords, normalise_text(text))
 
 
+@lru_cache(maxsize=65536)
+def _needle(keyword: str) -> str:
+    """A keyword in the comparable form (experts' keywords repeat across thousands of pairs)."""
+    return normalise_text(keyword).strip()
+
+
 def _matches(keywords: Iterable[str], haystack: str) -> list[str]:
     found: list[str] = []
     seen: set[str] = set()
     for keyword in keywords:
-        needle = normalise_text(keyword).strip()
+        needle = _needle(keyword)
         if not needle or needle in seen:
             continue
         seen.add(needle)

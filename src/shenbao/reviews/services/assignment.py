@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
@@ -21,7 +22,7 @@ from shenbao.calls.queries.readiness import review_readiness
 from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
 from shenbao.core.text import text_get
-from shenbao.reviews.algorithms.affinity import matched_keywords, text_matrices, top_k_candidates
+from shenbao.reviews.algorithms.affinity import matched_keywords_for_pairs, text_matrices, top_k_candidates
 from shenbao.reviews.algorithms.assignment import assign_reviewers
 from shenbao.reviews.algorithms.problem import AssignmentInputError, AssignmentProblem, Mode
 from shenbao.reviews.enums import AssignmentMode, AssignmentStatus, EntryStatus, PoolStatus
@@ -103,10 +104,11 @@ def run_assignment(
     app_index = {e.application_id: i for i, e in enumerate(entries)}
     reviewer_index = {m.user_id: j for j, m in enumerate(members)}
 
-    started = set(Review.objects.filter(assignment__stage=stage).values_list("assignment_id", flat=True))
-    current = list(Assignment.objects.filter(stage=stage, status=AssignmentStatus.ACTIVE))
-    keep = [a for a in current if a.locked or a.pk in started]
-    Assignment.objects.filter(pk__in=[a.pk for a in current if a not in keep]).delete()
+    # Only the kept assignments are loaded: a rerun on a large stage replaces 100,000 others.
+    started = Review.objects.filter(assignment__stage=stage).values("assignment_id")
+    current = Assignment.objects.filter(stage=stage, status=AssignmentStatus.ACTIVE)
+    keep = list(current.filter(Q(locked=True) | Q(pk__in=started)))
+    current.exclude(pk__in=[a.pk for a in keep]).delete()
 
     conflicts = conflicts_for_call(stage.call, application_ids=list(app_index), reviewer_ids=list(reviewer_index))
     # A conflict found after an assignment was kept (locked, or its review started) wins: the reviewer
@@ -221,30 +223,38 @@ def run_assignment(
         created_by=actor,
     )
     locked_set = set(locks)
+    fresh = [
+        (int(a), int(r), float(affinity), int(rank))
+        for a, r, affinity, rank, locked in zip(
+            result.pairs.apps, result.pairs.reviewers, result.pairs.affinity, result.pairs.rank, result.pairs.locked, strict=True
+        )
+        if not bool(locked) and (int(a), int(r)) not in locked_set
+    ]
+    matched = matched_keywords_for_pairs(
+        [a for a, *_ in fresh],
+        [r for _, r, *_ in fresh],
+        app_texts=app_texts,
+        reviewer_keywords=[keywords for _, keywords in texts_keywords],
+    )
     new = []
-    for a, r, affinity, rank, locked in zip(
-        result.pairs.apps, result.pairs.reviewers, result.pairs.affinity, result.pairs.rank, result.pairs.locked, strict=True
-    ):
-        if bool(locked) or (int(a), int(r)) in locked_set:
-            continue
-        keywords = texts_keywords[int(r)][1]
+    for (app, rev, pair_affinity, rank), keywords_found in zip(fresh, matched, strict=True):
         new.append(
             Assignment(
                 stage=stage,
-                application_id=entries[int(a)].application_id,
-                reviewer_id=members[int(r)].user_id,
+                application_id=entries[app].application_id,
+                reviewer_id=members[rev].user_id,
                 mode=mode,
                 run=run,
-                affinity=round(float(affinity), 6),
+                affinity=round(pair_affinity, 6),
                 explanation={
-                    "rank": int(rank),
-                    "matched": matched_keywords(keywords, app_texts[int(a)]),
+                    "rank": rank,
+                    "matched": keywords_found,
                     "mode": mode,
                     "seed": result.seed,
                 },
             )
         )
-    Assignment.objects.bulk_create(new)
+    Assignment.objects.bulk_create(new, batch_size=5000)
     log_action(
         action="shenbao.review.assigned",
         obj=stage,
