@@ -62,12 +62,13 @@ messages: install
 	$(RUN) python manage.py makemessages --locale zh_Hans --ignore ".venv/*" --ignore "tests/*" --no-obsolete
 	$(RUN) python scripts/compile_messages.py
 
-# Page and loader timings (SQLite), the deadline rush against gunicorn + PostgreSQL, then
-# the reviewer-assignment solver.
+# Page and loader timings (SQLite), the deadline rush against gunicorn + PostgreSQL, the
+# reviewer-assignment solver, and assignment end to end (20,000 × 5,000 through the service on PostgreSQL).
 bench: install
 	$(RUN) python bench/run.py
 	$(RUN) python bench/deadline_rush.py
 	$(RUN) python bench/assignment.py
+	$(RUN) python bench/assignment_e2e.py
 	$(RUN) python bench/review_aggregation.py
 	$(RUN) python bench/guide_import.py
 	$(RUN) python bench/guide_corpus.py

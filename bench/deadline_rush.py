@@ -1,9 +1,14 @@
 """Deadline rush: N applicants submit in the last minute against gunicorn + PostgreSQL.
 
-Prints JSON: submissions/s and p95 latency for the rush (each applicant double-clicks:
-two concurrent requests with the same key), the same for a bare one-row view on the same
-server (the floor), the ratio, and the correctness counts: submitted exactly once, no
-duplicate revisions or receipts, and every late submission refused.
+Prints JSON, for each connection policy (a new database connection per request, the product's
+default, and persistent connections, ``SHENBAO_CONN_MAX_AGE=600``): unique submissions per second
+and p95 latency for the rush (each applicant double-clicks: two concurrent requests with the same
+key, counted as the one submission the applicant sees), the same for the floor, their ratio, and the
+correctness counts: submitted exactly once, no duplicate revisions or receipts, every late
+submission refused.
+
+The floor (``bench_wsgi.floor``) is a bare WSGI view on the same server that writes one row through
+the same ORM and connection policy, without the product's middleware, URL resolution or views.
 
     python bench/deadline_rush.py [--applicants 200] [--concurrency 16] [--late 40] [--warm 40]
 
@@ -11,8 +16,8 @@ Both the rush and the floor are measured on warm workers: gunicorn preloads the 
 then ``--warm`` extra applications are submitted and as many floor requests made before any
 timing, so neither figure includes a worker's first-request imports.
 
-Needs PostgreSQL at 127.0.0.1:5432 (trust auth); uses and recreates the database
-``shenbao_bench``.
+Needs PostgreSQL at 127.0.0.1:5432 (trust auth); uses and recreates its own database
+``shenbao_bench_rush`` and listens on a free port.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -32,8 +38,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-PORT = 8899
-DB = "shenbao_bench"
+PORT = 0  # chosen when the server starts: a free port
+DB = "shenbao_bench_rush"
+FLOOR = "/bench/floor/"
 DSN = f"postgres://postgres@127.0.0.1:5432/{DB}"
 
 
@@ -124,16 +131,104 @@ def run(requests: list[tuple[str, str | None, dict[str, Any]]], concurrency: int
     return summary(*timed(requests, concurrency))
 
 
-def wait_for_server() -> None:
-    for _ in range(100):
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_server(server: subprocess.Popen[bytes], log: Path, limit: float = 600) -> None:
+    """As long as the server needs (a loaded machine preloads slowly), unless it dies."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}: {log.read_text(errors='replace')[-2000:]}")
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
             conn.request("GET", "/api/v1/calls/")
             conn.getresponse().read()
             return
         except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer within {limit:.0f} s")
+
+
+def start_server(args: argparse.Namespace, conn_max_age: int) -> tuple[subprocess.Popen[bytes], Path]:
+    global PORT
+    PORT = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": DSN,
+        "DJANGO_SETTINGS_MODULE": "bench_settings",
+        "SHENBAO_DEBUG": "0",
+        "SHENBAO_SECRET_KEY": "bench-only",
+        "SHENBAO_CONN_MAX_AGE": str(conn_max_age),
+    }
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT / "bench"), str(ROOT)])
+    log = Path(tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False).name)
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "bench_wsgi",
+                "--preload",
+                "-b",
+                f"127.0.0.1:{PORT}",
+                "-w",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            stdout=out,
+            stderr=out,
+            start_new_session=True,
+        )
+    return server, log
+
+
+def submits(rows: list[tuple[int, str]], clicks: int = 1) -> list[tuple[str, str | None, dict[str, Any]]]:
+    return [(f"/api/v1/applications/{pk}/submit/", token, {"key": f"k{pk}"}) for pk, token in rows for _ in range(clicks)]
+
+
+def measure(args: argparse.Namespace, warm: list[tuple[int, str]], on_time: list[tuple[int, str]]) -> dict[str, Any]:
+    """Warm every worker on both paths (imports, caches), untimed; then rounds alternating the rush
+    and the floor, so that a slow spell of the machine falls on both."""
+    run(submits(warm), args.concurrency)
+    run([(FLOOR, None, {}) for _ in warm], args.concurrency)
+    rush_all: list[tuple[int, float]] = []
+    floor_all: list[tuple[int, float]] = []
+    rush_seconds = floor_seconds = 0.0
+    rounds = []
+    for r in range(args.rounds):
+        batch = on_time[r * args.applicants : (r + 1) * args.applicants]
+        rush_results, rush_elapsed = timed(submits(batch, clicks=2), args.concurrency)
+        floor_results, floor_elapsed = timed([(FLOOR, None, {}) for _ in batch], args.concurrency)
+        rush_all += rush_results
+        floor_all += floor_results
+        rush_seconds += rush_elapsed
+        floor_seconds += floor_elapsed
+        rounds.append(
+            {
+                "submissions_per_s": round(len(batch) / rush_elapsed, 1),
+                "floor_writes_per_s": round(len(batch) / floor_elapsed, 1),
+                "ratio": round(floor_elapsed / rush_elapsed, 3),
+            }
+        )
+    submissions = len(on_time)
+    return {
+        "rush": summary(rush_all, rush_seconds) | {"submissions": submissions},
+        "submissions_per_s": round(submissions / rush_seconds, 1),
+        "floor": summary(floor_all, floor_seconds),
+        "floor_writes_per_s": round(len(floor_all) / floor_seconds, 1),
+        "ratio": round((submissions / rush_seconds) / (len(floor_all) / floor_seconds), 3),
+        "rounds": rounds,
+        "median_round_ratio": round(statistics.median(r["ratio"] for r in rounds), 3),
+    }
 
 
 def main() -> None:
@@ -145,73 +240,29 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=40, help="untimed submissions (and floor requests) first")
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread when > 1)")
+    parser.add_argument("--conn-max-age", default="0,600", help="connection policies to measure, in seconds")
     args = parser.parse_args()
 
+    policies = [int(v) for v in args.conn_max_age.split(",")]
     recreate_database()
     setup_django()
-    applicants = args.applicants * args.rounds
-    rows, code = prepare(args.warm + applicants + args.late)
-    warm, on_time, late = rows[: args.warm], rows[args.warm : args.warm + applicants], rows[args.warm + applicants :]
-    env = {
-        **os.environ,
-        "DATABASE_URL": DSN,
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "SHENBAO_DEBUG": "0",
-        "SHENBAO_SECRET_KEY": "bench-only",
-    }
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT / "bench"), str(ROOT)])
-    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "bench_wsgi",
-            "--preload",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "-w",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=log,
-        stderr=log,
-        start_new_session=True,
-    )
+    per_policy = args.warm + args.applicants * args.rounds
+    rows, code = prepare(per_policy * len(policies) + args.late)
+    late = rows[per_policy * len(policies) :]
+    configurations: dict[str, Any] = {}
+    on_time_ids: list[int] = []
+    server = None
     try:
-        wait_for_server()
-        # Warm every worker on both paths (imports, caches), untimed.
-        run([(f"/api/v1/applications/{pk}/submit/", token, {"key": f"k{pk}"}) for pk, token in warm], args.concurrency)
-        run([("/bench/floor/", None, {}) for _ in warm], args.concurrency)
-        # Each applicant double-clicks: two concurrent requests with the same key. Rounds alternate
-        # the rush and the floor, so that a slow spell of the machine falls on both.
-        rush_all: list[tuple[int, float]] = []
-        floor_all: list[tuple[int, float]] = []
-        rush_seconds = floor_seconds = 0.0
-        rounds = []
-        for r in range(args.rounds):
-            batch = on_time[r * args.applicants : (r + 1) * args.applicants]
-            rush = [(f"/api/v1/applications/{pk}/submit/", token, {"key": f"k{pk}"}) for pk, token in batch for _ in range(2)]
-            rush_results, rush_elapsed = timed(rush, args.concurrency)
-            floor_results, floor_elapsed = timed([("/bench/floor/", None, {}) for _ in rush], args.concurrency)
-            rush_all += rush_results
-            floor_all += floor_results
-            rush_seconds += rush_elapsed
-            floor_seconds += floor_elapsed
-            ratio = (len(rush_results) / rush_elapsed) / (len(floor_results) / floor_elapsed)
-            rounds.append(
-                {
-                    "rush_requests_per_s": round(len(rush_results) / rush_elapsed, 1),
-                    "floor_requests_per_s": round(len(floor_results) / floor_elapsed, 1),
-                    "throughput_ratio": round(ratio, 3),
-                }
-            )
-        rush_result = summary(rush_all, rush_seconds)
-        floor_result = summary(floor_all, floor_seconds)
+        for n, conn_max_age in enumerate(policies):
+            mine = rows[n * per_policy : (n + 1) * per_policy]
+            warm, on_time = mine[: args.warm], mine[args.warm :]
+            on_time_ids += [pk for pk, _ in on_time]
+            server, log = start_server(args, conn_max_age)
+            wait_for_server(server, log)
+            configurations[f"conn_max_age_{conn_max_age}"] = measure(args, warm, on_time)
+            if n < len(policies) - 1:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=60)
 
         from django.utils import timezone
 
@@ -219,11 +270,7 @@ def main() -> None:
         from shenbao.calls.models import Call
 
         Call.objects.filter(code=code).update(deadline=timezone.now())  # the deadline passes
-        late_result = run(
-            [(f"/api/v1/applications/{pk}/submit/", token, {"key": f"k{pk}"}) for pk, token in late], args.concurrency
-        )
-
-        on_time_ids = [pk for pk, _ in on_time]
+        late_result = run(submits(late), args.concurrency)
         late_ids = [pk for pk, _ in late]
         submitted = Application.objects.filter(pk__in=on_time_ids, state="submitted").count()
         revisions = ApplicationRevision.objects.filter(application_id__in=on_time_ids).count()
@@ -236,33 +283,30 @@ def main() -> None:
         )
         late_submitted = Application.objects.filter(pk__in=late_ids).exclude(state="draft").count()
         result = {
-            "applicants": applicants,
+            "configuration": (
+                f"gunicorn sync, {args.workers} workers x {args.threads} threads, --preload, on "
+                f"{os.cpu_count()} CPUs shared with the load generator; PostgreSQL 127.0.0.1; "
+                "submissions through the API with a token, each double-clicked"
+            ),
+            "applicants_per_policy": args.applicants * args.rounds,
             "concurrency": args.concurrency,
-            "warm_up_requests": len(warm),
-            "gunicorn_workers": args.workers,
-            "gunicorn_threads": args.threads,
-            # The product's default is a new database connection per request (0); with persistent
-            # connections (e.g. SHENBAO_CONN_MAX_AGE=600) both figures rise and the floor far more.
-            "conn_max_age": int(os.environ.get("SHENBAO_CONN_MAX_AGE", "0")),
+            "warm_up_requests": args.warm,
             "database": "postgresql",
-            "rush_submit": rush_result,
-            "floor_one_row": floor_result,
-            "throughput_ratio": round(rush_result["requests_per_s"] / floor_result["requests_per_s"], 3),
-            "rounds": rounds,
-            "median_round_ratio": round(statistics.median(r["throughput_ratio"] for r in rounds), 3),
+            **configurations,
             "late_submit": late_result,
             "correct": {
                 "submitted_once": submitted,
                 "revisions": revisions,
                 "distinct_receipts": receipts,
-                "lost": applicants - submitted,
+                "lost": len(on_time_ids) - submitted,
                 "duplicated": revisions - submitted,
                 "late_accepted": late_submitted,
             },
         }
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
     out = ROOT / "bench" / "results"
     out.mkdir(exist_ok=True)
     text = json.dumps(result, indent=2)

@@ -139,3 +139,41 @@ def test_nothing_to_assign_is_a_clear_refusal(in_review: Callable[..., ReviewSet
     with pytest.raises(StageNotReady) as refused:
         run_assignment(stage=setup.stage, actor=setup.officer)
     assert str(refused.value) == "评审专家库中还没有已接受邀请且有空的专家。"
+
+
+def test_short_candidate_lists_are_widened_until_every_application_is_covered(
+    in_review: Callable[..., ReviewSetup], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup = in_review()
+    run_assignment(stage=setup.stage, actor=setup.officer, k=3)  # every expert a candidate of every application
+    full = pairs(setup)
+    monkeypatch.setattr("shenbao.reviews.services.assignment.TOP_K", 1)
+    monkeypatch.setattr("shenbao.reviews.services.assignment.WIDEN", 2)
+    outcome = run_assignment(stage=setup.stage, actor=setup.officer, k=3)
+    # One candidate each leaves every application two short; widened to 2, then 4, none is.
+    assert outcome.short == 0
+    assert AssignmentRun.objects.first().parameters["top_k"] == 4
+    assert pairs(setup) == full
+
+
+def test_candidate_lists_stay_short_when_nothing_is_short(
+    in_review: Callable[..., ReviewSetup], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup = in_review()
+    monkeypatch.setattr("shenbao.reviews.services.assignment.TOP_K", 1)
+    outcome = run_assignment(stage=setup.stage, actor=setup.officer, k=1)
+    assert (outcome.created, outcome.short) == (4, 0)
+    assert AssignmentRun.objects.first().parameters["top_k"] == 1
+
+
+def test_random_draw_samples_the_whole_pool_not_only_the_best_fits(
+    in_review: Callable[..., ReviewSetup], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    setup = in_review()
+    monkeypatch.setattr("shenbao.reviews.services.assignment.TOP_K", 1)
+    drawn: set[str] = set()
+    for seed in range(12):
+        run_assignment(stage=setup.stage, actor=setup.officer, mode="random", k=1, seed=seed)
+        drawn |= {email for title, email in pairs(setup) if title == "水稻抗病育种的基因编辑"}
+    # Among the best fits only, the rice application would always draw the rice expert.
+    assert len(drawn) >= 3

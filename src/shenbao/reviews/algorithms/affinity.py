@@ -124,12 +124,17 @@ def top_k_candidates(
     k: int,
     min_affinity: float = 0.0,
     block_cells: int = _BLOCK_CELLS,
+    sample_seed: int | None = None,
 ) -> Candidates:
     """For each application, its ``k`` best reviewers by cosine (only pairs above ``min_affinity``).
 
     Applications are processed in blocks sized so one dense block of scores stays under
     ``block_cells`` cells; the top-K of a row is found with argpartition (linear time), then
     only those K are sorted.
+
+    With ``sample_seed`` the ``k`` reviewers of each application are drawn uniformly at random
+    instead (the seeded random draw: every reviewer equally likely whatever the pool size), with
+    their affinities; the same seed draws the same sample.
     """
     n_apps, n_reviewers = app_matrix.shape[0], reviewer_matrix.shape[0]
     if k <= 0 or n_apps == 0 or n_reviewers == 0:
@@ -137,6 +142,7 @@ def top_k_candidates(
     k = min(k, n_reviewers)
     reviewers_t = sp.csc_matrix(reviewer_matrix.T)
     block = max(1, block_cells // n_reviewers)
+    rng = np.random.default_rng(sample_seed) if sample_seed is not None else None
     out_apps: list[np.ndarray] = []
     out_revs: list[np.ndarray] = []
     out_aff: list[np.ndarray] = []
@@ -144,7 +150,8 @@ def top_k_candidates(
         hi = min(n_apps, lo + block)
         scores = np.asarray((app_matrix[lo:hi] @ reviewers_t).toarray(), dtype=np.float32)
         if k < n_reviewers:
-            top = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+            keys = rng.random(scores.shape, dtype=np.float32) if rng is not None else -scores
+            top = np.argpartition(keys, k - 1, axis=1)[:, :k]
         else:
             top = np.broadcast_to(np.arange(n_reviewers), (hi - lo, n_reviewers))
         top_scores = np.take_along_axis(scores, top, axis=1)
@@ -170,12 +177,15 @@ def affinity_candidates(
     k: int = 50,
     min_affinity: float = 0.0,
     vectoriser: TfidfVectorizer | None = None,
+    sample_seed: int | None = None,
 ) -> Candidates:
-    """Texts in, sparse top-K candidates out: the one call the Django layer needs."""
+    """Texts in, sparse top-K candidates out: the one call the Django layer needs
+    (``sample_seed``: a seeded uniform sample of ``k`` reviewers per application instead)."""
     apps, reviewers = text_matrices(app_texts, reviewer_texts, vectoriser=vectoriser)
-    return top_k_candidates(apps, reviewers, k=k, min_affinity=min_affinity)
+    return top_k_candidates(apps, reviewers, k=k, min_affinity=min_affinity, sample_seed=sample_seed)
 
 
+@lru_cache(maxsize=65536)
 def _keyword_pattern(keyword: str) -> re.Pattern[str]:
     # Latin keywords match whole words only ("AI" must not match "maintain"); Chinese has no
     # word boundaries, so a Chinese keyword matches anywhere.
@@ -194,11 +204,17 @@ def matched_keywords(keywords: Iterable[str], text: str) -> list[str]:
     return _matches(keywords, normalise_text(text))
 
 
+@lru_cache(maxsize=65536)
+def _needle(keyword: str) -> str:
+    """A keyword in the comparable form (experts' keywords repeat across thousands of pairs)."""
+    return normalise_text(keyword).strip()
+
+
 def _matches(keywords: Iterable[str], haystack: str) -> list[str]:
     found: list[str] = []
     seen: set[str] = set()
     for keyword in keywords:
-        needle = normalise_text(keyword).strip()
+        needle = _needle(keyword)
         if not needle or needle in seen:
             continue
         seen.add(needle)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
@@ -21,7 +22,7 @@ from shenbao.calls.queries.readiness import review_readiness
 from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
 from shenbao.core.text import text_get
-from shenbao.reviews.algorithms.affinity import affinity_candidates, matched_keywords
+from shenbao.reviews.algorithms.affinity import matched_keywords_for_pairs, text_matrices, top_k_candidates
 from shenbao.reviews.algorithms.assignment import assign_reviewers
 from shenbao.reviews.algorithms.problem import AssignmentInputError, AssignmentProblem, Mode
 from shenbao.reviews.enums import AssignmentMode, AssignmentStatus, EntryStatus, PoolStatus
@@ -31,10 +32,14 @@ from shenbao.reviews.queries.board import reviewer_cap, reviewers_per_applicatio
 from shenbao.reviews.queries.conflicts import conflicts_for_call
 from shenbao.reviews.transitions import ASSIGNMENT_LIFECYCLE
 
-# Pools up to this size are scored in full, so a random draw is among every eligible expert;
-# larger pools keep each application's best candidates only (the sparse top-K).
-FULL_POOL = 2000
+# Every application keeps TOP_K candidate reviewers, whatever the pool size (scoring every pair of
+# 10,000 applications × 2,000 experts took 3.1 GB): its best by affinity, or for a random draw a
+# seeded uniform sample of the whole pool, so every expert stays equally likely.  When the
+# candidates leave an application short (caps used up, conflicts among them) and the pool holds
+# more, the candidate lists are widened WIDEN times and the solver runs again.
 TOP_K = 50
+WIDEN = 4
+WIDEN_PAIRS = 2_000_000  # at most this many extra candidate pairs (about 100 MB in the flow network)
 
 
 @dataclass(frozen=True)
@@ -99,10 +104,11 @@ def run_assignment(
     app_index = {e.application_id: i for i, e in enumerate(entries)}
     reviewer_index = {m.user_id: j for j, m in enumerate(members)}
 
-    started = set(Review.objects.filter(assignment__stage=stage).values_list("assignment_id", flat=True))
-    current = list(Assignment.objects.filter(stage=stage, status=AssignmentStatus.ACTIVE))
-    keep = [a for a in current if a.locked or a.pk in started]
-    Assignment.objects.filter(pk__in=[a.pk for a in current if a not in keep]).delete()
+    # Only the kept assignments are loaded: a rerun on a large stage replaces 100,000 others.
+    started = Review.objects.filter(assignment__stage=stage).values("assignment_id")
+    current = Assignment.objects.filter(stage=stage, status=AssignmentStatus.ACTIVE)
+    keep = list(current.filter(Q(locked=True) | Q(pk__in=started)))
+    current.exclude(pk__in=[a.pk for a in keep]).delete()
 
     conflicts = conflicts_for_call(stage.call, application_ids=list(app_index), reviewer_ids=list(reviewer_index))
     # A conflict found after an assignment was kept (locked, or its review started) wins: the reviewer
@@ -126,8 +132,7 @@ def run_assignment(
 
     app_texts = [application_text(e) for e in entries]
     texts_keywords = [reviewer_text(m) for m in members]
-    top_k = len(members) if len(members) <= FULL_POOL else TOP_K
-    candidates = affinity_candidates(app_texts, [t for t, _ in texts_keywords], k=top_k, min_affinity=-1.0)
+    app_matrix, reviewer_matrix = text_matrices(app_texts, [t for t, _ in texts_keywords])
     default = current_definition(stage.call).review_policy.default_load
     caps = np.array([reviewer_cap(m, default) for m in members], dtype=np.int64)
     # Reviews this reviewer already carries in the call's other stages count against the cap.
@@ -143,22 +148,53 @@ def run_assignment(
     def pairs(items: list[tuple[int, int]]) -> tuple[list[int], list[int]] | None:
         return ([a for a, _ in items], [r for _, r in items]) if items else None
 
-    problem = AssignmentProblem(
-        candidates=candidates,
-        k=k,
-        default_cap=default,
-        caps=caps,
-        conflicts=pairs(conflict_pairs),
-        exclusions=pairs(exclusions),
-        locks=pairs(locks),
-        groups=groups,
-    )
-    try:
-        result = assign_reviewers(problem, mode=Mode(mode), seed=seed)
-    except AssignmentInputError as exc:
-        raise StageNotReady(
-            _("The kept assignments (locked, or with a review under way) contradict the rules; remove some and run again.")
-        ) from exc
+    sample_seed = seed if mode == AssignmentMode.RANDOM else None
+    top_k = min(TOP_K, len(members))
+    candidates = top_k_candidates(app_matrix, reviewer_matrix, k=top_k, min_affinity=-1.0, sample_seed=sample_seed)
+    extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    missing_before: int | None = None
+    widened = 0
+    while True:
+        problem = AssignmentProblem(
+            candidates=candidates,
+            k=k,
+            default_cap=default,
+            caps=caps,
+            conflicts=pairs(conflict_pairs),
+            exclusions=pairs(exclusions),
+            locks=pairs(locks),
+            extra_pairs=extra,
+            groups=groups,
+        )
+        try:
+            result = assign_reviewers(problem, mode=Mode(mode), seed=seed)
+        except AssignmentInputError as exc:
+            raise StageNotReady(
+                _("The kept assignments (locked, or with a review under way) contradict the rules; remove some and run again.")
+            ) from exc
+        # Widen the short applications' lists while that helps: when the caps of the whole pool are
+        # used up, more candidates change nothing and the loop stops after one try.
+        short = sorted({s.app for s in result.shortfalls})
+        missing = sum(s.missing for s in result.shortfalls)
+        wider = min(len(members), top_k * WIDEN)
+        if (
+            not short
+            or top_k >= len(members)
+            or len(short) * wider > WIDEN_PAIRS
+            or (missing_before is not None and missing >= missing_before)
+        ):
+            break
+        missing_before, top_k, widened = missing, wider, len(short)
+        rows = np.asarray(short, dtype=np.int64)
+        more = top_k_candidates(
+            app_matrix[rows],
+            reviewer_matrix,
+            k=top_k,
+            min_affinity=-1.0,
+            sample_seed=None if sample_seed is None else sample_seed + top_k,
+        )
+        found = (rows[more.apps()], more.reviewers.astype(np.int64), more.affinity)
+        extra = found if extra is None else tuple(np.concatenate(pair) for pair in zip(extra, found, strict=True))  # type: ignore[assignment]
 
     shortfalls = [
         {"application": entries[s.app].application_id, "missing": s.missing, "reason": s.reason.value, "eligible": s.eligible}
@@ -169,7 +205,13 @@ def run_assignment(
         mode=mode,
         reviewers_per_application=k,
         seed=result.seed,
-        parameters={"top_k": top_k, "group_by_direction": group_by_direction, "caps": caps.tolist(), "locks": len(locks)},
+        parameters={
+            "top_k": top_k,
+            "widened": widened,
+            "group_by_direction": group_by_direction,
+            "caps": caps.tolist(),
+            "locks": len(locks),
+        },
         summary={
             "objective": round(result.objective, 6),
             "assigned": len(result.pairs),
@@ -181,30 +223,38 @@ def run_assignment(
         created_by=actor,
     )
     locked_set = set(locks)
+    fresh = [
+        (int(a), int(r), float(affinity), int(rank))
+        for a, r, affinity, rank, locked in zip(
+            result.pairs.apps, result.pairs.reviewers, result.pairs.affinity, result.pairs.rank, result.pairs.locked, strict=True
+        )
+        if not bool(locked) and (int(a), int(r)) not in locked_set
+    ]
+    matched = matched_keywords_for_pairs(
+        [a for a, *_ in fresh],
+        [r for _, r, *_ in fresh],
+        app_texts=app_texts,
+        reviewer_keywords=[keywords for _, keywords in texts_keywords],
+    )
     new = []
-    for a, r, affinity, rank, locked in zip(
-        result.pairs.apps, result.pairs.reviewers, result.pairs.affinity, result.pairs.rank, result.pairs.locked, strict=True
-    ):
-        if bool(locked) or (int(a), int(r)) in locked_set:
-            continue
-        keywords = texts_keywords[int(r)][1]
+    for (app, rev, pair_affinity, rank), keywords_found in zip(fresh, matched, strict=True):
         new.append(
             Assignment(
                 stage=stage,
-                application_id=entries[int(a)].application_id,
-                reviewer_id=members[int(r)].user_id,
+                application_id=entries[app].application_id,
+                reviewer_id=members[rev].user_id,
                 mode=mode,
                 run=run,
-                affinity=round(float(affinity), 6),
+                affinity=round(pair_affinity, 6),
                 explanation={
-                    "rank": int(rank),
-                    "matched": matched_keywords(keywords, app_texts[int(a)]),
+                    "rank": rank,
+                    "matched": keywords_found,
                     "mode": mode,
                     "seed": result.seed,
                 },
             )
         )
-    Assignment.objects.bulk_create(new)
+    Assignment.objects.bulk_create(new, batch_size=5000)
     log_action(
         action="shenbao.review.assigned",
         obj=stage,
