@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,7 +27,8 @@ from shenbao.notifications.mail import notify
 
 
 def notify_staff(agreement: Agreement, *, template: str, context: dict[str, Any]) -> None:
-    """Mail the program officers of the agreement's program, each in their language."""
+    """Mail the program officers of the agreement's program, each in their language, with a link to
+    the agreement's page (where they decide)."""
     call = agreement.award.call
     officers = User.objects.filter(
         program_roles__program_id=call.program_id, program_roles__role=ProgramRoleKind.PROGRAM_OFFICER, is_active=True
@@ -43,6 +45,9 @@ def notify_staff(agreement: Agreement, *, template: str, context: dict[str, Any]
                     "number": agreement.award.application.receipt_number,
                     **context,
                 },
+                call=call,
+                related=agreement,
+                link=reverse("web:agreement", args=[agreement.pk]),
             )
 
 
