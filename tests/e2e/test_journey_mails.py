@@ -111,6 +111,11 @@ def _assert_links_open(since: int = 0) -> int:
 @pytest.fixture
 def journey(settings: Any, django_capture_on_commit_callbacks: Callable[..., Any]) -> dict[str, Any]:
     settings.SHENBAO_SITE_URL = SITE + "/"  # a trailing slash is dropped, never doubled
+    return submitted_and_checked(django_capture_on_commit_callbacks)
+
+
+def submitted_and_checked(capture: Callable[..., Any]) -> dict[str, Any]:
+    """Two applications of seed 000 submitted; the winner-to-be passed, the other returned (补正)."""
     call: Call = open_call("000", code="journey-000")
     officer = staff(call)
     university = create_organisation(name={"zh-hans": "旅程大学", "en": "Journey University"}, type=OrgType.UNIVERSITY)
@@ -118,7 +123,7 @@ def journey(settings: Any, django_capture_on_commit_callbacks: Callable[..., Any
     add_membership(user=institution, organisation=university, role=MembershipRole.OFFICER)
     winner_pi = _applicant("pi@example.com", "Li Ming", "en", university)
     other_pi = _applicant("other@example.com", "王芳", "zh-hans", university)
-    with django_capture_on_commit_callbacks(execute=True):
+    with capture(execute=True):
         winner = make_ready_application(call=call, applicant=winner_pi, organisation=university, title="端侧大模型推理")
         returned = make_ready_application(call=call, applicant=other_pi, organisation=university, title="电池热管理")
         submit_application(application=winner, actor=winner_pi)
@@ -128,7 +133,8 @@ def journey(settings: Any, django_capture_on_commit_callbacks: Callable[..., Any
     return {"call": call, "officer": officer, "institution": institution, "winner": winner, "returned": returned}
 
 
-def _to_signed_agreement(world: dict[str, Any], capture: Callable[..., Any]) -> Agreement:
+def to_agreement(world: dict[str, Any], capture: Callable[..., Any]) -> Agreement:
+    """Reviewed, selected, results published on ``PUBLISHED``, the winner's agreement opened."""
     call, officer = world["call"], world["officer"]
     stage = ReviewStage.objects.get(call=call, code="expert-committee")
     with capture(execute=True):
@@ -161,7 +167,7 @@ def test_a_call_from_submission_to_project_sends_the_expected_mails_each_with_a_
     assert Message.objects.get(template="formal_check", to="pi@example.com").related == winner
 
     mark = _last()
-    agreement = _to_signed_agreement(journey, django_capture_on_commit_callbacks)
+    agreement = to_agreement(journey, django_capture_on_commit_callbacks)
     assert _mails(mark) == [
         ("reviewer_invitation", "expert@example.com", "zh-hans"),
         ("decision", "pi@example.com", "en"),
@@ -216,7 +222,7 @@ def test_a_call_from_submission_to_project_sends_the_expected_mails_each_with_a_
 def test_an_agreement_unsigned_past_its_last_day_tells_the_pi_and_the_staff(
     journey: dict[str, Any], django_capture_on_commit_callbacks: Callable[..., Any]
 ) -> None:
-    agreement = _to_signed_agreement(journey, django_capture_on_commit_callbacks)
+    agreement = to_agreement(journey, django_capture_on_commit_callbacks)
     mark = _last()
     with django_capture_on_commit_callbacks(execute=True):
         outcome = forfeit_overdue(now=morning(LAST_DAY + dt.timedelta(days=1)))
