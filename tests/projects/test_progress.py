@@ -228,6 +228,11 @@ def test_the_api_gives_the_same_progress(running: Project) -> None:
     body = _api(application.applicant).get(f"/api/v1/applications/{application.pk}/").json()
     progress = body["progress"]
     assert (progress["stage"], progress["label"]) == ("project_active", "Project: Running")
+    midterm = running.milestones.get(kind="midterm")
+    assert progress["next"] == "Submit the “Mid-term report” on the project page."
+    assert dt.datetime.fromisoformat(progress["due"]) == dt.datetime.combine(
+        midterm.due + dt.timedelta(days=1), dt.time(0, 0), tzinfo=ZoneInfo("Asia/Shanghai")
+    )
     assert progress["links"] == {
         "results": f"/calls/{application.call.code}/results/",
         "agreement": f"/agreements/{running.agreement_id}/",
