@@ -612,7 +612,8 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
         ("stage:expert-committee", "done"),
         ("result", "done"),
         ("agreement", "done"),
-        ("project", "current"),
+        ("project", "done"),
+        ("reports", "current"),
     ]
     assert (listed[z2.pk]["stage"], listed[z3.pk]["stage"]) == ("withdrawn", "not_selected")
     # The grantee who declined sees the award given up, not a project to come.
@@ -627,6 +628,7 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
         ("result", "failed", "Award declined"),
         ("agreement", "failed", "Declined by the PI"),
         ("project", "skipped", ""),
+        ("reports", "skipped", ""),
     ]
     wang_detail = page(wang_web, reverse("web:application", args=[w1.pk]), ZH)
     # Regression: the step was named 读取结果 ("reading the result", the form import's word).
