@@ -160,7 +160,13 @@ def test_an_unsigned_agreement_goes_to_staff_as_overdue_after_its_last_day(
     assert (len(outcome.overdue), outcome.forfeited) == (2, [])  # seed 000: never forfeited by the job
     assert set(Agreement.objects.values_list("status", flat=True)) == {AgreementStatus.OVERDUE}
     assert {a.award.status for a in Agreement.objects.select_related("award")} == {AwardStatus.PUBLISHED}
-    assert sorted(m.to[0] for m in mail.outbox) == ["officer@example.com", "officer@example.com"]
+    # Staff decide; each PI is told too (issue 17).
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "officer@example.com",
+        "officer@example.com",
+        "pi0@example.com",
+        "pi1@example.com",
+    ]
     with pytest.raises(AgreementClosed):
         confirm_agreement(agreement=outcome.overdue[0], party="pi", actor=outcome.overdue[0].award.application.applicant)
 

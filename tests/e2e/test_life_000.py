@@ -579,10 +579,19 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
         ]
         row = rows[-1][2]
         assert f'<a href="/projects/{project.pk}/">' in row
-        assert "形式审查" not in row and "Formal check" not in row
+        # Where it stands (the badge) is the project, not the formal check; the timeline below it
+        # still lists the formal check as a step done.
+        badge = re.search(r'<span class="badge progress-project_active">([^<]*)</span>', row)
+        assert badge is not None and "形式审查" not in badge.group(1) and "Formal check" not in badge.group(1)
+        assert 'data-step="reports" data-status="current"' in row
     my_rows = page(zhang_web, reverse("web:my_applications"), EN)
     assert '<span class="badge progress-project_active">Project: Running</span>' in my_rows
-    assert "Report on the project: its milestones and reports are on the project page." in my_rows
+    first_report = project.milestones.filter(done_on__isnull=True).order_by("due", "pk").first()
+    assert first_report is not None
+    with translation.override("en"):
+        label = first_report.label
+    assert f"Submit the “{label}” on the project page." in my_rows  # what is due next, and by when
+    assert f"{first_report.due.isoformat()} 24:00 Beijing time" in my_rows
     assert '<span class="badge progress-project_active">项目：执行中</span>' in page(
         zhang_web, reverse("web:my_applications"), ZH
     )
@@ -603,7 +612,8 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
         ("stage:expert-committee", "done"),
         ("result", "done"),
         ("agreement", "done"),
-        ("project", "current"),
+        ("project", "done"),
+        ("reports", "current"),
     ]
     assert (listed[z2.pk]["stage"], listed[z3.pk]["stage"]) == ("withdrawn", "not_selected")
     # The grantee who declined sees the award given up, not a project to come.
@@ -618,6 +628,7 @@ def test_seed_000_from_publication_to_running_projects(django_capture_on_commit_
         ("result", "failed", "Award declined"),
         ("agreement", "failed", "Declined by the PI"),
         ("project", "skipped", ""),
+        ("reports", "skipped", ""),
     ]
     wang_detail = page(wang_web, reverse("web:application", args=[w1.pk]), ZH)
     # Regression: the step was named 读取结果 ("reading the result", the form import's word).

@@ -548,7 +548,8 @@ def step_my_applications(apps: dict[str, Application], project: Project) -> None
         ("stage:expert-review", "done"),
         ("result", "done"),
         ("agreement", "done"),
-        ("project", "current"),
+        ("project", "done"),
+        ("reports", "current"),
     ]
     assert progress["links"]["project"] == f"/projects/{project.pk}/"
     assert progress["links"]["agreement"] == f"/agreements/{project.agreement_id}/"

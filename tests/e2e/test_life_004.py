@@ -555,6 +555,7 @@ def test_seed_004_whole_life(load_seed: Any, django_capture_on_commit_callbacks:
         ("result", "done"),
         ("agreement", "current"),
         ("project", "waiting"),
+        ("reports", "waiting"),
     ]
     page = client_for(rival_user, "en").get("/me/applications/").content.decode()
     assert f'data-application="{rival.pk}" data-stage="agreement_pending"' in page

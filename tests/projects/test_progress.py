@@ -4,7 +4,9 @@ next and links, the API the same read; the list costs the same number of queries
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -14,8 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
-from shenbao.accounts.models import User
-from shenbao.accounts.services.accounts import register_user
+from shenbao.accounts.models import Person, User
+from shenbao.accounts.services.accounts import register_user, update_profile
 from shenbao.agreements.enums import AgreementStatus
 from shenbao.agreements.models import Agreement
 from shenbao.applications.enums import ApplicationState
@@ -29,6 +31,7 @@ from shenbao.awards.services.selection import run_selection
 from shenbao.calls.definition.load import parse_definition
 from shenbao.calls.models import Call
 from shenbao.calls.services.definitions import load_call_definition
+from shenbao.core.errors import ValidationFailed
 from shenbao.projects.models import Project
 from shenbao.projects.progress import progress_of, with_progress
 from shenbao.projects.services.projects import start_projects
@@ -82,7 +85,8 @@ def test_a_running_project_is_the_furthest_stage_not_the_formal_check(running: P
             ("stage:expert-review", "done"),
             ("result", "done"),
             ("agreement", "done"),
-            ("project", "current"),
+            ("project", "done"),
+            ("reports", "current"),
         ]
     client.force_login(application.applicant)
     page = client.get(reverse("web:my_applications"), headers={"accept-language": "en"}).content.decode()
@@ -98,11 +102,35 @@ def test_the_application_page_shows_the_timeline_with_links_for_the_pi(running: 
     client.force_login(application.applicant)
     page = client.get(reverse("web:application", args=[application.pk]), headers={"accept-language": "en"}).content.decode()
     assert 'class="progress" data-stage="project_active"' in page
-    assert 'data-step="project" data-status="current"' in page
+    assert 'data-step="project" data-status="done"' in page
+    assert 'data-step="reports" data-status="current" aria-current="step"' in page
     assert f'href="/agreements/{running.agreement_id}/"' in page
     assert f'href="/projects/{running.pk}/"' in page
     assert f'href="/calls/{application.call.code}/results/"' in page
-    assert "Report on the project" in page
+    midterm = running.milestones.get(kind="midterm")
+    assert "Submit the “Mid-term report” on the project page." in page
+    due = dt.datetime.combine(midterm.due + dt.timedelta(days=1), dt.time(0, 0), tzinfo=ZoneInfo(application.call.timezone))
+    assert f'data-due="{due.isoformat()}"' in page
+    assert f"{midterm.due.isoformat()} 24:00 Beijing time" in page
+    assert "your time" not in page  # no time zone in the profile: Beijing time only
+
+
+def test_the_due_moment_is_also_shown_in_the_time_zone_of_the_profile(running: Project, client: Client) -> None:
+    application = running.agreement.award.application
+    midterm = running.milestones.get(kind="midterm")
+    update_profile(user=application.applicant, name="负责人", time_zone="Europe/Berlin")
+    client.force_login(application.applicant)
+    for url in (reverse("web:my_applications"), reverse("web:application", args=[application.pk])):
+        page = client.get(url, headers={"accept-language": "en"}).content.decode()
+        berlin = dt.datetime.combine(midterm.due + dt.timedelta(days=1), dt.time(0, 0), tzinfo=ZoneInfo("Asia/Shanghai"))
+        berlin = berlin.astimezone(ZoneInfo("Europe/Berlin"))
+        assert f"{berlin:%Y-%m-%d %H:%M} your time (Europe/Berlin)" in page
+    with translation.override("zh-hans"):
+        page = client.get(reverse("web:my_applications"), headers={"accept-language": "zh-hans"}).content.decode()
+    assert "（Europe/Berlin）" in page or "(Europe/Berlin)" in page
+    with pytest.raises(ValidationFailed):
+        update_profile(user=application.applicant, name="负责人", time_zone="Mars/Olympus")
+    assert Person.objects.get(user=application.applicant).time_zone == "Europe/Berlin"  # the bad value kept nothing
 
 
 def test_not_selected_once_results_are_published(approved: tuple[Call, User]) -> None:
@@ -200,6 +228,11 @@ def test_the_api_gives_the_same_progress(running: Project) -> None:
     body = _api(application.applicant).get(f"/api/v1/applications/{application.pk}/").json()
     progress = body["progress"]
     assert (progress["stage"], progress["label"]) == ("project_active", "Project: Running")
+    midterm = running.milestones.get(kind="midterm")
+    assert progress["next"] == "Submit the “Mid-term report” on the project page."
+    assert dt.datetime.fromisoformat(progress["due"]) == dt.datetime.combine(
+        midterm.due + dt.timedelta(days=1), dt.time(0, 0), tzinfo=ZoneInfo("Asia/Shanghai")
+    )
     assert progress["links"] == {
         "results": f"/calls/{application.call.code}/results/",
         "agreement": f"/agreements/{running.agreement_id}/",
@@ -212,6 +245,7 @@ def test_the_api_gives_the_same_progress(running: Project) -> None:
         "result",
         "agreement",
         "project",
+        "reports",
     ]
     listed = _api(application.applicant).get("/api/v1/applications/").json()
     rows = listed["results"] if isinstance(listed, dict) else listed
@@ -220,7 +254,7 @@ def test_the_api_gives_the_same_progress(running: Project) -> None:
 
 def test_with_progress_reads_many_in_fixed_queries(running: Project, django_assert_num_queries: Any) -> None:
     rows = with_progress(Application.objects.filter(call=running.agreement.award.call).order_by("pk"))
-    with django_assert_num_queries(4):  # applications with their joins, stage entries, stages, formal checks
+    with django_assert_num_queries(5):  # applications with their joins, stage entries, stages, formal checks, milestones
         stages = [progress_of(a).stage for a in rows]
     assert stages.count("project_active") == 1
     assert stages.count("awarded") == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -43,4 +44,19 @@ def validate_birth_date(value: dt.date | None, *, today: dt.date | None = None) 
             _("A date of birth lies between %(earliest)s and today."),
             code="birth_date_implausible",
             params={"earliest": EARLIEST_BIRTH.isoformat()},
+        )
+
+
+def time_zones() -> list[str]:
+    """The IANA time zone names a person may choose (Asia/Shanghai, Europe/Berlin …), sorted."""
+    return sorted(zoneinfo.available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    """Refuse a name that is not an IANA time zone (the empty value means Beijing time)."""
+    if value and value not in zoneinfo.available_timezones():
+        raise ValidationError(
+            _("“%(value)s” is not a time zone; choose one from the list, e.g. Europe/Berlin."),
+            code="time_zone_unknown",
+            params={"value": value},
         )

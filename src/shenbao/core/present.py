@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.utils.formats import date_format
 from django.utils.translation import get_language
@@ -151,6 +151,21 @@ def window(start: dt.datetime | None, end: dt.datetime | None, timezone: str, pr
 def beijing(value: dt.datetime) -> str:
     day, clock = end_of_day_label(value.astimezone(BEIJING))
     return _("%(time)s Beijing time") % {"time": f"{day.isoformat()} {clock}"}
+
+
+def own_time(value: dt.datetime, zone: str) -> str:
+    """The same moment in a person's own time zone ("2025-11-06 17:00 Europe/Berlin"); empty when
+    they chose none or theirs reads the same as Beijing time (the pages always give Beijing time)."""
+    if not zone:
+        return ""
+    try:
+        local = value.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return ""
+    if local.utcoffset() == value.astimezone(BEIJING).utcoffset():
+        return ""
+    day, clock = end_of_day_label(local)
+    return _("%(time)s your time (%(zone)s)") % {"time": f"{day.isoformat()} {clock}", "zone": zone}
 
 
 def day(value: dt.date | None) -> str:

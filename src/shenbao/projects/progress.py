@@ -1,5 +1,7 @@
 """One read of where an application stands, for its applicant: submitted → endorsement → formal
-check → review stages → result → agreement → project (issue 13).
+check → review stages → result → agreement → project → reports (issues 13 and 17), with what the
+applicant is expected to do next and by when (``Progress.due``, an aware moment the pages show in
+Beijing time and in the reader's own time zone).
 
 It lives in ``projects`` because it reads every later app (awards, agreements, projects), which
 ``applications`` may not import.  The applicant's pages and the API both read it; the list of
@@ -13,9 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
@@ -28,7 +32,8 @@ from shenbao.calls.enums import StageKind
 from shenbao.calls.models import ReviewStage
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.text import text_get
-from shenbao.projects.enums import ProjectStatus
+from shenbao.projects.enums import MilestoneKind, ProjectStatus
+from shenbao.projects.models import Milestone
 from shenbao.reviews.enums import EntryStatus
 from shenbao.reviews.models import StageEntry
 
@@ -45,7 +50,7 @@ _AWARDED = frozenset({AwardStatus.PUBLISHED, AwardStatus.FINAL})
 
 @dataclass(frozen=True)
 class Step:
-    code: str  # submitted, endorsement, formal_check, stage:<code>, result, agreement, project
+    code: str  # submitted, endorsement, formal_check, stage:<code>, result, agreement, project, reports
     label: str
     status: str
     detail: str = ""
@@ -55,7 +60,8 @@ class Step:
 @dataclass(frozen=True)
 class Progress:
     """Where an application stands: the furthest stage reached (``stage``, ``label``), every step and
-    what comes next; the ids to link to the results, the agreement and the project."""
+    what comes next (``next``), the moment it is due by (``due``, None when the applicant has nothing
+    to do by a date); the ids to link to the results, the agreement and the project."""
 
     stage: str
     label: str
@@ -65,6 +71,26 @@ class Progress:
     results_published: bool = False
     agreement_id: int | None = None
     project_id: int | None = None
+    due: dt.datetime | None = None
+
+    @property
+    def due_passed(self) -> bool:
+        return self.due is not None and self.due <= timezone.now()
+
+    @property
+    def current(self) -> Step | None:
+        """The step the application is at (the last one reached when the road ended)."""
+        for step in self.steps:
+            if step.status == CURRENT:
+                return step
+        reached = [s for s in self.steps if s.status in (DONE, FAILED)]
+        return reached[-1] if reached else None
+
+
+def end_of_day(day: dt.date, zone: str) -> dt.datetime:
+    """The last moment of ``day`` in ``zone`` (a date "by" which something is due): its next midnight,
+    which the pages read as "24:00" of the day."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=ZoneInfo(zone))
 
 
 def with_progress(applications: QuerySet[Application]) -> QuerySet[Application]:
@@ -75,6 +101,7 @@ def with_progress(applications: QuerySet[Application]) -> QuerySet[Application]:
         Prefetch("stage_entries", queryset=StageEntry.objects.select_related("stage").order_by("stage__position")),
         Prefetch("call__stages", queryset=ReviewStage.objects.order_by("position")),
         "formal_checks",
+        Prefetch("award__agreement__project__milestones", queryset=Milestone.objects.order_by("due", "pk")),
     )
 
 
@@ -211,12 +238,34 @@ def progress_of(application: Application) -> Progress:
         add("agreement", pgettext("progress", "Agreement"), status, detail, agreement.signed_at)
     elif signs_agreements:  # a call without agreement terms (seed 001) never reaches these two steps
         add("agreement", pgettext("progress", "Agreement"), WAITING)
-    # Project
+    # Project: once it runs, the applicant's part is its reports and milestones (the next step)
+    open_milestone: Milestone | None = None
+    reports_label = pgettext("progress", "Reports")
     if project is not None:
-        status = {ProjectStatus.COMPLETED: DONE, ProjectStatus.TERMINATED: FAILED}.get(project.status, CURRENT)
+        status = FAILED if project.status == ProjectStatus.TERMINATED else DONE
         add("project", pgettext("progress", "Project"), status, str(project.get_status_display()), project.start_date)
+        milestones = list(project.milestones.all())
+        waiting = [m for m in milestones if m.done_on is None]
+        if project.status == ProjectStatus.ACTIVE and waiting:
+            open_milestone = waiting[0]
+            today = timezone.now().astimezone(ZoneInfo(call.timezone)).date()
+            text = _("%(milestone)s overdue since %(date)s") if open_milestone.due < today else _("%(milestone)s due %(date)s")
+            add(
+                "reports",
+                reports_label,
+                CURRENT,
+                text % {"milestone": open_milestone.label, "date": open_milestone.due.isoformat()},
+            )
+        elif project.status == ProjectStatus.ACTIVE:
+            add("reports", reports_label, CURRENT, _("No report is due at the moment."))
+        elif project.status == ProjectStatus.COMPLETED:
+            done = [m.done_on for m in milestones if m.done_on is not None]
+            add("reports", reports_label, DONE, _("All reports submitted."), max(done) if done else None)
+        else:
+            add("reports", reports_label, SKIPPED)
     elif signs_agreements:
         add("project", pgettext("progress", "Project"), WAITING)
+        add("reports", reports_label, WAITING)
 
     furthest, label, next_step = _furthest(
         application,
@@ -228,7 +277,15 @@ def progress_of(application: Application) -> Progress:
         endorsement=endorsement,
         signs_agreements=signs_agreements,
         language=language,
+        milestone=open_milestone,
     )
+    due: dt.datetime | None = None
+    if state == S.DRAFT and call.deadline is not None and not call.deadline_tentative:
+        due = call.deadline
+    elif furthest == "agreement_pending" and agreement.deadline is not None:
+        due = end_of_day(agreement.deadline, call.timezone)
+    elif open_milestone is not None:
+        due = end_of_day(open_milestone.due, call.timezone)
     return Progress(
         stage=furthest,
         label=label,
@@ -238,6 +295,7 @@ def progress_of(application: Application) -> Progress:
         results_published=published,
         agreement_id=agreement.pk if agreement is not None else None,
         project_id=project.pk if project is not None else None,
+        due=due,
     )
 
 
@@ -259,11 +317,25 @@ def _furthest(
     endorsement: bool,
     signs_agreements: bool,
     language: str,
+    milestone: Milestone | None = None,
 ) -> tuple[str, str, str]:
     """(stage code, what the list shows, what comes next) for the furthest point reached."""
     state = application.state
     if project is not None:
         label = _("Project: %(status)s") % {"status": project.get_status_display()}
+        if project.status == ProjectStatus.ACTIVE and milestone is not None:
+            if milestone.kind == MilestoneKind.CUSTOM:
+                return (
+                    f"project_{project.status}",
+                    label,
+                    _("Complete the milestone “%(milestone)s” and record what was delivered on the project page.")
+                    % {"milestone": milestone.label},
+                )
+            return (
+                f"project_{project.status}",
+                label,
+                _("Submit the “%(report)s” on the project page.") % {"report": milestone.label},
+            )
         if project.status == ProjectStatus.ACTIVE:
             return (
                 f"project_{project.status}",
@@ -275,6 +347,12 @@ def _furthest(
         label = _("Agreement: %(status)s") % {"status": agreement.get_status_display()}
         if agreement.status == AgreementStatus.PENDING:
             return "agreement_pending", label, _("Confirm and sign the agreement before its deadline.")
+        if agreement.status == AgreementStatus.OVERDUE:
+            return (
+                "agreement_overdue",
+                label,
+                _("The agreement was not signed by its last day; the program staff decide whether to extend it."),
+            )
         if agreement.status == AgreementStatus.SIGNED:
             return "agreement_signed", label, _("The project starts when the program staff open it.")
         return f"agreement_{agreement.status}", label, ""

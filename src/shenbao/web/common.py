@@ -10,7 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 
-from shenbao.accounts.models import User
+from shenbao.accounts.models import Person, User
 from shenbao.calls.models import Call
 from shenbao.core.storage import read_bytes, signed_download_url
 
@@ -20,6 +20,13 @@ def acting_user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
+
+
+def own_time_zone(user: Any) -> str:
+    """The time zone the signed-in person chose in their profile ("" for Beijing time only)."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    return Person.objects.filter(user_id=user.pk).values_list("time_zone", flat=True).first() or ""
 
 
 def form_errors(form: Any) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.enums import EmploymentType, Position
 from shenbao.accounts.labels import EMPLOYMENT_LABELS, POSITION_LABELS, choices
+from shenbao.accounts.validators import validate_time_zone
 
 
 class Person(models.Model):
@@ -35,6 +36,14 @@ class Person(models.Model):
     overseas_employment_details = models.CharField(_("overseas employment details"), max_length=300, blank=True)
     expertise_keywords = models.JSONField(_("expertise keywords"), default=list, blank=True)
     expertise_text = models.TextField(_("expertise"), blank=True)
+    # Where the person is: deadlines are shown in Beijing time and, when this is set, in their own.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Deadlines are shown in Beijing time and in this time zone."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from shenbao.accounts.enums import EmploymentType, MembershipRole, OrgType, Position
 from shenbao.accounts.models import Membership, Organisation, Person, PreviousAward, User
-from shenbao.accounts.validators import validate_birth_date
+from shenbao.accounts.validators import validate_birth_date, validate_time_zone
 from shenbao.core.audit import log_action
 from shenbao.core.errors import ValidationFailed
 
@@ -144,10 +144,15 @@ def update_profile(
     overseas_employment: bool | None = None,
     expertise_keywords: list[str] | None = None,
     expertise_text: str | None = None,
+    time_zone: str | None = None,
 ) -> Person:
-    """Save the person profile that calls check their requirements against; records what changed."""
+    """Save the person profile that calls check their requirements against; records what changed.
+
+    ``time_zone`` (an IANA name, "" for Beijing time only) is left as it is when not given."""
     try:
         validate_birth_date(birth_date)
+        if time_zone is not None:
+            validate_time_zone(time_zone)
     except ValidationError as exc:
         raise ValidationFailed(exc.messages[0]) from exc
     person, _ = Person.objects.get_or_create(user=user, defaults={"name": name})
@@ -164,6 +169,8 @@ def update_profile(
     }
     if expertise_text is not None:  # what reviewer matching reads; left as it is when not given
         values["expertise_text"] = expertise_text.strip()
+    if time_zone is not None:
+        values["time_zone"] = time_zone
     changed = {k: v for k, v in values.items() if getattr(person, k) != v}
     if changed:
         for key, value in changed.items():

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,7 @@ from shenbao.awards.models import Award
 from shenbao.core.audit import log_action
 from shenbao.core.errors import DomainError
 from shenbao.core.lifecycle import transition
+from shenbao.notifications.mail import notify
 
 
 @dataclass
@@ -59,7 +61,7 @@ def forfeit_overdue(*, now: dt.datetime | None = None) -> OverdueOutcome:
     now = now or timezone.now()
     outcome = OverdueOutcome()
     pending = Agreement.objects.select_for_update(of=("self",)).filter(status=AgreementStatus.PENDING, deadline__isnull=False)
-    for agreement in pending.select_related("award__call__program", "award__run", "award__application"):
+    for agreement in pending.select_related("award__call__program", "award__run", "award__application__applicant"):
         call = agreement.award.call
         terms = agreement_terms(call)
         if terms is None or not terms.forfeit_when_missed or agreement.deadline is None:
@@ -79,8 +81,31 @@ def forfeit_overdue(*, now: dt.datetime | None = None) -> OverdueOutcome:
             data={"deadline": agreement.deadline.isoformat()},
         )
         notify_staff(agreement, template="agreement_overdue", context={"deadline": agreement.deadline})
+        _tell_pi_overdue(agreement)
         outcome.overdue.append(agreement)
     return outcome
+
+
+def _tell_pi_overdue(agreement: Agreement) -> None:
+    """The PI learns the agreement missed its last day and that staff now decide (issue 17)."""
+    application = agreement.award.application
+    pi = application.applicant
+    if not pi.email:
+        return
+    notify(
+        to=pi.email,
+        language=pi.language,
+        template="agreement_overdue_applicant",
+        context={
+            "call_title": agreement.award.call.title,
+            "title": application.title,
+            "number": application.receipt_number,
+            "deadline": agreement.deadline,
+        },
+        call=agreement.award.call,
+        related=agreement,
+        link=reverse("web:agreement", args=[agreement.pk]),
+    )
 
 
 def _locked_overdue(agreement: Agreement) -> Agreement:

@@ -27,7 +27,8 @@ from shenbao.notifications.mail import notify
 
 
 def notify_staff(agreement: Agreement, *, template: str, context: dict[str, Any]) -> None:
-    """Mail the program officers of the agreement's program, each in their language."""
+    """Mail the program officers of the agreement's program, each in their language, with a link to
+    the agreement's page (where they decide)."""
     call = agreement.award.call
     officers = User.objects.filter(
         program_roles__program_id=call.program_id, program_roles__role=ProgramRoleKind.PROGRAM_OFFICER, is_active=True
@@ -46,6 +47,7 @@ def notify_staff(agreement: Agreement, *, template: str, context: dict[str, Any]
                 },
                 call=call,
                 related=agreement,
+                link=reverse("web:agreement", args=[agreement.pk]),
             )
 
 

@@ -94,7 +94,9 @@ class CallDetailSerializer(CallSerializer):
 
 
 class ProgressStepSerializer(serializers.Serializer[Any]):
-    code = serializers.CharField(help_text="submitted, endorsement, formal_check, stage:<code>, result, agreement, project")
+    code = serializers.CharField(
+        help_text="submitted, endorsement, formal_check, stage:<code>, result, agreement, project, reports"
+    )
     label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     status = serializers.ChoiceField(choices=["done", "current", "failed", "waiting", "skipped"])
     detail = serializers.CharField()
@@ -107,6 +109,9 @@ class ProgressSerializer(serializers.Serializer[Any]):
     stage = serializers.CharField(help_text="the furthest point reached, e.g. check_passed, in_review, awarded, project_active")
     label = serializers.CharField()  # type: ignore[assignment]  # a field named like Field.label
     next = serializers.CharField(help_text="what comes next, in the reader's language; empty when nothing does")
+    due = serializers.DateTimeField(
+        allow_null=True, help_text="the moment the next step is due by (ISO date-time with offset); null when none"
+    )
     steps = ProgressStepSerializer(many=True)
     links = serializers.DictField(child=serializers.CharField(), help_text="results, agreement, project: the pages to open")
 
@@ -123,6 +128,7 @@ def progress_data(progress: Progress) -> dict[str, Any]:
         "stage": progress.stage,
         "label": progress.label,
         "next": progress.next,
+        "due": progress.due.isoformat() if progress.due is not None else None,
         "steps": [
             {
                 "code": s.code,

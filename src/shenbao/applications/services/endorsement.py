@@ -13,6 +13,7 @@ from shenbao.accounts.models import User
 from shenbao.applications.enums import ApplicationState, EndorsementOutcome
 from shenbao.applications.models import Application, EndorsementDecision
 from shenbao.applications.services.state import change_application_state
+from shenbao.applications.services.telling import tell_applicant_of_decision
 from shenbao.core.errors import DomainError, NotAllowed
 from shenbao.notifications.mail import notify
 
@@ -63,21 +64,10 @@ def decide_endorsements(
                 application=application, outcome=outcome, reason=reason, decided_by=actor, revision=application.revision
             )
         )
-        notify(
-            to=application.applicant.email,
-            language=application.applicant.language,
+        tell_applicant_of_decision(
+            application=application,
             template="endorsement_decided",
-            context={
-                "call_title": application.call.title,
-                "title": application.title,
-                "number": application.receipt_number,
-                "applicant": str(application.applicant),
-                "endorsed": outcome == EndorsementOutcome.ENDORSE,
-                "reason": reason,
-            },
-            call=application.call,
-            related=application,
-            link=reverse("web:application", args=[application.pk]),
+            context={"endorsed": outcome == EndorsementOutcome.ENDORSE, "reason": reason},
         )
     return decisions
 

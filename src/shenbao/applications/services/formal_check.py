@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
@@ -11,9 +10,9 @@ from shenbao.applications.enums import ApplicationState, EndorsementOutcome, For
 from shenbao.applications.models import Application, FormalCheckDecision
 from shenbao.applications.services.endorsement import decide_endorsements
 from shenbao.applications.services.state import change_application_state
+from shenbao.applications.services.telling import tell_applicant_of_decision
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.errors import DomainError
-from shenbao.notifications.mail import notify
 
 _TARGET = {
     FormalCheckOutcome.PASS: ApplicationState.CHECK_PASSED,
@@ -64,21 +63,10 @@ def decide_formal_check(*, applications: list[Application], outcome: str, reason
                 application=application, outcome=outcome, reason=reason, decided_by=actor, revision=application.revision
             )
         )
-        notify(
-            to=application.applicant.email,
-            language=application.applicant.language,
+        tell_applicant_of_decision(
+            application=application,
             template="formal_check",
-            context={
-                "call_title": application.call.title,
-                "title": application.title,
-                "number": application.receipt_number,
-                "applicant": str(application.applicant),
-                "outcome": str(outcome),
-                "reason": reason.strip(),
-            },
-            call=application.call,
-            related=application,
-            link=reverse("web:application", args=[application.pk]),
+            context={"outcome": str(outcome), "reason": reason.strip()},
         )
     return decisions
 

@@ -6,7 +6,6 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +13,7 @@ from shenbao.accounts.models import User
 from shenbao.applications.enums import ApplicationState
 from shenbao.applications.models import Application
 from shenbao.applications.services.state import change_application_state
+from shenbao.applications.services.telling import tell_applicant_of_decision
 from shenbao.awards.enums import ReconsiderationKind, ReconsiderationStatus
 from shenbao.awards.errors import SelectionError
 from shenbao.awards.models import Award, PublicNotice, Reconsideration
@@ -23,7 +23,6 @@ from shenbao.calls.models import ReviewStage
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
-from shenbao.notifications.mail import notify
 from shenbao.reviews.enums import EntryStatus
 from shenbao.reviews.models import StageEntry
 from shenbao.reviews.transitions import ENTRY_LIFECYCLE
@@ -98,21 +97,10 @@ def decide_reconsideration(*, request: Reconsideration, upheld: bool, outcome: s
     if upheld:
         _carry_out(locked, actor)
     application = locked.application
-    notify(
-        to=application.applicant.email,
-        language=application.applicant.language,
+    tell_applicant_of_decision(
+        application=application,
         template="reconsideration_decided",
-        context={
-            "call_title": application.call.title,
-            "title": application.title,
-            "number": application.receipt_number,
-            "applicant": str(application.applicant),
-            "upheld": upheld,
-            "outcome": locked.outcome,
-        },
-        call=application.call,
-        related=application,
-        link=reverse("web:application", args=[application.pk]),
+        context={"upheld": upheld, "outcome": locked.outcome},
     )
     return locked
 

@@ -98,6 +98,13 @@ def beijing(value: dt.datetime | str | None) -> str:
     return present.beijing(value) if value else ""
 
 
+@register.filter
+def own_time(value: dt.datetime | None, zone: str | None) -> str:
+    """``{{ due|own_time:zone }}``: the moment in the reader's own time zone, or nothing (see
+    ``present.own_time``)."""
+    return present.own_time(value, zone or "") if value else ""
+
+
 @register.simple_tag
 def workday_deadline(start: dt.date | dt.datetime | None, working_days: int) -> str:
     """``{% workday_deadline call.published_on 30 %}``: the last day of "within 30 working days".

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from shenbao.accounts.enums import OrgType
 from shenbao.accounts.labels import EMPLOYMENT_LABELS, ORG_TYPE_LABELS, POSITION_LABELS, choices
 from shenbao.accounts.models import Organisation
-from shenbao.accounts.validators import validate_birth_date
+from shenbao.accounts.validators import time_zones, validate_birth_date
 from shenbao.applications.enums import PartnerSide
 from shenbao.applications.models import Application
 from shenbao.calls.definition import criteria as c
@@ -57,6 +57,12 @@ class ProfileForm(forms.Form):
     )
     organisation = forms.ModelChoiceField(
         label=_("Employer"), queryset=Organisation.objects.order_by("id"), required=False, empty_label=_("— not listed —")
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"),
+        required=False,
+        choices=lambda: [("", _("Beijing time only"))] + [(name, name) for name in time_zones()],
+        help_text=_("Deadlines are shown in Beijing time and, if you choose one, in your own time zone."),
     )
 
 

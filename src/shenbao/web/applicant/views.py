@@ -54,7 +54,7 @@ from shenbao.web.applicant.forms import (
     partner_fields,
     partner_networks,
 )
-from shenbao.web.common import acting_user, form_errors, stored_file_response
+from shenbao.web.common import acting_user, form_errors, own_time_zone, stored_file_response
 
 
 @login_required
@@ -80,6 +80,7 @@ def profile(request: HttpRequest) -> HttpResponse:
             "overseas_employment": person.overseas_employment,
             "expertise_keywords": ", ".join(person.expertise_keywords),
             "expertise_text": person.expertise_text,
+            "time_zone": person.time_zone,
         }
     form = ProfileForm(request.POST or None, initial=initial, prefix="p")
     org_form = (
@@ -104,6 +105,7 @@ def profile(request: HttpRequest) -> HttpResponse:
                 overseas_employment=data["overseas_employment"],
                 expertise_keywords=[k.strip() for k in data["expertise_keywords"].replace("，", ",").split(",") if k.strip()],
                 expertise_text=data["expertise_text"],
+                time_zone=data["time_zone"],
             )
             organisation = data["organisation"]
             if org_form.is_bound:
@@ -129,8 +131,8 @@ def profile(request: HttpRequest) -> HttpResponse:
 def my_applications(request: HttpRequest) -> HttpResponse:
     mine = Q(applicant=acting_user(request)) | Q(team__user=request.user, team__status=InvitationStatus.ACCEPTED)
     found = with_progress(applications_visible_to(request.user).filter(mine).distinct().order_by("-created_at"))
-    rows = [(application, progress_of(application)) for application in found]
-    return render(request, "web/applicant/my_applications.html", {"rows": rows})
+    rows = [(application, progress_of(application), application.applicant_id == request.user.pk) for application in found]
+    return render(request, "web/applicant/my_applications.html", {"rows": rows, "own_zone": own_time_zone(request.user)})
 
 
 @login_required
@@ -238,6 +240,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reconsiderations": list(application.reconsiderations.order_by("requested_at")),
         "progress": progress_of(application),
         "is_pi": request.user.pk == application.applicant_id,
+        "own_zone": own_time_zone(request.user),
         **_eligibility_context(application),
     }
     return render(request, "web/applicant/application.html", context)
