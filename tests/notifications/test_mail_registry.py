@@ -114,6 +114,7 @@ def test_every_notify_call_in_the_source_uses_a_declared_template() -> None:
             if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
                 "notify",
                 "notify_staff",
+                "tell_applicant_of_decision",  # applications/services/telling.py
             ):
                 for keyword in node.keywords:
                     if keyword.arg == "template" and isinstance(keyword.value, ast.Constant):

@@ -269,7 +269,27 @@ SPECS: tuple[MailTemplateSpec, ...] = (
         event=_("An agreement is still unsigned after its last day."),
         recipients=_("The program officers"),
         sender="shenbao.agreements.services.overdue",
-        placeholders={"call_title": CALL_TITLE, "title": TITLE, "number": NUMBER, "deadline": AGREEMENT_DEADLINE},
+        placeholders={
+            "call_title": CALL_TITLE,
+            "title": TITLE,
+            "number": NUMBER,
+            "deadline": AGREEMENT_DEADLINE,
+            "link": _p(Kind.LINK, _("Link to the agreement")),
+        },
+    ),
+    MailTemplateSpec(
+        key="agreement_overdue_applicant",
+        name=_("Agreement overdue (to the principal investigator)"),
+        event=_("An agreement is still unsigned after its last day."),
+        recipients=_("The principal investigator"),
+        sender="shenbao.agreements.services.overdue",
+        placeholders={
+            "call_title": CALL_TITLE,
+            "title": TITLE,
+            "number": NUMBER,
+            "deadline": AGREEMENT_DEADLINE,
+            "link": _p(Kind.LINK, _("Link to the agreement")),
+        },
     ),
     MailTemplateSpec(
         key="agreement_declined",
@@ -283,6 +303,7 @@ SPECS: tuple[MailTemplateSpec, ...] = (
             "number": NUMBER,
             "reason": _p(Kind.TEXT, _("The reason the principal investigator gave")),
             "offered_to": _p(Kind.TEXT, _("The project name of the reserve offered the award, if any")),
+            "link": _p(Kind.LINK, _("Link to the agreement")),
         },
     ),
     MailTemplateSpec(
