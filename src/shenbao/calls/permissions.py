@@ -45,3 +45,5 @@ add_perm("calls.manage_program_roles", is_administrator)
 # The staff workspace (issue 16): the call's people and roles, and its audit log.
 add_perm("calls.manage_people", is_program_officer | is_administrator)
 add_perm("calls.view_audit", is_program_officer | is_administrator)
+# Bulk mail to the people of a list (issue 17): the program's officers, not its judges or observers.
+add_perm("calls.send_bulk_mail", is_program_officer | is_administrator)
