@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from shenbao.applications.enums import ApplicationState
 from shenbao.applications.models import Application
@@ -48,11 +48,11 @@ PERMISSION = "calls.send_bulk_mail"
 PREVIEW_CHOICES = 200
 
 PLACEHOLDER_HELP = {
-    "recipient_name": _lazy("the recipient's name"),
-    "application_title": _lazy("the application's project name"),
-    "receipt_number": _lazy("the application's receipt number"),
-    "call_title": _lazy("the call's title in the recipient's language"),
-    "link": _lazy("the link to the application (reviewers: to their reviews), with the site's address"),
+    "recipient_name": gettext_lazy("the recipient's name"),
+    "application_title": gettext_lazy("the application's project name"),
+    "receipt_number": gettext_lazy("the application's receipt number"),
+    "call_title": gettext_lazy("the call's title in the recipient's language"),
+    "link": gettext_lazy("the link to the application (reviewers: to their reviews), with the site's address"),
 }
 
 
@@ -172,7 +172,7 @@ def bulk_mail(request: HttpRequest, code: str) -> HttpResponse:
         try:
             check_text(text, audience=audience)
             if not recipients:
-                raise DomainError(_lazy("Nobody on this list can be mailed."))
+                raise DomainError(gettext_lazy("Nobody on this list can be mailed."))
         except DomainError as exc:
             error = str(exc)
     if action == "send" and not error:
