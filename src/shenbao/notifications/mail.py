@@ -47,6 +47,7 @@ def notify(
     if isinstance(context.get("link"), str) and context["link"]:
         context = {**context, "link": absolute(context["link"])}  # a path from the caller gets the site's address
     subject, body = render(template, language, context)
+    path = context.get("link")
     held = bool(call_code) and MailHold.objects.filter(call_code=call_code).exists()
     return store_message(
         to=to,
@@ -56,7 +57,7 @@ def notify(
         body=body,
         call_code=call_code,
         related=related,
-        link=context.get("link") if isinstance(context.get("link"), str) else "",
+        link=path if isinstance(path, str) else "",
         held=held,
     )
 

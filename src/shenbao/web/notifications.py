@@ -43,7 +43,9 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow the notification's link (a path on this site) and mark it read."""
     notification = mark_read(notification=_notification(request, pk))
     link = notification.link
-    if not link or not url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not link or not url_has_allowed_host_and_scheme(
+        link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect("web:notifications")
     return redirect(link)
 

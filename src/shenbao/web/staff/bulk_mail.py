@@ -17,9 +17,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from shenbao.applications.enums import ApplicationState
 from shenbao.applications.models import Application
@@ -140,9 +139,7 @@ def _recipients(call: Call, source: Source, audience: str) -> list[Recipient]:
         applications = with_mail_columns(rows).order_by("receipt_number", "pk")
     else:
         applications = with_mail_columns(
-            staff_application_list(
-                call=call, query=source.q, state=source.state or None, direction=source.direction or None
-            )
+            staff_application_list(call=call, query=source.q, state=source.state or None, direction=source.direction or None)
         )
     return application_recipients(applications, audience)
 
@@ -203,9 +200,11 @@ def bulk_mail(request: HttpRequest, code: str) -> HttpResponse:
                         % {"mails": bulk.message_count, "people": bulk.recipient_count},
                     )
                 else:
-                    messages.info(request, _("This mail was already sent (%(mails)d mails); nothing was sent again.") % {
-                        "mails": bulk.message_count
-                    })
+                    messages.info(
+                        request,
+                        _("This mail was already sent (%(mails)d mails); nothing was sent again.")
+                        % {"mails": bulk.message_count},
+                    )
                 return redirect(outbox)
     if action in ("preview", "send") and not error and recipients:
         recipient = recipients[chosen]
@@ -220,7 +219,9 @@ def bulk_mail(request: HttpRequest, code: str) -> HttpResponse:
         "audiences": audiences,
         "audience": audience,
         "token": token,
-        "fields": {f"{part}_{lang.replace('-', '_')}": text.texts[lang][part] for lang in text.texts for part in ("subject", "body")},
+        "fields": {
+            f"{part}_{lang.replace('-', '_')}": text.texts[lang][part] for lang in text.texts for part in ("subject", "body")
+        },
         "recipients": recipients[:PREVIEW_CHOICES],
         "mail_count": len(recipients),
         "people_count": distinct_people(recipients),
