@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from shenbao.accounts.enums import MembershipRole
 from shenbao.accounts.services.accounts import add_membership, register_user
@@ -31,6 +32,13 @@ from tests.reviews.fixtures import ReviewSetup, score_all
 from tests.reviews.test_reminders import with_due
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    """The services' refusals read in English here (the pages' language is the request's)."""
+    with translation.override("en"):
+        yield
 
 TEXT = BulkText.of(
     subject_zh_hans="关于 {{ receipt_number }} 的通知",
@@ -267,6 +275,11 @@ def test_staff_mail_the_applicants_of_a_filtered_list_preview_count_and_send(set
     assert sent.status_code == 302 and sent["Location"] == reverse("web:call_outbox", args=[setup.call.code]) + "?template=bulk"
     assert sorted(Message.objects.filter(template="bulk").values_list("to", flat=True)) == sorted(
         a.applicant.email for a in returned
+    )
+    entry = AuditEntry.objects.get(action="shenbao.mail.bulk_sent")
+    assert (entry.object_id, entry.data["source"]) == (
+        str(setup.call.pk),
+        {"kind": "applications", "q": "state:returned", "state": "", "direction": "", "applications": []},
     )
     again = client.post(url, {**base, "action": "send", "expected": "2"})  # a double click
     assert again.status_code == 302 and Message.objects.filter(template="bulk").count() == 2

@@ -144,9 +144,12 @@ def send_bulk_mail(
     text: BulkText,
     recipients: Sequence[Recipient],
     actor: Any,
+    call: models.Model | None = None,
 ) -> tuple[BulkMail, bool]:
     """Store one mail per recipient in the call's outbox; returns (the bulk mail, whether it was
-    created now).  The same ``token`` again returns the mail already sent and stores nothing."""
+    created now).  The same ``token`` again returns the mail already sent and stores nothing.
+    The audit entry is filed on ``call`` when given (so the call's audit log shows it), else on the
+    bulk mail."""
     token = (token or "").strip()
     if not token or len(token) > 64:
         raise DomainError(_("This form has expired; open the mail page again."))
@@ -189,9 +192,10 @@ def send_bulk_mail(
                 )
             log_action(
                 action="shenbao.mail.bulk_sent",
-                obj=bulk,
+                obj=call if call is not None else bulk,
                 actor=actor,
                 data={
+                    "bulk": bulk.pk,
                     "call": call_code,
                     "audience": audience,
                     "source": source,

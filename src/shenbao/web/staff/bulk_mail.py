@@ -188,6 +188,7 @@ def bulk_mail(request: HttpRequest, code: str) -> HttpResponse:
                     text=text,
                     recipients=recipients,
                     actor=acting_user(request),
+                    call=call,
                 )
             except DomainError as exc:
                 error = str(exc)
