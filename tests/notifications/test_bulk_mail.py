@@ -40,6 +40,7 @@ def english() -> Any:
     with translation.override("en"):
         yield
 
+
 TEXT = BulkText.of(
     subject_zh_hans="关于 {{ receipt_number }} 的通知",
     body_zh_hans="{{ recipient_name }}，您好：\n您的项目“{{ application_title }}”（{{ call_title }}）请查看：{{ link }}",
