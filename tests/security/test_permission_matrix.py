@@ -36,7 +36,7 @@ from shenbao.calls.models import ProgramRole
 from shenbao.core.models import AuditEntry
 from shenbao.guides.models import GuideImport
 from shenbao.notifications.mail import notify
-from shenbao.notifications.models import MailTemplateOverride, Message
+from shenbao.notifications.models import MailTemplateOverride, Message, Notification
 from shenbao.projects.models import Project
 from shenbao.projects.services.projects import start_projects
 from shenbao.reviews.models import Assignment, PoolMember, Review, StageEntry
@@ -212,6 +212,11 @@ MATRIX: dict[str, set[str]] = {
     "web:call_mail_template": REVIEW_STAFF,
     "web:program_mail_templates": REVIEW_STAFF,
     "web:program_mail_template": REVIEW_STAFF,
+    "web:bulk_mail": PROGRAM_STAFF,  # program officers of the call only: not the chair, not other programs
+    # the user's own in-app notifications (the applicant's here)
+    "web:notification_open": {"applicant"},
+    "web:notification_read": {"applicant"},
+    "api-v1:notification-read": {"applicant"},
     # institution officers are appointed by administrators only (none of the identities here)
     "web:organisation_officers": set(),
     "web:officer_revoke": set(),
@@ -224,6 +229,7 @@ MATRIX: dict[str, set[str]] = {
 ALLOWED_ANSWER = {
     "web:application_form_confirm": 404,  # confirms an uploaded Word form; none is waiting
     "web:partner_list": 404,  # only a bilateral call has a partner agency's list; seed 000 is none
+    "web:notification_open": 302,  # marks the notification read and goes to its link
 }
 
 
@@ -275,6 +281,8 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
     guide = GuideImport.objects.create(uploaded_by=users["staff"], file_kind="txt", source_text="指南")
     api_token_key(users["applicant"], name="matrix")  # type: ignore[arg-type]
     message = notify(to="someone@example.com", language="zh-hans", template="receipt", context={"number": "1"}, call=call)
+    notify(to=users["applicant"].email, language="zh-hans", template="receipt", context={"number": "2"}, call=call)  # type: ignore[union-attr]
+    notification = Notification.objects.get(user=users["applicant"])
     staff_role = ProgramRole.objects.filter(user=users["staff"], program=call.program).first()
     officer_membership = Membership.objects.filter(user=users["institution_officer"]).first()
     search = SavedSearch.objects.create(user=users["staff"], name="matrix", query="state:submitted")
@@ -307,6 +315,7 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
         "invitation": pending.pk,  # nobody here is its invitee
         "review": world["assignment"].pk,
         "message": message.pk,
+        "notification": notification.pk,
         "organisation": officer_membership.organisation_id if officer_membership else 0,
         "saved_search": search.pk,
         "program": call.program_id,
@@ -317,6 +326,7 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
 def _pk_of(name: str, route: str, objects: dict[str, int]) -> int:
     for prefix, kind in (
         ("outbox/", "message"),
+        ("notifications/", "notification"),
         ("staff/organisations/", "organisation"),
         ("staff/programs/", "program"),
         ("applications/", "application"),
@@ -357,6 +367,7 @@ def _state() -> tuple[Any, ...]:
         sorted(ApiToken.objects.values_list("pk", "revoked_at")),
         sorted(GuideImport.objects.values_list("pk", "status", "call_id")),
         sorted(Message.objects.values_list("pk", "state", "subject")),
+        sorted(Notification.objects.values_list("pk", "user_id", "read_at")),
         sorted(ProgramRole.objects.values_list("pk", "role", "user_id")),
         sorted(Membership.objects.values_list("pk", "role", "end_date")),
         sorted(SavedSearch.objects.values_list("pk", "user_id", "name", "query")),

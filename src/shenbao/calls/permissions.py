@@ -56,3 +56,5 @@ add_perm("calls.view_audit", is_program_officer | is_administrator)
 # Mail templates of a call or program (issue 17): its staff read them, its officers change them.
 add_perm("notifications.view_mail_templates", is_program_staff | is_administrator)
 add_perm("notifications.change_mail_templates", is_program_officer | is_administrator)
+# Bulk mail to the people of a list (issue 17): the program's officers, not its judges or observers.
+add_perm("calls.send_bulk_mail", is_program_officer | is_administrator)

@@ -18,6 +18,7 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.call.status_changed": _("The call's status changed."),
     "shenbao.call.directions_imported": _("A direction list was imported."),
     "shenbao.call.partner_list_compared": _("The partner agency's list was compared with the applications."),
+    "shenbao.mail.bulk_sent": _("Staff wrote a mail to a list; the mails are in the outbox."),
     "shenbao.call.partner_list_imported": _("The partner agency's list was imported and kept for the call."),
     "shenbao.application.team_removed": _("A team member was taken off the application."),
     "shenbao.application.partner_changed": _("A partner's details were changed."),

@@ -13,3 +13,12 @@ class MessageState(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     DISCARDED = "discarded", _("Discarded")
+
+
+class BulkAudience(models.TextChoices):
+    """Who of a list receives a bulk mail."""
+
+    APPLICANTS = "applicants", _("Applicants")
+    TEAMS = "teams", _("Applicants and their team members")
+    OFFICERS = "officers", _("Institution officers of the lead organisations")
+    REVIEWERS = "reviewers", _("Reviewers")

@@ -6,6 +6,9 @@ backend in production, whose worker is ``manage.py db_worker``) so that a slow m
 holds up a request such as a submission in the deadline rush.  With the database queue the task
 row is written in the same transaction; a backend that runs tasks at once (tests, scripts) is
 called only after the commit.  When staff hold a call's mail, its new mails wait as held.
+
+A mail to an address that belongs to a user also makes an in-app notification (the bell), shown
+while the mail is not held or discarded.
 """
 
 from __future__ import annotations
@@ -13,14 +16,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from shenbao.notifications.enums import MessageState
-from shenbao.notifications.models import MailHold, Message
+from shenbao.notifications.models import BulkMail, MailHold, Message, Notification
 from shenbao.notifications.overrides import render_mail
-from shenbao.notifications.rendering import absolute
+from shenbao.notifications.rendering import absolute, site_path
 
 
 def notify(
@@ -51,7 +55,37 @@ def notify(
         context = {**context, "link": absolute(context["link"])}  # a path from the caller gets the site's address
     rendered = render_mail(template, language, context, call_id=call_id, program_id=program_id)
     subject, body = rendered.subject, rendered.body
+    path = context.get("link")
     held = bool(call_code) and MailHold.objects.filter(call_code=call_code).exists()
+    return store_message(
+        to=to,
+        language=language,
+        template=template,
+        subject=subject,
+        body=body,
+        call_code=call_code,
+        related=related,
+        link=path if isinstance(path, str) else "",
+        held=held,
+    )
+
+
+def store_message(
+    *,
+    to: str,
+    language: str,
+    template: str,
+    subject: str,
+    body: str,
+    call_code: str = "",
+    related: models.Model | None = None,
+    link: str = "",
+    held: bool = False,
+    bulk: BulkMail | None = None,
+    user: Any = None,
+) -> Message:
+    """Store a rendered mail (held, or queued and its sending queued) and, when ``to`` is a user's
+    address, the in-app notification of the same event with ``link`` as a path on this site."""
     message = Message.objects.create(
         to=to,
         language=language,
@@ -62,7 +96,12 @@ def notify(
         content_type=ContentType.objects.get_for_model(related) if related is not None else None,
         object_id=str(related.pk) if related is not None else "",
         state=MessageState.HELD if held else MessageState.QUEUED,
+        bulk=bulk,
     )
+    if user is None:
+        user = get_user_model().objects.filter(email=to.strip().lower(), is_active=True).first()
+    if user is not None:
+        Notification.objects.create(user=user, message=message, title=message.subject, link=site_path(link))
     if not held:
         enqueue_send(message)
     return message

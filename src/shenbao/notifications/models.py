@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from shenbao.notifications.enums import MessageState
+from shenbao.notifications.enums import BulkAudience, MessageState
 
 
 class Message(models.Model):
@@ -31,6 +33,9 @@ class Message(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    bulk = models.ForeignKey(
+        "BulkMail", null=True, blank=True, on_delete=models.SET_NULL, related_name="messages", verbose_name=_("bulk mail")
+    )
     created_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
@@ -98,3 +103,54 @@ class MailTemplateOverride(models.Model):
 
     def languages(self) -> list[str]:
         return [lang for lang in self.body if self.body.get(lang, "").strip()]
+
+
+class BulkMail(models.Model):
+    """One mail staff wrote to a list (the applicants of a filtered list, the reviewers with overdue
+    reviews of a stage …): its text in each language, the list it went to, and who sent it.
+
+    ``token`` is issued with the compose form and is unique: a second submission of the same form
+    (a double click, a reload) finds the mail already sent and creates nothing."""
+
+    token = models.CharField(max_length=64, unique=True)
+    call_code = models.CharField(_("call"), max_length=64, db_index=True)
+    audience = models.CharField(_("recipients"), max_length=20, choices=BulkAudience.choices)
+    source: models.JSONField[dict[str, Any]] = models.JSONField(_("list"), default=dict)
+    texts: models.JSONField[dict[str, dict[str, str]]] = models.JSONField(_("text"), default=dict)
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0)
+    message_count = models.PositiveIntegerField(_("mails"), default=0)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bulk mail")
+        verbose_name_plural = _("bulk mails")
+        ordering = ("-created_at", "-pk")
+
+    def __str__(self) -> str:
+        return f"{self.call_code}: {self.message_count}"
+
+
+class Notification(models.Model):
+    """An event shown in the site to the user it concerns (the bell): made with every mail to an
+    address that belongs to a user.  Shown while its mail is not held for review or discarded."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("user")
+    )
+    message = models.OneToOneField(
+        Message, null=True, blank=True, on_delete=models.CASCADE, related_name="notification", verbose_name=_("mail")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    link = models.CharField(_("link"), max_length=500, blank=True)  # a path on this site, never another host
+    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ("-created_at", "-pk")
+        indexes = [models.Index(fields=("user", "read_at"), name="notif_user_read")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.template import engines
@@ -19,6 +20,24 @@ def absolute(path: str) -> str:
     if path.startswith(("http://", "https://")):
         return path
     return site_url() + (path if path.startswith("/") else "/" + path)
+
+
+def site_path(link: str) -> str:
+    """The path (and query) of a link on this site, for the in-app notification: the site's own
+    address is dropped, and of a link to another host only the path is kept, so following a
+    notification never leaves the site."""
+    link = (link or "").strip()
+    if not link:
+        return ""
+    base = site_url()
+    if base and link.startswith(base + "/"):
+        link = link[len(base) :]
+    if link.startswith(("http://", "https://", "//")):
+        parts = urlsplit(link)
+        link = parts.path + (f"?{parts.query}" if parts.query else "")
+    if not link.startswith("/") or link.startswith("//"):
+        link = "/" + link.lstrip("/")
+    return link[:500]
 
 
 def render(template: str, language: str, context: dict[str, Any]) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from shenbao.core.errors import DomainError
 from shenbao.core.lifecycle import transition
 from shenbao.notifications.enums import MessageState
 from shenbao.notifications.mail import enqueue_send
-from shenbao.notifications.models import MailHold, Message
+from shenbao.notifications.models import MailHold, Message, Notification
 from shenbao.notifications.transitions import MESSAGE_LIFECYCLE
 
 EDITABLE = (MessageState.HELD, MessageState.QUEUED, MessageState.FAILED)
@@ -89,5 +89,6 @@ def edit_message(*, message: Message, subject: str, body: str, actor: Any) -> Me
     before = {"subject": locked.subject, "body": locked.body}
     locked.subject, locked.body, locked.edited_by = subject, body.strip() + "\n", actor
     locked.save(update_fields=["subject", "body", "edited_by"])
+    Notification.objects.filter(message=locked).update(title=subject)
     log_action(action="shenbao.message.edited", obj=locked, actor=actor, data={"before": before})
     return locked

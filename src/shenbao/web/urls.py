@@ -2,6 +2,7 @@ from allauth.account import views as account_views
 from django.urls import path
 
 from shenbao.web import agreements, institution, projects
+from shenbao.web import notifications as notification_views
 from shenbao.web.applicant import documents as applicant_documents
 from shenbao.web.applicant import exclusions as applicant_exclusions
 from shenbao.web.applicant import reconsideration as applicant_reconsideration
@@ -13,6 +14,7 @@ from shenbao.web.public import views as public
 from shenbao.web.reviewer import views as reviewer
 from shenbao.web.staff import awards as staff_awards
 from shenbao.web.staff import bilateral as staff_bilateral
+from shenbao.web.staff import bulk_mail as staff_bulk_mail
 from shenbao.web.staff import call_admin as staff_call_admin
 from shenbao.web.staff import call_editor as staff_call_editor
 from shenbao.web.staff import dashboard as staff_dashboard
@@ -42,6 +44,10 @@ urlpatterns = [
     path("accounts/register/", account_views.signup, name="register"),
     path("me/profile/", applicant.profile, name="profile"),
     path("me/api-tokens/", applicant_tokens.api_tokens, name="api_tokens"),
+    path("me/notifications/", notification_views.notification_list, name="notifications"),
+    path("me/notifications/read-all/", notification_views.notification_read_all, name="notifications_read_all"),
+    path("me/notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
+    path("me/notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
     path("me/api-tokens/<int:token_pk>/revoke/", applicant_tokens.api_token_revoke, name="api_token_revoke"),
     path("me/applications/", applicant.my_applications, name="my_applications"),
     path("applications/<int:pk>/", applicant.application_detail, name="application"),
@@ -131,6 +137,7 @@ urlpatterns = [
         staff_mail_templates.program_mail_template,
         name="program_mail_template",
     ),
+    path("staff/calls/<slug:code>/mail/", staff_bulk_mail.bulk_mail, name="bulk_mail"),
     path("agreements/<int:pk>/", agreements.agreement_detail, name="agreement"),
     path("staff/calls/<slug:code>/projects/", projects.call_projects, name="call_projects"),
     path("projects/<int:pk>/", projects.project_detail, name="project"),

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from shenbao.api.v1 import applicant
+from shenbao.api.v1 import applicant, notifications
 from shenbao.api.v1.documents import ApplicationFormView, CallExportView, RevisionPdfView
 from shenbao.api.v1.reviews import ReviewViewSet, StageViewSet
 from shenbao.api.v1.views import ApplicationViewSet, CallViewSet
@@ -36,5 +36,9 @@ urlpatterns = [
     path("invitations/", applicant.InvitationListView.as_view(), name="invitations"),
     path("invitations/<int:pk>/accept/", applicant.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("invitations/<int:pk>/decline/", applicant.InvitationDeclineView.as_view(), name="invitation-decline"),
+    path("notifications/", notifications.NotificationListView.as_view(), name="notifications"),
+    path("notifications/unread-count/", notifications.UnreadCountView.as_view(), name="notifications-unread-count"),
+    path("notifications/read-all/", notifications.NotificationReadAllView.as_view(), name="notifications-read-all"),
+    path("notifications/<int:pk>/read/", notifications.NotificationReadView.as_view(), name="notification-read"),
     path("", include(router.urls)),
 ]

@@ -117,6 +117,7 @@ def formal_check(request: HttpRequest, code: str) -> HttpResponse:
         "exports": [kind for kind in EXPORTS.values() if may_export(request.user, kind, call)],
         "may_see_statistics": request.user.has_perm("awards.select", call),
         "can_compare_partner_list": request.user.has_perm("applications.compare_partner_list", call),
+        "may_send_bulk_mail": request.user.has_perm("calls.send_bulk_mail", call),
     }
     return render(request, "web/staff/formal_check.html", context, status=400 if error else 200)
 
