@@ -267,8 +267,13 @@ _CJK_MARKS = "，。；：、（）“”《》「」『』【】！？"
 _IS_HAN = re.compile(f"[{_HAN}]")
 
 
+_HALF_MARK = re.compile("[,;:!?]")
+
+
 def _cjk_punctuation(line: _Line) -> None:
     chars = line.text
+    if _HALF_MARK.search(chars) is None:
+        return  # nothing to widen (most lines): no walk over each character
     edits: list[tuple[int, int, str]] = []
     for i, ch in enumerate(chars):
         full = _HALF_TO_FULL.get(ch)
@@ -375,8 +380,17 @@ def _full_width(lines: list[_Line]) -> int:
 _EN_LABEL_LINE = re.compile(r"^[A-Z][A-Za-z][A-Za-z0-9 ()/&'’-]{0,48}:(?:\s|$)")
 
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_HAN_CHAR = re.compile("[\u4e00-\u9fa5]")  # every one a letter (isalpha)
+
+
 def _latin(text: str) -> bool:
     """A line of English text (most of its letters Latin)."""
+    # Every Chinese character is a letter: a line with no more Latin letters than Chinese characters is
+    # not English, which two regular-expression scans tell without looking at each character in Python.
+    latin = len(_ASCII_LETTER.findall(text))
+    if not latin or latin <= len(_HAN_CHAR.findall(text)):
+        return False
     letters = [ch for ch in text if ch.isalpha()]
     return bool(letters) and sum(1 for ch in letters if ch.isascii()) * 2 > len(letters)
 
