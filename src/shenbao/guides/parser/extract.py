@@ -267,7 +267,15 @@ def _extract(original: str, progress: Progress) -> Extraction:
         if value:
             totals["partners"] = int(value)
             col.span("stated_totals.partners", m.start(), m.end(), 0.8)
-    if (projects := _projects(text, call_wide)) is not None:
+    names = [re.sub(r"\s+", "", d["title"]) for d in directions if len(d["title"]) >= 3]
+
+    def named_before(at: int, reach: int = 40) -> bool:
+        """A direction named earlier in the clause of ``at`` ("其中一般项目共500项", "自由探索类项目…经费总额为1000万元"):
+        the value is that direction's, not the call's."""
+        clause = re.sub(r"\s+", "", _clause_before(text, at, reach))
+        return any(name in clause for name in names)
+
+    if (projects := _projects(text, lambda at: call_wide(at) and not named_before(at, 12))) is not None:
         totals["projects"], pstart, pend = projects
         col.span("stated_totals.projects", pstart, pend, 0.85)
     elif (m := _PROJECTS_OPEN.search(text)) is not None:
@@ -278,6 +286,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
         lead = _clause_before(text, m.start())
         one_project = _ONE_PROJECT_LEAD.search(lead) and not re.search(r"总|合计|规模|共", m.group(0))
         if not call_wide(m.start()) or PER_PROJECT.search(lead) or "每" in lead or _PRIZE_TIER.search(lead) or one_project:
+            continue  # "每个项目直接经费不超过…", "一等奖总奖金…": an amount per project or per prize, not the call's total
+        if named_before(m.start()):
             continue  # "每个项目直接经费不超过…", "一等奖总奖金…": an amount per project or per prize, not the call's total
         if (money := parse_money(_clause_after(text, m.end(), 30))) and not money.pop("per_project", False):
             if _ONE_PROJECT_LEAD.search(lead) and money.get("qualifier") == "at_most":
@@ -328,7 +338,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
         if len(re.findall(r"\d\s*(?:亿|万)?元", own)) > 1 or named:
             amounts = []
             break  # amounts of several directions ("重点项目25万元，一般项目15万元"): not one call-wide value
-        if _kind_of_project(_clause_before(text, start, 12), call["title"] + text[: max(0, min(300, start - 20))]):
+        opening = call["title"] + text[: max(0, min(300, start - 20))]
+        if _kind_of_project(_clause_before(text, start, 12), opening) or _subject_kind(text, start, opening):
             continue  # "青年项目每项资助8万元": the amount of one kind of project, not of every project
         money.pop("per_project", None)
         if re.search(r"平均", text[max(0, start - 4) : end]) and money.get("qualifier", "exact") == "exact":
@@ -362,9 +373,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
         sentence = _clause_after(text, m.start(), 80)
         if found and len({(d["unit"], d.get("value"), d.get("min"), d.get("max")) for d in all_durations(sentence)}) > 1:
             continue  # "研究期限：重点项目3~5年，一般项目2~3年": lengths of several kinds, not one for the call
-        if found and _kind_of_project(
-            _clause_before(text, m.start(), 12), call["title"] + text[: max(0, min(300, m.start() - 20))]
-        ):
+        opening = call["title"] + text[: max(0, min(300, m.start() - 20))]
+        if found and (_kind_of_project(_clause_before(text, m.start(), 12), opening) or _subject_kind(text, m.start(), opening)):
             continue  # "青年项目研究期限为2年": the length of one kind of project
         if found:
             if re.search(r"原则上|一般", _clause_before(text, m.start(), 10)):
@@ -467,11 +477,20 @@ _GENERIC_KIND = re.compile(
 def _kind_of_project(before: str, title: str) -> bool:
     """ "青年基金项目" right before an amount names one kind of project, unless the call is about that kind
     (``title``: the call's title and the opening before the sentence)."""
-    before = re.sub(r"(?:每项|每个项目|每个|的|资助|经费|支持|平均)+$", "", before)
+    before = re.sub(r"(?:每项|每个项目|每个|的|资助|经费|支持|平均|直接费用|直接经费|费用)+$", "", before)
     m = re.search(r"([\u4e00-\u9fff]{2,6}?)项目$", before)
     if m is None or _GENERIC_KIND.search(m.group(1)) or len(_GENERIC_KIND.sub("", m.group(1))) < 2:
         return False
     return m.group(0) not in title
+
+
+def _subject_kind(text: str, at: int, title: str) -> bool:
+    """The sentence holding ``at`` is about one kind of project: its first clause opens with it
+    ("培育项目直接费用平均资助强度约为54万元/项，资助期限为3年")."""
+    sentence = re.split(r"[。；;\n]", text[max(0, at - 120) : at])[-1]
+    first = re.split(r"[，,：:]", sentence, maxsplit=1)[0]
+    m = re.match(r"\s*(?:其中|对于|对)?\s*(?!本|该|此|各|每|上述|所有)([\u4e00-\u9fff]{2,6}?项目)", first)
+    return m is not None and _kind_of_project(m.group(1), title)
 
 
 def _same_amount(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -571,7 +590,8 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
         money = parse_money(segment)
         if money is None or title in found:
             continue
-        per_project = money.pop("per_project", False) or title.endswith(("项目", "课题"))
+        total = re.search(r"总额|总经费|总计|合计|共计", segment) is not None  # "…项目资助经费总额为1000万元"
+        per_project = money.pop("per_project", False) or (title.endswith(("项目", "课题")) and not total)
         if re.search(r"平均|强度|额度|每", lead + segment) or per_project:
             if re.search(r"平均", lead + segment) and money.get("qualifier", "exact") == "exact":
                 money["qualifier"] = "about"

@@ -88,7 +88,7 @@ _ITEM_QUOTA = re.compile(
     rf"(?P<q>(?:原则上|一般)?\s*(?:约|大约|不超过|不多于|最多|至多|不少于|至少)?\s*{NUM}(?:\s*(?:-|~|至|到)\s*{NUM})?\s*[个项](?:左右|以内)?)"
 )
 _BREAKDOWN_ITEM = re.compile(
-    rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<verb>(?:拟|计划)?(?:支持|资助|立项|遴选)(?:项目)?)?\s*"
+    rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<verb>(?:拟|计划)?(?:支持|资助|立项|遴选)(?:项目)?)?\s*(?:共计|合计|共)?\s*"
     rf"(?P<q>约|大约|不超过|最多|至多|不少于|至少)?\s*(?P<n>{NUM})\s*(?P<unit>项|个|件)(?P<post>左右)?"
 )
 _BREAKDOWN_QUALIFIER = {"约": "about", "大约": "about", "不超过": "at_most", "最多": "at_most", "至多": "at_most"}
@@ -261,24 +261,29 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
         # Titles sharing a direction's head noun ("1.重点项目，…", "2.一般项目，…") vouch for the run
         # as a heading naming directions does; then a description may follow a comma.
         vouched = named or _common_head([f.title for f in found], quoted=False)
-        strict = not vouched
-        # On its own, a run is a list: three items or more on consecutive lines (not the sections
-        # of the document, which have their text between them).
-        if strict and heading is not None and _NOT_HEADING.search(heading):
-            continue  # a list of materials, criteria, steps or contacts
-        if strict and (len(found) < 3 or items[-1] - items[0] != len(items) - 1):
-            continue
-        # On its own, a run whose items carry a description ("1.加强组织领导。各单位要…") is a list
-        # of points of a text, not of directions.
-        if strict and any(f.extra["described"] for f in found):
-            continue
         for f in found:
             f.extra["rule"] = "numbered_named" if named else "numbered_head_noun" if vouched else "numbered_alone"
-        if all((vouched or not f.extra["sentence"]) and _noun_like(f.title, strict=strict or f.extra["sentence"]) for f in found):
+        if _run_of_titles(found, items, heading, vouched):
             runs.append(_split_items(found))
         elif (whole := _whole_items(pieces, markers, items, heading, named, i, m.style)) is not None:
             runs.append(whole)
     return runs
+
+
+def _run_of_titles(found: list[Loose], items: list[int], heading: str | None, vouched: bool) -> bool:
+    """Whether a numbered run's items are titles of directions (cut at their first stop)."""
+    strict = not vouched
+    # On its own, a run is a list: three items or more on consecutive lines (not the sections
+    # of the document, which have their text between them).
+    if strict and heading is not None and _NOT_HEADING.search(heading):
+        return False  # a list of materials, criteria, steps or contacts
+    if strict and (len(found) < 3 or items[-1] - items[0] != len(items) - 1):
+        return False
+    # On its own, a run whose items carry a description ("1.加强组织领导。各单位要…") is a list
+    # of points of a text, not of directions.
+    if strict and any(f.extra["described"] for f in found):
+        return False
+    return all((vouched or not f.extra["sentence"]) and _noun_like(f.title, strict=strict or f.extra["sentence"]) for f in found)
 
 
 # Heading words naming the scope of research or funding (a list of whole sentences under them is one).
