@@ -36,6 +36,8 @@ _KEYWORD = re.compile(
 _BEFORE = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:下班|当天|当日|中午)?\s*(?:或\s*)?(?:以前|之前|前)(?!后)")
 # "即日起至2025年3月15日（星期六）止": the end of an open window.
 _UNTIL = re.compile(r"(?:至|到)\s*$")
+_OPEN_UNTIL = re.compile(r"起\s*(?:至|到)\s*$")
+_MONTH_END = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月\s*(?:底|末)\s*(?:以前|之前|前)")
 _UNTIL_END = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*止")
 _SUBMIT = (
     r"报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出|上交|交送|送交|送至|"
@@ -172,6 +174,15 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             continue
         if _NOT_DEADLINE.search(sentence) and not _KEYWORD.search(sentence):
             continue
+        # "请于10月底前发送": the last day of a month (its year from the text, else the document's).
+        for m in _MONTH_END.finditer(sentence):
+            year = int(m.group("y")) if m.group("y") else default_year
+            month = int(m.group("m"))
+            ahead = sentence[max(0, m.start() - 3) : m.start()]
+            if year is None or not 1 <= month <= 12 or not (_BEFORE_BY.search(ahead) or _BEFORE_VERB.match(sentence[m.end() :])):
+                continue
+            last = (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
+            add(FoundDate(last, None, start + m.start(), start + m.end(), m.group("y") is None), _role(sentence))
         dates = find_dates(sentence, default_year=default_year, base=start)
         if not dates:
             continue
@@ -218,6 +229,12 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
         for d in dates:
             if _UNTIL.search(sentence[max(0, d.start - start - 2) : d.start - start]) and _UNTIL_END.match(
                 sentence[d.end - start :]
+            ):
+                add(d, _role(sentence[: d.end - start]))
+        # "申报时间为文件下发之日起至2012年6月8日": a window opened by 起 and closed by the date.
+        for d in dates:
+            if _OPEN_UNTIL.search(sentence[max(0, d.start - start - 4) : d.start - start]) and _WINDOW_WORDS.search(
+                sentence[: d.start - start]
             ):
                 add(d, _role(sentence[: d.end - start]))
         # 2b. English: "UKRI must receive your application by 10 January 2024", "submit … before 5 p.m. on 3 May 2025".
