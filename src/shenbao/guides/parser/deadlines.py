@@ -175,14 +175,21 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
         if _NOT_DEADLINE.search(sentence) and not _KEYWORD.search(sentence):
             continue
         # "请于10月底前发送": the last day of a month (its year from the text, else the document's).
-        for m in _MONTH_END.finditer(sentence):
-            year = int(m.group("y")) if m.group("y") else default_year
-            month = int(m.group("m"))
-            ahead = sentence[max(0, m.start() - 3) : m.start()]
-            if year is None or not 1 <= month <= 12 or not (_BEFORE_BY.search(ahead) or _BEFORE_VERB.match(sentence[m.end() :])):
+        for month_end in _MONTH_END.finditer(sentence):
+            year = int(month_end.group("y")) if month_end.group("y") else default_year
+            month = int(month_end.group("m"))
+            ahead = sentence[max(0, month_end.start() - 3) : month_end.start()]
+            if (
+                year is None
+                or not 1 <= month <= 12
+                or not (_BEFORE_BY.search(ahead) or _BEFORE_VERB.match(sentence[month_end.end() :]))
+            ):
                 continue
             last = (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
-            add(FoundDate(last, None, start + m.start(), start + m.end(), m.group("y") is None), _role(sentence))
+            add(
+                FoundDate(last, None, start + month_end.start(), start + month_end.end(), month_end.group("y") is None),
+                _role(sentence),
+            )
         dates = find_dates(sentence, default_year=default_year, base=start)
         if not dates:
             continue
