@@ -732,7 +732,10 @@ def _common_head(items: list[str], *, quoted: bool = True) -> bool:
 
 
 # The head nouns of directions listed without a count: "A赛道、B赛道", "X奖和Y奖", "甲类项目、乙类项目".
-_HEAD_NOUNS = "赛道|项目|奖|领域|方向|类|案例|课题|专题|计划|任务|产业|榜单|专项|平台|命题"
+# "创意组、初创组、成长组": groups of a contest (not 专家组, 工作组, 评审组, 小组).
+_HEAD_NOUNS = (
+    "赛道|项目|奖|领域|方向|类|案例|课题|专题|计划|任务|产业|榜单|专项|平台|命题|(?<!专家|工作|评审|课题|项目|学科|评议)(?<!小)组"
+)
 _HEAD_NOUN = re.compile(rf"(?:{_HEAD_NOUNS})$")
 
 
