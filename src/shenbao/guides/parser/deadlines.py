@@ -49,6 +49,7 @@ _BY_VERB = re.compile(rf"^\s*(?:[（(][^）)]{{0,8}}[）)])?\s*(?:{_SUBMIT})")
 _BEFORE_BY = re.compile(r"(?:于|在|须|请|应|务必)\s*$")
 _BEFORE_VERB = re.compile(rf"^[^。；]{{0,30}}?(?:{_SUBMIT})")
 _CONDITION = re.compile(r"^[^。；，,]{0,6}?(?:已|成立|注册|设立|建立|出生|取得|获得|毕业|入选|立项|结题|发表)")
+_CONDITION_AHEAD = re.compile(r"(?:注册|成立|出生|毕业|设立|入职|登记)(?:时间|日期)?\s*(?:在|于|为|是)?\s*$")
 _WINDOW_WORDS = re.compile(r"申报|报名|提交|受理|征集|推荐|填报|报送|网上|在线|集中|开放|作品|submission", re.IGNORECASE)
 _WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)")
 _NOT_DEADLINE = re.compile(
@@ -220,8 +221,8 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             if m is None:
                 continue
             tail = sentence[d.end - start + m.end() :]
-            if _CONDITION.match(tail):
-                continue
+            if _CONDITION.match(tail) or _CONDITION_AHEAD.search(sentence[max(0, d.start - start - 12) : d.start - start]):
+                continue  # "注册时间在2018年12月31日（含）之前的企业": a condition on applicants, not a deadline
             ahead = sentence[max(0, d.start - start - 3) : d.start - start]
             # "于3月15日前", "3月15日前报送", a schedule line "3月15日前：…" or "评审完成：6月30日前".
             scheduled = re.match(r"\s*[：:]", tail) is not None or re.search(r"[：:]\s*$", ahead) is not None
