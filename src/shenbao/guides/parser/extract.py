@@ -573,6 +573,7 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
     mentions = [(m.start(), m.end(), m.group(0)) for m in anyone.finditer(text) if outside(m.start())]
     found: dict[str, tuple[dict[str, Any], int, int]] = {}
     lengths: dict[str, tuple[dict[str, Any], int, int]] = {}
+    respective = _respective_amounts(text, mentions)
     for k, (start, _end, title) in enumerate(mentions):
         stop = len(text)
         # A title joined to the next one by 和/及/与/、 shares that one's amount.
@@ -587,9 +588,15 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
         words = _DURATION_WORDS.search(lead + segment)
         if title not in lengths and words and (duration := parse_duration(segment)) is not None:
             lengths[title] = (duration, start, seg_start + len(segment))
+        if title in respective and title not in found:
+            money, per_project_of = respective[title]
+            found[title] = ({"per_project" if per_project_of else "total": money}, start, seg_start + len(segment))
+            continue
         money = parse_money(segment)
         if money is None or title in found:
             continue
+        if "分别" in segment:
+            continue  # "A、B和C…分别不超过30万元、18万元…" that could not be paired: none of them
         total = re.search(r"总额|总经费|总计|合计|共计", segment) is not None  # "…项目资助经费总额为1000万元"
         per_project = money.pop("per_project", False) or (title.endswith(("项目", "课题")) and not total)
         if re.search(r"平均|强度|额度|每", lead + segment) or per_project:
@@ -611,6 +618,49 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
             col.span(f"directions.{i}.duration", start, end, 0.7)
             timed = True
     return given, timed
+
+
+_RESPECTIVE = re.compile(r"分别(?:为|是)?")
+_FIRST_N = re.compile(r"前\s*([一二三四五六七八九两\d])\s*(?:者|类|项|个|种)")
+_AMOUNT_ITEM = re.compile(r"[^、，,和及与]+")
+
+
+def _respective_amounts(text: str, mentions: list[tuple[int, int, str]]) -> dict[str, tuple[dict[str, Any], bool]]:
+    """ "分为重点课题、一般课题、青年课题和共建课题四类，前三者资助金额分别不超过30万元、18万元和5万元":
+    the amounts after 分别 go to the titles listed before it, in order (the first N for "前N者"), when
+    the counts agree; the qualifier of the first amount holds for the others. title → (money, per project)."""
+    out: dict[str, tuple[dict[str, Any], bool]] = {}
+    k = 0
+    while k < len(mentions):
+        j = k
+        while j + 1 < len(mentions) and re.fullmatch(r"\s*[和及与、]\s*", text[mentions[j][1] : mentions[j + 1][0]]):
+            j += 1
+        group = [title for _s, _e, title in mentions[k : j + 1]]
+        stop = mentions[j + 1][0] if j + 1 < len(mentions) else len(text)
+        clause = re.split(r"[。；;\n]", text[mentions[j][1] : min(stop, mentions[j][1] + 120)])[0]
+        m = _RESPECTIVE.search(clause)
+        k = j + 1
+        if len(group) < 2 or m is None or m.start() > 30:
+            continue
+        lead = clause[: m.start()]
+        first_n = _FIRST_N.search(lead)
+        targets = group[: int(to_number(first_n.group(1)) or 0)] if first_n else group
+        amounts: list[dict[str, Any]] = []
+        for piece in _AMOUNT_ITEM.finditer(clause[m.end() :]):
+            money = parse_money(piece.group(0))
+            if money is None:
+                break
+            amounts.append(money)
+        if len(amounts) != len(targets) or len(set(targets)) != len(targets):
+            continue
+        first = amounts[0].get("qualifier", "exact")
+        per_project = re.search(r"资助金额|资助强度|资助额度|每项|每个|经费", lead + clause[: m.end()]) is not None
+        for title, money in zip(targets, amounts, strict=True):
+            money.pop("per_project", None)
+            if money.get("qualifier", "exact") == "exact" and first != "exact":
+                money["qualifier"] = first
+            out[title] = (money, per_project or title.endswith(("项目", "课题")))
+    return out
 
 
 def _wan(yuan: float) -> float | int:
