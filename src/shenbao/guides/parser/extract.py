@@ -589,8 +589,8 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
         if title not in lengths and words and (duration := parse_duration(segment)) is not None:
             lengths[title] = (duration, start, seg_start + len(segment))
         if title in respective and title not in found:
-            money, per_project_of = respective[title]
-            found[title] = ({"per_project" if per_project_of else "total": money}, start, seg_start + len(segment))
+            paired, per_project_of = respective[title]
+            found[title] = ({"per_project" if per_project_of else "total": paired}, start, seg_start + len(segment))
             continue
         money = parse_money(segment)
         if money is None or title in found:
