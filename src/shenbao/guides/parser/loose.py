@@ -144,7 +144,9 @@ def _noun_like(title: str, *, strict: bool, longest: int = 24) -> bool:
 # Prize grades, stages of a contest and kinds of cost are not directions.
 _NOT_DIRECTION = re.compile(
     r"^(?:[特一二三四五六七八九十]等奖|金奖|银奖|铜奖|优秀奖|优胜奖|入围奖|鼓励奖|提名奖)$|(?:初赛|复赛|决赛|预赛|阶段)$|"
-    r"(?:费用|经费|资金)$"
+    r"(?:费用|经费|资金)$|"
+    # Levels of a prize or of entries ("“星系”级作品", "国家级"), like prize grades.
+    r"[”\"]级(?:作品|奖项?)?$|^[^、，]{1,4}级(?:作品|奖项?)?$"
 )
 
 
