@@ -129,6 +129,8 @@ _VERB_DURATION = re.compile(
 )
 # "（2~3年）" on its own: a duration range in brackets.
 _BARE_DURATION = re.compile(rf"[（(]\s*((?:约)?\s*{NUM}\s*(?:-|~|～|—|–|至|到)\s*{NUM}\s*(?:年|个月))\s*[）)]")
+# "年度课题原则上要求1年内完成": the time a project has, said of the project.
+_WITHIN = re.compile(rf"(?<=项目|课题|研究)[^，。；\n]{{0,10}}?(?:要求|须|应|应当|需)?在?\s*({NUM}\s*(?:年|个月))内完成")
 _REFERENCE = re.compile(r"[\u4e00-\u9fff]{2,10}\s*〔\s*\d{4}\s*〕\s*\d+\s*号")
 _BATCH = re.compile(r"第([一二三四五六七八九十\d]+)批")
 _TITLE_WORDS = re.compile(r"指南|通知|征集|大赛|专项|申报|计划|项目")
@@ -388,6 +390,15 @@ def _extract(original: str, progress: Progress) -> Extraction:
                 definition["duration"] = bare
                 col.span("duration", m.start(), m.end(), 0.6)
                 break
+        else:
+            for m in _WITHIN.finditer(text):
+                if call_wide(m.start()) and not named_durations and (bare := parse_duration(m.group(1))) is not None:
+                    bare.update(qualifier="at_most")  # "1年内完成": at most a year
+                    if re.search(r"原则上|一般", m.group(0)):
+                        bare["in_principle"] = True
+                    definition["duration"] = bare
+                    col.span("duration", m.start(), m.end(), 0.6)
+                    break
 
     if (currency := _local_currency(text, norm.traditional)) is not None:
         _set_currency(definition, directions, currency)
