@@ -72,6 +72,7 @@ _DIRECTION_COUNT_MORE = re.compile(
     rf"|(?:分(?:为|成)?|设置|设立)[^，。；：]{{2,60}}?(?:等)?(?P<split>{NUM})\s*(?:大)?类"
     rf"|(?:共(?:发布|设置|设立|有)?|发布|设置|设立)(?:{_DIRECTION_NOUN})\s*(?:共|共计)?\s*(?P<after>{NUM})\s*(?:个|条|项)"
 )
+_SPLIT_RESPECTIVE = re.compile(rf"分(?:为|成)\s*(?P<n>{NUM})\s*大?类\s*[，,]\s*分别")
 # Words before a count that make it a cap or a choice, not the call's total ("每个单位限报2个方向").
 _NOT_A_TOTAL = re.compile(r"每(?![年批届期次轮])|来自|收到|限|可|选择|不超过|最多|至多|其中|近|逾|超过|累计|已|[第前]\s*$")
 _PARTNER_COUNT = re.compile(rf"支持与\s*({NUM})\s*个国家")
@@ -523,6 +524,13 @@ def _direction_count(text: str, outside: Any) -> tuple[int, int, int] | None:
     for m in _DIRECTION_COUNT.finditer(text):
         if outside(m.start()) and (value := to_number(m.group(1) or m.group(2))):
             return int(value), m.start(), m.end()
+    for m in _SPLIT_RESPECTIVE.finditer(text):
+        # "今年计划分为三类，分别由…资助、…的25个科技范畴和…": the kinds, each described after 分别
+        # (the counts inside the descriptions are not the call's).
+        if outside(m.start()) and not _NOT_A_TOTAL.search(_clause_before(text, m.start(), 10)):
+            value = to_number(m.group("n"))
+            if value and 1 < value <= 50:
+                return int(value), m.start(), m.end()
     found: list[tuple[int, int, int]] = []
     for m in _DIRECTION_COUNT_MORE.finditer(text):
         lead = _clause_before(text, m.start(), 10)
