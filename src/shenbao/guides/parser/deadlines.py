@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shenbao.guides.parser.dates import FoundDate, find_dates
 
@@ -82,6 +82,11 @@ _EN_NOT_DEADLINE = re.compile(
     re.IGNORECASE,
 )
 _EN_LABEL = re.compile(r"\b(?:deadline|due date|closing date)s?\b", re.IGNORECASE)
+_EN_TIME_ON_DEADLINE = re.compile(
+    r"\b(?:no later than|not later than|by|before)\s+(?P<h>\d{1,2})(?::(?P<min>\d{2}))?(?::\d{2})?\s*(?P<ampm>[ap])\.?\s?m\.?"
+    r"[^.;\n]{0,80}?\bon the (?:application |submission )?(?:deadline|due|closing) date\b",
+    re.IGNORECASE,
+)
 _EN_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:发布|发文|印发|成文|公布)(?:时间|日期)|(?:posted|published|date)\s*:", re.IGNORECASE)
 _SENTENCE = re.compile(r"[。；;！!？?\n]")
@@ -300,6 +305,16 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                     add(_with_clock(dates[0], line), _role(line + " " + lines[j]))
                 j += 1
                 dates = find_dates(lines[j], default_year=None, base=starts[j]) if j < len(lines) else []
+    # "…submitted … no later than 4:30:00 p.m., Washington, DC time, on the application deadline date": the
+    # time of the one deadline date stated elsewhere without one.
+    untimed = {d.date for d in found.values() if d.time is None}
+    if len(untimed) == 1 and (m := _EN_TIME_ON_DEADLINE.search(text)) is not None:
+        hour, minute = int(m.group("h")), int(m.group("min") or 0)
+        hour += 12 if m.group("ampm").lower().startswith("p") and hour < 12 else 0
+        if hour <= 23 and minute <= 59:
+            for key, kept_deadline in list(found.items()):
+                if kept_deadline.time is None:
+                    found[key] = replace(kept_deadline, time=f"{hour:02d}:{minute:02d}")
     # "(截止日期：9月30日)" in a heading, "9月30日下午6点前" in the text: one deadline, the one with its time.
     timed = {(d.date, d.role) for d in found.values() if d.time is not None}
     kept = [d for d in found.values() if d.time is not None or (d.date, d.role) not in timed]
