@@ -159,12 +159,14 @@ def find_dates(text: str, *, default_year: int | None, base: int = 0) -> list[Fo
         y, m, d = int(match.group("y")), int(match.group("m")), int(match.group("d"))
         raw.append((match.start(), match.end(), y, m, d, _time(match)))
         taken.append((match.start(), match.end()))
-    for match in _CN_DATE.finditer(text):
+    # Both Chinese forms need 月: a sentence without it is not scanned for them (most sentences).
+    has_month = "月" in text
+    for match in _CN_DATE.finditer(text) if has_month else ():
         cy, cm, cd = cn_number(match.group("y")), cn_number(match.group("m")), cn_number(match.group("d"))
         if cy and cm and cd and free(match.start(), match.end()):
             raw.append((match.start(), match.end(), cy, cm, cd, None))
             taken.append((match.start(), match.end()))
-    for match in _DATE.finditer(text):
+    for match in _DATE.finditer(text) if has_month else ():
         if free(match.start(), match.end()):
             year = _year(match.group("y"))
             if match.group("y") and year is None:

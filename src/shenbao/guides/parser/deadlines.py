@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from shenbao.guides.parser.dates import FoundDate, find_dates
 
@@ -36,6 +36,8 @@ _KEYWORD = re.compile(
 _BEFORE = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:下班|当天|当日|中午)?\s*(?:或\s*)?(?:以前|之前|前)(?!后)")
 # "即日起至2025年3月15日（星期六）止": the end of an open window.
 _UNTIL = re.compile(r"(?:至|到)\s*$")
+_OPEN_UNTIL = re.compile(r"起\s*(?:至|到)\s*$")
+_MONTH_END = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月\s*(?:底|末)\s*(?:以前|之前|前)")
 _UNTIL_END = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*止")
 _SUBMIT = (
     r"报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出|上交|交送|送交|送至|"
@@ -47,6 +49,7 @@ _BY_VERB = re.compile(rf"^\s*(?:[（(][^）)]{{0,8}}[）)])?\s*(?:{_SUBMIT})")
 _BEFORE_BY = re.compile(r"(?:于|在|须|请|应|务必)\s*$")
 _BEFORE_VERB = re.compile(rf"^[^。；]{{0,30}}?(?:{_SUBMIT})")
 _CONDITION = re.compile(r"^[^。；，,]{0,6}?(?:已|成立|注册|设立|建立|出生|取得|获得|毕业|入选|立项|结题|发表)")
+_CONDITION_AHEAD = re.compile(r"(?:注册|成立|出生|毕业|设立|入职|登记)(?:时间|日期)?\s*(?:在|于|为|是)?\s*$")
 _WINDOW_WORDS = re.compile(r"申报|报名|提交|受理|征集|推荐|填报|报送|网上|在线|集中|开放|作品|submission", re.IGNORECASE)
 _WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)")
 _NOT_DEADLINE = re.compile(
@@ -79,6 +82,11 @@ _EN_NOT_DEADLINE = re.compile(
     re.IGNORECASE,
 )
 _EN_LABEL = re.compile(r"\b(?:deadline|due date|closing date)s?\b", re.IGNORECASE)
+_EN_TIME_ON_DEADLINE = re.compile(
+    r"\b(?:no later than|not later than|by|before)\s+(?P<h>\d{1,2})(?::(?P<min>\d{2}))?(?::\d{2})?\s*(?P<ampm>[ap])\.?\s?m\.?"
+    r"[^.;\n]{0,80}?\bon the (?:application |submission )?(?:deadline|due|closing) date\b",
+    re.IGNORECASE,
+)
 _EN_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:发布|发文|印发|成文|公布)(?:时间|日期)|(?:posted|published|date)\s*:", re.IGNORECASE)
 _SENTENCE = re.compile(r"[。；;！!？?\n]")
@@ -172,6 +180,22 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             continue
         if _NOT_DEADLINE.search(sentence) and not _KEYWORD.search(sentence):
             continue
+        # "请于10月底前发送": the last day of a month (its year from the text, else the document's).
+        for month_end in _MONTH_END.finditer(sentence):
+            year = int(month_end.group("y")) if month_end.group("y") else default_year
+            month = int(month_end.group("m"))
+            ahead = sentence[max(0, month_end.start() - 3) : month_end.start()]
+            if (
+                year is None
+                or not 1 <= month <= 12
+                or not (_BEFORE_BY.search(ahead) or _BEFORE_VERB.match(sentence[month_end.end() :]))
+            ):
+                continue
+            last = (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
+            add(
+                FoundDate(last, None, start + month_end.start(), start + month_end.end(), month_end.group("y") is None),
+                _role(sentence),
+            )
         dates = find_dates(sentence, default_year=default_year, base=start)
         if not dates:
             continue
@@ -202,8 +226,8 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             if m is None:
                 continue
             tail = sentence[d.end - start + m.end() :]
-            if _CONDITION.match(tail):
-                continue
+            if _CONDITION.match(tail) or _CONDITION_AHEAD.search(sentence[max(0, d.start - start - 12) : d.start - start]):
+                continue  # "注册时间在2018年12月31日（含）之前的企业": a condition on applicants, not a deadline
             ahead = sentence[max(0, d.start - start - 3) : d.start - start]
             # "于3月15日前", "3月15日前报送", a schedule line "3月15日前：…" or "评审完成：6月30日前".
             scheduled = re.match(r"\s*[：:]", tail) is not None or re.search(r"[：:]\s*$", ahead) is not None
@@ -218,6 +242,12 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
         for d in dates:
             if _UNTIL.search(sentence[max(0, d.start - start - 2) : d.start - start]) and _UNTIL_END.match(
                 sentence[d.end - start :]
+            ):
+                add(d, _role(sentence[: d.end - start]))
+        # "申报时间为文件下发之日起至2012年6月8日": a window opened by 起 and closed by the date.
+        for d in dates:
+            if _OPEN_UNTIL.search(sentence[max(0, d.start - start - 4) : d.start - start]) and _WINDOW_WORDS.search(
+                sentence[: d.start - start]
             ):
                 add(d, _role(sentence[: d.end - start]))
         # 2b. English: "UKRI must receive your application by 10 January 2024", "submit … before 5 p.m. on 3 May 2025".
@@ -275,6 +305,16 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                     add(_with_clock(dates[0], line), _role(line + " " + lines[j]))
                 j += 1
                 dates = find_dates(lines[j], default_year=None, base=starts[j]) if j < len(lines) else []
+    # "…submitted … no later than 4:30:00 p.m., Washington, DC time, on the application deadline date": the
+    # time of the one deadline date stated elsewhere without one.
+    untimed = {d.date for d in found.values() if d.time is None}
+    if len(untimed) == 1 and (m := _EN_TIME_ON_DEADLINE.search(text)) is not None:
+        hour, minute = int(m.group("h")), int(m.group("min") or 0)
+        hour += 12 if m.group("ampm").lower().startswith("p") and hour < 12 else 0
+        if hour <= 23 and minute <= 59:
+            for key, kept_deadline in list(found.items()):
+                if kept_deadline.time is None:
+                    found[key] = replace(kept_deadline, time=f"{hour:02d}:{minute:02d}")
     # "(截止日期：9月30日)" in a heading, "9月30日下午6点前" in the text: one deadline, the one with its time.
     timed = {(d.date, d.role) for d in found.values() if d.time is not None}
     kept = [d for d in found.values() if d.time is not None or (d.date, d.role) not in timed]

@@ -477,7 +477,9 @@ def read_english(
     budget: dict[str, Any] = definition.setdefault("budget", {})
     if "projects" not in totals:
         m = _AWARDS_LABEL.search(text)
-        quantity = _quantity(m, "exact") if m is not None else None
+        # "Estimated Number of Awards: 7": an estimate, about 7.
+        estimate = m is not None and re.match(r"(?:estimated|approximate)\b", m.group(0), re.I)
+        quantity = _quantity(m, "about" if estimate else "exact") if m is not None else None
         if quantity is None and (m := _AWARDS_SENTENCE.search(text)) is not None:
             verb = m.group("verb") or m.group("verb2") or ""
             quantity = _quantity(m, "about" if _ESTIMATE_VERBS.search(verb) else "exact")

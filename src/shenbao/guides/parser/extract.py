@@ -72,6 +72,7 @@ _DIRECTION_COUNT_MORE = re.compile(
     rf"|(?:分(?:为|成)?|设置|设立)[^，。；：]{{2,60}}?(?:等)?(?P<split>{NUM})\s*(?:大)?类"
     rf"|(?:共(?:发布|设置|设立|有)?|发布|设置|设立)(?:{_DIRECTION_NOUN})\s*(?:共|共计)?\s*(?P<after>{NUM})\s*(?:个|条|项)"
 )
+_SPLIT_RESPECTIVE = re.compile(rf"分(?:为|成)\s*(?P<n>{NUM})\s*大?类\s*[，,]\s*分别")
 # Words before a count that make it a cap or a choice, not the call's total ("每个单位限报2个方向").
 _NOT_A_TOTAL = re.compile(r"每(?![年批届期次轮])|来自|收到|限|可|选择|不超过|最多|至多|其中|近|逾|超过|累计|已|[第前]\s*$")
 _PARTNER_COUNT = re.compile(rf"支持与\s*({NUM})\s*个国家")
@@ -129,6 +130,8 @@ _VERB_DURATION = re.compile(
 )
 # "（2~3年）" on its own: a duration range in brackets.
 _BARE_DURATION = re.compile(rf"[（(]\s*((?:约)?\s*{NUM}\s*(?:-|~|～|—|–|至|到)\s*{NUM}\s*(?:年|个月))\s*[）)]")
+# "年度课题原则上要求1年内完成": the time a project has, said of the project.
+_WITHIN = re.compile(rf"(?<=项目|课题|研究)[^，。；\n]{{0,10}}?(?:要求|须|应|应当|需)?在?\s*({NUM}\s*(?:年|个月))内完成")
 _REFERENCE = re.compile(r"[\u4e00-\u9fff]{2,10}\s*〔\s*\d{4}\s*〕\s*\d+\s*号")
 _BATCH = re.compile(r"第([一二三四五六七八九十\d]+)批")
 _TITLE_WORDS = re.compile(r"指南|通知|征集|大赛|专项|申报|计划|项目")
@@ -267,7 +270,15 @@ def _extract(original: str, progress: Progress) -> Extraction:
         if value:
             totals["partners"] = int(value)
             col.span("stated_totals.partners", m.start(), m.end(), 0.8)
-    if (projects := _projects(text, call_wide)) is not None:
+    names = [re.sub(r"\s+", "", d["title"]) for d in directions if len(d["title"]) >= 3]
+
+    def named_before(at: int, reach: int = 40) -> bool:
+        """A direction named earlier in the clause of ``at`` ("其中一般项目共500项", "自由探索类项目…经费总额为1000万元"):
+        the value is that direction's, not the call's."""
+        clause = re.sub(r"\s+", "", _clause_before(text, at, reach))
+        return any(name in clause for name in names)
+
+    if (projects := _projects(text, lambda at: call_wide(at) and not named_before(at, 12))) is not None:
         totals["projects"], pstart, pend = projects
         col.span("stated_totals.projects", pstart, pend, 0.85)
     elif (m := _PROJECTS_OPEN.search(text)) is not None:
@@ -278,6 +289,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
         lead = _clause_before(text, m.start())
         one_project = _ONE_PROJECT_LEAD.search(lead) and not re.search(r"总|合计|规模|共", m.group(0))
         if not call_wide(m.start()) or PER_PROJECT.search(lead) or "每" in lead or _PRIZE_TIER.search(lead) or one_project:
+            continue  # "每个项目直接经费不超过…", "一等奖总奖金…": an amount per project or per prize, not the call's total
+        if named_before(m.start()):
             continue  # "每个项目直接经费不超过…", "一等奖总奖金…": an amount per project or per prize, not the call's total
         if (money := parse_money(_clause_after(text, m.end(), 30))) and not money.pop("per_project", False):
             if _ONE_PROJECT_LEAD.search(lead) and money.get("qualifier") == "at_most":
@@ -328,7 +341,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
         if len(re.findall(r"\d\s*(?:亿|万)?元", own)) > 1 or named:
             amounts = []
             break  # amounts of several directions ("重点项目25万元，一般项目15万元"): not one call-wide value
-        if _kind_of_project(_clause_before(text, start, 12), call["title"] + text[: max(0, min(300, start - 20))]):
+        opening = call["title"] + text[: max(0, min(300, start - 20))]
+        if _kind_of_project(_clause_before(text, start, 12), opening) or _subject_kind(text, start, opening):
             continue  # "青年项目每项资助8万元": the amount of one kind of project, not of every project
         money.pop("per_project", None)
         if re.search(r"平均", text[max(0, start - 4) : end]) and money.get("qualifier", "exact") == "exact":
@@ -362,9 +376,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
         sentence = _clause_after(text, m.start(), 80)
         if found and len({(d["unit"], d.get("value"), d.get("min"), d.get("max")) for d in all_durations(sentence)}) > 1:
             continue  # "研究期限：重点项目3~5年，一般项目2~3年": lengths of several kinds, not one for the call
-        if found and _kind_of_project(
-            _clause_before(text, m.start(), 12), call["title"] + text[: max(0, min(300, m.start() - 20))]
-        ):
+        opening = call["title"] + text[: max(0, min(300, m.start() - 20))]
+        if found and (_kind_of_project(_clause_before(text, m.start(), 12), opening) or _subject_kind(text, m.start(), opening)):
             continue  # "青年项目研究期限为2年": the length of one kind of project
         if found:
             if re.search(r"原则上|一般", _clause_before(text, m.start(), 10)):
@@ -378,6 +391,15 @@ def _extract(original: str, progress: Progress) -> Extraction:
                 definition["duration"] = bare
                 col.span("duration", m.start(), m.end(), 0.6)
                 break
+        else:
+            for m in _WITHIN.finditer(text):
+                if call_wide(m.start()) and not named_durations and (bare := parse_duration(m.group(1))) is not None:
+                    bare.update(qualifier="at_most")  # "1年内完成": at most a year
+                    if re.search(r"原则上|一般", m.group(0)):
+                        bare["in_principle"] = True
+                    definition["duration"] = bare
+                    col.span("duration", m.start(), m.end(), 0.6)
+                    break
 
     if (currency := _local_currency(text, norm.traditional)) is not None:
         _set_currency(definition, directions, currency)
@@ -467,11 +489,20 @@ _GENERIC_KIND = re.compile(
 def _kind_of_project(before: str, title: str) -> bool:
     """ "青年基金项目" right before an amount names one kind of project, unless the call is about that kind
     (``title``: the call's title and the opening before the sentence)."""
-    before = re.sub(r"(?:每项|每个项目|每个|的|资助|经费|支持|平均)+$", "", before)
+    before = re.sub(r"(?:每项|每个项目|每个|的|资助|经费|支持|平均|直接费用|直接经费|费用)+$", "", before)
     m = re.search(r"([\u4e00-\u9fff]{2,6}?)项目$", before)
     if m is None or _GENERIC_KIND.search(m.group(1)) or len(_GENERIC_KIND.sub("", m.group(1))) < 2:
         return False
     return m.group(0) not in title
+
+
+def _subject_kind(text: str, at: int, title: str) -> bool:
+    """The sentence holding ``at`` is about one kind of project: its first clause opens with it
+    ("培育项目直接费用平均资助强度约为54万元/项，资助期限为3年")."""
+    sentence = re.split(r"[。；;\n]", text[max(0, at - 120) : at])[-1]
+    first = re.split(r"[，,：:]", sentence, maxsplit=1)[0]
+    m = re.match(r"\s*(?:其中|对于|对)?\s*(?!本|该|此|各|每|上述|所有)([\u4e00-\u9fff]{2,6}?项目)", first)
+    return m is not None and _kind_of_project(m.group(1), title)
 
 
 def _same_amount(a: dict[str, Any], b: dict[str, Any]) -> bool:
@@ -493,6 +524,13 @@ def _direction_count(text: str, outside: Any) -> tuple[int, int, int] | None:
     for m in _DIRECTION_COUNT.finditer(text):
         if outside(m.start()) and (value := to_number(m.group(1) or m.group(2))):
             return int(value), m.start(), m.end()
+    for m in _SPLIT_RESPECTIVE.finditer(text):
+        # "今年计划分为三类，分别由…资助、…的25个科技范畴和…": the kinds, each described after 分别
+        # (the counts inside the descriptions are not the call's).
+        if outside(m.start()) and not _NOT_A_TOTAL.search(_clause_before(text, m.start(), 10)):
+            value = to_number(m.group("n"))
+            if value and 1 < value <= 50:
+                return int(value), m.start(), m.end()
     found: list[tuple[int, int, int]] = []
     for m in _DIRECTION_COUNT_MORE.finditer(text):
         lead = _clause_before(text, m.start(), 10)
@@ -554,6 +592,7 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
     mentions = [(m.start(), m.end(), m.group(0)) for m in anyone.finditer(text) if outside(m.start())]
     found: dict[str, tuple[dict[str, Any], int, int]] = {}
     lengths: dict[str, tuple[dict[str, Any], int, int]] = {}
+    respective = _respective_amounts(text, mentions)
     for k, (start, _end, title) in enumerate(mentions):
         stop = len(text)
         # A title joined to the next one by 和/及/与/、 shares that one's amount.
@@ -568,10 +607,17 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
         words = _DURATION_WORDS.search(lead + segment)
         if title not in lengths and words and (duration := parse_duration(segment)) is not None:
             lengths[title] = (duration, start, seg_start + len(segment))
+        if title in respective and title not in found:
+            paired, per_project_of = respective[title]
+            found[title] = ({"per_project" if per_project_of else "total": paired}, start, seg_start + len(segment))
+            continue
         money = parse_money(segment)
         if money is None or title in found:
             continue
-        per_project = money.pop("per_project", False) or title.endswith(("项目", "课题"))
+        if "分别" in segment:
+            continue  # "A、B和C…分别不超过30万元、18万元…" that could not be paired: none of them
+        total = re.search(r"总额|总经费|总计|合计|共计", segment) is not None  # "…项目资助经费总额为1000万元"
+        per_project = money.pop("per_project", False) or (title.endswith(("项目", "课题")) and not total)
         if re.search(r"平均|强度|额度|每", lead + segment) or per_project:
             if re.search(r"平均", lead + segment) and money.get("qualifier", "exact") == "exact":
                 money["qualifier"] = "about"
@@ -591,6 +637,49 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
             col.span(f"directions.{i}.duration", start, end, 0.7)
             timed = True
     return given, timed
+
+
+_RESPECTIVE = re.compile(r"分别(?:为|是)?")
+_FIRST_N = re.compile(r"前\s*([一二三四五六七八九两\d])\s*(?:者|类|项|个|种)")
+_AMOUNT_ITEM = re.compile(r"[^、，,和及与]+")
+
+
+def _respective_amounts(text: str, mentions: list[tuple[int, int, str]]) -> dict[str, tuple[dict[str, Any], bool]]:
+    """ "分为重点课题、一般课题、青年课题和共建课题四类，前三者资助金额分别不超过30万元、18万元和5万元":
+    the amounts after 分别 go to the titles listed before it, in order (the first N for "前N者"), when
+    the counts agree; the qualifier of the first amount holds for the others. title → (money, per project)."""
+    out: dict[str, tuple[dict[str, Any], bool]] = {}
+    k = 0
+    while k < len(mentions):
+        j = k
+        while j + 1 < len(mentions) and re.fullmatch(r"\s*[和及与、]\s*", text[mentions[j][1] : mentions[j + 1][0]]):
+            j += 1
+        group = [title for _s, _e, title in mentions[k : j + 1]]
+        stop = mentions[j + 1][0] if j + 1 < len(mentions) else len(text)
+        clause = re.split(r"[。；;\n]", text[mentions[j][1] : min(stop, mentions[j][1] + 120)])[0]
+        m = _RESPECTIVE.search(clause)
+        k = j + 1
+        if len(group) < 2 or m is None or m.start() > 30:
+            continue
+        lead = clause[: m.start()]
+        first_n = _FIRST_N.search(lead)
+        targets = group[: int(to_number(first_n.group(1)) or 0)] if first_n else group
+        amounts: list[dict[str, Any]] = []
+        for piece in _AMOUNT_ITEM.finditer(clause[m.end() :]):
+            money = parse_money(piece.group(0))
+            if money is None:
+                break
+            amounts.append(money)
+        if len(amounts) != len(targets) or len(set(targets)) != len(targets):
+            continue
+        first = amounts[0].get("qualifier", "exact")
+        per_project = re.search(r"资助金额|资助强度|资助额度|每项|每个|经费", lead + clause[: m.end()]) is not None
+        for title, money in zip(targets, amounts, strict=True):
+            money.pop("per_project", None)
+            if money.get("qualifier", "exact") == "exact" and first != "exact":
+                money["qualifier"] = first
+            out[title] = (money, per_project or title.endswith(("项目", "课题")))
+    return out
 
 
 def _wan(yuan: float) -> float | int:

@@ -59,7 +59,7 @@ _NOT_HEADING = re.compile(
 )
 # Words that make an item a requirement, a step or a contact, not a direction's title.
 _SENTENCE_WORDS = re.compile(
-    r"须|应当|应该|应在|应于|应按|均应|不得|不能|不可|可以|均可|可在|请|需要|需在|需于|均需|要求|符合|具有|具备|提交|报送|报名|"
+    r"须|应当|应该|应在|应于|应按|均应|不得|不能|不可|可以|均可|可在|(?<![申邀提])请|需要|需在|需于|均需|要求|符合|具有|具备|提交|报送|报名|"
     r"填写|登录|联系|电话|邮箱|截止|以前|之前|时间|日期|负责|承担|原则上|不超过|不少于|分为|包括|是指|即可|详见|附件|按照|根据|"
     r"依据|单位|申请人|负责人|地址|网址|传真|邮编|参加|参与|进行|组织|确定|作为|列为|成为|视为|定为|[，,；;：:？?!！]|[的了地]$"
 )
@@ -88,7 +88,7 @@ _ITEM_QUOTA = re.compile(
     rf"(?P<q>(?:原则上|一般)?\s*(?:约|大约|不超过|不多于|最多|至多|不少于|至少)?\s*{NUM}(?:\s*(?:-|~|至|到)\s*{NUM})?\s*[个项](?:左右|以内)?)"
 )
 _BREAKDOWN_ITEM = re.compile(
-    rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<verb>(?:拟|计划)?(?:支持|资助|立项|遴选)(?:项目)?)?\s*"
+    rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<verb>(?:拟|计划)?(?:支持|资助|立项|遴选)(?:项目)?)?\s*(?:共计|合计|共)?\s*"
     rf"(?P<q>约|大约|不超过|最多|至多|不少于|至少)?\s*(?P<n>{NUM})\s*(?P<unit>项|个|件)(?P<post>左右)?"
 )
 _BREAKDOWN_QUALIFIER = {"约": "about", "大约": "about", "不超过": "at_most", "最多": "at_most", "至多": "at_most"}
@@ -144,7 +144,9 @@ def _noun_like(title: str, *, strict: bool, longest: int = 24) -> bool:
 # Prize grades, stages of a contest and kinds of cost are not directions.
 _NOT_DIRECTION = re.compile(
     r"^(?:[特一二三四五六七八九十]等奖|金奖|银奖|铜奖|优秀奖|优胜奖|入围奖|鼓励奖|提名奖)$|(?:初赛|复赛|决赛|预赛|阶段)$|"
-    r"(?:费用|经费|资金)$"
+    r"(?:费用|经费|资金)$|"
+    # Levels of a prize or of entries ("“星系”级作品", "国家级"), like prize grades.
+    r"[”\"]级(?:作品|奖项?)?$|^[^、，]{1,4}级(?:作品|奖项?)?$"
 )
 
 
@@ -261,22 +263,81 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
         # Titles sharing a direction's head noun ("1.重点项目，…", "2.一般项目，…") vouch for the run
         # as a heading naming directions does; then a description may follow a comma.
         vouched = named or _common_head([f.title for f in found], quoted=False)
-        strict = not vouched
-        # On its own, a run is a list: three items or more on consecutive lines (not the sections
-        # of the document, which have their text between them).
-        if strict and heading is not None and _NOT_HEADING.search(heading):
-            continue  # a list of materials, criteria, steps or contacts
-        if strict and (len(found) < 3 or items[-1] - items[0] != len(items) - 1):
-            continue
-        # On its own, a run whose items carry a description ("1.加强组织领导。各单位要…") is a list
-        # of points of a text, not of directions.
-        if strict and any(f.extra["described"] for f in found):
-            continue
         for f in found:
             f.extra["rule"] = "numbered_named" if named else "numbered_head_noun" if vouched else "numbered_alone"
-        if all((vouched or not f.extra["sentence"]) and _noun_like(f.title, strict=strict or f.extra["sentence"]) for f in found):
+        if _run_of_titles(found, items, heading, vouched):
             runs.append(_split_items(found))
+        elif (whole := _whole_items(pieces, markers, items, heading, named, i, m.style)) is not None:
+            runs.append(whole)
     return runs
+
+
+def _run_of_titles(found: list[Loose], items: list[int], heading: str | None, vouched: bool) -> bool:
+    """Whether a numbered run's items are titles of directions (cut at their first stop)."""
+    strict = not vouched
+    # On its own, a run is a list: three items or more on consecutive lines (not the sections
+    # of the document, which have their text between them).
+    if strict and heading is not None and _NOT_HEADING.search(heading):
+        return False  # a list of materials, criteria, steps or contacts
+    if strict and (len(found) < 3 or items[-1] - items[0] != len(items) - 1):
+        return False
+    # On its own, a run whose items carry a description ("1.加强组织领导。各单位要…") is a list
+    # of points of a text, not of directions.
+    if strict and any(f.extra["described"] for f in found):
+        return False
+    return all((vouched or not f.extra["sentence"]) and _noun_like(f.title, strict=strict or f.extra["sentence"]) for f in found)
+
+
+# Heading words naming the scope of research or funding (a list of whole sentences under them is one).
+_SCOPE = re.compile(r"方向|领域|范围|范畴|主题|专题")
+# An item that is one sentence naming a scope of research ("1.基于平台装置的科学研究工作，重点支持…；"):
+# no sentence end inside, no words of a requirement, a step, a date or a contact.
+_WHOLE_ITEM = re.compile(r"[^。；;：:！？!?]{6,120}[。；;]?")
+_NOT_WHOLE = re.compile(
+    r"须|应当|应该|应在|应于|应按|不得|不能|不可|(?<![申邀提])请|提交|报送|报名|填写|填报|登录|截止|以前|之前|联系|电话|邮箱|传真|地址|附件|"
+    r"详见|申请人|负责人|单位|https?:|@|\*\*\*|\d"
+)
+
+
+def _whole_items(
+    pieces: list[Line], markers: list[Marker | None], items: list[int], heading: str | None, named: bool, i: int, style: str
+) -> list[Loose] | None:
+    """A run under a heading naming directions whose items are each one sentence describing a scope
+    (too long or too wordy to be a noun phrase): each item, whole, is a direction."""
+    if heading is None or _NOT_HEADING.search(heading):
+        return None
+    if named and not _SCOPE.search(heading):
+        return None  # "征集类型": kinds of applicants or of entries, more often than scopes
+    if not named:
+        # "拟资助项目应包含以下三方面内容：" under the section "一、拟资助方向": the section names them.
+        section = _section_above(pieces, markers, i, style)
+        if section is None or not heading.rstrip().endswith(("：", ":")) or not _heading_names_directions(section):
+            return None
+        if not _SCOPE.search(section):
+            return None
+    if len(items) < 2 or items[-1] - items[0] != len(items) - 1:
+        return None  # on consecutive lines only
+    out: list[Loose] = []
+    for j in items:
+        mk = markers[j]
+        assert mk is not None
+        body = mk.rest.strip()
+        if _WHOLE_ITEM.fullmatch(body) is None or _NOT_WHOLE.search(body):
+            return None
+        title = body.rstrip("。；;")
+        at = pieces[j].start + mk.offset + mk.rest.find(title)
+        code = str(int(mk.number or 0))
+        out.append(Loose(tidy(title), at, at + len(title), code=code, numbered=True, extra={"rule": "numbered_whole"}))
+    return out
+
+
+def _section_above(pieces: list[Line], markers: list[Marker | None], i: int, style: str) -> str | None:
+    """The nearest numbered heading of a higher rank above item ``i`` (the section holding the run)."""
+    for j in range(i - 1, max(-1, i - 8), -1):
+        mj = markers[j]
+        if mj is not None and _outranks(mj.style, style):
+            return pieces[j].text.strip()
+    return None
 
 
 def _split_items(run: list[Loose]) -> list[Loose]:
@@ -673,7 +734,10 @@ def _common_head(items: list[str], *, quoted: bool = True) -> bool:
 
 
 # The head nouns of directions listed without a count: "A赛道、B赛道", "X奖和Y奖", "甲类项目、乙类项目".
-_HEAD_NOUNS = "赛道|项目|奖|领域|方向|类|案例|课题|专题|计划|任务|产业|榜单|专项|平台|命题"
+# "创意组、初创组、成长组": groups of a contest (not 专家组, 工作组, 评审组, 小组).
+_HEAD_NOUNS = (
+    "赛道|项目|奖|领域|方向|类|案例|课题|专题|计划|任务|产业|榜单|专项|平台|命题|(?<!专家|工作|评审|课题|项目|学科|评议)(?<!小)组"
+)
 _HEAD_NOUN = re.compile(rf"(?:{_HEAD_NOUNS})$")
 
 

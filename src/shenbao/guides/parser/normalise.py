@@ -267,8 +267,13 @@ _CJK_MARKS = "，。；：、（）“”《》「」『』【】！？"
 _IS_HAN = re.compile(f"[{_HAN}]")
 
 
+_HALF_MARK = re.compile("[,;:!?]")
+
+
 def _cjk_punctuation(line: _Line) -> None:
     chars = line.text
+    if _HALF_MARK.search(chars) is None:
+        return  # nothing to widen (most lines): no walk over each character
     edits: list[tuple[int, int, str]] = []
     for i, ch in enumerate(chars):
         full = _HALF_TO_FULL.get(ch)
@@ -375,10 +380,28 @@ def _full_width(lines: list[_Line]) -> int:
 _EN_LABEL_LINE = re.compile(r"^[A-Z][A-Za-z][A-Za-z0-9 ()/&'’-]{0,48}:(?:\s|$)")
 
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+_HAN_CHAR = re.compile("[\u4e00-\u9fa5]")  # every one a letter (isalpha)
+
+
 def _latin(text: str) -> bool:
     """A line of English text (most of its letters Latin)."""
+    # Every Chinese character is a letter: a line with no more Latin letters than Chinese characters is
+    # not English, which two regular-expression scans tell without looking at each character in Python.
+    latin = len(_ASCII_LETTER.findall(text))
+    if not latin or latin <= len(_HAN_CHAR.findall(text)):
+        return False
     letters = [ch for ch in text if ch.isalpha()]
     return bool(letters) and sum(1 for ch in letters if ch.isascii()) * 2 > len(letters)
+
+
+# The patterns _join_wrapped tries on every line, compiled once.
+_DIGIT = re.compile(r"\d")
+_UNIT_START = re.compile(r"[亿万元个项年月日号%]")
+_CJK_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,12}[：:]")
+_EN_SENTENCE_END = re.compile(r"[A-Za-z0-9)\]'\"][.!?]$")
+_CONTINUATION = re.compile(r"^[，。、；：）)%]")
+_EN_WORD_START = re.compile(r"[A-Za-z0-9(]")
 
 
 def _join_wrapped(lines: list[_Line], removed: Counter[str]) -> list[_Line]:
@@ -391,27 +414,27 @@ def _join_wrapped(lines: list[_Line], removed: Counter[str]) -> list[_Line]:
     for line in lines[1:]:
         prev = out[-1]
         last, ntext = prev.last, line.text
-        split_number = bool(re.match(r"\d", last)) and (
-            (bool(re.match(r"\d", ntext)) and not _MARKER_START.match(ntext)) or bool(re.match(r"[亿万元个项年月日号%]", ntext))
+        split_number = bool(_DIGIT.match(last)) and (
+            (bool(_DIGIT.match(ntext)) and not _MARKER_START.match(ntext)) or bool(_UNIT_START.match(ntext))
         )
         wrapped = (
             prev.width >= full - 6
             and not last.endswith(_PARAGRAPH_END)
             and not _MARKER_START.match(ntext)
-            and (last.endswith(("，", "、", "（", "(")) or not re.match(r"^[\u4e00-\u9fff]{2,12}[：:]", ntext))
+            and (last.endswith(("，", "、", "（", "(")) or not _CJK_LABEL.match(ntext))
         )
         tail = prev.parts[-1] if prev.parts else ""  # the previous line's own text (joining it all again is quadratic)
         if wrapped and _EN_LABEL_LINE.match(ntext) and _latin(ntext):
             wrapped = False  # "Deadline date: …", "Budget overview: …": each field of an English notice is a line
-        if wrapped and _latin(tail) and re.search(r"[A-Za-z0-9)\]'\"][.!?]$", tail):
+        if wrapped and _latin(tail) and _EN_SENTENCE_END.search(tail):
             wrapped = False  # an English sentence ends the line
         if wrapped and last.endswith(("；", ";", "，", ",")):
             # After a list separator, only a line that itself reads on (or is full) belongs to it;
             # a short fragment is more likely the next table cell.
             wrapped = ntext.endswith(_SENTENCE_END) or line.width >= full - 6
-        if split_number or wrapped or re.match(r"^[，。、；：）)%]", ntext):
+        if split_number or wrapped or _CONTINUATION.match(ntext):
             removed["line_wraps"] += 1
-            if wrapped and not split_number and _latin(tail) and re.match(r"[A-Za-z0-9(]", ntext):
+            if wrapped and not split_number and _latin(tail) and _EN_WORD_START.match(ntext):
                 prev.add_space()  # English words wrapped at the end of a line stay apart
             prev.extend(line)
             continue

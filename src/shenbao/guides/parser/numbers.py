@@ -203,7 +203,7 @@ def parse_money(text: str) -> dict[str, Any] | None:
 _DURATION = re.compile(
     rf"(?P<a>{NUM}|半)(?:{_RANGE_SEP}(?P<b>{NUM}))?\s*(?P<unit>年|个月|月)(?P<half>半)?(?:[（(]\s*含\s*[）)])?\s*(?P<post>以内|以下|以上|左右|上下|为限|为原则|为宜)?"
 )
-_DURATION_AT_MOST = re.compile(r"不超过|不得超过|不多于|不超出|最长|最多|至多|以内|以下|为限")
+_DURATION_AT_MOST = re.compile(r"不(?:得|应|宜|能|可)?超过|不多于|不超出|最长|最多|至多|以内|以下|为限")
 _DURATION_AT_LEAST = re.compile(r"不少于|不低于|至少|最短|以上")
 _DURATION_ABOUT = re.compile(r"约|左右|上下|大概")
 _DURATION_CONTEXT = re.compile(

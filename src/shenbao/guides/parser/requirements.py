@@ -59,9 +59,9 @@ _KPI = re.compile(
 
 
 _ROUTES = (
-    ("自荐|自主报名|自行申报|自主申报", "self"),
-    ("专家推荐", "expert_recommendation"),
-    ("单位推荐|组织推荐|机构推荐", "institution_recommendation"),
+    (re.compile("自荐|自主报名|自行申报|自主申报"), "self"),
+    (re.compile("专家推荐"), "expert_recommendation"),
+    (re.compile("单位推荐|组织推荐|机构推荐"), "institution_recommendation"),
 )
 _LANGUAGE = re.compile(
     r"国内[^。；]{0,12}?使用(中文或英文|中英文|中文|英文)[^。；]{0,12}?国外[^。；]{0,12}?使用(中文或英文|中英文|中文|英文)"
@@ -145,7 +145,7 @@ def map_requirement(text: str) -> Mapped:
         years = to_number(m.group(1))
         if years:
             out.rules.append(({"kind": "negative_event", "years": int(years)}, 0.75))
-    routes = [route for word, route in _ROUTES if re.search(word, text)]
+    routes = [route for word, route in _ROUTES if word.search(text)]
     if routes and re.search(r"报名|申报|推荐|参评|方式", text) and len(routes) >= 2:
         out.rules.append(({"kind": "nomination", "routes": routes}, 0.75))
     if m := _LANGUAGE.search(text):
