@@ -5,7 +5,8 @@
     python bench/guide_corpus.py --misses   # also list, per document, what was missed or wrong
     python bench/guide_corpus.py --half dev --misses   # study the odd-numbered half only
     python bench/guide_corpus.py --half held           # score the even-numbered half
-    python bench/guide_corpus.py --half fresh          # the 5xx batch, never studied: scores only
+    python bench/guide_corpus.py --half fresh          # the 5xx batch (studied in session 3)
+    python bench/guide_corpus.py --half new            # the 6xx batch, held out, never studied: scores only
 
 Every document's text is imported with the guide importer (the same ``extract_guide`` the web
 upload runs) and compared with its hand-made truth (format: tests/guides/corpus/README.md).
@@ -397,14 +398,33 @@ def _extract(text: str) -> dict[str, Any]:
     return dumped
 
 
+# Documents numbered from here on are held out: scored, but what they miss is never listed.
+HELD_OUT_FROM = 600
+BATCHES = {"fresh": (500, 600), "new": (600, 700)}
+
+
+def document_number(path: Path) -> int:
+    m = re.match(r"\d+", path.stem)
+    return int(m.group(0)) if m else 0
+
+
+def held_out(path: Path) -> bool:
+    """The 6xx batch: collected by someone who read neither the parser nor the other documents, kept unread."""
+    return document_number(path) >= HELD_OUT_FROM
+
+
 def in_half(path: Path, half: str | None) -> bool:
     """``dev``: documents 1xx–4xx with an odd number, the ones studied first; ``held``: their even numbers;
-    ``fresh``: the 5xx batch, collected later and never studied (scores only)."""
+    ``fresh``: the 5xx batch, collected later and studied in session 3; ``new``: the 6xx batch, held out
+    and never studied (scores only)."""
     if half is None:
         return True
-    number = int(re.match(r"\d+", path.stem).group(0)) if re.match(r"\d+", path.stem) else 0  # type: ignore[union-attr]
-    if half == "fresh" or number >= 500:
-        return half == "fresh" and number >= 500
+    number = document_number(path)
+    if half in BATCHES:
+        low, high = BATCHES[half]
+        return low <= number < high
+    if number >= 500:
+        return False
     return (number % 2 == 1) == (half == "dev")
 
 
@@ -430,7 +450,7 @@ def run(*, misses: bool = False, only: str | None = None, half: str | None = Non
             by_script.setdefault(truth["script"], {g: Count() for g in FIELDS})[f].add(c)
         entry: dict[str, Any] = {"document": path.stem, "kind": truth["kind"], "script": truth["script"]}
         entry["fields"] = {f: [c.correct, c.found, c.expected] for f, c in counts.items() if c.expected or c.found}
-        if misses:
+        if misses and not held_out(path):
             entry["misses"] = missed
         documents.append(entry)
 
@@ -457,11 +477,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="validate the truth files only")
     parser.add_argument("--misses", action="store_true", help="list what each document missed")
-    parser.add_argument("--only", help="score only documents whose file name starts with this (5: the 5xx batch)")
+    parser.add_argument("--only", help="score only documents whose file name starts with this (6: the 6xx batch)")
     parser.add_argument(
         "--half",
-        choices=("dev", "held", "fresh"),
-        help="dev: odd-numbered 1xx-4xx (studied); held: even 1xx-4xx; fresh: the 5xx batch (scores only, no misses)",
+        choices=("dev", "held", "fresh", "new"),
+        help="dev: odd-numbered 1xx-4xx (studied); held: even 1xx-4xx; fresh: the 5xx batch (studied in session 3); "
+        "new: the 6xx batch (held out, never studied: scores only, --misses lists nothing for it)",
     )
     args = parser.parse_args()
     if args.check:
@@ -476,9 +497,7 @@ def main() -> int:
         problems += [f"{name}: no truth file" for name in orphans]
         print(json.dumps({"truth_files": len(paths), "problems": problems}, ensure_ascii=False, indent=2))
         return 1 if problems else 0
-    result = run(
-        misses=args.misses and args.half != "fresh" and not (args.only or "").startswith("5"), only=args.only, half=args.half
-    )
+    result = run(misses=args.misses and args.half != "new", only=args.only, half=args.half)
     documents = result.pop("per_document")
     summary = json.dumps(result, ensure_ascii=False, indent=2).replace("\n", "\n  ")
     # One line per document: [correct, found, expected] per field.

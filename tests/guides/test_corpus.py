@@ -116,3 +116,26 @@ def test_score_counts_found_expected_and_correct_per_field() -> None:
         "totals": (1, 1, 1),
     }
     assert misses["directions_extra"] == ["联系方式"]
+
+
+def test_batches_are_chosen_by_document_number() -> None:
+    paths = [Path(f"{n}-doc.yaml") for n in (101, 102, 401, 515, 524, 601, 643)]
+
+    def names(half: str | None) -> list[int]:
+        return [scorer.document_number(p) for p in paths if scorer.in_half(p, half)]
+
+    assert names("dev") == [101, 401]
+    assert names("held") == [102]
+    assert names("fresh") == [515, 524]
+    assert names("new") == [601, 643]
+    assert names(None) == [101, 102, 401, 515, 524, 601, 643]
+
+
+def test_held_out_documents_never_list_their_misses() -> None:
+    held = sorted(p for p in TRUTHS if scorer.held_out(p))
+    studied = sorted(p for p in TRUTHS if scorer.document_number(p) < scorer.HELD_OUT_FROM)
+    assert held and studied
+    result = scorer.run(misses=True, only=held[0].stem)
+    assert result["per_document"] and all("misses" not in d for d in result["per_document"])
+    result = scorer.run(misses=True, only=studied[0].stem)
+    assert all("misses" in d for d in result["per_document"])
