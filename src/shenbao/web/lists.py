@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,8 +63,9 @@ class Paging:
     sizes: tuple[int, ...] = PAGE_SIZES
 
 
-def paginate(request: HttpRequest, rows: QuerySet[Any]) -> Paging:
-    """One page of ``rows`` (``?page=``, ``?per=``): a count and a slice, two queries however many rows."""
+def paginate(request: HttpRequest, rows: QuerySet[Any] | Sequence[Any]) -> Paging:
+    """One page of ``rows`` (``?page=``, ``?per=``): a count and a slice, two queries however many rows
+    (or a slice of a list already in memory, such as a computed ranking)."""
     per = int_param(request.GET.get("per")) or DEFAULT_PAGE_SIZE
     per = per if per in PAGE_SIZES else DEFAULT_PAGE_SIZE
     paginator = Paginator(rows, per)
