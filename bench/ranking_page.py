@@ -72,12 +72,13 @@ def main() -> None:
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
 
+    from tests.reviews.bulk import seed_reviewed_stage
+
     from shenbao.accounts.services.accounts import register_user
     from shenbao.calls.definition.load import parse_definition
     from shenbao.calls.definitions import SEED_FILES
     from shenbao.calls.models import ReviewStage
     from shenbao.calls.services.definitions import load_call_definition
-    from tests.reviews.bulk import seed_reviewed_stage
 
     staff = register_user(email="bench-staff@example.com", password=None, name="bench staff")
     staff.is_staff = staff.is_superuser = True

@@ -102,7 +102,9 @@ def test_job_page_shows_each_state_and_polls_until_ready(client: Client, officer
 
 def test_a_job_runs_once_and_a_failure_is_recorded(officer: Any, xiaomi_call: Call, settings: Any, monkeypatch: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    job = start_file_job(call=xiaomi_call, kind="applications", file_format="csv", filters=Filters(), language="zh-hans", actor=officer)
+    job = start_file_job(
+        call=xiaomi_call, kind="applications", file_format="csv", filters=Filters(), language="zh-hans", actor=officer
+    )
     run_file_job(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == FileJobStatus.DONE and job.filename == f"{xiaomi_call.code}-applications.csv"
@@ -148,7 +150,9 @@ def test_large_export_is_offered_in_the_background(
 
 
 def test_only_who_asked_and_still_may_opens_the_job(client: Client, officer: Any, xiaomi_call: Call, settings: Any) -> None:
-    job = start_file_job(call=xiaomi_call, kind="applications", file_format="csv", filters=Filters(), language="en", actor=officer)
+    job = start_file_job(
+        call=xiaomi_call, kind="applications", file_format="csv", filters=Filters(), language="en", actor=officer
+    )
     run_file_job(job_id=job.pk)  # the worker's part (the on-commit queueing does not fire in a test transaction)
     colleague = UserFactory()
     grant_program_role(program=xiaomi_call.program, user=colleague, role=ProgramRoleKind.PROGRAM_OFFICER)

@@ -21,7 +21,13 @@ from shenbao.reviews.queries.stages import stage_definition
 
 
 def seed_reviewed_stage(
-    call: Call, stage: ReviewStage, *, applications: int, reviewers: int = 12, per_application: int = 3, seed: int = 7,
+    call: Call,
+    stage: ReviewStage,
+    *,
+    applications: int,
+    reviewers: int = 12,
+    per_application: int = 3,
+    seed: int = 7,
     level: bool = False,
 ) -> list[Application]:
     """``applications`` applications of ``call`` in ``stage``, spread over its directions, each with
@@ -29,7 +35,7 @@ def seed_reviewed_stage(
 
     ``level``: every review gives 70 and every entry carries an advancement reason, so each row of
     the ranking has a tie broken by the submission time and a reason to show (the most a row shows)."""
-    rng = random.Random(seed)  # noqa: S311 - synthetic scores, not secrets
+    rng = random.Random(seed)
     organisation = create_organisation(name={"zh-hans": "合成数据单位", "en": "Synthetic institution"}, type=OrgType.UNIVERSITY)
     applicant = register_user(email=f"bulk-applicant-{stage.pk}@example.com", password=None, name="合成申请人")
     experts: list[User] = [

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
 from rules.permissions import add_perm
+from rules.predicates import predicate
 
 
-@rules.predicate
+@predicate
 def asked_for_it_and_still_may(user: Any, job: Any) -> bool:
     if job is None or not getattr(user, "is_authenticated", False) or job.requested_by_id != user.pk:
         return False

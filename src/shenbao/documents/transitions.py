@@ -11,4 +11,6 @@ FILE_JOB_TRANSITIONS: dict[str, frozenset[str]] = {
     F.FAILED: frozenset(),
 }
 
-FILE_JOB_LIFECYCLE = Lifecycle("file_job", FILE_JOB_TRANSITIONS, dict(F.choices), "shenbao.file_job", initial=frozenset({F.QUEUED}))
+FILE_JOB_LIFECYCLE = Lifecycle(
+    "file_job", FILE_JOB_TRANSITIONS, dict(F.choices), "shenbao.file_job", initial=frozenset({F.QUEUED})
+)

@@ -181,7 +181,7 @@ def _dump_database(target: Path) -> None:
     copy = sqlite3.connect(target)
     try:
         # The online backup API copies a consistent snapshot while other connections keep working.
-        connection.connection.backup(copy)  # type: ignore[union-attr]
+        connection.connection.backup(copy)
     finally:
         copy.close()
 
@@ -192,14 +192,23 @@ def _restore_database(source: Path) -> None:
         connections.close_all()
         # --clean drops what the dump holds first, so a migrated (but empty) database takes it too.
         _run(
-            [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction", *args, str(source)],
+            [
+                _tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--no-privileges",
+                "--single-transaction",
+                *args,
+                str(source),
+            ],
             env,
         )
         return
     connection.ensure_connection()
     snapshot = sqlite3.connect(source)
     try:
-        snapshot.backup(connection.connection)  # type: ignore[arg-type]  # page by page into the live database
+        snapshot.backup(connection.connection)  # page by page into the live database
     finally:
         snapshot.close()
 
@@ -265,7 +274,7 @@ def write_backup(out: Path, *, storage: Storage | None = None) -> BackupResult:
                 info.mtime = int(timezone.now().timestamp())
                 with storage.open(name, "rb") as handle:
                     reader = _Hashing(handle)
-                    archive.addfile(info, reader)  # type: ignore[arg-type]  # tarfile only calls read()
+                    archive.addfile(info, reader)  # type: ignore[arg-type,unused-ignore]  # tarfile only calls read()
                 if reader.size != info.size:
                     raise BackupError(_("The stored file %(name)s changed while it was read."), params={"name": name})
                 manifest["files"].append({"name": name, "size": reader.size, "sha256": reader.digest.hexdigest()})
@@ -295,7 +304,9 @@ def _members(archive: tarfile.TarFile, manifest: dict[str, Any]) -> Iterator[tup
         try:
             yield entry, archive.getmember(FILES + entry["name"])
         except KeyError:
-            raise BackupError(_("The backup lacks the file %(name)s its manifest lists."), params={"name": entry["name"]}) from None
+            raise BackupError(
+                _("The backup lacks the file %(name)s its manifest lists."), params={"name": entry["name"]}
+            ) from None
 
 
 def _hash_member(archive: tarfile.TarFile, member: tarfile.TarInfo) -> str:
@@ -330,7 +341,9 @@ def _check_migrations(manifest: dict[str, Any]) -> None:
     from django.db.migrations.loader import MigrationLoader
 
     known = {f"{app}.{name}" for app, name in MigrationLoader(None, ignore_no_migrations=True).disk_migrations}
-    unknown = sorted(f"{app}.{name}" for app, names in manifest["migrations"].items() for name in names if f"{app}.{name}" not in known)
+    unknown = sorted(
+        f"{app}.{name}" for app, names in manifest["migrations"].items() for name in names if f"{app}.{name}" not in known
+    )
     if unknown:
         raise BackupError(
             _("The backup was made by a newer version: migrations %(names)s are unknown here. Install that version first."),
@@ -342,7 +355,7 @@ def restore_backup(path: Path, *, force: bool = False, storage: Storage | None =
     """Restore the archive ``path`` into this installation, which must be empty unless ``force``."""
     storage = storage or default_storage
     try:
-        archive = tarfile.open(path, "r:")
+        archive = tarfile.open(path, "r:")  # noqa: SIM115 - closed by the with block below
     except (OSError, tarfile.TarError):
         raise BackupError(_("%(path)s is not a readable backup archive."), params={"path": path}) from None
     with archive:

@@ -96,9 +96,7 @@ def run_file_job(*, job_id: int) -> None:
                     staff_application_list(call=job.call, direction=filters.direction, state=filters.state, query=filters.search)
                 )
                 report(0, len(applications))
-                data = pdfs_zip(
-                    applications=applications, language=job.language, progress=lambda n: report(n, len(applications))
-                )
+                data = pdfs_zip(applications=applications, language=job.language, progress=lambda n: report(n, len(applications)))
                 filename = f"{job.call.code}-pdfs{filter_suffix(filters.describe())}.zip"
             else:
                 report(0, 1)

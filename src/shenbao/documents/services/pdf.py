@@ -73,9 +73,7 @@ def latest_revision(application: Application) -> ApplicationRevision | None:
     return application.revisions.order_by("-number").first()
 
 
-def pdfs_zip(
-    *, applications: Iterable[Application], language: str, progress: Callable[[int], None] | None = None
-) -> bytes:
+def pdfs_zip(*, applications: Iterable[Application], language: str, progress: Callable[[int], None] | None = None) -> bytes:
     """One PDF per submitted application (its latest revision), named by receipt number.
     ``progress(n)`` is told after each application (the background task shows it)."""
     buffer = io.BytesIO()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -133,7 +134,7 @@ def file_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def file_job_download(request: HttpRequest, pk: int) -> HttpResponse:
+def file_job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     job = _job(request, pk)
     if job.status != FileJobStatus.DONE:
         raise Http404(_("The file is not ready yet."))

@@ -338,7 +338,7 @@ def stage_ranking_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _ranking_row(
-    row: RankedRow, flags: dict[str, Any], statuses: dict[str, Any], criteria: dict[str, str | None], tier_of: dict[int, str]
+    row: RankedRow, flags: dict[str, Any], statuses: dict[str, Any], criteria: dict[str, str], tier_of: dict[int, str]
 ) -> dict[str, Any]:
     """What the ranking page shows of one row, each value looked up by key."""
     decided_by = row.ranked.decided_by
