@@ -110,3 +110,18 @@ def test_ranking_page_is_paged_in_rank_order(staff_client: tuple[Client, User]) 
     assert sections == [b"XM-T1", b"XM-T2", b"XM-T2"]
     ranks = [r for _, r in shown]
     assert ranks[:30] == sorted(ranks[:30]) and ranks[30:] == sorted(ranks[30:])
+
+
+def test_assignment_board_pages_its_coverage_table_with_a_constant_query_count(staff_client: tuple[Client, User]) -> None:
+    client, officer = staff_client
+    counts = []
+    for size in (20, 60):
+        stage = stage_of(size, officer, f"board-{size}")
+        url = f"/staff/stages/{stage.pk}/board/"
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content
+        counts.append(len(queries.captured_queries))
+        assert page.count(b'<tr data-application="') == min(size, 50)
+        assert f'data-total="{size}"'.encode() in page
+    assert counts[0] == counts[1]

@@ -215,16 +215,19 @@ def stage_open(request: HttpRequest, pk: int) -> HttpResponse:
 def stage_board(request: HttpRequest, pk: int) -> HttpResponse:
     stage = _stage(request, pk)
     rows = coverage(stage)
+    # The coverage table is paged; each row's shortfall text is looked up here, not in a loop per row.
+    paging = paginate(request, rows)
     context = {
         "stage": stage,
         "definition": stage_definition(stage),
         "k": reviewers_per_application(stage),
         "rows": rows,
+        "paging": paging,
+        "page_rows": [(row, SHORTFALL_TEXTS.get(row.reason, "") if row.short else "") for row in paging.page.object_list],
         "short": sum(1 for r in rows if r.short),
         "loads": loads(stage),
         "conflicts": stage_conflicts(stage),
         "conflict_labels": dict(ConflictKind.choices),
-        "shortfall_texts": SHORTFALL_TEXTS,
         "modes": [(m.value, m.label) for m in AssignmentMode if m != AssignmentMode.MANUAL],
         "reviewers": [
             m.user for m in PoolMember.objects.filter(call_id=stage.call_id, status=PoolStatus.ACCEPTED).select_related("user")
