@@ -74,6 +74,7 @@ bench: install
 	$(RUN) python bench/guide_corpus.py
 	$(RUN) python bench/selection.py
 	$(RUN) python bench/object_storage.py
+	$(RUN) python bench/ranking_page.py
 
 # Reviewer assignment (pure, no database): S/M/L/XL synthetic instances, LP check, fair mode,
 # text affinity; JSON in bench/results/assignment.json.  SIZES=S,M to run a subset.

@@ -34,6 +34,7 @@ from shenbao.applications.models import Application, Attachment, Partner, SavedS
 from shenbao.awards.models import Award, SelectionRun
 from shenbao.calls.models import ProgramRole
 from shenbao.core.models import AuditEntry
+from shenbao.documents.models import FileJob
 from shenbao.guides.models import GuideImport
 from shenbao.notifications.mail import notify
 from shenbao.notifications.models import MailTemplateOverride, Message, Notification
@@ -177,6 +178,10 @@ MATRIX: dict[str, set[str]] = {
     # exports
     "web:call_export": PROGRAM_STAFF,
     "web:call_pdfs": PROGRAM_STAFF,
+    # files prepared in the background: only the staff member who asked for one opens it
+    "web:file_job": {"staff"},
+    "web:file_job_progress": {"staff"},
+    "web:file_job_download": {"staff"},
     "api-v1:call-export": PROGRAM_STAFF,
     # agreements and projects
     "web:agreement": {"applicant", "institution_officer", "staff"},
@@ -279,6 +284,11 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
     # them, not because it is already signed.
     Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.PENDING)
     guide = GuideImport.objects.create(uploaded_by=users["staff"], file_kind="txt", source_text="指南")
+    job = FileJob.objects.create(
+        call=call, kind="applications", file_format="csv", language="en", requested_by=users["staff"], status="done"
+    )
+    job.result.save("applications.csv", ContentFile(b"receipt\n"), save=False)
+    FileJob.objects.filter(pk=job.pk).update(result=job.result.name, filename="applications.csv")
     api_token_key(users["applicant"], name="matrix")  # type: ignore[arg-type]
     message = notify(to="someone@example.com", language="zh-hans", template="receipt", context={"number": "1"}, call=call)
     notify(to=users["applicant"].email, language="zh-hans", template="receipt", context={"number": "2"}, call=call)  # type: ignore[union-attr]
@@ -312,6 +322,7 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
         "agreement": agreement.pk,
         "project": Project.objects.get(agreement=agreement).pk,
         "guide": guide.pk,
+        "job": job.pk,
         "invitation": pending.pk,  # nobody here is its invitee
         "review": world["assignment"].pk,
         "message": message.pk,
@@ -335,6 +346,7 @@ def _pk_of(name: str, route: str, objects: dict[str, int]) -> int:
         ("agreements/", "agreement"),
         ("projects/", "project"),
         ("staff/guides/", "guide"),
+        ("staff/jobs/", "job"),
         ("staff/searches/", "saved_search"),
         ("invitations/", "invitation"),
         ("reviews", "review"),
@@ -366,6 +378,7 @@ def _state() -> tuple[Any, ...]:
         sorted(Project.objects.values_list("pk", "status")),
         sorted(ApiToken.objects.values_list("pk", "revoked_at")),
         sorted(GuideImport.objects.values_list("pk", "status", "call_id")),
+        sorted(FileJob.objects.values_list("pk", "status", "requested_by_id")),
         sorted(Message.objects.values_list("pk", "state", "subject")),
         sorted(Notification.objects.values_list("pk", "user_id", "read_at")),
         sorted(ProgramRole.objects.values_list("pk", "role", "user_id")),

@@ -11,6 +11,7 @@ def _load_tables() -> None:
     import shenbao.applications.transitions
     import shenbao.awards.transitions
     import shenbao.calls.transitions
+    import shenbao.documents.transitions
     import shenbao.guides.transitions
     import shenbao.notifications.transitions
     import shenbao.projects.transitions
@@ -35,6 +36,7 @@ TITLES: dict[str, str] = {
     "agreement": "Agreement",
     "project": "Project",
     "message": "Mail in the outbox",
+    "file_job": "File prepared in the background",
 }
 
 

@@ -383,6 +383,9 @@ SHENBAO_MAX_FORM_BODY_MB = int(os.environ.get("SHENBAO_MAX_FORM_BODY_MB", "4"))
 #: Guide import: an upload, or its text, above this many KB is read and extracted in the background
 #: (a django-tasks task) while the page shows its progress; smaller ones are imported in the request.
 SHENBAO_GUIDE_INLINE_MAX_KB = int(os.environ.get("SHENBAO_GUIDE_INLINE_MAX_KB", "200"))
+#: Staff exports of a call with more applications than this are prepared in the background (the page
+#: shows progress and offers the file when ready); the zip of PDFs always is.
+SHENBAO_EXPORT_INLINE_MAX_APPLICATIONS = int(os.environ.get("SHENBAO_EXPORT_INLINE_MAX_APPLICATIONS", "2000"))
 
 EMAIL_BACKEND = os.environ.get("SHENBAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SHENBAO_FROM_EMAIL", "noreply@shenbao.invalid")

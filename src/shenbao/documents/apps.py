@@ -6,3 +6,6 @@ class DocumentsConfig(AppConfig):
     name = "shenbao.documents"
     label = "documents"
     verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from shenbao.documents import permissions  # noqa: F401 - registers the rules

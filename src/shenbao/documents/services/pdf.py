@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -113,15 +113,17 @@ def latest_revision(application: Application) -> ApplicationRevision | None:
     return application.revisions.order_by("-number").first()
 
 
-def pdfs_zip(*, applications: Iterable[Application], language: str) -> bytes:
+def pdfs_zip(*, applications: Iterable[Application], language: str, progress: Callable[[int], None] | None = None) -> bytes:
     """One PDF per submitted application (its latest revision), named by receipt number; each PDF
-    is the stored one, printed now only when it was not yet."""
+    is the stored one, printed now only when it was not yet.  ``progress(n)`` is told after each
+    application (the background task shows it)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for application in applications:
+        for done, application in enumerate(applications, start=1):
             revision = latest_revision(application)
-            if revision is None:
-                continue
-            name = f"{application.receipt_number or application.pk}-r{revision.number}.pdf"
-            archive.writestr(name, read_bytes(stored_revision_pdf(revision=revision, language=language)))
+            if revision is not None:
+                name = f"{application.receipt_number or application.pk}-r{revision.number}.pdf"
+                archive.writestr(name, read_bytes(stored_revision_pdf(revision=revision, language=language)))
+            if progress is not None:
+                progress(done)
     return buffer.getvalue()

@@ -29,7 +29,7 @@ from shenbao.reviews.messages import SHORTFALL_TEXTS, flag_texts, reason_text, t
 from shenbao.reviews.models import Assignment, PoolMember, ShortlistSignOff
 from shenbao.reviews.queries.board import coverage, loads, progress, reviewers_per_application, stage_conflicts
 from shenbao.reviews.queries.live import current_entry, live_entries
-from shenbao.reviews.queries.ranking import stage_ranking
+from shenbao.reviews.queries.ranking import RankedRow, stage_ranking
 from shenbao.reviews.queries.stages import next_stage, stage_definition
 from shenbao.reviews.services.advancement import advance_stage, sign_off_shortlist
 from shenbao.reviews.services.assignment import assign_manually, remove_assignment, run_assignment, set_lock
@@ -37,7 +37,7 @@ from shenbao.reviews.services.entries import open_stage
 from shenbao.reviews.services.live import reveal_next
 from shenbao.reviews.services.pool import invite_reviewer, update_pool_member
 from shenbao.web.common import acting_user, call_for
-from shenbao.web.lists import paginate, sort_columns, sorted_rows
+from shenbao.web.lists import paginate, sort_columns, sorted_rows, with_params
 
 
 def _call(request: HttpRequest, code: str) -> Call:
@@ -222,12 +222,15 @@ def stage_board(request: HttpRequest, pk: int) -> HttpResponse:
     shown = [r for r in rows if (not direction or (r.application.direction and r.application.direction.code == direction))]
     shown = [r for r in shown if r.short or not short_only]
     shown, sort = sorted_rows(request, shown, BOARD_SORTS, "direction")
+    # Each row's shortfall text is looked up here, not in a loop per row.
+    paging = paginate(request, shown)
     context = {
         "stage": stage,
         "definition": stage_definition(stage),
         "k": reviewers_per_application(stage),
         "rows": rows,
-        "paging": paginate(request, shown),
+        "paging": paging,
+        "page_rows": [(row, SHORTFALL_TEXTS.get(row.reason, "") if row.short else "") for row in paging.page.object_list],
         "sort": sort,
         "columns": sort_columns(request, sort, _board_labels(stage)),
         "filters": {"direction": direction, "short": short_only},
@@ -236,7 +239,6 @@ def stage_board(request: HttpRequest, pk: int) -> HttpResponse:
         "loads": loads(stage),
         "conflicts": stage_conflicts(stage),
         "conflict_labels": dict(ConflictKind.choices),
-        "shortfall_texts": SHORTFALL_TEXTS,
         "modes": [(m.value, m.label) for m in AssignmentMode if m != AssignmentMode.MANUAL],
         "reviewers": [
             m.user for m in PoolMember.objects.filter(call_id=stage.call_id, status=PoolStatus.ACCEPTED).select_related("user")
@@ -364,41 +366,55 @@ def stage_ranking_page(request: HttpRequest, pk: int) -> HttpResponse:
     directions = {d.code: d for d in stage.call.directions.all()}
     names = {c.code: c.name.get(get_language()) for c in definition.criteria}
     tiers, tier_of, tier_ties = _prize_tiers(request, stage, ranking)
-    tie_texts = {
-        row.application.pk: tie_rule_text(row.ranked.decided_by.kind, names.get(row.ranked.decided_by.criterion or ""))
-        for rows in ranking.groups.values()
-        for row in rows
-        if row.ranked.decided_by is not None
+    signed = {
+        s.direction.code if s.direction else "": s
+        for s in ShortlistSignOff.objects.filter(stage=stage).select_related("direction", "signed_by")
     }
+    # One page of the ranking in direction order; each row is made ready here so the template
+    # reads it by key: no loop over the whole stage for each row (it made the page quadratic).
+    paging = paginate(request, [(code, row) for code, rows in ranking.groups.items() for row in rows])
+    flags, statuses = flag_texts(), dict(EntryStatus.choices)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for code, row in paging.page.object_list:
+        groups.setdefault(code, []).append(_ranking_row(row, flags, statuses, names, tier_of))
     context = {
         "stage": stage,
         "definition": definition,
         "ranking": ranking,
-        "groups": [(directions.get(code), rows) for code, rows in ranking.groups.items()],
+        "groups": [
+            {"direction": directions.get(code), "key": code, "rows": rows, "signed": signed.get(code)}
+            for code, rows in groups.items()
+        ],
+        "paging": paging,
+        "page_sizes": [(size, with_params(request.GET, per=size, page=None)) for size in paging.sizes],
         "methods": _methods(),
         "method": method,
-        "flag_texts": flag_texts(),
-        "tie_texts": tie_texts,
         "tiers": tiers,
-        "tier_of": tier_of,
+        "show_tiers": bool(tier_of),
         "tier_ties": tier_ties,
         "selection_link": _selection_link(request, stage, tiers) if tier_of and next_stage(stage) is None else "",
         "distributions": [(_("Per reviewer"), ranking.by_reviewer), (_("Per direction"), ranking.by_direction)],
-        "reasons": {
-            row.application.pk: reason_text(row.entry_reason)
-            for rows in ranking.groups.values()
-            for row in rows
-            if row.entry_reason
-        },
         "may_sign": request.user.has_perm("reviews.sign_off_stage", stage),
         "may_manage": request.user.has_perm("reviews.manage_stage", stage),
-        "entry_status": dict(EntryStatus.choices),
-        "signed": {
-            s.direction.code if s.direction else "": s
-            for s in ShortlistSignOff.objects.filter(stage=stage).select_related("direction", "signed_by")
-        },
     }
     return render(request, "web/staff/stage_ranking.html", context)
+
+
+def _ranking_row(
+    row: RankedRow, flags: dict[str, Any], statuses: dict[str, Any], criteria: dict[str, str], tier_of: dict[int, str]
+) -> dict[str, Any]:
+    """What the ranking page shows of one row, each value looked up by key."""
+    decided_by = row.ranked.decided_by
+    return {
+        "application": row.application,
+        "ranked": row.ranked,
+        "aggregate": row.aggregate,
+        "flags": [(flag, flags.get(flag, flag)) for flag in row.aggregate.flags],
+        "tie_text": tie_rule_text(decided_by.kind, criteria.get(decided_by.criterion or "")) if decided_by else "",
+        "status": statuses.get(row.status, row.status),
+        "reason": reason_text(row.entry_reason) if row.entry_reason else "",
+        "tier": tier_of.get(row.application.pk, ""),
+    }
 
 
 def _selection_link(request: HttpRequest, stage: ReviewStage, tiers: list[dict[str, Any]]) -> str:

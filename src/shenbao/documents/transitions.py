@@ -1,0 +1,16 @@
+"""The lifecycle of a file prepared in the background (the zip of PDFs, a large export) as a
+declared table: queued, taken by one worker, then ready or failed."""
+
+from shenbao.core.lifecycle import Lifecycle
+from shenbao.documents.enums import FileJobStatus as F
+
+FILE_JOB_TRANSITIONS: dict[str, frozenset[str]] = {
+    F.QUEUED: frozenset({F.RUNNING, F.FAILED}),
+    F.RUNNING: frozenset({F.DONE, F.FAILED}),
+    F.DONE: frozenset(),
+    F.FAILED: frozenset(),
+}
+
+FILE_JOB_LIFECYCLE = Lifecycle(
+    "file_job", FILE_JOB_TRANSITIONS, dict(F.choices), "shenbao.file_job", initial=frozenset({F.QUEUED})
+)
