@@ -13,18 +13,20 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import close_old_connections
 from django.urls import get_resolver
 
-from shenbao.config.wsgi import application as product
-from shenbao.core.models import AuditEntry
+from shenbao.config.wsgi import application as product  # sets Django up: models import after it
 
 get_resolver().url_patterns  # noqa: B018 - imports the URLconf and every view module
 FLOOR_PATH = "/bench/floor/"
 
 
 def floor(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    from django.contrib.contenttypes.models import ContentType
+
+    from shenbao.core.models import AuditEntry
+
     close_old_connections()  # what Django does when a request starts and ends
     try:
         entry = AuditEntry.objects.create(
