@@ -37,13 +37,16 @@ def notify(
     program: Any = None,
     related: models.Model | None = None,
     link: str | None = None,
+    user: Any = None,
 ) -> Message:
     """Store the mail ``template`` (a key of ``notifications.registry``) to ``to`` in ``language``
     and queue it.  ``call`` (a call or its code) files the mail under that call's outbox;
     ``related`` is the object it is about; ``link`` (a path) becomes ``{{ link }}``, absolute.
 
     The text is the call's override of the template, else its program's (``program``, or the
-    call's program), else the shipped default ``notifications/<template>_subject.txt``/``_body.txt``."""
+    call's program), else the shipped default ``notifications/<template>_subject.txt``/``_body.txt``.
+    ``user``: the recipient's account when the caller has it (its in-app notification then costs no
+    lookup by address)."""
     call_code = getattr(call, "code", call) or ""
     call_id = getattr(call, "pk", None)
     program_id = getattr(program, "pk", None) or getattr(call, "program_id", None)
@@ -67,6 +70,7 @@ def notify(
         related=related,
         link=path if isinstance(path, str) else "",
         held=held,
+        user=user,
     )
 
 

@@ -217,6 +217,7 @@ def _submit(pk: int, actor: User, key: str, now: dt.datetime, own_only: bool) ->
         template="receipt",
         call=locked.call,
         related=locked,
+        user=locked.applicant,  # loaded with the lock: its notification needs no lookup
         link=reverse("web:application", args=[locked.pk]),
         context={
             "call_title": locked.call.title,
