@@ -169,3 +169,54 @@ def test_only_who_asked_and_still_may_opens_the_job(client: Client, officer: Any
 
     ProgramRole.objects.filter(user=officer).delete()
     assert [client.get(url).status_code for url in routes] == [404, 404, 404]
+
+
+def test_ready_files_are_removed_after_the_retention_period(
+    client: Client, officer: Any, xiaomi_call: Call, settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.SHENBAO_FILE_JOB_RETENTION_DAYS = 7
+    old, fresh, failed = (
+        start_file_job(call=xiaomi_call, kind="applications", file_format="csv", filters=Filters(), language="en", actor=officer)
+        for _ in range(3)
+    )
+    for job in (old, fresh):
+        run_file_job(job_id=job.pk)
+    FileJob.objects.filter(pk=failed.pk).update(status=FileJobStatus.FAILED, finished_at=timezone.now() - timedelta(days=30))
+    FileJob.objects.filter(pk=old.pk).update(finished_at=timezone.now() - timedelta(days=7, minutes=1))
+    old.refresh_from_db()
+    old_name, old_size = old.result.name, default_storage.size(old.result.name)
+    assert old_size > 0
+
+    out = io.StringIO()
+    call_command("purge_file_jobs", stdout=out)
+    assert out.getvalue().strip() == f"files removed: 1; bytes freed: {old_size}"
+
+    old.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (old.status, old.result.name) == (FileJobStatus.EXPIRED, "")
+    assert not default_storage.exists(old_name)
+    assert fresh.status == FileJobStatus.DONE and default_storage.exists(fresh.result.name)
+    assert FileJob.objects.get(pk=failed.pk).status == FileJobStatus.FAILED
+    entry = AuditEntry.objects.for_object(old).order_by("pk").last()
+    assert entry is not None and entry.data["to"] == FileJobStatus.EXPIRED and entry.data["bytes"] == old_size
+
+    # The job page says the file is gone; its download is refused.
+    client.force_login(officer)
+    page = client.get(reverse("web:file_job_progress", args=[old.pk])).content.decode()
+    assert 'data-state="expired"' in page and "hx-trigger" not in page
+    assert "removed after the retention period" in page or "保留期" in page
+    assert client.get(reverse("web:file_job_download", args=[old.pk])).status_code == 404
+
+    # A second run finds nothing; --days 0 takes the fresh one too.
+    out = io.StringIO()
+    call_command("purge_file_jobs", stdout=out)
+    assert out.getvalue().strip() == "files removed: 0; bytes freed: 0"
+    call_command("purge_file_jobs", "--days", "0", stdout=io.StringIO())
+    fresh.refresh_from_db()
+    assert fresh.status == FileJobStatus.EXPIRED

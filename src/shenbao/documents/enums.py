@@ -9,3 +9,4 @@ class FileJobStatus(models.TextChoices):
     RUNNING = "running", _("Being prepared")
     DONE = "done", _("Ready")
     FAILED = "failed", _("Failed")
+    EXPIRED = "expired", _("Removed after the retention period")

@@ -10,8 +10,11 @@ sees it, and a job that is no longer queued is left alone, so a task delivered t
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
@@ -128,3 +131,46 @@ def _finish(job_id: int, to: str, *, data: bytes | None = None, filename: str = 
             data={"file": filename, "bytes": len(data)} if data is not None else {"error": error_code},
             also_update=fields,
         )
+
+
+@dataclass(frozen=True)
+class Purged:
+    jobs: int
+    bytes: int
+
+
+def purge_file_jobs(*, now: datetime | None = None, days: int | None = None) -> Purged:
+    """Remove the files of jobs ready for longer than the retention period from storage; each job
+    becomes ``expired`` (audited) and stays listed, so its page says the file is gone and why.
+
+    One job at a time under its row lock: a download in progress elsewhere either got the file or
+    sees the job expired; a second run at the same moment finds nothing left to do."""
+    days = settings.SHENBAO_FILE_JOB_RETENTION_DAYS if days is None else days
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    ids = list(FileJob.objects.filter(status=FileJobStatus.DONE, finished_at__lt=cutoff).values_list("pk", flat=True))
+    jobs = removed = 0
+    for job_id in ids:
+        with transaction.atomic():
+            job = FileJob.objects.select_for_update().filter(pk=job_id, status=FileJobStatus.DONE).first()
+            if job is None:
+                continue
+            size = 0
+            if job.result.name:
+                storage, name = job.result.storage, job.result.name
+                try:
+                    size = storage.size(name)
+                except (OSError, NotImplementedError):  # already gone from storage
+                    size = 0
+                storage.delete(name)
+            job.result = ""
+            transition(
+                job,
+                FILE_JOB_LIFECYCLE,
+                FileJobStatus.EXPIRED,
+                actor=None,
+                data={"bytes": size, "days": days},
+                also_update=["result"],
+            )
+        jobs += 1
+        removed += size
+    return Purged(jobs=jobs, bytes=removed)
