@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -23,6 +24,11 @@ from tests.guides.documents import seed_text
 pytestmark = pytest.mark.django_db
 EN = {"accept-language": "en"}
 ZH = {"accept-language": "zh-hans"}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
 
 
 @pytest.fixture
@@ -51,7 +57,7 @@ def test_a_small_guide_is_imported_in_the_request(client: Client, officer: Any, 
 
 
 def test_a_large_text_is_queued_shows_progress_and_offers_the_draft_when_ready(
-    client: Client, officer: Any, settings: Any, database_queue: None
+    client: Client, officer: Any, settings: Any, database_queue: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.SHENBAO_GUIDE_INLINE_MAX_KB = 20  # seed 003 is about 100 KB of text
     client.force_login(officer)
@@ -59,7 +65,12 @@ def test_a_large_text_is_queued_shows_progress_and_offers_the_draft_when_ready(
     guide = GuideImport.objects.get()
     assert (guide.status, guide.progress, guide.progress_step, guide.draft) == (GuideImportStatus.QUEUED, 0, "queued", {})
     # Larger than the limit as uploaded: kept as bytes, read by the task.
-    assert bytes(guide.upload) == seed_text("003").strip().encode() and guide.source_text == ""
+    # Larger than the limit as uploaded: kept as a file in storage (any worker machine reads it), read by the task.
+    queued_name = guide.upload.name
+    assert queued_name.startswith("guides/queued/") and queued_name.endswith("/upload")
+    with guide.upload.open("rb") as stored:
+        assert stored.read() == seed_text("003").strip().encode()
+    assert guide.source_text == ""
     assert [t.task_path for t in DBTaskResult.objects.all()] == ["shenbao.guides.tasks.extract_guide_import"]
 
     page = client.get(response["Location"], headers=EN).content.decode()
@@ -72,10 +83,12 @@ def test_a_large_text_is_queued_shows_progress_and_offers_the_draft_when_ready(
     # A queued import has no draft to edit or save yet.
     assert client.post(reverse("web:guide_save_call", args=[guide.pk])).status_code == 404
 
-    extract_guide_import.call(guide_id=guide.pk)  # what the worker runs
+    with django_capture_on_commit_callbacks(execute=True):
+        extract_guide_import.call(guide_id=guide.pk)  # what the worker runs
 
     guide.refresh_from_db()
     assert (guide.status, guide.progress, guide.progress_step) == (GuideImportStatus.EXTRACTED, 100, "done")
+    assert guide.upload.name == "" and not default_storage.exists(queued_name)  # read, then removed
     assert len(guide.draft["directions"]) == 19
     assert [r["matches"] for r in guide.reconciliation] == [True, True, True]
     panel = client.get(reverse("web:guide_progress", args=[guide.pk]), headers=EN).content.decode()
@@ -97,7 +110,7 @@ def test_a_small_file_with_a_large_text_is_read_at_once_and_extracted_in_the_tas
     client.force_login(officer)
     client.post(reverse("web:guide_upload"), {"document": SimpleUploadedFile("guide.txt", data)}, headers=EN)
     guide = GuideImport.objects.get()
-    assert (guide.status, guide.file_kind, guide.encoding, guide.upload) == (GuideImportStatus.QUEUED, "text", "gb18030", None)
+    assert (guide.status, guide.file_kind, guide.encoding, guide.upload) == (GuideImportStatus.QUEUED, "text", "gb18030", "")
     assert guide.source_text == seed_text("003")
     extract_guide_import.call(guide_id=guide.pk)
     guide.refresh_from_db()
@@ -106,16 +119,20 @@ def test_a_small_file_with_a_large_text_is_read_at_once_and_extracted_in_the_tas
 
 
 def test_a_failed_background_import_shows_its_error_translated(
-    client: Client, officer: Any, settings: Any, database_queue: None
+    client: Client, officer: Any, settings: Any, database_queue: None, django_capture_on_commit_callbacks: Any
 ) -> None:
     settings.SHENBAO_GUIDE_INLINE_MAX_KB = 1
     client.force_login(officer)
     damaged = SimpleUploadedFile("guide.pdf", b"%PDF-1.4\n" + b"1 0 obj<<>>endobj\n" * 200)
     client.post(reverse("web:guide_upload"), {"document": damaged}, headers=EN)
     guide = GuideImport.objects.get()
-    extract_guide_import.call(guide_id=guide.pk)
+    queued_name = guide.upload.name
+    assert queued_name.endswith("/upload.pdf") and default_storage.exists(queued_name)
+    with django_capture_on_commit_callbacks(execute=True):
+        extract_guide_import.call(guide_id=guide.pk)
     guide.refresh_from_db()
-    assert (guide.status, guide.error_code, guide.upload) == (GuideImportStatus.FAILED, "pdf_unreadable", None)
+    assert (guide.status, guide.error_code, guide.upload.name) == (GuideImportStatus.FAILED, "pdf_unreadable", "")
+    assert not default_storage.exists(queued_name)
     url = reverse("web:guide_detail", args=[guide.pk])
     assert '<p class="message error" role="alert">The PDF file is damaged and cannot be read.</p>' in (
         client.get(url, headers=EN).content.decode()
@@ -146,15 +163,17 @@ def test_an_unexpected_error_in_the_task_fails_the_import_with_a_sentence(
 
 
 def test_with_a_backend_that_runs_at_once_the_task_runs_after_the_commit(
-    client: Client, officer: Any, settings: Any, django_capture_on_commit_callbacks: Any
+    client: Client, officer: Any, settings: Any, django_capture_on_commit_callbacks: Any, tmp_path: Any
 ) -> None:
     settings.SHENBAO_GUIDE_INLINE_MAX_KB = 20
     client.force_login(officer)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         client.post(reverse("web:guide_upload"), {"text": seed_text("003")}, headers=EN)
-    assert len(callbacks) == 1
+    # Two things wait for the commit: queueing the task, and (the task having run) removing the read file.
+    assert [c.__qualname__.split(".")[0] for c in callbacks] == ["_queue", "_drop_upload"]
     guide = GuideImport.objects.get()
     assert guide.status == GuideImportStatus.EXTRACTED and len(guide.draft["directions"]) == 19
+    assert guide.upload.name == "" and [p for p in (tmp_path / "guides").rglob("*") if p.is_file()] == []
 
 
 def test_only_the_importer_sees_the_progress(client: Client, officer: Any, settings: Any, database_queue: None) -> None:

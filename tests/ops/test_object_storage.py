@@ -15,16 +15,24 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from shenbao.accounts.models import User
 from shenbao.applications.models import Application
+from shenbao.calls.enums import ProgramRoleKind
+from shenbao.calls.models import Program
+from shenbao.calls.services.roles import grant_program_role
 from shenbao.config.settings import _downloads, _storages
 from shenbao.core.storage import storage_check
 from shenbao.documents.services.pdf import latest_revision, pdfs_zip
+from shenbao.guides.enums import GuideImportStatus
+from shenbao.guides.models import GuideImport
+from shenbao.guides.tasks import extract_guide_import
 from tests.applications.fixtures import docx_bytes, submitted_seed_003_application
 from tests.factories import UserFactory
+from tests.guides.documents import seed_text
 from tests.ops.s3 import S3Endpoint
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +197,28 @@ def test_storage_settings_are_checked_at_start(monkeypatch: pytest.MonkeyPatch) 
         False,
         None,
     )
+
+
+def test_a_queued_guide_upload_waits_in_the_bucket_for_any_worker(
+    s3_endpoint: S3Endpoint, s3_bucket: str, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}  # the worker takes it later
+    settings.SHENBAO_GUIDE_INLINE_MAX_KB = 20
+    submitted_seed_003_application(title="任一申报")  # loads seed 003's program
+    officer = UserFactory()
+    grant_program_role(program=Program.objects.get(), user=officer, role=ProgramRoleKind.PROGRAM_OFFICER)
+    client = Client()
+    client.force_login(officer)
+    data = seed_text("003").encode("utf-8")
+    client.post(reverse("web:guide_upload"), {"document": SimpleUploadedFile("指南.txt", data)})
+    guide = GuideImport.objects.get()
+    queued = [key for key in s3_endpoint.keys(s3_bucket) if key.startswith("guides/queued/")]
+    assert guide.status == GuideImportStatus.QUEUED and queued == [guide.upload.name]
+    assert s3_endpoint.read(s3_bucket, queued[0]) == data
+
+    with django_capture_on_commit_callbacks(execute=True):
+        extract_guide_import.call(guide_id=guide.pk)  # a worker anywhere reads it from the bucket
+    guide.refresh_from_db()
+    assert (guide.status, guide.filename, guide.upload.name) == (GuideImportStatus.EXTRACTED, "指南.txt", "")
+    assert len(guide.draft["directions"]) == 19
+    assert [key for key in s3_endpoint.keys(s3_bucket) if key.startswith("guides/")] == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,14 +11,21 @@ from django.utils.translation import gettext_lazy as _
 from shenbao.guides.enums import GuideImportStatus
 
 
+def queued_upload_path(instance: GuideImport, filename: str) -> str:
+    """Queued uploads sit in storage (local disk or the object store) under a name nobody can guess,
+    so that a worker on another machine reads them; the file is removed once it has been read."""
+    return f"guides/queued/{uuid.uuid4().hex}/{filename}"
+
+
 class GuideImport(models.Model):
     """One upload: the text as read, the extraction (with spans and confidences), the edited draft.
 
-    ``extraction`` keeps what the importer produced; ``draft`` is what staff edit and save.
-    Spans point into ``source_text`` (the document as uploaded, traditional characters kept).
-    A large document is queued: ``upload`` holds its bytes until the background task has read them,
-    ``progress`` (0–100) and ``progress_step`` say how far it is, ``error_code``/``error_params``
-    why it failed (a translated sentence is chosen by the code).
+        ``extraction`` keeps what the importer produced; ``draft`` is what staff edit and save.
+        Spans point into ``source_text`` (the document as uploaded, traditional characters kept).
+        A large document is queued: ``upload`` holds its file (in storage, so a worker on any machine reads it)
+    until the background task has read it,
+        ``progress`` (0–100) and ``progress_step`` say how far it is, ``error_code``/``error_params``
+        why it failed (a translated sentence is chosen by the code).
     """
 
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="guide_imports")
@@ -33,7 +42,7 @@ class GuideImport(models.Model):
     draft = models.JSONField(default=dict)
     reconciliation = models.JSONField(default=list)
     status = models.CharField(max_length=20, choices=GuideImportStatus.choices, default=GuideImportStatus.EXTRACTED)
-    upload = models.BinaryField(null=True, editable=False)
+    upload = models.FileField(upload_to=queued_upload_path, blank=True, editable=False, max_length=300)
     progress = models.PositiveSmallIntegerField(default=0)
     progress_step = models.CharField(max_length=20, blank=True)
     error_code = models.CharField(max_length=40, blank=True)

@@ -6,10 +6,12 @@ from __future__ import annotations
 import functools
 import logging
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import yaml
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django_tasks.backends.immediate import ImmediateBackend
 
@@ -129,16 +131,19 @@ def start_guide_import(*, data: bytes, filename: str, actor: Any) -> GuideImport
 
 
 def _queue(*, filename: str, actor: Any, data: bytes | None, document: SourceDocument | None) -> GuideImport:
-    guide = GuideImport.objects.create(
+    guide = GuideImport(
         uploaded_by=actor,
         filename=filename[:255],
         status=GuideImportStatus.QUEUED,
         file_kind=document.kind if document else "",
         encoding=(document.encoding or "") if document else "",
         source_text=document.text if document else "",
-        upload=data,
         progress_step="queued",
     )
+    if data is not None:
+        # The bytes go to storage before the row exists; a failed commit leaves an orphan file, never a row without it.
+        guide.upload.save(_storage_name(filename), ContentFile(data), save=False)
+    guide.save()
     log_action(
         action="shenbao.guide.queued",
         obj=guide,
@@ -170,9 +175,11 @@ def run_queued_guide_import(*, guide_id: int) -> None:
         GuideImport.objects.filter(pk=guide_id).update(progress=min(99, round(fraction * 100)), progress_step=step)
 
     try:
-        if guide.upload is not None:
+        if guide.upload:
             report("reading", 0)
-            document = _read(bytes(guide.upload), guide.filename)
+            with guide.upload.open("rb") as stored:
+                data = stored.read()
+            document = _read(data, guide.filename)
         else:
             document = SourceDocument(text=guide.source_text, kind=guide.file_kind, encoding=guide.encoding or None)
         extraction = extract_guide(document.text, progress=report)
@@ -188,7 +195,7 @@ def run_queued_guide_import(*, guide_id: int) -> None:
         if guide.status != GuideImportStatus.QUEUED:
             return
         _fill(guide, document, extraction)
-        guide.upload = None
+        _drop_upload(guide)
         guide.progress, guide.progress_step = 100, "done"
         transition(
             guide,
@@ -207,7 +214,7 @@ def _fail(guide_id: int, code: str, params: dict[str, Any]) -> None:
         if guide.status != GuideImportStatus.QUEUED:
             return
         guide.error_code, guide.error_params = code, params
-        guide.upload = None
+        _drop_upload(guide)
         transition(
             guide,
             GUIDE_IMPORT_LIFECYCLE,
@@ -216,6 +223,20 @@ def _fail(guide_id: int, code: str, params: dict[str, Any]) -> None:
             data={"error": code},
             also_update=("error_code", "error_params", "upload"),
         )
+
+
+def _storage_name(filename: str) -> str:
+    """The file's own name is kept on the row; storage gets a plain ASCII name of the same kind."""
+    suffix = Path(filename).suffix.lower()
+    return "upload" + (suffix if suffix.isascii() and suffix[1:].isalnum() and len(suffix) <= 6 else "")
+
+
+def _drop_upload(guide: GuideImport) -> None:
+    """Remove the queued file once read (or refused): the text and extraction are what the import keeps."""
+    if guide.upload:
+        storage, name = guide.upload.storage, guide.upload.name
+        guide.upload = ""
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 def draft_yaml(guide: GuideImport) -> str:
