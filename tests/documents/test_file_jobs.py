@@ -13,6 +13,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from shenbao.applications.models import Application
 from shenbao.applications.services.submission import submit_application
@@ -25,7 +26,7 @@ from shenbao.documents.exports.base import Filters
 from shenbao.documents.models import FileJob
 from shenbao.documents.services import jobs
 from shenbao.documents.services.jobs import run_file_job, start_file_job
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token_key
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +221,51 @@ def test_ready_files_are_removed_after_the_retention_period(
     call_command("purge_file_jobs", "--days", "0", stdout=io.StringIO())
     fresh.refresh_from_db()
     assert fresh.status == FileJobStatus.EXPIRED
+
+
+def test_the_api_queues_large_exports_and_serves_the_file_when_ready(
+    officer: Any, submitted: Application, xiaomi_call: Call, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.SHENBAO_EXPORT_INLINE_MAX_APPLICATIONS = 0  # one submitted application is "large"
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(officer)}", HTTP_ACCEPT_LANGUAGE="en")
+    url = f"/api/v1/calls/{xiaomi_call.code}/exports/applications.csv"
+
+    refused = api.get(url)
+    assert refused.status_code == 409 and refused.json()["code"] == "export_in_background"
+    assert refused.json()["detail"].startswith("This call has too many applications to export in one request.")
+    assert api.post(url + "?q=score>>", HTTP_ACCEPT_LANGUAGE="en").status_code == 400  # a search that cannot run
+    assert FileJob.objects.count() == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = api.post(url)
+    assert queued.status_code == 202
+    job = FileJob.objects.get()
+    body = queued.json()
+    assert queued["Location"] == body["url"] == f"http://testserver/api/v1/jobs/{job.pk}/"
+    assert (body["kind"], body["file_format"], body["status"], body["download"]) == ("applications", "csv", "queued", None)
+    body = api.get(body["url"]).json()  # the worker (here: at the commit) has built it since
+    assert (body["status"], body["progress"], body["filename"]) == ("done", 100, f"{xiaomi_call.code}-applications.csv")
+    assert body["download"] == f"http://testserver/api/v1/jobs/{job.pk}/download"
+
+    download = api.get(body["download"])
+    assert download.status_code == 200
+    content = b"".join(download.streaming_content) if download.streaming else download.content  # type: ignore[attr-defined]
+    assert submitted.receipt_number.encode() in content
+
+    # Not ready (or gone): 409 with the job's state; somebody else's job: 404.
+    FileJob.objects.filter(pk=job.pk).update(status=FileJobStatus.RUNNING)
+    waiting = api.get(body["download"])
+    assert waiting.status_code == 409 and waiting.json() == {
+        "code": "file_not_ready",
+        "detail": "The file is not ready: its job is Being prepared.",
+    }
+    other = UserFactory()
+    grant_program_role(program=xiaomi_call.program, user=other, role=ProgramRoleKind.PROGRAM_OFFICER)
+    stranger = APIClient()
+    stranger.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(other)}")
+    assert stranger.get(body["url"]).status_code == 404 and stranger.get(body["download"]).status_code == 404
+    # The applicant may not queue a call's export at all.
+    applicant = APIClient()
+    applicant.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(submitted.applicant)}")
+    assert applicant.post(url).status_code == 404 and FileJob.objects.count() == 1

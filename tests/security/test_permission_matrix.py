@@ -183,6 +183,8 @@ MATRIX: dict[str, set[str]] = {
     "web:file_job_progress": {"staff"},
     "web:file_job_download": {"staff"},
     "api-v1:call-export": PROGRAM_STAFF,
+    "api-v1:file-job": {"staff"},
+    "api-v1:file-job-download": {"staff"},
     # agreements and projects
     "web:agreement": {"applicant", "institution_officer", "staff"},
     "web:agreement_confirm": {"applicant", "institution_officer", "staff"},
@@ -347,6 +349,7 @@ def _pk_of(name: str, route: str, objects: dict[str, int]) -> int:
         ("projects/", "project"),
         ("staff/guides/", "guide"),
         ("staff/jobs/", "job"),
+        ("jobs/", "job"),
         ("staff/searches/", "saved_search"),
         ("invitations/", "invitation"),
         ("reviews", "review"),

@@ -291,3 +291,23 @@ class WithdrawSerializer(serializers.Serializer[Any]):
 class StateSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     state = serializers.CharField()
+
+
+class FileJobSerializer(serializers.Serializer[Any]):
+    """A file prepared in the background (a large export): poll ``url`` until ``status`` is ``done``,
+    then fetch ``download``; ``failed`` carries ``error_code``, ``expired`` means the file was removed
+    after the retention period."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    file_format = serializers.CharField()
+    status = serializers.CharField()
+    progress = serializers.IntegerField(help_text="0–100")
+    done_items = serializers.IntegerField()
+    total_items = serializers.IntegerField()
+    filename = serializers.CharField()
+    error_code = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.CharField()
+    download = serializers.CharField(allow_null=True)

@@ -3,7 +3,13 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from shenbao.api.v1 import applicant, notifications
-from shenbao.api.v1.documents import ApplicationFormView, CallExportView, RevisionPdfView
+from shenbao.api.v1.documents import (
+    ApplicationFormView,
+    CallExportView,
+    FileJobDownloadView,
+    FileJobView,
+    RevisionPdfView,
+)
 from shenbao.api.v1.reviews import ReviewViewSet, StageViewSet
 from shenbao.api.v1.views import ApplicationViewSet, CallViewSet
 
@@ -18,6 +24,8 @@ app_name = "api-v1"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(api_version="v1"), name="schema"),
     path("calls/<slug:code>/exports/<slug:kind>.<str:file_format>", CallExportView.as_view(), name="call-export"),
+    path("jobs/<int:pk>/", FileJobView.as_view(), name="file-job"),
+    path("jobs/<int:pk>/download", FileJobDownloadView.as_view(), name="file-job-download"),
     path("applications/<int:pk>/form.docx", ApplicationFormView.as_view(), name="application-form"),
     path("applications/<int:pk>/revisions/<int:number>.pdf", RevisionPdfView.as_view(), name="revision-pdf"),
     path("applications/<int:pk>/team/", applicant.TeamView.as_view(), name="application-team"),
