@@ -149,6 +149,7 @@ MATRIX: dict[str, set[str]] = {
     "web:stage_board": PROGRAM_STAFF,
     "web:stage_bulk_lock": PROGRAM_STAFF,
     "web:stage_assign": PROGRAM_STAFF,
+    "web:stage_assignment_job": PROGRAM_STAFF,
     "web:stage_assign_manual": PROGRAM_STAFF,
     "web:assignment_change": PROGRAM_STAFF,
     "web:stage_ranking": REVIEW_STAFF,
@@ -237,6 +238,7 @@ ALLOWED_ANSWER = {
     "web:application_form_confirm": 404,  # confirms an uploaded Word form; none is waiting
     "web:partner_list": 404,  # only a bilateral call has a partner agency's list; seed 000 is none
     "web:notification_open": 302,  # marks the notification read and goes to its link
+    "web:stage_assignment_job": 404,  # the panel of a background run; none has been queued here
 }
 
 

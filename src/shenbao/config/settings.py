@@ -386,6 +386,8 @@ SHENBAO_GUIDE_INLINE_MAX_KB = int(os.environ.get("SHENBAO_GUIDE_INLINE_MAX_KB", 
 #: Staff exports of a call with more applications than this are prepared in the background (the page
 #: shows progress and offers the file when ready); the zip of PDFs always is.
 SHENBAO_EXPORT_INLINE_MAX_APPLICATIONS = int(os.environ.get("SHENBAO_EXPORT_INLINE_MAX_APPLICATIONS", "2000"))
+# A stage with more applications in review than this is assigned by the task worker (progress on the board).
+SHENBAO_ASSIGN_INLINE_MAX_APPLICATIONS = int(os.environ.get("SHENBAO_ASSIGN_INLINE_MAX_APPLICATIONS", "2000"))
 # Files prepared in the background are removed this many days after they were ready (manage.py purge_file_jobs).
 SHENBAO_FILE_JOB_RETENTION_DAYS = int(os.environ.get("SHENBAO_FILE_JOB_RETENTION_DAYS", "7"))
 

@@ -47,3 +47,12 @@ class Aggregation(models.TextChoices):
     MEDIAN = "median", _("Median")
     TRIMMED_MEAN = "trimmed_mean", _("Trimmed mean (highest and lowest dropped)")
     CALIBRATED = "calibrated", _("Calibrated per reviewer (z-score)")
+
+
+class AssignmentJobStatus(models.TextChoices):
+    """A run of the assignment queued for the worker (a large stage, issue 18)."""
+
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Being computed")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

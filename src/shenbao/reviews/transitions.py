@@ -3,6 +3,7 @@ a stage, and an expert's invitation to the call's pool."""
 
 from shenbao.core.lifecycle import Lifecycle
 from shenbao.core.lifecycle import check_transition as _check
+from shenbao.reviews.enums import AssignmentJobStatus as J
 from shenbao.reviews.enums import AssignmentStatus as A
 from shenbao.reviews.enums import EntryStatus as E
 from shenbao.reviews.enums import PoolStatus as P
@@ -50,3 +51,19 @@ LABELS = {**dict(R.choices), **dict(A.choices), **dict(E.choices)}
 
 def check_transition(table: dict[str, frozenset[str]], current: str, target: str) -> None:
     _check(table, current, target, LABELS)
+
+
+ASSIGNMENT_JOB_TRANSITIONS: dict[str, frozenset[str]] = {
+    J.QUEUED: frozenset({J.RUNNING, J.FAILED}),
+    J.RUNNING: frozenset({J.DONE, J.FAILED}),
+    J.DONE: frozenset(),
+    J.FAILED: frozenset(),
+}
+
+ASSIGNMENT_JOB_LIFECYCLE = Lifecycle(
+    "assignment_job",
+    ASSIGNMENT_JOB_TRANSITIONS,
+    dict(J.choices),
+    "shenbao.review.assignment_job",
+    initial=frozenset({J.QUEUED}),
+)

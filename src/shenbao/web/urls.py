@@ -151,6 +151,7 @@ urlpatterns = [
     path("staff/stages/<int:pk>/board/", staff_reviews.stage_board, name="stage_board"),
     path("staff/stages/<int:pk>/board/lock/", staff_reviews.stage_bulk_lock, name="stage_bulk_lock"),
     path("staff/stages/<int:pk>/assign/", staff_reviews.stage_assign, name="stage_assign"),
+    path("staff/stages/<int:pk>/assign/job/", staff_reviews.stage_assignment_job, name="stage_assignment_job"),
     path("staff/stages/<int:pk>/assign/manual/", staff_reviews.stage_assign_manual, name="stage_assign_manual"),
     path("staff/stages/<int:pk>/assignments/<int:assignment_pk>/", staff_reviews.assignment_change, name="assignment_change"),
     path("staff/stages/<int:pk>/ranking/", staff_reviews.stage_ranking_page, name="stage_ranking"),

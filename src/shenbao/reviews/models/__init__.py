@@ -1,9 +1,11 @@
 from shenbao.reviews.models.assignment import Assignment, AssignmentRun, StageEntry
+from shenbao.reviews.models.job import AssignmentJob
 from shenbao.reviews.models.pool import DeclaredConflict, ExclusionRequest, PoolMember
 from shenbao.reviews.models.review import Review, ShortlistSignOff
 
 __all__ = [
     "Assignment",
+    "AssignmentJob",
     "AssignmentRun",
     "DeclaredConflict",
     "ExclusionRequest",

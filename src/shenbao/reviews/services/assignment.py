@@ -8,6 +8,7 @@ declared conflicts and every other conflict kind are hard exclusions.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -75,11 +76,14 @@ def run_assignment(
     k: int | None = None,
     seed: int | None = None,
     group_by_direction: bool = False,
+    progress: Callable[[str, float], None] | None = None,
 ) -> RunOutcome:
     """Assign ``k`` reviewers to every application in review in ``stage``.
 
     Unstarted, unlocked assignments of the stage are replaced; locked ones and those with a review
-    are kept.  A random draw without a seed gets a fresh one, stored with the run."""
+    are kept.  A random draw without a seed gets a fresh one, stored with the run.  ``progress``
+    hears each step (``loading``, ``conflicts``, ``affinity``, ``solving``, ``saving``) and the share done."""
+    step = progress or (lambda _step, _fraction: None)
     if mode not in (AssignmentMode.OPTIMAL, AssignmentMode.RANDOM, AssignmentMode.FAIR):
         raise StageNotReady(_("Choose how to assign: best match, random draw or fair."))
     review_readiness(Call.objects.get(pk=stage.call_id)).require()  # not while applications may still come in (issue 13.2)
@@ -87,6 +91,7 @@ def run_assignment(
     if mode == AssignmentMode.RANDOM and seed is None:
         seed = secrets.randbelow(2**31)
     ReviewStage.objects.select_for_update().get(pk=stage.pk)  # one run at a time per stage
+    step("loading", 0.0)
     entries = list(
         StageEntry.objects.filter(stage=stage, status=EntryStatus.IN_REVIEW)
         .select_related("application__direction")
@@ -110,6 +115,7 @@ def run_assignment(
     keep = list(current.filter(Q(locked=True) | Q(pk__in=started)))
     current.exclude(pk__in=[a.pk for a in keep]).delete()
 
+    step("conflicts", 0.1)
     conflicts = conflicts_for_call(stage.call, application_ids=list(app_index), reviewer_ids=list(reviewer_index))
     # A conflict found after an assignment was kept (locked, or its review started) wins: the reviewer
     # must never see a conflicted application, so the assignment is withdrawn, not kept.
@@ -130,6 +136,7 @@ def run_assignment(
         if a in app_index and r in reviewer_index
     ]
 
+    step("affinity", 0.25)
     app_texts = [application_text(e) for e in entries]
     texts_keywords = [reviewer_text(m) for m in members]
     app_matrix, reviewer_matrix = text_matrices(app_texts, [t for t, _ in texts_keywords])
@@ -150,6 +157,7 @@ def run_assignment(
 
     sample_seed = seed if mode == AssignmentMode.RANDOM else None
     top_k = min(TOP_K, len(members))
+    step("solving", 0.45)
     candidates = top_k_candidates(app_matrix, reviewer_matrix, k=top_k, min_affinity=-1.0, sample_seed=sample_seed)
     extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     missing_before: int | None = None
@@ -196,6 +204,7 @@ def run_assignment(
         found = (rows[more.apps()], more.reviewers.astype(np.int64), more.affinity)
         extra = found if extra is None else tuple(np.concatenate(pair) for pair in zip(extra, found, strict=True))  # type: ignore[assignment]
 
+    step("saving", 0.75)
     shortfalls = [
         {"application": entries[s.app].application_id, "missing": s.missing, "reason": s.reason.value, "eligible": s.eligible}
         for s in result.shortfalls

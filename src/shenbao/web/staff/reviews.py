@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -26,13 +28,19 @@ from shenbao.documents.exports.reviews import RANKINGS, REVIEWS
 from shenbao.reviews.algorithms.advancement import BoundaryTie, Tier, assign_prize_tiers
 from shenbao.reviews.enums import AssignmentMode, AssignmentStatus, ConflictKind, EntryStatus, PoolStatus
 from shenbao.reviews.messages import SHORTFALL_TEXTS, flag_texts, reason_text, tie_rule_text
-from shenbao.reviews.models import Assignment, PoolMember, ShortlistSignOff
+from shenbao.reviews.models import Assignment, AssignmentJob, PoolMember, ShortlistSignOff
 from shenbao.reviews.queries.board import coverage, loads, progress, reviewers_per_application, stage_conflicts
 from shenbao.reviews.queries.live import current_entry, live_entries
 from shenbao.reviews.queries.ranking import RankedRow, stage_ranking
 from shenbao.reviews.queries.stages import next_stage, stage_definition
 from shenbao.reviews.services.advancement import advance_stage, sign_off_shortlist
 from shenbao.reviews.services.assignment import assign_manually, remove_assignment, run_assignment, set_lock
+from shenbao.reviews.services.assignment_jobs import (
+    assignment_goes_to_background,
+    latest_assignment_job,
+    open_assignment_job,
+    start_assignment_job,
+)
 from shenbao.reviews.services.entries import open_stage
 from shenbao.reviews.services.live import reveal_next
 from shenbao.reviews.services.pool import invite_reviewer, update_pool_member
@@ -244,8 +252,26 @@ def stage_board(request: HttpRequest, pk: int) -> HttpResponse:
             m.user for m in PoolMember.objects.filter(call_id=stage.call_id, status=PoolStatus.ACCEPTED).select_related("user")
         ],
         "progress": progress(stage),
+        "assignment_job": _recent(latest_assignment_job(stage)),
     }
     return render(request, "web/staff/stage_board.html", context)
+
+
+def _recent(job: AssignmentJob | None) -> AssignmentJob | None:
+    """The board shows a background run while it waits or runs, and for a day after it ended."""
+    if job is None or job.finished_at is None or job.finished_at > timezone.now() - timedelta(days=1):
+        return job
+    return None
+
+
+@login_required
+def stage_assignment_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The panel of the stage's latest background assignment (polled by htmx while it waits or runs)."""
+    stage = _stage(request, pk)
+    job = latest_assignment_job(stage)
+    if job is None:
+        raise Http404(_("No assignment has been run in the background for this stage."))
+    return render(request, "web/staff/_assignment_job.html", {"stage": stage, "assignment_job": job})
 
 
 def _text_key(value: str | None) -> tuple[bool, str]:
@@ -301,15 +327,23 @@ def stage_bulk_lock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def stage_assign(request: HttpRequest, pk: int) -> HttpResponse:
     stage = _stage(request, pk)
+    parameters: dict[str, Any] = {
+        "mode": request.POST.get("mode", AssignmentMode.OPTIMAL),
+        "k": _int(request.POST.get("k")),
+        "seed": _int(request.POST.get("seed")),
+        "group_by_direction": bool(request.POST.get("group")),
+    }
+    if open_assignment_job(stage) is not None or assignment_goes_to_background(stage):
+        # A large stage is assigned by the worker; the board shows its progress (a double click queues one).
+        try:
+            start_assignment_job(stage=stage, actor=acting_user(request), parameters=parameters, language=get_language())
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The assignment is being computed in the background; this page shows its progress."))
+        return redirect("web:stage_board", pk=stage.pk)
     try:
-        outcome = run_assignment(
-            stage=stage,
-            actor=acting_user(request),
-            mode=request.POST.get("mode", AssignmentMode.OPTIMAL),
-            k=_int(request.POST.get("k")),
-            seed=_int(request.POST.get("seed")),
-            group_by_direction=bool(request.POST.get("group")),
-        )
+        outcome = run_assignment(stage=stage, actor=acting_user(request), **parameters)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
