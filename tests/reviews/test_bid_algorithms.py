@@ -7,7 +7,7 @@ import pytest
 import scipy.sparse as sp
 
 from shenbao.reviews.algorithms.assignment import assign_reviewers
-from shenbao.reviews.algorithms.bids import Bids, BidKind, adjust, apply_bids, codes_for, pair_affinity_rows, unadjust
+from shenbao.reviews.algorithms.bids import BidKind, Bids, adjust, apply_bids, codes_for, pair_affinity_rows, unadjust
 from shenbao.reviews.algorithms.candidates import Candidates
 from shenbao.reviews.algorithms.problem import AssignmentProblem
 
@@ -57,9 +57,9 @@ def test_eager_bid_wins_a_close_match_and_adds_a_non_candidate() -> None:
 
 def test_negative_weight_and_misaligned_affinities_are_refused() -> None:
     cand = dense([[0.5]])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="negative bid weight"):
         apply_bids(cand, Bids.from_lists([0], [0], ["eager"]), weight=-1, bid_affinity=[0.5])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="one value per bid"):
         apply_bids(cand, Bids.from_lists([0], [0], ["eager"]), weight=1, bid_affinity=[])
 
 
@@ -112,9 +112,7 @@ def test_fewest_not_willing_pairs_even_against_a_long_exchange() -> None:
 def test_conflict_bids_are_hard_exclusions() -> None:
     cand = dense([[0.9, 0.1]])
     adjusted = apply_bids(cand, Bids.from_lists([0], [0], [BidKind.CONFLICT]), weight=1.0, bid_affinity=[0.9])
-    result = assign_reviewers(
-        AssignmentProblem(candidates=adjusted.candidates, k=1, default_cap=1, conflicts=adjusted.conflicts)
-    )
+    result = assign_reviewers(AssignmentProblem(candidates=adjusted.candidates, k=1, default_cap=1, conflicts=adjusted.conflicts))
     assert result.pairs.reviewers.tolist() == [1]
     # Even when no one else is left, the conflicted pair is not assigned.
     alone = assign_reviewers(AssignmentProblem(candidates=dense([[0.9]]), k=1, default_cap=1, conflicts=([0], [0])))
@@ -123,9 +121,7 @@ def test_conflict_bids_are_hard_exclusions() -> None:
 
 def test_group_mode_avoids_not_willing_members() -> None:
     cand = dense([[0.9, 0.2], [0.9, 0.2]])
-    result = assign_reviewers(
-        AssignmentProblem(candidates=cand, k=1, default_cap=2, groups=[0, 0], avoid=([1], [0]))
-    )
+    result = assign_reviewers(AssignmentProblem(candidates=cand, k=1, default_cap=2, groups=[0, 0], avoid=([1], [0])))
     assert result.pairs.reviewers.tolist() == [1, 1]
 
 

@@ -96,7 +96,9 @@ def codes_for(keys: IntArray, bids: Bids, n_reviewers: int) -> IntArray:
     return out
 
 
-def apply_bids(candidates: Candidates, bids: Bids, *, weight: float, bid_affinity: npt.ArrayLike, add: bool = True) -> BidAdjusted:
+def apply_bids(
+    candidates: Candidates, bids: Bids, *, weight: float, bid_affinity: npt.ArrayLike, add: bool = True
+) -> BidAdjusted:
     """Candidates with bid-adjusted affinities, plus the pairs to exclude and to avoid.
 
     ``bid_affinity`` is the text affinity of every bid pair (in ``bids`` order), used for the

@@ -116,9 +116,7 @@ def assign_groups(
     prepared = time.perf_counter()
     # A group arc costs the penalty of each member that is "not willing", spread over its units.
     avoided = avoided_members[free]
-    penalty = (
-        np.ceil(avoided * avoid_penalty(n_groups, n_rev) / units[edge_g[free]]).astype(np.int64) if avoided.any() else None
-    )
+    penalty = np.ceil(avoided * avoid_penalty(n_groups, n_rev) / units[edge_g[free]]).astype(np.int64) if avoided.any() else None
     solution = solve_mode(net, gains, mode, seed, max_loss, penalty)
     extract_started = time.perf_counter()
 
