@@ -22,6 +22,7 @@ from enum import StrEnum
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from shenbao.reviews.algorithms.candidates import Candidates, FloatArray, IntArray, pair_keys
 
@@ -130,7 +131,7 @@ def apply_bids(
     return BidAdjusted(candidates=adjusted, conflicts=bids.of(BidKind.CONFLICT), avoid=bids.of(BidKind.NOT_WILLING))
 
 
-def pair_affinity_rows(app_rows: npt.NDArray[np.float64] | object, reviewer_rows: object) -> FloatArray:
+def pair_affinity_rows(app_rows: sp.csr_matrix, reviewer_rows: sp.csr_matrix) -> FloatArray:
     """Row-wise dot products of two equally long sparse matrices (the cosine of each bid pair)."""
-    product = app_rows.multiply(reviewer_rows)  # type: ignore[attr-defined]
+    product = sp.csr_matrix(app_rows).multiply(reviewer_rows)
     return np.clip(np.asarray(product.sum(axis=1), dtype=np.float64).ravel(), 0.0, 1.0)
