@@ -22,7 +22,7 @@ from shenbao.applications.models import Application, Partner, TeamMember
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.reviews.enums import ConflictKind, PoolStatus
-from shenbao.reviews.models import DeclaredConflict, ExclusionRequest, PoolMember
+from shenbao.reviews.models import ConflictSource, DeclaredConflict, ExclusionRequest, PoolMember
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,11 @@ def conflicts_for_call(
     for d in declared:
         targets = {d.application_id} if d.application_id else apps_by_org.get(d.organisation_id or 0, set())
         for app_id in targets & app_set:
-            add(app_id, [d.reviewer_id], Conflict(ConflictKind.REVIEWER_DECLARED, d.reason, source=d.source))
+            add(
+                app_id,
+                [d.reviewer_id],
+                Conflict(ConflictKind.REVIEWER_DECLARED, d.reason, source="bid" if d.source == ConflictSource.BID else ""),
+            )
 
     for request in ExclusionRequest.objects.filter(application_id__in=app_ids):
         matched: set[int] = set()
