@@ -14,6 +14,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 MAX_ENTRIES = 5000
@@ -98,27 +99,42 @@ def _entry(title: Any, year: Any, authors: Any, venue: Any, entry: int) -> Parse
     return ParsedPublication(title=clean_title, year=_year(year, entry), coauthors=_authors(authors), venue=_clean(venue)[:300])
 
 
+@lru_cache(maxsize=1)
+def _latex() -> Any:
+    from pylatexenc.latex2text import LatexNodes2Text  # type: ignore[import-untyped]
+
+    return LatexNodes2Text()
+
+
+def _decode_latex(value: Any) -> Any:
+    """LaTeX accents and commands to text ({\\"u} → ü), only where there is any: decoding every
+    field took 0.7 s for 200 entries, against 6 ms for the parse itself."""
+    if isinstance(value, list):
+        return [_decode_latex(v) for v in value]
+    if isinstance(value, str) and "\\" in value:
+        return _latex_text(value)
+    return value
+
+
+@lru_cache(maxsize=4096)
+def _latex_text(value: str) -> str:
+    # Co-authors repeat across a person's list: each name is decoded once.
+    return str(_latex().latex_to_text(value))
+
+
 def _bibtex(text: str) -> list[ParsedPublication]:
     from bibtexparser import middlewares as m
     from bibtexparser.entrypoint import parse_string
 
-    library = parse_string(text, append_middleware=[m.LatexDecodingMiddleware(), m.SeparateCoAuthors()])
+    library = parse_string(text, append_middleware=[m.SeparateCoAuthors()])
     if library.failed_blocks:
         block = library.failed_blocks[0]
         raise PublicationFileError("bibtex_syntax", (block.start_line or 0) + 1)
     out = []
     for number, item in enumerate(library.entries, start=1):
-        fields = item.fields_dict
-        value = {key.casefold(): f.value for key, f in fields.items()}
-        out.append(
-            _entry(
-                value.get("title"),
-                value.get("year") or value.get("date"),
-                value.get("author", []),
-                value.get("journal") or value.get("booktitle"),
-                number,
-            )
-        )
+        value = {key.casefold(): _decode_latex(f.value) for key, f in item.fields_dict.items()}
+        venue = value.get("journal") or value.get("booktitle")
+        out.append(_entry(value.get("title"), value.get("year") or value.get("date"), value.get("author", []), venue, number))
     return out
 
 
