@@ -150,7 +150,7 @@ def test_bad_bid_weights_are_refused(in_review: Callable[..., ReviewSetup], weig
     setup = in_review()
     with pytest.raises(BadBidWeight) as refused:
         run_assignment(stage=setup.stage, actor=setup.officer, k=1, bid_weight=weight)
-    assert str(refused.value) == "竞标权重应为 0 到 5 之间的数。"
+    assert str(refused.value) == "评审意愿的权重应为 0 到 5 之间的数。"
     assert not Assignment.objects.exists()
 
 
@@ -223,3 +223,19 @@ def test_reviewer_outside_the_pool_cannot_bid_and_applicant_cannot_see_bids(in_r
     # An invited expert who has not accepted cannot bid either.
     PoolMember.objects.filter(user=setup.experts["rice@example.com"]).update(status="invited")
     assert logged_in(setup.experts["rice@example.com"]).get(f"/review/stages/{setup.stage.pk}/bids/").status_code == 404
+
+
+def test_staff_choose_the_weight_on_the_board(in_review: Callable[..., ReviewSetup]) -> None:
+    setup = in_review()
+    client = logged_in(setup.officer)
+    board = client.get(f"/staff/stages/{setup.stage.pk}/board/").content.decode()
+    assert 'name="bid_weight"' in board and "专家评审意愿的权重（0：不考虑）" in board
+    refused = client.post(
+        f"/staff/stages/{setup.stage.pk}/assign/", {"mode": "optimal", "k": "1", "bid_weight": "abc"}, follow=True
+    )
+    assert "评审意愿的权重应为 0 到 5 之间的数。" in refused.content.decode()
+    assert not AssignmentRun.objects.exists()
+    client.post(f"/staff/stages/{setup.stage.pk}/assign/", {"mode": "optimal", "k": "1", "bid_weight": "2.5"})
+    assert AssignmentRun.objects.get().parameters["bid_weight"] == 2.5
+    client.post(f"/staff/stages/{setup.stage.pk}/assign/", {"mode": "optimal", "k": "1", "bid_weight": ""})
+    assert AssignmentRun.objects.first().parameters["bid_weight"] == 0.5  # the default
