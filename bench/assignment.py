@@ -1,6 +1,6 @@
 """Reviewer-assignment benchmark, printed as JSON and written to bench/results/assignment.json.
 
-    python bench/assignment.py [--sizes S,M,L,XL] [--no-lp] [--no-fair] [--no-affinity]
+    python bench/assignment.py [--sizes S,M,L,XL] [--no-lp] [--no-fair] [--no-affinity] [--no-bids] [--only-bids]
 
 Each measurement runs in a fresh subprocess so its peak memory (ru_maxrss) is its own; an
 instance is generated in one process and solved in another (loading it from .npz), so the
@@ -15,6 +15,8 @@ recomputed here from the result and the instance's institutions and caps, indepe
 the solver's own bookkeeping.  Goals (2 shared cores): L solve ≤ 5 s and ≤ 0.5 GB; XL solve
 ≤ 30 s and ≤ 2 GB; LP ratio ≥ 0.999999; affinity top-K on M ≤ 60 s; fair on M raises the
 weakest pair with the total within 1 %.  Group mode is measured on M in panels of 5.
+Bids (``run_bids``): synthetic bids on M; the share of eager/willing pairs must rise against the
+assignment without bids, and no "not willing" pair may be assigned where an alternative existed.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
-from assignment_synthetic import SIZES, Instance, generate, load, save, synthetic_texts  # noqa: E402
+from assignment_synthetic import SIZES, Instance, generate, load, save, synthetic_bids, synthetic_texts  # noqa: E402
 
 from shenbao.reviews.algorithms.assignment import assign_reviewers  # noqa: E402
 from shenbao.reviews.algorithms.flow import SCALE  # noqa: E402
@@ -318,6 +320,91 @@ def run_affinity(size: str) -> dict[str, Any]:
     }
 
 
+def run_bids(size: str, weights: tuple[float, ...] = (0.5, 1.0)) -> dict[str, Any]:
+    """Synthetic bids on the instance: assignment without bids against bids at each weight.
+
+    Measured from the instance's own bids, independently of the solver: the share of assigned
+    pairs whose reviewer bid eager or willing, how many "not willing" pairs were assigned, and
+    the fewest "not willing" pairs any assignment placing as many reviews must use (a min-cost
+    flow costing 1 per "not willing" arc and 0 otherwise, on the same eligible pairs): when the
+    two are equal, no "not willing" pair was assigned where an alternative existed.
+    """
+    from dataclasses import replace
+
+    from shenbao.reviews.algorithms.bids import CODES, BidKind, Bids, apply_bids, codes_for, unadjust
+    from shenbao.reviews.algorithms.eligibility import eligible_pairs
+    from shenbao.reviews.algorithms.flow import Network, max_placeable, solve_min_cost
+
+    instance = generate(SIZES[size])
+    synthetic = synthetic_bids(instance)
+    bids = Bids(apps=synthetic.apps, reviewers=synthetic.reviewers, codes=synthetic.codes)
+    n_rev, k = instance.spec.n_reviewers, instance.spec.k
+    plain = problem_of(instance)
+
+    def stats(result: AssignmentResult, weight: float) -> dict[str, Any]:
+        keys = result.pairs.apps.astype(np.int64) * n_rev + result.pairs.reviewers
+        codes = codes_for(keys, bids, n_rev)
+        n = max(len(result.pairs), 1)
+        text_affinity = unadjust(result.pairs.affinity, codes, weight)
+        return {
+            "pairs": len(result.pairs),
+            "eager_share": round(float((codes == CODES[BidKind.EAGER]).sum() / n), 4),
+            "eager_or_willing_share": round(float(np.isin(codes, [CODES[BidKind.EAGER], CODES[BidKind.WILLING]]).sum() / n), 4),
+            "not_willing_pairs": int((codes == CODES[BidKind.NOT_WILLING]).sum()),
+            "conflict_bid_pairs": int((codes == CODES[BidKind.CONFLICT]).sum()),
+            "institution_conflict_violations": int(
+                (instance.app_institution[result.pairs.apps] == instance.reviewer_institution[result.pairs.reviewers]).sum()
+            ),
+            "load_violations": int((np.bincount(result.pairs.reviewers, minlength=n_rev) > instance.caps).sum()),
+            "mean_text_affinity": round(float(text_affinity.mean()), 6) if len(result.pairs) else None,
+            "apps_short": len(result.shortfalls),
+            "solve_s": round(result.timings.solve, 3),
+        }
+
+    baseline = assign_reviewers(plain, mode="optimal")
+    out: dict[str, Any] = {
+        "instance": size,
+        "bids": int(bids.codes.size),
+        "bids_by_kind": {kind.value: int((bids.codes == CODES[kind]).sum()) for kind in BidKind},
+        "without_bids": stats(baseline, 0.0),
+        "with_bids": {},
+    }
+    for weight in weights:
+        adjusted = apply_bids(instance.candidates, bids, weight=weight, bid_affinity=synthetic.affinity)
+        # The generator lists institution conflicts among candidate pairs only; bids add pairs.
+        clash = instance.app_institution[bids.apps] == instance.reviewer_institution[bids.reviewers]
+        conflicts = (
+            np.concatenate([instance.conflict_apps, adjusted.conflicts[0], bids.apps[clash]]),
+            np.concatenate([instance.conflict_reviewers, adjusted.conflicts[1], bids.reviewers[clash]]),
+        )
+        problem = replace(plain, candidates=adjusted.candidates, conflicts=conflicts, avoid=adjusted.avoid)
+        result = assign_reviewers(problem, mode="optimal")
+        eligible = eligible_pairs(problem)
+        net = Network(
+            need=np.full(instance.spec.n_apps, k, dtype=np.int64),
+            rev_cap=eligible.caps,
+            edge_left=eligible.apps,
+            edge_rev=eligible.pairs.reviewers,
+            edge_cap=np.ones(eligible.keys.shape[0], dtype=np.int64),
+            edge_cost=eligible.is_avoided.astype(np.int64),
+        )
+        fewest = solve_min_cost(net)
+        fewest_needed = int((fewest.edge_flow * eligible.is_avoided).sum())
+        row = stats(result, weight)
+        row["fewest_not_willing_needed"] = fewest_needed
+        row["max_placeable"] = max_placeable(net)
+        row["no_not_willing_where_alternative"] = (
+            row["not_willing_pairs"] == fewest_needed and row["pairs"] == row["max_placeable"]
+        )
+        out["with_bids"][f"weight_{weight:g}"] = row
+    out["eager_or_willing_share_rises"] = all(
+        r["eager_or_willing_share"] > out["without_bids"]["eager_or_willing_share"] for r in out["with_bids"].values()
+    )
+    out["no_not_willing_where_alternative"] = all(r["no_not_willing_where_alternative"] for r in out["with_bids"].values())
+    out["peak_rss_mb"] = peak_mb()
+    return out
+
+
 def child(task: str, size: str, with_lp: bool, path: str, repeat: int) -> None:
     if task == "generate":
         out = run_generate(size, path)
@@ -327,6 +414,8 @@ def child(task: str, size: str, with_lp: bool, path: str, repeat: int) -> None:
         out = run_fair(size)
     elif task == "group":
         out = run_group(size)
+    elif task == "bids":
+        out = run_bids(size)
     else:
         out = run_affinity(size)
     print(json.dumps(out))
@@ -348,14 +437,19 @@ def main() -> None:
     parser.add_argument("--no-lp", action="store_true", help="skip the HiGHS LP check on S and M")
     parser.add_argument("--no-fair", action="store_true")
     parser.add_argument("--no-affinity", action="store_true")
+    parser.add_argument("--no-bids", action="store_true")
+    parser.add_argument("--only-bids", action="store_true", help="only the bids measurement on M")
     parser.add_argument("--repeat", type=int, default=3, help="solves per instance, fastest reported (XL: 1)")
-    parser.add_argument("--child", choices=["generate", "instance", "fair", "group", "affinity"], help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=["generate", "instance", "fair", "group", "affinity", "bids"], help=argparse.SUPPRESS)
     parser.add_argument("--size", help=argparse.SUPPRESS)
     parser.add_argument("--path", default="", help=argparse.SUPPRESS)
     parser.add_argument("--lp", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.child, args.size, args.lp, args.path, args.repeat)
+        return
+    if args.only_bids:
+        print(json.dumps({"bids_M": spawn("bids", "M")}, indent=2))
         return
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     unknown = [s for s in sizes if s not in SIZES]
@@ -394,6 +488,9 @@ def _extras(results: dict[str, Any], args: argparse.Namespace) -> None:
         print(json.dumps(results["fair_M"]), file=sys.stderr)
     results["group_M"] = spawn("group", "M")
     print(json.dumps(results["group_M"]), file=sys.stderr)
+    if not args.no_bids:
+        results["bids_M"] = spawn("bids", "M")
+        print(json.dumps(results["bids_M"]), file=sys.stderr)
     if not args.no_affinity:
         results["affinity_M"] = spawn("affinity", "M")
         print(json.dumps(results["affinity_M"]), file=sys.stderr)
@@ -424,6 +521,9 @@ def goals(results: dict[str, Any]) -> dict[str, Any]:
         out["group_M_same_sets_and_zero_violations"] = (
             g["groups_with_differing_sets"] == g["conflict_violations"] == g["load_violations"] == 0
         )
+    if "bids_M" in results and "no_not_willing_where_alternative" in results["bids_M"]:
+        out["bids_M_eager_or_willing_share_rises"] = results["bids_M"]["eager_or_willing_share_rises"]
+        out["bids_M_no_not_willing_where_alternative"] = results["bids_M"]["no_not_willing_where_alternative"]
     if "affinity_M" in results and "affinity_total_s" in results["affinity_M"]:
         out["affinity_M_le_60s"] = results["affinity_M"]["affinity_total_s"] <= 60
     if "fair_M" in results and "fair_weakest_ge_optimal" in results["fair_M"]:

@@ -45,12 +45,14 @@ def test_a_large_stage_is_assigned_in_the_background_with_progress(
     panel_url = reverse("web:stage_assignment_job", args=[setup.stage.pk])
     assert client.get(panel_url).status_code == 404  # nothing run in the background yet
 
-    response = client.post(reverse("web:stage_assign", args=[setup.stage.pk]), {"mode": "optimal", "k": "2"}, headers=EN, follow=True)
+    response = client.post(
+        reverse("web:stage_assign", args=[setup.stage.pk]), {"mode": "optimal", "k": "2"}, headers=EN, follow=True
+    )
     assert _messages(response) == ["The assignment is being computed in the background; this page shows its progress."]
     job = AssignmentJob.objects.get()
     assert (job.status, job.parameters, job.language, job.requested_by) == (
         AssignmentJobStatus.QUEUED,
-        {"mode": "optimal", "k": 2, "seed": None, "group_by_direction": False},
+        {"mode": "optimal", "k": 2, "seed": None, "group_by_direction": False, "bid_weight": None},
         "en",
         setup.officer,
     )
@@ -106,7 +108,9 @@ def test_a_refusal_of_the_stage_is_kept_in_the_requesters_language(
     assert AssignmentJob.objects.count() == 2
 
 
-def test_small_stages_are_still_assigned_in_the_request(client: Client, in_review: Callable[..., ReviewSetup], settings: Any) -> None:
+def test_small_stages_are_still_assigned_in_the_request(
+    client: Client, in_review: Callable[..., ReviewSetup], settings: Any
+) -> None:
     settings.SHENBAO_ASSIGN_INLINE_MAX_APPLICATIONS = 4
     setup = in_review()
     client.force_login(setup.officer)

@@ -68,3 +68,31 @@ class ReviewerHasAssignments(DomainError):
 
     def __init__(self) -> None:
         super().__init__(_("This expert has assignments in the call and stays in the pool; mark them unavailable instead."))
+
+
+class NotInPool(DomainError):
+    code = "not_in_pool"
+
+    def __init__(self) -> None:
+        super().__init__(_("Only experts who accepted the invitation to this call's pool can bid on its applications."))
+
+
+class BidNeedsReason(DomainError):
+    code = "bid_needs_reason"
+
+    def __init__(self) -> None:
+        super().__init__(_("Say why you have a conflict of interest with this application."))
+
+
+class UnknownBid(DomainError):
+    code = "unknown_bid"
+
+    def __init__(self) -> None:
+        super().__init__(_("Choose eager, willing, not willing or conflict of interest."))
+
+
+class BadBidWeight(DomainError):
+    code = "bad_bid_weight"
+
+    def __init__(self) -> None:
+        super().__init__(_("The weight of the bids is a number from 0 to 5."))

@@ -77,3 +77,20 @@ add_perm("reviews.manage_pool", is_call_officer | is_administrator)
 add_perm("reviews.view_assignment", is_assigned_reviewer | assignment_officer | is_administrator)
 add_perm("reviews.review", is_assigned_reviewer)
 add_perm("reviews.see_other_reviews", (is_assigned_reviewer & may_see_other_reviews) | assignment_officer | is_administrator)
+
+
+@predicate
+def is_stage_pool_reviewer(user: Any, stage: Any) -> bool:
+    """An expert who accepted the invitation to the pool of the stage's call (may bid on its applications)."""
+    from shenbao.reviews.enums import PoolStatus
+    from shenbao.reviews.models import PoolMember
+
+    return (
+        _authenticated(user)
+        and stage is not None
+        and PoolMember.objects.filter(call_id=stage.call_id, user_id=user.pk, status=PoolStatus.ACCEPTED).exists()
+    )
+
+
+add_perm("reviews.bid", is_stage_pool_reviewer)
+add_perm("reviews.view_bids", is_stage_officer | is_administrator)

@@ -3,6 +3,7 @@ from django.urls import path
 
 from shenbao.web import agreements, institution, projects
 from shenbao.web import notifications as notification_views
+from shenbao.web import publications as web_publications
 from shenbao.web.applicant import documents as applicant_documents
 from shenbao.web.applicant import exclusions as applicant_exclusions
 from shenbao.web.applicant import reconsideration as applicant_reconsideration
@@ -11,6 +12,7 @@ from shenbao.web.applicant import views as applicant
 from shenbao.web.public import documents as public_documents
 from shenbao.web.public import results as public_results
 from shenbao.web.public import views as public
+from shenbao.web.reviewer import bids as reviewer_bids
 from shenbao.web.reviewer import views as reviewer
 from shenbao.web.staff import awards as staff_awards
 from shenbao.web.staff import bilateral as staff_bilateral
@@ -43,6 +45,8 @@ urlpatterns = [
     path("accounts/logout/", account_views.logout, name="logout"),
     path("accounts/register/", account_views.signup, name="register"),
     path("me/profile/", applicant.profile, name="profile"),
+    path("me/publications/", web_publications.publications, name="publications"),
+    path("me/publications/remove/", web_publications.publications_remove, name="publications_remove"),
     path("me/api-tokens/", applicant_tokens.api_tokens, name="api_tokens"),
     path("me/notifications/", notification_views.notification_list, name="notifications"),
     path("me/notifications/read-all/", notification_views.notification_read_all, name="notifications_read_all"),
@@ -89,6 +93,8 @@ urlpatterns = [
     path("invitations/<str:token>/", applicant.invitation, name="invitation"),
     path("review/", reviewer.my_reviews, name="my_reviews"),
     path("review/invitations/<str:token>/", reviewer.pool_invitation, name="pool_invitation"),
+    path("review/bidding/", reviewer_bids.bidding_overview, name="bidding"),
+    path("review/stages/<int:pk>/bids/", reviewer_bids.stage_bids, name="stage_bids"),
     path("review/assignments/<int:pk>/", reviewer.assignment_detail, name="assignment"),
     path("review/assignments/<int:pk>/save/", reviewer.assignment_save, name="assignment_save"),
     path("review/assignments/<int:pk>/submit/", reviewer.assignment_submit, name="assignment_submit"),

@@ -540,6 +540,9 @@ class ReviewPolicy(Strict):
         default=3, ge=0, le=50, description="a reviewer who left the applicant's institution this recently is conflicted"
     )
     default_load: int = Field(default=10, ge=1, le=10_000, description="applications per reviewer unless set per reviewer")
+    coauthor_conflict_years: int = Field(
+        default=3, ge=0, le=50, description="a reviewer's co-authors of publications this recent are conflicted (0: none)"
+    )
 
 
 class PrizeTier(Strict):

@@ -25,7 +25,7 @@ import time
 import numpy as np
 
 from shenbao.reviews.algorithms.eligibility import Eligible, check_lock_loads, eligible_pairs
-from shenbao.reviews.algorithms.flow import SCALE, Network
+from shenbao.reviews.algorithms.flow import SCALE, Network, avoid_penalty
 from shenbao.reviews.algorithms.groups import assign_groups
 from shenbao.reviews.algorithms.modes import fresh_seed, shortfalls_of, solve_mode, with_timings
 from shenbao.reviews.algorithms.problem import AssignedPairs, AssignmentProblem, AssignmentResult, Mode, Timings
@@ -79,7 +79,9 @@ def _assign_applications(
         edge_cost=-gains,
     )
     prepared = time.perf_counter()
-    solution = solve_mode(net, gains, mode, seed, max_loss)
+    avoided = eligible.is_avoided[free]
+    penalty = avoided.astype(np.int64) * avoid_penalty(n_apps, n_rev) if avoided.any() else None
+    solution = solve_mode(net, gains, mode, seed, max_loss, penalty)
     extract_started = time.perf_counter()
     chosen = np.sort(np.concatenate([np.flatnonzero(eligible.is_lock), free[solution.edge_flow > 0]]))
     pairs = AssignedPairs(

@@ -24,6 +24,7 @@ class Eligible:
     keys: IntArray  # pair keys of ``pairs``
     ranks: Int32Array
     is_lock: npt.NDArray[np.bool_]
+    is_avoided: npt.NDArray[np.bool_]  # "not willing": assigned only where nothing else places the review
     lock_keys: IntArray  # sorted unique
     forbidden_keys: IntArray  # sorted unique: conflicts and exclusions
     caps: IntArray
@@ -75,12 +76,14 @@ def eligible_pairs(problem: AssignmentProblem) -> Eligible:
     all_keys = allowed.keys()
     eligible = allowed.without(np.isin(all_keys, forbidden)) if forbidden.size else allowed
     keys = eligible.keys()
+    avoid_keys = np.unique(pair_keys(*_checked_keys(problem.avoid, problem, "avoid"), n_rev))
     return Eligible(
         pairs=eligible,
         apps=eligible.apps(),
         keys=keys,
         ranks=eligible.ranks(),
         is_lock=np.isin(keys, lock_keys),
+        is_avoided=np.isin(keys, avoid_keys) if avoid_keys.size else np.zeros(keys.shape[0], dtype=bool),
         lock_keys=lock_keys,
         forbidden_keys=forbidden,
         caps=caps,

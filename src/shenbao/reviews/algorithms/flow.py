@@ -36,6 +36,17 @@ from shenbao.reviews.algorithms.candidates import Int32Array, IntArray
 SCALE = 1_000_000
 
 
+def avoid_penalty(n_left: int, n_reviewers: int) -> int:
+    """The cost of one unit on an arc to avoid ("not willing"): above any gain an exchange can make.
+
+    Two maximum flows differ by cycles and paths of the residual network, each through every
+    application and reviewer at most once, so an exchange that drops one avoided arc changes the
+    other arcs' gains by at most ``SCALE × min(L, R)``: with a penalty above that, the minimum-cost
+    flow uses the fewest avoided arcs of any maximum flow, and only then maximises the affinity.
+    """
+    return SCALE * (min(n_left, n_reviewers) + 1)
+
+
 class FlowSolveError(RuntimeError):
     """OR-Tools returned a status other than OPTIMAL (a bug or an overflow, never bad data)."""
 

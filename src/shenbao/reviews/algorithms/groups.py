@@ -21,7 +21,7 @@ import numpy as np
 
 from shenbao.reviews.algorithms.candidates import IntArray
 from shenbao.reviews.algorithms.eligibility import Eligible
-from shenbao.reviews.algorithms.flow import SCALE, Network
+from shenbao.reviews.algorithms.flow import SCALE, Network, avoid_penalty
 from shenbao.reviews.algorithms.modes import shortfalls_of, solve_mode, with_timings
 from shenbao.reviews.algorithms.problem import (
     AssignedPairs,
@@ -85,8 +85,9 @@ def assign_groups(
 
     keys, inverse = np.unique(ginv[eligible.apps] * n_rev + eligible.pairs.reviewers, return_inverse=True)
     aff_sum = np.bincount(inverse, weights=eligible.pairs.affinity, minlength=keys.shape[0])
+    avoided_members = np.bincount(inverse, weights=eligible.is_avoided.astype(np.float64), minlength=keys.shape[0])
     allowed = ~np.isin(keys, forbidden)
-    keys, aff_sum = keys[allowed], aff_sum[allowed]
+    keys, aff_sum, avoided_members = keys[allowed], aff_sum[allowed], avoided_members[allowed]
     edge_g, edge_r = keys // n_rev, keys % n_rev
     is_lock = np.isin(keys, group_locks)
     group_count = np.bincount(edge_g, minlength=n_groups)
@@ -113,7 +114,10 @@ def assign_groups(
         edge_cost=-gains,
     )
     prepared = time.perf_counter()
-    solution = solve_mode(net, gains, mode, seed, max_loss)
+    # A group arc costs the penalty of each member that is "not willing", spread over its units.
+    avoided = avoided_members[free]
+    penalty = np.ceil(avoided * avoid_penalty(n_groups, n_rev) / units[edge_g[free]]).astype(np.int64) if avoided.any() else None
+    solution = solve_mode(net, gains, mode, seed, max_loss, penalty)
     extract_started = time.perf_counter()
 
     whole = solution.edge_flow == net.edge_cap

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from shenbao.reviews.algorithms.candidates import IntArray
 from shenbao.reviews.algorithms.fair import fair_arcs
-from shenbao.reviews.algorithms.flow import SCALE, Network, solve_min_cost
+from shenbao.reviews.algorithms.flow import SCALE, Network, max_placeable, solve_min_cost
 from shenbao.reviews.algorithms.problem import AssignmentResult, Mode, Shortfall, ShortfallReason, Timings
 
 
@@ -32,8 +32,19 @@ def fresh_seed() -> int:
     return entropy % (2**32)
 
 
-def solve_mode(net: Network, gains: IntArray, mode: Mode, seed: int | None, max_loss: float | None = None) -> ModeSolution:
-    """Solve ``net`` (whose costs are ignored) for ``mode``; ``gains`` are scaled affinities per unit."""
+def solve_mode(
+    net: Network,
+    gains: IntArray,
+    mode: Mode,
+    seed: int | None,
+    max_loss: float | None = None,
+    penalty: IntArray | None = None,
+) -> ModeSolution:
+    """Solve ``net`` (whose costs are ignored) for ``mode``; ``gains`` are scaled affinities per unit.
+
+    ``penalty`` (per arc, per unit) is added to the cost in every mode: arcs to avoid.  Fair mode
+    chooses its threshold on the gains alone, then avoids penalised arcs among those it keeps."""
+    extra_cost = penalty if penalty is not None and penalty.any() else np.zeros(gains.shape[0], dtype=np.int64)
     threshold: float | None = None
     bottleneck: float | None = None
     extra = 0.0
@@ -41,16 +52,25 @@ def solve_mode(net: Network, gains: IntArray, mode: Mode, seed: int | None, max_
     if mode is Mode.RANDOM:
         rng = np.random.default_rng(seed)
         costs = -np.asarray(rng.integers(1, SCALE + 1, size=gains.shape[0], dtype=np.int64), dtype=np.int64)
-        target = replace(net, edge_cost=costs)
+        target = replace(net, edge_cost=costs + extra_cost)
     elif mode is Mode.FAIR:
         started = time.perf_counter()
-        choice = fair_arcs(net, gains, max_loss)
+        # Penalised arcs are left out of the threshold search when the others place as many
+        # reviews; otherwise the search sees them all and the final solve avoids what it can.
+        allowed = extra_cost == 0
+        if not allowed.all() and max_placeable(net.restricted(allowed)) == max_placeable(net):
+            inner = fair_arcs(net.restricted(allowed), gains[allowed], max_loss)
+            keep = np.zeros(gains.shape[0], dtype=bool)
+            keep[np.flatnonzero(allowed)[inner.keep]] = True
+            choice = replace(inner, keep=keep)
+        else:
+            choice = fair_arcs(net, gains, max_loss)
         extra = time.perf_counter() - started
         keep = choice.keep
         threshold, bottleneck = choice.threshold / SCALE, choice.bottleneck / SCALE
-        target = replace(net, edge_cost=-gains).restricted(keep)
+        target = replace(net, edge_cost=-gains + extra_cost).restricted(keep)
     else:
-        target = replace(net, edge_cost=-gains)
+        target = replace(net, edge_cost=-gains + extra_cost)
     solved = solve_min_cost(target)
     if keep is None:
         flow = solved.edge_flow

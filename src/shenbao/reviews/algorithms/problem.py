@@ -49,7 +49,9 @@ class AssignmentProblem:
     ``affinity.py``); ``extra_pairs`` (apps, reviewers, affinities) widens them.  ``caps``
     overrides ``default_cap`` per reviewer, as a mapping or a full array.  ``conflicts`` and
     ``exclusions`` are never assigned; ``locks`` always are (they count against ``k`` and the
-    caps).  With ``groups`` (one group id per application) every member of a group gets the
+    caps).  ``avoid`` pairs (a reviewer's "not willing" bid) are assigned only where no
+    assignment without them places as many reviews: each costs more than any exchange of other
+    pairs can gain (``flow.avoid_penalty``).  With ``groups`` (one group id per application) every member of a group gets the
     same reviewers; a reviewer may then review a member it is not a candidate for, so
     ``conflicts`` must cover every member of a group, not only the candidate pairs.
     """
@@ -63,6 +65,7 @@ class AssignmentProblem:
     locks: Pairs | None = None
     extra_pairs: tuple[npt.ArrayLike, npt.ArrayLike, npt.ArrayLike] | None = None
     groups: npt.ArrayLike | None = None
+    avoid: Pairs | None = None
 
     @property
     def n_apps(self) -> int:

@@ -1,12 +1,16 @@
 from shenbao.reviews.models.assignment import Assignment, AssignmentRun, StageEntry
+from shenbao.reviews.models.bid import Bid, BidKind
 from shenbao.reviews.models.job import AssignmentJob
-from shenbao.reviews.models.pool import DeclaredConflict, ExclusionRequest, PoolMember
+from shenbao.reviews.models.pool import ConflictSource, DeclaredConflict, ExclusionRequest, PoolMember
 from shenbao.reviews.models.review import Review, ShortlistSignOff
 
 __all__ = [
     "Assignment",
     "AssignmentJob",
     "AssignmentRun",
+    "Bid",
+    "BidKind",
+    "ConflictSource",
     "DeclaredConflict",
     "ExclusionRequest",
     "PoolMember",

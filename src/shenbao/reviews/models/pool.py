@@ -46,6 +46,11 @@ class PoolMember(models.Model):
         return f"{self.user} @ {self.call.code}"
 
 
+class ConflictSource(models.TextChoices):
+    DECLARED = "declared", _("declared on an assignment")
+    BID = "bid", _("declared in bidding")
+
+
 class DeclaredConflict(models.Model):
     """A conflict the reviewer declares: with one application, or with an organisation (all its applications)."""
 
@@ -60,6 +65,7 @@ class DeclaredConflict(models.Model):
         Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
     )
     reason = models.CharField(_("reason"), max_length=300)
+    source = models.CharField(_("source"), max_length=20, choices=ConflictSource.choices, default=ConflictSource.DECLARED)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -15,19 +15,21 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from shenbao.accounts.models import Membership
+from shenbao.accounts.models import Membership, Publication
+from shenbao.accounts.publications import name_keys
 from shenbao.applications.enums import InvitationStatus
 from shenbao.applications.models import Application, Partner, TeamMember
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.reviews.enums import ConflictKind, PoolStatus
-from shenbao.reviews.models import DeclaredConflict, ExclusionRequest, PoolMember
+from shenbao.reviews.models import ConflictSource, DeclaredConflict, ExclusionRequest, PoolMember
 
 
 @dataclass(frozen=True)
 class Conflict:
     kind: ConflictKind
     detail: str  # what matched: an organisation's name, an e-mail, the reviewer's or applicant's stated reason
+    source: str = ""  # where it comes from when not the kind itself: "bid", "publication"
 
 
 Pair = tuple[int, int]  # (application id, reviewer user id)
@@ -89,6 +91,16 @@ def conflicts_for_call(
         for entry in m.collaborators:
             collaborators[_norm(entry)].add(m.user_id)
     reviewer_set = set(reviewer_ids_all)
+    # Co-authors of the reviewers' publications of the last N years (issue 20), by name.
+    coauthors: dict[str, dict[int, str]] = defaultdict(dict)  # name key → reviewer → publication title
+    if policy.coauthor_conflict_years:
+        first_year = today.year - policy.coauthor_conflict_years
+        for user_id, title, names in Publication.objects.filter(user_id__in=reviewer_ids_all, year__gte=first_year).values_list(
+            "user_id", "title", "coauthors"
+        ):
+            for coauthor in names:
+                for key in name_keys(coauthor):
+                    coauthors[key].setdefault(user_id, title)
 
     # The applications' people and institutions.
     people_orgs: dict[int, set[int]] = defaultdict(set)  # user id → current organisation ids
@@ -131,6 +143,13 @@ def conflicts_for_call(
             for key in (email, name):
                 if key:
                     add(a.pk, collaborators.get(_norm(key), ()), Conflict(ConflictKind.COLLABORATOR, key))
+            if coauthors and name:
+                matched_titles: dict[int, str] = {}
+                for key in name_keys(name):
+                    for reviewer, title in coauthors.get(key, {}).items():
+                        matched_titles.setdefault(reviewer, title)
+                for reviewer, title in matched_titles.items():
+                    add(a.pk, [reviewer], Conflict(ConflictKind.COLLABORATOR, f"{name} · {title}", source="publication"))
 
     declared = DeclaredConflict.objects.filter(call=call, reviewer_id__in=reviewer_ids_all)
     apps_by_org: dict[int, set[int]] = defaultdict(set)
@@ -143,7 +162,11 @@ def conflicts_for_call(
     for d in declared:
         targets = {d.application_id} if d.application_id else apps_by_org.get(d.organisation_id or 0, set())
         for app_id in targets & app_set:
-            add(app_id, [d.reviewer_id], Conflict(ConflictKind.REVIEWER_DECLARED, d.reason))
+            add(
+                app_id,
+                [d.reviewer_id],
+                Conflict(ConflictKind.REVIEWER_DECLARED, d.reason, source="bid" if d.source == ConflictSource.BID else ""),
+            )
 
     for request in ExclusionRequest.objects.filter(application_id__in=app_ids):
         matched: set[int] = set()

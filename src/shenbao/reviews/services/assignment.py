@@ -25,10 +25,13 @@ from shenbao.core.lifecycle import transition
 from shenbao.core.text import text_get
 from shenbao.reviews.algorithms.affinity import matched_keywords_for_pairs, text_matrices, top_k_candidates
 from shenbao.reviews.algorithms.assignment import assign_reviewers
+from shenbao.reviews.algorithms.bids import CODES as _BID_CODES
+from shenbao.reviews.algorithms.bids import Bids, adjust, apply_bids, codes_for, pair_affinity_rows, unadjust
+from shenbao.reviews.algorithms.candidates import pair_keys
 from shenbao.reviews.algorithms.problem import AssignmentInputError, AssignmentProblem, Mode
 from shenbao.reviews.enums import AssignmentMode, AssignmentStatus, EntryStatus, PoolStatus
-from shenbao.reviews.errors import StageNotReady
-from shenbao.reviews.models import Assignment, AssignmentRun, PoolMember, Review, StageEntry
+from shenbao.reviews.errors import BadBidWeight, StageNotReady
+from shenbao.reviews.models import Assignment, AssignmentRun, Bid, PoolMember, Review, StageEntry
 from shenbao.reviews.queries.board import reviewer_cap, reviewers_per_application
 from shenbao.reviews.queries.conflicts import conflicts_for_call
 from shenbao.reviews.transitions import ASSIGNMENT_LIFECYCLE
@@ -39,6 +42,11 @@ from shenbao.reviews.transitions import ASSIGNMENT_LIFECYCLE
 # candidates leave an application short (caps used up, conflicts among them) and the pool holds
 # more, the candidate lists are widened WIDEN times and the solver runs again.
 TOP_K = 50
+# How much the reviewers' bids count against the text match unless staff choose (0: ignored).
+DEFAULT_BID_WEIGHT = 0.5
+MAX_BID_WEIGHT = 5.0
+# Publication titles read into a reviewer's expertise: the most recent ones.
+PUBLICATION_TITLES = 200
 WIDEN = 4
 WIDEN_PAIRS = 2_000_000  # at most this many extra candidate pairs (about 100 MB in the flow network)
 
@@ -61,10 +69,26 @@ def application_text(entry: StageEntry) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def reviewer_text(member: PoolMember) -> tuple[str, list[str]]:
+def reviewer_text(member: PoolMember, publication_titles: list[str] | None = None) -> tuple[str, list[str]]:
+    """What the affinity reads of a reviewer: their expertise, keywords and publication titles."""
     person = getattr(member.user, "person", None)
     keywords = list(person.expertise_keywords) if person else []
-    return "\n".join([person.expertise_text if person else "", " ".join(keywords)]), keywords
+    parts = [person.expertise_text if person else "", " ".join(keywords), *(publication_titles or [])]
+    return "\n".join(p for p in parts if p), keywords
+
+
+def publication_titles(user_ids: list[int]) -> dict[int, list[str]]:
+    """The most recent publication titles of each reviewer (imported lists, issue 20)."""
+    from shenbao.accounts.models import Publication
+
+    titles: dict[int, list[str]] = {}
+    for user_id, title in (
+        Publication.objects.filter(user_id__in=user_ids).order_by("user_id", "-year", "pk").values_list("user_id", "title")
+    ):
+        kept = titles.setdefault(user_id, [])
+        if len(kept) < PUBLICATION_TITLES:
+            kept.append(title)
+    return titles
 
 
 @transaction.atomic
@@ -76,14 +100,21 @@ def run_assignment(
     k: int | None = None,
     seed: int | None = None,
     group_by_direction: bool = False,
+    bid_weight: float | None = None,
     progress: Callable[[str, float], None] | None = None,
 ) -> RunOutcome:
     """Assign ``k`` reviewers to every application in review in ``stage``.
 
     Unstarted, unlocked assignments of the stage are replaced; locked ones and those with a review
-    are kept.  A random draw without a seed gets a fresh one, stored with the run.  ``progress``
-    hears each step (``loading``, ``conflicts``, ``affinity``, ``solving``, ``saving``) and the share done."""
+    are kept.  A random draw without a seed gets a fresh one, stored with the run.  The reviewers'
+    bids count with ``bid_weight`` (default ``DEFAULT_BID_WEIGHT``, 0: ignored): eager and willing
+    raise a pair's match, "not willing" pairs are assigned only where nothing else places the review,
+    conflict bids are declared conflicts and never assigned.  ``progress`` hears each step (``loading``,
+    ``conflicts``, ``affinity``, ``solving``, ``saving``) and the share done."""
     step = progress or (lambda _step, _fraction: None)
+    bid_weight = DEFAULT_BID_WEIGHT if bid_weight is None else float(bid_weight)
+    if not 0.0 <= bid_weight <= MAX_BID_WEIGHT:
+        raise BadBidWeight()
     if mode not in (AssignmentMode.OPTIMAL, AssignmentMode.RANDOM, AssignmentMode.FAIR):
         raise StageNotReady(_("Choose how to assign: best match, random draw or fair."))
     review_readiness(Call.objects.get(pk=stage.call_id)).require()  # not while applications may still come in (issue 13.2)
@@ -138,7 +169,8 @@ def run_assignment(
 
     step("affinity", 0.25)
     app_texts = [application_text(e) for e in entries]
-    texts_keywords = [reviewer_text(m) for m in members]
+    titles = publication_titles([m.user_id for m in members])
+    texts_keywords = [reviewer_text(m, titles.get(m.user_id)) for m in members]
     app_matrix, reviewer_matrix = text_matrices(app_texts, [t for t, _ in texts_keywords])
     default = current_definition(stage.call).review_policy.default_load
     caps = np.array([reviewer_cap(m, default) for m in members], dtype=np.int64)
@@ -159,6 +191,21 @@ def run_assignment(
     top_k = min(TOP_K, len(members))
     step("solving", 0.45)
     candidates = top_k_candidates(app_matrix, reviewer_matrix, k=top_k, min_affinity=-1.0, sample_seed=sample_seed)
+    stage_bids = [
+        (app_index[a], reviewer_index[r], kind)
+        for a, r, kind in Bid.objects.filter(stage=stage).values_list("application_id", "reviewer_id", "kind")
+        if a in app_index and r in reviewer_index
+    ]
+    bids = Bids.from_lists([a for a, _, _ in stage_bids], [r for _, r, _ in stage_bids], [k for _, _, k in stage_bids])
+    avoid = None
+    # Without bids nothing is rescaled (the weight would only shrink every affinity alike).
+    weight = bid_weight if stage_bids else 0.0
+    if stage_bids:
+        bid_affinity = pair_affinity_rows(app_matrix[bids.apps], reviewer_matrix[bids.reviewers])
+        adjusted = apply_bids(candidates, bids, weight=bid_weight, bid_affinity=bid_affinity, add=mode != AssignmentMode.RANDOM)
+        candidates = adjusted.candidates
+        conflict_pairs = sorted(set(conflict_pairs) | set(zip(*(x.tolist() for x in adjusted.conflicts), strict=True)))
+        avoid = adjusted.avoid if adjusted.avoid[0].size else None
     extra: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     missing_before: int | None = None
     widened = 0
@@ -173,6 +220,7 @@ def run_assignment(
             locks=pairs(locks),
             extra_pairs=extra,
             groups=groups,
+            avoid=avoid,
         )
         try:
             result = assign_reviewers(problem, mode=Mode(mode), seed=seed)
@@ -201,7 +249,9 @@ def run_assignment(
             min_affinity=-1.0,
             sample_seed=None if sample_seed is None else sample_seed + top_k,
         )
-        found = (rows[more.apps()], more.reviewers.astype(np.int64), more.affinity)
+        more_apps = rows[more.apps()]
+        more_codes = codes_for(pair_keys(more_apps, more.reviewers, len(members)), bids, len(members))
+        found = (more_apps, more.reviewers.astype(np.int64), adjust(more.affinity, more_codes, weight))
         extra = found if extra is None else tuple(np.concatenate(pair) for pair in zip(extra, found, strict=True))  # type: ignore[assignment]
 
     step("saving", 0.75)
@@ -220,6 +270,8 @@ def run_assignment(
             "group_by_direction": group_by_direction,
             "caps": caps.tolist(),
             "locks": len(locks),
+            "bid_weight": bid_weight,
+            "bids": len(stage_bids),
         },
         summary={
             "objective": round(result.objective, 6),
@@ -232,10 +284,19 @@ def run_assignment(
         created_by=actor,
     )
     locked_set = set(locks)
+    pair_codes = codes_for(pair_keys(result.pairs.apps, result.pairs.reviewers, len(members)), bids, len(members))
+    text_affinity = unadjust(result.pairs.affinity, pair_codes, weight)
+    bid_of = {code: kind for kind, code in _BID_CODES.items()}
     fresh = [
-        (int(a), int(r), float(affinity), int(rank))
-        for a, r, affinity, rank, locked in zip(
-            result.pairs.apps, result.pairs.reviewers, result.pairs.affinity, result.pairs.rank, result.pairs.locked, strict=True
+        (int(a), int(r), float(affinity), int(rank), bid_of.get(int(code), ""))
+        for a, r, affinity, rank, locked, code in zip(
+            result.pairs.apps,
+            result.pairs.reviewers,
+            text_affinity,
+            result.pairs.rank,
+            result.pairs.locked,
+            pair_codes,
+            strict=True,
         )
         if not bool(locked) and (int(a), int(r)) not in locked_set
     ]
@@ -246,7 +307,7 @@ def run_assignment(
         reviewer_keywords=[keywords for _, keywords in texts_keywords],
     )
     new = []
-    for (app, rev, pair_affinity, rank), keywords_found in zip(fresh, matched, strict=True):
+    for (app, rev, pair_affinity, rank, bid), keywords_found in zip(fresh, matched, strict=True):
         new.append(
             Assignment(
                 stage=stage,
@@ -260,6 +321,7 @@ def run_assignment(
                     "matched": keywords_found,
                     "mode": mode,
                     "seed": result.seed,
+                    **({"bid": bid} if bid else {}),
                 },
             )
         )

@@ -175,6 +175,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "grantee_change_allowed": _("Grantee may change"),
     "host_organisation": _("Host organisation"),
     "institution_conflict_years": _("Years an institution conflict lasts"),
+    "coauthor_conflict_years": _("Years a co-authored publication makes a conflict"),
     "ip_ownership": _("Ownership of intellectual property"),
     "key": _("Key"),
     "legal_person": _("Legal personality"),

@@ -27,14 +27,23 @@ from shenbao.core.text import text_get
 from shenbao.documents.exports.reviews import RANKINGS, REVIEWS
 from shenbao.reviews.algorithms.advancement import BoundaryTie, Tier, assign_prize_tiers
 from shenbao.reviews.enums import AssignmentMode, AssignmentStatus, ConflictKind, EntryStatus, PoolStatus
+from shenbao.reviews.errors import BadBidWeight
 from shenbao.reviews.messages import SHORTFALL_TEXTS, flag_texts, reason_text, tie_rule_text
-from shenbao.reviews.models import Assignment, AssignmentJob, PoolMember, ShortlistSignOff
+from shenbao.reviews.models import Assignment, AssignmentJob, BidKind, PoolMember, ShortlistSignOff
+from shenbao.reviews.queries.bids import bid_counts
 from shenbao.reviews.queries.board import coverage, loads, progress, reviewers_per_application, stage_conflicts
 from shenbao.reviews.queries.live import current_entry, live_entries
 from shenbao.reviews.queries.ranking import RankedRow, stage_ranking
 from shenbao.reviews.queries.stages import next_stage, stage_definition
 from shenbao.reviews.services.advancement import advance_stage, sign_off_shortlist
-from shenbao.reviews.services.assignment import assign_manually, remove_assignment, run_assignment, set_lock
+from shenbao.reviews.services.assignment import (
+    DEFAULT_BID_WEIGHT,
+    MAX_BID_WEIGHT,
+    assign_manually,
+    remove_assignment,
+    run_assignment,
+    set_lock,
+)
 from shenbao.reviews.services.assignment_jobs import (
     assignment_goes_to_background,
     latest_assignment_job,
@@ -57,6 +66,17 @@ def _stage(request: HttpRequest, pk: int, permission: str = "reviews.manage_stag
     if stage is None or not request.user.has_perm(permission, stage):
         raise Http404(_("No such stage."))
     return stage
+
+
+def _bid_weight(value: str | None) -> float | None:
+    """The weight staff typed for the bids: empty is the default; anything unreadable is refused."""
+    value = (value or "").strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return float("nan")  # refused by the service with its message
 
 
 def _int(value: str | None) -> int | None:
@@ -247,6 +267,13 @@ def stage_board(request: HttpRequest, pk: int) -> HttpResponse:
         "loads": loads(stage),
         "conflicts": stage_conflicts(stage),
         "conflict_labels": dict(ConflictKind.choices),
+        "conflict_sources": {
+            "bid": gettext_lazy("declared in bidding"),
+            "publication": gettext_lazy("co-author of a publication"),
+        },
+        "bid_counts": bid_counts(stage),
+        "bid_kinds": BidKind.choices,
+        "bid_weight": DEFAULT_BID_WEIGHT,
         "modes": [(m.value, m.label) for m in AssignmentMode if m != AssignmentMode.MANUAL],
         "reviewers": [
             m.user for m in PoolMember.objects.filter(call_id=stage.call_id, status=PoolStatus.ACCEPTED).select_related("user")
@@ -332,7 +359,12 @@ def stage_assign(request: HttpRequest, pk: int) -> HttpResponse:
         "k": _int(request.POST.get("k")),
         "seed": _int(request.POST.get("seed")),
         "group_by_direction": bool(request.POST.get("group")),
+        "bid_weight": _bid_weight(request.POST.get("bid_weight")),
     }
+    weight = parameters["bid_weight"]
+    if weight is not None and not 0.0 <= weight <= MAX_BID_WEIGHT:  # refused before anything is queued (NaN too)
+        messages.error(request, str(BadBidWeight()))
+        return redirect("web:stage_board", pk=stage.pk)
     if open_assignment_job(stage) is not None or assignment_goes_to_background(stage):
         # A large stage is assigned by the worker; the board shows its progress (a double click queues one).
         try:
