@@ -28,6 +28,7 @@ from shenbao.reviews.algorithms.problem import (
     AssignmentInputError,
     AssignmentProblem,
     AssignmentResult,
+    FairMeasure,
     Mode,
     Timings,
 )
@@ -64,7 +65,14 @@ def _repair(
 
 
 def assign_groups(
-    problem: AssignmentProblem, eligible: Eligible, *, mode: Mode, seed: int | None, started: float, max_loss: float | None
+    problem: AssignmentProblem,
+    eligible: Eligible,
+    *,
+    mode: Mode,
+    seed: int | None,
+    started: float,
+    max_loss: float | None,
+    measure: FairMeasure = FairMeasure.PAIR,
 ) -> AssignmentResult:
     n_apps, n_rev, k = problem.n_apps, problem.n_reviewers, problem.k
     group_ids = np.asarray(problem.groups).ravel()
@@ -113,7 +121,7 @@ def assign_groups(
         edge_cost=-gains,
     )
     prepared = time.perf_counter()
-    solution = solve_mode(net, gains, mode, seed, max_loss)
+    solution = solve_mode(net, gains, mode, seed, max_loss, measure)
     extract_started = time.perf_counter()
 
     whole = solution.edge_flow == net.edge_cap

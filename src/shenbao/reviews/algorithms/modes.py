@@ -10,8 +10,9 @@ import numpy.typing as npt
 
 from shenbao.reviews.algorithms.candidates import IntArray
 from shenbao.reviews.algorithms.fair import fair_arcs
+from shenbao.reviews.algorithms.fair_sum import fair_sum_flow
 from shenbao.reviews.algorithms.flow import SCALE, Network, solve_min_cost
-from shenbao.reviews.algorithms.problem import AssignmentResult, Mode, Shortfall, ShortfallReason, Timings
+from shenbao.reviews.algorithms.problem import AssignmentResult, FairMeasure, Mode, Shortfall, ShortfallReason, Timings
 
 
 @dataclass(frozen=True)
@@ -32,8 +33,25 @@ def fresh_seed() -> int:
     return entropy % (2**32)
 
 
-def solve_mode(net: Network, gains: IntArray, mode: Mode, seed: int | None, max_loss: float | None = None) -> ModeSolution:
+def solve_mode(
+    net: Network,
+    gains: IntArray,
+    mode: Mode,
+    seed: int | None,
+    max_loss: float | None = None,
+    measure: FairMeasure = FairMeasure.PAIR,
+) -> ModeSolution:
     """Solve ``net`` (whose costs are ignored) for ``mode``; ``gains`` are scaled affinities per unit."""
+    if mode is Mode.FAIR and measure is FairMeasure.SUM:
+        started = time.perf_counter()
+        by_sum = fair_sum_flow(net, gains, max_loss)
+        return ModeSolution(
+            edge_flow=by_sum.edge_flow,
+            build_seconds=0.0,
+            solve_seconds=time.perf_counter() - started,
+            threshold=by_sum.level / SCALE,
+            bottleneck=by_sum.optimal_level / SCALE,
+        )
     threshold: float | None = None
     bottleneck: float | None = None
     extra = 0.0
