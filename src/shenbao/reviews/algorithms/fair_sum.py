@@ -31,6 +31,7 @@ from shenbao.reviews.algorithms.flow import Network, solve_min_cost
 TARGETS = 8  # bisection steps on the target level
 STEPS = 8  # subgradient steps per target
 STEP_SIZE = 2.0  # multiplier step per unit of relative shortfall, divided by the step number
+EXCHANGES = 5_000  # local trades after the flows, at most
 MAX_WEIGHT = 50.0  # 51 × 1e6 × nodes stays far inside int64 in OR-Tools' cost scaling
 
 
@@ -113,4 +114,76 @@ def fair_sum_flow(net: Network, gains: IntArray, max_loss: float | None) -> SumC
             lo = max(best_level, target)
         else:
             hi = target
+    if (net.edge_cap == 1).all():  # application mode: one unit per arc, so single exchanges are well defined
+        best = exchange(net, gains, best, ceilings, budget)
+        best_level = level_of(app_sums(net, gains, best), ceilings, active)
     return SumChoice(edge_flow=best, level=best_level, optimal_level=optimal_level, probes=probes)
+
+
+def exchange(net: Network, gains: IntArray, flow: IntArray, ceilings: IntArray, budget: float) -> IntArray:
+    """FairFlow's local step, after the flows: the weakest application trades one reviewer for a
+    better one, taken from spare capacity or from another application that takes the weaker one in
+    return and stays above the weakest's old sum; the total stays within the budget.  Repeated while
+    the weakest application can be raised (at most ``EXCHANGES`` trades).  Interior solutions of the
+    max–min program, which no weighting of the flow reaches, are found this way."""
+    chosen = flow > 0
+    left, rev = net.edge_left.astype(np.int64), net.edge_rev.astype(np.int64)
+    arc_of = {(int(a), int(r)): i for i, (a, r) in enumerate(zip(left.tolist(), rev.tolist(), strict=True))}
+    arcs_of: dict[int, list[int]] = {}
+    for i, a in enumerate(left.tolist()):
+        arcs_of.setdefault(a, []).append(i)
+    holders: dict[int, set[int]] = {}
+    for i in np.flatnonzero(chosen).tolist():
+        holders.setdefault(int(rev[i]), set()).add(int(left[i]))
+    load = np.bincount(rev[chosen], minlength=net.n_reviewers)
+    sums = app_sums(net, gains, flow)
+    total = int((flow * gains).sum())
+    active = net.need > 0
+    for _ in range(EXCHANGES):
+        below = np.flatnonzero(active & (sums < ceilings))
+        if not below.size:
+            break
+        w = int(below[np.argmin(sums[below])])
+        floor = int(sums[w])
+        best: tuple[int, int, list[tuple[int, bool]]] | None = None  # (new weakest of the two, total, arcs)
+        mine = arcs_of.get(w, [])
+        held = [i for i in mine if chosen[i]]
+        for i_in in (i for i in mine if not chosen[i]):
+            r_in, g_in = int(rev[i_in]), int(gains[i_in])
+            for i_out in held:
+                g_out = int(gains[i_out])
+                if g_in <= g_out:
+                    continue
+                new_w = floor - g_out + g_in
+                if load[r_in] < net.rev_cap[r_in]:
+                    moves = [(i_out, False), (i_in, True)]
+                    option = (new_w, total - g_out + g_in, moves)
+                    if option[1] >= budget and (best is None or option[:2] > best[:2]):
+                        best = option
+                    continue
+                r_out = int(rev[i_out])
+                for o in holders.get(r_in, ()):
+                    j_give = arc_of[(o, r_in)]
+                    j_take = arc_of.get((o, r_out))
+                    if j_take is None or chosen[j_take]:
+                        continue
+                    new_o = int(sums[o]) - int(gains[j_give]) + int(gains[j_take])
+                    if new_o <= floor:
+                        continue
+                    change = g_in - g_out + int(gains[j_take]) - int(gains[j_give])
+                    option = (min(new_w, new_o), total + change, [(i_out, False), (i_in, True), (j_give, False), (j_take, True)])
+                    if option[1] >= budget and (best is None or option[:2] > best[:2]):
+                        best = option
+        if best is None or best[0] <= floor:
+            break
+        for i, on in best[2]:
+            a, r, g = int(left[i]), int(rev[i]), int(gains[i])
+            chosen[i] = on
+            sums[a] += g if on else -g
+            load[r] += 1 if on else -1
+            if on:
+                holders.setdefault(r, set()).add(a)
+            else:
+                holders[r].discard(a)
+        total = best[1]
+    return chosen.astype(np.int64)
