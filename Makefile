@@ -73,6 +73,7 @@ bench: install
 	$(RUN) python bench/guide_import.py
 	$(RUN) python bench/guide_corpus.py
 	$(RUN) python bench/selection.py
+	$(RUN) python bench/selection_e2e.py
 	$(RUN) python bench/object_storage.py
 	$(RUN) python bench/ranking_page.py
 

@@ -1,6 +1,6 @@
 """Reviewer-assignment benchmark, printed as JSON and written to bench/results/assignment.json.
 
-    python bench/assignment.py [--sizes S,M,L,XL] [--no-lp] [--no-fair] [--no-affinity] [--no-bids] [--only-bids]
+    python bench/assignment.py [--sizes S,M,L,XL] [--no-lp] [--no-fair] [--no-affinity] [--no-bids] [--only-bids] [--sum-lp]
 
 Each measurement runs in a fresh subprocess so its peak memory (ru_maxrss) is its own; an
 instance is generated in one process and solved in another (loading it from .npz), so the
@@ -17,6 +17,10 @@ the solver's own bookkeeping.  Goals (2 shared cores): L solve ≤ 5 s and ≤ 0
 weakest pair with the total within 1 %.  Group mode is measured on M in panels of 5.
 Bids (``run_bids``): synthetic bids on M; the share of eager/willing pairs must rise against the
 assignment without bids, and no "not willing" pair may be assigned where an alternative existed.
+
+Both fairness measures (the weakest single pair; the weakest application's summed affinity,
+FairFlow's) are reported for optimal, fair-by-pair and fair-by-sum at 1 % loss on S without its
+niche applications, S and M; ``--sum-lp`` adds the LP bound of the sum measure on S (minutes).
 """
 
 from __future__ import annotations
@@ -247,6 +251,124 @@ def run_fair(size: str) -> dict[str, Any]:
     }
 
 
+def without_niche(instance: Instance) -> tuple[AssignmentProblem, int]:
+    """The instance without its niche applications (renumbered), as the FairFlow comparison in issue 18."""
+    from dataclasses import replace
+
+    from shenbao.reviews.algorithms.candidates import Candidates
+
+    n_apps = instance.spec.n_apps
+    kept = np.ones(n_apps, dtype=bool)
+    kept[instance.niche_apps] = False
+    new_id = np.cumsum(kept) - 1
+    cand = instance.candidates
+    apps = cand.apps()
+    on = kept[apps]
+    candidates = Candidates.from_pairs(
+        n_apps=int(kept.sum()),
+        n_reviewers=instance.spec.n_reviewers,
+        apps=new_id[apps[on]],
+        reviewers=cand.reviewers[on],
+        affinity=cand.affinity[on],
+    )
+    conflicted = kept[instance.conflict_apps]
+    problem = replace(
+        problem_of(instance),
+        candidates=candidates,
+        conflicts=(new_id[instance.conflict_apps[conflicted]], instance.conflict_reviewers[conflicted]),
+    )
+    return problem, int(kept.sum())
+
+
+def sum_lp_bound(problem: AssignmentProblem, total_floor: float, n_apps: int) -> dict[str, Any]:
+    """The LP relaxation of max–min over sums: maximise t with every application's summed affinity
+    ≥ t, k reviewers each, the caps, and the total ≥ ``total_floor`` (HiGHS).  An upper bound on
+    what any integral assignment reaches."""
+    import scipy.sparse as sp
+    from scipy.optimize import linprog
+
+    cand = problem.candidates
+    n_rev, k = problem.n_reviewers, problem.k
+    keys = cand.keys()
+    conflict_apps, conflict_revs = (np.asarray(x, dtype=np.int64) for x in (problem.conflicts or ((), ())))
+    keep = ~np.isin(keys, conflict_apps * n_rev + conflict_revs)
+    apps, revs, aff = cand.apps()[keep], cand.reviewers[keep], cand.affinity[keep]
+    n_edges = apps.size
+    rows = np.arange(n_edges)
+    # Variables: x (one per pair), then t.  Minimise −t.
+    cost = np.concatenate([np.zeros(n_edges), [-1.0]])
+    per_app = sp.csr_matrix((np.ones(n_edges), (apps, rows)), shape=(n_apps, n_edges))
+    sums = sp.csr_matrix((aff, (apps, rows)), shape=(n_apps, n_edges))
+    a_ub = sp.vstack(
+        [
+            sp.hstack([sp.csr_matrix((np.ones(n_edges), (revs, rows)), shape=(n_rev, n_edges)), sp.csr_matrix((n_rev, 1))]),
+            sp.hstack([-sums, sp.csr_matrix(np.ones((n_apps, 1)))]),  # t − sum_a ≤ 0
+            sp.hstack([sp.csr_matrix(-aff.reshape(1, -1)), sp.csr_matrix((1, 1))]),  # −total ≤ −floor
+        ]
+    ).tocsr()
+    b_ub = np.concatenate([problem.cap_vector().astype(float), np.zeros(n_apps), [-total_floor]])
+    a_eq = sp.hstack([per_app, sp.csr_matrix((n_apps, 1))]).tocsr()
+    started = time.perf_counter()
+    lp = linprog(
+        cost,
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=a_eq,
+        b_eq=np.full(n_apps, float(k)),
+        bounds=[(0, 1)] * n_edges + [(0, None)],
+        method="highs",
+    )
+    return {
+        "lp_status": int(lp.status),
+        "lp_min_app_sum_bound": round(-float(lp.fun), 6),
+        "lp_seconds": round(time.perf_counter() - started, 2),
+    }
+
+
+def run_fair_measures(size: str, with_lp: bool) -> dict[str, Any]:
+    """Both fairness measures for optimal, fair by pair and fair by sum (1 % loss): the weakest single
+    pair, the weakest application's summed affinity, and the total as a share of optimal's."""
+    base, _, variant = size.partition("-")
+    instance = generate(SIZES[base])
+    if variant == "no_niche":
+        problem, n_apps = without_niche(instance)
+        niche = np.zeros(n_apps, dtype=bool)
+    else:
+        problem, n_apps = problem_of(instance), instance.spec.n_apps
+        niche = np.zeros(n_apps, dtype=bool)
+        niche[instance.niche_apps] = True
+    k = problem.k
+
+    def measures(result: AssignmentResult, optimum: float) -> dict[str, Any]:
+        count = np.bincount(result.pairs.apps, minlength=n_apps)
+        sums = np.bincount(result.pairs.apps, weights=result.pairs.affinity, minlength=n_apps)
+        full = count == k
+        return {
+            "min_pair": round(float(result.pairs.affinity.min()), 6),
+            "min_app_sum": round(float(sums[full].min()), 6),
+            "min_app_sum_without_niche": round(float(sums[full & ~niche].min()), 6),
+            "total": round(result.objective, 6),
+            "total_share_of_optimal": round(result.objective / optimum, 6),
+            "apps_short": len(result.shortfalls),
+            "solve_s": round(result.timings.solve, 3),
+        }
+
+    optimal = assign_reviewers(problem, mode="optimal")
+    out: dict[str, Any] = {
+        "instance": size,
+        "apps": n_apps,
+        "k": k,
+        "loss_allowed": 0.01,
+        "optimal": measures(optimal, optimal.objective),
+        "fair_pair": measures(assign_reviewers(problem, mode="fair", fair_max_loss=0.01), optimal.objective),
+        "fair_sum": measures(assign_reviewers(problem, mode="fair", fair_measure="sum", fair_max_loss=0.01), optimal.objective),
+    }
+    if with_lp and base == "S":
+        out["sum_lp_bound_at_1pct_loss"] = sum_lp_bound(problem, 0.99 * optimal.objective, n_apps)
+    out["peak_rss_mb"] = peak_mb()
+    return out
+
+
 def run_group(size: str) -> dict[str, Any]:
     """Group mode: applications in panels of 5 (same topic where possible) share their reviewers."""
     from dataclasses import replace
@@ -416,6 +538,8 @@ def child(task: str, size: str, with_lp: bool, path: str, repeat: int) -> None:
         out = run_group(size)
     elif task == "bids":
         out = run_bids(size)
+    elif task == "fair_measures":
+        out = run_fair_measures(size, with_lp)
     else:
         out = run_affinity(size)
     print(json.dumps(out))
@@ -439,8 +563,13 @@ def main() -> None:
     parser.add_argument("--no-affinity", action="store_true")
     parser.add_argument("--no-bids", action="store_true")
     parser.add_argument("--only-bids", action="store_true", help="only the bids measurement on M")
+    parser.add_argument("--sum-lp", action="store_true", help="the LP bound of the summed-affinity measure on S (HiGHS, minutes)")
     parser.add_argument("--repeat", type=int, default=3, help="solves per instance, fastest reported (XL: 1)")
-    parser.add_argument("--child", choices=["generate", "instance", "fair", "group", "affinity", "bids"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--child",
+        choices=["generate", "instance", "fair", "group", "affinity", "bids", "fair_measures"],
+        help=argparse.SUPPRESS,
+    )
     parser.add_argument("--size", help=argparse.SUPPRESS)
     parser.add_argument("--path", default="", help=argparse.SUPPRESS)
     parser.add_argument("--lp", action="store_true", help=argparse.SUPPRESS)
@@ -475,6 +604,12 @@ def main() -> None:
         print(json.dumps(results["instances"][-1]), file=sys.stderr)
     if "M" in sizes and "XL" not in sizes:
         _extras(results, args)
+    if not args.no_fair:
+        # Both fairness measures (issue 18): S without niche applications (the FairFlow comparison), S and M.
+        results["fair_measures"] = [
+            spawn("fair_measures", size, with_lp=args.sum_lp) for size in ("S-no_niche", "S", "M") if size.split("-")[0] in sizes
+        ]
+        print(json.dumps(results["fair_measures"]), file=sys.stderr)
     results["goals"] = goals(results)
     text = json.dumps(results, indent=2, ensure_ascii=False)
     (HERE / "results").mkdir(exist_ok=True)
@@ -526,6 +661,10 @@ def goals(results: dict[str, Any]) -> dict[str, Any]:
         out["bids_M_no_not_willing_where_alternative"] = results["bids_M"]["no_not_willing_where_alternative"]
     if "affinity_M" in results and "affinity_total_s" in results["affinity_M"]:
         out["affinity_M_le_60s"] = results["affinity_M"]["affinity_total_s"] <= 60
+    for r in results.get("fair_measures", []):
+        if "fair_sum" in r:
+            out[f"fair_sum_{r['instance']}_weakest_sum_ge_optimal"] = r["fair_sum"]["min_app_sum"] >= r["optimal"]["min_app_sum"]
+            out[f"fair_sum_{r['instance']}_total_within_1pct"] = r["fair_sum"]["total_share_of_optimal"] >= 0.99
     if "fair_M" in results and "fair_weakest_ge_optimal" in results["fair_M"]:
         out["fair_M_weakest_ge_optimal"] = results["fair_M"]["fair_weakest_ge_optimal"]
         out["fair_M_total_within_1pct"] = results["fair_M"]["fair_total_within_1pct"]

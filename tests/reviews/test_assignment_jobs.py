@@ -52,7 +52,15 @@ def test_a_large_stage_is_assigned_in_the_background_with_progress(
     job = AssignmentJob.objects.get()
     assert (job.status, job.parameters, job.language, job.requested_by) == (
         AssignmentJobStatus.QUEUED,
-        {"mode": "optimal", "k": 2, "seed": None, "group_by_direction": False, "bid_weight": None},
+        {
+            "mode": "optimal",
+            "k": 2,
+            "seed": None,
+            "group_by_direction": False,
+            "bid_weight": None,
+            "fair_measure": "pair",
+            "fair_max_loss": 0.01,
+        },
         "en",
         setup.officer,
     )

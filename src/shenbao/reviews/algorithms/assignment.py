@@ -15,7 +15,8 @@ only change the arc costs or the arc set of the same network (``flow.py``):
   as many reviews as all arcs do — then the optimal total among those arcs, with at most
   ``fair_max_loss`` of the optimal total given up (``fair.py``).  "Weakest" is an
   application's worst assigned reviewer, because that is what a threshold on arcs
-  controls exactly; see ADR 0006 for why not the per-application sum.
+  controls exactly; with ``fair_measure="sum"`` it is the application's summed affinity
+  (FairFlow's measure), raised by Lagrangian-weighted flows within the same loss (``fair_sum.py``).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from shenbao.reviews.algorithms.eligibility import Eligible, check_lock_loads, e
 from shenbao.reviews.algorithms.flow import SCALE, Network, avoid_penalty
 from shenbao.reviews.algorithms.groups import assign_groups
 from shenbao.reviews.algorithms.modes import fresh_seed, shortfalls_of, solve_mode, with_timings
-from shenbao.reviews.algorithms.problem import AssignedPairs, AssignmentProblem, AssignmentResult, Mode, Timings
+from shenbao.reviews.algorithms.problem import AssignedPairs, AssignmentProblem, AssignmentResult, FairMeasure, Mode, Timings
 
 # Fair mode may give up at most 1 % of the optimal total affinity to lift the weakest.
 DEFAULT_FAIR_MAX_LOSS = 0.01
@@ -40,28 +41,39 @@ def assign_reviewers(
     mode: Mode | str = Mode.OPTIMAL,
     seed: int | None = None,
     fair_max_loss: float | None = DEFAULT_FAIR_MAX_LOSS,
+    fair_measure: FairMeasure | str = FairMeasure.PAIR,
 ) -> AssignmentResult:
     """Assign ``problem.k`` reviewers per application (or per group) in the given mode.
 
     ``seed`` replays a random draw; ``fair_max_loss`` is the share of the optimal total that
-    fair mode may give up to lift the weakest applications (None: no limit, pure max–min).
+    fair mode may give up to lift the weakest applications (None: no limit, pure max–min);
+    ``fair_measure`` says what the weakest is: its worst reviewer (``pair``) or its reviewers'
+    summed affinity (``sum``).
 
     Always returns the best partial assignment: applications that cannot get ``k``
     reviewers appear in ``shortfalls``, never silently.  Raises
     :class:`~shenbao.reviews.algorithms.problem.AssignmentInputError` for contradictory input.
     """
     mode = Mode(mode)
+    measure = FairMeasure(fair_measure)
     if mode is Mode.RANDOM and seed is None:
         seed = fresh_seed()
     started = time.perf_counter()
     eligible = eligible_pairs(problem)
     if problem.groups is not None:
-        return assign_groups(problem, eligible, mode=mode, seed=seed, started=started, max_loss=fair_max_loss)
-    return _assign_applications(problem, eligible, mode=mode, seed=seed, started=started, max_loss=fair_max_loss)
+        return assign_groups(problem, eligible, mode=mode, seed=seed, started=started, max_loss=fair_max_loss, measure=measure)
+    return _assign_applications(problem, eligible, mode=mode, seed=seed, started=started, max_loss=fair_max_loss, measure=measure)
 
 
 def _assign_applications(
-    problem: AssignmentProblem, eligible: Eligible, *, mode: Mode, seed: int | None, started: float, max_loss: float | None
+    problem: AssignmentProblem,
+    eligible: Eligible,
+    *,
+    mode: Mode,
+    seed: int | None,
+    started: float,
+    max_loss: float | None,
+    measure: FairMeasure = FairMeasure.PAIR,
 ) -> AssignmentResult:
     n_apps, n_rev, k = problem.n_apps, problem.n_reviewers, problem.k
     reviewers = eligible.pairs.reviewers
@@ -81,7 +93,7 @@ def _assign_applications(
     prepared = time.perf_counter()
     avoided = eligible.is_avoided[free]
     penalty = avoided.astype(np.int64) * avoid_penalty(n_apps, n_rev) if avoided.any() else None
-    solution = solve_mode(net, gains, mode, seed, max_loss, penalty)
+    solution = solve_mode(net, gains, mode, seed, max_loss, penalty, measure)
     extract_started = time.perf_counter()
     chosen = np.sort(np.concatenate([np.flatnonzero(eligible.is_lock), free[solution.edge_flow > 0]]))
     pairs = AssignedPairs(

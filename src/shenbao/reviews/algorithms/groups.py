@@ -28,6 +28,7 @@ from shenbao.reviews.algorithms.problem import (
     AssignmentInputError,
     AssignmentProblem,
     AssignmentResult,
+    FairMeasure,
     Mode,
     Timings,
 )
@@ -64,7 +65,14 @@ def _repair(
 
 
 def assign_groups(
-    problem: AssignmentProblem, eligible: Eligible, *, mode: Mode, seed: int | None, started: float, max_loss: float | None
+    problem: AssignmentProblem,
+    eligible: Eligible,
+    *,
+    mode: Mode,
+    seed: int | None,
+    started: float,
+    max_loss: float | None,
+    measure: FairMeasure = FairMeasure.PAIR,
 ) -> AssignmentResult:
     n_apps, n_rev, k = problem.n_apps, problem.n_reviewers, problem.k
     group_ids = np.asarray(problem.groups).ravel()
@@ -117,7 +125,7 @@ def assign_groups(
     # A group arc costs the penalty of each member that is "not willing", spread over its units.
     avoided = avoided_members[free]
     penalty = np.ceil(avoided * avoid_penalty(n_groups, n_rev) / units[edge_g[free]]).astype(np.int64) if avoided.any() else None
-    solution = solve_mode(net, gains, mode, seed, max_loss, penalty)
+    solution = solve_mode(net, gains, mode, seed, max_loss, penalty, measure)
     extract_started = time.perf_counter()
 
     whole = solution.edge_flow == net.edge_cap

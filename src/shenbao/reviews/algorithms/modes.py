@@ -10,8 +10,9 @@ import numpy.typing as npt
 
 from shenbao.reviews.algorithms.candidates import IntArray
 from shenbao.reviews.algorithms.fair import fair_arcs
+from shenbao.reviews.algorithms.fair_sum import fair_sum_flow
 from shenbao.reviews.algorithms.flow import SCALE, Network, max_placeable, solve_min_cost
-from shenbao.reviews.algorithms.problem import AssignmentResult, Mode, Shortfall, ShortfallReason, Timings
+from shenbao.reviews.algorithms.problem import AssignmentResult, FairMeasure, Mode, Shortfall, ShortfallReason, Timings
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,24 @@ def solve_mode(
     seed: int | None,
     max_loss: float | None = None,
     penalty: IntArray | None = None,
+    measure: FairMeasure = FairMeasure.PAIR,
 ) -> ModeSolution:
     """Solve ``net`` (whose costs are ignored) for ``mode``; ``gains`` are scaled affinities per unit.
 
-    ``penalty`` (per arc, per unit) is added to the cost in every mode: arcs to avoid.  Fair mode
-    chooses its threshold on the gains alone, then avoids penalised arcs among those it keeps."""
+    ``penalty`` (per arc, per unit) is added to the cost in every mode but fair-by-sum: arcs to avoid.
+    Fair mode by pair chooses its threshold on the gains alone, then avoids penalised arcs among those it
+    keeps; fair mode by sum (FairFlow's measure) lifts the weakest application's summed affinity and
+    does not weigh the penalty (bids' "not willing" pairs are then only as rare as the gains make them)."""
+    if mode is Mode.FAIR and measure is FairMeasure.SUM:
+        started = time.perf_counter()
+        by_sum = fair_sum_flow(net, gains, max_loss)
+        return ModeSolution(
+            edge_flow=by_sum.edge_flow,
+            build_seconds=0.0,
+            solve_seconds=time.perf_counter() - started,
+            threshold=by_sum.level / SCALE,
+            bottleneck=by_sum.optimal_level / SCALE,
+        )
     extra_cost = penalty if penalty is not None and penalty.any() else np.zeros(gains.shape[0], dtype=np.int64)
     threshold: float | None = None
     bottleneck: float | None = None

@@ -26,6 +26,13 @@ class Mode(StrEnum):
     FAIR = "fair"  # maximise the weakest assigned pair first, then the total
 
 
+class FairMeasure(StrEnum):
+    """What fair mode calls the weakest application."""
+
+    PAIR = "pair"  # its worst assigned reviewer (a threshold on arcs: exact by max flows)
+    SUM = "sum"  # its reviewers' summed affinity (FairFlow's measure: Lagrangian flows, fair_sum.py)
+
+
 class ShortfallReason(StrEnum):
     TOO_FEW_ELIGIBLE = "too_few_eligible"  # fewer eligible reviewers than k exist at all
     LOAD_CAPS = "load_caps"  # enough exist, but their load caps are used up
@@ -142,8 +149,10 @@ class AssignmentResult:
     objective: float  # total affinity of the assigned pairs (locks included)
     load: IntArray  # per reviewer, applications assigned
     timings: Timings
-    # Fair mode: every application's non-locked reviewers reach min(threshold, its own k-th
-    # best candidate); ``bottleneck`` is the highest such threshold without the loss cap.
+    # Fair mode by pair: every application's non-locked reviewers reach min(threshold, its own
+    # k-th best candidate); ``bottleneck`` is the highest such threshold without the loss cap.
+    # Fair mode by sum: ``threshold`` is the level reached (every application's summed affinity
+    # reaches min(level, the sum of its own k best candidates)); ``bottleneck`` optimal mode's level.
     threshold: float | None = None
     bottleneck: float | None = None
     # False only in group mode with unequal group sizes when a fractional arc had to be

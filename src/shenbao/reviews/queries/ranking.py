@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from shenbao.applications.models import Application
 from shenbao.calls.models import ReviewStage
@@ -25,6 +25,18 @@ from shenbao.reviews.enums import AssignmentStatus, ReviewState
 from shenbao.reviews.models import Review, StageEntry
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.scoring import scheme
+
+# Application columns a ranking never reads (form contents and check results), left unloaded.
+HEAVY_APPLICATION_FIELDS = ("values", "declarations", "external", "bilateral", "check_results", "fields")
+
+
+class _ReviewRow(NamedTuple):
+    application_id: int
+    reviewer_id: int
+    reviewer_email: str
+    scores: dict[str, float | None]
+    total: float | None
+    confidence: int | None
 
 
 @dataclass(frozen=True)
@@ -90,12 +102,28 @@ def stage_ranking(stage: ReviewStage, *, method: str | None = None, confidence_w
     """Rank the stage's applications by the stage's aggregation (or ``method``), per direction."""
     definition = stage_definition(stage)
     chosen = Method(method or definition.aggregation)
-    entries = list(StageEntry.objects.filter(stage=stage).select_related("application__direction"))
-    reviews = list(
-        Review.objects.filter(
-            assignment__stage=stage, assignment__status=AssignmentStatus.ACTIVE, state=ReviewState.SUBMITTED
-        ).select_related("assignment__reviewer")
+    # The application's form contents are not ranked nor shown here; loading them for 20,000 entries
+    # took longer than the ranking itself (bench/selection_e2e.py).
+    entries = list(
+        StageEntry.objects.filter(stage=stage)
+        .select_related("application__direction")
+        .defer(*(f"application__{name}" for name in HEAVY_APPLICATION_FIELDS))
     )
+    # Reviews as plain tuples: three model instances per review (review, assignment, reviewer) for
+    # 60,000 reviews cost seconds, and only these columns are read.
+    reviews = [
+        _ReviewRow(*row)
+        for row in Review.objects.filter(
+            assignment__stage=stage, assignment__status=AssignmentStatus.ACTIVE, state=ReviewState.SUBMITTED
+        ).values_list(
+            "assignment__application_id",
+            "assignment__reviewer_id",
+            "assignment__reviewer__email",
+            "scores",
+            "total",
+            "confidence",
+        )
+    ]
     settings = AggregationSettings(
         method=chosen,
         confidence_weighted=confidence_weighted and chosen in (Method.MEAN, Method.CALIBRATED),
@@ -104,16 +132,12 @@ def stage_ranking(stage: ReviewStage, *, method: str | None = None, confidence_w
         else None,
     )
     scored = [
-        ScoredReview(r.assignment.application_id, r.assignment.reviewer_id, float(r.total or 0), r.confidence)
-        for r in reviews
-        if r.total is not None
+        ScoredReview(r.application_id, r.reviewer_id, float(r.total or 0), r.confidence) for r in reviews if r.total is not None
     ]
     result = aggregate(scored, settings, applications=[e.application_id for e in entries])
     by_app: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in reviews:
-        by_app[r.assignment.application_id].append(
-            {code: NOT_APPLICABLE if value is None else value for code, value in r.scores.items()}
-        )
+        by_app[r.application_id].append({code: NOT_APPLICABLE if value is None else value for code, value in r.scores.items()})
     stage_scheme = scheme(definition) if definition.criteria else None  # a screening stage has none
 
     def group_of(entry: StageEntry) -> str | None:
@@ -156,8 +180,8 @@ def stage_ranking(stage: ReviewStage, *, method: str | None = None, confidence_w
     for r in reviews:
         if r.total is None:
             continue
-        per_reviewer[r.assignment.reviewer.email].append(r.total)
-        entry = applications.get(r.assignment.application_id)
+        per_reviewer[r.reviewer_email].append(r.total)
+        entry = applications.get(r.application_id)
         per_direction[str(group_of(entry) or "") if entry else ""].append(r.total)
     return StageRanking(
         method=chosen,

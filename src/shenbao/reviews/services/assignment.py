@@ -24,11 +24,11 @@ from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
 from shenbao.core.text import text_get
 from shenbao.reviews.algorithms.affinity import matched_keywords_for_pairs, text_matrices, top_k_candidates
-from shenbao.reviews.algorithms.assignment import assign_reviewers
+from shenbao.reviews.algorithms.assignment import DEFAULT_FAIR_MAX_LOSS, assign_reviewers
 from shenbao.reviews.algorithms.bids import CODES as _BID_CODES
 from shenbao.reviews.algorithms.bids import Bids, adjust, apply_bids, codes_for, pair_affinity_rows, unadjust
 from shenbao.reviews.algorithms.candidates import pair_keys
-from shenbao.reviews.algorithms.problem import AssignmentInputError, AssignmentProblem, Mode
+from shenbao.reviews.algorithms.problem import AssignmentInputError, AssignmentProblem, AssignmentResult, FairMeasure, Mode
 from shenbao.reviews.enums import AssignmentMode, AssignmentStatus, EntryStatus, PoolStatus
 from shenbao.reviews.errors import BadBidWeight, StageNotReady
 from shenbao.reviews.models import Assignment, AssignmentRun, Bid, PoolMember, Review, StageEntry
@@ -49,6 +49,21 @@ MAX_BID_WEIGHT = 5.0
 PUBLICATION_TITLES = 200
 WIDEN = 4
 WIDEN_PAIRS = 2_000_000  # at most this many extra candidate pairs (about 100 MB in the flow network)
+
+
+MAX_FAIR_LOSS = 0.5  # fair mode may give up at most half of the best total, whatever staff type
+
+
+def min_full_sum(result: AssignmentResult) -> float:
+    """The weakest summed affinity among the applications that got all their reviewers (0 if none)."""
+    pairs = result.pairs
+    if not len(pairs):
+        return 0.0
+    n = int(pairs.apps.max()) + 1
+    count = np.bincount(pairs.apps, minlength=n)
+    sums = np.bincount(pairs.apps, weights=pairs.affinity, minlength=n)
+    full = count == result.k
+    return float(sums[full].min()) if full.any() else 0.0
 
 
 @dataclass(frozen=True)
@@ -101,12 +116,16 @@ def run_assignment(
     seed: int | None = None,
     group_by_direction: bool = False,
     bid_weight: float | None = None,
+    fair_measure: str = FairMeasure.PAIR,
+    fair_max_loss: float = DEFAULT_FAIR_MAX_LOSS,
     progress: Callable[[str, float], None] | None = None,
 ) -> RunOutcome:
     """Assign ``k`` reviewers to every application in review in ``stage``.
 
     Unstarted, unlocked assignments of the stage are replaced; locked ones and those with a review
-    are kept.  A random draw without a seed gets a fresh one, stored with the run.  The reviewers'
+    are kept.  A random draw without a seed gets a fresh one, stored with the run.  Fair mode lifts
+    the weakest application by ``fair_measure`` (its worst reviewer, ``pair``, or its reviewers'
+    summed affinity, ``sum``) and gives up at most ``fair_max_loss`` (0–0.5) of the best total.  The reviewers'
     bids count with ``bid_weight`` (default ``DEFAULT_BID_WEIGHT``, 0: ignored): eager and willing
     raise a pair's match, "not willing" pairs are assigned only where nothing else places the review,
     conflict bids are declared conflicts and never assigned.  ``progress`` hears each step (``loading``,
@@ -117,6 +136,10 @@ def run_assignment(
         raise BadBidWeight()
     if mode not in (AssignmentMode.OPTIMAL, AssignmentMode.RANDOM, AssignmentMode.FAIR):
         raise StageNotReady(_("Choose how to assign: best match, random draw or fair."))
+    if fair_measure not in (FairMeasure.PAIR, FairMeasure.SUM):
+        raise StageNotReady(_("Choose how fairness is measured: by the weakest reviewer or by the summed match."))
+    if not 0 <= fair_max_loss <= MAX_FAIR_LOSS:
+        raise StageNotReady(_("The loss of total match must be a percentage between 0 and 50."))
     review_readiness(Call.objects.get(pk=stage.call_id)).require()  # not while applications may still come in (issue 13.2)
     k = k or reviewers_per_application(stage)
     if mode == AssignmentMode.RANDOM and seed is None:
@@ -223,7 +246,7 @@ def run_assignment(
             avoid=avoid,
         )
         try:
-            result = assign_reviewers(problem, mode=Mode(mode), seed=seed)
+            result = assign_reviewers(problem, mode=Mode(mode), seed=seed, fair_max_loss=fair_max_loss, fair_measure=fair_measure)
         except AssignmentInputError as exc:
             raise StageNotReady(
                 _("The kept assignments (locked, or with a review under way) contradict the rules; remove some and run again.")
@@ -272,11 +295,13 @@ def run_assignment(
             "locks": len(locks),
             "bid_weight": bid_weight,
             "bids": len(stage_bids),
+            **({"fair_measure": str(fair_measure), "fair_max_loss": fair_max_loss} if mode == AssignmentMode.FAIR else {}),
         },
         summary={
             "objective": round(result.objective, 6),
             "assigned": len(result.pairs),
             "min_affinity": round(result.min_app_affinity(), 6),
+            "min_app_sum": round(min_full_sum(result), 6),
             "seconds": round(result.timings.build + result.timings.solve + result.timings.extract, 4),
             "conflicts": len(conflict_pairs),
         },

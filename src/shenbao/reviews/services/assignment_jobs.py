@@ -29,7 +29,7 @@ from shenbao.reviews.transitions import ASSIGNMENT_JOB_LIFECYCLE
 
 logger = logging.getLogger(__name__)
 
-PARAMETERS = ("mode", "k", "seed", "group_by_direction", "bid_weight")
+PARAMETERS = ("mode", "k", "seed", "group_by_direction", "bid_weight", "fair_measure", "fair_max_loss")
 
 
 def assignment_goes_to_background(stage: ReviewStage) -> bool:

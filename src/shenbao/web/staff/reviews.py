@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -26,6 +27,8 @@ from shenbao.core.errors import DomainError
 from shenbao.core.text import text_get
 from shenbao.documents.exports.reviews import RANKINGS, REVIEWS
 from shenbao.reviews.algorithms.advancement import BoundaryTie, Tier, assign_prize_tiers
+from shenbao.reviews.algorithms.assignment import DEFAULT_FAIR_MAX_LOSS
+from shenbao.reviews.algorithms.problem import FairMeasure
 from shenbao.reviews.enums import AssignmentMode, AssignmentStatus, ConflictKind, EntryStatus, PoolStatus
 from shenbao.reviews.errors import BadBidWeight
 from shenbao.reviews.messages import SHORTFALL_TEXTS, flag_texts, reason_text, tie_rule_text
@@ -39,6 +42,7 @@ from shenbao.reviews.services.advancement import advance_stage, sign_off_shortli
 from shenbao.reviews.services.assignment import (
     DEFAULT_BID_WEIGHT,
     MAX_BID_WEIGHT,
+    MAX_FAIR_LOSS,
     assign_manually,
     remove_assignment,
     run_assignment,
@@ -82,6 +86,18 @@ def _bid_weight(value: str | None) -> float | None:
 def _int(value: str | None) -> int | None:
     value = (value or "").strip()
     return int(value) if value.isdecimal() and value.isascii() else None
+
+
+def _percent(value: str | None) -> float | None:
+    """A percentage typed by staff as a share (empty: the default 1 %); None when it is not one."""
+    value = (value or "").strip().replace("%", "").replace("％", "")
+    if not value:
+        return DEFAULT_FAIR_MAX_LOSS
+    try:
+        share = float(value) / 100
+    except ValueError:
+        return None
+    return share if math.isfinite(share) and 0 <= share <= MAX_FAIR_LOSS else None
 
 
 @login_required
@@ -275,6 +291,11 @@ def stage_board(request: HttpRequest, pk: int) -> HttpResponse:
         "bid_kinds": BidKind.choices,
         "bid_weight": DEFAULT_BID_WEIGHT,
         "modes": [(m.value, m.label) for m in AssignmentMode if m != AssignmentMode.MANUAL],
+        "fair_measures": [
+            (FairMeasure.PAIR.value, gettext_lazy("Weakest reviewer of each application")),
+            (FairMeasure.SUM.value, gettext_lazy("Summed expertise match of each application")),
+        ],
+        "fair_loss_default": f"{DEFAULT_FAIR_MAX_LOSS * 100:g}",
         "reviewers": [
             m.user for m in PoolMember.objects.filter(call_id=stage.call_id, status=PoolStatus.ACCEPTED).select_related("user")
         ],
@@ -354,12 +375,18 @@ def stage_bulk_lock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def stage_assign(request: HttpRequest, pk: int) -> HttpResponse:
     stage = _stage(request, pk)
+    loss = _percent(request.POST.get("fair_loss"))
+    if loss is None:
+        messages.error(request, _("The loss of total match must be a percentage between 0 and 50."))
+        return redirect("web:stage_board", pk=stage.pk)
     parameters: dict[str, Any] = {
         "mode": request.POST.get("mode", AssignmentMode.OPTIMAL),
         "k": _int(request.POST.get("k")),
         "seed": _int(request.POST.get("seed")),
         "group_by_direction": bool(request.POST.get("group")),
         "bid_weight": _bid_weight(request.POST.get("bid_weight")),
+        "fair_measure": request.POST.get("fair_measure") or FairMeasure.PAIR,
+        "fair_max_loss": loss,
     }
     weight = parameters["bid_weight"]
     if weight is not None and not 0.0 <= weight <= MAX_BID_WEIGHT:  # refused before anything is queued (NaN too)
