@@ -53,7 +53,8 @@ _CONDITION_AHEAD = re.compile(r"(?:注册|成立|出生|毕业|设立|入职|登
 _WINDOW_WORDS = re.compile(r"申报|报名|提交|受理|征集|推荐|填报|报送|网上|在线|集中|开放|作品|submission", re.IGNORECASE)
 _WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)")
 _NOT_DEADLINE = re.compile(
-    r"执行期|实施期|实施周期|研究期限|起止|执行年限|项目周期|资助期限|合作期|举办|举行|培训|会议|比赛时间|决赛"
+    r"执行期|实施期|实施周期|研究期限|起止|执行年限|项目周期|资助期限|资助期间|补助期间|补助期限|研究期间|合作期|举办|举行|培训|会议"
+    r"|比赛时间|决赛"
 )
 _NOTICE = re.compile(r"公示")
 _UNIT = re.compile(

@@ -77,7 +77,9 @@ _OPENING = re.compile(
 )
 _COUNT = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报)?\s*"
-    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题)|(?P<lei>大?类))"
+    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题)|(?P<lei>大?类)"
+    # "13个先进制造业集群", "5个战略性新兴产业": a kind of industry before its noun.
+    r"|个\s*[\u4e00-\u9fff]{2,8}?(?:产业集群|集群|产业|行业))"
 )
 _PER_DIRECTION = re.compile(
     r"每个?(?:研究|重点|指南|申报|支持)?(?:方向|领域|课题|专题|赛道|榜单|类别)[^，,。；;]{0,12}?"
@@ -146,7 +148,9 @@ _NOT_DIRECTION = re.compile(
     r"^(?:[特一二三四五六七八九十]等奖|金奖|银奖|铜奖|优秀奖|优胜奖|入围奖|鼓励奖|提名奖)$|(?:初赛|复赛|决赛|预赛|阶段)$|"
     r"(?:费用|经费|资金)$|"
     # Levels of a prize or of entries ("“星系”级作品", "国家级"), like prize grades.
-    r"[”\"]级(?:作品|奖项?)?$|^[^、，]{1,4}级(?:作品|奖项?)?$"
+    r"[”\"]级(?:作品|奖项?)?$|^[^、，]{1,4}级(?:作品|奖项?)?$|"
+    # A counted part ("1个总计划及至少3项子计划"): how many of something, not a name.
+    rf"^(?:至少|最多|至多|不少于|不超过|约)?\s*{NUM}\s*(?:个|项|件|名|位|类|份|篇)"
 )
 
 
@@ -751,7 +755,12 @@ def _strip_leading(text: str, at: int) -> tuple[str, int]:
     confirmed = bool(post) or pre == "其中" or (verb is not None and (len(verb) > 1 or pre is not None))
     if not confirmed:
         return text, at
-    return text[m.end() :], at + m.end()
+    text, at = text[m.end() :], at + m.end()
+    # "聚焦省重点培育的A、B…": after a verb opening the list, the words up to 的 qualify the list.
+    qualified = re.match(r"[^、，,的]{1,10}的(?=[^、，,]{2})", text) if verb is not None and len(verb) > 1 else None
+    if qualified is not None:
+        return text[qualified.end() :], at + qualified.end()
+    return text, at
 
 
 def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
@@ -788,6 +797,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         if not count or not 2 <= count <= 30:
             continue
         begin = max(_clause_start(text, m.start()), lead)
+        if (inner_mark := read_marker(text[begin : m.start()])) is not None and inner_mark.number is not None:
+            begin += inner_mark.offset  # "…本方案。一、工作目标聚焦A、B…": a number in mid-line opens no item
         clause = text[begin : m.start()]
         cut = max((k.start() for k in re.finditer(r"[，,：:](?!\s*(?:以及|和|及|与))", clause)), default=-1)
         piece, at = (clause[cut + 1 :], begin + cut + 1) if cut >= 0 else (clause, begin)
@@ -803,6 +814,9 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
                 stop = _CLAUSE.search(text, start)
                 end = stop.start() if stop else len(text)
                 items = _items(text[start:end], start, int(count))
+                comma = re.search(r"[，,](?!\s*(?:以及|和|及|与))", text[start:end])
+                if items is None and comma is not None:  # "两大类：A、B，详见…": the list ends at the comma
+                    items = _items(text[start : start + comma.start()], start, int(count))
                 if items is None:  # "N个方向：A；B；C。"
                     items = _semicolon_items(text, start, int(count))
         if items and (_APPLICANTS.search(text[begin : items[0][1]]) or _APPLICANT_NOUN.match(text, m.end())):
@@ -1049,7 +1063,13 @@ def find_loose(lines: list[Line]) -> list[Loose]:
         groups.extend(_breakdowns(line))
         groups.extend(_money_breakdowns(line))
         groups.extend(_lists_in_line(line, named_lines.get(k)))
-    chosen: list[Loose] = [item for run in runs for item in run]
+    chosen: list[Loose] = []
+    for run in sorted(runs, key=lambda r: r[0].start if r else 0):
+        # A later section listing the same names again ("四、奖项 (一)教师组：… (二)学生组：…") repeats
+        # the directions, it does not add any.
+        if run and chosen and {_key(item.title) for item in run} <= {_key(c.title) for c in chosen}:
+            continue
+        chosen.extend(run)
     by_key = {_key(c.title): c for c in reversed(chosen)}
     numbered = sorted((c.start, _key(c.title)) for c in chosen if c.numbered)
     openings = _numbered_openings(lines) if groups else []
