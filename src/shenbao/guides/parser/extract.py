@@ -259,7 +259,7 @@ def _extract(original: str, progress: Progress) -> Extraction:
     # ---------------------------------------------------------------- call-level facts
     progress("facts", 0.75)
     totals: dict[str, Any] = {}
-    if (counted := _direction_count(text, outside)) is not None:
+    if (counted := _direction_count(text, outside, tuple(re.sub(r"\s+", "", d["title"]) for d in directions))) is not None:
         totals["directions"], cstart, cend = counted
         col.span("stated_totals.directions", cstart, cend, 0.85)
     if "directions" not in totals and mode == "code" and (m := re.search(r"在([^。；]{4,80}?)等领域设置", text)) is not None:
@@ -519,8 +519,9 @@ def _clause_after(text: str, at: int, size: int) -> str:
     return re.split(r"[。；;\n]", text[at : at + size])[0]
 
 
-def _direction_count(text: str, outside: Any) -> tuple[int, int, int] | None:
-    """The stated number of directions outside the direction blocks, with its span."""
+def _direction_count(text: str, outside: Any, titles: tuple[str, ...] = ()) -> tuple[int, int, int] | None:
+    """The stated number of directions outside the direction blocks, with its span; ``titles`` are the
+    directions found, whose parts ("专项课题分为A和B两类" under "重点课题和专项课题") are no count of directions."""
     for m in _DIRECTION_COUNT.finditer(text):
         if outside(m.start()) and (value := to_number(m.group(1) or m.group(2))):
             return int(value), m.start(), m.end()
@@ -541,6 +542,9 @@ def _direction_count(text: str, outside: Any) -> tuple[int, int, int] | None:
             if not re.search(r"、|和|及|与|“", listed) or re.match(r"分(?:别|配|享|析|期|批|阶段|数|钟)", listed):
                 continue
             if listed.startswith("分") and m.start() > 0 and text[m.start() - 1] in "部充区划细过成十":
+                continue
+            subject = re.split(r"[，,。；;：:\s]", text[max(0, m.start() - 12) : m.start()])[-1]
+            if listed.startswith("分") and len(subject) >= 2 and any(subject in t for t in titles):
                 continue
         value = to_number(m.group("n") or m.group("split") or m.group("after"))
         if value and 1 < value <= 500:

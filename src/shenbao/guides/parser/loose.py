@@ -76,7 +76,7 @@ _OPENING = re.compile(
     r"分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
 )
 _COUNT = re.compile(
-    rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报)?\s*"
+    rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报|竞赛|比赛|参赛|征集)?\s*"
     r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题)|(?P<lei>大?类)"
     # "13个先进制造业集群", "5个战略性新兴产业": a kind of industry before its noun.
     r"|个\s*[\u4e00-\u9fff]{2,8}?(?:产业集群|集群|产业|行业))"
@@ -657,6 +657,17 @@ def _items(text: str, offset: int, count: int | None) -> list[tuple[str, int]] |
     elif len(parts) == count and re.match(r"\s*[，,]?\s*(?:以及|和|及|与)", last):
         parts[-1] = (re.sub(r"^\s*[，,]?\s*(?:以及|和|及|与)\s*", "", last), at + len(last) - len(last.lstrip(" ，,以及和与")))
     parts[0] = _trim_first(parts[0], [p for p, _ in parts[1:]])
+    first, first_at = parts[0]
+    quoted = [p.strip() for p, _ in parts[1:]]
+    opening = max((first.find(q) for q in _OPEN_QUOTES[:3]), default=-1)
+    if (
+        opening > 0
+        and quoted
+        and all(q[:1] in _OPEN_QUOTES and q[-1:] in _CLOSE_QUOTES for q in quoted)
+        and first.rstrip()[-1:] in _CLOSE_QUOTES
+    ):
+        # "本竞赛规划“A”、“B”、“C”三大主题": the others quoted, the first is its quoted part too.
+        parts[0] = (first[opening:], first_at + opening)
     out: list[tuple[str, int]] = []
     for part, at in parts:
         lead = len(part) - len(part.lstrip())
@@ -851,6 +862,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             segment = segment[: comma.start()]
         tail = _COUNT_TAIL.search(segment)
         segment = segment[: tail.start()] if tail else segment
+        if any(s < start + len(segment) and start < e for s, e in taken):
+            continue  # the list a count already read ("…A、B等八大产业集群征集项目"): one list, one reading
         items = _items(segment, start, None)
         if items is None and m.group(0) and _STRONG.search(m.group("label") or text[max(lead, m.start() - 12) : m.start()]):
             # "研究主题包括：A；B；C。": words naming directions vouch for the run.
@@ -1080,6 +1093,8 @@ def find_loose(lines: list[Line]) -> list[Loose]:
             continue
         if group[0].quota is None and _under_direction(group[0].start, by_key, lines, starts):
             continue  # the parts of a direction ("X赛道分为A组和B组"), not directions
+        if _parts_of_found(group[0].start, chosen, lines, starts):
+            continue  # "其中，专项课题分为A和B两类" after a direction "重点课题和专项课题"
         _ids_from_numbering(group, openings)
         for item, key in zip(group, keys, strict=True):
             # "A方向拟支持3项" after "设A、B两个方向": the same direction, named with its noun.
@@ -1099,6 +1114,22 @@ def find_loose(lines: list[Line]) -> list[Loose]:
     chosen.sort(key=lambda c: c.start)
     _per_direction_quota(chosen, lines)
     return chosen
+
+
+_SUBJECT_SPLIT = re.compile(r"([\u4e00-\u9fff“”「」]{2,12}?)(?:又|还|再|也)?(?:分为|分成|下设|细分为)")
+
+
+def _parts_of_found(at: int, chosen: list[Loose], lines: list[Line], starts: list[int]) -> bool:
+    """Whether the list at ``at`` divides a direction found before it ("X分为A和B两类", X in a direction's name)."""
+    k = bisect.bisect_right(starts, at) - 1
+    if k < 0:
+        return False
+    before = lines[k].text[max(0, at - lines[k].start - 20) : at - lines[k].start]
+    m = _SUBJECT_SPLIT.search(re.split(r"[，,。；;：:]", before)[-1])
+    if m is None:
+        return False
+    subject = _key(m.group(1))
+    return len(subject) >= 2 and any(c.start < at and subject in _key(c.title) for c in chosen)
 
 
 def _under_direction(at: int, by_key: dict[str, Loose], lines: list[Line], starts: list[int]) -> bool:
