@@ -334,6 +334,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
         head = re.split(r"\d|[一二三四五六七八九十]+(?:亿|万|千)", window, maxsplit=1)[0]
         if word.startswith(("每", "单")) and re.search(r"单位|学校|学院|申请人|负责人|人", head):
             continue  # 每个单位 / 每位申请人: a cap for someone, not an amount per project
+        if re.search(r"合共|合计|共计|总计|总共|总额|累计", head):
+            continue  # "申请金额合共2.86亿元的建议书获批": the sum over many projects, not one project's amount
         if _PRIZE_TIER.search(re.split(r"[。；;\n]", text[max(0, start - 20) : start])[-1]):
             continue  # "一等奖奖励金额5万元": the prize of one tier, not an amount for every project
         # A breakdown or a payment schedule after the amount ("其中设备费不超过5万元", "首期拨付3万元") is part of it.
