@@ -107,3 +107,14 @@ def test_a_label_with_blank_lines_before_its_date() -> None:
         "Full Proposal Deadline(s) (due by 5 p.m. submitter's local time):\n\n     May 5, 2025\n"
     )
     assert _found(text) == [("2025-03-03T17:00", "applicant", False), ("2025-05-05T17:00", "applicant", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "补助期间为2024年1月1日起至2024年12月31日止（多年期最多至2026年12月31日止）。",
+        "资助期间自2025年3月1日起至2026年2月28日止。",
+    ],
+)
+def test_a_grant_period_holds_no_deadline(text: str) -> None:
+    assert _found(text) == []

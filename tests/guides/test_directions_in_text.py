@@ -487,3 +487,42 @@ def test_english_areas_listed_in_a_sentence_after_their_count() -> None:
     ]
     assert titles("It covers three areas: ocean observation, coastal resilience.") == []
     assert titles("Applicants from three categories: universities, companies and charities must submit by May.") == []
+
+
+# ------------------------------------------------------------------------- session 5 (the 6xx batch)
+
+
+def test_a_count_of_industries_closes_a_list_after_a_number_in_mid_line() -> None:
+    text = "为推进制造强省建设，特制定本方案。一、工作目标聚焦省重点培育的智能装备、新型材料、生物制造等3个先进制造业集群，遴选一批攻关任务。"
+    assert titles(text) == ["智能装备", "新型材料", "生物制造"]
+
+
+def test_a_list_after_a_counted_kind_ends_at_the_comma() -> None:
+    assert titles("本年度重点项目安排两大类：主题项目、自选项目，详见指南。") == ["主题项目", "自选项目"]
+
+
+def test_a_quoted_list_keeps_only_the_quoted_name_of_its_first_item() -> None:
+    text = "比赛主题\n本赛事规划“智慧农业应用”、“乡村文旅设计”、“特色食品开发”三大竞赛主题，欢迎报名。"
+    assert titles(text) == ["智慧农业应用", "乡村文旅设计", "特色食品开发"]
+
+
+def test_a_repeated_numbered_run_adds_no_directions() -> None:
+    text = (
+        "一、竞赛组别\n（一）教师组：专任教师均可参加\n（二）学生组：在校学生均可参加\n"
+        "二、奖项\n（一）教师组：第1名获奖状\n（二）学生组：第1名获奖状\n"
+    )
+    assert titles(text) == ["教师组", "学生组"]
+
+
+def test_counted_parts_are_not_directions() -> None:
+    assert titles("计划类型：\n整合型计划包含1个总计划及至少3项子计划，由总主持人提出申请。") == []
+
+
+def test_the_subdivision_of_a_direction_is_neither_a_list_nor_a_count() -> None:
+    text = (
+        "三、课题种类\n1.特约课题：由主办方指定领域。\n2.重点课题和专项课题：由申报单位自行拟定。\n3.合作课题：鼓励合作开展。\n"
+        "四、资助标准\n其中，专项课题分为立项资助课题和立项不资助课题两类。"
+    )
+    draft = extract_guide(text).data
+    assert [d["title"] for d in draft["directions"]] == ["特约课题", "重点课题和专项课题", "合作课题"]
+    assert "directions" not in draft.get("stated_totals", {})

@@ -463,3 +463,18 @@ def test_values_of_the_whole_call_next_to_a_direction_sentence_stay_call_wide() 
     data = _facts("各方向均可申报。本批拟支持10项，每项资助不超过50万元。")
     assert data["stated_totals"]["projects"] == {"qualifier": "exact", "value": 10}
     assert data["budget"]["per_project"] == {"amount_wan": 50, "qualifier": "at_most"}
+
+
+def test_a_sum_over_funded_proposals_is_no_per_project_amount() -> None:
+    draft = _facts("经评审，其中30份、申请金额合共2.86亿元的建议书最终获批拨款。\n")
+    assert "per_project" not in draft.get("budget", {})
+
+
+def test_an_overlap_condition_is_no_duration_and_an_execution_period_is_one() -> None:
+    assert find_duration("执行期程与本计划重叠超过3个月者，不得提出申请。") is None
+    assert find_duration("执行期间：自2025年8月1日起，至多3年。") == (
+        {"unit": "years", "qualifier": "at_most", "value": 3},
+        0,
+        21,
+    )
+    assert find_duration("执行期间内须提交进度报告。") is None

@@ -546,7 +546,8 @@ def _direction_count(text: str, outside: Any, titles: tuple[str, ...] = ()) -> t
             if listed.startswith("分") and m.start() > 0 and text[m.start() - 1] in "部充区划细过成十":
                 continue
             subject = re.split(r"[，,。；;：:\s]", text[max(0, m.start() - 12) : m.start()])[-1]
-            if listed.startswith("分") and len(subject) >= 2 and any(subject in t for t in titles):
+            holders = [t for t in titles if subject in t]
+            if listed.startswith("分") and len(subject) >= 3 and holders and len(holders) < len(titles):
                 continue
         value = to_number(m.group("n") or m.group("split") or m.group("after"))
         if value and 1 < value <= 500:

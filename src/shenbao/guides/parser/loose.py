@@ -1129,7 +1129,9 @@ def _parts_of_found(at: int, chosen: list[Loose], lines: list[Line], starts: lis
     if m is None:
         return False
     subject = _key(m.group(1))
-    return len(subject) >= 2 and any(c.start < at and subject in _key(c.title) for c in chosen)
+    # A name of three characters or more, held by some directions (not a head noun every one shares).
+    holders = [c for c in chosen if c.start < at and subject in _key(c.title)]
+    return len(subject) >= 3 and bool(holders) and len(holders) < len([c for c in chosen if c.start < at])
 
 
 def _under_direction(at: int, by_key: dict[str, Loose], lines: list[Line], starts: list[int]) -> bool:
