@@ -118,3 +118,12 @@ def test_a_label_with_blank_lines_before_its_date() -> None:
 )
 def test_a_grant_period_holds_no_deadline(text: str) -> None:
     assert _found(text) == []
+
+
+def test_a_window_under_a_heading_on_the_line_above_ends_on_its_last_day() -> None:
+    assert _found("二、申请起止时间\n\n2024年6月8日——6月23日，逾期不予受理。") == [("2024-06-23", "applicant", True)]
+    assert _found("二、联系方式\n\n2024年6月8日——6月23日，电话值守。") == []
+
+
+def test_a_date_right_before_filling_in_and_sending_is_a_deadline() -> None:
+    assert _found("申报者请于2024年6月28日填写附件电子版发送至指定邮箱。") == [("2024-06-28", "applicant", False)]
