@@ -71,6 +71,8 @@ _DIRECTION_COUNT_MORE = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|条|项|大)\s*(?:类别的|类)?\s*(?P<noun>{_DIRECTION_NOUN})|(?P<kind>大类|类(?=(?!人|单位|机构|主体|企业|高校|院校)[\u4e00-\u9fff]{{0,4}}?(?:任务|方向|平台|赛道|项目|课题|奖项|榜单))))"
     rf"|(?:分(?:为|成)?|设置|设立)[^，。；：]{{2,60}}?(?:等)?(?P<split>{NUM})\s*(?:大)?类"
     rf"|(?:共(?:发布|设置|设立|有)?|发布|设置|设立)(?:{_DIRECTION_NOUN})\s*(?:共|共计)?\s*(?P<after>{NUM})\s*(?:个|条|项)"
+    # "A、B等13个先进制造业集群", "…等八大产业集群": a list of industries closed by its count.
+    rf"|等\s*(?P<industries>{NUM})\s*(?:个|大)\s*[\u4e00-\u9fff]{{0,6}}?(?:产业集群|集群|产业)"
 )
 _SPLIT_RESPECTIVE = re.compile(rf"分(?:为|成)\s*(?P<n>{NUM})\s*大?类\s*[，,]\s*分别")
 # Words before a count that make it a cap or a choice, not the call's total ("每个单位限报2个方向").
@@ -549,7 +551,7 @@ def _direction_count(text: str, outside: Any, titles: tuple[str, ...] = ()) -> t
             holders = [t for t in titles if subject in t]
             if listed.startswith("分") and len(subject) >= 3 and holders and len(holders) < len(titles):
                 continue
-        value = to_number(m.group("n") or m.group("split") or m.group("after"))
+        value = to_number(m.group("n") or m.group("split") or m.group("after") or m.group("industries"))
         if value and 1 < value <= 500:
             found.append((int(value), m.start(), m.end()))
     if not found:
