@@ -526,3 +526,12 @@ def test_the_subdivision_of_a_direction_is_neither_a_list_nor_a_count() -> None:
     draft = extract_guide(text).data
     assert [d["title"] for d in draft["directions"]] == ["特约课题", "重点课题和专项课题", "合作课题"]
     assert "directions" not in draft.get("stated_totals", {})
+
+
+def test_themes_after_yi_and_before_wei_zhuti_are_directions() -> None:
+    assert titles("现接受申请，征求以智能制造、生物医药或新能源为主题的研发项目。") == ["智能制造", "生物医药", "新能源"]
+
+
+def test_a_list_in_parentheses_after_a_programme_named_twice_gives_its_directions_once() -> None:
+    text = "关于申报2026年度重点研发专项（技术攻关、软科学研究）项目的通知\n各单位：2026年度重点研发专项（技术攻关、软科学）项目申报工作已启动。"
+    assert titles(text) == ["技术攻关", "软科学研究"]

@@ -834,11 +834,15 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             continue  # kinds of applicants ("高校、院所和企业三类单位"), not directions
         add(items, "count")
     # No count: a list in parentheses after a direction's noun ("重点领域（A、B、C）").
-    for m in re.finditer(r"(?:方向|领域|赛道|类别|专题|产业|奖项|赛项|类型)\s*(?=[（(])", text):
+    for m in re.finditer(r"(?:方向|领域|赛道|类别|专题|产业|奖项|赛项|类型|专项)\s*(?=[（(])", text):
         inner = _parenthesised(text, m.end())
         # Two names joined by 或 / 和 alone are a choice between programmes, not a list.
         if inner is not None and "、" in inner[0] and not any(s <= m.start() < e for s, e in taken):
             add(_items(inner[0], inner[1], None), "parens")
+    # "以A、B或C为主题": the themes of the call.
+    for m in re.finditer(r"以([^，,。；;：:“”]{4,80}?)为(?:主题|重点方向|方向|重点领域|领域)", text):
+        if "、" in m.group(1) and not any(s <= m.start() < e for s, e in taken):
+            add(_items(m.group(1), m.start(1), None), "themes")
     # "一是A，二是B，三是C" after words naming directions.
     ordinals = _ordinals(text, heading is not None)
     add(ordinals, "ordinals")
@@ -1096,7 +1100,11 @@ def find_loose(lines: list[Line]) -> list[Loose]:
         if _parts_of_found(group[0].start, chosen, lines, starts):
             continue  # "其中，专项课题分为A和B两类" after a direction "重点课题和专项课题"
         _ids_from_numbering(group, openings)
+        # A list naming again directions already found ("专项（A、B研究）…专项（A、B）") repeats them, shortened or not.
+        repeated = any(key in by_key for key in keys)
         for item, key in zip(group, keys, strict=True):
+            if repeated and key not in by_key and any(key in k for k in by_key):
+                continue
             # "A方向拟支持3项" after "设A、B两个方向": the same direction, named with its noun.
             same = by_key.get(key) or by_key.get(_key(re.sub(r"(?:方向|领域|赛道|专题|课题)$", "", item.title)))
             if same is not None:
