@@ -535,3 +535,13 @@ def test_themes_after_yi_and_before_wei_zhuti_are_directions() -> None:
 def test_a_list_in_parentheses_after_a_programme_named_twice_gives_its_directions_once() -> None:
     text = "关于申报2026年度重点研发专项（技术攻关、软科学研究）项目的通知\n各单位：2026年度重点研发专项（技术攻关、软科学）项目申报工作已启动。"
     assert titles(text) == ["技术攻关", "软科学研究"]
+
+
+def test_a_remark_in_parentheses_after_a_counted_list_is_no_part_of_its_last_item() -> None:
+    text = "本次申报设置两个赛道：主赛道、“乡村振兴”赛道（产业赛道待总决赛方案发布后另行添加）。"
+    assert titles(text) == ["主赛道", "“乡村振兴”赛道"]
+
+
+def test_a_count_of_research_programmes_closes_a_list() -> None:
+    text = "一、支持范围：中医理论专项和传染病专项等两个专项；蛋白质研究、纳米研究和量子调控研究等三个重大科学研究计划。"
+    assert titles(text) == ["中医理论专项", "传染病专项", "蛋白质研究", "纳米研究", "量子调控研究"]

@@ -79,7 +79,7 @@ _COUNT = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报|竞赛|比赛|参赛|征集)?\s*"
     r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题)|(?P<lei>大?类)"
     # "13个先进制造业集群", "5个战略性新兴产业": a kind of industry before its noun.
-    r"|个\s*[\u4e00-\u9fff]{2,8}?(?:产业集群|集群|产业|行业))"
+    r"|个\s*[\u4e00-\u9fff]{2,8}?(?:产业集群|集群|产业|行业|研究计划))"
 )
 _PER_DIRECTION = re.compile(
     r"每个?(?:研究|重点|指南|申报|支持)?(?:方向|领域|课题|专题|赛道|榜单|类别)[^，,。；;]{0,12}?"
@@ -824,6 +824,9 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
                 start = m.end() + opener.end()
                 stop = _CLAUSE.search(text, start)
                 end = stop.start() if stop else len(text)
+                # "两个赛道：A、B(C待另行添加)": a remark in parentheses after the last item is no part of it.
+                if (remark := re.search(r"[（(][^（()）]{4,}[）)]\s*$", text[start:end])) is not None:
+                    end = start + remark.start()
                 items = _items(text[start:end], start, int(count))
                 comma = re.search(r"[，,](?!\s*(?:以及|和|及|与))", text[start:end])
                 if items is None and comma is not None:  # "两大类：A、B，详见…": the list ends at the comma
