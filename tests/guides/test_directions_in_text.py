@@ -545,3 +545,15 @@ def test_a_remark_in_parentheses_after_a_counted_list_is_no_part_of_its_last_ite
 def test_a_count_of_research_programmes_closes_a_list() -> None:
     text = "一、支持范围：中医理论专项和传染病专项等两个专项；蛋白质研究、纳米研究和量子调控研究等三个重大科学研究计划。"
     assert titles(text) == ["中医理论专项", "传染病专项", "蛋白质研究", "纳米研究", "量子调控研究"]
+
+
+def test_a_count_over_a_numbered_run_vouches_for_long_titles() -> None:
+    text = (
+        "一、选题范围\n本次选题应重点围绕以下3个专题：\n1.数字经济发展研究。包括平台经济、数据要素等方面；\n"
+        "2.贯彻落实省委全会关于区域协调发展的重要部署精神，对推进区域协调发展开展研究；\n3.冷门绝学研究。\n"
+        "二、基本要求\n选题应具有明确的研究目标。"
+    )
+    long_title = "贯彻落实省委全会关于区域协调发展的重要部署精神，对推进区域协调发展开展研究"
+    assert titles(text) == ["数字经济发展研究", long_title, "冷门绝学研究"]
+    # without the count, the long item stays no title and the run is no list
+    assert titles(text.replace("以下3个专题", "以下专题")) == []

@@ -269,8 +269,18 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
         vouched = named or _common_head([f.title for f in found], quoted=False)
         for f in found:
             f.extra["rule"] = "numbered_named" if named else "numbered_head_noun" if vouched else "numbered_alone"
+        # "…围绕以下6个专题：" over six numbered items: the count vouches for long titles too.
+        counted = named and heading is not None and any(to_number(c.group("n")) == len(found) for c in _COUNT.finditer(heading))
         if _run_of_titles(found, items, heading, vouched):
             runs.append(_split_items(found))
+        elif counted:
+            for f, j in zip(found, items, strict=True):
+                mk = markers[j]
+                if f.extra["sentence"] and mk is not None:  # the whole item up to its stop, commas included
+                    whole = re.split(r"[。；;：:]", mk.rest.strip(), maxsplit=1)[0].strip()
+                    f.title, f.end = tidy(whole), f.start + len(whole)
+            if all(_noun_like(re.sub(r"[，,]", "", f.title), strict=False, longest=60) for f in found):
+                runs.append(_split_items(found))
         elif (whole := _whole_items(pieces, markers, items, heading, named, i, m.style)) is not None:
             runs.append(whole)
     return runs
