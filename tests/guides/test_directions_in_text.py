@@ -557,3 +557,7 @@ def test_a_count_over_a_numbered_run_vouches_for_long_titles() -> None:
     assert titles(text) == ["数字经济发展研究", long_title, "冷门绝学研究"]
     # without the count, the long item stays no title and the run is no list
     assert titles(text.replace("以下3个专题", "以下专题")) == []
+
+
+def test_a_label_naming_the_contest_groups_opens_a_list() -> None:
+    assert titles("竞赛须知\n- 竞赛分组：本科组、高职组\n- 作品要求：原创") == ["本科组", "高职组"]

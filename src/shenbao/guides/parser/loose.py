@@ -47,7 +47,7 @@ from shenbao.guides.parser.numbering import Marker, read_marker
 from shenbao.guides.parser.numbers import NUM, parse_quota, to_number
 
 # Words of a heading (or label) that introduces directions.
-_HEADING = re.compile(r"方向|领域|赛道|类别|类型|种类|主题|专题|任务|榜单|赛项|奖项|分类|板块|范围|范畴")
+_HEADING = re.compile(r"方向|领域|赛道|类别|类型|种类|主题|专题|任务|榜单|赛项|奖项|分类|板块|范围|范畴|分组|组别")
 # Words that name directions beyond doubt (a list after them needs no common head noun).
 _STRONG = re.compile(r"方向|领域|赛道|类别|专题|主题|榜单|赛项|奖项|产业")
 # Words naming who applies: a list of them is no list of directions.
