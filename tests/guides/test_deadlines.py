@@ -127,3 +127,11 @@ def test_a_window_under_a_heading_on_the_line_above_ends_on_its_last_day() -> No
 
 def test_a_date_right_before_filling_in_and_sending_is_a_deadline() -> None:
     assert _found("申报者请于2024年6月28日填写附件电子版发送至指定邮箱。") == [("2024-06-28", "applicant", False)]
+
+
+def test_a_timeline_with_the_label_under_its_date() -> None:
+    text = "Timeline\n\n01 February 2026\n\nLetter of intent submission deadline\n\n15 March 2026\n\nReview of letters\n"
+    assert _found(text) == [("2026-02-01", "applicant", False)]
+    # labels before their values: the date under "Opening Date" is no deadline
+    text = "- Opening Date\n- June 21, 2026\n- Deadline\n- October 5, 2026\n"
+    assert _found(text) == [("2026-10-05", "applicant", False)]

@@ -314,6 +314,24 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                     add(_with_clock(dates[0], line), _role(line + " " + lines[j]))
                 j += 1
                 dates = find_dates(lines[j], default_year=None, base=starts[j]) if j < len(lines) else []
+    # A timeline with the label under its date ("15 May 2019" then "Full Proposal submission deadline").
+    for i, line in enumerate(lines[:-1]):
+        if not 6 <= len(line.strip()) <= 40 or not re.search(r"[A-Za-z]", line):
+            continue  # a date alone on its line, in an English timeline (cheap test first: this visits every line)
+        dates = find_dates(line, default_year=default_year, base=starts[i])
+        if len(dates) != 1 or len(line.strip()) > (dates[0].end - dates[0].start) + 4:
+            continue
+        j = i + 1
+        while j < len(lines) - 1 and j <= i + 2 and not lines[j].strip():
+            j += 1
+        below = lines[j]
+        k = i - 1
+        while k > 0 and k >= i - 2 and not lines[k].strip():
+            k -= 1
+        if k >= 0 and re.search(r"\b(?:date|deadline)s?\b", lines[k], re.IGNORECASE):
+            continue  # "Opening Date" above it: labels come before their values here ("Deadline" then its date)
+        if _EN_LABEL.search(below) and not _EN_NOT_DEADLINE.search(below) and not find_dates(below, default_year=None):
+            add(dates[0], _role(below))
     # "…submitted … no later than 4:30:00 p.m., Washington, DC time, on the application deadline date": the
     # time of the one deadline date stated elsewhere without one.
     untimed = {d.date for d in found.values() if d.time is None}
