@@ -93,7 +93,7 @@ _PER_PROJECT_WEAK = re.compile(
 _GRANT_WORD = re.compile(r"\b(?:awards?|grants?|fellowships?)\b", re.I)
 _TOTAL = re.compile(
     r"\btotal\b|\banticipated funding amount\b|\boverall\b|\bbudget\b|\bavailable\b|\ball (?:awards|projects|grants)\b"
-    r"|\bfund(?:ing)? pot\b",
+    r"|\bfund(?:ing)? pot\b|\b(?:have|has) allocated\b|\bwill invest\b",
     re.I,
 )
 
