@@ -81,7 +81,8 @@ _AT_LEAST = re.compile(r"\bat least\b|\bmin(?:imum|\.)?\b|\bno less than\b", re.
 _PER_PROJECT = re.compile(
     r"\bper (?:project|award|grant|proposal|team)\b|\beach (?:project|award|grant|proposal)\b|\byour (?:project|award|grant)\b"
     r"|\baveraging\b|\b(?:award|grant|project) (?:size|amount|budget|value)\b"
-    r"|\b(?:individual|single) (?:award|grant|project)\b|\b(?:min|max)(?:imum)? (?:grant|award|funding per)\b",
+    r"|\b(?:individual|single) (?:award|grant|project)\b|\b(?:min|max)(?:imum)? (?:grant|award|funding per)\b"
+    r"|\b(?:each )?(?:awardees?|recipients?|fellows?|winners?) (?:will |each |may )?receives?\b",
     re.I,
 )
 # Weaker cues, read only when nothing says "total": "grants of", "awards are", "request up to".
