@@ -480,3 +480,14 @@ def test_an_overlap_condition_is_no_duration_and_an_execution_period_is_one() ->
         21,
     )
     assert find_duration("执行期间内须提交进度报告。") is None
+
+
+def test_a_kind_of_project_named_with_a_word_before_its_head_noun_keeps_its_own_amount_and_length() -> None:
+    draft = _facts(
+        "本年度基金分为一般项目和重点项目，一般支持项目经费每项10万元，实施期限2-3年；"
+        "重点支持项目经费每项30万元，实施期限3-4年。\n"
+    )
+    by_title = {d["title"]: d for d in draft["directions"]}
+    assert by_title["一般项目"]["budget"] == {"per_project": {"amount_wan": 10}}
+    assert by_title["重点项目"]["budget"] == {"per_project": {"amount_wan": 30}}
+    assert by_title["一般项目"]["duration"]["min"] == 2 and by_title["重点项目"]["duration"]["min"] == 3

@@ -596,9 +596,22 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
     titles = sorted({d["title"] for d in directions if len(d["title"]) >= 3}, key=len, reverse=True)
     if len(titles) < 2:
         return False, False
-    # One pass with the longer titles first, so "青年基金项目" is not read as "基金项目".
-    anyone = re.compile("|".join(re.escape(t) for t in titles))
-    mentions = [(m.start(), m.end(), m.group(0)) for m in anyone.finditer(text) if outside(m.start())]
+
+    # One pass with the longer titles first, so "青年基金项目" is not read as "基金项目". A kind of project
+    # may be named with a word before its head noun ("一般支持项目" for 一般项目).
+    def variant(title: str) -> str:
+        head = re.search(r"(?:项目|课题)$", title)
+        if head is None or head.start() < 2:
+            return re.escape(title)
+        return re.escape(title[: head.start()]) + r"(?:支持|资助|研究)?" + re.escape(head.group(0))
+
+    anyone = re.compile("|".join(variant(t) for t in titles))
+    known = set(titles)
+
+    def title_of(mention: str) -> str:
+        return mention if mention in known else re.sub(r"(?:支持|资助|研究)(项目|课题)$", r"\1", mention)
+
+    mentions = [(m.start(), m.end(), title_of(m.group(0))) for m in anyone.finditer(text) if outside(m.start())]
     found: dict[str, tuple[dict[str, Any], int, int]] = {}
     lengths: dict[str, tuple[dict[str, Any], int, int]] = {}
     respective = _respective_amounts(text, mentions)
