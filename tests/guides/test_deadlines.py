@@ -107,3 +107,31 @@ def test_a_label_with_blank_lines_before_its_date() -> None:
         "Full Proposal Deadline(s) (due by 5 p.m. submitter's local time):\n\n     May 5, 2025\n"
     )
     assert _found(text) == [("2025-03-03T17:00", "applicant", False), ("2025-05-05T17:00", "applicant", False)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "补助期间为2024年1月1日起至2024年12月31日止（多年期最多至2026年12月31日止）。",
+        "资助期间自2025年3月1日起至2026年2月28日止。",
+    ],
+)
+def test_a_grant_period_holds_no_deadline(text: str) -> None:
+    assert _found(text) == []
+
+
+def test_a_window_under_a_heading_on_the_line_above_ends_on_its_last_day() -> None:
+    assert _found("二、申请起止时间\n\n2024年6月8日——6月23日，逾期不予受理。") == [("2024-06-23", "applicant", True)]
+    assert _found("二、联系方式\n\n2024年6月8日——6月23日，电话值守。") == []
+
+
+def test_a_date_right_before_filling_in_and_sending_is_a_deadline() -> None:
+    assert _found("申报者请于2024年6月28日填写附件电子版发送至指定邮箱。") == [("2024-06-28", "applicant", False)]
+
+
+def test_a_timeline_with_the_label_under_its_date() -> None:
+    text = "Timeline\n\n01 February 2026\n\nLetter of intent submission deadline\n\n15 March 2026\n\nReview of letters\n"
+    assert _found(text) == [("2026-02-01", "applicant", False)]
+    # labels before their values: the date under "Opening Date" is no deadline
+    text = "- Opening Date\n- June 21, 2026\n- Deadline\n- October 5, 2026\n"
+    assert _found(text) == [("2026-10-05", "applicant", False)]

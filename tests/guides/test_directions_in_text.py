@@ -487,3 +487,77 @@ def test_english_areas_listed_in_a_sentence_after_their_count() -> None:
     ]
     assert titles("It covers three areas: ocean observation, coastal resilience.") == []
     assert titles("Applicants from three categories: universities, companies and charities must submit by May.") == []
+
+
+# ------------------------------------------------------------------------- session 5 (the 6xx batch)
+
+
+def test_a_count_of_industries_closes_a_list_after_a_number_in_mid_line() -> None:
+    text = "为推进制造强省建设，特制定本方案。一、工作目标聚焦省重点培育的智能装备、新型材料、生物制造等3个先进制造业集群，遴选一批攻关任务。"
+    assert titles(text) == ["智能装备", "新型材料", "生物制造"]
+
+
+def test_a_list_after_a_counted_kind_ends_at_the_comma() -> None:
+    assert titles("本年度重点项目安排两大类：主题项目、自选项目，详见指南。") == ["主题项目", "自选项目"]
+
+
+def test_a_quoted_list_keeps_only_the_quoted_name_of_its_first_item() -> None:
+    text = "比赛主题\n本赛事规划“智慧农业应用”、“乡村文旅设计”、“特色食品开发”三大竞赛主题，欢迎报名。"
+    assert titles(text) == ["智慧农业应用", "乡村文旅设计", "特色食品开发"]
+
+
+def test_a_repeated_numbered_run_adds_no_directions() -> None:
+    text = (
+        "一、竞赛组别\n（一）教师组：专任教师均可参加\n（二）学生组：在校学生均可参加\n"
+        "二、奖项\n（一）教师组：第1名获奖状\n（二）学生组：第1名获奖状\n"
+    )
+    assert titles(text) == ["教师组", "学生组"]
+
+
+def test_counted_parts_are_not_directions() -> None:
+    assert titles("计划类型：\n整合型计划包含1个总计划及至少3项子计划，由总主持人提出申请。") == []
+
+
+def test_the_subdivision_of_a_direction_is_neither_a_list_nor_a_count() -> None:
+    text = (
+        "三、课题种类\n1.特约课题：由主办方指定领域。\n2.重点课题和专项课题：由申报单位自行拟定。\n3.合作课题：鼓励合作开展。\n"
+        "四、资助标准\n其中，专项课题分为立项资助课题和立项不资助课题两类。"
+    )
+    draft = extract_guide(text).data
+    assert [d["title"] for d in draft["directions"]] == ["特约课题", "重点课题和专项课题", "合作课题"]
+    assert "directions" not in draft.get("stated_totals", {})
+
+
+def test_themes_after_yi_and_before_wei_zhuti_are_directions() -> None:
+    assert titles("现接受申请，征求以智能制造、生物医药或新能源为主题的研发项目。") == ["智能制造", "生物医药", "新能源"]
+
+
+def test_a_list_in_parentheses_after_a_programme_named_twice_gives_its_directions_once() -> None:
+    text = "关于申报2026年度重点研发专项（技术攻关、软科学研究）项目的通知\n各单位：2026年度重点研发专项（技术攻关、软科学）项目申报工作已启动。"
+    assert titles(text) == ["技术攻关", "软科学研究"]
+
+
+def test_a_remark_in_parentheses_after_a_counted_list_is_no_part_of_its_last_item() -> None:
+    text = "本次申报设置两个赛道：主赛道、“乡村振兴”赛道（产业赛道待总决赛方案发布后另行添加）。"
+    assert titles(text) == ["主赛道", "“乡村振兴”赛道"]
+
+
+def test_a_count_of_research_programmes_closes_a_list() -> None:
+    text = "一、支持范围：中医理论专项和传染病专项等两个专项；蛋白质研究、纳米研究和量子调控研究等三个重大科学研究计划。"
+    assert titles(text) == ["中医理论专项", "传染病专项", "蛋白质研究", "纳米研究", "量子调控研究"]
+
+
+def test_a_count_over_a_numbered_run_vouches_for_long_titles() -> None:
+    text = (
+        "一、选题范围\n本次选题应重点围绕以下3个专题：\n1.数字经济发展研究。包括平台经济、数据要素等方面；\n"
+        "2.贯彻落实省委全会关于区域协调发展的重要部署精神，对推进区域协调发展开展研究；\n3.冷门绝学研究。\n"
+        "二、基本要求\n选题应具有明确的研究目标。"
+    )
+    long_title = "贯彻落实省委全会关于区域协调发展的重要部署精神，对推进区域协调发展开展研究"
+    assert titles(text) == ["数字经济发展研究", long_title, "冷门绝学研究"]
+    # without the count, the long item stays no title and the run is no list
+    assert titles(text.replace("以下3个专题", "以下专题")) == []
+
+
+def test_a_label_naming_the_contest_groups_opens_a_list() -> None:
+    assert titles("竞赛须知\n- 竞赛分组：本科组、高职组\n- 作品要求：原创") == ["本科组", "高职组"]

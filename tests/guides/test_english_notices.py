@@ -410,3 +410,21 @@ def test_dates_under_a_deadlines_label_that_open_or_announce_are_not_deadlines()
         "Funding decisions announced 1 October 2031\n"
     )
     assert [d.iso for d in find_deadlines(text, fallback_year=None)] == ["2031-06-09T16:00"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We have allocated up to £12 million to fund innovation projects in this competition.",
+        "The agency will invest up to £12 million in projects that stimulate growth.",
+    ],
+)
+def test_money_allocated_or_invested_is_the_call_total(sentence: str) -> None:
+    definition, _ = _read(sentence)
+    assert definition["stated_totals"]["budget"] == {"amount": 12_000_000, "currency": "GBP", "qualifier": "at_most"}
+    assert "per_project" not in definition["budget"]
+
+
+def test_what_each_awardee_receives_is_the_per_project_amount() -> None:
+    definition, _ = _read("The fellowship now accepts applications. Awardees receive $30,000 to pursue a project.")
+    assert definition["budget"]["per_project"] == {"amount": 30_000, "currency": "USD"}

@@ -36,6 +36,8 @@ def _facts(body: str) -> dict[str, Any]:
         ("项目库围绕3类投资项目：一是甲；二是乙；三是丙。", 3),
         ("本次工作聚焦基础、产品、支撑等3类创新任务。", 3),
         ("本计划锁定甲、乙及丙三大核心领域。", 3),
+        ("重点围绕智能装备、新型材料、生物制造等3个先进制造业集群征集项目。", 3),
+        ("大赛围绕新能源、新材料、数字经济等八大产业集群征集项目。", 8),
     ],
 )
 def test_stated_number_of_directions(sentence: str, count: int) -> None:
@@ -463,3 +465,29 @@ def test_values_of_the_whole_call_next_to_a_direction_sentence_stay_call_wide() 
     data = _facts("各方向均可申报。本批拟支持10项，每项资助不超过50万元。")
     assert data["stated_totals"]["projects"] == {"qualifier": "exact", "value": 10}
     assert data["budget"]["per_project"] == {"amount_wan": 50, "qualifier": "at_most"}
+
+
+def test_a_sum_over_funded_proposals_is_no_per_project_amount() -> None:
+    draft = _facts("经评审，其中30份、申请金额合共2.86亿元的建议书最终获批拨款。\n")
+    assert "per_project" not in draft.get("budget", {})
+
+
+def test_an_overlap_condition_is_no_duration_and_an_execution_period_is_one() -> None:
+    assert find_duration("执行期程与本计划重叠超过3个月者，不得提出申请。") is None
+    assert find_duration("执行期间：自2025年8月1日起，至多3年。") == (
+        {"unit": "years", "qualifier": "at_most", "value": 3},
+        0,
+        21,
+    )
+    assert find_duration("执行期间内须提交进度报告。") is None
+
+
+def test_a_kind_of_project_named_with_a_word_before_its_head_noun_keeps_its_own_amount_and_length() -> None:
+    draft = _facts(
+        "本年度基金分为一般项目和重点项目，一般支持项目经费每项10万元，实施期限2-3年；"
+        "重点支持项目经费每项30万元，实施期限3-4年。\n"
+    )
+    by_title = {d["title"]: d for d in draft["directions"]}
+    assert by_title["一般项目"]["budget"] == {"per_project": {"amount_wan": 10}}
+    assert by_title["重点项目"]["budget"] == {"per_project": {"amount_wan": 30}}
+    assert by_title["一般项目"]["duration"]["min"] == 2 and by_title["重点项目"]["duration"]["min"] == 3

@@ -40,7 +40,7 @@ _OPEN_UNTIL = re.compile(r"起\s*(?:至|到)\s*$")
 _MONTH_END = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月\s*(?:底|末)\s*(?:以前|之前|前)")
 _UNTIL_END = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*止")
 _SUBMIT = (
-    r"报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出|上交|交送|送交|送至|"
+    r"报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|填写|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出|上交|交送|送交|送至|"
     r"完成(?:网上|在线|系统)?(?:提交|申请|申报|填报|送件|报送)"
 )
 # "于4月28日上交科研处": a date right after 于 and right before a submission verb.
@@ -53,7 +53,8 @@ _CONDITION_AHEAD = re.compile(r"(?:注册|成立|出生|毕业|设立|入职|登
 _WINDOW_WORDS = re.compile(r"申报|报名|提交|受理|征集|推荐|填报|报送|网上|在线|集中|开放|作品|submission", re.IGNORECASE)
 _WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)")
 _NOT_DEADLINE = re.compile(
-    r"执行期|实施期|实施周期|研究期限|起止|执行年限|项目周期|资助期限|合作期|举办|举行|培训|会议|比赛时间|决赛"
+    r"执行期|实施期|实施周期|研究期限|起止|执行年限|项目周期|资助期限|资助期间|补助期间|补助期限|研究期间|合作期|举办|举行|培训|会议"
+    r"|比赛时间|决赛"
 )
 _NOTICE = re.compile(r"公示")
 _UNIT = re.compile(
@@ -64,7 +65,9 @@ _DAY_END = re.compile(
     r"(?:\s*[（(]\s*(?:周|星期)[一二三四五六日天]\s*[）)])?"
     r"(?:\s*(?P<noon>上午|中午|下午|晚上)?\s*(?P<h>\d{1,2})\s*(?:[:：]\s*(?P<min>\d{2})|[时点]))?"
 )
-_RANGE_SEP = re.compile(r"^\s*(?:起\s*)?(?:-|~|～|—|–|至|到)\s*$")
+_RANGE_SEP = re.compile(r"^\s*(?:起\s*)?(?:-{1,2}|~|～|—{1,2}|–|至|到)\s*$")
+# A heading naming a submission window on the line above its dates ("二、申请起止时间" then "6月8日——6月23日").
+_WINDOW_HEADING = re.compile(r"(?:申请|申报|报名|受理|征集|收件)(?:起止)?(?:时间|日期|期限)\W{0,3}$")
 _LABEL_ABOVE = re.compile(
     r"(?:截止|截至)(?:时间|日期)?\s*[：:]?\s*$|(?:deadline|due date|closing date)\(?s?\)?[^:]{0,60}:\s*$"
     r"|^\W{0,3}(?:deadline|closing date)s?\W{0,3}$",
@@ -256,10 +259,16 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             if _EN_BY.search(ahead) and _EN_SUBMIT.search(sentence[: d.start - start]):
                 add(d, _role(sentence[: d.end - start]))
         # 3. the end of a window ("3月1日至15日", "3月1日-4月15日") after a submission or notice word.
+        heading = ""
+        if start and text[start - 1] == "\n" and not sentence[: dates[0].start - start].strip():
+            above = text[: start - 1].rstrip("\n").rsplit("\n", 1)[-1] if start else ""
+            heading = above if len(above) <= 30 and _WINDOW_HEADING.search(above) else ""
         for i, d in enumerate(dates):
             rest = sentence[d.end - start :]
-            label = sentence[: d.start - start]
-            if not (_WINDOW_WORDS.search(label[-30:]) or _NOTICE.search(label[-30:]) or _WINDOW_LABEL.search(label[-12:])):
+            label = heading + sentence[: d.start - start]
+            if not (
+                _WINDOW_WORDS.search(label[-30:]) or _NOTICE.search(label[-30:]) or _WINDOW_LABEL.search(label[-12:]) or heading
+            ):
                 continue
             if i + 1 < len(dates) and _RANGE_SEP.match(sentence[d.end - start : dates[i + 1].start - start]):
                 end = dates[i + 1]
@@ -305,6 +314,24 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                     add(_with_clock(dates[0], line), _role(line + " " + lines[j]))
                 j += 1
                 dates = find_dates(lines[j], default_year=None, base=starts[j]) if j < len(lines) else []
+    # A timeline with the label under its date ("15 May 2019" then "Full Proposal submission deadline").
+    for i, line in enumerate(lines[:-1]):
+        if not 6 <= len(line.strip()) <= 40 or not re.search(r"[A-Za-z]", line):
+            continue  # a date alone on its line, in an English timeline (cheap test first: this visits every line)
+        dates = find_dates(line, default_year=default_year, base=starts[i])
+        if len(dates) != 1 or len(line.strip()) > (dates[0].end - dates[0].start) + 4:
+            continue
+        j = i + 1
+        while j < len(lines) - 1 and j <= i + 2 and not lines[j].strip():
+            j += 1
+        below = lines[j]
+        k = i - 1
+        while k > 0 and k >= i - 2 and not lines[k].strip():
+            k -= 1
+        if k >= 0 and re.search(r"\b(?:date|deadline)s?\b", lines[k], re.IGNORECASE):
+            continue  # "Opening Date" above it: labels come before their values here ("Deadline" then its date)
+        if _EN_LABEL.search(below) and not _EN_NOT_DEADLINE.search(below) and not find_dates(below, default_year=None):
+            add(dates[0], _role(below))
     # "…submitted … no later than 4:30:00 p.m., Washington, DC time, on the application deadline date": the
     # time of the one deadline date stated elsewhere without one.
     untimed = {d.date for d in found.values() if d.time is None}

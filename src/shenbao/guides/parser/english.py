@@ -81,7 +81,8 @@ _AT_LEAST = re.compile(r"\bat least\b|\bmin(?:imum|\.)?\b|\bno less than\b", re.
 _PER_PROJECT = re.compile(
     r"\bper (?:project|award|grant|proposal|team)\b|\beach (?:project|award|grant|proposal)\b|\byour (?:project|award|grant)\b"
     r"|\baveraging\b|\b(?:award|grant|project) (?:size|amount|budget|value)\b"
-    r"|\b(?:individual|single) (?:award|grant|project)\b|\b(?:min|max)(?:imum)? (?:grant|award|funding per)\b",
+    r"|\b(?:individual|single) (?:award|grant|project)\b|\b(?:min|max)(?:imum)? (?:grant|award|funding per)\b"
+    r"|\b(?:each )?(?:awardees?|recipients?|fellows?|winners?) (?:will |each |may )?receives?\b",
     re.I,
 )
 # Weaker cues, read only when nothing says "total": "grants of", "awards are", "request up to".
@@ -93,7 +94,7 @@ _PER_PROJECT_WEAK = re.compile(
 _GRANT_WORD = re.compile(r"\b(?:awards?|grants?|fellowships?)\b", re.I)
 _TOTAL = re.compile(
     r"\btotal\b|\banticipated funding amount\b|\boverall\b|\bbudget\b|\bavailable\b|\ball (?:awards|projects|grants)\b"
-    r"|\bfund(?:ing)? pot\b",
+    r"|\bfund(?:ing)? pot\b|\b(?:have|has) allocated\b|\bwill invest\b",
     re.I,
 )
 

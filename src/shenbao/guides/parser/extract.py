@@ -71,6 +71,8 @@ _DIRECTION_COUNT_MORE = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|条|项|大)\s*(?:类别的|类)?\s*(?P<noun>{_DIRECTION_NOUN})|(?P<kind>大类|类(?=(?!人|单位|机构|主体|企业|高校|院校)[\u4e00-\u9fff]{{0,4}}?(?:任务|方向|平台|赛道|项目|课题|奖项|榜单))))"
     rf"|(?:分(?:为|成)?|设置|设立)[^，。；：]{{2,60}}?(?:等)?(?P<split>{NUM})\s*(?:大)?类"
     rf"|(?:共(?:发布|设置|设立|有)?|发布|设置|设立)(?:{_DIRECTION_NOUN})\s*(?:共|共计)?\s*(?P<after>{NUM})\s*(?:个|条|项)"
+    # "A、B等13个先进制造业集群", "…等八大产业集群": a list of industries closed by its count.
+    rf"|等\s*(?P<industries>{NUM})\s*(?:个|大)\s*[\u4e00-\u9fff]{{0,6}}?(?:产业集群|集群|产业)"
 )
 _SPLIT_RESPECTIVE = re.compile(rf"分(?:为|成)\s*(?P<n>{NUM})\s*大?类\s*[，,]\s*分别")
 # Words before a count that make it a cap or a choice, not the call's total ("每个单位限报2个方向").
@@ -259,7 +261,7 @@ def _extract(original: str, progress: Progress) -> Extraction:
     # ---------------------------------------------------------------- call-level facts
     progress("facts", 0.75)
     totals: dict[str, Any] = {}
-    if (counted := _direction_count(text, outside)) is not None:
+    if (counted := _direction_count(text, outside, tuple(re.sub(r"\s+", "", d["title"]) for d in directions))) is not None:
         totals["directions"], cstart, cend = counted
         col.span("stated_totals.directions", cstart, cend, 0.85)
     if "directions" not in totals and mode == "code" and (m := re.search(r"在([^。；]{4,80}?)等领域设置", text)) is not None:
@@ -334,6 +336,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
         head = re.split(r"\d|[一二三四五六七八九十]+(?:亿|万|千)", window, maxsplit=1)[0]
         if word.startswith(("每", "单")) and re.search(r"单位|学校|学院|申请人|负责人|人", head):
             continue  # 每个单位 / 每位申请人: a cap for someone, not an amount per project
+        if re.search(r"合共|合计|共计|总计|总共|总额|累计", head):
+            continue  # "申请金额合共2.86亿元的建议书获批": the sum over many projects, not one project's amount
         if _PRIZE_TIER.search(re.split(r"[。；;\n]", text[max(0, start - 20) : start])[-1]):
             continue  # "一等奖奖励金额5万元": the prize of one tier, not an amount for every project
         # A breakdown or a payment schedule after the amount ("其中设备费不超过5万元", "首期拨付3万元") is part of it.
@@ -519,8 +523,9 @@ def _clause_after(text: str, at: int, size: int) -> str:
     return re.split(r"[。；;\n]", text[at : at + size])[0]
 
 
-def _direction_count(text: str, outside: Any) -> tuple[int, int, int] | None:
-    """The stated number of directions outside the direction blocks, with its span."""
+def _direction_count(text: str, outside: Any, titles: tuple[str, ...] = ()) -> tuple[int, int, int] | None:
+    """The stated number of directions outside the direction blocks, with its span; ``titles`` are the
+    directions found, whose parts ("专项课题分为A和B两类" under "重点课题和专项课题") are no count of directions."""
     for m in _DIRECTION_COUNT.finditer(text):
         if outside(m.start()) and (value := to_number(m.group(1) or m.group(2))):
             return int(value), m.start(), m.end()
@@ -542,7 +547,11 @@ def _direction_count(text: str, outside: Any) -> tuple[int, int, int] | None:
                 continue
             if listed.startswith("分") and m.start() > 0 and text[m.start() - 1] in "部充区划细过成十":
                 continue
-        value = to_number(m.group("n") or m.group("split") or m.group("after"))
+            subject = re.split(r"[，,。；;：:\s]", text[max(0, m.start() - 12) : m.start()])[-1]
+            holders = [t for t in titles if subject in t]
+            if listed.startswith("分") and len(subject) >= 3 and holders and len(holders) < len(titles):
+                continue
+        value = to_number(m.group("n") or m.group("split") or m.group("after") or m.group("industries"))
         if value and 1 < value <= 500:
             found.append((int(value), m.start(), m.end()))
     if not found:
@@ -587,9 +596,22 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
     titles = sorted({d["title"] for d in directions if len(d["title"]) >= 3}, key=len, reverse=True)
     if len(titles) < 2:
         return False, False
-    # One pass with the longer titles first, so "青年基金项目" is not read as "基金项目".
-    anyone = re.compile("|".join(re.escape(t) for t in titles))
-    mentions = [(m.start(), m.end(), m.group(0)) for m in anyone.finditer(text) if outside(m.start())]
+
+    # One pass with the longer titles first, so "青年基金项目" is not read as "基金项目". A kind of project
+    # may be named with a word before its head noun ("一般支持项目" for 一般项目).
+    def variant(title: str) -> str:
+        head = re.search(r"(?:项目|课题)$", title)
+        if head is None or head.start() < 2:
+            return re.escape(title)
+        return re.escape(title[: head.start()]) + r"(?:支持|资助|研究)?" + re.escape(head.group(0))
+
+    anyone = re.compile("|".join(variant(t) for t in titles))
+    known = set(titles)
+
+    def title_of(mention: str) -> str:
+        return mention if mention in known else re.sub(r"(?:支持|资助|研究)(项目|课题)$", r"\1", mention)
+
+    mentions = [(m.start(), m.end(), title_of(m.group(0))) for m in anyone.finditer(text) if outside(m.start())]
     found: dict[str, tuple[dict[str, Any], int, int]] = {}
     lengths: dict[str, tuple[dict[str, Any], int, int]] = {}
     respective = _respective_amounts(text, mentions)

@@ -47,7 +47,7 @@ from shenbao.guides.parser.numbering import Marker, read_marker
 from shenbao.guides.parser.numbers import NUM, parse_quota, to_number
 
 # Words of a heading (or label) that introduces directions.
-_HEADING = re.compile(r"方向|领域|赛道|类别|类型|种类|主题|专题|任务|榜单|赛项|奖项|分类|板块|范围|范畴")
+_HEADING = re.compile(r"方向|领域|赛道|类别|类型|种类|主题|专题|任务|榜单|赛项|奖项|分类|板块|范围|范畴|分组|组别")
 # Words that name directions beyond doubt (a list after them needs no common head noun).
 _STRONG = re.compile(r"方向|领域|赛道|类别|专题|主题|榜单|赛项|奖项|产业")
 # Words naming who applies: a list of them is no list of directions.
@@ -76,8 +76,10 @@ _OPENING = re.compile(
     r"分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
 )
 _COUNT = re.compile(
-    rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报)?\s*"
-    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题)|(?P<lei>大?类))"
+    rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报|竞赛|比赛|参赛|征集)?\s*"
+    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题)|(?P<lei>大?类)"
+    # "13个先进制造业集群", "5个战略性新兴产业": a kind of industry before its noun.
+    r"|个\s*[\u4e00-\u9fff]{2,8}?(?:产业集群|集群|产业|行业|研究计划))"
 )
 _PER_DIRECTION = re.compile(
     r"每个?(?:研究|重点|指南|申报|支持)?(?:方向|领域|课题|专题|赛道|榜单|类别)[^，,。；;]{0,12}?"
@@ -146,7 +148,9 @@ _NOT_DIRECTION = re.compile(
     r"^(?:[特一二三四五六七八九十]等奖|金奖|银奖|铜奖|优秀奖|优胜奖|入围奖|鼓励奖|提名奖)$|(?:初赛|复赛|决赛|预赛|阶段)$|"
     r"(?:费用|经费|资金)$|"
     # Levels of a prize or of entries ("“星系”级作品", "国家级"), like prize grades.
-    r"[”\"]级(?:作品|奖项?)?$|^[^、，]{1,4}级(?:作品|奖项?)?$"
+    r"[”\"]级(?:作品|奖项?)?$|^[^、，]{1,4}级(?:作品|奖项?)?$|"
+    # A counted part ("1个总计划及至少3项子计划"): how many of something, not a name.
+    rf"^(?:至少|最多|至多|不少于|不超过|约)?\s*{NUM}\s*(?:个|项|件|名|位|类|份|篇)"
 )
 
 
@@ -265,8 +269,18 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
         vouched = named or _common_head([f.title for f in found], quoted=False)
         for f in found:
             f.extra["rule"] = "numbered_named" if named else "numbered_head_noun" if vouched else "numbered_alone"
+        # "…围绕以下6个专题：" over six numbered items: the count vouches for long titles too.
+        counted = named and heading is not None and any(to_number(c.group("n")) == len(found) for c in _COUNT.finditer(heading))
         if _run_of_titles(found, items, heading, vouched):
             runs.append(_split_items(found))
+        elif counted:
+            for f, j in zip(found, items, strict=True):
+                mk = markers[j]
+                if f.extra["sentence"] and mk is not None:  # the whole item up to its stop, commas included
+                    whole = re.split(r"[。；;：:]", mk.rest.strip(), maxsplit=1)[0].strip()
+                    f.title, f.end = tidy(whole), f.start + len(whole)
+            if all(_noun_like(re.sub(r"[，,]", "", f.title), strict=False, longest=60) for f in found):
+                runs.append(_split_items(found))
         elif (whole := _whole_items(pieces, markers, items, heading, named, i, m.style)) is not None:
             runs.append(whole)
     return runs
@@ -653,6 +667,17 @@ def _items(text: str, offset: int, count: int | None) -> list[tuple[str, int]] |
     elif len(parts) == count and re.match(r"\s*[，,]?\s*(?:以及|和|及|与)", last):
         parts[-1] = (re.sub(r"^\s*[，,]?\s*(?:以及|和|及|与)\s*", "", last), at + len(last) - len(last.lstrip(" ，,以及和与")))
     parts[0] = _trim_first(parts[0], [p for p, _ in parts[1:]])
+    first, first_at = parts[0]
+    quoted = [p.strip() for p, _ in parts[1:]]
+    opening = max((first.find(q) for q in _OPEN_QUOTES[:3]), default=-1)
+    if (
+        opening > 0
+        and quoted
+        and all(q[:1] in _OPEN_QUOTES and q[-1:] in _CLOSE_QUOTES for q in quoted)
+        and first.rstrip()[-1:] in _CLOSE_QUOTES
+    ):
+        # "本竞赛规划“A”、“B”、“C”三大主题": the others quoted, the first is its quoted part too.
+        parts[0] = (first[opening:], first_at + opening)
     out: list[tuple[str, int]] = []
     for part, at in parts:
         lead = len(part) - len(part.lstrip())
@@ -751,7 +776,12 @@ def _strip_leading(text: str, at: int) -> tuple[str, int]:
     confirmed = bool(post) or pre == "其中" or (verb is not None and (len(verb) > 1 or pre is not None))
     if not confirmed:
         return text, at
-    return text[m.end() :], at + m.end()
+    text, at = text[m.end() :], at + m.end()
+    # "聚焦省重点培育的A、B…": after a verb opening the list, the words up to 的 qualify the list.
+    qualified = re.match(r"[^、，,的]{1,10}的(?=[^、，,]{2})", text) if verb is not None and len(verb) > 1 else None
+    if qualified is not None:
+        return text[qualified.end() :], at + qualified.end()
+    return text, at
 
 
 def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
@@ -788,6 +818,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         if not count or not 2 <= count <= 30:
             continue
         begin = max(_clause_start(text, m.start()), lead)
+        if (inner_mark := read_marker(text[begin : m.start()])) is not None and inner_mark.number is not None:
+            begin += inner_mark.offset  # "…本方案。一、工作目标聚焦A、B…": a number in mid-line opens no item
         clause = text[begin : m.start()]
         cut = max((k.start() for k in re.finditer(r"[，,：:](?!\s*(?:以及|和|及|与))", clause)), default=-1)
         piece, at = (clause[cut + 1 :], begin + cut + 1) if cut >= 0 else (clause, begin)
@@ -802,18 +834,28 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
                 start = m.end() + opener.end()
                 stop = _CLAUSE.search(text, start)
                 end = stop.start() if stop else len(text)
+                # "两个赛道：A、B(C待另行添加)": a remark in parentheses after the last item is no part of it.
+                if (remark := re.search(r"[（(][^（()）]{4,}[）)]\s*$", text[start:end])) is not None:
+                    end = start + remark.start()
                 items = _items(text[start:end], start, int(count))
+                comma = re.search(r"[，,](?!\s*(?:以及|和|及|与))", text[start:end])
+                if items is None and comma is not None:  # "两大类：A、B，详见…": the list ends at the comma
+                    items = _items(text[start : start + comma.start()], start, int(count))
                 if items is None:  # "N个方向：A；B；C。"
                     items = _semicolon_items(text, start, int(count))
         if items and (_APPLICANTS.search(text[begin : items[0][1]]) or _APPLICANT_NOUN.match(text, m.end())):
             continue  # kinds of applicants ("高校、院所和企业三类单位"), not directions
         add(items, "count")
     # No count: a list in parentheses after a direction's noun ("重点领域（A、B、C）").
-    for m in re.finditer(r"(?:方向|领域|赛道|类别|专题|产业|奖项|赛项|类型)\s*(?=[（(])", text):
+    for m in re.finditer(r"(?:方向|领域|赛道|类别|专题|产业|奖项|赛项|类型|专项)\s*(?=[（(])", text):
         inner = _parenthesised(text, m.end())
         # Two names joined by 或 / 和 alone are a choice between programmes, not a list.
         if inner is not None and "、" in inner[0] and not any(s <= m.start() < e for s, e in taken):
             add(_items(inner[0], inner[1], None), "parens")
+    # "以A、B或C为主题": the themes of the call.
+    for m in re.finditer(r"以([^，,。；;：:“”]{4,80}?)为(?:主题|重点方向|方向|重点领域|领域)", text):
+        if "、" in m.group(1) and not any(s <= m.start() < e for s, e in taken):
+            add(_items(m.group(1), m.start(1), None), "themes")
     # "一是A，二是B，三是C" after words naming directions.
     ordinals = _ordinals(text, heading is not None)
     add(ordinals, "ordinals")
@@ -837,6 +879,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             segment = segment[: comma.start()]
         tail = _COUNT_TAIL.search(segment)
         segment = segment[: tail.start()] if tail else segment
+        if any(s < start + len(segment) and start < e for s, e in taken):
+            continue  # the list a count already read ("…A、B等八大产业集群征集项目"): one list, one reading
         items = _items(segment, start, None)
         if items is None and m.group(0) and _STRONG.search(m.group("label") or text[max(lead, m.start() - 12) : m.start()]):
             # "研究主题包括：A；B；C。": words naming directions vouch for the run.
@@ -1049,7 +1093,13 @@ def find_loose(lines: list[Line]) -> list[Loose]:
         groups.extend(_breakdowns(line))
         groups.extend(_money_breakdowns(line))
         groups.extend(_lists_in_line(line, named_lines.get(k)))
-    chosen: list[Loose] = [item for run in runs for item in run]
+    chosen: list[Loose] = []
+    for run in sorted(runs, key=lambda r: r[0].start if r else 0):
+        # A later section listing the same names again ("四、奖项 (一)教师组：… (二)学生组：…") repeats
+        # the directions, it does not add any.
+        if run and chosen and {_key(item.title) for item in run} <= {_key(c.title) for c in chosen}:
+            continue
+        chosen.extend(run)
     by_key = {_key(c.title): c for c in reversed(chosen)}
     numbered = sorted((c.start, _key(c.title)) for c in chosen if c.numbered)
     openings = _numbered_openings(lines) if groups else []
@@ -1060,8 +1110,14 @@ def find_loose(lines: list[Line]) -> list[Loose]:
             continue
         if group[0].quota is None and _under_direction(group[0].start, by_key, lines, starts):
             continue  # the parts of a direction ("X赛道分为A组和B组"), not directions
+        if _parts_of_found(group[0].start, chosen, lines, starts):
+            continue  # "其中，专项课题分为A和B两类" after a direction "重点课题和专项课题"
         _ids_from_numbering(group, openings)
+        # A list naming again directions already found ("专项（A、B研究）…专项（A、B）") repeats them, shortened or not.
+        repeated = any(key in by_key for key in keys)
         for item, key in zip(group, keys, strict=True):
+            if repeated and key not in by_key and any(key in k for k in by_key):
+                continue
             # "A方向拟支持3项" after "设A、B两个方向": the same direction, named with its noun.
             same = by_key.get(key) or by_key.get(_key(re.sub(r"(?:方向|领域|赛道|专题|课题)$", "", item.title)))
             if same is not None:
@@ -1079,6 +1135,24 @@ def find_loose(lines: list[Line]) -> list[Loose]:
     chosen.sort(key=lambda c: c.start)
     _per_direction_quota(chosen, lines)
     return chosen
+
+
+_SUBJECT_SPLIT = re.compile(r"([\u4e00-\u9fff“”「」]{2,12}?)(?:又|还|再|也)?(?:分为|分成|下设|细分为)")
+
+
+def _parts_of_found(at: int, chosen: list[Loose], lines: list[Line], starts: list[int]) -> bool:
+    """Whether the list at ``at`` divides a direction found before it ("X分为A和B两类", X in a direction's name)."""
+    k = bisect.bisect_right(starts, at) - 1
+    if k < 0:
+        return False
+    before = lines[k].text[max(0, at - lines[k].start - 20) : at - lines[k].start]
+    m = _SUBJECT_SPLIT.search(re.split(r"[，,。；;：:]", before)[-1])
+    if m is None:
+        return False
+    subject = _key(m.group(1))
+    # A name of three characters or more, held by some directions (not a head noun every one shares).
+    holders = [c for c in chosen if c.start < at and subject in _key(c.title)]
+    return len(subject) >= 3 and bool(holders) and len(holders) < len([c for c in chosen if c.start < at])
 
 
 def _under_direction(at: int, by_key: dict[str, Loose], lines: list[Line], starts: list[int]) -> bool:

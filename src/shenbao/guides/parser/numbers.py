@@ -292,8 +292,11 @@ def find_duration(text: str) -> tuple[dict[str, Any], int, int] | None:
         cut = re.search(r"[。；;]", window)
         if cut:
             window = window[: cut.start()]
-        if re.match(r"^\s*(?:内|满|届满|结束|终止|后|前|中|间)", window):  # 执行期内, 执行期满后: a point, not a length
+        # 执行期内, 执行期满后: a point, not a length (执行期间：3年 is one).
+        if re.match(r"^\s*(?:内|满|届满|结束|终止|后|前|中|间(?!\s*[：:为]))", window):
             continue
+        if re.search(r"重叠|(?:年|月)\s*(?:以上)?者", window):
+            continue  # "执行期程与本计划重叠超过3个月者": a condition on applicants, not the project's length
         data = parse_duration(window)
         if data is not None:
             return data, context.start(), context.end() + len(window)
