@@ -46,6 +46,21 @@ UNIT_LABELS: dict[str, dict[str, str]] = {
     "yuan": {"zh-hans": "元", "en": "yuan"},
 }
 UNIT_YUAN = {"wan": 10_000, "yuan": 1}
+
+
+def source_label(source: str, language: str | None) -> str:
+    """A funding source's column heading in ``language`` (zh-hans unless en)."""
+    try:
+        labels = SOURCE_LABELS[FundingSource(source)]
+    except ValueError:
+        return source
+    return labels["en" if language == "en" else "zh-hans"]
+
+
+def unit_label(unit: str, language: str | None) -> str:
+    return UNIT_LABELS[unit]["en" if language == "en" else "zh-hans"]
+
+
 #: The most decimals a unit allows: amounts stay whole fen (分).
 MAX_DECIMALS = {"wan": 6, "yuan": 2}
 MAX_NOTE = 2000
