@@ -72,8 +72,15 @@ TOTAL_COST = {
 }
 
 
-def definition_data() -> dict[str, Any]:
+def seed_003() -> dict[str, Any]:
+    """Seed 003 without its own budget table: the tests lay out their own under the same code."""
     data = seed_data("003")
+    data["form"] = [f for f in data["form"] if f["code"] != "budget_table"]
+    return data
+
+
+def definition_data() -> dict[str, Any]:
+    data = seed_003()
     data["form"] += [dict(BUDGET_FIELD), dict(TOTAL_COST)]
     data["eligibility"] += CRITERIA
     return data
@@ -307,7 +314,7 @@ def _refused(data: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _budget_field(**budget: Any) -> dict[str, Any]:
-    data = seed_data("003")
+    data = seed_003()
     data["form"].append({**BUDGET_FIELD, "budget": {**BUDGET_FIELD["budget"], **budget}})
     return data
 
@@ -324,10 +331,10 @@ def test_malformed_budget_definitions_are_refused_with_codes() -> None:
     ]
     assert [t for t, _ in _refused(_budget_field(categories=twice))] == ["duplicate_code"]
     assert [t for t, _ in _refused(_budget_field(sources=["grant", "lottery"]))] == ["enum"]
-    data = seed_data("003")
+    data = seed_003()
     data["form"].append({**BUDGET_FIELD, "type": "money"})
     assert [t for t, _ in _refused(data)] == ["budget_options_unexpected"]
-    data = seed_data("003")
+    data = seed_003()
     data["form"].append({**BUDGET_FIELD, "binds": "requested_yuan"})
     assert [t for t, _ in _refused(data)] == ["budget_bound"]
 
@@ -362,7 +369,7 @@ def test_budget_rules_naming_what_is_not_there_are_refused_with_codes() -> None:
 
 
 def test_a_budget_field_without_a_table_takes_the_default_categories() -> None:
-    data = seed_data("003")
+    data = seed_003()
     data["form"].append({"code": "plain", "label": "经费预算", "type": "budget"})
     spec = parse_definition(data).form[-1].budget_spec
     assert spec.unit == "wan" and [s.value for s in spec.sources] == ["grant"]
@@ -409,3 +416,28 @@ def test_clean_budget_refuses_bad_amounts_with_codes(raw: dict[str, Any], code: 
     value, errors = clean_budget(SPEC, {"lines": raw})
     assert value is None
     assert [(e.code, e.params) for e in errors] == [(code, params)]
+
+
+# -- seed 003 and its demo budgets -----------------------------------------------------------------
+
+
+def test_seed_003_has_a_budget_table_with_the_enterprise_matching_column() -> None:
+    definition = parse_definition(seed_data("003"))
+    field = next(f for f in definition.form if f.code == "budget_table")
+    spec = field.budget_spec
+    assert (spec.unit, spec.decimals, [s.value for s in spec.sources]) == ("wan", 2, ["grant", "self_raised", "enterprise"])
+    assert spec.entry_codes() == ["equipment", "materials", "travel_cooperation", "publication_ip", "labour", "indirect"]
+    assert [c.code for c in spec.categories if not c.direct] == ["indirect"]
+
+
+@pytest.mark.parametrize(("requested", "direction"), [(2_500_000, "1.3"), (1_800_000, "1.1"), (4_000_000, "1.4")])
+def test_demo_budgets_total_the_request_and_1_3_carries_enterprise_matching(requested: int, direction: str) -> None:
+    from shenbao.cli.demo_reviews import demo_budget
+
+    spec = parse_definition(seed_data("003")).form[5].budget_spec
+    value = demo_budget(requested, direction)
+    assert clean_budget(spec, value) == (value, [])
+    table = budget_table(spec, value)
+    assert table.yuan(table.column_totals["grant"]) == requested
+    assert table.yuan(table.column_totals["self_raised"]) == requested // 10
+    assert table.yuan(table.column_totals["enterprise"]) == (requested // 2 if direction == "1.3" else 0)

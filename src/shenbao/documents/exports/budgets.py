@@ -33,7 +33,7 @@ def budget_rows(call: Call, filters: Filters) -> Iterator[dict[str, Any]]:
                     **common,
                     "line": row.code,
                     "label": ("    " if row.subline else "") + row.label.get("zh-hans"),
-                    **{s.value: row.amounts[s.value] if s.value in row.amounts else None for s in FundingSource},
+                    **{s.value: row.amounts.get(s.value) for s in FundingSource},
                     "total": row.total,
                     "note": row.note,
                 }

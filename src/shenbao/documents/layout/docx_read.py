@@ -127,20 +127,20 @@ def read_budget(spec: FieldSpec, table: Table) -> Parsed:
     for cells in rows[1:]:
         if not cells:
             continue
-        line = line_of.get(normalise_label(_LINE_MARKS.sub("", cells[0].strip())))
-        if line is None:
+        row_line = line_of.get(normalise_label(_LINE_MARKS.sub("", cells[0].strip())))
+        if row_line is None:
             continue  # the total row, or a row the call does not have
-        if line.entered:
+        if row_line.entered:
             for i, code in columns.items():
                 if i >= len(cells):
                     continue
                 amount, problem = parse_amount(cells[i], grid.decimals)
                 if problem is not None:
-                    return Parsed(Status.INVALID, f"{line.label}: {cells[i]}", problem)
+                    return Parsed(Status.INVALID, f"{row_line.label}: {cells[i]}", problem)
                 if amount is not None:
-                    lines.setdefault(line.code, {})[code] = amount
+                    lines.setdefault(row_line.code, {})[code] = amount
         if note_at is not None and note_at < len(cells) and cells[note_at].strip():
-            notes[line.code] = cells[note_at].strip()
+            notes[row_line.code] = cells[note_at].strip()
     if not lines and not notes:
         return Parsed(Status.EMPTY)
     value: dict[str, object] = {"lines": lines}

@@ -145,7 +145,7 @@ def _budget_table(document: object, spec: FieldSpec, value: Value, words: Words)
         for i, column in enumerate(grid.columns, start=1):
             if line.entered:
                 given = (entered.get(line.code) or {}).get(column.code)
-                cells[i].text = amount_text(Decimal(given), grid.decimals) if given not in (None, "") else ""
+                cells[i].text = amount_text(row[column.code], grid.decimals) if given not in (None, "") else ""
             else:
                 cells[i].text = amount_text(row[column.code], grid.decimals)
             if not line.parent:
