@@ -288,3 +288,24 @@ def test_the_budget_export_lists_every_line_and_a_total_row(budget_call: Call, a
         Decimal("200.00"),
         Decimal("410.00"),
     )
+
+
+def test_the_live_application_is_checked_against_its_budget_table(application: Application, writer: User) -> None:
+    from shenbao.applications.facts import check_application
+    from shenbao.eligibility.messages import reason_text
+
+    application = save_draft(
+        application=application,
+        changes={"values": {"budget_table": GOOD}, "requested_yuan": 2_100_000},
+        expected_version=application.version,
+        actor=writer,
+    )
+    result = next(r for r in check_application(application) if r.code == "budget-total")
+    assert result.outcome.value == "fail"
+    assert reason_text(result.reasons[0]) == (
+        "经费预算表中申请经费合计 2,000,000 元，与“申请国拨经费（元）”所填 2,100,000 元不一致。"
+    )
+    application = save_draft(
+        application=application, changes={"requested_yuan": 2_000_000}, expected_version=application.version, actor=writer
+    )
+    assert next(r for r in check_application(application) if r.code == "budget-total").outcome.value == "pass"
