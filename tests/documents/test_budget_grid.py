@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import io
 
-from docx import Document
 from django.utils import translation
+from docx import Document
 
 from shenbao.calls.definition.schema import FormField
 from shenbao.documents.describe import budget_grid
