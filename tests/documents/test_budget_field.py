@@ -309,3 +309,25 @@ def test_the_live_application_is_checked_against_its_budget_table(application: A
         application=application, changes={"requested_yuan": 2_000_000}, expected_version=application.version, actor=writer
     )
     assert next(r for r in check_application(application) if r.code == "budget-total").outcome.value == "pass"
+
+
+def test_a_required_budget_table_counts_as_given_only_with_an_amount(budget_call: Call, writer: User) -> None:
+    from shenbao.applications.facts import missing_required_fields
+
+    definition = current_definition(budget_call)
+    required = definition.model_copy(
+        update={"form": [f.model_copy(update={"required": True}) if f.code == "budget_table" else f for f in definition.form]}
+    )
+    application = start_application(call=budget_call, direction=budget_call.directions.get(code="1.3"), applicant=writer)
+    assert "budget_table" in [f.code for f in missing_required_fields(application, required)]
+    application = save_draft(
+        application=application,
+        changes={"values": {"budget_table": {"lines": {}, "notes": {"labour": "两人"}}}},
+        expected_version=application.version,
+        actor=writer,
+    )
+    assert "budget_table" in [f.code for f in missing_required_fields(application, required)]
+    application = save_draft(
+        application=application, changes={"values": {"budget_table": GOOD}}, expected_version=application.version, actor=writer
+    )
+    assert "budget_table" not in [f.code for f in missing_required_fields(application, required)]
