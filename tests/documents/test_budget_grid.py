@@ -61,3 +61,20 @@ def test_a_budget_as_json_in_one_cell_is_read_and_checked() -> None:
     assert parse_value(spec, '{"lines": {"operating": {"grant": "2"}}}').problem == Problem.UNKNOWN_CHOICE
     assert parse_value(spec, "二十万").problem == Problem.NOT_A_NUMBER
     assert parse_value(spec, "").status == Status.EMPTY
+
+
+def test_reviewers_read_a_budget_as_one_line_per_row_with_the_grand_total() -> None:
+    from shenbao.reviews.queries.reviewer import _shown
+    from tests.eligibility.test_budget_rules import GOOD
+
+    with translation.override("en"):
+        text = _shown(FIELD, GOOD, "en")
+    assert text.split("\n") == [
+        "Equipment: Grant requested 60.00, Enterprise matching 100.00; Total 160.00",
+        "Operating costs: Grant requested 80.00, Enterprise matching 100.00; Total 180.00",
+        "Materials: Grant requested 50.00, Enterprise matching 100.00; Total 150.00",
+        "Testing: Grant requested 30.00; Total 30.00",
+        "Labour costs: Grant requested 40.00, Self-raised 10.00; Total 50.00",
+        "Indirect costs: Grant requested 20.00; Total 20.00",
+        "Total: 410.00 (Unit: 10,000 yuan)",
+    ]

@@ -388,6 +388,8 @@ def budget_summary(spec: FieldSpec, value: Value) -> str:
             continue
         parts = ", ".join(f"{c.label} {amount_text(row[c.code], grid.decimals)}" for c in grid.columns if row[c.code])
         out.append(f"{line.label}: {parts}; {grid.total} {amount_text(total, grid.decimals)}")
+    grand = sum((amounts[line.code][c.code] for line in grid.lines if not line.parent for c in grid.columns), Decimal(0))
+    out.append(f"{grid.total}: {amount_text(grand, grid.decimals)} ({grid.unit})")
     return "\n".join(out)
 
 
