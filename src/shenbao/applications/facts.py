@@ -272,6 +272,9 @@ def missing_required_fields(application: Application, definition: CallDefinition
                 missing.append(field)
             continue
         value = _bound_value(application, field.binds) if field.binds is not None else application.values.get(field.code)
+        if field.type == FieldType.BUDGET and not (isinstance(value, dict) and value.get("lines")):
+            missing.append(field)  # a budget table with justifications only holds no amount yet
+            continue
         if value in (None, "", [], {}):
             missing.append(field)
     return missing

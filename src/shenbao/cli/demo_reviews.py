@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -101,6 +103,34 @@ def _most_applications(call: Call) -> list[tuple[str, Direction, int]]:
     return out
 
 
+#: Seed 003's demo budgets: each category's share of the grant (业务费 in its three sub-lines; 劳务费 takes what rounding leaves).
+BUDGET_SHARES = {"equipment": 20, "materials": 20, "travel_cooperation": 15, "publication_ip": 5, "indirect": 15}
+
+
+def demo_budget(requested_yuan: int, direction: str) -> dict[str, Any]:
+    """A seed-003 budget table (万元, two decimals) whose grant column totals the request; 10 % self-raised on
+    materials, and for the China–Egypt flagship (1.3) the enterprise's matching funds, half the grant, on
+    equipment and materials."""
+    grant = Decimal(requested_yuan) / 10_000
+    cent = Decimal("0.01")
+    lines: dict[str, dict[str, str]] = {}
+    given = Decimal(0)
+    for code, share in BUDGET_SHARES.items():
+        amount = (grant * share / 100).quantize(cent, rounding=ROUND_DOWN)
+        lines[code] = {"grant": str(amount)}
+        given += amount
+    lines["labour"] = {"grant": str((grant - given).quantize(cent, rounding=ROUND_DOWN))}
+    lines["materials"]["self_raised"] = str((grant / 10).quantize(cent, rounding=ROUND_DOWN))
+    if direction == "1.3":
+        half = (grant / 2).quantize(cent, rounding=ROUND_DOWN)
+        lines["equipment"]["enterprise"] = str((half * 6 / 10).quantize(cent, rounding=ROUND_DOWN))
+        lines["materials"]["enterprise"] = str(half - Decimal(lines["equipment"]["enterprise"]))
+    return {
+        "lines": lines,
+        "notes": {"equipment": "【示例】仪器设备购置与升级", "labour": "【示例】研究生与博士后劳务"},
+    }
+
+
 def _example_application(
     call: Call,
     index: int,
@@ -110,6 +140,7 @@ def _example_application(
     *,
     direction: Direction | None = None,
     requested_yuan: int | None = None,
+    values: dict[str, Any] | None = None,
 ) -> Application:
     if direction is None:
         directions = list(call.directions.order_by("position")[:3])
@@ -124,7 +155,7 @@ def _example_application(
         applicant=applicant,
         lead_organisation=organisation,
         title=f"【示例】{title}",
-        values={"summary": f"【示例】{title}：研究目标、技术路线与预期成果。"},
+        values={"summary": f"【示例】{title}：研究目标、技术路线与预期成果。", **(values or {})},
         state=ApplicationState.CHECK_PASSED,
         revision=1,
         receipt_number=f"{call.year}-{call.pk:03d}-9{index:05d}",
@@ -203,7 +234,10 @@ def load_demo_reviews(now: dt.datetime | None = None) -> list[str]:
             spread = _most_applications(call)
             for i, (title, direction, request) in enumerate(spread, start=1):
                 when = call.deadline - dt.timedelta(days=3, minutes=i)
-                _example_application(call, i, title, organisation, when, direction=direction, requested_yuan=request)
+                budget = {"budget_table": demo_budget(request, direction.code)} if request else {}
+                _example_application(
+                    call, i, title, organisation, when, direction=direction, requested_yuan=request, values=budget
+                )
             # three reviews each: the pool's loads must hold them all
             _experts(call, officer, load_limit=-(-3 * len(spread) // (len(EXPERTS) + 1)) + 2)
         else:

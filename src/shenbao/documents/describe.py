@@ -12,11 +12,23 @@ from shenbao.accounts.labels import ORG_TYPE_LABELS
 from shenbao.applications.enums import PartnerSide
 from shenbao.applications.models import Application
 from shenbao.calls.definition import criteria as c
+from shenbao.calls.definition.budget import source_label, unit_label
 from shenbao.calls.definition.schema import CallDefinition, FieldType, FormField, ProgramKind
 from shenbao.calls.models import Call, Direction
 from shenbao.core.countries import country_choices, country_name
 from shenbao.core.text import text_get
-from shenbao.documents.layout.spec import Choice, FieldSpec, FormSpec, Kind, TableSpec, Value, Words
+from shenbao.documents.layout.spec import (
+    BudgetGrid,
+    Choice,
+    FieldSpec,
+    FormSpec,
+    GridColumn,
+    GridLine,
+    Kind,
+    TableSpec,
+    Value,
+    Words,
+)
 
 IDENTIFIER_PREFIX = "shenbao:"
 
@@ -100,6 +112,10 @@ def _field(field: FormField, language: str, direction: Direction | None) -> Fiel
         return FieldSpec(kind=kind, integer=kind == Kind.NUMBER, **common)
     if field.type == FieldType.FILE:
         return None  # uploaded on the site, not written into the Word form
+    if field.type == FieldType.BUDGET:
+        return FieldSpec(
+            kind=Kind.BUDGET, budget=budget_grid(field, language), **{**common, "section": common["section"] or _("Budget")}
+        )
     kind = _KINDS[field.type]
     if field.type == FieldType.MONEY and not common["section"]:
         common["section"] = _("Budget")
@@ -111,6 +127,31 @@ def _field(field: FormField, language: str, direction: Direction | None) -> Fiel
     else:
         choices = tuple(Choice(ch.value, ch.label.get(language), (ch.label.get(_other(language)),)) for ch in field.choices)
     return FieldSpec(kind=kind, choices=choices, **common)
+
+
+def budget_grid(field: FormField, language: str) -> BudgetGrid:
+    """A budget field's table in ``language``, the other language's words as aliases."""
+    spec = field.budget_spec
+    other = _other(language)
+    lines: list[GridLine] = []
+    for category in spec.categories:
+        lines.append(
+            GridLine(category.code, category.label.get(language), (category.label.get(other),), entered=not category.lines)
+        )
+        lines.extend(GridLine(s.code, s.label.get(language), (s.label.get(other),), parent=category.code) for s in category.lines)
+    columns = tuple(GridColumn(s.value, source_label(s.value, language), (source_label(s.value, other),)) for s in spec.sources)
+    with translation.override(other):
+        aliases = (_("Budget category"), _("Total"), _("Justification"))
+    return BudgetGrid(
+        lines=tuple(lines),
+        columns=columns,
+        unit=_("Unit: %(unit)s") % {"unit": unit_label(spec.unit, language)},
+        decimals=spec.decimals,
+        category=_("Budget category"),
+        total=_("Total"),
+        justification=_("Justification") if spec.justification else "",
+        aliases=aliases,
+    )
 
 
 def _fields(definition: CallDefinition, direction: Direction | None, language: str) -> list[FieldSpec]:

@@ -27,6 +27,8 @@ PROBLEM_TEXTS: dict[Problem, Promise] = {
     Problem.NOT_YES_NO: _("Tick yes or no."),
     Problem.UNKNOWN_CHOICE: _("This is not one of the choices."),
     Problem.SEVERAL_CHOICES: _("Only one choice may be ticked."),
+    Problem.NEGATIVE: _("An amount cannot be negative."),
+    Problem.TOO_MANY_DECIMALS: _("The amount has more decimal places than the call allows."),
 }
 
 IMPORT_TEXTS: dict[str, Promise] = {

@@ -13,12 +13,14 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
 from typing import Any
 
 from shenbao.calls.definition import criteria as c
-from shenbao.calls.definition.schema import CallDefinition, RequiredDocument
+from shenbao.calls.definition.budget import BudgetTable, budget_table, format_amount
+from shenbao.calls.definition.schema import CallDefinition, FormField, RequiredDocument
 from shenbao.core.countries import chinese_short_names, expand_countries, has_chinese_short_name
 from shenbao.core.text import I18nText
 from shenbao.eligibility.facts import ApplicationFacts, OrgFacts
@@ -100,6 +102,10 @@ class _Evaluator:
             "name_pattern": self.name_pattern,
             "duration": self.duration,
             "matching_funds": self.matching_funds,
+            "budget_total": self.budget_total,
+            "budget_share": self.budget_share,
+            "budget_matching": self.budget_matching,
+            "budget_cap": self.budget_cap,
             "required_document": self.required_document,
             "team_composition": self.team_composition,
             "bilateral_submission": self.bilateral_submission,
@@ -369,6 +375,128 @@ class _Evaluator:
         if funds < exact_need:
             return _fail(short, funds=funds, needed=needed, requested=requested, share=base, ratio=rule.min_ratio)
         return _ok("matching_funds_ok", funds=funds, needed=needed)
+
+    # -- the budget table ------------------------------------------------------------
+
+    def _budget(self, code: str) -> tuple[FormField, BudgetTable] | None:
+        """The budget field and its totals, or None when nothing is entered in it."""
+        form_field = next(f for f in self.definition.form if f.code == code)
+        value = self.facts.values.get(code)
+        if not isinstance(value, dict) or not value.get("lines"):
+            return None
+        return form_field, budget_table(form_field.budget_spec, value)
+
+    @staticmethod
+    def _yuan(table: BudgetTable, amount: Decimal) -> str:
+        """An amount of the table in yuan, as reasons print it (thousands separated, fen only when there are any)."""
+        yuan = table.yuan(amount)
+        return format_amount(yuan, 0 if yuan == yuan.to_integral_value() else 2)
+
+    def _amount_field(self, code: str) -> Decimal | None:
+        """What a money or number field of the form holds, in yuan (bound fields read their attribute)."""
+        form_field = next(f for f in self.definition.form if f.code == code)
+        binds = form_field.binds
+        raw: Any
+        if binds == "requested_yuan":
+            raw = self.facts.requested_yuan
+        elif binds == "funder_grant_share_yuan":
+            raw = self.facts.funder_grant_share_yuan
+        elif binds == "external_budget_yuan":
+            raw = self.facts.external[0].budget_yuan if self.facts.external else None
+        elif binds is not None:
+            raw = self.facts.values.get(binds)
+        else:
+            raw = self.facts.values.get(code)
+        if raw in (None, ""):
+            return None
+        try:
+            return Decimal(str(raw))
+        except InvalidOperation:
+            return None
+
+    def budget_total(self, rule: c.BudgetTotalRule) -> RuleResult:
+        found = self._budget(rule.field)
+        label = next(f.label for f in self.definition.form if f.code == rule.field)
+        amount_label = next(f.label for f in self.definition.form if f.code == rule.equals)
+        if found is None:
+            return _fail("budget_missing", budget=label)
+        _, table = found
+        amount = self._amount_field(rule.equals)
+        if amount is None:
+            return _fail("budget_amount_missing", field=amount_label)
+        total = table.yuan(table.column_amount(rule.column))
+        params = {"budget": label, "field": amount_label, "total": self._yuan(table, total / table.factor)}
+        params["amount"] = format_amount(amount, 0 if amount == amount.to_integral_value() else 2)
+        if total != amount:
+            return _fail("budget_total_differs" if rule.column == "grant" else "budget_all_total_differs", **params)
+        return _ok("budget_total_ok" if rule.column == "grant" else "budget_all_total_ok", **params)
+
+    def budget_share(self, rule: c.BudgetShareRule) -> RuleResult:
+        found = self._budget(rule.field)
+        label = next(f.label for f in self.definition.form if f.code == rule.field)
+        if found is None:
+            return _fail("budget_missing", budget=label)
+        form_field, table = found
+        line = form_field.budget_spec.line_label(rule.line) or rule.line
+        part = table.line_amount(rule.line, rule.column)
+        base = table.column_amount(rule.column, direct_only=rule.of == "direct")
+        limit = base * Decimal(str(rule.max_percent)) / 100
+        percent = (part * 100 / base).quantize(Decimal("0.1")) if base else Decimal(0)
+        params = {
+            "line": line,
+            "amount": self._yuan(table, part),
+            "base": self._yuan(table, base),
+            "percent": f"{percent:f}",
+            "max": f"{Decimal(str(rule.max_percent)).normalize():f}",
+        }
+        suffix = "_of_direct" if rule.of == "direct" else ""
+        if part > limit:
+            return _fail(f"budget_share_too_high{suffix}", **params)
+        return _ok(f"budget_share_ok{suffix}", **params)
+
+    def budget_matching(self, rule: c.BudgetMatchingRule) -> RuleResult:
+        found = self._budget(rule.field)
+        label = next(f.label for f in self.definition.form if f.code == rule.field)
+        if found is None:
+            return _fail("budget_missing", budget=label)
+        _, table = found
+        counted = [s.value for s in rule.sources] or [s for s in table.sources if s != "grant"]
+        matching = sum((table.column_amount(s) for s in counted if s in table.sources), Decimal(0))
+        grant = table.column_amount("grant")
+        needed = grant * Decimal(str(rule.min_ratio))
+        params = {
+            "matching": self._yuan(table, matching),
+            "needed": self._yuan(table, needed),
+            "grant": self._yuan(table, grant),
+            "ratio": f"{Decimal(str(rule.min_ratio)).normalize():f}",
+        }
+        if matching < needed:
+            return _fail("budget_matching_short", **params)
+        return _ok("budget_matching_ok", **params)
+
+    def budget_cap(self, rule: c.BudgetCapRule) -> RuleResult:
+        found = self._budget(rule.field)
+        label = next(f.label for f in self.definition.form if f.code == rule.field)
+        if found is None:
+            return _fail("budget_missing", budget=label)
+        _, table = found
+        asked = table.yuan(table.column_amount(rule.column))
+        direction = next((d for d in self.definition.directions if d.code == self.facts.direction), None)
+        cap, code = None, "budget_above_cap"
+        if rule.max is not None:
+            cap = rule.max.yuan
+        elif direction is not None and direction.budget is not None and direction.budget.per_project is not None:
+            cap, code = direction.budget.per_project.yuan, "budget_above_project_cap"
+        elif direction is not None and direction.budget is not None and direction.budget.total is not None:
+            cap, code = direction.budget.total.yuan, "budget_above_direction_total"
+        if cap is None:
+            return _review("budget_cap_unknown", amount=self._yuan(table, asked / table.factor))
+        params = {"amount": self._yuan(table, asked / table.factor), "cap": format_amount(Decimal(cap), 0)}
+        if direction is not None:
+            params["direction"] = direction.code
+        if asked > cap:
+            return _fail(code, **params)
+        return _ok("budget_within_cap", **params)
 
     def required_document(self, rule: c.RequiredDocumentRule) -> RuleResult:
         doc = self.documents[rule.document]

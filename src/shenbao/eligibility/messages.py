@@ -109,6 +109,41 @@ REASONS: dict[str, Promise] = {
         "Matching funds of %(funds)s yuan are less than %(needed)s yuan "
         "(%(ratio)s × the %(share)s yuan of the grant the enterprise receives)."
     ),
+    "budget_missing": _("The budget table “%(budget)s” is not filled in."),
+    "budget_amount_missing": _("“%(field)s” is not given, so the budget's total cannot be compared with it."),
+    "budget_total_differs": _(
+        "The grant requested in the budget table totals %(total)s yuan, not the %(amount)s yuan given as “%(field)s”."
+    ),
+    "budget_total_ok": _("The grant requested in the budget table totals %(total)s yuan, as given as “%(field)s”."),
+    "budget_all_total_differs": _(
+        "The budget table totals %(total)s yuan over every source, not the %(amount)s yuan given as “%(field)s”."
+    ),
+    "budget_all_total_ok": _("The budget table totals %(total)s yuan over every source, as given as “%(field)s”."),
+    "budget_share_too_high": _(
+        "%(line)s is %(amount)s yuan, %(percent)s%% of the total of %(base)s yuan; at most %(max)s%% is allowed."
+    ),
+    "budget_share_ok": _("%(line)s is %(amount)s yuan, %(percent)s%% of the total of %(base)s yuan (at most %(max)s%%)."),
+    "budget_share_too_high_of_direct": _(
+        "%(line)s is %(amount)s yuan, %(percent)s%% of the direct costs of %(base)s yuan; at most %(max)s%% is allowed."
+    ),
+    "budget_share_ok_of_direct": _(
+        "%(line)s is %(amount)s yuan, %(percent)s%% of the direct costs of %(base)s yuan (at most %(max)s%%)."
+    ),
+    "budget_matching_short": _(
+        "Co-funding in the budget is %(matching)s yuan, less than %(needed)s yuan (%(ratio)s × the grant of %(grant)s yuan)."
+    ),
+    "budget_matching_ok": _(
+        "Co-funding in the budget is %(matching)s yuan, at least %(needed)s yuan (%(ratio)s × the grant of %(grant)s yuan)."
+    ),
+    "budget_above_cap": _("The budget asks for %(amount)s yuan, more than the cap of %(cap)s yuan."),
+    "budget_above_project_cap": _(
+        "The budget asks for %(amount)s yuan, more than the %(cap)s yuan per project of direction %(direction)s."
+    ),
+    "budget_above_direction_total": _(
+        "The budget asks for %(amount)s yuan, more than direction %(direction)s's whole budget of %(cap)s yuan."
+    ),
+    "budget_within_cap": _("The budget asks for %(amount)s yuan, within the cap of %(cap)s yuan."),
+    "budget_cap_unknown": _("The budget asks for %(amount)s yuan; the call states no cap for this direction, so staff decide."),
     "document_missing": _("“%(document)s” is not attached."),
     "document_date_missing": _("The signing date of “%(document)s” is not given."),
     "document_signed_too_late": _("“%(document)s” was signed on %(signed_on)s, not before %(bound)s."),
@@ -305,6 +340,10 @@ RULE_EXPLANATIONS: dict[str, Promise] = {
     "name_pattern": _("The project name follows the call's pattern, with the partner country's short name where it asks."),
     "duration": _("The project's duration lies within the direction's bounds."),
     "matching_funds": _("Matching funds are at least a ratio of the grant requested, or of the part of it the funders receive."),
+    "budget_total": _("The budget table's total (the grant, or every source) equals an amount the form states."),
+    "budget_share": _("A budget category is at most N percent of the budget's total or of its direct costs."),
+    "budget_matching": _("Co-funding in the budget table is at least a ratio of the grant requested."),
+    "budget_cap": _("The grant requested in the budget table is within a cap: the rule's, else the direction's budget."),
     "required_document": _(
         "A required document is attached (with its signing date and one-use rules), possibly only when a form answer asks for it."
     ),

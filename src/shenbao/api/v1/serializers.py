@@ -7,9 +7,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shenbao.applications.models import Application, Attachment, FormalCheckDecision, Partner, TeamMember
+from shenbao.applications.queries.budgets import budget_data
 from shenbao.applications.services.drafts import EDITABLE
 from shenbao.applications.services.parts import PARTNER_FIELDS
 from shenbao.calls.models import Call, Direction
+from shenbao.calls.queries.definitions import current_definition
 from shenbao.projects.progress import Progress, progress_of
 
 
@@ -143,15 +145,39 @@ def progress_data(progress: Progress) -> dict[str, Any]:
     }
 
 
+class BudgetRowSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    category = serializers.CharField()
+    subline = serializers.BooleanField()
+    amounts = serializers.DictField(child=serializers.CharField(), help_text="source → amount in the unit")
+    total = serializers.CharField()
+    note = serializers.CharField(required=False)
+
+
+class BudgetTableSerializer(serializers.Serializer[Any]):
+    unit = serializers.ChoiceField(choices=["wan", "yuan"], help_text="wan: 万元 (10,000 yuan); yuan: 元")
+    rows = BudgetRowSerializer(many=True)
+    column_totals = serializers.DictField(child=serializers.CharField())
+    grand_total = serializers.CharField()
+
+
 class ApplicationSerializer(serializers.ModelSerializer[Application]):
     call = serializers.CharField(source="call.code", read_only=True)
     direction = serializers.CharField(source="direction.code", read_only=True, allow_null=True)
     applicant = serializers.EmailField(source="applicant.email", read_only=True)
     progress = serializers.SerializerMethodField()
+    budgets = serializers.SerializerMethodField()
 
     @extend_schema_field(ProgressSerializer)
     def get_progress(self, application: Application) -> dict[str, Any]:
         return progress_data(progress_of(application))
+
+    @extend_schema_field(serializers.DictField(child=BudgetTableSerializer()))
+    def get_budgets(self, application: Application) -> dict[str, Any]:
+        """Each filled budget table (经费预算表) of the form with its totals, by field code."""
+        if not any(isinstance(v, dict) for v in application.values.values()):
+            return {}  # no table filled in: the call's definition need not be read
+        return budget_data(current_definition(application.call), application.values)
 
     class Meta:
         model = Application
@@ -166,6 +192,7 @@ class ApplicationSerializer(serializers.ModelSerializer[Application]):
             "version",
             "submitted_at",
             "progress",
+            "budgets",
         )
         # What an applicant edits is exactly what autosave accepts (less the nested external data).
         fields = (*read_only_fields, *(name for name in EDITABLE if name not in ("external", "lead_organisation")))

@@ -18,7 +18,8 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from shenbao.accounts.enums import OrgType, Position
-from shenbao.calls.definition.base import Code, Country, Strict
+from shenbao.calls.definition.base import Code, Country, Money, Strict
+from shenbao.calls.definition.budget import FundingSource
 from shenbao.core.countries import CHINESE_SHORT_NAMES
 from shenbao.core.text import I18nText
 
@@ -263,6 +264,64 @@ class MatchingFundsRule(_Rule):
     compare_with: Literal["grant", "funder_share"] = "grant"
 
 
+#: Which amounts of a budget table a rule looks at: the grant column, or every source together.
+BudgetColumn = Literal["grant", "all"]
+
+
+class BudgetTotalRule(_Rule):
+    """The budget table's total (the grant column, or every source) equals an amount the form states.
+
+    ``equals`` names a form field: a money or number field in yuan (e.g. one bound to the requested grant).
+    """
+
+    kind: Literal["budget_total"]
+    field: Code = Field(description="the budget field")
+    equals: Code = Field(description="the form field holding the amount (yuan)")
+    column: BudgetColumn = "grant"
+
+
+class BudgetShareRule(_Rule):
+    """A category (or sub-line) is at most N % of the budget's total, or of its direct costs (间接费用 ≤ 20 % …)."""
+
+    kind: Literal["budget_share"]
+    field: Code
+    line: Code = Field(description="a category's or sub-line's code")
+    max_percent: float = Field(gt=0, le=100)
+    of: Literal["total", "direct"] = "total"
+    column: BudgetColumn = "grant"
+
+
+class BudgetMatchingRule(_Rule):
+    """Co-funding in the budget table is at least a ratio of the grant requested (配套 ≥ 1 : 1 …)."""
+
+    kind: Literal["budget_matching"]
+    field: Code
+    min_ratio: float = Field(gt=0, le=1000, description="co-funding ≥ ratio × the grant column's total")
+    sources: list[FundingSource] = Field(default_factory=list, description="the co-funding sources counted; empty = every one")
+
+    @model_validator(mode="after")
+    def _not_grant(self) -> BudgetMatchingRule:
+        if FundingSource.GRANT in self.sources:
+            raise PydanticCustomError("matching_counts_grant", "the grant is not co-funding")
+        return self
+
+
+class BudgetCapRule(_Rule):
+    """The grant requested in the budget table is within a cap: the rule's own, else the direction's.
+
+    Without ``max`` the direction's per-project budget applies, else its whole budget (共拟支持经费):
+    no project may ask for more than the direction has.
+    """
+
+    kind: Literal["budget_cap"]
+    field: Code
+    max: Money | None = None
+    column: BudgetColumn = "grant"
+
+
+BUDGET_RULES = (BudgetTotalRule, BudgetShareRule, BudgetMatchingRule, BudgetCapRule)
+
+
 class FormCondition(Strict):
     """A form answer that makes a rule apply (a choice field's value)."""
 
@@ -399,6 +458,10 @@ Rule = Annotated[
     | NamePatternRule
     | DurationRule
     | MatchingFundsRule
+    | BudgetTotalRule
+    | BudgetShareRule
+    | BudgetMatchingRule
+    | BudgetCapRule
     | RequiredDocumentRule
     | TeamCompositionRule
     | BilateralSubmissionRule

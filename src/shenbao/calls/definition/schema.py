@@ -21,7 +21,11 @@ from pydantic_core import PydanticCustomError
 
 from shenbao.accounts.enums import OrgType
 from shenbao.calls.definition.base import MAX_COUNT, Code, Country, Money, Quantity, Slug, Strict
+from shenbao.calls.definition.budget import BudgetSpec
 from shenbao.calls.definition.criteria import (
+    BUDGET_RULES,
+    BudgetShareRule,
+    BudgetTotalRule,
     Criterion,
     ExclusiveDirectionsRule,
     RequiredDocumentRule,
@@ -358,6 +362,7 @@ class FieldType(StrEnum):
     COUNTRY = "country"
     DIRECTION_FIELD = "direction_field"  # one of the chosen direction's 领域方向
     FILE = "file"  # an uploaded file, kept as an attachment under the field's code
+    BUDGET = "budget"  # a budget table (经费预算表): categories × funding sources, with totals
 
 
 class Choice(Strict):
@@ -400,9 +405,21 @@ class FormField(Strict):
     )
     formats: list[FileFormat] = Field(default_factory=list, description="file fields: the formats accepted (empty = PDF)")
     max_size_mb: int | None = Field(default=None, ge=1, le=2048, description="file fields: the largest file (default 20 MB)")
+    budget: BudgetSpec | None = Field(
+        default=None, description="budget fields: unit, sources and categories (default: 万元, the grant, the four categories)"
+    )
+
+    @property
+    def budget_spec(self) -> BudgetSpec:
+        """A budget field's table (the defaults where the call states none)."""
+        return self.budget if self.budget is not None else BudgetSpec()
 
     @model_validator(mode="after")
     def _choices(self) -> FormField:
+        if self.type != FieldType.BUDGET and self.budget is not None:
+            raise PydanticCustomError("budget_options_unexpected", "only budget fields have a budget table")
+        if self.type == FieldType.BUDGET and self.binds is not None:
+            raise PydanticCustomError("budget_bound", "a budget field cannot be bound to an application attribute")
         if self.type != FieldType.FILE and (self.formats or self.max_size_mb is not None):
             raise PydanticCustomError("file_options_unexpected", "only file fields have formats and a size limit")
         if self.type == FieldType.FILE and self.binds is not None:
@@ -834,6 +851,8 @@ class CallDefinition(Strict):
                 if isinstance(rule, ExclusiveDirectionsRule):
                     for code in rule.directions:
                         _known(f"eligibility.{i}.rule.directions", code, directions)
+                if isinstance(rule, BUDGET_RULES):
+                    self._budget_rule(i, rule)
         for i, doc in enumerate(self.required_documents):
             for code in doc.directions:
                 _known(f"required_documents.{i}.directions", code, directions)
@@ -868,6 +887,35 @@ class CallDefinition(Strict):
             for code in ex.directions:
                 _known(f"selection.exclusivity.{i}.directions", code, directions)
         return self
+
+    def _budget_rule(self, i: int, rule: Any) -> None:
+        """A budget rule names a budget field (and, for a total, an amount field; for a share, a line of it)."""
+        fields = {f.code: f for f in self.form}
+        target = fields.get(rule.field)
+        if target is None or target.type != FieldType.BUDGET:
+            raise PydanticCustomError(
+                "budget_field_unknown",
+                "not a budget field of the form",
+                {"value": rule.field, "path": f"eligibility.{i}.rule.field"},
+            )
+        spec = target.budget_spec
+        if isinstance(rule, BudgetTotalRule):
+            amount = fields.get(rule.equals)
+            if amount is None or (amount.type not in (FieldType.MONEY, FieldType.NUMBER)):
+                raise PydanticCustomError(
+                    "amount_field_unknown",
+                    "not a money or number field of the form",
+                    {"value": rule.equals, "path": f"eligibility.{i}.rule.equals"},
+                )
+        if isinstance(rule, BudgetShareRule):
+            _known(f"eligibility.{i}.rule.line", rule.line, set(spec.line_codes()))
+        for source in getattr(rule, "sources", []):
+            if source not in spec.sources:
+                raise PydanticCustomError(
+                    "budget_source_unknown",
+                    "the budget field has no such source",
+                    {"value": source.value, "path": f"eligibility.{i}.rule.sources"},
+                )
 
 
 def _unique(path: str, codes: list[str]) -> None:

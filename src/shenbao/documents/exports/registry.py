@@ -13,12 +13,13 @@ from shenbao.documents.exports.applications import APPLICATIONS, RULE_RESULTS
 from shenbao.documents.exports.awards import AWARDS, STATISTICS
 from shenbao.documents.exports.base import ExportKind, Filters
 from shenbao.documents.exports.bilateral import BILATERAL
+from shenbao.documents.exports.budgets import BUDGETS
 from shenbao.documents.exports.projects import PROJECTS
 from shenbao.documents.exports.reviews import RANKINGS, REVIEWS
 from shenbao.documents.layout.tables import to_csv, to_xlsx
 
 EXPORTS: dict[str, ExportKind] = {
-    kind.code: kind for kind in (APPLICATIONS, RULE_RESULTS, REVIEWS, RANKINGS, AWARDS, PROJECTS, STATISTICS, BILATERAL)
+    kind.code: kind for kind in (APPLICATIONS, RULE_RESULTS, BUDGETS, REVIEWS, RANKINGS, AWARDS, PROJECTS, STATISTICS, BILATERAL)
 }
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -18,7 +18,17 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml.etree import XMLSyntaxError  # type: ignore[import-untyped]
 
-from shenbao.documents.layout.spec import FieldSpec, FormSpec, Parsed, Status, normalise_label, parse_value
+from shenbao.documents.layout.spec import (
+    FieldSpec,
+    FormSpec,
+    GridLine,
+    Kind,
+    Parsed,
+    Status,
+    normalise_label,
+    parse_amount,
+    parse_value,
+)
 
 #: A short numbered line ("三、实施计划", "2. Budget") ends the text under a heading.
 _NUMBERED_HEADING = re.compile(r"^\s*[（(]?[一二三四五六七八九十\d]+[)）]?[、.．)）]\s*\S")
@@ -75,6 +85,70 @@ def _from_table(table: Table, labels: dict[str, FieldSpec]) -> Iterator[tuple[Fi
                 yield spec, ""
 
 
+_LINE_MARKS = re.compile(r"^[—\-－·•]+|^其中[:：]?")
+
+
+def _titled_budget(table: Table, labels: dict[str, FieldSpec]) -> FieldSpec | None:
+    """A budget field whose label heads the table (a funder's template: the title in a merged first row)."""
+    rows = [_distinct(list(row.cells)) for row in table.rows]
+    if not rows or len(rows[0]) != 1:
+        return None
+    spec = labels.get(normalise_label(_cell_text(rows[0][0]).split("\n")[0]))
+    return spec if spec is not None and spec.kind == Kind.BUDGET else None
+
+
+def read_budget(spec: FieldSpec, table: Table) -> Parsed:
+    """A budget grid: amounts on the rows they are entered on, by the column headings; justifications."""
+    grid = spec.budget
+    assert grid is not None
+    rows = [[_cell_text(c) for c in _distinct(list(row.cells))] for row in table.rows]
+    if rows and len(rows[0]) == 1:
+        rows = rows[1:]  # the title row
+    if not rows:
+        return Parsed(Status.MISSING)
+    columns: dict[int, str] = {}
+    note_at: int | None = None
+    by_label = {normalise_label(x): c.code for c in grid.columns for x in (c.label, *c.aliases)}
+    notes_labels = {normalise_label(x) for x in (grid.justification, *grid.aliases) if x}
+    for i, heading in enumerate(rows[0]):
+        key = normalise_label(heading)
+        if key in by_label:
+            columns[i] = by_label[key]
+        elif grid.justification and key in notes_labels:
+            note_at = i
+    if not columns:
+        return Parsed(Status.MISSING)
+    line_of: dict[str, GridLine] = {}
+    for line in grid.lines:
+        for label in (line.label, *line.aliases):
+            line_of.setdefault(normalise_label(_LINE_MARKS.sub("", label.strip())), line)
+    lines: dict[str, dict[str, str]] = {}
+    notes: dict[str, str] = {}
+    for cells in rows[1:]:
+        if not cells:
+            continue
+        row_line = line_of.get(normalise_label(_LINE_MARKS.sub("", cells[0].strip())))
+        if row_line is None:
+            continue  # the total row, or a row the call does not have
+        if row_line.entered:
+            for i, code in columns.items():
+                if i >= len(cells):
+                    continue
+                amount, problem = parse_amount(cells[i], grid.decimals)
+                if problem is not None:
+                    return Parsed(Status.INVALID, f"{row_line.label}: {cells[i]}", problem)
+                if amount is not None:
+                    lines.setdefault(row_line.code, {})[code] = amount
+        if note_at is not None and note_at < len(cells) and cells[note_at].strip():
+            notes[row_line.code] = cells[note_at].strip()
+    if not lines and not notes:
+        return Parsed(Status.EMPTY)
+    value: dict[str, object] = {"lines": lines}
+    if notes:
+        value["notes"] = notes
+    return Parsed(Status.READ, value)
+
+
 def _is_heading(paragraph: Paragraph) -> bool:
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
     text = paragraph.text.strip()
@@ -91,6 +165,7 @@ def read_form(spec: FormSpec, data: bytes) -> ReadResult:
         raise UnreadableDocument(repr(exc)) from exc
     labels = _labels(spec)
     found: dict[str, list[str]] = {}
+    budgets: dict[str, Parsed] = {}
     current: FieldSpec | None = None  # the field whose heading we are under
     lines: list[str] = []
 
@@ -102,6 +177,11 @@ def read_form(spec: FormSpec, data: bytes) -> ReadResult:
 
     for block in document.iter_inner_content():
         if isinstance(block, Table):
+            budget = current if current is not None and current.kind == Kind.BUDGET else _titled_budget(block, labels)
+            if budget is not None:
+                current, lines = None, []
+                budgets.setdefault(budget.code, read_budget(budget, block))
+                continue
             close()
             for f, text in _from_table(block, labels):
                 found.setdefault(f.code, []).append(text)
@@ -117,6 +197,9 @@ def read_form(spec: FormSpec, data: bytes) -> ReadResult:
     close()
     result = ReadResult(identifier=document.core_properties.identifier or "")
     for f in spec.fields:
+        if f.kind == Kind.BUDGET:
+            result.fields[f.code] = budgets.get(f.code, Parsed(Status.MISSING))
+            continue
         texts = found.get(f.code)
         if texts is None:
             result.fields[f.code] = Parsed(Status.MISSING)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from docx import Document
@@ -18,7 +19,17 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table
 
-from shenbao.documents.layout.spec import FieldSpec, FormSpec, Kind, TableSpec, Value, Words, format_value
+from shenbao.documents.layout.spec import (
+    FieldSpec,
+    FormSpec,
+    Kind,
+    TableSpec,
+    Value,
+    Words,
+    amount_text,
+    format_value,
+    grid_amounts,
+)
 
 #: Fonts Word uses for East Asian and Latin text: what Chinese funders' templates use.
 EAST_ASIAN_FONT = "宋体"
@@ -100,6 +111,56 @@ def _fields_table(document: object, fields: list[FieldSpec], values: Mapping[str
             row.cells[1].width = Cm(11)
 
 
+def _budget_table(document: object, spec: FieldSpec, value: Value, words: Words) -> None:
+    """A budget field: its label, the unit, then a grid of rows × sources with totals and justifications.
+
+    Amounts are written on the rows they are entered on; a split category's and every total are
+    printed computed (the reader takes only what is entered)."""
+    grid = spec.budget
+    assert grid is not None
+    paragraph = document.add_paragraph()  # type: ignore[attr-defined]
+    run = paragraph.add_run(spec.label + (words.required if spec.required else ""))
+    run.bold = True
+    note = document.add_paragraph(grid.unit)  # type: ignore[attr-defined]
+    note.runs[0].font.size = Pt(9)
+    if spec.help:
+        hint = document.add_paragraph().add_run(spec.help)  # type: ignore[attr-defined]
+        hint.font.size = Pt(8)
+        hint.font.color.rgb = GREY
+    headings = [grid.category, *(c.label for c in grid.columns), grid.total]
+    if grid.justification:
+        headings.append(grid.justification)
+    table = _grid(document, 1, len(headings))
+    for cell, title in zip(table.rows[0].cells, headings, strict=True):
+        cell.text = title
+        cell.paragraphs[0].runs[0].bold = True
+    amounts = grid_amounts(grid, value)
+    entered = (value.get("lines") or {}) if isinstance(value, dict) else {}
+    notes = (value.get("notes") or {}) if isinstance(value, dict) else {}
+    totals = {c.code: Decimal(0) for c in grid.columns}
+    for line in grid.lines:
+        cells = _row(table).cells
+        cells[0].text = ("    " if line.parent else "") + line.label
+        row = amounts[line.code]
+        for i, column in enumerate(grid.columns, start=1):
+            if line.entered:
+                given = (entered.get(line.code) or {}).get(column.code)
+                cells[i].text = amount_text(row[column.code], grid.decimals) if given not in (None, "") else ""
+            else:
+                cells[i].text = amount_text(row[column.code], grid.decimals)
+            if not line.parent:
+                totals[column.code] += row[column.code]
+        cells[len(grid.columns) + 1].text = amount_text(sum(row.values(), Decimal(0)), grid.decimals)
+        if grid.justification:
+            _value(cells[len(grid.columns) + 2], notes.get(line.code, ""))
+    cells = _row(table).cells
+    cells[0].text = grid.total
+    cells[0].paragraphs[0].runs[0].bold = True
+    for i, column in enumerate(grid.columns, start=1):
+        cells[i].text = amount_text(totals[column.code], grid.decimals)
+    cells[len(grid.columns) + 1].text = amount_text(sum(totals.values(), Decimal(0)), grid.decimals)
+
+
 def _print_table(document: object, spec: TableSpec) -> None:
     table = _grid(document, 1, len(spec.columns))
     for cell, title in zip(table.rows[0].cells, spec.columns, strict=True):
@@ -147,7 +208,11 @@ def write_form(spec: FormSpec, values: Mapping[str, Value] | None = None) -> byt
     for title, fields in _sections(spec):
         _heading(document, _section_number(number, spec.words) + title)
         number += 1
-        _fields_table(document, fields, values, spec.words)
+        plain = [f for f in fields if f.kind != Kind.BUDGET]
+        if plain:
+            _fields_table(document, plain, values, spec.words)
+        for budget in (f for f in fields if f.kind == Kind.BUDGET):
+            _budget_table(document, budget, values.get(budget.code), spec.words)
     for table_spec in spec.tables:
         _heading(document, _section_number(number, spec.words) + table_spec.title)
         number += 1

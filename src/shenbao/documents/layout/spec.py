@@ -9,6 +9,7 @@ stores: ``str`` for text, dates (ISO) and decimals, ``int`` for integer attribut
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -33,6 +34,7 @@ class Kind(StrEnum):
     BOOLEAN = "boolean"
     CHOICE = "choice"
     MULTI_CHOICE = "multi_choice"
+    BUDGET = "budget"  # a table of lines × funding sources, with a justification per line
 
 
 class Status(StrEnum):
@@ -54,6 +56,8 @@ class Problem(StrEnum):
     NOT_YES_NO = "not_yes_no"
     UNKNOWN_CHOICE = "unknown_choice"
     SEVERAL_CHOICES = "several_choices"
+    NEGATIVE = "negative"
+    TOO_MANY_DECIMALS = "too_many_decimals"
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,38 @@ class Choice:
     value: str
     label: str
     aliases: tuple[str, ...] = ()  # the label in the other language
+
+
+@dataclass(frozen=True)
+class GridLine:
+    """A row of a budget table: a category, or a sub-line of one (``parent``)."""
+
+    code: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    parent: str = ""  # the category of a sub-line
+    entered: bool = True  # amounts are entered on it (a category with sub-lines is their sum)
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    code: str
+    label: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BudgetGrid:
+    """How a budget field is laid out in the document, every word translated."""
+
+    lines: tuple[GridLine, ...]
+    columns: tuple[GridColumn, ...]
+    unit: str  # "单位：万元"
+    decimals: int = 2
+    category: str = "科目"
+    total: str = "合计"
+    justification: str = ""  # the justification column's heading; empty = no such column
+    aliases: tuple[str, ...] = ()  # other words for the headings (the other language)
 
 
 @dataclass(frozen=True)
@@ -77,6 +113,7 @@ class FieldSpec:
     max_value: float | None = None
     integer: bool = False
     section: str = ""
+    budget: BudgetGrid | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +177,9 @@ def normalise_label(text: str) -> str:
 
 
 def format_value(spec: FieldSpec, value: Value, words: Words) -> str:
-    """How a stored value is written into the document."""
+    """How a stored value is written into the document (a budget: one line per row, for summaries)."""
+    if spec.kind == Kind.BUDGET:
+        return budget_summary(spec, value)
     if spec.kind == Kind.BOOLEAN:
         return f"{CHECKED if value is True else UNCHECKED} {words.yes}    {CHECKED if value is False else UNCHECKED} {words.no}"
     if spec.kind in (Kind.CHOICE, Kind.MULTI_CHOICE):
@@ -223,6 +262,8 @@ def parse_value(spec: FieldSpec, text: str) -> Parsed:
         return _parse_choice(spec, text)
     if not text:
         return Parsed(Status.EMPTY)
+    if spec.kind == Kind.BUDGET:
+        return _budget_json(spec, text)
     if spec.kind in (Kind.TEXT, Kind.TEXTAREA):
         if spec.max_length is not None and len(text) > spec.max_length:
             return Parsed(Status.INVALID, text, Problem.TOO_LONG)
@@ -273,3 +314,133 @@ def _parse_choice(spec: FieldSpec, text: str) -> Parsed:
     if spec.kind == Kind.BOOLEAN:
         return Parsed(Status.READ, ticked[0] == "yes")
     return Parsed(Status.READ, ticked[0])
+
+
+# -- budget tables ----------------------------------------------------------------------------------
+
+
+def grid_amounts(grid: BudgetGrid, value: Value) -> dict[str, dict[str, Decimal]]:
+    """Every row's amount per column (a split category summed from its sub-lines), from a stored budget."""
+    entered = (value or {}).get("lines") or {} if isinstance(value, dict) else {}
+    out: dict[str, dict[str, Decimal]] = {}
+    for line in grid.lines:
+        given = entered.get(line.code) or {}
+        amounts = {}
+        for column in grid.columns:
+            try:
+                amounts[column.code] = Decimal(str(given.get(column.code) or 0)) if line.entered else Decimal(0)
+            except InvalidOperation:
+                amounts[column.code] = Decimal(0)
+        out[line.code] = amounts
+    for line in grid.lines:
+        if line.parent:
+            for column in grid.columns:
+                out[line.parent][column.code] += out[line.code][column.code]
+    return out
+
+
+def amount_text(amount: Decimal, decimals: int) -> str:
+    return f"{amount:,.{decimals}f}"
+
+
+def grid_display(grid: BudgetGrid, value: Value) -> dict[str, Any]:
+    """A budget as printed (the PDF): headings, each row's amounts and total, the column totals, the unit."""
+    amounts = grid_amounts(grid, value)
+    notes = (value.get("notes") or {}) if isinstance(value, dict) else {}
+    rows = []
+    totals = {c.code: Decimal(0) for c in grid.columns}
+    for line in grid.lines:
+        row = amounts[line.code]
+        rows.append(
+            {
+                "label": line.label,
+                "subline": bool(line.parent),
+                "cells": [amount_text(row[c.code], grid.decimals) for c in grid.columns],
+                "total": amount_text(sum(row.values(), Decimal(0)), grid.decimals),
+                "note": notes.get(line.code, ""),
+            }
+        )
+        if not line.parent:
+            for c in grid.columns:
+                totals[c.code] += row[c.code]
+    return {
+        "unit": grid.unit,
+        "headings": [grid.category, *(c.label for c in grid.columns), grid.total],
+        "justification": grid.justification,
+        "rows": rows,
+        "total_label": grid.total,
+        "totals": [amount_text(totals[c.code], grid.decimals) for c in grid.columns],
+        "grand_total": amount_text(sum(totals.values(), Decimal(0)), grid.decimals),
+    }
+
+
+def budget_summary(spec: FieldSpec, value: Value) -> str:
+    """A budget as text: each row with an amount, its amounts by column and its total."""
+    grid = spec.budget
+    if grid is None or not isinstance(value, dict) or not value.get("lines"):
+        return ""
+    amounts = grid_amounts(grid, value)
+    out = []
+    for line in grid.lines:
+        row = amounts[line.code]
+        total = sum(row.values(), Decimal(0))
+        if not total:
+            continue
+        parts = ", ".join(f"{c.label} {amount_text(row[c.code], grid.decimals)}" for c in grid.columns if row[c.code])
+        out.append(f"{line.label}: {parts}; {grid.total} {amount_text(total, grid.decimals)}")
+    grand = sum((amounts[line.code][c.code] for line in grid.lines if not line.parent for c in grid.columns), Decimal(0))
+    out.append(f"{grid.total}: {amount_text(grand, grid.decimals)} ({grid.unit})")
+    return "\n".join(out)
+
+
+def _budget_json(spec: FieldSpec, text: str) -> Parsed:
+    """A budget written as JSON in one cell (an imported table): ``{"lines": {line: {source: amount}}, "notes": …}``."""
+    grid = spec.budget
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return Parsed(Status.INVALID, text, Problem.NOT_A_NUMBER)
+    if grid is None or not isinstance(data, dict) or not isinstance(data.get("lines", {}), dict):
+        return Parsed(Status.INVALID, text, Problem.NOT_A_NUMBER)
+    entered = {line.code for line in grid.lines if line.entered}
+    columns = {c.code for c in grid.columns}
+    lines: dict[str, dict[str, str]] = {}
+    for code, amounts in (data.get("lines") or {}).items():
+        if code not in entered or not isinstance(amounts, dict) or not set(amounts) <= columns:
+            return Parsed(Status.INVALID, text, Problem.UNKNOWN_CHOICE)
+        for column, raw in amounts.items():
+            amount, problem = parse_amount(str(raw), grid.decimals)
+            if problem is not None:
+                return Parsed(Status.INVALID, str(raw), problem)
+            if amount is not None:
+                lines.setdefault(code, {})[column] = amount
+    notes = {k: str(v).strip() for k, v in (data.get("notes") or {}).items() if str(v).strip()}
+    if not set(notes) <= {line.code for line in grid.lines} or (notes and not grid.justification):
+        return Parsed(Status.INVALID, text, Problem.UNKNOWN_CHOICE)
+    if not lines and not notes:
+        return Parsed(Status.EMPTY)
+    value: dict[str, Any] = {"lines": lines}
+    if notes:
+        value["notes"] = notes
+    return Parsed(Status.READ, value)
+
+
+def parse_amount(text: str, decimals: int) -> tuple[str | None, Problem | None]:
+    """A budget cell: the amount as stored (a decimal string with the grid's decimals) or why it is refused."""
+    cleaned = _SPACES.sub("", text).replace(",", "").replace("，", "")
+    if not cleaned or cleaned in ("-", "—", "/"):
+        return None, None
+    try:
+        number = Decimal(cleaned)
+    except InvalidOperation:
+        return None, Problem.NOT_A_NUMBER
+    if not number.is_finite():
+        return None, Problem.NOT_A_NUMBER
+    if number < 0:
+        return None, Problem.NEGATIVE
+    step = Decimal(1).scaleb(-decimals)
+    if number != number.quantize(step):
+        return None, Problem.TOO_MANY_DECIMALS
+    if number > Decimal(10) ** 13:
+        return None, Problem.TOO_LARGE
+    return str(number.quantize(step)), None

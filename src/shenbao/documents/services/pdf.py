@@ -25,7 +25,7 @@ from shenbao.core.countries import country_name
 from shenbao.core.storage import read_bytes, save_bytes
 from shenbao.core.text import text_get
 from shenbao.documents.describe import content_values, form_spec
-from shenbao.documents.layout.spec import format_value
+from shenbao.documents.layout.spec import format_value, grid_display
 
 
 def _context(revision: ApplicationRevision, language: str, *, blind: bool = False) -> dict[str, Any]:
@@ -39,6 +39,9 @@ def _context(revision: ApplicationRevision, language: str, *, blind: bool = Fals
         if not sections or sections[-1]["title"] != field.section:
             sections.append({"title": field.section, "fields": []})
         value = values.get(field.code)
+        if field.budget is not None:
+            sections[-1]["fields"].append({"label": field.label, "budget": grid_display(field.budget, value)})
+            continue
         sections[-1]["fields"].append(
             {"label": field.label, "text": format_value(field, value, spec.words) if value not in (None, "", []) else ""}
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -20,6 +21,7 @@ from shenbao.calls.definition.schema import CallDefinition, FieldType, ProgramKi
 from shenbao.calls.definition.schema import FormField as FieldDef
 from shenbao.core.countries import country_choices, is_country_code
 from shenbao.core.text import text_get
+from shenbao.web.applicant.budget import BudgetField
 from shenbao.web.widgets import IsoDateField
 
 
@@ -206,6 +208,8 @@ def _definition_field(field: FieldDef, language: str) -> forms.Field:
         return forms.DecimalField(min_value=field.min_value, max_value=field.max_value or 10**13, **common)
     if field.type == FieldType.DATE:
         return IsoDateField(**common)
+    if field.type == FieldType.BUDGET:
+        return BudgetField(field.budget_spec, **common)
     if field.type == FieldType.EMAIL:
         return forms.EmailField(**common)
     if field.type == FieldType.URL:
@@ -468,6 +472,8 @@ def changes_from(form: forms.Form, definition: CallDefinition) -> dict[str, Any]
 def _as_form_values(name: str, value: Any) -> list[str]:
     if value is None:
         return []
+    if isinstance(value, dict):
+        return [json.dumps(value, ensure_ascii=False)]  # a budget table, read back by its widget
     if isinstance(value, bool):
         if name == "negative_event":
             return [str(value).lower()]

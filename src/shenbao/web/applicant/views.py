@@ -259,8 +259,15 @@ def application_save(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError:
         return HttpResponseBadRequest(_("The page is out of date; reload it."))
     status = 200
+    errors: list[str] = []
     if not form.is_valid():
         message, status = _("Not saved: correct the marked fields."), 400
+        # Each refusal named with its field (a budget table's names the line and the source too).
+        errors = [
+            f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+            for name, field_errors in form.errors.items()
+            for error in field_errors
+        ]
     else:
         try:
             application = save_draft(
@@ -280,6 +287,7 @@ def application_save(request: HttpRequest, pk: int) -> HttpResponse:
             "web/applicant/_save_status.html",
             {
                 "message": message,
+                "errors": errors,
                 "status": status,
                 "application": application,
                 "can_edit": True,
@@ -292,6 +300,8 @@ def application_save(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, message)
     else:
         messages.error(request, message)
+        for error in errors:
+            messages.error(request, error)
     return redirect("web:application", pk=application.pk)
 
 
