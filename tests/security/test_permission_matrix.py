@@ -38,7 +38,7 @@ from shenbao.documents.models import FileJob
 from shenbao.guides.models import GuideImport
 from shenbao.notifications.mail import notify
 from shenbao.notifications.models import MailTemplateOverride, Message, Notification
-from shenbao.projects.models import Project
+from shenbao.projects.models import Project, Tranche
 from shenbao.projects.services.projects import start_projects
 from shenbao.reviews.models import Assignment, PoolMember, Review, StageEntry
 from tests.applications.fixtures import PDF
@@ -190,6 +190,10 @@ MATRIX: dict[str, set[str]] = {
     "web:agreement_overdue": PROGRAM_STAFF,
     "web:project": {"applicant", "staff"},
     "web:project_action": {"applicant", "staff"},
+    # the disbursement schedule and the reports' review: the PI reads, the program's staff act
+    "web:project_disbursement": {"applicant", "staff"},
+    "web:project_reports": {"applicant", "staff"},
+    "web:call_disbursement": PROGRAM_STAFF,
     # guide imports (staff's own uploads)
     "web:guide_detail": PROGRAM_STAFF,
     "web:guide_edit": PROGRAM_STAFF,
@@ -280,6 +284,9 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
     )
     agreement = Agreement.objects.create(award=award, status=AgreementStatus.SIGNED)
     assert start_projects(call=call, actor=users["staff"], start=dt.date(2026, 1, 5)) == 1  # type: ignore[arg-type]
+    Tranche.objects.create(
+        project=Project.objects.get(agreement=agreement), position=1, amount_yuan=50, condition="on_date", planned_on=dt.date(2026, 6, 1)
+    )
     # The agreement waits for confirmations again, so refused confirmations are refused for who sends
     # them, not because it is already signed.
     Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.PENDING)
@@ -376,6 +383,7 @@ def _state() -> tuple[Any, ...]:
         sorted(PoolMember.objects.values_list("pk", "status", "load_limit")),
         sorted(Agreement.objects.values_list("pk", "status")),
         sorted(Project.objects.values_list("pk", "status")),
+        sorted(Tranche.objects.values_list("pk", "status", "amount_yuan")),
         sorted(ApiToken.objects.values_list("pk", "revoked_at")),
         sorted(GuideImport.objects.values_list("pk", "status", "call_id")),
         sorted(FileJob.objects.values_list("pk", "status", "requested_by_id")),

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProjectStatus(models.TextChoices):
@@ -49,7 +50,7 @@ class TrancheCondition(models.TextChoices):
 
 class TrancheStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
-    DUE = "due", _("Due")
+    DUE = "due", pgettext_lazy("tranche", "Due")
     APPROVED = "approved", _("Approved for payment")
     PAID = "paid", _("Paid")
     WITHHELD = "withheld", _("Withheld")
@@ -68,7 +69,7 @@ class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted, in review")
     PASSED = "passed", _("Passed")
     CONDITIONAL = "conditional", _("Passed with conditions")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("report", "Failed")
 
 
 #: The report whose passing makes a tranche of each condition due.
