@@ -73,10 +73,20 @@ def schedule(project: Project, officer: User) -> tuple[Tranche, Tranche, Tranche
         project=project, amount_yuan=400_000, condition="on_signing", planned_on=dt.date(2025, 11, 1), actor=officer, today=TODAY
     )
     second = plan_tranche(
-        project=project, amount_yuan=400_000, condition="midterm_passed", planned_on=dt.date(2026, 5, 1), actor=officer, today=TODAY
+        project=project,
+        amount_yuan=400_000,
+        condition="midterm_passed",
+        planned_on=dt.date(2026, 5, 1),
+        actor=officer,
+        today=TODAY,
     )
     third = plan_tranche(
-        project=project, amount_yuan=200_000, condition="final_accepted", planned_on=dt.date(2026, 11, 1), actor=officer, today=TODAY
+        project=project,
+        amount_yuan=200_000,
+        condition="final_accepted",
+        planned_on=dt.date(2026, 11, 1),
+        actor=officer,
+        today=TODAY,
     )
     return first, second, third
 
@@ -242,7 +252,9 @@ def test_experts_come_from_the_pool_without_a_conflict(call: Call, project: Proj
     add_membership(user=colleague, organisation=org, role=MembershipRole.MEMBER)
     with translation.override("zh-hans"), pytest.raises(ProjectError) as conflicted:
         assign_report_expert(report=report, expert=colleague, actor=officer)
-    assert conflicted.value.code == "expert_conflicted" and "回避" in str(conflicted.value) and "同一大学" in str(conflicted.value)
+    assert (
+        conflicted.value.code == "expert_conflicted" and "回避" in str(conflicted.value) and "同一大学" in str(conflicted.value)
+    )
     with translation.override("en"), pytest.raises(ProjectError) as english:
         assign_report_expert(report=report, expert=colleague, actor=officer)
     assert str(english.value).startswith("This expert has a conflict of interest")

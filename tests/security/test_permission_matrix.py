@@ -285,7 +285,11 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
     agreement = Agreement.objects.create(award=award, status=AgreementStatus.SIGNED)
     assert start_projects(call=call, actor=users["staff"], start=dt.date(2026, 1, 5)) == 1  # type: ignore[arg-type]
     Tranche.objects.create(
-        project=Project.objects.get(agreement=agreement), position=1, amount_yuan=50, condition="on_date", planned_on=dt.date(2026, 6, 1)
+        project=Project.objects.get(agreement=agreement),
+        position=1,
+        amount_yuan=50,
+        condition="on_date",
+        planned_on=dt.date(2026, 6, 1),
     )
     # The agreement waits for confirmations again, so refused confirmations are refused for who sends
     # them, not because it is already signed.

@@ -63,7 +63,9 @@ def _messages(page: str) -> str:
 
 def test_staff_plan_approve_and_pay_and_the_pi_only_reads(project: Project, officer: User, call: Call) -> None:
     staff, url = client_for(officer), f"/projects/{project.pk}/disbursement/"
-    bad = staff.post(url, {"action": "plan", "amount_yuan": "四十万", "condition": "on_signing", "planned_on": "2025-11-01"}, follow=True)
+    bad = staff.post(
+        url, {"action": "plan", "amount_yuan": "四十万", "condition": "on_signing", "planned_on": "2025-11-01"}, follow=True
+    )
     assert "is not a whole number" in _messages(bad.content.decode())
     over = client_for(officer, "zh-hans").post(
         url, {"action": "plan", "amount_yuan": "1,000,001", "condition": "on_signing", "planned_on": "2025-11-01"}, follow=True
@@ -82,7 +84,12 @@ def test_staff_plan_approve_and_pay_and_the_pi_only_reads(project: Project, offi
     assert "Record the payment" not in page and 'name="action"' not in page
     # The PI cannot approve or pay; nothing changes.
     assert reader.post(url, {"action": "approve", "tranche": first.pk}).status_code == 404
-    assert reader.post(url, {"action": "pay", "tranche": first.pk, "paid_yuan": "1", "paid_on": "2026-01-01", "reference": "x"}).status_code == 404
+    assert (
+        reader.post(
+            url, {"action": "pay", "tranche": first.pk, "paid_yuan": "1", "paid_on": "2026-01-01", "reference": "x"}
+        ).status_code
+        == 404
+    )
     first.refresh_from_db()
     assert first.status == TrancheStatus.DUE
     other = client_for(UserFactory())

@@ -188,7 +188,12 @@ class Tranche(models.Model):
     withheld_cause = models.CharField(_("why withheld"), max_length=20, choices=WithholdCause.choices, blank=True)
     withheld_reason = models.TextField(_("reason for withholding"), blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("approved by")
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     paid_amount_yuan = models.BigIntegerField(_("amount paid (yuan)"), null=True, blank=True)

@@ -139,12 +139,13 @@ class MoneyLine:
         return self.committed - self.paid
 
 
-def _money(rows: QuerySet[Any]) -> QuerySet[Any]:
-    return rows.annotate(
+def _money(rows: QuerySet[Project]) -> QuerySet[Any]:
+    annotated: QuerySet[Any] = rows.annotate(
         scheduled=Coalesce(Sum("tranches__amount_yuan"), 0),
         paid=Coalesce(Sum("tranches__paid_amount_yuan", filter=Q(tranches__status=TrancheStatus.PAID)), 0),
         withheld=Coalesce(Sum("tranches__amount_yuan", filter=Q(tranches__status=TrancheStatus.WITHHELD)), 0),
     )
+    return annotated
 
 
 def project_money(project: Project) -> MoneyLine:

@@ -30,9 +30,7 @@ TRANCHE_TRANSITIONS: dict[str, frozenset[str]] = {
     T.PAID: frozenset(),
 }
 
-TRANCHE_LIFECYCLE = Lifecycle(
-    "tranche", TRANCHE_TRANSITIONS, dict(T.choices), "shenbao.tranche", initial=frozenset({T.PLANNED})
-)
+TRANCHE_LIFECYCLE = Lifecycle("tranche", TRANCHE_TRANSITIONS, dict(T.choices), "shenbao.tranche", initial=frozenset({T.PLANNED}))
 
 # A mid-term or final report: submitted (and reviewed by experts), then decided once by staff.
 REPORT_TRANSITIONS: dict[str, frozenset[str]] = {

@@ -147,7 +147,9 @@ def _reviews_of(user: User, project: Project) -> list[ReportReview]:
 def project_reports(request: HttpRequest, pk: int) -> HttpResponse:
     """The project's reports: the PI and staff see each with its decision; staff name experts, read their
     reviews and decide; a named expert reads the report and submits their review (and sees nothing else)."""
-    project = Project.objects.select_related("agreement__award__application", "agreement__award__call__program").filter(pk=pk).first()
+    project = (
+        Project.objects.select_related("agreement__award__application", "agreement__award__call__program").filter(pk=pk).first()
+    )
     if project is None:
         raise Http404(_("No such project."))
     user = request.user
@@ -180,7 +182,9 @@ def _report_action(request: HttpRequest, project: Project, *, may_decide: bool, 
             review = next((r for r in own_reviews if r.pk == pk), None)
             if review is None or not request.user.has_perm("projects.review_report", review):
                 raise Http404
-            submit_report_review(review=review, score=_int(request, "score"), opinion=request.POST.get("opinion", ""), actor=actor)
+            submit_report_review(
+                review=review, score=_int(request, "score"), opinion=request.POST.get("opinion", ""), actor=actor
+            )
         elif action in ("assign", "decide") and may_decide:
             report = project.reports.filter(pk=pk).first() if pk is not None else None
             if report is None:
@@ -200,4 +204,3 @@ def _report_action(request: HttpRequest, project: Project, *, may_decide: bool, 
     else:
         messages.success(request, _("Recorded."))
     return redirect("web:project_reports", pk=project.pk)
-

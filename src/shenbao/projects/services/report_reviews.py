@@ -98,9 +98,7 @@ def submit_report_review(
 
 
 @transaction.atomic
-def decide_report(
-    *, report: Report, decision: str, reasons: str, actor: User, now: dt.datetime | None = None
-) -> Report:
+def decide_report(*, report: Report, decision: str, reasons: str, actor: User, now: dt.datetime | None = None) -> Report:
     """Staff decide a reviewed report.  Conditions and failures carry their reasons."""
     locked = _locked_report(report)
     _undecided(locked)
