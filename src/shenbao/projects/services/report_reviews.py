@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
@@ -58,7 +59,11 @@ def assign_report_expert(*, report: Report, expert: User | None, actor: User) ->
     if found:
         raise ProjectError(
             _("This expert has a conflict of interest with the project (回避): %(detail)s."),
-            params={"detail": "; ".join(f"{ConflictKind(c.kind).label} {c.detail}".strip() for c in found)},
+            params={
+                "detail": format_lazy(
+                    "; ".join(["{} {}"] * len(found)), *[x for c in found for x in (ConflictKind(c.kind).label, c.detail)]
+                )
+            },
             code="expert_conflicted",
         )
     if locked.reviews.filter(expert=expert).exists():
