@@ -29,6 +29,7 @@ from shenbao.accounts.models import ApiToken, Membership, User
 from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user
 from shenbao.agreements.enums import AgreementStatus
 from shenbao.agreements.models import Agreement
+from shenbao.agreements.services.text import generate_text
 from shenbao.applications.enums import InvitationStatus
 from shenbao.applications.models import Application, Attachment, Partner, SavedSearch, TeamMember
 from shenbao.awards.models import Award, SelectionRun
@@ -187,6 +188,8 @@ MATRIX: dict[str, set[str]] = {
     "web:agreement": {"applicant", "institution_officer", "staff"},
     "web:agreement_confirm": {"applicant", "institution_officer", "staff"},
     "web:agreement_decline": {"applicant"},
+    "web:agreement_text": {"applicant", "institution_officer", "staff"},
+    "web:call_agreement_template": PROGRAM_STAFF,
     "web:agreement_overdue": PROGRAM_STAFF,
     "web:project": {"applicant", "staff"},
     "web:project_action": {"applicant", "staff"},
@@ -294,6 +297,7 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
     # The agreement waits for confirmations again, so refused confirmations are refused for who sends
     # them, not because it is already signed.
     Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.PENDING)
+    generate_text(agreement=agreement, actor=users["staff"])  # type: ignore[arg-type]
     guide = GuideImport.objects.create(uploaded_by=users["staff"], file_kind="txt", source_text="指南")
     job = FileJob.objects.create(
         call=call, kind="applications", file_format="csv", language="en", requested_by=users["staff"], status="done"
@@ -385,7 +389,7 @@ def _state() -> tuple[Any, ...]:
         sorted(Assignment.objects.values_list("pk", "status", "locked")),
         sorted(StageEntry.objects.values_list("pk", "status")),
         sorted(PoolMember.objects.values_list("pk", "status", "load_limit")),
-        sorted(Agreement.objects.values_list("pk", "status")),
+        sorted(Agreement.objects.values_list("pk", "status", "text_sha256")),
         sorted(Project.objects.values_list("pk", "status")),
         sorted(Tranche.objects.values_list("pk", "status", "amount_yuan")),
         sorted(ApiToken.objects.values_list("pk", "revoked_at")),

@@ -57,6 +57,8 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.agreement.extended": _("The agreement's last day was extended."),
     "shenbao.agreement.pending": _("The agreement waits for signatures again."),
     "shenbao.agreement.declined": _("The PI declined the award."),
+    "shenbao.agreement.template_uploaded": _("The call's agreement template was uploaded."),
+    "shenbao.agreement.text_generated": _("The agreement's text was generated from the call's template."),
     "shenbao.agreement.deadline_recomputed": _("The agreement's provisional deadline was computed again."),
     "shenbao.award.published": _("The award was published."),
     "shenbao.award.final": _("The award became final."),
