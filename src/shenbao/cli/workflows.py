@@ -37,6 +37,7 @@ TITLES: dict[str, str] = {
     "project": "Project",
     "report": "Project report (mid-term, final)",
     "tranche": "Tranche of the grant",
+    "project_change": "Project change (项目变更)",
     "message": "Mail in the outbox",
     "file_job": "File prepared in the background",
 }

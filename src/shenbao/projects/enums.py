@@ -74,3 +74,18 @@ class ReportStatus(models.TextChoices):
 
 #: The report whose passing makes a tranche of each condition due.
 CONDITION_REPORT = {TrancheCondition.MIDTERM_PASSED: ReportKind.MIDTERM, TrancheCondition.FINAL_ACCEPTED: ReportKind.FINAL}
+
+
+class ChangeKind(models.TextChoices):
+    """A change during the project (项目变更), requested by the PI and decided by staff."""
+
+    PI = "pi", _("Change of PI")
+    INSTITUTION = "institution", _("Change of institution")
+    BUDGET = "budget", _("Budget reallocation between categories")
+    EXTENSION = "extension", _("Extension")
+
+
+class ChangeStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

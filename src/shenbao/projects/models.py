@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.agreements.models import Agreement
 from shenbao.projects.enums import (
+    ChangeKind,
+    ChangeStatus,
     KpiPer,
     MilestoneKind,
     OutputKind,
@@ -220,3 +222,31 @@ class Tranche(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} #{self.position}: {self.amount_yuan}"
+
+
+class ChangeRequest(models.Model):
+    """A change during the project (项目变更): the PI asks with the reason, staff approve or reject it with
+    a note; an approved extension moves the project's end and its final report's due day."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="changes", verbose_name=_("project"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ChangeKind.choices)
+    reason = models.TextField(_("what changes and why"))
+    new_end_date = models.DateField(_("new end"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("project change")
+        verbose_name_plural = _("project changes")
+        ordering = ("requested_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.kind}"

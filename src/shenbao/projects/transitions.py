@@ -2,6 +2,7 @@
 
 from shenbao.core.lifecycle import Lifecycle
 from shenbao.core.lifecycle import check_transition as _check
+from shenbao.projects.enums import ChangeStatus as C
 from shenbao.projects.enums import ProjectStatus as S
 from shenbao.projects.enums import ReportStatus as R
 from shenbao.projects.enums import TrancheStatus as T
@@ -41,3 +42,14 @@ REPORT_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 REPORT_LIFECYCLE = Lifecycle("report", REPORT_TRANSITIONS, dict(R.choices), "shenbao.report", initial=frozenset({R.SUBMITTED}))
+
+# A change during the project (项目变更): requested by the PI, approved or rejected once by staff.
+CHANGE_TRANSITIONS: dict[str, frozenset[str]] = {
+    C.REQUESTED: frozenset({C.APPROVED, C.REJECTED}),
+    C.APPROVED: frozenset(),
+    C.REJECTED: frozenset(),
+}
+
+CHANGE_LIFECYCLE = Lifecycle(
+    "project_change", CHANGE_TRANSITIONS, dict(C.choices), "shenbao.project_change", initial=frozenset({C.REQUESTED})
+)
