@@ -29,6 +29,7 @@ from shenbao.accounts.models import ApiToken, Membership, User
 from shenbao.accounts.services.accounts import add_membership, create_organisation, register_user
 from shenbao.agreements.enums import AgreementStatus
 from shenbao.agreements.models import Agreement
+from shenbao.agreements.services.text import generate_text
 from shenbao.applications.enums import InvitationStatus
 from shenbao.applications.models import Application, Attachment, Partner, SavedSearch, TeamMember
 from shenbao.awards.models import Award, SelectionRun
@@ -38,7 +39,7 @@ from shenbao.documents.models import FileJob
 from shenbao.guides.models import GuideImport
 from shenbao.notifications.mail import notify
 from shenbao.notifications.models import MailTemplateOverride, Message, Notification
-from shenbao.projects.models import Project
+from shenbao.projects.models import Project, Tranche
 from shenbao.projects.services.projects import start_projects
 from shenbao.reviews.models import Assignment, PoolMember, Review, StageEntry
 from tests.applications.fixtures import PDF
@@ -190,9 +191,15 @@ MATRIX: dict[str, set[str]] = {
     "web:agreement": {"applicant", "institution_officer", "staff"},
     "web:agreement_confirm": {"applicant", "institution_officer", "staff"},
     "web:agreement_decline": {"applicant"},
+    "web:agreement_text": {"applicant", "institution_officer", "staff"},
+    "web:call_agreement_template": PROGRAM_STAFF,
     "web:agreement_overdue": PROGRAM_STAFF,
     "web:project": {"applicant", "staff"},
     "web:project_action": {"applicant", "staff"},
+    # the disbursement schedule and the reports' review: the PI reads, the program's staff act
+    "web:project_disbursement": {"applicant", "staff"},
+    "web:project_reports": {"applicant", "staff"},
+    "web:call_disbursement": PROGRAM_STAFF,
     # guide imports (staff's own uploads)
     "web:guide_detail": PROGRAM_STAFF,
     "web:guide_edit": PROGRAM_STAFF,
@@ -284,9 +291,17 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
     )
     agreement = Agreement.objects.create(award=award, status=AgreementStatus.SIGNED)
     assert start_projects(call=call, actor=users["staff"], start=dt.date(2026, 1, 5)) == 1  # type: ignore[arg-type]
+    Tranche.objects.create(
+        project=Project.objects.get(agreement=agreement),
+        position=1,
+        amount_yuan=50,
+        condition="on_date",
+        planned_on=dt.date(2026, 6, 1),
+    )
     # The agreement waits for confirmations again, so refused confirmations are refused for who sends
     # them, not because it is already signed.
     Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.PENDING)
+    generate_text(agreement=agreement, actor=users["staff"])  # type: ignore[arg-type]
     guide = GuideImport.objects.create(uploaded_by=users["staff"], file_kind="txt", source_text="指南")
     job = FileJob.objects.create(
         call=call, kind="applications", file_format="csv", language="en", requested_by=users["staff"], status="done"
@@ -379,8 +394,9 @@ def _state() -> tuple[Any, ...]:
         sorted(Assignment.objects.values_list("pk", "status", "locked")),
         sorted(StageEntry.objects.values_list("pk", "status")),
         sorted(PoolMember.objects.values_list("pk", "status", "load_limit")),
-        sorted(Agreement.objects.values_list("pk", "status")),
+        sorted(Agreement.objects.values_list("pk", "status", "text_sha256")),
         sorted(Project.objects.values_list("pk", "status")),
+        sorted(Tranche.objects.values_list("pk", "status", "amount_yuan")),
         sorted(ApiToken.objects.values_list("pk", "revoked_at")),
         sorted(GuideImport.objects.values_list("pk", "status", "call_id")),
         sorted(FileJob.objects.values_list("pk", "status", "requested_by_id")),

@@ -17,3 +17,14 @@ class SignedCopyRefused(DomainError):
 
     def __init__(self) -> None:
         super().__init__(_("The signed copy is accepted as PDF, PNG or JPEG by its content; this file is none of them."))
+
+
+class AgreementTextError(DomainError):
+    code = "agreement_text"
+
+
+class AgreementTextChanged(DomainError):
+    code = "agreement_text_changed"
+
+    def __init__(self) -> None:
+        super().__init__(_("The agreement's text changed since you opened it: read the new text and confirm again."))

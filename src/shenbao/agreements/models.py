@@ -12,11 +12,35 @@ from django.utils.translation import gettext_lazy as _
 from shenbao.agreements.enums import AgreementStatus, DelayCause
 from shenbao.applications.files import extension_of, stored_name
 from shenbao.awards.models import Award
+from shenbao.calls.models import Call
 
 
 def signed_copy_path(instance: Agreement, filename: str) -> str:
     """Generated; the extension is the sniffed format the service names the file with."""
     return stored_name(f"agreements/{timezone.now():%Y}", extension_of(filename))
+
+
+def text_path(instance: models.Model, filename: str) -> str:
+    return stored_name(f"agreements/{timezone.now():%Y}", "docx")
+
+
+class AgreementTemplate(models.Model):
+    """The call's agreement (任务书) template, a Word file with placeholders such as ``{{project_title}}``
+    (``agreements.services.text.PLACEHOLDERS``) that each agreement's text is generated from."""
+
+    call = models.OneToOneField(Call, on_delete=models.CASCADE, related_name="agreement_template", verbose_name=_("call"))
+    file = models.FileField(_("template"), upload_to=text_path)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("agreement template")
+        verbose_name_plural = _("agreement templates")
+
+    def __str__(self) -> str:
+        return str(self.call_id)
 
 
 class Agreement(models.Model):
@@ -57,6 +81,10 @@ class Agreement(models.Model):
     declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
+    # The agreement's text generated from the call's template; every confirmation refers to its SHA-256.
+    text = models.FileField(_("agreement text"), upload_to=text_path, blank=True)
+    text_sha256 = models.CharField(_("SHA-256 of the agreement text"), max_length=64, blank=True)
+    text_generated_at = models.DateTimeField(_("text generated at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

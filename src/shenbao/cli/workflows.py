@@ -35,6 +35,9 @@ TITLES: dict[str, str] = {
     "reconsideration": "Reconsideration",
     "agreement": "Agreement",
     "project": "Project",
+    "report": "Project report (mid-term, final)",
+    "tranche": "Tranche of the grant",
+    "project_change": "Project change (项目变更)",
     "message": "Mail in the outbox",
     "file_job": "File prepared in the background",
 }
@@ -53,6 +56,16 @@ NOTES: dict[str, str] = {
         "when its opening time comes. Whether an applicant may start or submit is `submission_window` (open\n"
         "before the deadline, late with a token, closed otherwise); review and selection wait until the deadline\n"
         "has passed or staff have closed the call (`calls/queries/readiness.py`).\n"
+    ),
+    "Tranche of the grant": (
+        "Planned until its condition is met: on signing at once, on a date by `update_tranches` (daily), on the\n"
+        "mid-term or final report by the report's decision. A failed report, or one past due without the report\n"
+        "(`update_tranches`), withholds it with the reason; passing the report makes it due again. Staff approve a\n"
+        "due tranche and record the payment (amount, day, reference).\n"
+    ),
+    "Project report (mid-term, final)": (
+        "Submitted by the PI; staff name experts of the call's pool (回避 checked), each submits a score and an\n"
+        "opinion; once all have, staff decide. A passed final report completes the project (结题).\n"
     ),
     "Agreement": (
         "While pending, `send_agreement_reminders` (daily) reminds the PI, and the lead institution's officers\n"

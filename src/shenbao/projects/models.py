@@ -9,7 +9,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.agreements.models import Agreement
-from shenbao.projects.enums import KpiPer, MilestoneKind, OutputKind, ProjectStatus, ReportKind
+from shenbao.projects.enums import (
+    ChangeKind,
+    ChangeStatus,
+    KpiPer,
+    MilestoneKind,
+    OutputKind,
+    ProjectStatus,
+    ReportKind,
+    ReportStatus,
+    TrancheCondition,
+    TrancheStatus,
+    WithholdCause,
+)
 
 
 class Project(models.Model):
@@ -104,6 +116,13 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("submitted by")
     )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    # The staff decision after expert review (中期检查 / 结题验收): pass, pass with conditions, fail.
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED)
+    decision_reasons = models.TextField(_("reasons and conditions"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report")
@@ -132,3 +151,102 @@ class Output(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ReportReview(models.Model):
+    """An expert of the call's reviewer pool named by staff to review a report: a score out of 100 and an
+    opinion, which the decision page shows."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("report"))
+    expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("expert"))
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    opinion = models.TextField(_("opinion"), blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("assigned by")
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report review")
+        verbose_name_plural = _("report reviews")
+        ordering = ("assigned_at", "pk")
+        constraints = [models.UniqueConstraint(fields=["report", "expert"], name="projects_one_review_per_expert")]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.expert_id}"
+
+
+class Tranche(models.Model):
+    """A part of the grant paid on a condition (拨付计划): on signing, on the mid-term report passed, on
+    final acceptance or on a date; planned → due → approved → paid, or withheld with a reason."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tranches", verbose_name=_("project"))
+    position = models.PositiveSmallIntegerField(_("number"))
+    amount_yuan = models.BigIntegerField(_("amount (yuan)"))
+    condition = models.CharField(_("condition"), max_length=20, choices=TrancheCondition.choices)
+    planned_on = models.DateField(_("planned date"))
+    status = models.CharField(_("status"), max_length=20, choices=TrancheStatus.choices, default=TrancheStatus.PLANNED)
+    withheld_cause = models.CharField(_("why withheld"), max_length=20, choices=WithholdCause.choices, blank=True)
+    withheld_reason = models.TextField(_("reason for withholding"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    paid_amount_yuan = models.BigIntegerField(_("amount paid (yuan)"), null=True, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    payment_reference = models.CharField(_("payment reference"), max_length=100, blank=True)
+    paid_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("payment recorded by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tranche")
+        verbose_name_plural = _("tranches")
+        ordering = ("project", "position")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "position"], name="projects_tranche_position_unique"),
+            models.CheckConstraint(condition=models.Q(amount_yuan__gt=0), name="projects_tranche_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} #{self.position}: {self.amount_yuan}"
+
+
+class ChangeRequest(models.Model):
+    """A change during the project (项目变更): the PI asks with the reason, staff approve or reject it with
+    a note; an approved extension moves the project's end and its final report's due day."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="changes", verbose_name=_("project"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ChangeKind.choices)
+    reason = models.TextField(_("what changes and why"))
+    new_end_date = models.DateField(_("new end"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.REQUESTED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by")
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("decided by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("project change")
+        verbose_name_plural = _("project changes")
+        ordering = ("requested_at", "pk")
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.kind}"

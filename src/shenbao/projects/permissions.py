@@ -30,3 +30,18 @@ add_perm("projects.report", is_pi)
 add_perm("projects.manage_project", is_program_officer | is_administrator)
 # Marking a custom milestone done: the PI (who delivers) or the program's staff.
 add_perm("projects.complete_milestone", is_pi | is_program_officer | is_administrator)
+
+
+@predicate
+def is_report_expert(user: Any, review: Any) -> bool:
+    """The expert staff named for this report review."""
+    return bool(getattr(user, "is_authenticated", False)) and review is not None and review.expert_id == user.pk
+
+
+# The disbursement schedule: the PI sees it (read only); the program's staff plan, approve, withhold
+# and record payments.
+add_perm("projects.view_disbursement", is_pi | is_program_officer | is_administrator)
+add_perm("projects.manage_disbursement", is_program_officer | is_administrator)
+# Report review: staff name experts and decide; the named expert submits a score and an opinion.
+add_perm("projects.decide_report", is_program_officer | is_administrator)
+add_perm("projects.review_report", is_report_expert)

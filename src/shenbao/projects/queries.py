@@ -7,13 +7,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
 from shenbao.applications.enums import PartnerSide
 from shenbao.calls.models import Call
 from shenbao.core.countries import country_name
-from shenbao.projects.enums import KpiPer, MilestoneKind, ProjectStatus
+from shenbao.projects.enums import KpiPer, MilestoneKind, ProjectStatus, TrancheStatus
 from shenbao.projects.kpis import merge_actuals, read_target
 from shenbao.projects.models import KpiTarget, Milestone, Project, Report
 
@@ -121,3 +122,43 @@ def call_project_list(call: Call, *, status: str | None = None, search: str = ""
     if search:
         rows = rows.filter(Q(title__icontains=search) | Q(agreement__award__application__receipt_number__icontains=search))
     return rows
+
+
+@dataclass(frozen=True)
+class MoneyLine:
+    """Committed (the project's budget, the grant) against the tranches: planned in all, paid, and
+    withheld; ``open`` is what is committed and not yet paid."""
+
+    committed: int
+    scheduled: int
+    paid: int
+    withheld: int
+
+    @property
+    def open(self) -> int:
+        return self.committed - self.paid
+
+
+def _money(rows: QuerySet[Project]) -> QuerySet[Any]:
+    annotated: QuerySet[Any] = rows.annotate(
+        scheduled=Coalesce(Sum("tranches__amount_yuan"), 0),
+        paid=Coalesce(Sum("tranches__paid_amount_yuan", filter=Q(tranches__status=TrancheStatus.PAID)), 0),
+        withheld=Coalesce(Sum("tranches__amount_yuan", filter=Q(tranches__status=TrancheStatus.WITHHELD)), 0),
+    )
+    return annotated
+
+
+def project_money(project: Project) -> MoneyLine:
+    row = _money(Project.objects.filter(pk=project.pk)).values("budget_yuan", "scheduled", "paid", "withheld").get()
+    return MoneyLine(row["budget_yuan"] or 0, row["scheduled"], row["paid"], row["withheld"])
+
+
+def call_money(call: Call) -> tuple[list[tuple[Project, MoneyLine]], MoneyLine]:
+    """Every project of the call with its committed, scheduled, paid and withheld amounts, and the
+    call's totals; one query however many projects."""
+    projects = _money(
+        Project.objects.filter(agreement__award__call=call).select_related("agreement__award__application")
+    ).order_by("agreement__award__application__receipt_number", "pk")
+    rows = [(p, MoneyLine(p.budget_yuan or 0, p.scheduled, p.paid, p.withheld)) for p in projects]
+    total = MoneyLine(*(sum(getattr(line, f) for _p, line in rows) for f in ("committed", "scheduled", "paid", "withheld")))
+    return rows, total

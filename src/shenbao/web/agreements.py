@@ -17,13 +17,14 @@ from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from shenbao.agreements.enums import FORFEIT_CAUSES, AgreementStatus, DelayCause
-from shenbao.agreements.models import Agreement
+from shenbao.agreements.models import Agreement, AgreementTemplate
 from shenbao.agreements.queries import agreement_warnings, call_agreement_list
 from shenbao.agreements.services.agreements import agreement_terms, confirm_agreement, record_signed_copy, waiting_for
 from shenbao.agreements.services.overdue import extend_agreement, forfeit_agreement, record_delay_cause
 from shenbao.agreements.services.reserves import decline_award
+from shenbao.agreements.services.text import DOCX_TYPE, PLACEHOLDERS, generate_text, upload_template
 from shenbao.core.errors import DomainError
-from shenbao.web.common import acting_user, call_for
+from shenbao.web.common import acting_user, call_for, file_response
 from shenbao.web.lists import paginate, sort_columns, sorted_query
 
 PARTY_LABELS = {
@@ -68,6 +69,9 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_decline": user.has_perm("agreements.decline", agreement)
         and agreement.status in (AgreementStatus.PENDING, AgreementStatus.OVERDUE),
         "may_decide": user.has_perm("agreements.decide_overdue", agreement) and agreement.status == AgreementStatus.OVERDUE,
+        "may_generate": user.has_perm("agreements.record_signed_copy", agreement)
+        and agreement.status in (AgreementStatus.PENDING, AgreementStatus.OVERDUE)
+        and not (agreement.pi_confirmed_at or agreement.institution_confirmed_at or agreement.funder_confirmed_at),
         "causes": DelayCause.choices,
         "may_forfeit": agreement.delay_cause in FORFEIT_CAUSES,
         "may_extend": bool(agreement.delay_cause) and agreement.delay_cause not in FORFEIT_CAUSES,
@@ -92,7 +96,9 @@ def agreement_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         if party == "funder" and upload is not None and upload.file is not None:
             done = record_signed_copy(agreement=agreement, stream=upload.file, name=upload.name or "", actor=acting_user(request))
         else:
-            done = confirm_agreement(agreement=agreement, party=party, actor=acting_user(request))
+            done = confirm_agreement(
+                agreement=agreement, party=party, actor=acting_user(request), text_sha256=request.POST.get("text_sha256")
+            )
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
@@ -223,3 +229,47 @@ def call_agreements_extend(request: HttpRequest, code: str) -> HttpResponse:
     for text in refused:
         messages.error(request, text)
     return redirect(back)
+
+
+@login_required
+def agreement_text(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the agreement's generated text (.docx) for whoever may see the agreement.  POST: staff
+    generate it from the call's template (refused once a party has confirmed)."""
+    agreement = _agreement(request, pk)
+    if request.method == "POST":
+        if not request.user.has_perm("agreements.record_signed_copy", agreement):
+            raise Http404
+        try:
+            done = generate_text(agreement=agreement, actor=acting_user(request))
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The agreement's text was generated. SHA-256: %(hash)s") % {"hash": done.text_sha256})
+        return redirect("web:agreement", pk=agreement.pk)
+    if not agreement.text:
+        raise Http404(_("The agreement's text has not been generated yet."))
+    with agreement.text.open("rb") as handle:
+        data = handle.read()
+    receipt = agreement.award.application.receipt_number or str(agreement.pk)
+    return file_response(data, DOCX_TYPE, f"{receipt}-agreement-{agreement.text_sha256[:12]}.docx")
+
+
+@login_required
+def call_agreement_template(request: HttpRequest, code: str) -> HttpResponse:
+    """The call's agreement template: staff upload a Word file with placeholders; the page lists them."""
+    call = call_for(request, code, "awards.select")
+    if request.method == "POST":
+        upload = request.FILES.get("template")
+        if upload is None or upload.file is None:
+            messages.error(request, _("Choose the Word (.docx) file of the template."))
+        else:
+            try:
+                upload_template(call=call, stream=upload.file, actor=acting_user(request))
+            except DomainError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("The template was uploaded."))
+        return redirect("web:call_agreement_template", code=call.code)
+    template = AgreementTemplate.objects.filter(call=call).first()
+    placeholders = [("{{" + key + "}}", label) for key, label in PLACEHOLDERS.items()]
+    return render(request, "web/agreements/template.html", {"call": call, "template": template, "placeholders": placeholders})

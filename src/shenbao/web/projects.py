@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shenbao.core.errors import DomainError
-from shenbao.projects.enums import OutputKind, ProjectStatus, ReportKind
+from shenbao.projects.enums import ChangeKind, OutputKind, ProjectStatus, ReportKind
 from shenbao.projects.models import Milestone, Project
 from shenbao.projects.queries import call_project_list, milestone_rows, target_rows
+from shenbao.projects.services.changes import decide_change, request_change
 from shenbao.projects.services.milestones import add_milestone, complete_milestone, remove_milestone
 from shenbao.projects.services.projects import add_output, end_project, start_projects, submit_report
 from shenbao.web.common import acting_user, call_for
@@ -92,6 +93,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report_kinds": [(k.value, k.label) for k in ReportKind if k.value not in reported],
         "output_kinds": OutputKind.choices,
         "may_manage": request.user.has_perm("projects.manage_project", project),
+        "changes": list(project.changes.select_related("requested_by", "decided_by")),
+        "change_kinds": ChangeKind.choices,
     }
     return render(request, "web/projects/project.html", context)
 
@@ -139,6 +142,22 @@ def project_action(request: HttpRequest, pk: int) -> HttpResponse:
                 on=_date(request, "done_on"),
                 note=request.POST.get("note", ""),
                 actor=actor,
+            )
+        elif action == "change_request" and request.user.has_perm("projects.report", project):
+            request_change(
+                project=project,
+                kind=request.POST.get("kind", ""),
+                reason=request.POST.get("reason", ""),
+                new_end_date=_date(request, "new_end_date"),
+                actor=actor,
+            )
+        elif action == "change_decide" and request.user.has_perm("projects.manage_project", project):
+            raw = request.POST.get("change", "")
+            change = project.changes.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 18 else None
+            if change is None:
+                raise Http404
+            decide_change(
+                change=change, approve=request.POST.get("decision") == "approve", note=request.POST.get("note", ""), actor=actor
             )
         elif action in ("complete", "terminate") and request.user.has_perm("projects.manage_project", project):
             end_project(project=project, actor=actor, terminate=action == "terminate", reason=request.POST.get("reason", ""))

@@ -1,7 +1,7 @@
 from allauth.account import views as account_views
 from django.urls import path
 
-from shenbao.web import agreements, institution, projects
+from shenbao.web import agreements, disbursement, institution, projects
 from shenbao.web import notifications as notification_views
 from shenbao.web import publications as web_publications
 from shenbao.web.applicant import documents as applicant_documents
@@ -148,7 +148,12 @@ urlpatterns = [
     path("staff/calls/<slug:code>/projects/", projects.call_projects, name="call_projects"),
     path("projects/<int:pk>/", projects.project_detail, name="project"),
     path("projects/<int:pk>/act/", projects.project_action, name="project_action"),
+    path("projects/<int:pk>/disbursement/", disbursement.project_disbursement, name="project_disbursement"),
+    path("projects/<int:pk>/reports/", disbursement.project_reports, name="project_reports"),
+    path("staff/calls/<slug:code>/disbursement/", disbursement.call_disbursement, name="call_disbursement"),
     path("agreements/<int:pk>/confirm/", agreements.agreement_confirm, name="agreement_confirm"),
+    path("agreements/<int:pk>/text/", agreements.agreement_text, name="agreement_text"),
+    path("staff/calls/<slug:code>/agreements/template/", agreements.call_agreement_template, name="call_agreement_template"),
     path("agreements/<int:pk>/decline/", agreements.agreement_decline, name="agreement_decline"),
     path("agreements/<int:pk>/overdue/", agreements.agreement_overdue, name="agreement_overdue"),
     path("staff/calls/<slug:code>/review/invite/", staff_reviews.pool_invite, name="pool_invite"),

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from shenbao.accounts.models import User
 from shenbao.agreements.enums import AgreementStatus
-from shenbao.agreements.errors import AgreementClosed, SignedCopyRefused
+from shenbao.agreements.errors import AgreementClosed, AgreementTextChanged, SignedCopyRefused
 from shenbao.agreements.models import Agreement
 from shenbao.agreements.transitions import AGREEMENT_LIFECYCLE, OPEN_STATES
 from shenbao.applications.files import sniff
@@ -145,15 +145,23 @@ def waiting_for(agreement: Agreement) -> list[str]:
 
 
 @transaction.atomic
-def confirm_agreement(*, agreement: Agreement, party: str, actor: User, now: dt.datetime | None = None) -> Agreement:
+def confirm_agreement(
+    *, agreement: Agreement, party: str, actor: User, now: dt.datetime | None = None, text_sha256: str | None = None
+) -> Agreement:
     """A party confirms on line (the PI, an officer of the institution, or staff for the funder), in any
-    order; the agreement is signed when the last party of the call's terms confirms, whoever it is."""
+    order; the agreement is signed when the last party of the call's terms confirms, whoever it is.
+
+    Where the agreement has a generated text, the confirmation refers to its SHA-256 (in the audit
+    entry); ``text_sha256`` is the hash of the text the party was shown, refused if it is not the
+    current one."""
     now = now or timezone.now()
     locked = (
         Agreement.objects.select_for_update(of=("self",)).select_related("award__call", "award__application").get(pk=agreement.pk)
     )
     if _closed(locked, now):
         raise AgreementClosed()
+    if locked.text_sha256 and text_sha256 is not None and text_sha256 != locked.text_sha256:
+        raise AgreementTextChanged()
     fields: list[str] = []
     if party == "pi" and locked.pi_confirmed_at is None:
         locked.pi_confirmed_at, fields = now, ["pi_confirmed_at"]
@@ -172,7 +180,7 @@ def confirm_agreement(*, agreement: Agreement, party: str, actor: User, now: dt.
         action="shenbao.agreement.confirmed",
         obj=locked.award.application,
         actor=actor,
-        data={"party": party, "signed": signed},
+        data={"party": party, "signed": signed, "text_sha256": locked.text_sha256 or None},
     )
     if signed:
         locked.signed_at = now
@@ -211,7 +219,7 @@ def record_signed_copy(
         actor=actor,
         also_update=["signed_copy", "signed_at"],
         audit_obj=locked.award.application,
-        data={"file": locked.signed_copy.name},
+        data={"file": locked.signed_copy.name, "text_sha256": locked.text_sha256 or None},
     )
     return locked
 

@@ -1,6 +1,7 @@
 """Every table staff can export, by code: applications, rule results, reviews, rankings, awards,
-projects (KPI targets against actuals), the call's statistics and the bilateral comparison; a later table adds its ``ExportKind``
-here; the web pages and the API list what is registered, each behind its own permission."""
+projects (KPI targets against actuals), disbursement (tranches and payments), the call's statistics
+and the bilateral comparison; a later table adds its ``ExportKind`` here; the web
+pages and the API list what is registered, each behind its own permission."""
 
 from __future__ import annotations
 
@@ -14,12 +15,14 @@ from shenbao.documents.exports.awards import AWARDS, STATISTICS
 from shenbao.documents.exports.base import ExportKind, Filters
 from shenbao.documents.exports.bilateral import BILATERAL
 from shenbao.documents.exports.budgets import BUDGETS
+from shenbao.documents.exports.disbursement import DISBURSEMENT
 from shenbao.documents.exports.projects import PROJECTS
 from shenbao.documents.exports.reviews import RANKINGS, REVIEWS
 from shenbao.documents.layout.tables import to_csv, to_xlsx
 
 EXPORTS: dict[str, ExportKind] = {
-    kind.code: kind for kind in (APPLICATIONS, RULE_RESULTS, BUDGETS, REVIEWS, RANKINGS, AWARDS, PROJECTS, STATISTICS, BILATERAL)
+    kind.code: kind
+    for kind in (APPLICATIONS, RULE_RESULTS, BUDGETS, REVIEWS, RANKINGS, AWARDS, PROJECTS, DISBURSEMENT, STATISTICS, BILATERAL)
 }
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -21,7 +21,7 @@ from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
-from shenbao.projects.enums import MilestoneKind, ProjectStatus, ReportKind
+from shenbao.projects.enums import MilestoneKind, ProjectStatus, ReportKind, ReportStatus
 from shenbao.projects.errors import ProjectError
 from shenbao.projects.kpis import met as met
 from shenbao.projects.kpis import split_parts
@@ -216,8 +216,11 @@ def end_project(*, project: Project, actor: User, terminate: bool, reason: str =
     check_transition(locked.status, target)
     if terminate and not reason.strip():
         raise ProjectError(_("Give the reason for the termination."))
-    if not terminate and not Report.objects.filter(project=locked, kind=ReportKind.FINAL).exists():
+    final = Report.objects.filter(project=locked, kind=ReportKind.FINAL).first()
+    if not terminate and final is None:
         raise ProjectError(_("A project completes on its final report."))
+    if not terminate and final is not None and final.status == ReportStatus.FAILED:
+        raise ProjectError(_("The final report failed: the project cannot be closed as completed."), code="final_failed")
     locked.termination_reason = reason.strip()
     transition(
         locked,

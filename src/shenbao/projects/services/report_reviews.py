@@ -1,0 +1,145 @@
+"""Expert review and decision of mid-term and final reports (中期检查 / 结题验收).
+
+Staff name experts of the call's reviewer pool (those who accepted) to review a report, never one in
+conflict with the application (回避, the same reading as the selection's review:
+``reviews.queries.conflicts``); each expert gives a score out of 100 and an opinion.  Once every named
+expert has submitted, staff decide: pass, pass with conditions or fail, with reasons.  The decision
+releases or withholds the tranches tied to the report; a passed final report closes the project
+(结题), a failed one leaves it running with the reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from shenbao.accounts.models import User
+from shenbao.core.audit import log_action
+from shenbao.core.lifecycle import transition
+from shenbao.projects.enums import ProjectStatus, ReportKind, ReportStatus
+from shenbao.projects.errors import ProjectError
+from shenbao.projects.models import Project, Report, ReportReview
+from shenbao.projects.services.disbursement import follow_report_decision
+from shenbao.projects.transitions import PROJECT_LIFECYCLE, REPORT_LIFECYCLE
+from shenbao.reviews.enums import ConflictKind, PoolStatus
+from shenbao.reviews.models import PoolMember
+from shenbao.reviews.queries.conflicts import conflicts_for_call
+
+SCORE_MAX = 100
+DECISIONS = (ReportStatus.PASSED, ReportStatus.CONDITIONAL, ReportStatus.FAILED)
+
+
+def _locked_report(report: Report) -> Report:
+    return (
+        Report.objects.select_for_update(of=("self",))
+        .select_related("project__agreement__award__application", "project__agreement__award__call")
+        .get(pk=report.pk)
+    )
+
+
+def _undecided(report: Report) -> None:
+    if report.status != ReportStatus.SUBMITTED:
+        raise ProjectError(_("This report is decided already."), code="report_decided")
+
+
+@transaction.atomic
+def assign_report_expert(*, report: Report, expert: User | None, actor: User) -> ReportReview:
+    locked = _locked_report(report)
+    _undecided(locked)
+    award = locked.project.agreement.award
+    if expert is None or not PoolMember.objects.filter(call=award.call, user=expert, status=PoolStatus.ACCEPTED).exists():
+        raise ProjectError(_("Name an expert of the call's reviewer pool who accepted."), code="expert_not_in_pool")
+    if expert.pk == award.application.applicant_id:
+        raise ProjectError(_("The PI cannot review the project's own report."), code="expert_is_pi")
+    conflicts = conflicts_for_call(award.call, application_ids=[award.application_id], reviewer_ids=[expert.pk])
+    found = conflicts.get((award.application_id, expert.pk))
+    if found:
+        raise ProjectError(
+            _("This expert has a conflict of interest with the project (回避): %(detail)s."),
+            params={
+                "detail": format_lazy(
+                    "; ".join(["{} {}"] * len(found)), *[x for c in found for x in (ConflictKind(c.kind).label, c.detail)]
+                )
+            },
+            code="expert_conflicted",
+        )
+    if locked.reviews.filter(expert=expert).exists():
+        raise ProjectError(_("This expert reviews the report already."), code="expert_assigned")
+    review = ReportReview.objects.create(report=locked, expert=expert, assigned_by=actor)
+    log_action(
+        action="shenbao.report.expert_assigned",
+        obj=award.application,
+        actor=actor,
+        data={"kind": locked.kind, "expert": expert.pk},
+    )
+    return review
+
+
+@transaction.atomic
+def submit_report_review(
+    *, review: ReportReview, score: int | None, opinion: str, actor: User, now: dt.datetime | None = None
+) -> ReportReview:
+    """The named expert scores the report (0 to 100) with an opinion; they may revise it until staff decide."""
+    locked = ReportReview.objects.select_for_update(of=("self",)).select_related("report").get(pk=review.pk)
+    if locked.expert_id != actor.pk:
+        raise ProjectError(_("Only the expert named for this review may submit it."), code="not_the_expert")
+    _undecided(locked.report)
+    if score is None or not 0 <= score <= SCORE_MAX:
+        raise ProjectError(_("Give a whole-number score from 0 to %(max)s."), params={"max": SCORE_MAX}, code="score_invalid")
+    if not opinion.strip():
+        raise ProjectError(_("Write the expert opinion."), code="opinion_required")
+    locked.score, locked.opinion, locked.submitted_at = score, opinion.strip(), now or timezone.now()
+    locked.save(update_fields=["score", "opinion", "submitted_at"])
+    log_action(
+        action="shenbao.report.reviewed",
+        obj=locked.report.project.agreement.award.application,
+        actor=actor,
+        data={"kind": locked.report.kind, "score": score},
+    )
+    return locked
+
+
+@transaction.atomic
+def decide_report(*, report: Report, decision: str, reasons: str, actor: User, now: dt.datetime | None = None) -> Report:
+    """Staff decide a reviewed report.  Conditions and failures carry their reasons."""
+    locked = _locked_report(report)
+    _undecided(locked)
+    if decision not in DECISIONS:
+        raise ProjectError(_("Choose pass, pass with conditions or fail."), code="decision_invalid")
+    reviews = list(locked.reviews.all())
+    if not reviews:
+        raise ProjectError(_("Name at least one expert to review the report before deciding."), code="report_not_reviewed")
+    if any(r.submitted_at is None for r in reviews):
+        raise ProjectError(_("Every named expert has to submit a review before the decision."), code="reviews_pending")
+    reasons = reasons.strip()
+    if decision != ReportStatus.PASSED and not reasons:
+        raise ProjectError(_("Give the reasons (or the conditions) of the decision."), code="decision_reasons_required")
+    project = Project.objects.select_for_update().get(pk=locked.project_id)
+    if project.status != ProjectStatus.ACTIVE:
+        raise ProjectError(_("This project is no longer running."), code="project_not_running")
+    locked.decision_reasons, locked.decided_by, locked.decided_at = reasons, actor, now or timezone.now()
+    application = locked.project.agreement.award.application
+    transition(
+        locked,
+        REPORT_LIFECYCLE,
+        decision,
+        actor=actor,
+        also_update=("decision_reasons", "decided_by", "decided_at"),
+        audit_obj=application,
+        data={"kind": locked.kind, "reasons": reasons, "scores": [r.score for r in reviews]},
+    )
+    follow_report_decision(locked, actor=actor)
+    if locked.kind == ReportKind.FINAL and decision in (ReportStatus.PASSED, ReportStatus.CONDITIONAL):
+        # 结题: the final acceptance closes the project.
+        transition(
+            project,
+            PROJECT_LIFECYCLE,
+            ProjectStatus.COMPLETED,
+            actor=actor,
+            audit_obj=application,
+            data={"final_report": decision},
+        )
+    return locked
