@@ -1,4 +1,11 @@
 from shenbao.reviews.models.assignment import Assignment, AssignmentRun, StageEntry
+from shenbao.reviews.models.discussion import (
+    DiscussionComment,
+    InternalNote,
+    PanelHead,
+    PanelOpinion,
+    PanelRecommendation,
+)
 from shenbao.reviews.models.pool import DeclaredConflict, ExclusionRequest, PoolMember
 from shenbao.reviews.models.review import Review, ShortlistSignOff
 
@@ -6,7 +13,12 @@ __all__ = [
     "Assignment",
     "AssignmentRun",
     "DeclaredConflict",
+    "DiscussionComment",
     "ExclusionRequest",
+    "InternalNote",
+    "PanelHead",
+    "PanelOpinion",
+    "PanelRecommendation",
     "PoolMember",
     "Review",
     "ShortlistSignOff",

@@ -222,6 +222,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "can_amend": can_amend,
         "can_endorse": request.user.has_perm("applications.endorse_application", application),
+        "can_see_notes": request.user.has_perm("reviews.view_internal_notes", application),
         "can_withdraw": request.user.has_perm("applications.withdraw_application", application) and may_withdraw(application)[0],
         "documents": documents,
         "attachments": attachments,

@@ -32,6 +32,7 @@ from shenbao.reviews.queries.reviewer import (
     review_of,
     submitted_view,
 )
+from shenbao.reviews.queries.discussion import Thread
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.services.pool import answer_pool_invitation, declare_conflict
 from shenbao.reviews.services.reviews import save_and_submit_review, save_review, submit_review
@@ -149,8 +150,16 @@ def _context(request: HttpRequest, assignment: Assignment, **extra: Any) -> dict
         "submitted": review.state == ReviewState.SUBMITTED,
         "application": submitted_view(assignment),
         "others": other_reviews(assignment) if may_see else None,
+        "discussion_open": _discussion_open(request, assignment),
         **extra,
     }
+
+
+def _discussion_open(request: HttpRequest, assignment: Assignment) -> bool:
+    thread = Thread(assignment.stage, assignment.application)
+    return request.user.has_perm("reviews.view_discussion", thread) or request.user.has_perm(
+        "reviews.view_panel_opinion", thread
+    )
 
 
 @login_required
