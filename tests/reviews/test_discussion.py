@@ -21,7 +21,7 @@ from shenbao.core.errors import NotAllowed
 from shenbao.notifications.models import Message, Notification
 from shenbao.reviews.algorithms.mentions import Person, find_mentions
 from shenbao.reviews.models import Assignment, DiscussionComment, InternalNote, PanelOpinion
-from shenbao.reviews.queries.discussion import Thread, texts_for_applicant
+from shenbao.reviews.queries.discussion import Thread, texts_for_applicant, thread_allows
 from shenbao.reviews.services.assignment import assign_manually
 from shenbao.reviews.services.discussion import (
     IdentityInComment,
@@ -139,10 +139,10 @@ def test_the_role_matrix_of_discussion_opinion_and_notes(panel: dict[str, Any], 
     user = panel[role]
     thread = panel["thread"]
     if user is not None:
-        assert user.has_perm("reviews.view_discussion", thread) is reads
-        assert user.has_perm("reviews.post_discussion", thread) is reads
-        assert user.has_perm("reviews.write_panel_opinion", thread) is writes_opinion
-        assert user.has_perm("reviews.view_panel_opinion", thread) is reads_opinion
+        assert thread_allows(user, "reviews.view_discussion", thread) is reads
+        assert thread_allows(user, "reviews.post_discussion", thread) is reads
+        assert thread_allows(user, "reviews.write_panel_opinion", thread) is writes_opinion
+        assert thread_allows(user, "reviews.view_panel_opinion", thread) is reads_opinion
         assert user.has_perm("reviews.view_internal_notes", panel["application"]) is reads_notes
     client = client_of(user)
     page = client.get(url(panel))
@@ -193,8 +193,8 @@ def test_a_reviewer_joins_the_discussion_after_their_own_review(panel: dict[str,
 def test_the_stage_flag_decides_when_reviewers_discuss(panel: dict[str, Any], visibility: str, before_own: bool) -> None:
     restage(panel, reviewer_discussion=visibility, panel_opinion=False)
     thread = panel["thread"]
-    assert panel["reviewer before own review"].has_perm("reviews.view_discussion", thread) is before_own
-    assert panel["officer"].has_perm("reviews.view_discussion", thread) is (visibility != "never")
+    assert thread_allows(panel["reviewer before own review"], "reviews.view_discussion", thread) is before_own
+    assert thread_allows(panel["officer"], "reviews.view_discussion", thread) is (visibility != "never")
     if visibility == "never":
         with pytest.raises(NotAllowed):
             post_comment(stage=panel["stage"], application=panel["application"], author=panel["officer"], body="x")
@@ -269,7 +269,9 @@ def test_the_panel_head_writes_the_opinion_after_every_review(panel: dict[str, A
     score_all(Assignment.objects.get(pk=panel["a1"].pk), 6)
     with pytest.raises(NotAllowed):
         write_panel_opinion(**{**kwargs, "author": panel["officer"]}, opinion="同意", recommendation="recommend")
-    response = client_of(head).post(url(panel, "opinion/"), {"opinion": "创新性突出，建议资助。", "recommendation": "with_changes"})
+    response = client_of(head).post(
+        url(panel, "opinion/"), {"opinion": "创新性突出，建议资助。", "recommendation": "with_changes"}
+    )
     assert response.status_code == 302
     opinion = PanelOpinion.objects.get()
     assert (opinion.opinion, opinion.recommendation, opinion.author_id) == ("创新性突出，建议资助。", "with_changes", head.pk)
@@ -292,11 +294,11 @@ def test_a_head_of_another_direction_or_a_conflicted_head_does_not_write(panel: 
     assert elsewhere is not None
     outsider = person("outsider@example.com", "别组组长")
     appoint_panel_head(stage=stage, user=outsider, actor=panel["officer"], direction=elsewhere)
-    assert not outsider.has_perm("reviews.view_discussion", panel["thread"])
-    assert head.has_perm("reviews.write_panel_opinion", panel["thread"])
+    assert not thread_allows(outsider, "reviews.view_discussion", panel["thread"])
+    assert thread_allows(head, "reviews.write_panel_opinion", panel["thread"])
     DeclaredConflict.objects.create(call=panel["call"], reviewer=head, application=panel["application"], reason="同事")
-    assert not head.has_perm("reviews.write_panel_opinion", panel["thread"])
-    assert not head.has_perm("reviews.view_discussion", panel["thread"])
+    assert not thread_allows(head, "reviews.write_panel_opinion", panel["thread"])
+    assert not thread_allows(head, "reviews.view_discussion", panel["thread"])
 
 
 def test_only_officers_appoint_panel_heads(panel: dict[str, Any]) -> None:
@@ -314,7 +316,11 @@ def test_the_applicant_reads_the_opinion_and_statement_only_where_the_stage_allo
 
     score_all(Assignment.objects.get(pk=panel["a1"].pk), 6)
     write_panel_opinion(
-        stage=panel["stage"], application=panel["application"], author=panel["panel head"], opinion="建议资助。", recommendation="recommend"
+        stage=panel["stage"],
+        application=panel["application"],
+        author=panel["panel head"],
+        opinion="建议资助。",
+        recommendation="recommend",
     )
     ShortlistSignOff.objects.create(
         stage=panel["stage"], direction=panel["application"].direction, signed_by=panel["chair"], statement="经委员会审议通过。"
@@ -330,7 +336,9 @@ def test_the_applicant_reads_the_opinion_and_statement_only_where_the_stage_allo
         "panel_opinions": ["专家委员会评审 — 推荐资助：建议资助。"],
         "sign_off_statements": ["专家委员会评审: 经委员会审议通过。"],
     }
-    assert texts_for_applicant(panel["application"], "en")["panel_opinions"] == ["Expert committee review — Recommended: 建议资助。"]
+    assert texts_for_applicant(panel["application"], "en")["panel_opinions"] == [
+        "Expert committee review — Recommended for funding: 建议资助。"
+    ]
 
 
 @pytest.mark.parametrize(
@@ -358,3 +366,13 @@ def test_mentions_take_the_longest_name_and_whole_addresses() -> None:
     assert find_mentions("请 @LI@example.com 看；@lisa 不是", people) == [3]
     assert find_mentions("@li, 你好 @li", people) == [3]
     assert find_mentions("no mention zs@example.com", people) == []
+
+
+def test_the_decision_letter_carries_the_panel_opinion_and_the_chairs_statement() -> None:
+    from shenbao.notifications.overrides import render_mail
+    from shenbao.notifications.registry import sample_context
+
+    context = {**sample_context("decision"), "panel_opinions": ["函评 — 推荐资助：建议资助。"], "sign_off_statements": []}
+    body = render_mail("decision", "zh-hans", context, call_id=None, program_id=None).body
+    assert "专家组意见:\n- 函评 — 推荐资助：建议资助。\n" in body
+    assert "主任委员意见" not in body

@@ -544,7 +544,9 @@ class ReviewStage(Strict):
     def _discussion_and_opinion(self) -> None:
         # A formal check has no reviewers: nobody to discuss with, no panel to speak for.
         if self.kind == StageKind.FORMAL_CHECK and (self.reviewer_discussion != Visibility.NEVER or self.panel_opinion):
-            raise PydanticCustomError("discussion_needs_reviewers", "a formal check has no reviewers to discuss or give an opinion")
+            raise PydanticCustomError(
+                "discussion_needs_reviewers", "a formal check has no reviewers to discuss or give an opinion"
+            )
         if self.panel_opinion_visible_to_applicant and not self.panel_opinion:
             raise PydanticCustomError("panel_opinion_not_written", "the panel opinion is shown only where the stage has one")
         if self.sign_off_statement_visible_to_applicant and not self.chair_sign_off:

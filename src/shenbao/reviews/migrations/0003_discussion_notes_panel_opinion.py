@@ -6,87 +6,222 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0006_endorsements_and_saved_searches'),
-        ('calls', '0002_definition_version_comment'),
-        ('reviews', '0002_assignment_reminded_at'),
+        ("applications", "0006_endorsements_and_saved_searches"),
+        ("calls", "0002_definition_version_comment"),
+        ("reviews", "0002_assignment_reminded_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='shortlistsignoff',
-            name='statement',
+            model_name="shortlistsignoff",
+            name="statement",
             field=models.TextField(blank=True, verbose_name="chair's statement"),
         ),
         migrations.CreateModel(
-            name='InternalNote',
+            name="InternalNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(verbose_name='note')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='internal_notes', to='applications.application', verbose_name='application')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("body", models.TextField(verbose_name="note")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="internal_notes",
+                        to="applications.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'internal note',
-                'verbose_name_plural': 'internal notes',
-                'ordering': ('-created_at', '-pk'),
+                "verbose_name": "internal note",
+                "verbose_name_plural": "internal notes",
+                "ordering": ("-created_at", "-pk"),
             },
         ),
         migrations.CreateModel(
-            name='DiscussionComment',
+            name="DiscussionComment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('body', models.TextField(verbose_name='comment')),
-                ('mentioned', models.JSONField(blank=True, default=list, verbose_name='people mentioned')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='discussion_comments', to='applications.application', verbose_name='application')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
-                ('reply_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replies', to='reviews.discussioncomment', verbose_name='in reply to')),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='calls.reviewstage', verbose_name='stage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("body", models.TextField(verbose_name="comment")),
+                ("mentioned", models.JSONField(blank=True, default=list, verbose_name="people mentioned")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="discussion_comments",
+                        to="applications.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
+                (
+                    "reply_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replies",
+                        to="reviews.discussioncomment",
+                        verbose_name="in reply to",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="calls.reviewstage",
+                        verbose_name="stage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'discussion comment',
-                'verbose_name_plural': 'discussion comments',
-                'ordering': ('created_at', 'pk'),
-                'indexes': [models.Index(fields=['stage', 'application'], name='reviews_discussion_thread')],
+                "verbose_name": "discussion comment",
+                "verbose_name_plural": "discussion comments",
+                "ordering": ("created_at", "pk"),
+                "indexes": [models.Index(fields=["stage", "application"], name="reviews_discussion_thread")],
             },
         ),
         migrations.CreateModel(
-            name='PanelHead',
+            name="PanelHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('appointed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='appointed by')),
-                ('category', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='calls.directioncategory', verbose_name='category')),
-                ('direction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='calls.direction', verbose_name='direction')),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='panel_heads', to='calls.reviewstage', verbose_name='stage')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='panel head')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "appointed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="appointed by",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="calls.directioncategory",
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="calls.direction",
+                        verbose_name="direction",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="panel_heads",
+                        to="calls.reviewstage",
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="panel head",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'panel head',
-                'verbose_name_plural': 'panel heads',
-                'constraints': [models.CheckConstraint(condition=models.Q(('direction__isnull', True), ('category__isnull', True), _connector='OR'), name='reviews_panel_head_one_scope'), models.UniqueConstraint(fields=('stage', 'direction', 'category'), name='reviews_panel_head_unique')],
+                "verbose_name": "panel head",
+                "verbose_name_plural": "panel heads",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("direction__isnull", True), ("category__isnull", True), _connector="OR"),
+                        name="reviews_panel_head_one_scope",
+                    ),
+                    models.UniqueConstraint(fields=("stage", "direction", "category"), name="reviews_panel_head_unique"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PanelOpinion',
+            name="PanelOpinion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opinion', models.TextField(verbose_name='panel opinion')),
-                ('recommendation', models.CharField(choices=[('recommend', 'Recommended'), ('with_changes', 'Recommended with changes'), ('not_recommended', 'Not recommended')], max_length=20, verbose_name='recommendation')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='panel_opinions', to='applications.application', verbose_name='application')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='written by')),
-                ('stage', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='calls.reviewstage', verbose_name='stage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("opinion", models.TextField(verbose_name="panel opinion")),
+                (
+                    "recommendation",
+                    models.CharField(
+                        choices=[
+                            ("recommend", "Recommended for funding"),
+                            ("with_changes", "Recommended with changes"),
+                            ("not_recommended", "Not recommended"),
+                        ],
+                        max_length=20,
+                        verbose_name="recommendation",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="panel_opinions",
+                        to="applications.application",
+                        verbose_name="application",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="written by",
+                    ),
+                ),
+                (
+                    "stage",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="calls.reviewstage",
+                        verbose_name="stage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'panel opinion',
-                'verbose_name_plural': 'panel opinions',
-                'constraints': [models.UniqueConstraint(fields=('stage', 'application'), name='reviews_panel_opinion_unique')],
+                "verbose_name": "panel opinion",
+                "verbose_name_plural": "panel opinions",
+                "constraints": [models.UniqueConstraint(fields=("stage", "application"), name="reviews_panel_opinion_unique")],
             },
         ),
     ]

@@ -15,7 +15,7 @@ from shenbao.calls.models import Direction, DirectionCategory, ReviewStage
 
 
 class PanelRecommendation(models.TextChoices):
-    RECOMMEND = "recommend", _("Recommended")
+    RECOMMEND = "recommend", _("Recommended for funding")
     RECOMMEND_WITH_CHANGES = "with_changes", _("Recommended with changes")
     NOT_RECOMMENDED = "not_recommended", _("Not recommended")
 

@@ -37,6 +37,11 @@ class Thread:
     application: Application
 
 
+def thread_allows(user: Any, permission: str, thread: Thread) -> bool:
+    """``user.has_perm(permission, thread)``: the rules package takes any object; Django's types want a model."""
+    return bool(getattr(user, "has_perm", None) and user.has_perm(permission, thread))
+
+
 def discussion_visibility(stage: ReviewStage) -> Visibility:
     return stage_definition(stage).reviewer_discussion
 
@@ -134,7 +139,7 @@ def participants(thread: Thread) -> list[User]:
         stage=thread.stage, application=thread.application, status=AssignmentStatus.ACTIVE
     ).select_related("reviewer"):
         people[assignment.reviewer.pk] = assignment.reviewer
-    return [u for u in people.values() if u.is_active and u.has_perm("reviews.view_discussion", thread)]
+    return [u for u in people.values() if u.is_active and thread_allows(u, "reviews.view_discussion", thread)]
 
 
 def identity_names(application: Application) -> list[str]:
@@ -196,7 +201,7 @@ def texts_for_applicant(application: Application, language: str) -> dict[str, li
         if definition.sign_off_statement_visible_to_applicant:
             sign_offs = ShortlistSignOff.objects.filter(stage=stage).exclude(statement="")
             if definition.per_direction:
-                sign_offs = sign_offs.filter(direction_id=application.direction_id)
+                sign_offs = sign_offs.filter(direction=application.direction)
             for sign_off in sign_offs:
                 statements.append(f"{text_get(stage.name, language)}: {sign_off.statement}")  # the chair's own words
     return {"panel_opinions": opinions, "sign_off_statements": statements}

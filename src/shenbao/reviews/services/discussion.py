@@ -26,7 +26,7 @@ from shenbao.reviews.models import (
     PanelRecommendation,
     StageEntry,
 )
-from shenbao.reviews.queries.discussion import Thread, identity_names, participants
+from shenbao.reviews.queries.discussion import Thread, identity_names, participants, thread_allows
 from shenbao.reviews.queries.stages import stage_definition
 
 #: The longest comment, note or opinion kept (a long report belongs in an attachment).
@@ -105,7 +105,7 @@ def post_comment(
     """Add a comment (or a reply) to the discussion; whoever it mentions with @name or @e-mail and may
     read the discussion is notified."""
     thread = Thread(stage, application)
-    if not author.has_perm("reviews.post_discussion", thread):
+    if not thread_allows(author, "reviews.post_discussion", thread):
         raise NotAllowed(_("You cannot take part in this discussion."))
     text = _text(body)
     if reply_to is not None and (reply_to.stage_id != stage.pk or reply_to.application_id != application.pk):
@@ -220,7 +220,7 @@ def write_panel_opinion(
     """The panel head writes (or rewrites) the panel's opinion once every review of the application
     in the stage is submitted, while the stage has not decided on it."""
     thread = Thread(stage, application)
-    if not author.has_perm("reviews.write_panel_opinion", thread):
+    if not thread_allows(author, "reviews.write_panel_opinion", thread):
         raise NotAllowed(_("Only the panel head of this application writes the panel opinion."))
     text = _text(opinion)
     if recommendation not in PanelRecommendation.values:

@@ -15,7 +15,7 @@ from shenbao.applications.models import Application
 from shenbao.calls.models import Direction, DirectionCategory, ReviewStage
 from shenbao.core.errors import DomainError
 from shenbao.reviews.models import DiscussionComment, PanelHead, PanelRecommendation
-from shenbao.reviews.queries.discussion import Thread, opinion_of, thread_comments, threaded
+from shenbao.reviews.queries.discussion import Thread, opinion_of, thread_allows, thread_comments, threaded
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.services.discussion import appoint_panel_head, post_comment, remove_panel_head, write_panel_opinion
 from shenbao.web.common import acting_user
@@ -27,13 +27,14 @@ def thread_for(user: object, stage_pk: int, application_pk: int) -> Thread | Non
     if stage is None:
         return None
     application = (
-        Application.objects.select_related("call", "direction", "applicant").filter(pk=application_pk, call_id=stage.call_id).first()
+        Application.objects.select_related("call", "direction", "applicant")
+        .filter(pk=application_pk, call_id=stage.call_id)
+        .first()
     )
     if application is None:
         return None
     thread = Thread(stage, application)
-    has_perm = getattr(user, "has_perm", None)
-    if has_perm is None or not (has_perm("reviews.view_discussion", thread) or has_perm("reviews.view_panel_opinion", thread)):
+    if not (thread_allows(user, "reviews.view_discussion", thread) or thread_allows(user, "reviews.view_panel_opinion", thread)):
         return None
     return thread
 
@@ -49,7 +50,7 @@ def _thread_or_404(request: HttpRequest, stage_pk: int, application_pk: int) -> 
 def discussion(request: HttpRequest, stage_pk: int, application_pk: int) -> HttpResponse:
     thread = _thread_or_404(request, stage_pk, application_pk)
     if request.method == "POST":
-        if not request.user.has_perm("reviews.post_discussion", thread):
+        if not thread_allows(request.user, "reviews.post_discussion", thread):
             raise Http404(_("No such discussion."))
         reply_pk = request.POST.get("reply_to", "")
         reply_to = (
@@ -76,17 +77,17 @@ def discussion(request: HttpRequest, stage_pk: int, application_pk: int) -> Http
 def _context(request: HttpRequest, thread: Thread, **extra: object) -> dict[str, object]:
     user = request.user
     definition = stage_definition(thread.stage)
-    may_read = user.has_perm("reviews.view_discussion", thread)
+    may_read = thread_allows(user, "reviews.view_discussion", thread)
     return {
         "thread": thread,
         "stage": thread.stage,
         "application": thread.application,
         "definition": definition,
         "comments": threaded(list(thread_comments(thread))) if may_read else None,
-        "may_post": user.has_perm("reviews.post_discussion", thread),
-        "opinion": opinion_of(thread) if user.has_perm("reviews.view_panel_opinion", thread) else None,
-        "may_view_opinion": user.has_perm("reviews.view_panel_opinion", thread),
-        "may_write_opinion": user.has_perm("reviews.write_panel_opinion", thread),
+        "may_post": thread_allows(user, "reviews.post_discussion", thread),
+        "opinion": opinion_of(thread) if thread_allows(user, "reviews.view_panel_opinion", thread) else None,
+        "may_view_opinion": thread_allows(user, "reviews.view_panel_opinion", thread),
+        "may_write_opinion": thread_allows(user, "reviews.write_panel_opinion", thread),
         "recommendations": PanelRecommendation.choices,
         **extra,
     }
@@ -96,7 +97,7 @@ def _context(request: HttpRequest, thread: Thread, **extra: object) -> dict[str,
 @require_POST
 def panel_opinion(request: HttpRequest, stage_pk: int, application_pk: int) -> HttpResponse:
     thread = _thread_or_404(request, stage_pk, application_pk)
-    if not request.user.has_perm("reviews.write_panel_opinion", thread):
+    if not thread_allows(request.user, "reviews.write_panel_opinion", thread):
         raise Http404(_("No such discussion."))
     try:
         write_panel_opinion(

@@ -24,6 +24,7 @@ from shenbao.core.errors import DomainError
 from shenbao.documents.services.pdf import stored_revision_pdf
 from shenbao.reviews.enums import PoolStatus, ReviewState
 from shenbao.reviews.models import Assignment, PoolMember
+from shenbao.reviews.queries.discussion import Thread, thread_allows
 from shenbao.reviews.queries.reviewer import (
     assignments_of,
     attachment_readable,
@@ -32,7 +33,6 @@ from shenbao.reviews.queries.reviewer import (
     review_of,
     submitted_view,
 )
-from shenbao.reviews.queries.discussion import Thread
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.services.pool import answer_pool_invitation, declare_conflict
 from shenbao.reviews.services.reviews import save_and_submit_review, save_review, submit_review
@@ -157,8 +157,8 @@ def _context(request: HttpRequest, assignment: Assignment, **extra: Any) -> dict
 
 def _discussion_open(request: HttpRequest, assignment: Assignment) -> bool:
     thread = Thread(assignment.stage, assignment.application)
-    return request.user.has_perm("reviews.view_discussion", thread) or request.user.has_perm(
-        "reviews.view_panel_opinion", thread
+    return thread_allows(request.user, "reviews.view_discussion", thread) or thread_allows(
+        request.user, "reviews.view_panel_opinion", thread
     )
 
 

@@ -317,6 +317,8 @@ def field_label(key: str) -> str:
 def choice_label(key: str, value: str) -> str:
     label = _BY_KEY.get(key, {}).get(value) or _VALUE_LABELS.get(value)
     return f"{label} ({value})" if label is not None else value
+
+
 #: When reviewers see the other reviews, and when they join the discussion of an application.
 VISIBILITY_LABELS: dict[str, Promise] = {
     "never": _("Never"),

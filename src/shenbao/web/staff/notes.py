@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from shenbao.calls.models import ReviewStage
 from shenbao.core.errors import DomainError
-from shenbao.reviews.queries.discussion import Thread, application_for_notes, notes_of, opinion_of
+from shenbao.reviews.queries.discussion import Thread, application_for_notes, notes_of, opinion_of, thread_allows
 from shenbao.reviews.services.discussion import add_internal_note
 from shenbao.web.common import acting_user
 
@@ -37,9 +37,9 @@ def application_notes(request: HttpRequest, pk: int) -> HttpResponse:
         stages.append(
             {
                 "stage": stage,
-                "discussion": request.user.has_perm("reviews.view_discussion", thread),
-                "opinion": opinion_of(thread) if request.user.has_perm("reviews.view_panel_opinion", thread) else None,
-                "has_opinion": request.user.has_perm("reviews.view_panel_opinion", thread),
+                "discussion": thread_allows(request.user, "reviews.view_discussion", thread),
+                "opinion": opinion_of(thread) if thread_allows(request.user, "reviews.view_panel_opinion", thread) else None,
+                "has_opinion": thread_allows(request.user, "reviews.view_panel_opinion", thread),
             }
         )
     context = {"application": application, "notes": notes_of(application), "stages": stages, "draft": draft}
