@@ -36,6 +36,9 @@ def test_two_reviewers_discuss_and_the_panel_head_writes_the_opinion(browser: An
     close_submissions(call)
     open_stage(stage=stage, actor=officer)
     first, second, head = (add_expert(call, f"{n}@example.com", officer=officer) for n in ("first", "second", "head"))
+    for expert in (first, second, head):
+        expert.set_password("pass-Word-123")  # invited experts set theirs on the invitation page (tested elsewhere)
+        expert.save(update_fields=["password"])
     a1 = assign_manually(stage=stage, application_id=application.pk, reviewer=first, actor=officer)
     a2 = assign_manually(stage=stage, application_id=application.pk, reviewer=second, actor=officer)
     score_all(a1, 7)
@@ -48,6 +51,7 @@ def test_two_reviewers_discuss_and_the_panel_head_writes_the_opinion(browser: An
         page = context.new_page()
         page.set_default_timeout(15_000)
         log_in(page, site, email)
+        assert "/accounts/login/" not in page.url
         return context, page
 
     context, page = session("first@example.com")

@@ -376,3 +376,28 @@ def test_the_decision_letter_carries_the_panel_opinion_and_the_chairs_statement(
     body = render_mail("decision", "zh-hans", context, call_id=None, program_id=None).body
     assert "专家组意见:\n- 函评 — 推荐资助：建议资助。\n" in body
     assert "主任委员意见" not in body
+
+
+def test_the_rankings_export_carries_the_panel_opinion_and_the_chairs_statement(panel: dict[str, Any]) -> None:
+    from shenbao.documents.exports.base import Filters
+    from shenbao.documents.exports.reviews import ranking_rows
+    from shenbao.reviews.models import ShortlistSignOff
+
+    score_all(Assignment.objects.get(pk=panel["a1"].pk), 6)
+    write_panel_opinion(
+        stage=panel["stage"],
+        application=panel["application"],
+        author=panel["panel head"],
+        opinion="建议资助。",
+        recommendation="recommend",
+    )
+    ShortlistSignOff.objects.create(
+        stage=panel["stage"], direction=panel["application"].direction, signed_by=panel["chair"], statement="经委员会审议通过。"
+    )
+    rows = {r["receipt"]: r for r in ranking_rows(panel["call"], Filters())}
+    row = rows[panel["application"].receipt_number]
+    assert (row["panel_recommendation"], row["panel_opinion"], row["chair_statement"]) == (
+        "推荐资助",
+        "建议资助。",
+        "经委员会审议通过。",
+    )
