@@ -401,3 +401,55 @@ def test_the_rankings_export_carries_the_panel_opinion_and_the_chairs_statement(
         "建议资助。",
         "经委员会审议通过。",
     )
+
+
+def test_the_applicant_page_shows_the_released_texts_once_results_are_published(panel: dict[str, Any]) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from shenbao.awards.models import PublicNotice
+
+    score_all(Assignment.objects.get(pk=panel["a1"].pk), 6)
+    write_panel_opinion(
+        stage=panel["stage"],
+        application=panel["application"],
+        author=panel["panel head"],
+        opinion="建议资助。",
+        recommendation="recommend",
+    )
+    restage(panel, panel_opinion_visible_to_applicant=True)
+    path = f"/applications/{panel['application'].pk}/"
+    assert "data-released-texts" not in client_of(panel["applicant"]).get(path).content.decode()
+    now = timezone.now()
+    PublicNotice.objects.create(call=panel["call"], starts_at=now, ends_at=now + dt.timedelta(days=5))
+    html = client_of(panel["applicant"]).get(path).content.decode()
+    assert "data-released-texts" in html and "推荐资助：建议资助。" in html
+    assert "head@example.com" not in html  # the panel head stays anonymous to the applicant
+    assert client_of(panel["other applicant"]).get(path).status_code == 404
+    restage(panel, panel_opinion_visible_to_applicant=False)
+    assert "data-released-texts" not in client_of(panel["applicant"]).get(path).content.decode()
+
+
+def test_the_discussion_page_costs_the_same_queries_however_many_comments(panel: dict[str, Any]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_of(panel["officer"])
+    post_comment(stage=panel["stage"], application=panel["application"], author=panel["officer"], body="第一条")
+    client.get(url(panel))
+    with CaptureQueriesContext(connection) as few:
+        client.get(url(panel))
+    root = DiscussionComment.objects.get()
+    for i in range(6):
+        post_comment(
+            stage=panel["stage"],
+            application=panel["application"],
+            author=panel["reviewer after own review"],
+            body=f"回复{i}",
+            reply_to=root,
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url(panel))
+    assert page.content.decode().count('class="comment"') == 7
+    assert len(many) == len(few)
