@@ -458,12 +458,13 @@ def test_the_discussion_page_costs_the_same_queries_however_many_comments(panel:
 def test_a_reviewer_who_declares_a_conflict_leaves_the_discussion(panel: dict[str, Any]) -> None:
     from shenbao.reviews.services.pool import declare_conflict
 
-    second = panel["reviewer after own review"]
-    assert thread_allows(second, "reviews.view_discussion", panel["thread"])
-    declare_conflict(assignment=Assignment.objects.get(pk=panel["a2"].pk), reason="同一课题组", actor=second)
-    assert not thread_allows(second, "reviews.view_discussion", panel["thread"])
-    assert not thread_allows(second, "reviews.view_panel_opinion", panel["thread"])
-    assert client_of(second).get(url(panel)).status_code == 404
+    restage(panel, reviewer_discussion="always")
+    first = panel["reviewer before own review"]
+    assert thread_allows(first, "reviews.view_discussion", panel["thread"])
+    declare_conflict(assignment=Assignment.objects.get(pk=panel["a1"].pk), reason="同一课题组", actor=first)
+    assert not thread_allows(first, "reviews.view_discussion", panel["thread"])
+    assert not thread_allows(first, "reviews.view_panel_opinion", panel["thread"])
+    assert client_of(first).get(url(panel)).status_code == 404
     with pytest.raises(NotAllowed):
-        post_comment(stage=panel["stage"], application=panel["application"], author=second, body="还能说吗")
+        post_comment(stage=panel["stage"], application=panel["application"], author=first, body="还能说吗")
     assert DiscussionComment.objects.count() == 0
