@@ -215,6 +215,14 @@ def test_replies_thread_under_their_comment(panel: dict[str, Any]) -> None:
 
 def test_a_mention_notifies_only_who_may_read_the_discussion(panel: dict[str, Any]) -> None:
     second = panel["reviewer after own review"]
+    html = client_of(second).get(url(panel)).content.decode()
+    listed = html[html.index("data-mentionable") :].split("</p>")[0]
+    # who may read it now: the officer, the chair and the panel head, not the first reviewer yet
+    assert [n for n in ("@项目主管", "@主任委员", "@head", "@first", "@second", "@监督员") if n in listed] == [
+        "@项目主管",
+        "@主任委员",
+        "@head",
+    ]
     body = "@first 和 @officer@example.com 请看预算，@unassigned 不在此列"
     comment = post_comment(stage=panel["stage"], application=panel["application"], author=second, body=body)
     # first has not submitted (after_own), unassigned is not a reviewer of it: neither is told

@@ -15,7 +15,14 @@ from shenbao.applications.models import Application
 from shenbao.calls.models import Direction, DirectionCategory, ReviewStage
 from shenbao.core.errors import DomainError
 from shenbao.reviews.models import DiscussionComment, PanelHead, PanelRecommendation
-from shenbao.reviews.queries.discussion import Thread, opinion_of, thread_allows, thread_comments, threaded
+from shenbao.reviews.queries.discussion import (
+    Thread,
+    opinion_of,
+    participants,
+    thread_allows,
+    thread_comments,
+    threaded,
+)
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.services.discussion import appoint_panel_head, post_comment, remove_panel_head, write_panel_opinion
 from shenbao.web.common import acting_user
@@ -85,6 +92,8 @@ def _context(request: HttpRequest, thread: Thread, **extra: object) -> dict[str,
         "definition": definition,
         "comments": threaded(list(thread_comments(thread))) if may_read else None,
         "may_post": thread_allows(user, "reviews.post_discussion", thread),
+        # Whom a comment can mention: the people who may read the discussion now, besides oneself.
+        "mentionable": [p for p in participants(thread) if p.pk != user.pk] if may_read else [],
         "opinion": opinion_of(thread) if thread_allows(user, "reviews.view_panel_opinion", thread) else None,
         "may_view_opinion": thread_allows(user, "reviews.view_panel_opinion", thread),
         "may_write_opinion": thread_allows(user, "reviews.write_panel_opinion", thread),
