@@ -182,6 +182,9 @@ def appoint_panel_head(
         category is not None and category.call_id != stage.call_id
     ):
         raise PanelHeadScope()
+    # Two appointments for the same scope at once: the stage's row orders them (NULL scopes are not
+    # unique to every database's constraint).
+    ReviewStage.objects.select_for_update().filter(pk=stage.pk).first()
     previous = PanelHead.objects.filter(stage=stage, direction=direction, category=category).first()
     if previous is not None:
         previous.delete()
