@@ -102,6 +102,11 @@ MESSAGES: dict[str, Promise] = {
     "matching_counts_grant": _("The grant requested is not co-funding: leave it out of the sources."),
     "scale_order": _("The lowest score (%(min)s) must be below the highest (%(max)s)."),
     "stage_needs_criteria": _("A scoring stage needs criteria."),
+    "discussion_needs_reviewers": _("A formal check has no reviewers: it has neither a discussion nor a panel opinion."),
+    "panel_opinion_not_written": _("The panel opinion can be shown to the applicant only where the stage has a panel opinion."),
+    "sign_off_not_given": _(
+        "The chair's sign-off statement can be shown to the applicant only where the chair signs off the shortlist."
+    ),
     "advancement_needs_n": _("Advancement by top_n needs n."),
     "tie_break_criterion": _("A tie-break by a criterion's mean names the criterion; the other tie-breaks take none."),
     "advancement_needs_tier": _("Advancement by prize_tier needs tier."),

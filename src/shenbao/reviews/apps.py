@@ -9,4 +9,4 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the permission predicates with the rules package.
-        from shenbao.reviews import permissions  # noqa: F401
+        from shenbao.reviews import permissions, permissions_discussion  # noqa: F401

@@ -13,6 +13,7 @@ from shenbao.web.public import documents as public_documents
 from shenbao.web.public import results as public_results
 from shenbao.web.public import views as public
 from shenbao.web.reviewer import bids as reviewer_bids
+from shenbao.web.reviewer import discussion as reviewer_discussion
 from shenbao.web.reviewer import views as reviewer
 from shenbao.web.staff import awards as staff_awards
 from shenbao.web.staff import bilateral as staff_bilateral
@@ -24,6 +25,7 @@ from shenbao.web.staff import exports as staff_exports
 from shenbao.web.staff import guides as staff_guides
 from shenbao.web.staff import imports as staff_imports
 from shenbao.web.staff import mail_templates as staff_mail_templates
+from shenbao.web.staff import notes as staff_notes
 from shenbao.web.staff import obligations as staff_obligations
 from shenbao.web.staff import operations as staff_operations
 from shenbao.web.staff import outbox as staff_outbox
@@ -99,6 +101,14 @@ urlpatterns = [
     path("review/assignments/<int:pk>/save/", reviewer.assignment_save, name="assignment_save"),
     path("review/assignments/<int:pk>/submit/", reviewer.assignment_submit, name="assignment_submit"),
     path("review/assignments/<int:pk>/conflict/", reviewer.assignment_conflict, name="assignment_conflict"),
+    path("review/discussion/<int:stage_pk>/<int:application_pk>/", reviewer_discussion.discussion, name="discussion"),
+    path(
+        "review/discussion/<int:stage_pk>/<int:application_pk>/opinion/",
+        reviewer_discussion.panel_opinion,
+        name="panel_opinion",
+    ),
+    path("staff/stages/<int:pk>/panel-heads/", reviewer_discussion.panel_heads, name="panel_heads"),
+    path("staff/applications/<int:pk>/notes/", staff_notes.application_notes, name="application_notes"),
     path("review/assignments/<int:pk>/application.pdf", reviewer.assignment_pdf, name="assignment_pdf"),
     path(
         "review/assignments/<int:pk>/attachments/<int:attachment_pk>/",

@@ -26,6 +26,7 @@ from shenbao.core.lifecycle import transition, transition_many
 from shenbao.notifications.mail import notify
 from shenbao.reviews.enums import AssignmentStatus, ReviewState
 from shenbao.reviews.models import Review
+from shenbao.reviews.queries.discussion import texts_for_applicant
 from shenbao.reviews.queries.stages import stage_definition
 
 #: Anyone may object without an account: the evidence is kept small and recognised by its content.
@@ -140,6 +141,7 @@ def publish_results(*, call: Call, actor: User, now: dt.datetime | None = None, 
                 "amount_yuan": award.amount_yuan if award else None,
                 "tier": tiers.get(award.tier, {"zh-hans": award.tier, "en": award.tier}) if award and award.tier else "",
                 "comments": _comments(application),
+                **texts_for_applicant(application, application.applicant.language),
                 "notice_ends": notice.ends_at,
             },
         )

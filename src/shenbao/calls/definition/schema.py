@@ -517,6 +517,15 @@ class ReviewStage(Strict):
     applicant_identity_hidden: bool = False
     comments_visible_to_applicant: bool = False
     chair_sign_off: bool = False
+    reviewer_discussion: Visibility = Field(
+        default=Visibility.NEVER,
+        description="reviewers discuss each application with staff: never, after their own review is submitted, or always",
+    )
+    panel_opinion: bool = Field(
+        default=False, description="a panel head (per direction or category) writes the panel's opinion after the reviews"
+    )
+    panel_opinion_visible_to_applicant: bool = False
+    sign_off_statement_visible_to_applicant: bool = False
     live: bool = False
     contact_with_applicants: bool = False
     aggregation: Literal["mean", "median", "trimmed_mean", "calibrated"] = "mean"
@@ -546,7 +555,19 @@ class ReviewStage(Strict):
                 )
         if self.kind != StageKind.FORMAL_CHECK and self.kind != StageKind.SCREENING and not self.criteria:
             raise PydanticCustomError("stage_needs_criteria", "a scoring stage needs criteria", {"kind": self.kind.value})
+        self._discussion_and_opinion()
         return self
+
+    def _discussion_and_opinion(self) -> None:
+        # A formal check has no reviewers: nobody to discuss with, no panel to speak for.
+        if self.kind == StageKind.FORMAL_CHECK and (self.reviewer_discussion != Visibility.NEVER or self.panel_opinion):
+            raise PydanticCustomError(
+                "discussion_needs_reviewers", "a formal check has no reviewers to discuss or give an opinion"
+            )
+        if self.panel_opinion_visible_to_applicant and not self.panel_opinion:
+            raise PydanticCustomError("panel_opinion_not_written", "the panel opinion is shown only where the stage has one")
+        if self.sign_off_statement_visible_to_applicant and not self.chair_sign_off:
+            raise PydanticCustomError("sign_off_not_given", "the sign-off statement is shown only where the chair signs off")
 
 
 class ReviewPolicy(Strict):

@@ -14,7 +14,7 @@ from shenbao.core.timeutil import to_beijing
 from shenbao.documents.exports.base import ExportColumn, ExportKind, Filters
 from shenbao.reviews.enums import AssignmentStatus, EntryStatus, ReviewState
 from shenbao.reviews.messages import flag_texts, reason_text
-from shenbao.reviews.models import Review
+from shenbao.reviews.models import PanelOpinion, PanelRecommendation, Review, ShortlistSignOff
 from shenbao.reviews.queries.ranking import stage_ranking
 
 
@@ -52,8 +52,15 @@ def review_rows(call: Call, filters: Filters) -> Iterator[dict[str, Any]]:
 def ranking_rows(call: Call, filters: Filters) -> Iterator[dict[str, Any]]:
     flags = flag_texts()
     statuses = dict(EntryStatus.choices)
+    recommendations = dict(PanelRecommendation.choices)
     for stage in _stages(call):
         ranking = stage_ranking(stage)
+        # The panel opinion and the chair's statement of each list: one query each per stage, not per row.
+        opinions = {o.application_id: o for o in PanelOpinion.objects.filter(stage=stage)}
+        statements = {
+            (s.direction.code if s.direction else ""): s.statement
+            for s in ShortlistSignOff.objects.filter(stage=stage).select_related("direction")
+        }
         for group, rows in ranking.groups.items():
             if filters.direction and group not in ("", filters.direction):
                 continue
@@ -72,6 +79,13 @@ def ranking_rows(call: Call, filters: Filters) -> Iterator[dict[str, Any]]:
                     "flags": "; ".join(str(flags.get(f, f)) for f in sorted(row.aggregate.flags)),
                     "status": str(statuses.get(row.status, row.status)),
                     "reason": reason_text(row.entry_reason) if row.entry_reason else "",
+                    "panel_recommendation": (
+                        str(recommendations[opinions[row.application.pk].recommendation])
+                        if row.application.pk in opinions
+                        else ""
+                    ),
+                    "panel_opinion": opinions[row.application.pk].opinion if row.application.pk in opinions else "",
+                    "chair_statement": statements.get(group, ""),
                 }
 
 
@@ -112,6 +126,9 @@ RANKINGS = ExportKind(
         ExportColumn("flags", _("Notes"), 36),
         ExportColumn("status", _("Status"), 12),
         ExportColumn("reason", _("Why"), 36),
+        ExportColumn("panel_recommendation", _("Panel's recommendation"), 16),
+        ExportColumn("panel_opinion", _("Opinion of the expert panel"), 48),
+        ExportColumn("chair_statement", _("Statement of the committee chair"), 36),
     ),
     rows=ranking_rows,
     permission="reviews.manage_pool",

@@ -1,5 +1,12 @@
 from shenbao.reviews.models.assignment import Assignment, AssignmentRun, StageEntry
 from shenbao.reviews.models.bid import Bid, BidKind
+from shenbao.reviews.models.discussion import (
+    DiscussionComment,
+    InternalNote,
+    PanelHead,
+    PanelOpinion,
+    PanelRecommendation,
+)
 from shenbao.reviews.models.job import AssignmentJob
 from shenbao.reviews.models.pool import ConflictSource, DeclaredConflict, ExclusionRequest, PoolMember
 from shenbao.reviews.models.review import Review, ShortlistSignOff
@@ -12,7 +19,12 @@ __all__ = [
     "BidKind",
     "ConflictSource",
     "DeclaredConflict",
+    "DiscussionComment",
     "ExclusionRequest",
+    "InternalNote",
+    "PanelHead",
+    "PanelOpinion",
+    "PanelRecommendation",
     "PoolMember",
     "Review",
     "ShortlistSignOff",

@@ -47,6 +47,7 @@ class ShortlistSignOff(models.Model):
     )
     advanced: models.JSONField[list[int]] = models.JSONField(_("advanced applications"), default=list)
     ranking: models.JSONField[list[dict[str, Any]]] = models.JSONField(_("ranking as signed"), default=list)
+    statement = models.TextField(_("chair's statement"), blank=True)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("signed by")
     )

@@ -39,9 +39,12 @@ class AdvancementOutcome:
 
 
 @transaction.atomic
-def sign_off_shortlist(*, stage: ReviewStage, direction: Direction | None, advanced: list[int], actor: User) -> ShortlistSignOff:
+def sign_off_shortlist(
+    *, stage: ReviewStage, direction: Direction | None, advanced: list[int], actor: User, statement: str = ""
+) -> ShortlistSignOff:
     """The committee chair signs who advances from ``stage`` (in ``direction`` where the stage ranks
-    per direction); the ranking as it stood is kept with the signature.  Signing again replaces it."""
+    per direction); the ranking as it stood is kept with the signature, and the chair's own
+    ``statement`` with it.  Signing again replaces it."""
     ranking = stage_ranking(stage)
     key = direction.code if direction else ""
     rows = ranking.groups.get(key, [])
@@ -55,13 +58,18 @@ def sign_off_shortlist(*, stage: ReviewStage, direction: Direction | None, advan
     ]
     ShortlistSignOff.objects.filter(stage=stage, direction=direction).delete()
     sign_off = ShortlistSignOff.objects.create(
-        stage=stage, direction=direction, advanced=sorted(set(advanced)), ranking=snapshot, signed_by=actor
+        stage=stage,
+        direction=direction,
+        advanced=sorted(set(advanced)),
+        ranking=snapshot,
+        signed_by=actor,
+        statement=statement.strip(),
     )
     log_action(
         action="shenbao.review.shortlist_signed",
         obj=stage,
         actor=actor,
-        data={"direction": key, "advanced": sign_off.advanced},
+        data={"direction": key, "advanced": sign_off.advanced, "statement": sign_off.statement},
     )
     return sign_off
 

@@ -32,6 +32,7 @@ from shenbao.applications.services.formal_check import endorse_application
 from shenbao.applications.services.parts import add_partner, attach_file, attach_share_link, remove_attachment, remove_partner
 from shenbao.applications.services.submission import amend_submission, submit_application
 from shenbao.applications.services.team import invite_team_member, remove_team_member, respond_to_invitation
+from shenbao.awards.models import PublicNotice
 from shenbao.awards.services.reconsideration import reconsideration_window
 from shenbao.awards.services.withdrawal import may_withdraw, withdraw_application
 from shenbao.calls.queries.definitions import current_definition
@@ -41,6 +42,7 @@ from shenbao.eligibility.engine import Outcome, summarise
 from shenbao.eligibility.messages import OUTCOME_LABELS, result_text
 from shenbao.projects.progress import progress_of, with_progress
 from shenbao.reviews.models import ExclusionRequest
+from shenbao.reviews.queries.discussion import texts_for_applicant
 from shenbao.web.applicant.forms import (
     AttachmentDetailsForm,
     InviteForm,
@@ -203,6 +205,15 @@ def _eligibility_context(application: Application) -> dict[str, Any]:
     }
 
 
+def _released_texts(request: HttpRequest, application: Application) -> dict[str, list[str]] | None:
+    """The panel opinions and the chair's statements the stages release, shown to the applicant once
+    the results are published (as in their decision letter)."""
+    if request.user.pk != application.applicant_id or not PublicNotice.objects.filter(call_id=application.call_id).exists():
+        return None
+    texts = texts_for_applicant(application, translation.get_language() or "zh-hans")
+    return texts if any(texts.values()) else None
+
+
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _application_or_404(request, pk)
@@ -222,6 +233,8 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": can_edit,
         "can_amend": can_amend,
         "can_endorse": request.user.has_perm("applications.endorse_application", application),
+        "can_see_notes": request.user.has_perm("reviews.view_internal_notes", application),
+        "released_texts": _released_texts(request, application),
         "can_withdraw": request.user.has_perm("applications.withdraw_application", application) and may_withdraw(application)[0],
         "documents": documents,
         "attachments": attachments,

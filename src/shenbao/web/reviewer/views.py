@@ -24,6 +24,7 @@ from shenbao.core.errors import DomainError
 from shenbao.documents.services.pdf import stored_revision_pdf
 from shenbao.reviews.enums import PoolStatus, ReviewState
 from shenbao.reviews.models import Assignment, PoolMember
+from shenbao.reviews.queries.discussion import Thread, thread_allows
 from shenbao.reviews.queries.reviewer import (
     assignments_of,
     attachment_readable,
@@ -149,8 +150,16 @@ def _context(request: HttpRequest, assignment: Assignment, **extra: Any) -> dict
         "submitted": review.state == ReviewState.SUBMITTED,
         "application": submitted_view(assignment),
         "others": other_reviews(assignment) if may_see else None,
+        "discussion_open": _discussion_open(request, assignment),
         **extra,
     }
+
+
+def _discussion_open(request: HttpRequest, assignment: Assignment) -> bool:
+    thread = Thread(assignment.stage, assignment.application)
+    return thread_allows(request.user, "reviews.view_discussion", thread) or thread_allows(
+        request.user, "reviews.view_panel_opinion", thread
+    )
 
 
 @login_required

@@ -152,6 +152,10 @@ FIELD_LABELS: dict[str, Promise] = {
     "call_years": _("Call years"),
     "chair_sign_off": _("Chair signs the shortlist"),
     "comments_visible_to_applicant": _("Comments shown to the applicant"),
+    "reviewer_discussion": _("Reviewers discuss each application"),
+    "panel_opinion": _("Panel head writes the panel's opinion"),
+    "panel_opinion_visible_to_applicant": _("Panel opinion shown to the applicant"),
+    "sign_off_statement_visible_to_applicant": _("Chair's sign-off statement shown to the applicant"),
     "compare_with": _("Compared with"),
     "conditions": _("Conditions"),
     "contact_with_applicants": _("Contact with applicants"),
@@ -338,3 +342,13 @@ def field_label(key: str) -> str:
 def choice_label(key: str, value: str) -> str:
     label = _BY_KEY.get(key, {}).get(value) or _VALUE_LABELS.get(value)
     return f"{label} ({value})" if label is not None else value
+
+
+#: When reviewers see the other reviews, and when they join the discussion of an application.
+VISIBILITY_LABELS: dict[str, Promise] = {
+    "never": _("Never"),
+    "after_own": _("After their own review is submitted"),
+    "always": _("Always"),
+}
+for _key in ("reviewers_see_other_reviews", "reviewer_discussion"):
+    _BY_KEY[_key] = VISIBILITY_LABELS

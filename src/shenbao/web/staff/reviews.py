@@ -552,7 +552,13 @@ def stage_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     direction = stage.call.directions.filter(code=code).first() if code else None
     chosen = [int(x) for x in request.POST.getlist("application") if x.isdecimal() and x.isascii()]
     try:
-        sign_off_shortlist(stage=stage, direction=direction, advanced=chosen, actor=acting_user(request))
+        sign_off_shortlist(
+            stage=stage,
+            direction=direction,
+            advanced=chosen,
+            actor=acting_user(request),
+            statement=request.POST.get("statement", ""),
+        )
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
