@@ -303,3 +303,31 @@ def test_a_pdf_attachment_is_read_inline_and_a_word_one_explains_why_not(rebutta
         (pdf.pk, "view"),
         (word.pk, "download"),
     ]
+
+
+def test_a_word_attachment_is_converted_once_where_a_converter_is_configured(
+    rebuttal: World, settings: Any, tmp_path: Any
+) -> None:
+    """Our side of the conversion (the command, the stored result, one conversion per file) with a
+    stand-in for LibreOffice, which this machine does not have: it writes a PDF where soffice would."""
+    calls = tmp_path / "calls.txt"
+    fake = tmp_path / "soffice"
+    fake.write_text(
+        "#!/bin/sh\n"
+        f'echo "$@" >> {calls}\n'
+        'while [ "$1" != "--outdir" ]; do shift; done\n'
+        "printf '%%PDF-1.4 converted' > \"$2/document.pdf\"\n"
+    )
+    fake.chmod(0o755)
+    settings.SHENBAO_SOFFICE = str(fake)
+    world = rebuttal()
+    word = _attach(world, "附件.docx", b"PK\x03\x04 a docx", "docx")
+    pk = world["a_rice"].pk
+    reviewer = _client(world["a_rice"].reviewer)
+    for _ in range(2):
+        response = reviewer.get(f"/review/assignments/{pk}/attachments/{word.pk}/read/")
+        assert response.status_code == 200 and response.content == b"%PDF-1.4 converted"
+        assert response["Content-Disposition"] == "inline; filename*=UTF-8''%E9%99%84%E4%BB%B6.pdf"
+    assert len(calls.read_text().splitlines()) == 1  # stored after the first conversion
+    assert "--headless --norestore --convert-to pdf --outdir" in calls.read_text()
+    assert DocumentAccess.objects.filter(attachment=word, mode="view").count() == 2

@@ -23,7 +23,7 @@ TIMEOUT_SECONDS = 120
 
 def word_converter() -> str | None:
     """The LibreOffice executable (``SHENBAO_SOFFICE`` or ``soffice``/``libreoffice`` on the PATH), or None."""
-    configured = getattr(settings, "SHENBAO_SOFFICE", "") or ""
+    configured: str = settings.SHENBAO_SOFFICE
     for candidate in (configured, "soffice", "libreoffice"):
         if candidate and (found := shutil.which(candidate)):
             return found
