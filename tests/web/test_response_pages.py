@@ -5,13 +5,16 @@ reviewer revises; staff follow; every refusal changes nothing.  The applicant ne
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from shenbao.accounts.models import User
@@ -26,7 +29,7 @@ from shenbao.reviews.models import (
     ReviewRevision,
 )
 from shenbao.reviews.queries.stages import stage_definition
-from shenbao.reviews.services.response import open_response_window, submit_response
+from shenbao.reviews.services.response import open_response_window, revise_review, submit_response
 
 World = Callable[..., dict[str, Any]]
 
@@ -142,7 +145,7 @@ def test_after_the_deadline_the_page_says_so_and_refuses_changes(rebuttal: World
     window = open_response_window(stage=world["stage"], actor=world["officer"])
     client = _client(world["mine"].applicant)
     client.post(_response_url(world), {"text": "按时的答复"})
-    ResponseWindow.objects.filter(pk=window.pk).update(closes_at=timezone.now() - timezone.timedelta(minutes=1))
+    ResponseWindow.objects.filter(pk=window.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
     page = client.get(_response_url(world)).content.decode()
     assert "答辩已于" in page and 'id="response-form"' not in page and "按时的答复" in page
     before = _state()
@@ -253,10 +256,11 @@ def test_the_application_pdf_is_read_inline_in_a_frame_of_our_own_pages_and_logg
     assert response.content.startswith(b"%PDF")
     download = reviewer.get(f"/review/assignments/{a_rice.pk}/application.pdf")
     assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment; ")
-    assert list(DocumentAccess.objects.order_by("pk").values_list("user_id", "mode", "attachment_id")) == [
-        (a_rice.reviewer_id, "view", None),
-        (a_rice.reviewer_id, "download", None),
+    assert list(DocumentAccess.objects.order_by("pk").values_list("user_id", "mode", "document")) == [
+        (a_rice.reviewer_id, "view", f"{world['mine'].receipt_number}.pdf"),
+        (a_rice.reviewer_id, "download", f"{world['mine'].receipt_number}.pdf"),
     ]
+    assert not DocumentAccess.objects.filter(attachment__isnull=False).exists()
     # The rest of the site still refuses to be framed.
     assert reviewer.get(f"/review/assignments/{a_rice.pk}/")["X-Frame-Options"] == "DENY"
 
@@ -331,3 +335,28 @@ def test_a_word_attachment_is_converted_once_where_a_converter_is_configured(
     assert len(calls.read_text().splitlines()) == 1  # stored after the first conversion
     assert "--headless --norestore --convert-to pdf --outdir" in calls.read_text()
     assert DocumentAccess.objects.filter(attachment=word, mode="view").count() == 2
+
+
+def test_the_responses_page_costs_the_same_queries_with_answers_and_revisions(rebuttal: World) -> None:
+    world = rebuttal()
+    window = open_response_window(stage=world["stage"], actor=world["officer"])
+    client = _client(world["officer"])
+    url = f"/staff/stages/{world['stage'].pk}/responses/"
+    client.get(url)  # warm the caches (definitions, permissions)
+    with CaptureQueriesContext(connection) as empty:
+        assert client.get(url).status_code == 200
+    for application in (world["mine"], world["theirs"]):
+        submit_response(window=window, application=application, actor=application.applicant, text="答复")
+    for key in ("a_rice", "a_ai", "a_theirs"):
+        assignment = world[key]
+        review = Review.objects.get(assignment=assignment)
+        revise_review(
+            assignment=assignment,
+            actor=assignment.reviewer,
+            expected_version=review.version,
+            scores=dict.fromkeys(review.scores, 10),
+        )
+    with CaptureQueriesContext(connection) as full:
+        html = client.get(url).content.decode()
+    assert html.count("<s ") == 3
+    assert len(full.captured_queries) == len(empty.captured_queries)
