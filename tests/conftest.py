@@ -17,7 +17,12 @@ from shenbao.calls.services.definitions import load_call_definition
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytest_plugins = ["tests.applications.fixtures", "tests.reviews.fixtures", "tests.documents.fixtures"]
+pytest_plugins = [
+    "tests.applications.fixtures",
+    "tests.reviews.fixtures",
+    "tests.reviews.response_fixtures",
+    "tests.documents.fixtures",
+]
 
 
 def pytest_configure(config: pytest.Config) -> None:

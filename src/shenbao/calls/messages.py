@@ -111,6 +111,8 @@ MESSAGES: dict[str, Promise] = {
     "tie_break_criterion": _("A tie-break by a criterion's mean names the criterion; the other tie-breaks take none."),
     "advancement_needs_tier": _("Advancement by prize_tier needs tier."),
     "advancement_self": _("A stage cannot advance to itself."),
+    "response_deadline_one": _("Give exactly one of deadline or duration_days for the applicant's response."),
+    "response_needs_reviews": _("An applicant's response answers scored reviews: the stage needs criteria."),
     "fixed_amount_missing": _("award_amount fixed needs fixed_amount."),
     "prize_tiers_missing": _("Selection by prize tiers needs prize_tiers."),
     "deadline_one_count": _("Give exactly one of working_days or calendar_days."),

@@ -376,6 +376,8 @@ def _downloads(value: str, storage: str) -> str:
 
 
 SHENBAO_DOWNLOADS = _downloads(os.environ.get("SHENBAO_DOWNLOADS", ""), SHENBAO_STORAGE)
+# LibreOffice for reading Word attachments as PDF in the review page ("": look for soffice on the PATH).
+SHENBAO_SOFFICE = os.environ.get("SHENBAO_SOFFICE", "")
 #: Any request body above this is refused before it is read (the largest document is 2 GB).
 SHENBAO_MAX_REQUEST_MB = int(os.environ.get("SHENBAO_MAX_REQUEST_MB", "2100"))
 #: Routes that take no files (forms, JSON) refuse a body above this; uploads have their own limits.

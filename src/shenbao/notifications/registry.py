@@ -201,6 +201,36 @@ SPECS: tuple[MailTemplateSpec, ...] = (
         },
     ),
     MailTemplateSpec(
+        key="response_window_opened",
+        name=_("Invitation to answer the reviews (答辩)"),
+        event=_("Staff open a stage's window for the applicants' responses to the reviews."),
+        recipients=_("The applicant of every application with submitted reviews in the stage"),
+        sender="shenbao.reviews.services.response",
+        placeholders={
+            "call_title": CALL_TITLE,
+            "title": TITLE,
+            "number": NUMBER,
+            "applicant": APPLICANT,
+            "stage_name": _p(Kind.TRANSLATED, _("The review stage's name")),
+            "closes_at": _p(Kind.MOMENT, _("The last moment to answer, in Beijing time")),
+            "max_characters": _p(Kind.NUMBER, _("The longest answer, in characters")),
+            "link": _p(Kind.LINK, _("Link to the page where the applicant answers")),
+        },
+    ),
+    MailTemplateSpec(
+        key="response_received",
+        name=_("An applicant answered the reviews"),
+        event=_("An applicant submits a response to the reviews of a stage (the first time)."),
+        recipients=_("The reviewers of the application in that stage"),
+        sender="shenbao.reviews.services.response",
+        placeholders={
+            "call_title": CALL_TITLE,
+            "number": NUMBER,
+            "stage_name": _p(Kind.TRANSLATED, _("The review stage's name")),
+            "link": _p(Kind.LINK, _("Link to the review, where the response is shown")),
+        },
+    ),
+    MailTemplateSpec(
         key="decision",
         name=_("Result of an application"),
         event=_("Staff publish the results of the call."),
@@ -453,6 +483,8 @@ SAMPLES: dict[str, object] = {
     "organisation": {"zh-hans": "示例大学", "en": "Sample University"},
     "login": "/accounts/login/",
     "reset": "/accounts/password/reset/",
+    "closes_at": "2027-06-10T17:00:00+08:00",
+    "max_characters": 3000,
 }
 
 

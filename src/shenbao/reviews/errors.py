@@ -96,3 +96,82 @@ class BadBidWeight(DomainError):
 
     def __init__(self) -> None:
         super().__init__(_("The weight of the bids is a number from 0 to 5."))
+
+
+class ResponseNotEnabled(DomainError):
+    code = "response_not_enabled"
+
+    def __init__(self) -> None:
+        super().__init__(_("This stage does not let applicants answer the reviews."))
+
+
+class ResponseWindowAlreadyOpen(DomainError):
+    code = "response_window_open"
+
+    def __init__(self) -> None:
+        super().__init__(_("The window for the applicants' responses of this stage was already opened."))
+
+
+class ResponseNothingToAnswer(DomainError):
+    code = "response_nothing_to_answer"
+
+    def __init__(self) -> None:
+        super().__init__(_("No application in this stage has a submitted review yet: there is nothing to answer."))
+
+
+class ResponseDeadlinePassed(DomainError):
+    code = "response_deadline_passed"
+
+    def __init__(self, when: str) -> None:
+        super().__init__(
+            _("The stage's response deadline (%(when)s) has passed; change it in the call definition first."),
+            params={"when": when},
+        )
+
+
+class ResponseWindowClosed(DomainError):
+    code = "response_window_closed"
+
+    def __init__(self, when: str) -> None:
+        super().__init__(
+            _("The time to answer the reviews ended at %(when)s; your answer was not saved."),
+            params={"when": when},
+        )
+
+
+class ResponseNotInvited(DomainError):
+    code = "response_not_invited"
+
+    def __init__(self) -> None:
+        super().__init__(_("This application is not among those invited to answer the reviews of this stage."))
+
+
+class ResponseEmpty(DomainError):
+    code = "response_empty"
+
+    def __init__(self) -> None:
+        super().__init__(_("Write your answer before submitting it."))
+
+
+class ResponseTooLong(DomainError):
+    code = "response_too_long"
+
+    def __init__(self, limit: int, length: int) -> None:
+        super().__init__(
+            _("Your answer has %(length)s characters; this stage allows at most %(limit)s. Shorten it and submit it again."),
+            params={"length": length, "limit": limit},
+        )
+
+
+class RevisionNotOpen(DomainError):
+    code = "revision_not_open"
+
+    def __init__(self) -> None:
+        super().__init__(_("A submitted review can be revised only after the applicant has answered it, where the stage allows."))
+
+
+class RevisionOfDraft(DomainError):
+    code = "revision_of_draft"
+
+    def __init__(self) -> None:
+        super().__init__(_("This review is not submitted yet: change the draft instead."))

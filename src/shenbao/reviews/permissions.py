@@ -94,3 +94,19 @@ def is_stage_pool_reviewer(user: Any, stage: Any) -> bool:
 
 add_perm("reviews.bid", is_stage_pool_reviewer)
 add_perm("reviews.view_bids", is_stage_officer | is_administrator)
+
+
+def is_application_applicant(user: Any, application: Any) -> bool:
+    """The applicant of the application (who answers its reviews, 答辩)."""
+    return _authenticated(user) and application is not None and application.applicant_id == user.pk
+
+
+@predicate
+def assignment_chair(user: Any, assignment: Any) -> bool:
+    return assignment is not None and is_stage_chair(user, assignment.stage)
+
+
+add_perm("reviews.respond_to_reviews", is_application_applicant)
+# A review's earlier versions (kept when a reviewer revises after the applicant's response): the
+# stage's staff and chair, and the reviewer who wrote them.
+add_perm("reviews.see_review_revisions", is_assigned_reviewer | assignment_officer | assignment_chair | is_administrator)

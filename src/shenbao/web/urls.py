@@ -7,6 +7,7 @@ from shenbao.web import publications as web_publications
 from shenbao.web.applicant import documents as applicant_documents
 from shenbao.web.applicant import exclusions as applicant_exclusions
 from shenbao.web.applicant import reconsideration as applicant_reconsideration
+from shenbao.web.applicant import response as applicant_response
 from shenbao.web.applicant import tokens as applicant_tokens
 from shenbao.web.applicant import views as applicant
 from shenbao.web.public import documents as public_documents
@@ -14,6 +15,8 @@ from shenbao.web.public import results as public_results
 from shenbao.web.public import views as public
 from shenbao.web.reviewer import bids as reviewer_bids
 from shenbao.web.reviewer import discussion as reviewer_discussion
+from shenbao.web.reviewer import reading as reviewer_reading
+from shenbao.web.reviewer import revise as reviewer_revise
 from shenbao.web.reviewer import views as reviewer
 from shenbao.web.staff import awards as staff_awards
 from shenbao.web.staff import bilateral as staff_bilateral
@@ -30,6 +33,7 @@ from shenbao.web.staff import obligations as staff_obligations
 from shenbao.web.staff import operations as staff_operations
 from shenbao.web.staff import outbox as staff_outbox
 from shenbao.web.staff import people as staff_people
+from shenbao.web.staff import responses as staff_responses
 from shenbao.web.staff import reviews as staff_reviews
 from shenbao.web.staff import statistics as staff_statistics
 from shenbao.web.staff import views as staff
@@ -80,6 +84,7 @@ urlpatterns = [
         name="application_reconsideration",
     ),
     path("applications/<int:pk>/submit/", applicant.application_submit, name="application_submit"),
+    path("applications/<int:pk>/response/<int:stage_pk>/", applicant_response.application_response, name="application_response"),
     path("applications/<int:pk>/withdraw/", applicant.application_withdraw, name="application_withdraw"),
     path("applications/<int:pk>/endorse/", applicant.application_endorse, name="application_endorse"),
     path("applications/<int:pk>/amend/", applicant.application_amend, name="application_amend"),
@@ -110,6 +115,14 @@ urlpatterns = [
     path("staff/stages/<int:pk>/panel-heads/", reviewer_discussion.panel_heads, name="panel_heads"),
     path("staff/applications/<int:pk>/notes/", staff_notes.application_notes, name="application_notes"),
     path("review/assignments/<int:pk>/application.pdf", reviewer.assignment_pdf, name="assignment_pdf"),
+    # Reading in the page (issue 20): inline PDFs for the reader beside the form, and revising after the response.
+    path("review/assignments/<int:pk>/read/application.pdf", reviewer_reading.assignment_pdf_read, name="assignment_pdf_read"),
+    path(
+        "review/assignments/<int:pk>/attachments/<int:attachment_pk>/read/",
+        reviewer_reading.assignment_attachment_read,
+        name="assignment_attachment_read",
+    ),
+    path("review/assignments/<int:pk>/revise/", reviewer_revise.assignment_revise, name="assignment_revise"),
     path(
         "review/assignments/<int:pk>/attachments/<int:attachment_pk>/",
         reviewer.assignment_attachment,
@@ -177,6 +190,8 @@ urlpatterns = [
     path("staff/stages/<int:pk>/assignments/<int:assignment_pk>/", staff_reviews.assignment_change, name="assignment_change"),
     path("staff/stages/<int:pk>/ranking/", staff_reviews.stage_ranking_page, name="stage_ranking"),
     path("staff/stages/<int:pk>/sign-off/", staff_reviews.stage_sign_off, name="stage_sign_off"),
+    path("staff/stages/<int:pk>/responses/", staff_responses.stage_responses, name="stage_responses"),
+    path("staff/stages/<int:pk>/responses/open/", staff_responses.stage_responses_open, name="stage_responses_open"),
     path("staff/stages/<int:pk>/advance/", staff_reviews.stage_advance, name="stage_advance"),
     path("staff/stages/<int:pk>/live/", staff_reviews.live_reveal, name="live_reveal"),
     path("staff/stages/<int:pk>/live/panel/", staff_reviews.live_panel, name="live_panel"),

@@ -499,6 +499,50 @@ class TieBreak(Strict):
         return self
 
 
+class ReviewPart(StrEnum):
+    """What of a stage's reviews the applicant sees while answering them (答辩): never who wrote them."""
+
+    COMMENTS = "comments"  # each reviewer's comments for the applicant
+    TOTALS = "totals"  # each review's total on 0–100
+    SCORES = "scores"  # each criterion's score
+
+
+class ApplicantResponseSettings(Strict):
+    """A window after the reviews in which the applicant answers them in writing (答辩 / rebuttal);
+    the reviewers then read the answer and may revise their scores (the earlier ones are kept)."""
+
+    enabled: bool = True
+    max_characters: int = Field(default=3000, ge=100, le=50_000, description="the longest answer, in characters")
+    deadline: dt.datetime | None = Field(
+        default=None, description="the last moment to answer, local time in the call's time zone (or give duration_days)"
+    )
+    duration_days: int | None = Field(
+        default=None, ge=1, le=90, description="days from when staff open the window (or give deadline)"
+    )
+    applicant_sees: list[ReviewPart] = Field(
+        default_factory=lambda: [ReviewPart.COMMENTS],
+        min_length=1,
+        description="what of the reviews the applicant sees (reviewers are never named)",
+    )
+    reviewers_may_revise: bool = Field(default=True, description="reviewers may revise their scores after reading the answer")
+
+    @field_validator("deadline")
+    @classmethod
+    def _plausible(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+            raise _out_of_range()
+        return value
+
+    @model_validator(mode="after")
+    def _when(self) -> ApplicantResponseSettings:
+        if (self.deadline is None) == (self.duration_days is None):
+            raise PydanticCustomError("response_deadline_one", "give exactly one of deadline or duration_days")
+        if self.deadline is not None and self.deadline.tzinfo is not None:
+            raise PydanticCustomError("timeline_offset", "write local times without an offset; the call's timezone applies")
+        _unique("applicant_sees", [p.value for p in self.applicant_sees])
+        return self
+
+
 #: A stage's settings that a call may take from the platform rather than state (``platform_defaults``).
 StageDefault = Literal["aggregation", "reviewers_per_application", "tie_break"]
 #: The same for the selection rules.
@@ -537,6 +581,9 @@ class ReviewStage(Strict):
     )
     due: dt.date | None = Field(default=None, description="reviews are due by the end of this day")
     advancement: Advancement | None = None
+    applicant_response: ApplicantResponseSettings | None = Field(
+        default=None, description="答辩: the applicant may answer the reviews in a window staff open"
+    )
     platform_defaults: list[StageDefault] = Field(
         default_factory=list,
         description="settings of this stage that are the platform's default, not the call's own rule (shown to staff as such)",
@@ -556,6 +603,10 @@ class ReviewStage(Strict):
         if self.kind != StageKind.FORMAL_CHECK and self.kind != StageKind.SCREENING and not self.criteria:
             raise PydanticCustomError("stage_needs_criteria", "a scoring stage needs criteria", {"kind": self.kind.value})
         self._discussion_and_opinion()
+        if self.applicant_response is not None and self.applicant_response.enabled and not self.criteria:
+            raise PydanticCustomError(
+                "response_needs_reviews", "an applicant response answers scored reviews: the stage needs criteria"
+            )
         return self
 
     def _discussion_and_opinion(self) -> None:

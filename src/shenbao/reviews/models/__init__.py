@@ -9,9 +9,18 @@ from shenbao.reviews.models.discussion import (
 )
 from shenbao.reviews.models.job import AssignmentJob
 from shenbao.reviews.models.pool import ConflictSource, DeclaredConflict, ExclusionRequest, PoolMember
+from shenbao.reviews.models.reading import DocumentAccess
+from shenbao.reviews.models.response import (
+    ApplicantResponse,
+    ApplicantResponseRevision,
+    ResponseWindow,
+    ReviewRevision,
+)
 from shenbao.reviews.models.review import Review, ShortlistSignOff
 
 __all__ = [
+    "ApplicantResponse",
+    "ApplicantResponseRevision",
     "Assignment",
     "AssignmentJob",
     "AssignmentRun",
@@ -20,13 +29,16 @@ __all__ = [
     "ConflictSource",
     "DeclaredConflict",
     "DiscussionComment",
+    "DocumentAccess",
     "ExclusionRequest",
     "InternalNote",
     "PanelHead",
     "PanelOpinion",
     "PanelRecommendation",
     "PoolMember",
+    "ResponseWindow",
     "Review",
+    "ReviewRevision",
     "ShortlistSignOff",
     "StageEntry",
 ]

@@ -43,6 +43,7 @@ from shenbao.eligibility.messages import OUTCOME_LABELS, result_text
 from shenbao.projects.progress import progress_of, with_progress
 from shenbao.reviews.models import ExclusionRequest
 from shenbao.reviews.queries.discussion import texts_for_applicant
+from shenbao.reviews.queries.response import windows_for
 from shenbao.web.applicant.forms import (
     AttachmentDetailsForm,
     InviteForm,
@@ -253,6 +254,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reconsiderations": list(application.reconsiderations.order_by("requested_at")),
         "progress": progress_of(application),
         "is_pi": request.user.pk == application.applicant_id,
+        "response_windows": windows_for(application) if request.user.pk == application.applicant_id else [],
         "own_zone": own_time_zone(request.user),
         **_eligibility_context(application),
     }

@@ -14,17 +14,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from shenbao.applications.models import ApplicationRevision, Attachment
+from shenbao.applications.models import Attachment
 from shenbao.core.errors import DomainError
-from shenbao.documents.services.pdf import stored_revision_pdf
 from shenbao.reviews.enums import PoolStatus, ReviewState
-from shenbao.reviews.models import Assignment, PoolMember
+from shenbao.reviews.models import Assignment, DocumentAccess, PoolMember
 from shenbao.reviews.queries.discussion import Thread, thread_allows
+from shenbao.reviews.queries.response import response_to, review_revisions
 from shenbao.reviews.queries.reviewer import (
     assignments_of,
     attachment_readable,
@@ -35,6 +34,8 @@ from shenbao.reviews.queries.reviewer import (
 )
 from shenbao.reviews.queries.stages import stage_definition
 from shenbao.reviews.services.pool import answer_pool_invitation, declare_conflict
+from shenbao.reviews.services.reading import record_document_access
+from shenbao.reviews.services.response import revision_open
 from shenbao.reviews.services.reviews import save_and_submit_review, save_review, submit_review
 from shenbao.web.common import acting_user, int_param, stored_file_response
 
@@ -142,15 +143,25 @@ def _context(request: HttpRequest, assignment: Assignment, **extra: Any) -> dict
         }
         for c in definition.criteria
     ]
+    from shenbao.web.reviewer.reading import reader_documents
+
+    application = submitted_view(assignment)
+    own = assignment.reviewer_id == request.user.pk
+    submitted = review.state == ReviewState.SUBMITTED
     return {
         "assignment": assignment,
         "stage": definition,
         "review": review,
         "criteria": criteria,
-        "submitted": review.state == ReviewState.SUBMITTED,
-        "application": submitted_view(assignment),
+        "submitted": submitted,
+        "application": application,
         "others": other_reviews(assignment) if may_see else None,
         "discussion_open": _discussion_open(request, assignment),
+        "reader": reader_documents(assignment, application["attachments"]),
+        # The applicant's answer to the reviews (答辩), and whether the reviewer may revise now.
+        "response": response_to(assignment.stage, assignment.application_id),
+        "may_revise": own and submitted and revision_open(assignment),
+        "revisions": review_revisions(review) if request.user.has_perm("reviews.see_review_revisions", assignment) else None,
         **extra,
     }
 
@@ -247,7 +258,11 @@ def assignment_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> 
             {"status": 403, "title": _("Document withheld"), "detail": WITHHELD_REASON},
             status=403,
         )
-    return stored_file_response(attachment.file, attachment.original_name or "document")
+    response = stored_file_response(attachment.file, attachment.original_name or "document")
+    record_document_access(
+        user=acting_user(request), assignment=assignment, mode=DocumentAccess.Mode.DOWNLOAD, attachment=attachment
+    )
+    return response
 
 
 WITHHELD_REASON = gettext_lazy(
@@ -259,11 +274,10 @@ WITHHELD_REASON = gettext_lazy(
 @login_required
 def assignment_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The submitted revision as a PDF for the reviewer: blinded where the stage hides the applicant."""
+    from shenbao.web.reviewer.reading import revision_pdf_name
+
     assignment = _assignment_or_404(request, pk)
-    revision = ApplicationRevision.objects.filter(application_id=assignment.application_id).order_by("-number").first()
-    if revision is None:
-        raise Http404
-    blind = stage_definition(assignment.stage).applicant_identity_hidden
-    stored = stored_revision_pdf(revision=revision, language=translation.get_language() or "zh-hans", blind=blind)
-    name = f"{assignment.application.receipt_number or revision.application_id}{'-blind' if blind else ''}.pdf"
-    return stored_file_response(stored, name, "application/pdf", whole=True)
+    stored, name = revision_pdf_name(assignment)
+    response = stored_file_response(stored, name, "application/pdf", whole=True)
+    record_document_access(user=acting_user(request), assignment=assignment, mode=DocumentAccess.Mode.DOWNLOAD, document=name)
+    return response

@@ -238,6 +238,12 @@ FIELD_LABELS: dict[str, Promise] = {
     "required_roles": _("Required roles"),
     "reserve_list": _("Reserve list"),
     "reviewers_see_other_reviews": _("Reviewers see other reviews"),
+    "applicant_response": _("Applicant's response (答辩)"),
+    "enabled": _("Enabled"),
+    "max_characters": _("Longest answer (characters)"),
+    "duration_days": _("Days from opening"),
+    "applicant_sees": _("The applicant sees"),
+    "reviewers_may_revise": _("Reviewers may revise their scores"),
     "role": _("Role"),
     "routes": _("Routes"),
     "rules": _("Rules"),
@@ -329,6 +335,11 @@ _BY_KEY: dict[str, dict[str, Promise]] = {
     "of": {"total": _("The total"), "direct": _("The direct costs")},
     "types": {str(k.value): v for k, v in ORG_TYPE_LABELS.items() if isinstance(k, OrgType)},
     "positions": {str(k.value): v for k, v in POSITION_LABELS.items() if isinstance(k, Position)},
+    "applicant_sees": {
+        "comments": _("Reviewers' comments for the applicant"),
+        "totals": _("Each review's total"),
+        "scores": _("Each criterion's score"),
+    },
 }
 for _key in ("employer_org_types", "org_types", "funder_types", "lead_organisation_types"):
     _BY_KEY[_key] = _BY_KEY["types"]
