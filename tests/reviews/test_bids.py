@@ -190,6 +190,9 @@ def test_bid_through_the_page_and_its_conflict_on_the_staff_board(in_review: Cal
     assert DeclaredConflict.objects.filter(application=app, source=ConflictSource.BID, reason="合作项目").count() == 1
     board = logged_in(setup.officer).get(f"/staff/stages/{setup.stage.pk}/board/").content.decode()
     assert "合作项目" in board and 'data-source="bid"' in board
+    # Every kind is counted on the board, none left blank.
+    assert '<span data-bid-count="conflict">存在利益冲突 1</span>' in board
+    assert '<span data-bid-count="eager">非常愿意评审 0</span>' in board
     refused = client.post(
         f"/review/stages/{setup.stage.pk}/bids/", {"application": app.pk, "kind": "conflict", "reason": ""}, follow=True
     )

@@ -3,10 +3,10 @@ and the bids the assignment and the staff read."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count
 from django.utils import translation
 
 from shenbao.calls.definition.schema import FieldType
@@ -96,5 +96,5 @@ def stage_bids(stage: ReviewStage) -> list[tuple[int, int, str]]:
 
 def bid_counts(stage: ReviewStage) -> dict[str, int]:
     """How many bids of each kind the stage has (for the staff's board)."""
-    counts = Counter(Bid.objects.filter(stage=stage).values_list("kind", flat=True))
-    return dict(counts)
+    rows = Bid.objects.filter(stage=stage).values("kind").annotate(n=Count("pk")).order_by("kind")
+    return {row["kind"]: row["n"] for row in rows}

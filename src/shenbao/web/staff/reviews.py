@@ -287,7 +287,7 @@ def stage_board(request: HttpRequest, pk: int) -> HttpResponse:
             "bid": gettext_lazy("declared in bidding"),
             "publication": gettext_lazy("co-author of a publication"),
         },
-        "bid_counts": bid_counts(stage),
+        "bid_rows": _bid_rows(stage),
         "bid_kinds": BidKind.choices,
         "bid_weight": DEFAULT_BID_WEIGHT,
         "modes": [(m.value, m.label) for m in AssignmentMode if m != AssignmentMode.MANUAL],
@@ -303,6 +303,12 @@ def stage_board(request: HttpRequest, pk: int) -> HttpResponse:
         "assignment_job": _recent(latest_assignment_job(stage)),
     }
     return render(request, "web/staff/stage_board.html", context)
+
+
+def _bid_rows(stage: ReviewStage) -> list[tuple[str, str, int]]:
+    """Each kind of bid with its label and how many the stage holds (0 shown, not left blank)."""
+    counts = bid_counts(stage)
+    return [(value, str(label), int(counts.get(value, 0))) for value, label in BidKind.choices]
 
 
 def _recent(job: AssignmentJob | None) -> AssignmentJob | None:
