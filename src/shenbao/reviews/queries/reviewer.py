@@ -9,11 +9,9 @@ from django.db.models import QuerySet
 from django.utils import translation
 
 from shenbao.applications.models import ApplicationRevision, Attachment
-from shenbao.calls.definition.schema import FieldType, FormField
+from shenbao.calls.definition.schema import FieldType
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.text import text_get
-from shenbao.documents.describe import budget_grid
-from shenbao.documents.layout.spec import FieldSpec, Kind, budget_summary
 from shenbao.reviews.enums import AssignmentStatus, ReviewState
 from shenbao.reviews.models import Assignment, Review
 from shenbao.reviews.queries.stages import stage_definition
@@ -42,14 +40,6 @@ def get_assignment_for(user: Any, pk: int) -> Assignment | None:
     return assignment
 
 
-def _shown(field: FormField, value: Any, language: str | None) -> Any:
-    """A form value as a reviewer reads it: a budget table as one line per row with its amounts and total."""
-    if field.type != FieldType.BUDGET:
-        return value
-    grid = budget_grid(field, language or "zh-hans")
-    return budget_summary(FieldSpec(code=field.code, label="", kind=Kind.BUDGET, budget=grid), value)
-
-
 def submitted_view(assignment: Assignment) -> dict[str, Any]:
     """The application as last submitted (its frozen revision), labelled from the call's form."""
     application = assignment.application
@@ -59,7 +49,8 @@ def submitted_view(assignment: Assignment) -> dict[str, Any]:
     language = translation.get_language()
     values = content.get("values", {})
     fields = [
-        {"label": f.label.get(language), "value": _shown(f, values.get(f.code), language)}
+        # ``field`` lets the page present structured values (a budget table) the way documents print them.
+        {"label": f.label.get(language), "value": values.get(f.code), "field": f}
         for f in definition.form
         if f.binds is None and f.code in values and values.get(f.code) not in (None, "", [])
     ]

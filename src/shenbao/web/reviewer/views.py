@@ -14,12 +14,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shenbao.applications.models import Attachment
+from shenbao.calls.definition.schema import FieldType, FormField
 from shenbao.core.errors import DomainError
+from shenbao.documents.describe import budget_grid
+from shenbao.documents.layout.spec import FieldSpec, Kind, budget_summary
 from shenbao.reviews.enums import PoolStatus, ReviewState
 from shenbao.reviews.models import Assignment, DocumentAccess, PoolMember
 from shenbao.reviews.queries.discussion import Thread, thread_allows
@@ -41,6 +44,14 @@ from shenbao.web.common import acting_user, int_param, stored_file_response
 
 
 @login_required
+def _shown(field: FormField, value: Any) -> Any:
+    """A form value as a reviewer reads it: a budget table as one line per row with its amounts and total."""
+    if field.type != FieldType.BUDGET:
+        return value
+    grid = budget_grid(field, get_language() or "zh-hans")
+    return budget_summary(FieldSpec(code=field.code, label="", kind=Kind.BUDGET, budget=grid), value)
+
+
 def my_reviews(request: HttpRequest) -> HttpResponse:
     return render(request, "web/reviewer/my_reviews.html", {"assignments": list(assignments_of(request.user))})
 
@@ -146,6 +157,7 @@ def _context(request: HttpRequest, assignment: Assignment, **extra: Any) -> dict
     from shenbao.web.reviewer.reading import reader_documents
 
     application = submitted_view(assignment)
+    application["fields"] = [{**f, "value": _shown(f["field"], f["value"])} for f in application["fields"]]
     own = assignment.reviewer_id == request.user.pk
     submitted = review.state == ReviewState.SUBMITTED
     return {
