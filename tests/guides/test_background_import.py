@@ -170,7 +170,7 @@ def test_with_a_backend_that_runs_at_once_the_task_runs_after_the_commit(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         client.post(reverse("web:guide_upload"), {"text": seed_text("003")}, headers=EN)
     # Two things wait for the commit: queueing the task, and (the task having run) removing the read file.
-    assert [c.__qualname__.split(".")[0] for c in callbacks] == ["_queue", "_drop_upload"]
+    assert [c.__qualname__.split(".")[0] for c in callbacks] == ["enqueue_with_commit", "_drop_upload"]
     guide = GuideImport.objects.get()
     assert guide.status == GuideImportStatus.EXTRACTED and len(guide.draft["directions"]) == 19
     assert guide.upload.name == "" and [p for p in (tmp_path / "guides").rglob("*") if p.is_file()] == []

@@ -13,7 +13,6 @@ import yaml
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django_tasks.backends.immediate import ImmediateBackend
 
 from shenbao.accounts.permissions import user_is_administrator
 from shenbao.calls.definition.load import DefinitionInvalid, ReconciliationLine, parse_definition, parse_text, reconcile, to_data
@@ -24,6 +23,7 @@ from shenbao.calls.services.roles import grant_program_role
 from shenbao.core.audit import log_action
 from shenbao.core.bounded import Refused, run_bounded
 from shenbao.core.lifecycle import transition
+from shenbao.core.tasks import enqueue_with_commit
 from shenbao.guides.enums import GuideImportStatus
 from shenbao.guides.errors import CallCodeTaken, CallNoLongerDraft, DraftInvalid, GuideUnreadable, ProgramNotYours
 from shenbao.guides.models import GuideImport
@@ -151,15 +151,7 @@ def _queue(*, filename: str, actor: Any, data: bytes | None, document: SourceDoc
         data={"file": guide.filename, "bytes": len(data) if data is not None else len(guide.source_text.encode("utf-8"))},
     )
 
-    def enqueue() -> None:
-        extract_guide_import.enqueue(guide_id=guide.pk)
-
-    # The database queue stores the task in this transaction; a backend that runs it at once must
-    # wait for the commit, or the task would not see the import.
-    if isinstance(extract_guide_import.get_backend(), ImmediateBackend):
-        transaction.on_commit(enqueue)
-    else:
-        enqueue()
+    enqueue_with_commit(extract_guide_import, guide_id=guide.pk)
     return guide
 
 

@@ -18,11 +18,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
-from django_tasks.backends.immediate import ImmediateBackend
 
 from shenbao.calls.models import Call
 from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
+from shenbao.core.tasks import enqueue_with_commit
 from shenbao.documents.enums import FileJobStatus
 from shenbao.documents.exports.base import Filters
 from shenbao.documents.exports.registry import EXPORTS, FORMATS, export_table, filter_suffix
@@ -59,15 +59,7 @@ def start_file_job(*, call: Call, kind: str, file_format: str, filters: Filters,
         action="shenbao.file_job.queued", obj=job, actor=actor, data={"kind": job.kind, "format": job.file_format, **job.filters}
     )
 
-    def enqueue() -> None:
-        build_file_job.enqueue(job_id=job.pk)
-
-    # The database queue stores the task in this transaction; a backend that runs it at once must
-    # wait for the commit, or the task would not see the job.
-    if isinstance(build_file_job.get_backend(), ImmediateBackend):
-        transaction.on_commit(enqueue)
-    else:
-        enqueue()
+    enqueue_with_commit(build_file_job, job_id=job.pk)
     return job
 
 

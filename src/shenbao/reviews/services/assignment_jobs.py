@@ -13,13 +13,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django_tasks.backends.immediate import ImmediateBackend
 
 from shenbao.calls.models import ReviewStage
 from shenbao.core.audit import log_action
 from shenbao.core.errors import DomainError
 from shenbao.core.lifecycle import transition
 from shenbao.core.progress import SideProgress
+from shenbao.core.tasks import enqueue_with_commit
 from shenbao.reviews.enums import AssignmentJobStatus, EntryStatus
 from shenbao.reviews.errors import StageNotReady
 from shenbao.reviews.models import AssignmentJob, StageEntry
@@ -60,15 +60,7 @@ def start_assignment_job(*, stage: ReviewStage, actor: Any, parameters: dict[str
         ) from None
     log_action(action="shenbao.review.assignment_job.queued", obj=stage, actor=actor, data={"job": job.pk, **parameters})
 
-    def enqueue() -> None:
-        run_assignment_job_task.enqueue(job_id=job.pk)
-
-    # The database queue stores the task in this transaction; a backend that runs it at once must
-    # wait for the commit, or the task would not see the job.
-    if isinstance(run_assignment_job_task.get_backend(), ImmediateBackend):
-        transaction.on_commit(enqueue)
-    else:
-        enqueue()
+    enqueue_with_commit(run_assignment_job_task, job_id=job.pk)
     return job
 
 
