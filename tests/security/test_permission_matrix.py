@@ -151,6 +151,18 @@ MATRIX: dict[str, set[str]] = {
     "web:stage_bulk_lock": PROGRAM_STAFF,
     "web:stage_assign": PROGRAM_STAFF,
     "web:stage_assignment_job": PROGRAM_STAFF,
+    # bidding (the call's accepted pool), discussion, panel opinion, notes, responses, reading (issue 20)
+    "web:stage_bids": {"reviewer_assigned", "reviewer_unassigned"},
+    "web:discussion": set(),  # the world's stage has no discussion (reviewer_discussion: never)
+    "web:panel_opinion": set(),  # the panel head's form (POST); nobody here is a panel head
+    "web:panel_heads": PROGRAM_STAFF,
+    "web:application_notes": REVIEW_STAFF,
+    "web:application_response": set(),  # the world's stage opens no response window
+    "web:assignment_pdf_read": {"reviewer_assigned", "staff"},
+    "web:assignment_attachment_read": {"reviewer_assigned", "staff"},
+    "web:assignment_revise": set(),  # revising needs the applicant's response first
+    "web:stage_responses": REVIEW_STAFF,
+    "web:stage_responses_open": PROGRAM_STAFF,
     "web:stage_assign_manual": PROGRAM_STAFF,
     "web:assignment_change": PROGRAM_STAFF,
     "web:stage_ranking": REVIEW_STAFF,
@@ -333,6 +345,8 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
         "role_pk": staff_role.pk if staff_role else 0,
         "membership_pk": officer_membership.pk if officer_membership else 0,
         "key": "receipt",
+        "stage_pk": world["stage"].pk,
+        "application_pk": mine.pk,
     }
     objects = {
         "application": mine.pk,
