@@ -29,6 +29,7 @@ TITLES: dict[str, str] = {
     "assignment": "Assignment",
     "review": "Review",
     "selection_run": "Selection run",
+    "selection_job": "Selection run in the background",
     "award": "Award",
     "public_notice": "Public notice",
     "objection": "Objection",
