@@ -146,9 +146,7 @@ def test_a_refusal_is_kept_in_the_requesters_language(
     assert SelectionJob.objects.count() == 2
 
 
-def test_small_calls_are_still_selected_in_the_request(
-    client: Client, ranked_call: tuple[Call, User], settings: Any
-) -> None:
+def test_small_calls_are_still_selected_in_the_request(client: Client, ranked_call: tuple[Call, User], settings: Any) -> None:
     settings.SHENBAO_SELECT_INLINE_MAX_APPLICATIONS = 5
     call, officer = ranked_call
     client.force_login(officer)

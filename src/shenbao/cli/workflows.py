@@ -27,6 +27,7 @@ TITLES: dict[str, str] = {
     "pool_invitation": "Reviewer pool invitation",
     "stage_entry": "Application in a review stage",
     "assignment": "Assignment",
+    "assignment_job": "Assignment run in the background",
     "review": "Review",
     "selection_run": "Selection run",
     "selection_job": "Selection run in the background",
