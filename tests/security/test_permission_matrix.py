@@ -140,6 +140,7 @@ MATRIX: dict[str, set[str]] = {
     "web:review_settings": PROGRAM_STAFF,
     "web:results_staff": PROGRAM_STAFF,
     "web:results_action": PROGRAM_STAFF,
+    "web:selection_job": PROGRAM_STAFF,
     "web:call_statistics": PROGRAM_STAFF,
     "web:call_agreements": PROGRAM_STAFF,
     "web:call_agreements_extend": PROGRAM_STAFF,
@@ -258,6 +259,7 @@ ALLOWED_ANSWER = {
     "web:partner_list": 404,  # only a bilateral call has a partner agency's list; seed 000 is none
     "web:notification_open": 302,  # marks the notification read and goes to its link
     "web:stage_assignment_job": 404,  # the panel of a background run; none has been queued here
+    "web:selection_job": 404,  # the panel of a background selection; none has been queued here
 }
 
 

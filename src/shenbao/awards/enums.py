@@ -40,3 +40,12 @@ class ReconsiderationStatus(models.TextChoices):
     REQUESTED = "requested", _("Requested")
     UPHELD = "upheld", pgettext_lazy("reconsideration", "Upheld")
     REJECTED = "rejected", pgettext_lazy("reconsideration", "Rejected")
+
+
+class SelectionJobStatus(models.TextChoices):
+    """A run of the selection queued for the worker (a large call, issue 18)."""
+
+    QUEUED = "queued", _("Waiting for the worker")
+    RUNNING = "running", _("Being computed")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

@@ -5,6 +5,7 @@ from shenbao.awards.enums import NoticeStatus as N
 from shenbao.awards.enums import ObjectionStatus as O
 from shenbao.awards.enums import ReconsiderationStatus as C
 from shenbao.awards.enums import RunStatus as R
+from shenbao.awards.enums import SelectionJobStatus as J
 from shenbao.core.lifecycle import Lifecycle
 from shenbao.core.lifecycle import check_transition as _check
 
@@ -64,4 +65,21 @@ RECONSIDERATION_LIFECYCLE = Lifecycle(
     dict(C.choices),
     "shenbao.application.reconsideration",
     initial=frozenset({C.REQUESTED}),
+)
+
+
+# A selection run of a large call queued for the worker (issue 18).
+SELECTION_JOB_TRANSITIONS: dict[str, frozenset[str]] = {
+    J.QUEUED: frozenset({J.RUNNING, J.FAILED}),
+    J.RUNNING: frozenset({J.DONE, J.FAILED}),
+    J.DONE: frozenset(),
+    J.FAILED: frozenset(),
+}
+
+SELECTION_JOB_LIFECYCLE = Lifecycle(
+    "selection_job",
+    SELECTION_JOB_TRANSITIONS,
+    dict(J.choices),
+    "shenbao.selection.job",
+    initial=frozenset({J.QUEUED}),
 )

@@ -390,6 +390,8 @@ SHENBAO_GUIDE_INLINE_MAX_KB = int(os.environ.get("SHENBAO_GUIDE_INLINE_MAX_KB", 
 SHENBAO_EXPORT_INLINE_MAX_APPLICATIONS = int(os.environ.get("SHENBAO_EXPORT_INLINE_MAX_APPLICATIONS", "2000"))
 # A stage with more applications in review than this is assigned by the task worker (progress on the board).
 SHENBAO_ASSIGN_INLINE_MAX_APPLICATIONS = int(os.environ.get("SHENBAO_ASSIGN_INLINE_MAX_APPLICATIONS", "2000"))
+# A call with more ranked applications than this is selected by the task worker (progress on the results page).
+SHENBAO_SELECT_INLINE_MAX_APPLICATIONS = int(os.environ.get("SHENBAO_SELECT_INLINE_MAX_APPLICATIONS", "2000"))
 # Files prepared in the background are removed this many days after they were ready (manage.py purge_file_jobs).
 SHENBAO_FILE_JOB_RETENTION_DAYS = int(os.environ.get("SHENBAO_FILE_JOB_RETENTION_DAYS", "7"))
 

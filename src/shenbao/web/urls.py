@@ -149,6 +149,7 @@ urlpatterns = [
     path("staff/calls/<slug:code>/review/settings/", staff_reviews.review_settings, name="review_settings"),
     path("staff/calls/<slug:code>/results/", staff_awards.results, name="results_staff"),
     path("staff/calls/<slug:code>/results/act/", staff_awards.results_action, name="results_action"),
+    path("staff/calls/<slug:code>/results/job/", staff_awards.selection_job, name="selection_job"),
     path("staff/calls/<slug:code>/statistics/", staff_statistics.call_dashboard, name="call_statistics"),
     path("staff/calls/<slug:code>/agreements/", agreements.call_agreements, name="call_agreements"),
     path("staff/calls/<slug:code>/agreements/extend/", agreements.call_agreements_extend, name="call_agreements_extend"),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from django.db import transaction
@@ -192,6 +193,10 @@ def _result(selection: Selection) -> dict[str, Any]:
     }
 
 
+def _silent(step: str, fraction: float) -> None:
+    return None
+
+
 @transaction.atomic
 def run_selection(
     *,
@@ -200,19 +205,28 @@ def run_selection(
     pins: list[int] | None = None,
     excludes: list[int] | None = None,
     tier_counts: dict[str, int] | None = None,
+    progress: Callable[[str, float], None] | None = None,
 ) -> SelectionRun:
     """Solve, save the run as proposed (with its problem and result), audit it.  A rule set without
     a solution is saved too, with the conflicting rules named, so staff see why.
 
     ``tier_counts`` are the committee's numbers of places for the prize tiers the call leaves open
-    (a count the call states wins).  Refused while applications may still come in (issue 13.2)."""
+    (a count the call states wins).  Refused while applications may still come in (issue 13.2).
+
+    ``progress(step, fraction)``, if given, hears each step (``loading``, ``ranking``, ``solving``,
+    ``saving``) as it starts: the background run of a large call shows it (issue 18)."""
+    report = progress or _silent
+    report("loading", 0.0)
     selection_readiness(Call.objects.get(pk=call.pk)).require()  # the status as stored, not as the caller last read it
     stage = final_stage(call)
     try:
+        report("ranking", 0.1)
         problem = build_problem(call, stage, pins=list(pins or []), excludes=list(excludes or []), tier_counts=tier_counts)
+        report("solving", 0.5)
         selection = select_awards(problem)
     except SelectionInputError as exc:
         raise input_error(exc, call) from exc
+    report("saving", 0.9)
     run = SelectionRun.objects.create(
         call=call,
         inputs={"stage": stage.code, "call_wide": not stage_definition(stage).per_direction, "problem": _plain(problem)},

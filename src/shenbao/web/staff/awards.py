@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from shenbao.agreements.queries import agreement_warnings
 from shenbao.agreements.services.agreements import open_agreements
 from shenbao.agreements.services.stages import publish_results_and_open_agreements
-from shenbao.awards.models import Objection, Reconsideration, SelectionRun
+from shenbao.awards.models import Objection, Reconsideration, SelectionJob, SelectionRun
 from shenbao.awards.queries.results import explained_rows, notice_of, published_awards, run_conflicts, run_shortfalls
 from shenbao.awards.services.decisions import approve_run, close_notice, decide_objection
 from shenbao.awards.services.reconsideration import decide_reconsideration
 from shenbao.awards.services.selection import run_selection
+from shenbao.awards.services.selection_jobs import (
+    latest_selection_job,
+    open_selection_job,
+    selection_goes_to_background,
+    start_selection_job,
+)
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.readiness import selection_readiness
@@ -58,8 +67,26 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         "reconsiderations": list(Reconsideration.objects.filter(application__call=call).select_related("application")),
         "agreement_warnings": agreement_warnings(call),
         "selection_ready": selection_readiness(call),
+        "selection_job": _recent(latest_selection_job(call)),
     }
     return render(request, "web/staff/results.html", context)
+
+
+def _recent(job: SelectionJob | None) -> SelectionJob | None:
+    """The page shows a background run while it waits or runs, and for a day after it ended."""
+    if job is None or job.finished_at is None or job.finished_at > timezone.now() - timedelta(days=1):
+        return job
+    return None
+
+
+@login_required
+def selection_job(request: HttpRequest, code: str) -> HttpResponse:
+    """The panel of the call's latest background selection (polled by htmx while it waits or runs)."""
+    call = _call(request, code)
+    job = latest_selection_job(call)
+    if job is None:
+        raise Http404(_("No selection has been run in the background for this call."))
+    return render(request, "web/staff/_selection_job.html", {"call": call, "selection_job": job})
 
 
 def _tier_fields(call: Call, run: SelectionRun | None, request: HttpRequest) -> list[dict[str, Any]]:
@@ -95,13 +122,17 @@ def _tier_counts(request: HttpRequest) -> dict[str, int]:
 def _act(request: HttpRequest, call: Call, action: str) -> None:
     actor = acting_user(request)
     if action == "run":
-        run_selection(
-            call=call,
-            actor=actor,
-            pins=_ids(request.POST.get("pins", "")),
-            excludes=_ids(request.POST.get("excludes", "")),
-            tier_counts=_tier_counts(request),
-        )
+        choices: dict[str, Any] = {
+            "pins": _ids(request.POST.get("pins", "")),
+            "excludes": _ids(request.POST.get("excludes", "")),
+            "tier_counts": _tier_counts(request),
+        }
+        if open_selection_job(call) is not None or selection_goes_to_background(call):
+            # A large call is selected by the worker; the page shows its progress (a double click queues one).
+            start_selection_job(call=call, actor=actor, parameters=choices, language=get_language())
+            messages.success(request, _("The selection is being computed in the background; this page shows its progress."))
+            return
+        run_selection(call=call, actor=actor, **choices)
         messages.success(request, _("Selection computed; review it before approving."))
     elif action == "approve":
         run = SelectionRun.objects.filter(call=call, pk=int(request.POST.get("run", "0") or 0)).first()
