@@ -76,7 +76,9 @@ def walked(*, opinion_visible: bool = True) -> dict[str, Any]:
         reason="答辩补充了试验规模",
     )
     # A reviewer added after all this, who has not reviewed yet: the stage says "after own review".
-    w["a_late"] = assign_manually(stage=stage, application_id=mine.pk, reviewer=experts["battery@example.com"], actor=w["officer"])
+    w["a_late"] = assign_manually(
+        stage=stage, application_id=mine.pk, reviewer=experts["battery@example.com"], actor=w["officer"]
+    )
     now = timezone.now()
     PublicNotice.objects.create(call=w["call"], starts_at=now, ends_at=now + dt.timedelta(days=5))
     w["window"] = window
@@ -126,7 +128,8 @@ def test_each_person_sees_exactly_their_share(world: dict[str, Any]) -> None:
         "applicant": (world["mine"].applicant, {"response", "application"}, {"review", "answer", "opinion"}),
         "other applicant": (world["theirs"].applicant, set(), set()),
         "unassigned reviewer": (experts["general@example.com"], set(), set()),
-        "reviewer before own review": (experts["battery@example.com"], {"review of late"}, {"answer"}),
+        # The answer speaks to the other reviews: it waits for the late reviewer's own review.
+        "reviewer before own review": (experts["battery@example.com"], {"review of late"}, set()),
         "observer": (world["observer"], set(), set()),
         # Within the discussion its members are named to each other (that is how they mention).
         "panel head": (experts["head@example.com"], {"discussion"}, {"comment", "reply", "opinion", "reviewer"}),
@@ -135,7 +138,11 @@ def test_each_person_sees_exactly_their_share(world: dict[str, Any]) -> None:
             {"discussion", "review of rice"},
             {"comment", "reply", "opinion", "answer", "review", "confidential", "reviewer"},  # their own confidential comment
         ),
-        "other reviewer": (experts["ai@example.com"], {"discussion", "review of ai"}, {"comment", "reply", "opinion", "answer", "reviewer"}),
+        "other reviewer": (
+            experts["ai@example.com"],
+            {"discussion", "review of ai"},
+            {"comment", "reply", "opinion", "answer", "reviewer"},
+        ),
         "staff": (world["officer"], set(pages(world)) - {"response"}, everything - {"confidential"}),  # read in the exports
     }
     found = {who: seen(user, world) for who, (user, _, _) in expected.items()}
@@ -173,3 +180,16 @@ def test_a_conflict_bid_takes_the_reviewer_out_of_the_discussion(world: dict[str
         stage=world["stage"], application=world["mine"], author=world["experts"]["rice@example.com"], body="@模型专家 请看"
     )
     assert comment.mentioned == []
+
+
+def test_the_late_reviewer_reads_the_answer_and_the_discussion_once_their_review_is_in(world: dict[str, Any]) -> None:
+    from tests.reviews.response_fixtures import submit_scored
+
+    late = world["experts"]["battery@example.com"]
+    path = f"/review/assignments/{world['a_late'].pk}/"
+    assert ANSWER not in client_of(late).get(path).content.decode()
+    assert ANSWER in client_of(world["officer"]).get(path).content.decode()  # staff read it on any review
+    submit_scored(world["a_late"], 7, "补充试验可行。")
+    opened, shown = seen(late, world)
+    assert opened == {"discussion", "review of late"}
+    assert {"answer", "comment", "reply", "opinion"} <= shown and not {"note", "confidential"} & shown
