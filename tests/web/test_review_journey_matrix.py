@@ -193,3 +193,16 @@ def test_the_late_reviewer_reads_the_answer_and_the_discussion_once_their_review
     opened, shown = seen(late, world)
     assert opened == {"discussion", "review of late"}
     assert {"answer", "comment", "reply", "opinion"} <= shown and not {"note", "confidential"} & shown
+
+
+def test_a_conflict_bid_of_the_panel_head_takes_them_out_too(world: dict[str, Any]) -> None:
+    from shenbao.core.errors import NotAllowed
+
+    head = world["experts"]["head@example.com"]
+    place_bid(stage=world["stage"], application_id=world["mine"].pk, reviewer=head, kind="conflict", reason="曾合作")
+    assert head not in participants(Thread(world["stage"], world["mine"]))
+    assert seen(head, world) == (set(), set())
+    with pytest.raises(NotAllowed):
+        write_panel_opinion(
+            stage=world["stage"], application=world["mine"], author=head, opinion="改写", recommendation="recommend"
+        )
