@@ -170,8 +170,10 @@ def _context(request: HttpRequest, assignment: Assignment, **extra: Any) -> dict
         "others": other_reviews(assignment) if may_see else None,
         "discussion_open": _discussion_open(request, assignment),
         "reader": reader_documents(assignment, application["attachments"]),
-        # The applicant's answer to the reviews (答辩), and whether the reviewer may revise now.
-        "response": response_to(assignment.stage, assignment.application_id),
+        # The applicant's answer to the reviews (答辩), and whether the reviewer may revise now.  The
+        # answer speaks to the other reviews, so a reviewer reads it only once their own is submitted
+        # (a reviewer added late is not anchored by it); staff read it on any review.
+        "response": response_to(assignment.stage, assignment.application_id) if submitted or not own else None,
         "may_revise": own and submitted and revision_open(assignment),
         "revisions": review_revisions(review) if request.user.has_perm("reviews.see_review_revisions", assignment) else None,
         **extra,
