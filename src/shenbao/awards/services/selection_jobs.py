@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django_tasks.backends.immediate import ImmediateBackend
 
 from shenbao.awards.enums import SelectionJobStatus
 from shenbao.awards.errors import SelectionError
@@ -27,6 +26,7 @@ from shenbao.core.audit import log_action
 from shenbao.core.errors import DomainError
 from shenbao.core.lifecycle import transition
 from shenbao.core.progress import SideProgress
+from shenbao.core.tasks import enqueue_with_commit
 from shenbao.reviews.models import StageEntry
 
 logger = logging.getLogger(__name__)
@@ -68,15 +68,7 @@ def start_selection_job(*, call: Call, actor: Any, parameters: dict[str, Any], l
         ) from None
     log_action(action="shenbao.selection.job.queued", obj=call, actor=actor, data={"job": job.pk, **parameters})
 
-    def enqueue() -> None:
-        run_selection_job_task.enqueue(job_id=job.pk)
-
-    # The database queue stores the task in this transaction; a backend that runs it at once must
-    # wait for the commit, or the task would not see the job.
-    if isinstance(run_selection_job_task.get_backend(), ImmediateBackend):
-        transaction.on_commit(enqueue)
-    else:
-        enqueue()
+    enqueue_with_commit(run_selection_job_task, job_id=job.pk)
     return job
 
 
