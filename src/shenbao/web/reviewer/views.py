@@ -43,7 +43,6 @@ from shenbao.reviews.services.reviews import save_and_submit_review, save_review
 from shenbao.web.common import acting_user, int_param, stored_file_response
 
 
-@login_required
 def _shown(field: FormField, value: Any) -> Any:
     """A form value as a reviewer reads it: a budget table as one line per row with its amounts and total."""
     if field.type != FieldType.BUDGET:
@@ -52,6 +51,7 @@ def _shown(field: FormField, value: Any) -> Any:
     return budget_summary(FieldSpec(code=field.code, label="", kind=Kind.BUDGET, budget=grid), value)
 
 
+@login_required
 def my_reviews(request: HttpRequest) -> HttpResponse:
     return render(request, "web/reviewer/my_reviews.html", {"assignments": list(assignments_of(request.user))})
 
