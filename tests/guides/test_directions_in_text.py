@@ -474,6 +474,28 @@ def test_quoted_names_without_separators_checked_by_a_count() -> None:
     assert titles("请登录“科技平台”“财务系统”填报。") == []
 
 
+def test_long_quoted_names_closed_by_their_count_after_deng() -> None:
+    text = (
+        "本年度公开征求研究重点包含“沿海湿地生态修复与碳汇能力提升关键技术研究”、"
+        "“面向丘陵山区的小型智能农机装备研发与示范应用”、“城市更新中的历史街区活化利用”等3项。"
+    )
+    assert titles(text) == [
+        "沿海湿地生态修复与碳汇能力提升关键技术研究",
+        "面向丘陵山区的小型智能农机装备研发与示范应用",
+        "城市更新中的历史街区活化利用",
+    ]
+    # The count disagrees with the names: no list.
+    assert titles(text.replace("等3项", "等5项")) == []
+    # Quoted long titles counted as documents or rules are no directions.
+    rules = (
+        "请各单位认真学习“关于加强科研诚信建设的若干意见与实施细则”、“关于进一步弘扬科学家精神加强作风学风建设的意见”、"
+        "“科研项目经费管理使用的若干规定及其问答”等3项文件。"
+    )
+    assert titles(rules) == []
+    # Two names are not enough to trust a tally on its own.
+    assert titles("请阅读“关于加强科研诚信建设的若干意见”、“关于进一步弘扬科学家精神的意见”等2项。") == []
+
+
 def test_english_areas_listed_in_a_sentence_after_their_count() -> None:
     text = "The programme supports projects in three areas: ocean observation, coastal resilience and marine biology."
     assert [(i.title, text[i.start : i.end]) for i in found(text)] == [
