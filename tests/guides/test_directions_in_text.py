@@ -583,3 +583,27 @@ def test_a_count_over_a_numbered_run_vouches_for_long_titles() -> None:
 
 def test_a_label_naming_the_contest_groups_opens_a_list() -> None:
     assert titles("竞赛须知\n- 竞赛分组：本科组、高职组\n- 作品要求：原创") == ["本科组", "高职组"]
+
+
+def test_groups_a_contest_is_run_in_between_an_and_the_contest_verb() -> None:
+    assert titles("本届大赛按创意组和企业组进行比赛，具体安排另行通知。") == ["创意组", "企业组"]
+    assert titles("决赛分学生组、教师组、社会组开展评选。") == ["学生组", "教师组", "社会组"]
+    # Panels and working groups are no groups of entrants.
+    assert titles("评审按专家组和工作组进行评审。") == []
+    # Groups named without the verb of a contest stay prose.
+    assert titles("请按创意组和企业组分别填写报名表。") == []
+
+
+def test_a_total_shared_by_every_direction_is_the_calls_not_each_directions() -> None:
+    text = "本届大赛按创意组和企业组进行评选，奖项共计12个，奖金36万元。"
+    draft = extract_guide(text).data
+    assert [d["title"] for d in draft["directions"]] == ["创意组", "企业组"]
+    assert [d.get("budget") for d in draft["directions"]] == [None, None]
+    assert draft["stated_totals"]["budget"] == {"amount_wan": 36}
+    # A total named for one of the directions still goes to it.
+    text = "本届大赛按创意组和企业组进行评选。创意组奖金10万元；企业组奖金26万元。"
+    draft = extract_guide(text).data
+    assert [d.get("budget", {}).get("total") for d in draft["directions"]] == [
+        {"amount_wan": 10},
+        {"amount_wan": 26},
+    ]

@@ -644,6 +644,8 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
             if re.search(r"平均", lead + segment) and money.get("qualifier", "exact") == "exact":
                 money["qualifier"] = "about"
             found[title] = ({"per_project": money}, start, seg_start + len(segment))
+        elif {t for _s, _e, t in mentions[_joined_from(text, mentions, k) : j + 1]} >= known:
+            continue  # "按A组和B组进行评选，…奖金51万元": a total shared by every direction is the call's
         else:
             found[title] = ({"total": money}, start, seg_start + len(segment))
     given, timed = False, False
@@ -659,6 +661,13 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
             col.span(f"directions.{i}.duration", start, end, 0.7)
             timed = True
     return given, timed
+
+
+def _joined_from(text: str, mentions: list[tuple[int, int, str]], k: int) -> int:
+    """The first of the titles joined to the ``k``-th by 和/及/与/、 ("A和B": 0 for B)."""
+    while k > 0 and re.fullmatch(r"\s*[和及与、]\s*", text[mentions[k - 1][1] : mentions[k][0]]):
+        k -= 1
+    return k
 
 
 _RESPECTIVE = re.compile(r"分别(?:为|是)?")
