@@ -149,3 +149,10 @@ def test_the_dates_of_a_research_period_are_no_deadline() -> None:
     assert _found("重点项目建设周期为2024年1月1日至2025年12月31日。") == []
     # A deadline in the same text is still read.
     assert _found("研究周期为两年。申报材料请于2024年3月20日前报送。") == [("2024-03-20", "applicant", False)]
+
+
+def test_a_closing_label_before_its_date_is_a_deadline() -> None:
+    assert _found("Opening: March 1, 2024\nClosing: May 15, 2024\nApply online.") == [("2024-05-15", "applicant", False)]
+    # "Closing" as part of a word or a phrase that is no label is not read.
+    assert _found("Closing remarks on May 15, 2024 by the director.") == []
+    assert _found("Pre-closing: May 15, 2024") == []

@@ -29,7 +29,8 @@ from dataclasses import dataclass, replace
 from shenbao.guides.parser.dates import FoundDate, find_dates
 
 _KEYWORD = re.compile(
-    r"截止|截至|为止|止于|deadline|closing date|closes|due date|due by|are due|is due|no later than|must be received",
+    r"截止|截至|为止|止于|deadline|closing date|closes|(?<![\w-])closing\s*:|due date|due by|are due|is due|no later than"
+    r"|must be received",
     re.IGNORECASE,
 )
 # "3月15日前", "3月15日（含）之前", "2025年1月10日(星期五)或之前" (Hong Kong: on or before).
