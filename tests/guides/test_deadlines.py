@@ -135,3 +135,24 @@ def test_a_timeline_with_the_label_under_its_date() -> None:
     # labels before their values: the date under "Opening Date" is no deadline
     text = "- Opening Date\n- June 21, 2026\n- Deadline\n- October 5, 2026\n"
     assert _found(text) == [("2026-10-05", "applicant", False)]
+
+
+def test_a_date_before_which_students_must_be_enrolled_is_no_deadline() -> None:
+    assert _found("凡2024年9月1日以前本校在籍的全日制学生均可报名参赛。") == []
+    assert _found("2024年9月1日以前入学的研究生可以组队。") == []
+    # The same date followed by a step to take is a deadline.
+    assert _found("凡本校在籍学生请于2024年9月1日以前提交报名表。") == [("2024-09-01", "applicant", False)]
+
+
+def test_the_dates_of_a_research_period_are_no_deadline() -> None:
+    assert _found("重大项目研究周期2024年1月1日至2026年12月31日。") == []
+    assert _found("重点项目建设周期为2024年1月1日至2025年12月31日。") == []
+    # A deadline in the same text is still read.
+    assert _found("研究周期为两年。申报材料请于2024年3月20日前报送。") == [("2024-03-20", "applicant", False)]
+
+
+def test_a_closing_label_before_its_date_is_a_deadline() -> None:
+    assert _found("Opening: March 1, 2024\nClosing: May 15, 2024\nApply online.") == [("2024-05-15", "applicant", False)]
+    # "Closing" as part of a word or a phrase that is no label is not read.
+    assert _found("Closing remarks on May 15, 2024 by the director.") == []
+    assert _found("Pre-closing: May 15, 2024") == []

@@ -474,6 +474,28 @@ def test_quoted_names_without_separators_checked_by_a_count() -> None:
     assert titles("请登录“科技平台”“财务系统”填报。") == []
 
 
+def test_long_quoted_names_closed_by_their_count_after_deng() -> None:
+    text = (
+        "本年度公开征求研究重点包含“沿海湿地生态修复与碳汇能力提升关键技术研究”、"
+        "“面向丘陵山区的小型智能农机装备研发与示范应用”、“城市更新中的历史街区活化利用”等3项。"
+    )
+    assert titles(text) == [
+        "沿海湿地生态修复与碳汇能力提升关键技术研究",
+        "面向丘陵山区的小型智能农机装备研发与示范应用",
+        "城市更新中的历史街区活化利用",
+    ]
+    # The count disagrees with the names: no list.
+    assert titles(text.replace("等3项", "等5项")) == []
+    # Quoted long titles counted as documents or rules are no directions.
+    rules = (
+        "请各单位认真学习“关于加强科研诚信建设的若干意见与实施细则”、“关于进一步弘扬科学家精神加强作风学风建设的意见”、"
+        "“科研项目经费管理使用的若干规定及其问答”等3项文件。"
+    )
+    assert titles(rules) == []
+    # Two names are not enough to trust a tally on its own.
+    assert titles("请阅读“关于加强科研诚信建设的若干意见”、“关于进一步弘扬科学家精神的意见”等2项。") == []
+
+
 def test_english_areas_listed_in_a_sentence_after_their_count() -> None:
     text = "The programme supports projects in three areas: ocean observation, coastal resilience and marine biology."
     assert [(i.title, text[i.start : i.end]) for i in found(text)] == [
@@ -561,3 +583,27 @@ def test_a_count_over_a_numbered_run_vouches_for_long_titles() -> None:
 
 def test_a_label_naming_the_contest_groups_opens_a_list() -> None:
     assert titles("竞赛须知\n- 竞赛分组：本科组、高职组\n- 作品要求：原创") == ["本科组", "高职组"]
+
+
+def test_groups_a_contest_is_run_in_between_an_and_the_contest_verb() -> None:
+    assert titles("本届大赛按创意组和企业组进行比赛，具体安排另行通知。") == ["创意组", "企业组"]
+    assert titles("决赛分学生组、教师组、社会组开展评选。") == ["学生组", "教师组", "社会组"]
+    # Panels and working groups are no groups of entrants.
+    assert titles("评审按专家组和工作组进行评审。") == []
+    # Groups named without the verb of a contest stay prose.
+    assert titles("请按创意组和企业组分别填写报名表。") == []
+
+
+def test_a_total_shared_by_every_direction_is_the_calls_not_each_directions() -> None:
+    text = "本届大赛按创意组和企业组进行评选，奖项共计12个，奖金36万元。"
+    draft = extract_guide(text).data
+    assert [d["title"] for d in draft["directions"]] == ["创意组", "企业组"]
+    assert [d.get("budget") for d in draft["directions"]] == [None, None]
+    assert draft["stated_totals"]["budget"] == {"amount_wan": 36}
+    # A total named for one of the directions still goes to it.
+    text = "本届大赛按创意组和企业组进行评选。创意组奖金10万元；企业组奖金26万元。"
+    draft = extract_guide(text).data
+    assert [d.get("budget", {}).get("total") for d in draft["directions"]] == [
+        {"amount_wan": 10},
+        {"amount_wan": 26},
+    ]

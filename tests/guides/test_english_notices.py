@@ -428,3 +428,23 @@ def test_money_allocated_or_invested_is_the_call_total(sentence: str) -> None:
 def test_what_each_awardee_receives_is_the_per_project_amount() -> None:
     definition, _ = _read("The fellowship now accepts applications. Awardees receive $30,000 to pursue a project.")
     assert definition["budget"]["per_project"] == {"amount": 30_000, "currency": "USD"}
+
+
+def test_duration_with_its_cue_after_the_length() -> None:
+    definition, _ = _read("Each fellowship can be up to 18 months in duration and is held at a UK university.")
+    assert definition["duration"] == {"unit": "months", "qualifier": "at_most", "value": 18}
+    definition, _ = _read("Studies are typically 2 years long and involve two partners.")
+    assert definition["duration"] == {"unit": "years", "qualifier": "exact", "value": 2}
+    # An age or an experience is no project length.
+    definition, _ = _read("Applicants must have 5 years of experience since their PhD.")
+    assert "duration" not in definition
+
+
+def test_duration_between_two_lengths_in_different_units() -> None:
+    definition, _ = _read("Projects should last between 6 months and 2 years.")
+    assert definition["duration"] == {"unit": "months", "qualifier": "range", "min": 6, "max": 24}
+    definition, _ = _read("Projects may last from 1 year to 3 years.")
+    assert definition["duration"] == {"unit": "years", "qualifier": "range", "min": 1, "max": 3}
+    # A range of costs is no duration.
+    definition, _ = _read("Project costs should be between 25,000 and 100,000 pounds.")
+    assert "duration" not in definition

@@ -162,3 +162,22 @@ def test_dates_and_times(text: str, local: str, inferred: bool) -> None:
 def test_a_date_without_year_in_a_range_takes_the_year_before_it() -> None:
     found = find_dates("评审（2025 年 11 月 20 日-11 月 30 日）", default_year=2024)
     assert [(iso_local(f), f.year_inferred) for f in found] == [("2025-11-20", False), ("2025-11-30", True)]
+
+
+def test_the_length_a_research_window_adds_up_to_is_its_duration() -> None:
+    found = find_duration("研究期间：自2024年7月1日起至2025年2月底止，计8个月。")
+    assert found is not None and found[0] == {"unit": "months", "qualifier": "exact", "value": 8}
+    # The dates alone state no length.
+    assert find_duration("研究期间：自2024年7月1日起至2025年2月底止。") is None
+    # A length stated first wins over the tally of the window.
+    found = find_duration("实施周期为3年，自2024年1月1日起至2026年12月31日止，计36个月。")
+    assert found is not None and found[0] == {"unit": "years", "qualifier": "exact", "value": 3}
+
+
+def test_the_time_period_of_a_research_topic_is_the_calls_duration() -> None:
+    from shenbao.guides.parser.extract import extract_guide
+
+    draft = extract_guide("课题研究的时间周期一般为一年。申请者只能申报1项。").data
+    assert draft["duration"] == {"unit": "years", "qualifier": "exact", "value": 1, "in_principle": True}
+    # A period of time that is no research length ("活动时间周期") is not read.
+    assert "duration" not in extract_guide("本次活动宣传时间周期较长，请耐心等待。").data

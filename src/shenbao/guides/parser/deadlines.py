@@ -29,7 +29,8 @@ from dataclasses import dataclass, replace
 from shenbao.guides.parser.dates import FoundDate, find_dates
 
 _KEYWORD = re.compile(
-    r"截止|截至|为止|止于|deadline|closing date|closes|due date|due by|are due|is due|no later than|must be received",
+    r"截止|截至|为止|止于|deadline|closing date|closes|(?<![\w-])closing\s*:|due date|due by|are due|is due|no later than"
+    r"|must be received",
     re.IGNORECASE,
 )
 # "3月15日前", "3月15日（含）之前", "2025年1月10日(星期五)或之前" (Hong Kong: on or before).
@@ -48,12 +49,14 @@ _BY_VERB = re.compile(rf"^\s*(?:[（(][^）)]{{0,8}}[）)])?\s*(?:{_SUBMIT})")
 # "于…前" or "…前报送": a last moment; "2024年1月1日前已建立的" or "…前注册成立" is a condition.
 _BEFORE_BY = re.compile(r"(?:于|在|须|请|应|务必)\s*$")
 _BEFORE_VERB = re.compile(rf"^[^。；]{{0,30}}?(?:{_SUBMIT})")
-_CONDITION = re.compile(r"^[^。；，,]{0,6}?(?:已|成立|注册|设立|建立|出生|取得|获得|毕业|入选|立项|结题|发表)")
+_CONDITION = re.compile(
+    r"^[^。；，,]{0,6}?(?:已|成立|注册|设立|建立|出生|取得|获得|毕业|入选|立项|结题|发表|在籍|在册|在校|在读|入学|入职)"
+)
 _CONDITION_AHEAD = re.compile(r"(?:注册|成立|出生|毕业|设立|入职|登记)(?:时间|日期)?\s*(?:在|于|为|是)?\s*$")
 _WINDOW_WORDS = re.compile(r"申报|报名|提交|受理|征集|推荐|填报|报送|网上|在线|集中|开放|作品|submission", re.IGNORECASE)
 _WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)")
 _NOT_DEADLINE = re.compile(
-    r"执行期|实施期|实施周期|研究期限|起止|执行年限|项目周期|资助期限|资助期间|补助期间|补助期限|研究期间|合作期|举办|举行|培训|会议"
+    r"执行期|实施期|实施周期|研究周期|建设周期|研究期限|起止|执行年限|项目周期|资助期限|资助期间|补助期间|补助期限|研究期间|合作期|举办|举行|培训|会议"
     r"|比赛时间|决赛"
 )
 _NOTICE = re.compile(r"公示")

@@ -255,8 +255,47 @@ _DURATION_ADJ = re.compile(
 )
 
 
+# "up to 24 months in duration": the cue after the length.
+_DURATION_AFTER = re.compile(
+    r"\b(?P<pre>up to|a maximum of|a minimum of|at least|at most|no more than|not more than)?\s*"
+    rf"(?P<a>{_NUMBER})\s*(?:-|\s)?(?P<unit>years?|months?)\s+(?:in (?:duration|length)|long)\b",
+    re.I,
+)
+# "Projects should last between 3 months and 3 years": a range whose ends may have different units.
+_DURATION_BETWEEN = re.compile(
+    rf"\blast(?:s|ing)?\s+(?:between|from)\s+(?P<a>{_NUMBER})\s*(?P<ua>years?|months?)\s+(?:and|to)\s+"
+    rf"(?P<b>{_NUMBER})\s*(?P<ub>years?|months?)\b",
+    re.I,
+)
+
+
+def _duration_after(text: str) -> tuple[dict[str, Any], int, int] | None:
+    for m in _DURATION_BETWEEN.finditer(text):
+        a, b = _number(m.group("a")), _number(m.group("b"))
+        if not a or not b:
+            continue
+        years = m.group("ua").lower().startswith("year") and m.group("ub").lower().startswith("year")
+        scale_a = 1 if years or m.group("ua").lower().startswith("month") else 12
+        scale_b = 1 if years or m.group("ub").lower().startswith("month") else 12
+        low, high = a * scale_a, b * scale_b
+        if 0 < low < high <= (100 if years else 1200):
+            unit = "years" if years else "months"
+            return {"unit": unit, "qualifier": "range", "min": _clean(low), "max": _clean(high)}, m.start(), m.end()
+    for m in _DURATION_AFTER.finditer(text):
+        value = _number(m.group("a"))
+        unit = "years" if m.group("unit").lower().startswith("year") else "months"
+        if not value or value > (100 if unit == "years" else 1200):
+            continue
+        pre = (m.group("pre") or "").lower()
+        qualifier = "at_most" if re.search(r"up to|maximum|at most|no more|not more", pre) else "exact"
+        qualifier = "at_least" if re.search(r"minimum|at least", pre) else qualifier
+        start = m.start("pre") if pre else m.start("a")
+        return {"unit": unit, "qualifier": qualifier, "value": _clean(value)}, start, m.end()
+    return None
+
+
 def _duration(text: str) -> tuple[dict[str, Any], int, int] | None:
-    found = _duration_phrase(text)
+    found = _duration_phrase(text) or _duration_after(text)
     m = _DURATION_ADJ.search(text)
     value = _number(m.group("a")) if m is not None else None
     if m is not None and value and (found is None or m.start() < found[1]):

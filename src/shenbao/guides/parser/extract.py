@@ -107,7 +107,7 @@ _PER_PROJECT = re.compile(
 # The words before a budget word that make it the amount of one project ("项目直接经费", "课题申请直接经费").
 _ONE_PROJECT_LEAD = re.compile(r"(?:项目|课题|申请)$")
 _DURATION_WORDS = re.compile(
-    r"实施周期|执行周期|研究周期|建设周期|资助周期|支持周期|支持期限|支持年限|执行期|合作周期|研究期限|项目周期|实施期限|执行期限|资助期限|建设期限|完成期限|"
+    r"实施周期|执行周期|研究周期|建设周期|资助周期|支持周期|支持期限|支持年限|执行期|合作周期|研究期限|研究期间|(?:研究|课题|项目)的?时间周期|项目周期|实施期限|执行期限|资助期限|建设期限|完成期限|"
     r"资助年限|研究年限|实施年限|执行年限|项目期限|完成时限|研究时限|补助期限|补助期间|补助年限|(?:计划|执行|研究|实施|补助|项目)期程|实施期|资助期|(?:完成|研究|实施|执行)时间(?=为|不超过|不得超过|一般|原则上|最长|约)"
 )
 # Money set aside for the call: "财政安排资金3000万元", "预留合共约8亿元作……资助用途".
@@ -644,6 +644,8 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
             if re.search(r"平均", lead + segment) and money.get("qualifier", "exact") == "exact":
                 money["qualifier"] = "about"
             found[title] = ({"per_project": money}, start, seg_start + len(segment))
+        elif {t for _s, _e, t in mentions[_joined_from(text, mentions, k) : j + 1]} >= known:
+            continue  # "按A组和B组进行评选，…奖金51万元": a total shared by every direction is the call's
         else:
             found[title] = ({"total": money}, start, seg_start + len(segment))
     given, timed = False, False
@@ -659,6 +661,13 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
             col.span(f"directions.{i}.duration", start, end, 0.7)
             timed = True
     return given, timed
+
+
+def _joined_from(text: str, mentions: list[tuple[int, int, str]], k: int) -> int:
+    """The first of the titles joined to the ``k``-th by 和/及/与/、 ("A和B": 0 for B)."""
+    while k > 0 and re.fullmatch(r"\s*[和及与、]\s*", text[mentions[k - 1][1] : mentions[k][0]]):
+        k -= 1
+    return k
 
 
 _RESPECTIVE = re.compile(r"分别(?:为|是)?")

@@ -894,6 +894,22 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         vouched = _STRONG.search(context) is not None and "、" in segment  # 和 alone joins subjects too
         if items and (vouched or _common_head([t for t, _ in items])):
             add(items, "no_count")
+    # "按A组和B组进行比赛", "分A组、B组进行评选": the groups a contest is run or judged in.
+    for m in _GROUPS_RUN.finditer(text):
+        if any(s <= m.start("list") < e for s, e in taken):
+            continue
+        items = _items(m.group("list"), m.start("list"), None)
+        if items and all(re.search(r"(?<!专家|工作|评审|课题|项目|学科|评议)(?<!小)组$", t) for t, _ in items):
+            add(items, "groups_run")
+    # "“A”、“B”、…、“R”等18项": a run of quoted names (long ones too) closed by 等 and the count of
+    # them is a list even without a word naming directions (a plan's research priorities).
+    for m in re.finditer(r"(?:[“「『][^”」』]{2,40}[”」』]\s*[、，,]?\s*){2,}[“「『][^”」』]{2,40}[”」』]", text):
+        tally = _QUOTED_TALLY.match(text, m.end())
+        if tally is None or any(s <= m.start() < e for s, e in taken):
+            continue
+        items = [(q.group(1), m.start() + q.start(1)) for q in re.finditer(r"[“「『]([^”」』]{2,40})[”」』]", m.group(0))]
+        if to_number(tally.group("n")) == len(items) and all(_noun_like(t, strict=False, longest=40) for t, _ in items):
+            add(items, "quoted_tally")
     # Quoted items in a row ("“A”、“B”、“C”").
     for m in re.finditer(r"(?:[“「『][^”」』]{2,24}[”」』]\s*[、，,和及与]?\s*){1,}[“「『][^”」』]{2,24}[”」』]", text):
         if any(s <= m.start() < e for s, e in taken):
@@ -910,6 +926,14 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             if _HEADING.search(after + before) or heading is not None or strong_head or counted:
                 add(items, "quoted")
     return found
+
+
+# "按A组和B组(组别)进行比赛": groups named between 按 / 分 and the verb of the contest.
+_GROUPS_RUN = re.compile(
+    r"(?:按照?|分)\s*(?P<list>[^，,。；;：:“”]{4,60}?组)\s*(?:(?:两|三|四|五|[2-5])个)?(?:组别)?\s*(?:进行|开展)\s*(?:比赛|评选|评审|竞赛|评比|角逐)"
+)
+# 等 and a count of items in 项 / 个 / 类 right after a quoted run ("…”等18项").
+_QUOTED_TALLY = re.compile(rf"\s*等\s*(?P<n>{NUM})\s*(?:项|个|类|大类)(?!目|文件|制度|规定|政策|措施|要求|材料|通知|意见|办法)")
 
 
 def _parenthesised(text: str, at: int) -> tuple[str, int] | None:

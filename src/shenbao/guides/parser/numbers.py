@@ -208,8 +208,10 @@ _DURATION_AT_LEAST = re.compile(r"不少于|不低于|至少|最短|以上")
 _DURATION_ABOUT = re.compile(r"约|左右|上下|大概")
 _DURATION_CONTEXT = re.compile(
     r"实施周期|执行周期|研究周期|建设周期|项目周期|合作周期|实施期限|执行期限|研究期限|资助期限|项目期限|资助年限|研究年限|"
-    r"完成时限|实施期|执行期|资助期|补助期间|补助期|期程|周期|期限|(?:完成|研究|实施|执行)时间"
+    r"完成时限|实施期|执行期|资助期|补助期间|补助期|研究期间|期程|周期|期限|(?:完成|研究|实施|执行)时间"
 )
+# "研究期间：自7月1日起至次年2月底止，计8个月": the length the window adds up to, after its dates.
+_WINDOW_TALLY = re.compile(r"[^。；;]{6,40}?止\s*[，,]\s*(?:共计|合计|计|共)\s*")
 
 
 def _is_date(text: str, match: re.Match[str]) -> bool:
@@ -298,6 +300,10 @@ def find_duration(text: str) -> tuple[dict[str, Any], int, int] | None:
         if re.search(r"重叠|(?:年|月)\s*(?:以上)?者", window):
             continue  # "执行期程与本计划重叠超过3个月者": a condition on applicants, not the project's length
         data = parse_duration(window)
+        if data is None and (tally := _WINDOW_TALLY.match(text, context.end())) is not None:
+            counted = text[tally.end() : tally.end() + 8]
+            data = parse_duration(re.split(r"[。；;，,]", counted)[0])
+            window = text[context.end() : tally.end() + len(counted)]
         if data is not None:
             return data, context.start(), context.end() + len(window)
     return None
