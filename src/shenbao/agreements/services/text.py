@@ -106,10 +106,10 @@ def _budget_lines(agreement: Agreement) -> list[str]:
     field, table = approved
     decimals = field.budget_spec.decimals
     unit = unit_label(table.unit, "zh-hans")
-    lines = [
-        f"{'    ' if r.subline else ''}{r.label.get('zh-hans')}：{format_amount(r.amounts.get('grant', Decimal(0)), decimals)} {unit}"
-        for r in table.rows
-    ]
+    lines = []
+    for r in table.rows:
+        amount = format_amount(r.amounts.get("grant", Decimal(0)), decimals)
+        lines.append(f"{'    ' if r.subline else ''}{r.label.get('zh-hans')}：{amount} {unit}")
     lines.append(f"合计：{format_amount(table.column_totals.get('grant', Decimal(0)), decimals)} {unit}")
     return lines
 
