@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
@@ -71,6 +71,8 @@ def _withhold(tranche: Tranche, *, cause: str, reason: str, actor: User | None) 
     award = tranche.project.agreement.award
     pi = award.application.applicant
     if pi.email:
+        with translation.override(pi.language or "zh-hans"):
+            cause_text = str(WithholdCause(cause).label)  # the mail is in the PI's language
         notify(
             to=pi.email,
             language=pi.language,
@@ -80,7 +82,7 @@ def _withhold(tranche: Tranche, *, cause: str, reason: str, actor: User | None) 
                 "project": tranche.project.title,
                 "tranche": tranche.position,
                 "amount_yuan": tranche.amount_yuan,
-                "reason": " · ".join(x for x in (str(WithholdCause(cause).label), reason) if x),
+                "reason": " · ".join(x for x in (cause_text, reason) if x),
             },
             call=award.call,
             related=tranche.project,
