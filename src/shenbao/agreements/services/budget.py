@@ -36,7 +36,8 @@ def budget_field(agreement: Agreement) -> FormField | None:
     if agreement.approved_budget_field:
         return next((f for f in fields if f.code == agreement.approved_budget_field), None)
     filled = [f for f in fields if isinstance(application.values.get(f.code), dict)]
-    return (filled or fields or [None])[0]
+    chosen = filled or fields
+    return chosen[0] if chosen else None
 
 
 def requested_table(agreement: Agreement) -> tuple[FormField, BudgetTable] | None:
