@@ -134,6 +134,10 @@ def test_demo_shows_each_seed_call_in_review_with_assignments_reviews_and_rankin
     assert midterm.status == "passed" and set(midterm.spending) == {"equipment", "operating", "labour"}
     assert midterm.reviews.filter(submitted_at__isnull=False).count() == 2
     assert client.get(f"/projects/{most.pk}/").status_code == 200
+    page = client.get(f"/agreements/{agreement.pk}/").content.decode()
+    assert 'class="approved-budget"' in page and agreement.approved_budget_reason in page
+    total = f"{agreement.award.amount_yuan / 10_000:,.2f}"
+    assert f'<tr class="total"><td>合计</td><td class="number">{total}</td>' in page
     # Seed 003's proposed selection selects what it can and explains every shortfall: 1.1 short of
     # applications (5 against 6), 1.4 held back by its budget, 2.9 without applications.
     most_run = SelectionRun.objects.get(call__code="most-intl-2025-2")
