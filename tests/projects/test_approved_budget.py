@@ -294,3 +294,21 @@ def test_a_passed_report_mail_in_english(call: Call, project: Project, officer: 
     assert decided.subject == f"Mid-term report passed with conditions: {project.title}"
     assert "After expert review, Mid-term report passed with conditions." in decided.body
     assert not Message.objects.filter(template="tranche_withheld").exists()
+
+
+def test_the_pi_reports_spending_on_the_project_page(project: Project, officer: User) -> None:
+    from django.test import Client
+
+    pi = project.agreement.award.application.applicant
+    browser = Client()
+    browser.force_login(pi)
+    page = browser.get(f"/projects/{project.pk}/").content.decode()
+    assert 'name="spent-equipment"' not in page  # no approved budget yet: nothing to report against
+    _approve(project, officer)
+    page = browser.get(f"/projects/{project.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="spent-equipment"' in page and 'name="spent-materials"' not in page  # categories, not sub-lines
+    browser.post(
+        f"/projects/{project.pk}/act/",
+        {"action": "report", "kind": "midterm", "text": "进展", "spent-equipment": "12000", "spent-labour": ""},
+    )
+    assert project.reports.get().spending == {"equipment": 12_000}
