@@ -96,7 +96,7 @@ def test_demo_shows_each_seed_call_in_review_with_assignments_reviews_and_rankin
     assert client.get(f"/staff/stages/{stage.pk}/live/").status_code == 200
     assert client.get("/staff/calls/xiaomi-jbgs-2025/review/").status_code == 200
     # Seed 000's results are published with a public notice running and agreements to sign;
-    # seed 003 has a proposed selection waiting for approval.
+    # seed 003's selection is approved and published, one award carried through the post-award stages.
     from shenbao.agreements.models import Agreement
     from shenbao.awards.models import Award, SelectionRun
 
@@ -104,11 +104,40 @@ def test_demo_shows_each_seed_call_in_review_with_assignments_reviews_and_rankin
     assert awarded >= 1
     assert Agreement.objects.filter(award__call__code="xiaomi-jbgs-2025", status="pending").count() == awarded - 1
     assert Agreement.objects.filter(award__call__code="xiaomi-jbgs-2025", status="signed").count() == 1
-    assert SelectionRun.objects.get(call__code="most-intl-2025-2").status == "proposed"
+    assert SelectionRun.objects.get(call__code="most-intl-2025-2").status == "approved"
+    from shenbao.agreements.models import AgreementTemplate
+    from shenbao.agreements.services.budget import approved_table, grant_yuan
     from shenbao.projects.models import Project
 
     project = Project.objects.get(agreement__award__call__code="xiaomi-jbgs-2025")
     assert client.get(f"/projects/{project.pk}/").status_code == 200
+    # Seed 003 (issue 19): a 1.3 award with matching funds, its approved budget (adjusted, with the
+    # reason), its agreement generated from the call's template and signed, two tranches (the first
+    # paid) and a mid-term report reviewed by two experts and passed, which made the second due.
+    most = Project.objects.get(agreement__award__call__code="most-intl-2025-2")
+    agreement = most.agreement
+    application = agreement.award.application
+    assert application.direction is not None and application.direction.code == "1.3"
+    assert AgreementTemplate.objects.filter(call__code="most-intl-2025-2").exists()
+    assert (agreement.status, len(agreement.text_sha256)) == ("signed", 64)
+    approved = approved_table(agreement)
+    assert approved is not None and grant_yuan(approved[1]) == agreement.award.amount_yuan
+    assert agreement.approved_budget != application.values["budget_table"] and agreement.approved_budget_reason
+    assert (
+        agreement.approved_budget["lines"]["equipment"]["enterprise"]
+        == application.values["budget_table"]["lines"]["equipment"]["enterprise"]
+    )
+    tranches = list(most.tranches.order_by("position"))
+    assert [(t.condition, t.status) for t in tranches] == [("on_signing", "paid"), ("midterm_passed", "due")]
+    assert sum(t.amount_yuan for t in tranches) == agreement.award.amount_yuan
+    midterm = most.reports.get(kind="midterm")
+    assert midterm.status == "passed" and set(midterm.spending) == {"equipment", "operating", "labour"}
+    assert midterm.reviews.filter(submitted_at__isnull=False).count() == 2
+    assert client.get(f"/projects/{most.pk}/").status_code == 200
+    page = client.get(f"/agreements/{agreement.pk}/").content.decode()
+    assert 'class="approved-budget"' in page and agreement.approved_budget_reason in page
+    total = f"{agreement.award.amount_yuan / 10_000:,.2f}"
+    assert f'<tr class="total"><td>合计</td><td class="number">{total}</td>' in page
     # Seed 003's proposed selection selects what it can and explains every shortfall: 1.1 short of
     # applications (5 against 6), 1.4 held back by its budget, 2.9 without applications.
     most_run = SelectionRun.objects.get(call__code="most-intl-2025-2")

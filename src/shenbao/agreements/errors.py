@@ -28,3 +28,7 @@ class AgreementTextChanged(DomainError):
 
     def __init__(self) -> None:
         super().__init__(_("The agreement's text changed since you opened it: read the new text and confirm again."))
+
+
+class AgreementBudgetError(DomainError):
+    code = "agreement_budget"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -85,6 +86,21 @@ class Agreement(models.Model):
     text = models.FileField(_("agreement text"), upload_to=text_path, blank=True)
     text_sha256 = models.CharField(_("SHA-256 of the agreement text"), max_length=64, blank=True)
     text_generated_at = models.DateTimeField(_("text generated at"), null=True, blank=True)
+    # The approved budget table (核定预算): the application's budget field adjusted by staff to the amount
+    # awarded, stored as the field's value (``{"lines": {line: {source: amount}}, "notes": …}``, amounts in
+    # the call's unit); changed later only by an approved budget reallocation (项目变更).
+    approved_budget_field = models.CharField(_("budget field"), max_length=64, blank=True)
+    approved_budget: models.JSONField[dict[str, Any]] = models.JSONField(_("approved budget"), default=dict, blank=True)
+    approved_budget_reason = models.TextField(_("reason for the approved budget"), blank=True)
+    approved_budget_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("budget approved by"),
+    )
+    approved_budget_at = models.DateTimeField(_("budget approved at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

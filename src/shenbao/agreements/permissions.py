@@ -42,3 +42,5 @@ add_perm("agreements.confirm_as_institution", is_institution_officer)
 add_perm("agreements.record_signed_copy", is_program_officer | is_administrator)
 add_perm("agreements.decline", is_pi)
 add_perm("agreements.decide_overdue", is_program_officer | is_administrator)
+# Staff set the approved budget (核定预算); the PI asks for a reallocation through a project change.
+add_perm("agreements.approve_budget", is_program_officer | is_administrator)

@@ -29,6 +29,17 @@ DEMO_PASSWORD = "shenbao-demo"  # noqa: S105 - a published demo log-in, never us
 EXAMPLE_CALL_CODE = "xiaomi-jbgs-example-open"
 
 
+#: Seed 003's guide leaves the 任务书 to the program's own rules and states no signing terms; the demo
+#: gives it plain ones (30 working days from the results, signed by the funder, the PI and the
+#: institution) so that its post-award demo has an agreement to carry the approved budget.
+DEMO_003_AGREEMENT: dict[str, Any] = {
+    "required": True,
+    "deadline": {"working_days": 30, "from_event": "results_published"},
+    "forfeit_when_missed": False,
+    "parties": ["funder", "pi", "institution"],
+}
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     email: str
@@ -84,6 +95,8 @@ def load_demo(now: dt.datetime | None = None) -> list[str]:
             if problems:
                 raise ValueError(f"{SEED_000_TOPICS_EXAMPLE.name}: {problems}")
             data, _ = merge_directions(data, topics, replace=True)
+        if seed == "003" and "agreement" not in data:
+            data = {**data, "agreement": DEMO_003_AGREEMENT}
         result = load_call_definition(definition=parse_definition(data), source=path.name)
         log.append(f"seed {seed}: {result.call.code} ({'loaded' if result.changed else 'unchanged'})")
     xiaomi = Call.objects.get(code="xiaomi-jbgs-2025")

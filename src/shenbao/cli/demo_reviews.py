@@ -283,7 +283,11 @@ def load_demo_reviews(now: dt.datetime | None = None) -> list[str]:
                 record_signed_copy(agreement=signable, stream=paper, name="示例协议.pdf", actor=officer, now=published)
                 start_projects(call=call, actor=officer)
         if code == "most-intl-2025-2":
-            # Proposed, for staff to read: selects what it can and explains every direction's shortfall.
-            run_selection(call=call, actor=officer)
+            # Selects what it can and explains every direction's shortfall; approved and published, with
+            # one award carried through the post-award stages (issue 19).
+            from shenbao.cli.demo_postaward import load_demo_post_award
+
+            most_run = run_selection(call=call, actor=officer)
+            log.extend(load_demo_post_award(call=call, run=most_run, officer=officer, now=now))
         log.append(f"review demo {code}: {StageEntry.objects.filter(stage__call=call).count()} entries in review stages")
     return log

@@ -123,6 +123,8 @@ class Report(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("decided by")
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Actual spending against the approved budget by category: category code → yuan spent so far.
+    spending: models.JSONField[dict[str, int]] = models.JSONField(_("spending by category"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("report")
@@ -232,6 +234,9 @@ class ChangeRequest(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=ChangeKind.choices)
     reason = models.TextField(_("what changes and why"))
     new_end_date = models.DateField(_("new end"), null=True, blank=True)
+    # A budget reallocation's proposed approved table (the budget field's value); approving it replaces
+    # the agreement's approved budget.
+    new_budget: models.JSONField[dict[str, Any]] = models.JSONField(_("proposed budget"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.REQUESTED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by")

@@ -4,13 +4,14 @@ copies, decide overdue agreements and see who is late."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _l
@@ -20,9 +21,11 @@ from shenbao.agreements.enums import FORFEIT_CAUSES, AgreementStatus, DelayCause
 from shenbao.agreements.models import Agreement, AgreementTemplate
 from shenbao.agreements.queries import agreement_warnings, call_agreement_list
 from shenbao.agreements.services.agreements import agreement_terms, confirm_agreement, record_signed_copy, waiting_for
+from shenbao.agreements.services.budget import approved_table
 from shenbao.agreements.services.overdue import extend_agreement, forfeit_agreement, record_delay_cause
 from shenbao.agreements.services.reserves import decline_award
 from shenbao.agreements.services.text import DOCX_TYPE, PLACEHOLDERS, generate_text, upload_template
+from shenbao.calls.definition.budget import FundingSource, format_amount, unit_label
 from shenbao.core.errors import DomainError
 from shenbao.web.common import acting_user, call_for, file_response
 from shenbao.web.lists import paginate, sort_columns, sorted_query
@@ -75,8 +78,29 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "causes": DelayCause.choices,
         "may_forfeit": agreement.delay_cause in FORFEIT_CAUSES,
         "may_extend": bool(agreement.delay_cause) and agreement.delay_cause not in FORFEIT_CAUSES,
+        "approved_budget": _approved_budget(agreement),
     }
     return render(request, "web/agreements/agreement.html", context)
+
+
+def _approved_budget(agreement: Any) -> dict[str, Any] | None:
+    """The approved table's grant per category (sub-lines indented) and total, in the reader's language."""
+    approved = approved_table(agreement)
+    if approved is None:
+        return None
+    field, table = approved
+    language = translation.get_language() or "zh-hans"
+    decimals = field.budget_spec.decimals
+    grant = FundingSource.GRANT.value
+    return {
+        "unit": unit_label(table.unit, language),
+        "rows": [
+            {"label": r.label.get(language), "subline": r.subline, "amount": format_amount(r.amounts[grant], decimals)}
+            for r in table.rows
+        ],
+        "total": format_amount(table.column_totals[grant], decimals),
+        "reason": agreement.approved_budget_reason,
+    }
 
 
 @login_required

@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from shenbao.agreements.services.budget import approved_table
 from shenbao.core.errors import DomainError
 from shenbao.projects.enums import ChangeKind, OutputKind, ProjectStatus, ReportKind
 from shenbao.projects.models import Milestone, Project
@@ -95,8 +96,18 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_manage": request.user.has_perm("projects.manage_project", project),
         "changes": list(project.changes.select_related("requested_by", "decided_by")),
         "change_kinds": ChangeKind.choices,
+        "spending_categories": _spending_categories(project),
     }
     return render(request, "web/projects/project.html", context)
+
+
+def _spending_categories(project: Project) -> list[tuple[str, str]]:
+    """The approved budget's categories a report gives spending for, labelled in the reader's language."""
+    approved = approved_table(project.agreement)
+    if approved is None:
+        return []
+    language = translation.get_language() or "zh-hans"
+    return [(r.code, r.label.get(language)) for r in approved[1].rows if not r.subline]
 
 
 @login_required
@@ -121,6 +132,11 @@ def project_action(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=actor,
                 evidence=upload.file if upload is not None and upload.file is not None else None,
                 evidence_name=(upload.name or "") if upload else "",
+                spending={
+                    code: request.POST.get(f"spent-{code}", "")
+                    for code, _label in _spending_categories(project)
+                    if request.POST.get(f"spent-{code}", "").strip()
+                },
             )
         elif action == "output" and request.user.has_perm("projects.report", project):
             on = request.POST.get("on", "")

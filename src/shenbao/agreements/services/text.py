@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+from decimal import Decimal
 from typing import IO
 
 from django.core.files.base import ContentFile
@@ -22,6 +23,7 @@ from shenbao.accounts.models import User
 from shenbao.agreements.errors import AgreementTextError
 from shenbao.agreements.models import Agreement, AgreementTemplate
 from shenbao.agreements.transitions import OPEN_STATES
+from shenbao.calls.definition.budget import format_amount, unit_label
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
@@ -38,6 +40,7 @@ PLACEHOLDERS = {
     "institution": _("The lead institution"),
     "amount_yuan": _("The amount awarded, in yuan"),
     "amount_wan": _("The amount awarded, in 10,000 yuan (万元)"),
+    "approved_budget": _("The approved budget: the grant per category, one a line"),
     "kpis": _("The KPI targets, one a line"),
     "terms": _("The call's terms: IP ownership and notes"),
     "date": _("The day the text is generated"),
@@ -66,6 +69,8 @@ def default_template() -> bytes:
         "项目负责人：{{pi_name}}（{{pi_email}}）",
         "承担单位：{{institution}}",
         "资助金额：{{amount_yuan}} 元（{{amount_wan}} 万元）",
+        "核定预算：",
+        "{{approved_budget}}",
         "考核指标：",
         "{{kpis}}",
         "条款：",
@@ -91,6 +96,24 @@ def _kpi_lines(agreement: Agreement) -> list[str]:
     return lines or ["（本指南未设考核指标）"]
 
 
+def _budget_lines(agreement: Agreement) -> list[str]:
+    """The approved table's grant per category (sub-lines indented) and its total, in the call's unit."""
+    from shenbao.agreements.services.budget import approved_table
+
+    approved = approved_table(agreement)
+    if approved is None:
+        return ["（未核定预算）"]
+    field, table = approved
+    decimals = field.budget_spec.decimals
+    unit = unit_label(table.unit, "zh-hans")
+    lines = []
+    for r in table.rows:
+        amount = format_amount(r.amounts.get("grant", Decimal(0)), decimals)
+        lines.append(f"{'    ' if r.subline else ''}{r.label.get('zh-hans')}：{amount} {unit}")
+    lines.append(f"合计：{format_amount(table.column_totals.get('grant', Decimal(0)), decimals)} {unit}")
+    return lines
+
+
 def _values(agreement: Agreement, today: dt.date) -> dict[str, str]:
     call = agreement.award.call
     application = agreement.award.application
@@ -112,6 +135,7 @@ def _values(agreement: Agreement, today: dt.date) -> dict[str, str]:
         "institution": application.lead_organisation.display_name("zh-hans") if application.lead_organisation else "",
         "amount_yuan": f"{amount:,}" if amount is not None else "",
         "amount_wan": f"{amount / 10_000:g}" if amount is not None else "",
+        "approved_budget": "\n".join(_budget_lines(agreement)),
         "kpis": "\n".join(_kpi_lines(agreement)),
         "terms": "\n".join(term_lines) or "（见指南）",
         "date": today.isoformat(),

@@ -1,5 +1,6 @@
 """Every table staff can export, by code: applications, rule results, reviews, rankings, awards,
-projects (KPI targets against actuals), disbursement (tranches and payments), the call's statistics
+projects (KPI targets against actuals), disbursement (tranches and payments), budgets by category
+(requested, approved, spent, paid), the call's statistics
 and the bilateral comparison; a later table adds its ``ExportKind`` here; the web
 pages and the API list what is registered, each behind its own permission."""
 
@@ -14,6 +15,7 @@ from shenbao.documents.exports.applications import APPLICATIONS, RULE_RESULTS
 from shenbao.documents.exports.awards import AWARDS, STATISTICS
 from shenbao.documents.exports.base import ExportKind, Filters
 from shenbao.documents.exports.bilateral import BILATERAL
+from shenbao.documents.exports.budget_execution import BUDGET_EXECUTION
 from shenbao.documents.exports.budgets import BUDGETS
 from shenbao.documents.exports.disbursement import DISBURSEMENT
 from shenbao.documents.exports.projects import PROJECTS
@@ -22,7 +24,19 @@ from shenbao.documents.layout.tables import to_csv, to_xlsx
 
 EXPORTS: dict[str, ExportKind] = {
     kind.code: kind
-    for kind in (APPLICATIONS, RULE_RESULTS, BUDGETS, REVIEWS, RANKINGS, AWARDS, PROJECTS, DISBURSEMENT, STATISTICS, BILATERAL)
+    for kind in (
+        APPLICATIONS,
+        RULE_RESULTS,
+        BUDGETS,
+        REVIEWS,
+        RANKINGS,
+        AWARDS,
+        PROJECTS,
+        DISBURSEMENT,
+        BUDGET_EXECUTION,
+        STATISTICS,
+        BILATERAL,
+    )
 }
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

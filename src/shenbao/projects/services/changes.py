@@ -1,18 +1,22 @@
 """Changes during the project (项目变更): change of PI, of institution, budget reallocation, extension.
 The PI requests one with the reason (an extension with the new end); staff approve or reject it with a
 note (a rejection needs one).  An approved extension moves the project's end and the final report's
-due day; the other kinds are recorded and audited, and applying them to the people, the institution or
-a budget table is staff's work elsewhere."""
+due day; an approved budget reallocation that carries a proposed table replaces the agreement's
+approved budget; the other kinds are recorded and audited, and applying them to the people or the
+institution is staff's work elsewhere."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
+from shenbao.agreements.errors import AgreementBudgetError
+from shenbao.agreements.services.budget import apply_reallocation, clean_reallocation
 from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
 from shenbao.projects.enums import ChangeKind, ChangeStatus, MilestoneKind, ProjectStatus
@@ -22,7 +26,11 @@ from shenbao.projects.transitions import CHANGE_LIFECYCLE
 
 
 @transaction.atomic
-def request_change(*, project: Project, kind: str, reason: str, new_end_date: dt.date | None, actor: User) -> ChangeRequest:
+def request_change(
+    *, project: Project, kind: str, reason: str, new_end_date: dt.date | None, actor: User, new_budget: Any = None
+) -> ChangeRequest:
+    """A budget reallocation may carry the proposed approved table (``new_budget``, the budget field's
+    format); approving it replaces the agreement's approved budget."""
     locked = Project.objects.select_for_update().select_related("agreement__award__application").get(pk=project.pk)
     if locked.status != ProjectStatus.ACTIVE:
         raise ProjectError(_("This project is no longer running."), code="project_not_running")
@@ -36,18 +44,25 @@ def request_change(*, project: Project, kind: str, reason: str, new_end_date: dt
         )
     if locked.changes.filter(kind=kind, status=ChangeStatus.REQUESTED).exists():
         raise ProjectError(_("A request of this kind is waiting for a decision already."), code="change_pending")
+    proposed: dict[str, Any] = {}
+    if kind == ChangeKind.BUDGET and new_budget not in (None, "", {}):
+        try:
+            proposed = clean_reallocation(locked.agreement, new_budget)
+        except AgreementBudgetError as e:
+            raise ProjectError(e.message, params=e.params, code="change_budget") from None
     change = ChangeRequest.objects.create(
         project=locked,
         kind=kind,
         reason=reason.strip(),
         new_end_date=new_end_date if kind == ChangeKind.EXTENSION else None,
+        new_budget=proposed,
         requested_by=actor,
     )
     log_action(
         action="shenbao.project_change.requested",
         obj=locked.agreement.award.application,
         actor=actor,
-        data={"kind": kind, "change": change.pk},
+        data={"kind": kind, "change": change.pk, **({"budget": True} if proposed else {})},
     )
     return change
 
@@ -73,6 +88,11 @@ def decide_change(
         audit_obj=application,
         data={"kind": locked.kind, "note": locked.decision_note},
     )
+    if approve and locked.kind == ChangeKind.BUDGET and locked.new_budget:
+        try:
+            apply_reallocation(agreement=project.agreement, value=locked.new_budget, change_id=locked.pk, actor=actor)
+        except AgreementBudgetError as e:
+            raise ProjectError(e.message, params=e.params, code="change_budget") from None
     if approve and locked.kind == ChangeKind.EXTENSION and locked.new_end_date is not None:
         before = project.end_date
         project.end_date = locked.new_end_date

@@ -13,12 +13,14 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max, Sum
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
 from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
+from shenbao.notifications.mail import notify
 from shenbao.projects.enums import (
     CONDITION_REPORT,
     MilestoneKind,
@@ -66,6 +68,27 @@ def _move(
 def _withhold(tranche: Tranche, *, cause: str, reason: str, actor: User | None) -> None:
     tranche.withheld_cause, tranche.withheld_reason = cause, reason
     _move(tranche, TrancheStatus.WITHHELD, actor=actor, data={"cause": cause}, also=("withheld_cause", "withheld_reason"))
+    award = tranche.project.agreement.award
+    pi = award.application.applicant
+    if pi.email:
+        with translation.override(pi.language or "zh-hans"):
+            cause_text = str(WithholdCause(cause).label)  # the mail is in the PI's language
+        notify(
+            to=pi.email,
+            language=pi.language,
+            template="tranche_withheld",
+            context={
+                "call_title": award.call.title,
+                "project": tranche.project.title,
+                "tranche": tranche.position,
+                "amount_yuan": tranche.amount_yuan,
+                "reason": " · ".join(x for x in (cause_text, reason) if x),
+            },
+            call=award.call,
+            related=tranche.project,
+            link=reverse("web:project", args=[tranche.project_id]),
+            user=pi,
+        )
 
 
 def _release(tranche: Tranche, *, actor: User | None, data: dict[str, object] | None = None) -> None:

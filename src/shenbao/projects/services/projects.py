@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from shenbao.accounts.models import User
 from shenbao.agreements.enums import AgreementStatus
 from shenbao.agreements.models import Agreement
+from shenbao.agreements.services.budget import approved_table
 from shenbao.calls.definition.schema import CallDefinition
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
@@ -149,6 +150,30 @@ def start_projects(*, call: Call, actor: User, start: dt.date | None = None) -> 
     return created
 
 
+def _spending(project: Project, spending: Mapping[str, int | str]) -> dict[str, int]:
+    """Whole yuan spent per category of the approved budget."""
+    if not spending:
+        return {}
+    approved = approved_table(project.agreement)
+    if approved is None:
+        raise ProjectError(_("Spending is reported against the approved budget, and there is none yet."))
+    categories = {r.code for r in approved[1].rows if not r.subline}
+    unknown = sorted(set(spending) - categories)
+    if unknown:
+        raise ProjectError(_("Not a category of the approved budget: %(codes)s."), params={"codes": ", ".join(unknown)})
+    out: dict[str, int] = {}
+    for code, raw in spending.items():
+        text = str(raw).strip().replace(",", "")
+        if not text:
+            continue
+        if not text.isdigit():
+            raise ProjectError(
+                _("%(code)s: spending is a whole number of yuan, not “%(text)s”."), params={"code": code, "text": str(raw)}
+            )
+        out[code] = int(text)
+    return out
+
+
 @transaction.atomic
 def submit_report(
     *,
@@ -159,9 +184,11 @@ def submit_report(
     actor: User,
     evidence: IO[bytes] | None = None,
     evidence_name: str = "",
+    spending: Mapping[str, int | str] | None = None,
 ) -> Report:
     """The PI reports progress with actual values for the targets (a number, or one per part of a split
-    target); one mid-term and one final report."""
+    target) and the spending so far against the approved budget by category (category code → yuan);
+    one mid-term and one final report."""
     locked = Project.objects.select_for_update().get(pk=project.pk)
     if locked.status != ProjectStatus.ACTIVE:
         raise ProjectError(_("This project is no longer running."))
@@ -188,7 +215,8 @@ def submit_report(
         if extra:
             raise ProjectError(_("Not a part of %(code)s: %(parts)s."), params={"code": code, "parts": ", ".join(extra)})
         clean[code] = {k: float(v) for k, v in value.items()}
-    report = Report(project=locked, kind=ReportKind(kind), actuals=clean, text=text.strip(), submitted_by=actor)
+    spent = _spending(locked, spending or {})
+    report = Report(project=locked, kind=ReportKind(kind), actuals=clean, text=text.strip(), submitted_by=actor, spending=spent)
     if evidence is not None:
         report.evidence.save(evidence_name or "evidence", File(evidence), save=False)
     report.save()

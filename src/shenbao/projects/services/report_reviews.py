@@ -12,13 +12,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
 from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
+from shenbao.notifications.mail import notify
 from shenbao.projects.enums import ProjectStatus, ReportKind, ReportStatus
 from shenbao.projects.errors import ProjectError
 from shenbao.projects.models import Project, Report, ReportReview
@@ -102,6 +104,33 @@ def submit_report_review(
     return locked
 
 
+def _tell_pi(report: Report, decision: str, reasons: str) -> None:
+    award = report.project.agreement.award
+    pi = award.application.applicant
+    if not pi.email:
+        return
+    labels = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            labels[language] = str(ReportKind(report.kind).label)
+    notify(
+        to=pi.email,
+        language=pi.language,
+        template="report_decided",
+        context={
+            "call_title": award.call.title,
+            "project": report.project.title,
+            "report": labels,
+            "decision": decision,
+            "reasons": reasons,
+        },
+        call=award.call,
+        related=report.project,
+        link=reverse("web:project", args=[report.project_id]),
+        user=pi,
+    )
+
+
 @transaction.atomic
 def decide_report(*, report: Report, decision: str, reasons: str, actor: User, now: dt.datetime | None = None) -> Report:
     """Staff decide a reviewed report.  Conditions and failures carry their reasons."""
@@ -132,6 +161,7 @@ def decide_report(*, report: Report, decision: str, reasons: str, actor: User, n
         data={"kind": locked.kind, "reasons": reasons, "scores": [r.score for r in reviews]},
     )
     follow_report_decision(locked, actor=actor)
+    _tell_pi(locked, decision, reasons)
     if locked.kind == ReportKind.FINAL and decision in (ReportStatus.PASSED, ReportStatus.CONDITIONAL):
         # 结题: the final acceptance closes the project.
         transition(

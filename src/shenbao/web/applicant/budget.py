@@ -13,15 +13,13 @@ from typing import Any
 
 from django import forms
 from django.utils import translation
-from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
+from shenbao.calls.budget_messages import error_text
 from shenbao.calls.definition.budget import (
     MAX_NOTE,
-    BudgetInputError,
     BudgetSpec,
     budget_table,
     clean_budget,
@@ -30,33 +28,9 @@ from shenbao.calls.definition.budget import (
     unit_label,
 )
 
-ERRORS: dict[str, Promise] = {
-    "budget_not_a_number": _("%(line)s, %(source)s: “%(text)s” is not a number."),
-    "budget_negative": _("%(line)s, %(source)s: an amount cannot be negative (%(text)s)."),
-    "budget_too_many_decimals": _("%(line)s, %(source)s: “%(text)s” has more than %(decimals)s decimal places."),
-    "budget_too_large": _("%(line)s, %(source)s: “%(text)s” is too large."),
-    "budget_line_has_sublines": _("%(line)s is the sum of its sub-lines: enter the amounts on them."),
-    "budget_unknown_line": _("The budget table has no line “%(line)s”."),
-    "budget_unknown_source": _("%(line)s: the budget table has no funding source “%(source)s”."),
-    "budget_note_too_long": _("%(line)s: the justification is longer than %(max)s characters."),
-    "budget_not_a_table": _("The budget must be given as a table of lines and amounts."),
-}
-
 
 def _language() -> str:
     return translation.get_language() or "zh-hans"
-
-
-def error_text(spec: BudgetSpec, error: BudgetInputError) -> str:
-    """One refusal as a sentence in the active language, naming the line and the source."""
-    language = _language()
-    params = dict(error.params)
-    if "line" in params:
-        label = spec.line_label(params["line"])
-        params["line"] = label.get(language) if label is not None else params["line"]
-    if "source" in params:
-        params["source"] = source_label(params["source"], language)
-    return str(ERRORS[error.code]) % params
 
 
 def _cell(name: str, line: str, suffix: str) -> str:
