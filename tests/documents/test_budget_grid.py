@@ -64,11 +64,11 @@ def test_a_budget_as_json_in_one_cell_is_read_and_checked() -> None:
 
 
 def test_reviewers_read_a_budget_as_one_line_per_row_with_the_grand_total() -> None:
-    from shenbao.reviews.queries.reviewer import _shown
+    from shenbao.web.reviewer.views import _shown
     from tests.eligibility.test_budget_rules import GOOD
 
     with translation.override("en"):
-        text = _shown(FIELD, GOOD, "en")
+        text = _shown(FIELD, GOOD)
     assert text.split("\n") == [
         "Equipment: Grant requested 60.00, Enterprise matching 100.00; Total 160.00",
         "Operating costs: Grant requested 80.00, Enterprise matching 100.00; Total 180.00",
