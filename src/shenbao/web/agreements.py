@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
 
 from shenbao.agreements.enums import FORFEIT_CAUSES, AgreementStatus, DelayCause
@@ -31,10 +30,10 @@ from shenbao.web.common import acting_user, call_for, file_response
 from shenbao.web.lists import paginate, sort_columns, sorted_query
 
 PARTY_LABELS = {
-    "pi": _l("the PI"),
-    "institution": _l("the institution"),
-    "funder": _l("the funder"),
-    "partner": _l("the partner"),
+    "pi": gettext_lazy("the PI"),
+    "institution": gettext_lazy("the institution"),
+    "funder": gettext_lazy("the funder"),
+    "partner": gettext_lazy("the partner"),
 }
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shenbao.applications.enums import ApplicationState, FormalCheckOutcome
@@ -57,12 +57,12 @@ def staff_calls(request: HttpRequest) -> HttpResponse:
 
 
 SORT_LABELS = {
-    "receipt": _lazy("Receipt number"),
-    "title": _lazy("Project name"),
+    "receipt": gettext_lazy("Receipt number"),
+    "title": gettext_lazy("Project name"),
     "direction": None,  # the call's own label ("direction", "topic" …)
-    "state": _lazy("State"),
-    "score": _lazy("Score"),
-    "submitted": _lazy("Submitted"),
+    "state": gettext_lazy("State"),
+    "score": gettext_lazy("Score"),
+    "submitted": gettext_lazy("Submitted"),
 }
 
 
