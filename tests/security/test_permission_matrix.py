@@ -204,6 +204,7 @@ MATRIX: dict[str, set[str]] = {
     "web:agreement": {"applicant", "institution_officer", "staff"},
     "web:agreement_confirm": {"applicant", "institution_officer", "staff"},
     "web:agreement_decline": {"applicant"},
+    "web:agreement_budget": PROGRAM_STAFF,  # the approved budget (核定预算): the call's program officers
     "web:agreement_text": {"applicant", "institution_officer", "staff"},
     "web:call_agreement_template": PROGRAM_STAFF,
     "web:agreement_overdue": PROGRAM_STAFF,

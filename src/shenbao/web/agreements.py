@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,12 +21,13 @@ from shenbao.agreements.enums import FORFEIT_CAUSES, AgreementStatus, DelayCause
 from shenbao.agreements.models import Agreement, AgreementTemplate
 from shenbao.agreements.queries import agreement_warnings, call_agreement_list
 from shenbao.agreements.services.agreements import agreement_terms, confirm_agreement, record_signed_copy, waiting_for
-from shenbao.agreements.services.budget import approved_table
+from shenbao.agreements.services.budget import approve_budget, approved_table, budget_field, requested_table
 from shenbao.agreements.services.overdue import extend_agreement, forfeit_agreement, record_delay_cause
 from shenbao.agreements.services.reserves import decline_award
 from shenbao.agreements.services.text import DOCX_TYPE, PLACEHOLDERS, generate_text, upload_template
-from shenbao.calls.definition.budget import FundingSource, format_amount, unit_label
+from shenbao.calls.definition.budget import BudgetSpec, FundingSource, format_amount, unit_label
 from shenbao.core.errors import DomainError
+from shenbao.web.applicant.budget import BudgetField, budget_totals_text
 from shenbao.web.common import acting_user, call_for, file_response
 from shenbao.web.lists import paginate, sort_columns, sorted_query
 
@@ -78,8 +80,71 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_forfeit": agreement.delay_cause in FORFEIT_CAUSES,
         "may_extend": bool(agreement.delay_cause) and agreement.delay_cause not in FORFEIT_CAUSES,
         "approved_budget": _approved_budget(agreement),
+        "may_approve_budget": user.has_perm("agreements.approve_budget", agreement) and _budget_open(agreement),
     }
     return render(request, "web/agreements/agreement.html", context)
+
+
+def _budget_open(agreement: Agreement) -> bool:
+    """The approved budget can still be set: nobody has confirmed the agreement (which carries it)."""
+    return not any(
+        (agreement.pi_confirmed_at, agreement.institution_confirmed_at, agreement.funder_confirmed_at, agreement.signed_at)
+    )
+
+
+class ApprovedBudgetForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason (required where the approved table differs from the one requested)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, spec: BudgetSpec, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["table"] = BudgetField(spec, label=gettext_lazy("Approved budget"))
+        self.order_fields(["table", "reason"])
+
+
+@login_required
+def agreement_budget(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff set the approved budget (核定预算): the requested table adjusted to the amount awarded, with
+    the reason; refused (translated, nothing lost) where the grant column misses the award."""
+    agreement = _agreement(request, pk)
+    if not request.user.has_perm("agreements.approve_budget", agreement):
+        raise Http404(_("No such agreement."))
+    field = budget_field(agreement)
+    requested = requested_table(agreement)
+    context: dict[str, Any] = {"agreement": agreement, "field": field, "open": _budget_open(agreement), "form": None}
+    if field is not None:
+        initial = agreement.approved_budget or agreement.award.application.values.get(field.code)
+        if request.method == "POST" and context["open"]:
+            form = ApprovedBudgetForm(request.POST, spec=field.budget_spec)
+            if form.is_valid():
+                try:
+                    approve_budget(
+                        agreement=agreement,
+                        table=form.cleaned_data["table"],
+                        reason=form.cleaned_data["reason"],
+                        actor=acting_user(request),
+                    )
+                except DomainError as exc:
+                    form.add_error(None, str(exc))
+                else:
+                    messages.success(request, _("The approved budget is saved; the agreement's text carries it when generated."))
+                    return redirect("web:agreement", pk=agreement.pk)
+        else:
+            form = ApprovedBudgetForm(
+                initial={"table": initial, "reason": agreement.approved_budget_reason}, spec=field.budget_spec
+            )
+        language = translation.get_language() or "zh-hans"
+        context |= {
+            "form": form,
+            "requested_total": budget_totals_text(field.budget_spec, agreement.award.application.values.get(field.code), language)
+            if requested
+            else "",
+        }
+    return render(request, "web/agreements/budget.html", context)
 
 
 def _approved_budget(agreement: Any) -> dict[str, Any] | None:

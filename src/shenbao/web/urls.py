@@ -177,6 +177,7 @@ urlpatterns = [
     path("staff/calls/<slug:code>/disbursement/", disbursement.call_disbursement, name="call_disbursement"),
     path("agreements/<int:pk>/confirm/", agreements.agreement_confirm, name="agreement_confirm"),
     path("agreements/<int:pk>/text/", agreements.agreement_text, name="agreement_text"),
+    path("agreements/<int:pk>/budget/", agreements.agreement_budget, name="agreement_budget"),
     path("staff/calls/<slug:code>/agreements/template/", agreements.call_agreement_template, name="call_agreement_template"),
     path("agreements/<int:pk>/decline/", agreements.agreement_decline, name="agreement_decline"),
     path("agreements/<int:pk>/overdue/", agreements.agreement_overdue, name="agreement_overdue"),

@@ -1,0 +1,83 @@
+"""The staff page of the approved budget (核定预算, issue 19): officers adjust the requested table to the
+amount awarded with the reason, in the browser form the applicant's table uses; a refusal keeps what
+was typed and saves nothing; the applicant and other staff cannot open it; once a party confirmed
+the agreement the table is fixed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from shenbao.accounts.models import User
+from shenbao.agreements.models import Agreement
+from shenbao.core.models import AuditEntry
+from shenbao.projects.models import Project
+from tests.factories import UserFactory
+from tests.projects.test_approved_budget import APPROVED, call, officer, project  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+EN = {"accept-language": "en"}
+ZH = {"accept-language": "zh-hans"}
+
+
+def _cells(table: dict[str, Any]) -> dict[str, str]:
+    return {f"table__{line}__{source}": amount for line, row in table["lines"].items() for source, amount in row.items()}
+
+
+def test_officer_approves_the_budget_through_the_page(client: Client, project: Project, officer: User) -> None:  # noqa: F811
+    agreement = project.agreement
+    client.force_login(officer)
+    url = reverse("web:agreement_budget", args=[agreement.pk])
+    page = client.get(reverse("web:agreement", args=[agreement.pk]), headers=EN).content.decode()
+    assert f'href="{url}" data-approve-budget>Approve the budget</a>' in page
+
+    form = client.get(url, headers=ZH).content.decode()
+    assert 'id="approved-budget-form"' in form and "资助金额" in form
+    assert 'name="table__equipment__grant" value="20.00"' in form  # prefilled with the request (100 万)
+
+    # The request as it stands adds up to 100 万, not the 80 万 awarded: refused, the typed cells kept.
+    wrong = {**_cells({"lines": {**APPROVED["lines"], "equipment": {"grant": "36.00"}}}), "reason": "核减"}
+    refused = client.post(url, wrong, headers=ZH).content.decode()
+    assert "国拨经费列合计 1,000,000 元，与资助金额 800,000 元不符。" in refused
+    assert 'name="table__equipment__grant" value="36.00"' in refused and "核减" in refused
+    negative = client.post(url, {**_cells(APPROVED), "table__equipment__grant": "-1", "reason": "x"}, headers=EN)
+    assert "Equipment, Grant requested: an amount cannot be negative (-1)." in negative.content.decode()
+    no_reason = client.post(url, _cells(APPROVED), headers=EN).content.decode()
+    assert "Give the reason for approving a budget that differs from the one requested." in no_reason
+    assert Agreement.objects.get(pk=agreement.pk).approved_budget == {}
+
+    saved = client.post(url, {**_cells(APPROVED), "reason": "总额核减20%"}, headers=EN)
+    assert (saved.status_code, saved["Location"]) == (302, reverse("web:agreement", args=[agreement.pk]))
+    agreement.refresh_from_db()
+    assert agreement.approved_budget["lines"]["equipment"] == {"grant": "16.00"}
+    assert (agreement.approved_budget_reason, agreement.approved_budget_by) == ("总额核减20%", officer)
+    assert AuditEntry.objects.filter(action="shenbao.agreement.budget_approved").count() == 1
+    shown = client.get(reverse("web:agreement", args=[agreement.pk]), headers=EN).content.decode()
+    assert "Change the approved budget</a>" in shown and "总额核减20%" in shown
+
+
+def test_only_the_calls_officers_open_it_and_it_is_fixed_once_confirmed(
+    client: Client,
+    project: Project,  # noqa: F811
+    officer: User,  # noqa: F811
+) -> None:
+    agreement = project.agreement
+    url = reverse("web:agreement_budget", args=[agreement.pk])
+    for user in (agreement.award.application.applicant, UserFactory()):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+        assert client.post(url, {**_cells(APPROVED), "reason": "x"}).status_code == 404
+    assert Agreement.objects.get(pk=agreement.pk).approved_budget == {}
+
+    Agreement.objects.filter(pk=agreement.pk).update(pi_confirmed_at=timezone.now())
+    client.force_login(officer)
+    page = client.get(url, headers=EN).content.decode()
+    assert "The approved budget is fixed once a party has confirmed the agreement; request a budget reallocation." in page
+    assert 'id="approved-budget-form"' not in page
+    client.post(url, {**_cells(APPROVED), "reason": "x"})
+    assert Agreement.objects.get(pk=agreement.pk).approved_budget == {}
+    assert "data-approve-budget" not in client.get(reverse("web:agreement", args=[agreement.pk])).content.decode()
