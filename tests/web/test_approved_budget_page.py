@@ -81,3 +81,50 @@ def test_only_the_calls_officers_open_it_and_it_is_fixed_once_confirmed(
     client.post(url, {**_cells(APPROVED), "reason": "x"})
     assert Agreement.objects.get(pk=agreement.pk).approved_budget == {}
     assert "data-approve-budget" not in client.get(reverse("web:agreement", args=[agreement.pk])).content.decode()
+
+
+def test_the_pi_proposes_a_reallocation_table_on_the_project_page_and_staff_approve_it(
+    client: Client,
+    project: Project,  # noqa: F811
+    officer: User,  # noqa: F811
+) -> None:
+    pi = project.agreement.award.application.applicant
+    client.force_login(pi)
+    page = reverse("web:project", args=[project.pk])
+    act = reverse("web:project_action", args=[project.pk])
+    assert 'name="new_budget__equipment__grant"' not in client.get(page).content.decode()  # nothing approved yet
+
+    client.force_login(officer)
+    client.post(reverse("web:agreement_budget", args=[project.agreement.pk]), {**_cells(APPROVED), "reason": "核减"})
+    client.force_login(pi)
+    form = client.get(page, headers=EN).content.decode()
+    assert 'name="new_budget__equipment__grant" value="16.00"' in form
+
+    moved = {**APPROVED["lines"], "equipment": {"grant": "12.00"}, "labour": {"grant": "24.00"}}
+    cells = {f"new_budget__{line}__{source}": amount for line, row in moved.items() for source, amount in row.items()}
+    # Too much: refused in the PI's language, nothing requested.
+    more = client.post(
+        act,
+        {"action": "change_request", "kind": "budget", "reason": "调剂", **cells, "new_budget__labour__grant": "30"},
+        follow=True,
+    )
+    assert "调剂不改变国拨经费总额：拟调整为 860,000 元，核定为 800,000 元。" in more.content.decode()
+    assert not project.changes.exists()
+    # Left as approved: a request in words only; an extension ignores the cells.
+    client.post(act, {"action": "change_request", "kind": "pi", "reason": "负责人调动", **_cells_as("new_budget", APPROVED)})
+    assert project.changes.get().new_budget == {}
+
+    client.post(act, {"action": "change_request", "kind": "budget", "reason": "设备降价，增加劳务", **cells})
+    change = project.changes.get(kind="budget")
+    assert change.new_budget["lines"]["equipment"] == {"grant": "12.00"}
+    client.force_login(officer)
+    shown = client.get(page, headers=EN).content.decode()
+    assert f'data-proposed-budget="{change.pk}"' in shown and "Proposed grant per category" in shown
+    client.post(act, {"action": "change_decide", "change": change.pk, "decision": "approve", "note": "同意"})
+    agreement = Agreement.objects.get(pk=project.agreement.pk)
+    assert agreement.approved_budget["lines"]["equipment"] == {"grant": "12.00"}
+    assert agreement.approved_budget["lines"]["labour"] == {"grant": "24.00"}
+
+
+def _cells_as(name: str, table: dict[str, Any]) -> dict[str, str]:
+    return {f"{name}__{line}__{source}": amount for line, row in table["lines"].items() for source, amount in row.items()}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from shenbao.agreements.services.budget import approved_table
+from shenbao.calls.definition.budget import FundingSource, budget_table, clean_budget, format_amount
 from shenbao.core.errors import DomainError
 from shenbao.projects.enums import ChangeKind, OutputKind, ProjectStatus, ReportKind
 from shenbao.projects.models import Milestone, Project
@@ -21,6 +24,7 @@ from shenbao.projects.queries import call_project_list, milestone_rows, target_r
 from shenbao.projects.services.changes import decide_change, request_change
 from shenbao.projects.services.milestones import add_milestone, complete_milestone, remove_milestone
 from shenbao.projects.services.projects import add_output, end_project, start_projects, submit_report
+from shenbao.web.applicant.budget import BudgetWidget
 from shenbao.web.common import acting_user, call_for
 from shenbao.web.lists import paginate, sort_columns, sorted_query
 
@@ -77,11 +81,16 @@ def _actuals(request: HttpRequest, project: Project) -> dict[str, float | dict[s
     return actuals
 
 
+#: The form name of the proposed table's cells (``new_budget__<line>__<source>``).
+REALLOCATION = "new_budget"
+
+
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     reported = set(project.reports.values_list("kind", flat=True))
     today = timezone.localdate()
+    changes = list(project.changes.select_related("requested_by", "decided_by"))
     context = {
         "project": project,
         "rows": target_rows(project),
@@ -94,11 +103,50 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report_kinds": [(k.value, k.label) for k in ReportKind if k.value not in reported],
         "output_kinds": OutputKind.choices,
         "may_manage": request.user.has_perm("projects.manage_project", project),
-        "changes": list(project.changes.select_related("requested_by", "decided_by")),
+        "changes": changes,
         "change_kinds": ChangeKind.choices,
         "spending_categories": _spending_categories(project),
+        "reallocation": _reallocation_widget(project),
+        "proposed": {c.pk: _grant_rows(project, c.new_budget) for c in changes if c.kind == ChangeKind.BUDGET and c.new_budget},
     }
     return render(request, "web/projects/project.html", context)
+
+
+def _reallocation_widget(project: Project) -> str:
+    """The approved table as editable cells for a budget reallocation request (empty before one is approved)."""
+    approved = approved_table(project.agreement)
+    if approved is None:
+        return ""
+    field, _table = approved
+    return BudgetWidget(field.budget_spec).render(REALLOCATION, project.agreement.approved_budget, {"id": "c-budget"})
+
+
+def _grant_rows(project: Project, value: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """A proposed table's grant per line (label, amount, is a sub-line), in the reader's language."""
+    approved = approved_table(project.agreement)
+    if approved is None:
+        return []
+    field, _table = approved
+    table = budget_table(field.budget_spec, value)
+    language = translation.get_language() or "zh-hans"
+    grant = FundingSource.GRANT.value
+    return [
+        (r.label.get(language), format_amount(r.amounts.get(grant, Decimal(0)), field.budget_spec.decimals), r.subline)
+        for r in table.rows
+    ]
+
+
+def _proposed_budget(request: HttpRequest, project: Project) -> Any:
+    """The reallocation table posted with a budget change request; ``None`` where the cells were left as approved."""
+    approved = approved_table(project.agreement)
+    if approved is None or request.POST.get("kind") != ChangeKind.BUDGET:
+        return None
+    field, _table = approved
+    raw = BudgetWidget(field.budget_spec).value_from_datadict(request.POST, None, REALLOCATION)
+    cleaned, errors = clean_budget(field.budget_spec, raw)
+    if not errors and cleaned == project.agreement.approved_budget:
+        return None  # a request in words only
+    return raw
 
 
 def _spending_categories(project: Project) -> list[tuple[str, str]]:
@@ -166,6 +214,7 @@ def project_action(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
                 new_end_date=_date(request, "new_end_date"),
                 actor=actor,
+                new_budget=_proposed_budget(request, project),
             )
         elif action == "change_decide" and request.user.has_perm("projects.manage_project", project):
             raw = request.POST.get("change", "")
