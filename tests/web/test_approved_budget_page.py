@@ -6,16 +6,19 @@ the agreement the table is fixed."""
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from shenbao.accounts.models import User
 from shenbao.agreements.models import Agreement
+from shenbao.calls.definition.schema import AgreementTerms
 from shenbao.core.models import AuditEntry
 from shenbao.projects.models import Project
+from shenbao.projects.services.changes import request_change
 from tests.factories import UserFactory
 from tests.projects.test_approved_budget import APPROVED, call, officer, project  # noqa: F401 (fixtures)
 
@@ -128,3 +131,28 @@ def test_the_pi_proposes_a_reallocation_table_on_the_project_page_and_staff_appr
 
 def _cells_as(name: str, table: dict[str, Any]) -> dict[str, str]:
     return {f"{name}__{line}__{source}": amount for line, row in table["lines"].items() for source, amount in row.items()}
+
+
+def test_a_small_reallocation_takes_effect_without_approval_where_the_call_says_so(
+    client: Client,
+    project: Project,  # noqa: F811
+    officer: User,  # noqa: F811
+) -> None:
+    client.force_login(officer)
+    client.post(reverse("web:agreement_budget", args=[project.agreement.pk]), {**_cells(APPROVED), "reason": "核减"})
+    pi = project.agreement.award.application.applicant
+    small = {"lines": {**APPROVED["lines"], "equipment": {"grant": "12.00"}, "labour": {"grant": "24.00"}}}  # 4 万 of 80 万: 5 %
+    large = {"lines": {**APPROVED["lines"], "equipment": {"grant": "8.00"}, "labour": {"grant": "28.00"}}}  # 8 万: 10 %
+    terms = AgreementTerms(reallocation_without_approval_percent=5)
+    with mock.patch("shenbao.projects.services.changes.agreement_terms", return_value=terms), translation.override("en"):
+        big = request_change(project=project, kind="budget", reason="大幅调剂", new_end_date=None, actor=pi, new_budget=large)
+        assert big.status == "requested"  # 10 % > 5 %: staff decide
+        assert Agreement.objects.get(pk=project.agreement.pk).approved_budget["lines"]["equipment"] == {"grant": "16.00"}
+        big.delete()
+        done = request_change(project=project, kind="budget", reason="小额调剂", new_end_date=None, actor=pi, new_budget=small)
+    assert (done.status, done.decided_by) == ("approved", None)
+    assert done.decision_note == "Moves at most 5 % of the grant: takes effect without approval under the call's terms."
+    assert Agreement.objects.get(pk=project.agreement.pk).approved_budget["lines"]["equipment"] == {"grant": "12.00"}
+    assert AuditEntry.objects.filter(action="shenbao.agreement.budget_reallocated").count() == 1
+    # Without the term (the default, 0) even a small reallocation waits for staff.
+    assert AgreementTerms().reallocation_without_approval_percent == 0

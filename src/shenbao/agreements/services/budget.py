@@ -151,7 +151,21 @@ def clean_reallocation(agreement: Agreement, raw: Any) -> dict[str, Any]:
     return value
 
 
-def apply_reallocation(*, agreement: Agreement, value: dict[str, Any], change_id: int, actor: User) -> None:
+def moved_percent(agreement: Agreement, proposed: dict[str, Any]) -> float:
+    """How much of the approved grant a proposed reallocation moves between categories, in per cent
+    (the sum of the increases; a reallocation keeps the total, so it equals the sum of the decreases)."""
+    approved = approved_table(agreement)
+    if approved is None:
+        return 100.0
+    field, current = approved
+    before = category_grant_yuan(current)
+    after = category_grant_yuan(budget_table(field.budget_spec, proposed))
+    total = grant_yuan(current)
+    moved = sum(max(0, after.get(code, 0) - before.get(code, 0)) for code in set(before) | set(after))
+    return 100.0 * moved / total if total else 100.0
+
+
+def apply_reallocation(*, agreement: Agreement, value: dict[str, Any], change_id: int, actor: User | None) -> None:
     """Inside the change's decision: the approved table becomes the proposed one (checked again)."""
     locked = Agreement.objects.select_for_update(of=("self",)).select_related("award__application").get(pk=agreement.pk)
     clean = clean_reallocation(locked, value)

@@ -737,6 +737,9 @@ class AgreementTerms(Strict):
     outputs_to_funder_library: bool = False
     project_duration: Duration | None = None
     notes: list[I18nText] = Field(default_factory=list)
+    # A budget reallocation (项目变更, kind ``budget``) moving at most this share of the approved grant
+    # between categories takes effect without staff approval; 0: every reallocation is decided by staff.
+    reallocation_without_approval_percent: int = Field(default=0, ge=0, le=100)
 
 
 class KpiExemptWhen(Strict):

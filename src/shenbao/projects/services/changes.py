@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
 from shenbao.agreements.errors import AgreementBudgetError
-from shenbao.agreements.services.budget import apply_reallocation, clean_reallocation
+from shenbao.agreements.services.agreements import agreement_terms
+from shenbao.agreements.services.budget import apply_reallocation, clean_reallocation, moved_percent
 from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
 from shenbao.projects.enums import ChangeKind, ChangeStatus, MilestoneKind, ProjectStatus
@@ -64,12 +65,20 @@ def request_change(
         actor=actor,
         data={"kind": kind, "change": change.pk, **({"budget": True} if proposed else {})},
     )
+    terms = agreement_terms(locked.agreement.award.call)
+    free = terms.reallocation_without_approval_percent if terms is not None else 0
+    if proposed and free and moved_percent(locked.agreement, proposed) <= free:
+        # The call's terms let a small reallocation take effect without approval: decided at once, by no one.
+        note = _("Moves at most %(percent)s %% of the grant: takes effect without approval under the call's terms.") % {
+            "percent": free
+        }
+        return decide_change(change=change, approve=True, note=str(note), actor=None)
     return change
 
 
 @transaction.atomic
 def decide_change(
-    *, change: ChangeRequest, approve: bool, note: str, actor: User, now: dt.datetime | None = None
+    *, change: ChangeRequest, approve: bool, note: str, actor: User | None, now: dt.datetime | None = None
 ) -> ChangeRequest:
     locked = ChangeRequest.objects.select_for_update(of=("self",)).select_related("project").get(pk=change.pk)
     project = Project.objects.select_for_update().select_related("agreement__award__application").get(pk=locked.project_id)

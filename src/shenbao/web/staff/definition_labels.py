@@ -234,6 +234,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "reconsideration_days": _("Days to ask for reconsideration"),
     "regions": _("Regions"),
     "registered_in": _("Registered in"),
+    "reallocation_without_approval_percent": _("Budget reallocation without approval: largest share of the grant, in per cent"),
     "reminder_working_days": _("Reminder, working days before"),
     "required_roles": _("Required roles"),
     "reserve_list": _("Reserve list"),
