@@ -6,12 +6,11 @@ saved run, or the refusal in the requester's language.  One job waits or runs pe
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.awards.enums import SelectionJobStatus
@@ -23,13 +22,9 @@ from shenbao.awards.transitions import SELECTION_JOB_LIFECYCLE
 from shenbao.calls.models import Call
 from shenbao.calls.queries.readiness import selection_readiness
 from shenbao.core.audit import log_action
-from shenbao.core.errors import DomainError
-from shenbao.core.lifecycle import transition
-from shenbao.core.progress import SideProgress
+from shenbao.core.jobs import run_job
 from shenbao.core.tasks import enqueue_with_commit
 from shenbao.reviews.models import StageEntry
-
-logger = logging.getLogger(__name__)
 
 PARAMETERS = ("pins", "excludes", "tier_counts")
 OPEN = (SelectionJobStatus.QUEUED, SelectionJobStatus.RUNNING)
@@ -72,68 +67,19 @@ def start_selection_job(*, call: Call, actor: Any, parameters: dict[str, Any], l
     return job
 
 
-def _take(job_id: int) -> SelectionJob | None:
-    """Mark the job running, once: a second delivery of the task finds it taken and stops."""
-    with transaction.atomic():
-        job = SelectionJob.objects.select_for_update().select_related("call", "requested_by").filter(pk=job_id).first()
-        if job is None or job.status != SelectionJobStatus.QUEUED:
-            return None
-        transition(job, SELECTION_JOB_LIFECYCLE, SelectionJobStatus.RUNNING, actor=None)
-    return job
-
-
 def run_selection_job(*, job_id: int) -> None:
     """The task's work: run the selection with the job's choices, reporting each step."""
-    job = _take(job_id)
-    if job is None:
-        return
-    progress = SideProgress(SelectionJob, job.pk)
-    parameters = job.parameters
-    try:
-        with translation.override(job.language):
-            run = run_selection(
-                call=job.call,
-                actor=job.requested_by,
-                pins=list(parameters.get("pins") or []),
-                excludes=list(parameters.get("excludes") or []),
-                tier_counts=dict(parameters.get("tier_counts") or {}),
-                progress=progress,
-            )
-    except DomainError as exc:
-        with translation.override(job.language):
-            message = str(exc)
-        _finish(job_id, SelectionJobStatus.FAILED, error_code=exc.code, error_message=message)
-        return
-    except Exception:
-        logger.exception("selection job %s failed", job_id)
-        _finish(job_id, SelectionJobStatus.FAILED, error_code="internal")
-        return
-    finally:
-        progress.close()
-    _finish(
-        job_id,
-        SelectionJobStatus.DONE,
-        outcome={"run": run.pk, "status": run.result["status"], "selected": len(run.result["selected"])},
-    )
 
-
-def _finish(
-    job_id: int, to: str, *, outcome: dict[str, Any] | None = None, error_code: str = "", error_message: str = ""
-) -> None:
-    with transaction.atomic():
-        job = SelectionJob.objects.select_for_update().get(pk=job_id)
-        if job.status != SelectionJobStatus.RUNNING:
-            return
-        job.outcome = outcome or {}
-        job.error_code, job.error_message = error_code, error_message
-        job.finished_at = timezone.now()
-        if to == SelectionJobStatus.DONE:
-            job.progress, job.progress_step = 100, "done"
-        transition(
-            job,
-            SELECTION_JOB_LIFECYCLE,
-            to,
-            actor=None,
-            data=outcome or {"error": error_code},
-            also_update=["outcome", "error_code", "error_message", "finished_at", "progress", "progress_step"],
+    def work(job: SelectionJob, progress: Callable[[str, float], None]) -> dict[str, Any]:
+        parameters = job.parameters
+        run = run_selection(
+            call=job.call,
+            actor=job.requested_by,
+            pins=list(parameters.get("pins") or []),
+            excludes=list(parameters.get("excludes") or []),
+            tier_counts=dict(parameters.get("tier_counts") or {}),
+            progress=progress,
         )
+        return {"run": run.pk, "status": run.result["status"], "selected": len(run.result["selected"])}
+
+    run_job(SelectionJob, SELECTION_JOB_LIFECYCLE, job_id, work, related=("call", "requested_by"))
