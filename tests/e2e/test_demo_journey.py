@@ -38,6 +38,10 @@ def test_demo_loads_the_seeds_and_is_idempotent(client: Client) -> None:
     states = sorted(example.applications.values_list("state", flat=True))
     assert states == sorted(["draft", "submitted", "submitted", "returned", "check_passed", "check_failed", "withdrawn"])
     assert all(a.title.startswith("【示例】") for a in example.applications.all())
+    # The applicant log-in has its own draft to complete and submit.
+    assert list(example.applications.filter(applicant__email="applicant@example.com").values_list("state", flat=True)) == [
+        "draft"
+    ]
 
 
 def test_visitor_finds_the_open_example_call_and_its_topics(client: Client) -> None:

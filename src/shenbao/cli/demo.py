@@ -182,16 +182,20 @@ def _demo_applications(call: Call, now: dt.datetime) -> int:
     topics = list(call.directions.order_by("position")[:7])
     states = ["draft", "submitted", "submitted", "returned", "check_passed", "check_failed", "withdrawn"]
     for i, (state, topic) in enumerate(zip(states, topics, strict=False), start=1):
-        user = register_user(
-            email=f"demo-applicant{i}@example.com",
-            password=DEMO_PASSWORD,
-            name=f"示例申请人{i}",
-            birth_date=dt.date(1986 + i, 3, 1),
-            position=Position.FACULTY,
-            overseas_employment=False,
-            employment_type=EmploymentType.FULL_TIME,
-        )
-        add_membership(user=user, organisation=university, start_date=dt.date(2019, 9, 1))
+        if state == "draft":
+            # The demo log-in's own draft: applicant@example.com finds an application to complete and submit.
+            user = User.objects.get(email="applicant@example.com")
+        else:
+            user = register_user(
+                email=f"demo-applicant{i}@example.com",
+                password=DEMO_PASSWORD,
+                name=f"示例申请人{i}",
+                birth_date=dt.date(1986 + i, 3, 1),
+                position=Position.FACULTY,
+                overseas_employment=False,
+                employment_type=EmploymentType.FULL_TIME,
+            )
+            add_membership(user=user, organisation=university, start_date=dt.date(2019, 9, 1))
         application = start_application(call=call, direction=topic, applicant=user, lead_organisation=university, now=now)
         save_draft(
             application=application,
