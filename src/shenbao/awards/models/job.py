@@ -3,34 +3,25 @@ shows its step and progress while the worker computes, and its outcome (or why i
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.awards.enums import SelectionJobStatus
 from shenbao.calls.models import Call
+from shenbao.core.models.job import BackgroundRun
 
 
-class SelectionJob(models.Model):
+class SelectionJob(BackgroundRun):
+    """``parameters`` as ``run_selection`` takes them (pins, excludes, tier_counts); ``outcome``: the saved
+    run's id, its solver status and how many were selected."""
+
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="selection_jobs", verbose_name=_("call"))
-    #: The form's choices, as ``run_selection`` takes them (pins, excludes, tier_counts).
-    parameters: models.JSONField[dict[str, Any]] = models.JSONField(_("parameters"), default=dict)
-    language = models.CharField(_("language"), max_length=10)
     status = models.CharField(_("status"), max_length=20, choices=SelectionJobStatus.choices, default=SelectionJobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    progress_step = models.CharField(_("step"), max_length=20, blank=True)
-    #: The saved run's id, its solver status and how many were selected, once done.
-    outcome: models.JSONField[dict[str, Any]] = models.JSONField(_("result of the run"), default=dict, blank=True)
     error_code = models.CharField(_("error"), max_length=60, blank=True)
-    #: The refusal in the requester's language (e.g. a prize tier's number of places left open).
-    error_message = models.TextField(_("why it failed"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="selection_jobs", verbose_name=_("requested by")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("selection run in the background")

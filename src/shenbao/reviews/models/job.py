@@ -3,34 +3,25 @@ its step and progress while the worker computes, and its outcome (or why it fail
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.calls.models import ReviewStage
+from shenbao.core.models.job import BackgroundRun
 from shenbao.reviews.enums import AssignmentJobStatus
 
 
-class AssignmentJob(models.Model):
+class AssignmentJob(BackgroundRun):
+    """``parameters`` as ``run_assignment`` takes them (mode, k, seed, group_by_direction, bid weight, fair
+    measure and loss); ``outcome``: ``created``, ``kept``, ``short`` and the run's id."""
+
     stage = models.ForeignKey(ReviewStage, on_delete=models.CASCADE, related_name="assignment_jobs", verbose_name=_("stage"))
-    #: The form's choices, as ``run_assignment`` takes them (mode, k, seed, group_by_direction).
-    parameters: models.JSONField[dict[str, Any]] = models.JSONField(_("parameters"), default=dict)
-    language = models.CharField(_("language"), max_length=10)
     status = models.CharField(_("status"), max_length=20, choices=AssignmentJobStatus.choices, default=AssignmentJobStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    progress_step = models.CharField(_("step"), max_length=20, blank=True)
-    #: ``created``, ``kept``, ``short`` and the run's id once done.
-    outcome: models.JSONField[dict[str, Any]] = models.JSONField(_("result of the run"), default=dict, blank=True)
     error_code = models.CharField(_("error"), max_length=40, blank=True)
-    #: The refusal in the requester's language (a rule of the stage, e.g. no expert available).
-    error_message = models.TextField(_("why it failed"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignment_jobs", verbose_name=_("requested by")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment run in the background")
