@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.db import models, transaction
@@ -22,6 +23,13 @@ logger = logging.getLogger(__name__)
 QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
 
 Work = Callable[[Any, Callable[[str, float], None]], dict[str, Any]]
+
+
+def shown_on_page(job: Any) -> Any:
+    """The page shows a background run while it waits or runs, and for a day after it ended."""
+    if job is None or job.finished_at is None or job.finished_at > timezone.now() - timedelta(days=1):
+        return job
+    return None
 
 
 def run_job(model: type[models.Model], lifecycle: Lifecycle, job_id: int, work: Work, *, related: tuple[str, ...] = ()) -> None:

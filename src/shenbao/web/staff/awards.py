@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +15,7 @@ from django.views.decorators.http import require_POST
 from shenbao.agreements.queries import agreement_warnings
 from shenbao.agreements.services.agreements import open_agreements
 from shenbao.agreements.services.stages import publish_results_and_open_agreements
-from shenbao.awards.models import Objection, Reconsideration, SelectionJob, SelectionRun
+from shenbao.awards.models import Objection, Reconsideration, SelectionRun
 from shenbao.awards.queries.results import explained_rows, notice_of, published_awards, run_conflicts, run_shortfalls
 from shenbao.awards.services.decisions import approve_run, close_notice, decide_objection
 from shenbao.awards.services.reconsideration import decide_reconsideration
@@ -33,6 +31,7 @@ from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.readiness import selection_readiness
 from shenbao.calls.services.rule_defaults import rule_settings
 from shenbao.core.errors import DomainError
+from shenbao.core.jobs import shown_on_page
 from shenbao.web.common import acting_user, call_for
 
 
@@ -67,16 +66,9 @@ def results(request: HttpRequest, code: str) -> HttpResponse:
         "reconsiderations": list(Reconsideration.objects.filter(application__call=call).select_related("application")),
         "agreement_warnings": agreement_warnings(call),
         "selection_ready": selection_readiness(call),
-        "selection_job": _recent(latest_selection_job(call)),
+        "selection_job": shown_on_page(latest_selection_job(call)),
     }
     return render(request, "web/staff/results.html", context)
-
-
-def _recent(job: SelectionJob | None) -> SelectionJob | None:
-    """The page shows a background run while it waits or runs, and for a day after it ended."""
-    if job is None or job.finished_at is None or job.finished_at > timezone.now() - timedelta(days=1):
-        return job
-    return None
 
 
 @login_required

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +22,7 @@ from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.readiness import review_readiness
 from shenbao.calls.services.rule_defaults import EARLIER_SUBMISSION, change_rule_settings, rule_settings
 from shenbao.core.errors import DomainError
+from shenbao.core.jobs import shown_on_page
 from shenbao.core.text import text_get
 from shenbao.documents.exports.reviews import RANKINGS, REVIEWS
 from shenbao.reviews.algorithms.advancement import BoundaryTie, Tier, assign_prize_tiers
@@ -32,7 +31,7 @@ from shenbao.reviews.algorithms.problem import FairMeasure
 from shenbao.reviews.enums import AssignmentMode, AssignmentStatus, ConflictKind, EntryStatus, PoolStatus
 from shenbao.reviews.errors import BadBidWeight
 from shenbao.reviews.messages import SHORTFALL_TEXTS, flag_texts, reason_text, tie_rule_text
-from shenbao.reviews.models import Assignment, AssignmentJob, BidKind, PoolMember, ShortlistSignOff
+from shenbao.reviews.models import Assignment, BidKind, PoolMember, ShortlistSignOff
 from shenbao.reviews.queries.bids import bid_counts
 from shenbao.reviews.queries.board import coverage, loads, progress, reviewers_per_application, stage_conflicts
 from shenbao.reviews.queries.live import current_entry, live_entries
@@ -300,7 +299,7 @@ def stage_board(request: HttpRequest, pk: int) -> HttpResponse:
             m.user for m in PoolMember.objects.filter(call_id=stage.call_id, status=PoolStatus.ACCEPTED).select_related("user")
         ],
         "progress": progress(stage),
-        "assignment_job": _recent(latest_assignment_job(stage)),
+        "assignment_job": shown_on_page(latest_assignment_job(stage)),
     }
     return render(request, "web/staff/stage_board.html", context)
 
@@ -309,13 +308,6 @@ def _bid_rows(stage: ReviewStage) -> list[tuple[str, str, int]]:
     """Each kind of bid with its label and how many the stage holds (0 shown, not left blank)."""
     counts = bid_counts(stage)
     return [(value, str(label), int(counts.get(value, 0))) for value, label in BidKind.choices]
-
-
-def _recent(job: AssignmentJob | None) -> AssignmentJob | None:
-    """The board shows a background run while it waits or runs, and for a day after it ended."""
-    if job is None or job.finished_at is None or job.finished_at > timezone.now() - timedelta(days=1):
-        return job
-    return None
 
 
 @login_required
