@@ -13,8 +13,8 @@ from shenbao.calls.services.roles import grant_program_role
 from shenbao.cli.demo_reviews import demo_budget
 from shenbao.projects.models import Project
 from tests.browser.test_reviewer_browser import log_in
-from tests.factories import UserFactory
 from tests.conftest import SEED_FILES
+from tests.factories import UserFactory
 from tests.projects.fixtures import started_project
 
 
