@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from shenbao.accounts.enums import MembershipRole
@@ -35,8 +37,9 @@ DOCUMENT = b"PK\x03\x04 agreement text"
 
 
 @pytest.fixture(autouse=True)
-def no_limits(settings: Any) -> None:
+def no_limits(settings: Any, tmp_path: Any) -> None:
     settings.SHENBAO_API_RATES = NO_RATE_LIMITS
+    settings.MEDIA_ROOT = tmp_path  # the agreement's text is written to storage
 
 
 @pytest.fixture
@@ -161,8 +164,14 @@ def test_the_pi_requests_a_change_and_others_are_refused(project: Project, offic
     assert change["new_pi_email"] == "next@example.com"
     listed = _api(officer).get(url).json()
     assert [(c["kind"], c["status"]) for c in listed] == [("extension", "requested"), ("pi", "requested")]
+    assert [p["id"] for p in _api(pi).get("/api/v1/projects/").json()] == [project.pk]
+    assert [p["id"] for p in _api(officer).get("/api/v1/projects/").json()] == [project.pk]
+    assert _api(new).get("/api/v1/projects/").json() == []
+    assert _api(who["other_program_staff"]).get("/api/v1/projects/").json() == []
     # Approved, the change of PI moves the API with the project: the new PI reads, the old one no longer.
     decide_change(change=ChangeRequest.objects.get(pk=change["id"]), approve=True, note="", actor=officer)
+    assert _api(pi).get("/api/v1/projects/").json() == []
+    assert [p["id"] for p in _api(new).get("/api/v1/projects/").json()] == [project.pk]
     assert ChangeRequest.objects.get(pk=change["id"]).status == ChangeStatus.APPROVED
     assert _api(pi).get(url).status_code == 404
     assert _api(new).get(url).status_code == 200
@@ -173,6 +182,10 @@ def test_the_schema_describes_the_post_award_answers(project: Project, officer: 
     pi = project.agreement.award.application.applicant
     schema = load_schema()
     headers = {"Accept-Language": "en", "Authorization": f"Token {api_token_key(pi)}"}
+    listed = schema.make_case(operation=schema["/api/v1/projects/"]["GET"], headers=headers)
+    answer = listed.call()
+    assert answer.status_code == 200
+    listed.validate_response(answer, checks=CHECKS)
     for method, path, body, expected in (
         ("GET", "/api/v1/projects/{id}/tranches/", None, 200),
         ("GET", "/api/v1/projects/{id}/reports/", None, 200),
@@ -190,3 +203,19 @@ def test_the_schema_describes_the_post_award_answers(project: Project, officer: 
         assert response.status_code == expected, (path, response.text[:300])
         case.validate_response(response, checks=CHECKS)
     assert Agreement.objects.get(pk=project.agreement.pk).text_sha256
+
+
+def test_the_project_list_costs_the_same_queries_for_one_project_or_three(project: Project, officer: User) -> None:
+    client = _api(officer)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/v1/projects/").status_code == 200
+        return len(queries)
+
+    count()  # the token's first use of the day is noted once
+    one = count()
+    for n in (2, 3):
+        started_project(Call.objects.get(), direction="1.2", officer=officer, email=f"pi{n}@example.com")
+    assert len(client.get("/api/v1/projects/").json()) == 3
+    assert count() == one

@@ -407,14 +407,12 @@ def test_a_split_is_refused_when_it_does_not_add_up_or_exceeds_a_category(projec
                 assert (bad.value.code, str(bad.value)) == (code, text)
     second.refresh_from_db()
     assert (second.status, second.paid_by_category, second.paid_amount_yuan) == ("approved", {}, None)
-    # The default split would put 96,000 on equipment, of which only 10,000 is left: refused too.
-    with pytest.raises(ProjectError) as bad:
-        pay({})
-    assert bad.value.code == "split_over_category"
-    pay({"equipment": 10_000, "operating": 150_000, "labour": 200_000, "indirect": 120_000})
+    # Left to the default, the last tranche is split in proportion to what each category has left,
+    # which here is exactly the rest of each.
+    pay({})
     second.refresh_from_db()
     assert second.status == "paid"
-    assert sum(second.paid_by_category.values()) == 480_000
+    assert second.paid_by_category == {"equipment": 10_000, "operating": 150_000, "labour": 200_000, "indirect": 120_000}
 
 
 def test_the_disbursement_page_shows_the_split_before_saving_and_paid_per_category(project: Project, officer: User) -> None:

@@ -64,8 +64,9 @@ NOTES: dict[str, str] = {
         "mid-term or final report by the report's decision. A failed report, or one past due without the report\n"
         "(`update_tranches`), withholds it with the reason; passing the report makes it due again. Staff approve a\n"
         "due tranche and record the payment (amount, day, reference, and its split across the approved budget's\n"
-        "categories: proposed in proportion to each category's approved grant, the rounding's rest on the largest;\n"
-        "the shares add up to the payment and no category gets more than its approved grant minus what was paid).\n"
+        "categories: proposed in proportion to what each category has left of its approved grant, the rounding's\n"
+        "rest on the largest; the shares add up to the payment and no category gets more than its approved grant\n"
+        "minus what was paid).\n"
     ),
     "Project change (项目变更)": (
         "Approving a change applies it: an extension moves the end and the final report; a reallocation replaces\n"

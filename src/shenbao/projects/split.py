@@ -1,7 +1,7 @@
 """Splitting a payment across budget categories (pure: plain data in, plain data out, no Django).
 
-The default split of a tranche's payment is proportional to each category's approved grant, rounded
-down to the yuan, with the yuan left over put on the category with the largest approved grant (the
+The default split of a tranche's payment is proportional to each category's unpaid approved grant, rounded
+down to the yuan, with the yuan left over put on the category with the largest weight (the
 first of them in the table's order on a tie), so the parts always add up to the payment exactly."""
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from shenbao.core.errors import DomainError
 from shenbao.core.text import text_get
 from shenbao.projects.enums import ChangeKind
 from shenbao.projects.models import ChangeRequest, Project, Report, Tranche
+from shenbao.projects.queries import projects_visible_to
 from shenbao.projects.services.changes import request_change
 from shenbao.web.common import DOCX, acting_user, file_response
 
@@ -150,6 +151,38 @@ def _agreement(request: Request, pk: int) -> Agreement:
     if project is None or not request.user.has_perm("agreements.view_agreement", project.agreement):
         raise Http404(_("No such project."))
     return project.agreement
+
+
+class ProjectListSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    call = serializers.CharField(help_text="the call's code")
+    receipt_number = serializers.CharField(allow_null=True)
+
+
+class ProjectListView(APIView):
+    """The projects the user may see: their own as the PI, their programs' as a program officer."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: ProjectListSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        rows = [
+            {
+                "id": p.pk,
+                "title": p.title,
+                "status": p.status,
+                "start_date": p.start_date,
+                "end_date": p.end_date,
+                "call": p.agreement.award.call.code,
+                "receipt_number": p.agreement.award.application.receipt_number,
+            }
+            for p in projects_visible_to(request.user)
+        ]
+        return Response(ProjectListSerializer(rows, many=True).data)
 
 
 class ProjectTranchesView(APIView):

@@ -44,6 +44,7 @@ urlpatterns = [
     path("invitations/", applicant.InvitationListView.as_view(), name="invitations"),
     path("invitations/<int:pk>/accept/", applicant.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("invitations/<int:pk>/decline/", applicant.InvitationDeclineView.as_view(), name="invitation-decline"),
+    path("projects/", projects.ProjectListView.as_view(), name="projects"),
     path("projects/<int:pk>/tranches/", projects.ProjectTranchesView.as_view(), name="project-tranches"),
     path("projects/<int:pk>/reports/", projects.ProjectReportsView.as_view(), name="project-reports"),
     path("projects/<int:pk>/agreement/", projects.ProjectAgreementView.as_view(), name="project-agreement"),

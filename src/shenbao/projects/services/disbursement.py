@@ -2,7 +2,7 @@
 condition (on signing, on the mid-term report passed, on final acceptance, on a date); a due tranche
 is approved and paid (staff record the amount, the day and the bank reference, and may split the
 payment across the approved budget's categories: by default in proportion to each category's
-approved grant, ``projects.split``).  A failed or overdue
+approved grant still unpaid, ``projects.split``).  A failed or overdue
 report withholds the tranches tied to it, with the reason; passing the report makes them due again.
 
 Every change of a tranche's state goes through ``TRANCHE_LIFECYCLE`` and writes an audit entry on
@@ -223,18 +223,28 @@ def paid_by_category(project: Project, *, exclude: Tranche | None = None) -> dic
     return paid
 
 
-def default_split(project: Project, amount_yuan: int) -> dict[str, int]:
-    """The split staff see before saving: proportional to the approved grant of each category."""
-    return proportional_split(amount_yuan, approved_by_category(project))
+def _unpaid(project: Project, exclude: Tranche | None = None) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Each category's approved grant, what was paid to it, and what is left of it."""
+    approved = approved_by_category(project)
+    paid = paid_by_category(project, exclude=exclude)
+    return approved, paid, {code: approved[code] - paid.get(code, 0) for code in approved}
+
+
+def default_split(project: Project, amount_yuan: int, *, exclude: Tranche | None = None) -> dict[str, int]:
+    """The split staff see before saving: proportional to the approved grant each category has left
+    (for the first payment, the approved grant column itself), so the last tranche is split into
+    exactly what is left rather than rounding past a category's grant."""
+    _approved, _paid, left = _unpaid(project, exclude)
+    return proportional_split(amount_yuan, {code: max(rest, 0) for code, rest in left.items()})
 
 
 def _clean_split(project: Project, tranche: Tranche, amount_yuan: int, split: Mapping[str, int | None] | None) -> dict[str, int]:
-    approved = approved_by_category(project)
+    approved, paid, available = _unpaid(project, tranche)
     if not approved:
         return {}  # no approved budget: the payment is recorded as a whole
     given = {code: part for code, part in (split or {}).items() if part is not None}
     if not given:
-        cleaned = proportional_split(amount_yuan, approved)
+        cleaned = default_split(project, amount_yuan, exclude=tranche)
     else:
         unknown = sorted(set(given) - set(approved))
         if unknown:
@@ -252,8 +262,6 @@ def _clean_split(project: Project, tranche: Tranche, amount_yuan: int, split: Ma
                 params={"sum": f"{sum(cleaned.values()):,}", "amount": f"{amount_yuan:,}"},
                 code="split_sum",
             )
-    paid = paid_by_category(project, exclude=tranche)
-    available = {code: approved[code] - paid.get(code, 0) for code in approved}
     over = over_category(cleaned, available)
     if over:
         code = over[0]
@@ -287,8 +295,8 @@ def record_payment(
     """Staff record the payment of an approved tranche: the amount paid (at most the tranche's), the day
     (not in the future) and the bank or treasury reference.  Once the project has an approved budget the
     payment is split across its categories (``split``: category code → yuan, adding up to the amount;
-    none given, in proportion to the approved grant), and no category gets more than its approved grant
-    minus what was paid to it already."""
+    none given, ``default_split``), and no category gets more than its approved grant minus what was
+    paid to it already."""
     locked = _locked(tranche)
     reference = reference.strip()
     if locked.status != TrancheStatus.APPROVED:
