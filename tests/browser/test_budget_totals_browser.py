@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shenbao.accounts.services.accounts import register_user
 from shenbao.calls.definition.load import parse_file
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.services.definitions import load_call_definition
@@ -14,22 +15,20 @@ from shenbao.cli.demo_reviews import demo_budget
 from shenbao.projects.models import Project
 from tests.browser.test_reviewer_browser import log_in
 from tests.conftest import SEED_FILES
-from tests.factories import UserFactory
 from tests.projects.fixtures import started_project
 
 
 def test_totals_follow_the_typing_and_a_bad_cell_is_marked(page: Any, live_server: Any) -> None:
     site = str(live_server.url)
     call = load_call_definition(definition=parse_file(SEED_FILES["003"]), source=SEED_FILES["003"].name).call
-    officer = UserFactory(email="officer@example.com")
-    officer.set_password("pass-Word-123")
-    officer.save(update_fields=["password"])
+    officer = register_user(email="officer@example.com", password="pass-Word-123", name="项目主管")
     grant_program_role(program=call.program, user=officer, role=ProgramRoleKind.PROGRAM_OFFICER)
     project = started_project(call, direction="1.2", officer=officer, values={"budget_table": demo_budget(1_000_000, "1.2")})
     Project.objects.filter(pk=project.pk).update(budget_yuan=800_000)
 
     log_in(page, site, "officer@example.com")
     page.goto(f"{site}/agreements/{project.agreement.pk}/budget/")
+    assert page.locator("table[data-budget]").count() == 1, (page.url, page.content()[:3000])
     table = page.locator("table[data-budget]")
     grand = table.locator("[data-grand-total]")
     assert grand.inner_text() == "100.00"  # prefilled with the request, in 万元

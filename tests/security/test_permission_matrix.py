@@ -214,6 +214,12 @@ MATRIX: dict[str, set[str]] = {
     "web:project_disbursement": {"applicant", "staff"},
     "web:project_reports": {"applicant", "staff"},
     "web:call_disbursement": PROGRAM_STAFF,
+    # the post-award API: the same predicates as the pages (the agreement's as the agreement page's)
+    "api-v1:project-tranches": {"applicant", "staff"},
+    "api-v1:project-reports": {"applicant", "staff"},
+    "api-v1:project-changes": {"applicant", "staff"},
+    "api-v1:project-agreement": {"applicant", "institution_officer", "staff"},
+    "api-v1:project-agreement-document": {"applicant", "institution_officer", "staff"},
     # guide imports (staff's own uploads)
     "web:guide_detail": PROGRAM_STAFF,
     "web:guide_edit": PROGRAM_STAFF,

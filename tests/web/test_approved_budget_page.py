@@ -114,7 +114,17 @@ def test_the_pi_proposes_a_reallocation_table_on_the_project_page_and_staff_appr
     assert "调剂不改变国拨经费总额：拟调整为 860,000 元，核定为 800,000 元。" in more.content.decode()
     assert not project.changes.exists()
     # Left as approved: a request in words only; an extension ignores the cells.
-    client.post(act, {"action": "change_request", "kind": "pi", "reason": "负责人调动", **_cells_as("new_budget", APPROVED)})
+    UserFactory(email="next-pi@example.com")
+    client.post(
+        act,
+        {
+            "action": "change_request",
+            "kind": "pi",
+            "reason": "负责人调动",
+            "new_pi_email": "next-pi@example.com",
+            **_cells_as("new_budget", APPROVED),
+        },
+    )
     assert project.changes.get().new_budget == {}
 
     client.post(act, {"action": "change_request", "kind": "budget", "reason": "设备降价，增加劳务", **cells})
