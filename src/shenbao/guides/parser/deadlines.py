@@ -41,7 +41,7 @@ _OPEN_UNTIL = re.compile(r"起\s*(?:至|到)\s*$")
 _MONTH_END = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月\s*(?:底|末)\s*(?:以前|之前|前)")
 _UNTIL_END = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*止")
 _SUBMIT = (
-    r"报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|填写|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出|上交|交送|送交|送至|"
+    r"报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|填写|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出|上交|交送|送交|送至|缴交|"
     r"完成(?:网上|在线|系统)?(?:提交|申请|申报|填报|送件|报送)"
 )
 # "于4月28日上交科研处": a date right after 于 and right before a submission verb.
@@ -239,8 +239,10 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             scheduled = re.match(r"\s*[：:]", tail) is not None or re.search(r"[：:]\s*$", ahead) is not None
             if _BEFORE_BY.search(ahead) or _BEFORE_VERB.match(tail) or scheduled:
                 add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
-        for d in dates:
-            if re.search(r"于\s*$", sentence[max(0, d.start - start - 2) : d.start - start]) and _BY_VERB.match(
+        for k, d in enumerate(dates):
+            # "于1141223()1150102()下午3点缴交": a window whose separator a relay lost ends at the second date.
+            opening = dates[k - 1].start if k and dates[k - 1].end == d.start else d.start
+            if re.search(r"于\s*$", sentence[max(0, opening - start - 2) : opening - start]) and _BY_VERB.match(
                 sentence[d.end - start :]
             ):
                 add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
