@@ -49,6 +49,15 @@ _BY_VERB = re.compile(rf"^\s*(?:[（(][^）)]{{0,8}}[）)])?\s*(?:{_SUBMIT})")
 # "于…前" or "…前报送": a last moment; "2024年1月1日前已建立的" or "…前注册成立" is a condition.
 _BEFORE_BY = re.compile(r"(?:于|在|须|请|应|务必)\s*$")
 _BEFORE_VERB = re.compile(rf"^[^。；]{{0,30}}?(?:{_SUBMIT})")
+# A schedule line: an optional item number, then its date or window first.
+_SCHEDULE_LEAD = re.compile(r"\s*(?:\d{1,2}\s*[、.．)）]|[（(]\s*[\d一二三四五六七八九十]{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}、)?\s*")
+_CLOCK_BEFORE = re.compile(
+    r"(?P<noon>上午|中午|下午|晚上)?\s*(?<![\d.:：])(?P<h>\d{1,2})\s*(?:[:：]\s*(?P<min>\d{2})|[时点])\s*(?:以前|之前|前)"
+)
+_SCHEDULE_START = re.compile(r"\s*(?:起|开始|以来|以后|后|至今)")
+_SCHEDULE_VERB = re.compile(
+    rf"^(?![^。；]{{0,12}}(?:开始|启动|动员|发布|公布|召开|会议|(?:评审|答辩)(?!意见|结果)))[^。；]{{0,40}}?(?:{_SUBMIT})"
+)
 _CONDITION = re.compile(
     r"^[^。；，,]{0,6}?(?:已|成立|注册|设立|建立|出生|取得|获得|毕业|入选|立项|结题|发表|在籍|在册|在校|在读|入学|入职)"
 )
@@ -263,6 +272,25 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             ahead = sentence[max(0, d.start - start - 24) : d.start - start]
             if _EN_BY.search(ahead) and _EN_SUBMIT.search(sentence[: d.start - start]):
                 add(d, _role(sentence[: d.end - start]))
+        # 2c. A schedule line that opens with its date or window, then says what is handed in by then
+        # ("2023.08.16 各学院将申报书提交至文科处", "2023.08.19—2023.08.23 各申请人…向学院报送…").
+        if start == 0 or text[start - 1] == "\n":
+            lead = _SCHEDULE_LEAD.match(sentence)
+            first = dates[0]
+            if lead is not None and first.start - start == lead.end():
+                last = first
+                if len(dates) > 1 and _RANGE_SEP.match(sentence[first.end - start : dates[1].start - start]):
+                    last = dates[1] if dates[1].date >= first.date else first
+                rest = sentence[last.end - start :]
+                if not _SCHEDULE_START.match(rest) and _SCHEDULE_VERB.match(rest):
+                    # "2月24日上午，各部门请将…在上午11:00前统一交送": the line's time is given apart.
+                    clock = _CLOCK_BEFORE.search(rest)
+                    if last.time is None and clock is not None:
+                        hour = int(clock.group("h")) + (12 if clock.group("noon") in ("下午", "晚上") else 0)
+                        minute = int(clock.group("min") or 0)
+                        if hour <= 24 and minute <= 59:
+                            last = replace(last, time=f"{hour:02d}:{minute:02d}")
+                    add(last, _role(rest[:40]))
         # 3. the end of a window ("3月1日至15日", "3月1日-4月15日") after a submission or notice word.
         heading = ""
         if start and text[start - 1] == "\n" and not sentence[: dates[0].start - start].strip():
