@@ -26,7 +26,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from shenbao.guides.parser.dates import FoundDate, find_dates
+from shenbao.guides.parser.dates import _MONTH_EN, _MONTHS_EN, FoundDate, find_dates
 
 _KEYWORD = re.compile(
     r"截止|截至|为止|止于|deadline|closing date|closes|(?<![\w-])closing\s*:|due date|due by|are due|is due|no later than"
@@ -95,6 +95,13 @@ _EN_NOT_DEADLINE = re.compile(
     r"\b(?:open(?:s|ing)?|start(?:s|ing)?|launch(?:es|ed)?|publi(?:cation|shed)|webinars?|events?|briefings?|decisions?"
     r"|announce(?:d|ment)?|notif(?:y|ication)|interviews?|meetings?)\b",
     re.IGNORECASE,
+)
+_EN_LIST_LABEL = re.compile(
+    r"\b(?:by|before|no later than)\b[^\n]{0,80}?\b(?:following|these) (?:deadlines?|dates?)\s*:\s*$", re.IGNORECASE
+)
+# A list item that opens with a date whose year is left out ("• April 3 – for a June decision").
+_EN_MONTH_DAY = re.compile(
+    rf"^[\s•·\-*–]{{0,6}}(?P<m>{_MONTH_EN})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})", re.IGNORECASE
 )
 _EN_LABEL = re.compile(r"\b(?:deadline|due date|closing date)s?\b", re.IGNORECASE)
 _EN_TIME_ON_DEADLINE = re.compile(
@@ -330,12 +337,20 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
     for i, line in enumerate(lines[:-1]):
-        if not _LABEL_ABOVE.search(line) or find_dates(line, default_year=None):
+        if not (_LABEL_ABOVE.search(line) or _EN_LIST_LABEL.search(line)) or find_dates(line, default_year=None):
             continue
         j = i + 1
         while j < len(lines) - 1 and j <= i + 2 and not lines[j].strip():
             j += 1
         dates = find_dates(lines[j], default_year=default_year, base=starts[j])
+        if _EN_LABEL.search(line) or _EN_LIST_LABEL.search(line):
+            # "Full Proposal Deadline(s) (due by 5 p.m. …):" or "… by 5:00 p.m. on the following dates:", then
+            # one date per line: each is a deadline, at the label's time.
+            listed = _date_list(lines, starts, j, default_year or _only_year(text))
+            if len(listed) > 1 or (listed and not dates):
+                for date in listed:
+                    add(_with_clock(date, line), _role(line))
+                continue
         if dates and dates[0].start - starts[j] <= 8:
             add(_with_clock(dates[0], line), _role(line))
         elif dates and _EN_LABEL.search(line):
@@ -379,6 +394,41 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
     timed = {(d.date, d.role) for d in found.values() if d.time is not None}
     kept = [d for d in found.values() if d.time is not None or (d.date, d.role) not in timed]
     return sorted(kept, key=lambda d: d.start)
+
+
+def _only_year(text: str) -> int | None:
+    """The year of a text that names a single one ("… for the 2020 Spring application deadline")."""
+    years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text[:20000]))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+def _date_list(lines: list[str], starts: list[int], j: int, default_year: int | None) -> list[FoundDate]:
+    """The dates of a list under a label, one opening each line (blank lines between items are layout).
+    Items without a year take the document's year (flagged), but only in a list that gives no year at
+    all: "June 30th, Annually thereafter" after dated items is a recurring date, not one more deadline."""
+    out: list[FoundDate] = []
+    dated = False
+    while j < len(lines) and len(out) < 12:
+        line = lines[j]
+        if not line.strip():
+            if j + 1 < len(lines) and lines[j + 1].strip() and out:
+                j += 1
+                continue
+            break
+        dates = find_dates(line, default_year=None, base=starts[j])
+        if dates and dates[0].start - starts[j] <= 8:
+            out.append(dates[0])
+            dated = True
+        elif (m := _EN_MONTH_DAY.match(line)) is not None and not dated and default_year is not None:
+            try:
+                day = dt.date(default_year, _MONTHS_EN[m.group("m").rstrip(".").lower()], int(m.group("d")))
+            except ValueError:
+                break
+            out.append(FoundDate(day, None, starts[j] + m.start("m"), starts[j] + m.end(), True))
+        else:
+            break
+        j += 1
+    return out
 
 
 def _with_clock(date: FoundDate, before: str) -> FoundDate:
