@@ -127,3 +127,27 @@ def test_a_simplified_hong_kong_government_page_is_in_hong_kong_dollars() -> Non
 def test_a_mainland_notice_that_mentions_hong_kong_stays_in_yuan() -> None:
     text = _HEAD + "支持内地与香港、澳门高校合作。\n每个项目资助上限50万元。\n"
     assert extract_guide(text).data["budget"]["per_project"] == {"amount_wan": 50, "qualifier": "at_most"}
+
+
+# A window closed by 结束, a comment period, an e-mail handed in by a date.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("凡本县企事业单位均可申报。申报工作将于2024年4月20日结束。", [("2024-04-20", "applicant", False)]),
+        ("征求意见时间为2024年11月16日至2024年11月30日。", [("2024-11-30", "applicant", False)]),
+        ("8月20日前将报奖项目的名称等信息发邮件至科研处。", [("2024-08-20", "applicant", True)]),
+    ],
+)
+def test_windows_closed_by_jieshu_comment_periods_and_emails(text: str, expected: list[tuple[str, str, bool]]) -> None:
+    assert _found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会议将于2024年4月20日结束。",  # no submission window: an event ends
+        "项目执行期将于2026年12月31日结束。",  # the end of the work, not of applying
+    ],
+)
+def test_an_ending_that_is_no_submission_window(text: str) -> None:
+    assert _found(text) == []

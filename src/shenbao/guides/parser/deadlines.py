@@ -39,9 +39,10 @@ _BEFORE = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:下班|当天|当�
 _UNTIL = re.compile(r"(?:至|到)\s*$")
 _OPEN_UNTIL = re.compile(r"起\s*(?:至|到)\s*$")
 _MONTH_END = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月\s*(?:底|末)\s*(?:以前|之前|前)")
+_CLOSES = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:\d{1,2}\s*[:：时点]\s*\d{0,2}\s*)?(?:结束|关闭|停止)")
 _UNTIL_END = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*止")
 _SUBMIT = (
-    r"报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|填写|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出|上交|交送|送交|送至|缴交|"
+    r"报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|填写|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出|上交|交送|送交|送至|缴交|发邮件|发电子邮件|"
     r"完成(?:网上|在线|系统)?(?:提交|申请|申报|填报|送件|报送)"
 )
 # "于4月28日上交科研处": a date right after 于 and right before a submission verb.
@@ -62,7 +63,7 @@ _CONDITION = re.compile(
     r"^[^。；，,]{0,6}?(?:已|成立|注册|设立|建立|出生|取得|获得|毕业|入选|立项|结题|发表|在籍|在册|在校|在读|入学|入职)"
 )
 _CONDITION_AHEAD = re.compile(r"(?:注册|成立|出生|毕业|设立|入职|登记)(?:时间|日期)?\s*(?:在|于|为|是)?\s*$")
-_WINDOW_WORDS = re.compile(r"申报|报名|提交|受理|征集|推荐|填报|报送|网上|在线|集中|开放|作品|submission", re.IGNORECASE)
+_WINDOW_WORDS = re.compile(r"申报|报名|提交|受理|征集|征求意见|推荐|填报|报送|网上|在线|集中|开放|作品|submission", re.IGNORECASE)
 _WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)")
 _NOT_DEADLINE = re.compile(
     r"执行期|实施期|实施周期|研究周期|建设周期|研究期限|起止|执行年限|项目周期|资助期限|资助期间|补助期间|补助期限|研究期间|合作期|举办|举行|培训|会议"
@@ -262,6 +263,14 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 sentence[d.end - start :]
             ):
                 add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
+        # "申报工作将于4月20日结束": a submission window closed by 结束 / 关闭 after its date.
+        for d in dates:
+            if (
+                re.search(r"于\s*$", sentence[max(0, d.start - start - 2) : d.start - start])
+                and _CLOSES.match(sentence[d.end - start :])
+                and _WINDOW_WORDS.search(sentence[: d.start - start])
+            ):
+                add(d, _role(sentence[: d.end - start]))
         # 2a. "…至3月15日止": the last day of a window, its start given or not ("即日起至…止").
         for d in dates:
             if _UNTIL.search(sentence[max(0, d.start - start - 2) : d.start - start]) and _UNTIL_END.match(
