@@ -47,6 +47,7 @@ _CN_NUMERAL = "〇零一二三四五六七八九十"
 _CN_DATE = re.compile(
     rf"(?P<y>[{_CN_NUMERAL[:-1]}]{{4}})\s*年\s*(?P<m>[{_CN_NUMERAL}]{{1,3}})\s*月\s*(?P<d>[{_CN_NUMERAL}]{{1,3}})\s*[日号]"
 )
+_SEVEN_DIGITS = re.compile(r"\d{7}")
 _MONTHS_EN = {
     name: i
     for i, names in enumerate(
@@ -173,7 +174,7 @@ def find_dates(text: str, *, default_year: int | None, base: int = 0) -> list[Fo
         y, m, d = int(match.group("y")), int(match.group("m")), int(match.group("d"))
         raw.append((match.start(), match.end(), y, m, d, _time(match)))
         taken.append((match.start(), match.end()))
-    for match in _COMPACT.finditer(text) if re.search(r"\d{7}", text) else ():
+    for match in _COMPACT.finditer(text) if _SEVEN_DIGITS.search(text) else ():
         y = int(match.group("y")) if match.group("y") else int(match.group("roc")) + 1911
         raw.append((match.start(), match.end(), y, int(match.group("m")), int(match.group("d")), _time(match)))
         taken.append((match.start(), match.end()))

@@ -266,9 +266,9 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
         # "申报工作将于4月20日结束": a submission window closed by 结束 / 关闭 after its date.
         for d in dates:
             if (
-                re.search(r"于\s*$", sentence[max(0, d.start - start - 2) : d.start - start])
-                and _CLOSES.match(sentence[d.end - start :])
-                and _WINDOW_WORDS.search(sentence[: d.start - start])
+                _CLOSES.match(sentence[d.end - start : d.end - start + 24]) is not None
+                and re.search(r"于\s*$", sentence[max(0, d.start - start - 2) : d.start - start])
+                and _WINDOW_WORDS.search(sentence[max(0, d.start - start - 60) : d.start - start])
             ):
                 add(d, _role(sentence[: d.end - start]))
         # 2a. "…至3月15日止": the last day of a window, its start given or not ("即日起至…止").
@@ -297,7 +297,7 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 last = first
                 if len(dates) > 1 and _RANGE_SEP.match(sentence[first.end - start : dates[1].start - start]):
                     last = dates[1] if dates[1].date >= first.date else first
-                rest = sentence[last.end - start :]
+                rest = sentence[last.end - start : last.end - start + 120]
                 if not _SCHEDULE_START.match(rest) and _SCHEDULE_VERB.match(rest):
                     # "2月24日上午，各部门请将…在上午11:00前统一交送": the line's time is given apart.
                     clock = _CLOCK_BEFORE.search(rest)
