@@ -51,7 +51,9 @@ _BY_VERB = re.compile(rf"^\s*(?:[（(][^）)]{{0,8}}[）)])?\s*(?:{_SUBMIT})")
 _BEFORE_BY = re.compile(r"(?:于|在|须|请|应|务必)\s*$")
 _BEFORE_VERB = re.compile(rf"^[^。；]{{0,30}}?(?:{_SUBMIT})")
 # A schedule line: an optional item number, then its date or window first.
-_SCHEDULE_LEAD = re.compile(r"\s*(?:\d{1,2}\s*[、.．)）]|[（(]\s*[\d一二三四五六七八九十]{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}、)?\s*")
+_SCHEDULE_LEAD = re.compile(
+    r"\s*(?:\d{1,2}\s*[、.．)）]|[（(]\s*[\d一二三四五六七八九十]{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}、)?\s*"
+)
 _CLOCK_BEFORE = re.compile(
     r"(?P<noon>上午|中午|下午|晚上)?\s*(?<![\d.:：])(?P<h>\d{1,2})\s*(?:[:：]\s*(?P<min>\d{2})|[时点])\s*(?:以前|之前|前)"
 )
@@ -294,19 +296,19 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             lead = _SCHEDULE_LEAD.match(sentence)
             first = dates[0]
             if lead is not None and first.start - start == lead.end():
-                last = first
+                closing = first
                 if len(dates) > 1 and _RANGE_SEP.match(sentence[first.end - start : dates[1].start - start]):
-                    last = dates[1] if dates[1].date >= first.date else first
-                rest = sentence[last.end - start : last.end - start + 120]
+                    closing = dates[1] if dates[1].date >= first.date else first
+                rest = sentence[closing.end - start : closing.end - start + 120]
                 if not _SCHEDULE_START.match(rest) and _SCHEDULE_VERB.match(rest):
                     # "2月24日上午，各部门请将…在上午11:00前统一交送": the line's time is given apart.
-                    clock = _CLOCK_BEFORE.search(rest)
-                    if last.time is None and clock is not None:
-                        hour = int(clock.group("h")) + (12 if clock.group("noon") in ("下午", "晚上") else 0)
-                        minute = int(clock.group("min") or 0)
+                    given = _CLOCK_BEFORE.search(rest)
+                    if closing.time is None and given is not None:
+                        hour = int(given.group("h")) + (12 if given.group("noon") in ("下午", "晚上") else 0)
+                        minute = int(given.group("min") or 0)
                         if hour <= 24 and minute <= 59:
-                            last = replace(last, time=f"{hour:02d}:{minute:02d}")
-                    add(last, _role(rest[:40]))
+                            closing = replace(closing, time=f"{hour:02d}:{minute:02d}")
+                    add(closing, _role(rest[:40]))
         # 3. the end of a window ("3月1日至15日", "3月1日-4月15日") after a submission or notice word.
         heading = ""
         if start and text[start - 1] == "\n" and not sentence[: dates[0].start - start].strip():
