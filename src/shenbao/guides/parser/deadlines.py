@@ -9,7 +9,12 @@ A deadline is read where the text marks a date as a last moment:
 - the end of a submission window ("申报时间：3月1日至15日", "自2024年3月1日起至4月15日止"),
   whose end may lack the year or the month;
 - a label on the line above ("申报截止时间：" then the date on the next line);
-- the end of a public-notice period ("公示期为2024年5月6日至5月12日").
+- the end of a public-notice period ("公示期为2024年5月6日至5月12日");
+- a schedule line that opens with its date or window and says what is handed in
+  ("2023.08.16 各学院将申报书提交至文科处"), a window closed by 结束 ("申报工作将于4月20日结束");
+- an English label over a list of dates, one deadline per line at the label's time ("Full Proposal
+  Deadline(s) (due by 5 p.m. …):", "… by 5:00 p.m. on the following dates:"); year-less items take the
+  document's year and are flagged.
 
 The role says whose deadline it is: the applicant's (the default), the recommending or host
 unit's (推荐单位, 依托单位, 主管部门), the online system's, the paper copy's, the one for Hong
