@@ -4,7 +4,8 @@
 the document, and flagged), "16时", "中午12:00", "24点", "2024-03-15 17:00", "2024.3.15",
 "二〇二四年三月十五日", fixed-width dates whose separators a relay lost ("20211120日", a Taiwan
 "1150102()"), a date closed by a bare weekday ("115年01月02(五)"), windows "2025年10月1日-2025年11月20日",
-months "2025 年 12 月"; and the English forms "January 21, 2015", "21 January 2015", "5 p.m. … March 3, 2025", "16:00 on 12 March 2024".
+months "2025 年 12 月"; and the English forms "January 21, 2015", "21 January 2015", "5 p.m. … March 3, 2025",
+"16:00 on 12 March 2024".
 """
 
 from __future__ import annotations
