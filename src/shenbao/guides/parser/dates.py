@@ -2,8 +2,10 @@
 
 "2025 年 3 月 31 日 24:00（北京时间）", "2023年9月30日", "11 月 30 日" (the year inferred from
 the document, and flagged), "16时", "中午12:00", "24点", "2024-03-15 17:00", "2024.3.15",
-"二〇二四年三月十五日", windows "2025年10月1日-2025年11月20日", months "2025 年 12 月"; and the
-English forms "January 21, 2015", "21 January 2015", "5 p.m. … March 3, 2025", "16:00 on 12 March 2024".
+"二〇二四年三月十五日", fixed-width dates whose separators a relay lost ("20211120日", a Taiwan
+"1150102()"), a date closed by a bare weekday ("115年01月02(五)"), windows "2025年10月1日-2025年11月20日",
+months "2025 年 12 月"; and the English forms "January 21, 2015", "21 January 2015", "5 p.m. … March 3, 2025",
+"16:00 on 12 March 2024".
 """
 
 from __future__ import annotations
@@ -18,9 +20,23 @@ _TIME = (
     r"(?:[:：]\s*(?P<min>\d{2})(?:[:：]\d{2})?|[时点](?:\s*(?P<min2>\d{1,2}|[一二三四五六七八九十]{1,3})\s*分|正)?|\s*时))?"
 )
 _WEEKDAY = r"(?:\s*[（(]\s*(?:周|星期)[一二三四五六日天]\s*[）)])?"
+# Taiwan may drop 日 before a bare weekday ("115年01月02(五)中午12点"): the weekday closes the date.
+_BARE_WEEKDAY = r"[（(]\s*(?:周|星期)?[一二三四五六日天]\s*[）)]"
 # A year of the Republic of China calendar (Taiwan: 民国113年 = 2024) has two or three digits.
 _DATE = re.compile(
-    r"(?:(?:民国)?(?<!\d)(?P<y>\d{4}|\d{2,3})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]" + _WEEKDAY + _TIME
+    r"(?:(?:民国)?(?<!\d)(?P<y>\d{4}|\d{2,3})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*(?:[日号]"
+    + _WEEKDAY
+    + r"|\s*"
+    + _BARE_WEEKDAY
+    + r")"
+    + _TIME
+)
+# A date printed by a form system with its separators lost in a relay: "20211120日前" (YYYYMMDD) or a
+# Taiwan "1150102()" (ROC YYYMMDD, its weekday stripped). Only the fixed-width forms, closed by 日 or
+# a weekday bracket: "2022923日" could be 9月23日 or a garbled 92月3日 and is left alone.
+_COMPACT = re.compile(
+    r"(?<![\d.])(?:(?P<y>(?:19|20)\d{2})|(?P<roc>1[0-4]\d))(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
+    r"(?:\s*日(?:\s*[（(]\s*(?:周|星期)?[一二三四五六日天]?\s*[）)])?|\s*[（(]\s*(?:周|星期)?[一二三四五六日天]?\s*[）)])" + _TIME
 )
 # "2024-03-15", "2024.3.15", "2024/3/15" (web relays and forms), with an optional time.
 _NUMERIC = re.compile(
@@ -33,6 +49,7 @@ _CN_NUMERAL = "〇零一二三四五六七八九十"
 _CN_DATE = re.compile(
     rf"(?P<y>[{_CN_NUMERAL[:-1]}]{{4}})\s*年\s*(?P<m>[{_CN_NUMERAL}]{{1,3}})\s*月\s*(?P<d>[{_CN_NUMERAL}]{{1,3}})\s*[日号]"
 )
+_SEVEN_DIGITS = re.compile(r"\d{7}")
 _MONTHS_EN = {
     name: i
     for i, names in enumerate(
@@ -158,6 +175,10 @@ def find_dates(text: str, *, default_year: int | None, base: int = 0) -> list[Fo
     for match in _NUMERIC.finditer(text):
         y, m, d = int(match.group("y")), int(match.group("m")), int(match.group("d"))
         raw.append((match.start(), match.end(), y, m, d, _time(match)))
+        taken.append((match.start(), match.end()))
+    for match in _COMPACT.finditer(text) if _SEVEN_DIGITS.search(text) else ():
+        y = int(match.group("y")) if match.group("y") else int(match.group("roc")) + 1911
+        raw.append((match.start(), match.end(), y, int(match.group("m")), int(match.group("d")), _time(match)))
         taken.append((match.start(), match.end()))
     # Both Chinese forms need 月: a sentence without it is not scanned for them (most sentences).
     has_month = "月" in text

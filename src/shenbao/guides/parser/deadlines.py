@@ -9,7 +9,12 @@ A deadline is read where the text marks a date as a last moment:
 - the end of a submission window ("申报时间：3月1日至15日", "自2024年3月1日起至4月15日止"),
   whose end may lack the year or the month;
 - a label on the line above ("申报截止时间：" then the date on the next line);
-- the end of a public-notice period ("公示期为2024年5月6日至5月12日").
+- the end of a public-notice period ("公示期为2024年5月6日至5月12日");
+- a schedule line that opens with its date or window and says what is handed in
+  ("2023.08.16 各学院将申报书提交至文科处"), a window closed by 结束 ("申报工作将于4月20日结束");
+- an English label over a list of dates, one deadline per line at the label's time ("Full Proposal
+  Deadline(s) (due by 5 p.m. …):", "… by 5:00 p.m. on the following dates:"); year-less items take the
+  document's year and are flagged.
 
 The role says whose deadline it is: the applicant's (the default), the recommending or host
 unit's (推荐单位, 依托单位, 主管部门), the online system's, the paper copy's, the one for Hong
@@ -26,7 +31,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, replace
 
-from shenbao.guides.parser.dates import FoundDate, find_dates
+from shenbao.guides.parser.dates import _MONTH_EN, _MONTHS_EN, FoundDate, find_dates
 
 _KEYWORD = re.compile(
     r"截止|截至|为止|止于|deadline|closing date|closes|(?<![\w-])closing\s*:|due date|due by|are due|is due|no later than"
@@ -39,9 +44,10 @@ _BEFORE = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:下班|当天|当�
 _UNTIL = re.compile(r"(?:至|到)\s*$")
 _OPEN_UNTIL = re.compile(r"起\s*(?:至|到)\s*$")
 _MONTH_END = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月\s*(?:底|末)\s*(?:以前|之前|前)")
+_CLOSES = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:\d{1,2}\s*[:：时点]\s*\d{0,2}\s*)?(?:结束|关闭|停止)")
 _UNTIL_END = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*止")
 _SUBMIT = (
-    r"报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|填写|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出|上交|交送|送交|送至|"
+    r"报名|提交|报送|申报|上传|寄送|送达|报至|报到|发送|填报|填写|递交|推荐|交至|交到|反馈|返回|汇总|报给|发至|提出|上交|交送|送交|送至|缴交|发邮件|发电子邮件|"
     r"完成(?:网上|在线|系统)?(?:提交|申请|申报|填报|送件|报送)"
 )
 # "于4月28日上交科研处": a date right after 于 and right before a submission verb.
@@ -49,11 +55,22 @@ _BY_VERB = re.compile(rf"^\s*(?:[（(][^）)]{{0,8}}[）)])?\s*(?:{_SUBMIT})")
 # "于…前" or "…前报送": a last moment; "2024年1月1日前已建立的" or "…前注册成立" is a condition.
 _BEFORE_BY = re.compile(r"(?:于|在|须|请|应|务必)\s*$")
 _BEFORE_VERB = re.compile(rf"^[^。；]{{0,30}}?(?:{_SUBMIT})")
+# A schedule line: an optional item number, then its date or window first.
+_SCHEDULE_LEAD = re.compile(
+    r"\s*(?:\d{1,2}\s*[、.．)）]|[（(]\s*[\d一二三四五六七八九十]{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}、)?\s*"
+)
+_CLOCK_BEFORE = re.compile(
+    r"(?P<noon>上午|中午|下午|晚上)?\s*(?<![\d.:：])(?P<h>\d{1,2})\s*(?:[:：]\s*(?P<min>\d{2})|[时点])\s*(?:以前|之前|前)"
+)
+_SCHEDULE_START = re.compile(r"\s*(?:起|开始|以来|以后|后|至今)")
+_SCHEDULE_VERB = re.compile(
+    rf"^(?![^。；]{{0,12}}(?:开始|启动|动员|发布|公布|召开|会议|(?:评审|答辩)(?!意见|结果)))[^。；]{{0,40}}?(?:{_SUBMIT})"
+)
 _CONDITION = re.compile(
     r"^[^。；，,]{0,6}?(?:已|成立|注册|设立|建立|出生|取得|获得|毕业|入选|立项|结题|发表|在籍|在册|在校|在读|入学|入职)"
 )
 _CONDITION_AHEAD = re.compile(r"(?:注册|成立|出生|毕业|设立|入职|登记)(?:时间|日期)?\s*(?:在|于|为|是)?\s*$")
-_WINDOW_WORDS = re.compile(r"申报|报名|提交|受理|征集|推荐|填报|报送|网上|在线|集中|开放|作品|submission", re.IGNORECASE)
+_WINDOW_WORDS = re.compile(r"申报|报名|提交|受理|征集|征求意见|推荐|填报|报送|网上|在线|集中|开放|作品|submission", re.IGNORECASE)
 _WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)")
 _NOT_DEADLINE = re.compile(
     r"执行期|实施期|实施周期|研究周期|建设周期|研究期限|起止|执行年限|项目周期|资助期限|资助期间|补助期间|补助期限|研究期间|合作期|举办|举行|培训|会议"
@@ -86,6 +103,13 @@ _EN_NOT_DEADLINE = re.compile(
     r"\b(?:open(?:s|ing)?|start(?:s|ing)?|launch(?:es|ed)?|publi(?:cation|shed)|webinars?|events?|briefings?|decisions?"
     r"|announce(?:d|ment)?|notif(?:y|ication)|interviews?|meetings?)\b",
     re.IGNORECASE,
+)
+_EN_LIST_LABEL = re.compile(
+    r"\b(?:by|before|no later than)\b[^\n]{0,80}?\b(?:following|these) (?:deadlines?|dates?)\s*:\s*$", re.IGNORECASE
+)
+# A list item that opens with a date whose year is left out ("• April 3 – for a June decision").
+_EN_MONTH_DAY = re.compile(
+    rf"^[\s•·\-*–]{{0,6}}(?P<m>{_MONTH_EN})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b(?!,?\s*\d{{4}})", re.IGNORECASE
 )
 _EN_LABEL = re.compile(r"\b(?:deadline|due date|closing date)s?\b", re.IGNORECASE)
 _EN_TIME_ON_DEADLINE = re.compile(
@@ -239,11 +263,21 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             scheduled = re.match(r"\s*[：:]", tail) is not None or re.search(r"[：:]\s*$", ahead) is not None
             if _BEFORE_BY.search(ahead) or _BEFORE_VERB.match(tail) or scheduled:
                 add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
-        for d in dates:
-            if re.search(r"于\s*$", sentence[max(0, d.start - start - 2) : d.start - start]) and _BY_VERB.match(
+        for k, d in enumerate(dates):
+            # "于1141223()1150102()下午3点缴交": a window whose separator a relay lost ends at the second date.
+            opening = dates[k - 1].start if k and dates[k - 1].end == d.start else d.start
+            if re.search(r"于\s*$", sentence[max(0, opening - start - 2) : opening - start]) and _BY_VERB.match(
                 sentence[d.end - start :]
             ):
                 add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
+        # "申报工作将于4月20日结束": a submission window closed by 结束 / 关闭 after its date.
+        for d in dates:
+            if (
+                _CLOSES.match(sentence[d.end - start : d.end - start + 24]) is not None
+                and re.search(r"于\s*$", sentence[max(0, d.start - start - 2) : d.start - start])
+                and _WINDOW_WORDS.search(sentence[max(0, d.start - start - 60) : d.start - start])
+            ):
+                add(d, _role(sentence[: d.end - start]))
         # 2a. "…至3月15日止": the last day of a window, its start given or not ("即日起至…止").
         for d in dates:
             if _UNTIL.search(sentence[max(0, d.start - start - 2) : d.start - start]) and _UNTIL_END.match(
@@ -261,6 +295,25 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             ahead = sentence[max(0, d.start - start - 24) : d.start - start]
             if _EN_BY.search(ahead) and _EN_SUBMIT.search(sentence[: d.start - start]):
                 add(d, _role(sentence[: d.end - start]))
+        # 2c. A schedule line that opens with its date or window, then says what is handed in by then
+        # ("2023.08.16 各学院将申报书提交至文科处", "2023.08.19—2023.08.23 各申请人…向学院报送…").
+        if start == 0 or text[start - 1] == "\n":
+            lead = _SCHEDULE_LEAD.match(sentence)
+            first = dates[0]
+            if lead is not None and first.start - start == lead.end():
+                closing = first
+                if len(dates) > 1 and _RANGE_SEP.match(sentence[first.end - start : dates[1].start - start]):
+                    closing = dates[1] if dates[1].date >= first.date else first
+                rest = sentence[closing.end - start : closing.end - start + 120]
+                if not _SCHEDULE_START.match(rest) and _SCHEDULE_VERB.match(rest):
+                    # "2月24日上午，各部门请将…在上午11:00前统一交送": the line's time is given apart.
+                    given = _CLOCK_BEFORE.search(rest)
+                    if closing.time is None and given is not None:
+                        hour = int(given.group("h")) + (12 if given.group("noon") in ("下午", "晚上") else 0)
+                        minute = int(given.group("min") or 0)
+                        if hour <= 24 and minute <= 59:
+                            closing = replace(closing, time=f"{hour:02d}:{minute:02d}")
+                    add(closing, _role(rest[:40]))
         # 3. the end of a window ("3月1日至15日", "3月1日-4月15日") after a submission or notice word.
         heading = ""
         if start and text[start - 1] == "\n" and not sentence[: dates[0].start - start].strip():
@@ -300,12 +353,20 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
     for line in lines:
         starts.append(starts[-1] + len(line) + 1)
     for i, line in enumerate(lines[:-1]):
-        if not _LABEL_ABOVE.search(line) or find_dates(line, default_year=None):
+        if not (_LABEL_ABOVE.search(line) or _EN_LIST_LABEL.search(line)) or find_dates(line, default_year=None):
             continue
         j = i + 1
         while j < len(lines) - 1 and j <= i + 2 and not lines[j].strip():
             j += 1
         dates = find_dates(lines[j], default_year=default_year, base=starts[j])
+        if _EN_LABEL.search(line) or _EN_LIST_LABEL.search(line):
+            # "Full Proposal Deadline(s) (due by 5 p.m. …):" or "… by 5:00 p.m. on the following dates:", then
+            # one date per line: each is a deadline, at the label's time.
+            listed = _date_list(lines, starts, j, default_year or _only_year(text))
+            if len(listed) > 1 or (listed and not dates):
+                for date in listed:
+                    add(_with_clock(date, line), _role(line))
+                continue
         if dates and dates[0].start - starts[j] <= 8:
             add(_with_clock(dates[0], line), _role(line))
         elif dates and _EN_LABEL.search(line):
@@ -349,6 +410,41 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
     timed = {(d.date, d.role) for d in found.values() if d.time is not None}
     kept = [d for d in found.values() if d.time is not None or (d.date, d.role) not in timed]
     return sorted(kept, key=lambda d: d.start)
+
+
+def _only_year(text: str) -> int | None:
+    """The year of a text that names a single one ("… for the 2020 Spring application deadline")."""
+    years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text[:20000]))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+def _date_list(lines: list[str], starts: list[int], j: int, default_year: int | None) -> list[FoundDate]:
+    """The dates of a list under a label, one opening each line (blank lines between items are layout).
+    Items without a year take the document's year (flagged), but only in a list that gives no year at
+    all: "June 30th, Annually thereafter" after dated items is a recurring date, not one more deadline."""
+    out: list[FoundDate] = []
+    dated = False
+    while j < len(lines) and len(out) < 12:
+        line = lines[j]
+        if not line.strip():
+            if j + 1 < len(lines) and lines[j + 1].strip() and out:
+                j += 1
+                continue
+            break
+        dates = find_dates(line, default_year=None, base=starts[j])
+        if dates and dates[0].start - starts[j] <= 8:
+            out.append(dates[0])
+            dated = True
+        elif (m := _EN_MONTH_DAY.match(line)) is not None and not dated and default_year is not None:
+            try:
+                day = dt.date(default_year, _MONTHS_EN[m.group("m").rstrip(".").lower()], int(m.group("d")))
+            except ValueError:
+                break
+            out.append(FoundDate(day, None, starts[j] + m.start("m"), starts[j] + m.end(), True))
+        else:
+            break
+        j += 1
+    return out
 
 
 def _with_clock(date: FoundDate, before: str) -> FoundDate:

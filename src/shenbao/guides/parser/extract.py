@@ -101,9 +101,11 @@ _TOTAL_BUDGET = re.compile(
     r"|(?:项目|资助|专项)?(?:经费|资金)(?:总计|合计|共计)|下达(?:项目|专项)?(?:经费|资金))\s*[：:为共]?\s*"
 )
 _PER_PROJECT = re.compile(
-    r"(?:平均资助强度|平均资助额度|平均资助金额|支持金额|资助金额|资助强度|支持强度|资助额度|奖励金额|申请经费|申请金额|补助金额|补助额度|补助上限"
+    r"(?:平均资助强度|平均资助额度|平均资助金额|支持金额|支持额度|资助金额|资助强度|支持强度|资助额度|奖励金额|申请经费|申请金额|补助金额|补助额度|补助上限"
     r"|(?<=项目|课题)(?:申请|资助)?(?:直接)?经费(?!\s*(?:总|合计|共|规模)))\s*[：:为]?"
 )
+# A clause that states a rate per month, year or person (a fee, a salary), not the amount of a project.
+_RATE_CLAUSE = re.compile(r"每(?:月|年|人|位|名)|主持费|劳务费|/\s*(?:月|人)")
 # The words before a budget word that make it the amount of one project ("项目直接经费", "课题申请直接经费").
 _ONE_PROJECT_LEAD = re.compile(r"(?:项目|课题|申请)$")
 _DURATION_WORDS = re.compile(
@@ -342,6 +344,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
             continue  # "一等奖奖励金额5万元": the prize of one tier, not an amount for every project
         # A breakdown or a payment schedule after the amount ("其中设备费不超过5万元", "首期拨付3万元") is part of it.
         own = re.split(r"[，,]\s*(?=其中|含|包括|首期|分|另)", window)[0]
+        # "每案以新台币500万元为上限，主持人主持费每月新台币3万元": a monthly or per-person rate is no other project's amount.
+        own = "，".join(c for k, c in enumerate(re.split(r"[，,]", own)) if not k or not _RATE_CLAUSE.search(c))
         if len(re.findall(r"\d\s*(?:亿|万)?元", own)) > 1 or named:
             amounts = []
             break  # amounts of several directions ("重点项目25万元，一般项目15万元"): not one call-wide value
@@ -465,11 +469,22 @@ _PLACES = (
 )
 
 
+_SAR_BODIES = (
+    ("HKD", re.compile(r"特区政府|创新科技署|创新及科技局|研究资助局|大学教育资助委员会|政府新闻网|香港特别行政区政府")),
+    ("MOP", re.compile(r"澳门特别行政区政府|澳门特区政府|科学技术发展基金|澳门基金会")),
+)
+
+
 def _local_currency(text: str, traditional: bool) -> str | None:
     """The currency of amounts written without one in a Hong Kong, Macao or Taiwan notice (traditional
     script, naming the place, never 人民币): New Taiwan dollars, Hong Kong dollars or patacas."""
-    if not traditional or re.search(r"人民币|RMB|CNY", text):
+    if re.search(r"人民币|RMB|CNY", text):
         return None
+    if not traditional:
+        # The simplified edition of a Hong Kong or Macao government page ("政府新闻网", "创新科技署"): its
+        # own bodies, not a mainland notice that mentions 香港 or 港澳台 in passing.
+        own = [code for code, pattern in _SAR_BODIES if pattern.search(text[:20000])]
+        return own[0] if len(own) == 1 else None
     counts = sorted(((len(pattern.findall(text)), code) for code, pattern in _PLACES), reverse=True)
     if counts[0][0] == 0 or counts[0][0] == counts[1][0]:
         return None

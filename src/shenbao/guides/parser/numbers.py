@@ -177,6 +177,8 @@ def parse_money(text: str) -> dict[str, Any] | None:
         qualifier = "at_most"
     elif qualifier == "exact" and re.search(r"约|大约|平均", before):
         qualifier = "about"
+    elif qualifier == "exact" and re.search(r"不低于|不少于|至少|最少|最低", before):
+        qualifier = "at_least"  # "自筹经费不低于8万元": a floor, not the amount
     if re.search(rf"{NUM}\s*(?:亿元|亿|万元|万|元)?{_RANGE_SEP}$", text[max(0, match.start() - 12) : match.start()]):
         qualifier = "at_most"  # "60—80万元": at most the top of the range
     data: dict[str, Any] = {"amount_wan": _clean_number(wan)}
