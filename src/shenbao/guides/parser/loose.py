@@ -415,18 +415,24 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
     for k, head in enumerate(lines):
         text = head.text.strip()
         marker = read_marker(text)
+        # A line closed by a count ("各组分成5类群") announces that many lines, whatever its layout.
+        closing = [c for c in _COUNT.finditer(text) if len(text) - c.end() <= 1]
         if len(text) > 30 or not (
-            (marker is not None and marker.style not in ("bullet", "bracket")) or text.endswith(("：", ":"))
+            (marker is not None and marker.style not in ("bullet", "bracket")) or text.endswith(("：", ":")) or closing
         ):
             continue
         if not _heading_names_directions(text):
             continue
         found: list[Loose] = []
+        bullets: bool | None = None
         for line in lines[k + 1 : k + 40]:
             body = line.text.strip()
             mk = read_marker(body)
             if mk is not None and mk.style != "bullet":
                 break
+            if bullets is not None and bullets != (mk is not None):
+                break  # a run of bullets ends at the first line without one
+            bullets = mk is not None
             title = (mk.rest if mk is not None else body).strip().rstrip("；;。")
             # "智能制造：面向工厂的改造。": the name before its description.
             label = re.match(r"([^：:，,。；;]{2,24})[：:]\s*\S", title)
@@ -442,7 +448,11 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
         count = [to_number(c.group("n")) for c in _COUNT.finditer(text)]
         if count and count[-1] != len(found):
             continue
-        if len(found) >= 2 and (_STRONG.search(text) or _common_head([f.title for f in found], quoted=False)):
+        checked = bool(closing) and to_number(closing[-1].group("n")) == len(found)
+        if len(found) >= 2 and (_STRONG.search(text) or _common_head([f.title for f in found], quoted=False) or checked):
+            if checked:  # the count that checked the lines is the stated number of directions
+                at = head.start + head.text.find(text) + closing[-1].start()
+                found[0].extra["count"] = (len(found), at, at + len(closing[-1].group(0)))
             runs.append(found)
     return runs
 
@@ -928,9 +938,10 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
     return found
 
 
-# "按A组和B组(组别)进行比赛": groups named between 按 / 分 and the verb of the contest.
+# "按A组和B组(组别)进行比赛", "分为A组和B组分别进行报名与比赛": groups named between 按 / 分 and the verb of the contest.
 _GROUPS_RUN = re.compile(
-    r"(?:按照?|分)\s*(?P<list>[^，,。；;：:“”]{4,60}?组)\s*(?:(?:两|三|四|五|[2-5])个)?(?:组别)?\s*(?:进行|开展)\s*(?:比赛|评选|评审|竞赛|评比|角逐)"
+    r"(?:按照?|分(?:为|成)?)\s*(?P<list>[^，,。；;：:“”]{4,60}?组)\s*(?:(?:两|三|四|五|[2-5])个)?(?:组别)?\s*(?:分别)?\s*(?:进行|开展)\s*"
+    r"(?:(?:报名|申报)\s*(?:与|和|及)\s*)?(?:比赛|评选|评审|竞赛|评比|角逐)"
 )
 # 等 and a count of items in 项 / 个 / 类 right after a quoted run ("…”等18项").
 _QUOTED_TALLY = re.compile(rf"\s*等\s*(?P<n>{NUM})\s*(?:项|个|类|大类)(?!目|文件|制度|规定|政策|措施|要求|材料|通知|意见|办法)")
