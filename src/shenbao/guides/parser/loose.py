@@ -336,7 +336,9 @@ def _whole_items(
         mk = markers[j]
         assert mk is not None
         body = mk.rest.strip()
-        if _WHOLE_ITEM.fullmatch(body) is None or _NOT_WHOLE.search(body):
+        # A year ("围绕2022年两会精神") or a date in a remark ("（2021年12月8日）") names a context, not a step.
+        bare = re.sub(r"[（(][^（()）]*[）)]|(?:19|20)\d{2}年(?!\s*\d{1,2}\s*月)", "", body)
+        if _WHOLE_ITEM.fullmatch(body) is None or _NOT_WHOLE.search(bare):
             return None
         title = body.rstrip("。；;")
         at = pieces[j].start + mk.offset + mk.rest.find(title)
@@ -746,6 +748,30 @@ def _semicolon_items(text: str, start: int, count: int) -> list[tuple[str, int]]
     return out
 
 
+def _sentence_start(text: str, at: int, reach: int = 1000) -> int:
+    """Where the sentence (or the list after a label's ：) holding ``at`` starts."""
+    low = max(0, at - reach)
+    ends = [m.end() for m in re.finditer(r"[。！？!?：:\n]", text[low:at])]
+    return low + ends[-1] if ends else low
+
+
+def _semicolons_before(text: str, start: int, end: int, count: int) -> list[tuple[str, int]] | None:
+    """Exactly ``count`` items separated by ；between ``start`` and a count closing them at ``end``
+    ("A（a1、a2）；B（b1）；C，共3大类"); a remark in parentheses after a name is no part of it."""
+    segment = re.sub(r"[，,]?\s*(?:共计|合计|共|等)?\s*$", "", text[start:end])
+    if segment.count("；") + segment.count(";") != count - 1:
+        return None
+    out = []
+    for part, at in _split_top(segment.replace(";", "；"), "；"):
+        bare = re.sub(r"\s*[（(][^（()）]*[）)]\s*$", "", part.strip())
+        if not bare:
+            return None
+        out.append((bare, start + at + len(part) - len(part.lstrip())))
+    if len(out) != count or not all(_noun_like(t, strict=False) and "、" not in t for t, _ in out):
+        return None
+    return out
+
+
 def _semicolon_run(text: str, start: int) -> list[tuple[str, int]] | None:
     """Three items or more separated by ；up to the end of the sentence, every one a short name."""
     stop = re.search(r"[。\n]", text[start : start + 2000])
@@ -853,6 +879,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
                     items = _items(text[start : start + comma.start()], start, int(count))
                 if items is None:  # "N个方向：A；B；C。"
                     items = _semicolon_items(text, start, int(count))
+        if items is None:  # "A（…）；B（…）；C（…），共3大类": a list in ；closed by its count
+            items = _semicolons_before(text, max(lead, _sentence_start(text, m.start())), m.start(), int(count))
         if items and (_APPLICANTS.search(text[begin : items[0][1]]) or _APPLICANT_NOUN.match(text, m.end())):
             continue  # kinds of applicants ("高校、院所和企业三类单位"), not directions
         add(items, "count")
