@@ -680,6 +680,11 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
         if "分别" in segment:
             continue  # "A、B和C…分别不超过30万元、18万元…" that could not be paired: none of them
         total = re.search(r"总额|总经费|总计|合计|共计", segment) is not None  # "…项目资助经费总额为1000万元"
+        # "重点项目5项，金额245万元": the amount after a number of projects is what they get together.
+        total = (
+            total
+            or re.match(rf"\s*{NUM}\s*项\s*[，,]\s*(?:金额|经费|资助经费|资助金额)?\s*[为：:]?\s*{NUM}", segment) is not None
+        )
         per_project = money.pop("per_project", False) or (title.endswith(("项目", "课题")) and not total)
         if re.search(r"平均|强度|额度|每", lead + segment) or per_project:
             if re.search(r"平均", lead + segment) and money.get("qualifier", "exact") == "exact":

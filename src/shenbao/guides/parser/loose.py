@@ -73,7 +73,7 @@ _LEADING = re.compile(
     r"审议通过|通过|评选出|评出|遴选出|立项|为|有|是|含)?\s*(?P<post>(?:了|以下|如下)?\s*[：:]?)\s*"
 )
 _OPENING = re.compile(
-    r"分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
+    r"批准|分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
 )
 _COUNT = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报|竞赛|比赛|参赛|征集)?\s*"
@@ -92,6 +92,9 @@ _ITEM_QUOTA = re.compile(
 _BREAKDOWN_ITEM = re.compile(
     rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<verb>(?:拟|计划)?(?:支持|资助|立项|遴选)(?:项目)?)?\s*(?:共计|合计|共)?\s*"
     rf"(?P<q>约|大约|不超过|最多|至多|不少于|至少)?\s*(?P<n>{NUM})\s*(?P<unit>项|个|件)(?P<post>左右)?"
+)
+_BREAKDOWN_AMOUNT = re.compile(
+    rf"[，,]\s*(?:金额|经费|资助经费|资助金额|资助)?\s*[为:：]?\s*{NUM}\s*(?:万元|亿元|元)\s*(?:[（(][^（()）]{{0,60}}[）)])?"
 )
 _BREAKDOWN_QUALIFIER = {"约": "about", "大约": "about", "不超过": "at_most", "最多": "at_most", "至多": "at_most"}
 _BREAKDOWN_QUALIFIER |= {"不少于": "at_least", "至少": "at_least"}
@@ -432,8 +435,8 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
             mk = read_marker(body)
             if mk is not None and mk.style != "bullet":
                 break
-            if bullets is not None and bullets != (mk is not None):
-                break  # a run of bullets ends at the first line without one
+            if closing and bullets is not None and bullets != (mk is not None):
+                break  # lines announced by a count: a run of bullets ends at the first line without one
             bullets = mk is not None
             title = (mk.rest if mk is not None else body).strip().rstrip("；;。")
             # "智能制造：面向工厂的改造。": the name before its description.
@@ -1031,6 +1034,9 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
         run = [m]
         k = m.end()
         while k < len(text) and text[k] in "、，,；;":
+            # "A 2项，金额600万元（含…）；B 5项，245万元": the amount of each kind between the items.
+            if (amount := _BREAKDOWN_AMOUNT.match(text, k)) is not None and text[amount.end() : amount.end() + 1] in ("；", ";"):
+                k = amount.end()
             nxt = _BREAKDOWN_ITEM.match(text, k + 1)
             if nxt is None or re.match(r"\s*(?:合计|共计|总计|共|其中)", nxt.group("title")):
                 break
@@ -1046,7 +1052,10 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
         before = text[max(0, run[0].start() - 4) : run[0].start() + 2]
         checked = total is not None and to_number(total.group("n")) == sum(v or 0 for v in values)
         # Checked by a total, or announced as what will be funded ("其中…", "拟立项A 5项、B 20项").
-        planned = re.search(r"(?:拟|计划)(?:立项|资助|支持|遴选)", text[_clause_start(text, run[0].start()) : run[0].end()])
+        # Or a summary of what was granted ("1992年批准A 2项，金额…；B 5项…").
+        planned = re.search(
+            r"(?:拟|计划)(?:立项|资助|支持|遴选)|批准|获批", text[_clause_start(text, run[0].start()) : run[0].end()]
+        )
         if not checked and "其中" not in before and planned is None:
             continue
         group: list[Loose] = []
