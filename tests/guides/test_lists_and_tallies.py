@@ -157,3 +157,58 @@ def test_a_breakdown_of_granted_projects_with_amounts_between_the_items() -> Non
 def test_a_cap_per_unit_split_by_kind_is_no_breakdown_of_quotas() -> None:
     facts = draft("每个单位限报2项，其中重点项目1项，金额20万元；一般项目1项，金额10万元。")
     assert all("quota" not in d for d in facts.get("directions", []))
+
+
+# ------------------------------------------------------------ competition themes and their count
+
+
+def test_a_count_of_contest_themes_is_the_number_of_directions() -> None:
+    assert totals("本竞赛规划“甲乙旅游”、“丙丁餐饮”、“戊己特产”三大竞赛主题，鼓励跨域合作。") == {"directions": 3}
+
+
+def test_a_theme_of_the_year_is_no_count() -> None:
+    assert "directions" not in totals("今年的宣传主题为科技创新，请各单位积极参与。")
+
+
+# ------------------------------------------------------------ quotas in tables and in titles
+
+
+def test_a_table_with_tabs_keeps_its_rows_apart_and_reads_the_quotas() -> None:
+    facts = draft("序号\t方向名称\t拟支持项目数\n1\t智能制造\t2\n2\t绿色能源\t3\n")
+    assert [(d["title"], d["quota"]) for d in facts["directions"]] == [
+        ("智能制造", {"qualifier": "exact", "value": 2}),
+        ("绿色能源", {"qualifier": "exact", "value": 3}),
+    ]
+
+
+def test_a_number_broken_across_lines_is_still_joined() -> None:
+    assert normalise("本次共支持1\n2项。").text == "本次共支持12项。"
+
+
+def test_a_table_without_a_number_column_needs_a_column_of_quotas() -> None:
+    facts = draft("方向名称 拟支持项目数\n智能制造 2项\n绿色能源 1\n")
+    assert [(d["title"], d["quota"]) for d in facts["directions"]] == [
+        ("智能制造", {"qualifier": "exact", "value": 2}),
+        ("绿色能源", {"qualifier": "exact", "value": 1}),
+    ]
+
+
+def test_a_table_of_units_and_their_recommendation_caps_gives_no_directions() -> None:
+    assert titles("单位名称 推荐名额\n计算机学院 2\n数学学院 3\n") == []
+
+
+def test_a_quota_in_parentheses_closing_a_numbered_title_in_a_section() -> None:
+    facts = draft("一、支持方向\n1.智能制造（拟支持2项）\n2.绿色能源（拟支持1-2项）\n")
+    assert [(d["title"], d["quota"]) for d in facts["directions"]] == [
+        ("智能制造", {"qualifier": "exact", "value": 2}),
+        ("绿色能源", {"qualifier": "range", "min": 1, "max": 2}),
+    ]
+
+
+def test_a_directions_own_quota_is_not_the_number_of_projects_of_the_call() -> None:
+    facts = draft("一、支持方向\n（一）智能制造。拟支持不超过2项。\n（二）绿色能源。拟支持约3项。\n")
+    assert [d["quota"] for d in facts["directions"]] == [
+        {"qualifier": "at_most", "value": 2},
+        {"qualifier": "about", "value": 3},
+    ]
+    assert "projects" not in (facts.get("stated_totals") or {})

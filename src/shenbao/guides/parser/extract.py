@@ -61,7 +61,7 @@ class Extraction:
 # "6个科技范畴", "五个类别的赛道", "分A、B两类" / "两大类".
 _DIRECTION_NOUN = (
     r"(?:指南|支持|重点|研究|申报|技术|科技|优先|主攻|核心|前沿|关键)?(?:方向|领域|范畴)|(?:重大|重点)?项目指南|(?:技术研究|研究|招标)?课题"
-    r"|(?:招标)?选题|重点任务|任务|赛项|赛道|专项赛|榜单|类目|专题"
+    r"|(?:招标)?选题|重点任务|任务|赛项|赛道|专项赛|榜单|类目|专题|(?:竞赛|比赛|参赛|大赛|征集|研究)主题"
 )
 # Nouns naming directions before a tally ("研究主题共13种", "施政重点共计18项"); not 重点项目 or 研究课题组.
 _TALLIED_NOUN = r"(?:研究|重点|支持|申报|征集|招标|施政)?(?:主题|方向|领域|专题|选题|赛道|重点)"
@@ -293,7 +293,13 @@ def _extract(original: str, progress: Progress) -> Extraction:
         clause = re.sub(r"\s+", "", _clause_before(text, at, reach))
         return any(name in clause for name in names)
 
-    if (projects := _projects(text, lambda at: call_wide(at) and not named_before(at, 12))) is not None:
+    # A direction's own quota ("（一）X。拟支持不超过2项。") is not the number of projects of the call.
+    quota_spans = [(s.start, s.end) for s in col.spans if s.path.startswith("directions.") and s.path.endswith(".quota")]
+
+    def not_a_quota(at: int) -> bool:
+        return not any(start <= at < end for start, end in quota_spans)
+
+    if (projects := _projects(text, lambda at: call_wide(at) and not named_before(at, 12) and not_a_quota(at))) is not None:
         totals["projects"], pstart, pend = projects
         col.span("stated_totals.projects", pstart, pend, 0.85)
     elif (m := _PROJECTS_OPEN.search(text)) is not None:

@@ -597,6 +597,7 @@ def _english_items(lines: list[Line]) -> list[list[Loose]]:
 _TABLE_HEAD = re.compile(r"序号")
 _TABLE_TITLE = re.compile(r"方向|领域|赛道|课题|专题|榜单|任务|类别|名称")
 _TABLE_QUOTA = re.compile(r"项目数|数量|名额|拟支持|支持数|拟立项|立项数")
+_UNIT_COLUMN = re.compile(r"单位|学院|院系|部门|学校|高校|地区|地市|区县")
 _CELL = re.compile(r"\s*[|｜\t]\s*|\s{1,}")
 
 
@@ -604,22 +605,30 @@ def _table_rows(lines: list[Line]) -> list[list[Loose]]:
     """A table flattened to lines: a header "序号 方向名称 拟支持项目数" and rows "1 X 2"."""
     runs: list[list[Loose]] = []
     for k, head in enumerate(lines):
-        if not _TABLE_HEAD.search(head.text) or len(head.text) > 80:
+        if len(head.text) > 80 or not (_TABLE_HEAD.search(head.text) or _TABLE_QUOTA.search(head.text)):
             continue
         columns = [c for c in _CELL.split(head.text.strip()) if c]
-        if len(columns) < 2 or _TABLE_TITLE.search(columns[1]) is None or _NOT_HEADING.search(columns[1]):
+        # Without a 序号 column ("方向名称 拟支持项目数"), the names come first and a column of quotas is needed.
+        numbered = _TABLE_HEAD.search(columns[0]) is not None
+        name_at = 1 if numbered else 0
+        if len(columns) < 2 or _TABLE_TITLE.search(columns[name_at]) is None or _NOT_HEADING.search(columns[name_at]):
             continue
         quota_at = next((c for c, name in enumerate(columns) if _TABLE_QUOTA.search(name)), None)
+        if not numbered and (quota_at is None or _CAP.search(head.text) or _UNIT_COLUMN.search(columns[name_at])):
+            continue  # "单位名称 推荐名额": how many a unit may recommend, not directions with quotas
         found: list[Loose] = []
         for line in lines[k + 1 : k + 60]:
             cells = [c for c in _CELL.split(line.text.strip()) if c]
-            if len(cells) < 2 or cells[0] != str(len(found) + 1):
+            if len(cells) < 2 or (numbered and cells[0] != str(len(found) + 1)):
                 break
-            title = cells[1]
+            if not numbered and (len(cells) != len(columns) or not re.fullmatch(rf"{NUM}\s*[个项]?", cells[quota_at or 0])):
+                break
+            title = cells[name_at]
             if not _noun_like(title, strict=False):
                 break
             at = line.text.find(title)
-            item = Loose(tidy(title), line.start + at, line.start + at + len(title), code=cells[0], numbered=True)
+            code = cells[0] if numbered else None
+            item = Loose(tidy(title), line.start + at, line.start + at + len(title), code=code, numbered=numbered)
             item.extra["rule"] = "table"
             if quota_at is not None and len(cells) == len(columns):
                 cell = cells[quota_at]
