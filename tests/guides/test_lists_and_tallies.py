@@ -212,3 +212,18 @@ def test_a_directions_own_quota_is_not_the_number_of_projects_of_the_call() -> N
         {"qualifier": "about", "value": 3},
     ]
     assert "projects" not in (facts.get("stated_totals") or {})
+
+
+# ------------------------------------------------------------ English bullets under a heading naming areas
+
+
+def test_english_bullets_under_a_heading_naming_areas() -> None:
+    text = "Projects must address one of the priority areas:\n- smart grids\n- coastal resilience\n- urban living\nApplicants must be based in the UK."
+    assert titles(text) == ["smart grids", "coastal resilience", "urban living"]
+
+
+def test_english_bullets_of_amounts_or_sentences_are_no_areas() -> None:
+    text = "There are 2 funding areas:\n- £5 million for projects up to 1 year\n- £10 million for projects up to 3 years\n"
+    assert titles(text) == []
+    text = "Key themes:\n- Applicants must submit a CV\n- Proposals should be short\n"
+    assert titles(text) == []

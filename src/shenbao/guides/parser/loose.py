@@ -512,6 +512,35 @@ def _english_inline(lines: list[Line]) -> list[list[Loose]]:
     return runs
 
 
+_EN_BULLETED_HEAD = re.compile(
+    r"\b(?:areas|domains|topics|themes|tracks|priorities|challenges|strands|categories)\s*(?:below|as follows)?\s*:\s*$",
+    re.IGNORECASE,
+)
+_EN_BULLET = re.compile(r"^\s*[-•*–]\s+(?P<title>\S.*?)\s*[.;,]?\s*$")
+
+
+def _english_bullets(lines: list[Line]) -> list[list[Loose]]:
+    """ "… in one of the priority areas:" followed by bullets of short names (no count needed)."""
+    runs: list[list[Loose]] = []
+    for k, head in enumerate(lines):
+        if _EN_BULLETED_HEAD.search(head.text) is None or _EN_COUNT.search(head.text) is not None:
+            continue
+        found: list[Loose] = []
+        for line in lines[k + 1 : k + 30]:
+            m = _EN_BULLET.match(line.text)
+            if m is None:
+                break
+            title = m.group("title")
+            if len(title.split()) > 6 or _EN_SENTENCE.search(title) or re.search(r"\d|[£$€¥:]", title):
+                found = []
+                break
+            at = line.start + m.start("title")
+            found.append(Loose(title, at, at + len(title), extra={"rule": "english_bullets"}))
+        if len(found) >= 2:
+            runs.append(found)
+    return runs
+
+
 def _english_counted(lines: list[Line]) -> list[list[Loose]]:
     """ "… the 3 main research domains:" followed by exactly that many "Name: …" lines."""
     runs: list[list[Loose]] = []
@@ -1159,7 +1188,9 @@ def find_loose(lines: list[Line]) -> list[Loose]:
     and a text pasted with megabytes of appendices must not slow the import down."""
     lines = [Line(line.text[: _REACH - line.start], line.start) for line in lines if line.start < _REACH]
     runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines)
-    runs += _english_items(lines) + _english_counted(lines) + _english_inline(lines) + _topic_items(lines)
+    runs += (
+        _english_items(lines) + _english_counted(lines) + _english_inline(lines) + _english_bullets(lines) + _topic_items(lines)
+    )
     groups: list[list[Loose]] = []
     named_lines: dict[int, str] = {}
     for k in range(1, len(lines)):
