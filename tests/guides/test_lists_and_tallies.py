@@ -227,3 +227,18 @@ def test_english_bullets_of_amounts_or_sentences_are_no_areas() -> None:
     assert titles(text) == []
     text = "Key themes:\n- Applicants must submit a CV\n- Proposals should be short\n"
     assert titles(text) == []
+
+
+# ------------------------------------------------------------ a region before a list's first item
+
+
+def test_a_region_before_the_first_item_of_a_counted_list_is_no_part_of_it() -> None:
+    assert titles("大赛围绕内蒙古自治区绿色农畜产品加工、新能源、新材料等三大产业集群征集项目。") == [
+        "绿色农畜产品加工",
+        "新能源",
+        "新材料",
+    ]
+
+
+def test_a_city_word_inside_the_first_item_stays() -> None:
+    assert titles("大赛围绕智慧城市建设、新能源、新材料三个方向征集项目。") == ["智慧城市建设", "新能源", "新材料"]

@@ -745,6 +745,14 @@ def _items(text: str, offset: int, count: int | None) -> list[tuple[str, int]] |
     return out
 
 
+_PROVINCES = (
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|"
+    "台湾|内蒙古|广西壮族|广西|西藏|宁夏回族|宁夏|新疆维吾尔|新疆|香港|澳门"
+)
+# A province or region named before a list's first item ("内蒙古自治区", "广东省", "我市", "全省").
+_REGION = re.compile(rf"(?:(?:{_PROVINCES})(?:省|市|自治区|特别行政区)|[我全本](?:省|市|区))")
+
+
 def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
     """The first item runs back into the sentence ("平台分A、B、C"): it starts after the verb
     that opens the list, when it is no title as it stands or is longer than the other items."""
@@ -766,6 +774,11 @@ def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
     same_head = same_head and _common_head([rest, *others], quoted=False)
     if not _noun_like(text.strip(), strict=False) or len(text.strip()) > longest + (1 if long_verb else 2) or same_head:
         text, at = rest, at + verb.end()
+        # "围绕内蒙古自治区A、B、C": the region the list is about is no part of the first item.
+        region = _REGION.match(text.strip())
+        if region is not None and len(text.strip()) - region.end() >= 2 and len(text.strip()) > longest + 2:
+            lead = len(text) - len(text.lstrip())
+            text, at = text[lead + region.end() :], at + lead + region.end()
         # "聚焦X发展的A、B、C": what the items belong to is no part of the first one.
         of = text.rfind("的")
         if of >= 0 and len(text.strip()) > longest + 2 and len(text[of + 1 :].strip()) >= 2:
