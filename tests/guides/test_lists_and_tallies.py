@@ -242,3 +242,16 @@ def test_a_region_before_the_first_item_of_a_counted_list_is_no_part_of_it() -> 
 
 def test_a_city_word_inside_the_first_item_stays() -> None:
     assert titles("大赛围绕智慧城市建设、新能源、新材料三个方向征集项目。") == ["智慧城市建设", "新能源", "新材料"]
+
+
+# ------------------------------------------------------------ a track added beside the listed ones
+
+
+def test_a_track_added_beside_the_listed_groups_is_one_more_direction() -> None:
+    text = "大赛分为创意组、初创组、成长组。\n大赛增设“乡村振兴”赛道，参加此赛道的项目须服务乡村。"
+    assert titles(text) == ["创意组", "初创组", "成长组", "“乡村振兴”赛道"]
+
+
+def test_an_added_prize_or_a_track_without_other_directions_is_none() -> None:
+    assert titles("大赛分为创意组、初创组、成长组。\n组委会另设15个优秀组织奖。") == ["创意组", "初创组", "成长组"]
+    assert titles("本届大赛增设“乡村振兴”赛道，欢迎报名。") == []

@@ -1257,9 +1257,28 @@ def find_loose(lines: list[Line]) -> list[Loose]:
                 continue
             chosen.append(item)
             by_key[key] = item
+    if chosen:
+        _added_tracks(chosen, lines, by_key)
     chosen.sort(key=lambda c: c.start)
     _per_direction_quota(chosen, lines)
     return chosen
+
+
+# "大赛增设“X”赛道": one more track beside the ones listed.
+_ADDED_TRACK = re.compile(r"(?:增设|另设|新设|单设|加设)(?:了)?\s*(?P<t>[“「][^”」，,。；;]{2,20}[”」]\s*(?:赛道|专项赛|赛项))")
+
+
+def _added_tracks(chosen: list[Loose], lines: list[Line], by_key: dict[str, Loose]) -> None:
+    """A track added beside the directions listed ("增设“X”赛道") is one more of them."""
+    for line in lines:
+        for m in _ADDED_TRACK.finditer(line.text):
+            title = m.group("t")
+            key = _key(title)
+            if key in by_key or _key(re.sub(r"(?:赛道|专项赛|赛项)$", "", title)) in by_key:
+                continue
+            item = Loose(tidy(title), line.start + m.start("t"), line.start + m.end("t"), extra={"rule": "added_track"})
+            chosen.append(item)
+            by_key[key] = item
 
 
 _SUBJECT_SPLIT = re.compile(r"([\u4e00-\u9fff“”「」]{2,12}?)(?:又|还|再|也)?(?:分为|分成|下设|细分为)")
