@@ -294,10 +294,12 @@ def _extract(original: str, progress: Progress) -> Extraction:
         return any(name in clause for name in names)
 
     # A direction's own quota ("（一）X。拟支持不超过2项。") is not the number of projects of the call.
-    quota_spans = [(s.start, s.end) for s in col.spans if s.path.startswith("directions.") and s.path.endswith(".quota")]
+    quota_spans = _merged([(s.start, s.end) for s in col.spans if s.path.startswith("directions.") and s.path.endswith(".quota")])
+    quota_starts = [start for start, _ in quota_spans]
 
     def not_a_quota(at: int) -> bool:
-        return not any(start <= at < end for start, end in quota_spans)
+        k = bisect_right(quota_starts, at) - 1
+        return k < 0 or at >= quota_spans[k][1]
 
     if (projects := _projects(text, lambda at: call_wide(at) and not named_before(at, 12) and not_a_quota(at))) is not None:
         totals["projects"], pstart, pend = projects
