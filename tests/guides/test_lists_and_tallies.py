@@ -255,3 +255,19 @@ def test_a_track_added_beside_the_listed_groups_is_one_more_direction() -> None:
 def test_an_added_prize_or_a_track_without_other_directions_is_none() -> None:
     assert titles("大赛分为创意组、初创组、成长组。\n组委会另设15个优秀组织奖。") == ["创意组", "初创组", "成长组"]
     assert titles("本届大赛增设“乡村振兴”赛道，欢迎报名。") == []
+
+
+# ------------------------------------------------------------ a quota on a direction's own line
+
+
+def test_a_line_opening_with_a_direction_and_its_number_of_awards_gives_its_quota() -> None:
+    text = "全国按照初创企业组和成长企业组进行比赛。\n初创企业组设置奖项如下（共10个）：\n一等奖1名\n成长企业组设置奖项如下（共20个）：\n"
+    assert [(item.title, item.quota) for item in find_loose(_lines(text))] == [
+        ("初创企业组", {"qualifier": "exact", "value": 10}),
+        ("成长企业组", {"qualifier": "exact", "value": 20}),
+    ]
+
+
+def test_a_cap_on_a_line_opening_with_a_direction_is_no_quota() -> None:
+    text = "全国按照初创企业组和成长企业组进行比赛。\n初创企业组每个单位限报推荐共2个。\n"
+    assert [item.quota for item in find_loose(_lines(text))] == [None, None]

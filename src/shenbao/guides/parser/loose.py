@@ -1259,9 +1259,36 @@ def find_loose(lines: list[Line]) -> list[Loose]:
             by_key[key] = item
     if chosen:
         _added_tracks(chosen, lines, by_key)
+        _quota_on_own_line(lines, by_key)
     chosen.sort(key=lambda c: c.start)
     _per_direction_quota(chosen, lines)
     return chosen
+
+
+# "X组设置奖项如下（共10个）", "X方向拟支持项目共5项": what a direction named at the start of a line gets.
+_OWN_QUOTA = re.compile(
+    rf"[^。；;]{{0,12}}?(?:设置?|设立|拟支持|拟资助|拟立项|支持|资助|立项|评选|评出)[^。；;]{{0,10}}?[（(]?\s*(?:共|共计|合计)\s*(?P<n>{NUM})\s*(?:个|项|名)\s*[）)]?"
+)
+
+
+def _quota_on_own_line(lines: list[Line], by_key: dict[str, Loose]) -> None:
+    """A line opening with a direction's name and stating how many it gives: that direction's quota."""
+    for line in lines:
+        marker = read_marker(line.text)
+        body = marker.rest if marker is not None else line.text
+        head = _key(body[:30])
+        item = next((by_key[head[:n]] for n in range(min(len(head), 30), 1, -1) if head[:n] in by_key), None)
+        if item is None or item.quota is not None or _CAP.search(line.text):
+            continue
+        name_end = body.find(item.title[-2:]) + 2 if item.title[-2:] in body else -1
+        if name_end < 2:
+            continue
+        m = _OWN_QUOTA.match(body, name_end)
+        if m is None or (value := to_number(m.group("n"))) is None:
+            continue
+        item.quota = {"qualifier": "exact", "value": int(value) if float(value).is_integer() else value}
+        start = line.start + (len(line.text) - len(body)) + m.start()
+        item.quota_span = (start, start + len(m.group(0)))
 
 
 # "大赛增设“X”赛道": one more track beside the ones listed.
