@@ -26,6 +26,13 @@ labelled values. Each direction found carries the pattern that found it (``extra
 - ``english_count`` / ``english_inline``: "the 3 main research domains:" followed by that many
   "Name: …" lines, or "in three areas: A, B and C".
 
+- also: a ；list closed by its count ("A（…）；B（…），共2大类", remarks dropped); lines or bullets
+  announced by a count closing the line above ("各组分成5类群", the count then the stated total);
+  granted breakdowns with each kind's amount between the items ("批准A 2项，金额600万元；B 5项…");
+  a table without a 序号 column when it has a column of quotas (not a table of units' caps);
+  English bullets under "… priority areas:"; a track added beside the listed ones ("增设“X”赛道");
+  a line opening with a direction and stating how many it gives ("X组设置奖项（共10个）").
+
 Lists of applicants (申报对象, "三类单位") and of kinds of cost are no directions; a run of numbered
 points that carry a description is no list on its own.
 
