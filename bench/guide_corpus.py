@@ -17,7 +17,7 @@ A fact is one value the document states, compared after the importer's own norma
 - directions: a direction found, matched with the truth by title (after traditional → simplified,
   without spaces, punctuation and numbering; equal, or similar at ≥ 0.8, or the truth's title
   followed by a short tail);
-- ids: the printed number of a matched direction (一 = 1; a direction printed without one is not counted);
+- ids: the printed number of a matched direction (一 = 1, ① = 1; a direction printed without one is not counted);
 - quotas: a direction's quota with its qualifier and numbers;
 - budgets: a direction's total or per-project amount, and the call's per-project amount;
 - durations: a direction's or the call's duration with its qualifier, in months;
@@ -192,6 +192,8 @@ def id_key(value: Any) -> str | None:
     # Keep the dot of a decimal number ("2.1" is not "21").
     text = _PUNCT.sub("", re.sub(r"(?<=\d)[.．](?=\d)", "\x00", _simplified(str(value)))).replace("\x00", ".").lower()
     text = re.sub(r"^第|[项条类个]$", "", text)
+    if len(text) == 1 and "①" <= text <= "⑳":  # a circled number is that number (① = 1)
+        return str(ord(text) - ord("①") + 1)
     if text and all(c in "零一二三四五六七八九十" for c in text):
         if text == "十":
             return "10"

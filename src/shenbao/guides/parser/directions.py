@@ -189,8 +189,15 @@ def read_direction(
     if marker.style == "code":
         title, _, detail_inline = rest.partition(" ")
     title = tidy(title).rstrip("。：:")
+    # "1.智能制造（拟支持2项）": the direction's quota in parentheses closing its title.
+    closing_quota = _TITLE_QUOTA.search(title)
+    if closing_quota is not None:
+        title = title[: closing_quota.start()].rstrip()
     data: dict[str, Any] = {"code": code or str(index + 1), "title": title}
     t0 = head.start + marker.offset
+    if closing_quota is not None:
+        q0 = t0 + rest.find(closing_quota.group("q"))
+        _read_quota(data, closing_quota.group("q"), q0, q0 + len(closing_quota.group("q")), p, col)
     col.span(f"{p}.title", t0, t0 + len(rest) if marker.style != "code" else t0 + len(title), 0.9)
     if code:
         col.span(f"{p}.code", head.start, head.start + len(marker.label), 0.95)
@@ -307,6 +314,11 @@ def read_direction(
     return data, items
 
 
+_TITLE_QUOTA = re.compile(
+    r"\s*[（(]\s*(?:拟支持|拟资助|拟立项|支持|资助|立项)(?:项目)?(?:数量|数)?\s*[：:为]?\s*"
+    r"(?P<q>(?:原则上|一般)?\s*(?:约|不超过|最多|至多|不少于|至少)?\s*[\d一二三四五六七八九十两]+(?:\s*(?:-|~|～|至|到)\s*[\d一二三四五六七八九十两]+)?\s*[个项](?:左右|以内)?)"
+    r"\s*[）)]$"
+)
 _FUNDING = re.compile(r"资助|支持|经费|强度|额度|预算")
 _PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|已投入|已安排")
 

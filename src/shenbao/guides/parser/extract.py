@@ -61,8 +61,10 @@ class Extraction:
 # "6个科技范畴", "五个类别的赛道", "分A、B两类" / "两大类".
 _DIRECTION_NOUN = (
     r"(?:指南|支持|重点|研究|申报|技术|科技|优先|主攻|核心|前沿|关键)?(?:方向|领域|范畴)|(?:重大|重点)?项目指南|(?:技术研究|研究|招标)?课题"
-    r"|(?:招标)?选题|重点任务|任务|赛项|赛道|专项赛|榜单|类目|专题"
+    r"|(?:招标)?选题|重点任务|任务|赛项|赛道|专项赛|榜单|类目|专题|(?:竞赛|比赛|参赛|大赛|征集|研究)主题"
 )
+# Nouns naming directions before a tally ("研究主题共13种", "施政重点共计18项"); not 重点项目 or 研究课题组.
+_TALLIED_NOUN = r"(?:研究|重点|支持|申报|征集|招标|施政)?(?:主题|方向|领域|专题|选题|赛道|重点)"
 _DIRECTION_COUNT = re.compile(
     rf"(?:设立|设置|共设|共发布|发布|设有|共计|共)\s*({NUM})\s*(?:个|项|大)?\s*(?:技术研究课题|研究课题|(?:指南|支持|重点|研究|申报)?方向|课题|赛项|专项赛|榜单|类目)"
     rf"|({NUM})\s*(?:大|项|个)\s*(?:榜单|类目)"
@@ -73,6 +75,10 @@ _DIRECTION_COUNT_MORE = re.compile(
     rf"|(?:共(?:发布|设置|设立|有)?|发布|设置|设立)(?:{_DIRECTION_NOUN})\s*(?:共|共计)?\s*(?P<after>{NUM})\s*(?:个|条|项)"
     # "A、B等13个先进制造业集群", "…等八大产业集群": a list of industries closed by its count.
     rf"|等\s*(?P<industries>{NUM})\s*(?:个|大)\s*[\u4e00-\u9fff]{{0,6}}?(?:产业集群|集群|产业)"
+    # "研究主题共13种", "施政重点共计18项": a noun naming directions, then 共 and their number.
+    rf"|{_TALLIED_NOUN}\s*(?:共计|共|合计|总计)\s*(?P<tallied>{NUM})\s*(?:个|条|项|种|类|大类)(?!目|以上)"
+    # "“A”、“B”…“R”等18项": a run of quoted names closed by 等 and their number.
+    rf"|(?:[“「『][^“”「」『』]{{2,60}}[”」』]\s*[、，,]?\s*){{3,}}等\s*(?P<quoted>{NUM})\s*(?:项|个|类|大类)(?!目|文件|制度|规定|政策|措施|要求|材料|通知|意见|办法)"
 )
 _SPLIT_RESPECTIVE = re.compile(rf"分(?:为|成)\s*(?P<n>{NUM})\s*大?类\s*[，,]\s*分别")
 # Words before a count that make it a cap or a choice, not the call's total ("每个单位限报2个方向").
@@ -255,8 +261,9 @@ def _extract(original: str, progress: Progress) -> Extraction:
         _per_country(data, criteria, caps, index)
         _partner_rule(data, criteria, index)
         directions.append(data)
+    checked_counts: list[tuple[int, int, int]] = []
     if mode == "none":
-        directions = _loose_directions(lines, col)
+        directions = _loose_directions(lines, col, checked_counts)
         if directions:
             mode = "loose"
 
@@ -266,6 +273,12 @@ def _extract(original: str, progress: Progress) -> Extraction:
     if (counted := _direction_count(text, outside, tuple(re.sub(r"\s+", "", d["title"]) for d in directions))) is not None:
         totals["directions"], cstart, cend = counted
         col.span("stated_totals.directions", cstart, cend, 0.85)
+    if "directions" not in totals and mode == "loose" and (counted := _count_of_listed(text, outside, directions)) is not None:
+        totals["directions"], cstart, cend = counted
+        col.span("stated_totals.directions", cstart, cend, 0.6)
+    if "directions" not in totals and checked_counts:
+        totals["directions"], cstart, cend = checked_counts[0]
+        col.span("stated_totals.directions", cstart, cend, 0.6)
     if "directions" not in totals and mode == "code" and (m := re.search(r"在([^。；]{4,80}?)等领域设置", text)) is not None:
         totals["directions"] = len([p for p in m.group(1).split("、") if p.strip()])
         col.span("stated_totals.directions", m.start(), m.end(), 0.6)
@@ -282,7 +295,15 @@ def _extract(original: str, progress: Progress) -> Extraction:
         clause = re.sub(r"\s+", "", _clause_before(text, at, reach))
         return any(name in clause for name in names)
 
-    if (projects := _projects(text, lambda at: call_wide(at) and not named_before(at, 12))) is not None:
+    # A direction's own quota ("（一）X。拟支持不超过2项。") is not the number of projects of the call.
+    quota_spans = _merged([(s.start, s.end) for s in col.spans if s.path.startswith("directions.") and s.path.endswith(".quota")])
+    quota_starts = [start for start, _ in quota_spans]
+
+    def not_a_quota(at: int) -> bool:
+        k = bisect_right(quota_starts, at) - 1
+        return k < 0 or at >= quota_spans[k][1]
+
+    if (projects := _projects(text, lambda at: call_wide(at) and not named_before(at, 12) and not_a_quota(at))) is not None:
         totals["projects"], pstart, pend = projects
         col.span("stated_totals.projects", pstart, pend, 0.85)
     elif (m := _PROJECTS_OPEN.search(text)) is not None:
@@ -566,7 +587,14 @@ def _direction_count(text: str, outside: Any, titles: tuple[str, ...] = ()) -> t
             holders = [t for t in titles if subject in t]
             if listed.startswith("分") and len(subject) >= 3 and holders and len(holders) < len(titles):
                 continue
-        value = to_number(m.group("n") or m.group("split") or m.group("after") or m.group("industries"))
+        value = to_number(
+            m.group("n")
+            or m.group("split")
+            or m.group("after")
+            or m.group("industries")
+            or m.group("tallied")
+            or m.group("quoted")
+        )
         if value and 1 < value <= 500:
             found.append((int(value), m.start(), m.end()))
     if not found:
@@ -576,6 +604,25 @@ def _direction_count(text: str, outside: Any, titles: tuple[str, ...] = ()) -> t
     if any(v != value and s < sentence_end for v, s, _ in found[1:]):
         return None  # "五大领域，设立两类赛道": two counts of two lists, no single number of directions
     return value, start, end
+
+
+# The head nouns of listed directions a later count may name ("A组和B组…对两个组分别设奖").
+_LISTED_HEAD = re.compile(r"(?:组别|组|赛道|赛项|领域|方向|专题|榜单)$")
+
+
+def _count_of_listed(text: str, outside: Any, directions: list[dict[str, Any]]) -> tuple[int, int, int] | None:
+    """A count naming the listed directions by their shared head noun ("团队组和企业组…两个组") that
+    matches how many were listed: the stated number of directions."""
+    heads = {m.group(0) if (m := _LISTED_HEAD.search(d["title"])) else None for d in directions}
+    if len(directions) < 2 or len(heads) != 1 or None in heads:
+        return None
+    head = heads.pop()
+    assert head is not None
+    for m in re.finditer(rf"({NUM})\s*(?:个|大)\s*{head}(?![织长员委成合建队])", text):
+        lead = _clause_before(text, m.start(), 10)
+        if outside(m.start()) and not _NOT_A_TOTAL.search(lead) and to_number(m.group(1)) == len(directions):
+            return len(directions), m.start(), m.end()
+    return None
 
 
 def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None:
@@ -592,6 +639,8 @@ def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None
     for m in _PROJECTS_MORE.finditer(text):
         if not outside(m.start()) or _NOT_A_TOTAL.search(_clause_before(text, m.start(), 4)):
             continue
+        if re.search(rf"(?:{_TALLIED_NOUN})\s*$", _clause_before(text, m.start(), 6)):
+            continue  # "施政重点共计18项": a count of directions, not of projects
         before = re.split(r"[。；\n]", text[max(0, m.start() - 40) : m.start()])[-1]
         sentence = before + _clause_after(text, m.start(), 60)
         stated = m.group("q") or m.group("q2") or m.group("q3") or m.group("q4")
@@ -654,6 +703,11 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
         if "分别" in segment:
             continue  # "A、B和C…分别不超过30万元、18万元…" that could not be paired: none of them
         total = re.search(r"总额|总经费|总计|合计|共计", segment) is not None  # "…项目资助经费总额为1000万元"
+        # "重点项目5项，金额245万元": the amount after a number of projects is what they get together.
+        total = (
+            total
+            or re.match(rf"\s*{NUM}\s*项\s*[，,]\s*(?:金额|经费|资助经费|资助金额)?\s*[为：:]?\s*{NUM}", segment) is not None
+        )
         per_project = money.pop("per_project", False) or (title.endswith(("项目", "课题")) and not total)
         if re.search(r"平均|强度|额度|每", lead + segment) or per_project:
             if re.search(r"平均", lead + segment) and money.get("qualifier", "exact") == "exact":
@@ -734,10 +788,12 @@ def _wan(yuan: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
-def _loose_directions(lines: list[Line], col: Collector) -> list[dict[str, Any]]:
-    """Directions named in running text or in a short numbered run (no guide layout)."""
+def _loose_directions(lines: list[Line], col: Collector, counts: list[tuple[int, int, int]]) -> list[dict[str, Any]]:
+    """Directions named in running text or in a short numbered run (no guide layout); ``counts``
+    receives the counts that checked a list ((number, start, end), "各组分成5类群" over five lines)."""
     out: list[dict[str, Any]] = []
     found = find_loose(lines)
+    counts.extend(item.extra["count"] for item in found if "count" in item.extra)
     printed = [item.code for item in found if item.code]
     spare = (str(n) for n in range(1, 10 * len(found) + 10) if str(n) not in printed)
     for i, item in enumerate(found):

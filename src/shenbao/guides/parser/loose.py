@@ -26,6 +26,13 @@ labelled values. Each direction found carries the pattern that found it (``extra
 - ``english_count`` / ``english_inline``: "the 3 main research domains:" followed by that many
   "Name: …" lines, or "in three areas: A, B and C".
 
+- also: a ；list closed by its count ("A（…）；B（…），共2大类", remarks dropped); lines or bullets
+  announced by a count closing the line above ("各组分成5类群", the count then the stated total);
+  granted breakdowns with each kind's amount between the items ("批准A 2项，金额600万元；B 5项…");
+  a table without a 序号 column when it has a column of quotas (not a table of units' caps);
+  English bullets under "… priority areas:"; a track added beside the listed ones ("增设“X”赛道");
+  a line opening with a direction and stating how many it gives ("X组设置奖项（共10个）").
+
 Lists of applicants (申报对象, "三类单位") and of kinds of cost are no directions; a run of numbered
 points that carry a description is no list on its own.
 
@@ -73,7 +80,7 @@ _LEADING = re.compile(
     r"审议通过|通过|评选出|评出|遴选出|立项|为|有|是|含)?\s*(?P<post>(?:了|以下|如下)?\s*[：:]?)\s*"
 )
 _OPENING = re.compile(
-    r"分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
+    r"批准|分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
 )
 _COUNT = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报|竞赛|比赛|参赛|征集)?\s*"
@@ -92,6 +99,9 @@ _ITEM_QUOTA = re.compile(
 _BREAKDOWN_ITEM = re.compile(
     rf"(?P<title>[^、，,。；;：:\s]{{2,24}}?)\s*(?P<verb>(?:拟|计划)?(?:支持|资助|立项|遴选)(?:项目)?)?\s*(?:共计|合计|共)?\s*"
     rf"(?P<q>约|大约|不超过|最多|至多|不少于|至少)?\s*(?P<n>{NUM})\s*(?P<unit>项|个|件)(?P<post>左右)?"
+)
+_BREAKDOWN_AMOUNT = re.compile(
+    rf"[，,]\s*(?:金额|经费|资助经费|资助金额|资助)?\s*[为:：]?\s*{NUM}\s*(?:万元|亿元|元)\s*(?:[（(][^（()）]{{0,60}}[）)])?"
 )
 _BREAKDOWN_QUALIFIER = {"约": "about", "大约": "about", "不超过": "at_most", "最多": "at_most", "至多": "at_most"}
 _BREAKDOWN_QUALIFIER |= {"不少于": "at_least", "至少": "at_least"}
@@ -336,7 +346,9 @@ def _whole_items(
         mk = markers[j]
         assert mk is not None
         body = mk.rest.strip()
-        if _WHOLE_ITEM.fullmatch(body) is None or _NOT_WHOLE.search(body):
+        # A year ("围绕2022年两会精神") or a date in a remark ("（2021年12月8日）") names a context, not a step.
+        bare = re.sub(r"[（(][^（()）]*[）)]|(?:19|20)\d{2}年(?!\s*\d{1,2}\s*月)", "", body)
+        if _WHOLE_ITEM.fullmatch(body) is None or _NOT_WHOLE.search(bare):
             return None
         title = body.rstrip("。；;")
         at = pieces[j].start + mk.offset + mk.rest.find(title)
@@ -415,18 +427,24 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
     for k, head in enumerate(lines):
         text = head.text.strip()
         marker = read_marker(text)
+        # A line closed by a count ("各组分成5类群") announces that many lines, whatever its layout.
+        closing = [c for c in _COUNT.finditer(text) if len(text) - c.end() <= 1]
         if len(text) > 30 or not (
-            (marker is not None and marker.style not in ("bullet", "bracket")) or text.endswith(("：", ":"))
+            (marker is not None and marker.style not in ("bullet", "bracket")) or text.endswith(("：", ":")) or closing
         ):
             continue
         if not _heading_names_directions(text):
             continue
         found: list[Loose] = []
+        bullets: bool | None = None
         for line in lines[k + 1 : k + 40]:
             body = line.text.strip()
             mk = read_marker(body)
             if mk is not None and mk.style != "bullet":
                 break
+            if closing and bullets is not None and bullets != (mk is not None):
+                break  # lines announced by a count: a run of bullets ends at the first line without one
+            bullets = mk is not None
             title = (mk.rest if mk is not None else body).strip().rstrip("；;。")
             # "智能制造：面向工厂的改造。": the name before its description.
             label = re.match(r"([^：:，,。；;]{2,24})[：:]\s*\S", title)
@@ -442,7 +460,11 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
         count = [to_number(c.group("n")) for c in _COUNT.finditer(text)]
         if count and count[-1] != len(found):
             continue
-        if len(found) >= 2 and (_STRONG.search(text) or _common_head([f.title for f in found], quoted=False)):
+        checked = bool(closing) and to_number(closing[-1].group("n")) == len(found)
+        if len(found) >= 2 and (_STRONG.search(text) or _common_head([f.title for f in found], quoted=False) or checked):
+            if checked:  # the count that checked the lines is the stated number of directions
+                at = head.start + head.text.find(text) + closing[-1].start()
+                found[0].extra["count"] = (len(found), at, at + len(closing[-1].group(0)))
             runs.append(found)
     return runs
 
@@ -494,6 +516,35 @@ def _english_inline(lines: list[Line]) -> list[list[Loose]]:
                 continue
             s = line.start + base
             runs.append([Loose(t, s + at, s + at + len(t), extra={"rule": "english_inline"}) for t, at in items])
+    return runs
+
+
+_EN_BULLETED_HEAD = re.compile(
+    r"\b(?:areas|domains|topics|themes|tracks|priorities|challenges|strands|categories)\s*(?:below|as follows)?\s*:\s*$",
+    re.IGNORECASE,
+)
+_EN_BULLET = re.compile(r"^\s*[-•*–]\s+(?P<title>\S.*?)\s*[.;,]?\s*$")
+
+
+def _english_bullets(lines: list[Line]) -> list[list[Loose]]:
+    """ "… in one of the priority areas:" followed by bullets of short names (no count needed)."""
+    runs: list[list[Loose]] = []
+    for k, head in enumerate(lines):
+        if _EN_BULLETED_HEAD.search(head.text) is None or _EN_COUNT.search(head.text) is not None:
+            continue
+        found: list[Loose] = []
+        for line in lines[k + 1 : k + 30]:
+            m = _EN_BULLET.match(line.text)
+            if m is None:
+                break
+            title = m.group("title")
+            if len(title.split()) > 6 or _EN_SENTENCE.search(title) or re.search(r"\d|[£$€¥:]", title):
+                found = []
+                break
+            at = line.start + m.start("title")
+            found.append(Loose(title, at, at + len(title), extra={"rule": "english_bullets"}))
+        if len(found) >= 2:
+            runs.append(found)
     return runs
 
 
@@ -582,6 +633,7 @@ def _english_items(lines: list[Line]) -> list[list[Loose]]:
 _TABLE_HEAD = re.compile(r"序号")
 _TABLE_TITLE = re.compile(r"方向|领域|赛道|课题|专题|榜单|任务|类别|名称")
 _TABLE_QUOTA = re.compile(r"项目数|数量|名额|拟支持|支持数|拟立项|立项数")
+_UNIT_COLUMN = re.compile(r"单位|学院|院系|部门|学校|高校|地区|地市|区县")
 _CELL = re.compile(r"\s*[|｜\t]\s*|\s{1,}")
 
 
@@ -589,22 +641,30 @@ def _table_rows(lines: list[Line]) -> list[list[Loose]]:
     """A table flattened to lines: a header "序号 方向名称 拟支持项目数" and rows "1 X 2"."""
     runs: list[list[Loose]] = []
     for k, head in enumerate(lines):
-        if not _TABLE_HEAD.search(head.text) or len(head.text) > 80:
+        if len(head.text) > 80 or not (_TABLE_HEAD.search(head.text) or _TABLE_QUOTA.search(head.text)):
             continue
         columns = [c for c in _CELL.split(head.text.strip()) if c]
-        if len(columns) < 2 or _TABLE_TITLE.search(columns[1]) is None or _NOT_HEADING.search(columns[1]):
+        # Without a 序号 column ("方向名称 拟支持项目数"), the names come first and a column of quotas is needed.
+        numbered = _TABLE_HEAD.search(columns[0]) is not None
+        name_at = 1 if numbered else 0
+        if len(columns) < 2 or _TABLE_TITLE.search(columns[name_at]) is None or _NOT_HEADING.search(columns[name_at]):
             continue
         quota_at = next((c for c, name in enumerate(columns) if _TABLE_QUOTA.search(name)), None)
+        if not numbered and (quota_at is None or _CAP.search(head.text) or _UNIT_COLUMN.search(columns[name_at])):
+            continue  # "单位名称 推荐名额": how many a unit may recommend, not directions with quotas
         found: list[Loose] = []
         for line in lines[k + 1 : k + 60]:
             cells = [c for c in _CELL.split(line.text.strip()) if c]
-            if len(cells) < 2 or cells[0] != str(len(found) + 1):
+            if len(cells) < 2 or (numbered and cells[0] != str(len(found) + 1)):
                 break
-            title = cells[1]
+            if not numbered and (len(cells) != len(columns) or not re.fullmatch(rf"{NUM}\s*[个项]?", cells[quota_at or 0])):
+                break
+            title = cells[name_at]
             if not _noun_like(title, strict=False):
                 break
             at = line.text.find(title)
-            item = Loose(tidy(title), line.start + at, line.start + at + len(title), code=cells[0], numbered=True)
+            code = cells[0] if numbered else None
+            item = Loose(tidy(title), line.start + at, line.start + at + len(title), code=code, numbered=numbered)
             item.extra["rule"] = "table"
             if quota_at is not None and len(cells) == len(columns):
                 cell = cells[quota_at]
@@ -692,6 +752,14 @@ def _items(text: str, offset: int, count: int | None) -> list[tuple[str, int]] |
     return out
 
 
+_PROVINCES = (
+    "北京|天津|上海|重庆|河北|山西|辽宁|吉林|黑龙江|江苏|浙江|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|"
+    "台湾|内蒙古|广西壮族|广西|西藏|宁夏回族|宁夏|新疆维吾尔|新疆|香港|澳门"
+)
+# A province or region named before a list's first item ("内蒙古自治区", "广东省", "我市", "全省").
+_REGION = re.compile(rf"(?:(?:{_PROVINCES})(?:省|市|自治区|特别行政区)|[我全本](?:省|市|区))")
+
+
 def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
     """The first item runs back into the sentence ("平台分A、B、C"): it starts after the verb
     that opens the list, when it is no title as it stands or is longer than the other items."""
@@ -713,6 +781,11 @@ def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
     same_head = same_head and _common_head([rest, *others], quoted=False)
     if not _noun_like(text.strip(), strict=False) or len(text.strip()) > longest + (1 if long_verb else 2) or same_head:
         text, at = rest, at + verb.end()
+        # "围绕内蒙古自治区A、B、C": the region the list is about is no part of the first item.
+        region = _REGION.match(text.strip())
+        if region is not None and len(text.strip()) - region.end() >= 2 and len(text.strip()) > longest + 2:
+            lead = len(text) - len(text.lstrip())
+            text, at = text[lead + region.end() :], at + lead + region.end()
         # "聚焦X发展的A、B、C": what the items belong to is no part of the first one.
         of = text.rfind("的")
         if of >= 0 and len(text.strip()) > longest + 2 and len(text[of + 1 :].strip()) >= 2:
@@ -732,6 +805,30 @@ def _semicolon_items(text: str, start: int, count: int) -> list[tuple[str, int]]
         if bare:
             out.append((bare, at + len(part) - len(part.lstrip())))
     if len(out) != count or not all(_noun_like(t, strict=False) for t, _ in out):
+        return None
+    return out
+
+
+def _sentence_start(text: str, at: int, reach: int = 1000) -> int:
+    """Where the sentence (or the list after a label's ：) holding ``at`` starts."""
+    low = max(0, at - reach)
+    ends = [m.end() for m in re.finditer(r"[。！？!?：:\n]", text[low:at])]
+    return low + ends[-1] if ends else low
+
+
+def _semicolons_before(text: str, start: int, end: int, count: int) -> list[tuple[str, int]] | None:
+    """Exactly ``count`` items separated by ；between ``start`` and a count closing them at ``end``
+    ("A（a1、a2）；B（b1）；C，共3大类"); a remark in parentheses after a name is no part of it."""
+    segment = re.sub(r"[，,]?\s*(?:共计|合计|共|等)?\s*$", "", text[start:end])
+    if segment.count("；") + segment.count(";") != count - 1:
+        return None
+    out = []
+    for part, at in _split_top(segment.replace(";", "；"), "；"):
+        bare = re.sub(r"\s*[（(][^（()）]*[）)]\s*$", "", part.strip())
+        if not bare:
+            return None
+        out.append((bare, start + at + len(part) - len(part.lstrip())))
+    if len(out) != count or not all(_noun_like(t, strict=False) and "、" not in t for t, _ in out):
         return None
     return out
 
@@ -843,6 +940,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
                     items = _items(text[start : start + comma.start()], start, int(count))
                 if items is None:  # "N个方向：A；B；C。"
                     items = _semicolon_items(text, start, int(count))
+        if items is None:  # "A（…）；B（…）；C（…），共3大类": a list in ；closed by its count
+            items = _semicolons_before(text, max(lead, _sentence_start(text, m.start())), m.start(), int(count))
         if items and (_APPLICANTS.search(text[begin : items[0][1]]) or _APPLICANT_NOUN.match(text, m.end())):
             continue  # kinds of applicants ("高校、院所和企业三类单位"), not directions
         add(items, "count")
@@ -928,9 +1027,10 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
     return found
 
 
-# "按A组和B组(组别)进行比赛": groups named between 按 / 分 and the verb of the contest.
+# "按A组和B组(组别)进行比赛", "分为A组和B组分别进行报名与比赛": groups named between 按 / 分 and the verb of the contest.
 _GROUPS_RUN = re.compile(
-    r"(?:按照?|分)\s*(?P<list>[^，,。；;：:“”]{4,60}?组)\s*(?:(?:两|三|四|五|[2-5])个)?(?:组别)?\s*(?:进行|开展)\s*(?:比赛|评选|评审|竞赛|评比|角逐)"
+    r"(?:按照?|分(?:为|成)?)\s*(?P<list>[^，,。；;：:“”]{4,60}?组)\s*(?:(?:两|三|四|五|[2-5])个)?(?:组别)?\s*(?:分别)?\s*(?:进行|开展)\s*"
+    r"(?:(?:报名|申报)\s*(?:与|和|及)\s*)?(?:比赛|评选|评审|竞赛|评比|角逐)"
 )
 # 等 and a count of items in 项 / 个 / 类 right after a quoted run ("…”等18项").
 _QUOTED_TALLY = re.compile(rf"\s*等\s*(?P<n>{NUM})\s*(?:项|个|类|大类)(?!目|文件|制度|规定|政策|措施|要求|材料|通知|意见|办法)")
@@ -992,6 +1092,9 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
         run = [m]
         k = m.end()
         while k < len(text) and text[k] in "、，,；;":
+            # "A 2项，金额600万元（含…）；B 5项，245万元": the amount of each kind between the items.
+            if (amount := _BREAKDOWN_AMOUNT.match(text, k)) is not None and text[amount.end() : amount.end() + 1] in ("；", ";"):
+                k = amount.end()
             nxt = _BREAKDOWN_ITEM.match(text, k + 1)
             if nxt is None or re.match(r"\s*(?:合计|共计|总计|共|其中)", nxt.group("title")):
                 break
@@ -1007,7 +1110,10 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
         before = text[max(0, run[0].start() - 4) : run[0].start() + 2]
         checked = total is not None and to_number(total.group("n")) == sum(v or 0 for v in values)
         # Checked by a total, or announced as what will be funded ("其中…", "拟立项A 5项、B 20项").
-        planned = re.search(r"(?:拟|计划)(?:立项|资助|支持|遴选)", text[_clause_start(text, run[0].start()) : run[0].end()])
+        # Or a summary of what was granted ("1992年批准A 2项，金额…；B 5项…").
+        planned = re.search(
+            r"(?:拟|计划)(?:立项|资助|支持|遴选)|批准|获批", text[_clause_start(text, run[0].start()) : run[0].end()]
+        )
         if not checked and "其中" not in before and planned is None:
             continue
         group: list[Loose] = []
@@ -1102,7 +1208,9 @@ def find_loose(lines: list[Line]) -> list[Loose]:
     and a text pasted with megabytes of appendices must not slow the import down."""
     lines = [Line(line.text[: _REACH - line.start], line.start) for line in lines if line.start < _REACH]
     runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines)
-    runs += _english_items(lines) + _english_counted(lines) + _english_inline(lines) + _topic_items(lines)
+    runs += (
+        _english_items(lines) + _english_counted(lines) + _english_inline(lines) + _english_bullets(lines) + _topic_items(lines)
+    )
     groups: list[list[Loose]] = []
     named_lines: dict[int, str] = {}
     for k in range(1, len(lines)):
@@ -1156,9 +1264,55 @@ def find_loose(lines: list[Line]) -> list[Loose]:
                 continue
             chosen.append(item)
             by_key[key] = item
+    if chosen:
+        _added_tracks(chosen, lines, by_key)
+        _quota_on_own_line(lines, by_key)
     chosen.sort(key=lambda c: c.start)
     _per_direction_quota(chosen, lines)
     return chosen
+
+
+# "X组设置奖项如下（共10个）", "X方向拟支持项目共5项": what a direction named at the start of a line gets.
+_OWN_QUOTA = re.compile(
+    rf"[^。；;]{{0,12}}?(?:设置?|设立|拟支持|拟资助|拟立项|支持|资助|立项|评选|评出)[^。；;]{{0,10}}?[（(]?\s*(?:共|共计|合计)\s*(?P<n>{NUM})\s*(?:个|项|名)\s*[）)]?"
+)
+
+
+def _quota_on_own_line(lines: list[Line], by_key: dict[str, Loose]) -> None:
+    """A line opening with a direction's name and stating how many it gives: that direction's quota."""
+    for line in lines:
+        marker = read_marker(line.text)
+        body = marker.rest if marker is not None else line.text
+        head = _key(body[:30])
+        item = next((by_key[head[:n]] for n in range(min(len(head), 30), 1, -1) if head[:n] in by_key), None)
+        if item is None or item.quota is not None or _CAP.search(line.text):
+            continue
+        name_end = body.find(item.title[-2:]) + 2 if item.title[-2:] in body else -1
+        if name_end < 2:
+            continue
+        m = _OWN_QUOTA.match(body, name_end)
+        if m is None or (value := to_number(m.group("n"))) is None:
+            continue
+        item.quota = {"qualifier": "exact", "value": int(value) if float(value).is_integer() else value}
+        start = line.start + (len(line.text) - len(body)) + m.start()
+        item.quota_span = (start, start + len(m.group(0)))
+
+
+# "大赛增设“X”赛道": one more track beside the ones listed.
+_ADDED_TRACK = re.compile(r"(?:增设|另设|新设|单设|加设)(?:了)?\s*(?P<t>[“「][^”」，,。；;]{2,20}[”」]\s*(?:赛道|专项赛|赛项))")
+
+
+def _added_tracks(chosen: list[Loose], lines: list[Line], by_key: dict[str, Loose]) -> None:
+    """A track added beside the directions listed ("增设“X”赛道") is one more of them."""
+    for line in lines:
+        for m in _ADDED_TRACK.finditer(line.text):
+            title = m.group("t")
+            key = _key(title)
+            if key in by_key or _key(re.sub(r"(?:赛道|专项赛|赛项)$", "", title)) in by_key:
+                continue
+            item = Loose(tidy(title), line.start + m.start("t"), line.start + m.end("t"), extra={"rule": "added_track"})
+            chosen.append(item)
+            by_key[key] = item
 
 
 _SUBJECT_SPLIT = re.compile(r"([\u4e00-\u9fff“”「」]{2,12}?)(?:又|还|再|也)?(?:分为|分成|下设|细分为)")

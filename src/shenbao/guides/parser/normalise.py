@@ -400,6 +400,8 @@ _DIGIT = re.compile(r"\d")
 _UNIT_START = re.compile(r"[亿万元个项年月日号%]")
 _CJK_LABEL = re.compile(r"^[\u4e00-\u9fff]{2,12}[：:]")
 _EN_SENTENCE_END = re.compile(r"[A-Za-z0-9)\]'\"][.!?]$")
+# "2\t绿色能源\t3", "2 | 绿色能源 | 3": the next row of a table (its number, a cell separator, a name).
+_TABLE_ROW = re.compile(r"\d{1,3}(?:\s*[|｜]\s*|\t\s*|\s+)(?=[^\d\s|｜])")
 _CONTINUATION = re.compile(r"^[，。、；：）)%]")
 _EN_WORD_START = re.compile(r"[A-Za-z0-9(]")
 
@@ -415,7 +417,8 @@ def _join_wrapped(lines: list[_Line], removed: Counter[str]) -> list[_Line]:
         prev = out[-1]
         last, ntext = prev.last, line.text
         split_number = bool(_DIGIT.match(last)) and (
-            (bool(_DIGIT.match(ntext)) and not _MARKER_START.match(ntext)) or bool(_UNIT_START.match(ntext))
+            (bool(_DIGIT.match(ntext)) and not _MARKER_START.match(ntext) and not _TABLE_ROW.match(ntext))
+            or bool(_UNIT_START.match(ntext))
         )
         wrapped = (
             prev.width >= full - 6
