@@ -8,7 +8,8 @@
     python bench/guide_corpus.py --half fresh          # the 5xx batch (studied in session 3)
     python bench/guide_corpus.py --half sixth --misses # the 6xx batch (held out in session 4, studied in session 5)
     python bench/guide_corpus.py --half seventh --misses # the 7xx batch (held out in session 6, studied in session 7)
-    python bench/guide_corpus.py --half new            # the 8xx batch, held out, never studied: scores only
+    python bench/guide_corpus.py --half eighth --misses # the 8xx batch (held out, scored, then studied in session 7)
+    python bench/guide_corpus.py --half new            # the 9xx batch, held out, never studied: scores only
 
 Every document's text is imported with the guide importer (the same ``extract_guide`` the web
 upload runs) and compared with its hand-made truth (format: tests/guides/corpus/README.md).
@@ -403,8 +404,8 @@ def _extract(text: str) -> dict[str, Any]:
 
 
 # Documents numbered from here on are held out: scored, but what they miss is never listed.
-HELD_OUT_FROM = 800
-BATCHES = {"fresh": (500, 600), "sixth": (600, 700), "seventh": (700, 800), "new": (800, 900)}
+HELD_OUT_FROM = 900
+BATCHES = {"fresh": (500, 600), "sixth": (600, 700), "seventh": (700, 800), "eighth": (800, 900), "new": (900, 1000)}
 
 
 def document_number(path: Path) -> int:
@@ -413,7 +414,7 @@ def document_number(path: Path) -> int:
 
 
 def held_out(path: Path) -> bool:
-    """The 8xx batch: collected by someone who read neither the parser nor the other documents, kept unread."""
+    """The 9xx batch: collected by someone who read neither the parser nor the other documents, kept unread."""
     return document_number(path) >= HELD_OUT_FROM
 
 
@@ -421,7 +422,8 @@ def in_half(path: Path, half: str | None) -> bool:
     """``dev``: documents 1xx–4xx with an odd number, the ones studied first; ``held``: their even numbers;
     ``fresh``: the 5xx batch, collected later and studied in session 3; ``sixth``: the 6xx batch, held out
     in session 4 and studied in session 5; ``seventh``: the 7xx batch, held out in session 6 and studied in session 7;
-    ``new``: the 8xx batch, held out and never studied (scores only)."""
+    ``eighth``: the 8xx batch, collected and scored held out in session 7, then studied;
+    ``new``: the 9xx batch, held out and never studied (scores only)."""
     if half is None:
         return True
     number = document_number(path)
@@ -482,13 +484,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="validate the truth files only")
     parser.add_argument("--misses", action="store_true", help="list what each document missed")
-    parser.add_argument("--only", help="score only documents whose file name starts with this (8: the 8xx batch)")
+    parser.add_argument("--only", help="score only documents whose file name starts with this (9: the 9xx batch)")
     parser.add_argument(
         "--half",
-        choices=("dev", "held", "fresh", "sixth", "seventh", "new"),
+        choices=("dev", "held", "fresh", "sixth", "seventh", "eighth", "new"),
         help="dev: odd-numbered 1xx-4xx (studied); held: even 1xx-4xx; fresh: the 5xx batch (studied in session 3); "
         "sixth: the 6xx batch (studied in session 5); seventh: the 7xx batch (studied in session 7); "
-        "new: the 8xx batch (held out, never studied: scores only, --misses lists nothing for it)",
+        "eighth: the 8xx batch (scored held out, then studied in session 7); new: the 9xx batch (held out, never studied: scores only, --misses lists nothing for it)",
     )
     args = parser.parse_args()
     if args.check:
