@@ -81,9 +81,8 @@ def main() -> None:
     deadline_rush.recreate_database()
     deadline_rush.setup_django()
     rows, _ = deadline_rush.prepare(args.warm + args.applicants)
-    from django.db import connection, connections
-
     import bench_wsgi
+    from django.db import connection, connections
 
     connections.close_all()
     app = bench_wsgi.application
