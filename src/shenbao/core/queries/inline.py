@@ -161,7 +161,7 @@ def _converters(model: type[models.Model], connection: Any) -> list[tuple[Any, l
         found = []
         for f in model._meta.concrete_fields:
             col = f.get_col(model._meta.db_table)
-            found.append((col, connection.ops.get_db_converters(col) + f.get_db_converters(connection)))
+            found.append((col, connection.ops.get_db_converters(col) + f.get_db_converters(connection)))  # type: ignore[attr-defined]
         _CONVERTERS[key] = found
     return _CONVERTERS[key]
 
