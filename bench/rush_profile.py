@@ -68,10 +68,13 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, help="print this many functions by cumulative time")
     parser.add_argument("--profile-click", type=int, default=0, help="profile only the first (1) or second (2) click")
     parser.add_argument("--profile-out", default="", help="write the profile here (pstats)")
+    parser.add_argument("--server-side-binding", action="store_true", help="experiment: psycopg prepares repeated statements")
     parser.add_argument("--database", default="shenbao_bench_rush_profile")
     args = parser.parse_args()
 
     os.environ["SHENBAO_CONN_MAX_AGE"] = str(args.conn_max_age)
+    if args.server_side_binding:
+        os.environ["SHENBAO_BENCH_SERVER_SIDE_BINDING"] = "1"
     os.environ.setdefault("SHENBAO_SECRET_KEY", "bench-only")
     os.environ["SHENBAO_DEBUG"] = "0"
     import deadline_rush
@@ -176,6 +179,7 @@ def main() -> None:
         "floor_ms_python_cpu": round(1000 * floor_cpu / n, 2),
         "floor_ms_database_cpu": round(1000 * floor_db / n, 2),
         "profiled": bool(profiler),
+        "server_side_binding": args.server_side_binding,
         "load_average": os.getloadavg(),
     }
     print(json.dumps(result, indent=2))
