@@ -17,7 +17,7 @@ from rest_framework import authentication, exceptions
 from shenbao.accounts.models import ApiToken, User, token_digest
 from shenbao.accounts.services.api_tokens import note_use
 from shenbao.calls.queries.two_factor import lacks_required_two_factor
-from shenbao.core.queries.inline import column, table
+from shenbao.core.queries.inline import column, instance_from_row, table
 
 _SQL: dict[str, str] = {}
 _TOKEN_COLUMNS = ("id", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
@@ -53,11 +53,14 @@ class TokenAuthentication(authentication.TokenAuthentication):
     staff user who must log in with two factors and has not set them up, with 403 ``mfa_required``."""
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
-        found = list(User.objects.raw(_statement(), [token_digest(key)]))
-        if not found:
+        with connection.cursor() as cursor:
+            cursor.execute(_statement(), [token_digest(key)])
+            row = cursor.fetchone()
+        if row is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."), code="token_invalid")
-        user = found[0]
-        fields = {name: _value(name, user.__dict__.pop("_token_" + name)) for name in _TOKEN_COLUMNS}
+        user = instance_from_row(User, row, connection)
+        extra = row[len(User._meta.concrete_fields) :]
+        fields = {name: _value(name, raw) for name, raw in zip(_TOKEN_COLUMNS, extra, strict=True)}
         token = ApiToken(user=user, **fields)
         token._state.adding = False
         token._state.db = user._state.db

@@ -22,8 +22,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from shenbao.notifications.enums import MessageState
-from shenbao.notifications.models import BulkMail, MailHold, Message, Notification
-from shenbao.notifications.overrides import render_mail
+from shenbao.notifications.models import BulkMail, Message, Notification
+from shenbao.notifications.overrides import override_and_hold, render_with
 from shenbao.notifications.rendering import absolute, site_path
 
 
@@ -56,10 +56,11 @@ def notify(
         context = {**context, "link": link}
     if isinstance(context.get("link"), str) and context["link"]:
         context = {**context, "link": absolute(context["link"])}  # a path from the caller gets the site's address
-    rendered = render_mail(template, language, context, call_id=call_id, program_id=program_id)
+    # The staff's own text of this mail, if any, and whether the call's mail is held: one statement.
+    row, held = override_and_hold(template, language, call_id=call_id, program_id=program_id, call_code=call_code)
+    rendered = render_with(template, language, context, row)
     subject, body = rendered.subject, rendered.body
     path = context.get("link")
-    held = bool(call_code) and MailHold.objects.filter(call_code=call_code).exists()
     return store_message(
         to=to,
         language=language,

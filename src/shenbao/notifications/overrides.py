@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template import engines
 from django.utils import translation
@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.core.audit import log_action
 from shenbao.core.errors import ValidationFailed
-from shenbao.notifications.models import MailTemplateOverride
+from shenbao.core.queries.inline import column, json_array_sql, json_object_sql, rows_from_json, table
+from shenbao.notifications.models import MailHold, MailTemplateOverride
 from shenbao.notifications.registry import REGISTRY, MailTemplateSpec, spec_for
 from shenbao.notifications.rendering import render
 from shenbao.notifications.sandbox import check_source, render_source, resolve, starter_source
@@ -81,6 +82,47 @@ def find_override(key: str, language: str, *, call_id: int | None, program_id: i
     return next((row for row in rows if (row.body.get(language) or "").strip()), None)
 
 
+_OVERRIDE_AND_HOLD_SQL: dict[str, str] = {}
+
+
+def _override_and_hold_statement() -> str:
+    """Built once per database: the overrides of one template for a call or its program, as JSON, and
+    whether a call's mail is held, in one statement (a mail sent in a deadline rush asks both)."""
+    vendor = connection.vendor
+    if vendor not in _OVERRIDE_AND_HOLD_SQL:
+        q = connection.ops.quote_name
+        o, h = MailTemplateOverride, MailHold
+
+        def c(name: str) -> str:
+            return f"c.{column(o, name, q)}"
+
+        # ``= NULL`` matches nothing: no call (or no program) means no override of that scope.
+        source = (
+            f"FROM {table(o, q)} c WHERE {c('key')} = %s AND ({c('call')} = %s OR ({c('program')} = %s AND {c('call')} IS NULL))"
+        )
+        overrides = json_array_sql(vendor, json_object_sql(o, "c", vendor, q), source)
+        held = f"SELECT COUNT(*) FROM {table(h, q)} h WHERE h.{column(h, 'call_code', q)} = %s"  # noqa: S608 - names from model metadata
+        _OVERRIDE_AND_HOLD_SQL[vendor] = f"SELECT ({overrides}), ({held})"
+    return _OVERRIDE_AND_HOLD_SQL[vendor]
+
+
+def override_and_hold(
+    key: str, language: str, *, call_id: int | None, program_id: int | None, call_code: str
+) -> tuple[MailTemplateOverride | None, bool]:
+    """``find_override`` and whether the mail of the call ``call_code`` is held, read in one statement."""
+    spec = REGISTRY.get(key)
+    scoped = spec is not None and spec.scope != "platform"
+    call_scope = call_id if scoped and spec is not None and spec.scope == "call" else None
+    program_scope = program_id if scoped else None
+    if call_scope is None and program_scope is None and not call_code:
+        return None, False
+    with connection.cursor() as cursor:
+        cursor.execute(_override_and_hold_statement(), [key, call_scope, program_scope, call_code or None])
+        text, held = cursor.fetchone()
+    rows = sorted(rows_from_json(MailTemplateOverride, text), key=lambda row: row.call_id is None)
+    return next((row for row in rows if (row.body.get(language) or "").strip()), None), bool(held)
+
+
 def render_override(row: MailTemplateOverride, language: str, context: dict[str, Any]) -> tuple[str, str]:
     data = resolve(row.key, context, language)
     return _tidy(render_source(row.subject[language], data, language), render_source(row.body[language], data, language))
@@ -90,7 +132,12 @@ def render_mail(
     key: str, language: str, context: dict[str, Any], *, call_id: int | None = None, program_id: int | None = None
 ) -> Rendered:
     """(subject, body) of the mail ``key`` in ``language``, from the override that applies or the default."""
-    row = find_override(key, language, call_id=call_id, program_id=program_id)
+    return render_with(key, language, context, find_override(key, language, call_id=call_id, program_id=program_id))
+
+
+def render_with(key: str, language: str, context: dict[str, Any], row: MailTemplateOverride | None) -> Rendered:
+    """(subject, body) of the mail ``key`` in ``language`` from the override ``row`` (as ``find_override``
+    gives it), or the default when there is none or it no longer renders."""
     if row is not None:
         try:
             subject, body = render_override(row, language, context)

@@ -26,6 +26,7 @@ from shenbao.core.queries.inline import (
     attach_related,
     cache_related,
     column,
+    instance_from_row,
     json_array_sql,
     json_object,
     row_sql,
@@ -183,5 +184,7 @@ def lock_for_submission(pk: int, applicant_id: int | None = None) -> LockedAppli
         return None  # no such row (SQLite would refuse an integer this large rather than find nothing)
     sql, _ = _statement(connection.vendor, "lock-own" if applicant_id is not None else "lock")
     params = [pk] + ([applicant_id] if applicant_id is not None else [])
-    found = list(Application.objects.raw(sql, params))
-    return LockedApplication(found[0]) if found else None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return LockedApplication(instance_from_row(Application, row, connection)) if row is not None else None

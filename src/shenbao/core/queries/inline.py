@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
@@ -148,6 +148,35 @@ def row_from_json(model: type[M], text: str | None, *, exclude: Collection[str] 
     if text is None:
         return None
     return _instance(model, _fields(model, exclude), json.loads(text), using)
+
+
+_CONVERTERS: dict[tuple[str, type[models.Model]], list[tuple[Any, list[Any]]]] = {}
+
+
+def _converters(model: type[models.Model], connection: Any) -> list[tuple[Any, list[Any]]]:
+    """Each concrete field's column expression and the converters the ORM applies to what the
+    database gives for it (the backend's, then the field's own), worked out once per database."""
+    key = (connection.vendor, model)
+    if key not in _CONVERTERS:
+        found = []
+        for f in model._meta.concrete_fields:
+            col = f.get_col(model._meta.db_table)
+            found.append((col, connection.ops.get_db_converters(col) + f.get_db_converters(connection)))  # type: ignore[attr-defined]
+        _CONVERTERS[key] = found
+    return _CONVERTERS[key]
+
+
+def instance_from_row(model: type[M], row: Sequence[Any], connection: Any) -> M:
+    """A ``model`` instance from the values of its concrete fields, in their order, as the database
+    gave them (a row of ``SELECT <model's columns>``), converted as the ORM converts them: what
+    ``Model.objects.raw`` would give for it, without working out the raw query's columns and model
+    on every call.  ``row`` may go on with other columns; they are left to the caller."""
+    values = []
+    for value, (col, converters) in zip(row, _converters(model, connection), strict=False):
+        for convert in converters:
+            value = convert(value, col, connection)
+        values.append(value)
+    return model.from_db(connection.alias, [f.attname for f in model._meta.concrete_fields], values)
 
 
 def cache_related(instance: models.Model, field_name: str, value: models.Model | None) -> None:
