@@ -26,22 +26,32 @@ def test_totals_follow_the_typing_and_a_bad_cell_is_marked(page: Any, live_serve
     project = started_project(call, direction="1.2", officer=officer, values={"budget_table": demo_budget(1_000_000, "1.2")})
     Project.objects.filter(pk=project.pk).update(budget_yuan=800_000)
 
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
     log_in(page, site, "officer@example.com")
     page.goto(f"{site}/agreements/{project.agreement.pk}/budget/")
-    assert page.locator("table[data-budget]").count() == 1, (page.url, page.content()[:3000])
     table = page.locator("table[data-budget]")
     grand = table.locator("[data-grand-total]")
-    assert grand.inner_text() == "100.00"  # prefilled with the request, in 万元
+    assert grand.inner_text() == "110.00"  # prefilled with the request, in 万元: 100 granted + 10 self-raised
+    grant_total = table.locator('[data-source-total="grant"]')
     equipment = table.locator('input[data-row="equipment"][data-source="grant"]')
-    before = equipment.input_value()
-    assert before == "20.00"
+    assert equipment.input_value() == "20.00"
     equipment.fill("0")
-    assert grand.inner_text() == "80.00"
+    assert not errors, errors
+    assert (grand.inner_text(), grant_total.inner_text()) == ("90.00", "80.00")
     assert table.locator('[data-row-total="equipment"]').inner_text() == "0.00"
-    assert table.locator('[data-source-total="grant"]').inner_text() == "80.00"
+    # A sub-line's change reaches its category's computed cell and row total.
+    materials = table.locator('input[data-row="materials"][data-source="grant"]')
+    category = materials.get_attribute("data-category")
+    assert category and category != "materials"
+    before = table.locator(f'[data-sum-category="{category}"][data-source="grant"]').inner_text()
+    materials.fill("30")
+    after = table.locator(f'[data-sum-category="{category}"][data-source="grant"]').inner_text()
+    assert (before, after) == ("40.00", "50.00")
+    assert table.locator('[data-row-total="materials"]').inner_text() == "40.00"  # 30 granted + 10 self-raised
     equipment.fill("12.345")  # three decimals: not an amount of this table
     assert equipment.get_attribute("aria-invalid") == "true"
-    assert grand.inner_text() == "80.00"
+    assert grand.inner_text() == "100.00"
     equipment.fill("1,000")
     assert equipment.get_attribute("aria-invalid") is None
-    assert grand.inner_text() == "1,080.00"
+    assert (grand.inner_text(), grant_total.inner_text()) == ("1,100.00", "1,090.00")

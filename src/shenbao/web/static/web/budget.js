@@ -5,7 +5,7 @@
   "use strict";
   function parse(text, decimals) {
     var t = text.replace(/[,，\s]/g, "");
-    if (t === "") return 0;
+    if (t === "") return 0n;
     var pattern = decimals > 0 ? new RegExp("^\\d+(\\.\\d{1," + decimals + "})?$") : /^\d+$/;
     if (!pattern.test(t)) return null;
     var parts = t.split(".");
