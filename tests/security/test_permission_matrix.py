@@ -214,6 +214,8 @@ MATRIX: dict[str, set[str]] = {
     "web:project_disbursement": {"applicant", "staff"},
     "web:project_reports": {"applicant", "staff"},
     "web:call_disbursement": PROGRAM_STAFF,
+    # the call's reports awaiting review: its officers name experts through the assignment solver
+    "web:call_report_reviews": PROGRAM_STAFF,
     # guide imports (staff's own uploads)
     "web:guide_detail": PROGRAM_STAFF,
     "web:guide_edit": PROGRAM_STAFF,
