@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from shenbao.accounts.models import User
 from shenbao.calls.enums import ProgramRoleKind
@@ -177,3 +179,21 @@ def test_only_the_calls_officers_may_open_or_run_the_report_assignment(call: Cal
         assert client.post(url, {"kind": "midterm"}).status_code == 404
     assert Client().get(url).status_code == 302  # to the log-in
     assert not ReportReview.objects.exists()
+
+
+def _count(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries.captured_queries)
+
+
+def test_the_report_review_page_query_count_does_not_grow_with_reports(call: Call, officer: User) -> None:
+    first = midterm(call, officer, 1)
+    for n in range(2):
+        assign_report_expert(report=first, expert=pool_expert(call, f"e{n}@example.com"), actor=officer)
+    staff, url = client_for(officer), f"/staff/calls/{call.code}/report-reviews/"
+    one = _count(staff, url)
+    for n in (2, 3, 4):
+        report = midterm(call, officer, n)
+        assign_report_expert(report=report, expert=pool_expert(call, f"e{n}x@example.com"), actor=officer)
+    assert _count(staff, url) == one
