@@ -7,6 +7,7 @@ institution, declared conflicts, the project's own team) and within each expert'
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 
@@ -18,6 +19,7 @@ from shenbao.accounts.models import User
 from shenbao.accounts.services.accounts import add_membership, create_organisation
 from shenbao.applications.enums import InvitationStatus
 from shenbao.applications.models import Application, TeamMember
+from shenbao.calls.definition.load import content_hash, parse_definition, to_data
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call
 from shenbao.calls.services.roles import grant_program_role
@@ -244,3 +246,26 @@ def test_decided_reports_are_not_assigned(call: Call, officer: User) -> None:
     with pytest.raises(ProjectError) as none:
         assign_report_experts(call=call, kind="midterm", actor=officer)
     assert none.value.code == "no_report_waiting"
+
+
+def test_without_affinity_the_solver_draws_at_random_replayably_by_its_seed(call: Call, officer: User) -> None:
+    data = copy.deepcopy(call.definition)
+    data["report_reviews"][0]["use_affinity"] = False
+    definition = parse_definition(data)
+    Call.objects.filter(pk=call.pk).update(definition=to_data(definition), definition_hash=content_hash(definition))
+    call.refresh_from_db()
+    reports = [midterm(call, officer, n) for n in (1, 2)]
+    for n in range(5):
+        expert(call, f"e{n}@example.com")
+
+    def drawn(seed: int) -> set[tuple[int, int]]:
+        outcome = assign_report_experts(call=call, kind="midterm", actor=officer, seed=seed)
+        assert (outcome.mode, outcome.seed, outcome.created) == ("random", seed, 4)
+        pairs = set(ReportReview.objects.filter(report__in=reports).values_list("report_id", "expert_id"))
+        assert all(r.affinity is None for r in ReportReview.objects.all())
+        ReportReview.objects.all().delete()
+        return pairs
+
+    assert drawn(11) == drawn(11)
+    run = AuditEntry.objects.filter(action="shenbao.report.assignment_run").first()
+    assert run is not None and (run.data["mode"], run.data["seed"]) == ("random", 11)
