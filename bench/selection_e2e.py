@@ -13,7 +13,10 @@ with one click: read the ranking (loading reviews, aggregating, ranking), build 
 save the run with its inputs and result, audit.  Prints JSON with the wall and CPU time of each
 phase, the number of SQL statements, the peak resident memory and the outcome.
 
-Goal (issue 18): 20,000 applications in at most 30 s.  Needs PostgreSQL at 127.0.0.1:5432 (trust).
+Goal (issue 18): 20,000 applications in at most 30 s.  Needs PostgreSQL at 127.0.0.1:5432 (trust);
+drops and creates the database ``shenbao_bench_select``, or the one named by ``SHENBAO_BENCH_DB``
+(sessions sharing a machine each take their own).  ``stored_bytes`` are the run's columns as
+PostgreSQL stores them (``pg_column_size``: after its own compression) and as text.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-DB = "shenbao_bench_select"
+DB = os.environ.get("SHENBAO_BENCH_DB", "shenbao_bench_select")
 DSN = f"postgres://postgres@127.0.0.1:5432/{DB}"
 CALL_CODE = "scale-select"
 
@@ -208,17 +211,20 @@ def run(call_id: int) -> dict[str, Any]:
     from django.test.utils import CaptureQueriesContext
 
     from shenbao.accounts.models import User
+    from shenbao.awards.algorithms.selection_record import candidate_count
     from shenbao.awards.models import SelectionRun
     from shenbao.awards.services import selection as service
     from shenbao.calls.models import Call
 
     phases = Phases()
     # Loading = the ranking (reviews read, aggregated, ranked) and the rest of the problem's inputs;
-    # solving = the optimiser; saving = the run's JSON (problem and result) and its row, the audit entry.
+    # solving = the optimiser; saving = the run's JSON (problem record and result) and its row, the audit entry.
     service.stage_ranking = phases.wrap("load: stage ranking (reviews, aggregation, ranks)", service.stage_ranking)
     service.build_problem = phases.wrap("load: build problem (total)", service.build_problem)
     service.select_awards = phases.wrap("solve: select_awards", service.select_awards)
     service._plain = phases.wrap("save: problem and result as JSON", service._plain)
+    # The problem's record (by column, with its digest) is built apart from _plain: timed under the same name.
+    service.problem_record = phases.wrap("save: problem and result as JSON", service.problem_record)
     manager = SelectionRun.objects
     manager.create = phases.wrap("save: insert the run", manager.create)  # type: ignore[method-assign]
     service.log_action = phases.wrap("save: audit entry", service.log_action)
@@ -229,6 +235,7 @@ def run(call_id: int) -> dict[str, Any]:
     with CaptureQueriesContext(connection) as queries:
         outcome = service.run_selection(call=call, actor=actor)
     total_wall, total_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    stored = stored_bytes(outcome)
     w = dict(phases.wall)
     ranking = w.pop("load: stage ranking (reviews, aggregation, ranks)", 0.0)
     problem = w.pop("load: build problem (total)", 0.0)
@@ -246,6 +253,7 @@ def run(call_id: int) -> dict[str, Any]:
             {"s": float(q["time"]), "sql": q["sql"][:160]}
             for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]
         ],
+        "stored_bytes": stored,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "phases_wall_s": {name: round(v, 2) for name, v in sorted(w.items(), key=lambda i: -i[1])}
         | {"other (readiness, final stage, definition)": round(total_wall - accounted, 2)},
@@ -253,9 +261,25 @@ def run(call_id: int) -> dict[str, Any]:
         "status": outcome.result["status"],
         "proven_optimal": outcome.result["proven_optimal"],
         "selected": len(outcome.result["selected"]),
-        "candidates": len(outcome.inputs["problem"]["candidates"]),
+        "candidates": candidate_count(outcome.inputs),
         "solver_stats": outcome.result["stats"],
     }
+
+
+def stored_bytes(run: Any) -> dict[str, dict[str, int]]:
+    """Each stored field of the run: bytes on disk (``pg_column_size``) and as text."""
+    from django.db import connection, models
+
+    fields = [f.column for f in type(run)._meta.concrete_fields if isinstance(f, models.JSONField | models.BinaryField)]
+    table = connection.ops.quote_name(type(run)._meta.db_table)
+    sizes = {}
+    with connection.cursor() as cursor:
+        for column in fields:
+            name = connection.ops.quote_name(column)
+            cursor.execute(f"SELECT pg_column_size({name}), octet_length({name}::text) FROM {table} WHERE id = %s", [run.pk])  # noqa: S608 (names from the model)
+            on_disk, as_text = cursor.fetchone()
+            sizes[column] = {"on_disk": on_disk or 0, "as_text": as_text or 0}
+    return sizes
 
 
 def main() -> None:

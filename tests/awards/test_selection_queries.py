@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from shenbao.accounts.models import User
 from shenbao.applications.models import Application, Partner
+from shenbao.awards.algorithms.selection_record import problem_from_record
 from shenbao.awards.models import SelectionRun
 from shenbao.awards.services.selection import run_selection
 from shenbao.calls.models import Call, ReviewStage
@@ -52,9 +53,10 @@ def test_the_number_of_statements_is_the_same_for_two_and_for_eight_applications
     many = statements(call, officer)
     assert Review.objects.filter(assignment__stage=stage).count() == 8 * 3
     runs = list(SelectionRun.objects.filter(call=call).order_by("pk"))
-    assert [len(r.inputs["problem"]["candidates"]) for r in runs] == [2, 8]
+    problems = [problem_from_record(r.inputs) for r in runs]
+    assert [len(p.candidates) for p in problems] == [2, 8]
     # Every candidate carries its request and partner country, read in bulk.
-    requests = {c["application"]: c["requested_yuan"] for c in runs[1].inputs["problem"]["candidates"]}
+    requests = {c.application: c.requested_yuan for c in problems[1].candidates}
     assert requests == {a.pk: a.requested_yuan for a in Application.objects.filter(call=call)}
-    assert {tuple(c["partner_countries"]) for c in runs[1].inputs["problem"]["candidates"]} == {("DE",)}
+    assert {c.partner_countries for c in problems[1].candidates} == {frozenset({"DE"})}
     assert few == many

@@ -13,11 +13,13 @@ from django.core import mail
 from shenbao.accounts.models import User
 from shenbao.accounts.services.accounts import register_user
 from shenbao.applications.models import Application, Partner
+from shenbao.awards.algorithms.selection_record import RecordError, problem_from_record
 from shenbao.awards.enums import AwardStatus, RunStatus
 from shenbao.awards.errors import NoticeClosed, SelectionError
 from shenbao.awards.models import Award
 from shenbao.awards.services.decisions import approve_run, close_notice, decide_objection, file_objection, publish_results
-from shenbao.awards.services.selection import run_selection
+from shenbao.awards.services.selection import _plain as plain
+from shenbao.awards.services.selection import reproduce_run, run_matches_its_result, run_selection
 from shenbao.calls.enums import ProgramRoleKind
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.services.roles import grant_program_role
@@ -83,6 +85,40 @@ def test_selection_respects_the_country_cap_and_the_exclusivity_and_explains_its
     # The same inputs give the same result (a saved run can be reproduced).
     again = run_selection(call=call, actor=officer)
     assert again.result["selected"] == run.result["selected"]
+
+
+def decided(result: dict[str, Any]) -> dict[str, Any]:
+    """A stored result less the solver's timings."""
+    return {key: value for key, value in result.items() if key != "stats"}
+
+
+def test_a_stored_run_is_solved_again_from_its_inputs_alone(ranked: tuple[Call, User]) -> None:
+    call, officer = ranked
+    run = run_selection(call=call, actor=officer)
+    run.refresh_from_db()  # the inputs as the database returns them
+    assert run.inputs["format"] == 2 and run.inputs["stage"] == "expert-review"
+    assert run.inputs["problem"]["candidates"]["count"] == len(run.result["explanations"])
+    assert decided(reproduce_run(run)) == decided(run.result)
+    assert run_matches_its_result(run)
+
+    # A run stored before format 2 (one object per candidate) is solved again the same way.
+    run.inputs = {
+        "stage": run.inputs["stage"],
+        "call_wide": run.inputs["call_wide"],
+        "problem": plain(problem_from_record(run.inputs)),
+    }
+    run.save(update_fields=["inputs"])
+    run.refresh_from_db()
+    assert isinstance(run.inputs["problem"]["candidates"], list)
+    assert decided(reproduce_run(run)) == decided(run.result) and run_matches_its_result(run)
+
+    # A decision that its inputs do not give is found out; a changed record is refused.
+    run.result["selected"] = run.result["selected"][1:]
+    assert not run_matches_its_result(run)
+    stored = run_selection(call=call, actor=officer)
+    stored.inputs["problem"]["candidates"]["columns"]["rank"][0] += 1
+    with pytest.raises(RecordError, match="does not match its digest"):
+        reproduce_run(stored)
 
 
 def test_pins_and_excludes_are_respected(ranked: tuple[Call, User]) -> None:

@@ -2,11 +2,14 @@
 started by the suite (moto's server mode on a free port, see tests/ops/s3.py): an upload lands in
 the bucket, the permission-checked view answers with a short-lived signed URL that a real HTTP
 client follows to the same bytes, another applicant gets no URL at all, streaming works by setting,
-and a revision's PDF is printed once and kept in the bucket."""
+a revision's PDF is printed once and kept in the bucket, and the endpoint refuses a signed URL that
+was tampered with or has expired (the signature check in front of moto, see tests/ops/s3.py)."""
 
 from __future__ import annotations
 
+import datetime
 import io
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -82,6 +85,65 @@ def test_an_upload_is_stored_in_the_bucket_and_downloads_through_a_signed_redire
 
     status, body, _headers = fetch(url)
     assert (status, body) == (200, data)
+
+
+def with_query(url: str, name: str, value: str) -> str:
+    """``url`` with the query parameter ``name`` set to ``value``, every other byte unchanged."""
+    changed, count = re.subn(rf"([?&]{name}=)[^&]*", lambda found: found.group(1) + value, url)
+    assert count == 1
+    return changed
+
+
+def refusal_code(url: str) -> tuple[int, str]:
+    status, body, _headers = fetch(url)
+    found = re.search(rb"<Code>(\w+)</Code>", body)
+    return status, found.group(1).decode() if found else ""
+
+
+def test_a_signed_url_serves_its_object_for_its_lifetime_and_nothing_else(
+    s3_endpoint: S3Endpoint,
+    s3_bucket: str,
+    ready_application: Callable[..., Application],
+    scholar: User,
+    settings: Any,
+) -> None:
+    application = ready_application()
+    attachment = application.attachments.get()
+    data = s3_endpoint.read(s3_bucket, attachment.file.name)
+    other_key = f"applications/{application.pk}/another-applicants-file.docx"
+    s3_endpoint.client().put_object(Bucket=s3_bucket, Key=other_key, Body=b"not yours")
+    client = Client()
+    client.force_login(scholar)
+
+    before = datetime.datetime.now(datetime.UTC).replace(microsecond=0)
+    response = client.get(reverse("web:application_attachment", args=[application.pk, attachment.pk]))
+    after = datetime.datetime.now(datetime.UTC)
+    assert response.status_code == 302
+    url = response["Location"]
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+    lifetime = settings.STORAGES["default"]["OPTIONS"]["querystring_expire"]
+    assert lifetime == 120 and query["X-Amz-Expires"] == str(lifetime)  # SHENBAO_S3_URL_SECONDS
+    signed_at = datetime.datetime.strptime(query["X-Amz-Date"], "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC)
+    assert before <= signed_at <= after
+
+    assert fetch(url)[:2] == (200, data)
+    # Another object under the same signature, a longer life, another file name, a changed signature.
+    path = urllib.parse.urlsplit(url).path
+    assert refusal_code(url.replace(path, f"/{s3_bucket}/{other_key}")) == (403, "SignatureDoesNotMatch")
+    assert refusal_code(with_query(url, "X-Amz-Expires", "3600")) == (403, "SignatureDoesNotMatch")
+    assert refusal_code(with_query(url, "response-content-disposition", "inline")) == (403, "SignatureDoesNotMatch")
+    signature = query["X-Amz-Signature"]
+    forged = signature[:-1] + ("0" if signature[-1] != "0" else "1")
+    assert refusal_code(with_query(url, "X-Amz-Signature", forged)) == (403, "SignatureDoesNotMatch")
+    assert refusal_code(url.split("?")[0]) == (403, "AccessDenied")  # the bare object: a private bucket
+    # The endpoint's clock moved on: served until the lifetime ends, refused after it.
+    seconds_left = (signed_at + datetime.timedelta(seconds=lifetime) - datetime.datetime.now(datetime.UTC)).total_seconds()
+    with s3_endpoint.later(seconds_left - 5):
+        assert fetch(url)[:2] == (200, data)
+    with s3_endpoint.later(seconds_left + 1):
+        assert refusal_code(url) == (403, "AccessDenied")
+        assert b"Request has expired" in fetch(url)[1]
+    assert fetch(url)[:2] == (200, data)  # the clock back: the untouched URL still works
 
 
 def test_another_applicant_gets_no_signed_url(

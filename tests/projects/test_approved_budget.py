@@ -12,6 +12,7 @@ from typing import Any
 
 import docx
 import pytest
+from django.test import Client
 from django.utils import timezone, translation
 
 from shenbao.accounts.models import User
@@ -35,6 +36,7 @@ from shenbao.projects.services.changes import decide_change, request_change
 from shenbao.projects.services.disbursement import approve_tranche, plan_tranche, record_payment
 from shenbao.projects.services.projects import submit_report
 from shenbao.projects.services.report_reviews import decide_report
+from shenbao.projects.split import proportional_split
 from tests.factories import UserFactory
 from tests.projects.fixtures import started_project
 from tests.projects.test_disbursement import TODAY, reviewed
@@ -253,6 +255,13 @@ def test_reports_give_spending_by_category_and_the_export_lists_requested_approv
     )
     assert (by["operating"]["requested_yuan"], by["operating"]["approved_yuan"]) == (400_000, 320_000)
     assert by["indirect"]["spent_yuan"] == 0
+    # The payment, split by default in proportion to the approved grant (320,000 of 800,000: 40 %).
+    assert {c: by[c]["paid_yuan"] for c in ("equipment", "operating", "labour", "indirect")} == {
+        "equipment": 64_000,
+        "operating": 128_000,
+        "labour": 80_000,
+        "indirect": 48_000,
+    }
     total = by["total"]
     assert (total["requested_yuan"], total["approved_yuan"], total["spent_yuan"], total["paid_yuan"]) == (
         1_000_000,
@@ -312,3 +321,140 @@ def test_the_pi_reports_spending_on_the_project_page(project: Project, officer: 
         {"action": "report", "kind": "midterm", "text": "进展", "spent-equipment": "12000", "spent-labour": ""},
     )
     assert project.reports.get().spending == {"equipment": 12_000}
+
+
+# --- The payment split across the approved budget's categories -----------------------------------------
+
+
+def test_the_proportional_split_adds_up_exactly_with_the_rest_on_the_largest_category() -> None:
+    assert proportional_split(100, {"a": 1, "b": 1, "c": 1}) == {"a": 34, "b": 33, "c": 33}
+    assert proportional_split(320_001, {"e": 160_000, "o": 320_000, "l": 200_000, "i": 120_000}) == {
+        "e": 64_000,
+        "o": 128_001,
+        "l": 80_000,
+        "i": 48_000,
+    }
+    assert proportional_split(7, {"a": 0, "b": 0}) == {"a": 7, "b": 0}
+    assert proportional_split(7, {}) == {}
+    weights = {"a": 3_333, "b": 1, "c": 777_777, "d": 45_001}
+    for amount in (1, 2, 999, 123_457, 826_112, 10**9 + 7):
+        parts = proportional_split(amount, weights)
+        assert sum(parts.values()) == amount and min(parts.values()) >= 0
+
+
+def test_a_payment_is_split_by_default_in_proportion_to_the_approved_grant(project: Project, officer: User) -> None:
+    _approve(project, officer)
+    first, _second = two_tranches(project, officer)
+    approve_tranche(tranche=first, actor=officer)
+    paid = record_payment(tranche=first, amount_yuan=300_001, paid_on=TODAY, reference="GK-1", actor=officer, today=TODAY)
+    assert paid.paid_by_category == {"equipment": 60_000, "operating": 120_001, "labour": 75_000, "indirect": 45_000}
+    assert sum(paid.paid_by_category.values()) == 300_001
+    entry = AuditEntry.objects.filter(action="shenbao.tranche.paid").get()
+    assert entry.data["by_category"] == paid.paid_by_category
+
+
+def test_a_split_is_refused_when_it_does_not_add_up_or_exceeds_a_category(project: Project, officer: User) -> None:
+    _approve(project, officer)
+    first, second = two_tranches(project, officer)
+    approve_tranche(tranche=first, actor=officer)
+    record_payment(
+        tranche=first,
+        amount_yuan=320_000,
+        paid_on=TODAY,
+        reference="GK-1",
+        actor=officer,
+        today=TODAY,
+        split={"equipment": 150_000, "operating": 170_000, "labour": None},
+    )
+    Tranche.objects.filter(pk=second.pk).update(status="approved")
+
+    def pay(split: dict[str, int | None]) -> None:
+        record_payment(
+            tranche=second, amount_yuan=480_000, paid_on=TODAY, reference="GK-2", actor=officer, today=TODAY, split=split
+        )
+
+    for split, code, en, zh in (
+        (
+            {"equipment": 10_000, "operating": 100_000},
+            "split_sum",
+            "The shares of the categories add up to 110,000 yuan, not to the 480,000 yuan paid.",
+            "各科目分配合计 110,000 元，与实付 480,000 元不符。",
+        ),
+        (
+            {"equipment": 20_000, "operating": 100_000, "labour": 200_000, "indirect": 160_000},
+            "split_over_category",
+            "20,000 yuan to category equipment is more than what is left of its approved grant "
+            "(160,000 yuan approved, 150,000 yuan paid already).",
+            "分配给科目 equipment 的 20,000 元超过其核定经费的余额（核定 160,000 元，已拨付 150,000 元）。",
+        ),
+        (
+            {"travel": 480_000},
+            "split_unknown_category",
+            "These are not categories of the approved budget: travel.",
+            "以下不是核定预算的科目：travel。",
+        ),
+        (
+            {"equipment": -1, "operating": 480_001},
+            "split_negative",
+            "A category's share of the payment cannot be below zero.",
+            "科目分配金额不能小于零。",
+        ),
+    ):
+        for language, text in (("en", en), ("zh-hans", zh)):
+            with translation.override(language):
+                with pytest.raises(ProjectError) as bad:
+                    pay(split)
+                assert (bad.value.code, str(bad.value)) == (code, text)
+    second.refresh_from_db()
+    assert (second.status, second.paid_by_category, second.paid_amount_yuan) == ("approved", {}, None)
+    # Left to the default, the last tranche is split in proportion to what each category has left,
+    # which here is exactly the rest of each.
+    pay({})
+    second.refresh_from_db()
+    assert second.status == "paid"
+    assert second.paid_by_category == {"equipment": 10_000, "operating": 150_000, "labour": 200_000, "indirect": 120_000}
+
+
+def test_the_disbursement_page_shows_the_split_before_saving_and_paid_per_category(project: Project, officer: User) -> None:
+    _approve(project, officer)
+    first, _second = two_tranches(project, officer)
+    approve_tranche(tranche=first, actor=officer)
+    staff = Client(HTTP_ACCEPT_LANGUAGE="en")
+    staff.force_login(officer)
+    url = f"/projects/{project.pk}/disbursement/"
+    page = staff.get(url).content.decode()
+    assert 'name="split-equipment" id="split-' in page and 'value="64000"' in page and 'value="128000"' in page
+    refused = staff.post(
+        url,
+        {
+            "action": "pay",
+            "tranche": first.pk,
+            "paid_yuan": "320000",
+            "paid_on": TODAY.isoformat(),
+            "reference": "GK-1",
+            "split-equipment": "1",
+        },
+        follow=True,
+    ).content.decode()
+    assert "The shares of the categories add up to 1 yuan, not to the 320,000 yuan paid." in refused
+    staff.post(
+        url,
+        {
+            "action": "pay",
+            "tranche": first.pk,
+            "paid_yuan": "320000",
+            "paid_on": TODAY.isoformat(),
+            "reference": "GK-1",
+            "split-equipment": "100000",
+            "split-operating": "100000",
+            "split-labour": "100000",
+            "split-indirect": "20000",
+        },
+    )
+    first.refresh_from_db()
+    assert first.paid_by_category == {"equipment": 100_000, "operating": 100_000, "labour": 100_000, "indirect": 20_000}
+    pi = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    pi.force_login(project.agreement.award.application.applicant)
+    page = pi.get(url).content.decode()
+    assert 'data-category="equipment"' in page and "按预算科目的资助经费" in page
+    assert 'name="split-equipment"' not in page  # the PI reads, staff record

@@ -216,6 +216,12 @@ MATRIX: dict[str, set[str]] = {
     "web:call_disbursement": PROGRAM_STAFF,
     # the call's reports awaiting review: its officers name experts through the assignment solver
     "web:call_report_reviews": PROGRAM_STAFF,
+    # the post-award API: the same predicates as the pages (the agreement's as the agreement page's)
+    "api-v1:project-tranches": {"applicant", "staff"},
+    "api-v1:project-reports": {"applicant", "staff"},
+    "api-v1:project-changes": {"applicant", "staff"},
+    "api-v1:project-agreement": {"applicant", "institution_officer", "staff"},
+    "api-v1:project-agreement-document": {"applicant", "institution_officer", "staff"},
     # guide imports (staff's own uploads)
     "web:guide_detail": PROGRAM_STAFF,
     "web:guide_edit": PROGRAM_STAFF,

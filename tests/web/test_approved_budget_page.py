@@ -114,7 +114,17 @@ def test_the_pi_proposes_a_reallocation_table_on_the_project_page_and_staff_appr
     assert "调剂不改变国拨经费总额：拟调整为 860,000 元，核定为 800,000 元。" in more.content.decode()
     assert not project.changes.exists()
     # Left as approved: a request in words only; an extension ignores the cells.
-    client.post(act, {"action": "change_request", "kind": "pi", "reason": "负责人调动", **_cells_as("new_budget", APPROVED)})
+    UserFactory(email="next-pi@example.com")
+    client.post(
+        act,
+        {
+            "action": "change_request",
+            "kind": "pi",
+            "reason": "负责人调动",
+            "new_pi_email": "next-pi@example.com",
+            **_cells_as("new_budget", APPROVED),
+        },
+    )
     assert project.changes.get().new_budget == {}
 
     client.post(act, {"action": "change_request", "kind": "budget", "reason": "设备降价，增加劳务", **cells})
@@ -156,3 +166,21 @@ def test_a_small_reallocation_takes_effect_without_approval_where_the_call_says_
     assert AuditEntry.objects.filter(action="shenbao.agreement.budget_reallocated").count() == 1
     # Without the term (the default, 0) even a small reallocation waits for staff.
     assert AgreementTerms().reallocation_without_approval_percent == 0
+
+
+def test_the_agreement_terms_read_as_chinese_sentences_in_chinese(client: Client, project: Project, officer: User) -> None:  # noqa: F811
+    """Labels and the signing sentence take full-width punctuation in Chinese, ASCII in English."""
+    from shenbao.calls.definition.schema import WorkingDayDeadline
+
+    terms = AgreementTerms(deadline=WorkingDayDeadline(working_days=30))
+    client.force_login(officer)
+    url = reverse("web:agreement", args=[project.agreement.pk])
+    with mock.patch("shenbao.web.agreements.agreement_terms", return_value=terms):
+        zh = client.get(url, headers=ZH).content.decode()
+        en = client.get(url, headers=EN).content.decode()
+    assert '<li data-term="deadline">须在 30 个工作日内（按国家法定工作日计算）签署，自结果发布之日起算' in zh
+    assert '<li data-term="deadline">To be signed within 30 working days (Chinese official calendar), counted from' in en
+    assert project.agreement.starts_on is None  # no start date shown: the sentence ends at once
+    assert "自结果发布之日起算。</li>" in zh and "counted from the publication of the results.</li>" in en
+    assert '<li data-term="parties">签约各方：' in zh and '<li data-term="parties">Parties: ' in en
+    assert "签署, " not in zh and ") ." not in en

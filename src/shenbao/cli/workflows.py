@@ -63,7 +63,17 @@ NOTES: dict[str, str] = {
         "Planned until its condition is met: on signing at once, on a date by `update_tranches` (daily), on the\n"
         "mid-term or final report by the report's decision. A failed report, or one past due without the report\n"
         "(`update_tranches`), withholds it with the reason; passing the report makes it due again. Staff approve a\n"
-        "due tranche and record the payment (amount, day, reference).\n"
+        "due tranche and record the payment (amount, day, reference, and its split across the approved budget's\n"
+        "categories: proposed in proportion to what each category has left of its approved grant, the rounding's\n"
+        "rest on the largest; the shares add up to the payment and no category gets more than its approved grant\n"
+        "minus what was paid).\n"
+    ),
+    "Project change (项目变更)": (
+        "Approving a change applies it: an extension moves the end and the final report; a reallocation replaces\n"
+        "the approved budget; a change of PI makes the named account the application's applicant (the PI every\n"
+        "permission asks about: the new PI gets the project, the old one loses it); a change of institution makes\n"
+        "the named organisation the lead organisation (the agreement's institution party). Staff may name another\n"
+        "account or institution when approving; both are checked again then.\n"
     ),
     "Project report (mid-term, final)": (
         "Submitted by the PI; staff name experts of the call's pool (回避 checked), each submits a score and an\n"

@@ -477,5 +477,7 @@ SPECTACULAR_SETTINGS = {
         "AssignmentStatusEnum": "shenbao.reviews.enums.AssignmentStatus",
         "CallStatusEnum": "shenbao.calls.enums.CALL_STATUS_CHOICES",
         "InvitationStatusEnum": "shenbao.applications.enums.InvitationStatus",
+        "ReportKindEnum": "shenbao.projects.enums.ReportKind",
+        "ChangeKindEnum": "shenbao.projects.enums.ChangeKind",
     },
 }

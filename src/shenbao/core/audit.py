@@ -76,6 +76,8 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.project_change.approved": _("A change of the project was approved."),
     "shenbao.project_change.rejected": _("A change of the project was rejected."),
     "shenbao.project.extended": _("The project's end was extended."),
+    "shenbao.project.pi_changed": _("The project's PI was changed."),
+    "shenbao.project.institution_changed": _("The project's institution was changed."),
     "shenbao.tranche.planned": _("A tranche of the grant was planned."),
     "shenbao.tranche.removed": _("A planned tranche was removed from the schedule."),
     "shenbao.tranche.due": _("A tranche of the grant became due."),

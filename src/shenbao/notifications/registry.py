@@ -404,6 +404,35 @@ SPECS: tuple[MailTemplateSpec, ...] = (
         },
     ),
     MailTemplateSpec(
+        key="project_pi_changed",
+        name=_("Project's PI changed"),
+        event=_("Staff approved a change of the project's PI: the new PI takes over the project."),
+        recipients=_("The former and the new principal investigator"),
+        sender="shenbao.projects.services.changes",
+        placeholders={
+            "call_title": CALL_TITLE,
+            "project": _p(Kind.TEXT, _("The project's name")),
+            "old_pi": _p(Kind.TEXT, _("The former PI's name")),
+            "new_pi": _p(Kind.TEXT, _("The new PI's name")),
+            "recipient": _p(Kind.CHOICE, _("Whom the mail is to: the former PI or the new one"), "old", "new"),
+            "link": _p(Kind.LINK, _("Link to the project (for the new PI)")),
+        },
+    ),
+    MailTemplateSpec(
+        key="project_institution_changed",
+        name=_("Project's institution changed"),
+        event=_("Staff approved a change of the project's institution (the agreement's institution party)."),
+        recipients=_("The principal investigator of the project"),
+        sender="shenbao.projects.services.changes",
+        placeholders={
+            "call_title": CALL_TITLE,
+            "project": _p(Kind.TEXT, _("The project's name")),
+            "old_institution": _p(Kind.TRANSLATED, _("The former institution")),
+            "new_institution": _p(Kind.TRANSLATED, _("The new institution")),
+            "link": _p(Kind.LINK, _("Link to the project")),
+        },
+    ),
+    MailTemplateSpec(
         key="tranche_withheld",
         name=_("Tranche withheld"),
         event=_("A tranche of the grant is withheld: its report failed or is overdue, or staff withheld it."),
@@ -518,6 +547,11 @@ SAMPLES: dict[str, object] = {
     "reset": "/accounts/password/reset/",
     "closes_at": "2027-06-10T17:00:00+08:00",
     "max_characters": 3000,
+    "old_pi": "张三",
+    "new_pi": "李四",
+    "recipient": "new",
+    "old_institution": {"zh-hans": "示例大学", "en": "Sample University"},
+    "new_institution": {"zh-hans": "示例研究所", "en": "Sample Institute"},
 }
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from shenbao.accounts.models import Organisation
 from shenbao.agreements.models import Agreement
 from shenbao.projects.enums import (
     ChangeKind,
@@ -218,6 +219,9 @@ class Tranche(models.Model):
         related_name="+",
         verbose_name=_("payment recorded by"),
     )
+    # The payment split across the approved budget's categories: category code → yuan; sums to the amount
+    # paid (empty for a tranche paid before the approved budget existed).
+    paid_by_category: models.JSONField[dict[str, int]] = models.JSONField(_("paid by category"), default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -235,7 +239,9 @@ class Tranche(models.Model):
 
 class ChangeRequest(models.Model):
     """A change during the project (项目变更): the PI asks with the reason, staff approve or reject it with
-    a note; an approved extension moves the project's end and its final report's due day."""
+    a note; an approved extension moves the project's end and its final report's due day, an approved
+    change of PI or of institution makes ``new_pi`` the application's applicant or ``new_institution``
+    its lead organisation (the agreement's parties)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="changes", verbose_name=_("project"))
     kind = models.CharField(_("kind"), max_length=20, choices=ChangeKind.choices)
@@ -244,6 +250,12 @@ class ChangeRequest(models.Model):
     # A budget reallocation's proposed approved table (the budget field's value); approving it replaces
     # the agreement's approved budget.
     new_budget: models.JSONField[dict[str, Any]] = models.JSONField(_("proposed budget"), default=dict, blank=True)
+    new_pi = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("new PI")
+    )
+    new_institution = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("new institution")
+    )
     status = models.CharField(_("status"), max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.REQUESTED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("requested by")

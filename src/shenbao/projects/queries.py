@@ -11,9 +11,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
+from shenbao.accounts.permissions import is_authenticated, user_is_administrator
 from shenbao.applications.enums import PartnerSide
 from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
+from shenbao.calls.queries.roles import officer_programs
 from shenbao.core.countries import country_name
 from shenbao.projects.enums import KpiPer, MilestoneKind, ProjectStatus, TrancheStatus
 from shenbao.projects.kpis import merge_actuals, read_target
@@ -181,3 +183,16 @@ def report_result(report: Report, reviews: Iterable[ReportReview] | None = None)
     spread = settings.disagreement_spread if settings is not None else None
     aggregation = AggregationSettings(method=method, disagreement=Disagreement(max_spread=spread) if spread is not None else None)
     return aggregate(items, aggregation, applications=[report.pk]).aggregates[report.pk]
+
+
+def projects_visible_to(user: Any) -> QuerySet[Project]:
+    """The projects ``projects.view_project`` lets the user see, as one query: every project for an
+    administrator, the projects of their programs for a program officer, their own as the PI."""
+    projects = Project.objects.select_related("agreement__award__application", "agreement__award__call")
+    if user_is_administrator(user):
+        return projects.order_by("pk")
+    if not is_authenticated(user):
+        return projects.none()
+    return projects.filter(
+        Q(agreement__award__application__applicant=user) | Q(agreement__award__call__program_id__in=officer_programs(user))
+    ).order_by("pk")

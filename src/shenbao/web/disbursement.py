@@ -12,11 +12,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shenbao.accounts.models import User
+from shenbao.agreements.services.budget import approved_table
 from shenbao.calls.definition.schema import ReviewCriterion
 from shenbao.core.errors import DomainError
 from shenbao.documents.exports.registry import EXPORTS, may_export
@@ -25,6 +26,9 @@ from shenbao.projects.models import Project, ReportReview, Tranche
 from shenbao.projects.queries import call_money, project_money, report_result
 from shenbao.projects.services.disbursement import (
     approve_tranche,
+    approved_by_category,
+    default_split,
+    paid_by_category,
     plan_tranche,
     record_payment,
     release_tranche,
@@ -88,15 +92,46 @@ def project_disbursement(request: HttpRequest, pk: int) -> HttpResponse:
         if not may_manage:
             raise Http404(_("No such project."))
         return _disbursement_action(request, project)
+    tranches = list(project.tranches.select_related("paid_recorded_by", "approved_by"))
+    categories = _categories(project)
     context = {
         "project": project,
-        "tranches": list(project.tranches.select_related("paid_recorded_by", "approved_by")),
+        "tranches": tranches,
+        "categories": categories,
+        "splits": {
+            t.pk: [
+                (code, label, part)
+                for (code, label, *_rest), part in zip(categories, default_split(project, t.amount_yuan).values(), strict=True)
+            ]
+            for t in tranches
+            if t.status == "approved" and categories
+        },
         "money": project_money(project),
         "may_manage": may_manage,
         "conditions": TrancheCondition.choices,
         "today": timezone.localdate(),
     }
     return render(request, "web/projects/disbursement.html", context)
+
+
+def _categories(project: Project) -> list[tuple[str, str, int, int, int]]:
+    """The approved budget's categories with their approved grant, what was paid to them and what is
+    left, in yuan, labelled in the reader's language (none before staff approved a budget)."""
+    approved = approved_by_category(project)
+    table = approved_table(project.agreement)
+    if not approved or table is None:
+        return []
+    language = translation.get_language() or "zh-hans"
+    labels = {r.code: r.label.get(language) for r in table[1].rows if not r.subline}
+    paid = paid_by_category(project)
+    return [
+        (code, labels.get(code, code), amount, paid.get(code, 0), amount - paid.get(code, 0)) for code, amount in approved.items()
+    ]
+
+
+def _split(request: HttpRequest, project: Project) -> dict[str, int | None]:
+    """The shares posted with a payment (``split-<category>``); all left empty, the default split applies."""
+    return {code: _int(request, f"split-{code}") for code in approved_by_category(project)}
 
 
 def _disbursement_action(request: HttpRequest, project: Project) -> HttpResponse:
@@ -124,6 +159,7 @@ def _disbursement_action(request: HttpRequest, project: Project) -> HttpResponse
                 paid_on=_date(request, "paid_on"),
                 reference=request.POST.get("reference", ""),
                 actor=actor,
+                split=_split(request, project),
             )
         elif action == "withhold":
             withhold_tranche(tranche=_tranche(request, project), reason=reason, actor=actor)

@@ -90,7 +90,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     reported = set(project.reports.values_list("kind", flat=True))
     today = timezone.localdate()
-    changes = list(project.changes.select_related("requested_by", "decided_by"))
+    changes = list(project.changes.select_related("requested_by", "decided_by", "new_pi", "new_institution"))
     context = {
         "project": project,
         "rows": target_rows(project),
@@ -215,6 +215,10 @@ def project_action(request: HttpRequest, pk: int) -> HttpResponse:
                 new_end_date=_date(request, "new_end_date"),
                 actor=actor,
                 new_budget=_proposed_budget(request, project),
+                new_pi_email=request.POST.get("new_pi_email", "") if request.POST.get("kind") == ChangeKind.PI else "",
+                new_institution=(
+                    request.POST.get("new_institution", "") if request.POST.get("kind") == ChangeKind.INSTITUTION else ""
+                ),
             )
         elif action == "change_decide" and request.user.has_perm("projects.manage_project", project):
             raw = request.POST.get("change", "")
@@ -222,7 +226,12 @@ def project_action(request: HttpRequest, pk: int) -> HttpResponse:
             if change is None:
                 raise Http404
             decide_change(
-                change=change, approve=request.POST.get("decision") == "approve", note=request.POST.get("note", ""), actor=actor
+                change=change,
+                approve=request.POST.get("decision") == "approve",
+                note=request.POST.get("note", ""),
+                actor=actor,
+                new_pi_email=request.POST.get("new_pi_email", ""),
+                new_institution=request.POST.get("new_institution", ""),
             )
         elif action in ("complete", "terminate") and request.user.has_perm("projects.manage_project", project):
             end_project(project=project, actor=actor, terminate=action == "terminate", reason=request.POST.get("reason", ""))

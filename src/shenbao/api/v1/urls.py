@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from shenbao.api.v1 import applicant, notifications
+from shenbao.api.v1 import applicant, notifications, projects
 from shenbao.api.v1.documents import (
     ApplicationFormView,
     CallExportView,
@@ -44,6 +44,12 @@ urlpatterns = [
     path("invitations/", applicant.InvitationListView.as_view(), name="invitations"),
     path("invitations/<int:pk>/accept/", applicant.InvitationAcceptView.as_view(), name="invitation-accept"),
     path("invitations/<int:pk>/decline/", applicant.InvitationDeclineView.as_view(), name="invitation-decline"),
+    path("projects/", projects.ProjectListView.as_view(), name="projects"),
+    path("projects/<int:pk>/tranches/", projects.ProjectTranchesView.as_view(), name="project-tranches"),
+    path("projects/<int:pk>/reports/", projects.ProjectReportsView.as_view(), name="project-reports"),
+    path("projects/<int:pk>/agreement/", projects.ProjectAgreementView.as_view(), name="project-agreement"),
+    path("projects/<int:pk>/agreement.docx", projects.ProjectAgreementDocumentView.as_view(), name="project-agreement-document"),
+    path("projects/<int:pk>/changes/", projects.ProjectChangesView.as_view(), name="project-changes"),
     path("notifications/", notifications.NotificationListView.as_view(), name="notifications"),
     path("notifications/unread-count/", notifications.UnreadCountView.as_view(), name="notifications-unread-count"),
     path("notifications/read-all/", notifications.NotificationReadAllView.as_view(), name="notifications-read-all"),

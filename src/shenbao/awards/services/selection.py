@@ -2,7 +2,8 @@
 
 The candidates are the applications ranked in the call's last review stage that has applications;
 the rules come from the call definition (direction quotas and budgets, the selection section).
-Every run is saved with the exact problem it solved, so a decision can be reproduced later.
+Every run is saved with the exact problem it solved, so a decision can be reproduced later
+(``reproduce_run``); the problem is stored compactly, by column (``algorithms/selection_record.py``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from shenbao.accounts.models import User
 from shenbao.applications.enums import ApplicationState, PartnerSide
 from shenbao.applications.models import Application, Partner
 from shenbao.awards.algorithms.selection import select_awards
+from shenbao.awards.algorithms.selection_record import problem_from_record, problem_record
 from shenbao.awards.algorithms.selection_rules import problem_from_definition
 from shenbao.awards.algorithms.selection_types import Candidate, Selection, SelectionInputError, SelectionProblem
 from shenbao.awards.errors import SelectionError
@@ -229,7 +231,7 @@ def run_selection(
     report("saving", 0.9)
     run = SelectionRun.objects.create(
         call=call,
-        inputs={"stage": stage.code, "call_wide": not stage_definition(stage).per_direction, "problem": _plain(problem)},
+        inputs={"stage": stage.code, "call_wide": not stage_definition(stage).per_direction, **problem_record(problem)},
         result=_result(selection),
         pinned=sorted(pins or []),
         excluded=sorted(excludes or []),
@@ -242,3 +244,23 @@ def run_selection(
         data={"run": run.pk, "status": selection.status.value, "selected": len(selection.selected), "stage": stage.code},
     )
     return run
+
+
+def reproduce_run(run: SelectionRun) -> dict[str, Any]:
+    """Solve a stored run's problem again, from its inputs alone (either stored format), and return
+    the result as it would be stored.  Writes nothing.  Raises ``RecordError`` when the stored
+    problem does not match its digest.  The solver is deterministic, so the proposal of an unchanged
+    run comes out the same: compare with ``run.result`` (``run_matches_its_result``)."""
+    return _result(select_awards(problem_from_record(run.inputs)))
+
+
+def run_matches_its_result(run: SelectionRun) -> bool:
+    """Whether solving the stored problem again gives the stored decision: the same status and the
+    same selected applications with their groups, ranks, amounts and tiers."""
+    again = reproduce_run(run)
+
+    def decision(result: dict[str, Any]) -> tuple[Any, ...]:
+        selected = [(s["application"], s["group"], s["rank"], s["amount_yuan"], s["tier"]) for s in result["selected"]]
+        return result["status"], selected
+
+    return decision(again) == decision(run.result)

@@ -73,6 +73,12 @@ def list_separator() -> str:
     return pgettext("list separator", ", ")
 
 
+@register.simple_tag
+def colon() -> str:
+    """ "：" after a label in Chinese, ": " in English."""
+    return pgettext("label separator", ": ")
+
+
 @register.filter
 def duration(data: dict[str, Any] | None) -> str:
     return present.duration(data)

@@ -1,6 +1,8 @@
 """Budgets by category of a call's awarded projects (issue 19): per budget category the grant requested,
-the grant approved (核定, after any approved reallocation) and the spending the latest report gives;
-per project a total row with the grant paid so far (payments are recorded per tranche, not per category)."""
+the grant approved (核定, after any approved reallocation), the spending the latest report gives and the
+grant paid to it (the shares staff split each tranche's payment into, ``Tranche.paid_by_category``);
+per project a total row with everything paid (a payment recorded before the project had an approved
+budget has no split, so the total can exceed the sum of the categories)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from shenbao.agreements.models import Agreement
 from shenbao.agreements.services.budget import approved_table, category_grant_yuan, requested_table
 from shenbao.calls.models import Call
 from shenbao.documents.exports.base import ExportColumn, ExportKind, Filters
-from shenbao.projects.enums import ReportKind
+from shenbao.projects.enums import ReportKind, TrancheStatus
 from shenbao.projects.models import Project, Report, Tranche
 
 
@@ -26,6 +28,17 @@ def _spending(project: Project | None) -> dict[str, int] | None:
     reports = {r.kind: r for r in Report.objects.filter(project=project).exclude(spending={})}
     report = reports.get(ReportKind.FINAL) or reports.get(ReportKind.MIDTERM)
     return dict(report.spending) if report is not None else None
+
+
+def _paid_split(project: Project | None) -> dict[str, int] | None:
+    """The paid tranches' shares summed by category; ``None`` without a project."""
+    if project is None:
+        return None
+    paid: dict[str, int] = {}
+    for split in Tranche.objects.filter(project=project, status=TrancheStatus.PAID).values_list("paid_by_category", flat=True):
+        for code, part in (split or {}).items():
+            paid[code] = paid.get(code, 0) + int(part)
+    return paid
 
 
 def budget_execution_rows(call: Call, filters: Filters) -> Iterator[dict[str, Any]]:
@@ -45,6 +58,7 @@ def budget_execution_rows(call: Call, filters: Filters) -> Iterator[dict[str, An
         _field, table = source
         project = Project.objects.filter(agreement=agreement).first()
         spent = _spending(project)
+        paid_split = _paid_split(project)
         req = category_grant_yuan(requested[1]) if requested else {}
         appr = category_grant_yuan(approved[1]) if approved else {}
         common = {"receipt": a.receipt_number, "direction": a.direction.code if a.direction else "", "title": a.title}
@@ -58,6 +72,7 @@ def budget_execution_rows(call: Call, filters: Filters) -> Iterator[dict[str, An
                 "requested_yuan": req.get(row.code),
                 "approved_yuan": appr.get(row.code),
                 "spent_yuan": spent.get(row.code, 0) if spent is not None else None,
+                "paid_yuan": paid_split.get(row.code, 0) if paid_split is not None else None,
             }
         paid = (
             Tranche.objects.filter(project=project).aggregate(total=Sum("paid_amount_yuan"))["total"] or 0

@@ -1,6 +1,8 @@
 """The disbursement schedule (拨付计划): staff plan a project's grant in tranches, each due on a
 condition (on signing, on the mid-term report passed, on final acceptance, on a date); a due tranche
-is approved and paid (staff record the amount, the day and the bank reference).  A failed or overdue
+is approved and paid (staff record the amount, the day and the bank reference, and may split the
+payment across the approved budget's categories: by default in proportion to each category's
+approved grant still unpaid, ``projects.split``).  A failed or overdue
 report withholds the tranches tied to it, with the reason; passing the report makes them due again.
 
 Every change of a tranche's state goes through ``TRANCHE_LIFECYCLE`` and writes an audit entry on
@@ -9,6 +11,7 @@ the application.  Who may call these is the web's business (``projects.manage_di
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -18,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
+from shenbao.agreements.services.budget import approved_table, category_grant_yuan
 from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
 from shenbao.notifications.mail import notify
@@ -32,6 +36,7 @@ from shenbao.projects.enums import (
 )
 from shenbao.projects.errors import ProjectError
 from shenbao.projects.models import Milestone, Project, Report, Tranche
+from shenbao.projects.split import over_category, proportional_split
 from shenbao.projects.transitions import TRANCHE_LIFECYCLE
 
 #: States from which a tranche may still be withheld (not paid, not withheld already).
@@ -199,6 +204,83 @@ def approve_tranche(*, tranche: Tranche, actor: User, now: dt.datetime | None = 
     return locked
 
 
+def approved_by_category(project: Project) -> dict[str, int]:
+    """The approved grant of each budget category, in yuan, in the table's order (empty before staff
+    approved a budget)."""
+    approved = approved_table(project.agreement)
+    return category_grant_yuan(approved[1]) if approved is not None else {}
+
+
+def paid_by_category(project: Project, *, exclude: Tranche | None = None) -> dict[str, int]:
+    """What the recorded payments split to each category so far, in yuan."""
+    paid: dict[str, int] = {}
+    tranches = Tranche.objects.filter(project_id=project.pk, status=TrancheStatus.PAID)
+    if exclude is not None:
+        tranches = tranches.exclude(pk=exclude.pk)
+    for split in tranches.values_list("paid_by_category", flat=True):
+        for code, part in (split or {}).items():
+            paid[code] = paid.get(code, 0) + int(part)
+    return paid
+
+
+def _unpaid(project: Project, exclude: Tranche | None = None) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+    """Each category's approved grant, what was paid to it, and what is left of it."""
+    approved = approved_by_category(project)
+    paid = paid_by_category(project, exclude=exclude)
+    return approved, paid, {code: approved[code] - paid.get(code, 0) for code in approved}
+
+
+def default_split(project: Project, amount_yuan: int, *, exclude: Tranche | None = None) -> dict[str, int]:
+    """The split staff see before saving: proportional to the approved grant each category has left
+    (for the first payment, the approved grant column itself), so the last tranche is split into
+    exactly what is left rather than rounding past a category's grant."""
+    _approved, _paid, left = _unpaid(project, exclude)
+    return proportional_split(amount_yuan, {code: max(rest, 0) for code, rest in left.items()})
+
+
+def _clean_split(project: Project, tranche: Tranche, amount_yuan: int, split: Mapping[str, int | None] | None) -> dict[str, int]:
+    approved, paid, available = _unpaid(project, tranche)
+    if not approved:
+        return {}  # no approved budget: the payment is recorded as a whole
+    given = {code: part for code, part in (split or {}).items() if part is not None}
+    if not given:
+        cleaned = default_split(project, amount_yuan, exclude=tranche)
+    else:
+        unknown = sorted(set(given) - set(approved))
+        if unknown:
+            raise ProjectError(
+                _("These are not categories of the approved budget: %(codes)s."),
+                params={"codes": ", ".join(unknown)},
+                code="split_unknown_category",
+            )
+        if any(part < 0 for part in given.values()):
+            raise ProjectError(_("A category's share of the payment cannot be below zero."), code="split_negative")
+        cleaned = {code: int(given.get(code, 0)) for code in approved}
+        if sum(cleaned.values()) != amount_yuan:
+            raise ProjectError(
+                _("The shares of the categories add up to %(sum)s yuan, not to the %(amount)s yuan paid."),
+                params={"sum": f"{sum(cleaned.values()):,}", "amount": f"{amount_yuan:,}"},
+                code="split_sum",
+            )
+    over = over_category(cleaned, available)
+    if over:
+        code = over[0]
+        raise ProjectError(
+            _(
+                "%(amount)s yuan to category %(code)s is more than what is left of its approved grant "
+                "(%(approved)s yuan approved, %(paid)s yuan paid already)."
+            ),
+            params={
+                "amount": f"{cleaned[code]:,}",
+                "code": code,
+                "approved": f"{approved[code]:,}",
+                "paid": f"{paid.get(code, 0):,}",
+            },
+            code="split_over_category",
+        )
+    return cleaned
+
+
 @transaction.atomic
 def record_payment(
     *,
@@ -208,9 +290,13 @@ def record_payment(
     reference: str,
     actor: User,
     today: dt.date | None = None,
+    split: Mapping[str, int | None] | None = None,
 ) -> Tranche:
     """Staff record the payment of an approved tranche: the amount paid (at most the tranche's), the day
-    (not in the future) and the bank or treasury reference."""
+    (not in the future) and the bank or treasury reference.  Once the project has an approved budget the
+    payment is split across its categories (``split``: category code → yuan, adding up to the amount;
+    none given, ``default_split``), and no category gets more than its approved grant minus what was
+    paid to it already."""
     locked = _locked(tranche)
     reference = reference.strip()
     if locked.status != TrancheStatus.APPROVED:
@@ -229,18 +315,26 @@ def record_payment(
             params={"max": REFERENCE_MAX},
             code="payment_reference_required",
         )
+    _locked_project(locked.project)  # two payments of one project must not both spend a category's rest
+    by_category = _clean_split(locked.project, locked, amount_yuan, split)
     locked.paid_amount_yuan, locked.paid_on, locked.payment_reference, locked.paid_recorded_by = (
         amount_yuan,
         paid_on,
         reference,
         actor,
     )
+    locked.paid_by_category = by_category
     _move(
         locked,
         TrancheStatus.PAID,
         actor=actor,
-        data={"paid_yuan": amount_yuan, "paid_on": paid_on.isoformat(), "reference": reference},
-        also=("paid_amount_yuan", "paid_on", "payment_reference", "paid_recorded_by"),
+        data={
+            "paid_yuan": amount_yuan,
+            "paid_on": paid_on.isoformat(),
+            "reference": reference,
+            **({"by_category": by_category} if by_category else {}),
+        },
+        also=("paid_amount_yuan", "paid_on", "payment_reference", "paid_recorded_by", "paid_by_category"),
     )
     return locked
 

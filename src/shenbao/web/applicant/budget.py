@@ -38,7 +38,8 @@ def _cell(name: str, line: str, suffix: str) -> str:
 
 
 class BudgetWidget(forms.Widget):
-    """A table of inputs; totals are shown from what is stored (recomputed on every save)."""
+    """A table of inputs; totals are computed from what is stored on every save, and recomputed while typing
+    by ``web/budget.js`` (the page stays usable without it)."""
 
     def __init__(self, spec: BudgetSpec, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
@@ -95,15 +96,26 @@ class BudgetWidget(forms.Widget):
                     given = (lines.get(row.code) or {}).get(s, "")
                     cells.append(
                         format_html(
-                            '<td><input type="text" inputmode="decimal" name="{}" value="{}" aria-label="{} {}" size="8"></td>',
+                            '<td><input type="text" inputmode="decimal" name="{}" value="{}" aria-label="{} {}" size="8"'
+                            ' data-row="{}" data-category="{}" data-source="{}"></td>',
                             _cell(name, row.code, s),
                             given if given is not None else "",
                             row.label.get(language),
                             source_label(s, language),
+                            row.code,
+                            row.category,
+                            s,
                         )
                     )
                 else:
-                    cells.append(format_html('<td class="computed">{}</td>', format_amount(row.amounts[s], spec.decimals)))
+                    cells.append(
+                        format_html(
+                            '<td class="computed" data-sum-category="{}" data-source="{}">{}</td>',
+                            row.code,
+                            s,
+                            format_amount(row.amounts[s], spec.decimals),
+                        )
+                    )
             note = ""
             if spec.justification:
                 note = format_html(
@@ -116,29 +128,33 @@ class BudgetWidget(forms.Widget):
                 )
             body.append(
                 format_html(
-                    '<tr class="{}"><th scope="row">{}</th>{}<td class="computed">{}</td>{}</tr>',
+                    '<tr class="{}"><th scope="row">{}</th>{}<td class="computed" data-row-total="{}">{}</td>{}</tr>',
                     "subline" if row.subline else "category",
                     ("— " if row.subline else "") + row.label.get(language),
                     SafeString("".join(cells)),
+                    row.code,
                     format_amount(row.total, spec.decimals),
                     note,
                 )
             )
         totals = format_html_join(
-            "", '<td class="computed">{}</td>', ((format_amount(table.column_totals[s], spec.decimals),) for s in sources)
+            "",
+            '<td class="computed" data-source-total="{}">{}</td>',
+            ((s, format_amount(table.column_totals[s], spec.decimals)) for s in sources),
         )
         foot = format_html(
-            '<tr class="total"><th scope="row">{}</th>{}<td class="computed">{}</td>{}</tr>',
+            '<tr class="total"><th scope="row">{}</th>{}<td class="computed" data-grand-total>{}</td>{}</tr>',
             gettext("Total"),
             totals,
             format_amount(table.grand_total, spec.decimals),
             SafeString("<td></td>") if spec.justification else "",
         )
         return format_html(
-            '<table class="budget-table" id="{}"><caption>{}</caption>'
+            '<table class="budget-table" id="{}" data-budget data-decimals="{}"><caption>{}</caption>'
             '<thead><tr><th scope="col">{}</th>{}<th scope="col">{}</th>{}</tr></thead>'
             "<tbody>{}</tbody><tfoot>{}</tfoot></table>",
             (attrs or {}).get("id", f"id_{name}"),
+            spec.decimals,
             gettext("Unit: %(unit)s") % {"unit": unit_label(spec.unit, language)},
             gettext("Budget category"),
             head,

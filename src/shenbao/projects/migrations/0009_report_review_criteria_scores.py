@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0007_report_spending_change_budget'),
+        ('projects', '0008_change_targets_paid_by_category'),
     ]
 
     operations = [

@@ -1,0 +1,298 @@
+"""The post-award API (issue 19): a project's tranches, its reports with their decisions, its
+agreement (the text's SHA-256 and the generated Word document) and its change requests, which the PI
+may also submit.  Each route asks the same predicate as the web page that shows the same thing
+(``projects.view_disbursement``, ``projects.view_project``, ``agreements.view_agreement``,
+``projects.report``); whoever may not see the project gets 404, whoever sees it but may not request
+a change gets 403.  Writes go through ``projects.services.changes``; refusals are a code and a
+translated sentence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import permissions, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shenbao.accounts.models import Organisation
+from shenbao.agreements.models import Agreement
+from shenbao.api.parsers import BoundedJSONParser
+from shenbao.api.v1.applicant import REFUSALS, Refused, _domain
+from shenbao.core.errors import DomainError
+from shenbao.core.text import text_get
+from shenbao.projects.enums import ChangeKind
+from shenbao.projects.models import ChangeRequest, Project, Report, Tranche
+from shenbao.projects.queries import projects_visible_to
+from shenbao.projects.services.changes import request_change
+from shenbao.web.common import DOCX, acting_user, file_response
+
+NOT_FOUND = {404: OpenApiResponse(description="no such project, or not one the user may see")}
+
+
+class TrancheSerializer(serializers.ModelSerializer[Tranche]):
+    class Meta:
+        model = Tranche
+        fields = (
+            "position",
+            "amount_yuan",
+            "condition",
+            "planned_on",
+            "status",
+            "withheld_cause",
+            "withheld_reason",
+            "approved_at",
+            "paid_amount_yuan",
+            "paid_on",
+            "payment_reference",
+            "paid_by_category",
+        )
+
+
+class ReportSerializer(serializers.ModelSerializer[Report]):
+    class Meta:
+        model = Report
+        fields = ("id", "kind", "status", "submitted_at", "text", "actuals", "spending", "decision_reasons", "decided_at")
+
+
+class AgreementSerializer(serializers.Serializer[Any]):
+    status = serializers.CharField()
+    text_sha256 = serializers.CharField(help_text="SHA-256 of the generated text; empty before it is generated")
+    text_generated_at = serializers.DateTimeField(allow_null=True)
+    pi_confirmed_at = serializers.DateTimeField(allow_null=True)
+    institution_confirmed_at = serializers.DateTimeField(allow_null=True)
+    signed_at = serializers.DateTimeField(allow_null=True)
+    document = serializers.URLField(allow_null=True, help_text="the generated text (.docx); null before it is generated")
+
+
+class InstitutionSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    credit_code = serializers.CharField()
+
+
+class ChangeSerializer(serializers.ModelSerializer[ChangeRequest]):
+    new_pi_email = serializers.SerializerMethodField()
+    new_institution = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChangeRequest
+        fields = (
+            "id",
+            "kind",
+            "status",
+            "reason",
+            "new_end_date",
+            "new_budget",
+            "new_pi_email",
+            "new_institution",
+            "requested_at",
+            "decision_note",
+            "decided_at",
+        )
+
+    def get_new_pi_email(self, change: ChangeRequest) -> str | None:
+        return change.new_pi.email if change.new_pi is not None else None
+
+    @extend_schema_field(InstitutionSerializer(allow_null=True))
+    def get_new_institution(self, change: ChangeRequest) -> dict[str, Any] | None:
+        org = change.new_institution
+        return _institution(org) if org is not None else None
+
+
+def _institution(org: Organisation) -> dict[str, Any]:
+    return {"id": org.pk, "name": text_get(org.name, _language()), "credit_code": org.credit_code}
+
+
+def _language() -> str:
+    return translation.get_language() or "zh-hans"
+
+
+class ChangeRequestSerializer(serializers.Serializer[Any]):
+    kind = serializers.ChoiceField(choices=ChangeKind.choices)
+    reason = serializers.CharField(max_length=5000, allow_blank=True)
+    new_end_date = serializers.CharField(required=False, allow_blank=True, help_text="extensions: YYYY-MM-DD")
+    new_pi_email = serializers.CharField(required=False, allow_blank=True, max_length=254, help_text="change of PI")
+    new_institution = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=300,
+        help_text="change of institution: its unified social credit code or exact name",
+    )
+    new_budget = serializers.JSONField(
+        required=False, help_text="budget reallocation: the proposed table in the budget field's format"
+    )
+
+
+def _project(request: Request, pk: int, permission: str) -> Project:
+    project = (
+        Project.objects.select_related(
+            "agreement__award__application", "agreement__award__call__program", "agreement__award__application__lead_organisation"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if project is None or not request.user.has_perm(permission, project):
+        raise Http404(_("No such project."))
+    return project
+
+
+def _agreement(request: Request, pk: int) -> Agreement:
+    project = (
+        Project.objects.select_related("agreement__award__application", "agreement__award__call__program").filter(pk=pk).first()
+    )
+    if project is None or not request.user.has_perm("agreements.view_agreement", project.agreement):
+        raise Http404(_("No such project."))
+    return project.agreement
+
+
+class ProjectListSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    call = serializers.CharField(help_text="the call's code")
+    receipt_number = serializers.CharField(allow_null=True)
+
+
+class ProjectListView(APIView):
+    """The projects the user may see: their own as the PI, their programs' as a program officer."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: ProjectListSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        rows = [
+            {
+                "id": p.pk,
+                "title": p.title,
+                "status": p.status,
+                "start_date": p.start_date,
+                "end_date": p.end_date,
+                "call": p.agreement.award.call.code,
+                "receipt_number": p.agreement.award.application.receipt_number,
+            }
+            for p in projects_visible_to(request.user)
+        ]
+        return Response(ProjectListSerializer(rows, many=True).data)
+
+
+class ProjectTranchesView(APIView):
+    """The disbursement schedule: each tranche's amount, condition, state and payment (with its split
+    across the approved budget's categories)."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: TrancheSerializer(many=True), **NOT_FOUND})
+    def get(self, request: Request, pk: int) -> Response:
+        project = _project(request, pk, "projects.view_disbursement")
+        return Response(TrancheSerializer(project.tranches.all(), many=True).data)
+
+
+class ProjectReportsView(APIView):
+    """The mid-term and final reports with the staff decision (passed, conditional, failed) and its reasons."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: ReportSerializer(many=True), **NOT_FOUND})
+    def get(self, request: Request, pk: int) -> Response:
+        project = _project(request, pk, "projects.view_project")
+        return Response(ReportSerializer(project.reports.all(), many=True).data)
+
+
+class ProjectAgreementView(APIView):
+    """The agreement's state and the SHA-256 of its generated text, which every confirmation refers to."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: AgreementSerializer, **NOT_FOUND})
+    def get(self, request: Request, pk: int) -> Response:
+        agreement = _agreement(request, pk)
+        document = request.build_absolute_uri(reverse("api-v1:project-agreement-document", args=[pk])) if agreement.text else None
+        return Response(
+            AgreementSerializer(
+                {
+                    "status": agreement.status,
+                    "text_sha256": agreement.text_sha256,
+                    "text_generated_at": agreement.text_generated_at,
+                    "pi_confirmed_at": agreement.pi_confirmed_at,
+                    "institution_confirmed_at": agreement.institution_confirmed_at,
+                    "signed_at": agreement.signed_at,
+                    "document": document,
+                }
+            ).data
+        )
+
+
+class ProjectAgreementDocumentView(APIView):
+    """The generated agreement text (.docx); 404 before staff generated it."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={(200, DOCX): OpenApiTypes.BINARY, **NOT_FOUND})
+    def get(self, request: Request, pk: int) -> HttpResponse:
+        agreement = _agreement(request, pk)
+        if not agreement.text:
+            raise Http404(_("The agreement's text has not been generated yet."))
+        with agreement.text.open("rb") as handle:
+            data = handle.read()
+        receipt = agreement.award.application.receipt_number or str(agreement.pk)
+        return file_response(data, DOCX, f"{receipt}-agreement-{agreement.text_sha256[:12]}.docx")
+
+
+class ProjectChangesView(APIView):
+    """GET: the project's change requests (项目变更) with their decisions.  POST (the PI): request a
+    change, as on the project page: the kind, the reason, and for an extension the new end, for a
+    change of PI the new PI's account e-mail, for a change of institution its credit code or exact
+    name, for a budget reallocation optionally the proposed table."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [BoundedJSONParser]
+
+    @extend_schema(responses={200: ChangeSerializer(many=True), **NOT_FOUND})
+    def get(self, request: Request, pk: int) -> Response:
+        project = _project(request, pk, "projects.view_project")
+        changes = project.changes.select_related("new_pi", "new_institution")
+        return Response(ChangeSerializer(changes, many=True).data)
+
+    @extend_schema(request=ChangeRequestSerializer, responses={201: ChangeSerializer, **REFUSALS})
+    def post(self, request: Request, pk: int) -> Response:
+        project = _project(request, pk, "projects.view_project")
+        if not request.user.has_perm("projects.report", project):
+            raise Refused("not_allowed", _("Only the project's PI may request a change."), status.HTTP_403_FORBIDDEN)
+        data = ChangeRequestSerializer(data=request.data)
+        if not data.is_valid():
+            if "kind" in data.errors:
+                raise Refused("change_kind_required", _("Choose the kind of change."))
+            raise Refused(
+                "invalid", _("Check the fields of the request."), fields={k: [str(e) for e in v] for k, v in data.errors.items()}
+            )
+        values = data.validated_data
+        raw_end = (values.get("new_end_date") or "").strip()
+        try:
+            new_end = dt.date.fromisoformat(raw_end) if raw_end else None
+        except ValueError:
+            raise Refused("invalid_date", _("Enter the date as YYYY-MM-DD.")) from None
+        kind = values["kind"]
+        try:
+            change = request_change(
+                project=project,
+                kind=kind,
+                reason=values.get("reason", ""),
+                new_end_date=new_end,
+                actor=acting_user(request),
+                new_budget=values.get("new_budget") if kind == ChangeKind.BUDGET else None,
+                new_pi_email=values.get("new_pi_email", "") if kind == ChangeKind.PI else "",
+                new_institution=values.get("new_institution", "") if kind == ChangeKind.INSTITUTION else "",
+            )
+        except DomainError as exc:
+            raise _domain(exc) from exc
+        return Response(ChangeSerializer(change).data, status=status.HTTP_201_CREATED)
