@@ -295,3 +295,43 @@ def test_money_in_pounds_and_hong_kong_macao_taiwan_dollars(currency: str) -> No
 def test_unknown_currency_is_refused() -> None:
     data = minimal(budget={"per_project": {"amount_wan": 150, "currency": "XYZ"}})
     assert errors_of(data) == [("budget.per_project", "currency_unknown")]
+
+
+MIDTERM_REVIEW: dict[str, Any] = {
+    "kind": "midterm",
+    "experts_per_report": 2,
+    "criteria": [
+        {"code": "progress", "name": {"zh-hans": "进度", "en": "Progress"}, "weight": 60, "scale_max": 100},
+        {"code": "funds", "name": {"zh-hans": "经费", "en": "Funds"}, "weight": 40, "scale_max": 100},
+    ],
+}
+
+
+def test_report_reviews_take_the_review_stages_criteria() -> None:
+    definition = parse_definition(minimal(report_reviews=[MIDTERM_REVIEW]))
+    review = definition.report_review("midterm")
+    assert review is not None
+    assert [(c.code, c.weight, c.scale_min, c.scale_max) for c in review.criteria] == [
+        ("progress", 60, 0, 100),
+        ("funds", 40, 0, 100),
+    ]
+    assert (review.experts_per_report, review.use_affinity, review.aggregation) == (2, True, "mean")
+    assert definition.report_review("final") is None
+    assert parse_definition(minimal()).report_reviews == []  # none declared: one overall score
+
+
+def test_report_reviews_are_refused_where_wrong() -> None:
+    twice = copy.deepcopy(MIDTERM_REVIEW)
+    assert errors_of(minimal(report_reviews=[MIDTERM_REVIEW, twice])) == [("report_reviews", "duplicate_code")]
+    assert errors_of(minimal(report_reviews=[{**MIDTERM_REVIEW, "criteria": []}])) == [("report_reviews.0.criteria", "too_short")]
+    assert errors_of(minimal(report_reviews=[{**MIDTERM_REVIEW, "kind": "annual"}])) == [
+        ("report_reviews.0.kind", "literal_error")
+    ]
+    assert errors_of(minimal(report_reviews=[{**MIDTERM_REVIEW, "experts_per_report": 0}])) == [
+        ("report_reviews.0.experts_per_report", "greater_than_equal")
+    ]
+    same_code = {**MIDTERM_REVIEW, "criteria": [MIDTERM_REVIEW["criteria"][0], MIDTERM_REVIEW["criteria"][0]]}
+    assert errors_of(minimal(report_reviews=[same_code])) == [("report_reviews.0", "duplicate_code")]
+    bad_scale = copy.deepcopy(MIDTERM_REVIEW)
+    bad_scale["criteria"][0]["scale_min"] = 100
+    assert errors_of(minimal(report_reviews=[bad_scale])) == [("report_reviews.0.criteria.0", "scale_order")]

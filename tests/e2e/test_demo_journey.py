@@ -137,6 +137,13 @@ def test_demo_shows_each_seed_call_in_review_with_assignments_reviews_and_rankin
     midterm = most.reports.get(kind="midterm")
     assert midterm.status == "passed" and set(midterm.spending) == {"equipment", "operating", "labour"}
     assert midterm.reviews.filter(submitted_at__isnull=False).count() == 2
+    # Named by the assignment solver (their match recorded), each scoring the call's mid-term criteria.
+    from shenbao.core.models import AuditEntry
+
+    for review in midterm.reviews.all():
+        assert set(review.scores) == {"progress", "cooperation", "funds"} and review.total is not None
+        assert review.affinity is not None
+    assert AuditEntry.objects.filter(action="shenbao.report.assignment_run", data__kind="midterm").count() == 1
     assert client.get(f"/projects/{most.pk}/").status_code == 200
     page = client.get(f"/agreements/{agreement.pk}/").content.decode()
     assert 'class="approved-budget"' in page and agreement.approved_budget_reason in page

@@ -32,7 +32,12 @@ from shenbao.projects.services.disbursement import (
     withhold_tranche,
 )
 from shenbao.projects.services.projects import end_project, submit_report
-from shenbao.projects.services.report_reviews import assign_report_expert, decide_report, submit_report_review
+from shenbao.projects.services.report_reviews import (
+    assign_report_expert,
+    decide_report,
+    report_review_settings,
+    submit_report_review,
+)
 from shenbao.reviews.enums import PoolStatus
 from shenbao.reviews.models import PoolMember
 from tests.factories import UserFactory
@@ -92,10 +97,16 @@ def schedule(project: Project, officer: User) -> tuple[Tranche, Tranche, Tranche
 
 
 def reviewed(report: Report, call: Call, officer: User, scores: tuple[int, ...]) -> None:
+    """Experts named by hand score the report: every criterion alike where seed 003 declares the review's
+    criteria (the mid-term, all on 0–100, so the total is that score), otherwise one score (the final)."""
+    settings = report_review_settings(report)
     for n, score in enumerate(scores):
         e = expert(call, f"expert{report.kind}{n}@example.com")
         review = assign_report_expert(report=report, expert=e, actor=officer)
-        submit_report_review(review=review, score=score, opinion=f"意见 {n}", actor=e)
+        if settings is None:
+            submit_report_review(review=review, score=score, opinion=f"意见 {n}", actor=e)
+        else:
+            submit_report_review(review=review, scores={c.code: score for c in settings.criteria}, opinion=f"意见 {n}", actor=e)
 
 
 def status(t: Tranche) -> str:
@@ -163,9 +174,11 @@ def test_a_failed_midterm_withholds_the_next_tranche_and_a_payment_is_recorded(
         submit_report_review(review=review, score=50, opinion="x", actor=officer)
     assert stranger.value.code == "not_the_expert"
     with pytest.raises(ProjectError) as score:
-        submit_report_review(review=review, score=101, opinion="x", actor=e)
-    assert score.value.code == "score_invalid"
-    submit_report_review(review=review, score=40, opinion="指标完成不足一半", actor=e)
+        submit_report_review(review=review, scores={"progress": 101, "cooperation": 40, "funds": 40}, opinion="x", actor=e)
+    assert score.value.code == "scores_invalid"
+    submit_report_review(
+        review=review, scores={"progress": 40, "cooperation": 40, "funds": 40}, opinion="指标完成不足一半", actor=e
+    )
     with pytest.raises(ProjectError) as no_reason:
         decide_report(report=report, decision="failed", reasons=" ", actor=officer)
     assert no_reason.value.code == "decision_reasons_required"

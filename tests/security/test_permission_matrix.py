@@ -214,6 +214,8 @@ MATRIX: dict[str, set[str]] = {
     "web:project_disbursement": {"applicant", "staff"},
     "web:project_reports": {"applicant", "staff"},
     "web:call_disbursement": PROGRAM_STAFF,
+    # the call's reports awaiting review: its officers name experts through the assignment solver
+    "web:call_report_reviews": PROGRAM_STAFF,
     # the post-award API: the same predicates as the pages (the agreement's as the agreement page's)
     "api-v1:project-tranches": {"applicant", "staff"},
     "api-v1:project-reports": {"applicant", "staff"},

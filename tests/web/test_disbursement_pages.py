@@ -130,12 +130,13 @@ def test_experts_review_staff_decide_and_a_failed_midterm_withholds(project: Pro
     review = ReportReview.objects.get(report=report)
     reviewer = client_for(expert, "zh-hans")
     page = reviewer.get(url).content.decode()
-    assert "中期进展报告" in page and 'name="score"' in page
+    assert "中期进展报告" in page and 'name="score-progress"' in page and "任务书执行进度" in page
     # The expert sees their own review, not the staff view (other reviews, naming, deciding).
     assert 'data-status="submitted"' not in page and 'name="decision"' not in page and 'name="expert"' not in page
-    reviewer.post(url, {"action": "review", "review": review.pk, "score": "45", "opinion": "进展明显不足"})
+    scored = {"score-progress": "45", "score-cooperation": "45", "score-funds": "45"}
+    reviewer.post(url, {"action": "review", "review": review.pk, **scored, "opinion": "进展明显不足"})
     review.refresh_from_db()
-    assert (review.score, review.opinion) == (45, "进展明显不足")
+    assert (review.score, review.total, review.opinion) == (45, 45.0, "进展明显不足")
 
     # The PI may not decide.
     pi_client = client_for(pi)

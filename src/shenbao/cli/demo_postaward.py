@@ -1,7 +1,8 @@
 """Seed 003's post-award demo (issue 19): the proposed selection approved and published, one award (a
 China–Egypt flagship 1.3 one where there is one) with its approved budget, its agreement generated
 from the call's template and signed, a project with two tranches (the first paid), and a mid-term
-report reviewed by two experts and passed, which made the second tranche due."""
+report reviewed by two experts (named by the assignment solver, scoring the call's mid-term criteria)
+and passed, which made the second tranche due."""
 
 from __future__ import annotations
 
@@ -21,13 +22,11 @@ from shenbao.agreements.services.text import default_template, generate_text, up
 from shenbao.awards.models import SelectionRun
 from shenbao.awards.services.decisions import approve_run
 from shenbao.calls.models import Call
-from shenbao.projects.errors import ProjectError
-from shenbao.projects.models import Project
+from shenbao.projects.models import Project, ReportReview
 from shenbao.projects.services.disbursement import approve_tranche, plan_tranche, record_payment
 from shenbao.projects.services.projects import start_projects, submit_report
-from shenbao.projects.services.report_reviews import assign_report_expert, decide_report, submit_report_review
-from shenbao.reviews.enums import PoolStatus
-from shenbao.reviews.models import PoolMember
+from shenbao.projects.services.report_assignment import assign_report_experts
+from shenbao.projects.services.report_reviews import decide_report, report_review_settings, submit_report_review
 
 CENT = Decimal("0.01")
 
@@ -107,17 +106,22 @@ def load_demo_post_award(*, call: Call, run: SelectionRun, officer: User, now: d
         actor=application.applicant,
         spending={"equipment": first_share // 3, "operating": first_share // 4, "labour": first_share // 6},
     )
+    # 中期检查: the call declares the mid-term review's criteria; the solver names two experts free of
+    # conflicts (回避), each scores every criterion, and staff pass the report.
+    outcome = assign_report_experts(call=call, kind="midterm", actor=officer)
+    settings = report_review_settings(report)
+    assert settings is not None
     named = 0
-    for member in PoolMember.objects.filter(call=call, status=PoolStatus.ACCEPTED).select_related("user").order_by("pk"):
-        if named == 2:
-            break
-        try:
-            review = assign_report_expert(report=report, expert=member.user, actor=officer)
-        except ProjectError:  # 回避: in conflict with the application
-            continue
+    for review in ReportReview.objects.filter(report=report).select_related("expert").order_by("pk"):
         submit_report_review(
-            review=review, score=85 + named * 3, opinion="【示例】进展符合任务书要求，建议通过。", actor=member.user
+            review=review,
+            scores={c.code: 80 + named * 3 + i * 2 for i, c in enumerate(settings.criteria)},
+            opinion="【示例】进展符合任务书要求，建议通过。",
+            actor=review.expert,
         )
         named += 1
     decide_report(report=report, decision="passed", reasons="", actor=officer)
-    return [f"post-award demo 003: project {project.pk} ({application.receipt_number}), {named} report reviews"]
+    return [
+        f"post-award demo 003: project {project.pk} ({application.receipt_number}), "
+        f"{named} report reviews ({outcome.mode}, {len(outcome.shortfalls)} short)"
+    ]

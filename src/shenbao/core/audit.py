@@ -86,6 +86,8 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.tranche.withheld": _("A tranche of the grant was withheld."),
     "shenbao.report.expert_assigned": _("An expert was named to review a project report."),
     "shenbao.report.reviewed": _("An expert submitted a review of a project report."),
+    "shenbao.report.experts_assigned": _("The assignment solver named experts to review a project report."),
+    "shenbao.report.assignment_run": _("Experts were assigned to the call's reports awaiting review."),
     "shenbao.report.passed": _("A project report passed."),
     "shenbao.report.conditional": _("A project report passed with conditions."),
     "shenbao.report.failed": _("A project report failed."),

@@ -157,16 +157,23 @@ class Output(models.Model):
 
 
 class ReportReview(models.Model):
-    """An expert of the call's reviewer pool named by staff to review a report: a score out of 100 and an
-    opinion, which the decision page shows."""
+    """An expert of the call's reviewer pool named by staff (by hand or through the assignment solver) to
+    review a report: a score per criterion where the call declares the report review's criteria (their
+    total on 0–100 in ``total``), otherwise one score out of 100; and an opinion, which the decision page
+    shows."""
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("report"))
     expert = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("expert"))
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
+    # Criterion code → score on the criterion's scale (None: not applicable), where the call declares criteria.
+    scores = models.JSONField(_("scores by criterion"), default=dict, blank=True)
+    total = models.FloatField(_("total (0–100)"), null=True, blank=True)
     opinion = models.TextField(_("opinion"), blank=True)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("assigned by")
     )
+    # Set when the assignment solver named the expert (its match with the report; 0 for a random draw).
+    affinity = models.FloatField(_("match"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 

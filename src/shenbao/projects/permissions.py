@@ -9,6 +9,7 @@ from rules.predicates import predicate
 
 from shenbao.accounts.permissions import is_administrator
 from shenbao.calls.queries.roles import is_officer_of
+from shenbao.reviews.permissions import is_call_officer
 
 
 @predicate
@@ -45,3 +46,5 @@ add_perm("projects.manage_disbursement", is_program_officer | is_administrator)
 # Report review: staff name experts and decide; the named expert submits a score and an opinion.
 add_perm("projects.decide_report", is_program_officer | is_administrator)
 add_perm("projects.review_report", is_report_expert)
+# The call's reports awaiting review: its officers name experts through the assignment solver.
+add_perm("projects.assign_report_experts", is_call_officer | is_administrator)

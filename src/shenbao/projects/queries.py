@@ -14,11 +14,14 @@ from django.utils.translation import get_language
 from shenbao.accounts.permissions import is_authenticated, user_is_administrator
 from shenbao.applications.enums import PartnerSide
 from shenbao.calls.models import Call
+from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.roles import officer_programs
 from shenbao.core.countries import country_name
 from shenbao.projects.enums import KpiPer, MilestoneKind, ProjectStatus, TrancheStatus
 from shenbao.projects.kpis import merge_actuals, read_target
-from shenbao.projects.models import KpiTarget, Milestone, Project, Report
+from shenbao.projects.models import KpiTarget, Milestone, Project, Report, ReportReview
+from shenbao.reviews.algorithms.aggregation import Aggregate, AggregationSettings, Disagreement, Method, aggregate
+from shenbao.reviews.algorithms.aggregation import Review as AggregatedReview
 
 SIDE_LABELS = dict(PartnerSide.choices)
 
@@ -164,6 +167,22 @@ def call_money(call: Call) -> tuple[list[tuple[Project, MoneyLine]], MoneyLine]:
     rows = [(p, MoneyLine(p.budget_yuan or 0, p.scheduled, p.paid, p.withheld)) for p in projects]
     total = MoneyLine(*(sum(getattr(line, f) for _p, line in rows) for f in ("committed", "scheduled", "paid", "withheld")))
     return rows, total
+
+
+def report_result(report: Report, reviews: Iterable[ReportReview] | None = None) -> Aggregate:
+    """The report's result from its submitted reviews, aggregated as a review stage aggregates its
+    applications (``reviews.algorithms.aggregation``): by the method the call declares for the review
+    of reports of this kind (the mean where it declares none), with the disagreement flag."""
+    settings = current_definition(report.project.agreement.award.call).report_review(report.kind)
+    items = []
+    for r in report.reviews.all() if reviews is None else reviews:
+        total = r.total if r.total is not None else (None if r.score is None else float(r.score))
+        if r.submitted_at is not None and total is not None:
+            items.append(AggregatedReview(application=report.pk, reviewer=r.expert_id, total=total))
+    method = Method(settings.aggregation) if settings is not None else Method.MEAN
+    spread = settings.disagreement_spread if settings is not None else None
+    aggregation = AggregationSettings(method=method, disagreement=Disagreement(max_spread=spread) if spread is not None else None)
+    return aggregate(items, aggregation, applications=[report.pk]).aggregates[report.pk]
 
 
 def projects_visible_to(user: Any) -> QuerySet[Project]:

@@ -6,12 +6,12 @@ definition to it (a stored ``None`` is "not applicable") and words its codes in 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
-from shenbao.calls.definition.schema import ReviewStage as StageDefinition
+from shenbao.calls.definition.schema import ReviewCriterion
 from shenbao.reviews.algorithms.scoring import (
     NOT_APPLICABLE,
     ScoringScheme,
@@ -19,6 +19,13 @@ from shenbao.reviews.algorithms.scoring import (
     scheme_from_definition,
     validate_scores,
 )
+
+
+class StageDefinition(Protocol):
+    """What is scored against criteria: a review stage, or the review of a call's reports."""
+
+    @property
+    def criteria(self) -> Sequence[ReviewCriterion]: ...
 
 
 def scheme(stage: StageDefinition, only: set[str] | None = None) -> ScoringScheme:

@@ -5,21 +5,25 @@ view, and the project's reports with the experts' reviews and the staff decision
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from shenbao.accounts.models import User
 from shenbao.agreements.services.budget import approved_table
+from shenbao.calls.definition.schema import ReviewCriterion
 from shenbao.core.errors import DomainError
 from shenbao.documents.exports.registry import EXPORTS, may_export
 from shenbao.projects.enums import ReportStatus, TrancheCondition
 from shenbao.projects.models import Project, ReportReview, Tranche
-from shenbao.projects.queries import call_money, project_money
+from shenbao.projects.queries import call_money, project_money, report_result
 from shenbao.projects.services.disbursement import (
     approve_tranche,
     approved_by_category,
@@ -31,8 +35,13 @@ from shenbao.projects.services.disbursement import (
     remove_tranche,
     withhold_tranche,
 )
-from shenbao.projects.services.report_reviews import assign_report_expert, decide_report, submit_report_review
-from shenbao.web.common import acting_user, call_for
+from shenbao.projects.services.report_reviews import (
+    assign_report_expert,
+    decide_report,
+    report_review_settings,
+    submit_report_review,
+)
+from shenbao.web.common import acting_user, call_for, int_param
 
 
 class _BadInput(Exception):
@@ -176,7 +185,83 @@ def call_disbursement(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _reviews_of(user: User, project: Project) -> list[ReportReview]:
-    return list(ReportReview.objects.filter(report__project=project, expert=user).select_related("report"))
+    return list(
+        ReportReview.objects.filter(report__project=project, expert=user).select_related(
+            "report__project__agreement__award__call"
+        )
+    )
+
+
+_SCORE = re.compile(r"-?\d{1,6}(\.\d{1,4})?")
+
+
+@dataclass
+class CriterionInput:
+    criterion: ReviewCriterion
+    value: str  # as typed (or stored), so nothing typed is lost on a refusal
+    not_applicable: bool
+
+    @property
+    def name(self) -> str:
+        return self.criterion.name.get(get_language())
+
+    @property
+    def description(self) -> str:
+        return self.criterion.description.get(get_language()) if self.criterion.description else ""
+
+
+@dataclass
+class OwnReview:
+    """A named expert's review of a report with the form it shows: one row per criterion where the call
+    declares the report review's criteria, otherwise one overall score."""
+
+    review: ReportReview
+    criteria: list[CriterionInput] = field(default_factory=list)
+    score: str = ""
+    opinion: str = ""
+    error: str = ""
+
+
+def _own_review(review: ReportReview, posted: QueryDict | None = None) -> OwnReview:
+    settings = report_review_settings(review.report)
+    if posted is not None:
+        criteria = [
+            CriterionInput(c, posted.get(f"score-{c.code}", "").strip()[:30], posted.get(f"na-{c.code}") == "on")
+            for c in (settings.criteria if settings else [])
+        ]
+        return OwnReview(review, criteria, posted.get("score", "").strip()[:30], posted.get("opinion", ""))
+    stored = review.scores or {}
+    criteria = [
+        CriterionInput(
+            c,
+            "" if stored.get(c.code) is None else f"{stored[c.code]:g}",
+            c.code in stored and stored[c.code] is None,
+        )
+        for c in (settings.criteria if settings else [])
+    ]
+    score = "" if review.score is None else str(review.score)
+    return OwnReview(review, criteria, score, review.opinion)
+
+
+def _cell(scores: dict[str, float | None], code: str) -> str:
+    if code not in scores:
+        return "—"
+    value = scores[code]
+    return _("n/a") if value is None else f"{value:g}"
+
+
+def _criterion_scores(form: OwnReview) -> dict[str, float | None]:
+    """The typed scores by criterion (None: marked not applicable; left out: not scored)."""
+    scores: dict[str, float | None] = {}
+    for row in form.criteria:
+        if row.not_applicable:
+            scores[row.criterion.code] = None
+        elif row.value:
+            if not _SCORE.fullmatch(row.value):
+                name = row.criterion.name.get(get_language())
+                raise _BadInput(_("The score for “%(criterion)s” is not a number.") % {"criterion": name})
+            scores[row.criterion.code] = float(row.value)
+    return scores
 
 
 @login_required
@@ -194,13 +279,29 @@ def project_reports(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_view and not own_reviews:
         raise Http404(_("No such project."))
     may_decide = user.has_perm("projects.decide_report", project)
+    forms = [_own_review(r) for r in own_reviews]
     if request.method == "POST":
-        return _report_action(request, project, may_decide=may_decide, own_reviews=own_reviews)
+        if request.POST.get("action") == "review":
+            refused = _submit_review(request, own_reviews)
+            if refused is None:
+                return redirect("web:project_reports", pk=project.pk)
+            # Refused: the page again with what the expert typed, and why.
+            forms = [refused if f.review.pk == refused.review.pk else f for f in forms]
+        else:
+            return _report_action(request, project, may_decide=may_decide)
     reports = list(project.reports.prefetch_related("reviews__expert")) if may_view else []
+    if may_decide:
+        for report in reports:
+            report.result = report_result(report)  # type: ignore[attr-defined]
+            settings = report_review_settings(report)
+            codes = [c.code for c in settings.criteria] if settings else []
+            report.criteria_names = [c.name.get(get_language()) for c in settings.criteria] if settings else []  # type: ignore[attr-defined]
+            for review in report.reviews.all():
+                review.cells = [_cell(review.scores, code) for code in codes]  # type: ignore[attr-defined]
     context = {
         "project": project,
         "reports": reports,
-        "own_reviews": own_reviews,
+        "own_reviews": forms,
         "may_view": may_view,
         "may_decide": may_decide,
         "decisions": [(s.value, s.label) for s in ReportStatus if s != ReportStatus.SUBMITTED],
@@ -208,20 +309,31 @@ def project_reports(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "web/projects/reports.html", context)
 
 
-def _report_action(request: HttpRequest, project: Project, *, may_decide: bool, own_reviews: list[ReportReview]) -> HttpResponse:
+def _submit_review(request: HttpRequest, own_reviews: list[ReportReview]) -> OwnReview | None:
+    """The expert's review saved (None), or the form as typed with the translated reason it was refused."""
+    pk = int_param(request.POST.get("review"))
+    review = next((r for r in own_reviews if r.pk == pk), None)
+    if review is None or not request.user.has_perm("projects.review_report", review):
+        raise Http404(_("No such review."))
+    form = _own_review(review, request.POST)
+    try:
+        if form.criteria:
+            submit_report_review(review=review, scores=_criterion_scores(form), opinion=form.opinion, actor=acting_user(request))
+        else:
+            submit_report_review(review=review, score=_int(request, "score"), opinion=form.opinion, actor=acting_user(request))
+    except (DomainError, _BadInput) as exc:
+        form.error = str(exc)
+        return form
+    messages.success(request, _("Recorded."))
+    return None
+
+
+def _report_action(request: HttpRequest, project: Project, *, may_decide: bool) -> HttpResponse:
     action = request.POST.get("action", "")
     actor = acting_user(request)
-    raw = request.POST.get("report" if action != "review" else "review", "")
-    pk = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 18 else None
+    pk = int_param(request.POST.get("report"))
     try:
-        if action == "review" and own_reviews:
-            review = next((r for r in own_reviews if r.pk == pk), None)
-            if review is None or not request.user.has_perm("projects.review_report", review):
-                raise Http404
-            submit_report_review(
-                review=review, score=_int(request, "score"), opinion=request.POST.get("opinion", ""), actor=actor
-            )
-        elif action in ("assign", "decide") and may_decide:
+        if action in ("assign", "decide") and may_decide:
             report = project.reports.filter(pk=pk).first() if pk is not None else None
             if report is None:
                 raise Http404(_("No such report."))

@@ -1,7 +1,7 @@
 from allauth.account import views as account_views
 from django.urls import path
 
-from shenbao.web import agreements, disbursement, institution, projects
+from shenbao.web import agreements, disbursement, institution, projects, report_assignment
 from shenbao.web import notifications as notification_views
 from shenbao.web import publications as web_publications
 from shenbao.web.applicant import documents as applicant_documents
@@ -175,6 +175,7 @@ urlpatterns = [
     path("projects/<int:pk>/disbursement/", disbursement.project_disbursement, name="project_disbursement"),
     path("projects/<int:pk>/reports/", disbursement.project_reports, name="project_reports"),
     path("staff/calls/<slug:code>/disbursement/", disbursement.call_disbursement, name="call_disbursement"),
+    path("staff/calls/<slug:code>/report-reviews/", report_assignment.call_report_reviews, name="call_report_reviews"),
     path("agreements/<int:pk>/confirm/", agreements.agreement_confirm, name="agreement_confirm"),
     path("agreements/<int:pk>/text/", agreements.agreement_text, name="agreement_text"),
     path("agreements/<int:pk>/budget/", agreements.agreement_budget, name="agreement_budget"),

@@ -621,6 +621,34 @@ class ReviewStage(Strict):
             raise PydanticCustomError("sign_off_not_given", "the sign-off statement is shown only where the chair signs off")
 
 
+class ReportReviewSettings(Strict):
+    """The expert review of a project's mid-term or final report (中期检查 / 结题验收): the criteria the
+    experts score (the same as a review stage's), how many experts review each report, whether the
+    assignment solver matches them by expertise (otherwise a seeded random draw among those free of
+    conflicts), and how their totals are combined into the report's result."""
+
+    kind: Literal["midterm", "final"]
+    criteria: list[ReviewCriterion] = Field(min_length=1)
+    experts_per_report: int = Field(default=2, ge=1, le=20)
+    use_affinity: bool = Field(default=True, description="match experts to reports by expertise; otherwise a seeded random draw")
+    aggregation: Literal["mean", "median", "trimmed_mean"] = "mean"
+    disagreement_spread: float | None = Field(
+        default=30, ge=0, le=100, description="flag a report whose review totals (0–100) spread more than this"
+    )
+    platform_defaults: list[Literal["criteria", "experts_per_report"]] = Field(
+        default_factory=list,
+        description="settings that are the platform's default, not the call's own rule (shown to staff as such)",
+    )
+
+    @model_validator(mode="after")
+    def _criteria(self) -> ReportReviewSettings:
+        dupes = [c for c, n in Counter(c.code for c in self.criteria).items() if n > 1]
+        if dupes:
+            raise PydanticCustomError("duplicate_code", "duplicate code", {"value": ", ".join(dupes)})
+        _unique("platform_defaults", list(self.platform_defaults))
+        return self
+
+
 class ReviewPolicy(Strict):
     """Call-wide review rules: conflict avoidance (回避) and reviewer load."""
 
@@ -872,6 +900,9 @@ class CallDefinition(Strict):
     selection: SelectionRules = Field(default_factory=SelectionRules)
     agreement: AgreementTerms | None = None
     kpi_templates: list[KpiTemplate] = Field(default_factory=list)
+    report_reviews: list[ReportReviewSettings] = Field(
+        default_factory=list, description="the expert review of mid-term and final reports; none: one overall score"
+    )
     obligations: list[Obligation] = Field(default_factory=list)
     lead_organisation_types: list[OrgType] = Field(default_factory=list)
 
@@ -885,6 +916,7 @@ class CallDefinition(Strict):
         _unique("review_stages", [s.code for s in self.review_stages])
         _unique("kpi_templates", [k.code for k in self.kpi_templates])
         _unique("obligations", [o.code for o in self.obligations])
+        _unique("report_reviews", [r.kind for r in self.report_reviews])
         _unique("selection.prize_tiers", [t.code for t in self.selection.prize_tiers])
 
         categories = {c.code for c in self.categories}
@@ -962,6 +994,10 @@ class CallDefinition(Strict):
             for code in ex.directions:
                 _known(f"selection.exclusivity.{i}.directions", code, directions)
         return self
+
+    def report_review(self, kind: str) -> ReportReviewSettings | None:
+        """The review settings of the call's reports of ``kind``, if the call declares them."""
+        return next((r for r in self.report_reviews if r.kind == kind), None)
 
     def _budget_rule(self, i: int, rule: Any) -> None:
         """A budget rule names a budget field (and, for a total, an amount field; for a share, a line of it)."""

@@ -1,8 +1,11 @@
 """Expert review and decision of mid-term and final reports (中期检查 / 结题验收).
 
-Staff name experts of the call's reviewer pool (those who accepted) to review a report, never one in
-conflict with the application (回避, the same reading as the selection's review:
-``reviews.queries.conflicts``); each expert gives a score out of 100 and an opinion.  Once every named
+Staff name experts of the call's reviewer pool (those who accepted) to review a report, by hand or
+through the assignment solver (``report_assignment``), never one in conflict with the application (回避,
+the same reading as the selection's review: ``reviews.queries.conflicts``).  Where the call declares the
+review of its reports of that kind (``report_reviews`` in the call definition), each expert scores every
+criterion (checked and totalled by the review stages' ``reviews.scoring``); otherwise one score out of
+100.  Either way with an opinion.  Once every named
 expert has submitted, staff decide: pass, pass with conditions or fail, with reasons.  The decision
 releases or withholds the tranches tied to the report; a passed final report closes the project
 (结题), a failed one leaves it running with the reasons."""
@@ -10,6 +13,7 @@ releases or withholds the tranches tied to the report; a passed final report clo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from django.db import transaction
 from django.urls import reverse
@@ -18,17 +22,21 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
+from shenbao.calls.definition.schema import ReportReviewSettings
+from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
 from shenbao.notifications.mail import notify
 from shenbao.projects.enums import ProjectStatus, ReportKind, ReportStatus
 from shenbao.projects.errors import ProjectError
 from shenbao.projects.models import Project, Report, ReportReview
+from shenbao.projects.queries import report_result
 from shenbao.projects.services.disbursement import follow_report_decision
 from shenbao.projects.transitions import PROJECT_LIFECYCLE, REPORT_LIFECYCLE
 from shenbao.reviews.enums import ConflictKind, PoolStatus
 from shenbao.reviews.models import PoolMember
 from shenbao.reviews.queries.conflicts import conflicts_for_call
+from shenbao.reviews.scoring import evaluate_scores, score_problems
 
 SCORE_MAX = 100
 DECISIONS = (ReportStatus.PASSED, ReportStatus.CONDITIONAL, ReportStatus.FAILED)
@@ -80,26 +88,58 @@ def assign_report_expert(*, report: Report, expert: User | None, actor: User) ->
     return review
 
 
+def report_review_settings(report: Report) -> ReportReviewSettings | None:
+    """The criteria and rules the call declares for the review of reports of this kind (None: one score)."""
+    return current_definition(report.project.agreement.award.call).report_review(report.kind)
+
+
 @transaction.atomic
 def submit_report_review(
-    *, review: ReportReview, score: int | None, opinion: str, actor: User, now: dt.datetime | None = None
+    *,
+    review: ReportReview,
+    score: int | None = None,
+    scores: Mapping[str, float | None] | None = None,
+    opinion: str,
+    actor: User,
+    now: dt.datetime | None = None,
 ) -> ReportReview:
-    """The named expert scores the report (0 to 100) with an opinion; they may revise it until staff decide."""
-    locked = ReportReview.objects.select_for_update(of=("self",)).select_related("report").get(pk=review.pk)
+    """The named expert scores the report with an opinion; they may revise it until staff decide.
+
+    Where the call declares criteria for the report's kind, ``scores`` gives every criterion a score on
+    its scale (None: not applicable, where the criterion allows it) and the review's total is the review
+    stages' (0–100); otherwise ``score`` is one whole number from 0 to 100."""
+    locked = (
+        ReportReview.objects.select_for_update(of=("self",))
+        .select_related("report__project__agreement__award__call", "report__project__agreement__award__application")
+        .get(pk=review.pk)
+    )
     if locked.expert_id != actor.pk:
         raise ProjectError(_("Only the expert named for this review may submit it."), code="not_the_expert")
     _undecided(locked.report)
-    if score is None or not 0 <= score <= SCORE_MAX:
-        raise ProjectError(_("Give a whole-number score from 0 to %(max)s."), params={"max": SCORE_MAX}, code="score_invalid")
+    settings = report_review_settings(locked.report)
+    given: dict[str, float | None] = {}
+    total: float | None
+    if settings is not None:
+        given = dict(scores or {})
+        problems = score_problems(settings, given, complete=True, language=translation.get_language())
+        if problems:
+            raise ProjectError(" ".join(problems), code="scores_invalid")
+        total = evaluate_scores(settings, given)
+        score = None if total is None else round(total)
+    else:
+        if score is None or not 0 <= score <= SCORE_MAX:
+            raise ProjectError(_("Give a whole-number score from 0 to %(max)s."), params={"max": SCORE_MAX}, code="score_invalid")
+        total = float(score)
     if not opinion.strip():
         raise ProjectError(_("Write the expert opinion."), code="opinion_required")
-    locked.score, locked.opinion, locked.submitted_at = score, opinion.strip(), now or timezone.now()
-    locked.save(update_fields=["score", "opinion", "submitted_at"])
+    locked.score, locked.scores, locked.total = score, given, total
+    locked.opinion, locked.submitted_at = opinion.strip(), now or timezone.now()
+    locked.save(update_fields=["score", "scores", "total", "opinion", "submitted_at"])
     log_action(
         action="shenbao.report.reviewed",
         obj=locked.report.project.agreement.award.application,
         actor=actor,
-        data={"kind": locked.report.kind, "score": score},
+        data={"kind": locked.report.kind, "score": score, **({"scores": given, "total": total} if settings else {})},
     )
     return locked
 
@@ -146,6 +186,7 @@ def decide_report(*, report: Report, decision: str, reasons: str, actor: User, n
     reasons = reasons.strip()
     if decision != ReportStatus.PASSED and not reasons:
         raise ProjectError(_("Give the reasons (or the conditions) of the decision."), code="decision_reasons_required")
+    result = report_result(locked, reviews)
     project = Project.objects.select_for_update().get(pk=locked.project_id)
     if project.status != ProjectStatus.ACTIVE:
         raise ProjectError(_("This project is no longer running."), code="project_not_running")
@@ -158,7 +199,7 @@ def decide_report(*, report: Report, decision: str, reasons: str, actor: User, n
         actor=actor,
         also_update=("decision_reasons", "decided_by", "decided_at"),
         audit_obj=application,
-        data={"kind": locked.kind, "reasons": reasons, "scores": [r.score for r in reviews]},
+        data={"kind": locked.kind, "reasons": reasons, "scores": [r.score for r in reviews], "result": result.value},
     )
     follow_report_decision(locked, actor=actor)
     _tell_pi(locked, decision, reasons)

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
+from shenbao.applications.models import Application
 from shenbao.calls.models import Call, ReviewStage
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.calls.queries.readiness import review_readiness
@@ -76,7 +77,11 @@ class RunOutcome:
 
 def application_text(entry: StageEntry) -> str:
     """What the affinity reads of an application: titles, fields, the direction and the form's texts."""
-    application = entry.application
+    return text_of_application(entry.application)
+
+
+def text_of_application(application: Application) -> str:
+    """An application's texts for the affinity (also read for its project's reports)."""
     parts = [application.title, application.english_title, " ".join(application.fields)]
     if application.direction:
         parts.append(text_get(application.direction.title, "zh-hans"))

@@ -131,6 +131,7 @@ SECTIONS: dict[str, Section] = {
         Section("selection", gettext_lazy("Selection rules"), schema.CallDefinition, keys=("selection", "review_policy")),
         Section("agreement", gettext_lazy("Agreement terms"), schema.CallDefinition, keys=("agreement",)),
         Section("kpis", gettext_lazy("KPI templates"), schema.KpiTemplate, key="kpi_templates"),
+        Section("report-reviews", gettext_lazy("Report review"), schema.ReportReviewSettings, key="report_reviews"),
     )
 }
 

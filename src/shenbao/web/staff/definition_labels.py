@@ -17,6 +17,7 @@ from shenbao.calls.enums import (
     STAGE_KIND_LABELS,
     TIMELINE_KIND_LABELS,
 )
+from shenbao.projects.enums import ReportKind
 
 FIELD_LABELS: dict[str, Promise] = {
     "code": _("Code"),
@@ -223,6 +224,8 @@ FIELD_LABELS: dict[str, Promise] = {
     "pattern": _("Pattern (regular expression)"),
     "per_project_note": _("Note on the amount per project"),
     "platform_defaults": _("Platform defaults"),
+    "experts_per_report": _("Experts per report"),
+    "use_affinity": _("Match experts to reports by expertise"),
     "presenter_roles": _("Presenter roles"),
     "prize": _("Prize"),
     "programme": _("Programme code"),
@@ -320,6 +323,8 @@ _VALUE_LABELS: dict[str, Promise] = {}
 for _labels in (TIMELINE_KIND_LABELS, PRECISION_LABELS, STAGE_KIND_LABELS, PROGRAM_KIND_LABELS, CALL_STATUS_LABELS):
     for _member, _label in _labels.items():
         _VALUE_LABELS[str(_member.value if isinstance(_member, Enum) else _member)] = _label
+# The report kinds a call's report review is declared for (``report_reviews``).
+_VALUE_LABELS.update({str(kind.value): kind.label for kind in ReportKind})
 _BY_KEY: dict[str, dict[str, Promise]] = {
     "qualifier": {str(k.value): v for k, v in QUALIFIER_LABELS.items()},
     "rule_kind": RULE_KIND_LABELS,
