@@ -458,3 +458,7 @@ def test_the_disbursement_page_shows_the_split_before_saving_and_paid_per_catego
     page = pi.get(url).content.decode()
     assert 'data-category="equipment"' in page and "按预算科目的资助经费" in page
     assert 'name="split-equipment"' not in page  # the PI reads, staff record
+    # What was paid to each category, by its label in the reader's language.
+    assert '<li data-split="equipment">设备费：10 万元</li>' in page
+    english = staff.get(url).content.decode()
+    assert '<li data-split="equipment">Equipment: CNY 100,000</li>' in english

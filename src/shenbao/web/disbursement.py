@@ -98,6 +98,7 @@ def project_disbursement(request: HttpRequest, pk: int) -> HttpResponse:
         "project": project,
         "tranches": tranches,
         "categories": categories,
+        "category_labels": {code: label for code, label, *_rest in categories},
         "splits": {
             t.pk: [
                 (code, label, part)
