@@ -80,7 +80,7 @@ _LEADING = re.compile(
     r"审议通过|通过|评选出|评出|遴选出|立项|为|有|是|含)?\s*(?P<post>(?:了|以下|如下)?\s*[：:]?)\s*"
 )
 _OPENING = re.compile(
-    r"批准|分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
+    r"分别按照|分别按|按照|依据|按(?![摩需揭])|批准|分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
 )
 _COUNT = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报|竞赛|比赛|参赛|征集)?\s*"
@@ -713,9 +713,18 @@ def _split_last(part: str, offset: int) -> list[tuple[str, int]]:
     return [(part[: best.start()], offset), (part[best.end() :], offset + best.end())]
 
 
+_KIND_AFTER_ETC = re.compile(
+    r"(?<=[^、，,\s])\s*等(?!离子|级|效|同|待|额|分|号|比|高|价|量|候)[^、，,。；;：:]{0,12}?"
+    r"(?:领域|产业|行业|学科|方向|类别|赛道|主题|专题)(?:划分|设置|设立|分设|组成|构成)?\s*$"
+    r"|(?<=[^、，,\s]{2})(?:划分|分设)\s*$"
+)
+
+
 def _items(text: str, offset: int, count: int | None) -> list[tuple[str, int]] | None:
     """Split a list; with ``count``, only a split into exactly that many items is accepted."""
     text = re.sub(r"\s*等\s*$", "", text)
+    # "A、B等战略性新兴产业划分(六个赛道)": what follows 等 names the kind of the items, no part of the last.
+    text = _KIND_AFTER_ETC.sub("", text)
     parts = _split_top(text, "、")
     last, at = parts[-1]
     split = _split_last(last, at)
