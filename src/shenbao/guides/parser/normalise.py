@@ -378,6 +378,12 @@ def _full_width(lines: list[_Line]) -> int:
 
 # A field of an English notice: a short label and a colon opening the line ("Opening date: 12 October 2023").
 _EN_LABEL_LINE = re.compile(r"^[A-Z][A-Za-z][A-Za-z0-9 ()/&'’-]{0,48}:(?:\s|$)")
+# "October 28, 2024: Deadline to submit LOI", "Early April, 2025: …", "3 May 2025 – …": an entry of an English
+# timeline, its date first; each is a line of its own however long the previous one is.
+_EN_DATE_LINE = re.compile(
+    r"^(?:[A-Z][A-Za-z-]*(?:\s+[A-Za-z-]+)?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\.?,?)"
+    r"\s+(?:19|20)\d{2}\s*(?::|\s[–—-]\s)"
+)
 
 
 _ASCII_LETTER = re.compile("[A-Za-z]")
@@ -427,7 +433,7 @@ def _join_wrapped(lines: list[_Line], removed: Counter[str]) -> list[_Line]:
             and (last.endswith(("，", "、", "（", "(")) or not _CJK_LABEL.match(ntext))
         )
         tail = prev.parts[-1] if prev.parts else ""  # the previous line's own text (joining it all again is quadratic)
-        if wrapped and _EN_LABEL_LINE.match(ntext) and _latin(ntext):
+        if wrapped and (_EN_LABEL_LINE.match(ntext) or _EN_DATE_LINE.match(ntext)) and _latin(ntext):
             wrapped = False  # "Deadline date: …", "Budget overview: …": each field of an English notice is a line
         if wrapped and _latin(tail) and _EN_SENTENCE_END.search(tail):
             wrapped = False  # an English sentence ends the line
