@@ -181,6 +181,7 @@ def normalise(original: str) -> NormalisedText:
     for line in lines:
         _strip(line)
         _drop_glosses(line, removed)
+        _drop_emoji(line, removed)
         _cjk_punctuation(line)
         if roc:
             _roc_years(line)
@@ -315,6 +316,21 @@ def _drop_glosses(line: _Line, removed: Counter[str]) -> None:
     edits = [(m.start(), m.end(), "") for m in _GLOSS.finditer(text) if _is_pinyin(m.group(1))]
     if edits:
         removed["pinyin"] += len(edits)
+        _edit(line, edits)
+
+
+# Pictographs a mirror sprinkles into the text ("课题⚠️,资助额度", "👨🏽"): pictographs, their skin tones,
+# joiners and presentation selectors. ★ ☆ and the circled or dingbat numbers (①, ❶) are kept: they number items.
+_EMOJI = re.compile("(?:[\U0001F000-\U0001FAFF\u2600-\u2604\u2607-\u26FF\u2700-\u2775\u2794-\u27BF\uFE0F\u200D])+")
+
+
+def _drop_emoji(line: _Line, removed: Counter[str]) -> None:
+    text = line.text
+    if text.isascii():
+        return
+    edits = [(m.start(), m.end(), "") for m in _EMOJI.finditer(text)]
+    if edits:
+        removed["emoji"] += len(edits)
         _edit(line, edits)
 
 
