@@ -722,7 +722,10 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
             or re.match(rf"\s*{NUM}\s*项\s*[，,]\s*(?:金额|经费|资助经费|资助金额)?\s*[为：:]?\s*{NUM}", segment) is not None
         )
         per_project = money.pop("per_project", False) or (title.endswith(("项目", "课题")) and not total)
-        if re.search(r"平均|强度|额度|每", lead + segment) or per_project:
+        # "资助额度为：A为80万元；B为5万元": the label opening the sentence holds across its ；.
+        sentence_lead = re.split(r"[。\n]", text[max(0, start - 200) : start])[-1]
+        labelled = re.search(r"(?:资助|支持)(?:额度|强度|金额)[^。；;]{0,6}[为是]?\s*[：:]", sentence_lead) is not None
+        if re.search(r"平均|强度|额度|每", lead + segment) or per_project or (labelled and not total):
             if re.search(r"平均", lead + segment) and money.get("qualifier", "exact") == "exact":
                 money["qualifier"] = "about"
             found[title] = ({"per_project": money}, start, seg_start + len(segment))

@@ -1151,8 +1151,19 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
 
 
 _MONEY_ITEM = re.compile(
-    rf"(?P<title>[^、，,。；;：:\s]{{2,30}}?)\s*(?:每项|资助)?\s*(?:约|不超过|最高)?\s*{NUM}\s*(?:万元|万|元)"
+    rf"(?P<title>[^、，,。；;：:\s]{{2,30}}?)\s*(?:每项|资助)?\s*为?\s*(?:约|不超过|最高)?\s*(?:{NUM}\s*(?:-|—|–|~|～|至|到)\s*)?{NUM}\s*(?:万元|万|元)"
 )
+
+
+_MONEY_CLAUSE = re.compile(rf"[^、，,。；;：:\s]{{2,30}}?(?:项目|课题|专项)\s*为?\s*(?:约|不超过|最高)?\s*{NUM}")
+
+
+def _project_heads(titles: list[str]) -> bool:
+    """The same head noun, or heads that all name a kind of project ("A课题为80万元、西部项目为20万元")."""
+    if _common_head(titles, quoted=False):
+        return True
+    heads = {m.group(0) if (m := _HEAD_NOUN.search(t)) else None for t in titles}
+    return heads <= {"项目", "课题", "专项"}
 
 
 def _money_breakdowns(line: Line) -> list[list[Loose]]:
@@ -1163,6 +1174,9 @@ def _money_breakdowns(line: Line) -> list[list[Loose]]:
         r"(?:资助额度|资助强度|资助金额|资助经费|支持额度|支持强度)[^，,。；;：:]{0,6}?[为是]?\s*[：:]?\s*", text
     ):
         stop = _CLAUSE.search(text, intro.end())
+        # "A为80万元、B为50万元；C为20万元；D为5万元。": the amounts go on after ；while each clause is one.
+        while stop is not None and stop.group(0) in "；;" and _MONEY_CLAUSE.match(text, stop.end()):
+            stop = _CLAUSE.search(text, stop.end())
         segment = text[intro.end() : stop.start() if stop else len(text)]
         items: list[tuple[str, int]] = []
         for m in _MONEY_ITEM.finditer(segment):
@@ -1171,7 +1185,7 @@ def _money_breakdowns(line: Line) -> list[list[Loose]]:
             parts = _split_last(title, at)  # "一般项目和青年项目15万元": two kinds, one amount
             items.extend(parts if len(parts) == 2 and _common_head([p for p, _ in parts], quoted=False) else [(title, at)])
         titles = [t for t, _ in items]
-        if len(items) >= 2 and all(_noun_like(t, strict=False) for t in titles) and _common_head(titles, quoted=False):
+        if len(items) >= 2 and all(_noun_like(t, strict=False) for t in titles) and _project_heads(titles):
             out.append([Loose(tidy(t), line.start + a, line.start + a + len(t), extra={"rule": "amounts"}) for t, a in items])
     return out
 
