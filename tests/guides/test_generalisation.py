@@ -142,3 +142,18 @@ def test_pictographs_are_dropped_before_reading() -> None:
 
 def test_numbering_signs_are_not_pictographs() -> None:
     assert normalise("①重点方向 ★ 新材料 ❶ 能源").text == "①重点方向 ★ 新材料 ❶ 能源"
+
+
+# ------------------------------------------------------------ a count closing the one list of directions
+
+
+def test_a_count_closing_the_only_list_is_the_number_of_directions() -> None:
+    assert draft("选题分应用研究和基础研究两个类别。选题要有明确的研究对象。\n")["stated_totals"] == {"directions": 2}
+
+
+def test_a_count_of_one_group_among_more_directions_is_no_total() -> None:
+    # Two lists, each closed by its count: neither count is the number of all four directions.
+    body = "选题分应用研究和基础研究两个类别。青年人才另设青年科学家和青年工程师两类专题。\n"
+    data = draft(body)
+    assert [d["title"] for d in data["directions"]] == ["应用研究", "基础研究", "青年科学家", "青年工程师"]
+    assert "stated_totals" not in data

@@ -833,6 +833,10 @@ def _loose_directions(lines: list[Line], col: Collector, counts: list[tuple[int,
     out: list[dict[str, Any]] = []
     found = find_loose(lines)
     counts.extend(item.extra["count"] for item in found if "count" in item.extra)
+    # A count closing the one list that names every direction found ("选题分A和B两个类别") is their number.
+    listed = [item.extra["list_count"] for item in found if "list_count" in item.extra]
+    if len(listed) == 1 and listed[0][0] == len(found):
+        counts.append(listed[0])
     printed = [item.code for item in found if item.code]
     spare = (str(n) for n in range(1, 10 * len(found) + 10) if str(n) not in printed)
     for i, item in enumerate(found):

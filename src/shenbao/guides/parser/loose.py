@@ -897,7 +897,7 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
     marker = read_marker(text)
     lead = marker.offset if marker is not None else 0  # the line's own number ("一、") is no item
 
-    def add(items: list[tuple[str, int]] | None, rule: str) -> None:
+    def add(items: list[tuple[str, int]] | None, rule: str, count: tuple[int, int, int] | None = None) -> None:
         if not items:
             return
         if _SUBLEVEL.search(text[max(lead, items[0][1] - 20) : items[0][1]]):
@@ -915,6 +915,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             return  # numbers out of order: no list of its own
         for g in group:
             g.numbered = g.code is not None
+        if count is not None:
+            group[0].extra["list_count"] = count  # "分A和B两个类别": the count the split agreed with
         found.append(group)
         taken.append((items[0][1], items[-1][1] + len(items[-1][0])))
 
@@ -953,7 +955,7 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             items = _semicolons_before(text, max(lead, _sentence_start(text, m.start())), m.start(), int(count))
         if items and (_APPLICANTS.search(text[begin : items[0][1]]) or _APPLICANT_NOUN.match(text, m.end())):
             continue  # kinds of applicants ("高校、院所和企业三类单位"), not directions
-        add(items, "count")
+        add(items, "count", (int(count), line.start + m.start(), line.start + m.end()))
     # No count: a list in parentheses after a direction's noun ("重点领域（A、B、C）").
     for m in re.finditer(r"(?:方向|领域|赛道|类别|专题|产业|奖项|赛项|类型|专项)\s*(?=[（(])", text):
         inner = _parenthesised(text, m.end())
