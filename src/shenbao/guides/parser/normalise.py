@@ -321,7 +321,7 @@ def _drop_glosses(line: _Line, removed: Counter[str]) -> None:
 
 # Pictographs a mirror sprinkles into the text ("课题⚠️,资助额度", "👨🏽"): pictographs, their skin tones,
 # joiners and presentation selectors. ★ ☆ and the circled or dingbat numbers (①, ❶) are kept: they number items.
-_EMOJI = re.compile("(?:[\U0001F000-\U0001FAFF\u2600-\u2604\u2607-\u26FF\u2700-\u2775\u2794-\u27BF\uFE0F\u200D])+")
+_EMOJI = re.compile("(?:[\U0001f000-\U0001faff\u2600-\u2604\u2607-\u26ff\u2700-\u2775\u2794-\u27bf\ufe0f\u200d])+")
 
 
 def _drop_emoji(line: _Line, removed: Counter[str]) -> None:
