@@ -890,6 +890,9 @@ def _strip_leading(text: str, at: int) -> tuple[str, int]:
     return text, at
 
 
+_PARTS_OF_NAMED = re.compile(r"(?:赛道|方向|领域|专项|专题|组|类)\s*(?:包括|包含|分为|分成|含)\s*[：:]?\s*$")
+
+
 def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
     text = line.text
     found: list[list[Loose]] = []
@@ -915,8 +918,9 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             return  # numbers out of order: no list of its own
         for g in group:
             g.numbered = g.code is not None
-        if count is not None:
-            group[0].extra["list_count"] = count  # "分A和B两个类别": the count the split agreed with
+        # "分A和B两个类别": the count the split agreed with (not the parts of a named track: "自选赛道包括A、B等3类").
+        if count is not None and not _PARTS_OF_NAMED.search(text[max(lead, items[0][1] - 12) : items[0][1]]):
+            group[0].extra["list_count"] = count
         found.append(group)
         taken.append((items[0][1], items[-1][1] + len(items[-1][0])))
 
