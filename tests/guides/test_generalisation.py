@@ -157,3 +157,30 @@ def test_a_count_of_one_group_among_more_directions_is_no_total() -> None:
     data = draft(body)
     assert [d["title"] for d in data["directions"]] == ["应用研究", "基础研究", "青年科学家", "青年工程师"]
     assert "stated_totals" not in data
+
+
+# ------------------------------------------------------------ a lower-ranked run inside the last direction
+
+
+def test_a_lower_ranked_run_under_the_last_direction_is_its_parts() -> None:
+    text = (
+        "二、补助类别：\n"
+        "(一)产品开发：限1家业者申请。\n"
+        "(二)产品设计：限1家业者申请。\n"
+        "(三)合作研发类别：申请类型包含「共同申请」及「联盟申请」。\n"
+        "1.共同申请：须由1家业者与1家学校共同申请。\n"
+        "2.联盟申请：须由1家主导业者结合2家以上业者共同申请。\n"
+    )
+    assert titles(text) == ["产品开发", "产品设计", "合作研发类别"]
+
+
+def test_a_lower_ranked_run_after_a_new_section_is_kept() -> None:
+    text = (
+        "二、补助类别：\n"
+        "(一)产品开发：限1家业者申请。\n"
+        "(二)产品设计：限1家业者申请。\n"
+        "三、重点领域：\n"
+        "1.智能制造：支持关键装备研发。\n"
+        "2.生物医药：支持创新药物研发。\n"
+    )
+    assert titles(text)[-2:] == ["智能制造", "生物医药"]

@@ -421,6 +421,25 @@ def _heading_above(pieces: list[Line], markers: list[Marker | None], i: int, sty
     return None
 
 
+def _nested_in(run: list[Loose], above: Loose, lines: list[Line]) -> bool:
+    """Whether a numbered run sits inside the text of the last direction of a run of a higher rank
+    (its items below that direction's line, no line of that rank or higher in between)."""
+    style, outer = run[0].extra.get("style"), above.extra.get("style")
+    if not run[0].numbered or not above.numbered or not isinstance(style, str) or not isinstance(outer, str):
+        return False
+    if not _outranks(outer, style) or above.start >= run[0].start:
+        return False
+    for line in lines:
+        if line.start <= above.start or not line.text.strip():
+            continue
+        if line.start >= run[0].start:
+            break
+        mk = read_marker(line.text.strip())
+        if mk is not None and (mk.style == outer or _outranks(mk.style, outer)):
+            return False
+    return True
+
+
 def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
     """Short unnumbered lines (or bullets) under a heading naming directions ("二、重点领域")."""
     runs: list[list[Loose]] = []
@@ -1260,6 +1279,8 @@ def find_loose(lines: list[Line]) -> list[Loose]:
         # the directions, it does not add any.
         if run and chosen and {_key(item.title) for item in run} <= {_key(c.title) for c in chosen}:
             continue
+        if run and chosen and _nested_in(run, chosen[-1], lines):
+            continue  # "(四)X类：包含「A」及「B」" then "1.A：…" "2.B：…": the parts of the direction X
         chosen.extend(run)
     by_key = {_key(c.title): c for c in reversed(chosen)}
     numbered = sorted((c.start, _key(c.title)) for c in chosen if c.numbered)
