@@ -367,7 +367,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
         own = re.split(r"[，,]\s*(?=其中|含|包括|首期|分|另)", window)[0]
         # "每案以新台币500万元为上限，主持人主持费每月新台币3万元": a monthly or per-person rate is no other project's amount.
         own = "，".join(c for k, c in enumerate(re.split(r"[，,]", own)) if not k or not _RATE_CLAUSE.search(c))
-        if len(re.findall(r"\d\s*(?:亿|万)?元", own)) > 1 or named:
+        kinds = _KIND_AMOUNT.findall(_sentence_after(text, end))
+        if len(re.findall(r"\d\s*(?:亿|万)?元", own)) > 1 or named or len(kinds) > 1:
             amounts = []
             break  # amounts of several directions ("重点项目25万元，一般项目15万元"): not one call-wide value
         opening = call["title"] + text[: max(0, min(300, start - 20))]
@@ -405,6 +406,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
         sentence = _clause_after(text, m.start(), 80)
         if found and len({(d["unit"], d.get("value"), d.get("min"), d.get("max")) for d in all_durations(sentence)}) > 1:
             continue  # "研究期限：重点项目3~5年，一般项目2~3年": lengths of several kinds, not one for the call
+        if found and _several_lengths(text, m.start()):
+            continue  # "A要求在2年内完成；港澳专项研究年限为1年": the lengths of several kinds in one sentence
         opening = call["title"] + text[: max(0, min(300, m.start() - 20))]
         if found and (_kind_of_project(_clause_before(text, m.start(), 12), opening) or _subject_kind(text, m.start(), opening)):
             continue  # "青年项目研究期限为2年": the length of one kind of project
@@ -416,13 +419,23 @@ def _extract(original: str, progress: Progress) -> Extraction:
             break
     else:
         for m in (*_BARE_DURATION.finditer(text), *_VERB_DURATION.finditer(text)):
-            if call_wide(m.start()) and not named_durations and (bare := parse_duration(m.group(1))) is not None:
+            if (
+                call_wide(m.start())
+                and not named_durations
+                and not _several_lengths(text, m.start())
+                and (bare := parse_duration(m.group(1))) is not None
+            ):
                 definition["duration"] = bare
                 col.span("duration", m.start(), m.end(), 0.6)
                 break
         else:
             for m in _WITHIN.finditer(text):
-                if call_wide(m.start()) and not named_durations and (bare := parse_duration(m.group(1))) is not None:
+                if (
+                    call_wide(m.start())
+                    and not named_durations
+                    and not _several_lengths(text, m.start())
+                    and (bare := parse_duration(m.group(1))) is not None
+                ):
                     bare.update(qualifier="at_most")  # "1年内完成": at most a year
                     if re.search(r"原则上|一般", m.group(0)):
                         bare["in_principle"] = True
@@ -709,7 +722,10 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
             or re.match(rf"\s*{NUM}\s*项\s*[，,]\s*(?:金额|经费|资助经费|资助金额)?\s*[为：:]?\s*{NUM}", segment) is not None
         )
         per_project = money.pop("per_project", False) or (title.endswith(("项目", "课题")) and not total)
-        if re.search(r"平均|强度|额度|每", lead + segment) or per_project:
+        # "资助额度为：A为80万元；B为5万元": the label opening the sentence holds across its ；.
+        sentence_lead = re.split(r"[。\n]", text[max(0, start - 200) : start])[-1]
+        labelled = re.search(r"(?:资助|支持)(?:额度|强度|金额)[^。；;]{0,6}[为是]?\s*[：:]", sentence_lead) is not None
+        if re.search(r"平均|强度|额度|每", lead + segment) or per_project or (labelled and not total):
             if re.search(r"平均", lead + segment) and money.get("qualifier", "exact") == "exact":
                 money["qualifier"] = "about"
             found[title] = ({"per_project": money}, start, seg_start + len(segment))
@@ -782,6 +798,29 @@ def _respective_amounts(text: str, mentions: list[tuple[int, int, str]]) -> dict
     return out
 
 
+# "国家重点课题为35—50万元": an amount said of a kind of project (several in one sentence: no call-wide value).
+_KIND_AMOUNT = re.compile(
+    r"(?:项目|课题|类|专项|计划)\s*(?:资助额度|资助金额|资助)?\s*[为:：]?\s*(?:不超过|最高|约)?\s*\d+(?:\.\d+)?"
+    r"(?:\s*[-—–~～至到]\s*\d+(?:\.\d+)?)?\s*(?:万|亿)?元"
+)
+
+
+def _sentence_after(text: str, at: int, reach: int = 300) -> str:
+    """The text from ``at`` to the end of its sentence (。 or a line break)."""
+    stops = [k for k in (text.find("。", at, at + reach), text.find("\n", at, at + reach)) if k >= 0]
+    return text[at : min(stops) if stops else at + reach]
+
+
+def _several_lengths(text: str, at: int) -> bool:
+    """Whether the sentence around ``at`` (up to 。 or a line break, 300 characters either side)
+    states lengths of different values: then none of them is the whole call's."""
+    start = max(text.rfind("。", max(0, at - 300), at), text.rfind("\n", max(0, at - 300), at)) + 1
+    stops = [k for k in (text.find("。", at, at + 300), text.find("\n", at, at + 300)) if k >= 0]
+    sentence = text[start : min(stops) if stops else at + 300]
+    kinds = {(d["unit"], d.get("value"), d.get("min"), d.get("max")) for d in all_durations(sentence)}
+    return len(kinds) > 1
+
+
 def _wan(yuan: float) -> float | int:
     """Yuan → 万元, without a trailing ".0"."""
     value = round(yuan / 10_000, 4)
@@ -794,6 +833,10 @@ def _loose_directions(lines: list[Line], col: Collector, counts: list[tuple[int,
     out: list[dict[str, Any]] = []
     found = find_loose(lines)
     counts.extend(item.extra["count"] for item in found if "count" in item.extra)
+    # A count closing the one list that names every direction found ("选题分A和B两个类别") is their number.
+    listed = [item.extra["list_count"] for item in found if "list_count" in item.extra]
+    if len(listed) == 1 and listed[0][0] == len(found):
+        counts.append(listed[0])
     printed = [item.code for item in found if item.code]
     spare = (str(n) for n in range(1, 10 * len(found) + 10) if str(n) not in printed)
     for i, item in enumerate(found):

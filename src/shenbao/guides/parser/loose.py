@@ -80,7 +80,7 @@ _LEADING = re.compile(
     r"审议通过|通过|评选出|评出|遴选出|立项|为|有|是|含)?\s*(?P<post>(?:了|以下|如下)?\s*[：:]?)\s*"
 )
 _OPENING = re.compile(
-    r"批准|分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
+    r"分别按照|分别按|按照|依据|按(?![摩需揭])|批准|分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
 )
 _COUNT = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报|竞赛|比赛|参赛|征集)?\s*"
@@ -421,6 +421,25 @@ def _heading_above(pieces: list[Line], markers: list[Marker | None], i: int, sty
     return None
 
 
+def _nested_in(run: list[Loose], above: Loose, lines: list[Line]) -> bool:
+    """Whether a numbered run sits inside the text of the last direction of a run of a higher rank
+    (its items below that direction's line, no line of that rank or higher in between)."""
+    style, outer = run[0].extra.get("style"), above.extra.get("style")
+    if not run[0].numbered or not above.numbered or not isinstance(style, str) or not isinstance(outer, str):
+        return False
+    if not _outranks(outer, style) or above.start >= run[0].start:
+        return False
+    for line in lines:
+        if line.start <= above.start or not line.text.strip():
+            continue
+        if line.start >= run[0].start:
+            break
+        mk = read_marker(line.text.strip())
+        if mk is not None and (mk.style == outer or _outranks(mk.style, outer)):
+            return False
+    return True
+
+
 def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
     """Short unnumbered lines (or bullets) under a heading naming directions ("二、重点领域")."""
     runs: list[list[Loose]] = []
@@ -713,9 +732,18 @@ def _split_last(part: str, offset: int) -> list[tuple[str, int]]:
     return [(part[: best.start()], offset), (part[best.end() :], offset + best.end())]
 
 
+_KIND_AFTER_ETC = re.compile(
+    r"(?<=[^、，,\s])\s*等(?!离子|级|效|同|待|额|分|号|比|高|价|量|候)[^、，,。；;：:]{0,12}?"
+    r"(?:领域|产业|行业|学科|方向|类别|赛道|主题|专题)(?:划分|设置|设立|分设|组成|构成)?\s*$"
+    r"|(?<=[^、，,\s]{2})(?:划分|分设)\s*$"
+)
+
+
 def _items(text: str, offset: int, count: int | None) -> list[tuple[str, int]] | None:
     """Split a list; with ``count``, only a split into exactly that many items is accepted."""
     text = re.sub(r"\s*等\s*$", "", text)
+    # "A、B等战略性新兴产业划分(六个赛道)": what follows 等 names the kind of the items, no part of the last.
+    text = _KIND_AFTER_ETC.sub("", text)
     parts = _split_top(text, "、")
     last, at = parts[-1]
     split = _split_last(last, at)
@@ -881,6 +909,9 @@ def _strip_leading(text: str, at: int) -> tuple[str, int]:
     return text, at
 
 
+_PARTS_OF_NAMED = re.compile(r"(?:赛道|方向|领域|专项|专题|组|类)\s*(?:包括|包含|分为|分成|含)\s*[：:]?\s*$")
+
+
 def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
     text = line.text
     found: list[list[Loose]] = []
@@ -888,7 +919,7 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
     marker = read_marker(text)
     lead = marker.offset if marker is not None else 0  # the line's own number ("一、") is no item
 
-    def add(items: list[tuple[str, int]] | None, rule: str) -> None:
+    def add(items: list[tuple[str, int]] | None, rule: str, count: tuple[int, int, int] | None = None) -> None:
         if not items:
             return
         if _SUBLEVEL.search(text[max(lead, items[0][1] - 20) : items[0][1]]):
@@ -906,6 +937,9 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             return  # numbers out of order: no list of its own
         for g in group:
             g.numbered = g.code is not None
+        # "分A和B两个类别": the count the split agreed with (not the parts of a named track: "自选赛道包括A、B等3类").
+        if count is not None and not _PARTS_OF_NAMED.search(text[max(lead, items[0][1] - 12) : items[0][1]]):
+            group[0].extra["list_count"] = count
         found.append(group)
         taken.append((items[0][1], items[-1][1] + len(items[-1][0])))
 
@@ -944,7 +978,7 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             items = _semicolons_before(text, max(lead, _sentence_start(text, m.start())), m.start(), int(count))
         if items and (_APPLICANTS.search(text[begin : items[0][1]]) or _APPLICANT_NOUN.match(text, m.end())):
             continue  # kinds of applicants ("高校、院所和企业三类单位"), not directions
-        add(items, "count")
+        add(items, "count", (int(count), line.start + m.start(), line.start + m.end()))
     # No count: a list in parentheses after a direction's noun ("重点领域（A、B、C）").
     for m in re.finditer(r"(?:方向|领域|赛道|类别|专题|产业|奖项|赛项|类型|专项)\s*(?=[（(])", text):
         inner = _parenthesised(text, m.end())
@@ -1142,8 +1176,19 @@ def _breakdowns(line: Line) -> list[list[Loose]]:
 
 
 _MONEY_ITEM = re.compile(
-    rf"(?P<title>[^、，,。；;：:\s]{{2,30}}?)\s*(?:每项|资助)?\s*(?:约|不超过|最高)?\s*{NUM}\s*(?:万元|万|元)"
+    rf"(?P<title>[^、，,。；;：:\s]{{2,30}}?)\s*(?:每项|资助)?\s*为?\s*(?:约|不超过|最高)?\s*(?:{NUM}\s*(?:-|—|–|~|～|至|到)\s*)?{NUM}\s*(?:万元|万|元)"
 )
+
+
+_MONEY_CLAUSE = re.compile(rf"[^、，,。；;：:\s]{{2,30}}?(?:项目|课题|专项)\s*为?\s*(?:约|不超过|最高)?\s*{NUM}")
+
+
+def _project_heads(titles: list[str]) -> bool:
+    """The same head noun, or heads that all name a kind of project ("A课题为80万元、西部项目为20万元")."""
+    if _common_head(titles, quoted=False):
+        return True
+    heads = {m.group(0) if (m := _HEAD_NOUN.search(t)) else None for t in titles}
+    return heads <= {"项目", "课题", "专项"}
 
 
 def _money_breakdowns(line: Line) -> list[list[Loose]]:
@@ -1154,6 +1199,9 @@ def _money_breakdowns(line: Line) -> list[list[Loose]]:
         r"(?:资助额度|资助强度|资助金额|资助经费|支持额度|支持强度)[^，,。；;：:]{0,6}?[为是]?\s*[：:]?\s*", text
     ):
         stop = _CLAUSE.search(text, intro.end())
+        # "A为80万元、B为50万元；C为20万元；D为5万元。": the amounts go on after ；while each clause is one.
+        while stop is not None and stop.group(0) in "；;" and _MONEY_CLAUSE.match(text, stop.end()):
+            stop = _CLAUSE.search(text, stop.end())
         segment = text[intro.end() : stop.start() if stop else len(text)]
         items: list[tuple[str, int]] = []
         for m in _MONEY_ITEM.finditer(segment):
@@ -1162,7 +1210,7 @@ def _money_breakdowns(line: Line) -> list[list[Loose]]:
             parts = _split_last(title, at)  # "一般项目和青年项目15万元": two kinds, one amount
             items.extend(parts if len(parts) == 2 and _common_head([p for p, _ in parts], quoted=False) else [(title, at)])
         titles = [t for t, _ in items]
-        if len(items) >= 2 and all(_noun_like(t, strict=False) for t in titles) and _common_head(titles, quoted=False):
+        if len(items) >= 2 and all(_noun_like(t, strict=False) for t in titles) and _project_heads(titles):
             out.append([Loose(tidy(t), line.start + a, line.start + a + len(t), extra={"rule": "amounts"}) for t, a in items])
     return out
 
@@ -1231,6 +1279,8 @@ def find_loose(lines: list[Line]) -> list[Loose]:
         # the directions, it does not add any.
         if run and chosen and {_key(item.title) for item in run} <= {_key(c.title) for c in chosen}:
             continue
+        if run and chosen and _nested_in(run, chosen[-1], lines):
+            continue  # "(四)X类：包含「A」及「B」" then "1.A：…" "2.B：…": the parts of the direction X
         chosen.extend(run)
     by_key = {_key(c.title): c for c in reversed(chosen)}
     numbered = sorted((c.start, _key(c.title)) for c in chosen if c.numbered)

@@ -181,6 +181,7 @@ def normalise(original: str) -> NormalisedText:
     for line in lines:
         _strip(line)
         _drop_glosses(line, removed)
+        _drop_emoji(line, removed)
         _cjk_punctuation(line)
         if roc:
             _roc_years(line)
@@ -318,6 +319,21 @@ def _drop_glosses(line: _Line, removed: Counter[str]) -> None:
         _edit(line, edits)
 
 
+# Pictographs a mirror sprinkles into the text ("课题⚠️,资助额度", "👨🏽"): pictographs, their skin tones,
+# joiners and presentation selectors. ★ ☆ and the circled or dingbat numbers (①, ❶) are kept: they number items.
+_EMOJI = re.compile("(?:[\U0001f000-\U0001faff\u2600-\u2604\u2607-\u26ff\u2700-\u2775\u2794-\u27bf\ufe0f\u200d])+")
+
+
+def _drop_emoji(line: _Line, removed: Counter[str]) -> None:
+    text = line.text
+    if text.isascii():
+        return
+    edits = [(m.start(), m.end(), "") for m in _EMOJI.finditer(text)]
+    if edits:
+        removed["emoji"] += len(edits)
+        _edit(line, edits)
+
+
 # Taiwan dates count years from 1912 (民国 1): "113年9月10日", "114年度", "民国113年", "本(108)年".
 _ROC_YEAR = re.compile(r"(?<![\d.])(?P<era>民[国國]\s*)?[(（]?(?P<n>\d{2,3})[)）]?(?=\s*年)")
 _ROC_AFTER = re.compile(r"\s*年\s*(?:\d{1,2}\s*月|度)")
@@ -378,6 +394,12 @@ def _full_width(lines: list[_Line]) -> int:
 
 # A field of an English notice: a short label and a colon opening the line ("Opening date: 12 October 2023").
 _EN_LABEL_LINE = re.compile(r"^[A-Z][A-Za-z][A-Za-z0-9 ()/&'’-]{0,48}:(?:\s|$)")
+# "October 28, 2024: Deadline to submit LOI", "Early April, 2025: …", "3 May 2025 – …": an entry of an English
+# timeline, its date first; each is a line of its own however long the previous one is.
+_EN_DATE_LINE = re.compile(
+    r"^(?:[A-Z][A-Za-z-]*(?:\s+[A-Za-z-]+)?(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\.?,?)"
+    r"\s+(?:19|20)\d{2}\s*(?::|\s[–—-]\s)"
+)
 
 
 _ASCII_LETTER = re.compile("[A-Za-z]")
@@ -427,7 +449,7 @@ def _join_wrapped(lines: list[_Line], removed: Counter[str]) -> list[_Line]:
             and (last.endswith(("，", "、", "（", "(")) or not _CJK_LABEL.match(ntext))
         )
         tail = prev.parts[-1] if prev.parts else ""  # the previous line's own text (joining it all again is quadratic)
-        if wrapped and _EN_LABEL_LINE.match(ntext) and _latin(ntext):
+        if wrapped and (_EN_LABEL_LINE.match(ntext) or _EN_DATE_LINE.match(ntext)) and _latin(ntext):
             wrapped = False  # "Deadline date: …", "Budget overview: …": each field of an English notice is a line
         if wrapped and _latin(tail) and _EN_SENTENCE_END.search(tail):
             wrapped = False  # an English sentence ends the line
