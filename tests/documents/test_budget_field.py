@@ -94,8 +94,8 @@ def test_saving_the_table_stores_normalised_amounts_and_shows_the_totals(
         "notes": {"equipment": "两台光谱仪"},
     }
     page = client.get(reverse("web:application", args=[application.pk]), headers=EN).content.decode()
-    assert '<td class="computed">1,110.50</td>' in page  # the grand total
-    assert '<td class="computed">50.50</td>' in page  # 业务费 from its sub-line
+    assert '<td class="computed" data-grand-total>1,110.50</td>' in page  # the grand total
+    assert '<td class="computed" data-sum-category="operating" data-source="grant">50.50</td>' in page  # 业务费 from its sub-line
 
 
 @pytest.mark.parametrize(

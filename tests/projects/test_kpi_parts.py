@@ -235,7 +235,7 @@ def test_the_project_page_shows_each_part_the_conditions_and_reports_per_part(ca
     assert Report.objects.get(project=project).actuals == {"kpi-1.2-visits": {"chinese": 2.0, "foreign": 1.0}}
     page = client.get(f"/projects/{project.pk}/").content.decode()
     assert 'data-kpi="kpi-1.2-visits" data-status="not_met"' in page
-    assert 'data-part="foreign">外方: 1' in page
+    assert 'data-part="foreign">外方：1' in page
 
 
 def test_the_project_page_shows_the_exemption_on_a_basic_research_project(call: Call, officer: User, client: Client) -> None:

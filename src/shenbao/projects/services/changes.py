@@ -102,7 +102,7 @@ def request_change(
     format); approving it replaces the agreement's approved budget.  A change of PI names the new PI's
     account (``new_pi_email``), a change of institution the new institution (``new_institution``: its
     unified social credit code or exact name)."""
-    locked = Project.objects.select_for_update().select_related("agreement__award__application").get(pk=project.pk)
+    locked = Project.objects.select_for_update(of=("self",)).select_related("agreement__award__application").get(pk=project.pk)
     if locked.status != ProjectStatus.ACTIVE:
         raise ProjectError(_("This project is no longer running."), code="project_not_running")
     if kind not in ChangeKind.values:
@@ -171,7 +171,7 @@ def decide_change(
     and checks it again: the account may have been closed, or the PI changed, since the request."""
     locked = ChangeRequest.objects.select_for_update(of=("self",)).select_related("project").get(pk=change.pk)
     project = (
-        Project.objects.select_for_update()
+        Project.objects.select_for_update(of=("self",))
         .select_related("agreement__award__application__applicant", "agreement__award__application__lead_organisation")
         .get(pk=locked.project_id)
     )
