@@ -9,28 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from shenbao.guides.parser.deadlines import find_deadlines
-from shenbao.guides.parser.extract import extract_guide
-from shenbao.guides.parser.loose import find_loose
-from shenbao.guides.parser.model import Line
 from shenbao.guides.parser.normalise import normalise
-
-HEAD = "关于组织申报2026年度示范科研计划项目的通知\n各有关单位：\n"
-
-
-def _lines(text: str) -> list[Line]:
-    lines, pos = [], 0
-    for part in normalise(text).text.split("\n"):
-        lines.append(Line(part, pos))
-        pos += len(part) + 1
-    return lines
-
-
-def titles(text: str) -> list[str]:
-    return [item.title for item in find_loose(_lines(text))]
-
-
-def draft(body: str) -> dict[str, Any]:
-    return extract_guide(HEAD + body).data
+from tests.guides.test_lists_and_tallies import draft, titles
 
 
 def directions(body: str) -> list[tuple[str, Any]]:
