@@ -263,6 +263,36 @@ def run(call_id: int) -> dict[str, Any]:
         "selected": len(outcome.result["selected"]),
         "candidates": candidate_count(outcome.inputs),
         "solver_stats": outcome.result["stats"],
+        "results_page": results_page(call),
+    }
+
+
+def results_page(call: Any) -> dict[str, Any]:
+    """The staff results page showing this run, as a program officer opens it (the second request: the
+    first warms the process): one page of candidates, whatever the run's size."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from shenbao.accounts.services.accounts import register_user
+    from shenbao.calls.enums import ProgramRoleKind
+    from shenbao.calls.services.roles import grant_program_role
+
+    officer = register_user(email="officer@bench.example", password="bench-Pass-123", name="officer")  # noqa: S106 - a bench account
+    grant_program_role(program=call.program, user=officer, role=ProgramRoleKind.PROGRAM_OFFICER)
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(officer)
+    url = f"/staff/calls/{call.code}/results/"
+    client.get(url)
+    wall, cpu = time.perf_counter(), time.process_time()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    return {
+        "status": response.status_code,
+        "wall_s": round(time.perf_counter() - wall, 3),
+        "cpu_s": round(time.process_time() - cpu, 3),
+        "sql_statements": len(queries.captured_queries),
+        "html_bytes": len(response.content),
     }
 
 

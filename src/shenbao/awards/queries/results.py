@@ -28,12 +28,33 @@ class ExplainedRow:
     reasons: list[str]
 
 
-def explained_rows(run: SelectionRun) -> list[ExplainedRow]:
-    """Every candidate of the run with why it was or was not selected, in the reader's language."""
-    explanations: list[dict[str, Any]] = run.result.get("explanations", [])
+#: What the staff's results table can be narrowed to, each with the candidates it keeps.
+SHOWN: dict[str, Any] = {
+    "all": lambda e: True,
+    "selected": lambda e: bool(e.get("selected")),
+    "reserve": lambda e: not e.get("selected") and e.get("reserve_position") is not None,
+    "not_selected": lambda e: not e.get("selected") and e.get("reserve_position") is None,
+}
+
+
+def run_explanations(run: SelectionRun, show: str = "all") -> list[dict[str, Any]]:
+    """The run's candidates in its order, as stored, narrowed to ``show`` (a key of ``SHOWN``)."""
+    keep = SHOWN.get(show, SHOWN["all"])
+    return [e for e in run.result.get("explanations", []) if keep(e)]
+
+
+def explained_rows(run: SelectionRun, explanations: list[dict[str, Any]] | None = None) -> list[ExplainedRow]:
+    """Every candidate of the run (or those of ``explanations``, one page of them) with why it was or
+    was not selected, in the reader's language: only their applications are read."""
+    if explanations is None:
+        explanations = run.result.get("explanations", [])
     ids = [int(e["application"]) for e in explanations]
     applications = Application.objects.select_related("direction").in_bulk(ids)
     titles = {pk: a.title for pk, a in applications.items()}
+    others = {
+        int(o) for e in explanations for r in e.get("reasons", []) for o in r.get("others") or [] if str(o).isdecimal()
+    } - titles.keys()
+    titles.update(Application.objects.filter(pk__in=others).values_list("pk", "title"))
     names = tier_names(run.call)
     stage = ReviewStage.objects.filter(call_id=run.call_id, code=run.inputs.get("stage", "")).first()
     pool = text_get(stage.name, get_language()) if stage else ""

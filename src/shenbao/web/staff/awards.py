@@ -16,7 +16,15 @@ from shenbao.agreements.queries import agreement_warnings
 from shenbao.agreements.services.agreements import open_agreements
 from shenbao.agreements.services.stages import publish_results_and_open_agreements
 from shenbao.awards.models import Objection, Reconsideration, SelectionRun
-from shenbao.awards.queries.results import explained_rows, notice_of, published_awards, run_conflicts, run_shortfalls
+from shenbao.awards.queries.results import (
+    SHOWN,
+    explained_rows,
+    notice_of,
+    published_awards,
+    run_conflicts,
+    run_explanations,
+    run_shortfalls,
+)
 from shenbao.awards.services.decisions import approve_run, close_notice, decide_objection
 from shenbao.awards.services.reconsideration import decide_reconsideration
 from shenbao.awards.services.selection import run_selection
@@ -33,6 +41,7 @@ from shenbao.calls.services.rule_defaults import rule_settings
 from shenbao.core.errors import DomainError
 from shenbao.core.jobs import shown_on_page
 from shenbao.web.common import acting_user, call_for
+from shenbao.web.lists import PAGE_SIZES, paginate, with_params
 
 
 def _call(request: HttpRequest, code: str) -> Call:
@@ -43,20 +52,39 @@ def _ids(text: str) -> list[int]:
     return [int(x) for x in text.replace(",", " ").split() if x.isdecimal() and x.isascii()]
 
 
+def _show_labels() -> dict[str, str]:
+    return {
+        "all": _("All candidates"),
+        "selected": _("Selected"),
+        "reserve": _("Reserves"),
+        "not_selected": _("Not selected"),
+    }
+
+
 @login_required
 def results(request: HttpRequest, code: str) -> HttpResponse:
     call = _call(request, code)
-    runs = list(SelectionRun.objects.filter(call=call)[:10])
-    chosen = runs[0] if runs else None
+    # The list of runs is names and dates only: each run's inputs and result are megabytes at scale.
+    runs = list(SelectionRun.objects.filter(call=call).defer("inputs", "result", "pinned", "excluded")[:10])
+    chosen_pk = runs[0].pk if runs else None
     if request.GET.get("run", "").isdecimal():
-        chosen = next((r for r in runs if r.pk == int(request.GET["run"])), chosen)
+        chosen_pk = next((r.pk for r in runs if r.pk == int(request.GET["run"])), chosen_pk)
+    chosen = SelectionRun.objects.select_related("call").get(pk=chosen_pk) if chosen_pk else None
+    show = request.GET.get("show", "all")
+    show = show if show in SHOWN else "all"
+    # One page of the candidates: only its applications are read and explained.
+    paging = paginate(request, run_explanations(chosen, show)) if chosen else None
     notice = notice_of(call)
     context = {
         "call": call,
         "tiers": _tier_fields(call, chosen, request),
         "runs": runs,
         "run": chosen,
-        "rows": explained_rows(chosen) if chosen else [],
+        "rows": explained_rows(chosen, list(paging.page.object_list)) if chosen and paging else [],
+        "paging": paging,
+        "show": show,
+        "show_links": [(key, label, with_params(request.GET, show=key, page=None)) for key, label in _show_labels().items()],
+        "page_sizes": [(size, with_params(request.GET, per=size, page=None)) for size in PAGE_SIZES],
         "conflicts": run_conflicts(chosen) if chosen else [],
         "shortfalls": run_shortfalls(chosen) if chosen else [],
         "selection_settings": [s for s in rule_settings(current_definition(call)) if not s.stage],
