@@ -9,7 +9,8 @@
     python bench/guide_corpus.py --half sixth --misses # the 6xx batch (held out in session 4, studied in session 5)
     python bench/guide_corpus.py --half seventh --misses # the 7xx batch (held out in session 6, studied in session 7)
     python bench/guide_corpus.py --half eighth --misses # the 8xx batch (held out, scored, then studied in session 7)
-    python bench/guide_corpus.py --half new            # the 9xx batch, held out, never studied: scores only
+    python bench/guide_corpus.py --half ninth          # the 9xx batch (held out in session 8, scored, not yet studied)
+    python bench/guide_corpus.py --half new            # the 10xx batch, held out, never studied: scores only
 
 Every document's text is imported with the guide importer (the same ``extract_guide`` the web
 upload runs) and compared with its hand-made truth (format: tests/guides/corpus/README.md).
@@ -404,17 +405,25 @@ def _extract(text: str) -> dict[str, Any]:
 
 
 # Documents numbered from here on are held out: scored, but what they miss is never listed.
-HELD_OUT_FROM = 900
-BATCHES = {"fresh": (500, 600), "sixth": (600, 700), "seventh": (700, 800), "eighth": (800, 900), "new": (900, 1000)}
+HELD_OUT_FROM = 1000
+BATCHES = {
+    "fresh": (500, 600),
+    "sixth": (600, 700),
+    "seventh": (700, 800),
+    "eighth": (800, 900),
+    "ninth": (900, 1000),
+    "new": (1000, 1100),
+}
 
 
 def document_number(path: Path) -> int:
+    """The number a file name starts with, of any length ("1003-slug" is 1003)."""
     m = re.match(r"\d+", path.stem)
     return int(m.group(0)) if m else 0
 
 
 def held_out(path: Path) -> bool:
-    """The 9xx batch: collected by someone who read neither the parser nor the other documents, kept unread."""
+    """The 10xx batch: collected by someone who read neither the parser nor the other documents, kept unread."""
     return document_number(path) >= HELD_OUT_FROM
 
 
@@ -423,7 +432,8 @@ def in_half(path: Path, half: str | None) -> bool:
     ``fresh``: the 5xx batch, collected later and studied in session 3; ``sixth``: the 6xx batch, held out
     in session 4 and studied in session 5; ``seventh``: the 7xx batch, held out in session 6 and studied in session 7;
     ``eighth``: the 8xx batch, collected and scored held out in session 7, then studied;
-    ``new``: the 9xx batch, held out and never studied (scores only)."""
+    ``ninth``: the 9xx batch, held out in session 8, scored, not yet studied;
+    ``new``: the 10xx batch, held out and never studied (scores only)."""
     if half is None:
         return True
     number = document_number(path)
@@ -436,7 +446,10 @@ def in_half(path: Path, half: str | None) -> bool:
 
 
 def run(*, misses: bool = False, only: str | None = None, half: str | None = None) -> dict[str, Any]:
-    paths = sorted(p for p in CORPUS.glob("*.yaml") if (only is None or p.name.startswith(only)) and in_half(p, half))
+    paths = sorted(
+        (p for p in CORPUS.glob("*.yaml") if (only is None or p.name.startswith(only)) and in_half(p, half)),
+        key=lambda p: (document_number(p), p.name),  # 1001 after 920, not between 100 and 101
+    )
     total: dict[str, Count] = {f: Count() for f in FIELDS}
     by_kind: dict[str, dict[str, Count]] = {}
     by_script: dict[str, dict[str, Count]] = {}
@@ -484,13 +497,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="validate the truth files only")
     parser.add_argument("--misses", action="store_true", help="list what each document missed")
-    parser.add_argument("--only", help="score only documents whose file name starts with this (9: the 9xx batch)")
+    parser.add_argument("--only", help="score only documents whose file name starts with this (1003-: one document)")
     parser.add_argument(
         "--half",
-        choices=("dev", "held", "fresh", "sixth", "seventh", "eighth", "new"),
+        choices=("dev", "held", "fresh", "sixth", "seventh", "eighth", "ninth", "new"),
         help="dev: odd-numbered 1xx-4xx (studied); held: even 1xx-4xx; fresh: the 5xx batch (studied in session 3); "
         "sixth: the 6xx batch (studied in session 5); seventh: the 7xx batch (studied in session 7); "
-        "eighth: the 8xx batch (scored held out, then studied in session 7); new: the 9xx batch (held out, never studied: scores only, --misses lists nothing for it)",
+        "eighth: the 8xx batch (scored held out, then studied in session 7); ninth: the 9xx batch (held out in session 8, scored, "
+        "not yet studied); new: the 10xx batch (held out, never studied: scores only, --misses lists nothing for it)",
     )
     args = parser.parse_args()
     if args.check:

@@ -119,7 +119,7 @@ def test_score_counts_found_expected_and_correct_per_field() -> None:
 
 
 def test_batches_are_chosen_by_document_number() -> None:
-    paths = [Path(f"{n}-doc.yaml") for n in (101, 102, 401, 515, 524, 601, 643, 702, 803, 904)]
+    paths = [Path(f"{n}-doc.yaml") for n in (101, 102, 401, 515, 524, 601, 643, 702, 803, 904, 1003)]
 
     def names(half: str | None) -> list[int]:
         return [scorer.document_number(p) for p in paths if scorer.in_half(p, half)]
@@ -130,8 +130,14 @@ def test_batches_are_chosen_by_document_number() -> None:
     assert names("sixth") == [601, 643]
     assert names("seventh") == [702]
     assert names("eighth") == [803]
-    assert names("new") == [904]
-    assert names(None) == [101, 102, 401, 515, 524, 601, 643, 702, 803, 904]
+    assert names("ninth") == [904]
+    assert names("new") == [1003]  # four digits: the 10xx batch
+    assert names(None) == [101, 102, 401, 515, 524, 601, 643, 702, 803, 904, 1003]
+
+
+def test_the_held_out_batch_is_the_10xx_one() -> None:
+    assert scorer.HELD_OUT_FROM == 1000
+    assert scorer.held_out(Path("1001-doc.yaml")) and not scorer.held_out(Path("920-doc.yaml"))
 
 
 def test_held_out_documents_never_list_their_misses() -> None:
