@@ -279,6 +279,9 @@ def _extract(original: str, progress: Progress) -> Extraction:
     if "directions" not in totals and checked_counts:
         totals["directions"], cstart, cend = checked_counts[0]
         col.span("stated_totals.directions", cstart, cend, 0.6)
+    if "directions" not in totals and (counted := _count_beside_list(text, outside, directions)) is not None:
+        totals["directions"], cstart, cend = counted
+        col.span("stated_totals.directions", cstart, cend, 0.6)
     if "directions" not in totals and mode == "code" and (m := re.search(r"在([^。；]{4,80}?)等领域设置", text)) is not None:
         totals["directions"] = len([p for p in m.group(1).split("、") if p.strip()])
         col.span("stated_totals.directions", m.start(), m.end(), 0.6)
@@ -636,6 +639,48 @@ def _count_of_listed(text: str, outside: Any, directions: list[dict[str, Any]]) 
         if outside(m.start()) and not _NOT_A_TOTAL.search(lead) and to_number(m.group(1)) == len(directions):
             return len(directions), m.start(), m.end()
     return None
+
+
+# A count beside a list of the directions found: "包括A、B和C三类", "「A」…及「D」等4类别", "分三组受理：(一)A (二)B (三)C".
+_BESIDE_COUNT = rf"({NUM})\s*(?:个|大)?\s*(?:类别|大类|类科|类|组别|组|方面)"
+_COUNT_AFTER_LIST = re.compile(rf"\s*[”」』\"]?\s*(?:等|这|此|共)?\s*{_BESIDE_COUNT}")
+_COUNT_BEFORE_LIST = re.compile(
+    rf"{_BESIDE_COUNT}[^，,。；;：:]{{0,8}}[：:]\s*[(（]?[一二三四五六七八九十\d]?[)）、.．]?\s*[“「『]?$"
+)
+
+
+def _count_beside_list(text: str, outside: Any, directions: list[dict[str, Any]]) -> tuple[int, int, int] | None:
+    """The number of the directions named together in one sentence, stated right after their list or
+    right before it (ending in a colon): the stated number of directions, checked against the list. Lists
+    of different directions with their own counts ("分A和B两类…另设C和D两类") count groups, not the call's;
+    a list inside a larger listed one counts a part of it."""
+    titles = {re.sub(r"\s+", "", d["title"]) for d in directions}
+    titles = {t for t in titles if len(t) >= 2}
+    if not 2 <= len(titles) <= 12:
+        return None  # a count is written beside a short list; a long one is not searched sentence by sentence
+    found: list[tuple[int, set[str], int, int]] = []
+    start = 0
+    for sentence in re.split(r"(?<=[。；;\n])", text):
+        at = start
+        start += len(sentence)
+        places = sorted((i, i + len(t), t) for t in titles if (i := sentence.find(t)) >= 0)
+        places = [p for k, p in enumerate(places) if not k or p[0] >= places[k - 1][1]]
+        if len(places) < 2 or not outside(at + places[0][0]):
+            continue
+        lead = sentence[: places[0][0]]
+        if re.search(r"自选|任选|可选|选择", lead) or _NOT_A_TOTAL.search(lead[-10:]):
+            continue  # "自选赛道包括A、B、C等3类", "每个单位限报A和B两类": a choice or a cap, not the call's directions
+        after = _COUNT_AFTER_LIST.match(sentence, places[-1][1])
+        before = _COUNT_BEFORE_LIST.search(sentence[: places[0][0]])
+        for m in (after, before):
+            if m is not None and to_number(m.group(1)) == len(places):
+                found.append((len(places), {t for _, _, t in places}, at + m.start(), at + m.end()))
+                break
+    # A list inside a larger one ("包括A、B和C三类 … B和C分为两类") counts a group of it.
+    found = [f for f in found if not any(f[1] < other[1] for other in found)]
+    if not found or any(value != found[0][0] or not named & found[0][1] for value, named, _, _ in found):
+        return None  # no count, or counts of different lists
+    return found[0][0], found[0][2], found[0][3]
 
 
 def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None:
