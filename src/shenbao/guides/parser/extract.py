@@ -110,6 +110,11 @@ _PER_PROJECT = re.compile(
     r"(?:平均资助强度|平均资助额度|平均资助金额|支持金额|支持额度|资助金额|资助强度|支持强度|资助额度|奖励金额|申请经费|申请金额|补助金额|补助额度|补助上限"
     r"|(?<=项目|课题)(?:申请|资助)?(?:直接)?经费(?!\s*(?:总|合计|共|规模)))\s*[：:为]?"
 )
+# One funded project, team or application named with a word between 每 and its noun ("每个获批项目",
+# "每宗获批申请", "每队可获得"): what follows is the amount each receives.
+_PER_AWARDED = re.compile(
+    r"每(?:个|宗|项|件|支)?(?:获批|获资助|获选|入选|入围|受资助)的?(?:项目|申请|计划|团队|队伍)|每(?:支|个)?(?:队|团队)(?=可|获|将)"
+)
 # A clause that states a rate per month, year or person (a fee, a salary), not the amount of a project.
 _RATE_CLAUSE = re.compile(r"每(?:月|年|人|位|名)|主持费|劳务费|/\s*(?:月|人)")
 # The words before a budget word that make it the amount of one project ("项目直接经费", "课题申请直接经费").
@@ -353,6 +358,7 @@ def _extract(original: str, progress: Progress) -> Extraction:
     starts = sorted(
         [(m.start(), m.end(), m.group(0)) for m in _PER_PROJECT.finditer(text)]
         + [(m.start(), m.end(), m.group(0)) for m in PER_PROJECT.finditer(text) if m.group(0).startswith(("每", "单"))]
+        + [(m.start(), m.end(), m.group(0)) for m in _PER_AWARDED.finditer(text)]
     )
     amounts: list[tuple[dict[str, Any], int, int]] = []
     for start, end, word in starts:
@@ -378,6 +384,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
         if _kind_of_project(_clause_before(text, start, 12), opening) or _subject_kind(text, start, opening):
             continue  # "青年项目每项资助8万元": the amount of one kind of project, not of every project
         money.pop("per_project", None)
+        if money.get("qualifier", "exact") == "exact" and re.search(r"上限|最高", head):
+            money["qualifier"] = "at_most"  # "每个获批项目可获得资助上限为…港币500万元"
         if re.search(r"平均", text[max(0, start - 4) : end]) and money.get("qualifier", "exact") == "exact":
             money["qualifier"] = "about"
         if not amounts or start >= amounts[-1][2] - 14:  # the keyword and 每项 of one phrase count once
@@ -500,7 +508,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
 
 
 _PLACES = (
-    ("TWD", re.compile(r"新台币|NT\$|台湾|台北|国科会|行政院")),
+    # A year of the Republic of China calendar ("114/06/02", "民国113年", "115年度") is Taiwan's own.
+    ("TWD", re.compile(r"新台币|NT\$|台湾|台北|国科会|行政院|民国|(?<![\d/.])1[01]\d(?:/\d{1,2}/\d{1,2}(?![\d/])|年度?)")),
     ("HKD", re.compile(r"港元|港币|HK\$|香港|特区政府")),
     ("MOP", re.compile(r"澳门元|澳门币|澳门")),
 )
