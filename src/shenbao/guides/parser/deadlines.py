@@ -57,7 +57,7 @@ _BEFORE_BY = re.compile(r"(?:于|在|须|请|应|务必)\s*$")
 _BEFORE_VERB = re.compile(rf"^[^。；]{{0,30}}?(?:{_SUBMIT})")
 # A schedule line: an optional item number, then its date or window first.
 _SCHEDULE_LEAD = re.compile(
-    r"\s*(?:\d{1,2}\s*[、.．)）]|[（(]\s*[\d一二三四五六七八九十]{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}、)?\s*"
+    r"\s*(?:\d{1,2}\s*[、.．)）]|[（(]\s*[\d一二三四五六七八九十]{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}、|[•●▪]\s*)?\s*"
 )
 _CLOCK_BEFORE = re.compile(
     r"(?P<noon>上午|中午|下午|晚上)?\s*(?<![\d.:：])(?P<h>\d{1,2})\s*(?:[:：]\s*(?P<min>\d{2})|[时点])\s*(?:以前|之前|前)"
