@@ -33,16 +33,22 @@ _DATE = re.compile(
 )
 # A date printed by a form system with its separators lost in a relay: "20211120日前" (YYYYMMDD) or a
 # Taiwan "1150102()" (ROC YYYMMDD, its weekday stripped). Only the fixed-width forms, closed by 日 or
-# a weekday bracket: "2022923日" could be 9月23日 or a garbled 92月3日 and is left alone.
+# a weekday bracket, or followed by its time of day ("1041231下午5时"): "2022923日" could be 9月23日 or a
+# garbled 92月3日 and is left alone.
 _COMPACT = re.compile(
     r"(?<![\d.])(?:(?P<y>(?:19|20)\d{2})|(?P<roc>1[0-4]\d))(?P<m>0[1-9]|1[0-2])(?P<d>0[1-9]|[12]\d|3[01])"
-    r"(?:\s*日(?:\s*[（(]\s*(?:周|星期)?[一二三四五六日天]?\s*[）)])?|\s*[（(]\s*(?:周|星期)?[一二三四五六日天]?\s*[）)])" + _TIME
+    r"(?:\s*日(?:\s*[（(]\s*(?:周|星期)?[一二三四五六日天]?\s*[）)])?|\s*[（(]\s*(?:周|星期)?[一二三四五六日天]?\s*[）)]|(?=上午|中午|下午|晚上))"
+    + _TIME
 )
 # "2024-03-15", "2024.3.15", "2024/3/15" (web relays and forms), with an optional time.
 _NUMERIC = re.compile(
     r"(?<![\d.])(?P<y>(?:19|20)\d{2})\s*(?P<sep>[-./])\s*(?P<m>\d{1,2})\s*(?P=sep)\s*(?P<d>\d{1,2})(?![\d])(?:\s*[日号])?"
     + _WEEKDAY
     + r"(?:(?:\s+|T)(?P<noon>)(?P<h>\d{1,2})[:：](?P<min>\d{2})(?:[:：]\d{2})?(?P<min2>))?"
+)
+# Taiwan forms print the Republic of China year in a slash date: "114/10/31", "114/06/02(一)" (ROC 114 = 2025).
+_ROC_SLASH = re.compile(
+    r"(?<![\d./])(?P<roc>1[01]\d)/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/])(?:\s*[日号])?(?:\s*" + _BARE_WEEKDAY + r")?" + _TIME
 )
 # "二〇二四年三月十五日" (signatures and formal dates).
 _CN_NUMERAL = "〇零一二三四五六七八九十"
@@ -176,6 +182,11 @@ def find_dates(text: str, *, default_year: int | None, base: int = 0) -> list[Fo
         y, m, d = int(match.group("y")), int(match.group("m")), int(match.group("d"))
         raw.append((match.start(), match.end(), y, m, d, _time(match)))
         taken.append((match.start(), match.end()))
+    for match in _ROC_SLASH.finditer(text) if "/" in text else ():
+        if free(match.start(), match.end()):
+            roc = int(match.group("roc")) + 1911
+            raw.append((match.start(), match.end(), roc, int(match.group("m")), int(match.group("d")), _time(match)))
+            taken.append((match.start(), match.end()))
     for match in _COMPACT.finditer(text) if _SEVEN_DIGITS.search(text) else ():
         y = int(match.group("y")) if match.group("y") else int(match.group("roc")) + 1911
         raw.append((match.start(), match.end(), y, int(match.group("m")), int(match.group("d")), _time(match)))

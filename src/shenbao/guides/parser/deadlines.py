@@ -57,7 +57,7 @@ _BEFORE_BY = re.compile(r"(?:于|在|须|请|应|务必)\s*$")
 _BEFORE_VERB = re.compile(rf"^[^。；]{{0,30}}?(?:{_SUBMIT})")
 # A schedule line: an optional item number, then its date or window first.
 _SCHEDULE_LEAD = re.compile(
-    r"\s*(?:\d{1,2}\s*[、.．)）]|[（(]\s*[\d一二三四五六七八九十]{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}、)?\s*"
+    r"\s*(?:\d{1,2}\s*[、.．)）]|[（(]\s*[\d一二三四五六七八九十]{1,2}\s*[)）]|[一二三四五六七八九十]{1,2}、|[•●▪]\s*)?\s*"
 )
 _CLOCK_BEFORE = re.compile(
     r"(?P<noon>上午|中午|下午|晚上)?\s*(?<![\d.:：])(?P<h>\d{1,2})\s*(?:[:：]\s*(?P<min>\d{2})|[时点])\s*(?:以前|之前|前)"
@@ -68,6 +68,12 @@ _SCHEDULE_VERB = re.compile(
 )
 _CONDITION = re.compile(
     r"^[^。；，,]{0,6}?(?:已|成立|注册|设立|建立|出生|取得|获得|毕业|入选|立项|结题|发表|在籍|在册|在校|在读|入学|入职)"
+)
+# What a funded project owes after the award, not an application: a progress or final report, spending
+# its money, a result announced ("执行中之计画…于10月31日前缴交进度报告", "经费需于11月30日前核销完毕",
+# "审查结果将于12月底之前公告", "应当于…前完成整体技术应用").
+_AFTER_AWARD = re.compile(
+    r"执行中|进度报告|期中报告|成果报告|结案报告|结题报告|核销|报销|验收|(?:审查|评审|遴选)结果|整体技术应用"
 )
 _CONDITION_AHEAD = re.compile(r"(?:注册|成立|出生|毕业|设立|入职|登记)(?:时间|日期)?\s*(?:在|于|为|是)?\s*$")
 _WINDOW_WORDS = re.compile(r"申报|报名|提交|受理|征集|征求意见|推荐|填报|报送|网上|在线|集中|开放|作品|submission", re.IGNORECASE)
@@ -219,6 +225,7 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 year is None
                 or not 1 <= month <= 12
                 or not (_BEFORE_BY.search(ahead) or _BEFORE_VERB.match(sentence[month_end.end() :]))
+                or _AFTER_AWARD.search(sentence[max(0, month_end.start() - 30) : month_end.end() + 20])
             ):
                 continue
             last = (dt.date(year + month // 12, month % 12 + 1, 1)) - dt.timedelta(days=1)
@@ -258,6 +265,8 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             tail = sentence[d.end - start + m.end() :]
             if _CONDITION.match(tail) or _CONDITION_AHEAD.search(sentence[max(0, d.start - start - 12) : d.start - start]):
                 continue  # "注册时间在2018年12月31日（含）之前的企业": a condition on applicants, not a deadline
+            if _AFTER_AWARD.search(sentence[max(0, d.start - start - 30) : d.start - start] + tail[:20]):
+                continue  # "经费需于11月30日前核销完毕": an obligation of a funded project, not an application
             ahead = sentence[max(0, d.start - start - 3) : d.start - start]
             # "于3月15日前", "3月15日前报送", a schedule line "3月15日前：…" or "评审完成：6月30日前".
             scheduled = re.match(r"\s*[：:]", tail) is not None or re.search(r"[：:]\s*$", ahead) is not None

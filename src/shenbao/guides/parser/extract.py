@@ -110,6 +110,11 @@ _PER_PROJECT = re.compile(
     r"(?:平均资助强度|平均资助额度|平均资助金额|支持金额|支持额度|资助金额|资助强度|支持强度|资助额度|奖励金额|申请经费|申请金额|补助金额|补助额度|补助上限"
     r"|(?<=项目|课题)(?:申请|资助)?(?:直接)?经费(?!\s*(?:总|合计|共|规模)))\s*[：:为]?"
 )
+# One funded project, team or application named with a word between 每 and its noun ("每个获批项目",
+# "每宗获批申请", "每队可获得"): what follows is the amount each receives.
+_PER_AWARDED = re.compile(
+    r"每(?:个|宗|项|件|支)?(?:获批|获资助|获选|入选|入围|受资助)的?(?:项目|申请|计划|团队|队伍)|每(?:支|个)?(?:队|团队)(?=可|获|将)"
+)
 # A clause that states a rate per month, year or person (a fee, a salary), not the amount of a project.
 _RATE_CLAUSE = re.compile(r"每(?:月|年|人|位|名)|主持费|劳务费|/\s*(?:月|人)")
 # The words before a budget word that make it the amount of one project ("项目直接经费", "课题申请直接经费").
@@ -279,6 +284,9 @@ def _extract(original: str, progress: Progress) -> Extraction:
     if "directions" not in totals and checked_counts:
         totals["directions"], cstart, cend = checked_counts[0]
         col.span("stated_totals.directions", cstart, cend, 0.6)
+    if "directions" not in totals and (counted := _count_beside_list(text, outside, directions)) is not None:
+        totals["directions"], cstart, cend = counted
+        col.span("stated_totals.directions", cstart, cend, 0.6)
     if "directions" not in totals and mode == "code" and (m := re.search(r"在([^。；]{4,80}?)等领域设置", text)) is not None:
         totals["directions"] = len([p for p in m.group(1).split("、") if p.strip()])
         col.span("stated_totals.directions", m.start(), m.end(), 0.6)
@@ -350,6 +358,7 @@ def _extract(original: str, progress: Progress) -> Extraction:
     starts = sorted(
         [(m.start(), m.end(), m.group(0)) for m in _PER_PROJECT.finditer(text)]
         + [(m.start(), m.end(), m.group(0)) for m in PER_PROJECT.finditer(text) if m.group(0).startswith(("每", "单"))]
+        + [(m.start(), m.end(), m.group(0)) for m in _PER_AWARDED.finditer(text)]
     )
     amounts: list[tuple[dict[str, Any], int, int]] = []
     for start, end, word in starts:
@@ -375,6 +384,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
         if _kind_of_project(_clause_before(text, start, 12), opening) or _subject_kind(text, start, opening):
             continue  # "青年项目每项资助8万元": the amount of one kind of project, not of every project
         money.pop("per_project", None)
+        if money.get("qualifier", "exact") == "exact" and re.search(r"上限|最高", head):
+            money["qualifier"] = "at_most"  # "每个获批项目可获得资助上限为…港币500万元"
         if re.search(r"平均", text[max(0, start - 4) : end]) and money.get("qualifier", "exact") == "exact":
             money["qualifier"] = "about"
         if not amounts or start >= amounts[-1][2] - 14:  # the keyword and 每项 of one phrase count once
@@ -497,7 +508,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
 
 
 _PLACES = (
-    ("TWD", re.compile(r"新台币|NT\$|台湾|台北|国科会|行政院")),
+    # A year of the Republic of China calendar ("114/06/02", "民国113年", "115年度") is Taiwan's own.
+    ("TWD", re.compile(r"新台币|NT\$|台湾|台北|国科会|行政院|民国|(?<![\d/.])1[01]\d(?:/\d{1,2}/\d{1,2}(?![\d/])|年度?)")),
     ("HKD", re.compile(r"港元|港币|HK\$|香港|特区政府")),
     ("MOP", re.compile(r"澳门元|澳门币|澳门")),
 )
@@ -636,6 +648,48 @@ def _count_of_listed(text: str, outside: Any, directions: list[dict[str, Any]]) 
         if outside(m.start()) and not _NOT_A_TOTAL.search(lead) and to_number(m.group(1)) == len(directions):
             return len(directions), m.start(), m.end()
     return None
+
+
+# A count beside a list of the directions found: "包括A、B和C三类", "「A」…及「D」等4类别", "分三组受理：(一)A (二)B (三)C".
+_BESIDE_COUNT = rf"({NUM})\s*(?:个|大)?\s*(?:类别|大类|类科|类|组别|组|方面)"
+_COUNT_AFTER_LIST = re.compile(rf"\s*[”」』\"]?\s*(?:等|这|此|共)?\s*{_BESIDE_COUNT}")
+_COUNT_BEFORE_LIST = re.compile(
+    rf"{_BESIDE_COUNT}[^，,。；;：:]{{0,8}}[：:]\s*[(（]?[一二三四五六七八九十\d]?[)）、.．]?\s*[“「『]?$"
+)
+
+
+def _count_beside_list(text: str, outside: Any, directions: list[dict[str, Any]]) -> tuple[int, int, int] | None:
+    """The number of the directions named together in one sentence, stated right after their list or
+    right before it (ending in a colon): the stated number of directions, checked against the list. Lists
+    of different directions with their own counts ("分A和B两类…另设C和D两类") count groups, not the call's;
+    a list inside a larger listed one counts a part of it."""
+    titles = {re.sub(r"\s+", "", d["title"]) for d in directions}
+    titles = {t for t in titles if len(t) >= 2}
+    if not 2 <= len(titles) <= 12:
+        return None  # a count is written beside a short list; a long one is not searched sentence by sentence
+    found: list[tuple[int, set[str], int, int]] = []
+    start = 0
+    for sentence in re.split(r"(?<=[。；;\n])", text):
+        at = start
+        start += len(sentence)
+        places = sorted((i, i + len(t), t) for t in titles if (i := sentence.find(t)) >= 0)
+        places = [p for k, p in enumerate(places) if not k or p[0] >= places[k - 1][1]]
+        if len(places) < 2 or not outside(at + places[0][0]):
+            continue
+        lead = sentence[: places[0][0]]
+        if re.search(r"自选|任选|可选|选择", lead) or _NOT_A_TOTAL.search(lead[-10:]):
+            continue  # "自选赛道包括A、B、C等3类", "每个单位限报A和B两类": a choice or a cap, not the call's directions
+        after = _COUNT_AFTER_LIST.match(sentence, places[-1][1])
+        before = _COUNT_BEFORE_LIST.search(sentence[: places[0][0]])
+        for m in (after, before):
+            if m is not None and to_number(m.group(1)) == len(places):
+                found.append((len(places), {t for _, _, t in places}, at + m.start(), at + m.end()))
+                break
+    # A list inside a larger one ("包括A、B和C三类 … B和C分为两类") counts a group of it.
+    found = [f for f in found if not any(f[1] < other[1] for other in found)]
+    if not found or any(value != found[0][0] or not named & found[0][1] for value, named, _, _ in found):
+        return None  # no count, or counts of different lists
+    return found[0][0], found[0][2], found[0][3]
 
 
 def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None:
