@@ -10,7 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from shenbao.accounts.models import User
@@ -194,6 +196,46 @@ def test_the_expert_reads_their_own_scores_and_the_decision_only_after_it(call: 
     chinese = _page(first, report, "zh-hans")
     assert "您所评审报告的结论" in chinese and "您对各评审指标的评分" in chinese
     assert 'data-decision="conditional">有条件通过 · ' in chinese
+
+
+def test_the_experts_list_shows_their_report_reviews_and_the_decision_only_once_made(call: Call, officer: User) -> None:
+    report, first, _second = _reviewed(call, officer)
+    pending = midterm(call, officer, 2)
+    waiting = assign_report_expert(report=pending, expert=first, actor=officer)
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(first)
+    reviewed = ReportReview.objects.get(report=report, expert=first)
+    before = client.get("/review/").content.decode()
+    assert '<h2 id="report-reviews">Project reports to review</h2>' in before
+    assert f'href="/projects/{report.project_id}/reports/#own-{reviewed.pk}"' in before
+    assert f'href="/projects/{pending.project_id}/reports/#own-{waiting.pk}"' in before
+    assert before.count('<td data-decision="">—</td>') == 2 and "Passed" not in before
+    decide_report(report=report, decision="passed", reasons="", actor=officer)
+    after = client.get("/review/").content.decode()
+    assert '<td data-decision="passed">Passed</td>' in after
+    assert after.count('<td data-decision="">—</td>') == 1  # the other report is not decided
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese.force_login(first)
+    assert '<h2 id="report-reviews">待评审的项目报告</h2>' in chinese.get("/review/").content.decode()
+    # Someone named for no report review sees no such section.
+    nobody = Client()
+    nobody.force_login(UserFactory())
+    assert 'id="report-reviews"' not in nobody.get("/review/").content.decode()
+
+
+def test_the_experts_list_costs_the_same_queries_for_one_report_review_or_three(call: Call, officer: User) -> None:
+    e = expert(call, "e@example.com")
+    client = Client()
+    client.force_login(e)
+    assign_report_expert(report=midterm(call, officer, 1), expert=e, actor=officer)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/review/").status_code == 200
+    for n in (2, 3):
+        assign_report_expert(report=midterm(call, officer, n), expert=e, actor=officer)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get("/review/").content.decode()
+    assert page.count("data-report-review=") == 3
+    assert len(three) == len(one)
 
 
 # 3. Staff decide through the API
