@@ -39,7 +39,7 @@ from shenbao.documents.models import FileJob
 from shenbao.guides.models import GuideImport
 from shenbao.notifications.mail import notify
 from shenbao.notifications.models import MailTemplateOverride, Message, Notification
-from shenbao.projects.models import Project, Tranche
+from shenbao.projects.models import Project, Report, Tranche
 from shenbao.projects.services.projects import start_projects
 from shenbao.reviews.models import Assignment, PoolMember, Review, StageEntry
 from tests.applications.fixtures import PDF
@@ -219,6 +219,7 @@ MATRIX: dict[str, set[str]] = {
     # the post-award API: the same predicates as the pages (the agreement's as the agreement page's)
     "api-v1:project-tranches": {"applicant", "staff"},
     "api-v1:project-reports": {"applicant", "staff"},
+    "api-v1:project-report-decision": PROGRAM_STAFF,  # POST only: the program's staff decide a report
     "api-v1:project-changes": {"applicant", "staff"},
     "api-v1:project-agreement": {"applicant", "institution_officer", "staff"},
     "api-v1:project-agreement-document": {"applicant", "institution_officer", "staff"},
@@ -321,6 +322,8 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
         condition="on_date",
         planned_on=dt.date(2026, 6, 1),
     )
+    # A mid-term report in review, so a refused decision is refused for who sends it.
+    report = Report.objects.create(project=Project.objects.get(agreement=agreement), kind="midterm", text="进展")
     # The agreement waits for confirmations again, so refused confirmations are refused for who sends
     # them, not because it is already signed.
     Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.PENDING)
@@ -358,6 +361,7 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
         "key": "receipt",
         "stage_pk": world["stage"].pk,
         "application_pk": mine.pk,
+        "report_pk": report.pk,
     }
     objects = {
         "application": mine.pk,
@@ -422,6 +426,7 @@ def _state() -> tuple[Any, ...]:
         sorted(Agreement.objects.values_list("pk", "status", "text_sha256")),
         sorted(Project.objects.values_list("pk", "status")),
         sorted(Tranche.objects.values_list("pk", "status", "amount_yuan")),
+        sorted(Report.objects.values_list("pk", "status", "decision_reasons")),
         sorted(ApiToken.objects.values_list("pk", "revoked_at")),
         sorted(GuideImport.objects.values_list("pk", "status", "call_id")),
         sorted(FileJob.objects.values_list("pk", "status", "requested_by_id")),

@@ -404,6 +404,21 @@ SPECS: tuple[MailTemplateSpec, ...] = (
         },
     ),
     MailTemplateSpec(
+        key="report_review_assigned",
+        name=_("Expert named to review a project report"),
+        event=_(
+            "Staff or the assignment solver name an expert to review a mid-term or final report (once per expert and report)."
+        ),
+        recipients=_("The named expert"),
+        sender="shenbao.projects.services.report_reviews",
+        placeholders={
+            "call_title": CALL_TITLE,
+            "project": _p(Kind.TEXT, _("The project's name")),
+            "report": _p(Kind.TRANSLATED, _("The report: mid-term report or final report")),
+            "link": _p(Kind.LINK, _("Link to the report and the expert's review form")),
+        },
+    ),
+    MailTemplateSpec(
         key="project_pi_changed",
         name=_("Project's PI changed"),
         event=_("Staff approved a change of the project's PI: the new PI takes over the project."),

@@ -185,6 +185,18 @@ def report_result(report: Report, reviews: Iterable[ReportReview] | None = None)
     return aggregate(items, aggregation, applications=[report.pk]).aggregates[report.pk]
 
 
+def report_reviews_of(user: Any) -> QuerySet[ReportReview]:
+    """The report reviews the user is named for (中期检查 / 结题验收), newest first, with their report and
+    project: one query however many."""
+    if not is_authenticated(user):
+        return ReportReview.objects.none()
+    return (
+        ReportReview.objects.filter(expert=user)
+        .select_related("report__project__agreement__award__call")
+        .order_by("-assigned_at", "-pk")
+    )
+
+
 def projects_visible_to(user: Any) -> QuerySet[Project]:
     """The projects ``projects.view_project`` lets the user see, as one query: every project for an
     administrator, the projects of their programs for a program officer, their own as the PI."""

@@ -2,9 +2,11 @@
 agreement (the text's SHA-256 and the generated Word document) and its change requests, which the PI
 may also submit.  Each route asks the same predicate as the web page that shows the same thing
 (``projects.view_disbursement``, ``projects.view_project``, ``agreements.view_agreement``,
-``projects.report``); whoever may not see the project gets 404, whoever sees it but may not request
-a change gets 403.  Writes go through ``projects.services.changes``; refusals are a code and a
-translated sentence."""
+``projects.report``, ``projects.decide_report``); whoever may not see the project gets 404, whoever
+sees it but may not request a change (or decide a report) gets 403.  A report carries the submitted
+expert reviews with their scores by criterion for staff only, as the reports page shows them (the PI
+reads the decision and its reasons, not the reviews).  Writes go through ``projects.services.changes``
+and ``projects.services.report_reviews``; refusals are a code and a translated sentence."""
 
 from __future__ import annotations
 
@@ -28,10 +30,11 @@ from shenbao.api.parsers import BoundedJSONParser
 from shenbao.api.v1.applicant import REFUSALS, Refused, _domain
 from shenbao.core.errors import DomainError
 from shenbao.core.text import text_get
-from shenbao.projects.enums import ChangeKind
-from shenbao.projects.models import ChangeRequest, Project, Report, Tranche
+from shenbao.projects.enums import ChangeKind, ReportStatus
+from shenbao.projects.models import ChangeRequest, Project, Report, ReportReview, Tranche
 from shenbao.projects.queries import projects_visible_to
 from shenbao.projects.services.changes import request_change
+from shenbao.projects.services.report_reviews import decide_report, report_review_settings
 from shenbao.web.common import DOCX, acting_user, file_response
 
 NOT_FOUND = {404: OpenApiResponse(description="no such project, or not one the user may see")}
@@ -56,10 +59,78 @@ class TrancheSerializer(serializers.ModelSerializer[Tranche]):
         )
 
 
+class CriterionScoreSerializer(serializers.Serializer[Any]):
+    criterion = serializers.CharField(help_text="the criterion's code in the call's report review")
+    name = serializers.CharField(help_text="the criterion's name in the request's language")
+    score = serializers.FloatField(allow_null=True, help_text="on the criterion's scale; null: marked not applicable")
+
+
+class ReportReviewSerializer(serializers.Serializer[Any]):
+    expert = serializers.CharField(help_text="the expert's name")
+    expert_email = serializers.EmailField()
+    submitted_at = serializers.DateTimeField()
+    score = serializers.IntegerField(allow_null=True, help_text="the overall score (0–100), rounded")
+    total = serializers.FloatField(allow_null=True, help_text="the weighted total of the criteria (0–100)")
+    scores = CriterionScoreSerializer(many=True, help_text="by criterion, where the call declares them; else empty")
+    opinion = serializers.CharField()
+
+
+def _review(review: ReportReview, criteria: list[tuple[str, str]]) -> dict[str, Any]:
+    given = review.scores or {}
+    return {
+        "expert": str(review.expert),
+        "expert_email": review.expert.email,
+        "submitted_at": review.submitted_at,
+        "score": review.score,
+        "total": review.total,
+        "scores": [{"criterion": code, "name": name, "score": given.get(code)} for code, name in criteria if code in given],
+        "opinion": review.opinion,
+    }
+
+
 class ReportSerializer(serializers.ModelSerializer[Report]):
+    reviews = serializers.SerializerMethodField(
+        help_text="the submitted expert reviews, for the program's staff; null for whoever the reports page shows none (the PI)"
+    )
+
     class Meta:
         model = Report
-        fields = ("id", "kind", "status", "submitted_at", "text", "actuals", "spending", "decision_reasons", "decided_at")
+        fields = (
+            "id",
+            "kind",
+            "status",
+            "submitted_at",
+            "text",
+            "actuals",
+            "spending",
+            "decision_reasons",
+            "decided_at",
+            "reviews",
+        )
+
+    @extend_schema_field(ReportReviewSerializer(many=True, allow_null=True))
+    def get_reviews(self, report: Report) -> list[dict[str, Any]] | None:
+        if not self.context.get("show_reviews"):
+            return None
+        settings = report_review_settings(report)
+        language = _language()
+        criteria = [(c.code, c.name.get(language)) for c in settings.criteria] if settings else []
+        return [_review(r, criteria) for r in report.reviews.all() if r.submitted_at is not None]
+
+
+def _reports_context(request: Request, project: Project) -> dict[str, Any]:
+    """Staff (who decide) read the experts' reviews; the PI reads what the reports page shows them: none."""
+    return {"show_reviews": request.user.has_perm("projects.decide_report", project)}
+
+
+class ReportDecisionSerializer(serializers.Serializer[Any]):
+    decision = serializers.ChoiceField(
+        choices=[s for s in ReportStatus.choices if s[0] != ReportStatus.SUBMITTED],
+        help_text="passed, conditional (passed with conditions) or failed",
+    )
+    reasons = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, help_text="required unless it passes: the reasons or conditions"
+    )
 
 
 class AgreementSerializer(serializers.Serializer[Any]):
@@ -205,7 +276,44 @@ class ProjectReportsView(APIView):
     @extend_schema(responses={200: ReportSerializer(many=True), **NOT_FOUND})
     def get(self, request: Request, pk: int) -> Response:
         project = _project(request, pk, "projects.view_project")
-        return Response(ReportSerializer(project.reports.all(), many=True).data)
+        reports = project.reports.prefetch_related("reviews__expert")
+        return Response(ReportSerializer(reports, many=True, context=_reports_context(request, project)).data)
+
+
+class ProjectReportDecisionView(APIView):
+    """POST (the program's staff): decide a reviewed mid-term or final report, as on the reports page:
+    passed, conditional (passed with conditions) or failed, with the reasons (required unless it
+    passes).  The same service and the same refusals as the page: the report decided already, no
+    expert named, a review not submitted, no reasons, the project no longer running.  The decision
+    releases or withholds the tranches tied to the report and tells the PI."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [BoundedJSONParser]
+
+    @extend_schema(request=ReportDecisionSerializer, responses={200: ReportSerializer, **REFUSALS})
+    def post(self, request: Request, pk: int, report_pk: int) -> Response:
+        project = _project(request, pk, "projects.view_project")
+        if not request.user.has_perm("projects.decide_report", project):
+            raise Refused("not_allowed", _("Only the program's staff may decide a report."), status.HTTP_403_FORBIDDEN)
+        report = project.reports.filter(pk=report_pk).first()
+        if report is None:
+            raise Http404(_("No such report."))
+        data = ReportDecisionSerializer(data=request.data)
+        if not data.is_valid():
+            if "decision" in data.errors:
+                raise Refused("decision_invalid", _("Choose pass, pass with conditions or fail."))
+            raise Refused(
+                "invalid", _("Check the fields of the request."), fields={k: [str(e) for e in v] for k, v in data.errors.items()}
+            )
+        values = data.validated_data
+        try:
+            decide_report(
+                report=report, decision=values["decision"], reasons=values.get("reasons", ""), actor=acting_user(request)
+            )
+        except DomainError as exc:
+            raise _domain(exc) from exc
+        decided = project.reports.prefetch_related("reviews__expert").get(pk=report.pk)
+        return Response(ReportSerializer(decided, context=_reports_context(request, project)).data)
 
 
 class ProjectAgreementView(APIView):

@@ -47,6 +47,11 @@ urlpatterns = [
     path("projects/", projects.ProjectListView.as_view(), name="projects"),
     path("projects/<int:pk>/tranches/", projects.ProjectTranchesView.as_view(), name="project-tranches"),
     path("projects/<int:pk>/reports/", projects.ProjectReportsView.as_view(), name="project-reports"),
+    path(
+        "projects/<int:pk>/reports/<int:report_pk>/decision/",
+        projects.ProjectReportDecisionView.as_view(),
+        name="project-report-decision",
+    ),
     path("projects/<int:pk>/agreement/", projects.ProjectAgreementView.as_view(), name="project-agreement"),
     path("projects/<int:pk>/agreement.docx", projects.ProjectAgreementDocumentView.as_view(), name="project-agreement-document"),
     path("projects/<int:pk>/changes/", projects.ProjectChangesView.as_view(), name="project-changes"),

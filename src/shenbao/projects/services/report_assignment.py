@@ -26,6 +26,7 @@ from shenbao.core.audit import log_action
 from shenbao.projects.enums import ProjectStatus, ReportKind, ReportStatus
 from shenbao.projects.errors import ProjectError
 from shenbao.projects.models import Report, ReportReview
+from shenbao.projects.services.report_reviews import tell_expert_of_report_review
 from shenbao.reviews.algorithms.affinity import text_matrices, top_k_candidates
 from shenbao.reviews.algorithms.assignment import assign_reviewers
 from shenbao.reviews.algorithms.problem import AssignmentInputError, AssignmentProblem, Mode
@@ -167,6 +168,7 @@ def assign_report_experts(*, call: Call, kind: str, actor: User, seed: int | Non
             affinity=round(float(affinity), 6) if mode is Mode.OPTIMAL else None,
         )
         created.setdefault(report.pk, []).append(review)
+        tell_expert_of_report_review(review)  # the kept ones were told when they were named
     for i, report in enumerate(reports):
         named = created.get(report.pk, [])
         if named:

@@ -85,7 +85,37 @@ def assign_report_expert(*, report: Report, expert: User | None, actor: User) ->
         actor=actor,
         data={"kind": locked.kind, "expert": expert.pk},
     )
+    tell_expert_of_report_review(review)
     return review
+
+
+def _kind_labels(kind: str) -> dict[str, str]:
+    labels = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            labels[language] = str(ReportKind(kind).label)
+    return labels
+
+
+def tell_expert_of_report_review(review: ReportReview) -> None:
+    """Mail the expert just named for a report review (the in-app notification follows): the project,
+    the report and the link to the review page.  Called where the review is created, by hand or by the
+    assignment solver, so an expert a rerun keeps is not told again; the mail is stored in the naming's
+    transaction, so a naming rolled back mails nobody."""
+    expert, report = review.expert, review.report
+    if not expert.email:
+        return
+    award = report.project.agreement.award
+    notify(
+        to=expert.email,
+        language=expert.language,
+        template="report_review_assigned",
+        context={"call_title": award.call.title, "project": report.project.title, "report": _kind_labels(report.kind)},
+        call=award.call,
+        related=report.project,
+        link=reverse("web:project_reports", args=[report.project_id]) + f"#own-{review.pk}",
+        user=expert,
+    )
 
 
 def report_review_settings(report: Report) -> ReportReviewSettings | None:
@@ -149,10 +179,6 @@ def _tell_pi(report: Report, decision: str, reasons: str) -> None:
     pi = award.application.applicant
     if not pi.email:
         return
-    labels = {}
-    for language in ("zh-hans", "en"):
-        with translation.override(language):
-            labels[language] = str(ReportKind(report.kind).label)
     notify(
         to=pi.email,
         language=pi.language,
@@ -160,7 +186,7 @@ def _tell_pi(report: Report, decision: str, reasons: str) -> None:
         context={
             "call_title": award.call.title,
             "project": report.project.title,
-            "report": labels,
+            "report": _kind_labels(report.kind),
             "decision": decision,
             "reasons": reasons,
         },

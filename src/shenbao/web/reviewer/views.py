@@ -23,6 +23,7 @@ from shenbao.calls.definition.schema import FieldType, FormField
 from shenbao.core.errors import DomainError
 from shenbao.documents.describe import budget_grid
 from shenbao.documents.layout.spec import FieldSpec, Kind, budget_summary
+from shenbao.projects.queries import report_reviews_of
 from shenbao.reviews.enums import PoolStatus, ReviewState
 from shenbao.reviews.models import Assignment, DocumentAccess, PoolMember
 from shenbao.reviews.queries.discussion import Thread, thread_allows
@@ -53,7 +54,8 @@ def _shown(field: FormField, value: Any) -> Any:
 
 @login_required
 def my_reviews(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/reviewer/my_reviews.html", {"assignments": list(assignments_of(request.user))})
+    context = {"assignments": list(assignments_of(request.user)), "report_reviews": list(report_reviews_of(request.user))}
+    return render(request, "web/reviewer/my_reviews.html", context)
 
 
 def pool_invitation(request: HttpRequest, token: str) -> HttpResponse:
