@@ -297,8 +297,8 @@ def _patterns() -> list[tuple[str, str, list[str]]]:
 
 @pytest.fixture
 def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any]:
-    """The review world, with a team member, another organisation's officer, an agreement, a project with an approved extension (its amendment),
-    a partner, a guide import and the applicant's API token."""
+    """The review world, with a team member, another organisation's officer, an agreement, a project
+    with an approved extension (its amendment), a partner, a guide import and the applicant's API token."""
     settings.MEDIA_ROOT = tmp_path
     users: dict[str, User | None] = dict(world["users"])
     mine: Application = world["mine"]
