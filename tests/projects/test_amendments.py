@@ -16,7 +16,9 @@ from unittest import mock
 import docx
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from shenbao.accounts.enums import MembershipRole
@@ -329,3 +331,27 @@ def test_the_api_lists_and_serves_the_amendments_with_the_same_permissions(chang
         elif user is not None:
             assert client.get(document).status_code == 404
     assert answers == {**{r: 200 if ok else 404 for r, ok in WHO_MAY.items()}, "anonymous": 401}
+
+
+def test_the_project_page_lists_amendments_in_a_constant_number_of_queries(project: Project, officer: User) -> None:  # noqa: F811
+    client = _client(officer)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"/projects/{project.pk}/").status_code == 200
+        return len(captured)
+
+    end = project.end_date
+    counts = []
+    for days in (30, 60, 90):
+        change = request_change(
+            project=_fresh(project),
+            kind="extension",
+            reason="延期",
+            new_end_date=end + dt.timedelta(days=days),
+            actor=_pi(project),
+        )
+        decide_change(change=change, approve=True, note="", actor=officer)
+        counts.append(queries())
+    assert Amendment.objects.count() == 3
+    assert counts[0] == counts[1] == counts[2]
