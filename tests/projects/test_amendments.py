@@ -29,7 +29,10 @@ from shenbao.agreements.models import Agreement
 from shenbao.agreements.services.text import generate_text
 from shenbao.applications.models import Application
 from shenbao.calls.definition.schema import AgreementTerms
+from shenbao.calls.enums import ProgramRoleKind
+from shenbao.calls.services.roles import grant_program_role
 from shenbao.core.models import AuditEntry
+from shenbao.core.text import text_get
 from shenbao.projects.errors import ProjectError
 from shenbao.projects.models import Amendment, ChangeRequest, Project
 from shenbao.projects.services.changes import decide_change, request_change
@@ -38,7 +41,8 @@ from tests.projects.test_approved_budget import _approve, _moved, call, english,
 
 pytestmark = pytest.mark.django_db
 
-#: 2026-03-02 10:30 in Beijing.
+#: 2026-03-01 09:00 and 2026-03-02 10:30 in Beijing.
+REQUESTED = dt.datetime(2026, 3, 1, 1, 0, tzinfo=dt.UTC)
 DECIDED = dt.datetime(2026, 3, 2, 2, 30, tzinfo=dt.UTC)
 
 
@@ -105,6 +109,7 @@ def test_each_kind_of_change_gets_one_amendment_with_its_before_and_after(projec
             actor=_pi(project),
             **extra,
         )
+        ChangeRequest.objects.filter(pk=change.pk).update(requested_at=REQUESTED)
         decide_change(change=change, approve=True, note="同意", actor=officer, now=DECIDED)
         amendment = Amendment.objects.get(change=change)
         assert (amendment.agreement_id, amendment.number, amendment.created_at) == (agreement.pk, number, DECIDED)
@@ -112,20 +117,19 @@ def test_each_kind_of_change_gets_one_amendment_with_its_before_and_after(projec
         assert paragraphs == [
             "项目变更批复",
             f"批复编号：第 {number} 号",
-            "指南：" + paragraphs[2].removeprefix("指南："),
+            f"指南：{text_get(project.agreement.award.call.title, 'zh-hans')}",
             "受理编号：2026-0031",
             "项目名称：1.2 项目",
             f"任务书 SHA-256：{agreement.text_sha256}",
             f"变更类型：{title}",
             *(["（核定预算：国拨经费，按预算科目列示）"] if kind == "budget" else []),
             f"变更理由：{title}的理由",
-            f"申请人：{'项目负责人' if kind == 'pi' else '王五'}；申请时间：" + paragraphs[-5].split("申请时间：")[1],
+            f"申请人：{'项目负责人' if kind == 'pi' else '王五'}；申请时间：2026-03-01 09:00（北京时间）",
             "批复决定：同意变更",
             "批复意见：同意",
             f"批复人：{officer.display_name}",
             "批复时间：2026-03-02 10:30（北京时间）",
         ]
-        assert paragraphs[2] != "指南：" and paragraphs[-5].endswith("（北京时间）")
         assert table[0] == ("事项", "变更前", "变更后")
         if kind == "budget":
             budget = {row[0].strip(): row[1:] for row in table[1:]}
@@ -226,7 +230,8 @@ def changed(project: Project, officer: User) -> dict[str, Any]:  # noqa: F811
     Membership.objects.create(
         user=institution_officer, organisation=project.agreement.award.application.lead_organisation, role=MembershipRole.OFFICER
     )
-    reviewer = UserFactory()
+    reviewer = UserFactory()  # a judge of the call's program
+    grant_program_role(program=project.agreement.award.call.program, user=reviewer, role=ProgramRoleKind.JUDGE)
     other = register_user(email="other@example.com", password=None, name="别的申请人")
     return {
         "project": _fresh(project),
