@@ -2,12 +2,14 @@
 started by the suite (moto's server mode on a free port, see tests/ops/s3.py): an upload lands in
 the bucket, the permission-checked view answers with a short-lived signed URL that a real HTTP
 client follows to the same bytes, another applicant gets no URL at all, streaming works by setting,
-a revision's PDF is printed once and kept in the bucket, and the endpoint refuses a signed URL that
-was tampered with or has expired (the signature check in front of moto, see tests/ops/s3.py)."""
+a revision's PDF is printed once and kept in the bucket, so is a change approval record (变更批复),
+and the endpoint refuses a signed URL that was tampered with or has expired (the signature check in
+front of moto, see tests/ops/s3.py)."""
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import re
 import urllib.error
@@ -33,10 +35,13 @@ from shenbao.documents.services.pdf import latest_revision, pdfs_zip
 from shenbao.guides.enums import GuideImportStatus
 from shenbao.guides.models import GuideImport
 from shenbao.guides.tasks import extract_guide_import
+from shenbao.projects.models import Amendment
+from shenbao.projects.services.changes import decide_change, request_change
 from tests.applications.fixtures import docx_bytes, submitted_seed_003_application
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token_key
 from tests.guides.documents import seed_text
 from tests.ops.s3 import S3Endpoint
+from tests.projects.fixtures import started_project
 
 pytestmark = pytest.mark.django_db
 
@@ -284,3 +289,39 @@ def test_a_queued_guide_upload_waits_in_the_bucket_for_any_worker(
     assert (guide.status, guide.filename, guide.upload.name) == (GuideImportStatus.EXTRACTED, "指南.txt", "")
     assert len(guide.draft["directions"]) == 19
     assert [key for key in s3_endpoint.keys(s3_bucket) if key.startswith("guides/")] == []
+
+
+def test_an_amendment_is_kept_in_the_bucket_and_its_downloads_redirect(
+    s3_endpoint: S3Endpoint, s3_bucket: str, load_seed: Callable[[str], Any]
+) -> None:
+    """A change approval record (变更批复) is generated into the bucket; the page's and the API's
+    downloads answer with a signed URL to the same bytes, whose SHA-256 is the one kept."""
+    call = load_seed("003")
+    officer = UserFactory()
+    grant_program_role(program=call.program, user=officer, role=ProgramRoleKind.PROGRAM_OFFICER)
+    project = started_project(call, direction="1.2", officer=officer)
+    pi = project.agreement.award.application.applicant
+    change = request_change(
+        project=project,
+        kind="extension",
+        reason="设备延迟到货",
+        new_end_date=project.end_date + datetime.timedelta(days=90),
+        actor=pi,
+    )
+    decide_change(change=change, approve=True, note="同意", actor=officer)
+    amendment = Amendment.objects.get()
+    assert amendment.file.name.startswith("amendments/") and amendment.file.name in s3_endpoint.keys(s3_bucket)
+    stored = s3_endpoint.read(s3_bucket, amendment.file.name)
+    assert hashlib.sha256(stored).hexdigest() == amendment.sha256
+
+    client = Client()
+    client.force_login(pi)
+    page = client.get(reverse("web:agreement_amendment", args=[amendment.agreement_id, 1]))
+    api = Client(HTTP_AUTHORIZATION=f"Token {api_token_key(pi)}").get(
+        reverse("api-v1:project-amendment-document", args=[project.pk, 1])
+    )
+    for response in (page, api):
+        assert (response.status_code, response["Cache-Control"]) == (302, "private, no-store")
+        assert response["Location"].startswith(f"{s3_endpoint.url}/{s3_bucket}/amendments/")
+        status, body, _headers = fetch(response["Location"])
+        assert (status, body) == (200, stored)

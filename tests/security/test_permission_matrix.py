@@ -5,7 +5,7 @@ identity, and nobody sees or changes what the table below does not give them.
 
 The review pages' own matrix (tests/web/test_review_permissions.py) provides the world; this one
 adds the identities it lacks (a team member, an institution officer of another organisation) and the
-objects of later stages (an award's agreement and project, a guide import), then walks the URL
+objects of later stages (an award's agreement and project with an amendment, a guide import), then walks the URL
 configuration itself, so a new route fails here until the table says who may open it.
 
 A *leak* is a refused identity that gets a 2xx answer (for GET: it saw the object; for POST: it may
@@ -39,7 +39,8 @@ from shenbao.documents.models import FileJob
 from shenbao.guides.models import GuideImport
 from shenbao.notifications.mail import notify
 from shenbao.notifications.models import MailTemplateOverride, Message, Notification
-from shenbao.projects.models import Project, Report, Tranche
+from shenbao.projects.models import Amendment, Project, Report, Tranche
+from shenbao.projects.services.changes import decide_change, request_change
 from shenbao.projects.services.projects import start_projects
 from shenbao.reviews.models import Assignment, PoolMember, Review, StageEntry
 from tests.applications.fixtures import PDF
@@ -206,6 +207,8 @@ MATRIX: dict[str, set[str]] = {
     "web:agreement_decline": {"applicant"},
     "web:agreement_budget": PROGRAM_STAFF,  # the approved budget (核定预算): the call's program officers
     "web:agreement_text": {"applicant", "institution_officer", "staff"},
+    # a change approval record (变更批复): whoever may see the agreement (the old PI no longer: tests/projects/test_amendments.py)
+    "web:agreement_amendment": {"applicant", "institution_officer", "staff"},
     "web:call_agreement_template": PROGRAM_STAFF,
     "web:agreement_overdue": PROGRAM_STAFF,
     "web:project": {"applicant", "staff"},
@@ -223,6 +226,8 @@ MATRIX: dict[str, set[str]] = {
     "api-v1:project-changes": {"applicant", "staff"},
     "api-v1:project-agreement": {"applicant", "institution_officer", "staff"},
     "api-v1:project-agreement-document": {"applicant", "institution_officer", "staff"},
+    "api-v1:project-amendments": {"applicant", "institution_officer", "staff"},
+    "api-v1:project-amendment-document": {"applicant", "institution_officer", "staff"},
     # guide imports (staff's own uploads)
     "web:guide_detail": PROGRAM_STAFF,
     "web:guide_edit": PROGRAM_STAFF,
@@ -293,8 +298,8 @@ def _patterns() -> list[tuple[str, str, list[str]]]:
 
 @pytest.fixture
 def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any]:
-    """The review world, with a team member, another organisation's officer, an agreement, a project,
-    a partner, a guide import and the applicant's API token."""
+    """The review world, with a team member, another organisation's officer, an agreement, a project
+    with an approved extension (its amendment), a partner, a guide import and the applicant's API token."""
     settings.MEDIA_ROOT = tmp_path
     users: dict[str, User | None] = dict(world["users"])
     mine: Application = world["mine"]
@@ -328,6 +333,16 @@ def matrix(world: dict[str, Any], settings: Any, tmp_path: Any) -> dict[str, Any
     # them, not because it is already signed.
     Agreement.objects.filter(pk=agreement.pk).update(status=AgreementStatus.PENDING)
     generate_text(agreement=agreement, actor=users["staff"])  # type: ignore[arg-type]
+    # An approved extension: the project's first change approval record (amendment number 1).
+    project = Project.objects.get(agreement=agreement)
+    extension = request_change(
+        project=project,
+        kind="extension",
+        reason="延期",
+        new_end_date=project.end_date + dt.timedelta(days=90),
+        actor=users["applicant"],  # type: ignore[arg-type]
+    )
+    decide_change(change=extension, approve=True, note="同意", actor=users["staff"])
     guide = GuideImport.objects.create(uploaded_by=users["staff"], file_kind="txt", source_text="指南")
     job = FileJob.objects.create(
         call=call, kind="applications", file_format="csv", language="en", requested_by=users["staff"], status="done"
@@ -427,6 +442,7 @@ def _state() -> tuple[Any, ...]:
         sorted(Project.objects.values_list("pk", "status")),
         sorted(Tranche.objects.values_list("pk", "status", "amount_yuan")),
         sorted(Report.objects.values_list("pk", "status", "decision_reasons")),
+        sorted(Amendment.objects.values_list("pk", "number", "sha256")),
         sorted(ApiToken.objects.values_list("pk", "revoked_at")),
         sorted(GuideImport.objects.values_list("pk", "status", "call_id")),
         sorted(FileJob.objects.values_list("pk", "status", "requested_by_id")),

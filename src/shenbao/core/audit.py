@@ -78,6 +78,7 @@ ACTION_LABELS: dict[str, Any] = {
     "shenbao.project.extended": _("The project's end was extended."),
     "shenbao.project.pi_changed": _("The project's PI was changed."),
     "shenbao.project.institution_changed": _("The project's institution was changed."),
+    "shenbao.project.amendment_generated": _("The change approval record (amendment) of an approved change was generated."),
     "shenbao.tranche.planned": _("A tranche of the grant was planned."),
     "shenbao.tranche.removed": _("A planned tranche was removed from the schedule."),
     "shenbao.tranche.due": _("A tranche of the grant became due."),

@@ -6,10 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import Organisation
 from shenbao.agreements.models import Agreement
+from shenbao.applications.files import stored_name
 from shenbao.projects.enums import (
     ChangeKind,
     ChangeStatus,
@@ -274,3 +276,32 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}: {self.kind}"
+
+
+def amendment_path(instance: models.Model, filename: str) -> str:
+    return stored_name(f"amendments/{timezone.now():%Y}", "docx")
+
+
+class Amendment(models.Model):
+    """The change approval record (变更批复) of an approved project change: a Word document generated when
+    the change takes effect, with the before and after, the PI's reason and the decision, numbered 1, 2,
+    3 … per agreement.  The agreement's text is fixed once confirmed; its amendments are what documents
+    a later change of its parties, budget or term.  Kept with its SHA-256, like the text."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="amendments", verbose_name=_("agreement"))
+    change = models.OneToOneField(
+        ChangeRequest, on_delete=models.PROTECT, related_name="amendment", verbose_name=_("project change")
+    )
+    number = models.PositiveIntegerField(_("number"))
+    file = models.FileField(_("document"), upload_to=amendment_path)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("amendment")
+        verbose_name_plural = _("amendments")
+        ordering = ("agreement", "number")
+        constraints = [models.UniqueConstraint(fields=("agreement", "number"), name="amendment_number_per_agreement")]
+
+    def __str__(self) -> str:
+        return f"{self.agreement_id}#{self.number}"

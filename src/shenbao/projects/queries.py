@@ -19,7 +19,7 @@ from shenbao.calls.queries.roles import officer_programs
 from shenbao.core.countries import country_name
 from shenbao.projects.enums import KpiPer, MilestoneKind, ProjectStatus, TrancheStatus
 from shenbao.projects.kpis import merge_actuals, read_target
-from shenbao.projects.models import KpiTarget, Milestone, Project, Report, ReportReview
+from shenbao.projects.models import Amendment, KpiTarget, Milestone, Project, Report, ReportReview
 from shenbao.reviews.algorithms.aggregation import Aggregate, AggregationSettings, Disagreement, Method, aggregate
 from shenbao.reviews.algorithms.aggregation import Review as AggregatedReview
 
@@ -208,3 +208,9 @@ def projects_visible_to(user: Any) -> QuerySet[Project]:
     return projects.filter(
         Q(agreement__award__application__applicant=user) | Q(agreement__award__call__program_id__in=officer_programs(user))
     ).order_by("pk")
+
+
+def agreement_amendments(agreement_id: int) -> QuerySet[Amendment]:
+    """The agreement's change approval records (变更批复) in their order, each with its change (for the
+    kind): one query however many."""
+    return Amendment.objects.filter(agreement_id=agreement_id).select_related("change").order_by("number")

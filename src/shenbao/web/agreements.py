@@ -9,13 +9,13 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from shenbao.agreements.enums import FORFEIT_CAUSES, AgreementStatus, DelayCause
 from shenbao.agreements.models import Agreement, AgreementTemplate
@@ -27,8 +27,9 @@ from shenbao.agreements.services.reserves import decline_award
 from shenbao.agreements.services.text import DOCX_TYPE, PLACEHOLDERS, generate_text, upload_template
 from shenbao.calls.definition.budget import BudgetSpec, FundingSource, format_amount, unit_label
 from shenbao.core.errors import DomainError
+from shenbao.projects.queries import agreement_amendments
 from shenbao.web.applicant.budget import BudgetField, budget_totals_text
-from shenbao.web.common import acting_user, call_for, file_response
+from shenbao.web.common import acting_user, call_for, file_response, stored_file_response
 from shenbao.web.lists import paginate, sort_columns, sorted_query
 
 PARTY_LABELS = {
@@ -81,6 +82,7 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_extend": bool(agreement.delay_cause) and agreement.delay_cause not in FORFEIT_CAUSES,
         "approved_budget": _approved_budget(agreement),
         "may_approve_budget": user.has_perm("agreements.approve_budget", agreement) and _budget_open(agreement),
+        "amendments": list(agreement_amendments(agreement.pk)),
     }
     return render(request, "web/agreements/agreement.html", context)
 
@@ -340,6 +342,19 @@ def agreement_text(request: HttpRequest, pk: int) -> HttpResponse:
         data = handle.read()
     receipt = agreement.award.application.receipt_number or str(agreement.pk)
     return file_response(data, DOCX_TYPE, f"{receipt}-agreement-{agreement.text_sha256[:12]}.docx")
+
+
+@login_required
+@require_GET
+def agreement_amendment(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
+    """An amendment (变更批复) of the agreement, for whoever may see the agreement: the current PI, the
+    current institution's officers, the program's staff."""
+    agreement = _agreement(request, pk)
+    amendment = agreement_amendments(agreement.pk).filter(number=number).first()
+    if amendment is None:
+        raise Http404(_("No such amendment."))
+    receipt = agreement.award.application.receipt_number or str(agreement.pk)
+    return stored_file_response(amendment.file, f"{receipt}-amendment-{amendment.number}-{amendment.sha256[:12]}.docx", DOCX_TYPE)
 
 
 @login_required

@@ -20,7 +20,7 @@ from shenbao.calls.definition.budget import FundingSource, budget_table, clean_b
 from shenbao.core.errors import DomainError
 from shenbao.projects.enums import ChangeKind, OutputKind, ProjectStatus, ReportKind
 from shenbao.projects.models import Milestone, Project
-from shenbao.projects.queries import call_project_list, milestone_rows, target_rows
+from shenbao.projects.queries import agreement_amendments, call_project_list, milestone_rows, target_rows
 from shenbao.projects.services.changes import decide_change, request_change
 from shenbao.projects.services.milestones import add_milestone, complete_milestone, remove_milestone
 from shenbao.projects.services.projects import add_output, end_project, start_projects, submit_report
@@ -108,6 +108,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "spending_categories": _spending_categories(project),
         "reallocation": _reallocation_widget(project),
         "proposed": {c.pk: _grant_rows(project, c.new_budget) for c in changes if c.kind == ChangeKind.BUDGET and c.new_budget},
+        "amendments": list(agreement_amendments(project.agreement_id)),
     }
     return render(request, "web/projects/project.html", context)
 

@@ -178,6 +178,7 @@ urlpatterns = [
     path("staff/calls/<slug:code>/report-reviews/", report_assignment.call_report_reviews, name="call_report_reviews"),
     path("agreements/<int:pk>/confirm/", agreements.agreement_confirm, name="agreement_confirm"),
     path("agreements/<int:pk>/text/", agreements.agreement_text, name="agreement_text"),
+    path("agreements/<int:pk>/amendments/<int:number>/", agreements.agreement_amendment, name="agreement_amendment"),
     path("agreements/<int:pk>/budget/", agreements.agreement_budget, name="agreement_budget"),
     path("staff/calls/<slug:code>/agreements/template/", agreements.call_agreement_template, name="call_agreement_template"),
     path("agreements/<int:pk>/decline/", agreements.agreement_decline, name="agreement_decline"),

@@ -1,12 +1,13 @@
 """The post-award API (issue 19): a project's tranches, its reports with their decisions, its
-agreement (the text's SHA-256 and the generated Word document) and its change requests, which the PI
-may also submit.  Each route asks the same predicate as the web page that shows the same thing
-(``projects.view_disbursement``, ``projects.view_project``, ``agreements.view_agreement``,
-``projects.report``, ``projects.decide_report``); whoever may not see the project gets 404, whoever
-sees it but may not request a change (or decide a report) gets 403.  A report carries the submitted
-expert reviews with their scores by criterion for staff only, as the reports page shows them (the PI
-reads the decision and its reasons, not the reviews).  Writes go through ``projects.services.changes``
-and ``projects.services.report_reviews``; refusals are a code and a translated sentence."""
+agreement (the text's SHA-256 and the generated Word document), its change requests, which the PI
+may also submit, and the change approval records (变更批复) of the approved ones.  Each route asks the
+same predicate as the web page that shows the same thing (``projects.view_disbursement``,
+``projects.view_project``, ``agreements.view_agreement``, ``projects.report``,
+``projects.decide_report``); whoever may not see the project gets 404, whoever sees it but may not
+request a change (or decide a report) gets 403.  A report carries the submitted expert reviews with
+their scores by criterion for staff only, as the reports page shows them (the PI reads the decision and
+its reasons, not the reviews).  Writes go through ``projects.services.changes`` and
+``projects.services.report_reviews``; refusals are a code and a translated sentence."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -32,10 +34,10 @@ from shenbao.core.errors import DomainError
 from shenbao.core.text import text_get
 from shenbao.projects.enums import ChangeKind, ReportStatus
 from shenbao.projects.models import ChangeRequest, Project, Report, ReportReview, Tranche
-from shenbao.projects.queries import projects_visible_to
+from shenbao.projects.queries import agreement_amendments, projects_visible_to
 from shenbao.projects.services.changes import request_change
 from shenbao.projects.services.report_reviews import decide_report, report_review_settings
-from shenbao.web.common import DOCX, acting_user, file_response
+from shenbao.web.common import DOCX, acting_user, file_response, stored_file_response
 
 NOT_FOUND = {404: OpenApiResponse(description="no such project, or not one the user may see")}
 
@@ -141,6 +143,15 @@ class AgreementSerializer(serializers.Serializer[Any]):
     institution_confirmed_at = serializers.DateTimeField(allow_null=True)
     signed_at = serializers.DateTimeField(allow_null=True)
     document = serializers.URLField(allow_null=True, help_text="the generated text (.docx); null before it is generated")
+
+
+class AmendmentSerializer(serializers.Serializer[Any]):
+    number = serializers.IntegerField(help_text="1, 2, 3 … per agreement")
+    kind = serializers.ChoiceField(choices=ChangeKind.choices, help_text="the kind of the approved change")
+    change = serializers.IntegerField(help_text="the change request's id (as in the changes list)")
+    created = serializers.DateTimeField(help_text="when the change was approved (or took effect without approval)")
+    sha256 = serializers.CharField(help_text="SHA-256 of the document")
+    document = serializers.URLField(help_text="the change approval record (.docx)")
 
 
 class InstitutionSerializer(serializers.Serializer[Any]):
@@ -354,6 +365,47 @@ class ProjectAgreementDocumentView(APIView):
             data = handle.read()
         receipt = agreement.award.application.receipt_number or str(agreement.pk)
         return file_response(data, DOCX, f"{receipt}-agreement-{agreement.text_sha256[:12]}.docx")
+
+
+class ProjectAmendmentsView(APIView):
+    """The change approval records (变更批复) of the project's agreement: one per approved change, with
+    the before and after, numbered per agreement.  Who may see the agreement may see them."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses={200: AmendmentSerializer(many=True), **NOT_FOUND})
+    def get(self, request: Request, pk: int) -> Response:
+        agreement = _agreement(request, pk)
+        rows = [
+            {
+                "number": a.number,
+                "kind": a.change.kind,
+                "change": a.change_id,
+                "created": a.created_at,
+                "sha256": a.sha256,
+                "document": request.build_absolute_uri(reverse("api-v1:project-amendment-document", args=[pk, a.number])),
+            }
+            for a in agreement_amendments(agreement.pk)
+        ]
+        return Response(AmendmentSerializer(rows, many=True).data)
+
+
+class ProjectAmendmentDocumentView(APIView):
+    """One change approval record (.docx): a redirect to a short-lived signed URL where downloads are
+    served by the object store, else the file."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(
+        responses={(200, DOCX): OpenApiTypes.BINARY, 302: OpenApiResponse(description="signed download URL"), **NOT_FOUND}
+    )
+    def get(self, request: Request, pk: int, number: int) -> HttpResponseBase:
+        agreement = _agreement(request, pk)
+        amendment = agreement_amendments(agreement.pk).filter(number=number).first()
+        if amendment is None:
+            raise Http404(_("No such amendment."))
+        receipt = agreement.award.application.receipt_number or str(agreement.pk)
+        return stored_file_response(amendment.file, f"{receipt}-amendment-{amendment.number}-{amendment.sha256[:12]}.docx", DOCX)
 
 
 class ProjectChangesView(APIView):

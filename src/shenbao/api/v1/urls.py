@@ -55,6 +55,12 @@ urlpatterns = [
     path("projects/<int:pk>/agreement/", projects.ProjectAgreementView.as_view(), name="project-agreement"),
     path("projects/<int:pk>/agreement.docx", projects.ProjectAgreementDocumentView.as_view(), name="project-agreement-document"),
     path("projects/<int:pk>/changes/", projects.ProjectChangesView.as_view(), name="project-changes"),
+    path("projects/<int:pk>/amendments/", projects.ProjectAmendmentsView.as_view(), name="project-amendments"),
+    path(
+        "projects/<int:pk>/amendments/<int:number>.docx",
+        projects.ProjectAmendmentDocumentView.as_view(),
+        name="project-amendment-document",
+    ),
     path("notifications/", notifications.NotificationListView.as_view(), name="notifications"),
     path("notifications/unread-count/", notifications.UnreadCountView.as_view(), name="notifications-unread-count"),
     path("notifications/read-all/", notifications.NotificationReadAllView.as_view(), name="notifications-read-all"),

@@ -10,7 +10,11 @@ application's applicant, which is who the permission predicates (``projects.view
 old one no longer does (the predicates know no history; the audit entry keeps who it was).  A change of
 institution names the new institution by its unified social credit code or its exact name; approving
 it makes it the application's lead organisation, the agreement's institution party.  Both are audited
-with the before and after and mailed (old and new PI; the PI)."""
+with the before and after and mailed (old and new PI; the PI).
+
+Every change that takes effect gets its change approval record (变更批复, ``services.amendments``): a
+Word document with the before and after, kept with its SHA-256 and numbered per agreement, since the
+agreement's text stays as it was confirmed."""
 
 from __future__ import annotations
 
@@ -33,6 +37,7 @@ from shenbao.notifications.mail import notify
 from shenbao.projects.enums import ChangeKind, ChangeStatus, MilestoneKind, ProjectStatus
 from shenbao.projects.errors import ProjectError
 from shenbao.projects.models import ChangeRequest, Milestone, Project
+from shenbao.projects.services.amendments import generate_amendment, snapshot
 from shenbao.projects.transitions import CHANGE_LIFECYCLE
 
 
@@ -187,6 +192,7 @@ def decide_change(
         locked.new_institution = _new_institution(project, named) if named else _still_new(project, locked.new_institution)
     locked.decision_note, locked.decided_by, locked.decided_at = note.strip(), actor, now or timezone.now()
     application = project.agreement.award.application
+    before = snapshot(project.pk) if approve else None
     transition(
         locked,
         CHANGE_LIFECYCLE,
@@ -206,7 +212,7 @@ def decide_change(
     if approve and locked.kind == ChangeKind.INSTITUTION and locked.new_institution is not None:
         _change_institution(project, locked.new_institution, actor=actor, change=locked)
     if approve and locked.kind == ChangeKind.EXTENSION and locked.new_end_date is not None:
-        before = project.end_date
+        end = project.end_date
         project.end_date = locked.new_end_date
         project.save(update_fields=["end_date"])
         Milestone.objects.filter(project=project, kind=MilestoneKind.FINAL, done_on__isnull=True).update(due=project.end_date)
@@ -214,8 +220,10 @@ def decide_change(
             action="shenbao.project.extended",
             obj=application,
             actor=actor,
-            data={"from": before.isoformat(), "to": project.end_date.isoformat()},
+            data={"from": end.isoformat(), "to": project.end_date.isoformat()},
         )
+    if before is not None:
+        generate_amendment(change=locked, before=before, actor=actor)
     return locked
 
 
