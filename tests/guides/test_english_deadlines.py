@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from shenbao.guides.parser.english_deadlines import english_deadlines
+from shenbao.guides.parser.extract import extract_guide
 
 
 def _found(text: str, year: int | None = None) -> list[tuple[str, str, bool]]:
@@ -44,3 +47,43 @@ def test_key_dates_in_table_cells_and_on_one_flattened_line() -> None:
 
 def test_a_review_date_or_a_label_without_a_date_is_no_deadline() -> None:
     assert _found("Council Review Date(s): August 12, 2031\nApplication Due Date(s): to be announced\n") == []
+
+
+def test_a_time_and_its_zone_in_words_before_the_date() -> None:
+    text = "Submission Deadline\nAll submissions must be made by 17:00 Brussels local time, September 28th 2031.\n"
+    assert _found(text) == [("2031-09-28T17:00", "applicant", False)]
+    # A date that says who may take part, or when work must start, is no deadline.
+    assert _found("Proposers who submit before January 18, 2031 must also follow the new guide.") == []
+    assert _found("We expect proposals to be underway by the 31 January 2031.") == []
+
+
+def test_a_date_without_a_year_takes_it_from_the_title_and_is_flagged() -> None:
+    text = "Division of Chemistry 2031 Supplemental Funding Requests\n\nRequests should be submitted no later than Monday, April 2.\n"
+    assert _found(text) == [("2031-04-02", "applicant", True)]
+    # Nothing to take a year from: no deadline rather than an invented one.
+    assert _found("Requests should be submitted no later than Monday, April 2.") == []
+
+
+def test_the_end_of_an_open_window_is_a_deadline_in_the_year_of_the_schedule() -> None:
+    text = (
+        "The call is organised in two phases. The first phase will be open from August 27th to October 15th. "
+        "The second phase will be open from January 8th to March 12th 2032.\n"
+    )
+    # October comes before the dated March 12th 2032 in the schedule: the year before.
+    assert _found(text) == [("2031-10-15", "applicant", True), ("2032-03-12", "applicant", False)]
+    assert _found("The museum is open from May 1 to September 30 2031.") == []  # no call, phase or submission
+
+
+def test_an_english_deadline_replaces_the_placeholder_in_the_draft() -> None:
+    extraction = extract_guide(
+        "Call for proposals: Resilient Coasts 2031\n\nApplications are welcome from all universities.\n"
+        "The call will be open for applications between 10 February and 31 March.\n"
+    )
+    assert extraction.definition is not None
+    timeline = [(t.kind, t.at, t.precision, t.tentative) for t in extraction.definition.timeline]
+    assert timeline == [("deadline", dt.datetime(2031, 4, 1), "day", False)]  # the end of 31 March
+    codes = [w.code for w in extraction.warnings]
+    assert "deadline_missing" not in codes and ("year_inferred", {"date": "2031-03-31"}) in [
+        (w.code, w.params) for w in extraction.warnings
+    ]
+    assert [(s.path, s.note) for s in extraction.spans if s.path.startswith("timeline")] == [("timeline.0", "year inferred")]

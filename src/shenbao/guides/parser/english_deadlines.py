@@ -9,7 +9,13 @@ under a "Deadline(s):" label and "submit … by <date>". English notices also st
   "Letter of Intent Due Date |\\nJune 28, 2011 |", "APPLICATION RECEIPT DATE: July 30, 2002";
   a letter of intent, a preliminary proposal or a registration is a deadline of role ``other``;
   a note "submitted … no later than 5:00 p.m. local time" with no date of its own gives its time to
-  the one application date of such a table that has none.
+  the one application date of such a table that has none;
+- a time (and its zone in words) before the date: "by 17:00 Brussels local time, September 28th 2023";
+- a date without a year: "no later than Monday, April 2", a window "open from August 27th to
+  October 15th" or "open for applications between 10 February and 31 March" (its end is the
+  deadline). The year comes from the nearest dated date of the text (a year earlier when that date
+  comes after it in the text but earlier in the year: a schedule is in order), else from the
+  document's publication date, else from the year in its title line; it is flagged as guessed.
 """
 
 from __future__ import annotations
@@ -19,8 +25,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from shenbao.guides.parser.dates import find_dates
-from shenbao.guides.parser.deadlines import ROLE_LABELS
+from shenbao.guides.parser.dates import _MONTH_EN, _MONTHS_EN, find_dates
+from shenbao.guides.parser.deadlines import ROLE_LABELS, publication_date
 from shenbao.guides.parser.model import Collector
 
 
@@ -111,11 +117,115 @@ def _line(text: str, at: int) -> str:
     return text[text.rfind("\n", 0, at) + 1 : end if end >= 0 else len(text)]
 
 
+# ------------------------------------------------------------------------------------------ phrases
+
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day[,\s\u00a0¬†]+)?"
+# A date with or without its year: "April 2", "October 15th", "10 February", "September 28th 2023".
+_DAY_MONTH = (
+    rf"{_WEEKDAY}(?:(?P<m1>{_MONTH_EN})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>(?:19|20)\d{{2}}))?"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_EN})(?:,?\s+(?P<y2>(?:19|20)\d{{2}}))?)(?![\w-])"
+)
+_ZONE = r"(?:\s*\(?(?:[A-Z][a-z]+\s+){0,2}(?:local\s+)?time\)?|\s*\(?[A-Z]{2,4}\)?)?"
+_TIME_FIRST = rf"(?P<h>\d{{1,2}})(?:[:.](?P<min>\d{{2}}))?\s*(?:(?P<ampm>[ap])\.?\s?m\b\.?)?{_ZONE}\s*(?:,|\bon\b)\s*"
+# "must be made by 17:00 Brussels local time, September 28th 2023", "submitted no later than Monday, April 2".
+_BY_PHRASE = re.compile(
+    rf"\b(?:by|before|no later than|not later than|until)\s+(?:the\s+)?(?:{_TIME_FIRST})?{_DAY_MONTH}",
+    re.I,
+)
+_SUBMIT = re.compile(r"\b(?:submi(?:t|ts|tted|tting|ssions?)|applications?|proposals?|requests?|apply|receive[ds]?)\b", re.I)
+_CONDITION = re.compile(r"\bwho\s+(?:submit|apply)|\bon or after\b|\bcompleted?\b|\bunderway\b|\bstart(?:ed)?\b", re.I)
+# "The first phase will be open from August 27th to October 15th", "open for applications between 10 February and 31 March".
+_OPEN_WINDOW = re.compile(
+    rf"\bopen(?:ed)?\s+(?:for\s+(?:applications|submissions|proposals)\s+)?(?:from|between)\s+{_DAY_MONTH.replace('?P<', '?P<a')}"
+    rf"\s*(?:to|until|till|and|-|–|—)\s*{_DAY_MONTH}",
+    re.I,
+)
+_WINDOW_SUBJECT = re.compile(r"\b(?:call|phase|round|stage|system|portal|submissions?|applications?|competition)\b", re.I)
+
+
+def _md(match: re.Match[str], prefix: str = "") -> tuple[int, int, int | None] | None:
+    month_text = match.group(prefix + "m1") or match.group(prefix + "m2")
+    day_text = match.group(prefix + "d1") or match.group(prefix + "d2")
+    year_text = match.group(prefix + "y1") or match.group(prefix + "y2")
+    if not month_text or not day_text:
+        return None
+    month = _MONTHS_EN[month_text.rstrip(".").lower()]
+    return month, int(day_text), int(year_text) if year_text else None
+
+
+class _Years:
+    """The year of a date printed without one."""
+
+    def __init__(self, text: str, year: int | None) -> None:
+        self.dated = [(d.start, d.date) for d in find_dates(text, default_year=None) if not d.year_inferred]
+        published = publication_date(text)
+        self.published = published
+        title = next((line for line in text.split("\n") if line.strip()), "")
+        in_title = [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", title)]
+        self.fallback = year if year is not None else (max(in_title) if in_title else None)
+
+    def guess(self, at: int, month: int, day: int) -> int | None:
+        near = [(abs(start - at), start, date) for start, date in self.dated if abs(start - at) <= 400]
+        if near:
+            _distance, start, date = min(near)
+            if start > at and (month, day) > (date.month, date.day):
+                return date.year - 1
+            if start < at and (month, day) < (date.month, date.day):
+                return date.year + 1
+            return date.year
+        if self.published is not None:
+            guess = self.published.year
+            if dt.date(guess, month, min(day, 28)) < self.published - dt.timedelta(days=60):
+                guess += 1
+            return guess
+        return self.fallback
+
+
+def _dated(years: _Years, md: tuple[int, int, int | None], at: int) -> tuple[dt.date, bool] | None:
+    month, day, year = md
+    guessed = year is None
+    year = year if year is not None else years.guess(at, month, day)
+    if year is None:
+        return None
+    try:
+        return dt.date(year, month, day), guessed
+    except ValueError:
+        return None
+
+
+def _phrases(text: str, year: int | None) -> list[EnglishDeadline]:
+    years = _Years(text, year)
+    out: list[EnglishDeadline] = []
+    for m in _BY_PHRASE.finditer(text):
+        sentence = _sentence(text, m.start())
+        if not _SUBMIT.search(sentence) or _CONDITION.search(sentence):
+            continue
+        md = _md(m)
+        found = _dated(years, md, m.start()) if md is not None else None
+        if found is None:
+            continue
+        clock = _clock(int(m.group("h")), int(m.group("min") or 0), m.group("ampm")) if m.group("h") else None
+        if m.group("h") and not (m.group("min") or m.group("ampm")):
+            clock = None  # "by 5, April 2": no time
+        start = m.start("m1") if m.group("m1") else m.start("d2")
+        out.append(EnglishDeadline(found[0], clock, "applicant", start, m.end(), found[1]))
+    for m in _OPEN_WINDOW.finditer(text):
+        if not _WINDOW_SUBJECT.search(text[max(0, m.start() - 80) : m.start()].rsplit(". ", 1)[-1] + m.group(0)[:30]):
+            continue
+        md = _md(m)
+        found = _dated(years, md, m.start("m1") if m.group("m1") else m.start("d2")) if md is not None else None
+        if found is None:
+            continue
+        start = m.start("m1") if m.group("m1") else m.start("d2")
+        out.append(EnglishDeadline(found[0], None, "applicant", start, m.end(), found[1]))
+    return out
+
+
 def english_deadlines(text: str, year: int | None) -> list[EnglishDeadline]:
     """The deadlines these readers find, in document order, one per date."""
     seen: set[dt.date] = set()
     out: list[EnglishDeadline] = []
-    for found in sorted(_key_dates(text), key=lambda d: d.start):
+    for found in sorted(_key_dates(text) + _phrases(text, year), key=lambda d: d.start):
         if found.date not in seen:
             seen.add(found.date)
             out.append(found)
