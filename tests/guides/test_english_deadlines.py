@@ -87,3 +87,29 @@ def test_an_english_deadline_replaces_the_placeholder_in_the_draft() -> None:
         (w.code, w.params) for w in extraction.warnings
     ]
     assert [(s.path, s.note) for s in extraction.spans if s.path.startswith("timeline")] == [("timeline.0", "year inferred")]
+
+
+def test_a_key_date_value_may_list_several_dates_and_a_note_times_them_all() -> None:
+    text = (
+        "Key Dates\n"
+        "Posted Date\tOctober 3, 2030\n"
+        "Open Date (Earliest Submission Date)\tJanuary 5, 2031\n"
+        "Letter of Intent Due Date(s)\t30 days prior to the application due date\n"
+        "Application Due Dates\tFebruary 5, 2031; June 5, 2031\n"
+        "All applications are due by 5:00 PM local time of applicant organization.\n"
+        "Expiration Date\tJune 6, 2031\n"
+    )
+    assert _found(text) == [("2031-02-05T17:00", "applicant", False), ("2031-06-05T17:00", "applicant", False)]
+    # Through the importer (whose layout joins these lines, and whose shared reader finds February 5
+    # without its time): both dates at 17:00, nothing else.
+    extraction = extract_guide(text)
+    assert extraction.definition is not None
+    assert [(t.at, t.precision) for t in extraction.definition.timeline if t.kind == "deadline"] == [
+        (dt.datetime(2031, 2, 5, 17, 0), "minute"),
+        (dt.datetime(2031, 6, 5, 17, 0), "minute"),
+    ]
+
+
+def test_a_time_next_to_a_date_of_its_own_is_no_note_for_the_others() -> None:
+    text = "Application Due Date(s): May 4, 2031\nPre-proposals must be submitted by 5:00 p.m. local time on March 3, 2031.\n"
+    assert ("2031-05-04", "applicant", False) in _found(text)

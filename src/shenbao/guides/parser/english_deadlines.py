@@ -8,8 +8,9 @@ under a "Deadline(s):" label and "submit … by <date>". English notices also st
   "Letters of Intent Receipt Date(s): April 5, 2010", "Application Due\\nDate(s): May 4, 2010",
   "Letter of Intent Due Date |\\nJune 28, 2011 |", "APPLICATION RECEIPT DATE: July 30, 2002";
   a letter of intent, a preliminary proposal or a registration is a deadline of role ``other``;
-  a note "submitted … no later than 5:00 p.m. local time" with no date of its own gives its time to
-  the one application date of such a table that has none;
+  a value may list several dates ("February 5, 2031; June 5, 2031"); a note "submitted … no later
+  than 5:00 p.m. local time" with no date of its own gives its time to the application dates of such
+  a table that have none (also to the same date when the shared reader found it without its time);
 - a time (and its zone in words) before the date: "by 17:00 Brussels local time, September 28th 2023";
 - a date without a year: "no later than Monday, April 2", a window "open from August 27th to
   October 15th" or "open for applications between 10 February and 31 March" (its end is the
@@ -21,6 +22,7 @@ under a "Deadline(s):" label and "submit … by <date>". English notices also st
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -86,19 +88,29 @@ def _key_dates(text: str) -> list[EnglishDeadline]:
         what = m.group("what")
         if _NOT_DUE.search(what):
             continue
-        dates = find_dates(joined[m.end() : m.end() + 80], default_year=None, base=m.end())
+        line_end = joined.find("\n", m.end())
+        value = joined[m.end() : line_end if line_end >= 0 else len(joined)]
+        dates = find_dates(value[:160], default_year=None, base=m.end())
         if not dates or dates[0].start != m.end() or dates[0].year_inferred:
             continue
-        found = dates[0]
         role = "other" if _OTHER_ROLE.search(what + (m.group("paren") or "")) else "applicant"
-        out.append(EnglishDeadline(found.date, found.time, role, found.start, found.end, False))
-    untimed = [d for d in out if d.role == "applicant" and d.time is None]
+        # "Application Due Dates: February 5, 2031; June 5, 2031": every date of the value's list.
+        listed = [dates[0]]
+        for prev, nxt in itertools.pairwise(dates):
+            if prev is not listed[-1] or not re.fullmatch(r"\s*(?:[;,]|and)\s*", joined[prev.end : nxt.start]):
+                break
+            listed.append(nxt)
+        out += [EnglishDeadline(d.date, d.time, role, d.start, d.end, False) for d in listed if not d.year_inferred]
     notes = list(_CLOCK_NOTE.finditer(text))
-    if len(untimed) == 1 and len(notes) == 1 and not find_dates(_line(text, notes[0].start()), default_year=None):
+    if len(notes) == 1 and not _attached(text, notes[0].start(), notes[0].end()):
+        # "All applications are due by 5:00 PM local time": the time of every application date without one.
         note = notes[0]
         clock = _clock(int(note.group("h")), int(note.group("min") or 0), note.group("ampm"))
         if clock is not None:
-            out = [EnglishDeadline(d.date, clock, d.role, d.start, d.end, False) if d is untimed[0] else d for d in out]
+            out = [
+                EnglishDeadline(d.date, clock, d.role, d.start, d.end, False) if d.role == "applicant" and d.time is None else d
+                for d in out
+            ]
     return out
 
 
@@ -106,15 +118,17 @@ def _key_dates(text: str) -> list[EnglishDeadline]:
 _STOP = re.compile(r"(?<![.\s][A-Za-z])\.\s|\n\s*\n")
 
 
+def _attached(text: str, start: int, end: int) -> bool:
+    """A time with a date of its own next to it ("by 5 p.m. local time on March 3, 2031") is not a note."""
+    after = find_dates(text[end : end + 30], default_year=None)
+    before = find_dates(text[max(0, start - 40) : start], default_year=None)
+    return bool(after) or any(d.end >= min(start, 40) - 15 for d in before)
+
+
 def _sentence(text: str, at: int) -> str:
     start = max((m.end() for m in _STOP.finditer(text, max(0, at - 600), at)), default=max(0, at - 600))
     end = _STOP.search(text, at)
     return text[start : end.start() if end else len(text)]
-
-
-def _line(text: str, at: int) -> str:
-    end = text.find("\n", at)
-    return text[text.rfind("\n", 0, at) + 1 : end if end >= 0 else len(text)]
 
 
 # ------------------------------------------------------------------------------------------ phrases
@@ -238,6 +252,11 @@ def add_english_deadlines(text: str, year: int | None, items: list[dict[str, Any
     have = {str(i.get("at", ""))[:10] for i in items if i.get("kind") == "deadline" and not i.get("tentative")}
     for found in english_deadlines(text, year):
         if found.date.isoformat() in have:
+            for known in items:  # the same day, read without its time by the shared reader: the time is given here
+                same = known.get("kind") == "deadline" and str(known.get("at", "")) == found.date.isoformat()
+                if same and found.time is not None and known.get("precision") == "day":
+                    known["at"] = found.iso
+                    known.pop("precision")
             continue
         have.add(found.date.isoformat())
         zh, en = ROLE_LABELS[found.role]
