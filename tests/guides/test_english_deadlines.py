@@ -113,3 +113,16 @@ def test_a_key_date_value_may_list_several_dates_and_a_note_times_them_all() -> 
 def test_a_time_next_to_a_date_of_its_own_is_no_note_for_the_others() -> None:
     text = "Application Due Date(s): May 4, 2031\nPre-proposals must be submitted by 5:00 p.m. local time on March 3, 2031.\n"
     assert ("2031-05-04", "applicant", False) in _found(text)
+
+
+def test_by_phrases_that_state_a_condition_or_a_report_are_no_deadline() -> None:
+    assert _found("Applicants who received their PhD before 1 January 2030 may apply.") == []
+    assert _found("Applications are open to researchers awarded their doctorate before 31 December 2029.") == []
+    assert _found("Reports must be submitted by 31 December 2032 at the latest.") == []
+    # The thing handed in is named before the date: a date before the word "apply" is no deadline.
+    assert _found("Before 1 March 2031 nobody may apply.") == []
+
+
+def test_noon_and_a_letter_due_by_a_weekday_and_date() -> None:
+    assert _found("Applications must be submitted by 12 noon on 3 March 2031.") == [("2031-03-03T12:00", "applicant", False)]
+    assert _found("Expressions of interest are due by Friday, 14 March.", 2031) == [("2031-03-14", "other", True)]

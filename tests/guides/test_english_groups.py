@@ -106,3 +106,7 @@ def test_a_short_name_filling_the_line_after_the_code_is_the_title() -> None:
         ("1", "Climate services for cities"),
         ("2", "Coastal flood forecasting"),
     ]
+
+
+def test_ways_to_apply_are_not_directions() -> None:
+    assert _read("Option 1: submit through the portal\nOption 2: send the form by e-mail\n")[1] == []

@@ -140,14 +140,22 @@ _DAY_MONTH = (
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_EN})(?:,?\s+(?P<y2>(?:19|20)\d{{2}}))?)(?![\w-])"
 )
 _ZONE = r"(?:\s*\(?(?:[A-Z][a-z]+\s+){0,2}(?:local\s+)?time\)?|\s*\(?[A-Z]{2,4}\)?)?"
-_TIME_FIRST = rf"(?P<h>\d{{1,2}})(?:[:.](?P<min>\d{{2}}))?\s*(?:(?P<ampm>[ap])\.?\s?m\b\.?)?{_ZONE}\s*(?:,|\bon\b)\s*"
+_TIME_FIRST = (
+    rf"(?:(?:12\s*)?(?P<noon>noon|midday)|(?P<h>\d{{1,2}})(?:[:.](?P<min>\d{{2}}))?\s*(?:(?P<ampm>[ap])\.?\s?m\b\.?)?)"
+    rf"{_ZONE}\s*(?:,|\bon\b)\s*"
+)
 # "must be made by 17:00 Brussels local time, September 28th 2023", "submitted no later than Monday, April 2".
 _BY_PHRASE = re.compile(
     rf"\b(?:by|before|no later than|not later than|until)\s+(?:the\s+)?(?:{_TIME_FIRST})?{_DAY_MONTH}",
     re.I,
 )
-_SUBMIT = re.compile(r"\b(?:submi(?:t|ts|tted|tting|ssions?)|applications?|proposals?|requests?|apply|receive[ds]?)\b", re.I)
-_CONDITION = re.compile(r"\bwho\s+(?:submit|apply)|\bon or after\b|\bcompleted?\b|\bunderway\b|\bstart(?:ed)?\b", re.I)
+_SUBMIT = re.compile(r"\b(?:submi(?:t|ts|tted|tting|ssions?)|applications?|proposals?|requests?|apply|receive[ds]?|due)\b", re.I)
+# A date that says who may apply (a degree, a start), or what is handed in after the award (a report), is no deadline.
+_CONDITION = re.compile(
+    r"\bwho\b|\bon or after\b|\bcompleted?\b|\bunderway\b|\bstart(?:ed)?\b|\b(?:awarded|obtained|received|earned)\b"
+    r"|\b(?:PhD|doctorate|degree|born|graduat\w*)\b|\breports?\b",
+    re.I,
+)
 # "The first phase will be open from August 27th to October 15th", "open for applications between 10 February and 31 March".
 _OPEN_WINDOW = re.compile(
     rf"\bopen(?:ed)?\s+(?:for\s+(?:applications|submissions|proposals)\s+)?(?:from|between)\s+{_DAY_MONTH.replace('?P<', '?P<a')}"
@@ -212,7 +220,9 @@ def _phrases(text: str, year: int | None) -> list[EnglishDeadline]:
     out: list[EnglishDeadline] = []
     for m in _BY_PHRASE.finditer(text):
         sentence = _sentence(text, m.start())
-        if not _SUBMIT.search(sentence) or _CONDITION.search(sentence):
+        head = sentence[: sentence.find(m.group(0))] if m.group(0) in sentence else sentence
+        # What is handed in is named before the date ("Proposals must be submitted by …").
+        if not _SUBMIT.search(head) or _CONDITION.search(sentence):
             continue
         md = _md(m)
         found = _dated(years, md, m.start()) if md is not None else None
@@ -221,8 +231,10 @@ def _phrases(text: str, year: int | None) -> list[EnglishDeadline]:
         clock = _clock(int(m.group("h")), int(m.group("min") or 0), m.group("ampm")) if m.group("h") else None
         if m.group("h") and not (m.group("min") or m.group("ampm")):
             clock = None  # "by 5, April 2": no time
+        clock = "12:00" if m.group("noon") else clock
         start = m.start("m1") if m.group("m1") else m.start("d2")
-        out.append(EnglishDeadline(found[0], clock, "applicant", start, m.end(), found[1]))
+        role = "other" if _OTHER_ROLE.search(head) else "applicant"
+        out.append(EnglishDeadline(found[0], clock, role, start, m.end(), found[1]))
     for m in _OPEN_WINDOW.finditer(text):
         if not _WINDOW_SUBJECT.search(text[max(0, m.start() - 80) : m.start()].rsplit(". ", 1)[-1] + m.group(0)[:30]):
             continue

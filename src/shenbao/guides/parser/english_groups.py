@@ -20,9 +20,9 @@ from typing import Any
 
 from shenbao.guides.parser.model import Line
 
+# Words that name a funded line; "option", "objective", "action" or "measure" name ways to apply or aims as often.
 _KIND_WORDS = (
-    "category|topic|track|call|priority|lot|strand|theme|challenge|area|module|stream|panel|scheme|option|domain"
-    "|action|field|programme|program|window|objective|measure|mission|pillar|cluster|axis|line"
+    "category|topic|track|call|priority|lot|strand|theme|challenge|area|stream|panel|scheme|domain|module|window|cluster"
 )
 _LEAD = re.compile(
     rf"^[-•*·●▪]?\s*(?P<label>(?P<kind>(?:absolute\s+|competitive\s+|invitational\s+)?(?:{_KIND_WORDS}))\s+(?P<code>\d{{1,3}}|[A-Z]))",
