@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from shenbao.guides.parser.english_groups import Group, Mention, counted, kind_code_groups, named_in_text
 from shenbao.guides.parser.model import Collector, Line
 
 _SMALL = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
@@ -65,7 +66,8 @@ _AMOUNT = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,]|\.\d)|\d[\d,]*(?:\.\d+)?"
 _MONEY = re.compile(
     rf"(?P<cur>US\$|\$|€|£|\b(?:USD|EUR|GBP))\s?(?P<n>{_AMOUNT})"
     + _MULT
-    + rf"|(?P<n2>{_AMOUNT})(?:\s*(?P<mult2>million|billion|thousand))?\s*(?P<cur2>euros?|dollars|pounds|EUR|GBP|USD)\b"
+    + rf"|(?P<n2>{_AMOUNT})(?:\s*(?P<mult2>million|billion|thousand))?"
+    + r"\s*(?P<cur2>(?:[Ee]uros?|[Dd]ollars|[Pp]ounds|EUR|GBP|USD)\b|€|£)"
 )
 _AT_MOST = re.compile(
     r"\bup to\b|\bmax(?:imum|\.)?\b|\bnot (?:to )?exceed|\bno more than\b|\bat most\b|\bcapped\b|\bceiling\b"
@@ -147,7 +149,10 @@ def _amounts(text: str) -> list[_Amount]:
     for m in _MONEY.finditer(text):
         cur = (m.group("cur") or m.group("cur2") or "").lower()
         currency = _CURRENCIES.get(cur) or _CURRENCY_WORDS.get(cur)
-        value = _number(m.group("n") or m.group("n2"))
+        raw = m.group("n") or m.group("n2")
+        value = _number(raw)
+        if re.fullmatch(r"\d{1,3},\d{1,2}", raw) and (m.group("mult") or m.group("mult2")):
+            value = float(raw.replace(",", "."))  # "2,67 million Euros": a decimal comma
         if currency is None or value is None:
             continue
         mult = (m.group("mult") or m.group("short") or m.group("mult2") or "").lower()
@@ -506,6 +511,77 @@ def _running_list(text: str) -> tuple[list[tuple[str, int, int]], int | None]:
     return [], None
 
 
+# "framework partnership agreements for three years": a length given to what is funded.
+_FUNDED_FOR = re.compile(
+    rf"\b(?:agreements?|projects?|grants?|partnerships?|awards?|fellowships?|funding|support)\s+(?:for|of)\s+"
+    rf"(?P<pre>up to\s+)?(?P<a>{_NUMBER})\s*(?P<unit>years?|months?)\b",
+    re.I,
+)
+
+
+def _group_facts(text: str, group: Group, col: Collector, k: int) -> dict[str, Any]:
+    """The amount and length stated on a group's own line ("Category 1 – two year projects … the maximum
+    grant per project is EUR 100 000"): one grant's amount when the words before it speak of a grant, a
+    project or a maximum, the group's total when they speak of a budget or a total."""
+    facts: dict[str, Any] = {}
+    line = text[group.line_start : group.line_end]
+    for amount in _amounts(line):
+        if amount.ranged:
+            continue
+        if _PER_PROJECT.search(amount.before) or _GRANT_WORD.search(amount.before) or _AT_MOST.search(amount.before):
+            qualifier = "at_most" if _AT_MOST.search(amount.before) else _money_qualifier(amount.before, amount.after)
+            facts["budget"] = {"per_project": _with_qualifier(amount.money, qualifier)}
+            col.span(f"directions.{k}.budget.per_project", group.line_start + amount.start, group.line_start + amount.end, 0.6)
+        elif _TOTAL.search(amount.before):
+            facts["budget"] = {"total": _with_qualifier(amount.money, _money_qualifier(amount.before, amount.after))}
+            col.span(f"directions.{k}.budget.total", group.line_start + amount.start, group.line_start + amount.end, 0.6)
+        if "budget" in facts:
+            break
+    found = _duration(line)
+    if found is None and (m := _FUNDED_FOR.search(line)) is not None and (value := _number(m.group("a"))):
+        unit = "years" if m.group("unit").lower().startswith("year") else "months"
+        duration = {"unit": unit, "qualifier": "at_most" if m.group("pre") else "exact", "value": _clean(value)}
+        found = (duration, m.start("a"), m.end())
+    if found is not None:
+        facts["duration"] = found[0]
+        col.span(f"directions.{k}.duration", group.line_start + found[1], group.line_start + found[2], 0.6)
+    return facts
+
+
+_GROUP_TOTAL = re.compile(r"\b(?:reserved|allocated|earmarked|budget|available|total)\b", re.I)
+
+
+def _sentence_of(text: str, start: int, end: int) -> str:
+    """The sentence holding [start, end): "to the third priority 2,03 million Euros" shares "is reserved"."""
+    begin = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    stops = [p for p in (text.find(". ", end), text.find("\n", end)) if p >= 0]
+    return text[begin : min(stops) if stops else len(text)]
+
+
+def _mention_budget(text: str, mentions: list[Mention]) -> dict[str, Any] | None:
+    """The amount in the clauses naming a group: one project's when the clause speaks of award size,
+    average or per project ("Estimated Average Size of Awards $500,000 under Absolute Priority 2"), the
+    group's total when it says reserved, allocated or budget ("to the first priority 2,67 million Euros
+    is reserved"); a range of amounts is left out."""
+    for mention in mentions:
+        # "$500,000 under Absolute Priority 2" (the amount before its group) or "to the first priority
+        # 2,67 million Euros" (after it): the side before wins when it holds an amount, ranged or not.
+        ahead = text[mention.clause_start : mention.start]
+        clause = ahead if _amounts(ahead) else text[mention.end : mention.clause_end]
+        line_start = text.rfind("\n", 0, mention.clause_start) + 1
+        label = text[line_start : mention.clause_start]  # "Estimated Average Size of Awards" before "$500,000 under …"
+        for amount in _amounts(clause):
+            if amount.ranged:
+                continue
+            words = label + " " + clause
+            if _PER_PROJECT.search(words) or re.search(r"\b(?:size|average)\b", words, re.I):
+                qualifier = "about" if _ABOUT.search(words) else _money_qualifier(amount.before, amount.after)
+                return {"per_project": _with_qualifier(amount.money, qualifier)}
+            if _GROUP_TOTAL.search(_sentence_of(text, mention.clause_start, mention.clause_end)):
+                return {"total": _with_qualifier(amount.money, _money_qualifier(amount.before, amount.after))}
+    return None
+
+
 # ------------------------------------------------------------------------------------------ apply
 
 
@@ -527,6 +603,7 @@ def read_english(
             totals["projects"] = quantity
             col.span("stated_totals.projects", m.start(), m.end(), 0.8)
     per_project: list[tuple[_Amount, str]] = []
+    source: dict[str, int] = {}  # where the call-level per-project amount and duration were read
     for amount in _amounts(text):
         before, after = amount.before, amount.after
         qualifier = "at_most" if amount.ranged else _money_qualifier(before, after)
@@ -548,9 +625,11 @@ def read_english(
             qualifier = "exact"  # a minimum and a maximum grant of one amount: that amount
         budget["per_project"] = _with_qualifier(first.money, qualifier)
         col.span("budget.per_project", first.start, first.end, 0.7)
+        source["per_project"] = first.start
     if "duration" not in definition and (found := _duration(text)) is not None:
         definition["duration"] = found[0]
         col.span("duration", found[1], found[2], 0.75)
+        source["duration"] = found[1]
     if not directions:
         for k, (code, title, start, end) in enumerate(_topics(lines)):
             directions.append({"code": code or str(k + 1), "title": {"en": title}})
@@ -563,6 +642,31 @@ def read_english(
         for k, (title, start, end) in enumerate(_classes_after_dates(text)):
             directions.append({"code": str(k + 1), "title": {"en": title}})
             col.span(f"directions.{k}.title", start, end, 0.5)
+    if not directions:
+        groups = kind_code_groups(lines)
+        for k, group in enumerate(groups):
+            directions.append({"code": group.code, "title": {"en": group.title}, **_group_facts(text, group, col, k)})
+            col.span(f"directions.{k}.title", group.start, group.end, 0.55)
+        if groups:
+            stated = counted(text, groups, _NUMBER)
+            if stated is not None and _number(stated) == len(groups) and "directions" not in totals:
+                totals["directions"] = len(groups)
+            # A call-level value read from one group's own line is that group's, not the call's.
+            inside = [(g.line_start, g.line_end) for g in groups]
+            if source.get("per_project") is not None and any(a <= source["per_project"] < b for a, b in inside):
+                budget.pop("per_project", None)
+            if source.get("duration") is not None and any(a <= source["duration"] < b for a, b in inside):
+                definition.pop("duration", None)
+    if not directions:
+        named = [(mentions, _mention_budget(text, mentions)) for mentions in named_in_text(text)]
+        if named and all(given is not None for _m, given in named):  # each group with its own amount, or none
+            for k, (mentions, given) in enumerate(named):
+                lead = mentions[0]
+                directions.append({"code": lead.code, "title": {"en": lead.title}, "budget": given})
+                col.span(f"directions.{k}.title", lead.start, lead.end, 0.5)
+            spans = [(m.clause_start, m.clause_end) for mentions, _given in named for m in mentions]
+            if source.get("per_project") is not None and any(a <= source["per_project"] < b for a, b in spans):
+                budget.pop("per_project", None)  # one group's amount, not the call's
     if not directions:
         items, count = _running_list(text)
         for k, (title, start, end) in enumerate(items):

@@ -26,6 +26,7 @@ from shenbao.guides.parser.callfacts import contacts as call_contacts
 from shenbao.guides.parser.dates import find_dates
 from shenbao.guides.parser.directions import find_blocks, read_direction
 from shenbao.guides.parser.english import mostly_latin, read_english
+from shenbao.guides.parser.english_deadlines import add_english_deadlines
 from shenbao.guides.parser.loose import find_loose
 from shenbao.guides.parser.model import Collector, Line, Span, Warning, tidy
 from shenbao.guides.parser.normalise import NormalisedText, normalise
@@ -457,7 +458,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
     if (currency := _local_currency(text, norm.traditional)) is not None:
         _set_currency(definition, directions, currency)
 
-    if mostly_latin(text):
+    latin = mostly_latin(text)
+    if latin:
         read_english(text, lines, definition, directions, col)
 
     # ---------------------------------------------------------------- call-wide requirements
@@ -471,6 +473,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
     index.settle()
 
     definition["timeline"] = timeline(text, year, col)
+    if latin:
+        add_english_deadlines(text, year, definition["timeline"], col)
     stages = review_criteria(lines, col)
     contacts = call_contacts(text, program["funder"], col)
     if contacts:
