@@ -9,7 +9,7 @@
     python bench/guide_corpus.py --half sixth --misses # the 6xx batch (held out in session 4, studied in session 5)
     python bench/guide_corpus.py --half seventh --misses # the 7xx batch (held out in session 6, studied in session 7)
     python bench/guide_corpus.py --half eighth --misses # the 8xx batch (held out, scored, then studied in session 7)
-    python bench/guide_corpus.py --half ninth          # the 9xx batch (held out in session 8, scored, not yet studied)
+    python bench/guide_corpus.py --half ninth          # the 9xx batch (held out in session 8, scored at 0.537, then studied in session 9)
     python bench/guide_corpus.py --half new            # the 10xx batch, held out, never studied: scores only
 
 Every document's text is imported with the guide importer (the same ``extract_guide`` the web
@@ -432,7 +432,7 @@ def in_half(path: Path, half: str | None) -> bool:
     ``fresh``: the 5xx batch, collected later and studied in session 3; ``sixth``: the 6xx batch, held out
     in session 4 and studied in session 5; ``seventh``: the 7xx batch, held out in session 6 and studied in session 7;
     ``eighth``: the 8xx batch, collected and scored held out in session 7, then studied;
-    ``ninth``: the 9xx batch, held out in session 8, scored, not yet studied;
+    ``ninth``: the 9xx batch, held out in session 8, scored at 0.537, then studied in session 9;
     ``new``: the 10xx batch, held out and never studied (scores only)."""
     if half is None:
         return True
@@ -504,7 +504,7 @@ def main() -> int:
         help="dev: odd-numbered 1xx-4xx (studied); held: even 1xx-4xx; fresh: the 5xx batch (studied in session 3); "
         "sixth: the 6xx batch (studied in session 5); seventh: the 7xx batch (studied in session 7); "
         "eighth: the 8xx batch (scored held out, then studied in session 7); ninth: the 9xx batch (held out in session 8, scored, "
-        "not yet studied); new: the 10xx batch (held out, never studied: scores only, --misses lists nothing for it)",
+        "then studied in session 9); new: the 10xx batch (held out, never studied: scores only, --misses lists nothing for it)",
     )
     args = parser.parse_args()
     if args.check:
