@@ -87,7 +87,30 @@ REALLOCATION = "new_budget"
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _project(request, pk)
+    return _project_page(request, _project(request, pk))
+
+
+#: The project page's forms, by their ``action``, with the typed fields a refusal gives back.
+KEPT_FIELDS = {
+    "report": ("kind", "text"),
+    "output": ("kind", "title", "reference", "on"),
+    "milestone_add": ("title", "due"),
+    "change_request": ("kind", "reason", "new_end_date", "new_pi_email", "new_institution"),
+}
+
+
+def _kept(request: HttpRequest, action: str) -> dict[str, str]:
+    """The refused form's typed values (the report's actual and spending cells too), to fill it again."""
+    values = {name: request.POST.get(name, "") for name in KEPT_FIELDS.get(action, ())}
+    if action == "report":
+        values |= {k: v for k, v in request.POST.items() if k.startswith(("actual-", "spent-"))}
+    return values
+
+
+def _project_page(
+    request: HttpRequest, project: Project, *, refused: str = "", kept: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
+    """The project page; after a refusal (``refused`` is the form's action) with what was typed kept in its form."""
     reported = set(project.reports.values_list("kind", flat=True))
     today = timezone.localdate()
     changes = list(project.changes.select_related("requested_by", "decided_by", "new_pi", "new_institution"))
@@ -109,17 +132,31 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "reallocation": _reallocation_widget(project),
         "proposed": {c.pk: _grant_rows(project, c.new_budget) for c in changes if c.kind == ChangeKind.BUDGET and c.new_budget},
         "amendments": list(agreement_amendments(project.agreement_id)),
+        "refused": refused,
+        "kept": kept or {},
     }
-    return render(request, "web/projects/project.html", context)
+    if refused == "change_request":
+        context["reallocation"] = _reallocation_widget(project, _kept_budget(request, project))
+    return render(request, "web/projects/project.html", context, status=status)
 
 
-def _reallocation_widget(project: Project) -> str:
-    """The approved table as editable cells for a budget reallocation request (empty before one is approved)."""
+def _kept_budget(request: HttpRequest, project: Project) -> dict[str, Any] | None:
+    """The reallocation table as the PI typed it, when it reads as one."""
+    try:
+        return _proposed_budget(request, project)
+    except (DomainError, ValueError):
+        return None
+
+
+def _reallocation_widget(project: Project, typed: dict[str, Any] | None = None) -> str:
+    """The approved table (or the one the PI typed, after a refusal) as editable cells for a budget
+    reallocation request (empty before one is approved)."""
     approved = approved_table(project.agreement)
     if approved is None:
         return ""
     field, _table = approved
-    return BudgetWidget(field.budget_spec).render(REALLOCATION, project.agreement.approved_budget, {"id": "c-budget"})
+    value = typed or project.agreement.approved_budget
+    return BudgetWidget(field.budget_spec).render(REALLOCATION, value, {"id": "c-budget"})
 
 
 def _grant_rows(project: Project, value: dict[str, Any]) -> list[tuple[str, str, bool]]:
@@ -171,7 +208,7 @@ def project_action(request: HttpRequest, pk: int) -> HttpResponse:
                 actuals = _actuals(request, project)
             except _NotANumber as exc:
                 messages.error(request, _("“%(value)s” is not a number.") % {"value": exc.raw})
-                return redirect("web:project", pk=project.pk)
+                return _project_page(request, project, refused=action, kept=_kept(request, action), status=400)
             upload = request.FILES.get("evidence")
             submit_report(
                 project=project,
@@ -240,6 +277,8 @@ def project_action(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
     except (DomainError, ValueError) as exc:
         messages.error(request, str(exc) if isinstance(exc, DomainError) else _("Enter the date as YYYY-MM-DD."))
+        if action in KEPT_FIELDS:  # the page again, with what was typed still in the form
+            return _project_page(request, project, refused=action, kept=_kept(request, action), status=400)
     else:
         messages.success(request, _("Recorded."))
     return redirect("web:project", pk=project.pk)

@@ -18,6 +18,12 @@ register = template.Library()
 
 
 @register.filter
+def kept(values: dict[str, str] | None, name: str) -> str:
+    """What the user typed into field ``name`` of a refused form (``kept`` of the view), or ''."""
+    return (values or {}).get(name, "")
+
+
+@register.filter
 def tr(value: dict[str, str] | None) -> str:
     """Content text in the active language, falling back to the other one."""
     return text_get(value, get_language())
