@@ -103,7 +103,7 @@ def _kept(request: HttpRequest, action: str) -> dict[str, str]:
     """The refused form's typed values (the report's actual and spending cells too), to fill it again."""
     values = {name: request.POST.get(name, "") for name in KEPT_FIELDS.get(action, ())}
     if action == "report":
-        values |= {k: v for k, v in request.POST.items() if k.startswith(("actual-", "spent-"))}
+        values |= {k: str(request.POST.get(k, "")) for k in request.POST if k.startswith(("actual-", "spent-"))}
     return values
 
 
@@ -143,7 +143,8 @@ def _project_page(
 def _kept_budget(request: HttpRequest, project: Project) -> dict[str, Any] | None:
     """The reallocation table as the PI typed it, when it reads as one."""
     try:
-        return _proposed_budget(request, project)
+        typed: dict[str, Any] | None = _proposed_budget(request, project)
+        return typed
     except (DomainError, ValueError):
         return None
 
