@@ -7,17 +7,25 @@ key, counted as the one submission the applicant sees), the same for the floor, 
 correctness counts: submitted exactly once, no duplicate revisions or receipts, every late
 submission refused.
 
-The floor (``bench_wsgi.floor``) is a bare WSGI view on the same server that writes one row through
-the same ORM and connection policy, without the product's middleware, URL resolution or views.
+Two floors, bare WSGI views on the same server under the same connection policy, without the
+product's middleware, URL resolution, authentication, DRF or views (``bench_wsgi``'s docstring):
 
-    python bench/deadline_rush.py [--applicants 200] [--concurrency 16] [--late 40] [--warm 40]
+- ``floor_one_row``: one audit row written through the ORM per request (one request per applicant);
+- ``floor_same_io``: the statements one real submission and its double click sent to PostgreSQL
+  (captured once from the product before the server starts), replayed for a fresh ready application,
+  applicant and token per applicant: two concurrent requests per applicant, like the rush.
+
+Each ratio is the rush's unique submissions per second over the floor's applicants per second.
+
+    python bench/deadline_rush.py [--applicants 200] [--concurrency 16] [--late 40] [--warm 40] [--database NAME]
 
 Both the rush and the floor are measured on warm workers: gunicorn preloads the application,
 then ``--warm`` extra applications are submitted and as many floor requests made before any
 timing, so neither figure includes a worker's first-request imports.
 
 Needs PostgreSQL at 127.0.0.1:5432 (trust auth); uses and recreates its own database
-``shenbao_bench_rush`` and listens on a free port.
+(``shenbao_bench_rush`` unless ``--database`` or ``SHENBAO_BENCH_RUSH_DB`` names another) and listens
+on a free port.
 """
 
 from __future__ import annotations
@@ -39,9 +47,17 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PORT = 0  # chosen when the server starts: a free port
-DB = "shenbao_bench_rush"
+DB = os.environ.get("SHENBAO_BENCH_RUSH_DB", "shenbao_bench_rush")
 FLOOR = "/bench/floor/"
+FLOOR_SAME_IO = "/bench/floor-same-io/"
 DSN = f"postgres://postgres@127.0.0.1:5432/{DB}"
+PLAN = ""  # the captured submission (bench_wsgi.capture_submission), for the server's same-I/O floor
+
+
+def use_database(name: str) -> None:
+    global DB, DSN
+    DB = name
+    DSN = f"postgres://postgres@127.0.0.1:5432/{name}"
 
 
 def recreate_database() -> None:
@@ -90,6 +106,64 @@ def prepare(count: int) -> tuple[list[tuple[int, str]], str]:
         application = make_ready_application(call=call, applicant=user, organisation=university, title=f"压测项目 {i}")
         rows.append((application.pk, create_api_token(user=user, name="rush").key))
     return rows, call.code
+
+
+def floor_targets(rows: list[tuple[int, str]]) -> list[tuple[int, str, int, int]]:
+    """The same-I/O floor's targets: each ready application with its applicant's and token's ids."""
+    from shenbao.accounts.models.api_token import ApiToken, token_digest
+    from shenbao.applications.models import Application
+
+    users = dict(Application.objects.filter(pk__in=[pk for pk, _ in rows]).values_list("pk", "applicant_id"))
+    tokens = dict(ApiToken.objects.filter(digest__in=[token_digest(t) for _, t in rows]).values_list("digest", "pk"))
+    return [(pk, token, users[pk], tokens[token_digest(token)]) for pk, token in rows]
+
+
+def capture_plan(call_code: str) -> str:
+    """One more applicant submits through the product in this process (both clicks) while its
+    statements are recorded; the plan is written to a file for the server's ``floor_same_io``.
+    Its ids are moved out of the others' range first (``bench_wsgi.CAPTURE_IDS``)."""
+    import datetime as dt
+
+    import bench_wsgi
+    from django.db import connection, connections
+    from rush_profile import call_wsgi
+    from tests.applications.fixtures import make_ready_application
+
+    from shenbao.accounts.enums import EmploymentType, Position
+    from shenbao.accounts.models import Organisation, User
+    from shenbao.accounts.models.api_token import ApiToken
+    from shenbao.accounts.services.accounts import add_membership, register_user
+    from shenbao.accounts.services.api_tokens import create_api_token
+    from shenbao.applications.models import Application
+    from shenbao.calls.models import Call
+    from shenbao.notifications.models import Message
+
+    ids = bench_wsgi.CAPTURE_IDS
+    with connection.cursor() as cursor:
+        for model, name in ((User, "user"), (Application, "application"), (ApiToken, "token"), (Message, "message")):
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s, false)", [model._meta.db_table, ids[name]])
+    call = Call.objects.get(code=call_code)
+    organisation = Organisation.objects.order_by("pk").first()
+    assert organisation is not None
+    user = register_user(
+        email="rush-capture@example.com",
+        password=None,
+        name="压测申请人0",
+        birth_date=dt.date(1990, 1, 1),
+        position=Position.FACULTY,
+        overseas_employment=False,
+        employment_type=EmploymentType.FULL_TIME,
+    )
+    add_membership(user=user, organisation=organisation)
+    application = make_ready_application(call=call, applicant=user, organisation=organisation, title="压测项目 0")
+    token = create_api_token(user=user, name="rush").key
+    assert (user.pk, application.pk) == (ids["user"], ids["application"])
+    plan = bench_wsgi.capture_submission(bench_wsgi.application, call_wsgi, application.pk, token)
+    assert Message.objects.filter(pk=ids["message"]).exists()
+    path = tempfile.NamedTemporaryFile(prefix="rush-plan-", suffix=".pickle", delete=False).name
+    bench_wsgi.write_plan(plan, path)
+    connections.close_all()
+    return path
 
 
 def post(path: str, token: str | None, body: dict[str, Any]) -> tuple[int, float]:
@@ -163,6 +237,7 @@ def start_server(args: argparse.Namespace, conn_max_age: int) -> tuple[subproces
         "SHENBAO_DEBUG": "0",
         "SHENBAO_SECRET_KEY": "bench-only",
         "SHENBAO_CONN_MAX_AGE": str(conn_max_age),
+        "SHENBAO_BENCH_FLOOR_PLAN": PLAN,
     }
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), str(ROOT / "bench"), str(ROOT)])
     log = Path(tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False).name)
@@ -195,39 +270,67 @@ def submits(rows: list[tuple[int, str]], clicks: int = 1) -> list[tuple[str, str
     return [(f"/api/v1/applications/{pk}/submit/", token, {"key": f"k{pk}"}) for pk, token in rows for _ in range(clicks)]
 
 
-def measure(args: argparse.Namespace, warm: list[tuple[int, str]], on_time: list[tuple[int, str]]) -> dict[str, Any]:
-    """Warm every worker on both paths (imports, caches), untimed; then rounds alternating the rush
-    and the floor, so that a slow spell of the machine falls on both."""
+def same_io(targets: list[tuple[int, str, int, int]]) -> list[tuple[str, str | None, dict[str, Any]]]:
+    """The same-I/O floor's requests: per applicant its submission and its double click, adjacent
+    (so concurrent) like the rush's two clicks."""
+    return [
+        (FLOOR_SAME_IO, token, {"click": click, "application": pk, "user": user, "token": token_id})
+        for pk, token, user, token_id in targets
+        for click in (1, 2)
+    ]
+
+
+def measure(
+    args: argparse.Namespace,
+    warm: list[tuple[int, str]],
+    on_time: list[tuple[int, str]],
+    targets: list[tuple[int, str, int, int]],
+) -> dict[str, Any]:
+    """Warm every worker on all three paths (imports, caches), untimed; then rounds of the rush, the
+    one-row floor and the same-I/O floor, so that a slow spell of the machine falls on all three.
+    ``targets``: the same-I/O floor's fresh applications, as many as ``warm`` and ``on_time``."""
     run(submits(warm), args.concurrency)
     run([(FLOOR, None, {}) for _ in warm], args.concurrency)
-    rush_all: list[tuple[int, float]] = []
-    floor_all: list[tuple[int, float]] = []
-    rush_seconds = floor_seconds = 0.0
+    run(same_io(targets[: len(warm)]), args.concurrency)
+    targets = targets[len(warm) :]
+    totals: dict[str, list[Any]] = {"rush": [[], 0.0], "floor_one_row": [[], 0.0], "floor_same_io": [[], 0.0]}
     rounds = []
     for r in range(args.rounds):
         batch = on_time[r * args.applicants : (r + 1) * args.applicants]
-        rush_results, rush_elapsed = timed(submits(batch, clicks=2), args.concurrency)
-        floor_results, floor_elapsed = timed([(FLOOR, None, {}) for _ in batch], args.concurrency)
-        rush_all += rush_results
-        floor_all += floor_results
-        rush_seconds += rush_elapsed
-        floor_seconds += floor_elapsed
+        floor_batch = targets[r * args.applicants : (r + 1) * args.applicants]
+        elapsed = {}
+        for name, requests in (
+            ("rush", submits(batch, clicks=2)),
+            ("floor_one_row", [(FLOOR, None, {}) for _ in batch]),
+            ("floor_same_io", same_io(floor_batch)),
+        ):
+            results, seconds = timed(requests, args.concurrency)
+            totals[name][0] += results
+            totals[name][1] += seconds
+            elapsed[name] = seconds
         rounds.append(
             {
-                "submissions_per_s": round(len(batch) / rush_elapsed, 1),
-                "floor_writes_per_s": round(len(batch) / floor_elapsed, 1),
-                "ratio": round(floor_elapsed / rush_elapsed, 3),
+                "submissions_per_s": round(len(batch) / elapsed["rush"], 1),
+                "floor_one_row_per_s": round(len(batch) / elapsed["floor_one_row"], 1),
+                "floor_same_io_per_s": round(len(batch) / elapsed["floor_same_io"], 1),
+                "ratio_one_row": round(elapsed["floor_one_row"] / elapsed["rush"], 3),
+                "ratio_same_io": round(elapsed["floor_same_io"] / elapsed["rush"], 3),
             }
         )
-    submissions = len(on_time)
+    applicants = len(on_time)
+    per_s = {name: applicants / seconds for name, (_, seconds) in totals.items()}
     return {
-        "rush": summary(rush_all, rush_seconds) | {"submissions": submissions},
-        "submissions_per_s": round(submissions / rush_seconds, 1),
-        "floor": summary(floor_all, floor_seconds),
-        "floor_writes_per_s": round(len(floor_all) / floor_seconds, 1),
-        "ratio": round((submissions / rush_seconds) / (len(floor_all) / floor_seconds), 3),
+        "rush": summary(*totals["rush"]) | {"submissions": applicants},
+        "submissions_per_s": round(per_s["rush"], 1),
+        "floor_one_row": summary(*totals["floor_one_row"]) | {"applicants": applicants},
+        "floor_one_row_per_s": round(per_s["floor_one_row"], 1),
+        "floor_same_io": summary(*totals["floor_same_io"]) | {"applicants": applicants},
+        "floor_same_io_per_s": round(per_s["floor_same_io"], 1),
+        "ratio_one_row": round(per_s["rush"] / per_s["floor_one_row"], 3),
+        "ratio_same_io": round(per_s["rush"] / per_s["floor_same_io"], 3),
         "rounds": rounds,
-        "median_round_ratio": round(statistics.median(r["ratio"] for r in rounds), 3),
+        "median_round_ratio_one_row": round(statistics.median(r["ratio_one_row"] for r in rounds), 3),
+        "median_round_ratio_same_io": round(statistics.median(r["ratio_same_io"] for r in rounds), 3),
     }
 
 
@@ -241,25 +344,33 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 2) * 2 + 1)
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (gthread when > 1)")
     parser.add_argument("--conn-max-age", default="0,600", help="connection policies to measure, in seconds")
+    parser.add_argument("--database", default=DB, help="its own database, dropped and created again")
     args = parser.parse_args()
 
+    global PLAN
+    use_database(args.database)
     policies = [int(v) for v in args.conn_max_age.split(",")]
     recreate_database()
     setup_django()
     per_policy = args.warm + args.applicants * args.rounds
-    rows, code = prepare(per_policy * len(policies) + args.late)
-    late = rows[per_policy * len(policies) :]
+    rows, code = prepare(2 * per_policy * len(policies) + args.late)  # the rush's, the floor's, the late ones
+    late = rows[2 * per_policy * len(policies) :]
+    targets = floor_targets(rows[per_policy * len(policies) : 2 * per_policy * len(policies)])
+    PLAN = capture_plan(code)
     configurations: dict[str, Any] = {}
     on_time_ids: list[int] = []
+    target_ids: list[int] = []
     server = None
     try:
         for n, conn_max_age in enumerate(policies):
             mine = rows[n * per_policy : (n + 1) * per_policy]
             warm, on_time = mine[: args.warm], mine[args.warm :]
             on_time_ids += [pk for pk, _ in on_time]
+            floor_mine = targets[n * per_policy : (n + 1) * per_policy]
+            target_ids += [t[0] for t in floor_mine]
             server, log = start_server(args, conn_max_age)
             wait_for_server(server, log)
-            configurations[f"conn_max_age_{conn_max_age}"] = measure(args, warm, on_time)
+            configurations[f"conn_max_age_{conn_max_age}"] = measure(args, warm, on_time, floor_mine)
             if n < len(policies) - 1:
                 os.killpg(server.pid, signal.SIGTERM)
                 server.wait(timeout=60)
@@ -282,11 +393,14 @@ def main() -> None:
             .count()
         )
         late_submitted = Application.objects.filter(pk__in=late_ids).exclude(state="draft").count()
+        replayed = Application.objects.filter(pk__in=target_ids, state="submitted").count()
+        replayed_revisions = ApplicationRevision.objects.filter(application_id__in=target_ids).count()
         result = {
             "configuration": (
                 f"gunicorn sync, {args.workers} workers x {args.threads} threads, --preload, on "
                 f"{os.cpu_count()} CPUs shared with the load generator; PostgreSQL 127.0.0.1; "
-                "submissions through the API with a token, each double-clicked"
+                "submissions through the API with a token, each double-clicked; floors: bare WSGI views, "
+                "same connection policy"
             ),
             "applicants_per_policy": args.applicants * args.rounds,
             "concurrency": args.concurrency,
@@ -301,6 +415,12 @@ def main() -> None:
                 "lost": len(on_time_ids) - submitted,
                 "duplicated": revisions - submitted,
                 "late_accepted": late_submitted,
+            },
+            # the same-I/O floor wrote each of its targets' submission once (its replay did its work)
+            "floor_same_io_check": {
+                "targets": len(target_ids),
+                "submitted": replayed,
+                "revisions": replayed_revisions,
             },
         }
     finally:

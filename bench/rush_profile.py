@@ -2,9 +2,11 @@
 
 Drives the same WSGI application as ``deadline_rush.py`` (``bench_wsgi.application``) directly:
 each applicant's submission through the API with a token, double-clicked (the second click finds
-it submitted), and as many floor requests.  Prints JSON: statements per submission and per floor
-request, wall milliseconds per submission and per floor request (Python + the database's answers,
-one client), and with ``--profile`` the functions with the most cumulative time.
+it submitted), and as many requests to each floor (``bench_wsgi``: ``floor_one_row``, one audit row;
+``floor_same_io``, a captured submission's statements replayed for fresh keys, both clicks).  Prints
+JSON: statements per submission and per floor request, wall and CPU milliseconds per submission and
+per floor unit (Python + the database's answers, one client), and with ``--profile`` the functions
+with the most cumulative time.
 
     python bench/rush_profile.py [--applicants 200] [--conn-max-age 600] [--profile 40] [--database NAME]
 
@@ -83,8 +85,11 @@ def main() -> None:
     deadline_rush.DSN = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     deadline_rush.recreate_database()
     deadline_rush.setup_django()
-    rows, _ = deadline_rush.prepare(args.warm + args.applicants)
+    rows, code = deadline_rush.prepare(2 * (args.warm + args.applicants))
+    rows, targets = rows[: args.warm + args.applicants], deadline_rush.floor_targets(rows[args.warm + args.applicants :])
     import bench_wsgi
+
+    os.environ[bench_wsgi.PLAN_ENV] = deadline_rush.capture_plan(code)
     from django.db import connection, connections
 
     connections.close_all()
@@ -131,10 +136,18 @@ def main() -> None:
     def floor() -> None:
         assert call_wsgi(app, bench_wsgi.FLOOR_PATH, None, b"{}") == 200
 
+    def floor_same_io(target: tuple[int, str, int, int]) -> None:
+        pk, token, user, token_id = target
+        for click in (1, 2):
+            body = json.dumps({"click": click, "application": pk, "user": user, "token": token_id}).encode()
+            assert call_wsgi(app, bench_wsgi.FLOOR_SAME_IO_PATH, token, body) == 200
+
     warm, timed = rows[: args.warm], rows[args.warm :]
-    for pk, token in warm:
+    warm_targets, timed_targets = targets[: args.warm], targets[args.warm :]
+    for (pk, token), target in zip(warm, warm_targets, strict=True):
         submit(pk, token)
         floor()
+        floor_same_io(target)
     # statements of one submission (both clicks) and one floor request
     with connection.execute_wrapper(count):
         submit(*timed[0])
@@ -143,7 +156,11 @@ def main() -> None:
     with connection.execute_wrapper(count):
         floor()
     per_floor = dict(statements)
-    timed = timed[1:]
+    statements.clear()
+    with connection.execute_wrapper(count):
+        floor_same_io(timed_targets[0])
+    per_floor_same_io = dict(statements)
+    timed, timed_targets = timed[1:], timed_targets[1:]
 
     clicks[:] = [0.0, 0.0]
     profiler = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not waits
@@ -164,20 +181,30 @@ def main() -> None:
         floor()
     floor_wall, floor_cpu = time.perf_counter() - start, time.process_time() - cpu0
     floor_db = backend_cpu() - backend
+    backend = backend_cpu()
+    cpu0, start = time.process_time(), time.perf_counter()
+    for target in timed_targets:
+        floor_same_io(target)
+    same_wall, same_cpu = time.perf_counter() - start, time.process_time() - cpu0
+    same_db = backend_cpu() - backend
     n = len(timed)
     result: dict[str, Any] = {
         "applicants": n,
         "conn_max_age": args.conn_max_age,
         "statements_per_submission_both_clicks": per_submission,
-        "statements_per_floor_request": per_floor,
+        "statements_per_floor_one_row_request": per_floor,
+        "statements_per_floor_same_io_both_clicks": per_floor_same_io,
         "submission_ms_wall": round(1000 * rush_wall / n, 2),
         "submission_ms_python_cpu": round(1000 * rush_cpu / n, 2),
         "first_click_ms_python_cpu": round(1000 * clicks[0] / n, 2),
         "second_click_ms_python_cpu": round(1000 * clicks[1] / n, 2),
         "submission_ms_database_cpu": round(1000 * rush_db / n, 2),
-        "floor_ms_wall": round(1000 * floor_wall / n, 2),
-        "floor_ms_python_cpu": round(1000 * floor_cpu / n, 2),
-        "floor_ms_database_cpu": round(1000 * floor_db / n, 2),
+        "floor_one_row_ms_wall": round(1000 * floor_wall / n, 2),
+        "floor_one_row_ms_python_cpu": round(1000 * floor_cpu / n, 2),
+        "floor_one_row_ms_database_cpu": round(1000 * floor_db / n, 2),
+        "floor_same_io_ms_wall": round(1000 * same_wall / n, 2),
+        "floor_same_io_ms_python_cpu": round(1000 * same_cpu / n, 2),
+        "floor_same_io_ms_database_cpu": round(1000 * same_db / n, 2),
         "profiled": bool(profiler),
         "server_side_binding": args.server_side_binding,
         "load_average": os.getloadavg(),
