@@ -17,6 +17,7 @@ from shenbao.calls.definition.load import (
     to_data,
     to_yaml,
 )
+from shenbao.calls.messages import error_line
 
 MINIMAL: dict[str, Any] = {
     "program": {"code": "p", "name": {"zh-hans": "项目", "en": "Program"}, "kind": "government_grant", "funder": "科技部"},
@@ -335,3 +336,29 @@ def test_report_reviews_are_refused_where_wrong() -> None:
     bad_scale = copy.deepcopy(MIDTERM_REVIEW)
     bad_scale["criteria"][0]["scale_min"] = 100
     assert errors_of(minimal(report_reviews=[bad_scale])) == [("report_reviews.0.criteria.0", "scale_order")]
+
+
+def test_report_reviews_take_days_for_the_experts() -> None:
+    review = parse_definition(minimal(report_reviews=[{**MIDTERM_REVIEW, "due_days": 21}])).report_review("midterm")
+    assert review is not None and review.due_days == 21
+    unset = parse_definition(minimal(report_reviews=[MIDTERM_REVIEW])).report_review("midterm")
+    assert unset is not None and unset.due_days is None  # optional: no due date
+
+
+@pytest.mark.parametrize(
+    ("value", "code", "zh", "en"),
+    [
+        (0, "greater_than_equal", "不得小于 1。", "Must be at least 1."),
+        (-3, "greater_than_equal", "不得小于 1。", "Must be at least 1."),
+        (366, "less_than_equal", "不得大于 365。", "Must be at most 365."),
+        ("two weeks", "int_parsing", "应为整数。", "Expected a whole number."),
+        (1.5, "int_from_float", "应为整数。", "Expected a whole number."),
+    ],
+)
+def test_report_review_due_days_are_refused_unless_a_positive_whole_number(value: Any, code: str, zh: str, en: str) -> None:
+    with pytest.raises(DefinitionInvalid) as info:
+        parse_definition(minimal(report_reviews=[{**MIDTERM_REVIEW, "due_days": value}]))
+    [error] = info.value.errors
+    assert (error.path, error.type) == ("report_reviews.0.due_days", code)
+    assert error_line(error, "zh-hans") == f"report_reviews.0.due_days: {zh}"
+    assert error_line(error, "en") == f"report_reviews.0.due_days: {en}"

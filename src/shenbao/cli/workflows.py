@@ -90,7 +90,10 @@ NOTES: dict[str, str] = {
     ),
     "Project report (mid-term, final)": (
         "Submitted by the PI; staff name experts of the call's pool (回避 checked), each submits a score and an\n"
-        "opinion; once all have, staff decide. A passed final report completes the project (结题).\n"
+        "opinion; once all have, staff decide. A passed final report completes the project (结题). Where the call's\n"
+        "`report_reviews` give `due_days`, each review is due at the end of the day that many days after the naming\n"
+        "(the call's time zone, `ReportReview.due_at`); `send_review_reminders` (daily) reminds the expert from three\n"
+        "days before and while overdue, once a day at most (`reminded_on`).\n"
     ),
     "Agreement": (
         "While pending, `send_agreement_reminders` (daily) reminds the PI, and the lead institution's officers\n"

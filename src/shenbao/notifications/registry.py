@@ -415,7 +415,25 @@ SPECS: tuple[MailTemplateSpec, ...] = (
             "call_title": CALL_TITLE,
             "project": _p(Kind.TEXT, _("The project's name")),
             "report": _p(Kind.TRANSLATED, _("The report: mid-term report or final report")),
+            "due": _p(Kind.DATE, _("The day the review is due (empty where the call gives no due date)")),
             "link": _p(Kind.LINK, _("Link to the report and the expert's review form")),
+        },
+    ),
+    MailTemplateSpec(
+        key="report_review_reminder",
+        name=_("Reminder of project report reviews due"),
+        event=_(
+            "An expert's report reviews of a call are due within a few days or overdue and not submitted "
+            "(the daily reminders; at most one a day)."
+        ),
+        recipients=_("The named expert"),
+        sender="shenbao.projects.services.reminders",
+        placeholders={
+            "call_title": CALL_TITLE,
+            "count": _p(Kind.NUMBER, _("How many report reviews are not submitted")),
+            "due": _p(Kind.DATE, _("The earliest day one of them is due")),
+            "overdue": _p(Kind.FLAG, _("Whether one of them is overdue")),
+            "link": _p(Kind.LINK, _("Link to the expert's reviews")),
         },
     ),
     MailTemplateSpec(
@@ -551,6 +569,7 @@ SAMPLES: dict[str, object] = {
     "offered_to": "示例项目二",
     "project": "示例项目",
     "moment": "window",
+    "overdue": False,
     "decision": "conditional",
     "reasons": "—",
     "tranche": 2,

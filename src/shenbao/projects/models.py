@@ -177,6 +177,10 @@ class ReportReview(models.Model):
     # Set when the assignment solver named the expert (its match with the report; 0 for a random draw).
     affinity = models.FloatField(_("match"), null=True, blank=True)
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+    # The end of the due day in the call's time zone, where the call gives its report review ``due_days``.
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    # The day (in the call's time zone) the expert was last reminded of it: at most one reminder a day.
+    reminded_on = models.DateField(_("last reminded on"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
 
     class Meta:
@@ -187,6 +191,11 @@ class ReportReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id}: {self.expert_id}"
+
+    @property
+    def overdue(self) -> bool:
+        """Not submitted and past its due date (a review without one is never overdue)."""
+        return self.submitted_at is None and self.due_at is not None and timezone.now() >= self.due_at
 
 
 class Tranche(models.Model):

@@ -625,7 +625,8 @@ class ReportReviewSettings(Strict):
     """The expert review of a project's mid-term or final report (中期检查 / 结题验收): the criteria the
     experts score (the same as a review stage's), how many experts review each report, whether the
     assignment solver matches them by expertise (otherwise a seeded random draw among those free of
-    conflicts), and how their totals are combined into the report's result."""
+    conflicts), how their totals are combined into the report's result, and how many days a named
+    expert has to submit (``due_days``)."""
 
     kind: Literal["midterm", "final"]
     criteria: list[ReviewCriterion] = Field(min_length=1)
@@ -634,6 +635,12 @@ class ReportReviewSettings(Strict):
     aggregation: Literal["mean", "median", "trimmed_mean"] = "mean"
     disagreement_spread: float | None = Field(
         default=30, ge=0, le=100, description="flag a report whose review totals (0–100) spread more than this"
+    )
+    due_days: int | None = Field(
+        default=None,
+        ge=1,
+        le=365,
+        description="days a named expert has to submit: due at the end of that day in the call's time zone (none: no due date)",
     )
     platform_defaults: list[Literal["criteria", "experts_per_report"]] = Field(
         default_factory=list,

@@ -5,11 +5,16 @@ A milestone not yet done of a running project is reminded when its window opens
 Chinese official calendar), on the due day, and once on the first day after it (overdue).  A run
 that misses the opening day reminds on the next run inside the window.  ``Milestone.reminded_on``
 keeps the day of the last reminder, so however often the job runs a milestone is reminded at
-most once a day.  The PI is reminded in their own language, through the outbox."""
+most once a day.  The PI is reminded in their own language, through the outbox.
+
+Experts named to review a report that has a due date (``report_reviews``' ``due_days``) are reminded
+too, with the review stages' window (``DAYS_BEFORE`` days) and daily while overdue, by
+``send_report_review_reminders`` (run by ``manage.py send_review_reminders``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -22,8 +27,10 @@ from shenbao.core.audit import log_action
 from shenbao.core.queries.calendar import work_calendar
 from shenbao.core.workdays import MissingCalendarYear
 from shenbao.notifications.mail import notify
-from shenbao.projects.enums import ProjectStatus
-from shenbao.projects.models import Milestone
+from shenbao.projects.enums import ProjectStatus, ReportStatus
+from shenbao.projects.models import Milestone, ReportReview
+from shenbao.projects.services.report_reviews import due_day
+from shenbao.reviews.services.reminders import DAYS_BEFORE
 
 REPORT_REMINDER_WORKING_DAYS = 10
 REPORT_LABELS = {"midterm": _("Mid-term report"), "final": _("Final report")}
@@ -100,3 +107,61 @@ def send_report_reminders(*, now: dt.datetime | None = None, working_days: int =
         )
         reminded += 1
     return reminded
+
+
+@transaction.atomic
+def send_report_review_reminders(*, now: dt.datetime | None = None, days_before: int = DAYS_BEFORE) -> int:
+    """Remind every expert with report reviews not submitted that are due within ``days_before`` days
+    (the review stages' reminder window) or overdue: one message per expert and call a day at most,
+    however often it runs (``ReportReview.reminded_on``, the day in the call's time zone), in the
+    expert's language.  A review without a due date, of a decided report or of a project no longer
+    running is not reminded.  Returns how many messages were queued."""
+    now = now or timezone.now()
+    pending = (
+        ReportReview.objects.select_for_update(of=("self",))
+        .filter(
+            submitted_at__isnull=True,
+            due_at__isnull=False,
+            due_at__lte=now + dt.timedelta(days=days_before),
+            report__status=ReportStatus.SUBMITTED,
+            report__project__status=ProjectStatus.ACTIVE,
+        )
+        .select_related("expert", "report__project__agreement__award__call")
+        .order_by("due_at", "pk")
+    )
+    groups: dict[tuple[int, int], list[ReportReview]] = defaultdict(list)
+    for review in pending:
+        groups[(review.expert_id, review.report.project.agreement.award.call_id)].append(review)
+    sent = 0
+    for reviews in groups.values():
+        expert, call = reviews[0].expert, reviews[0].report.project.agreement.award.call
+        today = now.astimezone(ZoneInfo(call.timezone)).date()
+        if not expert.email or any(r.reminded_on == today for r in reviews):
+            continue
+        first = reviews[0].due_at
+        assert first is not None  # filtered above
+        due = due_day(first, call.timezone)
+        overdue = now >= first
+        notify(
+            to=expert.email,
+            language=expert.language,
+            template="report_review_reminder",
+            context={
+                "call_title": call.title,
+                "count": len(reviews),
+                "due": due.isoformat() if due else "",
+                "overdue": overdue,
+            },
+            call=call,
+            link=reverse("web:my_reviews") + "#report-reviews",
+            user=expert,
+        )
+        ReportReview.objects.filter(pk__in=[r.pk for r in reviews]).update(reminded_on=today)
+        log_action(
+            action="shenbao.report.review_reminder_sent",
+            obj=call,
+            actor=None,
+            data={"expert": expert.email, "pending": len(reviews), "due": due.isoformat() if due else None, "overdue": overdue},
+        )
+        sent += 1
+    return sent

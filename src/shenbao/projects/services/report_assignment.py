@@ -12,11 +12,13 @@ draw (the seed is stored in the audit entry to replay it)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from dataclasses import dataclass
 
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
@@ -26,7 +28,7 @@ from shenbao.core.audit import log_action
 from shenbao.projects.enums import ProjectStatus, ReportKind, ReportStatus
 from shenbao.projects.errors import ProjectError
 from shenbao.projects.models import Report, ReportReview
-from shenbao.projects.services.report_reviews import tell_expert_of_report_review
+from shenbao.projects.services.report_reviews import review_due_at, tell_expert_of_report_review
 from shenbao.reviews.algorithms.affinity import text_matrices, top_k_candidates
 from shenbao.reviews.algorithms.assignment import assign_reviewers
 from shenbao.reviews.algorithms.problem import AssignmentInputError, AssignmentProblem, Mode
@@ -71,8 +73,11 @@ def reports_awaiting_review(call: Call, kind: str) -> list[Report]:
 
 
 @transaction.atomic
-def assign_report_experts(*, call: Call, kind: str, actor: User, seed: int | None = None) -> ReportAssignmentOutcome:
-    """Name experts for every report of ``kind`` awaiting review in ``call`` through the assignment solver."""
+def assign_report_experts(
+    *, call: Call, kind: str, actor: User, seed: int | None = None, now: dt.datetime | None = None
+) -> ReportAssignmentOutcome:
+    """Name experts for every report of ``kind`` awaiting review in ``call`` through the assignment solver
+    (each new review due ``due_days`` after ``now`` where the call gives them)."""
     if kind not in ReportKind.values:
         raise ProjectError(_("Choose the mid-term or the final reports."), code="report_kind_invalid")
     definition = current_definition(call)
@@ -155,6 +160,7 @@ def assign_report_experts(*, call: Call, kind: str, actor: User, seed: int | Non
         ) from exc
 
     locked_set = set(locks)
+    due_at = review_due_at(call, settings, now or timezone.now())
     created: dict[int, list[ReportReview]] = {}
     for a, e, affinity in zip(result.pairs.apps, result.pairs.reviewers, result.pairs.affinity, strict=True):
         pair = (int(a), int(e))
@@ -166,6 +172,7 @@ def assign_report_experts(*, call: Call, kind: str, actor: User, seed: int | Non
             expert=member.user,
             assigned_by=actor,
             affinity=round(float(affinity), 6) if mode is Mode.OPTIMAL else None,
+            due_at=due_at,
         )
         created.setdefault(report.pk, []).append(review)
         tell_expert_of_report_review(review)  # the kept ones were told when they were named
@@ -176,7 +183,13 @@ def assign_report_experts(*, call: Call, kind: str, actor: User, seed: int | Non
                 action="shenbao.report.experts_assigned",
                 obj=applications[i],
                 actor=actor,
-                data={"kind": kind, "experts": [v.expert_id for v in named], "mode": mode.value, "seed": result.seed},
+                data={
+                    "kind": kind,
+                    "experts": [v.expert_id for v in named],
+                    "mode": mode.value,
+                    "seed": result.seed,
+                    "due_at": due_at.isoformat() if due_at else None,
+                },
             )
     shortfalls = tuple(
         ReportShortfall(reports[s.app].pk, reports[s.app].project.title, s.missing, s.reason.value) for s in result.shortfalls

@@ -5,7 +5,9 @@ through the assignment solver (``report_assignment``), never one in conflict wit
 the same reading as the selection's review: ``reviews.queries.conflicts``).  Where the call declares the
 review of its reports of that kind (``report_reviews`` in the call definition), each expert scores every
 criterion (checked and totalled by the review stages' ``reviews.scoring``); otherwise one score out of
-100.  Either way with an opinion.  Once every named
+100.  Either way with an opinion.  Where the call gives the report review ``due_days``, a named expert's
+review is due at the end of the day that many days after the naming, in the call's time zone (the
+daily ``send_review_reminders`` reminds them of it: ``projects.services.reminders``).  Once every named
 expert has submitted, staff decide: pass, pass with conditions or fail, with reasons.  The decision
 releases or withholds the tranches tied to the report; a passed final report closes the project
 (结题), a failed one leaves it running with the reasons."""
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.urls import reverse
@@ -23,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from shenbao.accounts.models import User
 from shenbao.calls.definition.schema import ReportReviewSettings
+from shenbao.calls.models import Call
 from shenbao.calls.queries.definitions import current_definition
 from shenbao.core.audit import log_action
 from shenbao.core.lifecycle import transition
@@ -30,6 +34,7 @@ from shenbao.notifications.mail import notify
 from shenbao.projects.enums import ProjectStatus, ReportKind, ReportStatus
 from shenbao.projects.errors import ProjectError
 from shenbao.projects.models import Project, Report, ReportReview
+from shenbao.projects.progress import end_of_day
 from shenbao.projects.queries import report_result
 from shenbao.projects.services.disbursement import follow_report_decision
 from shenbao.projects.transitions import PROJECT_LIFECYCLE, REPORT_LIFECYCLE
@@ -55,8 +60,24 @@ def _undecided(report: Report) -> None:
         raise ProjectError(_("This report is decided already."), code="report_decided")
 
 
+def review_due_at(call: Call, settings: ReportReviewSettings | None, now: dt.datetime) -> dt.datetime | None:
+    """When a review named at ``now`` is due: the end of the day ``due_days`` days after the naming day,
+    both days read in the call's time zone (None where the call gives no ``due_days``)."""
+    if settings is None or settings.due_days is None:
+        return None
+    named_on = now.astimezone(ZoneInfo(call.timezone)).date()
+    return end_of_day(named_on + dt.timedelta(days=settings.due_days), call.timezone)
+
+
+def due_day(due_at: dt.datetime | None, zone: str) -> dt.date | None:
+    """The day a review is due by (its ``due_at`` is that day's end, the next midnight) in ``zone``."""
+    if due_at is None:
+        return None
+    return (due_at.astimezone(ZoneInfo(zone)) - dt.timedelta(microseconds=1)).date()
+
+
 @transaction.atomic
-def assign_report_expert(*, report: Report, expert: User | None, actor: User) -> ReportReview:
+def assign_report_expert(*, report: Report, expert: User | None, actor: User, now: dt.datetime | None = None) -> ReportReview:
     locked = _locked_report(report)
     _undecided(locked)
     award = locked.project.agreement.award
@@ -78,12 +99,13 @@ def assign_report_expert(*, report: Report, expert: User | None, actor: User) ->
         )
     if locked.reviews.filter(expert=expert).exists():
         raise ProjectError(_("This expert reviews the report already."), code="expert_assigned")
-    review = ReportReview.objects.create(report=locked, expert=expert, assigned_by=actor)
+    due_at = review_due_at(award.call, current_definition(award.call).report_review(locked.kind), now or timezone.now())
+    review = ReportReview.objects.create(report=locked, expert=expert, assigned_by=actor, due_at=due_at)
     log_action(
         action="shenbao.report.expert_assigned",
         obj=award.application,
         actor=actor,
-        data={"kind": locked.kind, "expert": expert.pk},
+        data={"kind": locked.kind, "expert": expert.pk, "due_at": due_at.isoformat() if due_at else None},
     )
     tell_expert_of_report_review(review)
     return review
@@ -99,18 +121,25 @@ def _kind_labels(kind: str) -> dict[str, str]:
 
 def tell_expert_of_report_review(review: ReportReview) -> None:
     """Mail the expert just named for a report review (the in-app notification follows): the project,
-    the report and the link to the review page.  Called where the review is created, by hand or by the
+    the report, the day the review is due (empty where the call gives none) and the link to the review
+    page.  Called where the review is created, by hand or by the
     assignment solver, so an expert a rerun keeps is not told again; the mail is stored in the naming's
     transaction, so a naming rolled back mails nobody."""
     expert, report = review.expert, review.report
     if not expert.email:
         return
     award = report.project.agreement.award
+    due = due_day(review.due_at, award.call.timezone)
     notify(
         to=expert.email,
         language=expert.language,
         template="report_review_assigned",
-        context={"call_title": award.call.title, "project": report.project.title, "report": _kind_labels(report.kind)},
+        context={
+            "call_title": award.call.title,
+            "project": report.project.title,
+            "report": _kind_labels(report.kind),
+            "due": due.isoformat() if due else "",
+        },
         call=award.call,
         related=report.project,
         link=reverse("web:project_reports", args=[report.project_id]) + f"#own-{review.pk}",

@@ -226,6 +226,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "platform_defaults": _("Platform defaults"),
     "experts_per_report": _("Experts per report"),
     "use_affinity": _("Match experts to reports by expertise"),
+    "due_days": _("Days the expert has to review"),
     "presenter_roles": _("Presenter roles"),
     "prize": _("Prize"),
     "programme": _("Programme code"),
