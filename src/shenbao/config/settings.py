@@ -96,7 +96,7 @@ MIDDLEWARE = [
     # First: every later log line of the request carries its id.
     "shenbao.web.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "shenbao.web.csp.SiteCSPMiddleware",  # django-csp's, with the site-wide policy built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

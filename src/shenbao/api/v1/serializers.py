@@ -222,6 +222,22 @@ class ReceiptSerializer(serializers.Serializer[Any]):
     submitted_at = serializers.DateTimeField()
 
 
+_RECEIPT_AT = serializers.DateTimeField()
+
+
+def receipt_data(*, id: int, state: str, receipt_number: str | None, revision: int, submitted_at: Any) -> dict[str, Any]:
+    """``ReceiptSerializer``'s output, built without a serializer per request: the submission is the
+    deadline rush's request, and building one costs more than its database reads (a test keeps the
+    two equal)."""
+    return {
+        "id": int(id),
+        "state": str(state),
+        "receipt_number": None if receipt_number is None else str(receipt_number),
+        "revision": int(revision),
+        "submitted_at": _RECEIPT_AT.to_representation(submitted_at),
+    }
+
+
 class RuleResultSerializer(serializers.Serializer[Any]):
     code = serializers.CharField()
     kind = serializers.CharField()

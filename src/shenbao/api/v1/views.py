@@ -24,6 +24,7 @@ from shenbao.api.v1.serializers import (
     ReceiptSerializer,
     RuleResultSerializer,
     SubmitSerializer,
+    receipt_data,
 )
 from shenbao.applications.facts import check_application
 from shenbao.applications.models import Application
@@ -159,14 +160,14 @@ class ApplicationViewSet(viewsets.GenericViewSet[Application]):
             self.get_object()
             raise PermissionDenied(_("Only the applicant submits."))
         application = result.application
-        receipt = {
-            "id": application.pk,
-            "state": application.state,
-            "receipt_number": application.receipt_number,
-            "revision": result.revision,
-            "submitted_at": application.submitted_at,
-        }
-        return Response(ReceiptSerializer(receipt).data, status=status.HTTP_201_CREATED if result.created else 200)
+        receipt = receipt_data(
+            id=application.pk,
+            state=application.state,
+            receipt_number=application.receipt_number,
+            revision=result.revision,
+            submitted_at=application.submitted_at,
+        )
+        return Response(receipt, status=status.HTTP_201_CREATED if result.created else 200)
 
     @extend_schema(responses=RuleResultSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
