@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from rest_framework.test import APIClient
 
 from shenbao.accounts.models import User
 from shenbao.calls.definition.load import content_hash, parse_definition, to_data
@@ -31,7 +32,7 @@ from shenbao.projects.services.report_assignment import assign_report_experts
 from shenbao.projects.services.report_reviews import assign_report_expert, decide_report, submit_report_review
 from shenbao.reviews.enums import PoolStatus
 from shenbao.reviews.models import PoolMember
-from tests.factories import UserFactory
+from tests.factories import UserFactory, api_token_key
 from tests.projects.fixtures import started_project
 
 pytestmark = pytest.mark.django_db
@@ -266,3 +267,38 @@ def test_the_daily_command_sends_the_report_review_reminders(call: Call, officer
     call_command("send_review_reminders", stdout=out)
     assert "report review reminders queued: 1" in out.getvalue()
     assert len(reminders()) == 1
+
+
+# 5. The API
+
+
+def test_the_api_gives_staff_the_pending_reviews_with_their_due_dates_and_the_pi_nothing(call: Call, officer: User) -> None:
+    with_due_days(call, 14)
+    report = midterm(call, officer)
+    late_expert, on_time_expert = expert(call, "late@example.com"), expert(call, "ontime@example.com")
+    late = assign_report_expert(report=report, expert=late_expert, actor=officer, now=beijing(2026, 1, 5, 10, 0))
+    on_time = assign_report_expert(report=report, expert=on_time_expert, actor=officer)
+    on_time.refresh_from_db()
+    url = f"/api/v1/projects/{report.project_id}/reports/"
+
+    def read(user: User) -> dict[str, object]:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_key(user)}")
+        response = client.get(url)
+        assert response.status_code == 200
+        (only,) = response.json()
+        return only
+
+    staff = read(officer)
+    assert staff["reviews"] == []
+    assert [(p["expert_email"], p["due_at"], p["overdue"]) for p in staff["pending_reviews"]] == [
+        ("late@example.com", "2026-01-19T16:00:00Z", True),
+        ("ontime@example.com", on_time.due_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"), False),
+    ]
+    pi = read(report.project.agreement.award.application.applicant)
+    assert pi["reviews"] is None and pi["pending_reviews"] is None
+
+    submit_report_review(review=late, scores=SCORES, opinion="符合任务书", actor=late_expert)
+    staff = read(officer)
+    assert [(r["expert_email"], r["due_at"]) for r in staff["reviews"]] == [("late@example.com", "2026-01-19T16:00:00Z")]
+    assert [p["expert_email"] for p in staff["pending_reviews"]] == ["ontime@example.com"]

@@ -71,6 +71,7 @@ class ReportReviewSerializer(serializers.Serializer[Any]):
     expert = serializers.CharField(help_text="the expert's name")
     expert_email = serializers.EmailField()
     submitted_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField(allow_null=True, help_text="when the review was due; null: the call sets no due date")
     score = serializers.IntegerField(allow_null=True, help_text="the overall score (0–100), rounded")
     total = serializers.FloatField(allow_null=True, help_text="the weighted total of the criteria (0–100)")
     scores = CriterionScoreSerializer(many=True, help_text="by criterion, where the call declares them; else empty")
@@ -83,6 +84,7 @@ def _review(review: ReportReview, criteria: list[tuple[str, str]]) -> dict[str, 
         "expert": str(review.expert),
         "expert_email": review.expert.email,
         "submitted_at": review.submitted_at,
+        "due_at": review.due_at,
         "score": review.score,
         "total": review.total,
         "scores": [{"criterion": code, "name": name, "score": given.get(code)} for code, name in criteria if code in given],
@@ -90,9 +92,20 @@ def _review(review: ReportReview, criteria: list[tuple[str, str]]) -> dict[str, 
     }
 
 
+class PendingReportReviewSerializer(serializers.Serializer[Any]):
+    expert = serializers.CharField(help_text="the expert's name")
+    expert_email = serializers.EmailField()
+    assigned_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField(allow_null=True, help_text="null: the call sets no due date for this report kind")
+    overdue = serializers.BooleanField(help_text="past its due date and not submitted")
+
+
 class ReportSerializer(serializers.ModelSerializer[Report]):
     reviews = serializers.SerializerMethodField(
         help_text="the submitted expert reviews, for the program's staff; null for whoever the reports page shows none (the PI)"
+    )
+    pending_reviews = serializers.SerializerMethodField(
+        help_text="the experts named who have not submitted yet, with their due dates; for the program's staff, null for the PI"
     )
 
     class Meta:
@@ -108,6 +121,7 @@ class ReportSerializer(serializers.ModelSerializer[Report]):
             "decision_reasons",
             "decided_at",
             "reviews",
+            "pending_reviews",
         )
 
     @extend_schema_field(ReportReviewSerializer(many=True, allow_null=True))
@@ -118,6 +132,22 @@ class ReportSerializer(serializers.ModelSerializer[Report]):
         language = _language()
         criteria = [(c.code, c.name.get(language)) for c in settings.criteria] if settings else []
         return [_review(r, criteria) for r in report.reviews.all() if r.submitted_at is not None]
+
+    @extend_schema_field(PendingReportReviewSerializer(many=True, allow_null=True))
+    def get_pending_reviews(self, report: Report) -> list[dict[str, Any]] | None:
+        if not self.context.get("show_reviews"):
+            return None
+        return [
+            {
+                "expert": str(r.expert),
+                "expert_email": r.expert.email,
+                "assigned_at": r.assigned_at,
+                "due_at": r.due_at,
+                "overdue": r.overdue,
+            }
+            for r in report.reviews.all()
+            if r.submitted_at is None
+        ]
 
 
 def _reports_context(request: Request, project: Project) -> dict[str, Any]:
