@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shenbao.guides.parser.deadlines import find_deadlines
 from shenbao.guides.parser.extract import extract_guide
 
 
@@ -55,3 +56,30 @@ def test_a_traditional_notice_naming_no_place_takes_the_currency_of_its_governme
 def test_a_traditional_notice_naming_no_place_nor_body_keeps_no_currency() -> None:
     text = "本會宣布，4億元研發券計劃現正接受申請。\n"
     assert total_budget(text) == {"amount_wan": 40000}
+
+
+# ------------------------------------------------------------ a label naming the application period
+
+
+def dates_of(text: str) -> list[str]:
+    return [f"{d.date.isoformat()}{'T' + d.time if d.time else ''}" for d in find_deadlines(text, fallback_year=2025)]
+
+
+def test_the_window_after_an_application_period_label_ends_on_a_deadline() -> None:
+    text = "资助计划时间表\n需求征集期：2025年2月3日至3月7日\n申请期：2025年4月23日至5月23日\n"
+    assert dates_of(text) == ["2025-03-07", "2025-05-23"]
+
+
+def test_one_date_given_as_the_application_time_limit_is_a_deadline() -> None:
+    text = "一、校订线上申请时程为2025年01月02日上午8:59，请主持人线上送出后通知系上。\n"
+    assert dates_of(text) == ["2025-01-02T08:59"]
+
+
+def test_an_application_period_window_keeps_only_its_end() -> None:
+    text = "受理申请时程为2025年3月2日至3月20日，逾期不受理。\n"
+    assert dates_of(text) == ["2025-03-20"]
+
+
+def test_a_period_label_with_no_date_or_after_the_period_states_no_deadline() -> None:
+    assert dates_of("项目申请期限为3年，自2025年1月1日起执行。\n") == []
+    assert dates_of("申请期满后，2025年5月30日公布结果。\n") == []

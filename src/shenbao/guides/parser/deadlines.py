@@ -77,7 +77,10 @@ _AFTER_AWARD = re.compile(
 )
 _CONDITION_AHEAD = re.compile(r"(?:注册|成立|出生|毕业|设立|入职|登记)(?:时间|日期)?\s*(?:在|于|为|是)?\s*$")
 _WINDOW_WORDS = re.compile(r"申报|报名|提交|受理|征集|征求意见|推荐|填报|报送|网上|在线|集中|开放|作品|submission", re.IGNORECASE)
-_WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)")
+# A label naming the application period ("申请期：4月23日至5月23日", "申请期间", "受理申请时程"): its window ends on a deadline.
+_WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)|(?:申请|受理|收件)(?:期间|期|时程)(?![满后内末中])")
+# "线上申请时程为108年01月02日上午8:59": one date given as the application's time limit is its deadline.
+_PERIOD_ONE = re.compile(r"(?:申请|受理|收件)时程\s*(?:为|是|[：:])?\s*$")
 _NOT_DEADLINE = re.compile(
     r"执行期|实施期|实施周期|研究周期|建设周期|研究期限|起止|执行年限|项目周期|资助期限|资助期间|补助期间|补助期限|研究期间|合作期|举办|举行|培训|会议"
     r"|比赛时间|决赛"
@@ -287,6 +290,12 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 and _WINDOW_WORDS.search(sentence[max(0, d.start - start - 60) : d.start - start])
             ):
                 add(d, _role(sentence[: d.end - start]))
+        for k, d in enumerate(dates):
+            nxt = dates[k + 1] if k + 1 < len(dates) else None
+            if _PERIOD_ONE.search(sentence[max(0, d.start - start - 12) : d.start - start]) and not (
+                nxt is not None and _RANGE_SEP.match(sentence[d.end - start : nxt.start - start])
+            ):
+                add(d, _role(sentence[max(0, d.start - start - 30) : d.end - start + 12]))
         # 2a. "…至3月15日止": the last day of a window, its start given or not ("即日起至…止").
         for d in dates:
             if _UNTIL.search(sentence[max(0, d.start - start - 2) : d.start - start]) and _UNTIL_END.match(
