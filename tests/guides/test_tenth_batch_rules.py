@@ -10,6 +10,7 @@ from typing import Any
 
 from shenbao.guides.parser.deadlines import find_deadlines
 from shenbao.guides.parser.extract import extract_guide
+from tests.guides.test_lists_and_tallies import draft, titles
 
 
 def data(text: str) -> dict[str, Any]:
@@ -83,3 +84,22 @@ def test_an_application_period_window_keeps_only_its_end() -> None:
 def test_a_period_label_with_no_date_or_after_the_period_states_no_deadline() -> None:
     assert dates_of("项目申请期限为3年，自2025年1月1日起执行。\n") == []
     assert dates_of("申请期满后，2025年5月30日公布结果。\n") == []
+
+
+# ------------------------------------------------------------ 部分 / 方面 counting kinds of project
+
+
+def test_kinds_of_research_closed_by_a_count_of_parts_are_directions() -> None:
+    text = "本年度课题申报分应用研究类课题和理论研究类课题两个部分。"
+    assert titles(text) == ["应用研究类课题", "理论研究类课题"]
+
+
+def test_ordinals_after_a_count_of_aspects_that_are_kinds_of_project_are_directions_with_their_total() -> None:
+    body = "本次征集主要有两个方面，一是省重点研发专项，近期发布指南；二是市科技攻关项目，与往年一样。\n"
+    assert titles(body) == ["省重点研发专项", "市科技攻关项目"]
+    assert (draft(body).get("stated_totals") or {}).get("directions") == 2
+
+
+def test_aspects_that_are_no_kinds_of_project_are_no_directions() -> None:
+    assert titles("专家从产业带动作用、研究基础、技术指标和财务指标四个方面进行评审。") == []
+    assert titles("工作要求主要有两个方面，一是加强组织领导，二是严格审核把关。") == []
