@@ -998,13 +998,13 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             add(_items(m.group(1), m.start(1), None), "themes")
     # "一是A，二是B，三是C" after words naming directions.
     ordinals = _ordinals(text, heading is not None)
-    tally = None
+    stated: tuple[int, int, int] | None = None
     if ordinals:  # "主要有两个方面，一是A…二是B": the weak count the items matched is their stated number
         reach = max(0, text.find("一是") - 40)
-        parts = list(_PARTS_COUNT.finditer(text, reach, reach + 40))
-        if parts and to_number(parts[-1].group("n")) == len(ordinals):
-            tally = (len(ordinals), line.start + parts[-1].start(), line.start + parts[-1].end())
-    add(ordinals, "ordinals", tally)
+        weak = list(_PARTS_COUNT.finditer(text, reach, reach + 40))
+        if weak and to_number(weak[-1].group("n")) == len(ordinals):
+            stated = (len(ordinals), line.start + weak[-1].start(), line.start + weak[-1].end())
+    add(ordinals, "ordinals", stated)
     if ordinals and found and found[-1][0].start == line.start + ordinals[0][1]:
         for k, item in enumerate(found[-1]):
             item.code, item.numbered = str(k + 1), True
