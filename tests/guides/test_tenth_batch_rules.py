@@ -103,3 +103,24 @@ def test_ordinals_after_a_count_of_aspects_that_are_kinds_of_project_are_directi
 def test_aspects_that_are_no_kinds_of_project_are_no_directions() -> None:
     assert titles("专家从产业带动作用、研究基础、技术指标和财务指标四个方面进行评审。") == []
     assert titles("工作要求主要有两个方面，一是加强组织领导，二是严格审核把关。") == []
+
+
+# ------------------------------------------------------------ a timetable with each stage's label above its date
+
+
+def test_a_timetable_stage_that_hands_something_in_ends_on_a_deadline() -> None:
+    text = (
+        "竞赛时程\n竞赛阶段\n报名及收件截止日\n时间\n2025年10月18日(周六) 下午5点止\n入选决赛名单公告\n"
+        "2025年10月25日(周六) 下午5点止\n缴交决赛简报档\n2025年10月30日(周四) 下午5点止\n决赛日期\n2025年11月3日(周一)\n"
+    )
+    assert dates_of(text) == ["2025-10-18T17:00", "2025-10-30T17:00"]
+
+
+def test_a_window_under_an_application_stage_ends_on_a_deadline() -> None:
+    text = "1\n\n接受申请/提名\n\n2025年08月26日 - 2025年11月05日\n\n2\n\n遴选阶段\n\n2025年11月06日 - 2026年06月29日\n"
+    assert dates_of(text) == ["2025-11-05"]
+
+
+def test_a_stage_held_or_announced_and_a_bare_date_under_a_submission_are_no_deadlines() -> None:
+    assert dates_of("评审结果公布\n2025年12月1日 - 2025年12月5日\n决赛\n2025年12月10日止\n") == []
+    assert dates_of("报名\n2025年3月1日\n") == []  # a bare date under 报名 may be the opening day
