@@ -124,3 +124,8 @@ def test_a_window_under_an_application_stage_ends_on_a_deadline() -> None:
 def test_a_stage_held_or_announced_and_a_bare_date_under_a_submission_are_no_deadlines() -> None:
     assert dates_of("评审结果公布\n2025年12月1日 - 2025年12月5日\n决赛\n2025年12月10日止\n") == []
     assert dates_of("报名\n2025年3月1日\n") == []  # a bare date under 报名 may be the opening day
+
+
+def test_an_applicants_investment_named_with_a_plan_is_no_call_budget() -> None:
+    text = "支持总投资5亿元的产业化计划落地，申报企业须具备相应条件。\n"
+    assert total_budget(text) is None

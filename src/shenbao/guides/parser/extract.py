@@ -372,6 +372,8 @@ def _extract(original: str, progress: Progress) -> Extraction:
                 continue
             if re.search(r"获得?|分别|、\s*$", sentence[-12:]):
                 continue  # "分别获得1989.75、2000万元市智能制造专项": money some winners received, not the call's
+            if re.search(r"投资|投入|资本|收入|营收|销售|产值|规模", sentence[-12:]):
+                continue  # "总投资5亿元的产业化计划", "年销售收入2亿元…": an applicant's figures, not the call's money
             if (money := parse_money(m.group(0))) and not money.pop("per_project", False):
                 totals["budget"] = money
                 budget["total"] = dict(money)
