@@ -10,7 +10,8 @@
     python bench/guide_corpus.py --half seventh --misses # the 7xx batch (held out in session 6, studied in session 7)
     python bench/guide_corpus.py --half eighth --misses # the 8xx batch (held out, scored, then studied in session 7)
     python bench/guide_corpus.py --half ninth          # the 9xx batch (held out in session 8, scored at 0.537, then studied in session 9)
-    python bench/guide_corpus.py --half new            # the 10xx batch, held out, never studied: scores only
+    python bench/guide_corpus.py --half tenth --misses # the 10xx batch (held out, scored blind at 0.632, then studied)
+    python bench/guide_corpus.py --half new            # the 11xx batch, held out, never studied: scores only
 
 Every document's text is imported with the guide importer (the same ``extract_guide`` the web
 upload runs) and compared with its hand-made truth (format: tests/guides/corpus/README.md).
@@ -405,14 +406,15 @@ def _extract(text: str) -> dict[str, Any]:
 
 
 # Documents numbered from here on are held out: scored, but what they miss is never listed.
-HELD_OUT_FROM = 1000
+HELD_OUT_FROM = 1100
 BATCHES = {
     "fresh": (500, 600),
     "sixth": (600, 700),
     "seventh": (700, 800),
     "eighth": (800, 900),
     "ninth": (900, 1000),
-    "new": (1000, 1100),
+    "tenth": (1000, 1100),
+    "new": (1100, 1200),
 }
 
 
@@ -423,7 +425,7 @@ def document_number(path: Path) -> int:
 
 
 def held_out(path: Path) -> bool:
-    """The 10xx batch: collected by someone who read neither the parser nor the other documents, kept unread."""
+    """The 11xx batch: collected by someone who read neither the parser nor the other documents, kept unread."""
     return document_number(path) >= HELD_OUT_FROM
 
 
@@ -433,7 +435,8 @@ def in_half(path: Path, half: str | None) -> bool:
     in session 4 and studied in session 5; ``seventh``: the 7xx batch, held out in session 6 and studied in session 7;
     ``eighth``: the 8xx batch, collected and scored held out in session 7, then studied;
     ``ninth``: the 9xx batch, held out in session 8, scored at 0.537, then studied in session 9;
-    ``new``: the 10xx batch, held out and never studied (scores only)."""
+    ``tenth``: the 10xx batch, held out in session 9, scored blind at 0.632, then studied;
+    ``new``: the 11xx batch, held out and never studied (scores only)."""
     if half is None:
         return True
     number = document_number(path)
@@ -500,11 +503,12 @@ def main() -> int:
     parser.add_argument("--only", help="score only documents whose file name starts with this (1003-: one document)")
     parser.add_argument(
         "--half",
-        choices=("dev", "held", "fresh", "sixth", "seventh", "eighth", "ninth", "new"),
+        choices=("dev", "held", "fresh", "sixth", "seventh", "eighth", "ninth", "tenth", "new"),
         help="dev: odd-numbered 1xx-4xx (studied); held: even 1xx-4xx; fresh: the 5xx batch (studied in session 3); "
         "sixth: the 6xx batch (studied in session 5); seventh: the 7xx batch (studied in session 7); "
         "eighth: the 8xx batch (scored held out, then studied in session 7); ninth: the 9xx batch (held out in session 8, scored, "
-        "then studied in session 9); new: the 10xx batch (held out, never studied: scores only, --misses lists nothing for it)",
+        "then studied in session 9); tenth: the 10xx batch (held out, scored blind, then studied); "
+        "new: the 11xx batch (held out, never studied: scores only, --misses lists nothing for it)",
     )
     args = parser.parse_args()
     if args.check:

@@ -77,7 +77,10 @@ _AFTER_AWARD = re.compile(
 )
 _CONDITION_AHEAD = re.compile(r"(?:注册|成立|出生|毕业|设立|入职|登记)(?:时间|日期)?\s*(?:在|于|为|是)?\s*$")
 _WINDOW_WORDS = re.compile(r"申报|报名|提交|受理|征集|征求意见|推荐|填报|报送|网上|在线|集中|开放|作品|submission", re.IGNORECASE)
-_WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)")
+# A label naming the application period ("申请期：4月23日至5月23日", "申请期间", "受理申请时程"): its window ends on a deadline.
+_WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)|(?:申请|受理|收件)(?:期间|期|时程)(?![满后内末中])")
+# "线上申请时程为108年01月02日上午8:59": one date given as the application's time limit is its deadline.
+_PERIOD_ONE = re.compile(r"(?:申请|受理|收件)时程\s*(?:为|是|[：:])?\s*$")
 _NOT_DEADLINE = re.compile(
     r"执行期|实施期|实施周期|研究周期|建设周期|研究期限|起止|执行年限|项目周期|资助期限|资助期间|补助期间|补助期限|研究期间|合作期|举办|举行|培训|会议"
     r"|比赛时间|决赛"
@@ -92,6 +95,14 @@ _DAY_END = re.compile(
     r"(?:\s*(?P<noon>上午|中午|下午|晚上)?\s*(?P<h>\d{1,2})\s*(?:[:：]\s*(?P<min>\d{2})|[时点]))?"
 )
 _RANGE_SEP = re.compile(r"^\s*(?:起\s*)?(?:-{1,2}|~|～|—{1,2}|–|至|到)\s*$")
+# A timetable's column heading between a stage's label and its date ("时间", "日期").
+_COLUMN_HEAD = re.compile(r"(?:\d{1,2}|(?:截止)?(?:时间|日期|期限)|备注)")
+# A stage of a timetable in which applicants hand something in, or its closing day.
+_STAGE_HANDS_IN = re.compile(rf"申请|报名|提名|收件|截止|{_SUBMIT}")
+# Stages that hand nothing in: an announcement, a review, a round held, a start.
+_STAGE_NOT_DUE = re.compile(r"公告|公布|评选|评审|遴选|审查|结果|举行|举办|开始|开放|启动|会议|颁奖")
+# A round of a contest is a stage held, unless the label says what is handed in for it ("缴交决赛简报").
+_STAGE_ROUND = re.compile(r"决赛|复赛|初赛|比赛|答辩|路演")
 # A heading naming a submission window on the line above its dates ("二、申请起止时间" then "6月8日——6月23日").
 _WINDOW_HEADING = re.compile(r"(?:申请|申报|报名|受理|征集|收件)(?:起止)?(?:时间|日期|期限)\W{0,3}$")
 _LABEL_ABOVE = re.compile(
@@ -287,6 +298,12 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 and _WINDOW_WORDS.search(sentence[max(0, d.start - start - 60) : d.start - start])
             ):
                 add(d, _role(sentence[: d.end - start]))
+        for k, d in enumerate(dates):
+            nxt = dates[k + 1] if k + 1 < len(dates) else None
+            if _PERIOD_ONE.search(sentence[max(0, d.start - start - 12) : d.start - start]) and not (
+                nxt is not None and _RANGE_SEP.match(sentence[d.end - start : nxt.start - start])
+            ):
+                add(d, _role(sentence[max(0, d.start - start - 30) : d.end - start + 12]))
         # 2a. "…至3月15日止": the last day of a window, its start given or not ("即日起至…止").
         for d in dates:
             if _UNTIL.search(sentence[max(0, d.start - start - 2) : d.start - start]) and _UNTIL_END.match(
@@ -387,6 +404,33 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                     add(_with_clock(dates[0], line), _role(line + " " + lines[j]))
                 j += 1
                 dates = find_dates(lines[j], default_year=None, base=starts[j]) if j < len(lines) else []
+    # A timetable flattened to lines, each stage's label on the line above its date ("报名及收件截止日" then
+    # "111年10月18日(二) 下午5点止", "接受申请/提名" then "2022年08月26日 - 2022年11月05日"): a stage that hands
+    # something in ends on a deadline; an announcement, a review or a final round does not.
+    for j, line in enumerate(lines):
+        body = line.strip()
+        if not body or len(body) > 48 or not body[0].isdigit():
+            continue  # cheap test first: a line that opens with its date and holds little else
+        dates = find_dates(line, default_year=default_year, base=starts[j])
+        if not dates or dates[0].start - starts[j] > len(line) - len(line.lstrip()):
+            continue
+        window = len(dates) > 1 and _RANGE_SEP.match(text[dates[0].end : dates[1].start]) is not None
+        closing = dates[1] if window and dates[1].date >= dates[0].date else dates[0]
+        if len(re.sub(r"[\s(（)）周星期一二三四五六日天，,]", "", text[closing.end : starts[j] + len(line)])) > 4:
+            continue  # more words after the date: a sentence, read above
+        label, k = "", j - 1
+        while k >= 0 and k >= j - 4:
+            above = lines[k].strip()
+            if above and not _COLUMN_HEAD.fullmatch(above):
+                label = above
+                break
+            k -= 1
+        if not label or len(label) > 20 or find_dates(label, default_year=None):
+            continue
+        ends = window or _UNTIL_END.match(text[closing.end : starts[j] + len(line)]) or "截止" in label
+        held = _STAGE_ROUND.search(label) is not None and re.search(_SUBMIT, label) is None
+        if ends and _STAGE_HANDS_IN.search(label) and not _STAGE_NOT_DUE.search(label) and not held:
+            add(closing, _role(label))
     # A timeline with the label under its date ("15 May 2019" then "Full Proposal submission deadline").
     for i, line in enumerate(lines[:-1]):
         if not 6 <= len(line.strip()) <= 40 or not re.search(r"[A-Za-z]", line):

@@ -125,9 +125,16 @@ _DURATION_WORDS = re.compile(
     r"资助年限|研究年限|实施年限|执行年限|项目期限|完成时限|研究时限|补助期限|补助期间|补助年限|(?:计划|执行|研究|实施|补助|项目)期程|实施期|资助期|(?:完成|研究|实施|执行)时间(?=为|不超过|不得超过|一般|原则上|最长|约)"
 )
 # Money set aside for the call: "财政安排资金3000万元", "预留合共约8亿元作……资助用途".
+# "获拨款港币五亿元", "从创新及科技基金拨出5亿元成立…": a currency may stand between the verb and the amount.
 _RESERVED = re.compile(
-    r"(?:拟)?(?:安排|预留|投入|拨款)(?:中央|省级|市级|区级|省|市|专项|财政){0,3}(?:资金|经费)?\s*(?:合共|共计|共|总计|合计)?\s*"
-    r"(?=约|大约|\d|[一二三四五六七八九十]+(?:亿|万|千万))"
+    r"(?:拟)?(?:安排|预留|投入|拨款|拨出)(?:中央|省级|市级|区级|省|市|专项|财政){0,3}(?:资金|经费)?\s*(?:合共|共计|共|总计|合计)?\s*"
+    r"(?=(?:港币|港元|澳门币|澳门元|新台币|人民币)?\s*(?:约|大约|\d|[一二三四五六七八九十两]+(?:亿|万|千万)))"
+)
+# A scheme named by its money: "5亿元科技券计划现正接受申请", "推出30亿元的前沿科技研究支援计划",
+# "设置了澳门币二亿元的专项拨款": the amount is the scheme's budget (never a 每/最高 amount, checked at use).
+_SCHEME_MONEY = re.compile(
+    rf"(?:港币|港元|澳门币|澳门元|新台币|人民币)?\s*(?:约|大约)?\s*{NUM}\s*(?:亿|万)元\s*的?\s*"
+    r"(?=[\u4e00-\u9fff]{0,14}?(?:计划|基金|专项))(?![\u4e00-\u9fff]{0,14}?(?:用于|给予|奖励|资助|支持|补助))"
 )
 _PUBLIC_MONEY = re.compile(r"财政|政府|中央|省级|市级|区级|专项|本计划|本专项")
 # A count in the sentence of an applicant's record ("申请人近五年获得项目资助1项以上") is an eligibility condition.
@@ -354,6 +361,24 @@ def _extract(original: str, progress: Progress) -> Extraction:
                 budget["total"] = dict(money)
                 col.span("stated_totals.budget", m.start(), m.end() + 10, 0.6)
                 break
+    if "budget" not in totals:
+        for m in _SCHEME_MONEY.finditer(text):
+            sentence = re.split(r"[。；\n]", text[max(0, m.start() - 60) : m.start()])[-1]
+            if (
+                not call_wide(m.start())
+                or _PAST.search(sentence)
+                or re.search(r"每|最高|不超过|上限|单个|至多|最多", sentence[-12:])
+            ):
+                continue
+            if re.search(r"获得?|分别|、\s*$", sentence[-12:]):
+                continue  # "分别获得1989.75、2000万元市智能制造专项": money some winners received, not the call's
+            if re.search(r"投资|投入|资本|收入|营收|销售|产值|规模", sentence[-12:]):
+                continue  # "总投资5亿元的产业化计划", "年销售收入2亿元…": an applicant's figures, not the call's money
+            if (money := parse_money(m.group(0))) and not money.pop("per_project", False):
+                totals["budget"] = money
+                budget["total"] = dict(money)
+                col.span("stated_totals.budget", m.start(), m.end(), 0.6)
+                break
     named, named_durations = _named_amounts(text, directions, outside, col)
     # A per-project amount for the whole call: after 资助强度 / 平均资助额度 …, or after 每个项目 / 每项 in a sentence.
     starts = sorted(
@@ -536,7 +561,11 @@ def _local_currency(text: str, traditional: bool) -> str | None:
         own = [code for code, pattern in _SAR_BODIES if pattern.search(text[:20000])]
         return own[0] if len(own) == 1 else None
     counts = sorted(((len(pattern.findall(text)), code) for code, pattern in _PLACES), reverse=True)
-    if counts[0][0] == 0 or counts[0][0] == counts[1][0]:
+    if counts[0][0] == 0:
+        # No place named ("本港", "创新科技署宣布"): the government's own bodies tell it, as in simplified text.
+        own = [code for code, pattern in _SAR_BODIES if pattern.search(text[:20000])]
+        return own[0] if len(own) == 1 else None
+    if counts[0][0] == counts[1][0]:
         return None
     return counts[0][1]
 

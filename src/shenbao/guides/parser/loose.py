@@ -88,6 +88,10 @@ _COUNT = re.compile(
     # "13个先进制造业集群", "5个战略性新兴产业": a kind of industry before its noun.
     r"|个\s*[\u4e00-\u9fff]{2,8}?(?:产业集群|集群|产业|行业|研究计划))"
 )
+# "A和B两个部分", "主要有两个方面，一是A…二是B": a weak count noun, taken only when every item names a kind
+# of project or research (not "从A、B和C四个方面评审").
+_PARTS_COUNT = re.compile(rf"(?P<n>{NUM})\s*(?:个|大)\s*(?:部分|方面)")
+_KIND_OF_PROJECT = re.compile(r"(?:项目|专项|课题|类研究|类课题|类项目)$")
 _PER_DIRECTION = re.compile(
     r"每个?(?:研究|重点|指南|申报|支持)?(?:方向|领域|课题|专题|赛道|榜单|类别)[^，,。；;]{0,12}?"
     r"(?:拟|原则上|一般)?(?:支持|资助|立项|确立|入选|遴选|评选|择优)[^，,。；;]{0,16}"
@@ -944,10 +948,11 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         taken.append((items[0][1], items[-1][1] + len(items[-1][0])))
 
     # A count closing the list ("A、B和C三类") or opening it ("N个领域，包括A、B…").
-    for m in _COUNT.finditer(text):
+    for m in [*_COUNT.finditer(text), *_PARTS_COUNT.finditer(text)]:
         count = to_number(m.group("n"))
         if not count or not 2 <= count <= 30:
             continue
+        parts = m.re is _PARTS_COUNT
         begin = max(_clause_start(text, m.start()), lead)
         if (inner_mark := read_marker(text[begin : m.start()])) is not None and inner_mark.number is not None:
             begin += inner_mark.offset  # "…本方案。一、工作目标聚焦A、B…": a number in mid-line opens no item
@@ -978,6 +983,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             items = _semicolons_before(text, max(lead, _sentence_start(text, m.start())), m.start(), int(count))
         if items and (_APPLICANTS.search(text[begin : items[0][1]]) or _APPLICANT_NOUN.match(text, m.end())):
             continue  # kinds of applicants ("高校、院所和企业三类单位"), not directions
+        if parts and not (items and all(_KIND_OF_PROJECT.search(t) for t, _ in items)):
+            continue  # "从A、B和C三个方面评审": aspects, not kinds of project
         add(items, "count", (int(count), line.start + m.start(), line.start + m.end()))
     # No count: a list in parentheses after a direction's noun ("重点领域（A、B、C）").
     for m in re.finditer(r"(?:方向|领域|赛道|类别|专题|产业|奖项|赛项|类型|专项)\s*(?=[（(])", text):
@@ -991,7 +998,13 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             add(_items(m.group(1), m.start(1), None), "themes")
     # "一是A，二是B，三是C" after words naming directions.
     ordinals = _ordinals(text, heading is not None)
-    add(ordinals, "ordinals")
+    stated: tuple[int, int, int] | None = None
+    if ordinals:  # "主要有两个方面，一是A…二是B": the weak count the items matched is their stated number
+        reach = max(0, text.find("一是") - 40)
+        weak = list(_PARTS_COUNT.finditer(text, reach, reach + 40))
+        if weak and to_number(weak[-1].group("n")) == len(ordinals):
+            stated = (len(ordinals), line.start + weak[-1].start(), line.start + weak[-1].end())
+    add(ordinals, "ordinals", stated)
     if ordinals and found and found[-1][0].start == line.start + ordinals[0][1]:
         for k, item in enumerate(found[-1]):
             item.code, item.numbered = str(k + 1), True
@@ -1103,6 +1116,9 @@ def _ordinals(text: str, heading_named: bool) -> list[tuple[str, int]] | None:
         title = text[start : start + stop.start()] if stop else text[start:]
         items.append((title.strip(), start))
         at = start
+    # "主要有两个方面，一是A专项…二是B项目": a weak count that holds when every item is a kind of project.
+    if not counts and items and all(_KIND_OF_PROJECT.search(t) for t, _ in items):
+        counts = [to_number(c.group("n")) for c in _PARTS_COUNT.finditer(before)]
     # Words naming directions above or just before, or a count there that the items match
     # ("分为五大类：一是A，二是B…").
     if not (heading_named or _HEADING.search(before) or (counts and counts[-1] == len(items))):
