@@ -111,6 +111,10 @@ _LABEL_ABOVE = re.compile(
     re.IGNORECASE,
 )
 _EN_BY = re.compile(r"\b(?:by|before|until|no later than|not later than)\s+(?:the\s+)?$", re.IGNORECASE)
+# "Proposers who choose to submit before December 26, 2014, must also follow …": the date sits in the subject
+# ("who …"), whose main verb comes after it; a case, not a deadline ("Those who wish to apply must submit by …" is one).
+_EN_WHO = re.compile(r"\bwho\b(?![^,;]*\b(?:must|should|shall|need|needs|are required|is required)\b)", re.I)
+_EN_MAIN_VERB_AFTER = re.compile(r"\s*,?\s*(?:must|should|shall|will|may|are|is|need|needs|have|has)\b", re.I)
 _EN_SUBMIT = re.compile(
     r"\b(?:submit(?:ted|ting)?|submissions?|receive[ds]?|apply|accept(?:ed)?|register(?:ed)?|upload(?:ed)?"
     r"|registrations?)\b",
@@ -319,7 +323,9 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
         # 2b. English: "UKRI must receive your application by 10 January 2024", "submit … before 5 p.m. on 3 May 2025".
         for d in dates:
             ahead = sentence[max(0, d.start - start - 24) : d.start - start]
-            if _EN_BY.search(ahead) and _EN_SUBMIT.search(sentence[: d.start - start]):
+            head = sentence[: d.start - start]
+            in_subject = _EN_WHO.search(head) is not None and _EN_MAIN_VERB_AFTER.match(sentence[d.end - start :]) is not None
+            if _EN_BY.search(ahead) and _EN_SUBMIT.search(head) and not in_subject:
                 add(d, _role(sentence[: d.end - start]))
         # 2c. A schedule line that opens with its date or window, then says what is handed in by then
         # ("2023.08.16 各学院将申报书提交至文科处", "2023.08.19—2023.08.23 各申请人…向学院报送…").
