@@ -82,3 +82,22 @@ def test_call_page_fits_a_phone(browser: Any, site: str) -> None:
             assert overflow <= 0, (path, overflow)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_public_pages_load_every_resource_with_no_console_error(browser: Any, site: str, language: str) -> None:
+    """Every stylesheet, script and the icon load (no 404, nothing the Content-Security-Policy blocks)."""
+    context = browser.new_context(locale="zh-CN" if language == "zh-hans" else "en-US")
+    context.add_cookies([{"name": "django_language", "value": language, "url": site}])
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("response", lambda r: problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None)
+    for path in ("/", "/calls/open-004/", "/accounts/login/"):
+        page.goto(site + path)
+        page.wait_for_load_state("networkidle")
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    context.close()
+    assert problems == []
+    assert icon is not None and icon.endswith("favicon.svg")
