@@ -642,7 +642,7 @@ class ReportReviewSettings(Strict):
         le=365,
         description="days a named expert has to submit: due at the end of that day in the call's time zone (none: no due date)",
     )
-    platform_defaults: list[Literal["criteria", "experts_per_report"]] = Field(
+    platform_defaults: list[Literal["criteria", "experts_per_report", "due_days"]] = Field(
         default_factory=list,
         description="settings that are the platform's default, not the call's own rule (shown to staff as such)",
     )
