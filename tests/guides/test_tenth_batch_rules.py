@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from shenbao.guides.parser.deadlines import find_deadlines
 from shenbao.guides.parser.extract import extract_guide
 from tests.guides.test_lists_and_tallies import draft, titles
@@ -24,46 +26,45 @@ def total_budget(text: str) -> Any:
 # ------------------------------------------------------------ a scheme named by its money
 
 
-def test_a_scheme_named_by_its_money_states_the_call_budget() -> None:
-    text = "创新科技署推出3亿元的产学研合作支援计划，欢迎合资格机构申请。\n每宗获批申请可获不超过500万元资助。\n"
-    assert total_budget(text) == {"amount_wan": 30000, "currency": "HKD"}
-
-
-def test_money_granted_from_a_fund_with_a_currency_states_the_call_budget() -> None:
-    text = "本基金获拨款港币三亿元，由2020年起开始运作。\n項目必須於18個月內完成。\n"
-    assert total_budget(text) == {"amount_wan": 30000, "currency": "HKD"}
-
-
-def test_money_set_apart_by_pochu_states_the_call_budget() -> None:
-    text = "市财政从科技发展基金拨出2000万元设立本专项，支持企业开展技术攻关。\n"
-    assert total_budget(text) == {"amount_wan": 2000}
-
-
-def test_money_some_winners_received_under_a_scheme_is_no_call_budget() -> None:
-    text = "近年我市共有3家企业揭榜成功，分别获得800、1000万元市智能制造专项支持。\n本次征集不设经费。\n"
-    assert total_budget(text) is None
-
-
-def test_a_cap_of_one_project_named_with_a_scheme_is_no_call_budget() -> None:
-    text = "每个项目最高500万元的专项资助，详见附件。\n"
-    assert total_budget(text) is None
-
-
-def test_a_traditional_notice_naming_no_place_takes_the_currency_of_its_government_body() -> None:
-    text = "創新科技署昨日宣布，4億元研發券計劃現正接受申請。本港中小企均可申請。\n"
-    assert total_budget(text) == {"amount_wan": 40000, "currency": "HKD"}
-
-
-def test_a_traditional_notice_naming_no_place_nor_body_keeps_no_currency() -> None:
-    text = "本會宣布，4億元研發券計劃現正接受申請。\n"
-    assert total_budget(text) == {"amount_wan": 40000}
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "创新科技署推出3亿元的产学研合作支援计划，欢迎合资格机构申请。\n每宗获批申请可获不超过500万元资助。\n",
+            {"amount_wan": 30000, "currency": "HKD"},
+            id="a scheme named by its money",
+        ),
+        pytest.param(
+            "本基金获拨款港币三亿元，由2020年起开始运作。\n項目必須於18個月內完成。\n",
+            {"amount_wan": 30000, "currency": "HKD"},
+            id="money granted from a fund with a currency",
+        ),
+        pytest.param("市财政从科技发展基金拨出2000万元设立本专项，支持企业开展技术攻关。\n", {"amount_wan": 2000}, id="拨出"),
+        pytest.param(
+            "近年我市共有3家企业揭榜成功，分别获得800、1000万元市智能制造专项支持。\n本次征集不设经费。\n",
+            None,
+            id="money some winners received is no call budget",
+        ),
+        pytest.param("每个项目最高500万元的专项资助，详见附件。\n", None, id="a cap of one project is no call budget"),
+        pytest.param(
+            "創新科技署昨日宣布，4億元研發券計劃現正接受申請。本港中小企均可申請。\n",
+            {"amount_wan": 40000, "currency": "HKD"},
+            id="traditional, no place named: the government body gives the currency",
+        ),
+        pytest.param(
+            "本會宣布，4億元研發券計劃現正接受申請。\n", {"amount_wan": 40000}, id="traditional, no place nor body: no currency"
+        ),
+    ],
+)
+def test_the_call_budget_from_a_scheme_named_by_its_money(text: str, expected: dict[str, Any] | None) -> None:
+    assert total_budget(text) == expected
 
 
 # ------------------------------------------------------------ a label naming the application period
 
 
 def dates_of(text: str) -> list[str]:
-    return [f"{d.date.isoformat()}{'T' + d.time if d.time else ''}" for d in find_deadlines(text, fallback_year=2025)]
+    return [d.iso for d in find_deadlines(text, fallback_year=2025)]
 
 
 def test_the_window_after_an_application_period_label_ends_on_a_deadline() -> None:

@@ -23,7 +23,7 @@ from django.http import HttpRequest, HttpResponseBase
 
 #: Attributes django-csp's decorators set on a response to change its policy.
 _PER_VIEW = ("_csp_config", "_csp_update", "_csp_replace", "_csp_config_ro", "_csp_update_ro", "_csp_replace_ro")
-_SETTINGS = ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY", "DEBUG")
+_SETTINGS = ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
 
 #: (header, policy text, excluded path prefixes, exemption attribute) for the policy and the report-only one.
 _memo: list[tuple[str, str, tuple[str, ...], str]] | None = None

@@ -50,8 +50,9 @@ def _clean_number(value: float) -> float | int:
 
 
 _IN_PRINCIPLE = re.compile(r"原则上|一般|通常")
-#: "不得逾" / "不逾" (must not exceed, traditional usage) and a bare "不超" before a number ("不超250万元").
-_NOT_OVER = r"不(?:得|可|能|应)?(?:超过|超出|逾|超(?=\s*[\d一二三四五六七八九十两百千万]))"
+#: "不得逾" / "不逾" (must not exceed, traditional usage) and a bare "不超" before a number ("不超250万元")
+#: or at the end of the words before one.
+_NOT_OVER = r"不(?:得|可|能|应)?(?:超过|超出|逾|超(?=\s*(?:[\d一二三四五六七八九十两百千万]|$)))"
 _AT_MOST = re.compile(rf"{_NOT_OVER}|不多于|不高于|最多|至多|最高|上限|以内|以下")
 _AT_LEAST = re.compile(r"不少于|不低于|至少|最少|以上|起")
 _ABOUT = re.compile(r"约|左右|上下|大约|大概")
@@ -175,7 +176,7 @@ def parse_money(text: str) -> dict[str, Any] | None:
         qualifier = "at_most"
     # The words before the amount in its own clause: "不超过", "最高", "上限", "约为".
     before = re.split(r"[，,。；;（(）)]", text[max(0, match.start() - 12) : match.start()])[-1]
-    if qualifier == "exact" and re.search(rf"{_NOT_OVER}|不超\s*$|最高|最多|上限", before):
+    if qualifier == "exact" and re.search(rf"{_NOT_OVER}|最高|最多|上限", before):
         qualifier = "at_most"
     elif qualifier == "exact" and re.search(r"约|大约|平均", before):
         qualifier = "about"
