@@ -28,6 +28,7 @@ publication), else ``fallback_year``; such a date is flagged as guessed.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -86,6 +87,10 @@ _NOT_DEADLINE = re.compile(
     r"|比赛时间|决赛"
 )
 _NOTICE = re.compile(r"公示")
+# After "截至<date>": a tally as of that day ("，中心共收到…", "已受理…").
+_AS_OF = re.compile(r"\s*[，,]?[^。；;，,]{0,12}?(?:共|已|累计|总计|合计)\s*(?:收到|受理|接收|征集|有|完成|立项|评出)")
+# After a window "定于A-B": the applications made in it ("开展2018年度…课题申报工作").
+_WINDOW_WORK = re.compile(r"\s*(?:期间)?\s*(?:开展|进行|组织|受理|集中)[^。；;，,]{0,30}?(?:申报|受理|报名|申请|征集)")
 _UNIT = re.compile(
     r"推荐单位|依托单位|主管部门|推荐部门|审核推荐|汇总|各地|各单位.{0,20}(?:报送|推荐|发送|提交|上报)|统一(?:报送|提交|推荐)"
 )
@@ -257,6 +262,8 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
         for i, kw in enumerate(keywords):
             limit = keywords[i + 1].start() if i + 1 < len(keywords) else len(sentence)
             after = [d for d in dates if start + kw.end() <= d.start < start + limit]
+            if after and kw.group(0) == "截至" and _AS_OF.match(sentence[after[0].end - start :]):
+                continue  # "截至12月31日，中心共收到160份申报书": a count as of a day, not a deadline
             if after:
                 # "due …: September 24, 2013 - October 15, 2013": the window's end is the deadline,
                 # and every window after the keyword in the same sentence is one.
@@ -294,6 +301,14 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 sentence[d.end - start :]
             ):
                 add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
+        # "定于1月3日-3月5日开展申报工作": the window in which applications are made ends on a deadline.
+        for d, e in itertools.pairwise(dates):
+            if (
+                _RANGE_SEP.match(sentence[d.end - start : e.start - start])
+                and re.search(r"(?:定于|拟于|将于|于)\s*$", sentence[max(0, d.start - start - 3) : d.start - start])
+                and _WINDOW_WORK.match(sentence[e.end - start :])
+            ):
+                add(e, _role(sentence))
         # "申报工作将于4月20日结束": a submission window closed by 结束 / 关闭 after its date.
         for d in dates:
             if (

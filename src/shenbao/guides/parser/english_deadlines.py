@@ -63,6 +63,17 @@ _KEY_LABEL = re.compile(
     r"(?P<paren>\s*\([^)\n]{0,80}\))?\s*[:|]?[ \t|]*\n?[ \t|]*",
     re.I,
 )
+# "Submission Deadline for Concept Papers: 6/20/2019", "Application due: July 24, 2026": a label naming what
+# is due, ending in "deadline (for …)" or "due", then ":" and the value, a date first.
+_DUE_LABEL = re.compile(
+    r"(?P<what>(?:[A-Za-z][A-Za-z/&-]*\s+){1,4}?)(?:deadline(?:\s+for\s+(?:[A-Za-z-]+\s+){0,3}[A-Za-z-]+)?|due)\s*:[ \t]*",
+    re.I,
+)
+# A date as US notices print it in a table of key dates ("6/20/2019; 5:00pm ET"), with its time.
+_US_NUMERIC = re.compile(
+    r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)\d{2})(?:\s*[;,]?\s*(?P<h>\d{1,2})(?::(?P<min>\d{2}))?\s*(?P<ampm>[ap])\.?\s?m\b\.?)?",
+    re.I,
+)
 # "Application Due" on one line and "Date(s): May 4, 2010" on the next: one label.
 _WRAPPED_LABEL = re.compile(r"\b(?:due|receipt)\s*\n\s*(?=dates?\b)", re.I)
 _CLOCK_NOTE = re.compile(
@@ -101,6 +112,14 @@ def _key_dates(text: str) -> list[EnglishDeadline]:
                 break
             listed.append(nxt)
         out += [EnglishDeadline(d.date, d.time, role, d.start, d.end, False) for d in listed if not d.year_inferred]
+    for m in _DUE_LABEL.finditer(joined):
+        what = m.group("what")
+        if _NOT_DUE.search(what) or (not _SUBMIT.search(m.group(0)) and not re.search(r"deadline", m.group(0), re.I)):
+            continue
+        when = _label_value(joined, m.end())
+        if when is not None:
+            role = "other" if _OTHER_ROLE.search(m.group(0)) else "applicant"
+            out.append(EnglishDeadline(when[0], when[1], role, m.end(), when[2], False))
     notes = list(_CLOCK_NOTE.finditer(text))
     if len(notes) == 1 and not _attached(text, notes[0].start(), notes[0].end()):
         # "All applications are due by 5:00 PM local time": the time of every application date without one.
@@ -112,6 +131,21 @@ def _key_dates(text: str) -> list[EnglishDeadline]:
                 for d in out
             ]
     return out
+
+
+def _label_value(text: str, at: int) -> tuple[dt.date, str | None, int] | None:
+    """The dated value right after a label: (date, time, end), the year printed."""
+    if (us := _US_NUMERIC.match(text, at)) is not None:
+        try:
+            date = dt.date(int(us.group("y")), int(us.group("m")), int(us.group("d")))
+        except ValueError:
+            return None
+        clock = _clock(int(us.group("h")), int(us.group("min") or 0), us.group("ampm")) if us.group("h") else None
+        return date, clock, us.end()
+    dates = find_dates(text[at : at + 160], default_year=None, base=at)
+    if not dates or dates[0].start != at or dates[0].year_inferred:
+        return None
+    return dates[0].date, dates[0].time, dates[0].end
 
 
 # A full stop closes a sentence unless it closes a one-letter part of an abbreviation ("p.m. local", "U.S. law").

@@ -121,7 +121,7 @@ _RATE_CLAUSE = re.compile(r"每(?:月|年|人|位|名)|主持费|劳务费|/\s*(
 # The words before a budget word that make it the amount of one project ("项目直接经费", "课题申请直接经费").
 _ONE_PROJECT_LEAD = re.compile(r"(?:项目|课题|申请)$")
 _DURATION_WORDS = re.compile(
-    r"实施周期|执行周期|研究周期|建设周期|资助周期|支持周期|支持期限|支持年限|执行期|合作周期|研究期限|研究期间|(?:研究|课题|项目)的?时间周期|项目周期|实施期限|执行期限|资助期限|建设期限|完成期限|"
+    r"实施周期|执行周期|研究周期|建设周期|资助周期|资助为期|支持周期|支持期限|支持年限|执行期|合作周期|研究期限|研究期间|(?:研究|课题|项目)的?时间周期|项目周期|实施期限|执行期限|资助期限|建设期限|完成期限|"
     r"资助年限|研究年限|实施年限|执行年限|项目期限|完成时限|研究时限|补助期限|补助期间|补助年限|(?:计划|执行|研究|实施|补助|项目)期程|实施期|资助期|(?:完成|研究|实施|执行)时间(?=为|不超过|不得超过|一般|原则上|最长|约)"
 )
 # Money set aside for the call: "财政安排资金3000万元", "预留合共约8亿元作……资助用途".
@@ -587,7 +587,7 @@ _GENERIC_KIND = re.compile(
 def _kind_of_project(before: str, title: str) -> bool:
     """ "青年基金项目" right before an amount names one kind of project, unless the call is about that kind
     (``title``: the call's title and the opening before the sentence)."""
-    before = re.sub(r"(?:每项|每个项目|每个|的|资助|经费|支持|平均|直接费用|直接经费|费用)+$", "", before)
+    before = re.sub(r"(?:每项|每一?个?项目|每个|的|资助|经费|支持|平均|直接费用|直接经费|费用)+$", "", before)
     m = re.search(r"([\u4e00-\u9fff]{2,6}?)项目$", before)
     if m is None or _GENERIC_KIND.search(m.group(1)) or len(_GENERIC_KIND.sub("", m.group(1))) < 2:
         return False
@@ -750,7 +750,17 @@ def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None
             continue  # "获得项目资助1项以上": a condition on the applicant, not the number to fund
         if (quota := parse_quota(stated)) is not None and quota.get("qualifier") != "unspecified":
             return quota, m.start(), m.end()
+    # An award's number of laureates ("本届获奖者不超过100名", "每届授奖人数不超过30名").
+    for m in _LAUREATES.finditer(text):
+        if outside(m.start()) and (quota := parse_quota(re.sub(r"[名人位]$", "项", m.group("q")))) is not None:
+            return quota, m.start(), m.end()
     return None
+
+
+_LAUREATES = re.compile(
+    rf"(?:获奖者|获奖人数|授奖人数|奖励人数|表彰人数|入选人数)\s*(?:名额)?\s*(?:为|[：:])?\s*"
+    rf"(?P<q>(?:原则上)?(?:不超过|不多于|最多|约)\s*{NUM}\s*[名人位])"
+)
 
 
 def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, col: Collector) -> tuple[bool, bool]:
@@ -800,7 +810,7 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
         money = parse_money(segment)
         if money is None or title in found:
             continue
-        if "分别" in segment:
+        if "分别" in segment or "依次" in segment:
             continue  # "A、B和C…分别不超过30万元、18万元…" that could not be paired: none of them
         total = re.search(r"总额|总经费|总计|合计|共计", segment) is not None  # "…项目资助经费总额为1000万元"
         # "重点项目5项，金额245万元": the amount after a number of projects is what they get together.
@@ -842,7 +852,7 @@ def _joined_from(text: str, mentions: list[tuple[int, int, str]], k: int) -> int
     return k
 
 
-_RESPECTIVE = re.compile(r"分别(?:为|是)?")
+_RESPECTIVE = re.compile(r"(?:分别|依次)(?:为|是)?")
 _FIRST_N = re.compile(r"前\s*([一二三四五六七八九两\d])\s*(?:者|类|项|个|种)")
 _AMOUNT_ITEM = re.compile(r"[^、，,和及与]+")
 
@@ -855,7 +865,8 @@ def _respective_amounts(text: str, mentions: list[tuple[int, int, str]]) -> dict
     k = 0
     while k < len(mentions):
         j = k
-        while j + 1 < len(mentions) and re.fullmatch(r"\s*[和及与、]\s*", text[mentions[j][1] : mentions[j + 1][0]]):
+        # "A、B或C，这三类项目的…依次为…": 或 joins the names of a list too.
+        while j + 1 < len(mentions) and re.fullmatch(r"\s*[和及与、或]\s*", text[mentions[j][1] : mentions[j + 1][0]]):
             j += 1
         group = [title for _s, _e, title in mentions[k : j + 1]]
         stop = mentions[j + 1][0] if j + 1 < len(mentions) else len(text)
@@ -876,6 +887,8 @@ def _respective_amounts(text: str, mentions: list[tuple[int, int, str]]) -> dict
         if len(amounts) != len(targets) or len(set(targets)) != len(targets):
             continue
         first = amounts[0].get("qualifier", "exact")
+        if first == "exact" and "平均" in lead:  # "平均资助额度依次为15万元、10万元": averages, not exact amounts
+            first = "about"
         per_project = re.search(r"资助金额|资助强度|资助额度|每项|每个|经费", lead + clause[: m.end()]) is not None
         for title, money in zip(targets, amounts, strict=True):
             money.pop("per_project", None)

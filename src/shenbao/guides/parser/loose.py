@@ -80,7 +80,7 @@ _LEADING = re.compile(
     r"审议通过|通过|评选出|评出|遴选出|立项|为|有|是|含)?\s*(?P<post>(?:了|以下|如下)?\s*[：:]?)\s*"
 )
 _OPENING = re.compile(
-    r"分别按照|分别按|按照|依据|按(?![摩需揭])|批准|分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
+    r"选择申报|选择申请|分别按照|分别按|按照|依据|按(?![摩需揭])|批准|分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
 )
 _COUNT = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报|竞赛|比赛|参赛|征集)?\s*"
@@ -959,13 +959,22 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         clause = text[begin : m.start()]
         cut = max((k.start() for k in re.finditer(r"[，,：:](?!\s*(?:以及|和|及|与))", clause)), default=-1)
         piece, at = (clause[cut + 1 :], begin + cut + 1) if cut >= 0 else (clause, begin)
+        demonstrative = cut >= 0 and re.fullmatch(r"\s*(?:这|这些|上述|以上|该|此)\s*", piece) is not None
+        if demonstrative:
+            # "…选择A、B或C，这三类项目的…": the count names the list of the clause before it.
+            before = clause[:cut]
+            back = max((k.start() for k in re.finditer(r"[，,：:](?!\s*(?:以及|和|及|与))", before)), default=-1)
+            piece, at = before[back + 1 :], begin + back + 1
         piece, at = _strip_leading(piece, at)
         items = _items(piece, at, int(count)) if piece.strip() else None
         if items is None and (inner := _parenthesised(text, m.end())) is not None:
             items = _items(inner[0], inner[1], int(count))  # "三个方向（A、B、C）"
         if items is None:
-            after = text[m.end() : m.end() + 12]
-            opener = re.match(r"\s*[，,：:]?\s*(?:包括|包含|分别是|分别为|即|为|如下)?\s*[：:]?\s*", after)
+            after = text[m.end() : m.end() + 16]
+            # "这六个专项课题是：A、B…": the noun phrase may run on a little past the count's noun.
+            opener = re.match(
+                r"(?:[\u4e00-\u9fff]{0,3}?\s*[，,：:]?\s*(?:包括|包含|分别是|分别为|即|是|为|如下)\s*[：:]?|\s*[：:])\s*", after
+            )
             if opener is not None and opener.end() > 0 and re.search(r"包括|包含|分别|即|[：:]", opener.group(0)):
                 start = m.end() + opener.end()
                 stop = _CLAUSE.search(text, start)
@@ -981,7 +990,9 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
                     items = _semicolon_items(text, start, int(count))
         if items is None:  # "A（…）；B（…）；C（…），共3大类": a list in ；closed by its count
             items = _semicolons_before(text, max(lead, _sentence_start(text, m.start())), m.start(), int(count))
-        if items and (_APPLICANTS.search(text[begin : items[0][1]]) or _APPLICANT_NOUN.match(text, m.end())):
+        # (After a demonstrative the applicant may be the sentence's subject: the noun after the count decides.)
+        applicants = not demonstrative and _APPLICANTS.search(text[begin : items[0][1]]) if items else False
+        if items and (applicants or _APPLICANT_NOUN.match(text, m.end())):
             continue  # kinds of applicants ("高校、院所和企业三类单位"), not directions
         if parts and not (items and all(_KIND_OF_PROJECT.search(t) for t, _ in items)):
             continue  # "从A、B和C三个方面评审": aspects, not kinds of project
@@ -1009,7 +1020,11 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         for k, item in enumerate(found[-1]):
             item.code, item.numbered = str(k + 1), True
     # No count: a list after 分为 / 包括 / a label naming directions, with one head noun or quoted.
-    for m in re.finditer(r"(?:分为|分成|包括|包含|设有|设置|设立|分设)\s*[：:]?|(?P<label>[^，,。；;：:\s]{1,8})[：:]|^", text):
+    for m in re.finditer(
+        r"(?:分为|分成|包括|包含|设有|设置|设立|分设)\s*[：:]?|(?P<support>(?:重点|优先|主要)(?:支持|资助)\s*(?:在|于)?)"
+        r"|(?P<label>[^，,。；;：:\s]{1,8})[：:]|^",
+        text,
+    ):
         if any(s <= m.start() < e for s, e in taken):
             continue
         if m.group(0) == "" and heading is None:
@@ -1023,6 +1038,13 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         comma = re.search(r"[，,](?!\s*(?:以及|和|及|与))", segment)
         if comma:
             segment = segment[: comma.start()]
+        noun = ""
+        if m.group("support") is not None:
+            # "重点支持在A、B和C领域的研究": the list runs up to the noun naming what the items are.
+            closing = re.search(r"(?:等)?(?:领域|方向)(?=的|开展|进行|$)", segment)
+            if closing is None:
+                continue
+            segment, noun = segment[: closing.start()], closing.group(0)
         tail = _COUNT_TAIL.search(segment)
         segment = segment[: tail.start()] if tail else segment
         if any(s < start + len(segment) and start < e for s, e in taken):
@@ -1036,7 +1058,7 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         # "二、重点领域" above) vouch for it; otherwise its items must share a direction's head noun.
         context = m.group("label") or text[max(lead, m.start() - 12) : m.start()] if m.group(0) else heading
         # "…包括A、B、C等方向": the noun closing the list names them too.
-        context = (context or "") + (tail.group(0) if tail else "")
+        context = (context or "") + (tail.group(0) if tail else "") + noun
         vouched = _STRONG.search(context) is not None and "、" in segment  # 和 alone joins subjects too
         if items and (vouched or _common_head([t for t, _ in items])):
             add(items, "no_count")
@@ -1231,6 +1253,36 @@ def _money_breakdowns(line: Line) -> list[list[Loose]]:
     return out
 
 
+# "重点项目资助经费为2万元，一般项目资助经费为1万元": each clause a kind of project with its own amount.
+_KIND_WITH_AMOUNT = re.compile(
+    rf"(?P<title>[^，,。；;：:、\s]{{2,16}}?(?:项目|课题|专项))\s*(?:的)?\s*(?:资助经费|资助额度|资助强度|资助金额|经费资助|资助)"
+    rf"\s*(?:为|是)?\s*[：:]?\s*(?:约|不超过|最高|每项)?\s*{NUM}\s*(?:万元|元)(?:\s*/\s*项)?"
+)
+
+
+def _kind_amount_clauses(line: Line) -> list[list[Loose]]:
+    """Two kinds of project or more, each in its own clause with its grant, the clauses one after the other."""
+    text = line.text
+    out: list[list[Loose]] = []
+    run: list[re.Match[str]] = []
+    for m in [*_KIND_WITH_AMOUNT.finditer(text), None]:
+        if m is not None and run and re.fullmatch(r"\s*[，,；;]\s*", text[run[-1].end() : m.start()]):
+            run.append(m)
+            continue
+        if len(run) >= 2:
+            items = []
+            for r in run:
+                title, at = r.group("title"), r.start("title")
+                if (mk := read_marker(title)) is not None:  # "3.重点项目…": the line's number is no part of it
+                    title, at = title[mk.offset :], at + mk.offset
+                items.append((title, at))
+            titles = [t for t, _ in items]
+            if all(_noun_like(t, strict=False) for t in titles) and len(set(titles)) == len(titles) and _project_heads(titles):
+                out.append([Loose(tidy(t), line.start + a, line.start + a + len(t), extra={"rule": "amounts"}) for t, a in items])
+        run = [m] if m is not None else []
+    return out
+
+
 _CAP = re.compile(r"推荐|限报|限额|名额|每个?单位|每校|每所|各单位|各学院|每个申请|每位|每人|申报数")
 
 
@@ -1288,6 +1340,7 @@ def find_loose(lines: list[Line]) -> list[Loose]:
     for k, line in enumerate(lines):
         groups.extend(_breakdowns(line))
         groups.extend(_money_breakdowns(line))
+        groups.extend(_kind_amount_clauses(line))
         groups.extend(_lists_in_line(line, named_lines.get(k)))
     chosen: list[Loose] = []
     for run in sorted(runs, key=lambda r: r[0].start if r else 0):
