@@ -91,7 +91,7 @@ _DATE_EN = re.compile(
     rf"(?:(?:{_CLOCK_EN_BEFORE})\s*(?:[A-Z]{{2,4}}\b\s*)?(?:\([^)]{{0,40}}\)\s*)?(?:on\s+|,\s*)?)?"
     rf"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
     rf"(?:(?P<m1>{_MONTH_EN})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH_EN}),?\s+(?P<y2>\d{{4}}))"
+    rf"|(?P<d2>\d{{1,2}})(?:\s?(?:st|nd|rd|th))?\s+(?P<m2>{_MONTH_EN}),?\s+(?P<y2>\d{{4}}))"
     rf"(?:,?\s*(?:at\s+|by\s+)?(?:{_CLOCK_EN})(?![\d]))?",
     re.IGNORECASE,
 )

@@ -82,6 +82,7 @@ _ABOUT = re.compile(
 _AT_LEAST = re.compile(r"\bat least\b|\bmin(?:imum|\.)?\b|\bno less than\b", re.I)
 _PER_PROJECT = re.compile(
     r"\bper (?:project|award|grant|proposal|team)\b|\beach (?:project|award|grant|proposal)\b|\byour (?:project|award|grant)\b"
+    r"|\bfor the project\b|\blump sum of\b"
     r"|\baveraging\b|\b(?:award|grant|project) (?:size|amount|budget|value)\b"
     r"|\b(?:individual|single) (?:award|grant|project)\b|\b(?:min|max)(?:imum)? (?:grant|award|funding per)\b"
     r"|\b(?:each )?(?:awardees?|recipients?|fellows?|winners?) (?:will |each |may )?receives?\b",
@@ -196,7 +197,7 @@ def _with_qualifier(money: dict[str, Any], qualifier: str) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------ counts
 
-_RANGE = rf"(?P<a>{_NUMBER})(?:\s*(?:to|-|–|—|and)\s*(?P<b>{_NUMBER}))?"
+_RANGE = rf"(?P<a>{_NUMBER})(?:\s*(?:to|-|–|—|and|or)\s*(?P<b>{_NUMBER}))?"
 _AWARDS_LABEL = re.compile(
     r"\b(?:(?:estimated|anticipated|expected|approximate|indicative|planned)\s+)?number of (?:awards|grants|projects)"
     r"(?: (?:expected |anticipated )?to be (?:funded|made|awarded|selected))?\s*(?:\(?s\)?)?\s*[:\-–]?\s*(?:\n\s*[-•*]?\s*)?"
@@ -245,7 +246,8 @@ def _quantity(match: re.Match[str], default: str) -> dict[str, Any] | None:
 
 _DURATION = re.compile(
     r"(?P<cue>\bduration\b[^.\n:]{0,30}?[:\-–]?\s*|\b(?:grant|award|project|funding) (?:period|length)\b[^.\n:]{0,20}?[:\-–]?\s*"
-    r"|\bperiod of\s+|\blast(?:ing)?\s+|\bfor\s+|\brun for\s+|\b(?:projects?|grants?|awards?|fellowships?) of\s+)"
+    r"|\bperiod of\s+|\blast(?:ing)?\s+|\bfor\s+|\brun for\s+|\b(?:projects?|grants?|awards?|fellowships?) of\s+"
+    r"|(?:\d|\bmillion|\bbillion|\bthousand),\s*over\s+)"  # "£10 million, over five years"
     rf"(?P<pre>up to|a maximum of|a minimum of|at least|at most|no more than|not more than|maximum of|max\.?)?\s*(?:an?\s+)?"
     rf"{_RANGE}\s*(?:-|\s)?(?P<unit>years?|months?)\b(?!\s*(?:of|after|since|from|ago|old))",
     re.I,

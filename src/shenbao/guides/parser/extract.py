@@ -146,7 +146,7 @@ _ONE_DIRECTION = re.compile(
 # Things counted in 项 that are not projects ("提交以下材料，共计5项", "考核指标共3项").
 _NOT_PROJECTS = re.compile(r"材料(?!领域|科学|学|工程|类)|附件|文件|指标|条件|要求|要点|内容|成果|专利|论文|任务书|证明")
 _PRIZE_TIER = re.compile(r"等奖|冠军|亚军|季军|金奖|银奖|铜奖|优秀奖|单项奖")
-_PAST = re.compile(r"过去|去年|上年|往年|历年|累计|以来|近[一二三四五两\d]+年|带动|撬动|吸引|核定")
+_PAST = re.compile(r"过去|去年|上年|往年|历年|往届|历届|上届|累计|以来|近[一二三四五两\d]+年|带动|撬动|吸引|核定")
 # "项目自2025年1月起执行2年", "执行1年为原则": a verb with the length (not "实施三年来").
 _VERB_DURATION = re.compile(
     rf"(?:执行|实施|资助|一期|每期|(?<=项目|课题|计划|研究)为期)\s*((?:约|最长|最多|不超过)?\s*{NUM}\s*(?:年|个月)(?:为原则|为限|左右)?)(?![来后多间内度])"
@@ -750,16 +750,28 @@ def _projects(text: str, outside: Any) -> tuple[dict[str, Any], int, int] | None
             continue  # "获得项目资助1项以上": a condition on the applicant, not the number to fund
         if (quota := parse_quota(stated)) is not None and quota.get("qualifier") != "unspecified":
             return quota, m.start(), m.end()
+    # A notice of approval: "共有106项申请获准立项".
+    for m in _APPROVED.finditer(text):
+        if outside(m.start()) and (quota := parse_quota(m.group("q"))) is not None:
+            return quota, m.start(), m.end()
     # An award's number of laureates ("本届获奖者不超过100名", "每届授奖人数不超过30名").
     for m in _LAUREATES.finditer(text):
-        if outside(m.start()) and (quota := parse_quota(re.sub(r"[名人位]$", "项", m.group("q")))) is not None:
+        stated = m.group("q") or m.group("q2")
+        if (
+            outside(m.start())
+            and not other_count(m.start())
+            and (quota := parse_quota(re.sub(r"[名人位]$", "项", stated))) is not None
+        ):
             return quota, m.start(), m.end()
     return None
 
 
+_APPROVED = re.compile(rf"共有?\s*(?P<q>{NUM}\s*项)\s*(?:申请|课题|项目|申报项目)?\s*(?:获准|获批|批准|予以)立项")
 _LAUREATES = re.compile(
     rf"(?:获奖者|获奖人数|授奖人数|奖励人数|表彰人数|入选人数)\s*(?:名额)?\s*(?:为|[：:])?\s*"
     rf"(?P<q>(?:原则上)?(?:不超过|不多于|最多|约)\s*{NUM}\s*[名人位])"
+    # "将评选五名得奖者": the number chosen.
+    rf"|(?:评选|评出|选出)(?:出)?\s*(?P<q2>{NUM}\s*名)\s*(?:得奖者|获奖者|得主)"
 )
 
 

@@ -80,11 +80,11 @@ _LEADING = re.compile(
     r"审议通过|通过|评选出|评出|遴选出|立项|为|有|是|含)?\s*(?P<post>(?:了|以下|如下)?\s*[：:]?)\s*"
 )
 _OPENING = re.compile(
-    r"选择申报|选择申请|分别按照|分别按|按照|依据|按(?![摩需揭])|批准|分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助"
+    r"选择申报|选择申请|分别按照|分别按|按照|依据|按(?![摩需揭])|批准|分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助|范围为|范围是"
 )
 _COUNT = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报|竞赛|比赛|参赛|征集)?\s*"
-    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题)|(?P<lei>大?类)"
+    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题|方面(?=的?指南))|(?P<lei>大?类)"
     # "13个先进制造业集群", "5个战略性新兴产业": a kind of industry before its noun.
     r"|个\s*[\u4e00-\u9fff]{2,8}?(?:产业集群|集群|产业|行业|研究计划))"
 )
@@ -221,7 +221,9 @@ def _heading_names_directions(text: str) -> bool:
         # A sentence announcing the list ("…，共设置五个类别的赛道："): its last clause.
         head = re.split(r"[。；;，,！!？?]", head.rstrip())[-1]
     head = re.split(r"[：:。]", head, maxsplit=1)[0] if not head.rstrip().endswith(("：", ":")) else head
-    return len(head) <= 30 and _HEADING.search(head) is not None and _NOT_HEADING.search(head) is None
+    # "二、研究重点": a heading that is the research focuses (not 研究重点包含… in a sentence).
+    focuses = re.fullmatch(r"\s*(?:主要|本次|年度)?(?:研究|支持|资助|选题)重点\s*[：:]?\s*", head) is not None
+    return len(head) <= 30 and (_HEADING.search(head) is not None or focuses) and _NOT_HEADING.search(head) is None
 
 
 def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
@@ -543,7 +545,7 @@ def _english_inline(lines: list[Line]) -> list[list[Loose]]:
 
 
 _EN_BULLETED_HEAD = re.compile(
-    r"\b(?:areas|domains|topics|themes|tracks|priorities|challenges|strands|categories)\s*(?:below|as follows)?\s*:\s*$",
+    r"\b(?:areas|domains|topics|themes|tracks|priorities|challenges|strands|categories)\s*(?:below|as follows|of)?\s*:\s*$",
     re.IGNORECASE,
 )
 _EN_BULLET = re.compile(r"^\s*[-•*–]\s+(?P<title>\S.*?)\s*[.;,]?\s*$")
@@ -557,6 +559,8 @@ def _english_bullets(lines: list[Line]) -> list[list[Loose]]:
             continue
         found: list[Loose] = []
         for line in lines[k + 1 : k + 30]:
+            if not found and not line.text.strip():
+                continue  # a blank line between the heading and its bullets
             m = _EN_BULLET.match(line.text)
             if m is None:
                 break
@@ -728,8 +732,10 @@ def _split_last(part: str, offset: int) -> list[tuple[str, int]]:
     best: re.Match[str] | None = None
     for m in _AND.finditer(part):
         depth = sum(part[: m.start()].count(c) for c in "（(“「") - sum(part[: m.start()].count(c) for c in "）)”」")
-        # Both sides are names of two characters or more (及 of 普及 or 涉及 joins nothing).
-        if depth == 0 and len(part[: m.start()].strip()) >= 2 and len(part[m.end() :].strip()) >= 2:
+        # Both sides are names of two characters or more (及 of 普及 or 涉及 joins nothing); in
+        # "A以及B和C" 以及 joins the list's last item, the 和 after it is inside that item.
+        sides = len(part[: m.start()].strip()) >= 2 and len(part[m.end() :].strip()) >= 2
+        if depth == 0 and sides and (best is None or "以及" not in best.group(0)):
             best = m
     if best is None:
         return [(part, offset)]
@@ -811,7 +817,9 @@ def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
     # The words after the verb end in the others' head noun ("大赛设主赛道、产业赛道"): they are the item.
     same_head = (h := _HEAD_NOUN.search(rest.strip())) is not None and len(rest.strip()) > len(h.group(0))
     same_head = same_head and _common_head([rest, *others], quoted=False)
-    if not _noun_like(text.strip(), strict=False) or len(text.strip()) > longest + (1 if long_verb else 2) or same_head:
+    # "本批项目主要涉及A、B…": a verb after 主要 / 重点 / 分别 is the sentence's, whatever the lengths.
+    adverb = long_verb and re.search(r"(?:主要|重点|分别|具体)\s*$", text[: verb.start()]) is not None
+    if not _noun_like(text.strip(), strict=False) or len(text.strip()) > longest + (1 if long_verb else 2) or same_head or adverb:
         text, at = rest, at + verb.end()
         # "围绕内蒙古自治区A、B、C": the region the list is about is no part of the first item.
         region = _REGION.match(text.strip())
@@ -1032,9 +1040,13 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         if m.group("label") is not None and _HEADING.search(m.group("label")) is None:
             continue
         start = max(m.end(), lead) if m.group(0) == "" else m.end()
+        if m.group("label") is not None and (verb := re.match(r"\s*(?:分为|分成|分设|分)\s*(?=[^为成设])", text[start:])):
+            start += verb.end()  # "竞赛组别：分A组、B组及C组": after a label naming directions, 分 opens the list
         stop = _CLAUSE.search(text, start)
         end = stop.start() if stop else len(text)
         segment = text[start:end]
+        if (remark := re.search(r"[（(][^（()）]{4,}[）)]\s*$", segment)) is not None:
+            segment = segment[: remark.start()]  # a remark after the last item is no part of it
         comma = re.search(r"[，,](?!\s*(?:以及|和|及|与))", segment)
         if comma:
             segment = segment[: comma.start()]
@@ -1091,6 +1103,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             # A count right after them ("“A”“B”两类项目") that they match.
             closing = _COUNT.match(text, m.end() + len(after) - len(after.lstrip("等 ")))
             counted = closing is not None and to_number(closing.group("n")) == len(items)
+            if re.search(r"鼓励|优先", before[-8:]) and not counted:
+                continue  # "涵盖所有领域，惟本次鼓励“A”和“B”领域": preferences within an open call, not its directions
             if _HEADING.search(after + before) or heading is not None or strong_head or counted:
                 add(items, "quoted")
     return found
@@ -1255,8 +1269,9 @@ def _money_breakdowns(line: Line) -> list[list[Loose]]:
 
 # "重点项目资助经费为2万元，一般项目资助经费为1万元": each clause a kind of project with its own amount.
 _KIND_WITH_AMOUNT = re.compile(
-    rf"(?P<title>[^，,。；;：:、\s]{{2,16}}?(?:项目|课题|专项))\s*(?:的)?\s*(?:资助经费|资助额度|资助强度|资助金额|经费资助|资助)"
-    rf"\s*(?:为|是)?\s*[：:]?\s*(?:约|不超过|最高|每项)?\s*{NUM}\s*(?:万元|元)(?:\s*/\s*项)?"
+    rf"(?P<title>[^，,。；;：:、\s]{{2,16}}?(?:项目|课题|专项))\s*(?:的)?\s*(?:每项|每个|每个项目)?\s*"
+    rf"(?:资助经费|资助额度|资助强度|资助金额|经费资助|资助)\s*(?:为|是)?\s*[：:]?\s*(?:约|不超过|最高|每项)?\s*{NUM}"
+    rf"(?:\s*[-—–~～至到]\s*{NUM})?\s*(?:万元|元)(?:\s*/\s*项)?"
 )
 
 

@@ -120,12 +120,12 @@ _CURRENCY_WORDS = {
 _CURRENCY = "|".join(re.escape(w) for w in sorted(_CURRENCY_WORDS, key=len, reverse=True))
 _MONEY = re.compile(
     rf"(?P<pre>约|大约|不超过|不多于|最高|最多|至多|不少于|至少|共|总计|合计)?\s*(?P<cur0>{_CURRENCY})?\s*"
-    rf"(?P<n>{NUM})\s*(?:亿\s*(?P<n2>{NUM})\s*(?=万))?(?P<unit>亿元|亿|千万元|百万元|万元|万|元)\s*(?P<cur>{_CURRENCY})?\s*"
-    rf"(?:[（(]\s*含\s*[）)])?\s*(?P<post>左右|上下|以内|以下|为上限|为限|[（(]?封顶[）)]?)?"
+    rf"(?P<n>{NUM})\s*(?:亿\s*(?P<n2>{NUM})\s*(?=万))?(?P<unit>亿元|亿|千万元|百万元|万元|万|千元|元)\s*(?P<cur>{_CURRENCY})?\s*"
+    rf"(?:[（(]\s*含\s*[）)])?\s*(?P<post>左右|上下|以内|以下|以上|为上限|为限|[（(]?封顶[）)]?)?"
 )
 # The start of a range's second amount right after the first ("5万元至10万元"): read the second.
-_RANGE_ON = re.compile(rf"{_RANGE_SEP}(?:{_CURRENCY})?\s*{NUM}\s*(?:亿元|亿|千万元|百万元|万元|万|元)")
-_UNIT_WAN = {"亿元": 10_000, "亿": 10_000, "千万元": 1000, "百万元": 100, "万元": 1, "万": 1, "元": 0.0001}
+_RANGE_ON = re.compile(rf"{_RANGE_SEP}(?:{_CURRENCY})?\s*{NUM}\s*(?:亿元|亿|千万元|百万元|万元|万|千元|元)")
+_UNIT_WAN = {"亿元": 10_000, "亿": 10_000, "千万元": 1000, "百万元": 100, "万元": 1, "万": 1, "千元": 0.1, "元": 0.0001}
 PER_PROJECT = re.compile(
     r"每个?(?:项目|方案|课题|团队|案例)|每项|每件|每案|单个项目|单项|/\s*(?:项目|方案|项|个|课题)|资助强度|支持强度|项目经费上限"
 )
@@ -185,8 +185,8 @@ def parse_money(text: str) -> dict[str, Any] | None:
     if re.search(rf"{NUM}\s*(?:亿元|亿|万元|万|元)?{_RANGE_SEP}$", text[max(0, match.start() - 12) : match.start()]):
         qualifier = "at_most"  # "60—80万元": at most the top of the range
     data: dict[str, Any] = {"amount_wan": _clean_number(wan)}
-    if match.group("unit") == "元" and not match.group("n2"):
-        data = {"amount": round(number)}
+    if match.group("unit") in ("元", "千元") and not match.group("n2"):
+        data = {"amount": round(number * (1000 if match.group("unit") == "千元" else 1))}
     word = match.group("cur") or match.group("cur0") or ""
     if not word:
         prefix = re.search(rf"(?:{_CURRENCY})\s*$", text[max(0, match.start() - 6) : match.start()])
