@@ -26,6 +26,8 @@ _BARE_WEEKDAY = r"[（(]\s*(?:周|星期)?[一二三四五六日天]\s*[）)]"
 _DATE = re.compile(
     r"(?:(?:民国)?(?<!\d)(?P<y>\d{4}|\d{2,3})\s*年\s*)?(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*(?:[日号]"
     + _WEEKDAY
+    # "截止日期为2021年3月24，…": a relay lost the 日 of a date printed with its year; a comma or stop closes it.
+    + r"|(?(y)(?=\s*[，,。；;])|(?!))"
     + r"|\s*"
     + _BARE_WEEKDAY
     + r")"

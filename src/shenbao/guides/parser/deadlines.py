@@ -54,7 +54,7 @@ _SUBMIT = (
 # "于4月28日上交科研处": a date right after 于 and right before a submission verb.
 _BY_VERB = re.compile(rf"^\s*(?:[（(][^）)]{{0,8}}[）)])?\s*(?:{_SUBMIT})")
 # "于…前" or "…前报送": a last moment; "2024年1月1日前已建立的" or "…前注册成立" is a condition.
-_BEFORE_BY = re.compile(r"(?:于|在|须|请|应|务必)\s*$")
+_BEFORE_BY = re.compile(r"(?:于|於|在|须|请|应|务必)\s*$")
 _BEFORE_VERB = re.compile(rf"^[^。；]{{0,30}}?(?:{_SUBMIT})")
 # A schedule line: an optional item number, then its date or window first.
 _SCHEDULE_LEAD = re.compile(
@@ -84,10 +84,13 @@ _WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)|(?
 # "线上申请时程为108年01月02日上午8:59": one date given as the application's time limit is its deadline.
 _PERIOD_ONE = re.compile(r"(?:申请|受理|收件)时程\s*(?:为|是|[：:])?\s*$")
 _NOT_DEADLINE = re.compile(
-    r"执行期|实施期|实施周期|研究周期|建设周期|研究期限|起止|执行年限|项目周期|资助期限|资助期间|补助期间|补助期限|研究期间|合作期|举办|举行|培训|会议"
+    r"执行期|实施期|实施周期|研究周期|建设周期|研究期限|起止|起讫|起迄|执行年限|项目周期|资助期限|资助期间|补助期间|补助期限|研究期间|合作期|举办|举行|培训|会议"
     r"|比赛时间|决赛"
 )
 _NOTICE = re.compile(r"公示")
+_COMPACT_WINDOW = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*[-—–~～]\s*(?P<d2>\d{1,2})\s*日")
+# "受理申请至…前", "申报至…前": applications are taken until the date.
+_RECEIVED_UNTIL = re.compile(r"(?:受理|申请|申报|报名|收件|提交|上传)\S{0,6}?(?:至|到)\s*$")
 # After "截至<date>": a tally as of that day ("，中心共收到…", "已受理…").
 _AS_OF = re.compile(r"\s*[，,]?[^。；;，,]{0,12}?(?:共|已|累计|总计|合计)\s*(?:收到|受理|接收|征集|有|完成|立项|评出)")
 # After a window "定于A-B": the applications made in it ("开展2018年度…课题申报工作").
@@ -254,6 +257,17 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 FoundDate(last, None, start + month_end.start(), start + month_end.end(), month_end.group("y") is None),
                 _role(sentence),
             )
+        # "填报时间为2021年3月5-18日": a window printed as one date with two days (no date of its own is read).
+        for w in _COMPACT_WINDOW.finditer(sentence):
+            label = sentence[: w.start()]
+            if not (_WINDOW_WORDS.search(label[-30:]) or _WINDOW_LABEL.search(label[-12:])):
+                continue
+            try:
+                opened, closed = (dt.date(int(w.group("y")), int(w.group("m")), int(w.group(k))) for k in ("d1", "d2"))
+            except ValueError:
+                continue
+            if closed > opened:
+                add(FoundDate(closed, None, start + w.start("d2"), start + w.end(), False), _role(label[-30:]))
         dates = find_dates(sentence, default_year=default_year, base=start)
         if not dates:
             continue
@@ -291,9 +305,14 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             if _AFTER_AWARD.search(sentence[max(0, d.start - start - 30) : d.start - start] + tail[:20]):
                 continue  # "经费需于11月30日前核销完毕": an obligation of a funded project, not an application
             ahead = sentence[max(0, d.start - start - 3) : d.start - start]
-            # "于3月15日前", "3月15日前报送", a schedule line "3月15日前：…" or "评审完成：6月30日前".
+            label = sentence[: d.start - start].rpartition("：")[0] or sentence[: d.start - start].rpartition(":")[0]
+            if re.search(r"公告|公布|结果", label[-12:]):
+                continue  # "公告结果日期：原则于7月31日前": when results come out, not a deadline
+            # "于3月15日前", "3月15日前报送", a schedule line "3月15日前：…" or "评审完成：6月30日前",
+            # "受理申请至3月12日下午5时前".
             scheduled = re.match(r"\s*[：:]", tail) is not None or re.search(r"[：:]\s*$", ahead) is not None
-            if _BEFORE_BY.search(ahead) or _BEFORE_VERB.match(tail) or scheduled:
+            until = _RECEIVED_UNTIL.search(sentence[max(0, d.start - start - 16) : d.start - start]) is not None
+            if _BEFORE_BY.search(ahead) or _BEFORE_VERB.match(tail) or scheduled or until:
                 add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
         for k, d in enumerate(dates):
             # "于1141223()1150102()下午3点缴交": a window whose separator a relay lost ends at the second date.

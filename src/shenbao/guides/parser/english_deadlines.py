@@ -66,7 +66,9 @@ _KEY_LABEL = re.compile(
 # "Submission Deadline for Concept Papers: 6/20/2019", "Application due: July 24, 2026": a label naming what
 # is due, ending in "deadline (for …)" or "due", then ":" and the value, a date first.
 _DUE_LABEL = re.compile(
-    r"(?P<what>(?:[A-Za-z][A-Za-z/&-]*\s+){1,4}?)(?:deadline(?:\s+for\s+(?:[A-Za-z-]+\s+){0,3}[A-Za-z-]+)?|due)\s*:[ \t]*",
+    r"(?P<what>(?:[A-Za-z][A-Za-z/&-]*\s+){1,4}?)(?:deadline(?:\s+for\s+(?:[A-Za-z-]+\s+){0,3}[A-Za-z-]+)?"
+    r"|due(?:\s+(?:at|to|with)\s+[A-Z][A-Za-z]*)?|closing date|notice of intent to (?:apply|submit))"
+    r"(?:\s*\([^)\n]{0,60}\))?\s*:[ \t]*",
     re.I,
 )
 # A date as US notices print it in a table of key dates ("6/20/2019; 5:00pm ET"), with its time.
@@ -111,7 +113,10 @@ def _key_dates(text: str) -> list[EnglishDeadline]:
             if prev is not listed[-1] or not re.fullmatch(r"\s*(?:[;,]|and)\s*", joined[prev.end : nxt.start]):
                 break
             listed.append(nxt)
-        out += [EnglishDeadline(d.date, d.time, role, d.start, d.end, False) for d in listed if not d.year_inferred]
+        # "May 8, 2019 and October 8, 2019, by 5:00 PM local time": the time the value's line gives its dates.
+        note = _CLOCK_NOTE.search(value)
+        clock = _clock(int(note.group("h")), int(note.group("min") or 0), note.group("ampm")) if note is not None else None
+        out += [EnglishDeadline(d.date, d.time or clock, role, d.start, d.end, False) for d in listed if not d.year_inferred]
     for m in _DUE_LABEL.finditer(joined):
         what = m.group("what")
         if _NOT_DUE.search(what) or (not _SUBMIT.search(m.group(0)) and not re.search(r"deadline", m.group(0), re.I)):

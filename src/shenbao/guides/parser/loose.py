@@ -999,7 +999,10 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         if items is None:  # "A（…）；B（…）；C（…），共3大类": a list in ；closed by its count
             items = _semicolons_before(text, max(lead, _sentence_start(text, m.start())), m.start(), int(count))
         # (After a demonstrative the applicant may be the sentence's subject: the noun after the count decides.)
-        applicants = not demonstrative and _APPLICANTS.search(text[begin : items[0][1]]) if items else False
+        # Words naming applicants just before the list ("申报对象为A、B和C三类"), not in a heading further back.
+        applicants = (
+            not demonstrative and _APPLICANTS.search(text[max(begin, items[0][1] - 12) : items[0][1]]) if items else False
+        )
         if items and (applicants or _APPLICANT_NOUN.match(text, m.end())):
             continue  # kinds of applicants ("高校、院所和企业三类单位"), not directions
         if parts and not (items and all(_KIND_OF_PROJECT.search(t) for t, _ in items)):
