@@ -48,6 +48,11 @@ _NUMERIC = re.compile(
     + _WEEKDAY
     + r"(?:(?:\s+|T)(?P<noon>)(?P<h>\d{1,2})[:：](?P<min>\d{2})(?:[:：]\d{2})?(?P<min2>))?"
 )
+# "24.09.2025 17:00": the day first, as European portals print it (the year last, four digits).
+_DOTTED_DMY = re.compile(
+    r"(?<![\d.])(?P<d>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<y>(?:19|20)\d{2})(?![\d.A-Za-z])"
+    r"(?:\s+(?P<noon>)(?P<h>\d{1,2})[:：](?P<min>\d{2})(?P<min2>))?"
+)
 # Taiwan forms print the Republic of China year in a slash date: "114/10/31", "114/06/02(一)" (ROC 114 = 2025).
 _ROC_SLASH = re.compile(
     r"(?<![\d./])(?P<roc>1[01]\d)/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/])(?:\s*[日号])?(?:\s*" + _BARE_WEEKDAY + r")?" + _TIME
@@ -184,6 +189,12 @@ def find_dates(text: str, *, default_year: int | None, base: int = 0) -> list[Fo
         y, m, d = int(match.group("y")), int(match.group("m")), int(match.group("d"))
         raw.append((match.start(), match.end(), y, m, d, _time(match)))
         taken.append((match.start(), match.end()))
+    for match in _DOTTED_DMY.finditer(text) if "." in text else ():
+        if free(match.start(), match.end()):
+            raw.append(
+                (match.start(), match.end(), int(match.group("y")), int(match.group("m")), int(match.group("d")), _time(match))
+            )
+            taken.append((match.start(), match.end()))
     for match in _ROC_SLASH.finditer(text) if "/" in text else ():
         if free(match.start(), match.end()):
             roc = int(match.group("roc")) + 1911

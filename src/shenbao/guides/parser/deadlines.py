@@ -35,7 +35,8 @@ from dataclasses import dataclass, replace
 from shenbao.guides.parser.dates import _MONTH_EN, _MONTHS_EN, FoundDate, find_dates
 
 _KEYWORD = re.compile(
-    r"截止|截至|为止|止于|deadline|closing date|closes|(?<![\w-])closing\s*:|due date|due by|are due|is due|no later than"
+    r"截止|截至|为止|止于|(?:申请|申报|报名|收件|提交)期限\s*(?:延长|顺延|推迟|延)?\s*至"
+    r"|deadline|closing date|closes|(?<![\w-])closing\s*:|due date|due by|are due|is due|no later than"
     r"|must be received",
     re.IGNORECASE,
 )
@@ -84,7 +85,7 @@ _WINDOW_LABEL = re.compile(r"(?:申请|收件|接收)(?:日期|时间|期限)|(?
 # "线上申请时程为108年01月02日上午8:59": one date given as the application's time limit is its deadline.
 _PERIOD_ONE = re.compile(r"(?:申请|受理|收件)时程\s*(?:为|是|[：:])?\s*$")
 _NOT_DEADLINE = re.compile(
-    r"执行期|实施期|实施周期|研究周期|建设周期|研究期限|起止|起讫|起迄|执行年限|项目周期|资助期限|资助期间|补助期间|补助期限|研究期间|合作期|举办|举行|培训|会议"
+    r"执行期|实施期|实施周期|研究周期|建设周期|研究期限|研究期程|计划期程|执行期程|起止|起讫|起迄|执行年限|项目周期|资助期限|资助期间|补助期间|补助期限|研究期间|合作期|举办|举行|培训|会议"
     r"|比赛时间|决赛"
 )
 _NOTICE = re.compile(r"公示")
@@ -500,9 +501,16 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             for key, kept_deadline in list(found.items()):
                 if kept_deadline.time is None:
                     found[key] = replace(kept_deadline, time=f"{hour:02d}:{minute:02d}")
-    # "(截止日期：9月30日)" in a heading, "9月30日下午6点前" in the text: one deadline, the one with its time.
+    # "(截止日期：9月30日)" in a heading, "9月30日下午6点前" in the text: one deadline, the one with its time
+    # (a title's "请于10月30日前上网研提", the generic applicant role, is the system's 17:00 later on; a unit's
+    # end of the same day, after applicants' morning hour, is a deadline of its own).
     timed = {(d.date, d.role) for d in found.values() if d.time is not None}
-    kept = [d for d in found.values() if d.time is not None or (d.date, d.role) not in timed]
+    timed_days = {day for day, _role in timed}
+    kept = [
+        d
+        for d in found.values()
+        if d.time is not None or ((d.date, d.role) not in timed and not (d.role == "applicant" and d.date in timed_days))
+    ]
     return sorted(kept, key=lambda d: d.start)
 
 

@@ -246,7 +246,7 @@ def _quantity(match: re.Match[str], default: str) -> dict[str, Any] | None:
 
 _DURATION = re.compile(
     r"(?P<cue>\bduration\b[^.\n:]{0,30}?[:\-–]?\s*|\b(?:grant|award|project|funding) (?:period|length)\b[^.\n:]{0,20}?[:\-–]?\s*"
-    r"|\bperiod of\s+|\blast(?:ing)?\s+|\bfor\s+|\brun for\s+|\b(?:projects?|grants?|awards?|fellowships?) of\s+"
+    r"|\bperiod of\s+|(?<!the )\blast(?:ing)?\s+|\bfor\s+|\brun for\s+|\b(?:projects?|grants?|awards?|fellowships?) of\s+"
     r"|(?:\d|\bmillion|\bbillion|\bthousand),\s*over\s+)"  # "£10 million, over five years"
     rf"(?P<pre>up to|a maximum of|a minimum of|at least|at most|no more than|not more than|maximum of|max\.?)?\s*(?:an?\s+)?"
     rf"{_RANGE}\s*(?:-|\s)?(?P<unit>years?|months?)\b(?!\s*(?:of|after|since|from|ago|old))",

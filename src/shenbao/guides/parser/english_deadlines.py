@@ -195,6 +195,8 @@ _CONDITION = re.compile(
     r"|\b(?:PhD|doctorate|degree|born|graduat\w*)\b|\breports?\b",
     re.I,
 )
+_OPEN_UNTIL = re.compile(r"\b(?:remains?|is|will be|stays?)\s+open\s*$", re.I)
+_CLOCK_AFTER = re.compile(r",?\s*(?:at\s+)?(?P<h>\d{1,2})(?::(?P<min>\d{2}))?\s*(?P<ampm>[ap])\.?\s?m\b", re.I)
 # "The first phase will be open from August 27th to October 15th", "open for applications between 10 February and 31 March".
 _OPEN_WINDOW = re.compile(
     rf"\bopen(?:ed)?\s+(?:for\s+(?:applications|submissions|proposals)\s+)?(?:from|between)\s+{_DAY_MONTH.replace('?P<', '?P<a')}"
@@ -260,8 +262,10 @@ def _phrases(text: str, year: int | None) -> list[EnglishDeadline]:
     for m in _BY_PHRASE.finditer(text):
         sentence = _sentence(text, m.start())
         head = sentence[: sentence.find(m.group(0))] if m.group(0) in sentence else sentence
-        # What is handed in is named before the date ("Proposals must be submitted by …").
-        if not _SUBMIT.search(head) or _CONDITION.search(sentence):
+        # What is handed in is named before the date ("Proposals must be submitted by …"), or the call
+        # "will remain open until" it.
+        still_open = m.group(0).lower().startswith("until") and _OPEN_UNTIL.search(head) is not None
+        if not (_SUBMIT.search(head) or still_open) or _CONDITION.search(sentence):
             continue
         md = _md(m)
         found = _dated(years, md, m.start()) if md is not None else None
@@ -271,6 +275,8 @@ def _phrases(text: str, year: int | None) -> list[EnglishDeadline]:
         if m.group("h") and not (m.group("min") or m.group("ampm")):
             clock = None  # "by 5, April 2": no time
         clock = "12:00" if m.group("noon") else clock
+        if clock is None and (after := _CLOCK_AFTER.match(text, m.end())) is not None:  # "September 30, 2020, 11:59 PM"
+            clock = _clock(int(after.group("h")), int(after.group("min") or 0), after.group("ampm"))
         start = m.start("m1") if m.group("m1") else m.start("d2")
         role = "other" if _OTHER_ROLE.search(head) else "applicant"
         out.append(EnglishDeadline(found[0], clock, role, start, m.end(), found[1]))

@@ -147,6 +147,11 @@ def _unquote(text: str) -> str:
 def _noun_like(title: str, *, strict: bool, longest: int = 24) -> bool:
     """A short title without the words of a requirement or step."""
     bare = _unquote(title)
+    if re.fullmatch(r"[A-Za-z][A-Za-z&'’()\- ]*", bare):
+        # An English name, counted in words ("Advanced Scientific Computing Research (ASCR)"); on its own
+        # (strict) a short English line is as likely a section of the notice, so only a heading vouches for it.
+        words = len(bare.split())
+        return not strict and 1 <= words <= 10 and bare.count("(") == bare.count(")") and _EN_SENTENCE.search(bare) is None
     if not 2 <= len(bare) <= (16 if strict else longest):
         return False
     # Numbers mark amounts and dates, except inside the name of a plan (《中国制造2025》).
@@ -157,6 +162,8 @@ def _noun_like(title: str, *, strict: bool, longest: int = 24) -> bool:
     return _SENTENCE_WORDS.search(bare) is None and _NOT_DIRECTION.search(bare) is None
 
 
+# The grades projects come in ("重点项目", "一般课题", or bare "重点", "一般").
+_GRADE_OF_PROJECT = re.compile(r"(?:重大|重点|一般|青年|面上|培育)(?:项目|课题|类)?")
 # Prize grades, stages of a contest and kinds of cost are not directions.
 _NOT_DIRECTION = re.compile(
     r"^(?:[特一二三四五六七八九十]等奖|金奖|银奖|铜奖|优秀奖|优胜奖|入围奖|鼓励奖|提名奖)$|(?:初赛|复赛|决赛|预赛|阶段)$|"
@@ -215,6 +222,10 @@ def _item_title(marker: Marker) -> tuple[str, int, bool]:
 
 
 def _heading_names_directions(text: str) -> bool:
+    # "This solicitation covers the following topic areas; see the FOA for the sub-topics:": an English line
+    # announcing the list that follows it.
+    if re.search(r"[A-Za-z]", text) and not re.search(r"[\u4e00-\u9fff]", text):
+        return text.rstrip().endswith(":") and _EN_HEADING.search(text) is not None
     marker = read_marker(text)
     head = marker.rest if marker is not None else text
     if head.rstrip().endswith(("：", ":")):
@@ -460,6 +471,8 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
             continue
         if not _heading_names_directions(text):
             continue
+        if marker is not None and marker.style == "bullet" and not closing:
+            continue  # "* 类别:" over "* 财经", "* 环境": a website's menu, not a section of the document
         found: list[Loose] = []
         bullets: bool | None = None
         for line in lines[k + 1 : k + 40]:
@@ -477,7 +490,12 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
                 break  # "主题1：X": read as a topic item
             if label is not None and _noun_like(label.group(1), strict=False):
                 title = label.group(1).strip()
-            if not title or not _noun_like(title, strict=False) or "、" in title:
+            if (
+                not title
+                or not re.search(r"[\u4e00-\u9fffA-Za-z]", title)
+                or not _noun_like(title, strict=False)
+                or "、" in title
+            ):
                 break
             at = line.text.find(title)
             found.append(Loose(tidy(title), line.start + at, line.start + at + len(title), extra={"rule": "plain_lines"}))
@@ -494,6 +512,10 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
     return runs
 
 
+_EN_HEADING = re.compile(
+    r"\bfollowing\s+(?:\w+\s+){0,2}?(?:areas|topics|themes|tracks|priorities|programs|programmes|challenges|categories)\b",
+    re.IGNORECASE,
+)
 _EN_ITEM = re.compile(
     r"^\s*(?:[-•*]\s*)?(?P<word>Track|Topic|Area|Theme|Strand|Lot|Challenge|Category|Priority|Stream)\s+"
     r"(?P<code>[A-Z]?\d{1,2}(?:\.\d{1,2})?|[A-Z])\s*[:：.\-–—]\s*(?P<title>[^.:;]{3,90}?)\s*(?:[.:;]|$)"
@@ -1098,7 +1120,13 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         if any(s <= m.start() < e for s, e in taken):
             continue
         items = [(q.group(1), m.start() + q.start(1)) for q in re.finditer(r"[“「『]([^”」』]{2,24})[”」』]", m.group(0))]
-        if len(items) >= 2 and all(_noun_like(t, strict=False) for t, _ in items):
+        # "优先主题为“A”、“B”和“C”": after words naming the themes, the quotes delimit names even when a
+        # name reads like a phrase ("照顾学生的不同学习需要").
+        themes = re.search(
+            r"(?:主题|方向|专题|领域|重点)\s*(?:为|是|包括|包含|[：:])\s*$", text[max(0, m.start() - 12) : m.start()]
+        )
+        named = themes is not None and all(not re.search(r"[。；;！？!?]", t) for t, _ in items)
+        if len(items) >= 2 and (named or all(_noun_like(t, strict=False) for t, _ in items)):
             after = text[m.end() : m.end() + 8]
             before = text[max(0, m.start() - 12) : m.start()]
             # Quoted names sharing a head noun that names directions ("“A赛道”与“B赛道”") need no heading.
@@ -1106,7 +1134,7 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             # A count right after them ("“A”“B”两类项目") that they match.
             closing = _COUNT.match(text, m.end() + len(after) - len(after.lstrip("等 ")))
             counted = closing is not None and to_number(closing.group("n")) == len(items)
-            if re.search(r"鼓励|优先", before[-8:]) and not counted:
+            if re.search(r"鼓励", before[-8:]) and not counted:
                 continue  # "涵盖所有领域，惟本次鼓励“A”和“B”领域": preferences within an open call, not its directions
             if _HEADING.search(after + before) or heading is not None or strong_head or counted:
                 add(items, "quoted")
@@ -1379,6 +1407,8 @@ def find_loose(lines: list[Line]) -> list[Loose]:
             continue
         if group[0].quota is None and _under_direction(group[0].start, by_key, lines, starts):
             continue  # the parts of a direction ("X赛道分为A组和B组"), not directions
+        if len(chosen) >= 3 and all(_GRADE_OF_PROJECT.fullmatch(item.title) for item in group):
+            continue  # "申报类型分为重点项目和一般项目" beside a list of topics: a grade of project, not a direction
         if _parts_of_found(group[0].start, chosen, lines, starts):
             continue  # "其中，专项课题分为A和B两类" after a direction "重点课题和专项课题"
         _ids_from_numbering(group, openings)
