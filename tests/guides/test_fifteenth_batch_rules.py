@@ -15,7 +15,6 @@ from shenbao.guides.parser.dates import find_dates
 from shenbao.guides.parser.deadlines import find_deadlines
 from shenbao.guides.parser.english import _duration as english_duration
 from shenbao.guides.parser.english_deadlines import english_deadlines
-from shenbao.guides.parser.extract import extract_guide
 from tests.guides.test_lists_and_tallies import titles
 
 
