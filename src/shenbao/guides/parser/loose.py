@@ -225,7 +225,9 @@ def _heading_names_directions(text: str) -> bool:
     # "This solicitation covers the following topic areas; see the FOA for the sub-topics:": an English line
     # announcing the list that follows it.
     if re.search(r"[A-Za-z]", text) and not re.search(r"[\u4e00-\u9fff]", text):
-        return text.rstrip().endswith(":") and _EN_HEADING.search(text) is not None
+        return (text.rstrip().endswith(":") and _EN_HEADING.search(text) is not None) or _EN_COUNTED_HEADING.search(
+            text
+        ) is not None
     marker = read_marker(text)
     head = marker.rest if marker is not None else text
     if head.rstrip().endswith(("：", ":")):
@@ -513,7 +515,13 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
 
 
 _EN_HEADING = re.compile(
-    r"\bfollowing\s+(?:\w+\s+){0,2}?(?:areas|topics|themes|tracks|priorities|programs|programmes|challenges|categories)\b",
+    r"\bfollowing\s+(?:\w+\s+){0,2}?(?:areas|topics|themes|tracks|priorities|programs|programmes|challenges|categories|panels)\b",
+    re.IGNORECASE,
+)
+# "Applicants must select the most suitable of four panels": a count of what the lines below name.
+_EN_COUNTED_HEADING = re.compile(
+    r"\b(?:two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:[a-z-]+\s+){0,2}?"
+    r"(?:areas|topics|themes|tracks|priorities|programs|programmes|challenges|categories|panels|streams)\s*:?\s*$",
     re.IGNORECASE,
 )
 _EN_ITEM = re.compile(
@@ -535,11 +543,39 @@ _EN_COUNT = re.compile(
 _EN_LABEL = re.compile(r"^\s*(?:[-•*]\s*)?(?P<title>[A-Z][A-Za-z&,'\- ]{2,80}?)\s*:\s*\S")
 
 
+_EN_SEMICOLONS = re.compile(
+    r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[a-z-]+\s+){0,2}?"
+    r"(?:areas|domains|topics|themes|tracks|priorities|challenges|strands|categories)\b[^.:;]{0,60}:\s*(?=[^;]+;)",
+    re.IGNORECASE,
+)
 _EN_INLINE = re.compile(
     r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[a-z-]+\s+){0,2}?"
     r"(?:areas|domains|topics|themes|tracks|priorities|challenges|strands|categories)\s*(?::|,?\s*namely)\s*(?P<list>[^.;:]+)",
     re.IGNORECASE,
 )
+
+
+def _english_semicolons(lines: list[Line]) -> list[list[Loose]]:
+    """ "… the six priorities outlined in the Farm Bill: A ($43.9 million); B ($36.8 million); …": names separated by
+    semicolons after a count, each with its amount in parentheses (kept for the budget reader)."""
+    runs: list[list[Loose]] = []
+    for line in lines:
+        for m in _EN_SEMICOLONS.finditer(line.text):
+            n = m.group("n").lower()
+            count = int(n) if n.isdigit() else _EN_NUMBERS[n]
+            base = m.end()
+            pieces = [(p.group(0), p.start()) for p in re.finditer(r"[^;]+", line.text[base:])][:count]
+            items = []
+            for piece, at in pieces:
+                name = re.sub(r"\s*\([^)]*\)\s*\.?\s*$", "", piece).strip()
+                name = re.sub(r"^(?:and|or)\s+", "", name)
+                lead = piece.find(name)
+                items.append((name, at + lead))
+            if len(items) != count or count < 2 or any(not t or len(t.split()) > 8 or _EN_SENTENCE.search(t) for t, _ in items):
+                continue
+            s0 = line.start + base
+            runs.append([Loose(t, s0 + at, s0 + at + len(t), extra={"rule": "english_semicolons"}) for t, at in items])
+    return runs
 
 
 def _english_inline(lines: list[Line]) -> list[list[Loose]]:
@@ -1054,7 +1090,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             item.code, item.numbered = str(k + 1), True
     # No count: a list after 分为 / 包括 / a label naming directions, with one head noun or quoted.
     for m in re.finditer(
-        r"(?:分为|分成|包括|包含|设有|设置|设立|分设)\s*[：:]?|(?P<support>(?:重点|优先|主要)(?:支持|资助)\s*(?:在|于)?)"
+        r"(?:分为|分成|包括|包含|设有|设置|设立|分设|(?<=[，,。；;])设(?=[^置立有计备施定]))\s*[：:]?"
+        r"|(?P<support>(?:重点|优先|主要)(?:支持|资助)\s*(?:在|于)?)"
         r"|(?P<label>[^，,。；;：:\s]{1,8})[：:]|^",
         text,
     ):
@@ -1120,24 +1157,39 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         if any(s <= m.start() < e for s, e in taken):
             continue
         items = [(q.group(1), m.start() + q.start(1)) for q in re.finditer(r"[“「『]([^”」』]{2,24})[”」』]", m.group(0))]
-        # "优先主题为“A”、“B”和“C”": after words naming the themes, the quotes delimit names even when a
-        # name reads like a phrase ("照顾学生的不同学习需要").
-        themes = re.search(
-            r"(?:主题|方向|专题|领域|重点)\s*(?:为|是|包括|包含|[：:])\s*$", text[max(0, m.start() - 12) : m.start()]
+        # "优先主题为“A”、“B”和“C”", "五项资助计划，包括“A”…": after words naming the themes or schemes, or
+        # checked by the count right after them ("“A”…及“E”五类资助计划"), the quotes delimit names even when a
+        # name reads like a phrase ("照顾学生的不同学习需要") or ends like a cost ("社团运作经费").
+        after = text[m.end() : m.end() + 8]
+        before = text[max(0, m.start() - 12) : m.start()]
+        themes = re.search(r"(?:主题|方向|专题|领域|重点|计划)\s*[，,]?\s*(?:为|是|包括|包含|[：:])\s*$", before)
+        # A count right after them ("“A”“B”两类项目") that they match.
+        closing = _COUNT.match(text, m.end() + len(after) - len(after.lstrip("等 ")))
+        counted = closing is not None and to_number(closing.group("n")) == len(items)
+        # (A bare 类 counts anything, "两类票据": the words after it must name schemes or directions.)
+        schemes = (
+            counted
+            and closing is not None
+            and (
+                closing.group("noun") is not None
+                or re.match(
+                    r"\s*(?:资助|支持|申报|研究)?(?:计划|项目|方向|领域|专项|课题|赛道|奖项|主题|专题)", text[closing.end() :]
+                )
+                is not None
+            )
         )
-        named = themes is not None and all(not re.search(r"[。；;！？!?]", t) for t, _ in items)
+        named = (themes is not None or schemes) and all(not re.search(r"[。；;！？!?]", t) for t, _ in items)
         if len(items) >= 2 and (named or all(_noun_like(t, strict=False) for t, _ in items)):
-            after = text[m.end() : m.end() + 8]
-            before = text[max(0, m.start() - 12) : m.start()]
             # Quoted names sharing a head noun that names directions ("“A赛道”与“B赛道”") need no heading.
             strong_head = _common_head([t for t, _ in items], quoted=False) and _STRONG.search(items[0][0][-2:])
-            # A count right after them ("“A”“B”两类项目") that they match.
-            closing = _COUNT.match(text, m.end() + len(after) - len(after.lstrip("等 ")))
-            counted = closing is not None and to_number(closing.group("n")) == len(items)
             if re.search(r"鼓励", before[-8:]) and not counted:
                 continue  # "涵盖所有领域，惟本次鼓励“A”和“B”领域": preferences within an open call, not its directions
-            if _HEADING.search(after + before) or heading is not None or strong_head or counted:
-                add(items, "quoted")
+            if _HEADING.search(after + before) or heading is not None or strong_head or counted or themes:
+                disagreeing = (t := _QUOTED_TALLY.match(text, m.end())) is not None and to_number(t.group("n")) != len(items)
+                if disagreeing:
+                    continue  # "“A”、“B”、“C”等5项": the names and their count disagree
+                stated = (len(items), line.start + closing.start(), line.start + closing.end()) if counted and closing else None
+                add(items, "quoted", stated)
     return found
 
 
@@ -1371,7 +1423,12 @@ def find_loose(lines: list[Line]) -> list[Loose]:
     lines = [Line(line.text[: _REACH - line.start], line.start) for line in lines if line.start < _REACH]
     runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines)
     runs += (
-        _english_items(lines) + _english_counted(lines) + _english_inline(lines) + _english_bullets(lines) + _topic_items(lines)
+        _english_items(lines)
+        + _english_counted(lines)
+        + _english_inline(lines)
+        + _english_semicolons(lines)
+        + _english_bullets(lines)
+        + _topic_items(lines)
     )
     groups: list[list[Loose]] = []
     named_lines: dict[int, str] = {}
