@@ -79,3 +79,16 @@ def test_prize_money_of_a_grade_is_no_directions_money() -> None:
     )
     budgets = {d["title"]: d.get("budget") for d in draft(body)["directions"]}
     assert budgets == {"初创企业组": None, "成长企业组": None, "团队组": None}
+
+
+def test_a_warning_is_given_once_however_many_readers_raise_it() -> None:
+    from shenbao.guides.parser.model import Collector
+
+    col = Collector()
+    col.warn("year_inferred", date="2023-12-06")
+    col.warn("year_inferred", date="2023-12-06")  # a second reader of the same date
+    col.warn("year_inferred", date="2023-12-07")
+    assert [(w.code, w.params) for w in col.warnings] == [
+        ("year_inferred", {"date": "2023-12-06"}),
+        ("year_inferred", {"date": "2023-12-07"}),
+    ]

@@ -55,4 +55,6 @@ class Collector:
         self.spans.append(Span(path, start, end, round(confidence, 2), note))
 
     def warn(self, code: str, **params: Any) -> None:
-        self.warnings.append(Warning(code, params))
+        warning = Warning(code, params)
+        if warning not in self.warnings:  # one sentence per thing to check, however many readers saw it
+            self.warnings.append(warning)
