@@ -53,6 +53,16 @@ def test_upload_review_edit_and_save_a_draft_call(officer_page: Any, site: str, 
     assert page.locator("pre.source mark.span").count() >= 19 * 3
     assert page.locator("table.draft-directions tbody tr").count() == 19
     assert page.locator(".reconciliation-table tr.ok").count() == 3
+    # Nothing spills out of its column at a desktop width, in the longer English either: the legend is a
+    # sentence that wraps, and a wide table scrolls in its own box.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.locator("form[action='/i18n/setlang/'] button", has_text="English").click()
+    page.wait_for_selector("h2#source-heading:text('Source text')")
+    spill = "e => e.scrollWidth - e.clientWidth"
+    assert page.locator(".guide-source .legend").evaluate(spill) == 0
+    assert [s.evaluate(spill) for s in page.locator(".guide-review > section").all()] == [0, 0]
+    page.locator("form[action='/i18n/setlang/'] button", has_text="中文").click()
+    page.wait_for_selector("h2#source-heading:text('原文')")
     first = page.locator("table.draft-directions tbody tr").first
     assert first.locator("td").nth(1).inner_text() == "中国和新西兰政府间科技合作项目"
     first.locator("a").click()
