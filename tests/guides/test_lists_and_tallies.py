@@ -34,6 +34,11 @@ def draft(body: str) -> dict[str, Any]:
     return extract_guide(HEAD + body).data
 
 
+def per_project(body: str) -> dict[str, Any]:
+    """Each drafted direction's per-project amount, by title."""
+    return {d["title"]: (d.get("budget") or {}).get("per_project") for d in draft(body).get("directions") or []}
+
+
 def totals(body: str) -> dict[str, Any]:
     return draft(body).get("stated_totals") or {}
 

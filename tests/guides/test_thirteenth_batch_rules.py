@@ -14,12 +14,7 @@ from shenbao.guides.parser.deadlines import find_deadlines
 from shenbao.guides.parser.english_deadlines import english_deadlines
 from shenbao.guides.parser.extract import extract_guide
 from shenbao.guides.parser.numbers import parse_money
-from tests.guides.test_lists_and_tallies import draft, titles
-
-
-def per_project(body: str) -> dict[str, Any]:
-    return {d["title"]: (d.get("budget") or {}).get("per_project") for d in draft(body).get("directions") or []}
-
+from tests.guides.test_lists_and_tallies import draft, per_project, titles
 
 # ------------------------------------------------------------ lists
 

@@ -306,7 +306,7 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             if _AFTER_AWARD.search(sentence[max(0, d.start - start - 30) : d.start - start] + tail[:20]):
                 continue  # "经费需于11月30日前核销完毕": an obligation of a funded project, not an application
             ahead = sentence[max(0, d.start - start - 3) : d.start - start]
-            label = sentence[: d.start - start].rpartition("：")[0] or sentence[: d.start - start].rpartition(":")[0]
+            label = re.sub(r"[^：:]*$", "", sentence[: d.start - start])  # up to the last colon before the date
             if re.search(r"公告|公布|结果", label[-12:]):
                 continue  # "公告结果日期：原则于7月31日前": when results come out, not a deadline
             # "于3月15日前", "3月15日前报送", a schedule line "3月15日前：…" or "评审完成：6月30日前",

@@ -822,9 +822,7 @@ def _named_amounts(text: str, directions: list[dict[str, Any]], outside: Any, co
         money = parse_money(segment)
         if money is None or title in found:
             continue
-        if re.search(
-            r"[一二三四五特]等奖|金奖|银奖|铜奖|优秀奖", segment[: segment.find("元") + 1] if "元" in segment else segment
-        ):
+        if re.match(rf"[^元]*(?:{_PRIZE_TIER.pattern})", segment):
             continue  # "A组资助标准为：一等奖20万元": the prize of a grade, not the direction's money
         if "分别" in segment or "依次" in segment:
             continue  # "A、B和C…分别不超过30万元、18万元…" that could not be paired: none of them

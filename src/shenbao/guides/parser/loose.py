@@ -535,6 +535,13 @@ _EN_SENTENCE = re.compile(
 
 
 _EN_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+def _en_count(word: str) -> int:
+    """ "3" → 3, "three" → 3 (the words of ``_EN_NUMBERS``)."""
+    return int(word) if word.isdigit() else _EN_NUMBERS[word.lower()]
+
+
 _EN_COUNT = re.compile(
     r"\b(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[a-z-]+\s+){0,3}?"
     r"(?:research\s+)?(?:areas|domains|topics|themes|tracks|priorities|challenges|strands|categories|lots)\b[^:]{0,40}:\s*$",
@@ -561,8 +568,7 @@ def _english_semicolons(lines: list[Line]) -> list[list[Loose]]:
     runs: list[list[Loose]] = []
     for line in lines:
         for m in _EN_SEMICOLONS.finditer(line.text):
-            n = m.group("n").lower()
-            count = int(n) if n.isdigit() else _EN_NUMBERS[n]
+            count = _en_count(m.group("n"))
             base = m.end()
             pieces = [(p.group(0), p.start()) for p in re.finditer(r"[^;]+", line.text[base:])][:count]
             items = []
@@ -583,8 +589,7 @@ def _english_inline(lines: list[Line]) -> list[list[Loose]]:
     runs: list[list[Loose]] = []
     for line in lines:
         for m in _EN_INLINE.finditer(line.text):
-            n = m.group("n").lower()
-            count = int(n) if n.isdigit() else _EN_NUMBERS[n]
+            count = _en_count(m.group("n"))
             body, base = m.group("list"), m.start("list")
             parts = [(p.group(0), p.start()) for p in re.finditer(r"[^,]+", body)]
             joined = parts and re.match(r"\s*(?:and|or)\s", parts[-1][0]) is not None  # "…, and C"
@@ -640,8 +645,7 @@ def _english_counted(lines: list[Line]) -> list[list[Loose]]:
         m = _EN_COUNT.search(head.text)
         if m is None:
             continue
-        n = m.group("n").lower()
-        count = int(n) if n.isdigit() else _EN_NUMBERS[n]
+        count = _en_count(m.group("n"))
         found: list[Loose] = []
         for line in lines[k + 1 : k + 2 * count + 3]:
             if not line.text.strip():
