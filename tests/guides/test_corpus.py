@@ -159,7 +159,28 @@ def test_batches_are_chosen_by_document_number() -> None:
     assert names("sixteenth") == [1611]
     assert names("seventeenth") == [1703]
     assert names("new") == [1805, 1912]  # the 18xx and 19xx batches
-    assert names(None) == [101, 102, 401, 515, 524, 601, 643, 702, 803, 904, 1003, 1107, 1209, 1304, 1410, 1502, 1611, 1703, 1805, 1912]
+    assert names(None) == [
+        101,
+        102,
+        401,
+        515,
+        524,
+        601,
+        643,
+        702,
+        803,
+        904,
+        1003,
+        1107,
+        1209,
+        1304,
+        1410,
+        1502,
+        1611,
+        1703,
+        1805,
+        1912,
+    ]
 
 
 def test_the_held_out_batches_are_the_18xx_and_19xx_ones() -> None:

@@ -45,6 +45,8 @@ _BEFORE = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:下班|当天|当�
 # "即日起至2025年3月15日（星期六）止": the end of an open window.
 _UNTIL = re.compile(r"(?:至|到)\s*$")
 _OPEN_UNTIL = re.compile(r"起\s*(?:至|到)\s*$")
+_FROM_TODAY = re.compile(r"即日起\s*(?:至|到)\s*$")
+_HANDED_IN = re.compile(r"报名|提交|申报|申请|报送|投稿|征集|受理")
 _MONTH_END = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月\s*(?:底|末)\s*(?:以前|之前|前)")
 _CLOSES = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:\d{1,2}\s*[:：时点]\s*\d{0,2}\s*)?(?:结束|关闭|停止)")
 _UNTIL_END = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*止")
@@ -151,6 +153,11 @@ _EN_TIME_ON_DEADLINE = re.compile(
 _EN_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\.?", re.IGNORECASE)
 _PUBLISHED = re.compile(r"(?:发布|发文|印发|成文|公布)(?:时间|日期)|(?:posted|published|date)\s*:", re.IGNORECASE)
 _SENTENCE = re.compile(r"[。；;！!？?\n]")
+_POSTED = re.compile(
+    r"(?P<date>\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[-/.]\d{1,2}[-/.]\d{1,2}))"
+    r"(?:\s*(?:电|讯)|\s*(?!23:59:59)\d{1,2}:\d{2}:\d{2}(?!\s*(?:前|之前|以前|截止|止|至))"
+    r"|\s*\d{1,2}:\d{2}\s*(?:来源|來源|浏览|瀏覽|阅读|閱讀|点击|點擊|作者|更新|发布|發布|被阅))"
+)
 
 ROLES = ("applicant", "unit", "online", "paper", "hmt", "notice_end", "other")
 ROLE_LABELS = {
@@ -192,6 +199,12 @@ def publication_date(text: str) -> dt.date | None:
             dates = find_dates(line, default_year=None)
             if dates and not dates[0].year_inferred and dates[0].start <= 2:
                 return dates[0].date
+    # A web page's posting stamp ("2023-06-28 17:28:37来源:", "2021-06-23 15:31  来源") or a news dateline
+    # ("深圳新闻网2023年7月20日讯"), near the top; a time followed by 前 or 截止 is a deadline, not a stamp.
+    for m in _POSTED.finditer(text[:800]):
+        dates = find_dates(m.group("date"), default_year=None)
+        if dates and not dates[0].year_inferred:
+            return dates[0].date
     return None
 
 
@@ -351,9 +364,12 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             ):
                 add(d, _role(sentence[: d.end - start]))
         # "申报时间为文件下发之日起至2012年6月8日": a window opened by 起 and closed by the date.
+        # "即日起至7月10日，…领取报名表": from today on, the window is the call's own; what is handed in may come after.
         for d in dates:
-            if _OPEN_UNTIL.search(sentence[max(0, d.start - start - 4) : d.start - start]) and _WINDOW_WORDS.search(
-                sentence[: d.start - start]
+            ahead = sentence[max(0, d.start - start - 6) : d.start - start]
+            if _OPEN_UNTIL.search(ahead) and (
+                _WINDOW_WORDS.search(sentence[: d.start - start])
+                or (_FROM_TODAY.search(ahead) and _HANDED_IN.search(sentence[d.end - start :]))
             ):
                 add(d, _role(sentence[: d.end - start]))
         # 2b. English: "UKRI must receive your application by 10 January 2024", "submit … before 5 p.m. on 3 May 2025".

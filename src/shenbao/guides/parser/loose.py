@@ -68,7 +68,8 @@ _NOT_HEADING = re.compile(
 _SENTENCE_WORDS = re.compile(
     r"须|应当|应该|应在|应于|应按|均应|不得|不能|不可|可以|均可|可在|(?<![申邀提])请|需要|需在|需于|均需|要求|符合|具有|具备|提交|报送|报名|"
     r"填写|登录|联系|电话|邮箱|截止|以前|之前|时间|日期|负责|承担|原则上|不超过|不少于|分为|包括|是指|即可|详见|附件|按照|根据|"
-    r"依据|单位|申请人|负责人|地址|网址|传真|邮编|参加|参与|进行|组织|确定|作为|列为|成为|视为|定为|[，,；;：:？?!！]|[的了地]$"
+    # 确定 of 精确定位 or 不确定性 is part of a word, not the verb of a step.
+    r"依据|单位|申请人|负责人|地址|网址|传真|邮编|参加|参与|进行|组织|(?<![精明不])确定(?![位性])|作为|列为|成为|视为|定为|[，,；;：:？?!！]|[的了地]$"
 )
 _STOP = "。；;：:"
 _CLAUSE = re.compile(r"[。；;！？!?\n]")
@@ -84,7 +85,7 @@ _OPENING = re.compile(
 )
 _COUNT = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报|竞赛|比赛|参赛|征集)?\s*"
-    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题|方面(?=的?指南))|(?P<lei>大?类)"
+    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|组别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题|方面(?=的?指南))|(?P<lei>大?类)"
     # "13个先进制造业集群", "5个战略性新兴产业": a kind of industry before its noun.
     r"|个\s*[\u4e00-\u9fff]{2,8}?(?:产业集群|集群|产业|行业|研究计划))"
 )
@@ -771,6 +772,25 @@ def _table_rows(lines: list[Line]) -> list[list[Loose]]:
 # ------------------------------------------------------------------------------------ lists in text
 
 
+# An item's remark in brackets that carries figures or a label ("低龄组（出生日期：2014年9月1日-2017年8月31日）"):
+# it qualifies the item, the name is what comes before it.
+_REMARK_WITH_FIGURES = re.compile(r"(?<=[\u4e00-\u9fff])\s*[（(][^（()）]*(?:\d|[：:])[^（()）]*[）)]$")
+
+
+def _mask_brackets(text: str) -> str:
+    """``text`` with whatever stands inside brackets blanked out, offsets unchanged."""
+    out = list(text)
+    depth = 0
+    for k, ch in enumerate(text):
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth = max(0, depth - 1)
+        elif depth:
+            out[k] = " "
+    return "".join(out)
+
+
 def _split_top(text: str, sep: str) -> list[tuple[str, int]]:
     """Parts of ``text`` split at ``sep`` outside brackets and quotes, with their offsets."""
     parts: list[tuple[str, int]] = []
@@ -841,7 +861,7 @@ def _items(text: str, offset: int, count: int | None) -> list[tuple[str, int]] |
     out: list[tuple[str, int]] = []
     for part, at in parts:
         lead = len(part) - len(part.lstrip())
-        bare = part.strip().strip("，,")
+        bare = _REMARK_WITH_FIGURES.sub("", part.strip().strip("，,"))
         if not bare:
             return None
         out.append((bare, offset + at + lead))
@@ -1027,7 +1047,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         if (inner_mark := read_marker(text[begin : m.start()])) is not None and inner_mark.number is not None:
             begin += inner_mark.offset  # "…本方案。一、工作目标聚焦A、B…": a number in mid-line opens no item
         clause = text[begin : m.start()]
-        cut = max((k.start() for k in re.finditer(r"[，,：:](?!\s*(?:以及|和|及|与))", clause)), default=-1)
+        # A colon inside an item's remark ("低龄组（出生日期：…）和高龄组（…）两个组别") cuts nothing.
+        cut = max((k.start() for k in re.finditer(r"[，,：:](?!\s*(?:以及|和|及|与))", _mask_brackets(clause))), default=-1)
         piece, at = (clause[cut + 1 :], begin + cut + 1) if cut >= 0 else (clause, begin)
         demonstrative = cut >= 0 and re.fullmatch(r"\s*(?:这|这些|上述|以上|该|此)\s*", piece) is not None
         if demonstrative:
@@ -1036,6 +1057,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             back = max((k.start() for k in re.finditer(r"[，,：:](?!\s*(?:以及|和|及|与))", before)), default=-1)
             piece, at = before[back + 1 :], begin + back + 1
         piece, at = _strip_leading(piece, at)
+        if m.groupdict().get("noun") == "组别" and not re.search(r"(?:分为|分成|分|设置|设立|设)\s*$", text[max(0, at - 4) : at]):
+            continue  # "围绕A、B等5个组别形成调查报告": groups inside a category; a contest's own groups are set up (分为 / 设)
         items = _items(piece, at, int(count)) if piece.strip() else None
         if items is None and (inner := _parenthesised(text, m.end())) is not None:
             items = _items(inner[0], inner[1], int(count))  # "三个方向（A、B、C）"
