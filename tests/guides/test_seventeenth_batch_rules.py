@@ -19,6 +19,11 @@ from tests.guides.test_lists_and_tallies import titles, totals
     [
         pytest.param("本届大赛面向中学生，分为初中组和高中组两个组别。\n", ["初中组", "高中组"], id="分为 A 和 B 两个组别"),
         pytest.param(
+            "本次大赛分为创意组、初创组和成长组三个组别。\n",
+            ["创意组", "初创组", "成长组"],
+            id="the subject before 分为, no comma",
+        ),
+        pytest.param(
             "本届大赛面向中学生，分为初中组（出生日期：2010年9月1日-2013年8月31日）和高中组（出生日期：2007年9月1日-2010年8月31日）两个组别。\n",
             ["初中组", "高中组"],
             id="each group with a remark in brackets that holds a colon and dates",

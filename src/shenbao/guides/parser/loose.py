@@ -1057,7 +1057,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             back = max((k.start() for k in re.finditer(r"[，,：:](?!\s*(?:以及|和|及|与))", before)), default=-1)
             piece, at = before[back + 1 :], begin + back + 1
         piece, at = _strip_leading(piece, at)
-        if m.groupdict().get("noun") == "组别" and not re.search(r"(?:分为|分成|分|设置|设立|设)\s*$", text[max(0, at - 4) : at]):
+        opening = re.split(r"[、和与及]", text[max(0, at - 4) : at] + piece, maxsplit=1)[0]
+        if m.groupdict().get("noun") == "组别" and not re.search(r"分为|分成|分设|设置|设立|(?<!建)设(?!计|备|施)", opening):
             continue  # "围绕A、B等5个组别形成调查报告": groups inside a category; a contest's own groups are set up (分为 / 设)
         items = _items(piece, at, int(count)) if piece.strip() else None
         if items is None and (inner := _parenthesised(text, m.end())) is not None:
