@@ -122,3 +122,51 @@ def test_editing_a_quota_in_the_direction_form_updates_the_reconciliation(office
     expect(page.locator('#reconciliation tr[data-measure="projects"] td').nth(1)).to_have_text("177", timeout=30_000)
     expect(page.locator("input[name=d0-quota_value]")).to_have_value("7", timeout=30_000)
     assert GuideImport.objects.get().draft["directions"][0]["quota"] == {"value": 7.0}
+
+
+NOTICE = (
+    "关于征集2026年安全生产科技攻关项目的通知\n各有关单位：\n本次共征集3个方向的科技攻关项目。\n一、征集方向\n"
+    "方向一：煤矿井下主运输系统无人值守。\n方向二：矿山设备精确定位与防碰撞。\n方向三：危险货物运输车辆碰撞主动防控。\n"
+    "二、申报时间\n请于2026年3月15日前提交申报材料。\n"
+)
+
+
+def test_removing_and_adding_directions_in_the_form(officer_page: Any, site: str) -> None:
+    from playwright.sync_api import expect
+
+    page = officer_page
+    page.set_default_timeout(60_000)
+    page.goto(site + "/staff/guides/")
+    page.locator("textarea[name=text]").fill(NOTICE)
+    page.get_by_role("button", name="读取指南").click()
+    page.wait_for_url("**/staff/guides/*/")
+    directions = page.locator('#reconciliation tr[data-measure="directions"]')
+    expect(directions).to_have_class("ok", timeout=30_000)
+
+    # Remove the second direction: the sums say 2 of the 3 stated, before anything is saved.
+    page.locator('fieldset[data-direction="1"]').get_by_label("从草稿中删除此方向").check()
+    expect(directions).to_have_class("mismatch", timeout=30_000)
+    expect(directions.locator("td").nth(1)).to_have_text("2", timeout=30_000)
+    # Add the direction the importer missed: the sums agree again.
+    new = page.locator("fieldset.new-direction")
+    expect(new.locator("legend")).to_have_text("添加方向")
+    new.get_by_label("名称", exact=True).fill("尾矿库溃坝风险监测预警")
+    new.get_by_label("名称", exact=True).press("Tab")
+    expect(directions).to_have_class("ok", timeout=30_000)
+    expect(directions.locator("td").nth(1)).to_have_text("3", timeout=30_000)
+    assert [d["code"] for d in GuideImport.objects.get().draft["directions"]] == ["1", "2", "3"]
+
+    page.get_by_role("button", name="保存各指南方向").click()
+    expect(page.locator(".messages")).to_contain_text("各指南方向已保存到草稿。", timeout=30_000)
+    draft = GuideImport.objects.get().draft
+    assert [(d["code"], d["title"]["zh-hans"]) for d in draft["directions"]] == [
+        ("1", "煤矿井下主运输系统无人值守"),
+        ("3", "危险货物运输车辆碰撞主动防控"),
+        ("4", "尾矿库溃坝风险监测预警"),
+    ]
+    expect(page.locator("fieldset.direction-form:not(.new-direction)")).to_have_count(3)
+    expect(page.locator("input[name=new-title]")).to_have_value("")
+
+    page.locator("form[action='/i18n/setlang/'] button", has_text="English").click()
+    expect(page.locator("fieldset.new-direction legend")).to_have_text("Add a direction", timeout=30_000)
+    expect(page.locator('fieldset[data-direction="0"]').get_by_label("Remove this direction from the draft")).not_to_be_checked()

@@ -145,3 +145,154 @@ def test_only_the_importing_officer_may_review(client: Client, officer: Any, gui
     assert client.post(url, data).status_code == 404
     guide.refresh_from_db()
     assert guide.draft["directions"][0]["quota"] == {"value": 6.0}
+
+
+# --------------------------------------------------------------------- adding and removing directions
+
+
+def seen(guide: GuideImport) -> dict[str, str]:
+    """The direction codes the page was drawn from, as it posts them back."""
+    return {"directions_seen": "\n".join(str(d["code"]) for d in guide.draft["directions"])}
+
+
+NOTICE = (
+    "关于征集2026年安全生产科技攻关项目的通知\n各有关单位：\n本次共征集3个方向的科技攻关项目。\n一、征集方向\n"
+    "方向一：煤矿井下主运输系统无人值守。\n方向二：矿山设备精确定位与防碰撞。\n方向三：危险货物运输车辆碰撞主动防控。\n"
+    "二、申报时间\n请于2026年3月15日前提交申报材料。\n"
+)
+
+
+@pytest.fixture
+def notice(officer: Any) -> GuideImport:
+    return import_guide(data=NOTICE.encode(), filename="notice.txt", actor=officer)
+
+
+def test_a_direction_is_removed_from_the_draft(client: Client, officer: Any, notice: GuideImport) -> None:
+    client.force_login(officer)
+    assert [d["code"] for d in notice.draft["directions"]] == ["1", "2", "3"]
+    # A direction being removed is not checked: a value typed wrong in it does not stop the save.
+    data = {**form_data(notice, d1__remove="on", d1__quota_value="x"), **seen(notice)}
+    response = client.post(reverse("web:guide_directions", args=[notice.pk]), data, headers=EN)
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert [d["code"] for d in notice.draft["directions"]] == ["1", "3"]
+    assert notice.draft["directions"][1]["title"] == {"zh-hans": "危险货物运输车辆碰撞主动防控"}
+    entry = AuditEntry.objects.get(action="shenbao.guide.draft_edited")
+    assert entry.data == {"call": notice.draft["call"]["code"], "via": "form", "removed": ["2"]}
+
+
+def test_a_direction_the_rules_refer_to_is_not_removed(client: Client, officer: Any, guide: GuideImport) -> None:
+    client.force_login(officer)
+    response = client.post(
+        reverse("web:guide_directions", args=[guide.pk]), {**form_data(guide, d1__remove="on"), **seen(guide)}, headers=EN
+    )
+    assert response.status_code == 400
+    assert "<li>eligibility.2.directions: Refers to “1.2”, which is not defined in this call.</li>" in response.content.decode()
+    guide.refresh_from_db()
+    assert len(guide.draft["directions"]) == 19
+    assert not AuditEntry.objects.filter(action="shenbao.guide.draft_edited").exists()
+
+
+def test_a_direction_the_importer_missed_is_added(client: Client, officer: Any, guide: GuideImport) -> None:
+    client.force_login(officer)
+    page = client.get(reverse("web:guide_detail", args=[guide.pk]), headers=ZH).content.decode()
+    assert "<legend>添加方向</legend>" in page and 'name="new-title"' in page
+    assert '<input type="hidden" name="directions_seen" value="1.1\n1.2' in page
+    new = {
+        "new-title": "中国和冰岛政府间科技合作项目",
+        "new-quota_qualifier": "at_most",
+        "new-quota_value": "2",
+        "new-per_project": "50",
+        "new-duration_qualifier": "exact",
+        "new-duration_value": "2",
+        "new-duration_unit": "years",
+        "new-countries": "is",
+    }
+    response = client.post(reverse("web:guide_directions", args=[guide.pk]), {**form_data(guide), **new, **seen(guide)})
+    assert response.status_code == 302
+    guide.refresh_from_db()
+    added = guide.draft["directions"][-1]
+    assert len(guide.draft["directions"]) == 20
+    assert added["code"] == "20"  # the codes are 1.1 … : the next number after the 19 directions
+    assert added["title"] == {"zh-hans": "中国和冰岛政府间科技合作项目"}
+    assert added["quota"] == {"qualifier": "at_most", "value": 2.0}
+    assert added["budget"] == {"per_project": {"amount_wan": 50.0}}
+    assert added["duration"] == {"value": 2.0}  # exact and in years: the defaults are not written
+    assert added["partner"] == {"countries": ["IS"]}
+    entry = AuditEntry.objects.get(action="shenbao.guide.draft_edited")
+    assert entry.data["added"] == ["20"] and "removed" not in entry.data
+
+
+def test_an_empty_new_direction_adds_nothing(client: Client, officer: Any, guide: GuideImport) -> None:
+    client.force_login(officer)
+    data = {**form_data(guide, d0__quota_value=7), "new-title": "  ", "new-duration_unit": "years", **seen(guide)}
+    assert client.post(reverse("web:guide_directions", args=[guide.pk]), data).status_code == 302
+    guide.refresh_from_db()
+    assert len(guide.draft["directions"]) == 19 and guide.draft["directions"][0]["quota"] == {"value": 7.0}
+
+
+def test_a_new_direction_needs_a_title_and_a_code_of_its_own(client: Client, officer: Any, guide: GuideImport) -> None:
+    client.force_login(officer)
+    url = reverse("web:guide_directions", args=[guide.pk])
+    response = client.post(url, {**form_data(guide), "new-quota_value": "3", **seen(guide)}, headers=ZH)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert '<span class="error" role="alert">请填写新方向的名称，或将其所有字段留空。</span>' in html
+    assert 'name="new-quota_value" value="3"' in html  # what was typed stays
+    response = client.post(url, {**form_data(guide), "new-quota_value": "3", **seen(guide)}, headers=EN)
+    assert "Give the new direction a title, or leave all its fields empty." in response.content.decode()
+    # A code already in use: the schema's error is listed, nothing is saved.
+    response = client.post(url, {**form_data(guide), "new-code": "1.1", "new-title": "重复", **seen(guide)}, headers=EN)
+    assert response.status_code == 400
+    assert "<li>directions: Duplicate code(s): 1.1.</li>" in response.content.decode()
+    guide.refresh_from_db()
+    assert len(guide.draft["directions"]) == 19
+    assert not AuditEntry.objects.filter(action="shenbao.guide.draft_edited").exists()
+
+
+def test_a_form_drawn_from_other_directions_saves_nothing(client: Client, officer: Any, notice: GuideImport) -> None:
+    client.force_login(officer)
+    url = reverse("web:guide_directions", args=[notice.pk])
+    stale = {**form_data(notice, d1__remove="on"), **seen(notice)}
+    # Meanwhile a second tab removed the first direction: the same positions now hold other directions.
+    first = {**form_data(notice, d0__remove="on"), **seen(notice)}
+    assert client.post(url, first).status_code == 302
+    response = client.post(url, stale, headers=ZH)
+    assert response.status_code == 409
+    assert "自您打开本页以来，方向已在别处被修改。本次未保存任何内容" in response.content.decode()
+    notice.refresh_from_db()
+    assert [d["code"] for d in notice.draft["directions"]] == ["2", "3"]
+    assert AuditEntry.objects.filter(action="shenbao.guide.draft_edited").count() == 1
+
+
+def test_the_service_refuses_a_save_drawn_from_other_directions(officer: Any, guide: GuideImport) -> None:
+    from shenbao.guides.errors import DirectionsChanged
+    from shenbao.guides.services import update_guide_directions
+
+    directions = guide.draft["directions"][1:]
+    with pytest.raises(DirectionsChanged):
+        update_guide_directions(guide=guide, directions=directions, actor=officer, seen=["1.1"])
+    guide.refresh_from_db()
+    assert len(guide.draft["directions"]) == 19
+
+
+def test_the_sums_follow_a_removal_before_it_is_saved(client: Client, officer: Any, notice: GuideImport) -> None:
+    client.force_login(officer)
+    url = reverse("web:guide_directions_preview", args=[notice.pk])
+    assert next(r for r in notice.reconciliation if r["measure"] == "directions")["matches"]
+    # The notice states 3 directions; one removed in the form, the sums show 2 before anything is saved.
+    html = client.post(url, {**form_data(notice, d2__remove="on"), **seen(notice)}, headers=EN).content.decode()
+    assert "Not saved yet: the sums show the values now in the form." in html
+    assert '<tr class="mismatch" data-measure="directions">' in html
+    notice.refresh_from_db()
+    assert len(notice.draft["directions"]) == 3
+
+
+@pytest.mark.parametrize(
+    ("codes", "expected"),
+    [([], "1"), (["1", "2", "5"], "6"), (["1.1", "1.2"], "3"), (["A", "B", "3"], "4"), (["1", "2", "3.1"], "3")],
+)
+def test_the_next_code_of_a_new_direction(codes: list[str], expected: str) -> None:
+    from shenbao.web.staff.guide_forms import next_code
+
+    assert next_code([{"code": c} for c in codes]) == expected

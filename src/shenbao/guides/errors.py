@@ -80,3 +80,18 @@ class ProgramNotYours(DomainError):
             _("The program “%(code)s” exists and you are not its program officer: give the draft another program code."),
             params={"code": code},
         )
+
+
+class DirectionsChanged(DomainError):
+    """The review form was drawn from other directions than the draft now holds: saving it by position
+    would change or remove the wrong ones."""
+
+    code = "guide_directions_changed"
+
+    def __init__(self) -> None:
+        super().__init__(
+            _(
+                "The directions were changed elsewhere since this page was opened. "
+                "Nothing was saved: check them below and make your changes again."
+            )
+        )

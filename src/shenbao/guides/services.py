@@ -25,7 +25,14 @@ from shenbao.core.bounded import Refused, run_bounded
 from shenbao.core.lifecycle import transition
 from shenbao.core.tasks import enqueue_with_commit
 from shenbao.guides.enums import GuideImportStatus
-from shenbao.guides.errors import CallCodeTaken, CallNoLongerDraft, DraftInvalid, GuideUnreadable, ProgramNotYours
+from shenbao.guides.errors import (
+    CallCodeTaken,
+    CallNoLongerDraft,
+    DirectionsChanged,
+    DraftInvalid,
+    GuideUnreadable,
+    ProgramNotYours,
+)
 from shenbao.guides.models import GuideImport
 from shenbao.guides.parser.extract import Extraction, extract_guide
 from shenbao.guides.parser.reading import GuideReadError, SourceDocument, read_document
@@ -260,23 +267,47 @@ def draft_reconciliation(guide: GuideImport, directions: list[dict[str, Any]]) -
 
 
 @transaction.atomic
-def update_guide_directions(*, guide: GuideImport, directions: list[dict[str, Any]], actor: Any) -> GuideImport:
-    """Replace the draft's directions with those edited in the review form; the whole draft must stay valid."""
+def direction_codes(draft: dict[str, Any]) -> list[str]:
+    return [str(d.get("code", "")) for d in draft.get("directions", [])]
+
+
+@transaction.atomic
+def update_guide_directions(
+    *, guide: GuideImport, directions: list[dict[str, Any]], actor: Any, seen: list[str] | None = None
+) -> GuideImport:
+    """Replace the draft's directions with those edited in the review form; the whole draft must stay valid.
+
+    ``seen`` is the direction codes the form was drawn from: when the draft holds others by now (a second
+    tab, a colleague's save), nothing is saved (``DirectionsChanged``). The audit entry names the codes
+    added and removed."""
+    locked = GuideImport.objects.select_for_update().get(pk=guide.pk)
+    before = direction_codes(locked.draft)
+    if seen is not None and seen != before:
+        raise DirectionsChanged
     try:
-        definition = parse_definition(_with_directions(guide.draft, directions))
+        definition = parse_definition(_with_directions(locked.draft, directions))
     except DefinitionInvalid as exc:
         raise DraftInvalid(exc.errors) from exc
-    return _save_draft(guide, definition, actor, via="form")
+    after = [str(d.code) for d in definition.directions]
+    changes = {"added": [c for c in after if c not in before], "removed": [c for c in before if c not in after]}
+    return _save_draft(locked, definition, actor, via="form", changes={k: v for k, v in changes.items() if v})
 
 
-def _save_draft(guide: GuideImport, definition: Any, actor: Any, *, via: str) -> GuideImport:
+def _save_draft(
+    guide: GuideImport, definition: Any, actor: Any, *, via: str, changes: dict[str, list[str]] | None = None
+) -> GuideImport:
     draft = to_data(definition)
     if draft == guide.draft:
         return guide
     guide.draft = draft
     guide.reconciliation = reconciliation_rows(reconcile(definition))
     guide.save(update_fields=["draft", "reconciliation", "updated_at"])
-    log_action(action="shenbao.guide.draft_edited", obj=guide, actor=actor, data={"call": definition.call.code, "via": via})
+    log_action(
+        action="shenbao.guide.draft_edited",
+        obj=guide,
+        actor=actor,
+        data={"call": definition.call.code, "via": via, **(changes or {})},
+    )
     return guide
 
 

@@ -313,12 +313,17 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
                 runs.append(_split_items(found))
         elif (whole := _whole_items(pieces, markers, items, heading, named, i, m.style)) is not None:
             runs.append(whole)
+        elif _run_of_titles(found, items, heading, vouched, named=named):
+            runs.append(_split_items(found))  # one item runs on past its title
     return runs
 
 
-def _run_of_titles(found: list[Loose], items: list[int], heading: str | None, vouched: bool) -> bool:
+def _run_of_titles(found: list[Loose], items: list[int], heading: str | None, vouched: bool, *, named: bool = False) -> bool:
     """Whether a numbered run's items are titles of directions (cut at their first stop)."""
     strict = not vouched
+    # Under a heading naming directions, where most items are titles closed by a stop, an item that runs on
+    # with a comma ("4.研究基于物联网的…诊断预警技术，构建…系统。") is a title as long as the others' may be.
+    titled = named and 2 * sum(not f.extra["sentence"] for f in found) >= len(found)
     # On its own, a run is a list: three items or more on consecutive lines (not the sections
     # of the document, which have their text between them).
     if strict and heading is not None and _NOT_HEADING.search(heading):
@@ -329,7 +334,10 @@ def _run_of_titles(found: list[Loose], items: list[int], heading: str | None, vo
     # of points of a text, not of directions.
     if strict and any(f.extra["described"] for f in found):
         return False
-    return all((vouched or not f.extra["sentence"]) and _noun_like(f.title, strict=strict or f.extra["sentence"]) for f in found)
+    return all(
+        (vouched or not f.extra["sentence"]) and _noun_like(f.title, strict=strict or (f.extra["sentence"] and not titled))
+        for f in found
+    )
 
 
 # Heading words naming the scope of research or funding (a list of whole sentences under them is one).

@@ -1,9 +1,11 @@
 """The per-direction review form of a guide import: the values staff check most, prefilled from the draft.
 
 Each direction is one ``DirectionForm`` (prefix ``d<i>``): code, title, quota with its qualifier,
-the direction's budget and the amount per project (万元), the duration, the partner countries.
-``apply_direction`` writes the cleaned values into a copy of the direction's draft data and keeps
-everything the form does not show (requirements, fields, notes …), which stays editable as YAML.
+the direction's budget and the amount per project (万元), the duration, the partner countries, and a
+box to remove it. One ``NewDirectionForm`` (prefix ``new``) adds a direction the importer missed; left
+empty it adds nothing. ``apply_direction`` writes the cleaned values into a copy of the direction's
+draft data and keeps everything the form does not show (requirements, fields, notes …), which stays
+editable as YAML.
 """
 
 from __future__ import annotations
@@ -50,9 +52,12 @@ class DirectionForm(forms.Form):
         max_length=400,
         help_text=_("Country codes separated by commas (NZ, HU), or a group such as @arab_states."),
     )
+    remove = forms.BooleanField(label=_("Remove this direction from the draft"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("remove"):
+            return data  # a direction being removed is not checked
         for prefix in ("quota", "duration"):
             qualifier = data.get(f"{prefix}_qualifier") or ""
             if qualifier == "range":
@@ -67,6 +72,42 @@ class DirectionForm(forms.Form):
             ):
                 self.add_error(f"{prefix}_value", _("Give the number, or choose “— none —”."))
         return data
+
+
+class NewDirectionForm(DirectionForm):
+    """A direction staff add to the draft; empty, it adds nothing. Without a code it gets the next number."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["remove"]
+        self.fields["code"].required = False
+        self.fields["title"].required = False
+        self.fields["code"].help_text = _("Leave empty for the next number.")
+        self.fields["duration_unit"].initial = "years"
+
+    def is_empty(self) -> bool:
+        """Nothing typed in (a unit chosen on its own is no direction)."""
+        if not self.is_bound:
+            return True
+        return not any(str(self.data.get(self.add_prefix(name)) or "").strip() for name in self.fields if name != "duration_unit")
+
+    def clean(self) -> dict[str, Any]:
+        if self.is_empty():
+            return {}
+        data = super().clean()
+        if not (data.get("title") or "").strip() and "title" not in self.errors:
+            self.add_error("title", _("Give the new direction a title, or leave all its fields empty."))
+        return data
+
+
+def next_code(directions: list[dict[str, Any]]) -> str:
+    """The code a new direction gets when staff give none: one more than the highest plain number in use."""
+    used = {str(d.get("code", "")) for d in directions}
+    numbers = [int(c) for c in used if c.isdigit()]
+    n = max(numbers, default=len(directions)) + 1
+    while str(n) in used:
+        n += 1
+    return str(n)
 
 
 def _number(value: Any) -> float | int | None:
@@ -138,7 +179,7 @@ def _money(old: dict[str, Any] | None, wan: Any) -> dict[str, Any] | None:
 def apply_direction(direction: dict[str, Any], cleaned: dict[str, Any]) -> dict[str, Any]:
     """A copy of the direction's data with the form's values in it (what the form does not show is kept)."""
     out = copy.deepcopy(direction)
-    out["code"] = cleaned["code"].strip()
+    out["code"] = (cleaned.get("code") or "").strip() or str(direction.get("code", ""))
     title = out.get("title")
     out["title"] = {**(title if isinstance(title, dict) else {}), "zh-hans": cleaned["title"].strip()}
     for key, value in (

@@ -18,12 +18,13 @@ from shenbao.calls.messages import error_line, error_message
 from shenbao.core import present
 from shenbao.core.errors import DomainError
 from shenbao.guides.enums import GuideImportStatus
-from shenbao.guides.errors import DraftInvalid, import_failure_text
+from shenbao.guides.errors import DirectionsChanged, DraftInvalid, import_failure_text
 from shenbao.guides.messages import PROGRESS_STEPS, warning_text
 from shenbao.guides.models import GuideImport
 from shenbao.guides.parser.reading import MAX_BYTES
 from shenbao.guides.queries import get_guide_import_for, get_guide_import_progress_for, guide_imports_for
 from shenbao.guides.services import (
+    direction_codes,
     draft_reconciliation,
     draft_yaml,
     save_guide_as_draft_call,
@@ -32,7 +33,14 @@ from shenbao.guides.services import (
     update_guide_draft,
 )
 from shenbao.web.common import acting_user
-from shenbao.web.staff.guide_forms import DirectionForm, apply_direction, direction_initial, error_field
+from shenbao.web.staff.guide_forms import (
+    DirectionForm,
+    NewDirectionForm,
+    apply_direction,
+    direction_initial,
+    error_field,
+    next_code,
+)
 
 MAX_MB = MAX_BYTES // (1024 * 1024)
 
@@ -175,12 +183,18 @@ def _direction_rows(draft: dict[str, Any], anchors: dict[str, dict[str, str]]) -
     return rows
 
 
+def _directions_seen(draft: dict[str, Any]) -> str:
+    """The draft's direction codes in order, as the page was drawn: a save made from an older page is refused."""
+    return "\n".join(direction_codes(draft))
+
+
 def _context(
     guide: GuideImport,
     *,
     yaml_text: str | None = None,
     errors: list[str] | None = None,
     forms: list[DirectionForm] | None = None,
+    new_form: NewDirectionForm | None = None,
     form_errors: list[str] | None = None,
 ) -> dict[str, Any]:
     segments = _segments(guide.source_text, guide.spans)
@@ -190,6 +204,8 @@ def _context(
         "segments": segments,
         "rows": _direction_rows(guide.draft, anchors),
         "direction_forms": _direction_forms(guide.draft, anchors, forms),
+        "new_form": new_form if new_form is not None else NewDirectionForm(prefix="new"),
+        "directions_seen": _directions_seen(guide.draft),
         "form_errors": form_errors or [],
         "draft": guide.draft,
         "reconciliation": guide.reconciliation,
@@ -256,20 +272,42 @@ def guide_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("web:guide_detail", pk=guide.pk)
 
 
-def _bound_forms(request: HttpRequest, guide: GuideImport) -> list[DirectionForm]:
-    return [DirectionForm(request.POST, prefix=f"d{i}") for i in range(len(guide.draft.get("directions", [])))]
+def _bound_forms(request: HttpRequest, guide: GuideImport) -> tuple[list[DirectionForm], NewDirectionForm]:
+    forms = [DirectionForm(request.POST, prefix=f"d{i}") for i in range(len(guide.draft.get("directions", [])))]
+    return forms, NewDirectionForm(request.POST, prefix="new")
 
 
-def _edited_directions(guide: GuideImport, forms: list[DirectionForm]) -> list[dict[str, Any]]:
-    """The draft's directions with the values of each valid form in them (an invalid form changes nothing)."""
-    return [
-        apply_direction(d, form.cleaned_data) if form.is_valid() else d
-        for d, form in zip(guide.draft.get("directions", []), forms, strict=True)
-    ]
+def _removed(form: DirectionForm) -> bool:
+    return bool(form["remove"].value())
+
+
+def _forms_valid(forms: list[DirectionForm], new_form: NewDirectionForm) -> bool:
+    """Every kept direction's values and the new direction's (a direction being removed is not checked)."""
+    kept = [form.is_valid() for form in forms if not _removed(form)]
+    return all(kept) and new_form.is_valid()
+
+
+def _edited_directions(
+    guide: GuideImport, forms: list[DirectionForm], new_form: NewDirectionForm
+) -> tuple[list[dict[str, Any]], list[DirectionForm]]:
+    """The draft's directions with the values of each valid form in them (an invalid form changes nothing),
+    without those marked for removal, then the new one if staff filled it in; beside them, the form of each."""
+    directions: list[dict[str, Any]] = []
+    shown: list[DirectionForm] = []
+    for d, form in zip(guide.draft.get("directions", []), forms, strict=True):
+        if _removed(form):
+            continue
+        directions.append(apply_direction(d, form.cleaned_data) if form.is_valid() else d)
+        shown.append(form)
+    if not new_form.is_empty() and new_form.is_valid():
+        directions.append(apply_direction({"code": next_code(directions)}, new_form.cleaned_data))
+        shown.append(new_form)
+    return directions, shown
 
 
 def _place_errors(forms: list[DirectionForm], errors: list[DefinitionError], language: str) -> list[str]:
-    """Each schema error beside the field it concerns; those no field shows are returned as lines."""
+    """Each schema error beside the field it concerns (``forms`` in the order of the saved directions);
+    those no field shows are returned as lines."""
     rest: list[str] = []
     for error in errors:
         where = error_field(error.path)
@@ -280,24 +318,40 @@ def _place_errors(forms: list[DirectionForm], errors: list[DefinitionError], lan
     return rest
 
 
+def _changed_elsewhere(request: HttpRequest, guide: GuideImport) -> bool:
+    """The page was drawn from other directions than the draft now holds (a second tab, a colleague's save)."""
+    seen = request.POST.get("directions_seen")
+    return seen is not None and seen.replace("\r\n", "\n") != _directions_seen(guide.draft)
+
+
 @login_required
 @require_POST
 def guide_directions(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the per-direction review form into the draft; errors are shown beside their fields."""
     guide = _ready_guide(request, pk)
-    forms = _bound_forms(request, guide)
+    if _changed_elsewhere(request, guide):
+        # The forms are matched to directions by position: saving them over other directions would
+        # change or remove the wrong ones. Nothing is saved; the page is drawn again from the draft.
+        return render(request, "web/staff/guide.html", _context(guide, form_errors=[str(DirectionsChanged())]), status=409)
+    forms, new_form = _bound_forms(request, guide)
     form_errors: list[str] = []
-    if all(form.is_valid() for form in forms):
+    if _forms_valid(forms, new_form):
+        directions, shown = _edited_directions(guide, forms, new_form)
         try:
-            update_guide_directions(guide=guide, directions=_edited_directions(guide, forms), actor=acting_user(request))
+            update_guide_directions(
+                guide=guide, directions=directions, actor=acting_user(request), seen=direction_codes(guide.draft)
+            )
+        except DirectionsChanged as exc:  # saved elsewhere between reading the draft and locking it
+            guide.refresh_from_db()
+            return render(request, "web/staff/guide.html", _context(guide, form_errors=[str(exc)]), status=409)
         except DraftInvalid as exc:
-            form_errors = [str(exc), *_place_errors(forms, exc.errors, request.LANGUAGE_CODE)]
+            form_errors = [str(exc), *_place_errors(shown, exc.errors, request.LANGUAGE_CODE)]
         else:
             messages.success(request, _("The directions were saved into the draft."))
             return redirect(reverse("web:guide_detail", args=[guide.pk]) + "#directions-form")
     else:
         form_errors = [_("Some values are not valid: correct the fields marked below.")]
-    context = _context(guide, forms=forms, form_errors=form_errors)
+    context = _context(guide, forms=forms, new_form=new_form, form_errors=form_errors)
     return render(request, "web/staff/guide.html", context, status=400)
 
 
@@ -306,9 +360,9 @@ def guide_directions(request: HttpRequest, pk: int) -> HttpResponse:
 def guide_directions_preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The reconciliation with the values now in the form, not saved (htmx, on each change)."""
     guide = _ready_guide(request, pk)
-    forms = _bound_forms(request, guide)
-    directions = _edited_directions(guide, forms)
-    invalid = not all(form.is_valid() for form in forms)
+    forms, new_form = _bound_forms(request, guide)
+    directions, _shown = _edited_directions(guide, forms, new_form)
+    invalid = not _forms_valid(forms, new_form) or _changed_elsewhere(request, guide)
     try:
         rows = draft_reconciliation(guide, directions)
     except DraftInvalid:
