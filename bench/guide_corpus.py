@@ -37,6 +37,10 @@ A fact is one value the document states, compared after the importer's own norma
 Precision is correct / found, recall correct / expected, summed over documents (micro average),
 reported per field, per kind of document, per script and overall ("core" is the five fields the
 issue names: directions, quotas, budgets, durations, deadlines).
+
+``suggested_directions`` is not part of the score: the names the importer offers staff beside the
+draft (numbered names it could not vouch for), how many of them are directions the draft missed, and
+the direction recall staff reach by adding those with one click each.
 """
 
 from __future__ import annotations
@@ -408,14 +412,26 @@ def score(want: Facts, got: Facts) -> tuple[dict[str, Count], dict[str, list[Any
     return counts, {k: v for k, v in misses.items() if v}
 
 
-def _extract(text: str) -> dict[str, Any]:
+def _extract(text: str, suggested: list[str] | None = None) -> dict[str, Any]:
+    """The draft as a dict; ``suggested`` receives the names offered to staff beside it."""
     from shenbao.guides.parser.extract import extract_guide
 
     extraction = extract_guide(text)
+    if suggested is not None:
+        suggested.extend(s.title for s in extraction.suggestions)
     if extraction.definition is None:
         return {}
     dumped: dict[str, Any] = extraction.definition.model_dump(mode="json", exclude_none=True)
     return dumped
+
+
+def _suggestion_count(want: Facts, got: Facts, suggested: list[str]) -> Count:
+    """Directions the draft missed that are among the names offered beside it (one click for staff):
+    expected = the truth's directions, found = names offered, correct = offered names that are missed directions."""
+    offered = [title_key(t) for t in suggested]
+    before = match_titles(want.titles, got.titles)
+    after = match_titles(want.titles, got.titles + offered)
+    return Count(len(want.titles), len(offered), sum(1 for i, j in after.items() if j >= len(got.titles) and i not in before))
 
 
 # Documents numbered from here on are held out: scored, but what they miss is never listed.
@@ -487,15 +503,19 @@ def run(*, misses: bool = False, only: str | None = None, half: str | None = Non
     by_script: dict[str, dict[str, Count]] = {}
     documents = []
     crashed = []
+    offered = Count()
     for path in paths:
         truth = load_truth(path)
         text = path.with_suffix(".txt").read_text(encoding="utf-8")
+        suggested: list[str] = []
         try:
-            data = _extract(text)
+            data = _extract(text, suggested)
         except Exception as exc:  # a crash is a result here
             crashed.append({"document": path.stem, "error": repr(exc)})
             data = {}
-        counts, missed = score(truth_facts(truth), extracted_facts(data))
+        want, got = truth_facts(truth), extracted_facts(data)
+        counts, missed = score(want, got)
+        offered.add(_suggestion_count(want, got, suggested))
         for f, c in counts.items():
             total[f].add(c)
             by_kind.setdefault(truth["kind"], {g: Count() for g in FIELDS})[f].add(c)
@@ -519,6 +539,15 @@ def run(*, misses: bool = False, only: str | None = None, half: str | None = Non
         "by_script_count": {s: sum(1 for d in documents if d["script"] == s) for s in SCRIPTS},
         "crashed": crashed,
         "all": summary(total),
+        # Names offered to staff beside the draft (not scored above): how many, how many are directions
+        # the draft missed, and the directions staff reach with one click each.
+        "suggested_directions": {
+            "offered": offered.found,
+            "missed_directions_among_them": offered.correct,
+            "direction_recall_with_them": round((total["directions"].correct + offered.correct) / total["directions"].expected, 3)
+            if total["directions"].expected
+            else None,
+        },
         "by_kind": {k: summary(v)["overall"] for k, v in sorted(by_kind.items())},
         "by_script": {k: summary(v)["overall"] for k, v in sorted(by_script.items())},
         "per_document": documents,

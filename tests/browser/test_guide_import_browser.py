@@ -170,3 +170,31 @@ def test_removing_and_adding_directions_in_the_form(officer_page: Any, site: str
     page.locator("form[action='/i18n/setlang/'] button", has_text="English").click()
     expect(page.locator("fieldset.new-direction legend")).to_have_text("Add a direction", timeout=30_000)
     expect(page.locator('fieldset[data-direction="0"]').get_by_label("Remove this direction from the draft")).not_to_be_checked()
+
+
+UNSURE = (
+    "关于征集2026年产业技术需求的通知\n各有关单位：\n一、本年度需求\n"
+    "1.智能传感器。研发高精度传感器芯片。\n2.工业软件。研发国产工业设计软件。\n3.新能源汽车电池。提升电池能量密度。\n"
+    "请于2026年3月1日前提交。\n"
+)
+
+
+def test_a_name_the_importer_was_unsure_of_is_added_with_one_click(officer_page: Any, site: str) -> None:
+    from playwright.sync_api import expect
+
+    page = officer_page
+    page.set_default_timeout(60_000)
+    page.goto(site + "/staff/guides/")
+    page.locator("textarea[name=text]").fill(UNSURE)
+    page.get_by_role("button", name="读取指南").click()
+    page.wait_for_url("**/staff/guides/*/")
+    offered = page.locator(".suggested-directions li")
+    expect(offered).to_have_count(3, timeout=30_000)
+    offered.filter(has_text="工业软件").get_by_role("button", name="添加为方向").click()
+    expect(page.locator(".messages")).to_contain_text("各指南方向已保存到草稿。", timeout=30_000)
+    expect(page.locator("input[name=d0-title]")).to_have_value("工业软件")
+    expect(offered).to_have_count(2)
+    assert [d["title"]["zh-hans"] for d in GuideImport.objects.get().draft["directions"]] == ["工业软件"]
+    page.locator("form[action='/i18n/setlang/'] button", has_text="English").click()
+    expect(page.locator(".suggested-directions h4")).to_have_text("Also numbered in the text", timeout=30_000)
+    expect(page.locator(".suggested-directions button").first).to_have_text("Add as a direction")

@@ -199,3 +199,12 @@ def test_held_out_documents_never_list_their_misses() -> None:
     assert result["per_document"] and all("misses" not in d for d in result["per_document"])
     result = scorer.run(misses=True, only=studied[0].stem)
     assert all("misses" in d for d in result["per_document"])
+
+
+def test_suggested_names_count_only_the_directions_the_draft_missed() -> None:
+    want = scorer.Facts(titles=[scorer.title_key(t) for t in ("智能传感器", "工业软件", "新能源汽车电池")])
+    got = scorer.Facts(titles=[scorer.title_key("智能传感器")])
+    # Offered: one missed direction, one the draft already has, one that is no direction.
+    count = scorer._suggestion_count(want, got, ["工业软件", "智能传感器", "加强组织领导"])
+    assert (count.expected, count.found, count.correct) == (3, 3, 1)
+    assert scorer._suggestion_count(want, got, []).correct == 0

@@ -152,7 +152,7 @@ def test_only_the_importing_officer_may_review(client: Client, officer: Any, gui
 
 def seen(guide: GuideImport) -> dict[str, str]:
     """The direction codes the page was drawn from, as it posts them back."""
-    return {"directions_seen": "\n".join(str(d["code"]) for d in guide.draft["directions"])}
+    return {"directions_seen": "\n".join(str(d["code"]) for d in guide.draft.get("directions", []))}
 
 
 NOTICE = (
@@ -296,3 +296,50 @@ def test_the_next_code_of_a_new_direction(codes: list[str], expected: str) -> No
     from shenbao.web.staff.guide_forms import next_code
 
     assert next_code([{"code": c} for c in codes]) == expected
+
+
+# ------------------------------------------------------------------ names the importer was unsure of
+
+UNSURE = (
+    "关于征集2026年产业技术需求的通知\n各有关单位：\n一、本年度需求\n"
+    "1.智能传感器。研发高精度传感器芯片。\n2.工业软件。研发国产工业设计软件。\n3.新能源汽车电池。提升电池能量密度。\n"
+    "请于2026年3月1日前提交。\n"
+)
+
+
+def test_names_the_importer_was_unsure_of_are_offered_and_added_with_the_forms_values(client: Client, officer: Any) -> None:
+    guide = import_guide(data=UNSURE.encode(), filename="needs.txt", actor=officer)
+    assert guide.draft.get("directions", []) == []
+    assert [s["title"] for s in guide.suggestions] == ["智能传感器", "工业软件", "新能源汽车电池"]
+    first = guide.suggestions[0]
+    assert UNSURE[first["source_start"] : first["source_end"]] == "智能传感器"
+    client.force_login(officer)
+    page = client.get(reverse("web:guide_detail", args=[guide.pk]), headers=ZH).content.decode()
+    assert "<h4>原文中另有编号条目</h4>" in page
+    assert page.count('name="add_suggestion"') == 3
+    url = reverse("web:guide_directions", args=[guide.pk])
+    # The second one is added; the new-direction fields typed at the same time are saved with it.
+    data = {"new-title": "工业机器人", "new-duration_unit": "years", "add_suggestion": "1", **seen(guide)}
+    assert client.post(url, data).status_code == 302
+    guide.refresh_from_db()
+    assert [(d["code"], d["title"]["zh-hans"]) for d in guide.draft["directions"]] == [("1", "工业机器人"), ("2", "工业软件")]
+    page = client.get(reverse("web:guide_detail", args=[guide.pk]), headers=EN).content.decode()
+    assert "<h4>Also numbered in the text</h4>" in page
+    assert page.count('name="add_suggestion"') == 2 and ">工业软件</span>" not in page  # no longer offered
+    entry = AuditEntry.objects.filter(action="shenbao.guide.draft_edited").get()
+    assert entry.data["added"] == ["1", "2"]
+
+
+def test_an_unknown_suggestion_adds_nothing(client: Client, officer: Any) -> None:
+    guide = import_guide(data=UNSURE.encode(), filename="needs.txt", actor=officer)
+    client.force_login(officer)
+    url = reverse("web:guide_directions", args=[guide.pk])
+    for value in ("7", "-1", "x"):
+        assert client.post(url, {"add_suggestion": value, **seen(guide)}).status_code == 302
+    guide.refresh_from_db()
+    assert guide.draft.get("directions", []) == []
+    assert not AuditEntry.objects.filter(action="shenbao.guide.draft_edited").exists()
+
+
+def test_a_guide_read_by_its_layout_offers_nothing(guide: GuideImport) -> None:
+    assert guide.suggestions == []

@@ -1,6 +1,6 @@
 """Rules from the studied 17xx batch (issue 14, session 12): a contest's groups counted as 组别, an item's
 remark in brackets, "即日起至…" windows whose hand-in verb comes after the date, the posting stamp of a web
-page as the document's date, and 确定 inside a word.
+page as the document's date, 确定 inside a word, and a numbered item that runs on past its title.
 
 Every snippet is made up to show one general pattern; none is quoted from a document. Each rule has
 exact values and a case where it must not fire.
@@ -42,6 +42,18 @@ from tests.guides.test_lists_and_tallies import titles, totals
             "方向一：矿山井下无轨设备精确定位与防碰撞。\n方向二：危险货物运输车辆碰撞事故主动防控。\n",
             ["矿山井下无轨设备精确定位与防碰撞", "危险货物运输车辆碰撞事故主动防控"],
             id="确定 inside 精确定位 is no verb of a step",
+        ),
+        pytest.param(
+            "二、申报范围\n1.生产安全保障技术。重点开展风险管控攻关。\n2.应急保障技术。重点开展救援处置攻关。\n"
+            "3.研究基于物联网的立体感知预警技术，构建广域、高精度的安全感知系统。\n",
+            ["生产安全保障技术", "应急保障技术", "研究基于物联网的立体感知预警技术"],
+            id="under a heading naming directions one item runs on past its title, cut at the comma",
+        ),
+        pytest.param(
+            "二、申报范围\n1.生产安全保障技术。重点开展风险管控攻关。\n2.应急保障技术。重点开展救援处置攻关。\n"
+            "3.贯彻落实全会关于安全发展的重要部署精神，对推进安全发展开展研究。\n",
+            [],
+            id="a clause cut at its comma that ends in no topic's head noun is no title",
         ),
         pytest.param(
             "1.确定申报单位名单。\n2.提交申报材料。\n",

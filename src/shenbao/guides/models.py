@@ -41,6 +41,8 @@ class GuideImport(models.Model):
     warnings = models.JSONField(default=list)
     draft = models.JSONField(default=dict)
     reconciliation = models.JSONField(default=list)
+    #: Names the importer saw in a numbered run but did not take as directions ({title, source_start, source_end}).
+    suggestions = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=20, choices=GuideImportStatus.choices, default=GuideImportStatus.EXTRACTED)
     upload = models.FileField(upload_to=queued_upload_path, blank=True, editable=False, max_length=300)
     progress = models.PositiveSmallIntegerField(default=0)

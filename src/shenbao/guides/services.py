@@ -85,6 +85,7 @@ _EXTRACTED_FIELDS = (
     "warnings",
     "draft",
     "reconciliation",
+    "suggestions",
 )
 
 
@@ -98,6 +99,10 @@ def _fill(guide: GuideImport, document: SourceDocument, extraction: Extraction) 
     guide.warnings = [asdict(w) for w in extraction.warnings]
     guide.draft = to_data(extraction.definition) if extraction.definition is not None else extraction.data
     guide.reconciliation = reconciliation_rows(extraction.reconciliation)
+    guide.suggestions = [
+        dict(zip(("source_start", "source_end"), extraction.text.source_span(s.start, s.end), strict=True), title=s.title)
+        for s in extraction.suggestions
+    ]
 
 
 def _imported_data(guide: GuideImport) -> dict[str, Any]:

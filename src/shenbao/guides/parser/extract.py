@@ -27,8 +27,8 @@ from shenbao.guides.parser.dates import find_dates
 from shenbao.guides.parser.directions import find_blocks, read_direction
 from shenbao.guides.parser.english import mostly_latin, read_english
 from shenbao.guides.parser.english_deadlines import add_english_deadlines
-from shenbao.guides.parser.loose import find_loose
-from shenbao.guides.parser.model import Collector, Line, Span, Warning, tidy
+from shenbao.guides.parser.loose import Loose, find_loose
+from shenbao.guides.parser.model import Collector, Line, Span, Suggestion, Warning, tidy
 from shenbao.guides.parser.normalise import NormalisedText, normalise
 from shenbao.guides.parser.numbering import read_marker
 from shenbao.guides.parser.numbers import (
@@ -53,6 +53,7 @@ class Extraction:
     text: NormalisedText
     reconciliation: list[ReconciliationLine] = field(default_factory=list)
     mode: str = "none"
+    suggestions: list[Suggestion] = field(default_factory=list)
 
     def spans_for(self, path: str) -> list[Span]:
         return [s for s in self.spans if s.path == path or s.path.startswith(path + ".")]
@@ -533,7 +534,7 @@ def _extract(original: str, progress: Progress) -> Extraction:
             if line_r.measure == "budget_yuan":  # the sentence's label says 万元: the sums are in yuan
                 stated, summed = _wan(stated), _wan(summed)
             col.warn("reconciliation_difference", measure=line_r.measure, stated=stated, summed=summed)
-    return Extraction(definition, parsed, col.spans, col.warnings, norm, lines_out, mode)
+    return Extraction(definition, parsed, col.spans, col.warnings, norm, lines_out, mode, col.suggestions)
 
 
 _PLACES = (
@@ -945,7 +946,9 @@ def _loose_directions(lines: list[Line], col: Collector, counts: list[tuple[int,
     """Directions named in running text or in a short numbered run (no guide layout); ``counts``
     receives the counts that checked a list ((number, start, end), "各组分成5类群" over five lines)."""
     out: list[dict[str, Any]] = []
-    found = find_loose(lines)
+    unsure: list[Loose] = []
+    found = find_loose(lines, unsure)
+    col.suggestions.extend(Suggestion(item.title, item.start, item.end) for item in unsure)
     counts.extend(item.extra["count"] for item in found if "count" in item.extra)
     # A count closing the one list that names every direction found ("选题分A和B两个类别") is their number.
     listed = [item.extra["list_count"] for item in found if "list_count" in item.extra]

@@ -240,7 +240,9 @@ def _heading_names_directions(text: str) -> bool:
     return len(head) <= 30 and (_HEADING.search(head) is not None or focuses) and _NOT_HEADING.search(head) is None
 
 
-def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
+def _numbered_runs(lines: list[Line], rejected: list[list[Loose]] | None = None) -> list[list[Loose]]:
+    """Runs of consecutively numbered items taken as directions; ``rejected`` receives the runs of short
+    names not taken (no heading vouched for them, a description follows them …), to offer staff."""
     pieces = _pieces(lines)
     markers = [read_marker(p.text) for p in pieces]
     runs: list[list[Loose]] = []
@@ -315,6 +317,12 @@ def _numbered_runs(lines: list[Line]) -> list[list[Loose]]:
             runs.append(whole)
         elif _run_of_titles(found, items, heading, vouched, named=named):
             runs.append(_split_items(found))  # one item runs on past its title
+        elif (
+            rejected is not None
+            and not (heading is not None and _NOT_HEADING.search(heading))
+            and all(_noun_like(f.title, strict=False, longest=40) for f in found)
+        ):
+            rejected.append(found)
     return runs
 
 
@@ -335,9 +343,15 @@ def _run_of_titles(found: list[Loose], items: list[int], heading: str | None, vo
     if strict and any(f.extra["described"] for f in found):
         return False
     return all(
-        (vouched or not f.extra["sentence"]) and _noun_like(f.title, strict=strict or (f.extra["sentence"] and not titled))
+        (vouched or not f.extra["sentence"])
+        and _noun_like(f.title, strict=strict or (f.extra["sentence"] and not (titled and _TOPIC_HEAD.search(f.title))))
         for f in found
     )
+
+
+# The head noun a research topic's name ends in: a clause cut at its comma is a title only when it ends so
+# ("研究基于物联网的…诊断预警技术，构建…"), not "贯彻落实…重要部署精神，对…开展研究".
+_TOPIC_HEAD = re.compile(r"(?:技术|研究|系统|装备|设备|平台|工程|应用|方法|材料|产品|工艺|体系|机制|模式|示范)$")
 
 
 # Heading words naming the scope of research or funding (a list of whole sentences under them is one).
@@ -1451,13 +1465,17 @@ def _ids_from_numbering(group: list[Loose], openings: list[tuple[int, str, str]]
 _REACH = 200_000
 
 
-def find_loose(lines: list[Line]) -> list[Loose]:
+def find_loose(lines: list[Line], suggestions: list[Loose] | None = None) -> list[Loose]:
     """Directions of a text without a guide's layout, in order of appearance; [] when none.
+
+    ``suggestions`` receives the numbered names that were not taken and are not among the directions
+    found: staff may add them with one click (a list of points, or directions the rules could not vouch for).
 
     Only the text's first ``_REACH`` characters are read: a notice names its directions early,
     and a text pasted with megabytes of appendices must not slow the import down."""
     lines = [Line(line.text[: _REACH - line.start], line.start) for line in lines if line.start < _REACH]
-    runs = _numbered_runs(lines) + _table_rows(lines) + _plain_lines(lines)
+    rejected: list[list[Loose]] = []
+    runs = _numbered_runs(lines, rejected) + _table_rows(lines) + _plain_lines(lines)
     runs += (
         _english_items(lines)
         + _english_counted(lines)
@@ -1529,6 +1547,13 @@ def find_loose(lines: list[Line]) -> list[Loose]:
         _quota_on_own_line(lines, by_key)
     chosen.sort(key=lambda c: c.start)
     _per_direction_quota(chosen, lines)
+    if suggestions is not None:
+        taken = {_key(c.title) for c in chosen}
+        for run in rejected:
+            for item in run:
+                if (key := _key(item.title)) not in taken:
+                    taken.add(key)
+                    suggestions.append(item)
     return chosen
 
 

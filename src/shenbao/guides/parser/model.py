@@ -36,6 +36,16 @@ class Warning:
     params: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """A name the importer saw in a numbered run but did not take as a direction; staff may add it.
+    [start, end) in the normalised text."""
+
+    title: str
+    start: int
+    end: int
+
+
 @dataclass
 class Line:
     text: str
@@ -50,6 +60,7 @@ class Line:
 class Collector:
     spans: list[Span] = field(default_factory=list)
     warnings: list[Warning] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
 
     def span(self, path: str, start: int, end: int, confidence: float, note: str = "") -> None:
         self.spans.append(Span(path, start, end, round(confidence, 2), note))

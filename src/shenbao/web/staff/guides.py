@@ -183,6 +183,25 @@ def _direction_rows(draft: dict[str, Any], anchors: dict[str, dict[str, str]]) -
     return rows
 
 
+def _title_key(title: Any) -> str:
+    text = title.get("zh-hans") or title.get("en") or "" if isinstance(title, dict) else str(title or "")
+    return "".join(str(text).split())
+
+
+def _open_suggestions(guide: GuideImport) -> list[dict[str, Any]]:
+    """The names the importer was unsure of, with their index, but not those the draft already holds."""
+    held = {_title_key(d.get("title")) for d in guide.draft.get("directions", [])}
+    return [{"index": i, "title": s["title"]} for i, s in enumerate(guide.suggestions) if _title_key(s["title"]) not in held]
+
+
+def _suggested(request: HttpRequest, guide: GuideImport, directions: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The direction of the suggestion whose "Add" button sent the form, numbered after ``directions``."""
+    raw = request.POST.get("add_suggestion")
+    if raw is None or not raw.isdigit() or int(raw) >= len(guide.suggestions):
+        return None
+    return {"code": next_code(directions), "title": {"zh-hans": guide.suggestions[int(raw)]["title"]}}
+
+
 def _directions_seen(draft: dict[str, Any]) -> str:
     """The draft's direction codes in order, as the page was drawn: a save made from an older page is refused."""
     return "\n".join(direction_codes(draft))
@@ -205,6 +224,7 @@ def _context(
         "rows": _direction_rows(guide.draft, anchors),
         "direction_forms": _direction_forms(guide.draft, anchors, forms),
         "new_form": new_form if new_form is not None else NewDirectionForm(prefix="new"),
+        "suggestions": _open_suggestions(guide),
         "directions_seen": _directions_seen(guide.draft),
         "form_errors": form_errors or [],
         "draft": guide.draft,
@@ -337,6 +357,8 @@ def guide_directions(request: HttpRequest, pk: int) -> HttpResponse:
     form_errors: list[str] = []
     if _forms_valid(forms, new_form):
         directions, shown = _edited_directions(guide, forms, new_form)
+        if (suggested := _suggested(request, guide, directions)) is not None:
+            directions.append(suggested)  # its errors, if any, are listed above the form
         try:
             update_guide_directions(
                 guide=guide, directions=directions, actor=acting_user(request), seen=direction_codes(guide.draft)
