@@ -317,6 +317,12 @@ def test_names_the_importer_was_unsure_of_are_offered_and_added_with_the_forms_v
     page = client.get(reverse("web:guide_detail", args=[guide.pk]), headers=ZH).content.decode()
     assert "<h4>原文中另有编号条目</h4>" in page
     assert page.count('name="add_suggestion"') == 3
+    # Each is marked in the source (not as a value read) and linked from the list.
+    assert page.count('class="span suggested" data-path="suggestions.') == 3
+    assert 'data-path="suggestions.0" title="列在草稿旁供选用，未作为方向读入">智能传感器</mark>' in page
+    mark = page[: page.index('data-path="suggestions.0"')]
+    anchor = mark[mark.rindex('<mark id="') + len('<mark id="') :].split('"')[0]
+    assert f'<a href="#{anchor}" class="source-link">来源</a>' in page
     url = reverse("web:guide_directions", args=[guide.pk])
     # The second one is added; the new-direction fields typed at the same time are saved with it.
     data = {"new-title": "工业机器人", "new-duration_unit": "years", "add_suggestion": "1", **seen(guide)}

@@ -102,7 +102,10 @@ def _segments(text: str, spans: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         if start > pos:
             out.append({"text": text[pos:start]})
-        level = "high" if span["confidence"] >= 0.85 else "medium" if span["confidence"] >= 0.7 else "low"
+        if span.get("suggested"):
+            level = "suggested"  # a name offered beside the draft, not a value read into it
+        else:
+            level = "high" if span["confidence"] >= 0.85 else "medium" if span["confidence"] >= 0.7 else "low"
         out.append({"text": text[start:end], "span": span, "id": f"span-{n}", "level": level})
         pos = end
     if pos < len(text):
@@ -191,7 +194,7 @@ def _title_key(title: Any) -> str:
 def _open_suggestions(guide: GuideImport) -> list[dict[str, Any]]:
     """The names the importer was unsure of, with their index, but not those the draft already holds."""
     held = {_title_key(d.get("title")) for d in guide.draft.get("directions", [])}
-    return [{"index": i, "title": s["title"]} for i, s in enumerate(guide.suggestions) if _title_key(s["title"]) not in held]
+    return [{"index": i, **s} for i, s in enumerate(guide.suggestions) if _title_key(s["title"]) not in held]
 
 
 def _suggested(request: HttpRequest, guide: GuideImport, directions: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -216,15 +219,22 @@ def _context(
     new_form: NewDirectionForm | None = None,
     form_errors: list[str] | None = None,
 ) -> dict[str, Any]:
-    segments = _segments(guide.source_text, guide.spans)
+    suggestions = _open_suggestions(guide)
+    offered = [
+        {"path": f"suggestions.{s['index']}", "source_start": s["source_start"], "source_end": s["source_end"], "suggested": True}
+        for s in suggestions
+    ]
+    segments = _segments(guide.source_text, [*guide.spans, *offered])
     anchors = _anchors(segments)
+    for s in suggestions:
+        s["anchor"] = _anchor(anchors, f"suggestions.{s['index']}")
     return {
         "guide": guide,
         "segments": segments,
         "rows": _direction_rows(guide.draft, anchors),
         "direction_forms": _direction_forms(guide.draft, anchors, forms),
         "new_form": new_form if new_form is not None else NewDirectionForm(prefix="new"),
-        "suggestions": _open_suggestions(guide),
+        "suggestions": suggestions,
         "directions_seen": _directions_seen(guide.draft),
         "form_errors": form_errors or [],
         "draft": guide.draft,
