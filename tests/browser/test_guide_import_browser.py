@@ -18,6 +18,7 @@ from shenbao.calls.services.roles import grant_program_role
 from shenbao.guides.models import GuideImport
 from tests.factories import UserFactory
 from tests.guides.documents import make_docx, seed_text
+from tests.guides.test_direction_form import NOTICE, UNSURE
 
 
 @pytest.fixture
@@ -88,15 +89,20 @@ def test_upload_review_edit_and_save_a_draft_call(officer_page: Any, site: str, 
     assert page.locator(".call-card", has_text="政府间国际科技创新合作").count() == 0
 
 
+def _read_pasted(page: Any, site: str, text: str) -> Any:
+    """Paste ``text`` on the import page as the officer and wait for its review page."""
+    page.set_default_timeout(60_000)  # the machine may be shared: wait for the server, not for a fixed moment
+    page.goto(site + "/staff/guides/")
+    page.locator("textarea[name=text]").fill(text)
+    page.get_by_role("button", name="读取指南").click()
+    page.wait_for_url("**/staff/guides/*/")
+    return page
+
+
 def test_editing_a_quota_in_the_direction_form_updates_the_reconciliation(officer_page: Any, site: str) -> None:
     from playwright.sync_api import expect
 
-    page = officer_page
-    page.set_default_timeout(60_000)  # the machine may be shared: wait for the server, not for a fixed moment
-    page.goto(site + "/staff/guides/")
-    page.locator("textarea[name=text]").fill(seed_text("003"))
-    page.get_by_role("button", name="读取指南").click()
-    page.wait_for_url("**/staff/guides/*/")
+    page = _read_pasted(officer_page, site, seed_text("003"))
 
     projects = page.locator('#reconciliation tr[data-measure="projects"]')
     expect(projects).to_have_class("ok", timeout=30_000)
@@ -124,22 +130,10 @@ def test_editing_a_quota_in_the_direction_form_updates_the_reconciliation(office
     assert GuideImport.objects.get().draft["directions"][0]["quota"] == {"value": 7.0}
 
 
-NOTICE = (
-    "关于征集2026年安全生产科技攻关项目的通知\n各有关单位：\n本次共征集3个方向的科技攻关项目。\n一、征集方向\n"
-    "方向一：煤矿井下主运输系统无人值守。\n方向二：矿山设备精确定位与防碰撞。\n方向三：危险货物运输车辆碰撞主动防控。\n"
-    "二、申报时间\n请于2026年3月15日前提交申报材料。\n"
-)
-
-
 def test_removing_and_adding_directions_in_the_form(officer_page: Any, site: str) -> None:
     from playwright.sync_api import expect
 
-    page = officer_page
-    page.set_default_timeout(60_000)
-    page.goto(site + "/staff/guides/")
-    page.locator("textarea[name=text]").fill(NOTICE)
-    page.get_by_role("button", name="读取指南").click()
-    page.wait_for_url("**/staff/guides/*/")
+    page = _read_pasted(officer_page, site, NOTICE)
     directions = page.locator('#reconciliation tr[data-measure="directions"]')
     expect(directions).to_have_class("ok", timeout=30_000)
 
@@ -172,22 +166,10 @@ def test_removing_and_adding_directions_in_the_form(officer_page: Any, site: str
     expect(page.locator('fieldset[data-direction="0"]').get_by_label("Remove this direction from the draft")).not_to_be_checked()
 
 
-UNSURE = (
-    "关于征集2026年产业技术需求的通知\n各有关单位：\n一、本年度需求\n"
-    "1.智能传感器。研发高精度传感器芯片。\n2.工业软件。研发国产工业设计软件。\n3.新能源汽车电池。提升电池能量密度。\n"
-    "请于2026年3月1日前提交。\n"
-)
-
-
 def test_a_name_the_importer_was_unsure_of_is_added_with_one_click(officer_page: Any, site: str) -> None:
     from playwright.sync_api import expect
 
-    page = officer_page
-    page.set_default_timeout(60_000)
-    page.goto(site + "/staff/guides/")
-    page.locator("textarea[name=text]").fill(UNSURE)
-    page.get_by_role("button", name="读取指南").click()
-    page.wait_for_url("**/staff/guides/*/")
+    page = _read_pasted(officer_page, site, UNSURE)
     offered = page.locator(".suggested-directions li")
     expect(offered).to_have_count(3, timeout=30_000)
     offered.filter(has_text="工业软件").get_by_role("button", name="添加为方向").click()
