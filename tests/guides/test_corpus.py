@@ -137,7 +137,30 @@ def test_score_counts_found_expected_and_correct_per_field() -> None:
 def test_batches_are_chosen_by_document_number() -> None:
     paths = [
         Path(f"{n}-doc.yaml")
-        for n in (101, 102, 401, 515, 524, 601, 643, 702, 803, 904, 1003, 1107, 1209, 1304, 1410, 1502, 1611, 1703, 1805, 1912)
+        for n in (
+            101,
+            102,
+            401,
+            515,
+            524,
+            601,
+            643,
+            702,
+            803,
+            904,
+            1003,
+            1107,
+            1209,
+            1304,
+            1410,
+            1502,
+            1611,
+            1703,
+            1805,
+            1912,
+            2004,
+            2111,
+        )
     ]
 
     def names(half: str | None) -> list[int]:
@@ -158,7 +181,9 @@ def test_batches_are_chosen_by_document_number() -> None:
     assert names("fifteenth") == [1502]
     assert names("sixteenth") == [1611]
     assert names("seventeenth") == [1703]
-    assert names("new") == [1805, 1912]  # the 18xx and 19xx batches
+    assert names("eighteenth") == [1805]
+    assert names("nineteenth") == [1912]
+    assert names("new") == [2004, 2111]  # the 20xx and 21xx batches
     assert names(None) == [
         101,
         102,
@@ -180,13 +205,15 @@ def test_batches_are_chosen_by_document_number() -> None:
         1703,
         1805,
         1912,
+        2004,
+        2111,
     ]
 
 
-def test_the_held_out_batches_are_the_18xx_and_19xx_ones() -> None:
-    assert scorer.HELD_OUT_FROM == 1800
-    assert scorer.held_out(Path("1801-doc.yaml")) and scorer.held_out(Path("1920-doc.yaml"))
-    assert not scorer.held_out(Path("1720-doc.yaml"))
+def test_the_held_out_batches_are_the_20xx_and_21xx_ones() -> None:
+    assert scorer.HELD_OUT_FROM == 2000
+    assert scorer.held_out(Path("2001-doc.yaml")) and scorer.held_out(Path("2120-doc.yaml"))
+    assert not scorer.held_out(Path("1920-doc.yaml"))
 
 
 def test_held_out_documents_never_list_their_misses() -> None:

@@ -85,7 +85,7 @@ _OPENING = re.compile(
 )
 _COUNT = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报|竞赛|比赛|参赛|征集)?\s*"
-    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|组别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题|方面(?=的?指南))|(?P<lei>大?类)"
+    r"(?P<noun>方向|领域|产业|赛道|范畴|类别|门类|组别|专题|板块|主题|类型|榜单|任务|奖项|赛项|专项|课题|方面(?=的?指南))|(?P<lei>(?:个\s*)?大?类)"
     # "13个先进制造业集群", "5个战略性新兴产业": a kind of industry before its noun.
     r"|个\s*[\u4e00-\u9fff]{2,8}?(?:产业集群|集群|产业|行业|研究计划))"
 )
@@ -634,6 +634,7 @@ _EN_BULLETED_HEAD = re.compile(
     r"\b(?:areas|domains|topics|themes|tracks|priorities|challenges|strands|categories)\s*(?:below|as follows|of)?\s*:\s*$",
     re.IGNORECASE,
 )
+_EN_BULLET_REMARK = re.compile(r"\s*\((?=[^)]*\d)|,\s+(?=with\b|of\b|for\b|each\b|including\b)|\s+[–—]\s+")
 _EN_BULLET = re.compile(r"^\s*[-•*–]\s+(?P<title>\S.*?)\s*[.;,]?\s*$")
 
 
@@ -651,6 +652,8 @@ def _english_bullets(lines: list[Line]) -> list[list[Loose]]:
             if m is None:
                 break
             title = m.group("title")
+            # "Transport (4 topics), with a funding budget of 19M euros available.": the name, then its remarks.
+            title = _EN_BULLET_REMARK.split(title, maxsplit=1)[0]
             if len(title.split()) > 6 or _EN_SENTENCE.search(title) or re.search(r"\d|[£$€¥:]", title):
                 found = []
                 break
@@ -1025,6 +1028,9 @@ def _strip_leading(text: str, at: int) -> tuple[str, int]:
     return text, at
 
 
+_FIELDS_ETC = re.compile(
+    r"(?P<verb>重点支持|支持|资助|涉及|包括|覆盖)(?:在|于)?(?P<list>[^，,。；;：:“”（）()]{6,200}?)等(?:重点|相关)?(?:领域|方向|方面)"
+)
 _PARTS_OF_NAMED = re.compile(r"(?:赛道|方向|领域|专项|专题|组|类)\s*(?:包括|包含|分为|分成|含)\s*[：:]?\s*$")
 
 
@@ -1122,6 +1128,15 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         # Two names joined by 或 / 和 alone are a choice between programmes, not a list.
         if inner is not None and "、" in inner[0] and not any(s <= m.start() < e for s, e in taken):
             add(_items(inner[0], inner[1], None), "parens")
+    # "重点支持A、B和C等领域", "涉及A、B、C等方面的课题" (under a heading naming the scope): the fields the call
+    # is limited to, listed without a count.
+    for m in _FIELDS_ETC.finditer(text):
+        if m.group("verb") not in ("重点支持", "支持", "资助") and heading is None:
+            continue
+        if "、" in m.group("list") and not any(s <= m.start() < e for s, e in taken):
+            items = _items(m.group("list"), m.start("list"), None)
+            if items is not None and len(items) >= 3:
+                add(items, "fields")
     # "以A、B或C为主题": the themes of the call.
     for m in re.finditer(r"以([^，,。；;：:“”]{4,80}?)为(?:主题|重点方向|方向|重点领域|领域)", text):
         if "、" in m.group(1) and not any(s <= m.start() < e for s, e in taken):

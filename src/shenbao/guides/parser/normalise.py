@@ -389,7 +389,12 @@ def _full_width(lines: list[_Line]) -> int:
     dominant = [bucket for bucket, n in counts.items() if n >= len(widths) * 0.15]
     if not dominant or max(dominant) * 4 < 40:  # no dominant width, or short lines: nothing is wrapped
         return 10**6
-    return max(dominant) * 4
+    full = max(dominant) * 4
+    # A hard-wrapped text has no paragraph running far past its width: several lines that do (a web
+    # page's paragraphs, each one line) show the "dominant" width is only a few headings alike.
+    if sum(1 for w in widths if w > full + 8) > max(2, len(widths) // 10):
+        return 10**6
+    return full
 
 
 # A field of an English notice: a short label and a colon opening the line ("Opening date: 12 October 2023").
