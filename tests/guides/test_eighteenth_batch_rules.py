@@ -8,8 +8,13 @@ exact values and a case where it must not fire.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from shenbao.guides.parser.english import _amounts, _own_line_facts
+from shenbao.guides.parser.extract import extract_guide
+from shenbao.guides.parser.model import Collector
 from shenbao.guides.parser.normalise import normalise
 from tests.guides.test_lists_and_tallies import draft, titles
 
@@ -131,3 +136,67 @@ def test_more_count_nouns_are_the_stated_number_of_directions() -> None:
 )
 def test_remarks_after_an_english_bullets_name(text: str, expected: list[str]) -> None:
     assert titles(text) == expected
+
+
+_THEMES = (
+    "Clean Energy Call 2024\n"
+    "The call opens on 18 January 2024. Proposals must address one of the following themes:\n"
+    "- Renewable Hydrogen Production (5 topics), with a funding budget of 25M euros available.\n"
+    "- Transport (4 topics), with a funding budget of 4.5M euros available.\n"
+    "- Heat and Power (2 topics), with a funding budget of 9M euros available.\n"
+)
+
+
+def _english_directions(text: str) -> list[tuple[str, Any]]:
+    data = extract_guide(text).data
+    return [(d["title"], d.get("budget")) for d in data.get("directions") or []]
+
+
+def test_an_amount_on_a_directions_own_line_is_that_directions() -> None:
+    assert _english_directions(_THEMES) == [
+        ("Renewable Hydrogen Production", {"total": {"amount": 25000000, "currency": "EUR"}}),
+        ("Transport", {"total": {"amount": 4500000, "currency": "EUR"}}),
+        ("Heat and Power", {"total": {"amount": 9000000, "currency": "EUR"}}),
+    ]
+
+
+def test_an_amount_on_a_line_naming_several_directions_is_no_ones_own() -> None:
+    text = "The call funds Hydrogen Production and Transport, with a funding budget of 25M euros available.\n"
+    directions: list[dict[str, Any]] = [{"code": "1", "title": "Hydrogen Production"}, {"code": "2", "title": "Transport"}]
+    col = Collector()
+    col.span("directions.0.title", 15, 34, 0.6)
+    col.span("directions.1.title", 39, 48, 0.6)
+    definition: dict[str, Any] = {"budget": {}}
+    _own_line_facts(text, directions, col, definition, {})
+    assert directions == [{"code": "1", "title": "Hydrogen Production"}, {"code": "2", "title": "Transport"}]
+    # Alone on its line, the same direction takes the amount.
+    _own_line_facts(text, directions[:1], col, definition, {})
+    assert directions[0]["budget"] == {"total": {"amount": 25000000, "currency": "EUR"}}
+
+
+def test_a_running_list_leaves_the_total_to_the_call() -> None:
+    text = (
+        "Clean Energy Call 2024\n"
+        "Proposals should address one of three priority areas: hydrogen production, transport, and heat. "
+        "A total budget of 25M euros is available.\n"
+    )
+    data = extract_guide(text).data
+    assert [(d["title"], d.get("budget")) for d in data["directions"]] == [
+        ("hydrogen production", None),
+        ("transport", None),
+        ("heat", None),
+    ]
+    assert data["budget"] == {"total": {"amount": 25000000, "currency": "EUR"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "amount"),
+    [
+        ("a funding budget of 25M euros", 25000000),
+        ("a funding budget of 4.5M euros", 4500000),
+        ("a budget of 300k euros", 300000),
+        ("a budget of 2 bn euros", 2000000000),
+    ],
+)
+def test_a_short_multiplier_before_the_currency_word(text: str, amount: int) -> None:
+    assert [a.money["amount"] for a in _amounts(text)] == [amount]

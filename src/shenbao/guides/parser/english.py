@@ -66,7 +66,7 @@ _AMOUNT = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,]|\.\d)|\d[\d,]*(?:\.\d+)?"
 _MONEY = re.compile(
     rf"(?P<cur>US\$|\$|€|£|\b(?:USD|EUR|GBP))\s?(?P<n>{_AMOUNT})"
     + _MULT
-    + rf"|(?P<n2>{_AMOUNT})(?:\s*(?P<mult2>million|billion|thousand))?"
+    + rf"|(?P<n2>{_AMOUNT})(?:\s*(?P<mult2>million|billion|thousand|mn|bn)|(?P<short2>[mMkK]))?"
     + r"\s*(?P<cur2>(?:[Ee]uros?|[Dd]ollars|[Pp]ounds|EUR|GBP|USD)\b|€|£)"
 )
 _AT_MOST = re.compile(
@@ -156,7 +156,7 @@ def _amounts(text: str) -> list[_Amount]:
             value = float(raw.replace(",", "."))  # "2,67 million Euros": a decimal comma
         if currency is None or value is None:
             continue
-        mult = (m.group("mult") or m.group("short") or m.group("mult2") or "").lower()
+        mult = (m.group("mult") or m.group("short") or m.group("mult2") or m.group("short2") or "").lower()
         amount = round(value * _MULTIPLIERS.get(mult, 1))
         end, ranged = m.end(), False
         if m.group("cur") and (tail := _RANGE_TAIL.match(text, m.end())) is not None:
@@ -522,21 +522,25 @@ _FUNDED_FOR = re.compile(
 
 
 def _group_facts(text: str, group: Group, col: Collector, k: int) -> dict[str, Any]:
-    """The amount and length stated on a group's own line ("Category 1 – two year projects … the maximum
+    return _line_facts(text, group.line_start, group.line_end, col, k)
+
+
+def _line_facts(text: str, line_start: int, line_end: int, col: Collector, k: int) -> dict[str, Any]:
+    """The amount and length stated on a direction's own line ("Category 1 – two year projects … the maximum
     grant per project is EUR 100 000"): one grant's amount when the words before it speak of a grant, a
-    project or a maximum, the group's total when they speak of a budget or a total."""
+    project or a maximum, the direction's total when they speak of a budget or a total."""
     facts: dict[str, Any] = {}
-    line = text[group.line_start : group.line_end]
+    line = text[line_start:line_end]
     for amount in _amounts(line):
         if amount.ranged:
             continue
         if _PER_PROJECT.search(amount.before) or _GRANT_WORD.search(amount.before) or _AT_MOST.search(amount.before):
             qualifier = "at_most" if _AT_MOST.search(amount.before) else _money_qualifier(amount.before, amount.after)
             facts["budget"] = {"per_project": _with_qualifier(amount.money, qualifier)}
-            col.span(f"directions.{k}.budget.per_project", group.line_start + amount.start, group.line_start + amount.end, 0.6)
+            col.span(f"directions.{k}.budget.per_project", line_start + amount.start, line_start + amount.end, 0.6)
         elif _TOTAL.search(amount.before):
             facts["budget"] = {"total": _with_qualifier(amount.money, _money_qualifier(amount.before, amount.after))}
-            col.span(f"directions.{k}.budget.total", group.line_start + amount.start, group.line_start + amount.end, 0.6)
+            col.span(f"directions.{k}.budget.total", line_start + amount.start, line_start + amount.end, 0.6)
         if "budget" in facts:
             break
     found = _duration(line)
@@ -546,7 +550,7 @@ def _group_facts(text: str, group: Group, col: Collector, k: int) -> dict[str, A
         found = (duration, m.start("a"), m.end())
     if found is not None:
         facts["duration"] = found[0]
-        col.span(f"directions.{k}.duration", group.line_start + found[1], group.line_start + found[2], 0.6)
+        col.span(f"directions.{k}.duration", line_start + found[1], line_start + found[2], 0.6)
     return facts
 
 
@@ -585,6 +589,33 @@ def _mention_budget(text: str, mentions: list[Mention]) -> dict[str, Any] | None
 
 
 # ------------------------------------------------------------------------------------------ apply
+
+
+def _own_line_facts(
+    text: str, directions: list[dict[str, Any]], col: Collector, definition: dict[str, Any], source: dict[str, int]
+) -> None:
+    """Directions found earlier, each named on a line of its own ("- Transport (4 topics), with a funding
+    budget of 19M euros available."): the amount and length on that line are the direction's, not the call's."""
+    starts = {s.path: s.start for s in col.spans if s.path.startswith("directions.") and s.path.endswith(".title")}
+    bounds: list[tuple[int, int] | None] = []
+    for k in range(len(directions)):
+        at = starts.get(f"directions.{k}.title")
+        bounds.append(None if at is None else (text.rfind("\n", 0, at) + 1, _line_end(text, at)))
+    for k, (d, line) in enumerate(zip(directions, bounds, strict=True)):
+        if line is None or bounds.count(line) > 1 or d.get("budget") or d.get("duration"):
+            continue  # one line naming several directions ("A, B and C"): its amount is no one's own
+        facts = _line_facts(text, *line, col, k)
+        d.update(facts)
+        inside = {path for path, at in source.items() if line[0] <= at < line[1]}
+        if "budget" in facts and "per_project" in inside:
+            definition["budget"].pop("per_project", None)
+        if "duration" in facts and "duration" in inside:
+            definition.pop("duration", None)
+
+
+def _line_end(text: str, at: int) -> int:
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
 
 
 def read_english(
@@ -632,6 +663,7 @@ def read_english(
         definition["duration"] = found[0]
         col.span("duration", found[1], found[2], 0.75)
         source["duration"] = found[1]
+    _own_line_facts(text, directions, col, definition, source)
     if not directions:
         for k, (code, title, start, end) in enumerate(_topics(lines)):
             directions.append({"code": code or str(k + 1), "title": {"en": title}})
