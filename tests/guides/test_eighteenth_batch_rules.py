@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from shenbao.guides.parser.deadlines import find_deadlines
 from shenbao.guides.parser.english import _amounts, _own_line_facts
 from shenbao.guides.parser.extract import extract_guide
 from shenbao.guides.parser.model import Collector
@@ -200,3 +201,46 @@ def test_a_running_list_leaves_the_total_to_the_call() -> None:
 )
 def test_a_short_multiplier_before_the_currency_word(text: str, amount: int) -> None:
     assert [a.money["amount"] for a in _amounts(text)] == [amount]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        pytest.param(
+            "Applicants may seek funding for research projects in the areas of Learning & Pedagogy, Palliative Care "
+            "and Food Supply Resiliency.",
+            ["Learning & Pedagogy", "Palliative Care", "Food Supply Resiliency"],
+            id="in the areas of A, B and C",
+        ),
+        pytest.param(
+            "The call aims to promote joint projects in the areas of ‘Future Manufacturing’, ‘Digital Transformation’, "
+            "and Biology & Healthcare’.",
+            ["Future Manufacturing", "Digital Transformation", "Biology & Healthcare"],
+            id="quoted names, one quote lost",
+        ),
+        pytest.param(
+            "The foundation has long worked in the areas of health.",
+            [],
+            id="one area is no list",
+        ),
+    ],
+)
+def test_the_areas_a_call_is_limited_to(sentence: str, expected: list[str]) -> None:
+    data = extract_guide("Research Grant Call\n" + sentence + "\n").data
+    # Directions the English reader found carry an English title ({"en": …}).
+    assert [d["title"]["en"] for d in data.get("directions") or []] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("本计划征件至2021年4月9日。", ["2021-04-09"], id="征件至 DATE"),
+        pytest.param("本中心受理申请至2021年4月9日，逾期不予受理。", ["2021-04-09"], id="受理申请至 DATE"),
+        pytest.param("报名时间：即日起 ~ 2024-03-10", ["2024-03-10"], id="即日起 ~ an ISO date"),
+        pytest.param("申报材料请提交至科技处。", [], id="提交至 a place"),
+        pytest.param("项目执行期为2021年1月至2023年12月。", [], id="a project's period is no deadline"),
+        pytest.param("本展览即日起 ~ 2024-03-10 免费开放。", [], id="an exhibition open until a date"),
+    ],
+)
+def test_applications_taken_until_a_date(text: str, expected: list[str]) -> None:
+    assert [d.date.isoformat() for d in find_deadlines(normalise(text).text, fallback_year=2020)] == expected

@@ -44,8 +44,8 @@ _KEYWORD = re.compile(
 _BEFORE = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:下班|当天|当日|中午)?\s*(?:或\s*)?(?:以前|之前|前)(?!后)")
 # "即日起至2025年3月15日（星期六）止": the end of an open window.
 _UNTIL = re.compile(r"(?:至|到)\s*$")
-_OPEN_UNTIL = re.compile(r"起\s*(?:至|到)\s*$")
-_FROM_TODAY = re.compile(r"即日起\s*(?:至|到)\s*$")
+_OPEN_UNTIL = re.compile(r"起\s*(?:至|到|~|～|—{1,2}|–|-{1,2})\s*$")
+_FROM_TODAY = re.compile(r"即日起\s*(?:至|到|~|～|—{1,2}|–|-{1,2})\s*$")
 _HANDED_IN = re.compile(r"报名|提交|申报|申请|报送|投稿|征集|受理")
 _MONTH_END = re.compile(r"(?:(?P<y>\d{4})\s*年\s*)?(?<!\d)(?P<m>\d{1,2})\s*月\s*(?:底|末)\s*(?:以前|之前|前)")
 _CLOSES = re.compile(r"^\s*(?:[（(][^）)]{0,8}[）)])?\s*(?:\d{1,2}\s*[:：时点]\s*\d{0,2}\s*)?(?:结束|关闭|停止)")
@@ -93,7 +93,7 @@ _NOT_DEADLINE = re.compile(
 _NOTICE = re.compile(r"公示")
 _COMPACT_WINDOW = re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d1>\d{1,2})\s*[-—–~～]\s*(?P<d2>\d{1,2})\s*日")
 # "受理申请至…前", "申报至…前": applications are taken until the date.
-_RECEIVED_UNTIL = re.compile(r"(?:受理|申请|申报|报名|收件|提交|上传)\S{0,6}?(?:至|到)\s*$")
+_RECEIVED_UNTIL = re.compile(r"(?:受理|申请|申报|报名|收件|征件|提交|上传)\S{0,6}?(?:至|到)\s*$")
 # After "截至<date>": a tally as of that day ("，中心共收到…", "已受理…").
 _AS_OF = re.compile(r"\s*[，,]?[^。；;，,]{0,12}?(?:共|已|累计|总计|合计)\s*(?:收到|受理|接收|征集|有|完成|立项|评出)")
 # After a window "定于A-B": the applications made in it ("开展2018年度…课题申报工作").
@@ -363,6 +363,12 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 sentence[d.end - start :]
             ):
                 add(d, _role(sentence[: d.end - start]))
+        # "征件至4月9日", "受理申请至3月12日": applications are taken until the date (no 前 or 止 needed).
+        for d in dates:
+            ahead = sentence[max(0, d.start - start - 16) : d.start - start]
+            around = sentence[max(0, d.start - start - 30) : d.end - start + 20]
+            if _RECEIVED_UNTIL.search(ahead) and not _AFTER_AWARD.search(around):
+                add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
         # "申报时间为文件下发之日起至2012年6月8日": a window opened by 起 and closed by the date.
         # "即日起至7月10日，…领取报名表": from today on, the window is the call's own; what is handed in may come after.
         for d in dates:

@@ -488,8 +488,12 @@ _RUNNING_LIST = re.compile(
 )
 
 
+# "research projects in the areas of Learning & Pedagogy, Palliative Care and Food Supply": the fields a call is limited to.
+_AREAS_OF = re.compile(r"\bin the (?:thematic |priority |research )?(?:areas|fields|domains) of\s+(?P<list>[^.\n]{4,300})", re.I)
+
+
 def _running_list(text: str) -> tuple[list[tuple[str, int, int]], int | None]:
-    for m in _RUNNING_LIST.finditer(text):
+    for m in [*_RUNNING_LIST.finditer(text), *_AREAS_OF.finditer(text)]:
         body, base = m.group("list"), m.start("list")
         separator = ";" if ";" in body else ","
         parts: list[tuple[str, int, int]] = []
@@ -497,14 +501,14 @@ def _running_list(text: str) -> tuple[list[tuple[str, int, int]], int | None]:
         for raw in re.split(rf"{separator}|\band\b", body):
             start = body.index(raw, pos)
             pos = start + len(raw)
-            item = raw.strip().strip(",;")
+            item = raw.strip().strip(",;").strip("‘’'\"“” ")
             if item.lower().startswith("and "):
                 item = item[4:]
             if not item:
                 continue
             lead = raw.index(item) if item in raw else 0
             parts.append((item, base + start + lead, base + start + lead + len(item)))
-        count = _number(m.group("n")) if m.group("n") else None
+        count = _number(m.group("n")) if m.groupdict().get("n") else None
         if len(parts) < 2 or any(not 1 <= len(p[0].split()) <= 8 for p in parts):
             continue
         if count is not None and count != len(parts):
