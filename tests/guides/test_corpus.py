@@ -160,6 +160,8 @@ def test_batches_are_chosen_by_document_number() -> None:
             1912,
             2004,
             2111,
+            2203,
+            2318,
         )
     ]
 
@@ -183,7 +185,9 @@ def test_batches_are_chosen_by_document_number() -> None:
     assert names("seventeenth") == [1703]
     assert names("eighteenth") == [1805]
     assert names("nineteenth") == [1912]
-    assert names("new") == [2004, 2111]  # the 20xx and 21xx batches
+    assert names("twentieth") == [2004]
+    assert names("twenty_first") == [2111]
+    assert names("new") == [2203, 2318]  # the 22xx and 23xx batches
     assert names(None) == [
         101,
         102,
@@ -207,13 +211,15 @@ def test_batches_are_chosen_by_document_number() -> None:
         1912,
         2004,
         2111,
+        2203,
+        2318,
     ]
 
 
-def test_the_held_out_batches_are_the_20xx_and_21xx_ones() -> None:
-    assert scorer.HELD_OUT_FROM == 2000
-    assert scorer.held_out(Path("2001-doc.yaml")) and scorer.held_out(Path("2120-doc.yaml"))
-    assert not scorer.held_out(Path("1920-doc.yaml"))
+def test_the_held_out_batches_are_the_22xx_and_23xx_ones() -> None:
+    assert scorer.HELD_OUT_FROM == 2200
+    assert scorer.held_out(Path("2201-doc.yaml")) and scorer.held_out(Path("2320-doc.yaml"))
+    assert not scorer.held_out(Path("2120-doc.yaml"))
 
 
 def test_held_out_documents_never_list_their_misses() -> None:
