@@ -145,8 +145,8 @@ def _unquote(text: str) -> str:
     return text
 
 
-def _noun_like(title: str, *, strict: bool, longest: int = 24) -> bool:
-    """A short title without the words of a requirement or step."""
+def _noun_like(title: str, *, strict: bool, longest: int = 24, verbs: bool = False) -> bool:
+    """A short title without the words of a requirement or step (``verbs``: the words of a step allowed)."""
     bare = _unquote(title)
     if re.fullmatch(r"[A-Za-z][A-Za-z&'’()\- ]*", bare):
         # An English name, counted in words ("Advanced Scientific Computing Research (ASCR)"); on its own
@@ -160,10 +160,11 @@ def _noun_like(title: str, *, strict: bool, longest: int = 24) -> bool:
         return False
     if bare.count("（") + bare.count("(") != bare.count("）") + bare.count(")"):
         return False
-    return _SENTENCE_WORDS.search(bare) is None and _NOT_DIRECTION.search(bare) is None
+    return (verbs or _SENTENCE_WORDS.search(bare) is None) and _NOT_DIRECTION.search(bare) is None
 
 
 # The grades projects come in ("重点项目", "一般课题", or bare "重点", "一般").
+_PRIZE_GRADE = re.compile(r"(?:[一二三四五六七八九十特]等|金|银|铜|优秀|鼓励|入围|提名)奖$")
 _GRADE_OF_PROJECT = re.compile(r"(?:重大|重点|一般|青年|面上|培育)(?:项目|课题|类)?")
 # Prize grades, stages of a contest and kinds of cost are not directions.
 _NOT_DIRECTION = re.compile(
@@ -222,6 +223,9 @@ def _item_title(marker: Marker) -> tuple[str, int, bool]:
     return body[:cut].strip(), lead, sentence
 
 
+_FOCUSES_ANNOUNCED = re.compile(r"(?:下列|以下|如下)[^，,。；;：:]{0,8}(?:研究|研发|支持|资助)重点\s*[：:]\s*$")
+
+
 def _heading_names_directions(text: str) -> bool:
     # "This solicitation covers the following topic areas; see the FOA for the sub-topics:": an English line
     # announcing the list that follows it.
@@ -236,7 +240,9 @@ def _heading_names_directions(text: str) -> bool:
         head = re.split(r"[。；;，,！!？?]", head.rstrip())[-1]
     head = re.split(r"[：:。]", head, maxsplit=1)[0] if not head.rstrip().endswith(("：", ":")) else head
     # "二、研究重点": a heading that is the research focuses (not 研究重点包含… in a sentence).
-    focuses = re.fullmatch(r"\s*(?:主要|本次|年度)?(?:研究|支持|资助|选题)重点\s*[：:]?\s*", head) is not None
+    focuses = re.fullmatch(r"\s*(?:主要|本次|年度)?(?:研究|研发|支持|资助|选题)重点\s*[：:]?\s*", head) is not None
+    # "申请研究计划应符合下列其中一项研发重点：": a sentence announcing the focuses listed under it.
+    focuses = focuses or _FOCUSES_ANNOUNCED.search(head) is not None
     return len(head) <= 30 and (_HEADING.search(head) is not None or focuses) and _NOT_HEADING.search(head) is None
 
 
@@ -342,11 +348,29 @@ def _run_of_titles(found: list[Loose], items: list[int], heading: str | None, vo
     # of points of a text, not of directions.
     if strict and any(f.extra["described"] for f in found):
         return False
-    return all(
+    fits = [
         (vouched or not f.extra["sentence"])
         and _noun_like(f.title, strict=strict or (f.extra["sentence"] and not (titled and _TOPIC_HEAD.search(f.title))))
         for f in found
+    ]
+    if all(fits):
+        return True
+    # Under a heading naming directions, a run of short titles each closed by its stop may hold one that
+    # opens with a verb ("3.承担专业标准化技术委员会工作;" among "1.制修订标准;" "2.…贡献奖;"): a third at most.
+    odd = [f for f, ok in zip(found, fits, strict=True) if not ok]
+    return (
+        named
+        and len(found) >= 3
+        and 3 * len(odd) <= len(found)
+        and not any(f.extra["sentence"] or f.extra["described"] for f in found)
+        and all(_noun_like(f.title, strict=False, verbs=True) and _only_opening_verb(f.title) for f in odd)
     )
+
+
+def _only_opening_verb(title: str) -> bool:
+    """The words of a step only at the start of a title ("承担…工作"), not after its subject ("主赛道分为…")."""
+    hits = list(_SENTENCE_WORDS.finditer(title))
+    return bool(hits) and all(h.start() == 0 for h in hits)
 
 
 # The head noun a research topic's name ends in: a clause cut at its comma is a title only when it ends so
@@ -519,7 +543,7 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
                 not title
                 or not re.search(r"[\u4e00-\u9fffA-Za-z]", title)
                 or not _noun_like(title, strict=False)
-                or "、" in title
+                or ("、" in title and mk is None)  # a bullet is one item, whatever it joins ("新物料、纺织及成衣制品")
             ):
                 break
             at = line.text.find(title)
@@ -529,7 +553,9 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
         if count and count[-1] != len(found):
             continue
         checked = bool(closing) and to_number(closing[-1].group("n")) == len(found)
-        if len(found) >= 2 and (_STRONG.search(text) or _common_head([f.title for f in found], quoted=False) or checked):
+        focuses = re.search(r"(?:研究|研发|支持|资助|选题)重点\s*[：:]?\s*$", text) is not None  # "…其中一项研发重点："
+        vouched = _STRONG.search(text) or focuses or _common_head([f.title for f in found], quoted=False) or checked
+        if len(found) >= 2 and vouched:
             if checked:  # the count that checked the lines is the stated number of directions
                 at = head.start + head.text.find(text) + closing[-1].start()
                 found[0].extra["count"] = (len(found), at, at + len(closing[-1].group(0)))
@@ -691,7 +717,7 @@ def _english_counted(lines: list[Line]) -> list[list[Loose]]:
 
 _CN_ITEM = re.compile(
     r"^\s*(?P<word>主题|专题|方向|赛道|课题|榜单|领域)\s*(?P<code>\d{1,2}|[A-Z]|[一二三四五六七八九十]{1,3})\s*[：:、.．\-–—]\s*"
-    r"(?P<title>[^。；;：:]{2,40}?)\s*[。；;]?\s*$"
+    r"(?P<title>[^。；;：:]{2,40}?)\s*(?:[。；;]?\s*$|[：:](?=\s*\S))"  # "方向1. 电子化学品：重点面向…"
 )
 
 
@@ -864,6 +890,12 @@ def _items(text: str, offset: int, count: int | None) -> list[tuple[str, int]] |
     parts = _split_top(text, "、")
     last, at = parts[-1]
     split = _split_last(last, at)
+    if len(split) == 2 and len(parts) >= 3:
+        # "能源与化工、环境与生态、新材料与先进制造": the others join two words by the same conjunction,
+        # so it is inside the last item too.
+        joiner = last[len(split[0][0]) : split[1][1] - at].strip()
+        if joiner and all(joiner in p for p, _ in parts[:-1]):
+            split = [(last, at)]
     if count is None:
         if len(split) == 2:
             parts = [*parts[:-1], *split]
@@ -905,6 +937,9 @@ _PROVINCES = (
 _REGION = re.compile(rf"(?:(?:{_PROVINCES})(?:省|市|自治区|特别行政区)|[我全本](?:省|市|区))")
 
 
+_CALL_SUBJECT = re.compile(r"^\s*(?:本届|本次|今年|本年度)?\s*(?:大赛|比赛|竞赛|赛事|活动|评选|征集|计划|基金|专项)\s*$")
+
+
 def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
     """The first item runs back into the sentence ("平台分A、B、C"): it starts after the verb
     that opens the list, when it is no title as it stands or is longer than the other items."""
@@ -926,7 +961,15 @@ def _trim_first(first: tuple[str, int], others: list[str]) -> tuple[str, int]:
     same_head = same_head and _common_head([rest, *others], quoted=False)
     # "本批项目主要涉及A、B…": a verb after 主要 / 重点 / 分别 is the sentence's, whatever the lengths.
     adverb = long_verb and re.search(r"(?:主要|重点|分别|具体)\s*$", text[: verb.start()]) is not None
-    if not _noun_like(text.strip(), strict=False) or len(text.strip()) > longest + (1 if long_verb else 2) or same_head or adverb:
+    # "大赛分A、B两个赛道", "本届竞赛设A、B": the call or contest is the subject of the verb opening the list.
+    subject = _CALL_SUBJECT.search(text[: verb.start()]) is not None
+    if (
+        not _noun_like(text.strip(), strict=False)
+        or len(text.strip()) > longest + (1 if long_verb else 2)
+        or same_head
+        or adverb
+        or subject
+    ):
         text, at = rest, at + verb.end()
         # "围绕内蒙古自治区A、B、C": the region the list is about is no part of the first item.
         region = _REGION.match(text.strip())
@@ -1278,9 +1321,12 @@ def _parenthesised(text: str, at: int) -> tuple[str, int] | None:
 _ORDINAL = "一二三四五六七八九十"
 # A count closing a list that was not checked against it ("…两类赛道", "…等三个方向").
 _COUNT_TAIL = re.compile(
-    rf"\s*(?:等\s*(?:{NUM}\s*(?:个|大|种)?)?\s*类?\s*(?:{_HEAD_NOUNS})?|{NUM}\s*(?:个|大|种)?\s*类?\s*(?:{_HEAD_NOUNS})?)\s*$"
+    rf"\s*(?:等\s*(?:{NUM}\s*(?:个|大|种)?)?\s*类?\s*(?:组别|类别|门类|{_HEAD_NOUNS})?|{NUM}\s*(?:个|大|种)?\s*类?\s*(?:组别|类别|门类|{_HEAD_NOUNS})?)\s*$"
 )
-_SUBLEVEL = re.compile(r"子(?:赛道|课题|方向|领域|类|项目|任务|专题)|细分|下设")
+# "子赛道包括A、B", "每个赛道均包含A组、B组": the parts of one direction, or of each one.
+_SUBLEVEL = re.compile(
+    r"子(?:赛道|课题|方向|领域|类|项目|任务|专题)|细分|下设|每个?(?:赛道|方向|领域|类别|专题|组别)\S{0,3}(?:包含|包括|分为|分设|设)"
+)
 
 
 def _ordinals(text: str, heading_named: bool) -> list[tuple[str, int]] | None:
@@ -1533,6 +1579,8 @@ def find_loose(lines: list[Line], suggestions: list[Loose] | None = None) -> lis
             continue
         if group[0].quota is None and _under_direction(group[0].start, by_key, lines, starts):
             continue  # the parts of a direction ("X赛道分为A组和B组"), not directions
+        if all(_PRIZE_GRADE.search(item.title) for item in group):
+            continue  # "金奖、银奖和优秀奖": the grades of a prize, not directions
         if len(chosen) >= 3 and all(_GRADE_OF_PROJECT.fullmatch(item.title) for item in group):
             continue  # "申报类型分为重点项目和一般项目" beside a list of topics: a grade of project, not a direction
         if _parts_of_found(group[0].start, chosen, lines, starts):
@@ -1634,16 +1682,19 @@ def _parts_of_found(at: int, chosen: list[Loose], lines: list[Line], starts: lis
 
 
 def _under_direction(at: int, by_key: dict[str, Loose], lines: list[Line], starts: list[int]) -> bool:
-    """Whether the line holding ``at`` opens with a direction found before it ("X赛道分为…")."""
+    """Whether the line or the clause holding ``at`` opens with a direction found before it ("X赛道分为…",
+    "其中，A赛设甲组、乙组两个组别")."""
     k = bisect.bisect_right(starts, at) - 1
     if k < 0:
         return False
     marker = read_marker(lines[k].text)
-    head = _key(marker.rest if marker is not None else lines[k].text)
-    for n in range(2, min(len(head), 30) + 1):
-        c = by_key.get(head[:n])
-        if c is not None and c.start < at:
-            return True
+    clause = lines[k].text[_clause_start(lines[k].text, at - lines[k].start) : at - lines[k].start]
+    for opening in (marker.rest if marker is not None else lines[k].text, re.sub(r"^\s*其中\s*", "", clause)):
+        head = _key(opening)
+        for n in range(2, min(len(head), 30) + 1):
+            c = by_key.get(head[:n])
+            if c is not None and c.start < at:
+                return True
     return False
 
 
