@@ -130,7 +130,10 @@ def test_more_count_nouns_are_the_stated_number_of_directions() -> None:
         pytest.param(
             "The call covers the priority areas:\n- Soil health, water use and farm resilience across regions and seasons\n"
             "- Rural economies, markets and the jobs of farm households in remote areas\n",
-            [],
+            [
+                "Soil health, water use and farm resilience across regions and seasons",
+                "Rural economies, markets and the jobs of farm households in remote areas",
+            ],
             id="a comma inside a long name cuts nothing",
         ),
     ],

@@ -99,3 +99,38 @@ def test_a_topics_word_and_number_before_a_title_with_a_description() -> None:
         "方向2. 工业软件：重点面向工业知识自动化的关键机理。\n"
     )
     assert titles(text) == ["电子化学品", "工业软件"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "The topics are:\n\n  • rethinking the implicit role of cultural heritage in society\n"
+            "  • perspectives on and constructions of cultural heritage\n",
+            [
+                "rethinking the implicit role of cultural heritage in society",
+                "perspectives on and constructions of cultural heritage",
+            ],
+            id="'The topics are:' over long names",
+        ),
+        pytest.param(
+            "The themes are:\n- High growth: Future healthcare solutions\n- Strategic opportunity: Metamaterials and metasurfaces\n",
+            ["High growth: Future healthcare solutions", "Strategic opportunity: Metamaterials and metasurfaces"],
+            id="a label and a colon inside each name",
+        ),
+        pytest.param(
+            "To be in scope, a project must cover one of the following areas:\n"
+            "  • innovation in a manufacturing system or business model. For example, in process engineering.\n"
+            "  • innovation in materials development or reuse. For example, for light-weighting.\n",
+            ["innovation in a manufacturing system or business model", "innovation in materials development or reuse"],
+            id="the name, then its description after a full stop",
+        ),
+        pytest.param(
+            "The key dates are:\n- Opening: 3 May 2024\n- Closing: 5 June 2024\n",
+            [],
+            id="dates after a colon are no names",
+        ),
+    ],
+)
+def test_bullets_of_an_english_notice(text: str, expected: list[str]) -> None:
+    assert titles(text) == expected

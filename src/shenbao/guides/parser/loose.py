@@ -657,7 +657,8 @@ def _english_inline(lines: list[Line]) -> list[list[Loose]]:
 
 
 _EN_BULLETED_HEAD = re.compile(
-    r"\b(?:areas|domains|topics|themes|tracks|priorities|challenges|strands|categories)\s*(?:below|as follows|of)?\s*:\s*$",
+    r"\b(?:areas|domains|topics|themes|tracks|priorities|challenges|strands|categories)"
+    r"\s*(?:below|as follows|of|are|include)?\s*:\s*$",
     re.IGNORECASE,
 )
 _EN_BULLET_REMARK = re.compile(r"\s*\((?=[^)]*\d)|,\s+(?=with\b|of\b|for\b|each\b|including\b)|\s+[–—]\s+")
@@ -678,9 +679,11 @@ def _english_bullets(lines: list[Line]) -> list[list[Loose]]:
             if m is None:
                 break
             title = m.group("title")
-            # "Transport (4 topics), with a funding budget of 19M euros available.": the name, then its remarks.
+            # "Transport (4 topics), with a funding budget of 19M euros available.": the name, then its remarks;
+            # "innovation in materials development. For example, …": the name, then its description.
             title = _EN_BULLET_REMARK.split(title, maxsplit=1)[0]
-            if len(title.split()) > 6 or _EN_SENTENCE.search(title) or re.search(r"\d|[£$€¥:]", title):
+            title = re.split(r"(?<=[a-z)])\.\s+(?=[A-Z])", title, maxsplit=1)[0].rstrip(".")
+            if len(title.split()) > 12 or _EN_SENTENCE.search(title) or re.search(r"\d|[£$€¥]|:\s*\d", title):
                 found = []
                 break
             at = line.start + m.start("title")
