@@ -134,3 +134,44 @@ def test_a_topics_word_and_number_before_a_title_with_a_description() -> None:
 )
 def test_bullets_of_an_english_notice(text: str, expected: list[str]) -> None:
     assert titles(text) == expected
+
+
+_SIBLINGS = (
+    "一、申报内容\n"
+    "(一)《产业发展类项目申报指南》的申报内容包括：\n1.农业科技推广项目。\n2.农产品质量监测项目。\n3.现代种业提升项目。\n"
+    "(二)《课题研究类项目申报指南》的申报内容包括：\n1.重大专题调研课题。\n2.乡村振兴发展报告。\n"
+)
+
+
+def test_a_run_under_a_heading_worded_as_a_taken_runs_is_taken_too() -> None:
+    assert titles(_SIBLINGS) == [
+        "农业科技推广项目",
+        "农产品质量监测项目",
+        "现代种业提升项目",
+        "重大专题调研课题",
+        "乡村振兴发展报告",
+    ]
+
+
+def test_a_run_under_a_heading_worded_otherwise_stays_unsure() -> None:
+    text = _SIBLINGS.replace("(二)《课题研究类项目申报指南》的申报内容包括：", "(二)其他事项：")
+    assert titles(text) == ["农业科技推广项目", "农产品质量监测项目", "现代种业提升项目"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "2020 年拟在氢能、太阳能、风能、可再生能源耦合与系统集成技术 4 个技术方向启动 14~28 个项目。\n",
+            ["氢能", "太阳能", "风能", "可再生能源耦合与系统集成技术"],
+            id="拟在 opens the list",
+        ),
+        pytest.param(
+            "本专项将在北京、上海、广州三个城市开展试点。\n",
+            [],
+            id="cities are no directions",
+        ),
+    ],
+)
+def test_a_list_opened_by_ni_zai(text: str, expected: list[str]) -> None:
+    assert titles(text) == expected

@@ -81,7 +81,7 @@ _LEADING = re.compile(
     r"审议通过|通过|评选出|评出|遴选出|立项|为|有|是|含)?\s*(?P<post>(?:了|以下|如下)?\s*[：:]?)\s*"
 )
 _OPENING = re.compile(
-    r"选择申报|选择申请|分别按照|分别按|按照|依据|按(?![摩需揭])|批准|分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助|范围为|范围是"
+    r"选择申报|选择申请|分别按照|分别按|按照|依据|按(?![摩需揭])|批准|拟在|将在|分为|分成|分设|分|包括|包含|面向|围绕|聚焦|锚定|涵盖|涉及|覆盖|支持|设立|设置|设有|设|即|其中|审议通过|通过|评出|评选出|遴选出|立项|资助|范围为|范围是"
 )
 _COUNT = re.compile(
     rf"(?P<n>{NUM})\s*(?:(?:个|大|种)\s*(?:重点|主要|科技|技术|研究|创新|支持|申报|竞赛|比赛|参赛|征集)?\s*"
@@ -253,6 +253,8 @@ def _numbered_runs(lines: list[Line], rejected: list[list[Loose]] | None = None)
     markers = [read_marker(p.text) for p in pieces]
     runs: list[list[Loose]] = []
     used: set[int] = set()
+    unsure: list[tuple[str | None, list[Loose]]] = []  # runs no rule took, by the tail of their heading
+    taken_under: set[str] = set()  # the tails of the headings of runs taken
     for i, m in enumerate(markers):
         if m is None or i in used or m.number != 1 or m.style in ("bracket", "bullet", "code", "decimal"):
             continue
@@ -309,6 +311,7 @@ def _numbered_runs(lines: list[Line], rejected: list[list[Loose]] | None = None)
             f.extra["rule"] = "numbered_named" if named else "numbered_head_noun" if vouched else "numbered_alone"
         # "…围绕以下6个专题：" over six numbered items: the count vouches for long titles too.
         counted = named and heading is not None and any(to_number(c.group("n")) == len(found) for c in _COUNT.finditer(heading))
+        before = len(runs)
         if _run_of_titles(found, items, heading, vouched):
             runs.append(_split_items(found))
         elif counted:
@@ -323,13 +326,32 @@ def _numbered_runs(lines: list[Line], rejected: list[list[Loose]] | None = None)
             runs.append(whole)
         elif _run_of_titles(found, items, heading, vouched, named=named):
             runs.append(_split_items(found))  # one item runs on past its title
-        elif (
-            rejected is not None
-            and not (heading is not None and _NOT_HEADING.search(heading))
-            and all(_noun_like(f.title, strict=False, longest=40) for f in found)
+        elif not (heading is not None and _NOT_HEADING.search(heading)) and all(
+            _noun_like(f.title, strict=False, longest=40) for f in found
         ):
+            unsure.append((_heading_tail(heading), found))
+            continue
+        if len(runs) > before and (tail := _heading_tail(heading)) is not None:
+            taken_under.add(tail)
+    for tail, found in unsure:
+        # "(二)《…（课题研究类）指南》的申报内容包括：" beside "(一)《…（产业发展类）指南》的申报内容包括：" whose run
+        # was taken: a run under a heading worded as a taken run's is a list of the same kind.
+        if tail is not None and tail in taken_under and not any(f.extra["described"] for f in found):
+            runs.append(_split_items(found))
+        elif rejected is not None:
             rejected.append(found)
     return runs
+
+
+def _heading_tail(heading: str | None) -> str | None:
+    """The last clause of a heading, its number and any title in 《》 left out ("的申报内容包括："), when it is
+    long enough to tell headings worded alike."""
+    if heading is None:
+        return None
+    marker = read_marker(heading.strip())
+    text = re.sub(r"《[^《》]*》", "", marker.rest if marker is not None else heading).strip()
+    tail = re.split(r"[，,。；;]", text)[-1].strip()
+    return tail if len(tail) >= 5 else None
 
 
 def _run_of_titles(found: list[Loose], items: list[int], heading: str | None, vouched: bool, *, named: bool = False) -> bool:
