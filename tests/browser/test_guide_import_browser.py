@@ -178,7 +178,7 @@ def test_a_name_the_importer_was_unsure_of_is_added_with_one_click(officer_page:
     expect(offered).to_have_count(2)
     assert [d["title"]["zh-hans"] for d in GuideImport.objects.get().draft["directions"]] == ["工业软件"]
     page.locator("form[action='/i18n/setlang/'] button", has_text="English").click()
-    expect(page.locator(".suggested-directions h4")).to_have_text("Also numbered in the text", timeout=30_000)
+    expect(page.locator(".suggested-directions h4")).to_have_text("Also named in the text", timeout=30_000)
     expect(page.locator(".suggested-directions button").first).to_have_text("Add as a direction")
     # On a phone the page does not run wider than the screen: wide tables scroll in their own box.
     page.set_viewport_size({"width": 390, "height": 844})

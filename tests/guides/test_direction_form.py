@@ -315,7 +315,7 @@ def test_names_the_importer_was_unsure_of_are_offered_and_added_with_the_forms_v
     assert UNSURE[first["source_start"] : first["source_end"]] == "智能传感器"
     client.force_login(officer)
     page = client.get(reverse("web:guide_detail", args=[guide.pk]), headers=ZH).content.decode()
-    assert "<h4>原文中另有编号条目</h4>" in page
+    assert "<h4>原文中另列的名称</h4>" in page
     assert page.count('name="add_suggestion"') == 3
     # Each is marked in the source (not as a value read) and linked from the list.
     assert page.count('class="span suggested" data-path="suggestions.') == 3
@@ -330,7 +330,7 @@ def test_names_the_importer_was_unsure_of_are_offered_and_added_with_the_forms_v
     guide.refresh_from_db()
     assert [(d["code"], d["title"]["zh-hans"]) for d in guide.draft["directions"]] == [("1", "工业机器人"), ("2", "工业软件")]
     page = client.get(reverse("web:guide_detail", args=[guide.pk]), headers=EN).content.decode()
-    assert "<h4>Also numbered in the text</h4>" in page
+    assert "<h4>Also named in the text</h4>" in page
     assert page.count('name="add_suggestion"') == 2 and ">工业软件</span>" not in page  # no longer offered
     entry = AuditEntry.objects.filter(action="shenbao.guide.draft_edited").get()
     assert entry.data["added"] == ["1", "2"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.guides.test_lists_and_tallies import titles
+from shenbao.guides.parser.extract import extract_guide
+from tests.guides.test_lists_and_tallies import HEAD, titles
 
 
 @pytest.mark.parametrize(
@@ -175,3 +176,17 @@ def test_a_run_under_a_heading_worded_otherwise_stays_unsure() -> None:
 )
 def test_a_list_opened_by_ni_zai(text: str, expected: list[str]) -> None:
     assert titles(text) == expected
+
+
+def test_a_list_named_only_by_the_heading_above_it_is_offered_not_drafted() -> None:
+    # The heading names directions, but the line under it has no count, number or verb of its own to check
+    # the list: a heading over a list of anything (materials, places, fields it is merely about).
+    extraction = extract_guide(HEAD + "二、重点领域\n智能制造、生物医药和新材料。\n")
+    assert (extraction.data.get("directions") or []) == []
+    assert [s.title for s in extraction.suggestions] == ["智能制造", "生物医药", "新材料"]
+
+
+def test_a_list_opened_by_its_own_verb_is_drafted() -> None:
+    extraction = extract_guide(HEAD + "二、重点领域\n本次征集分为智能制造项目、生物医药项目和新材料项目。\n")
+    assert [d["title"] for d in extraction.data["directions"]] == ["智能制造项目", "生物医药项目", "新材料项目"]
+    assert extraction.suggestions == []

@@ -1096,6 +1096,7 @@ def _strip_leading(text: str, at: int) -> tuple[str, int]:
     return text, at
 
 
+_LIST_VERB = re.compile(r"分为|分成|包括|包含|设有|设置|设立|分设|(?:重点|优先|主要)(?:支持|资助)")
 _FIELDS_ETC = re.compile(
     r"(?P<verb>重点支持|支持|资助|涉及|包括|覆盖)(?:在|于)?(?P<list>[^，,。；;：:“”（）()]{6,200}?)等(?:重点|相关)?(?:领域|方向|方面)"
 )
@@ -1232,6 +1233,9 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
             continue
         if m.group(0) == "" and heading is None:
             continue
+        first_clause = text[: first_stop.start()] if (first_stop := _CLAUSE.search(text, lead)) is not None else text
+        if m.group(0) == "" and _LIST_VERB.search(first_clause):
+            continue  # "本次征集分为A、B和C" under the heading: the verb opens the list, not the heading
         if m.group("label") is not None and _HEADING.search(m.group("label")) is None:
             continue
         start = max(m.end(), lead) if m.group(0) == "" else m.end()
@@ -1268,7 +1272,7 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
         context = (context or "") + (tail.group(0) if tail else "") + noun
         vouched = _STRONG.search(context) is not None and "、" in segment  # 和 alone joins subjects too
         if items and (vouched or _common_head([t for t, _ in items])):
-            add(items, "no_count")
+            add(items, "no_count" if m.group(0) else "heading_list")
     # "按A组和B组进行比赛", "分A组、B组进行评选": the groups a contest is run or judged in.
     for m in _GROUPS_RUN.finditer(text):
         if any(s <= m.start("list") < e for s, e in taken):
