@@ -190,3 +190,8 @@ def test_a_list_opened_by_its_own_verb_is_drafted() -> None:
     extraction = extract_guide(HEAD + "二、重点领域\n本次征集分为智能制造项目、生物医药项目和新材料项目。\n")
     assert [d["title"] for d in extraction.data["directions"]] == ["智能制造项目", "生物医药项目", "新材料项目"]
     assert extraction.suggestions == []
+
+
+def test_a_count_said_again_after_the_last_item_is_no_part_of_it() -> None:
+    text = "1、本年度规划课题分为四类：指南课题、自选课题、自筹经费课题以及应用对策类课题等四类。申请人须明确选择。\n"
+    assert titles(text) == ["指南课题", "自选课题", "自筹经费课题", "应用对策类课题"]

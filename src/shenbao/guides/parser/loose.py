@@ -1173,6 +1173,8 @@ def _lists_in_line(line: Line, heading: str | None) -> list[list[Loose]]:
                 # "两个赛道：A、B(C待另行添加)": a remark in parentheses after the last item is no part of it.
                 if (remark := re.search(r"[（(][^（()）]{4,}[）)]\s*$", text[start:end])) is not None:
                     end = start + remark.start()
+                if (tail := _COUNT_TAIL.search(text[start:end])) is not None and tail.group(0).strip():
+                    end = start + tail.start()  # "分为四类：A、B以及C等四类": the count said again closes the list
                 items = _items(text[start:end], start, int(count))
                 comma = re.search(r"[，,](?!\s*(?:以及|和|及|与))", text[start:end])
                 if items is None and comma is not None:  # "两大类：A、B，详见…": the list ends at the comma
