@@ -241,3 +241,17 @@ def test_suggested_names_count_only_the_directions_the_draft_missed() -> None:
     count = scorer._suggestion_count(want, got, ["工业软件", "智能传感器", "加强组织领导"])
     assert (count.expected, count.found, count.correct) == (3, 3, 1)
     assert scorer._suggestion_count(want, got, []).correct == 0
+
+
+def test_each_drafted_direction_is_counted_under_the_rule_that_found_it() -> None:
+    rules: list[str] = []
+    text = "关于征集2026年度示范项目的通知\n各有关单位：\n本次征集分为智能制造、生物医药和新材料三个方向。\n特此通知。\n"
+    data = scorer._extract(text, rules=rules)
+    assert [d["title"]["zh_hans"] for d in data["directions"]] == ["智能制造", "生物医药", "新材料"]
+    assert rules == ["count", "count", "count"]
+    # Over documents, the rules' counts add up to the directions drafted and the right ones among them.
+    result = scorer.run(only="20")
+    by_rule = result["direction_rules"]
+    assert sum(r["found"] for r in by_rule.values()) == result["all"]["directions"]["found"]
+    assert sum(r["correct"] for r in by_rule.values()) == result["all"]["directions"]["correct"]
+    assert all(r["precision"] == round(r["correct"] / r["found"], 3) for r in by_rule.values())
