@@ -23,6 +23,7 @@
     python bench/guide_corpus.py --half twentieth --misses # the 20xx batch (held out, scored blind, then studied)
     python bench/guide_corpus.py --half twenty_first --misses # the 21xx batch (held out, scored blind, then studied)
     python bench/guide_corpus.py --half new            # the 22xx and 23xx batches, held out, never studied: scores only
+    python bench/guide_corpus.py --half newest         # the 24xx and 25xx batches, held out, never studied: scores only
 
 Every document's text is imported with the guide importer (the same ``extract_guide`` the web
 upload runs) and compared with its hand-made truth (format: tests/guides/corpus/README.md).
@@ -467,6 +468,7 @@ BATCHES = {
     "twentieth": (2000, 2100),
     "twenty_first": (2100, 2200),
     "new": (2200, 2400),
+    "newest": (2400, 2600),
 }
 
 
@@ -477,7 +479,7 @@ def document_number(path: Path) -> int:
 
 
 def held_out(path: Path) -> bool:
-    """The 22xx and 23xx batches: collected by someone who read neither the parser nor the other documents, kept unread."""
+    """The 22xx to 25xx batches: collected by someone who read neither the parser nor the other documents, kept unread."""
     return document_number(path) >= HELD_OUT_FROM
 
 
@@ -501,7 +503,9 @@ def in_half(path: Path, half: str | None) -> bool:
     0.442 / 0.850 (together 0.465 / 0.875), then studied in session 13;
     ``twentieth``, ``twenty_first``: the 20xx and 21xx batches, held out in session 13, scored blind together at
     0.488 / precision 0.646 (0.475 / 0.638 with the parser before that session's rules), then studied;
-    ``new``: the 22xx and 23xx batches, held out in session 13, never studied."""
+    ``new``: the 22xx and 23xx batches, held out in session 13, never studied;
+    ``newest``: the 24xx and 25xx batches, collected at the end of session 13 to test one change decided before
+    they existed (see the corpus README), never studied."""
     if half is None:
         return True
     number = document_number(path)
@@ -613,6 +617,7 @@ def main() -> int:
             "twentieth",
             "twenty_first",
             "new",
+            "newest",
         ),
         help="dev: odd-numbered 1xx-4xx (studied); held: even 1xx-4xx; fresh: the 5xx batch (studied in session 3); "
         "sixth: the 6xx batch (studied in session 5); seventh: the 7xx batch (studied in session 7); "
@@ -627,7 +632,8 @@ def main() -> int:
         "seventeenth: the 17xx batch (held out, scored blind, then studied); "
         "eighteenth, nineteenth: the 18xx and 19xx batches (held out, scored blind, then studied); "
         "twentieth, twenty_first: the 20xx and 21xx batches (held out, scored blind, then studied); "
-        "new: the 22xx and 23xx batches (held out, never studied: scores only, --misses lists nothing for it)",
+        "new: the 22xx and 23xx batches (held out, never studied: scores only, --misses lists nothing for it); "
+        "newest: the 24xx and 25xx batches (the same)",
     )
     args = parser.parse_args()
     if args.check:
@@ -642,7 +648,7 @@ def main() -> int:
         problems += [f"{name}: no truth file" for name in orphans]
         print(json.dumps({"truth_files": len(paths), "problems": problems}, ensure_ascii=False, indent=2))
         return 1 if problems else 0
-    result = run(misses=args.misses and args.half != "new", only=args.only, half=args.half)
+    result = run(misses=args.misses and args.half not in ("new", "newest"), only=args.only, half=args.half)
     documents = result.pop("per_document")
     summary = json.dumps(result, ensure_ascii=False, indent=2).replace("\n", "\n  ")
     # One line per document: [correct, found, expected] per field.

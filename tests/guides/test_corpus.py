@@ -162,6 +162,7 @@ def test_batches_are_chosen_by_document_number() -> None:
             2111,
             2203,
             2318,
+            2407,
         )
     ]
 
@@ -188,6 +189,7 @@ def test_batches_are_chosen_by_document_number() -> None:
     assert names("twentieth") == [2004]
     assert names("twenty_first") == [2111]
     assert names("new") == [2203, 2318]  # the 22xx and 23xx batches
+    assert names("newest") == [2407]  # the 24xx and 25xx batches
     assert names(None) == [
         101,
         102,
@@ -213,12 +215,14 @@ def test_batches_are_chosen_by_document_number() -> None:
         2111,
         2203,
         2318,
+        2407,
     ]
 
 
 def test_the_held_out_batches_are_the_22xx_and_23xx_ones() -> None:
     assert scorer.HELD_OUT_FROM == 2200
     assert scorer.held_out(Path("2201-doc.yaml")) and scorer.held_out(Path("2320-doc.yaml"))
+    assert scorer.held_out(Path("2520-doc.yaml"))
     assert not scorer.held_out(Path("2120-doc.yaml"))
 
 
