@@ -135,62 +135,7 @@ def test_score_counts_found_expected_and_correct_per_field() -> None:
 
 
 def test_batches_are_chosen_by_document_number() -> None:
-    paths = [
-        Path(f"{n}-doc.yaml")
-        for n in (
-            101,
-            102,
-            401,
-            515,
-            524,
-            601,
-            643,
-            702,
-            803,
-            904,
-            1003,
-            1107,
-            1209,
-            1304,
-            1410,
-            1502,
-            1611,
-            1703,
-            1805,
-            1912,
-            2004,
-            2111,
-            2203,
-            2318,
-            2407,
-        )
-    ]
-
-    def names(half: str | None) -> list[int]:
-        return [scorer.document_number(p) for p in paths if scorer.in_half(p, half)]
-
-    assert names("dev") == [101, 401]
-    assert names("held") == [102]
-    assert names("fresh") == [515, 524]
-    assert names("sixth") == [601, 643]
-    assert names("seventh") == [702]
-    assert names("eighth") == [803]
-    assert names("ninth") == [904]
-    assert names("tenth") == [1003]  # four digits: the 10xx batch
-    assert names("eleventh") == [1107]
-    assert names("twelfth") == [1209]
-    assert names("thirteenth") == [1304]
-    assert names("fourteenth") == [1410]
-    assert names("fifteenth") == [1502]
-    assert names("sixteenth") == [1611]
-    assert names("seventeenth") == [1703]
-    assert names("eighteenth") == [1805]
-    assert names("nineteenth") == [1912]
-    assert names("twentieth") == [2004]
-    assert names("twenty_first") == [2111]
-    assert names("new") == [2203, 2318]  # the 22xx and 23xx batches
-    assert names("newest") == [2407]  # the 24xx and 25xx batches
-    assert names(None) == [
+    numbers = [
         101,
         102,
         401,
@@ -217,9 +162,36 @@ def test_batches_are_chosen_by_document_number() -> None:
         2318,
         2407,
     ]
+    paths = [Path(f"{n}-doc.yaml") for n in numbers]
+
+    def names(half: str | None) -> list[int]:
+        return [scorer.document_number(p) for p in paths if scorer.in_half(p, half)]
+
+    assert names("dev") == [101, 401]
+    assert names("held") == [102]
+    assert names("fresh") == [515, 524]
+    assert names("sixth") == [601, 643]
+    assert names("seventh") == [702]
+    assert names("eighth") == [803]
+    assert names("ninth") == [904]
+    assert names("tenth") == [1003]  # four digits: the 10xx batch
+    assert names("eleventh") == [1107]
+    assert names("twelfth") == [1209]
+    assert names("thirteenth") == [1304]
+    assert names("fourteenth") == [1410]
+    assert names("fifteenth") == [1502]
+    assert names("sixteenth") == [1611]
+    assert names("seventeenth") == [1703]
+    assert names("eighteenth") == [1805]
+    assert names("nineteenth") == [1912]
+    assert names("twentieth") == [2004]
+    assert names("twenty_first") == [2111]
+    assert names("new") == [2203, 2318]  # the 22xx and 23xx batches
+    assert names("newest") == [2407]  # the 24xx and 25xx batches
+    assert names(None) == numbers  # every batch, in order
 
 
-def test_the_held_out_batches_are_the_22xx_and_23xx_ones() -> None:
+def test_the_held_out_batches_are_the_22xx_to_25xx_ones() -> None:
     assert scorer.HELD_OUT_FROM == 2200
     assert scorer.held_out(Path("2201-doc.yaml")) and scorer.held_out(Path("2320-doc.yaml"))
     assert scorer.held_out(Path("2520-doc.yaml"))

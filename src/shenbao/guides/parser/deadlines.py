@@ -322,11 +322,10 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
             label = re.sub(r"[^：:]*$", "", sentence[: d.start - start])  # up to the last colon before the date
             if re.search(r"公告|公布|结果", label[-12:]):
                 continue  # "公告结果日期：原则于7月31日前": when results come out, not a deadline
-            # "于3月15日前", "3月15日前报送", a schedule line "3月15日前：…" or "评审完成：6月30日前",
-            # "受理申请至3月12日下午5时前".
+            # "于3月15日前", "3月15日前报送", a schedule line "3月15日前：…" or "评审完成：6月30日前"
+            # ("受理申请至3月12日下午5时前" is read below, with or without 前).
             scheduled = re.match(r"\s*[：:]", tail) is not None or re.search(r"[：:]\s*$", ahead) is not None
-            until = _RECEIVED_UNTIL.search(sentence[max(0, d.start - start - 16) : d.start - start]) is not None
-            if _BEFORE_BY.search(ahead) or _BEFORE_VERB.match(tail) or scheduled or until:
+            if _BEFORE_BY.search(ahead) or _BEFORE_VERB.match(tail) or scheduled:
                 add(d, _role(sentence[max(0, d.start - start - 40) : d.end - start + 12]))
         for k, d in enumerate(dates):
             # "于1141223()1150102()下午3点缴交": a window whose separator a relay lost ends at the second date.
@@ -363,7 +362,7 @@ def find_deadlines(text: str, *, fallback_year: int | None) -> list[Deadline]:
                 sentence[d.end - start :]
             ):
                 add(d, _role(sentence[: d.end - start]))
-        # "征件至4月9日", "受理申请至3月12日": applications are taken until the date (no 前 or 止 needed).
+        # "征件至4月9日", "受理申请至3月12日（下午5时前）": applications are taken until the date.
         for d in dates:
             ahead = sentence[max(0, d.start - start - 16) : d.start - start]
             around = sentence[max(0, d.start - start - 30) : d.end - start + 20]

@@ -223,7 +223,9 @@ def _item_title(marker: Marker) -> tuple[str, int, bool]:
     return body[:cut].strip(), lead, sentence
 
 
-_FOCUSES_ANNOUNCED = re.compile(r"(?:下列|以下|如下)[^，,。；;：:]{0,8}(?:研究|研发|支持|资助)重点\s*[：:]\s*$")
+_FOCUSES = r"(?:研究|研发|支持|资助|选题)重点"
+_FOCUSES_ANNOUNCED = re.compile(rf"(?:下列|以下|如下)[^，,。；;：:]{{0,8}}{_FOCUSES}\s*[：:]\s*$")
+_FOCUSES_LAST = re.compile(rf"{_FOCUSES}\s*[：:]?\s*$")
 
 
 def _heading_names_directions(text: str) -> bool:
@@ -240,7 +242,7 @@ def _heading_names_directions(text: str) -> bool:
         head = re.split(r"[。；;，,！!？?]", head.rstrip())[-1]
     head = re.split(r"[：:。]", head, maxsplit=1)[0] if not head.rstrip().endswith(("：", ":")) else head
     # "二、研究重点": a heading that is the research focuses (not 研究重点包含… in a sentence).
-    focuses = re.fullmatch(r"\s*(?:主要|本次|年度)?(?:研究|研发|支持|资助|选题)重点\s*[：:]?\s*", head) is not None
+    focuses = re.fullmatch(rf"\s*(?:主要|本次|年度)?{_FOCUSES}\s*[：:]?\s*", head) is not None
     # "申请研究计划应符合下列其中一项研发重点：": a sentence announcing the focuses listed under it.
     focuses = focuses or _FOCUSES_ANNOUNCED.search(head) is not None
     return len(head) <= 30 and (_HEADING.search(head) is not None or focuses) and _NOT_HEADING.search(head) is None
@@ -575,8 +577,10 @@ def _plain_lines(lines: list[Line]) -> list[list[Loose]]:
         if count and count[-1] != len(found):
             continue
         checked = bool(closing) and to_number(closing[-1].group("n")) == len(found)
-        focuses = re.search(r"(?:研究|研发|支持|资助|选题)重点\s*[：:]?\s*$", text) is not None  # "…其中一项研发重点："
-        vouched = _STRONG.search(text) or focuses or _common_head([f.title for f in found], quoted=False) or checked
+        # "…其中一项研发重点：" vouches for its lines as a heading word naming directions does.
+        vouched = (
+            _STRONG.search(text) or _FOCUSES_LAST.search(text) or _common_head([f.title for f in found], quoted=False) or checked
+        )
         if len(found) >= 2 and vouched:
             if checked:  # the count that checked the lines is the stated number of directions
                 at = head.start + head.text.find(text) + closing[-1].start()
