@@ -72,6 +72,7 @@ bench: install
 	$(RUN) python bench/review_aggregation.py
 	$(RUN) python bench/guide_import.py
 	$(RUN) python bench/guide_corpus.py
+	$(RUN) python bench/guide_ceiling.py
 	$(RUN) python bench/selection.py
 	$(RUN) python bench/selection_e2e.py
 	$(RUN) python bench/object_storage.py

@@ -1,0 +1,93 @@
+"""The ceilings of the guide importer's routes (bench/guide_ceiling.py): plain candidates and the keep-or-offer bound."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault(name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+corpus = sys.modules.get("guide_corpus") or _load("guide_corpus")
+ceiling = _load("guide_ceiling")
+
+
+def test_plain_candidates_are_every_line_title_and_every_listed_item() -> None:
+    text = "一、支持方向\n1. 人工智能：面向大模型的研究。\n2.“新材料”\n本次重点支持新能源、生物医药和高端装备等3个领域。"
+    assert ceiling.plain_candidates(text) == [
+        "支持方向",
+        "人工智能",
+        "新材料",
+        "本次重点支持新能源、生物医药和高端装备等3个领域",
+        "新能源",
+        "生物医药",
+        "高端装备",
+    ]
+
+
+def test_plain_candidates_skip_too_short_and_too_long_titles_and_lists_of_one() -> None:
+    assert ceiling.plain_candidates("甲\n" + "很" * 61) == []
+    assert ceiling.plain_candidates("重点支持：新能源、A。") == ["重点支持"]  # "A" is too short: a list of one is no list
+
+
+def _document(titles: list[str], drafted: list[dict[str, object]]) -> object:
+    want = corpus.truth_facts({"directions": [{"id": n + 1, "title": t} for n, t in enumerate(titles)]})
+    data = {"directions": drafted}
+    return ceiling.Document(want, corpus.extracted_facts(data), data, [], [])
+
+
+def test_keep_or_offer_removes_the_wrong_direction_with_its_values_and_keeps_the_right_one() -> None:
+    right = {"code": "1", "title": "人工智能", "quota": {"qualifier": "at_most", "value": 2}}
+    wrong = {"code": "2", "title": "申报材料", "quota": {"qualifier": "exact", "value": 1}}
+    doc = _document(["人工智能", "新材料"], [right, wrong])
+    kept = ceiling._without_wrong_directions(doc)
+    assert kept.titles == ["人工智能"]
+    assert kept.quotas == [("at_most", 2.0, None, None)]
+    assert ceiling._total([doc], lambda d: d.got) == {
+        "expected": 2 + 2,  # two titles, one id each
+        "found": 2 + 2 + 2,  # two titles, two ids, two quotas
+        "correct": 1 + 1,
+        "precision": 0.333,
+        "recall": 0.5,
+        "f1": 0.4,
+    }
+    assert ceiling._total([doc], ceiling._without_wrong_directions) == {
+        "expected": 4,
+        "found": 3,
+        "correct": 2,
+        "precision": 0.667,
+        "recall": 0.5,
+        "f1": 0.571,
+    }
+
+
+def test_coverage_counts_drafted_then_offered_then_plain_candidates() -> None:
+    doc = _document(["人工智能", "新材料", "生物医药"], [{"code": "1", "title": "人工智能"}])
+    doc.offered.append("新材料")
+    doc.candidates.append("生物医药")
+    assert ceiling._coverage([doc]) == {
+        "truth_directions": 3,
+        "drafted": 0.333,
+        "with_offered": 0.667,
+        "with_plain_candidates": 1.0,
+    }
+
+
+def test_run_on_a_studied_batch_bounds_today_s_figures() -> None:
+    result = ceiling.run("fresh")
+    assert result["documents"] == sum(1 for p in corpus.CORPUS.glob("*.yaml") if 500 <= corpus.document_number(p) < 600)
+    now, bound, precise = result["now"], result["keep_or_offer"], result["all_precise"]
+    assert bound["correct"] == now["correct"] and bound["recall"] == now["recall"]
+    assert bound["found"] <= now["found"] and bound["precision"] >= now["precision"]
+    assert precise["f1"] >= bound["f1"] >= now["f1"]
