@@ -10,10 +10,10 @@ batch stays unread. Scoring is ``bench/guide_corpus.py``'s.
 
 - ``now``: the importer as it is (overall F1 / precision / recall over the seven fields).
 - ``keep_or_offer``: the same draft with every drafted direction that matches no truth title removed,
-  with its values. This is the best any decision over what the importer drafts can reach (moving a
-  direction from the draft to the names offered beside it, with a rule's blind precision or a learned
-  score): it removes wrong facts and adds none.
-- ``all_precise``: F1 if every wrong fact of every field were removed (precision 1.0 at today's recall).
+  with its values: what a perfect choice between drafting a direction and offering it beside the draft
+  would give (by a rule's blind precision or a learned score), since such a choice adds no fact.
+- ``all_precise``: F1 if every wrong fact of every field were removed (precision 1.0 at today's recall),
+  the bound of any change that only takes out what the importer finds.
 - ``direction_candidates``: the share of the truth's directions matched by the drafted directions, by
   those and the names offered beside the draft, and by those and the plain candidates: every line's text
   after its number cut at the first 。：；，( or " - ", and every item of a sentence listing with 、. The
