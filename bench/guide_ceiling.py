@@ -10,10 +10,10 @@ batch stays unread. Scoring is ``bench/guide_corpus.py``'s.
 
 - ``now``: the importer as it is (overall F1 / precision / recall over the seven fields).
 - ``keep_or_offer``: the same draft with every drafted direction that matches no truth title removed,
-  with its values: what a perfect choice between drafting a direction and offering it beside the draft
-  would give (by a rule's blind precision or a learned score), since such a choice adds no fact.
-- ``all_precise``: F1 if every wrong fact of every field were removed (precision 1.0 at today's recall),
-  the bound of any change that only takes out what the importer finds.
+  with its values: a perfect filter of the drafted directions (every wrong one moved to the names offered
+  beside the draft, by a rule's blind precision or a learned score; the offered names stay out).
+- ``all_precise``: F1 if every wrong fact of every field were removed (precision 1.0 at today's recall):
+  the bound of any change that only removes wrong facts, each right one keeping its match.
 - ``direction_candidates``: the share of the truth's directions matched by the drafted directions, by
   those and the names offered beside the draft, and by those and the plain candidates: every line's text
   after its number cut at the first 。：；，( or " - ", and every item of a sentence listing with 、. The
@@ -136,13 +136,17 @@ def _coverage(docs: list[Document]) -> dict[str, Any]:
 def run(half: str | None) -> dict[str, Any]:
     docs = _documents(half)
     now = _total(docs, lambda d: d.got)
-    recall = now["recall"] or 0.0
+    correct, expected = now["correct"], now["expected"]
     result: dict[str, Any] = {
         "half": half or "all",
         "documents": len(docs),
         "now": now,
         "keep_or_offer": _total(docs, _without_wrong_directions),
-        "all_precise": {"precision": 1.0, "recall": recall, "f1": round(2 * recall / (1 + recall), 3)},
+        "all_precise": {
+            "precision": 1.0,
+            "recall": now["recall"],
+            "f1": round(2 * correct / (expected + correct), 3) if expected else None,
+        },
         "direction_candidates": _coverage(docs),
     }
     return result
