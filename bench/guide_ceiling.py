@@ -137,7 +137,7 @@ def run(half: str | None) -> dict[str, Any]:
     docs = _documents(half)
     now = _total(docs, lambda d: d.got)
     correct, expected = now["correct"], now["expected"]
-    result: dict[str, Any] = {
+    return {
         "half": half or "all",
         "documents": len(docs),
         "now": now,
@@ -149,7 +149,6 @@ def run(half: str | None) -> dict[str, Any]:
         },
         "direction_candidates": _coverage(docs),
     }
-    return result
 
 
 def main() -> int:
